@@ -1,0 +1,52 @@
+using System.CommandLine;
+using MovieRec.Cli.Commands;
+using MovieRec.Core.Data;
+using Spectre.Console;
+
+namespace MovieRec.Cli;
+
+/// <summary>The `movierec` command: builds the command tree and turns user mistakes into one clear line.</summary>
+public static class MovieRecCli
+{
+    /// <summary>Exit code for a mistake in the input (bad file, unknown dataset, invalid option).</summary>
+    public const int UserError = 2;
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Interactive = InteractionSupport.Detect,
+        });
+        var context = new CliContext(console, output, error);
+        var root = new RootCommand("MovieRec: movie recommendations, fast. Datasets are found by path, or by name under MOVIEREC_DATA or the download cache.");
+        root.Subcommands.Add(DataCommands.Create(context));
+        var parse = root.Parse(args);
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (IsUserError(e))
+        {
+            error.WriteLine($"error: {e.Message}");
+            return UserError;
+        }
+    }
+
+    private static bool IsUserError(Exception e) =>
+        e is DataFormatException or DatasetNotFoundException or DirectoryNotFoundException or FileNotFoundException
+            or ArgumentException or UnauthorizedAccessException or CliException or IOException;
+}
+
+/// <summary>What every command needs: where to write.</summary>
+public sealed record CliContext(IAnsiConsole Console, TextWriter Output, TextWriter Error);
+
+/// <summary>A mistake the user can fix; printed as one line, exit code 2.</summary>
+public sealed class CliException : Exception
+{
+    public CliException(string message) : base(message) { }
+
+    public CliException() { }
+
+    public CliException(string message, Exception inner) : base(message, inner) { }
+}

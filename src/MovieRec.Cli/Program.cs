@@ -1,0 +1,3 @@
+using MovieRec.Cli;
+
+return MovieRecCli.Run(args, Console.Out, Console.Error);

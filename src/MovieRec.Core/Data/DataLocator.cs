@@ -1,0 +1,85 @@
+namespace MovieRec.Core.Data;
+
+/// <summary>
+/// Where datasets live: <c>MOVIEREC_DATA</c> when set (local copies, CI), else the user's cache folder
+/// (<c>$XDG_CACHE_HOME/movierec</c> or <c>~/.cache/movierec</c>), where downloads go.
+/// </summary>
+public static class DataLocator
+{
+    public const string EnvironmentVariable = "MOVIEREC_DATA";
+
+    /// <summary>The dataset a command uses when none is named.</summary>
+    public const string DefaultDataset = "ml-latest-small";
+
+    public static string? DataRoot =>
+        Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } root ? root : null;
+
+    public static string CacheDirectory
+    {
+        get
+        {
+            var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+            var baseDir = !string.IsNullOrEmpty(xdg)
+                ? xdg
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+            return Path.Combine(baseDir, "movierec");
+        }
+    }
+
+    /// <summary>Where downloads are written: MOVIEREC_DATA when set, else the cache.</summary>
+    public static string DownloadDirectory => DataRoot ?? CacheDirectory;
+
+    /// <summary>Folders searched for a dataset name, in order.</summary>
+    public static IReadOnlyList<string> SearchRoots =>
+        DataRoot is string root ? [root, CacheDirectory] : [CacheDirectory];
+
+    /// <summary>
+    /// A folder or zip path as given, or a dataset name looked up under MOVIEREC_DATA, then the cache
+    /// (as a folder, then as name.zip).
+    /// </summary>
+    public static string Resolve(string data)
+    {
+        if (Directory.Exists(data) || File.Exists(data))
+            return data;
+        foreach (var root in SearchRoots)
+        {
+            var folder = Path.Combine(root, data);
+            if (Directory.Exists(folder)) return folder;
+            var zip = folder + ".zip";
+            if (File.Exists(zip)) return zip;
+        }
+        throw new DatasetNotFoundException(data);
+    }
+
+    /// <summary>The path where a named dataset is present, or null.</summary>
+    public static string? TryResolve(string name)
+    {
+        try
+        {
+            return Resolve(name);
+        }
+        catch (DatasetNotFoundException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>A dataset that is neither a path nor a name found in the data folders.</summary>
+public sealed class DatasetNotFoundException : Exception
+{
+    public DatasetNotFoundException(string data)
+        : base($"Dataset '{data}' was not found: it is not a folder or zip, and not a name under "
+            + $"{string.Join(" or ", DataLocator.SearchRoots)}. Download it with 'movierec data download {data}', "
+            + $"or set {DataLocator.EnvironmentVariable} to a folder holding '{data}/' (an extracted release, e.g. "
+            + $"{data}/ratings.csv and {data}/movies.csv) or '{data}.zip'.")
+    {
+        Data = data;
+    }
+
+    public DatasetNotFoundException() : this("(none)") { }
+
+    public DatasetNotFoundException(string message, Exception inner) : base(message, inner) { Data = ""; }
+
+    public new string Data { get; }
+}

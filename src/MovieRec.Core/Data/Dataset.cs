@@ -1,0 +1,37 @@
+namespace MovieRec.Core.Data;
+
+/// <summary>Everything a dataset release holds: ratings, the movie catalog, tags, and predefined splits.</summary>
+public sealed class Dataset
+{
+    public required string Name { get; init; }
+
+    /// <summary>The detected format, e.g. "movielens-csv", "movielens-100k".</summary>
+    public required string Format { get; init; }
+
+    /// <summary>The folder or zip it was read from.</summary>
+    public required string Location { get; init; }
+
+    public required RatingDataset Ratings { get; init; }
+
+    public MovieCatalog Catalog { get; init; } = new();
+
+    public IReadOnlyList<TagApplication> Tags { get; init; } = [];
+
+    /// <summary>Demographics where the release has them (ml-100k u.user, ml-1m users.dat).</summary>
+    public IReadOnlyList<UserProfile> UserProfiles { get; init; } = [];
+
+    /// <summary>Train/test splits shipped with the release (ml-100k u1..u5, ua, ub).</summary>
+    public IReadOnlyList<PredefinedSplit> PredefinedSplits { get; init; } = [];
+
+    public LoadReport Report { get; init; } = new();
+
+    /// <summary>The catalog entry for a dense item id, or null when the catalog lacks it.</summary>
+    public Movie? MovieOf(int item) =>
+        Ratings.ItemIds.IsNumeric ? Catalog[Ratings.ItemIds.ToRawNumeric(item)] : null;
+}
+
+/// <summary>A user's demographics (ml-100k, ml-1m).</summary>
+public sealed record UserProfile(long UserId, int? Age, string? Gender, string? Occupation, string? ZipCode);
+
+/// <summary>A train/test pair shipped with a release; both share the dataset's id maps.</summary>
+public sealed record PredefinedSplit(string Name, RatingDataset Train, RatingDataset Test);

@@ -1,0 +1,85 @@
+namespace MovieRec.Core.Data;
+
+/// <summary>Summary figures of a dataset, as `movierec data info` prints them.</summary>
+public sealed record DatasetStatistics
+{
+    public required string Name { get; init; }
+    public required string Format { get; init; }
+    public int Users { get; init; }
+    public int Items { get; init; }
+    public int Movies { get; init; }
+    public int Ratings { get; init; }
+    public int Tags { get; init; }
+
+    /// <summary>Ratings / (users x items).</summary>
+    public double Density { get; init; }
+
+    public double MeanRating { get; init; }
+    public required string Scale { get; init; }
+
+    /// <summary>Rating value to count, ascending.</summary>
+    public required IReadOnlyList<KeyValuePair<float, int>> Histogram { get; init; }
+
+    /// <summary>Ratings per user at quantiles 0, 0.25, 0.5, 0.75, 0.9, 0.99, 1.</summary>
+    public required IReadOnlyList<KeyValuePair<double, int>> RatingsPerUser { get; init; }
+
+    public required IReadOnlyList<KeyValuePair<double, int>> RatingsPerItem { get; init; }
+
+    /// <summary>Catalog movies with TMDB metadata joined.</summary>
+    public int MoviesWithTmdb { get; init; }
+
+    public int MoviesWithLinks { get; init; }
+
+    public int DuplicatesMerged { get; init; }
+
+    public int RowsSkipped { get; init; }
+
+    public static readonly double[] Quantiles = [0, 0.25, 0.5, 0.75, 0.9, 0.99, 1];
+
+    public static DatasetStatistics Compute(Dataset dataset)
+    {
+        var r = dataset.Ratings;
+        var histogram = new SortedDictionary<float, int>();
+        foreach (float v in r.Values)
+            histogram[v] = histogram.GetValueOrDefault(v) + 1;
+        int users = r.ActiveUserCount(), items = r.ActiveItemCount();
+        return new DatasetStatistics
+        {
+            Name = dataset.Name,
+            Format = dataset.Format,
+            Users = users,
+            Items = items,
+            Movies = dataset.Catalog.Count,
+            Ratings = r.Count,
+            Tags = dataset.Tags.Count,
+            Density = users == 0 || items == 0 ? 0 : r.Count / ((double)users * items),
+            MeanRating = r.GlobalMean,
+            Scale = r.Scale.ToString(),
+            Histogram = [.. histogram],
+            RatingsPerUser = RowQuantiles(r.ByUser),
+            RatingsPerItem = RowQuantiles(r.ByItem),
+            MoviesWithTmdb = dataset.Catalog.Movies.Count(m => m.Tmdb is not null),
+            MoviesWithLinks = dataset.Catalog.Movies.Count(m => m.TmdbId is not null || m.ImdbId is not null),
+            DuplicatesMerged = dataset.Report.DuplicatesMerged,
+            RowsSkipped = dataset.Report.Skipped,
+        };
+    }
+
+    private static List<KeyValuePair<double, int>> RowQuantiles(CsrMatrix m)
+    {
+        var lengths = new List<int>(m.Rows);
+        for (int row = 0; row < m.Rows; row++)
+        {
+            int len = m.RowLength(row);
+            if (len > 0) lengths.Add(len);
+        }
+        lengths.Sort();
+        var result = new List<KeyValuePair<double, int>>();
+        foreach (double q in Quantiles)
+        {
+            int value = lengths.Count == 0 ? 0 : lengths[(int)Math.Round(q * (lengths.Count - 1))];
+            result.Add(new(q, value));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,70 @@
+using MovieRec.Core.Data.IO;
+
+namespace MovieRec.Core.Data.Loaders;
+
+/// <summary>Pieces every loader shares: opening files with good errors, lenient skipping, capacity guesses.</summary>
+internal static class LoaderSupport
+{
+    public static DelimitedReader OpenReader(DataSource source, string relativePath, string delimiter = ",", bool quotes = true, System.Text.Encoding? encoding = null)
+    {
+        var stream = source.OpenFile(relativePath);
+        if (relativePath.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+            stream = new System.IO.Compression.GZipStream(stream, System.IO.Compression.CompressionMode.Decompress);
+        return new DelimitedReader(stream, source.Display(relativePath), delimiter, quotes, encoding);
+    }
+
+    /// <summary>Checks a header row against expected column names (case-insensitive).</summary>
+    public static void ExpectHeader(DelimitedReader reader, params string[] columns)
+    {
+        if (!reader.Read())
+            throw new DataFormatException(reader.File, 1, null, $"is empty; expected a header row '{string.Join(',', columns)}'");
+        for (int i = 0; i < columns.Length; i++)
+        {
+            var got = i < reader.FieldCount ? reader.Text(i, columns[i]).Trim().TrimStart('\uFEFF') : "(missing)";
+            if (!string.Equals(got, columns[i], StringComparison.OrdinalIgnoreCase))
+                throw new DataFormatException(reader.File, reader.Line, columns[i],
+                    $"header column {i + 1} is '{got}' but '{columns[i]}' was expected (header '{string.Join(',', columns)}')");
+        }
+    }
+
+    /// <summary>Column index by header name; -1 when absent.</summary>
+    public static Dictionary<string, int> ReadHeader(DelimitedReader reader, string file)
+    {
+        if (!reader.Read())
+            throw new DataFormatException(file, 1, null, "is empty; expected a header row");
+        var map = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < reader.FieldCount; i++)
+            map.TryAdd(reader.Text(i, $"column {i + 1}").Trim().TrimStart('\uFEFF'), i);
+        return map;
+    }
+
+    public static int Require(Dictionary<string, int> header, string column, string file)
+    {
+        if (header.TryGetValue(column, out int i)) return i;
+        throw new DataFormatException(file, 1, column, $"the header has no '{column}' column (it has: {string.Join(", ", header.Keys)})");
+    }
+
+    /// <summary>In lenient mode records the error and returns; otherwise rethrows it.</summary>
+    public static void SkipOrThrow(DataFormatException error, LoadOptions options, LoadReport report)
+    {
+        if (!options.Lenient) throw error;
+        var reason = error.Field is null ? "malformed rows" : $"bad '{error.Field}'";
+        if (error.Problem.Contains("rating scale", StringComparison.Ordinal) || error.Problem.Contains("scale's step", StringComparison.Ordinal))
+            reason = "ratings off the scale";
+        report.Skip(error, reason);
+    }
+
+    /// <summary>Validates a rating against the scale, throwing with file, line and field.</summary>
+    public static void CheckRating(DelimitedReader reader, float rating, RatingScale scale, string field = "rating")
+    {
+        if (scale.Check(rating) is string problem)
+            throw reader.Error(field, problem);
+    }
+
+    /// <summary>Rows expected from a file's size, so arrays are allocated once instead of doubling.</summary>
+    public static int EstimateRows(DataSource source, string relativePath, int bytesPerRow)
+    {
+        long length = source.Length(relativePath);
+        return (int)Math.Clamp(length / bytesPerRow + 16, 16, int.MaxValue / 2);
+    }
+}

@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Text.Json;
+using MovieRec.Core.Data.IO;
+
+namespace MovieRec.Core.Data.Loaders;
+
+/// <summary>
+/// TMDB 5000 (tmdb_5000_movies.csv with JSON array columns, tmdb_5000_credits.csv with cast and crew as JSON),
+/// either joined to a MovieLens catalog through links.csv's tmdbId, or as a catalog of its own.
+/// </summary>
+public static class TmdbLoader
+{
+    public const string FormatName = "tmdb-5000";
+    public const string MoviesFile = "tmdb_5000_movies.csv";
+    public const string CreditsFile = "tmdb_5000_credits.csv";
+
+    public static bool Matches(DataSource source) => source.Has(MoviesFile);
+
+    /// <summary>Reads the metadata keyed by TMDB id.</summary>
+    public static Dictionary<int, TmdbMetadata> LoadMetadata(DataSource source, LoadOptions options, LoadReport report)
+    {
+        var credits = source.Find(CreditsFile) is string cf ? LoadCredits(source, cf, options, report) : [];
+        var result = new Dictionary<int, TmdbMetadata>();
+        var file = source.Find(MoviesFile) ?? throw new DataFormatException(source.Location, 0, null, $"has no {MoviesFile}");
+        using var reader = LoaderSupport.OpenReader(source, file);
+        report.Files.Add(reader.File);
+        var header = LoaderSupport.ReadHeader(reader, reader.File);
+        int id = LoaderSupport.Require(header, "id", reader.File);
+        int title = LoaderSupport.Require(header, "title", reader.File);
+        int genres = LoaderSupport.Require(header, "genres", reader.File);
+        int keywords = LoaderSupport.Require(header, "keywords", reader.File);
+        int overview = LoaderSupport.Require(header, "overview", reader.File);
+        int voteAverage = LoaderSupport.Require(header, "vote_average", reader.File);
+        int voteCount = LoaderSupport.Require(header, "vote_count", reader.File);
+        int popularity = header.GetValueOrDefault("popularity", -1);
+        int language = header.GetValueOrDefault("original_language", -1);
+        int originalTitle = header.GetValueOrDefault("original_title", -1);
+        int release = header.GetValueOrDefault("release_date", -1);
+        int runtime = header.GetValueOrDefault("runtime", -1);
+        int tagline = header.GetValueOrDefault("tagline", -1);
+        int poster = header.GetValueOrDefault("poster_path", -1);
+        int columns = header.Count;
+        while (reader.Read())
+        {
+            try
+            {
+                reader.ExpectFields(columns, string.Join(',', header.Keys));
+                int tmdbId = reader.Int(id, "id");
+                credits.TryGetValue(tmdbId, out var credit);
+                var meta = new TmdbMetadata
+                {
+                    TmdbId = tmdbId,
+                    Title = reader.Text(title, "title"),
+                    OriginalTitle = originalTitle >= 0 ? reader.Text(originalTitle, "original_title") : null,
+                    Overview = NullIfEmpty(reader.Text(overview, "overview")),
+                    Tagline = tagline >= 0 ? NullIfEmpty(reader.Text(tagline, "tagline")) : null,
+                    Genres = Names(reader, genres, "genres"),
+                    Keywords = Names(reader, keywords, "keywords"),
+                    OriginalLanguage = language >= 0 ? NullIfEmpty(reader.Text(language, "original_language")) : null,
+                    VoteAverage = reader.OptionalDouble(voteAverage, "vote_average") ?? 0,
+                    VoteCount = (int)(reader.OptionalLong(voteCount, "vote_count") ?? 0),
+                    Popularity = popularity >= 0 ? reader.OptionalDouble(popularity, "popularity") ?? 0 : 0,
+                    ReleaseDate = release >= 0 ? ParseDate(reader, release) : null,
+                    Runtime = runtime >= 0 && reader.OptionalDouble(runtime, "runtime") is double rt ? (int)rt : null,
+                    PosterPath = poster >= 0 ? NullIfEmpty(reader.Text(poster, "poster_path")) : null,
+                    Cast = credit?.Cast ?? [],
+                    Crew = credit?.Crew ?? [],
+                    Directors = credit?.Directors ?? [],
+                };
+                if (!result.TryAdd(tmdbId, meta))
+                    throw reader.Error("id", $"TMDB id {tmdbId} appears twice");
+            }
+            catch (DataFormatException e)
+            {
+                LoaderSupport.SkipOrThrow(e, options, report);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Attaches metadata to every catalog movie whose tmdbId has some; returns how many were joined.</summary>
+    public static int Join(MovieCatalog catalog, IReadOnlyDictionary<int, TmdbMetadata> metadata)
+    {
+        int joined = 0;
+        foreach (var movie in catalog.Movies)
+        {
+            if (movie.TmdbId is int t && metadata.TryGetValue(t, out var meta))
+            {
+                movie.Tmdb = meta;
+                joined++;
+            }
+        }
+        return joined;
+    }
+
+    /// <summary>A catalog from TMDB alone: movie ids are TMDB ids; no ratings.</summary>
+    public static Dataset LoadCatalogOnly(DataSource source, LoadOptions options)
+    {
+        var report = new LoadReport();
+        var metadata = LoadMetadata(source, options, report);
+        var catalog = new MovieCatalog();
+        foreach (var meta in metadata.Values.OrderBy(m => m.TmdbId))
+        {
+            var raw = meta.ReleaseDate is DateOnly d ? $"{meta.Title} ({d.Year})" : meta.Title;
+            var movie = new Movie(meta.TmdbId, raw, meta.Genres) { TmdbId = meta.TmdbId, Tmdb = meta };
+            movie.Title = meta.Title;
+            catalog.TryAdd(movie);
+        }
+        var empty = new RatingDatasetBuilder().Build(RatingScale.HalfStars);
+        return new Dataset { Name = "tmdb-5000", Format = FormatName, Location = source.Location, Ratings = empty, Catalog = catalog, Report = report };
+    }
+
+    private sealed record Credits(string[] Cast, CrewCredit[] Crew, string[] Directors);
+
+    private static Dictionary<int, Credits> LoadCredits(DataSource source, string file, LoadOptions options, LoadReport report)
+    {
+        var result = new Dictionary<int, Credits>();
+        using var reader = LoaderSupport.OpenReader(source, file);
+        report.Files.Add(reader.File);
+        var header = LoaderSupport.ReadHeader(reader, reader.File);
+        int id = LoaderSupport.Require(header, "movie_id", reader.File);
+        int cast = LoaderSupport.Require(header, "cast", reader.File);
+        int crew = LoaderSupport.Require(header, "crew", reader.File);
+        while (reader.Read())
+        {
+            try
+            {
+                reader.ExpectFields(header.Count, string.Join(',', header.Keys));
+                int movieId = reader.Int(id, "movie_id");
+                var castList = ParseJson(reader, cast, "cast", root =>
+                {
+                    var entries = new List<(int Order, string Name)>();
+                    foreach (var e in root.EnumerateArray())
+                        entries.Add((e.TryGetProperty("order", out var o) && o.TryGetInt32(out int oi) ? oi : entries.Count, e.GetProperty("name").GetString() ?? ""));
+                    return entries.OrderBy(e => e.Order).Select(e => e.Name).ToArray();
+                });
+                var crewList = ParseJson(reader, crew, "crew", root =>
+                {
+                    var entries = new List<CrewCredit>();
+                    foreach (var e in root.EnumerateArray())
+                    {
+                        entries.Add(new CrewCredit(
+                            e.GetProperty("name").GetString() ?? "",
+                            e.TryGetProperty("job", out var j) ? j.GetString() ?? "" : "",
+                            e.TryGetProperty("department", out var d) ? d.GetString() ?? "" : ""));
+                    }
+                    return entries.ToArray();
+                });
+                var directors = crewList.Where(c => c.Job == "Director").Select(c => c.Name).Distinct().ToArray();
+                result[movieId] = new Credits(castList, crewList, directors);
+            }
+            catch (DataFormatException e)
+            {
+                LoaderSupport.SkipOrThrow(e, options, report);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The "name" of each object in a JSON array column such as genres or keywords.</summary>
+    private static string[] Names(DelimitedReader reader, int column, string field) =>
+        ParseJson(reader, column, field, root =>
+        {
+            var names = new List<string>();
+            foreach (var e in root.EnumerateArray())
+            {
+                if (e.TryGetProperty("name", out var n) && n.GetString() is string s) names.Add(s);
+            }
+            return names.ToArray();
+        });
+
+    private static T ParseJson<T>(DelimitedReader reader, int column, string field, Func<JsonElement, T> read)
+    {
+        var text = reader.Text(column, field);
+        if (string.IsNullOrWhiteSpace(text)) text = "[]";
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            if (doc.RootElement.ValueKind != JsonValueKind.Array)
+                throw reader.Error(field, "is not a JSON array");
+            return read(doc.RootElement);
+        }
+        catch (JsonException e)
+        {
+            throw reader.Error(field, $"is not valid JSON: {e.Message}");
+        }
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException)
+        {
+            throw reader.Error(field, $"has JSON of an unexpected shape: {e.Message}");
+        }
+    }
+
+    private static DateOnly? ParseDate(DelimitedReader reader, int column)
+    {
+        var text = reader.Text(column, "release_date").Trim();
+        if (text.Length == 0) return null;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
+        throw reader.Error("release_date", $"'{text}' is not a date (yyyy-MM-dd)");
+    }
+
+    private static string? NullIfEmpty(string s) => string.IsNullOrWhiteSpace(s) ? null : s;
+}

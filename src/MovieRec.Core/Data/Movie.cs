@@ -1,0 +1,78 @@
+namespace MovieRec.Core.Data;
+
+/// <summary>A movie as shown to people and as content-based models see it.</summary>
+public sealed class Movie
+{
+    public Movie(long id, string rawTitle, IReadOnlyList<string> genres)
+    {
+        Id = id;
+        RawTitle = rawTitle;
+        var parsed = MovieTitle.Parse(rawTitle);
+        Title = parsed.Display;
+        Year = parsed.Year;
+        Genres = genres;
+    }
+
+    /// <summary>The dataset's movie id (MovieLens movieId; the TMDB id for a TMDB-only catalog).</summary>
+    public long Id { get; }
+
+    /// <summary>The title exactly as the dataset has it, e.g. "Matrix, The (1999)".</summary>
+    public string RawTitle { get; }
+
+    /// <summary>The title for display, e.g. "The Matrix".</summary>
+    public string Title { get; set; }
+
+    public int? Year { get; set; }
+
+    /// <summary>Genres as the dataset names them; empty for "(no genres listed)".</summary>
+    public IReadOnlyList<string> Genres { get; set; }
+
+    /// <summary>IMDb numeric id (links.csv imdbId; "tt" + 7 digits on the web).</summary>
+    public int? ImdbId { get; set; }
+
+    public int? TmdbId { get; set; }
+
+    /// <summary>User tags (MovieLens tags.csv), in file order, without duplicates.</summary>
+    public List<string> Tags { get; } = [];
+
+    /// <summary>TMDB metadata when joined, or null.</summary>
+    public TmdbMetadata? Tmdb { get; set; }
+
+    /// <summary>IMDb "tt0133093" form, or null.</summary>
+    public string? ImdbTconst => ImdbId is int id ? $"tt{id:D7}" : null;
+
+    public override string ToString() => Year is int y ? $"{Title} ({y})" : Title;
+}
+
+/// <summary>The Movie Database's metadata for a movie (TMDB 5000 columns).</summary>
+public sealed class TmdbMetadata
+{
+    public int TmdbId { get; init; }
+    public string Title { get; init; } = "";
+    public string? OriginalTitle { get; init; }
+    public string? Overview { get; init; }
+    public string? Tagline { get; init; }
+    public IReadOnlyList<string> Genres { get; init; } = [];
+
+    /// <summary>Cast names in billing order.</summary>
+    public IReadOnlyList<string> Cast { get; init; } = [];
+
+    public IReadOnlyList<string> Directors { get; init; } = [];
+
+    /// <summary>Every crew credit (directors included).</summary>
+    public IReadOnlyList<CrewCredit> Crew { get; init; } = [];
+
+    public IReadOnlyList<string> Keywords { get; init; } = [];
+    public string? OriginalLanguage { get; init; }
+    public double VoteAverage { get; init; }
+    public int VoteCount { get; init; }
+    public double Popularity { get; init; }
+    public DateOnly? ReleaseDate { get; init; }
+    public int? Runtime { get; init; }
+    public string? PosterPath { get; init; }
+}
+
+public sealed record CrewCredit(string Name, string Job, string Department);
+
+/// <summary>One user tag applied to a movie.</summary>
+public readonly record struct TagApplication(long UserId, long MovieId, string Tag, long Timestamp);

@@ -1,0 +1,102 @@
+namespace MovieRec.Core.Data;
+
+/// <summary>
+/// Explicit or implicit ratings with dense user and item ids, stored as struct-of-arrays:
+/// rating <c>k</c> is (<c>Users[k]</c>, <c>Items[k]</c>, <c>Values[k]</c>, <c>Timestamps[k]</c>).
+/// CSR views by user and by item are built once, on first use. A train/test split is two datasets
+/// sharing the same <see cref="UserIds"/> and <see cref="ItemIds"/> maps, so models score across them
+/// without translation.
+/// </summary>
+public sealed class RatingDataset
+{
+    private readonly Lazy<CsrMatrix> _byUser;
+    private readonly Lazy<CsrMatrix> _byItem;
+
+    public RatingDataset(IdMap userIds, IdMap itemIds, int[] users, int[] items, float[] values, long[] timestamps, RatingScale scale)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        ArgumentNullException.ThrowIfNull(itemIds);
+        if (items.Length != users.Length || values.Length != users.Length || timestamps.Length != users.Length)
+            throw new ArgumentException("users, items, values and timestamps must have the same length.");
+        UserIds = userIds;
+        ItemIds = itemIds;
+        Users = users;
+        Items = items;
+        Values = values;
+        Timestamps = timestamps;
+        Scale = scale;
+        _byUser = new Lazy<CsrMatrix>(() => CsrMatrix.Build(UserCount, ItemCount, Users, Items, Values));
+        _byItem = new Lazy<CsrMatrix>(() => CsrMatrix.Build(ItemCount, UserCount, Items, Users, Values));
+        double sum = 0;
+        foreach (float v in values) sum += v;
+        GlobalMean = values.Length == 0 ? 0 : sum / values.Length;
+    }
+
+    public IdMap UserIds { get; }
+    public IdMap ItemIds { get; }
+    public int[] Users { get; }
+    public int[] Items { get; }
+    public float[] Values { get; }
+    public long[] Timestamps { get; }
+    public RatingScale Scale { get; }
+
+    /// <summary>Users known to the id map (a split's train part may leave some without ratings).</summary>
+    public int UserCount => UserIds.Count;
+
+    /// <summary>Items known to the id map.</summary>
+    public int ItemCount => ItemIds.Count;
+
+    public int Count => Users.Length;
+
+    /// <summary>Mean of all rating values (μ in the literature).</summary>
+    public double GlobalMean { get; }
+
+    /// <summary>Rows are users, columns items.</summary>
+    public CsrMatrix ByUser => _byUser.Value;
+
+    /// <summary>Rows are items, columns users.</summary>
+    public CsrMatrix ByItem => _byItem.Value;
+
+    /// <summary>Ratings at <paramref name="indices"/>, sharing this dataset's id maps and scale.</summary>
+    public RatingDataset Subset(ReadOnlySpan<int> indices)
+    {
+        int n = indices.Length;
+        var u = new int[n];
+        var i = new int[n];
+        var v = new float[n];
+        var t = new long[n];
+        for (int k = 0; k < n; k++)
+        {
+            int src = indices[k];
+            u[k] = Users[src];
+            i[k] = Items[src];
+            v[k] = Values[src];
+            t[k] = Timestamps[src];
+        }
+        return new RatingDataset(UserIds, ItemIds, u, i, v, t, Scale);
+    }
+
+    /// <summary>Users with at least one rating in this dataset.</summary>
+    public int ActiveUserCount()
+    {
+        var offsets = ByUser.Offsets;
+        int n = 0;
+        for (int r = 0; r < UserCount; r++)
+        {
+            if (offsets[r + 1] > offsets[r]) n++;
+        }
+        return n;
+    }
+
+    /// <summary>Items with at least one rating in this dataset.</summary>
+    public int ActiveItemCount()
+    {
+        var offsets = ByItem.Offsets;
+        int n = 0;
+        for (int r = 0; r < ItemCount; r++)
+        {
+            if (offsets[r + 1] > offsets[r]) n++;
+        }
+        return n;
+    }
+}

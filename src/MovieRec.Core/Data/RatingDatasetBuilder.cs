@@ -1,0 +1,146 @@
+namespace MovieRec.Core.Data;
+
+/// <summary>
+/// Accumulates ratings row by row into growable arrays, then merges duplicate (user, item) pairs
+/// keeping the latest timestamp (the later row on a tie), as MovieLens re-ratings mean "changed my mind".
+/// </summary>
+public sealed class RatingDatasetBuilder
+{
+    private int[] _users;
+    private int[] _items;
+    private float[] _values;
+    private long[] _timestamps;
+    private int _count;
+
+    public RatingDatasetBuilder(IdMap? userIds = null, IdMap? itemIds = null, int capacity = 1024)
+    {
+        UserIds = userIds ?? IdMap.CreateNumeric();
+        ItemIds = itemIds ?? IdMap.CreateNumeric();
+        capacity = Math.Max(capacity, 16);
+        _users = new int[capacity];
+        _items = new int[capacity];
+        _values = new float[capacity];
+        _timestamps = new long[capacity];
+    }
+
+    public IdMap UserIds { get; }
+    public IdMap ItemIds { get; }
+    public int Count => _count;
+
+    /// <summary>Duplicate pairs merged by the last <see cref="Build"/>.</summary>
+    public int DuplicatesMerged { get; private set; }
+
+    public void Add(int user, int item, float value, long timestamp)
+    {
+        if (_count == _users.Length)
+            Grow();
+        _users[_count] = user;
+        _items[_count] = item;
+        _values[_count] = value;
+        _timestamps[_count] = timestamp;
+        _count++;
+    }
+
+    public void Add(long rawUser, long rawItem, float value, long timestamp) =>
+        Add(UserIds.GetOrAdd(rawUser), ItemIds.GetOrAdd(rawItem), value, timestamp);
+
+    public void Add(string rawUser, string rawItem, float value, long timestamp) =>
+        Add(UserIds.GetOrAdd(rawUser), ItemIds.GetOrAdd(rawItem), value, timestamp);
+
+    private void Grow()
+    {
+        int size = checked(_users.Length * 2);
+        Array.Resize(ref _users, size);
+        Array.Resize(ref _items, size);
+        Array.Resize(ref _values, size);
+        Array.Resize(ref _timestamps, size);
+    }
+
+    /// <summary>
+    /// The dataset, with duplicates merged. <paramref name="scale"/> null detects the scale from the values.
+    /// </summary>
+    public RatingDataset Build(RatingScale? scale = null)
+    {
+        int n = _count;
+        var keep = FindDuplicates(n, out int removed);
+        DuplicatesMerged = removed;
+        int m = n - removed;
+        var users = new int[m];
+        var items = new int[m];
+        var values = new float[m];
+        var timestamps = new long[m];
+        if (removed == 0)
+        {
+            Array.Copy(_users, users, m);
+            Array.Copy(_items, items, m);
+            Array.Copy(_values, values, m);
+            Array.Copy(_timestamps, timestamps, m);
+        }
+        else
+        {
+            int w = 0;
+            for (int k = 0; k < n; k++)
+            {
+                if (!keep![k]) continue;
+                users[w] = _users[k];
+                items[w] = _items[k];
+                values[w] = _values[k];
+                timestamps[w] = _timestamps[k];
+                w++;
+            }
+        }
+        return new RatingDataset(UserIds, ItemIds, users, items, values, timestamps, scale ?? RatingScale.Detect(values));
+    }
+
+    /// <summary>One O(n) pass per user with a last-seen marker per item; null when there is nothing to drop.</summary>
+    private bool[]? FindDuplicates(int n, out int removed)
+    {
+        removed = 0;
+        int userCount = UserIds.Count, itemCount = ItemIds.Count;
+        var offsets = new int[userCount + 1];
+        for (int k = 0; k < n; k++) offsets[_users[k] + 1]++;
+        for (int u = 0; u < userCount; u++) offsets[u + 1] += offsets[u];
+        var order = new int[n];
+        var next = offsets.AsSpan(0, userCount).ToArray();
+        for (int k = 0; k < n; k++) order[next[_users[k]]++] = k;
+
+        var seenBy = new int[itemCount];
+        Array.Fill(seenBy, -1);
+        var seenAt = new int[itemCount];
+        bool[]? keep = null;
+        for (int u = 0; u < userCount; u++)
+        {
+            for (int p = offsets[u]; p < offsets[u + 1]; p++)
+            {
+                int k = order[p], item = _items[k];
+                if (seenBy[item] != u)
+                {
+                    seenBy[item] = u;
+                    seenAt[item] = k;
+                    continue;
+                }
+                keep ??= CreateKeepAll(n);
+                int previous = seenAt[item];
+                // order[] is ascending in k within a user, so k is the later row: it wins ties.
+                if (_timestamps[k] >= _timestamps[previous])
+                {
+                    keep[previous] = false;
+                    seenAt[item] = k;
+                }
+                else
+                {
+                    keep[k] = false;
+                }
+                removed++;
+            }
+        }
+        return keep;
+    }
+
+    private static bool[] CreateKeepAll(int n)
+    {
+        var keep = new bool[n];
+        Array.Fill(keep, true);
+        return keep;
+    }
+}

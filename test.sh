@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test. Installs what the tests need on a fresh Debian machine (when run as root) and points
+# MOVIEREC_DATA at ../shared/datasets unless it is already set.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if [ -z "${MOVIEREC_DATA:-}" ] && [ -d ../shared/datasets ]; then
+  export MOVIEREC_DATA="$(cd ../shared/datasets && pwd)"
+fi
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+log=$(mktemp)
+set +e
+dotnet test MovieRec.slnx -c Release "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One plain closing line for CI: the sum over every test project.
+awk '/(Passed|Failed)!/ {
+  for (i = 1; i <= NF; i++) {
+    if ($i == "Failed:") f += $(i + 1) + 0
+    if ($i == "Passed:") p += $(i + 1) + 0
+    if ($i == "Skipped:") s += $(i + 1) + 0
+  }
+} END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+rm -f "$log"
+exit "$status"

@@ -1,0 +1,43 @@
+using MovieRec.Core.Data;
+using MovieRec.Core.Data.IO;
+using MovieRec.Core.Data.Loaders;
+
+namespace MovieRec.Core.Tests.Data;
+
+public class TmdbLoaderTests
+{
+    [Fact]
+    public void Tmdb_5000_has_4803_movies_with_cast_crew_and_keywords()
+    {
+        var d = DatasetLoader.Load(TestData.TmdbPath);
+        Assert.Equal("tmdb-5000", d.Format);
+        Assert.Equal(4803, d.Catalog.Count);
+        var movies = d.Catalog.Movies;
+        Assert.True(movies.Count(m => m.Tmdb!.Cast.Count > 0) > 4700);
+        Assert.True(movies.Count(m => m.Tmdb!.Directors.Count > 0) > 4700);
+        Assert.True(movies.Count(m => m.Tmdb!.Keywords.Count > 0) > 4300);
+        var avatar = d.Catalog[19995]!;
+        Assert.Equal("Avatar", avatar.Title);
+        Assert.Equal(2009, avatar.Year);
+        Assert.Equal("James Cameron", avatar.Tmdb!.Directors[0]);
+        Assert.Equal("Sam Worthington", avatar.Tmdb.Cast[0]);
+        Assert.Equal(11800, avatar.Tmdb.VoteCount);
+        Assert.Equal(162, avatar.Tmdb.Runtime);
+        Assert.Equal("en", avatar.Tmdb.OriginalLanguage);
+        Assert.Contains("Science Fiction", avatar.Genres);
+    }
+
+    [Fact]
+    public void Join_with_ml_latest_small_counts_the_linked_movies()
+    {
+        var report = new LoadReport();
+        using var source = DataSource.Open(TestData.TmdbPath);
+        var metadata = TmdbLoader.LoadMetadata(source, LoadOptions.Default, report);
+        var small = DatasetLoader.Load(TestData.MovieLensSmallPath, new LoadOptions { IncludeTmdb = false });
+        int linked = small.Catalog.Movies.Count(m => m.TmdbId is int t && metadata.ContainsKey(t));
+        int joined = TmdbLoader.Join(small.Catalog, metadata);
+        Assert.Equal(linked, joined);
+        Assert.Equal(TestData.MovieLensSmall.Catalog.Movies.Count(m => m.Tmdb is not null), joined);
+        Assert.InRange(joined, 3000, 4803);
+    }
+}

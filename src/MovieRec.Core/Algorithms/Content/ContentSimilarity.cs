@@ -1,0 +1,61 @@
+using MovieRec.Core.Data;
+
+namespace MovieRec.Core.Algorithms.Content;
+
+/// <summary>Options of <see cref="ContentSimilarity"/>.</summary>
+public sealed record ContentSimilarityOptions
+{
+    /// <summary>Neighbours kept per movie. Default 50.</summary>
+    public int Neighbours { get; init; } = 50;
+
+    /// <summary>Count vectors (the first seed's CountVectorizer) or TF-IDF. Default count.</summary>
+    public SparseVectors.Weighting Weighting { get; init; } = SparseVectors.Weighting.Count;
+
+    /// <summary>0 = every core.</summary>
+    public int Threads { get; init; }
+}
+
+/// <summary>
+/// "More like this" from content: cosine similarity of <see cref="MovieSoup"/> count (or TF-IDF) vectors, kept as the
+/// top-k neighbours of every movie of a catalog.
+/// </summary>
+public sealed class ContentSimilarity
+{
+    private readonly Dictionary<long, int> _rowOf;
+
+    private ContentSimilarity(IReadOnlyList<Movie> movies, SparseVectors vectors, SimilarityIndex index)
+    {
+        Movies = movies;
+        Vectors = vectors;
+        Index = index;
+        _rowOf = new Dictionary<long, int>(movies.Count);
+        for (int r = 0; r < movies.Count; r++) _rowOf[movies[r].Id] = r;
+    }
+
+    public IReadOnlyList<Movie> Movies { get; }
+    public SparseVectors Vectors { get; }
+    public SimilarityIndex Index { get; }
+
+    public static ContentSimilarity Build(IReadOnlyList<Movie> movies, ContentSimilarityOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(movies);
+        options ??= new ContentSimilarityOptions();
+        var documents = new List<IReadOnlyList<string>>(movies.Count);
+        foreach (var m in movies) documents.Add(MovieSoup.Tokens(m));
+        var vectors = SparseVectors.Build(documents, options.Weighting);
+        var index = SimilarityIndex.Build(vectors, options.Neighbours, options.Threads);
+        return new ContentSimilarity(movies, vectors, index);
+    }
+
+    /// <summary>The movies most similar to <paramref name="movieId"/>, best first; empty for an unknown id.</summary>
+    public IReadOnlyList<(Movie Movie, float Similarity)> Similar(long movieId, int n)
+    {
+        if (!_rowOf.TryGetValue(movieId, out int row)) return [];
+        var neighbours = Index.Neighbours(row);
+        var sims = Index.Similarities(row);
+        int count = Math.Min(n, neighbours.Length);
+        var result = new List<(Movie, float)>(count);
+        for (int j = 0; j < count; j++) result.Add((Movies[neighbours[j]], sims[j]));
+        return result;
+    }
+}

@@ -1,0 +1,85 @@
+namespace MovieRec.Core.Algorithms.Content;
+
+/// <summary>
+/// Documents as sparse term vectors in CSR form (row = document, column = term, sorted), L2-normalised so that a
+/// dot product is the cosine similarity.
+/// </summary>
+public sealed class SparseVectors
+{
+    public SparseVectors(int[] offsets, int[] terms, float[] weights, IReadOnlyList<string> vocabulary)
+    {
+        Offsets = offsets;
+        Terms = terms;
+        Weights = weights;
+        Vocabulary = vocabulary;
+    }
+
+    public int[] Offsets { get; }
+    public int[] Terms { get; }
+    public float[] Weights { get; }
+    public IReadOnlyList<string> Vocabulary { get; }
+    public int Rows => Offsets.Length - 1;
+    public int NonZeros => Terms.Length;
+
+    public ReadOnlySpan<int> RowTerms(int row) => Terms.AsSpan(Offsets[row], Offsets[row + 1] - Offsets[row]);
+
+    public ReadOnlySpan<float> RowWeights(int row) => Weights.AsSpan(Offsets[row], Offsets[row + 1] - Offsets[row]);
+
+    /// <summary>How rows weight their terms.</summary>
+    public enum Weighting
+    {
+        /// <summary>Raw counts (scikit-learn's CountVectorizer).</summary>
+        Count,
+
+        /// <summary>Count x smoothed idf, ln((1 + n) / (1 + df)) + 1 (scikit-learn's TfidfVectorizer default).</summary>
+        TfIdf,
+    }
+
+    /// <summary>Builds normalised vectors from each document's tokens.</summary>
+    public static SparseVectors Build(IReadOnlyList<IReadOnlyList<string>> documents, Weighting weighting)
+    {
+        var vocabulary = new Dictionary<string, int>(StringComparer.Ordinal);
+        var terms = new List<string>();
+        var offsets = new int[documents.Count + 1];
+        var rowTerms = new List<int>();
+        var rowCounts = new List<float>();
+        var counts = new Dictionary<int, int>();
+        for (int d = 0; d < documents.Count; d++)
+        {
+            counts.Clear();
+            foreach (var token in documents[d])
+            {
+                if (!vocabulary.TryGetValue(token, out int t))
+                {
+                    t = terms.Count;
+                    vocabulary[token] = t;
+                    terms.Add(token);
+                }
+                counts[t] = counts.GetValueOrDefault(t) + 1;
+            }
+            foreach (var (t, c) in counts.OrderBy(p => p.Key))
+            {
+                rowTerms.Add(t);
+                rowCounts.Add(c);
+            }
+            offsets[d + 1] = rowTerms.Count;
+        }
+        var weights = rowCounts.ToArray();
+        var termArray = rowTerms.ToArray();
+        if (weighting == Weighting.TfIdf)
+        {
+            var df = new int[terms.Count];
+            foreach (int t in termArray) df[t]++;
+            int n = documents.Count;
+            for (int k = 0; k < weights.Length; k++)
+                weights[k] *= (float)(Math.Log((1.0 + n) / (1.0 + df[termArray[k]])) + 1);
+        }
+        for (int d = 0; d < documents.Count; d++)
+        {
+            var w = weights.AsSpan(offsets[d], offsets[d + 1] - offsets[d]);
+            float norm = System.Numerics.Tensors.TensorPrimitives.Norm(w);
+            if (norm > 0) System.Numerics.Tensors.TensorPrimitives.Divide(w, norm, w);
+        }
+        return new SparseVectors(offsets, termArray, weights, terms);
+    }
+}

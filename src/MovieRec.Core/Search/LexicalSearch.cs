@@ -1,0 +1,88 @@
+using MovieRec.Core.Algorithms;
+using MovieRec.Core.Algorithms.Content;
+using MovieRec.Core.Data;
+
+namespace MovieRec.Core.Search;
+
+/// <summary>
+/// Full-text search over titles, overviews, tags and keywords, and people (cast, directors), ranked by BM25
+/// (Robertson and Zaragoza 2009) over field-weighted term frequencies (a simple BM25F: title x3, people x2,
+/// overview and tags x1), k1 = 1.2, b = 0.75. Terms are Lucene English stems, so "robots" finds "robot".
+/// </summary>
+public sealed class LexicalSearch
+{
+    private const float K1 = 1.2f;
+    private const float B = 0.75f;
+    private readonly Movie[] _movies;
+    private readonly Dictionary<string, (int[] Docs, float[] Tf)> _postings;
+    private readonly float[] _lengths;
+    private readonly float _meanLength;
+
+    public LexicalSearch(IReadOnlyList<Movie> movies)
+    {
+        ArgumentNullException.ThrowIfNull(movies);
+        _movies = [.. movies];
+        _lengths = new float[_movies.Length];
+        var perDoc = new Dictionary<string, float>[_movies.Length];
+        Parallel.For(0, _movies.Length, d => perDoc[d] = Fields(_movies[d]));
+        var builder = new Dictionary<string, (List<int> Docs, List<float> Tf)>(StringComparer.Ordinal);
+        for (int d = 0; d < _movies.Length; d++)
+        {
+            foreach (var (term, tf) in perDoc[d])
+            {
+                if (!builder.TryGetValue(term, out var list)) builder[term] = list = ([], []);
+                list.Docs.Add(d);
+                list.Tf.Add(tf);
+                _lengths[d] += tf;
+            }
+        }
+        _postings = builder.ToDictionary(p => p.Key, p => (p.Value.Docs.ToArray(), p.Value.Tf.ToArray()), StringComparer.Ordinal);
+        _meanLength = _movies.Length == 0 ? 1 : Math.Max(1, _lengths.Average());
+    }
+
+    private static Dictionary<string, float> Fields(Movie movie)
+    {
+        var tf = new Dictionary<string, float>(StringComparer.Ordinal);
+        void Add(string? text, float weight)
+        {
+            foreach (var term in TextAnalyzer.Shared.Terms(text)) tf[term] = tf.GetValueOrDefault(term) + weight;
+        }
+        Add(movie.Title, 3);
+        if (movie.Tmdb is { } t)
+        {
+            Add(t.Overview, 1);
+            Add(t.Tagline, 1);
+            Add(string.Join(' ', t.Keywords), 1);
+            Add(string.Join(' ', t.Cast.Take(10)), 2);
+            Add(string.Join(' ', t.Directors), 2);
+        }
+        Add(string.Join(' ', movie.Genres), 1);
+        Add(string.Join(' ', movie.Tags), 1);
+        return tf;
+    }
+
+    /// <summary>Movies ranked by BM25 for <paramref name="query"/>, best first.</summary>
+    public IReadOnlyList<(Movie Movie, float Score)> Search(string query, int n = 10)
+    {
+        var terms = TextAnalyzer.Shared.Terms(query);
+        if (terms.Count == 0) return [];
+        var scores = new float[_movies.Length];
+        int total = _movies.Length;
+        foreach (var term in terms.Distinct())
+        {
+            if (!_postings.TryGetValue(term, out var posting)) continue;
+            float idf = MathF.Log(1 + (total - posting.Docs.Length + 0.5f) / (posting.Docs.Length + 0.5f));
+            for (int p = 0; p < posting.Docs.Length; p++)
+            {
+                int d = posting.Docs[p];
+                float tf = posting.Tf[p];
+                scores[d] += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * _lengths[d] / _meanLength));
+            }
+        }
+        for (int d = 0; d < scores.Length; d++)
+        {
+            if (scores[d] <= 0) scores[d] = float.NaN;
+        }
+        return [.. TopN.Select(scores, n).Select(s => (_movies[s.Item], s.Score))];
+    }
+}

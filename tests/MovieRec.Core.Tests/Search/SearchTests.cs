@@ -1,0 +1,64 @@
+using MovieRec.Core.Search;
+
+namespace MovieRec.Core.Tests.Search;
+
+public class SearchTests
+{
+    private static readonly Lazy<TitleSearch> Titles = new(() =>
+    {
+        var d = TestData.MovieLensSmall;
+        var counts = new Dictionary<long, float>();
+        for (int i = 0; i < d.Ratings.ItemCount; i++) counts[d.Ratings.ItemIds.ToRawNumeric(i)] = d.Ratings.ByItem.RowLength(i);
+        return new TitleSearch(d.Catalog.Movies, id => counts.GetValueOrDefault(id));
+    });
+
+    private static readonly Lazy<LexicalSearch> Lexical = new(() => new LexicalSearch(TestData.MovieLensSmall.Catalog.Movies));
+
+    [Fact]
+    public void Prefix_finds_the_matrix_first()
+    {
+        var hits = Titles.Value.Search("matri", 5);
+        Assert.Equal("The Matrix", hits[0].Movie.Title);
+    }
+
+    [Fact]
+    public void Accents_and_case_do_not_matter()
+    {
+        var accented = Titles.Value.Search("AMÉLIE", 3);
+        var plain = Titles.Value.Search("amelie", 3);
+        Assert.NotEmpty(plain);
+        Assert.Equal(plain[0].Movie.Id, accented[0].Movie.Id);
+        Assert.Equal(4973, plain[0].Movie.Id); // "Amelie (Fabuleux destin d'Amélie Poulain, Le) (2001)"
+    }
+
+    [Fact]
+    public void Fuzzy_words_match_a_typo()
+    {
+        var hits = Titles.Value.Search("shawshenk redemption", 3);
+        Assert.Equal("The Shawshank Redemption", hits[0].Movie.Title);
+    }
+
+    [Fact]
+    public void Did_you_mean_suggests_the_closest_titles()
+    {
+        var suggestions = Titles.Value.Suggest("The Dark Knigth Rises");
+        Assert.Equal("The Dark Knight Rises", suggestions[0].Title);
+    }
+
+    [Fact]
+    public void Bm25_finds_movies_by_overview_and_people()
+    {
+        var robots = Lexical.Value.Search("space adventure with robots", 20).Select(h => h.Movie.Title).ToList();
+        Assert.Contains(robots, t => t.Contains("WALL", StringComparison.Ordinal) || t.Contains("Star Wars", StringComparison.Ordinal));
+        var nolan = Lexical.Value.Search("Christopher Nolan", 10).Select(h => h.Movie.Title).ToList();
+        Assert.Contains("Inception", nolan);
+    }
+
+    [Fact]
+    public void Edit_distance_counts_transpositions_once()
+    {
+        Assert.Equal(1, TitleSearch.EditDistance("knigth", "knight", 3));
+        Assert.Equal(0, TitleSearch.EditDistance("heat", "heat", 3));
+        Assert.Equal(3, TitleSearch.EditDistance("abc", "xyz", 2));
+    }
+}

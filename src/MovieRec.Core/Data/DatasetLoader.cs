@@ -18,6 +18,7 @@ public static class DatasetLoader
         new(MovieLensCsvLoader.FormatName, "ratings.csv + movies.csv", MovieLensCsvLoader.Matches, MovieLensCsvLoader.Load),
         new(MovieLens100KLoader.FormatName, "u.data + u.item (+ u.user, u.genre, u1..u5/ua/ub .base/.test)", MovieLens100KLoader.Matches, MovieLens100KLoader.Load),
         new("movielens-1m/10m", "ratings.dat + movies.dat (+ users.dat in ml-1m, tags.dat in ml-10m)", MovieLensDatLoader.Matches, MovieLensDatLoader.Load),
+        new(InteractionsCsvLoader.FormatName, "movierec.columns (a column mapping) + the interactions .csv/.tsv", InteractionsCsvLoader.Matches, InteractionsCsvLoader.Load),
         new(ImdbLoader.FormatName, "title.basics.tsv.gz (+ title.ratings.tsv.gz): IMDb movies, catalog only", ImdbLoader.Matches, ImdbLoader.LoadCatalogOnly),
         new(TmdbLoader.FormatName, "tmdb_5000_movies.csv (+ tmdb_5000_credits.csv)", TmdbLoader.Matches, TmdbLoader.LoadCatalogOnly),
     ];

@@ -81,6 +81,20 @@ public class ImdbLoaderTests
     }
 
     [Fact]
+    public void An_imdb_folder_beside_the_dataset_is_joined_too()
+    {
+        using var tmp = TestData.NewFolder();
+        tmp.Write("ml/movies.csv", "movieId,title,genres\n2571,\"Matrix, The (1999)\",Action|Sci-Fi|Thriller\n");
+        tmp.Write("ml/links.csv", "movieId,imdbId,tmdbId\n2571,0133093,603\n");
+        tmp.Write("ml/ratings.csv", "userId,movieId,rating,timestamp\n1,2571,5.0,964981247\n");
+        WriteGz(tmp, "imdb/title.basics.tsv.gz", Basics);
+        var d = DatasetLoader.Load(Path.Combine(tmp.Path, "ml"), NoTmdb);
+        Assert.Equal("The Matrix", d.Catalog[2571]!.Imdb!.PrimaryTitle);
+        // No title.ratings file: metadata without a rating.
+        Assert.Null(d.Catalog[2571]!.Imdb!.AverageRating);
+    }
+
+    [Fact]
     public void A_bad_row_names_file_line_and_field_and_lenient_skips_it()
     {
         using var tmp = TestData.NewFolder();

@@ -127,4 +127,20 @@ public class InteractionsCsvLoaderTests
         Assert.Contains("unknown key 'colour'", e.Message);
         Assert.Throws<ArgumentException>(() => InteractionsCsvMapping.Parse("item=b"));
     }
+
+    [Fact]
+    public void The_real_ml_latest_small_ratings_read_through_a_mapping_match_the_movielens_loader()
+    {
+        var file = Path.Combine(TestData.MovieLensSmallPath, "ratings.csv");
+        var mapping = InteractionsCsvMapping.Parse("user=userId,item=movieId,rating=rating,timestamp=timestamp");
+        var d = InteractionsCsvLoader.Load(file, mapping, NoTmdb);
+        var csv = TestData.MovieLensSmall.Ratings;
+        Assert.Equal(100836, d.Ratings.Count);
+        Assert.True(d.Ratings.ItemIds.IsNumeric);
+        Assert.Equal(RatingScale.HalfStars, d.Ratings.Scale);
+        Assert.Equal(csv.GlobalMean, d.Ratings.GlobalMean, 9);
+        Assert.Equal(csv.Users, d.Ratings.Users);
+        Assert.Equal(csv.Items, d.Ratings.Items);
+        Assert.Equal(csv.Timestamps, d.Ratings.Timestamps);
+    }
 }

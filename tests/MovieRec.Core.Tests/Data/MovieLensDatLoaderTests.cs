@@ -134,4 +134,30 @@ public class MovieLensDatLoaderTests
         Assert.Equal(2, e.Line);
         Assert.Equal("Occupation", e.Field);
     }
+
+    [Fact]
+    public void Ml_latest_small_rewritten_as_dat_files_loads_the_same_ratings_and_titles()
+    {
+        var csv = TestData.MovieLensSmall;
+        using var tmp = TestData.NewFolder();
+        var r = csv.Ratings;
+        var ratings = new StringBuilder();
+        for (int k = 0; k < r.Count; k++)
+        {
+            ratings.Append(r.UserIds.ToRawNumeric(r.Users[k])).Append("::").Append(r.ItemIds.ToRawNumeric(r.Items[k])).Append("::")
+                .Append(r.Values[k].ToString(System.Globalization.CultureInfo.InvariantCulture)).Append("::").Append(r.Timestamps[k]).Append('\n');
+        }
+        tmp.Write("ratings.dat", ratings.ToString());
+        tmp.Write("movies.dat", string.Concat(csv.Catalog.Movies.Select(m =>
+            $"{m.Id}::{m.RawTitle}::{(m.Genres.Count == 0 ? "(no genres listed)" : string.Join('|', m.Genres))}\n")));
+        var d = DatasetLoader.Load(tmp.Path, NoTmdb);
+        Assert.Equal("movielens-10m", d.Format);
+        Assert.Equal(100836, d.Ratings.Count);
+        Assert.Equal(610, d.Ratings.ActiveUserCount());
+        Assert.Equal(9724, d.Ratings.ActiveItemCount());
+        Assert.Equal(9742, d.Catalog.Count);
+        Assert.Equal(r.GlobalMean, d.Ratings.GlobalMean, 9);
+        Assert.Equal(RatingScale.HalfStars, d.Ratings.Scale);
+        Assert.All(csv.Catalog.Movies, m => Assert.Equal(m.Title, d.Catalog[m.Id]!.Title));
+    }
 }

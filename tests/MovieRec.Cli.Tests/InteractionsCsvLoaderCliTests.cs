@@ -54,4 +54,18 @@ public class InteractionsCsvLoaderCliTests
         var e = Assert.Throws<CliException>(() => CommonOptions.LoadDataset(file, false, "user=userId,song=songId"));
         Assert.StartsWith("--columns: column mapping has an unknown key 'song'", e.Message);
     }
+
+    [Fact]
+    public void A_single_file_uses_a_movierec_columns_file_beside_it()
+    {
+        using var tmp = TestData.NewFolder();
+        var file = tmp.Write("plays.csv", Plays);
+        tmp.Write("other.csv", "not,interactions\n");
+        tmp.Write("movierec.columns", "user=userId\nitem=songId\nrating=plays\n");
+        var (exit, output, error) = CliRunner.Run("data", "info", "--data", file, "--json");
+        Assert.True(exit == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal("plays", doc.RootElement.GetProperty("name").GetString());
+        Assert.Equal(4, doc.RootElement.GetProperty("ratings").GetInt32());
+    }
 }

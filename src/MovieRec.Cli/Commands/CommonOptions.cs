@@ -31,12 +31,18 @@ internal static class CommonOptions
     {
         var path = DataLocator.Resolve(data);
         var options = new LoadOptions { Lenient = lenient };
-        if (columns is null)
+        bool singleFile = File.Exists(path) && !path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
+        if (columns is null && singleFile)
         {
-            if (File.Exists(path) && !path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
-                throw new CliException($"'{data}' is a single file: give --columns user=<column>,item=<column>[,rating=<column>] to read it as interactions, or give a dataset folder or .zip.");
-            return DatasetLoader.Load(path, options);
+            // A mapping file beside a single data file applies to it, as it would to the folder.
+            var beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, InteractionsCsvMapping.MappingFileName);
+            columns = File.Exists(beside)
+                ? File.ReadAllText(beside)
+                : throw new CliException($"'{data}' is a single file: to read it as interactions give its columns with "
+                    + $"--columns user=<column>,item=<column>[,rating=<column>] or a {InteractionsCsvMapping.MappingFileName} file beside it; otherwise give a dataset folder or .zip.");
         }
+        if (columns is null)
+            return DatasetLoader.Load(path, options);
         InteractionsCsvMapping mapping;
         try
         {

@@ -46,13 +46,16 @@ public static class InteractionsCsvLoader
         {
             var full = Path.GetFullPath(path);
             using var folder = DataSource.Open(Path.GetDirectoryName(full)!);
-            return Load(folder, mapping with { File = Path.GetFileName(full) }, options);
+            return Load(folder, mapping with { File = Path.GetFileName(full) }, options, StripExtension(Path.GetFileName(full)));
         }
         using var source = DataSource.Open(path);
         return Load(source, mapping, options);
     }
 
-    public static Dataset Load(DataSource source, InteractionsCsvMapping mapping, LoadOptions options)
+    public static Dataset Load(DataSource source, InteractionsCsvMapping mapping, LoadOptions options) =>
+        Load(source, mapping, options, DatasetLoader.GuessName(source));
+
+    private static Dataset Load(DataSource source, InteractionsCsvMapping mapping, LoadOptions options, string name)
     {
         ArgumentNullException.ThrowIfNull(mapping);
         var report = new LoadReport();
@@ -96,7 +99,7 @@ public static class InteractionsCsvLoader
             LoadItems(source, mapping, itemIds, catalog, options, report);
         return new Dataset
         {
-            Name = source.Has(InteractionsCsvMapping.MappingFileName) ? DatasetLoader.GuessName(source) : StripExtension(Path.GetFileName(file)),
+            Name = name,
             Format = FormatName,
             Location = source.Location,
             Ratings = ratings,

@@ -143,4 +143,22 @@ public class InteractionsCsvLoaderTests
         Assert.Equal(csv.Items, d.Ratings.Items);
         Assert.Equal(csv.Timestamps, d.Ratings.Timestamps);
     }
+
+    [Fact]
+    public void The_readme_mapping_example_parses_with_its_comments()
+    {
+        var m = InteractionsCsvMapping.Parse(
+            "user=userId\nitem=songId\nrating=plays          # or rating=none: implicit feedback, every interaction counts 1\n"
+            + "timestamp=ts          # Unix seconds or ISO 8601\nitems=songs.csv, title=title, category=genre\n");
+        Assert.Equal(new InteractionsCsvMapping
+        {
+            User = "userId",
+            Item = "songId",
+            Rating = "plays",
+            Timestamp = "ts",
+            ItemsFile = "songs.csv",
+            ItemsTitle = "title",
+            ItemsCategory = "genre",
+        }, m);
+    }
 }

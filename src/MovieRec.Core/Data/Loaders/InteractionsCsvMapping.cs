@@ -8,7 +8,7 @@ namespace MovieRec.Core.Data.Loaders;
 /// plays or shop purchases load like MovieLens ratings. Columns are named as in the header, or numbered from 1
 /// (the only way when the file has no header). Written as text, e.g.
 /// <c>user=userId,item=songId,rating=plays,timestamp=ts</c>, on the command line (<c>--columns</c>) or in a
-/// <c>movierec.columns</c> file beside the data (one <c>key=value</c> per line or comma separated; lines starting with <c>#</c> are comments).
+/// <c>movierec.columns</c> file beside the data (one <c>key=value</c> per line or comma separated; <c>#</c> after white space starts a comment).
 /// </summary>
 public sealed record InteractionsCsvMapping
 {
@@ -55,8 +55,8 @@ public sealed record InteractionsCsvMapping
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var rawLine in text.Split('\n'))
         {
-            var line = rawLine.Trim();
-            if (line.StartsWith('#')) continue;
+            var line = StripComment(rawLine).Trim();
+            if (line.Length == 0) continue;
             foreach (var part in SplitPairs(line))
             {
                 int eq = part.IndexOf('=', StringComparison.Ordinal);
@@ -87,6 +87,16 @@ public sealed record InteractionsCsvMapping
             ItemsTitle = Get("title"),
             ItemsCategory = Get("category"),
         };
+    }
+
+    /// <summary>A <c>#</c> at the start of a line or after white space starts a comment.</summary>
+    private static string StripComment(string line)
+    {
+        for (int i = 0; i < line.Length; i++)
+        {
+            if (line[i] == '#' && (i == 0 || char.IsWhiteSpace(line[i - 1]))) return line[..i];
+        }
+        return line;
     }
 
     private static readonly string[] KnownKeys =

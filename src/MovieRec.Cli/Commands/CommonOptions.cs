@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MovieRec.Core.Data;
+using MovieRec.Core.Data.Loaders;
 
 namespace MovieRec.Cli.Commands;
 
@@ -19,6 +20,38 @@ internal static class CommonOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON document instead of tables." };
 
-    public static Dataset LoadDataset(string data, bool lenient) =>
-        DatasetLoader.Load(DataLocator.Resolve(data), new LoadOptions { Lenient = lenient });
+    public static Option<string?> Columns() => new("--columns")
+    {
+        Description = "Read --data as a generic interactions file with this column mapping, e.g. "
+            + "user=userId,item=songId,rating=plays,timestamp=ts (rating=none for implicit feedback; also file=, "
+            + "delimiter=, header=no, scale=1-10, items=<file>, title=, category=). A folder can carry it in a movierec.columns file.",
+    };
+
+    public static Dataset LoadDataset(string data, bool lenient, string? columns = null)
+    {
+        var path = DataLocator.Resolve(data);
+        var options = new LoadOptions { Lenient = lenient };
+        bool singleFile = File.Exists(path) && !path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
+        if (columns is null && singleFile)
+        {
+            // A mapping file beside a single data file applies to it, as it would to the folder.
+            var beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, InteractionsCsvMapping.MappingFileName);
+            columns = File.Exists(beside)
+                ? File.ReadAllText(beside)
+                : throw new CliException($"'{data}' is a single file: to read it as interactions give its columns with "
+                    + $"--columns user=<column>,item=<column>[,rating=<column>] or a {InteractionsCsvMapping.MappingFileName} file beside it; otherwise give a dataset folder or .zip.");
+        }
+        if (columns is null)
+            return DatasetLoader.Load(path, options);
+        InteractionsCsvMapping mapping;
+        try
+        {
+            mapping = InteractionsCsvMapping.Parse(columns);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"--columns: {e.Message.Split(" (Parameter", 2)[0]}");
+        }
+        return InteractionsCsvLoader.Load(path, mapping, options);
+    }
 }

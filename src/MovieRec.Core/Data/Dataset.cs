@@ -25,9 +25,12 @@ public sealed class Dataset
 
     public LoadReport Report { get; init; } = new();
 
-    /// <summary>The catalog entry for a dense item id, or null when the catalog lacks it.</summary>
+    /// <summary>
+    /// The catalog entry for a dense item id, or null when the catalog lacks it. Catalogs of numeric ids are keyed
+    /// by raw id; catalogs of string ids (generic interactions files) by dense item id.
+    /// </summary>
     public Movie? MovieOf(int item) =>
-        Ratings.ItemIds.IsNumeric ? Catalog[Ratings.ItemIds.ToRawNumeric(item)] : null;
+        Ratings.ItemIds.IsNumeric ? Catalog[Ratings.ItemIds.ToRawNumeric(item)] : Catalog[item];
 }
 
 /// <summary>A user's demographics (ml-100k, ml-1m).</summary>

@@ -16,6 +16,10 @@ public static class DatasetLoader
     public static IReadOnlyList<DatasetFormat> Formats { get; } =
     [
         new(MovieLensCsvLoader.FormatName, "ratings.csv + movies.csv", MovieLensCsvLoader.Matches, MovieLensCsvLoader.Load),
+        new(MovieLens100KLoader.FormatName, "u.data + u.item (+ u.user, u.genre, u1..u5/ua/ub .base/.test)", MovieLens100KLoader.Matches, MovieLens100KLoader.Load),
+        new("movielens-1m/10m", "ratings.dat + movies.dat (+ users.dat in ml-1m, tags.dat in ml-10m)", MovieLensDatLoader.Matches, MovieLensDatLoader.Load),
+        new(InteractionsCsvLoader.FormatName, "movierec.columns (a column mapping) + the interactions .csv/.tsv", InteractionsCsvLoader.Matches, InteractionsCsvLoader.Load),
+        new(ImdbLoader.FormatName, "title.basics.tsv.gz (+ title.ratings.tsv.gz): IMDb movies, catalog only", ImdbLoader.Matches, ImdbLoader.LoadCatalogOnly),
         new(TmdbLoader.FormatName, "tmdb_5000_movies.csv (+ tmdb_5000_credits.csv)", TmdbLoader.Matches, TmdbLoader.LoadCatalogOnly),
     ];
 
@@ -28,6 +32,8 @@ public static class DatasetLoader
         var dataset = format.Load(source, options);
         if (options.IncludeTmdb && format.Name != TmdbLoader.FormatName && dataset.Catalog.Count > 0)
             JoinTmdb(dataset, path, options);
+        if (format.Name != ImdbLoader.FormatName && dataset.Catalog.Count > 0)
+            JoinImdb(dataset, source, path, options);
         return dataset;
     }
 
@@ -53,6 +59,25 @@ public static class DatasetLoader
         if (!TmdbLoader.Matches(tmdb)) return;
         var metadata = TmdbLoader.LoadMetadata(tmdb, options, dataset.Report);
         TmdbLoader.Join(dataset.Catalog, metadata);
+    }
+
+    /// <summary>
+    /// Joins IMDb ratings, votes, runtime and genres through links.csv's imdbId when the dataset holds IMDb's
+    /// TSVs itself or an <c>imdb</c> folder sits beside it.
+    /// </summary>
+    private static void JoinImdb(Dataset dataset, DataSource source, string path, LoadOptions options)
+    {
+        if (ImdbLoader.Matches(source))
+        {
+            ImdbLoader.Join(dataset.Catalog, source, options, dataset.Report);
+            return;
+        }
+        var parent = Path.GetDirectoryName(Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar));
+        var beside = parent is null ? null : Path.Combine(parent, "imdb");
+        if (beside is null || !Directory.Exists(beside)) return;
+        using var imdb = DataSource.Open(beside);
+        if (ImdbLoader.Matches(imdb))
+            ImdbLoader.Join(dataset.Catalog, imdb, options, dataset.Report);
     }
 
     private static string? FindTmdbBeside(string path)

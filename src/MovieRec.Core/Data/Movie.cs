@@ -38,6 +38,9 @@ public sealed class Movie
     /// <summary>TMDB metadata when joined, or null.</summary>
     public TmdbMetadata? Tmdb { get; set; }
 
+    /// <summary>IMDb metadata (rating, votes, runtime, genres) when joined through <see cref="ImdbId"/>, or null.</summary>
+    public ImdbMetadata? Imdb { get; set; }
+
     /// <summary>IMDb "tt0133093" form, or null.</summary>
     public string? ImdbTconst => ImdbId is int id ? $"tt{id:D7}" : null;
 

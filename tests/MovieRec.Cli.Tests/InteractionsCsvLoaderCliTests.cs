@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Text.Json;
+using MovieRec.Cli.Commands;
+using MovieRec.Core.Data;
+using MovieRec.Core.Tests;
+
+namespace MovieRec.Cli.Tests;
+
+/// <summary>Generic interactions files from the command line: --columns, or a movierec.columns file in the folder.</summary>
+public class InteractionsCsvLoaderCliTests
+{
+    private const string Plays = "userId,songId,plays\nann,S1,3\nann,S2,1\nbob,S1,12\ncat,S3,2\n";
+
+    [Fact]
+    public void A_folder_with_a_movierec_columns_file_is_detected_by_data_info()
+    {
+        using var tmp = TestData.NewFolder();
+        tmp.Write("plays.csv", Plays);
+        tmp.Write("movierec.columns", "user=userId,item=songId,rating=none\n");
+        var (exit, output, error) = CliRunner.Run("data", "info", "--data", tmp.Path, "--json");
+        Assert.True(exit == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal("interactions-csv", doc.RootElement.GetProperty("format").GetString());
+        Assert.Equal(3, doc.RootElement.GetProperty("users").GetInt32());
+        Assert.Equal(3, doc.RootElement.GetProperty("items").GetInt32());
+        Assert.Equal(4, doc.RootElement.GetProperty("ratings").GetInt32());
+    }
+
+    [Fact]
+    public void The_columns_option_reads_a_single_file_with_its_mapping()
+    {
+        using var tmp = TestData.NewFolder();
+        var file = tmp.Write("plays.csv", Plays);
+        var data = CommonOptions.Data();
+        var columns = CommonOptions.Columns();
+        var command = new Command("probe") { data, columns };
+        var parse = command.Parse(["--data", file, "--columns", "user=userId,item=songId,rating=plays"]);
+        Assert.Empty(parse.Errors);
+        var d = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, parse.GetValue(columns));
+        Assert.Equal("plays", d.Name);
+        Assert.Equal(4, d.Ratings.Count);
+        Assert.Equal(4.5, d.Ratings.GlobalMean, 6);
+        Assert.Equal(new RatingScale(1, 12, 1), d.Ratings.Scale);
+    }
+
+    [Fact]
+    public void A_single_file_without_columns_or_a_bad_mapping_is_a_clear_user_error()
+    {
+        using var tmp = TestData.NewFolder();
+        var file = tmp.Write("plays.csv", Plays);
+        var (exit, _, error) = CliRunner.Run("data", "info", "--data", file);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("--columns", error);
+        var e = Assert.Throws<CliException>(() => CommonOptions.LoadDataset(file, false, "user=userId,song=songId"));
+        Assert.StartsWith("--columns: column mapping has an unknown key 'song'", e.Message);
+    }
+
+    [Fact]
+    public void A_single_file_uses_a_movierec_columns_file_beside_it()
+    {
+        using var tmp = TestData.NewFolder();
+        var file = tmp.Write("plays.csv", Plays);
+        tmp.Write("other.csv", "not,interactions\n");
+        tmp.Write("movierec.columns", "user=userId\nitem=songId\nrating=plays\n");
+        var (exit, output, error) = CliRunner.Run("data", "info", "--data", file, "--json");
+        Assert.True(exit == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal("plays", doc.RootElement.GetProperty("name").GetString());
+        Assert.Equal(4, doc.RootElement.GetProperty("ratings").GetInt32());
+    }
+}

@@ -21,6 +21,8 @@ public static class MovieRecCli
         var context = new CliContext(console, output, error);
         var root = new RootCommand("MovieRec: movie recommendations, fast. Datasets are found by path, or by name under MOVIEREC_DATA or the download cache.");
         root.Subcommands.Add(DataCommands.Create(context));
+        foreach (var command in DiscoverCommands.Create(context)) root.Subcommands.Add(command);
+        root.Subcommands.Add(ExportCommands.Create(context));
         var parse = root.Parse(args);
         try
         {

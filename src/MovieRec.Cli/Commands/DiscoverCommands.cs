@@ -1,0 +1,172 @@
+using System.CommandLine;
+using System.Globalization;
+using MovieRec.Core.Algorithms.Clustering;
+using MovieRec.Core.Algorithms.Content;
+using MovieRec.Core.Algorithms.Semantic;
+using MovieRec.Core.Data;
+using MovieRec.Core.Search;
+using Spectre.Console;
+
+namespace MovieRec.Cli.Commands;
+
+/// <summary>`movierec similar`, `movierec search`, `movierec clusters`: finding movies.</summary>
+internal static class DiscoverCommands
+{
+    public static IEnumerable<Command> Create(CliContext context)
+    {
+        yield return Similar(context);
+        yield return Search(context);
+        yield return Clusters(context);
+    }
+
+    private static Command Similar(CliContext context)
+    {
+        var title = new Argument<string>("title") { Description = "A movie title, e.g. \"The Dark Knight Rises\" (a year in parentheses picks one of several)." };
+        var by = new Option<string>("--by") { Description = "content (cast, director, genres, keywords), text (TF-IDF of overview and tags), semantic (sentence embeddings).", DefaultValueFactory = _ => "content" };
+        var n = new Option<int>("-n", "--count") { Description = "How many.", DefaultValueFactory = _ => 10 };
+        var data = CommonOptions.Data();
+        var command = new Command("similar", "Movies similar to a movie.") { title, by, n, data };
+        command.SetAction(parse =>
+        {
+            var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false);
+            var movie = FindMovie(dataset, parse.GetValue(title)!);
+            int count = Positive(parse.GetValue(n), "-n");
+            IReadOnlyList<(Movie Movie, float Similarity)> similar = parse.GetValue(by) switch
+            {
+                "content" => ContentSimilarity.Build(dataset.Catalog.Movies).Similar(movie.Id, count),
+                "text" => TextSimilarity.Build(dataset).Similar(movie.Id, count),
+                "semantic" => SemanticOrExplain(context, dataset).Similar(movie.Id, count),
+                var other => throw new CliException($"--by must be content, text or semantic, not '{other}'."),
+            };
+            var table = new Table().Title($"Like [bold]{Markup.Escape(movie.ToString())}[/] (by {parse.GetValue(by)})")
+                .AddColumn("#").AddColumn("movie").AddColumn(new TableColumn("similarity").RightAligned());
+            int rank = 1;
+            foreach (var (m, s) in similar)
+                table.AddRow((rank++).ToString(CultureInfo.InvariantCulture), Markup.Escape(m.ToString()), s.ToString("0.000", CultureInfo.InvariantCulture));
+            context.Console.Write(table);
+            if (similar.Count == 0)
+                context.Console.MarkupLine("[yellow]No similar movies: this movie has too little metadata for this measure.[/]");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Search(CliContext context)
+    {
+        var query = new Argument<string>("query") { Description = "Words, a title, or a description such as \"space adventure with robots\"." };
+        var n = new Option<int>("-n", "--count") { Description = "How many.", DefaultValueFactory = _ => 10 };
+        var data = CommonOptions.Data();
+        var command = new Command("search", "Search movies: semantic when an embedding model is configured (MOVIEREC_EMBEDDING_MODEL), else lexical (BM25).") { query, n, data };
+        command.SetAction(parse =>
+        {
+            var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false);
+            int count = Positive(parse.GetValue(n), "-n");
+            var text = parse.GetValue(query)!;
+            var embedder = SentenceEmbedder.TryLoad(Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), out var reason);
+            IReadOnlyList<(Movie Movie, float Score)> hits;
+            string mode;
+            if (embedder is null)
+            {
+                context.Console.MarkupLine($"[grey]{Markup.Escape(reason!)}; using lexical search.[/]");
+                hits = new LexicalSearch(dataset.Catalog.Movies).Search(text, count);
+                mode = "lexical";
+            }
+            else
+            {
+                using (embedder)
+                {
+                    hits = BuildSemantic(context, dataset, embedder).Search(text, count);
+                }
+                mode = "semantic";
+            }
+            var table = new Table().Title($"[bold]{Markup.Escape(text)}[/] ({mode})").AddColumn("#").AddColumn("movie").AddColumn(new TableColumn("score").RightAligned());
+            int rank = 1;
+            foreach (var (m, s) in hits)
+                table.AddRow((rank++).ToString(CultureInfo.InvariantCulture), Markup.Escape(m.ToString()), s.ToString("0.000", CultureInfo.InvariantCulture));
+            context.Console.Write(table);
+            if (hits.Count == 0)
+            {
+                var suggestions = new TitleSearch(dataset.Catalog.Movies).Suggest(text, 5);
+                if (suggestions.Count > 0)
+                    context.Console.MarkupLine($"Did you mean: {Markup.Escape(string.Join(", ", suggestions.Select(s => s.ToString())))}?");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Clusters(CliContext context)
+    {
+        var k = new Option<int>("--k") { Description = "Number of clusters.", DefaultValueFactory = _ => 9 };
+        var users = new Option<bool>("--users") { Description = "Cluster users by their per-genre taste instead of movies." };
+        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
+        var data = CommonOptions.Data();
+        var command = new Command("clusters", "K-Means clusters of movies (genres, weighted rating, year, popularity) or of users (per-genre taste).") { k, users, seed, data };
+        command.SetAction(parse =>
+        {
+            var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false);
+            var options = new KMeansOptions { K = Positive(parse.GetValue(k), "--k"), Seed = parse.GetValue(seed) };
+            if (parse.GetValue(users))
+            {
+                var model = UserClusters.Build(dataset, options);
+                var table = new Table().Title($"User clusters (k = {model.Result.K}, inertia {model.Result.Inertia:0.0})").AddColumn("cluster").AddColumn(new TableColumn("users").RightAligned()).AddColumn("loves").AddColumn("avoids");
+                var sizes = model.Result.Sizes();
+                for (int c = 0; c < model.Result.K; c++)
+                {
+                    var centroid = model.Result.Centroid(c).ToArray();
+                    var order = Enumerable.Range(0, centroid.Length).OrderByDescending(g => centroid[g]).ToList();
+                    table.AddRow(c.ToString(CultureInfo.InvariantCulture), sizes[c].ToString(CultureInfo.InvariantCulture),
+                        Markup.Escape(string.Join(", ", order.Take(3).Select(g => model.Genres[g]))),
+                        Markup.Escape(string.Join(", ", order.TakeLast(2).Select(g => model.Genres[g]))));
+                }
+                context.Console.Write(table);
+                return 0;
+            }
+            var clusters = MovieClusters.Build(dataset, options);
+            var movieTable = new Table().Title($"Movie clusters (k = {clusters.Result.K}, inertia {clusters.Result.Inertia:0.0})")
+                .AddColumn("cluster").AddColumn("name").AddColumn(new TableColumn("movies").RightAligned()).AddColumn("representatives");
+            foreach (var c in clusters.Clusters)
+            {
+                movieTable.AddRow(c.Id.ToString(CultureInfo.InvariantCulture), Markup.Escape(c.Name), c.Size.ToString(CultureInfo.InvariantCulture),
+                    Markup.Escape(string.Join("; ", c.Representatives.Take(3).Select(m => m.ToString()))));
+            }
+            context.Console.Write(movieTable);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>A movie by title; several matches pick the most recent, none lists suggestions.</summary>
+    internal static Movie FindMovie(Dataset dataset, string title)
+    {
+        var matches = dataset.Catalog.FindByTitle(title);
+        if (matches.Count > 0) return matches[0];
+        var suggestions = new TitleSearch(dataset.Catalog.Movies).Suggest(title, 5);
+        throw new CliException(suggestions.Count == 0
+            ? $"No movie titled '{title}' in {dataset.Name}."
+            : $"No movie titled '{title}' in {dataset.Name}. Did you mean: {string.Join("; ", suggestions.Select(s => s.ToString()))}?");
+    }
+
+    private static SemanticSearch SemanticOrExplain(CliContext context, Dataset dataset)
+    {
+        var embedder = SentenceEmbedder.TryLoad(Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), out var reason)
+            ?? throw new CliException($"{reason}. Set {SentenceEmbedder.ModelVariable} to a folder with model.onnx and vocab.txt, or use --by content.");
+        return BuildSemantic(context, dataset, embedder);
+    }
+
+    private static SemanticSearch BuildSemantic(CliContext context, Dataset dataset, SentenceEmbedder embedder)
+    {
+        var cache = new EmbeddingCache(Path.Combine(DataLocator.CacheDirectory, "embeddings"), embedder.ModelHash, embedder.Dimensions);
+        SemanticSearch? search = null;
+        context.Console.Progress().Start(progress =>
+        {
+            var task = progress.AddTask("Embedding movies", maxValue: dataset.Catalog.Count);
+            search = SemanticSearch.Build(dataset.Catalog.Movies, embedder, cache, new Progress<int>(done => task.Value = done));
+            task.Value = task.MaxValue;
+        });
+        return search!;
+    }
+
+    internal static int Positive(int value, string option) =>
+        value > 0 ? value : throw new CliException($"{option} must be a positive number, not {value}.");
+}

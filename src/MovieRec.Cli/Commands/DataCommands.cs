@@ -1,7 +1,7 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using System.Diagnostics;
 using MovieRec.Core.Data;
 using MovieRec.Core.Data.Download;
 using MovieRec.Core.Data.Synthetic;

@@ -30,6 +30,7 @@ internal static class Program
                 "load" => Load(Option(args, "--data") ?? DataLocator.DefaultDataset, int.Parse(Option(args, "--runs") ?? "7", CultureInfo.InvariantCulture)),
                 "load-synth" => LoadSynth(int.Parse(Option(args, "--ratings") ?? "25000000", CultureInfo.InvariantCulture), Option(args, "--folder"),
                     int.Parse(Option(args, "--runs") ?? "1", CultureInfo.InvariantCulture)),
+                "profile-load" => ProfileLoad(Option(args, "--file") ?? throw new ArgumentException("profile-load needs --file ratings.csv")),
                 _ => Fail($"unknown benchmark '{args[0]}'"),
             };
         }
@@ -49,6 +50,60 @@ internal static class Program
     {
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    /// <summary>Where a ratings.csv load spends its time: raw IO, record splitting, field parsing, then the whole loader.</summary>
+    private static int ProfileLoad(string file)
+    {
+        var buffer = new byte[1 << 20];
+        var watch = new PhaseWatch();
+        using (var stream = File.OpenRead(file))
+        {
+            while (stream.Read(buffer) > 0) { }
+        }
+        Console.WriteLine($"  read bytes:        {watch}");
+
+        watch.Restart();
+        long rows = 0;
+        using (var reader = new MovieRec.Core.Data.IO.DelimitedReader(File.OpenRead(file), file, ",", quotes: false))
+        {
+            while (reader.Read()) rows++;
+        }
+        Console.WriteLine($"  split records:     {watch} ({rows:N0} rows)");
+
+        watch.Restart();
+        long checksum = 0;
+        using (var reader = new MovieRec.Core.Data.IO.DelimitedReader(File.OpenRead(file), file, ",", quotes: false))
+        {
+            reader.Read();
+            while (reader.Read())
+            {
+                checksum += reader.Long(0, "userId") + reader.Long(1, "movieId") + (long)reader.Float(2, "rating") + reader.Long(3, "timestamp");
+            }
+        }
+        Console.WriteLine($"  split and parse:   {watch} (checksum {checksum})");
+
+        watch.Restart();
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        var dataset = DatasetLoader.Load(folder, new LoadOptions { IncludeTmdb = false, IncludeTags = false });
+        Console.WriteLine($"  whole load:        {watch} ({dataset.Ratings.Count:N0} ratings)");
+        return 0;
+    }
+
+    /// <summary>Wall and CPU time since the last restart: on a shared machine CPU time is the steadier figure.</summary>
+    private sealed class PhaseWatch
+    {
+        private readonly Stopwatch _wall = Stopwatch.StartNew();
+        private TimeSpan _cpu = Process.GetCurrentProcess().TotalProcessorTime;
+
+        public void Restart()
+        {
+            _wall.Restart();
+            _cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        }
+
+        public override string ToString() =>
+            $"{_wall.Elapsed.TotalSeconds:0.00} s wall, {(Process.GetCurrentProcess().TotalProcessorTime - _cpu).TotalSeconds:0.00} s CPU";
     }
 
     /// <summary>ml-latest-small (ratings, movies, tags, links; TMDB join off): median of several loads after one warm-up.</summary>

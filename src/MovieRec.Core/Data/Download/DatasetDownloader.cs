@@ -228,12 +228,12 @@ public sealed partial class DatasetDownloader : IDisposable
 
     private DatasetDownloadException Unreachable(DatasetInfo info, Uri url, string reason, Exception inner) =>
         new($"Cannot download {info.Name}: {url.GetLeftPart(UriPartial.Authority)} is unreachable ({reason}). "
-            + "If this machine is offline, copy the dataset here by hand. " + LayoutHint(info), inner);
+            + $"If this machine is offline, fetch {info.ZipFileName} on another one and copy it over. " + LayoutHint(info), inner);
 
     /// <summary>How to provide a dataset without downloading it.</summary>
     public static string LayoutHint(DatasetInfo info) =>
-        $"Set {DataLocator.EnvironmentVariable} to a folder laid out as <{DataLocator.EnvironmentVariable}>/{info.Name}/ratings.csv, "
-        + $"<{DataLocator.EnvironmentVariable}>/{info.Name}/movies.csv, ... (the extracted release; or <{DataLocator.EnvironmentVariable}>/{info.ZipFileName}), "
+        $"Set {DataLocator.EnvironmentVariable} to a folder laid out as <{DataLocator.EnvironmentVariable}>/{info.Name}/{info.KeyFiles[0]}, "
+        + $"<{DataLocator.EnvironmentVariable}>/{info.Name}/{info.KeyFiles[1]}, ... (the extracted release; or <{DataLocator.EnvironmentVariable}>/{info.ZipFileName}), "
         + $"e.g. export {DataLocator.EnvironmentVariable}=/path/to/datasets.";
 
     private CancellationTokenSource Stall(CancellationToken cancellationToken)

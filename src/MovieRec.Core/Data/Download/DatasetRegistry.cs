@@ -26,6 +26,14 @@ public sealed record DatasetInfo(
     public string ZipFileName => Name + ".zip";
 
     public string Md5FileName => ZipFileName + ".md5";
+
+    /// <summary>The two files that identify the release's format once extracted (for "copy it by hand" messages).</summary>
+    public IReadOnlyList<string> KeyFiles => Name switch
+    {
+        "ml-100k" => ["u.data", "u.item"],
+        "ml-1m" or "ml-10m" => ["ratings.dat", "movies.dat"],
+        _ => ["ratings.csv", "movies.csv"],
+    };
 }
 
 /// <summary>The known GroupLens MovieLens releases and where they are published.</summary>

@@ -66,6 +66,21 @@ public class DataListSynthCommandTests
     }
 
     [Fact]
+    public void Download_from_an_unreachable_server_says_how_to_provide_the_data()
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        // ml-32m is never among the test datasets, so the command really tries to download it.
+        var (exit, _, error) = CliRunner.Run("data", "download", "ml-32m", "--url", $"http://127.0.0.1:{port}/");
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("unreachable", error);
+        Assert.Contains("<MOVIEREC_DATA>/ml-32m/ratings.csv", error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
     public void Download_of_an_unknown_name_lists_the_known_ones()
     {
         var (exit, _, error) = CliRunner.Run("data", "download", "ml-2m");

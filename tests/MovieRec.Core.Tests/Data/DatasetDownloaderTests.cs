@@ -113,6 +113,28 @@ public class DatasetDownloaderTests
     }
 
     [Fact]
+    public async Task A_zip_without_a_top_folder_and_leftovers_of_a_killed_download_are_handled()
+    {
+        using var memory = new MemoryStream();
+        using (var archive = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using var entry = archive.CreateEntry("u.data").Open();
+            entry.Write("1\t1\t5\t874965758\n"u8);
+        }
+        using var server = new LocalHttpServer();
+        server.Serve("ml-100k.zip", memory.ToArray());
+        using var dir = TestData.NewFolder();
+        var stale = dir.Write(".ml-100k.0badc0de.zip.partial", "half a zip");
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddHours(-2));
+        using var downloader = Downloader(dir, server.BaseUrl);
+
+        var result = await downloader.DownloadAsync(DatasetRegistry.Get("ml-100k"));
+
+        Assert.True(File.Exists(Path.Combine(result.Folder, "u.data")));
+        Assert.Equal(["ml-100k"], Directory.EnumerateFileSystemEntries(dir.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task A_bad_md5_is_refused_and_leaves_nothing()
     {
         var zip = FixtureZip();

@@ -100,7 +100,6 @@ public sealed partial class DatasetDownloader : IDisposable
         if (!force && System.IO.Directory.Exists(target))
             return new DownloadResult(target, AlreadyPresent: true, 0, null);
 
-        System.IO.Directory.CreateDirectory(Directory);
         var zipUrl = DatasetRegistry.ZipUrl(info, BaseUrl);
         var md5Url = DatasetRegistry.Md5Url(info, BaseUrl);
         var token = Guid.NewGuid().ToString("N")[..8];
@@ -110,6 +109,8 @@ public sealed partial class DatasetDownloader : IDisposable
         {
             // The .md5 is tiny and asked for first, so an offline machine fails on the first request.
             string? expectedMd5 = await FetchMd5Async(info, md5Url, cancellationToken).ConfigureAwait(false);
+            System.IO.Directory.CreateDirectory(Directory);
+            RemoveLeftovers(info);
             var (bytes, actualMd5) = await FetchZipAsync(info, zipUrl, tempZip, progress, cancellationToken).ConfigureAwait(false);
             if (expectedMd5 is not null && !string.Equals(expectedMd5, actualMd5, StringComparison.OrdinalIgnoreCase))
             {
@@ -273,6 +274,19 @@ public sealed partial class DatasetDownloader : IDisposable
         var inside = Path.Combine(staging, info.Name);
         System.IO.Directory.Move(moved, inside);
         return inside;
+    }
+
+    /// <summary>Temp files of an earlier download of the same release that was killed before it could clean up.</summary>
+    private void RemoveLeftovers(DatasetInfo info)
+    {
+        foreach (var file in System.IO.Directory.EnumerateFiles(Directory, $".{info.Name}.*.zip.partial"))
+        {
+            if (File.GetLastWriteTimeUtc(file) < DateTime.UtcNow - StallTimeout * 2) TryDelete(file);
+        }
+        foreach (var folder in System.IO.Directory.EnumerateDirectories(Directory, $".{info.Name}.*.extracting*"))
+        {
+            if (System.IO.Directory.GetLastWriteTimeUtc(folder) < DateTime.UtcNow - StallTimeout * 2) TryDeleteFolder(folder);
+        }
     }
 
     private static string Shorten(string text) => text.Length > 60 ? text[..60] + "..." : text.Trim();

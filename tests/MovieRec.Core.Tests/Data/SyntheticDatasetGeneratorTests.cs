@@ -104,6 +104,9 @@ public class SyntheticDatasetGeneratorTests
             if (data.Users[k] == data.Users[k - 1])
                 Assert.True(data.Timestamps[k] > data.Timestamps[k - 1], $"row {k}");
         }
+        // 1996-02 to 2023-07, even for the most active users.
+        Assert.InRange(data.Timestamps.Min(), 828_000_000, 1_690_000_000);
+        Assert.InRange(data.Timestamps.Max(), 828_000_000, 1_690_000_000);
     }
 
     [Fact]

@@ -68,7 +68,7 @@ public sealed record SyntheticWriteResult(string Folder, IReadOnlyList<string> F
 /// for very heavy users). A rating is x = μ + b_u + b_i + p_u·q_i + ε with μ = 3.45, b_u ~ N(0, 0.45²),
 /// b_i ~ N(0, 0.35²) plus a small bonus for popular movies, p_u, q_i ~ N(0, 0.3²)^k and ε ~ N(0, 0.8²), rounded to
 /// a half star by users who use half stars and to a whole star by the rest, clipped to [0.5, 5]: mean ≈ 3.5 with most
-/// mass on 3 and 4, like ml-latest-small. Timestamps increase through each user's rows, as a user's history does.
+/// mass on 3 and 4, like ml-latest-small. Timestamps increase through each user's rows, as a user's history does, and stay between 1996 and 2023.
 /// </para>
 /// </summary>
 public static class SyntheticDatasetGenerator
@@ -334,7 +334,7 @@ public static class SyntheticDatasetGenerator
             if (count > n / 8 && count > 64)
                 SampleWithoutReplacement(ref rng, scratch, items);
             else
-                SampleByRejection(ref rng, scratch, u, items);
+                SampleByRejection(ref rng, scratch, items);
 
             var p = scratch.UserFactors.AsSpan(0, k);
             for (int f = 0; f < k; f++) p[f] = (float)(0.3 * rng.NextGaussian());
@@ -355,16 +355,27 @@ public static class SyntheticDatasetGenerator
             // A history starts some time between 1996 and 2023 and moves forward: seconds to minutes between
             // ratings in a session, now and then a break of days to months.
             long span = LastTimestamp - FirstTimestamp;
-            long t = FirstTimestamp + (long)(rng.NextDouble() * span * 0.9);
+            long start = FirstTimestamp + (long)(rng.NextDouble() * span * 0.9);
+            long offset = 0;
             for (int j = 0; j < count; j++)
             {
-                t += 1 + rng.NextBelow(600);
-                if (rng.NextDouble() < 0.02) t += 86_400 + rng.NextBelow(86_400 * 90);
-                times[j] = t;
+                offset += 1 + rng.NextBelow(600);
+                if (rng.NextDouble() < 0.02) offset += 86_400 + rng.NextBelow(86_400 * 90);
+                times[j] = offset;
+            }
+            // A very active user's breaks could run past 2023: squeeze the history into the time left.
+            long room = LastTimestamp - start;
+            double squeeze = offset > room ? room / (double)offset : 1;
+            long previous = start - 1;
+            for (int j = 0; j < count; j++)
+            {
+                long t = start + (long)(times[j] * squeeze);
+                if (t <= previous) t = previous + 1;
+                times[j] = previous = t;
             }
         }
 
-        private void SampleByRejection(ref Rng rng, Scratch scratch, int u, Span<int> items)
+        private void SampleByRejection(ref Rng rng, Scratch scratch, Span<int> items)
         {
             var marks = scratch.Marks;
             int stamp = ++scratch.Stamp;
@@ -383,7 +394,6 @@ public static class SyntheticDatasetGenerator
                 marks[item] = stamp;
                 items[j++] = item;
             }
-            _ = u;
         }
 
         /// <summary>Efraimidis–Spirakis: the count items with the largest U^(1/w) (here log(U)/w) are a weighted sample without replacement.</summary>

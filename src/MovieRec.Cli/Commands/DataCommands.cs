@@ -1,7 +1,10 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using MovieRec.Core.Data;
+using MovieRec.Core.Data.Download;
+using MovieRec.Core.Data.Synthetic;
 using Spectre.Console;
 
 namespace MovieRec.Cli.Commands;
@@ -12,9 +15,123 @@ internal static class DataCommands
     public static Command Create(CliContext context)
     {
         var data = new Command("data", "Find, download, inspect and generate datasets.");
+        data.Subcommands.Add(List(context));
         data.Subcommands.Add(Info(context));
+        data.Subcommands.Add(Download(context));
+        data.Subcommands.Add(Synth(context));
         return data;
     }
+
+    private static Command List(CliContext context)
+    {
+        var command = new Command("list", "Known GroupLens datasets, and which are present (under MOVIEREC_DATA or the download cache).");
+        command.SetAction(_ =>
+        {
+            var table = new Table().Title("[bold]MovieLens datasets[/]")
+                .AddColumn("name").AddColumn(new TableColumn("ratings").RightAligned()).AddColumn(new TableColumn("users").RightAligned())
+                .AddColumn(new TableColumn("movies").RightAligned()).AddColumn(new TableColumn("zip").RightAligned()).AddColumn("present");
+            foreach (var d in DatasetRegistry.All)
+            {
+                var where = DataLocator.TryResolve(d.Name);
+                table.AddRow(
+                    Markup.Escape(d.Name),
+                    d.Ratings.ToString("N0", CultureInfo.InvariantCulture),
+                    d.Users.ToString("N0", CultureInfo.InvariantCulture),
+                    d.Movies.ToString("N0", CultureInfo.InvariantCulture),
+                    FormatBytes(d.ApproximateBytes),
+                    where is null ? "[grey]no[/]" : $"[green]yes[/] {Markup.Escape(where)}");
+            }
+            context.Console.Write(table);
+            context.Console.MarkupLine(Markup.Escape(
+                $"Searched: {string.Join(", ", DataLocator.SearchRoots)}. Downloads go to {DataLocator.DownloadDirectory} (set {DataLocator.EnvironmentVariable} to change)."));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Download(CliContext context)
+    {
+        var name = new Argument<string>("name") { Description = $"One of: {string.Join(", ", DatasetRegistry.All.Select(d => d.Name))}." };
+        var force = new Option<bool>("--force") { Description = "Download again even when the dataset is present." };
+        var url = new Option<string?>("--url")
+        {
+            Description = $"Base address to download from instead of GroupLens (also {DatasetRegistry.BaseUrlVariable}).",
+        };
+        var command = new Command("download", "Download a GroupLens release over HTTPS, verify its size and MD5, and extract it into the data folder.")
+        {
+            name, force, url,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var info = DatasetRegistry.Get(parse.GetValue(name)!);
+            using var downloader = new DatasetDownloader(baseUrl: parse.GetValue(url));
+            if (!parse.GetValue(force) && Directory.Exists(downloader.TargetFolder(info)))
+            {
+                context.Console.MarkupLine(Markup.Escape($"{info.Name} is already present at {downloader.TargetFolder(info)} (use --force to download it again)."));
+                return 0;
+            }
+            var watch = Stopwatch.StartNew();
+            DownloadResult? result = null;
+            await context.Console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
+                .StartAsync(async progress =>
+                {
+                    var task = progress.AddTask(Markup.Escape(info.ZipFileName), maxValue: info.ApproximateBytes);
+                    var reporter = new Progress<DownloadProgress>(p =>
+                    {
+                        if (p.TotalBytes is long total && total > 0) task.MaxValue = total;
+                        task.Value = p.BytesReceived;
+                    });
+                    result = await downloader.DownloadAsync(info, parse.GetValue(force), reporter, cancellationToken).ConfigureAwait(false);
+                    task.Value = task.MaxValue;
+                }).ConfigureAwait(false);
+            var checksum = result!.Md5 is null ? "size checked (no MD5 published)" : $"size and MD5 {result.Md5} verified";
+            context.Console.MarkupLine(Markup.Escape(
+                $"{info.Name}: {FormatBytes(result.Bytes)} in {watch.Elapsed.TotalSeconds:0.0} s, {checksum}. Extracted to {result.Folder}"));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Synth(CliContext context)
+    {
+        var users = new Option<int>("--users") { Description = "Users (ids 1..U).", DefaultValueFactory = _ => 610 };
+        var items = new Option<int>("--items") { Description = "Movies (ids 1..I).", DefaultValueFactory = _ => 9_742 };
+        var ratings = new Option<int>("--ratings") { Description = "Ratings, exactly; no (user, movie) pair twice.", DefaultValueFactory = _ => 100_836 };
+        var seed = new Option<int>("--seed") { Description = "Random seed: the same options give the same files.", DefaultValueFactory = _ => 42 };
+        var format = new Option<string>("--format") { Description = "csv (ratings.csv, movies.csv, links.csv) or dat (ratings.dat, movies.dat with ::).", DefaultValueFactory = _ => "csv" };
+        format.AcceptOnlyFromAmong("csv", "dat");
+        var output = new Option<string>("--out") { Description = "Folder to write (created if needed).", Required = true };
+        var command = new Command("synth", "Write a synthetic MovieLens-format dataset with long-tailed popularity and activity, for scale tests.")
+        {
+            users, items, ratings, seed, format, output,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new SyntheticOptions
+            {
+                Users = parse.GetValue(users),
+                Items = parse.GetValue(items),
+                Ratings = parse.GetValue(ratings),
+                Seed = parse.GetValue(seed),
+            };
+            var kind = parse.GetValue(format) == "dat" ? SyntheticFormat.Dat : SyntheticFormat.Csv;
+            var watch = Stopwatch.StartNew();
+            var result = SyntheticDatasetGenerator.Write(options, parse.GetValue(output)!, kind);
+            context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"Wrote {result.Ratings:N0} ratings by {result.Users:N0} users of {result.Items:N0} movies to {result.Folder} ({string.Join(", ", result.Files.Select(Path.GetFileName))}) in {watch.Elapsed.TotalSeconds:0.0} s.")));
+            return 0;
+        });
+        return command;
+    }
+
+    private static string FormatBytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.0} GB"),
+        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.0} MB"),
+        >= 1L << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 10):0} KB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
+    };
 
     private static Command Info(CliContext context)
     {

@@ -13,6 +13,15 @@ public sealed class IdMap
     private readonly List<long>? _numericRaw;
     private readonly List<string>? _stringRaw;
 
+    // The last numeric id looked up: ratings files are sorted by user, so most rows repeat the previous user.
+    private long _lastRaw;
+    private int _lastDense = -1;
+
+    // Small non-negative ids (every MovieLens user and movie id) are found by indexing: dense + 1, 0 when absent.
+    // Larger or negative ids go to the dictionary. At most 4 MiB per map; the table grows to the largest id seen.
+    private const long DirectLimit = 1 << 20;
+    private int[] _direct = [];
+
     private IdMap(bool numeric, int capacity)
     {
         if (numeric)
@@ -66,12 +75,31 @@ public sealed class IdMap
     {
         if (_numeric is null)
             return GetOrAdd(rawId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (rawId == _lastRaw && _lastDense >= 0)
+            return _lastDense;
+        if ((ulong)rawId < DirectLimit)
+        {
+            if (rawId >= _direct.Length)
+                Array.Resize(ref _direct, (int)Math.Min(DirectLimit, Math.Max(rawId + 1, _direct.Length * 2L)));
+            ref int cell = ref _direct[rawId];
+            if (cell == 0)
+            {
+                _numeric.Add(rawId, _numericRaw!.Count); // kept complete, so every other lookup stays simple
+                _numericRaw.Add(rawId);
+                cell = _numericRaw.Count;
+            }
+            _lastRaw = rawId;
+            _lastDense = cell - 1;
+            return cell - 1;
+        }
         ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_numeric, rawId, out bool exists);
         if (!exists)
         {
             slot = _numericRaw!.Count;
             _numericRaw.Add(rawId);
         }
+        _lastRaw = rawId;
+        _lastDense = slot;
         return slot;
     }
 

@@ -97,6 +97,12 @@ public sealed class RatingDatasetBuilder
     {
         removed = 0;
         int userCount = UserIds.Count, itemCount = ItemIds.Count;
+        // Files sorted by user (every MovieLens release) need no grouping pass: row order is already by user.
+        bool grouped = true;
+        for (int k = 1; k < n && grouped; k++) grouped = _users[k] >= _users[k - 1];
+        if (grouped)
+            return FindDuplicatesInOrder(n, itemCount, out removed);
+
         var offsets = new int[userCount + 1];
         for (int k = 0; k < n; k++) offsets[_users[k] + 1]++;
         for (int u = 0; u < userCount; u++) offsets[u + 1] += offsets[u];
@@ -133,6 +139,39 @@ public sealed class RatingDatasetBuilder
                 }
                 removed++;
             }
+        }
+        return keep;
+    }
+
+    /// <summary><see cref="FindDuplicates"/> for rows already grouped by user (users non-decreasing).</summary>
+    private bool[]? FindDuplicatesInOrder(int n, int itemCount, out int removed)
+    {
+        removed = 0;
+        var seenBy = new int[itemCount];
+        Array.Fill(seenBy, -1);
+        var seenAt = new int[itemCount];
+        bool[]? keep = null;
+        for (int k = 0; k < n; k++)
+        {
+            int u = _users[k], item = _items[k];
+            if (seenBy[item] != u)
+            {
+                seenBy[item] = u;
+                seenAt[item] = k;
+                continue;
+            }
+            keep ??= CreateKeepAll(n);
+            int previous = seenAt[item];
+            if (_timestamps[k] >= _timestamps[previous])
+            {
+                keep[previous] = false;
+                seenAt[item] = k;
+            }
+            else
+            {
+                keep[k] = false;
+            }
+            removed++;
         }
         return keep;
     }

@@ -21,9 +21,16 @@ public sealed class DelimitedReader : IDisposable
     private int _end;
     private bool _eof;
     private long _nextLine = 1;
-    private readonly List<(int Start, int Length, bool Quoted)> _fields = new(32);
+    private Field[] _fields = new Field[32];
+    private int _fieldCount;
     private byte[] _record = [];
+    // The current record is _recordBase[_recordOffset.._recordOffset+_recordLength]: a slice of the read buffer when
+    // the line lies inside it (no copy, the common case), else _record, where a line split across reads is assembled.
+    private byte[] _recordBase = [];
+    private int _recordOffset;
     private int _recordLength;
+
+    private readonly record struct Field(int Start, int Length, bool Quoted);
 
     /// <param name="stream">The file's bytes.</param>
     /// <param name="file">How the file is named in errors.</param>
@@ -47,7 +54,7 @@ public sealed class DelimitedReader : IDisposable
     /// <summary>1-based line on which the current record starts.</summary>
     public long Line { get; private set; }
 
-    public int FieldCount => _fields.Count;
+    public int FieldCount => _fieldCount;
 
     /// <summary>Reads the next non-empty record; false at the end of the file.</summary>
     public bool Read()
@@ -66,8 +73,9 @@ public sealed class DelimitedReader : IDisposable
     /// <summary>The raw bytes of field <paramref name="index"/> (quotes removed, doubled quotes kept).</summary>
     public ReadOnlySpan<byte> Raw(int index)
     {
-        var (start, length, _) = _fields[index];
-        return _record.AsSpan(start, length);
+        if ((uint)index >= (uint)_fieldCount) throw new ArgumentOutOfRangeException(nameof(index));
+        var field = _fields[index];
+        return _recordBase.AsSpan(_recordOffset + field.Start, field.Length);
     }
 
     /// <summary>Field <paramref name="index"/> decoded as text.</summary>
@@ -78,7 +86,7 @@ public sealed class DelimitedReader : IDisposable
         string s;
         try
         {
-            s = _encoding.GetString(_record, start, length);
+            s = _encoding.GetString(_recordBase, _recordOffset + start, length);
         }
         catch (DecoderFallbackException)
         {
@@ -136,22 +144,22 @@ public sealed class DelimitedReader : IDisposable
         throw Error(field, $"'{Show(span)}' is not an integer");
     }
 
-    public bool IsEmpty(int index) => index >= _fields.Count || Trim(Raw(index)).IsEmpty;
+    public bool IsEmpty(int index) => index >= _fieldCount || Trim(Raw(index)).IsEmpty;
 
     /// <summary>Requires exactly <paramref name="count"/> fields (or at least, with <paramref name="orMore"/>).</summary>
     public void ExpectFields(int count, string columns, bool orMore = false)
     {
-        if (_fields.Count == count || (orMore && _fields.Count > count)) return;
+        if (_fieldCount == count || (orMore && _fieldCount > count)) return;
         throw new DataFormatException(File, Line, null,
-            $"expected {count} fields ({columns}) but found {_fields.Count}");
+            $"expected {count} fields ({columns}) but found {_fieldCount}");
     }
 
     public DataFormatException Error(string? field, string problem) => new(File, Line, field, problem);
 
     private void RequireField(int index, string field)
     {
-        if (index >= _fields.Count)
-            throw Error(field, $"is missing (the row has {_fields.Count} fields)");
+        if (index >= _fieldCount)
+            throw Error(field, $"is missing (the row has {_fieldCount} fields)");
     }
 
     private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> span)
@@ -170,10 +178,27 @@ public sealed class DelimitedReader : IDisposable
     /// <summary>Copies the next logical record (one line, or several while a quote is open) into _record.</summary>
     private bool ReadRecordBytes()
     {
+        Line = _nextLine;
+        if (_start < _end)
+        {
+            // Fast path: the whole line is in the buffer and no quote stays open, so the record is that slice.
+            var available = _buffer.AsSpan(_start, _end - _start);
+            int lf = available.IndexOf((byte)'\n');
+            if (lf >= 0 && (!_quotes || (available[..lf].Count((byte)'"') & 1) == 0))
+            {
+                _recordBase = _buffer;
+                _recordOffset = _start;
+                _recordLength = lf > 0 && available[lf - 1] == '\r' ? lf - 1 : lf;
+                _start += lf + 1;
+                _nextLine++;
+                return true;
+            }
+        }
+        _recordBase = _record;
+        _recordOffset = 0;
         _recordLength = 0;
         bool inQuotes = false;
         bool any = false;
-        Line = _nextLine;
         while (true)
         {
             if (_start == _end && !Fill())
@@ -211,7 +236,10 @@ public sealed class DelimitedReader : IDisposable
         if (need > MaxRecordBytes)
             throw new DataFormatException(File, Line, null, $"a record is longer than {MaxRecordBytes >> 20} MiB (a binary file, or a quote that is never closed?)");
         if (need > _record.Length)
+        {
             Array.Resize(ref _record, Math.Max(need, Math.Max(256, _record.Length * 2)));
+            _recordBase = _record;
+        }
         piece.CopyTo(_record.AsSpan(_recordLength));
         _recordLength = need;
     }
@@ -234,8 +262,8 @@ public sealed class DelimitedReader : IDisposable
 
     private void SplitFields()
     {
-        _fields.Clear();
-        var rec = _record.AsSpan(0, _recordLength);
+        _fieldCount = 0;
+        var rec = _recordBase.AsSpan(_recordOffset, _recordLength);
         int pos = 0;
         while (true)
         {
@@ -255,15 +283,15 @@ public sealed class DelimitedReader : IDisposable
                     }
                     break;
                 }
-                _fields.Add((pos + 1, i - pos - 1, true));
+                AddField(pos + 1, i - pos - 1, true);
                 pos = i + 1;
                 if (pos >= rec.Length) return;
                 if (!rec[pos..].StartsWith(_delimiter))
-                    throw new DataFormatException(File, Line, null, $"unexpected text after the closing quote of field {_fields.Count}");
+                    throw new DataFormatException(File, Line, null, $"unexpected text after the closing quote of field {_fieldCount}");
                 pos += _delimiter.Length;
                 if (pos == rec.Length)
                 {
-                    _fields.Add((pos, 0, false));
+                    AddField(pos, 0, false);
                     return;
                 }
                 continue;
@@ -271,12 +299,18 @@ public sealed class DelimitedReader : IDisposable
             int d = _delimiter.Length == 1 ? rec[pos..].IndexOf(_delimiter[0]) : rec[pos..].IndexOf(_delimiter);
             if (d < 0)
             {
-                _fields.Add((pos, rec.Length - pos, false));
+                AddField(pos, rec.Length - pos, false);
                 return;
             }
-            _fields.Add((pos, d, false));
+            AddField(pos, d, false);
             pos += d + _delimiter.Length;
         }
+    }
+
+    private void AddField(int start, int length, bool quoted)
+    {
+        if (_fieldCount == _fields.Length) Array.Resize(ref _fields, _fields.Length * 2);
+        _fields[_fieldCount++] = new Field(start, length, quoted);
     }
 
     public void Dispose() => _stream.Dispose();

@@ -1,0 +1,90 @@
+using MovieRec.Core.Data;
+using MovieRec.Core.Tests;
+
+namespace MovieRec.Cli.Tests;
+
+public class DataListSynthCommandTests
+{
+    [Fact]
+    public void List_shows_every_known_dataset_with_its_size()
+    {
+        var (exit, output, error) = CliRunner.Run("data", "list");
+        Assert.True(exit == 0, error);
+        foreach (var name in new[] { "ml-latest-small", "ml-100k", "ml-1m", "ml-10m", "ml-20m", "ml-25m", "ml-32m" })
+            Assert.Contains(name, output);
+        Assert.Contains("25,000,095", output);
+        Assert.Contains("present", output);
+        Assert.Contains("Downloads go to", output);
+    }
+
+    [Fact]
+    public void Synth_writes_a_movielens_csv_dataset_with_the_requested_shape()
+    {
+        using var dir = TestData.NewFolder();
+        var (exit, output, error) = CliRunner.Run("data", "synth", "--users", "300", "--items", "2000", "--ratings", "25000",
+            "--seed", "11", "--format", "csv", "--out", dir.Path);
+        Assert.True(exit == 0, error);
+        Assert.Contains("25,000 ratings", output);
+
+        var dataset = DatasetLoader.Load(dir.Path, new LoadOptions { IncludeTmdb = false });
+        Assert.Equal(25_000, dataset.Ratings.Count);
+        Assert.Equal(300, dataset.Ratings.UserCount);
+        Assert.Equal(0, dataset.Report.DuplicatesMerged);
+        Assert.Equal(2_000, dataset.Catalog.Count);
+        var perItem = new int[dataset.Ratings.ItemCount];
+        foreach (int i in dataset.Ratings.Items) perItem[i]++;
+        Array.Sort(perItem, (a, b) => b.CompareTo(a));
+        double top1 = perItem.Take(2_000 / 100).Sum() / 25_000.0;
+        Assert.True(top1 > 0.10, $"the top 1% of movies hold {top1:P1} of ratings");
+    }
+
+    [Fact]
+    public void Synth_is_deterministic_and_writes_dat_files()
+    {
+        using var a = TestData.NewFolder();
+        using var b = TestData.NewFolder();
+        foreach (var dir in new[] { a, b })
+        {
+            var (exit, _, error) = CliRunner.Run("data", "synth", "--users", "50", "--items", "400", "--ratings", "3000",
+                "--seed", "5", "--format", "dat", "--out", dir.Path);
+            Assert.True(exit == 0, error);
+        }
+        var ratings = File.ReadAllBytes(Path.Combine(a.Path, "ratings.dat"));
+        Assert.Equal(ratings, File.ReadAllBytes(Path.Combine(b.Path, "ratings.dat")));
+        Assert.Equal(3000, File.ReadAllLines(Path.Combine(a.Path, "ratings.dat")).Length);
+        Assert.True(File.Exists(Path.Combine(a.Path, "movies.dat")));
+    }
+
+    [Fact]
+    public void Synth_refuses_an_impossible_shape_in_one_line()
+    {
+        using var dir = TestData.NewFolder();
+        var (exit, _, error) = CliRunner.Run("data", "synth", "--users", "10", "--items", "10", "--ratings", "500", "--out", dir.Path);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("Users x Items", error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void Download_from_an_unreachable_server_says_how_to_provide_the_data()
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        // ml-32m is never among the test datasets, so the command really tries to download it.
+        var (exit, _, error) = CliRunner.Run("data", "download", "ml-32m", "--url", $"http://127.0.0.1:{port}/");
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("unreachable", error);
+        Assert.Contains("<MOVIEREC_DATA>/ml-32m/ratings.csv", error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void Download_of_an_unknown_name_lists_the_known_ones()
+    {
+        var (exit, _, error) = CliRunner.Run("data", "download", "ml-2m");
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("ml-latest-small", error);
+    }
+}

@@ -138,13 +138,14 @@ internal static class DataCommands
         var dataOption = CommonOptions.Data();
         var lenient = CommonOptions.Lenient();
         var json = CommonOptions.Json();
+        var columns = CommonOptions.Columns();
         var command = new Command("info", "Users, items, ratings, tags, density, rating histogram, activity quantiles and metadata coverage.")
         {
-            dataOption, lenient, json,
+            dataOption, lenient, json, columns,
         };
         command.SetAction(parse =>
         {
-            var dataset = CommonOptions.LoadDataset(parse.GetValue(dataOption)!, parse.GetValue(lenient));
+            var dataset = CommonOptions.LoadDataset(parse.GetValue(dataOption)!, parse.GetValue(lenient), parse.GetValue(columns));
             var stats = DatasetStatistics.Compute(dataset);
             if (parse.GetValue(json))
             {

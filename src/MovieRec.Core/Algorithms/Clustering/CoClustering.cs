@@ -13,10 +13,12 @@ public sealed record CoClusteringOptions
     public int Epochs { get; init; } = 20;
 
     /// <summary>
-    /// Surprise sums ratings into C ints when it computes cluster averages, so 3.5 counts as 3. True reproduces
-    /// that (its published RMSE includes it); false (the default) averages the true ratings.
+    /// Surprise's co_clustering.pyx declares the rating variable a C int in training, so 3.5 counts as 3 in the
+    /// user and item means, the cluster averages and the squared errors that pick clusters. True reproduces that
+    /// and Surprise's published RMSE (measured: 0.9435 against its 0.9455 on ml-latest-small 5-fold); false (the
+    /// default) uses the true ratings and is more accurate on half-star data (0.921).
     /// </summary>
-    public bool TruncateRatingsInAverages { get; init; }
+    public bool SurpriseIntegerRatings { get; init; }
 
     public void Validate()
     {
@@ -25,7 +27,7 @@ public sealed record CoClusteringOptions
         OptionChecks.Positive(Epochs, nameof(Epochs));
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"n_cltr_u={UserClusters}, n_cltr_i={ItemClusters}, epochs={Epochs}");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"n_cltr_u={UserClusters}, n_cltr_i={ItemClusters}, epochs={Epochs}{(SurpriseIntegerRatings ? ", surprise_int_ratings=true" : "")}");
 }
 
 /// <summary>
@@ -65,9 +67,10 @@ public sealed class CoClustering : RatingPredictorBase
         for (int i = 0; i < ni; i++) cltrI[i] = rng.Next(ci);
         var byUser = train.ByUser;
         var byItem = train.ByItem;
-        _userMean = Means(byUser);
-        _itemMean = Means(byItem);
+        _userMean = Means(byUser, Options.SurpriseIntegerRatings);
+        _itemMean = Means(byItem, Options.SurpriseIntegerRatings);
         var errors = new double[Math.Max(cu, ci)];
+        bool truncate = Options.SurpriseIntegerRatings;
         for (int epoch = 0; epoch < Options.Epochs; epoch++)
         {
             context.Cancellation.ThrowIfCancellationRequested();
@@ -84,7 +87,7 @@ public sealed class CoClustering : RatingPredictorBase
                     {
                         int i = items[k], ic = cltrI[i];
                         double est = _avgCo[c * ci + ic] + _userMean[u] - _avgU[c] + _itemMean[i] - _avgI[ic];
-                        double d = vals[k] - est;
+                        double d = (truncate ? Math.Truncate(vals[k]) : vals[k]) - est;
                         err += d * d;
                     }
                     errors[c] = err;
@@ -103,7 +106,7 @@ public sealed class CoClustering : RatingPredictorBase
                     {
                         int u = users[k], uc = cltrU[u];
                         double est = _avgCo[uc * ci + c] + _userMean[u] - _avgU[uc] + _itemMean[i] - _avgI[c];
-                        double d = vals[k] - est;
+                        double d = (truncate ? Math.Truncate(vals[k]) : vals[k]) - est;
                         err += d * d;
                     }
                     errors[c] = err;
@@ -127,14 +130,14 @@ public sealed class CoClustering : RatingPredictorBase
         return best;
     }
 
-    private static double[] Means(CsrMatrix rows)
+    private static double[] Means(CsrMatrix rows, bool truncate)
     {
         var means = new double[rows.Rows];
         for (int r = 0; r < rows.Rows; r++)
         {
             var v = rows.RowValues(r);
             double s = 0;
-            foreach (float x in v) s += x;
+            foreach (float x in v) s += truncate ? Math.Truncate(x) : x;
             means[r] = v.Length > 0 ? s / v.Length : double.NaN;
         }
         return means;
@@ -149,7 +152,7 @@ public sealed class CoClustering : RatingPredictorBase
         var countU = new long[cu];
         var countI = new long[ci];
         var countCo = new long[cu * ci];
-        bool truncate = Options.TruncateRatingsInAverages;
+        bool truncate = Options.SurpriseIntegerRatings;
         var users = train.Users;
         var items = train.Items;
         var values = train.Values;

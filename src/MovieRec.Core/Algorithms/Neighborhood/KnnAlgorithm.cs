@@ -102,7 +102,7 @@ public abstract class KnnAlgorithm : RatingPredictorBase, IFoldIn
         if (!(knownUser && knownItem))
             return Kind == KnnKind.Baseline ? BaselineOf(knownUser ? _baselines!.UserBias[user] : 0, item, knownItem) : double.NaN;
         int x = UserBased ? user : item, y = UserBased ? item : user;
-        var (sum, sumSim, actualK) = Aggregate(Similarity.Row(x), _yr.RowColumns(y), _yr.RowValues(y));
+        var (sum, sumSim, actualK) = Aggregate(new MatrixRow(Similarity, x), _yr.RowColumns(y), _yr.RowValues(y));
         double yBias = Kind == KnnKind.Baseline ? (UserBased ? _baselines!.ItemBias[y] : _baselines!.UserBias[y]) : 0;
         double center = Kind == KnnKind.Baseline ? BaselineOf(_baselines!.UserBias[user], item, true) : _xMean[x];
         return Combine(center, _xSigma[x], yBias, sum, sumSim, actualK);
@@ -128,7 +128,8 @@ public abstract class KnnAlgorithm : RatingPredictorBase, IFoldIn
     /// The k most similar neighbours among <paramref name="neighbours"/> (with their ratings), positive
     /// similarities only: Σ sim·(r − shift)/scale, Σ sim and how many.
     /// </summary>
-    private (double Sum, double SumSim, int Count) Aggregate(ReadOnlySpan<float> simRow, ReadOnlySpan<int> neighbours, ReadOnlySpan<float> ratings)
+    private (double Sum, double SumSim, int Count) Aggregate<TSim>(TSim simRow, ReadOnlySpan<int> neighbours, ReadOnlySpan<float> ratings)
+        where TSim : struct, ISimilarityRow
     {
         int k = Options.K;
         if (t_heapSim is null || t_heapPos is null || t_heapSim.Length < k)
@@ -141,7 +142,7 @@ public abstract class KnnAlgorithm : RatingPredictorBase, IFoldIn
         int size = 0;
         for (int m = 0; m < neighbours.Length; m++)
         {
-            float s = simRow[neighbours[m]];
+            float s = simRow.Get(neighbours[m]);
             if (!(s > 0)) continue;
             if (size < k)
             {
@@ -255,14 +256,14 @@ public abstract class KnnAlgorithm : RatingPredictorBase, IFoldIn
         (double Sum, double SumSim, int Count) agg;
         if (UserBased)
         {
-            agg = Aggregate(f.Similarities!, _yr.RowColumns(item), _yr.RowValues(item));
+            agg = Aggregate(new ArrayRow(f.Similarities!), _yr.RowColumns(item), _yr.RowValues(item));
             center = f.Mean;
             sigma = f.Sigma;
             if (Kind == KnnKind.Baseline) yBias = _baselines!.ItemBias[item];
         }
         else
         {
-            agg = Aggregate(Similarity.Row(item), f.Items, f.Values);
+            agg = Aggregate(new MatrixRow(Similarity, item), f.Items, f.Values);
             center = _xMean[item];
             sigma = _xSigma[item];
             yBias = f.Bias;
@@ -272,6 +273,25 @@ public abstract class KnnAlgorithm : RatingPredictorBase, IFoldIn
     }
 
     public override string ToString() => $"{Name}({Options})";
+}
+
+/// <summary>Similarities of one x to every x' (a struct so the generic aggregation inlines the lookup).</summary>
+internal interface ISimilarityRow
+{
+    float Get(int other);
+}
+
+internal readonly struct MatrixRow(SimilarityMatrix matrix, int x) : ISimilarityRow
+{
+    private readonly float[] _values = matrix.Values;
+    private readonly long _row = (long)x * matrix.Size;
+
+    public float Get(int other) => _values[_row + other];
+}
+
+internal readonly struct ArrayRow(float[] sims) : ISimilarityRow
+{
+    public float Get(int other) => sims[other];
 }
 
 /// <summary>The four aggregation rules of Surprise's k-NN family.</summary>

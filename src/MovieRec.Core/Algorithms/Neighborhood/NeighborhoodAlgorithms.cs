@@ -7,7 +7,8 @@ namespace MovieRec.Core.Algorithms.Neighborhood;
 /// The baseline, k-NN, SlopeOne and CoClustering family for <see cref="AlgorithmRegistry"/>. Parameters as
 /// Surprise names them: k, min_k, sim (msd, cosine, pearson, pearson_baseline, euclidean), user_based,
 /// min_support, shrinkage; baselines: bsl_method (als, sgd), epochs, reg_u, reg_i, reg, learning_rate;
-/// CoClustering: n_cltr_u, n_cltr_i, epochs.
+/// CoClustering: n_cltr_u, n_cltr_i, epochs. SlopeOne and CoClustering take surprise_int_ratings=true to reproduce
+/// Surprise's truncation of half-star ratings (see <see cref="SlopeOneOptions"/>, <see cref="CoClusteringOptions"/>).
 /// </summary>
 public static class NeighborhoodAlgorithms
 {
@@ -21,12 +22,13 @@ public static class NeighborhoodAlgorithms
         new("knn-means", "k-NN on mean-centred ratings (Surprise KNNWithMeans)", p => new KnnWithMeans(Knn(p)), true),
         new("knn-zscore", "k-NN on z-scored ratings (Surprise KNNWithZScore)", p => new KnnWithZScore(Knn(p)), true),
         new("knn-baseline", "k-NN on baseline residuals (Koren 2010; Surprise KNNBaseline)", p => new KnnBaseline(Knn(p)), true),
-        new("slope-one", "Slope One (Lemire and Maclachlan 2005; Surprise SlopeOne)", _ => new SlopeOne(), true),
+        new("slope-one", "Slope One (Lemire and Maclachlan 2005; Surprise SlopeOne)", p => new SlopeOne(new SlopeOneOptions { SurpriseIntegerRatings = p.Bool("surprise_int_ratings", false) }), true),
         new("coclustering", "Co-clustering (George and Merugu 2005; Surprise CoClustering)", p => new CoClustering(new CoClusteringOptions
         {
             UserClusters = p.Int("n_cltr_u", 3),
             ItemClusters = p.Int("n_cltr_i", 3),
             Epochs = p.Int("epochs", 20),
+            SurpriseIntegerRatings = p.Bool("surprise_int_ratings", false),
         }), true),
     ];
 

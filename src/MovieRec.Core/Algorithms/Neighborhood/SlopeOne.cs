@@ -2,6 +2,17 @@ using MovieRec.Core.Data;
 
 namespace MovieRec.Core.Algorithms.Neighborhood;
 
+/// <summary>SlopeOne has no hyperparameters; one switch reproduces a quirk of Surprise.</summary>
+public sealed record SlopeOneOptions
+{
+    /// <summary>
+    /// Surprise's slope_one.pyx declares the ratings it differences as C ints, so 3.5 − 4 counts as 3 − 4 in
+    /// dev(i, j) (the user means stay exact). True reproduces that and Surprise's published RMSE; false (the
+    /// default) uses the true ratings, which is more accurate on half-star data.
+    /// </summary>
+    public bool SurpriseIntegerRatings { get; init; }
+}
+
 /// <summary>
 /// Surprise's SlopeOne (Lemire and Maclachlan, "Slope One Predictors for Online Rating-Based Collaborative
 /// Filtering", SDM 2005): dev(i, j) = Σ_{u∈U_ij} (r_ui − r_uj) / |U_ij| over the users who rated both, and
@@ -18,6 +29,10 @@ public sealed class SlopeOne : RatingPredictorBase, IFoldIn
     private int _n;
     private double[] _userMean = [];
 
+    public SlopeOne(SlopeOneOptions? options = null) => Options = options ?? new SlopeOneOptions();
+
+    public SlopeOneOptions Options { get; }
+
     public override string Name => "slope-one";
 
     protected override void FitCore(RatingDataset train, TrainingContext context)
@@ -28,6 +43,7 @@ public sealed class SlopeOne : RatingPredictorBase, IFoldIn
         _dev = new float[(long)n * n];
         var byItem = train.ByItem;
         var byUser = train.ByUser;
+        bool truncate = Options.SurpriseIntegerRatings;
         void Row(int i, (double[] Sum, int[] Count) acc)
         {
             var (sum, count) = acc;
@@ -36,14 +52,14 @@ public sealed class SlopeOne : RatingPredictorBase, IFoldIn
             for (int m = 0; m < users.Length; m++)
             {
                 int u = users[m];
-                double r = ri[m];
+                double r = truncate ? Math.Truncate(ri[m]) : ri[m];
                 int start = byUser.Offsets[u], end = byUser.Offsets[u + 1];
                 int from = Array.BinarySearch(byUser.Columns, start, end - start, i + 1);
                 if (from < 0) from = ~from;
                 for (int k = from; k < end; k++)
                 {
                     int j = byUser.Columns[k];
-                    sum[j] += r - byUser.Values[k];
+                    sum[j] += r - (truncate ? Math.Truncate(byUser.Values[k]) : byUser.Values[k]);
                     count[j]++;
                 }
             }
@@ -51,9 +67,12 @@ public sealed class SlopeOne : RatingPredictorBase, IFoldIn
             _dev[row + i] = users.Length > 0 ? 0f : float.NaN;
             for (int j = i + 1; j < n; j++)
             {
-                float d = count[j] > 0 ? (float)(sum[j] / count[j]) : float.NaN;
-                _dev[row + j] = d;
-                _dev[(long)j * n + i] = -d;
+                if (count[j] == 0)
+                {
+                    _dev[row + j] = float.NaN;
+                    continue;
+                }
+                _dev[row + j] = (float)(sum[j] / count[j]);
                 sum[j] = 0;
                 count[j] = 0;
             }
@@ -71,6 +90,8 @@ public sealed class SlopeOne : RatingPredictorBase, IFoldIn
                 return acc;
             }, _ => { });
         }
+        // dev(j, i) = −dev(i, j); NaN stays NaN.
+        Similarities.MirrorUpper(_dev, n, -1f, context);
         _userMean = new double[train.UserCount];
         for (int u = 0; u < train.UserCount; u++) _userMean[u] = Mean(byUser.RowValues(u));
     }
@@ -140,7 +161,7 @@ public sealed class SlopeOne : RatingPredictorBase, IFoldIn
         for (int i = 0; i < scores.Length; i++) scores[i] = Predict(user, i);
     }
 
-    public override string ToString() => Name;
+    public override string ToString() => Options.SurpriseIntegerRatings ? $"{Name}(surprise_int_ratings=true)" : Name;
 
     private sealed class SlopeOneFoldedUser(ItemRating[] ratings, int[] items, double mean) : FoldedUser(ratings)
     {

@@ -1,0 +1,334 @@
+using MovieRec.Core.Algorithms.Baselines;
+using MovieRec.Core.Data;
+
+namespace MovieRec.Core.Algorithms.Neighborhood;
+
+/// <summary>
+/// What Surprise's k-NN family shares (surprise/prediction_algorithms/knns.py). With x the user and y the item
+/// (user-based) or the other way round (item-based), the neighbours of x for y are the x' that rated y; the k with
+/// the highest similarity are kept (ties: the earlier in the CSR row) and only those with a positive similarity
+/// count. A user or item without training ratings makes the prediction impossible (global mean), except for
+/// KNNBaseline, which then returns its baseline.
+/// <para>Prediction allocates nothing: a per-thread bounded min-heap selects the k neighbours in one pass.</para>
+/// </summary>
+public abstract class KnnAlgorithm : RatingPredictorBase, IFoldIn
+{
+    [ThreadStatic] private static float[]? t_heapSim;
+    [ThreadStatic] private static int[]? t_heapPos;
+
+    private SimilarityMatrix? _sim;
+    private CsrMatrix _yr = null!;
+    private double[] _xMean = [];
+    private double[] _xSigma = [];
+    private double[] _shift = [];
+    private double[] _scale = [];
+    private BaselineEstimates? _baselines;
+
+    protected KnnAlgorithm(KnnOptions? options)
+    {
+        Options = options ?? new KnnOptions();
+        Options.Validate();
+    }
+
+    public KnnOptions Options { get; }
+
+    /// <summary>How the neighbours' ratings are aggregated.</summary>
+    private protected abstract KnnKind Kind { get; }
+
+    private bool UserBased => Options.Similarity.UserBased;
+
+    /// <summary>The fitted similarity matrix (users or items).</summary>
+    public SimilarityMatrix Similarity => _sim ?? throw new InvalidOperationException($"{Name} must be fitted first.");
+
+    /// <summary>The baselines, when the algorithm or its similarity uses them.</summary>
+    public BaselineEstimates? Baselines => _baselines;
+
+    protected override void FitCore(RatingDataset train, TrainingContext context)
+    {
+        bool needsBaselines = Kind == KnnKind.Baseline || Options.Similarity.Measure == SimilarityMeasure.PearsonBaseline;
+        _baselines = needsBaselines ? BaselineEstimates.Compute(train, Options.Baseline) : null;
+        _sim = Similarities.Compute(train, Options.Similarity, _baselines, context);
+        var xr = UserBased ? train.ByUser : train.ByItem;
+        _yr = UserBased ? train.ByItem : train.ByUser;
+        int n = xr.Rows;
+        _xMean = new double[n];
+        _xSigma = new double[n];
+        for (int x = 0; x < n; x++)
+        {
+            var vals = xr.RowValues(x);
+            (_xMean[x], _xSigma[x]) = MeanAndSigma(vals);
+        }
+        // A neighbour's term is (r − shift[x']) / scale[x'].
+        _shift = Kind switch
+        {
+            KnnKind.Basic => new double[n],
+            KnnKind.Baseline => BaselineShift(n),
+            _ => _xMean,
+        };
+        _scale = Kind == KnnKind.ZScore ? _xSigma : Ones(n);
+    }
+
+    private double[] BaselineShift(int n)
+    {
+        var bx = UserBased ? _baselines!.UserBias : _baselines!.ItemBias;
+        var shift = new double[n];
+        for (int x = 0; x < n; x++) shift[x] = _baselines.GlobalMean + bx[x];
+        return shift;
+    }
+
+    private static double[] Ones(int n)
+    {
+        var a = new double[n];
+        Array.Fill(a, 1.0);
+        return a;
+    }
+
+    /// <summary>Mean and population standard deviation (1 when it is 0, as in KNNWithZScore).</summary>
+    private static (double Mean, double Sigma) MeanAndSigma(ReadOnlySpan<float> values)
+    {
+        if (values.Length == 0) return (double.NaN, 1);
+        double sum = 0;
+        foreach (float v in values) sum += v;
+        double mean = sum / values.Length;
+        double sq = 0;
+        foreach (float v in values) sq += (v - mean) * (v - mean);
+        double sigma = Math.Sqrt(sq / values.Length);
+        return (mean, sigma == 0 ? 1 : sigma);
+    }
+
+    protected override double Estimate(int user, int item)
+    {
+        bool knownUser = IsUserKnown(user), knownItem = IsItemKnown(item);
+        if (!(knownUser && knownItem))
+            return Kind == KnnKind.Baseline ? BaselineOf(knownUser ? _baselines!.UserBias[user] : 0, item, knownItem) : double.NaN;
+        int x = UserBased ? user : item, y = UserBased ? item : user;
+        var (sum, sumSim, actualK) = Aggregate(new MatrixRow(Similarity, x), _yr.RowColumns(y), _yr.RowValues(y));
+        double yBias = Kind == KnnKind.Baseline ? (UserBased ? _baselines!.ItemBias[y] : _baselines!.UserBias[y]) : 0;
+        double center = Kind == KnnKind.Baseline ? BaselineOf(_baselines!.UserBias[user], item, true) : _xMean[x];
+        return Combine(center, _xSigma[x], yBias, sum, sumSim, actualK);
+    }
+
+    private double BaselineOf(double userBias, int item, bool knownItem) =>
+        _baselines!.GlobalMean + userBias + (knownItem ? _baselines.ItemBias[item] : 0);
+
+    /// <summary>Surprise's estimate rules, given Σ sim·term, Σ sim and the positive-similarity neighbour count.</summary>
+    private double Combine(double center, double sigma, double yBias, double sum, double sumSim, int actualK)
+    {
+        bool enough = actualK >= Options.MinK && sumSim > 0;
+        return Kind switch
+        {
+            KnnKind.Basic => enough ? sum / sumSim : double.NaN,
+            KnnKind.Means => center + (enough ? sum / sumSim : 0),
+            KnnKind.ZScore => center + (enough ? sum / sumSim * sigma : 0),
+            _ => center + (enough ? sum / sumSim - yBias : 0),
+        };
+    }
+
+    /// <summary>
+    /// The k most similar neighbours among <paramref name="neighbours"/> (with their ratings), positive
+    /// similarities only: Σ sim·(r − shift)/scale, Σ sim and how many.
+    /// </summary>
+    private (double Sum, double SumSim, int Count) Aggregate<TSim>(TSim simRow, ReadOnlySpan<int> neighbours, ReadOnlySpan<float> ratings)
+        where TSim : struct, ISimilarityRow
+    {
+        int k = Options.K;
+        if (t_heapSim is null || t_heapPos is null || t_heapSim.Length < k)
+        {
+            t_heapSim = new float[k];
+            t_heapPos = new int[k];
+        }
+        var heapSim = t_heapSim;
+        var heapPos = t_heapPos;
+        int size = 0;
+        for (int m = 0; m < neighbours.Length; m++)
+        {
+            float s = simRow.Get(neighbours[m]);
+            if (!(s > 0)) continue;
+            if (size < k)
+            {
+                // Sift up: the root is the worst (lowest similarity, then the later position).
+                int c = size++;
+                while (c > 0)
+                {
+                    int p = (c - 1) >> 1;
+                    if (!(heapSim[p] > s)) break;
+                    heapSim[c] = heapSim[p];
+                    heapPos[c] = heapPos[p];
+                    c = p;
+                }
+                heapSim[c] = s;
+                heapPos[c] = m;
+            }
+            else if (s > heapSim[0])
+            {
+                int c = 0;
+                while (true)
+                {
+                    int l = 2 * c + 1;
+                    if (l >= size) break;
+                    int r = l + 1;
+                    int w = r < size && Worse(heapSim[r], heapPos[r], heapSim[l], heapPos[l]) ? r : l;
+                    if (!Worse(heapSim[w], heapPos[w], s, m)) break;
+                    heapSim[c] = heapSim[w];
+                    heapPos[c] = heapPos[w];
+                    c = w;
+                }
+                heapSim[c] = s;
+                heapPos[c] = m;
+            }
+        }
+        double sum = 0, sumSim = 0;
+        var shift = _shift;
+        var scale = _scale;
+        for (int h = 0; h < size; h++)
+        {
+            int m = heapPos[h];
+            int nb = neighbours[m];
+            double sim = heapSim[h];
+            sumSim += sim;
+            sum += sim * (ratings[m] - shift[nb]) / scale[nb];
+        }
+        return (sum, sumSim, size);
+    }
+
+    // Positions grow along the row, so among equal similarities the later one is worse (Python's nlargest keeps
+    // the earlier one).
+    private static bool Worse(float sa, int pa, float sb, int pb) => sa < sb || (sa == sb && pa > pb);
+
+    public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings)
+    {
+        if (!IsFitted) throw new InvalidOperationException($"{Name} must be fitted before it folds users in.");
+        var sorted = ratings.ToArray();
+        Array.Sort(sorted, static (a, b) => a.Item.CompareTo(b.Item));
+        // Drop items outside the training set and duplicates (the last rating wins).
+        var kept = new List<ItemRating>(sorted.Length);
+        foreach (var r in sorted)
+        {
+            if (!IsItemKnown(r.Item)) continue;
+            if (kept.Count > 0 && kept[^1].Item == r.Item) kept[^1] = r;
+            else kept.Add(r);
+        }
+        var known = kept.ToArray();
+        var items = new int[known.Length];
+        var values = new float[known.Length];
+        for (int j = 0; j < known.Length; j++)
+        {
+            items[j] = known[j].Item;
+            values[j] = known[j].Rating;
+        }
+        var (mean, sigma) = MeanAndSigma(values);
+        double bias = _baselines?.FoldInUserBias(known) ?? 0;
+        float[]? sims = null;
+        if (UserBased && known.Length > 0)
+        {
+            sims = new float[UserCount];
+            Similarities.UserToUsers(Trainset, Options.Similarity, _baselines, known, bias, sims);
+        }
+        return new KnnFoldedUser(sorted, items, values, mean, sigma, bias, sims);
+    }
+
+    public float Predict(FoldedUser user, int item)
+    {
+        double est = EstimateFolded(AsKnn(user), item);
+        if (double.IsNaN(est)) est = GlobalMean;
+        return (float)Scale.Clip(est);
+    }
+
+    public void Score(FoldedUser user, Span<float> scores)
+    {
+        var f = AsKnn(user);
+        for (int i = 0; i < scores.Length; i++)
+        {
+            double est = EstimateFolded(f, i);
+            scores[i] = (float)Scale.Clip(double.IsNaN(est) ? GlobalMean : est);
+        }
+    }
+
+    private KnnFoldedUser AsKnn(FoldedUser user) =>
+        user as KnnFoldedUser ?? throw new ArgumentException($"The user was folded in by another model than {Name}.", nameof(user));
+
+    private double EstimateFolded(KnnFoldedUser f, int item)
+    {
+        bool knownUser = f.Items.Length > 0, knownItem = IsItemKnown(item);
+        if (!(knownUser && knownItem))
+            return Kind == KnnKind.Baseline ? BaselineOf(knownUser ? f.Bias : 0, item, knownItem) : double.NaN;
+        double center, sigma, yBias = 0;
+        (double Sum, double SumSim, int Count) agg;
+        if (UserBased)
+        {
+            agg = Aggregate(new ArrayRow(f.Similarities!), _yr.RowColumns(item), _yr.RowValues(item));
+            center = f.Mean;
+            sigma = f.Sigma;
+            if (Kind == KnnKind.Baseline) yBias = _baselines!.ItemBias[item];
+        }
+        else
+        {
+            agg = Aggregate(new MatrixRow(Similarity, item), f.Items, f.Values);
+            center = _xMean[item];
+            sigma = _xSigma[item];
+            yBias = f.Bias;
+        }
+        if (Kind == KnnKind.Baseline) center = BaselineOf(f.Bias, item, true);
+        return Combine(center, sigma, yBias, agg.Sum, agg.SumSim, agg.Count);
+    }
+
+    public override string ToString() => $"{Name}({Options})";
+}
+
+/// <summary>Similarities of one x to every x' (a struct so the generic aggregation inlines the lookup).</summary>
+internal interface ISimilarityRow
+{
+    float Get(int other);
+}
+
+internal readonly struct MatrixRow(SimilarityMatrix matrix, int x) : ISimilarityRow
+{
+    private readonly float[] _values = matrix.Values;
+    private readonly long _row = (long)x * matrix.Size;
+
+    public float Get(int other) => _values[_row + other];
+}
+
+internal readonly struct ArrayRow(float[] sims) : ISimilarityRow
+{
+    public float Get(int other) => sims[other];
+}
+
+/// <summary>The four aggregation rules of Surprise's k-NN family.</summary>
+internal enum KnnKind
+{
+    Basic,
+    Means,
+    ZScore,
+    Baseline,
+}
+
+/// <summary>A user folded into a k-NN model: ratings by item, mean, σ, b_u, and (user-based) similarities to every training user.</summary>
+public sealed class KnnFoldedUser : FoldedUser
+{
+    internal KnnFoldedUser(ItemRating[] ratings, int[] items, float[] values, double mean, double sigma, double bias, float[]? similarities)
+        : base(ratings)
+    {
+        Items = items;
+        Values = values;
+        Mean = mean;
+        Sigma = sigma;
+        Bias = bias;
+        Similarities = similarities;
+    }
+
+    /// <summary>Rated training items, ascending.</summary>
+    public int[] Items { get; }
+
+    public float[] Values { get; }
+
+    public double Mean { get; }
+
+    public double Sigma { get; }
+
+    /// <summary>b_u with the item biases fixed (0 when the model has no baselines).</summary>
+    public double Bias { get; }
+
+    /// <summary>Similarity to each training user (user-based models only).</summary>
+    public float[]? Similarities { get; }
+}

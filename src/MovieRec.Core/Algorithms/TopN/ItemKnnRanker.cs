@@ -16,8 +16,11 @@ public enum ItemVectors
 /// <summary>Options of <see cref="ItemKnnRanker"/>.</summary>
 public sealed record ItemKnnRankerOptions
 {
-    /// <summary>k, the neighbours kept per item (default 100).</summary>
-    public int Neighbors { get; init; } = 100;
+    /// <summary>
+    /// k, the neighbours kept per item (default 20: on ml-latest-small leave-latest-out k = 20, 50, 100, 200 gave the
+    /// same full-catalogue HR@10 within noise, and 20 the best sampled HR@10).
+    /// </summary>
+    public int Neighbors { get; init; } = 20;
 
     /// <summary>Binary (default) or mean-centred item vectors.</summary>
     public ItemVectors Vectors { get; init; } = ItemVectors.Binary;

@@ -30,8 +30,12 @@ public sealed record ImplicitAlsOptions
     /// <summary>k, the number of latent factors (default 64).</summary>
     public int Factors { get; init; } = 64;
 
-    /// <summary>λ, the L2 regularisation of user and item factors (default 0.1, tuned on ml-latest-small leave-latest-out).</summary>
-    public double Regularization { get; init; } = 0.1;
+    /// <summary>
+    /// λ, the L2 regularisation of user and item factors (default 10: with 64 factors and α = 40, λ = 0.1, 10, 50, 100
+    /// gave full-catalogue HR@10 0.061, 0.067, 0.059, 0.066 on ml-latest-small leave-latest-out; 128 factors with λ = 100
+    /// gave 0.082 at twice the cost).
+    /// </summary>
+    public double Regularization { get; init; } = 10;
 
     /// <summary>α, the confidence slope (default 40, Hu et al.'s value).</summary>
     public double Alpha { get; init; } = 40;

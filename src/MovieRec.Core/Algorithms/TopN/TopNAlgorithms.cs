@@ -21,7 +21,7 @@ public static class TopNAlgorithms
                 MinItemCount = p.Int("min-count", new EaseOptions().MinItemCount),
                 Input = Parse<EaseInput>(p.String("input", "binary"), "input"),
             })), PredictsRatings: false),
-        new("ials", "Implicit ALS (Hu, Koren & Volinsky 2008): factors=64, reg, alpha, epochs=15, confidence=linear|log, solver=cg|cholesky",
+        new("ials", "Implicit ALS (Hu, Koren & Volinsky 2008): factors=64, reg=10, alpha=40, epochs=15, confidence=linear|log, solver=cg|cholesky",
             p =>
             {
                 var d = new ImplicitAlsOptions();

@@ -29,6 +29,13 @@ public sealed record EaseOptions
     /// </summary>
     public int MinItemCount { get; init; } = 5;
 
+    /// <summary>
+    /// At most this many items (the most rated first) enter the model (default 10,000: the dense float64 Gram matrix
+    /// and its inverse take 8 n² bytes each, 800 MB at n = 10,000, and the inverse ~n³ flops), so large catalogues
+    /// such as ml-25m stay trainable.
+    /// </summary>
+    public int MaxItems { get; init; } = 10_000;
+
     /// <summary>Binary implicit input (default) or rating-weighted.</summary>
     public EaseInput Input { get; init; } = EaseInput.Binary;
 
@@ -36,6 +43,7 @@ public sealed record EaseOptions
     {
         OptionChecks.Positive(Lambda, nameof(Lambda));
         OptionChecks.Positive(MinItemCount, nameof(MinItemCount));
+        OptionChecks.Positive(MaxItems, nameof(MaxItems));
         if (!Enum.IsDefined(Input)) throw new ArgumentException($"Input {Input} is not an EASE input.", nameof(Input));
     }
 }
@@ -45,7 +53,7 @@ public sealed record EaseOptions
 /// WWW): an item × item weight matrix B minimising ‖X − X B‖²_F + λ ‖B‖²_F subject to diag(B) = 0 has the closed form
 /// P = (XᵀX + λ I)⁻¹, B_ij = −P_ij / P_jj (i ≠ j), B_jj = 0, i.e. B = I − P diag(1 / diag(P)).
 /// A user's scores are s_u = x_u B. The Gram matrix and its inverse are dense, so only items with at least
-/// <see cref="EaseOptions.MinItemCount"/> training ratings take part; the inverse is a float64 Cholesky (<see cref="DenseSpd"/>).
+/// <see cref="EaseOptions.MinItemCount"/> training ratings (and at most <see cref="EaseOptions.MaxItems"/>) take part; the inverse is a float64 Cholesky (<see cref="DenseSpd"/>).
 /// Fold-in is the same closed form: any rating vector x gives x B.
 /// </summary>
 public sealed class Ease : IRankingModel
@@ -68,7 +76,7 @@ public sealed class Ease : IRankingModel
 
     public int ItemCount => _local.Length;
 
-    /// <summary>Items in the dense model (those with at least MinItemCount training ratings).</summary>
+    /// <summary>Items in the dense model (those with at least MinItemCount training ratings, at most MaxItems).</summary>
     public int ModelItemCount => _n;
 
     public void Fit(RatingDataset train, TrainingContext context)
@@ -78,19 +86,20 @@ public sealed class Ease : IRankingModel
         var byItem = train.ByItem;
         var byUser = train.ByUser;
         _local = new int[train.ItemCount];
+        Array.Fill(_local, -1);
         var items = new List<int>();
         for (int i = 0; i < train.ItemCount; i++)
         {
-            if (byItem.RowLength(i) >= Options.MinItemCount)
-            {
-                _local[i] = items.Count;
-                items.Add(i);
-            }
-            else
-            {
-                _local[i] = -1;
-            }
+            if (byItem.RowLength(i) >= Options.MinItemCount) items.Add(i);
         }
+        if (items.Count > Options.MaxItems)
+        {
+            // Keep the most rated (ties: lower id), then restore id order so model rows follow item ids.
+            items.Sort((a, b) => byItem.RowLength(a) != byItem.RowLength(b) ? byItem.RowLength(b).CompareTo(byItem.RowLength(a)) : a.CompareTo(b));
+            items.RemoveRange(Options.MaxItems, items.Count - Options.MaxItems);
+            items.Sort();
+        }
+        for (int li = 0; li < items.Count; li++) _local[items[li]] = li;
         _items = [.. items];
         int n = _n = _items.Length;
         bool binary = Options.Input == EaseInput.Binary;
@@ -183,5 +192,5 @@ public sealed class Ease : IRankingModel
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"ease(lambda={Options.Lambda}, min_item_count={Options.MinItemCount}, input={Options.Input.ToString().ToLowerInvariant()})");
+        $"ease(lambda={Options.Lambda}, min_item_count={Options.MinItemCount}, max_items={Options.MaxItems}, input={Options.Input.ToString().ToLowerInvariant()})");
 }

@@ -14,11 +14,12 @@ public static class TopNAlgorithms
                 Measure = Measure(p.String("measure", "count")),
                 PriorCount = p.Double("prior", 10),
             })), PredictsRatings: false),
-        new("ease", "EASE, closed-form shallow autoencoder (Steck 2019): lambda=200, min-count=5, input=binary|rating",
+        new("ease", "EASE, closed-form shallow autoencoder (Steck 2019): lambda=200, min-count=5, max-items=10000, input=binary|rating",
             p => Blend(p, new Ease(new EaseOptions
             {
                 Lambda = p.Double("lambda", new EaseOptions().Lambda),
                 MinItemCount = p.Int("min-count", new EaseOptions().MinItemCount),
+                MaxItems = p.Int("max-items", new EaseOptions().MaxItems),
                 Input = Parse<EaseInput>(p.String("input", "binary"), "input"),
             })), PredictsRatings: false),
         new("ials", "Implicit ALS (Hu, Koren & Volinsky 2008): factors=64, reg=10, alpha=40, epochs=15, confidence=linear|log, solver=cg|cholesky",

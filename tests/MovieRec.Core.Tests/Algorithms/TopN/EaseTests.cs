@@ -41,6 +41,23 @@ public class EaseTests
     }
 
     [Fact]
+    public void Caps_the_model_at_the_most_rated_items()
+    {
+        var train = LeaveLatestOut.MovieLensSmall.Train;
+        var model = new Ease(new EaseOptions { MinItemCount = 20, MaxItems = 300 });
+        model.Fit(train, TrainingContext.Default);
+        Assert.Equal(300, model.ModelItemCount);
+        var scores = new float[model.ItemCount];
+        model.Score(3, scores);
+        int cutoff = Enumerable.Range(0, train.ItemCount).Select(i => train.ByItem.RowLength(i)).OrderDescending().ElementAt(299);
+        for (int i = 0; i < train.ItemCount; i++)
+        {
+            if (train.ByItem.RowLength(i) > cutoff) Assert.False(float.IsNaN(scores[i]));
+            if (train.ByItem.RowLength(i) < cutoff) Assert.True(float.IsNaN(scores[i]));
+        }
+    }
+
+    [Fact]
     public void Fold_in_gives_the_in_training_scores()
     {
         var model = Trained.Value;
@@ -117,6 +134,7 @@ public class EaseTests
     {
         Assert.Equal("Lambda", Assert.Throws<ArgumentException>(() => new Ease(new EaseOptions { Lambda = 0 })).ParamName);
         Assert.Equal("MinItemCount", Assert.Throws<ArgumentException>(() => new Ease(new EaseOptions { MinItemCount = 0 })).ParamName);
+        Assert.Equal("MaxItems", Assert.Throws<ArgumentException>(() => new Ease(new EaseOptions { MaxItems = -3 })).ParamName);
         Assert.Equal("input", Assert.Throws<ArgumentException>(() => AlgorithmRegistry.Create("ease", AlgorithmParameters.Empty.With("input", "stars"))).ParamName);
         Assert.Equal("lambda", Assert.Throws<ArgumentException>(() => AlgorithmRegistry.Create("ease", AlgorithmParameters.Empty.With("lambda", "big"))).ParamName);
     }

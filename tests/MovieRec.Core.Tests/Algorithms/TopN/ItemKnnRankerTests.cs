@@ -17,7 +17,9 @@ public class ItemKnnRankerTests
     {
         var figures = LeaveLatestOut.MovieLensSmall.Evaluate(Trained.Value);
         Assert.True(figures.FullHr10 >= 0.05, figures.ToString());
-        // Goal: sampled HR@10 >= 0.80 (popularity 0.611, Surprise SVD 0.339).
+        // Goal: sampled HR@10 >= 0.80 (popularity 0.611, Surprise SVD 0.339). Part of this comes from the protocol's
+        // "strictly higher" rule: most sampled candidates are in no rated item's neighbour list, score 0 and tie
+        // below any held-out item with a positive score (with a 10 % popularity blend breaking those ties it is ~0.66).
         Assert.True(figures.SampledHr10 >= 0.80, figures.ToString());
     }
 

@@ -68,6 +68,7 @@ public static class AlgorithmRegistry
     private static IEnumerable<IEnumerable<AlgorithmInfo>> Families()
     {
         yield return Neighborhood.NeighborhoodAlgorithms.All;
+        yield return Ranking.TopNAlgorithms.All;
     }
 
     public static IReadOnlyCollection<AlgorithmInfo> Algorithms => All.Value.Values;

@@ -1,0 +1,113 @@
+using System.Globalization;
+using MovieRec.Core.Data;
+
+namespace MovieRec.Core.Algorithms.Ranking;
+
+/// <summary>What makes an item popular.</summary>
+public enum PopularityMeasure
+{
+    /// <summary>The number of training ratings (the "most popular" baseline).</summary>
+    Count,
+
+    /// <summary>The Bayesian average rating (m μ + Σ r) / (m + n), shrunk towards the global mean μ.</summary>
+    BayesianAverage,
+}
+
+/// <summary>Options of <see cref="PopularityRanker"/>.</summary>
+public sealed record PopularityOptions
+{
+    /// <summary>Rank by rating count (default) or by Bayesian-average rating.</summary>
+    public PopularityMeasure Measure { get; init; } = PopularityMeasure.Count;
+
+    /// <summary>m, the prior weight in ratings of the global mean in the Bayesian average (default 10).</summary>
+    public double PriorCount { get; init; } = 10;
+
+    public void Validate()
+    {
+        if (!Enum.IsDefined(Measure)) throw new ArgumentException($"Measure {Measure} is not a popularity measure.", nameof(Measure));
+        OptionChecks.NonNegative(PriorCount, nameof(PriorCount));
+    }
+}
+
+/// <summary>
+/// The non-personalised baseline: every user gets the same ranking. With <see cref="PopularityMeasure.Count"/>,
+/// score(i) = |{u : r_ui exists}| (the "most popular" list of Cremonesi, Koren and Turrin 2010, "Performance of
+/// recommender algorithms on top-N recommendation tasks"); with <see cref="PopularityMeasure.BayesianAverage"/>,
+/// score(i) = (m μ + Σ_u r_ui) / (m + n_i), the IMDb-style shrunk mean.
+/// </summary>
+public sealed class PopularityRanker : IRankingModel
+{
+    private float[] _scores = [];
+    private bool _fitted;
+
+    public PopularityRanker(PopularityOptions? options = null)
+    {
+        Options = options ?? new PopularityOptions();
+        Options.Validate();
+    }
+
+    public PopularityOptions Options { get; }
+
+    public string Name => "popularity";
+
+    public int ItemCount => _scores.Length;
+
+    /// <summary>The score of each item (shared by every user).</summary>
+    public ReadOnlySpan<float> ItemScores => _scores;
+
+    public void Fit(RatingDataset train, TrainingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(context);
+        _scores = ComputeScores(train, Options);
+        _fitted = true;
+    }
+
+    internal static float[] ComputeScores(RatingDataset train, PopularityOptions options)
+    {
+        var counts = new int[train.ItemCount];
+        var sums = new double[train.ItemCount];
+        var items = train.Items;
+        var values = train.Values;
+        for (int k = 0; k < items.Length; k++)
+        {
+            counts[items[k]]++;
+            sums[items[k]] += values[k];
+        }
+        var scores = new float[train.ItemCount];
+        double mu = train.GlobalMean, m = options.PriorCount;
+        for (int i = 0; i < scores.Length; i++)
+        {
+            scores[i] = options.Measure == PopularityMeasure.Count
+                ? counts[i]
+                : counts[i] + m > 0 ? (float)((m * mu + sums[i]) / (m + counts[i])) : (float)mu;
+        }
+        return scores;
+    }
+
+    public void Score(int user, Span<float> scores)
+    {
+        RankingChecks.Fitted(_fitted, Name);
+        RankingChecks.ScoreLength(scores, ItemCount);
+        _scores.CopyTo(scores);
+    }
+
+    public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings)
+    {
+        RankingChecks.Fitted(_fitted, Name);
+        return new RatingsFoldedUser(RankingChecks.Normalize(ratings, ItemCount));
+    }
+
+    public void Score(FoldedUser user, Span<float> scores) => Score(-1, scores);
+
+    /// <summary>The item's popularity score (not a rating).</summary>
+    public float Predict(FoldedUser user, int item)
+    {
+        RankingChecks.Fitted(_fitted, Name);
+        return _scores[item];
+    }
+
+    public override string ToString() => Options.Measure == PopularityMeasure.Count
+        ? "popularity(measure=count)"
+        : string.Create(CultureInfo.InvariantCulture, $"popularity(measure=bayesian, prior={Options.PriorCount})");
+}

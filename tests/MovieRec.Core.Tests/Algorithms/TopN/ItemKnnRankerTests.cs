@@ -1,0 +1,86 @@
+using MovieRec.Core.Algorithms;
+using MovieRec.Core.Algorithms.Ranking;
+
+namespace MovieRec.Core.Tests.Algorithms.Ranking;
+
+public class ItemKnnRankerTests
+{
+    private static readonly Lazy<ItemKnnRanker> Trained = new(() =>
+    {
+        var model = new ItemKnnRanker();
+        model.Fit(LeaveLatestOut.MovieLensSmall.Train, TrainingContext.Default);
+        return model;
+    });
+
+    [Fact]
+    public void Ranks_better_than_popularity_and_reaches_the_sampled_goal()
+    {
+        var figures = LeaveLatestOut.MovieLensSmall.Evaluate(Trained.Value);
+        Assert.True(figures.FullHr10 >= 0.05, figures.ToString());
+        // Goal: sampled HR@10 >= 0.80 (popularity 0.611, Surprise SVD 0.339). Part of this comes from the protocol's
+        // "strictly higher" rule: most sampled candidates are in no rated item's neighbour list, score 0 and tie
+        // below any held-out item with a positive score (with a 10 % popularity blend breaking those ties it is ~0.66).
+        Assert.True(figures.SampledHr10 >= 0.80, figures.ToString());
+    }
+
+    [Fact]
+    public void Keeps_at_most_k_positive_neighbours_that_are_cosines_of_binary_columns()
+    {
+        var model = Trained.Value;
+        var train = LeaveLatestOut.MovieLensSmall.Train;
+        int item = 0;
+        while (train.ByItem.RowLength(item) < 50) item++;
+        var (items, sims) = model.Neighbours(item);
+        Assert.InRange(items.Length, 1, model.Options.Neighbors);
+        var raters = train.ByItem.RowColumns(item).ToArray().ToHashSet();
+        for (int t = 0; t < items.Length; t++)
+        {
+            int j = items.Span[t];
+            Assert.NotEqual(item, j);
+            var other = train.ByItem.RowColumns(j).ToArray();
+            double cosine = other.Count(raters.Contains) / Math.Sqrt((double)raters.Count * other.Length);
+            Assert.Equal(cosine, sims.Span[t], 5);
+            if (t > 0) Assert.True(sims.Span[t] <= sims.Span[t - 1]);
+        }
+    }
+
+    [Fact]
+    public void Fold_in_gives_the_in_training_scores()
+    {
+        var model = Trained.Value;
+        var train = LeaveLatestOut.MovieLensSmall.Train;
+        foreach (int user in new[] { 0, 17, 413 })
+        {
+            var ratings = train.ByUser.RowColumns(user).ToArray().Zip(train.ByUser.RowValues(user).ToArray(), (i, r) => new ItemRating(i, r)).Reverse().ToArray();
+            var folded = model.FoldIn(ratings);
+            var inTraining = new float[model.ItemCount];
+            var foldedScores = new float[model.ItemCount];
+            model.Score(user, inTraining);
+            model.Score(folded, foldedScores);
+            Assert.Equal(inTraining, foldedScores);
+        }
+    }
+
+    [Fact]
+    public void Same_model_on_one_thread_or_many()
+    {
+        var small = LeaveLatestOut.MovieLensSmall.Train.Subset(Enumerable.Range(0, 30_000).ToArray());
+        var a = new ItemKnnRanker(new ItemKnnRankerOptions { NormalizeRows = true });
+        var b = new ItemKnnRanker(new ItemKnnRankerOptions { NormalizeRows = true });
+        a.Fit(small, TrainingContext.Deterministic());
+        b.Fit(small, new TrainingContext { Threads = 2 });
+        var sa = new float[a.ItemCount];
+        var sb = new float[b.ItemCount];
+        a.Score(5, sa);
+        b.Score(5, sb);
+        Assert.Equal(sa, sb);
+        Assert.Contains(sa, s => s > 0);
+    }
+
+    [Fact]
+    public void Invalid_options_name_the_parameter()
+    {
+        Assert.Equal("Neighbors", Assert.Throws<ArgumentException>(() => new ItemKnnRanker(new ItemKnnRankerOptions { Neighbors = 0 })).ParamName);
+        Assert.Equal("vectors", Assert.Throws<ArgumentException>(() => AlgorithmRegistry.Create("item-knn", AlgorithmParameters.Empty.With("vectors", "fuzzy"))).ParamName);
+    }
+}

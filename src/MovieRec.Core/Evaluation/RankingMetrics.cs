@@ -84,7 +84,7 @@ public static class RankingMetrics
         if (userIds.IsNumeric) users.Sort((a, b) => userIds.ToRawNumeric(a).CompareTo(userIds.ToRawNumeric(b)));
         else users.Sort((a, b) => string.CompareOrdinal(userIds.ToRaw(a), userIds.ToRaw(b)));
 
-        int[][]? negatives = options.Protocol == RankingProtocol.Sampled ? SampleNegatives(users, trainRows, testRows, itemCount, options) : null;
+        int[][]? negatives = options.Protocol == RankingProtocol.Sampled ? SampleNegatives(users, train, test, options.SampledNegatives, options.Seed) : null;
 
         var result = new RankedUser[users.Count];
         Parallel.For(0, users.Count, context.ParallelOptions, () => new float[itemCount], (n, _, scores) =>
@@ -191,12 +191,21 @@ public static class RankingMetrics
         return ranks;
     }
 
-    /// <summary>Seeded negatives per user, drawn in the given user order from items the user rated nowhere.</summary>
-    private static int[][] SampleNegatives(List<int> users, CsrMatrix trainRows, CsrMatrix testRows, int itemCount, RankingOptions options)
+    /// <summary>
+    /// Seeded negatives per user: <paramref name="count"/> items drawn uniformly without replacement from those the user
+    /// rated in neither <paramref name="train"/> nor <paramref name="test"/> (all of them when fewer), one generator
+    /// drawing for the users in the given order.
+    /// </summary>
+    public static int[][] SampleNegatives(IReadOnlyList<int> users, RatingDataset train, RatingDataset test, int count, int seed)
     {
-        if (options.SampledNegatives <= 0)
-            throw new ArgumentException($"SampledNegatives must be positive, not {options.SampledNegatives}.", nameof(options));
-        var rng = new Random(options.Seed);
+        ArgumentNullException.ThrowIfNull(users);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        OptionChecks.Positive(count, nameof(count));
+        var trainRows = train.ByUser;
+        var testRows = test.ByUser;
+        int itemCount = train.ItemCount;
+        var rng = new Random(seed);
         var rated = new bool[itemCount];
         var pool = new int[itemCount];
         var result = new int[users.Count][];
@@ -213,7 +222,7 @@ public static class RankingMetrics
             {
                 if (!rated[i]) pool[size++] = i;
             }
-            int m = Math.Min(options.SampledNegatives, size);
+            int m = Math.Min(count, size);
             // Partial Fisher-Yates: the first m slots become a uniform sample without replacement.
             for (int j = 0; j < m; j++)
             {

@@ -124,6 +124,18 @@ public static class RankingMetrics
             if (!float.IsNaN(s)) candidates++;
         }
         var ranks = new int[relevant.Length];
+        // A few relevant items: one pass each. Many (k-fold): sort the candidate scores once and binary-search.
+        float[]? sorted = null;
+        if (relevant.Length > 8)
+        {
+            sorted = new float[candidates];
+            int w = 0;
+            foreach (float s in scores)
+            {
+                if (!float.IsNaN(s)) sorted[w++] = s;
+            }
+            Array.Sort(sorted);
+        }
         for (int r = 0; r < relevant.Length; r++)
         {
             float target = scores[relevant[r]];
@@ -132,12 +144,7 @@ public static class RankingMetrics
                 ranks[r] = candidates;
                 continue;
             }
-            int higher = 0;
-            foreach (float s in scores)
-            {
-                if (s > target) higher++;
-            }
-            ranks[r] = higher;
+            ranks[r] = sorted is null ? CountAbove(scores, target) : candidates - UpperBound(sorted, target);
         }
         int[] top = [];
         if (listLength > 0)
@@ -180,6 +187,29 @@ public static class RankingMetrics
             for (int k = 0; k < selected.Length; k++) top[k] = candidates[selected[k].Item];
         }
         return new RankedUser(user, Normalise(ranks), top);
+    }
+
+    private static int CountAbove(ReadOnlySpan<float> scores, float target)
+    {
+        int higher = 0;
+        foreach (float s in scores)
+        {
+            if (s > target) higher++;
+        }
+        return higher;
+    }
+
+    /// <summary>The number of entries of an ascending array that are &lt;= <paramref name="target"/>.</summary>
+    private static int UpperBound(float[] sorted, float target)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] <= target) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 
     /// <summary>Sorts ranks and separates relevant items that tie each other (they occupy consecutive positions).</summary>

@@ -21,6 +21,7 @@ public static class MovieRecCli
         var context = new CliContext(console, output, error);
         var root = new RootCommand("MovieRec: movie recommendations, fast. Datasets are found by path, or by name under MOVIEREC_DATA or the download cache.");
         root.Subcommands.Add(DataCommands.Create(context));
+        EvaluateCommands.AddTo(root, context);
         var parse = root.Parse(args);
         try
         {

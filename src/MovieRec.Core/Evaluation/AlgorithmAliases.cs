@@ -33,19 +33,19 @@ public static class AlgorithmAliases
             }
             else if (name.Equals(All, StringComparison.OrdinalIgnoreCase))
             {
-                if (known.Count == 0) throw new ArgumentException("No algorithms are registered.", nameof(names));
+                if (known.Count == 0) throw new ArgumentException("No algorithms are registered.");
                 foreach (var k in known) Add(k);
             }
             else if (name.Equals(Best, StringComparison.OrdinalIgnoreCase) || name.Equals(BestRanking, StringComparison.OrdinalIgnoreCase))
             {
-                throw new ArgumentException($"No algorithm is registered as '{name.ToLowerInvariant()}'. {KnownList(byName)}", nameof(names));
+                throw new ArgumentException($"No algorithm is registered as '{name.ToLowerInvariant()}'. {KnownList(byName)}");
             }
             else
             {
-                throw new ArgumentException($"Unknown algorithm '{name}'. {KnownList(byName)}", nameof(names));
+                throw new ArgumentException($"Unknown algorithm '{name}'. {KnownList(byName)}");
             }
         }
-        if (result.Count == 0) throw new ArgumentException($"No algorithm given. {KnownList(byName)}", nameof(names));
+        if (result.Count == 0) throw new ArgumentException($"No algorithm given. {KnownList(byName)}");
         return result;
     }
 

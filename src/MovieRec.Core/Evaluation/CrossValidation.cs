@@ -60,7 +60,7 @@ public sealed record EvaluationSettings
         "kfold" or "k-fold" or "cv" => EvaluationProtocol.KFold,
         "loo" or "leave-latest-out" or "full" => EvaluationProtocol.LeaveLatestOut,
         "sampled" => EvaluationProtocol.Sampled,
-        _ => throw new ArgumentException($"Unknown protocol '{text}'. Known: kfold, loo, sampled.", nameof(text)),
+        _ => throw new ArgumentException($"Unknown protocol '{text}'. Known: kfold, loo, sampled."),
     };
 }
 

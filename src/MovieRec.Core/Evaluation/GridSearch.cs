@@ -38,7 +38,7 @@ public static class GridSearch
         ArgumentNullException.ThrowIfNull(text);
         int eq = text.IndexOf('=', StringComparison.Ordinal);
         if (eq <= 0 || eq == text.Length - 1)
-            throw new ArgumentException($"A grid entry looks like name=v1,v2,v3, not '{text}'.", nameof(text));
+            throw new ArgumentException($"A grid entry looks like name=v1,v2,v3, not '{text}'.");
         var values = text[(eq + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return new(text[..eq].Trim(), values);
     }

@@ -67,16 +67,16 @@ public readonly record struct Metric(MetricKind Kind, int K = 0)
             if (n == name) kind = k;
         }
         if (kind is null)
-            throw new ArgumentException($"Unknown metric '{text}'. Known: rmse, mae, fcp, hr@K, precision@K, recall@K, ndcg@K, map@K, mrr@K, coverage@K, novelty@K.", nameof(text));
+            throw new ArgumentException($"Unknown metric '{text}'. Known: rmse, mae, fcp, hr@K, precision@K, recall@K, ndcg@K, map@K, mrr@K, coverage@K, novelty@K.");
         var metric = new Metric(kind.Value);
         if (metric.IsRating)
         {
-            if (at >= 0) throw new ArgumentException($"Metric '{text}' takes no cut-off.", nameof(text));
+            if (at >= 0) throw new ArgumentException($"Metric '{text}' takes no cut-off.");
             return metric;
         }
         int cutoff = 10;
         if (at >= 0 && (!int.TryParse(s[(at + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out cutoff) || cutoff <= 0))
-            throw new ArgumentException($"Metric '{text}' needs a positive integer cut-off, e.g. {name}@10.", nameof(text));
+            throw new ArgumentException($"Metric '{text}' needs a positive integer cut-off, e.g. {name}@10.");
         return metric with { K = cutoff };
     }
 
@@ -90,7 +90,7 @@ public readonly record struct Metric(MetricKind Kind, int K = 0)
             var m = Parse(part);
             if (!list.Contains(m)) list.Add(m);
         }
-        if (list.Count == 0) throw new ArgumentException("No metrics given.", nameof(text));
+        if (list.Count == 0) throw new ArgumentException("No metrics given.");
         return list;
     }
 }

@@ -308,20 +308,20 @@ public static class RankingMetrics
             case MetricKind.Recall:
                 return ranks.Length == 0 ? 0 : (double)hits / ranks.Length;
             case MetricKind.Ndcg:
-            {
-                double dcg = 0, ideal = 0;
-                for (int j = 0; j < hits; j++) dcg += 1 / Math.Log2(ranks[j] + 2);
-                int best = Math.Min(ranks.Length, k);
-                for (int j = 0; j < best; j++) ideal += 1 / Math.Log2(j + 2);
-                return ideal == 0 ? 0 : dcg / ideal;
-            }
+                {
+                    double dcg = 0, ideal = 0;
+                    for (int j = 0; j < hits; j++) dcg += 1 / Math.Log2(ranks[j] + 2);
+                    int best = Math.Min(ranks.Length, k);
+                    for (int j = 0; j < best; j++) ideal += 1 / Math.Log2(j + 2);
+                    return ideal == 0 ? 0 : dcg / ideal;
+                }
             case MetricKind.Map:
-            {
-                double sum = 0;
-                for (int j = 0; j < hits; j++) sum += (j + 1.0) / (ranks[j] + 1);
-                int best = Math.Min(ranks.Length, k);
-                return best == 0 ? 0 : sum / best;
-            }
+                {
+                    double sum = 0;
+                    for (int j = 0; j < hits; j++) sum += (j + 1.0) / (ranks[j] + 1);
+                    int best = Math.Min(ranks.Length, k);
+                    return best == 0 ? 0 : sum / best;
+                }
             case MetricKind.Mrr:
                 return hits > 0 ? 1.0 / (ranks[0] + 1) : 0;
             default:

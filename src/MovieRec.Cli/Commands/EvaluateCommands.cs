@@ -63,7 +63,8 @@ public static class EvaluateCommands
     {
         Description = "kfold: rating metrics per fold, ranking metrics with test ratings >= 4 relevant among all unrated items; "
             + "loo: leave-latest-out, the held-out item ranked against the full catalogue (plus RMSE for rating predictors); "
-            + "sampled: leave-latest-out, the held-out item among 100 sampled never-rated items.",
+            + "sampled: leave-latest-out, the held-out item among 100 sampled never-rated items; "
+            + "predefined: the dataset's own splits (ml-100k u1..u5), measured like kfold; temporal: the latest 20% of ratings held out, measured like kfold.",
         DefaultValueFactory = _ => "kfold",
     };
 
@@ -97,7 +98,7 @@ public static class EvaluateCommands
             var settings = Settings(parse.GetValue(protocol)!, parse.GetValue(cv), parse.GetValue(seed), parse.GetValue(threads), parse.GetValue(metrics));
             var perAlgorithm = ParseParameters(parse.GetValue(parameters) ?? [], chosen);
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, parse.GetValue(lenient));
-            var results = RunAll(context, chosen, perAlgorithm, dataset.Ratings, settings, showProgress: !parse.GetValue(json));
+            var results = RunAll(context, chosen, perAlgorithm, dataset, settings, showProgress: !parse.GetValue(json));
             if (parse.GetValue(json))
                 context.Output.WriteLine(JsonSerializer.Serialize(ToJson(results), DataCommands.JsonOptions));
             else
@@ -141,7 +142,7 @@ public static class EvaluateCommands
             int iterations = parse.GetValue(random);
             if (iterations < 0) throw new CliException($"--random must not be negative, not {iterations}.");
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, parse.GetValue(lenient));
-            var splits = CrossValidation.SplitsFor(dataset.Ratings, settings);
+            var splits = CrossValidation.SplitsFor(dataset, settings);
             var combos = GridSearch.Expand(entries, fixedParameters).Count;
             int total = (iterations > 0 ? Math.Min(iterations, combos) : combos) * splits.Count;
             var result = WithProgress(context, !parse.GetValue(json), total, progress => iterations > 0
@@ -163,9 +164,9 @@ public static class EvaluateCommands
         if (threads < 0) throw new CliException($"--threads must not be negative, not {threads}.");
         metricsText ??= protocol switch
         {
-            EvaluationProtocol.KFold => "rmse,mae",
             EvaluationProtocol.LeaveLatestOut => "rmse,mae,hr@10,ndcg@10",
-            _ => "hr@10,ndcg@10",
+            EvaluationProtocol.Sampled => "hr@10,ndcg@10",
+            _ => "rmse,mae",
         };
         var metrics = Metric.ParseList(metricsText).ToList();
         // Every result carries rmse and mae (NaN, i.e. null in JSON, for top-N-only models).
@@ -201,7 +202,7 @@ public static class EvaluateCommands
 
     /// <summary>Evaluates each algorithm in turn (folds in parallel), with a progress bar on an interactive console.</summary>
     internal static IReadOnlyList<EvaluationResult> RunAll(CliContext context, IReadOnlyList<AlgorithmInfo> algorithms, IReadOnlyDictionary<string, AlgorithmParameters> parameters,
-        RatingDataset data, EvaluationSettings settings, bool showProgress)
+        Dataset data, EvaluationSettings settings, bool showProgress)
     {
         var splits = CrossValidation.SplitsFor(data, settings);
         return WithProgress(context, showProgress, algorithms.Count * splits.Count, progress =>
@@ -304,7 +305,14 @@ public static class EvaluateCommands
 
     private static void PrintTable(IAnsiConsole console, IReadOnlyList<EvaluationResult> results, EvaluationSettings settings, string dataset)
     {
-        string split = settings.Protocol == EvaluationProtocol.KFold ? $"{settings.Folds}-fold CV" : settings.ProtocolName == "loo" ? "leave-latest-out, full catalogue" : "leave-latest-out, 100 sampled negatives";
+        string split = settings.Protocol switch
+        {
+            EvaluationProtocol.KFold => $"{settings.Folds}-fold CV",
+            EvaluationProtocol.LeaveLatestOut => "leave-latest-out, full catalogue",
+            EvaluationProtocol.Sampled => $"leave-latest-out, {settings.SampledNegatives} sampled negatives",
+            EvaluationProtocol.Predefined => $"predefined splits ({results.FirstOrDefault()?.Folds.Count ?? 0})",
+            _ => $"temporal, latest {settings.TemporalTestFraction:P0} held out",
+        };
         var table = new Table().Title($"[bold]{Markup.Escape(dataset)}[/]: {Markup.Escape(split)}, seed {settings.Seed}").AddColumn(new TableColumn("algorithm").NoWrap());
         foreach (var m in settings.Metrics) table.AddColumn(new TableColumn(Markup.Escape(m.Name.ToUpperInvariant())).RightAligned());
         table.AddColumn(new TableColumn("fit s / fold").RightAligned()).AddColumn(new TableColumn("test s / fold").RightAligned());
@@ -323,7 +331,7 @@ public static class EvaluateCommands
     private static void PrintSearch(IAnsiConsole console, SearchResult result, EvaluationSettings settings)
     {
         string metric = result.Metric.Name;
-        var table = new Table().Title($"[bold]{Markup.Escape(result.Algorithm)}[/]: {settings.Folds}-fold {Markup.Escape(metric.ToUpperInvariant())}, best first")
+        var table = new Table().Title($"[bold]{Markup.Escape(result.Algorithm)}[/]: {Markup.Escape(metric.ToUpperInvariant())} ({Markup.Escape(settings.Protocol == EvaluationProtocol.KFold ? $"{settings.Folds}-fold" : settings.ProtocolName)}), best first")
             .AddColumn("#").AddColumn(new TableColumn("parameters").NoWrap()).AddColumn(new TableColumn(Markup.Escape(metric.ToUpperInvariant())).RightAligned())
             .AddColumn(new TableColumn("std").RightAligned()).AddColumn(new TableColumn("fit s / fold").RightAligned()).AddColumn(new TableColumn("test s / fold").RightAligned());
         int rank = 1;

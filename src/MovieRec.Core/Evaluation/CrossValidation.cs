@@ -23,6 +23,12 @@ public enum EvaluationProtocol
 
     /// <summary>Leave-latest-out with the held-out item ranked among 100 sampled never-rated items (NCF protocol).</summary>
     Sampled,
+
+    /// <summary>The splits shipped with the dataset (ml-100k u1..u5), measured as <see cref="KFold"/> measures folds.</summary>
+    Predefined,
+
+    /// <summary>The latest 20% of ratings by timestamp held out (<see cref="Splits.Temporal"/>), measured as <see cref="KFold"/>.</summary>
+    Temporal,
 }
 
 /// <summary>Everything that decides an evaluation's figures.</summary>
@@ -47,20 +53,30 @@ public sealed record EvaluationSettings
     /// <summary>Negatives per user for the sampled protocol.</summary>
     public int SampledNegatives { get; init; } = 100;
 
+    /// <summary>Share of ratings <see cref="EvaluationProtocol.Temporal"/> holds out.</summary>
+    public double TemporalTestFraction { get; init; } = 0.2;
+
+    /// <summary>Leave-latest-out protocols rank each user's held-out item whatever its rating.</summary>
+    public bool IsLeaveLatestOut => Protocol is EvaluationProtocol.LeaveLatestOut or EvaluationProtocol.Sampled;
+
     public string ProtocolName => Protocol switch
     {
         EvaluationProtocol.KFold => "kfold",
         EvaluationProtocol.LeaveLatestOut => "loo",
-        _ => "sampled",
+        EvaluationProtocol.Sampled => "sampled",
+        EvaluationProtocol.Predefined => "predefined",
+        _ => "temporal",
     };
 
-    /// <summary>Parses "kfold", "loo" (or "leave-latest-out") and "sampled".</summary>
+    /// <summary>Parses "kfold", "loo" (or "leave-latest-out"), "sampled", "predefined" and "temporal".</summary>
     public static EvaluationProtocol ParseProtocol(string text) => text.Trim().ToLowerInvariant() switch
     {
         "kfold" or "k-fold" or "cv" => EvaluationProtocol.KFold,
         "loo" or "leave-latest-out" or "full" => EvaluationProtocol.LeaveLatestOut,
         "sampled" => EvaluationProtocol.Sampled,
-        _ => throw new ArgumentException($"Unknown protocol '{text}'. Known: kfold, loo, sampled."),
+        "predefined" => EvaluationProtocol.Predefined,
+        "temporal" => EvaluationProtocol.Temporal,
+        _ => throw new ArgumentException($"Unknown protocol '{text}'. Known: kfold, loo, sampled, predefined, temporal."),
     };
 }
 
@@ -92,14 +108,30 @@ public readonly record struct FoldCompleted(string Algorithm, int Completed, int
 /// </summary>
 public static class CrossValidation
 {
+    /// <summary>The splits <paramref name="settings"/> call for (the predefined ones come from the dataset).</summary>
+    public static IReadOnlyList<TrainTestSplit> SplitsFor(Dataset dataset, EvaluationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(settings);
+        // ml-100k ships u1..u5 (the 5-fold CV) and ua/ub (10 ratings per user held out): the protocol uses u1..u5.
+        return settings.Protocol == EvaluationProtocol.Predefined
+            ? Splits.Predefined(dataset, dataset.PredefinedSplits.Any(s => s.Name.StartsWith("u1", StringComparison.OrdinalIgnoreCase)) ? "u" : null)
+                .Where(s => s.Name is not ("ua" or "ub")).ToArray()
+            : SplitsFor(dataset.Ratings, settings);
+    }
+
     /// <summary>The splits <paramref name="settings"/> call for.</summary>
     public static IReadOnlyList<TrainTestSplit> SplitsFor(RatingDataset data, EvaluationSettings settings)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(settings);
-        return settings.Protocol == EvaluationProtocol.KFold
-            ? Splits.KFold(data, settings.Folds, settings.Seed)
-            : [Splits.LeaveLatestOut(data)];
+        return settings.Protocol switch
+        {
+            EvaluationProtocol.KFold => Splits.KFold(data, settings.Folds, settings.Seed),
+            EvaluationProtocol.Temporal => [Splits.Temporal(data, settings.TemporalTestFraction)],
+            EvaluationProtocol.Predefined => throw new ArgumentException("Predefined splits come with a Dataset; pass the dataset, not its ratings.", nameof(settings)),
+            _ => [Splits.LeaveLatestOut(data)],
+        };
     }
 
     /// <summary>Evaluates a registered algorithm with the given parameters on the splits the settings call for.</summary>
@@ -108,6 +140,14 @@ public static class CrossValidation
         ArgumentNullException.ThrowIfNull(algorithm);
         ArgumentNullException.ThrowIfNull(parameters);
         return Run(algorithm.Name, () => algorithm.Create(parameters), SplitsFor(data, settings), settings, progress);
+    }
+
+    /// <summary>Evaluates a registered algorithm on a dataset (predefined splits included).</summary>
+    public static EvaluationResult Run(AlgorithmInfo algorithm, AlgorithmParameters parameters, Dataset dataset, EvaluationSettings settings, IProgress<FoldCompleted>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(algorithm);
+        ArgumentNullException.ThrowIfNull(parameters);
+        return Run(algorithm.Name, () => algorithm.Create(parameters), SplitsFor(dataset, settings), settings, progress);
     }
 
     /// <summary>Evaluates a new model from <paramref name="factory"/> on every split.</summary>
@@ -183,7 +223,7 @@ public static class CrossValidation
             var options = new RankingOptions
             {
                 Protocol = settings.Protocol == EvaluationProtocol.Sampled ? RankingProtocol.Sampled : RankingProtocol.FullCatalogue,
-                RelevanceThreshold = settings.Protocol == EvaluationProtocol.KFold ? settings.RelevanceThreshold : null,
+                RelevanceThreshold = settings.IsLeaveLatestOut ? null : settings.RelevanceThreshold,
                 SampledNegatives = settings.SampledNegatives,
                 Seed = settings.Seed,
                 ListLength = listLength,

@@ -115,6 +115,11 @@ public class SplitTests
         Assert.Equal("u1", Assert.Single(u).Name);
         Assert.Equal(2, Splits.Predefined(dataset).Count);
         Assert.Throws<ArgumentException>(() => Splits.Predefined(TestData.MovieLensSmall));
+        // The predefined protocol runs u1..u5 and leaves ua/ub (10 ratings per user) out.
+        var protocol = CrossValidation.SplitsFor(dataset, new EvaluationSettings { Protocol = EvaluationProtocol.Predefined });
+        Assert.Equal("u1", Assert.Single(protocol).Name);
+        var temporal = CrossValidation.SplitsFor(dataset, new EvaluationSettings { Protocol = EvaluationProtocol.Temporal });
+        Assert.Equal("temporal", Assert.Single(temporal).Name);
     }
 
     [Fact]

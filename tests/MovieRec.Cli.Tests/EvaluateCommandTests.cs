@@ -90,6 +90,18 @@ public class EvaluateCommandTests
     }
 
     [Fact]
+    public void Top_n_models_get_ranking_metrics_by_default()
+    {
+        var (exit, output, err) = Run("evaluate", "--data", TestData.MovieLensSmallPath, "--algorithms", "test-popularity", "--cv", "2", "--json");
+        Assert.True(exit == 0, err);
+        using var doc = JsonDocument.Parse(output);
+        var item = Assert.Single(doc.RootElement.EnumerateArray().ToArray());
+        Assert.Equal("kfold", item.GetProperty("protocol").GetString());
+        Assert.InRange(item.GetProperty("hr@10").GetDouble(), 0.01, 1);
+        Assert.True(item.TryGetProperty("ndcg@10", out _));
+    }
+
+    [Fact]
     public void Tune_reports_the_best_parameters_and_the_table()
     {
         var (exit, output, err) = Run("tune", "--data", TestData.MovieLensSmallPath, "--algorithm", "test-item-mean",

@@ -95,7 +95,9 @@ public static class EvaluateCommands
         command.SetAction(parse =>
         {
             var chosen = AlgorithmAliases.Resolve(parse.GetValue(names)!, algorithms());
-            var settings = Settings(parse.GetValue(protocol)!, parse.GetValue(cv), parse.GetValue(seed), parse.GetValue(threads), parse.GetValue(metrics));
+            // Top-N-only models have no RMSE: without --metrics they get hit rate and NDCG as well.
+            string? metricList = parse.GetValue(metrics) ?? (chosen.Any(a => !a.PredictsRatings) ? DefaultMetrics(parse.GetValue(protocol)!) + ",hr@10,ndcg@10" : null);
+            var settings = Settings(parse.GetValue(protocol)!, parse.GetValue(cv), parse.GetValue(seed), parse.GetValue(threads), metricList);
             var perAlgorithm = ParseParameters(parse.GetValue(parameters) ?? [], chosen);
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, parse.GetValue(lenient));
             var results = RunAll(context, chosen, perAlgorithm, dataset, settings, showProgress: !parse.GetValue(json));
@@ -162,18 +164,20 @@ public static class EvaluateCommands
         var protocol = EvaluationSettings.ParseProtocol(protocolText);
         if (protocol == EvaluationProtocol.KFold && folds < 2) throw new CliException($"--cv must be at least 2, not {folds}.");
         if (threads < 0) throw new CliException($"--threads must not be negative, not {threads}.");
-        metricsText ??= protocol switch
-        {
-            EvaluationProtocol.LeaveLatestOut => "rmse,mae,hr@10,ndcg@10",
-            EvaluationProtocol.Sampled => "hr@10,ndcg@10",
-            _ => "rmse,mae",
-        };
+        metricsText ??= DefaultMetrics(protocolText);
         var metrics = Metric.ParseList(metricsText).ToList();
         // Every result carries rmse and mae (NaN, i.e. null in JSON, for top-N-only models).
         if (!metrics.Contains(Metric.Mae)) metrics.Insert(0, Metric.Mae);
         if (!metrics.Contains(Metric.Rmse)) metrics.Insert(0, Metric.Rmse);
         return new EvaluationSettings { Protocol = protocol, Folds = folds, Seed = seed, Threads = threads, Metrics = metrics };
     }
+
+    private static string DefaultMetrics(string protocolText) => EvaluationSettings.ParseProtocol(protocolText) switch
+    {
+        EvaluationProtocol.LeaveLatestOut => "rmse,mae,hr@10,ndcg@10",
+        EvaluationProtocol.Sampled => "hr@10,ndcg@10",
+        _ => "rmse,mae",
+    };
 
     /// <summary>name=value applies to every algorithm; algorithm:name=value to that one.</summary>
     private static Dictionary<string, AlgorithmParameters> ParseParameters(string[] values, IReadOnlyList<AlgorithmInfo> algorithms)

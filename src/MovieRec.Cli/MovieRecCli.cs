@@ -23,6 +23,7 @@ public static class MovieRecCli
         root.Subcommands.Add(DataCommands.Create(context));
         foreach (var command in DiscoverCommands.Create(context)) root.Subcommands.Add(command);
         root.Subcommands.Add(ExportCommands.Create(context));
+        EvaluateCommands.AddTo(root, context);
         var parse = root.Parse(args);
         try
         {

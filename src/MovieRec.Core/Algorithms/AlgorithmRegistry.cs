@@ -67,7 +67,7 @@ public static class AlgorithmRegistry
     // Each algorithm family contributes one line here.
     private static IEnumerable<IEnumerable<AlgorithmInfo>> Families()
     {
-        yield break;
+        yield return MatrixFactorization.MatrixFactorizationAlgorithms.All;
     }
 
     public static IReadOnlyCollection<AlgorithmInfo> Algorithms => All.Value.Values;

@@ -13,6 +13,12 @@ public static class MatrixFactorizationAlgorithms
                 p => new Svd(SvdOptions.From(p)), true);
             yield return new AlgorithmInfo("svd-tuned", "Our tuned SVD preset: more epochs, learning-rate decay, per-parameter regularisation.",
                 p => new Svd(SvdOptions.From(p, SvdOptions.Tuned), "svd-tuned"), true);
+            yield return new AlgorithmInfo("svdpp", "SVD++: biased MF with implicit feedback from the rated items, Surprise's SVDpp defaults (Koren 2008).",
+                p => new SvdPlusPlus(SvdPlusPlusOptions.From(p)), true);
+            yield return new AlgorithmInfo("nmf", "Non-negative MF by regularised multiplicative updates, Surprise's NMF defaults (Luo et al. 2014).",
+                p => new Nmf(NmfOptions.From(p)), true);
+            yield return new AlgorithmInfo("normal", "Random N(mu, sigma) of the training ratings, Surprise's NormalPredictor (a floor to beat).",
+                _ => new Baselines.NormalPredictor(), true);
         }
     }
 
@@ -23,6 +29,8 @@ public static class MatrixFactorizationAlgorithms
         return contents.Algorithm switch
         {
             "svd" or "svd-tuned" => Svd.Restore(contents),
+            "svdpp" => SvdPlusPlus.Restore(contents),
+            "nmf" => Nmf.Restore(contents),
             _ => throw ModelFileError.Create(contents.Path, $"the algorithm '{contents.Algorithm}' cannot be restored by this build"),
         };
     }

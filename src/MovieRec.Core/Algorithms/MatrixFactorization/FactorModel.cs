@@ -58,6 +58,12 @@ public abstract class FactorModel : RatingPredictorBase, IFoldIn, IIncrementalUs
     /// <summary>Options as JSON, stored in model files.</summary>
     public abstract string OptionsJson { get; }
 
+    /// <summary>b_u (0 for a user without training ratings or an unbiased model).</summary>
+    public float UserBiasOf(int user) => IsUserKnown(user) ? UserBias[user] : 0f;
+
+    /// <summary>b_i (0 for an item without training ratings or an unbiased model).</summary>
+    public float ItemBiasOf(int item) => IsItemKnown(item) ? ItemBias[item] : 0f;
+
     /// <summary>The user's training ratings (sorted by item).</summary>
     public ReadOnlySpan<int> RatedBy(int user) =>
         (uint)user < (uint)(RatedOffsets.Length - 1) ? RatedItems.AsSpan(RatedOffsets[user], RatedOffsets[user + 1] - RatedOffsets[user]) : default;

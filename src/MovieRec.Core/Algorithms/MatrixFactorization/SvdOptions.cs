@@ -64,6 +64,8 @@ public sealed record SvdOptions
         OptionChecks.Positive(Epochs, "epochs");
         OptionChecks.NonNegative(InitStdDev, "init_std_dev");
         if (!double.IsFinite(InitMean)) throw new ArgumentException("init_mean must be finite.", "init_mean");
+        OptionChecks.Positive(LrAll, "lr_all");
+        OptionChecks.NonNegative(RegAll, "reg_all");
         OptionChecks.Positive(EffLrBu, "lr_bu");
         OptionChecks.Positive(EffLrBi, "lr_bi");
         OptionChecks.Positive(EffLrPu, "lr_pu");

@@ -21,6 +21,7 @@ public static class MovieRecCli
         var context = new CliContext(console, output, error);
         var root = new RootCommand("MovieRec: movie recommendations, fast. Datasets are found by path, or by name under MOVIEREC_DATA or the download cache.");
         root.Subcommands.Add(DataCommands.Create(context));
+        foreach (var command in ModelCommands.Create(context)) root.Subcommands.Add(command);
         var parse = root.Parse(args);
         try
         {

@@ -181,8 +181,16 @@ public static class ModelFile
         var items = ReadIdMap(r, path);
         var contents = new ModelContents
         {
-            Path = path, FormatVersion = CurrentVersion, Algorithm = algorithm, OptionsJson = options, DatasetFingerprint = fingerprint,
-            Created = created, UserIds = users, ItemIds = items, Scale = scale, GlobalMean = mean,
+            Path = path,
+            FormatVersion = CurrentVersion,
+            Algorithm = algorithm,
+            OptionsJson = options,
+            DatasetFingerprint = fingerprint,
+            Created = created,
+            UserIds = users,
+            ItemIds = items,
+            Scale = scale,
+            GlobalMean = mean,
         };
         int count = r.ReadInt32();
         for (int a = 0; a < count; a++)

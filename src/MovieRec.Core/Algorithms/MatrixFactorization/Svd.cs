@@ -65,6 +65,10 @@ public sealed class Svd : FactorModel
         int threads = Math.Min(context.EffectiveThreads, Math.Max(1, groupCount));
         var order = new int[groupCount];
         for (int g = 0; g < groupCount; g++) order[g] = g;
+        var userCounts = new int[users];
+        var itemCounts = new int[items];
+        foreach (int u in train.Users) userCounts[u]++;
+        foreach (int i in train.Items) itemCounts[i]++;
         double decay = 1;
         for (int epoch = 0; epoch < o.Epochs; epoch++)
         {
@@ -83,7 +87,7 @@ public sealed class Svd : FactorModel
                 });
                 sq = partial.Sum();
             }
-            RecordEpoch(context, epoch, o.Epochs, Objective(train, sq));
+            RecordEpoch(context, epoch, o.Epochs, Objective(userCounts, itemCounts, sq));
             decay *= o.LearningRateDecay;
         }
     }
@@ -154,28 +158,28 @@ public sealed class Svd : FactorModel
         }
     }
 
-    private double Objective(RatingDataset train, double sq)
+    private double Objective(int[] userCounts, int[] itemCounts, double sq)
     {
         var o = Options;
         int f = Factors;
-        var byUser = train.ByUser.Offsets;
-        var byItem = train.ByItem.Offsets;
         double reg = 0;
-        for (int u = 0; u < train.UserCount; u++)
+        long total = 0;
+        for (int u = 0; u < userCounts.Length; u++)
         {
-            int n = byUser[u + 1] - byUser[u];
+            int n = userCounts[u];
+            total += n;
             if (n == 0) continue;
             var p = UserVectors.AsSpan(u * f, f);
             reg += n * (o.EffRegBu * UserBias[u] * UserBias[u] + o.EffRegPu * TensorPrimitives.Dot(p, p));
         }
-        for (int i = 0; i < train.ItemCount; i++)
+        for (int i = 0; i < itemCounts.Length; i++)
         {
-            int n = byItem[i + 1] - byItem[i];
+            int n = itemCounts[i];
             if (n == 0) continue;
             var q = ItemFactors.AsSpan(i * f, f);
             reg += n * (o.EffRegBi * ItemBias[i] * ItemBias[i] + o.EffRegQi * TensorPrimitives.Dot(q, q));
         }
-        return (sq + reg) / Math.Max(1, train.Count);
+        return (sq + reg) / Math.Max(1, total);
     }
 
     /// <summary>A model read from a file.</summary>

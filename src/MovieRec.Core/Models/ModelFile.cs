@@ -81,7 +81,9 @@ public sealed class ModelContents
 /// id map:  u8 kind (0 numeric, 1 string) | i32 count | i64[] raw ids, or length-prefixed UTF-8 strings
 /// </code>
 /// Arrays are copied straight from the file bytes (<see cref="MemoryMarshal"/>), never parsed element by element,
-/// so a 25M-rating model loads in a fraction of a second. A wrong magic, an unknown version, a short file or a
+/// so a 25M-rating model loads in a fraction of a second (a synthetic model of ml-25m's shape, 162,541 users ×
+/// 59,047 items × 100 factors plus the 25M rated entries, 292 MB: 0.46-0.82 s to read, verify and restore on a
+/// contended 2-core machine). A wrong magic, an unknown version, a short file or a
 /// checksum mismatch is refused with a <see cref="InvalidDataException"/> naming the file.
 /// </summary>
 public static class ModelFile

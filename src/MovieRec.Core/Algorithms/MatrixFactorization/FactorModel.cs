@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using MovieRec.Core.Data;
 using MovieRec.Core.Models;
 
@@ -127,6 +128,7 @@ public abstract class FactorModel : RatingPredictorBase, IFoldIn, IIncrementalUs
         ScoreVector(UserVectors.AsSpan(user * Factors, Factors), Biased ? (float)(GlobalMean + UserBias[user]) : 0f, scores);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ScoreVector(ReadOnlySpan<float> x, float offset, Span<float> scores)
     {
         int n = Math.Min(scores.Length, ItemCount);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using MovieRec.Core.Data;
 using MovieRec.Core.Models;
@@ -99,6 +100,7 @@ public sealed class Nmf : FactorModel
 
     public override string OptionsJson => JsonSerializer.Serialize(Options);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Train(RatingDataset train, TrainingContext context)
     {
         var o = Options;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using MovieRec.Core.Data;
 using MovieRec.Core.Models;
 
@@ -102,6 +103,7 @@ public sealed class Svd : FactorModel
     }
 
     /// <summary>SGD over the ratings of user groups order[start..end); returns the sum of squared errors seen.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double Pass(UserGroupedRatings groups, int[] order, int start, int end, Rates r)
     {
         var offsets = groups.Starts;
@@ -136,6 +138,7 @@ public sealed class Svd : FactorModel
     }
 
     /// <summary>p += γp(e q − λp p); q += γq(e p − λq q), both from the old values, SIMD.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Step(Span<float> p, Span<float> q, float err, float lrP, float regP, float lrQ, float regQ)
     {
         int f = p.Length, c = 0;

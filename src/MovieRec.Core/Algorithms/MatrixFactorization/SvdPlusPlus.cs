@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using MovieRec.Core.Data;
 using MovieRec.Core.Models;
@@ -214,6 +215,7 @@ public sealed class SvdPlusPlus : FactorModel
         TensorPrimitives.Multiply(z, 1f / MathF.Sqrt(items.Length), z);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double Pass(UserGroupedRatings groups, int[] order, int start, int end, float[] pAll, float mu, double decay)
     {
         var o = Options;
@@ -260,6 +262,7 @@ public sealed class SvdPlusPlus : FactorModel
     }
 
     /// <summary>p += γp(e q − λp p); q += γq(e (p + z) − λq q); g += e |N(u)|^-1/2 q, from the old p and q (SIMD).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Step(Span<float> p, Span<float> q, ReadOnlySpan<float> z, Span<float> grad, float err, float norm, float lrP, float regP, float lrQ, float regQ)
     {
         int f = p.Length, c = 0;
@@ -287,6 +290,7 @@ public sealed class SvdPlusPlus : FactorModel
     }
 
     /// <summary>y_j += γ(g − steps·λ y_j) for every j in the implicit set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void UpdateImplicit(ReadOnlySpan<int> implicitSet, ReadOnlySpan<float> gradient, float lr, float reg, int steps)
     {
         int f = Factors;

@@ -230,7 +230,8 @@ public abstract class FactorModel : RatingPredictorBase, IFoldIn, IIncrementalUs
     /// <summary>
     /// A known user's new ratings (merged with their training ratings, a new rating of the same item replacing the
     /// old one) re-solve that user's bias and vector at once, as <see cref="FoldIn"/> does; the item parameters
-    /// stay fixed. A user id inside the training id map but without training ratings becomes known.
+    /// stay fixed. A user id inside the training id map but without training ratings becomes known. Predictions for
+    /// other users may run concurrently; serialise updates of one user with predictions for that user.
     /// </summary>
     public void UpdateUser(int user, ReadOnlySpan<ItemRating> ratings)
     {

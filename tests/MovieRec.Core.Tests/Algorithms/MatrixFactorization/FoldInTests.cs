@@ -2,6 +2,7 @@ using MovieRec.Core.Algorithms;
 using MovieRec.Core.Algorithms.MatrixFactorization;
 using MovieRec.Core.Data;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace MovieRec.Core.Tests.Algorithms.MatrixFactorization;
 
@@ -9,7 +10,7 @@ namespace MovieRec.Core.Tests.Algorithms.MatrixFactorization;
 /// Fold-in against a retrain: hold some users out, fold each in from 20 of their ratings, and compare predictions
 /// for their other ratings with those of a model retrained on everything plus those 20 ratings.
 /// </summary>
-public sealed class FoldInTests
+public sealed class FoldInTests(ITestOutputHelper output)
 {
     private const int ProfileSize = 20;
 
@@ -71,6 +72,7 @@ public sealed class FoldInTests
         }
         double corr = Correlation(folded, retrained);
         double rmseFolded = Rmse(folded, truth), rmseRetrained = Rmse(retrained, truth);
+        output.WriteLine($"{algorithm}: correlation {corr:F3}, fold-in RMSE {rmseFolded:F4}, retrain RMSE {rmseRetrained:F4}, {truth.Count} queries");
         Assert.True(corr > 0.8, $"correlation {corr:F3}");
         Assert.True(rmseFolded < rmseRetrained + 0.05, $"fold-in RMSE {rmseFolded:F4} vs retrain {rmseRetrained:F4}");
     }

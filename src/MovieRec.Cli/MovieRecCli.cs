@@ -24,6 +24,7 @@ public static class MovieRecCli
         foreach (var command in DiscoverCommands.Create(context)) root.Subcommands.Add(command);
         root.Subcommands.Add(ExportCommands.Create(context));
         EvaluateCommands.AddTo(root, context);
+        foreach (var command in ModelCommands.Create(context)) root.Subcommands.Add(command);
         var parse = root.Parse(args);
         try
         {

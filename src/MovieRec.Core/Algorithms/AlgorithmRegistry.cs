@@ -69,6 +69,7 @@ public static class AlgorithmRegistry
     {
         yield return Neighborhood.NeighborhoodAlgorithms.All;
         yield return Ranking.TopNAlgorithms.All;
+        yield return MatrixFactorization.MatrixFactorizationAlgorithms.All;
     }
 
     public static IReadOnlyCollection<AlgorithmInfo> Algorithms => All.Value.Values;

@@ -45,6 +45,16 @@ public abstract class RatingPredictorBase : IRatingPredictor, IItemScorer
 
     protected abstract void FitCore(RatingDataset train, TrainingContext context);
 
+    /// <summary>Restores the fitted state of a model read from a file, which has no training set.</summary>
+    protected void RestoreFitted(RatingScale scale, double globalMean, bool[] knownUsers, bool[] knownItems)
+    {
+        Scale = scale;
+        GlobalMean = globalMean;
+        _knownUsers = knownUsers;
+        _knownItems = knownItems;
+        IsFitted = true;
+    }
+
     /// <summary>A user with at least one training rating (Surprise's knows_user).</summary>
     public bool IsUserKnown(int user) => (uint)user < (uint)_knownUsers.Length && _knownUsers[user];
 

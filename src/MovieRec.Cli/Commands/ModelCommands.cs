@@ -1,0 +1,189 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using MovieRec.Core.Algorithms;
+using MovieRec.Core.Algorithms.MatrixFactorization;
+using MovieRec.Core.Data;
+using MovieRec.Core.Models;
+using Spectre.Console;
+
+namespace MovieRec.Cli.Commands;
+
+/// <summary>`movierec train` (fit a model, save a .mrec file) and `movierec recommend` (top-N from a saved model).</summary>
+internal static class ModelCommands
+{
+    public static IEnumerable<Command> Create(CliContext context)
+    {
+        yield return Train(context);
+        yield return Recommend(context);
+    }
+
+    private static Command Train(CliContext context)
+    {
+        var data = CommonOptions.Data();
+        var lenient = CommonOptions.Lenient();
+        var algorithm = new Option<string>("--algorithm") { Description = "Algorithm name, e.g. svd, svd-tuned, svdpp, nmf.", DefaultValueFactory = _ => "svd" };
+        var parameters = new Option<string[]>("--param")
+        {
+            Description = "A hyperparameter as name=value (repeatable), e.g. --param factors=200 --param epochs=30.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var output = new Option<string>("--out") { Description = "The model file to write (.mrec).", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "Training threads: 0 = every core, 1 = deterministic.", DefaultValueFactory = _ => 0 };
+        var command = new Command("train", "Train a model on a dataset and save it to a model file.") { data, lenient, algorithm, parameters, output, seed, threads };
+        command.SetAction(parse =>
+        {
+            var info = AlgorithmRegistry.Get(parse.GetValue(algorithm)!);
+            var model = info.Create(ParseParameters(parse.GetValue(parameters)));
+            if (model is not IPersistentModel persistent || model is not IRatingPredictor predictor)
+                throw new CliException($"{info.Name} cannot be saved to a model file yet.");
+            var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, parse.GetValue(lenient));
+            var ratings = dataset.Ratings;
+            string path = parse.GetValue(output)!;
+            var clock = Stopwatch.StartNew();
+            context.Console.Progress().AutoClear(false).Start(progress =>
+            {
+                var task = progress.AddTask($"training {Markup.Escape(info.Name)}", maxValue: 1);
+                var training = new TrainingContext
+                {
+                    Seed = parse.GetValue(seed),
+                    Threads = parse.GetValue(threads),
+                    Progress = new SynchronousProgress(p =>
+                    {
+                        task.MaxValue = p.Steps;
+                        task.Value = p.Step;
+                        task.Description = string.Create(CultureInfo.InvariantCulture, $"{Markup.Escape(info.Name)} epoch {p.Step}/{p.Steps} loss {p.Loss:0.0000}");
+                    }),
+                };
+                predictor.Fit(ratings, training);
+                task.Value = task.MaxValue;
+            });
+            double seconds = clock.Elapsed.TotalSeconds;
+            ModelFile.Save(path, persistent, ModelFile.Fingerprint(ratings));
+            var inv = CultureInfo.InvariantCulture;
+            context.Output.WriteLine(string.Create(inv, $"trained {model} on {ratings.Count:N0} ratings ({dataset.Name}) in {seconds:0.000} s"));
+            if (model is IIterativeModel { EpochLoss.Count: > 0 } iterative)
+                context.Output.WriteLine(string.Create(inv, $"training loss: first epoch {iterative.EpochLoss[0]:0.0000}, last epoch {iterative.EpochLoss[^1]:0.0000}"));
+            context.Output.WriteLine(string.Create(inv, $"saved {path} ({new FileInfo(path).Length / 1024.0 / 1024.0:0.0} MB)"));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Recommend(CliContext context)
+    {
+        var modelOption = new Option<string>("--model") { Description = "A model file written by `movierec train`.", Required = true };
+        var user = new Option<string?>("--user") { Description = "A user of the training set, by raw id: recommends movies they have not rated." };
+        var rate = new Option<string?>("--rate") { Description = "Ratings of a new user as movieId=rating,... (fold-in, no retraining), e.g. 1=5,260=4.5." };
+        var count = new Option<int>("-n", "--count") { Description = "How many movies.", DefaultValueFactory = _ => 10 };
+        var data = new Option<string?>("--data") { Description = "The dataset, for movie titles (optional: ids only without it)." };
+        var command = new Command("recommend", "Top-N movies from a saved model for a known user or for new ratings.") { modelOption, user, rate, count, data };
+        command.SetAction(parse =>
+        {
+            string path = parse.GetValue(modelOption)!;
+            string? userId = parse.GetValue(user), ratings = parse.GetValue(rate);
+            int n = parse.GetValue(count);
+            if (n <= 0) throw new CliException($"-n must be positive, not {n}.");
+            if ((userId is null) == (ratings is null)) throw new CliException("Give exactly one of --user and --rate.");
+            var model = Load(path) as FactorModel ?? throw new CliException($"{path}: this model cannot recommend.");
+            var scores = new float[model.ItemCount];
+            int[] exclude;
+            string who;
+            if (userId is not null)
+            {
+                int dense = model.UserIds.ToDense(userId);
+                if (dense < 0 || !model.IsUserKnown(dense))
+                    throw new CliException($"User {userId} is not in the model's training set; use --rate to fold in a new user.");
+                model.Score(dense, scores);
+                exclude = model.RatedBy(dense).ToArray();
+                who = $"user {userId}";
+            }
+            else
+            {
+                var profile = ParseRatings(ratings!, model, context.Error);
+                var folded = model.FoldIn(profile);
+                model.Score(folded, scores);
+                exclude = [.. folded.Ratings.Select(r => r.Item).Order()];
+                who = $"a new user with {folded.Ratings.Length} rating(s)";
+            }
+            var top = TopN.Select(scores, n, exclude);
+            MovieCatalog? catalog = null;
+            if (parse.GetValue(data) is { } dataPath)
+                catalog = CommonOptions.LoadDataset(dataPath, lenient: true).Catalog;
+            context.Output.WriteLine($"Top {n} for {who} ({model.Name})");
+            var table = new Table()
+                .AddColumn(new TableColumn("#").RightAligned()).AddColumn(new TableColumn("movie id").RightAligned());
+            if (catalog is not null) table.AddColumn("title");
+            table.AddColumn(new TableColumn("predicted").RightAligned());
+            for (int k = 0; k < top.Length; k++)
+            {
+                string raw = model.ItemIds.ToRaw(top[k].Item);
+                var cells = new List<string> { (k + 1).ToString(CultureInfo.InvariantCulture), raw };
+                if (catalog is not null)
+                {
+                    var movie = model.ItemIds.IsNumeric ? catalog[model.ItemIds.ToRawNumeric(top[k].Item)] : null;
+                    cells.Add(movie is null ? "?" : movie.Year is { } y ? $"{movie.Title} ({y})" : movie.Title);
+                }
+                cells.Add(model.Scale.Clip(top[k].Score).ToString("0.00", CultureInfo.InvariantCulture));
+                table.AddRow([.. cells.Select(Markup.Escape)]);
+            }
+            context.Console.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static IRecommenderModel Load(string path)
+    {
+        try
+        {
+            return MatrixFactorizationAlgorithms.Restore(ModelFile.Read(path));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliException(e.Message, e);
+        }
+    }
+
+    private static AlgorithmParameters ParseParameters(string[]? pairs)
+    {
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var pair in pairs ?? [])
+        {
+            foreach (var part in pair.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                int eq = part.IndexOf('=', StringComparison.Ordinal);
+                if (eq <= 0) throw new CliException($"--param expects name=value, not '{part}'.");
+                values[part[..eq].Trim()] = part[(eq + 1)..].Trim();
+            }
+        }
+        return new AlgorithmParameters(values);
+    }
+
+    private static ItemRating[] ParseRatings(string text, FactorModel model, TextWriter error)
+    {
+        var result = new List<ItemRating>();
+        var unknown = new List<string>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int eq = part.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || !float.TryParse(part[(eq + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out float rating))
+                throw new CliException($"--rate expects movieId=rating pairs, not '{part}'.");
+            if (model.Scale.Check(rating) is { } problem) throw new CliException($"--rate: {problem}.");
+            string id = part[..eq].Trim();
+            int item = model.ItemIds.ToDense(id);
+            if (item < 0 || !model.IsItemKnown(item)) unknown.Add(id);
+            else result.Add(new ItemRating(item, rating));
+        }
+        if (unknown.Count > 0) error.WriteLine($"warning: ignored movie id(s) the model does not know: {string.Join(", ", unknown)}");
+        if (result.Count == 0) throw new CliException("None of the rated movies is known to the model.");
+        return [.. result];
+    }
+
+    /// <summary>Reports on the training thread (Progress&lt;T&gt; would post to a thread pool and arrive late).</summary>
+    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}

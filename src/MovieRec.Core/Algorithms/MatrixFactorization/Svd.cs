@@ -1,0 +1,197 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using MovieRec.Core.Data;
+using MovieRec.Core.Models;
+
+namespace MovieRec.Core.Algorithms.MatrixFactorization;
+
+/// <summary>
+/// Biased matrix factorisation trained by SGD ("Funk SVD"; Koren, Bell &amp; Volinsky, "Matrix Factorization
+/// Techniques for Recommender Systems", IEEE Computer 2009), with Surprise's SVD semantics:
+/// <c>r̂_ui = μ + b_u + b_i + q_iᵀp_u</c>; for each rating, with <c>e = r − r̂</c>,
+/// <c>b_u += γ_bu(e − λ_bu b_u)</c>, <c>b_i += γ_bi(e − λ_bi b_i)</c>, <c>p_u += γ_pu(e q_i − λ_pu p_u)</c>,
+/// <c>q_i += γ_qi(e p_u − λ_qi q_i)</c> (both from the old values). Biases start at 0, factors at N(init_mean,
+/// init_std_dev). Unbiased (<c>biased=false</c>): <c>r̂ = q_iᵀp_u</c>.
+/// <para>
+/// Order: with one thread (<see cref="TrainingContext.Deterministic"/>) each epoch visits the ratings grouped by
+/// user as Surprise iterates <c>trainset.all_ratings()</c> (users by first appearance, each user's ratings in dataset
+/// order; see <see cref="UserGroupedRatings"/>); the same seed gives a bit-identical model. With more threads (Hogwild, Niu et al. 2011) each epoch shuffles the users with the seed
+/// and splits them among the threads; a user's p_u is only touched by its thread, item factors are updated without
+/// locks.
+/// </para>
+/// <para>
+/// <see cref="FactorModel.EpochLoss"/>: the regularised objective per rating,
+/// <c>(Σ e² + Σ_u n_u(λ_bu b_u² + λ_pu|p_u|²) + Σ_i n_i(λ_bi b_i² + λ_qi|q_i|²)) / n</c>, with e the error
+/// seen by each SGD step during the epoch and the regulariser at the epoch's end.
+/// </para>
+/// </summary>
+public sealed class Svd : FactorModel
+{
+    public Svd(SvdOptions? options = null, string name = "svd")
+    {
+        Options = options ?? SvdOptions.Default;
+        Options.Validate();
+        Name = name;
+        Factors = Options.Factors;
+        Biased = Options.Biased;
+    }
+
+    public SvdOptions Options { get; }
+
+    public override string Name { get; }
+
+    protected override double FoldInRegularization => Options.FoldInRegularization;
+
+    protected override double FoldInBiasRegularization => Options.EffRegBu;
+
+    public override string OptionsJson => Options.ToJson();
+
+    protected override void Train(RatingDataset train, TrainingContext context)
+    {
+        var o = Options;
+        int f = o.Factors, users = train.UserCount, items = train.ItemCount;
+        var rng = new Random(context.Seed);
+        UserBias = new float[users];
+        ItemBias = new float[items];
+        var pu = new float[users * f];
+        var qi = new float[items * f];
+        FillNormal(rng, pu, o.InitMean, o.InitStdDev);
+        FillNormal(rng, qi, o.InitMean, o.InitStdDev);
+        UserVectors = pu;
+        ItemFactors = qi;
+        var groups = UserGroupedRatings.Build(train);
+        int groupCount = groups.GroupCount;
+        float mu = Biased ? (float)train.GlobalMean : 0f;
+        int threads = Math.Min(context.EffectiveThreads, Math.Max(1, groupCount));
+        var order = new int[groupCount];
+        for (int g = 0; g < groupCount; g++) order[g] = g;
+        var userCounts = new int[users];
+        var itemCounts = new int[items];
+        foreach (int u in train.Users) userCounts[u]++;
+        foreach (int i in train.Items) itemCounts[i]++;
+        double decay = 1;
+        for (int epoch = 0; epoch < o.Epochs; epoch++)
+        {
+            var rates = new Rates(o, decay, mu, f, Biased);
+            double sq;
+            if (threads == 1)
+                sq = Pass(groups, order, 0, groupCount, rates);
+            else
+            {
+                rng.Shuffle(order);
+                var partial = new double[threads];
+                Parallel.For(0, threads, context.ParallelOptions, t =>
+                {
+                    long start = (long)groupCount * t / threads, end = (long)groupCount * (t + 1) / threads;
+                    partial[t] = Pass(groups, order, (int)start, (int)end, rates);
+                });
+                sq = partial.Sum();
+            }
+            RecordEpoch(context, epoch, o.Epochs, Objective(userCounts, itemCounts, sq));
+            decay *= o.LearningRateDecay;
+        }
+    }
+
+    private readonly record struct Rates(float LrBu, float LrBi, float LrPu, float LrQi, float RegBu, float RegBi, float RegPu, float RegQi, float Mu, int F, bool Biased)
+    {
+        public Rates(SvdOptions o, double decay, float mu, int f, bool biased)
+            : this((float)(o.EffLrBu * decay), (float)(o.EffLrBi * decay), (float)(o.EffLrPu * decay), (float)(o.EffLrQi * decay),
+                (float)o.EffRegBu, (float)o.EffRegBi, (float)o.EffRegPu, (float)o.EffRegQi, mu, f, biased)
+        {
+        }
+    }
+
+    /// <summary>SGD over the ratings of user groups order[start..end); returns the sum of squared errors seen.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private double Pass(UserGroupedRatings groups, int[] order, int start, int end, Rates r)
+    {
+        var offsets = groups.Starts;
+        var cols = groups.Items;
+        var vals = groups.Values;
+        var bu = UserBias;
+        var bi = ItemBias;
+        var pAll = UserVectors.AsSpan();
+        var qAll = ItemFactors.AsSpan();
+        int f = r.F;
+        double sq = 0;
+        for (int k = start; k < end; k++)
+        {
+            int g = order[k], u = groups.Users[g];
+            var p = pAll.Slice(u * f, f);
+            for (int j = offsets[g]; j < offsets[g + 1]; j++)
+            {
+                int i = cols[j];
+                var q = qAll.Slice(i * f, f);
+                float dot = TensorPrimitives.Dot(p, q);
+                float err = r.Biased ? vals[j] - (r.Mu + bu[u] + bi[i] + dot) : vals[j] - dot;
+                sq += (double)err * err;
+                if (r.Biased)
+                {
+                    bu[u] += r.LrBu * (err - r.RegBu * bu[u]);
+                    bi[i] += r.LrBi * (err - r.RegBi * bi[i]);
+                }
+                Step(p, q, err, r.LrPu, r.RegPu, r.LrQi, r.RegQi);
+            }
+        }
+        return sq;
+    }
+
+    /// <summary>p += γp(e q − λp p); q += γq(e p − λq q), both from the old values, SIMD.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Step(Span<float> p, Span<float> q, float err, float lrP, float regP, float lrQ, float regQ)
+    {
+        int f = p.Length, c = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int w = Vector<float>.Count;
+            for (; c <= f - w; c += w)
+            {
+                var pv = new Vector<float>(p.Slice(c));
+                var qv = new Vector<float>(q.Slice(c));
+                (pv + lrP * (err * qv - regP * pv)).CopyTo(p.Slice(c));
+                (qv + lrQ * (err * pv - regQ * qv)).CopyTo(q.Slice(c));
+            }
+        }
+        for (; c < f; c++)
+        {
+            float pf = p[c], qf = q[c];
+            p[c] = pf + lrP * (err * qf - regP * pf);
+            q[c] = qf + lrQ * (err * pf - regQ * qf);
+        }
+    }
+
+    private double Objective(int[] userCounts, int[] itemCounts, double sq)
+    {
+        var o = Options;
+        int f = Factors;
+        double reg = 0;
+        long total = 0;
+        for (int u = 0; u < userCounts.Length; u++)
+        {
+            int n = userCounts[u];
+            total += n;
+            if (n == 0) continue;
+            var p = UserVectors.AsSpan(u * f, f);
+            reg += n * (o.EffRegBu * UserBias[u] * UserBias[u] + o.EffRegPu * TensorPrimitives.Dot(p, p));
+        }
+        for (int i = 0; i < itemCounts.Length; i++)
+        {
+            int n = itemCounts[i];
+            if (n == 0) continue;
+            var q = ItemFactors.AsSpan(i * f, f);
+            reg += n * (o.EffRegBi * ItemBias[i] * ItemBias[i] + o.EffRegQi * TensorPrimitives.Dot(q, q));
+        }
+        return (sq + reg) / Math.Max(1, total);
+    }
+
+    /// <summary>A model read from a file.</summary>
+    internal static Svd Restore(ModelContents contents)
+    {
+        var model = new Svd(SvdOptions.FromJson(contents.OptionsJson), contents.Algorithm);
+        model.ReadArrays(contents);
+        return model;
+    }
+
+    public override string ToString() => $"{Name}({Options})";
+}

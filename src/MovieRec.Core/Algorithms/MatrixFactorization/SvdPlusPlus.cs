@@ -1,0 +1,337 @@
+using System.Globalization;
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using MovieRec.Core.Data;
+using MovieRec.Core.Models;
+
+namespace MovieRec.Core.Algorithms.MatrixFactorization;
+
+/// <summary>
+/// Hyperparameters of <see cref="SvdPlusPlus"/>. Defaults are Surprise's SVDpp: 20 factors, 20 epochs, lr_all 0.007,
+/// reg_all 0.02, init N(0, 0.1). Per-parameter values (LrYj, RegYj, ...) override the "all" value.
+/// </summary>
+public sealed record SvdPlusPlusOptions
+{
+    public int Factors { get; init; } = 20;
+    public int Epochs { get; init; } = 20;
+    public double InitMean { get; init; }
+    public double InitStdDev { get; init; } = 0.1;
+    public double LrAll { get; init; } = 0.007;
+    public double RegAll { get; init; } = 0.02;
+    public double? LrBu { get; init; }
+    public double? LrBi { get; init; }
+    public double? LrPu { get; init; }
+    public double? LrQi { get; init; }
+    public double? LrYj { get; init; }
+    public double? RegBu { get; init; }
+    public double? RegBi { get; init; }
+    public double? RegPu { get; init; }
+    public double? RegQi { get; init; }
+    public double? RegYj { get; init; }
+
+    /// <summary>Every learning rate is multiplied by this after each epoch (ours; 1 = Surprise).</summary>
+    public double LearningRateDecay { get; init; } = 1.0;
+
+    /// <summary>
+    /// False (default): the fast variant, y updated once per user per epoch. True: Surprise's exact per-rating
+    /// update of every y_j (quadratic in the user's rating count; for parity checks only).
+    /// </summary>
+    public bool ExactUpdates { get; init; }
+
+    /// <summary>Ridge λ of the fold-in solve, per rating (see <see cref="SvdOptions.FoldInRegularization"/>).</summary>
+    public double FoldInRegularization { get; init; } = 0.1;
+
+    public double EffLrBu => LrBu ?? LrAll;
+    public double EffLrBi => LrBi ?? LrAll;
+    public double EffLrPu => LrPu ?? LrAll;
+    public double EffLrQi => LrQi ?? LrAll;
+    public double EffLrYj => LrYj ?? LrAll;
+    public double EffRegBu => RegBu ?? RegAll;
+    public double EffRegBi => RegBi ?? RegAll;
+    public double EffRegPu => RegPu ?? RegAll;
+    public double EffRegQi => RegQi ?? RegAll;
+    public double EffRegYj => RegYj ?? RegAll;
+
+    public static SvdPlusPlusOptions Default { get; } = new();
+
+    public void Validate()
+    {
+        OptionChecks.Positive(Factors, "factors");
+        OptionChecks.Positive(Epochs, "epochs");
+        OptionChecks.NonNegative(InitStdDev, "init_std_dev");
+        if (!double.IsFinite(InitMean)) throw new ArgumentException("init_mean must be finite.", "init_mean");
+        OptionChecks.Positive(LrAll, "lr_all");
+        OptionChecks.NonNegative(RegAll, "reg_all");
+        OptionChecks.Positive(EffLrBu, "lr_bu");
+        OptionChecks.Positive(EffLrBi, "lr_bi");
+        OptionChecks.Positive(EffLrPu, "lr_pu");
+        OptionChecks.Positive(EffLrQi, "lr_qi");
+        OptionChecks.Positive(EffLrYj, "lr_yj");
+        OptionChecks.NonNegative(EffRegBu, "reg_bu");
+        OptionChecks.NonNegative(EffRegBi, "reg_bi");
+        OptionChecks.NonNegative(EffRegPu, "reg_pu");
+        OptionChecks.NonNegative(EffRegQi, "reg_qi");
+        OptionChecks.NonNegative(EffRegYj, "reg_yj");
+        OptionChecks.InRange(LearningRateDecay, 1e-6, 1, "lr_decay");
+        OptionChecks.Positive(FoldInRegularization, "fold_in_reg");
+    }
+
+    public static SvdPlusPlusOptions From(AlgorithmParameters p, SvdPlusPlusOptions? start = null)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        var s = start ?? Default;
+        var o = s with
+        {
+            Factors = p.Int("factors", p.Int("n_factors", s.Factors)),
+            Epochs = p.Int("epochs", p.Int("n_epochs", s.Epochs)),
+            InitMean = p.Double("init_mean", s.InitMean),
+            InitStdDev = p.Double("init_std", p.Double("init_std_dev", s.InitStdDev)),
+            LrAll = p.Double("lr_all", s.LrAll),
+            RegAll = p.Double("reg_all", s.RegAll),
+            LearningRateDecay = p.Double("lr_decay", s.LearningRateDecay),
+            ExactUpdates = p.Bool("exact", s.ExactUpdates),
+            FoldInRegularization = p.Double("fold_in_reg", s.FoldInRegularization),
+        };
+        o = o with
+        {
+            LrBu = SvdOptions.Opt(p, "lr_bu", o.LrBu),
+            LrBi = SvdOptions.Opt(p, "lr_bi", o.LrBi),
+            LrPu = SvdOptions.Opt(p, "lr_pu", o.LrPu),
+            LrQi = SvdOptions.Opt(p, "lr_qi", o.LrQi),
+            LrYj = SvdOptions.Opt(p, "lr_yj", o.LrYj),
+            RegBu = SvdOptions.Opt(p, "reg_bu", o.RegBu),
+            RegBi = SvdOptions.Opt(p, "reg_bi", o.RegBi),
+            RegPu = SvdOptions.Opt(p, "reg_pu", o.RegPu),
+            RegQi = SvdOptions.Opt(p, "reg_qi", o.RegQi),
+            RegYj = SvdOptions.Opt(p, "reg_yj", o.RegYj),
+        };
+        o.Validate();
+        return o;
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"factors={Factors}, epochs={Epochs}, init=N({InitMean}, {InitStdDev}), lr_bu={EffLrBu}, lr_bi={EffLrBi}, lr_pu={EffLrPu}, lr_qi={EffLrQi}, lr_yj={EffLrYj}, reg_bu={EffRegBu}, reg_bi={EffRegBi}, reg_pu={EffRegPu}, reg_qi={EffRegQi}, reg_yj={EffRegYj}, lr_decay={LearningRateDecay}, exact={ExactUpdates}");
+}
+
+/// <summary>
+/// SVD++ (Koren, "Factorization Meets the Neighborhood", KDD 2008), Surprise's SVDpp semantics:
+/// <c>r̂_ui = μ + b_u + b_i + q_iᵀ(p_u + |N(u)|^-1/2 Σ_{j∈N(u)} y_j)</c>, N(u) the items u rated in training. SGD with
+/// <c>e = r − r̂</c>: <c>b_u += γ(e − λb_u)</c>, <c>b_i += γ(e − λb_i)</c>, <c>p_u += γ(e q_i − λp_u)</c>,
+/// <c>q_i += γ(e (p_u + |N(u)|^-1/2 Σ y_j) − λq_i)</c>, <c>y_j += γ(e |N(u)|^-1/2 q_i − λy_j)</c> for j ∈ N(u).
+/// <para>
+/// Fast variant (default): the implicit sum <c>z_u = |N(u)|^-1/2 Σ y_j</c> is computed once per user per epoch and
+/// the y gradient <c>Σ_r e q_i |N(u)|^-1/2 − |R(u)| λ y_j</c> is accumulated over the user's ratings and applied once
+/// at the end, the standard efficient form (as in LibRec and most fast SVD++ codes): O(|R(u)| f) per user instead of
+/// Surprise's O(|R(u)|² f), where every rating recomputes z_u and touches every y_j. They differ only in when y moves
+/// within one user's pass; <see cref="SvdPlusPlusOptions.ExactUpdates"/> runs Surprise's exact update instead.
+/// Users are processed in parallel (Hogwild, as <see cref="Svd"/>), deterministically with one thread.
+/// <see cref="FactorModel.EpochLoss"/>: Σe²/n over the epoch's SGD steps (training MSE as seen during the pass).
+/// </para>
+/// </summary>
+public sealed class SvdPlusPlus : FactorModel
+{
+    private float[] _implicit = [];
+
+    public SvdPlusPlus(SvdPlusPlusOptions? options = null, string name = "svdpp")
+    {
+        Options = options ?? SvdPlusPlusOptions.Default;
+        Options.Validate();
+        Name = name;
+        Factors = Options.Factors;
+        Biased = true;
+    }
+
+    public SvdPlusPlusOptions Options { get; }
+
+    public override string Name { get; }
+
+    protected override double FoldInRegularization => Options.FoldInRegularization;
+
+    protected override double FoldInBiasRegularization => Options.EffRegBu;
+
+    public override string OptionsJson => JsonSerializer.Serialize(Options);
+
+    protected override void Train(RatingDataset train, TrainingContext context)
+    {
+        var o = Options;
+        int f = o.Factors, users = train.UserCount, items = train.ItemCount;
+        var rng = new Random(context.Seed);
+        UserBias = new float[users];
+        ItemBias = new float[items];
+        var pu = new float[users * f];
+        var qi = new float[items * f];
+        var yj = new float[items * f];
+        FillNormal(rng, pu, o.InitMean, o.InitStdDev);
+        FillNormal(rng, qi, o.InitMean, o.InitStdDev);
+        FillNormal(rng, yj, o.InitMean, o.InitStdDev);
+        ItemFactors = qi;
+        _implicit = yj;
+        var groups = UserGroupedRatings.Build(train);
+        int groupCount = groups.GroupCount;
+        int threads = Math.Min(context.EffectiveThreads, Math.Max(1, groupCount));
+        var order = new int[groupCount];
+        for (int g = 0; g < groupCount; g++) order[g] = g;
+        float mu = (float)train.GlobalMean;
+        double decay = 1;
+        for (int epoch = 0; epoch < o.Epochs; epoch++)
+        {
+            double d = decay;
+            double sq;
+            if (threads == 1)
+                sq = Pass(groups, order, 0, groupCount, pu, mu, d);
+            else
+            {
+                rng.Shuffle(order);
+                var partial = new double[threads];
+                Parallel.For(0, threads, context.ParallelOptions, t =>
+                {
+                    long start = (long)groupCount * t / threads, end = (long)groupCount * (t + 1) / threads;
+                    partial[t] = Pass(groups, order, (int)start, (int)end, pu, mu, d);
+                });
+                sq = partial.Sum();
+            }
+            RecordEpoch(context, epoch, o.Epochs, sq / Math.Max(1, train.Count));
+            decay *= o.LearningRateDecay;
+        }
+        // Prediction-time vectors x_u = p_u + |N(u)|^-1/2 Σ y_j, computed once.
+        var x = new float[users * f];
+        var z = new float[f];
+        for (int u = 0; u < users; u++)
+        {
+            ImplicitSum(RatedBy(u), z);
+            TensorPrimitives.Add(pu.AsSpan(u * f, f), z, x.AsSpan(u * f, f));
+        }
+        UserVectors = x;
+    }
+
+    private void ImplicitSum(ReadOnlySpan<int> items, Span<float> z)
+    {
+        z.Clear();
+        if (items.IsEmpty) return;
+        int f = Factors;
+        foreach (int j in items) TensorPrimitives.Add(z, _implicit.AsSpan(j * f, f), z);
+        TensorPrimitives.Multiply(z, 1f / MathF.Sqrt(items.Length), z);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private double Pass(UserGroupedRatings groups, int[] order, int start, int end, float[] pAll, float mu, double decay)
+    {
+        var o = Options;
+        float lrBu = (float)(o.EffLrBu * decay), lrBi = (float)(o.EffLrBi * decay), lrPu = (float)(o.EffLrPu * decay);
+        float lrQi = (float)(o.EffLrQi * decay), lrYj = (float)(o.EffLrYj * decay);
+        float regBu = (float)o.EffRegBu, regBi = (float)o.EffRegBi, regPu = (float)o.EffRegPu, regQi = (float)o.EffRegQi, regYj = (float)o.EffRegYj;
+        int f = Factors;
+        var bu = UserBias;
+        var bi = ItemBias;
+        var y = _implicit;
+        var z = new float[f];
+        var x = new float[f];
+        var grad = new float[f];
+        double sq = 0;
+        for (int k = start; k < end; k++)
+        {
+            int g = order[k], u = groups.Users[g];
+            var implicitSet = RatedBy(u);
+            float norm = 1f / MathF.Sqrt(implicitSet.Length);
+            var p = pAll.AsSpan(u * f, f);
+            ImplicitSum(implicitSet, z);
+            Array.Clear(grad);
+            for (int r = groups.Starts[g]; r < groups.Starts[g + 1]; r++)
+            {
+                int i = groups.Items[r];
+                var q = ItemFactors.AsSpan(i * f, f);
+                if (o.ExactUpdates)
+                {
+                    ImplicitSum(implicitSet, z);
+                    Array.Clear(grad);
+                }
+                TensorPrimitives.Add(p, z, x);
+                float err = groups.Values[r] - (mu + bu[u] + bi[i] + TensorPrimitives.Dot(q, x));
+                sq += (double)err * err;
+                bu[u] += lrBu * (err - regBu * bu[u]);
+                bi[i] += lrBi * (err - regBi * bi[i]);
+                Step(p, q, z, grad, err, norm, lrPu, regPu, lrQi, regQi);
+                // Surprise: every y_j moves after every rating (grad holds e q_i |N(u)|^-1/2 with the old q_i).
+                if (o.ExactUpdates) UpdateImplicit(implicitSet, grad, lrYj, regYj, 1);
+            }
+            if (!o.ExactUpdates) UpdateImplicit(implicitSet, grad, lrYj, regYj, groups.Starts[g + 1] - groups.Starts[g]);
+        }
+        return sq;
+    }
+
+    /// <summary>p += γp(e q − λp p); q += γq(e (p + z) − λq q); g += e |N(u)|^-1/2 q, from the old p and q (SIMD).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Step(Span<float> p, Span<float> q, ReadOnlySpan<float> z, Span<float> grad, float err, float norm, float lrP, float regP, float lrQ, float regQ)
+    {
+        int f = p.Length, c = 0;
+        float scaled = err * norm;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int w = Vector<float>.Count;
+            for (; c <= f - w; c += w)
+            {
+                var pv = new Vector<float>(p.Slice(c));
+                var qv = new Vector<float>(q.Slice(c));
+                var zv = new Vector<float>(z.Slice(c));
+                (pv + lrP * (err * qv - regP * pv)).CopyTo(p.Slice(c));
+                (qv + lrQ * (err * (pv + zv) - regQ * qv)).CopyTo(q.Slice(c));
+                (new Vector<float>(grad.Slice(c)) + scaled * qv).CopyTo(grad.Slice(c));
+            }
+        }
+        for (; c < f; c++)
+        {
+            float pf = p[c], qf = q[c];
+            p[c] = pf + lrP * (err * qf - regP * pf);
+            q[c] = qf + lrQ * (err * (pf + z[c]) - regQ * qf);
+            grad[c] += scaled * qf;
+        }
+    }
+
+    /// <summary>y_j += γ(g − steps·λ y_j) for every j in the implicit set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void UpdateImplicit(ReadOnlySpan<int> implicitSet, ReadOnlySpan<float> gradient, float lr, float reg, int steps)
+    {
+        int f = Factors;
+        float shrink = 1f - lr * reg * steps;
+        foreach (int j in implicitSet)
+        {
+            var yj = _implicit.AsSpan(j * f, f);
+            // y = y (1 − γ·steps·λ) + γ g
+            TensorPrimitives.Multiply(yj, shrink, yj);
+            TensorPrimitives.MultiplyAdd(gradient, lr, yj, yj);
+        }
+    }
+
+    protected override void ImplicitOffset(ReadOnlySpan<ItemRating> profile, Span<float> offset)
+    {
+        offset.Clear();
+        if (profile.IsEmpty) return;
+        int f = Factors;
+        foreach (var r in profile) TensorPrimitives.Add(offset, _implicit.AsSpan(r.Item * f, f), offset);
+        TensorPrimitives.Multiply(offset, 1f / MathF.Sqrt(profile.Length), offset);
+    }
+
+    public override void WriteArrays(ModelWriter writer)
+    {
+        base.WriteArrays(writer);
+        writer.Write("implicit_factors", _implicit);
+    }
+
+    protected internal override void ReadArrays(ModelContents contents)
+    {
+        base.ReadArrays(contents);
+        _implicit = contents.Floats("implicit_factors");
+        if (_implicit.Length != ItemFactors.Length) throw ModelFileError.Create(contents.Path, "implicit_factors has the wrong size");
+    }
+
+    internal static SvdPlusPlus Restore(ModelContents contents)
+    {
+        var model = new SvdPlusPlus(JsonSerializer.Deserialize<SvdPlusPlusOptions>(contents.OptionsJson), contents.Algorithm);
+        model.ReadArrays(contents);
+        return model;
+    }
+
+    public override string ToString() => $"{Name}({Options})";
+}

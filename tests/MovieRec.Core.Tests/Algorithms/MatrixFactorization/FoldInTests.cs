@@ -1,0 +1,130 @@
+using MovieRec.Core.Algorithms;
+using MovieRec.Core.Algorithms.MatrixFactorization;
+using MovieRec.Core.Data;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace MovieRec.Core.Tests.Algorithms.MatrixFactorization;
+
+/// <summary>
+/// Fold-in against a retrain: hold some users out, fold each in from 20 of their ratings, and compare predictions
+/// for their other ratings with those of a model retrained on everything plus those 20 ratings.
+/// </summary>
+public sealed class FoldInTests(ITestOutputHelper output)
+{
+    private const int ProfileSize = 20;
+
+    public static TheoryData<string> Models => new() { "svd", "svdpp" };
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Fold_in_predicts_close_to_a_retrain_that_included_the_user(string algorithm)
+    {
+        var data = TestData.MovieLensSmall.Ratings;
+        var byUser = data.ByUser;
+        var heldOut = new List<int>();
+        for (int u = 0; u < data.UserCount && heldOut.Count < 15; u += 7)
+        {
+            if (byUser.RowLength(u) >= 60) heldOut.Add(u);
+        }
+        var isHeld = new bool[data.UserCount];
+        foreach (int u in heldOut) isHeld[u] = true;
+        // Per held-out user: the first ProfileSize ratings (random order, seeded) are the profile, the rest are queries.
+        var rng = new Random(11);
+        var profileIdx = new List<int>();
+        var queries = new Dictionary<int, List<int>>();
+        var train = new List<int>();
+        for (int u = 0; u < data.UserCount; u++)
+        {
+            var idx = byUser.RatingIndex.AsSpan(byUser.Offsets[u], byUser.RowLength(u)).ToArray();
+            if (!isHeld[u])
+            {
+                train.AddRange(idx);
+                continue;
+            }
+            rng.Shuffle(idx);
+            profileIdx.AddRange(idx.AsSpan(0, ProfileSize).ToArray());
+            queries[u] = [.. idx.AsSpan(ProfileSize).ToArray()];
+        }
+        var without = (FactorModel)AlgorithmRegistry.Create(algorithm);
+        without.Fit(data.Subset(train.ToArray()), TrainingContext.Deterministic(0));
+        var with = (FactorModel)AlgorithmRegistry.Create(algorithm);
+        with.Fit(data.Subset([.. train, .. profileIdx]), TrainingContext.Deterministic(0));
+
+        var folded = new List<float>();
+        var retrained = new List<float>();
+        var truth = new List<float>();
+        foreach (int u in heldOut)
+        {
+            var profile = new List<ItemRating>();
+            foreach (int k in profileIdx)
+            {
+                if (data.Users[k] == u) profile.Add(new ItemRating(data.Items[k], data.Values[k]));
+            }
+            var user = without.FoldIn(profile.ToArray());
+            Assert.False(without.IsUserKnown(u));
+            foreach (int k in queries[u])
+            {
+                folded.Add(without.Predict(user, data.Items[k]));
+                retrained.Add(with.Predict(u, data.Items[k]));
+                truth.Add(data.Values[k]);
+            }
+        }
+        double corr = Correlation(folded, retrained);
+        double rmseFolded = Rmse(folded, truth), rmseRetrained = Rmse(retrained, truth);
+        output.WriteLine($"{algorithm}: correlation {corr:F3}, fold-in RMSE {rmseFolded:F4}, retrain RMSE {rmseRetrained:F4}, {truth.Count} queries");
+        Assert.True(corr > 0.8, $"correlation {corr:F3}");
+        Assert.True(rmseFolded < rmseRetrained + 0.05, $"fold-in RMSE {rmseFolded:F4} vs retrain {rmseRetrained:F4}");
+    }
+
+    [Fact]
+    public void Update_user_moves_a_known_user_towards_new_ratings()
+    {
+        var model = new Svd(new SvdOptions { Factors = 20, Epochs = 10 });
+        model.Fit(MfTestData.Train, TrainingContext.Deterministic(0));
+        // A light user (few ratings), so that one new rating visibly moves them.
+        int user = 0;
+        for (int u = 0; u < model.UserCount; u++)
+        {
+            if (model.IsUserKnown(u) && model.RatedBy(u).Length < model.RatedBy(user).Length) user = u;
+        }
+        var scores = new float[model.ItemCount];
+        model.Score(user, scores);
+        int worst = 0;
+        for (int i = 1; i < scores.Length; i++)
+        {
+            if (model.IsItemKnown(i) && scores[i] < scores[worst]) worst = i;
+        }
+        float before = model.Predict(user, worst);
+        model.UpdateUser(user, [new ItemRating(worst, 5f)]);
+        Assert.True(model.Predict(user, worst) > before + 0.3, $"{before} -> {model.Predict(user, worst)}");
+    }
+
+    [Fact]
+    public void Fold_in_of_unknown_items_only_falls_back_to_item_means()
+    {
+        var model = new Svd(new SvdOptions { Factors = 10, Epochs = 3 });
+        model.Fit(MfTestData.FirstRatings(3_000), TrainingContext.Deterministic(0));
+        var user = model.FoldIn([new ItemRating(1_000_000, 4f)]);
+        Assert.Equal((float)model.Scale.Clip(model.GlobalMean + model.ItemBiasOf(0)), model.Predict(user, 0), 5);
+    }
+
+    private static double Correlation(List<float> a, List<float> b)
+    {
+        double ma = a.Average(), mb = b.Average(), sab = 0, saa = 0, sbb = 0;
+        for (int k = 0; k < a.Count; k++)
+        {
+            sab += (a[k] - ma) * (b[k] - mb);
+            saa += (a[k] - ma) * (a[k] - ma);
+            sbb += (b[k] - mb) * (b[k] - mb);
+        }
+        return sab / Math.Sqrt(saa * sbb);
+    }
+
+    private static double Rmse(List<float> a, List<float> b)
+    {
+        double se = 0;
+        for (int k = 0; k < a.Count; k++) se += (a[k] - b[k]) * (a[k] - b[k]);
+        return Math.Sqrt(se / a.Count);
+    }
+}

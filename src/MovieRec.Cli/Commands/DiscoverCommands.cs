@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using MovieRec.Core.Algorithms;
 using MovieRec.Core.Algorithms.Clustering;
 using MovieRec.Core.Algorithms.Content;
+using MovieRec.Core.Algorithms.Onboarding;
 using MovieRec.Core.Algorithms.Semantic;
 using MovieRec.Core.Data;
 using MovieRec.Core.Search;
@@ -17,6 +19,49 @@ internal static class DiscoverCommands
         yield return Similar(context);
         yield return Search(context);
         yield return Clusters(context);
+        yield return Onboarding(context);
+    }
+
+    private static Command Onboarding(CliContext context)
+    {
+        var n = new Option<int>("-n", "--count") { Description = "How many movies to ask about.", DefaultValueFactory = _ => 15 };
+        var evaluate = new Option<bool>("--evaluate") { Description = "Simulate new users (20 % of users held out) and compare with random and most-popular sets (HR@10)." };
+        var data = CommonOptions.Data();
+        var command = new Command("onboarding", "Movies for a new user to rate: well known, informative, covering the movie clusters.") { n, evaluate, data };
+        command.SetAction(parse =>
+        {
+            var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false);
+            int count = Positive(parse.GetValue(n), "-n");
+            var clusters = MovieClusters.Build(dataset);
+            var set = OnboardingSet.Select(dataset, clusters, count);
+            var table = new Table().Title("Rate these to start").AddColumn("#").AddColumn("movie").AddColumn("cluster");
+            int rank = 1;
+            foreach (var m in set)
+                table.AddRow((rank++).ToString(CultureInfo.InvariantCulture), Markup.Escape(m.Movie.ToString()), Markup.Escape(clusters.Clusters[m.Cluster].Name));
+            context.Console.Write(table);
+            if (!parse.GetValue(evaluate)) return 0;
+            var (train, newUsers) = OnboardingEvaluation.HoldOutUsers(dataset.Ratings, 0.2, seed: 0);
+            var model = (Core.Algorithms.Ranking.IRankingModel)AlgorithmRegistry.Create("ease");
+            model.Fit(train, TrainingContext.Default);
+            var rng = new Random(0);
+            var rated = Enumerable.Range(0, dataset.Ratings.ItemCount).Where(i => train.ByItem.RowLength(i) > 0).ToArray();
+            var strategies = new List<(string Name, IReadOnlyList<int> Items)>
+            {
+                ("clustered pop x std (ours)", set.Select(m => m.Item).ToList()),
+                ("most popular", rated.OrderByDescending(i => train.ByItem.RowLength(i)).Take(count).ToList()),
+                ("random", rated.OrderBy(_ => rng.Next()).Take(count).ToList()),
+            };
+            var results = new Table().Title($"Simulated new users ({newUsers.Length}), EASE fold-in from the answers").AddColumn("strategy")
+                .AddColumn(new TableColumn("answers per user").RightAligned()).AddColumn(new TableColumn("HR@10").RightAligned()).AddColumn(new TableColumn("precision@10").RightAligned());
+            foreach (var r in OnboardingEvaluation.Compare(strategies, model, dataset.Ratings, newUsers, dataset.Ratings.ItemCount))
+            {
+                results.AddRow(Markup.Escape(r.Strategy), r.MeanAnswers.ToString("0.0", CultureInfo.InvariantCulture),
+                    r.HitRate.ToString("0.000", CultureInfo.InvariantCulture), r.Precision.ToString("0.000", CultureInfo.InvariantCulture));
+            }
+            context.Console.Write(results);
+            return 0;
+        });
+        return command;
     }
 
     private static Command Similar(CliContext context)

@@ -30,6 +30,7 @@ public static class DatasetLoader
         using var source = DataSource.Open(path);
         var format = Detect(source);
         var dataset = format.Load(source, options);
+        dataset.Ratings.Catalog ??= dataset.Catalog;
         if (options.IncludeTmdb && format.Name != TmdbLoader.FormatName && dataset.Catalog.Count > 0)
             JoinTmdb(dataset, path, options);
         if (format.Name != ImdbLoader.FormatName && dataset.Catalog.Count > 0)

@@ -40,6 +40,17 @@ public sealed class RatingDataset
     public long[] Timestamps { get; }
     public RatingScale Scale { get; }
 
+    /// <summary>
+    /// The movies behind the item ids, when the dataset came with a catalog: content-based models read their features
+    /// from it. Splits share it.
+    /// </summary>
+    public MovieCatalog? Catalog { get; set; }
+
+    /// <summary>The catalog entry of a dense item id, or null.</summary>
+    public Movie? MovieOf(int item) =>
+        Catalog is null || (uint)item >= (uint)ItemCount ? null
+            : ItemIds.IsNumeric ? Catalog[ItemIds.ToRawNumeric(item)] : Catalog[item];
+
     /// <summary>Users known to the id map (a split's train part may leave some without ratings).</summary>
     public int UserCount => UserIds.Count;
 
@@ -73,7 +84,7 @@ public sealed class RatingDataset
             v[k] = Values[src];
             t[k] = Timestamps[src];
         }
-        return new RatingDataset(UserIds, ItemIds, u, i, v, t, Scale);
+        return new RatingDataset(UserIds, ItemIds, u, i, v, t, Scale) { Catalog = Catalog };
     }
 
     /// <summary>Users with at least one rating in this dataset.</summary>

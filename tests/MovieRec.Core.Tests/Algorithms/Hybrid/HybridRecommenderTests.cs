@@ -1,0 +1,81 @@
+using MovieRec.Core.Algorithms;
+using MovieRec.Core.Algorithms.Hybrid;
+using MovieRec.Core.Algorithms.Ranking;
+using MovieRec.Core.Evaluation;
+
+namespace MovieRec.Core.Tests.Algorithms.Hybrid;
+
+public class HybridRecommenderTests
+{
+    private static double LeaveLatestOutNdcg(string algorithm)
+    {
+        var split = Splits.LeaveLatestOut(TestData.MovieLensSmall.Ratings);
+        var model = (IRankingModel)AlgorithmRegistry.Create(algorithm);
+        model.Fit(split.Train, TrainingContext.Default);
+        double ndcg = 0;
+        var scores = new float[model.ItemCount];
+        int users = 0;
+        for (int k = 0; k < split.Test.Count; k++)
+        {
+            int u = split.Test.Users[k], held = split.Test.Items[k];
+            model.Score(u, scores);
+            float target = scores[held];
+            var rated = split.Train.ByUser.RowColumns(u);
+            int rank = 0;
+            for (int i = 0; i < scores.Length; i++)
+            {
+                if (i != held && rated.BinarySearch(i) < 0 && scores[i] > target) rank++;
+            }
+            if (!float.IsNaN(target) && rank < 10) ndcg += 1 / Math.Log2(rank + 2);
+            users++;
+        }
+        return ndcg / users;
+    }
+
+    [Fact]
+    public void Hybrid_beats_pure_collaborative_and_pure_content_on_leave_latest_out_ndcg()
+    {
+        double hybrid = LeaveLatestOutNdcg("hybrid");
+        double collaborative = LeaveLatestOutNdcg("ease");
+        double content = LeaveLatestOutNdcg("content");
+        Assert.True(hybrid > collaborative, $"hybrid {hybrid:F4} vs ease {collaborative:F4}");
+        Assert.True(hybrid > content, $"hybrid {hybrid:F4} vs content {content:F4}");
+    }
+
+    [Fact]
+    public void Recommendations_carry_the_liked_movie_and_shared_features()
+    {
+        var d = TestData.MovieLensSmall;
+        var hybrid = (HybridRecommender)AlgorithmRegistry.Create("hybrid");
+        hybrid.Fit(d.Ratings, TrainingContext.Default);
+        int Item(string title) => d.Ratings.ItemIds.ToDense(d.Catalog.FindByTitle(title)[0].Id);
+        ItemRating[] ratings = [new(Item("The Dark Knight"), 5f), new(Item("Notting Hill"), 2f), new(Item("Mamma Mia!"), 1.5f)];
+        var why = hybrid.Explain(ratings, Item("Batman Begins"));
+        Assert.Equal(Item("The Dark Knight"), why.BecauseOf);
+        Assert.StartsWith("because you liked The Dark Knight", why.Text);
+        Assert.Contains("same director (Christopher Nolan)", why.SharedFeatures);
+        // The folded-in user gets Nolan/Batman-like movies near the top, never what they rated.
+        var scores = new float[hybrid.ItemCount];
+        hybrid.Score(hybrid.FoldIn(ratings), scores);
+        var top = TopN.Select(scores, 20, ratings.Select(r => r.Item).Order().ToArray());
+        Assert.DoesNotContain(top, t => ratings.Any(r => r.Item == t.Item));
+        Assert.Contains(top, t => t.Item == Item("Batman Begins") || t.Item == Item("The Dark Knight Rises"));
+    }
+
+    [Fact]
+    public void Cold_start_movies_without_ratings_are_reachable_through_content()
+    {
+        var d = TestData.MovieLensSmall;
+        var content = (IRankingModel)AlgorithmRegistry.Create("content");
+        // Train without any rating of The Dark Knight Rises: content still scores it for a Batman fan.
+        int rises = d.Ratings.ItemIds.ToDense(d.Catalog.FindByTitle("The Dark Knight Rises")[0].Id);
+        var keep = Enumerable.Range(0, d.Ratings.Count).Where(k => d.Ratings.Items[k] != rises).ToArray();
+        var train = d.Ratings.Subset(keep);
+        content.Fit(train, TrainingContext.Default);
+        int darkKnight = d.Ratings.ItemIds.ToDense(d.Catalog.FindByTitle("The Dark Knight")[0].Id);
+        var scores = new float[content.ItemCount];
+        content.Score(content.FoldIn([new ItemRating(darkKnight, 5f)]), scores);
+        var top = TopN.Select(scores, 5, [darkKnight]);
+        Assert.Contains(top, t => t.Item == rises);
+    }
+}

@@ -129,13 +129,15 @@ public static class Splits
         return order;
     }
 
+    /// <summary>
+    /// The train part keeps the shuffled order, as Surprise's folds do: SGD models visit each user's ratings in
+    /// training-set order, and a sorted order (by movie id in MovieLens files) costs SVD about 0.004 RMSE.
+    /// </summary>
     private static TrainTestSplit Make(string name, RatingDataset data, ReadOnlySpan<int> train, ReadOnlySpan<int> test)
     {
-        var trainSorted = train.ToArray();
         var testSorted = test.ToArray();
-        Array.Sort(trainSorted);
         Array.Sort(testSorted);
-        return new TrainTestSplit(name, data.Subset(trainSorted), data.Subset(testSorted));
+        return new TrainTestSplit(name, data.Subset(train), data.Subset(testSorted));
     }
 
     private static TrainTestSplit Partition(string name, RatingDataset data, bool[] isTest, int testCount)

@@ -15,20 +15,25 @@ internal static class Parity
     private const double TunedMargin = 0.015;
     private const double SurpriseSvdRmse = 0.8734;
 
-    private sealed record Row(string Label, string Algorithm, string Parameters, double Rmse, double Mae, double Fit, double Test);
+    // Beat: our own default, which fixes a Surprise quirk, must be better than Surprise rather than equal to it.
+    private sealed record Row(string Label, string Algorithm, string Parameters, double Rmse, double Mae, double Fit, double Test, bool Beat = false);
 
     private static readonly Row[] Surprise =
     [
         new("svd", "svd", "", 0.8734, 0.6710, 0.804, 0.108),
         new("svdpp", "svdpp", "", 0.8610, 0.6593, 38.972, 5.714),
         new("nmf", "nmf", "", 0.9221, 0.7063, 1.695, 0.102),
-        new("slope-one", "slope-one", "", 0.9015, 0.6880, 4.344, 4.112),
+        // Surprise reads ratings into C ints in SlopeOne and CoClustering (3.5 counts as 3); surprise_int_ratings=true
+        // reproduces that for parity, and our defaults (the fixed rows) must beat Surprise.
+        new("slope-one", "slope-one", "surprise_int_ratings=true", 0.9015, 0.6880, 4.344, 4.112),
+        new("slope-one (fixed)", "slope-one", "", 0.9015, 0.6880, 4.344, 4.112, Beat: true),
         new("knn-basic", "knn-basic", "", 0.9479, 0.7266, 0.056, 0.730),
         new("knn-means", "knn-means", "", 0.8973, 0.6853, 0.066, 0.674),
         new("knn-baseline", "knn-baseline", "", 0.8748, 0.6685, 0.198, 0.778),
         new("knn-baseline-item", "knn-baseline", "user_based=false,sim=pearson_baseline", 0.8525, 0.6503, 6.560, 3.699),
         new("baseline", "baseline", "", 0.8727, 0.6728, 0.153, 0.077),
-        new("coclustering", "coclustering", "", 0.9455, 0.7321, 1.322, 0.094),
+        new("coclustering", "coclustering", "surprise_int_ratings=true", 0.9455, 0.7321, 1.322, 0.094),
+        new("coclustering (fixed)", "coclustering", "", 0.9455, 0.7321, 1.322, 0.094, Beat: true),
         new("normal", "normal", "", 1.4277, 1.1394, 0.066, 0.075),
     ];
 
@@ -49,12 +54,12 @@ internal static class Parity
             if (!Wanted(reference.Label)) continue;
             var result = Evaluate(reference.Algorithm, reference.Parameters, splits, settings);
             double diff = result.Mean["rmse"] - reference.Rmse;
-            bool met = Math.Abs(diff) <= ParityTolerance;
+            bool met = reference.Beat ? diff < 0 : Math.Abs(diff) <= ParityTolerance;
             allMet &= met;
             table.Add(reference.Label, Bench.F(result.Mean["rmse"]), Bench.F(reference.Rmse), Bench.F(diff, "+0.0000;-0.0000"), Bench.F(result.Mean["mae"]), Bench.F(reference.Mae),
                 Bench.F(result.FitSeconds, "0.000"), Bench.F(reference.Fit, "0.000"), Bench.F(reference.Fit / result.FitSeconds, "0.0"),
                 Bench.F(result.TestSeconds, "0.000"), Bench.F(reference.Test, "0.000"), Bench.F(reference.Test / result.TestSeconds, "0.0"),
-                string.Join(" ", result.Folds.Select(f => Bench.F(f.Metrics["rmse"]))), $"|diff|<={ParityTolerance}", Bench.YesNo(met));
+                string.Join(" ", result.Folds.Select(f => Bench.F(f.Metrics["rmse"]))), reference.Beat ? "< Surprise" : $"|diff|<={ParityTolerance}", Bench.YesNo(met));
             Console.WriteLine($"  done {reference.Label}");
         }
         foreach (var (label, goalText) in new[] { ("svd-tuned", $"<= {SurpriseSvdRmse - TunedMargin:0.0000}"), ("best", "<= 0.845") })

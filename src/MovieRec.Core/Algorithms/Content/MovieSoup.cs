@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using MovieRec.Core.Data;
 
 namespace MovieRec.Core.Algorithms.Content;
@@ -39,12 +38,22 @@ public static class MovieSoup
     /// <summary>"Johnny Depp" to "johnnydepp": lower case, letters and digits only.</summary>
     public static string Normalize(string name)
     {
-        var sb = new StringBuilder(name.Length);
+        ArgumentNullException.ThrowIfNull(name);
+        Span<char> buffer = name.Length <= 256 ? stackalloc char[name.Length] : new char[name.Length];
+        int n = 0;
+        bool unchanged = true;
         foreach (char c in name)
         {
-            if (char.IsLetterOrDigit(c)) sb.Append(char.ToLowerInvariant(c));
+            if (!char.IsLetterOrDigit(c))
+            {
+                unchanged = false;
+                continue;
+            }
+            char lower = char.ToLowerInvariant(c);
+            unchanged &= lower == c;
+            buffer[n++] = lower;
         }
-        return sb.ToString();
+        return unchanged ? name : new string(buffer[..n]);
     }
 
     private static void Add(List<string> tokens, string name)

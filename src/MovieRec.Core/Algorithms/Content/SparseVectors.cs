@@ -43,24 +43,29 @@ public sealed class SparseVectors
         var offsets = new int[documents.Count + 1];
         var rowTerms = new List<int>();
         var rowCounts = new List<float>();
-        var counts = new Dictionary<int, int>();
+        var ids = new List<int>();
         for (int d = 0; d < documents.Count; d++)
         {
-            counts.Clear();
+            // Term ids of the document, sorted, then run-length counted: no dictionary per document.
+            ids.Clear();
             foreach (var token in documents[d])
             {
-                if (!vocabulary.TryGetValue(token, out int t))
+                ref int slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(vocabulary, token, out bool exists);
+                if (!exists)
                 {
-                    t = terms.Count;
-                    vocabulary[token] = t;
+                    slot = terms.Count;
                     terms.Add(token);
                 }
-                counts[t] = counts.GetValueOrDefault(t) + 1;
+                ids.Add(slot);
             }
-            foreach (var (t, c) in counts.OrderBy(p => p.Key))
+            ids.Sort();
+            for (int k = 0; k < ids.Count;)
             {
+                int t = ids[k], run = 1;
+                while (k + run < ids.Count && ids[k + run] == t) run++;
                 rowTerms.Add(t);
-                rowCounts.Add(c);
+                rowCounts.Add(run);
+                k += run;
             }
             offsets[d + 1] = rowTerms.Count;
         }

@@ -67,7 +67,7 @@ internal static class DiscoverCommands
     private static Command Similar(CliContext context)
     {
         var title = new Argument<string>("title") { Description = "A movie title, e.g. \"The Dark Knight Rises\" (a year in parentheses picks one of several)." };
-        var by = new Option<string>("--by") { Description = "content (cast, director, genres, keywords), text (TF-IDF of overview and tags), semantic (sentence embeddings).", DefaultValueFactory = _ => "content" };
+        var by = new Option<string>("--by") { Description = "content (cast, director, genres, keywords), text (TF-IDF of overview and tags), semantic (sentence embeddings), ratings (people who liked this also liked: item-kNN cosine).", DefaultValueFactory = _ => "content" };
         var n = new Option<int>("-n", "--count") { Description = "How many.", DefaultValueFactory = _ => 10 };
         var data = CommonOptions.Data();
         var command = new Command("similar", "Movies similar to a movie.") { title, by, n, data };
@@ -81,7 +81,8 @@ internal static class DiscoverCommands
                 "content" => ContentSimilarity.Build(dataset.Catalog.Movies).Similar(movie.Id, count),
                 "text" => TextSimilarity.Build(dataset).Similar(movie.Id, count),
                 "semantic" => SemanticOrExplain(context, dataset).Similar(movie.Id, count),
-                var other => throw new CliException($"--by must be content, text or semantic, not '{other}'."),
+                "ratings" => RatingSimilar(dataset, movie, count),
+                var other => throw new CliException($"--by must be content, text, semantic or ratings, not '{other}'."),
             };
             var table = new Table().Title($"Like [bold]{Markup.Escape(movie.ToString())}[/] (by {parse.GetValue(by)})")
                 .AddColumn("#").AddColumn("movie").AddColumn(new TableColumn("similarity").RightAligned());
@@ -179,6 +180,22 @@ internal static class DiscoverCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>"People who liked this also liked": the movie's item-kNN neighbours by rating cosine.</summary>
+    internal static IReadOnlyList<(Movie Movie, float Similarity)> RatingSimilar(Dataset dataset, Movie movie, int count)
+    {
+        int item = dataset.Ratings.ItemIds.ToDense(movie.Id);
+        if (item < 0) return [];
+        var knn = new Core.Algorithms.Ranking.ItemKnnRanker(new Core.Algorithms.Ranking.ItemKnnRankerOptions { Neighbors = Math.Max(count, 20) });
+        knn.Fit(dataset.Ratings, TrainingContext.Default);
+        var (items, sims) = knn.Neighbours(item);
+        var result = new List<(Movie, float)>();
+        for (int k = 0; k < items.Length && result.Count < count; k++)
+        {
+            if (dataset.MovieOf(items.Span[k]) is { } m) result.Add((m, sims.Span[k]));
+        }
+        return result;
     }
 
     /// <summary>A movie by title; several matches pick the most recent, none lists suggestions.</summary>

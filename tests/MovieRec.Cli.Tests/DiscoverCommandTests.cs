@@ -1,0 +1,79 @@
+using MovieRec.Core.Tests;
+
+namespace MovieRec.Cli.Tests;
+
+public class DiscoverCommandTests
+{
+    [Fact]
+    public void Similar_by_content_lists_the_batman_films()
+    {
+        var (exit, output, error) = CliRunner.Run("similar", "The Dark Knight Rises", "--by", "content", "-n", "5", "--data", TestData.TmdbPath);
+        Assert.True(exit == 0, error);
+        Assert.Contains("The Dark Knight (2008)", output);
+        Assert.Contains("Batman Begins (2005)", output);
+    }
+
+    [Fact]
+    public void Similar_with_a_misspelled_title_suggests_instead_of_failing()
+    {
+        var (exit, _, error) = CliRunner.Run("similar", "The Dark Knigt Rises", "--data", TestData.TmdbPath);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("Did you mean: The Dark Knight Rises (2012)", error);
+    }
+
+    [Fact]
+    public void Similar_by_ratings_uses_co_ratings()
+    {
+        var (exit, output, error) = CliRunner.Run("similar", "Toy Story", "--by", "ratings", "-n", "5", "--data", TestData.MovieLensSmallPath);
+        Assert.True(exit == 0, error);
+        // The table's title wraps on a narrow console, so check its words and the rows.
+        Assert.Contains("Toy Story", output);
+        Assert.Contains("ratings", output);
+        Assert.Contains("similarity", output);
+        Assert.Matches(@"│ 5 │", output);
+    }
+
+    [Fact]
+    public void Search_without_an_embedding_model_says_it_falls_back_to_lexical()
+    {
+        var (exit, output, error) = CliRunner.Run("search", "space adventure with robots", "-n", "5", "--data", TestData.MovieLensSmallPath);
+        Assert.True(exit == 0, error);
+        Assert.Contains("lexical", output);
+        Assert.Contains("semantic search is disabled", output);
+    }
+
+    [Fact]
+    public void Clusters_prints_nine_named_clusters()
+    {
+        var (exit, output, error) = CliRunner.Run("clusters", "--k", "9", "--data", TestData.MovieLensSmallPath);
+        Assert.True(exit == 0, error);
+        Assert.Contains("k = 9", output);
+        Assert.Contains("Documentary", output);
+    }
+
+    [Fact]
+    public void Onboarding_lists_movies_to_rate()
+    {
+        var (exit, output, error) = CliRunner.Run("onboarding", "-n", "10", "--data", TestData.MovieLensSmallPath);
+        Assert.True(exit == 0, error);
+        Assert.Contains("Rate these to start", output);
+        Assert.Contains("(199", output);
+    }
+
+    [Fact]
+    public void Export_similarity_writes_npy_and_csv()
+    {
+        using var tmp = TestData.NewFolder();
+        var npy = Path.Combine(tmp.Path, "sim.npy");
+        var (exit, _, error) = CliRunner.Run("export", "similarity", "--format", "npy", "--out", npy, "--data", TestData.TmdbPath);
+        Assert.True(exit == 0, error);
+        // Header (128 bytes for this shape) + 4803^2 float32.
+        Assert.Equal(128 + 4803L * 4803 * 4, new FileInfo(npy).Length);
+        var csv = Path.Combine(tmp.Path, "sim.csv");
+        (exit, _, error) = CliRunner.Run("export", "similarity", "--format", "csv", "-k", "5", "--out", csv, "--data", TestData.TmdbPath);
+        Assert.True(exit == 0, error);
+        var lines = File.ReadAllLines(csv);
+        Assert.Equal("movieId,rank,similarMovieId,similarity", lines[0]);
+        Assert.True(lines.Length > 4803 * 4);
+    }
+}

@@ -7,8 +7,9 @@ namespace MovieRec.Core.Algorithms.Baselines;
 /// <c>μ̂ = Σr/n</c> and the maximum-likelihood <c>σ̂ = sqrt(Σ(r − μ̂)²/n)</c>, clipped to the scale. Draws come from a
 /// generator seeded with <see cref="TrainingContext.Seed"/> (Surprise uses numpy's global generator), so a seeded
 /// run is reproducible when predictions are asked in the same order. Thread-safe. No hyperparameters.
+/// Fold-in ignores the user's ratings: every user, known or not, gets the same random draws.
 /// </summary>
-public sealed class NormalPredictor : RatingPredictorBase
+public sealed class NormalPredictor : RatingPredictorBase, IFoldIn
 {
     private readonly Lock _gate = new();
     private Random _rng = new(0);
@@ -37,5 +38,24 @@ public sealed class NormalPredictor : RatingPredictorBase
         return GlobalMean + StdDev * Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 
+    public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings)
+    {
+        if (!IsFitted) throw new InvalidOperationException($"{Name} must be fitted before it folds users in.");
+        return new AnyUser(ratings.ToArray());
+    }
+
+    public float Predict(FoldedUser user, int item)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return Predict(-1, item);
+    }
+
+    public void Score(FoldedUser user, Span<float> scores)
+    {
+        for (int i = 0; i < scores.Length; i++) scores[i] = Predict(user, i);
+    }
+
     public override string ToString() => "normal()";
+
+    private sealed class AnyUser(ItemRating[] ratings) : FoldedUser(ratings);
 }

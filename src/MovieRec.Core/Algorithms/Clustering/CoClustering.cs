@@ -36,8 +36,11 @@ public sealed record CoClusteringOptions
 /// ratings of the user's cluster, the item's cluster and their co-cluster. Clusters start uniformly at random (the
 /// seed); each epoch recomputes the averages, then moves every user to the cluster minimising the squared error of
 /// their ratings, then every item likewise. An unknown user or item is impossible (global mean).
+/// Fold-in (<see cref="IFoldIn"/>): the new user's mean μ_u is the mean of their ratings of known items, and they join
+/// the user cluster minimising the squared error of those ratings with the item clusters fixed (the training
+/// epoch's user step); predictions then follow the formula above.
 /// </summary>
-public sealed class CoClustering : RatingPredictorBase
+public sealed class CoClustering : RatingPredictorBase, IFoldIn
 {
     private int[] _userCluster = [];
     private int[] _itemCluster = [];
@@ -183,5 +186,67 @@ public sealed class CoClustering : RatingPredictorBase
         return _avgCo[uc * Options.ItemClusters + ic] + _userMean[user] - _avgU[uc] + _itemMean[item] - _avgI[ic];
     }
 
+    public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings)
+    {
+        if (!IsFitted) throw new InvalidOperationException($"{Name} must be fitted before it folds users in.");
+        var copy = ratings.ToArray();
+        bool truncate = Options.SurpriseIntegerRatings;
+        int n = 0;
+        double sum = 0;
+        foreach (var r in copy)
+        {
+            if (!IsItemKnown(r.Item)) continue;
+            sum += truncate ? Math.Truncate(r.Rating) : r.Rating;
+            n++;
+        }
+        if (n == 0) return new ClusteredUser(copy, -1, double.NaN);
+        double mean = sum / n;
+        int cu = Options.UserClusters, ci = Options.ItemClusters, best = 0;
+        double bestErr = double.PositiveInfinity;
+        for (int c = 0; c < cu; c++)
+        {
+            double err = 0;
+            foreach (var r in copy)
+            {
+                if (!IsItemKnown(r.Item)) continue;
+                int ic = _itemCluster[r.Item];
+                double est = _avgCo[c * ci + ic] + mean - _avgU[c] + _itemMean[r.Item] - _avgI[ic];
+                double d = (truncate ? Math.Truncate(r.Rating) : r.Rating) - est;
+                err += d * d;
+            }
+            if (err < bestErr)
+            {
+                bestErr = err;
+                best = c;
+            }
+        }
+        return new ClusteredUser(copy, best, mean);
+    }
+
+    public float Predict(FoldedUser user, int item)
+    {
+        var f = user as ClusteredUser ?? throw new ArgumentException($"The user was folded in by another model than {Name}.", nameof(user));
+        double est = double.NaN;
+        if (f.Cluster >= 0 && IsItemKnown(item))
+        {
+            int ic = _itemCluster[item];
+            est = _avgCo[f.Cluster * Options.ItemClusters + ic] + f.Mean - _avgU[f.Cluster] + _itemMean[item] - _avgI[ic];
+        }
+        return (float)Scale.Clip(double.IsNaN(est) ? GlobalMean : est);
+    }
+
+    public void Score(FoldedUser user, Span<float> scores)
+    {
+        for (int i = 0; i < scores.Length; i++) scores[i] = Predict(user, i);
+    }
+
     public override string ToString() => $"{Name}({Options})";
+
+    private sealed class ClusteredUser(ItemRating[] ratings, int cluster, double mean) : FoldedUser(ratings)
+    {
+        /// <summary>The user cluster, or -1 when no rated item is known (every prediction falls back to μ).</summary>
+        public int Cluster { get; } = cluster;
+
+        public double Mean { get; } = mean;
+    }
 }

@@ -126,7 +126,7 @@ public sealed record SvdOptions
     }
 
     internal static double? Opt(AlgorithmParameters p, string name, double? fallback) =>
-        p.Values.ContainsKey(name) ? p.Double(name, 0) : fallback;
+        p.Has(name) ? p.Double(name, 0) : fallback;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"factors={Factors}, epochs={Epochs}, biased={Biased}, init=N({InitMean}, {InitStdDev}), lr_bu={EffLrBu}, lr_bi={EffLrBi}, lr_pu={EffLrPu}, lr_qi={EffLrQi}, reg_bu={EffRegBu}, reg_bi={EffRegBi}, reg_pu={EffRegPu}, reg_qi={EffRegQi}, lr_decay={LearningRateDecay}");

@@ -9,7 +9,7 @@ namespace MovieRec.Bench;
 /// <summary>
 /// Fit and test seconds per fold against Surprise's reference (ml-latest-small, 5-fold, seed 0), for the speed goals
 /// of issue 3: <c>dotnet run -c Release --project bench/MovieRec.Bench -- fit-speed [--data X] [--threads N]
-/// [--algorithms svd,svdpp,knn-basic,knn-baseline]</c>. Wall-clock medians are contended on a shared machine; the CPU
+/// [--algorithms svd,svdpp,knn-basic,knn-baseline] [--repeats N]</c>. Wall-clock medians are contended on a shared machine; the CPU
 /// seconds (process CPU time over the same interval) are the steadier figure when the run is single-threaded.
 /// </summary>
 internal static class FitSpeed
@@ -29,6 +29,7 @@ internal static class FitSpeed
     {
         string data = Option(args, "--data") ?? DataLocator.DefaultDataset;
         int threads = int.Parse(Option(args, "--threads") ?? "1", CultureInfo.InvariantCulture);
+        int repeats = int.Parse(Option(args, "--repeats") ?? "0", CultureInfo.InvariantCulture);
         var only = Option(args, "--algorithms")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var ratings = DatasetLoader.Load(DataLocator.Resolve(data), new LoadOptions { IncludeTmdb = false, IncludeTags = false }).Ratings;
         var folds = Splits.KFold(ratings, 5, 0);
@@ -52,10 +53,19 @@ internal static class FitSpeed
                 rmse += r / n;
             }
             double mf = Median(fit), mfc = Median(fitCpu), mt = Median(test), mtc = Median(testCpu);
+            // Repeats of the first fold: the minimum is the least-contended figure on a shared machine.
+            double bestFit = fit.Min(), bestTest = test.Min();
+            for (int rep = 0; rep < repeats; rep++)
+            {
+                Measure(c, folds[rep % n], context, out double f1, out _, out double t1, out _, out _);
+                bestFit = Math.Min(bestFit, f1);
+                bestTest = Math.Min(bestTest, t1);
+            }
             Console.WriteLine($"{c.Label}: RMSE {rmse:0.0000}, train {folds[0].Train.Count:N0}, test {folds[0].Test.Count:N0} ratings per fold");
             Console.WriteLine($"  fit  median {mf:0.0000} s wall ({c.RefFit / mf:0.0}x), {mfc:0.0000} s CPU ({c.RefFit / mfc:0.0}x) vs Surprise {c.RefFit} s; goal >= {c.FitGoal}x: {Verdict(c.RefFit, mf, c.FitGoal)} wall, {Verdict(c.RefFit, mfc, c.FitGoal)} CPU");
             string testGoal = c.TestGoal > 0 ? $"; goal >= {c.TestGoal}x: {Verdict(c.RefTest, mt, c.TestGoal)} wall, {Verdict(c.RefTest, mtc, c.TestGoal)} CPU" : "";
             Console.WriteLine($"  test median {mt:0.0000} s wall ({c.RefTest / mt:0.0}x), {mtc:0.0000} s CPU ({c.RefTest / mtc:0.0}x) vs Surprise {c.RefTest} s{testGoal}");
+            Console.WriteLine($"  least-contended (min of {n + repeats} fold runs): fit {bestFit:0.0000} s ({c.RefFit / bestFit:0.0}x), test {bestTest:0.0000} s ({c.RefTest / bestTest:0.0}x)");
         }
         return 0;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using MovieRec.Core.Algorithms;
 using MovieRec.Core.Data;
 using MovieRec.Core.Evaluation;
@@ -35,7 +36,7 @@ internal static class FitSpeed
         var folds = Splits.KFold(ratings, 5, 0);
         var context = new TrainingContext { Seed = 0, Threads = threads };
         Console.WriteLine($"fit-speed: {ratings.Count:N0} ratings, 5 folds (seed 0), {context.EffectiveThreads} training thread(s), {Environment.ProcessorCount} cores");
-        Console.WriteLine("  wall-clock figures are contended on a shared machine; CPU = process CPU seconds over the same interval");
+        Console.WriteLine("  wall-clock figures are contended on a shared machine; CPU = this thread's CPU seconds (one training thread) or the process's (more threads) over the same interval");
         foreach (var c in Cases)
         {
             if (only is not null && !only.Contains(c.Algorithm)) continue;
@@ -77,23 +78,42 @@ internal static class FitSpeed
         var model = (IRatingPredictor)AlgorithmRegistry.Create(c.Algorithm, c.Parameters);
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        using var process = Process.GetCurrentProcess();
-        var cpu0 = process.TotalProcessorTime;
+        // One training thread: this thread's CPU time (ns resolution, excludes time spent waiting for a core);
+        // more threads: the process's CPU time (10 ms ticks).
+        bool single = context.EffectiveThreads == 1;
+        double cpu0 = Cpu(single);
         var watch = Stopwatch.StartNew();
         model.Fit(split.Train, context);
         fit = watch.Elapsed.TotalSeconds;
-        process.Refresh();
-        var cpu1 = process.TotalProcessorTime;
-        fitCpu = (cpu1 - cpu0).TotalSeconds;
+        double cpu1 = Cpu(single);
+        fitCpu = cpu1 - cpu0;
         var heldOut = split.Test;
         var predicted = new float[heldOut.Count];
         watch.Restart();
         for (int k = 0; k < predicted.Length; k++) predicted[k] = model.Predict(heldOut.Users[k], heldOut.Items[k]);
         test = watch.Elapsed.TotalSeconds;
-        process.Refresh();
-        testCpu = (process.TotalProcessorTime - cpu1).TotalSeconds;
+        testCpu = Cpu(single) - cpu1;
         rmse = RatingMetrics.Rmse(heldOut.Values, predicted);
     }
+
+    private static double Cpu(bool thread)
+    {
+        if (thread && OperatingSystem.IsLinux() && clock_gettime(ClockThreadCpuTime, out var ts) == 0) return ts.Seconds + ts.Nanoseconds * 1e-9;
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime.TotalSeconds;
+    }
+
+    private const int ClockThreadCpuTime = 3;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int clock_gettime(int clock, out TimeSpec time);
 
     private static double Median(double[] values)
     {

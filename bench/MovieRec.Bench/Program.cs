@@ -27,6 +27,7 @@ internal static class Program
         {
             return args[0] switch
             {
+                "fit-speed" => FitSpeed.Run(args),
                 "load" => Load(Option(args, "--data") ?? DataLocator.DefaultDataset, int.Parse(Option(args, "--runs") ?? "7", CultureInfo.InvariantCulture)),
                 "load-synth" => LoadSynth(int.Parse(Option(args, "--ratings") ?? "25000000", CultureInfo.InvariantCulture), Option(args, "--folder"),
                     int.Parse(Option(args, "--runs") ?? "1", CultureInfo.InvariantCulture)),

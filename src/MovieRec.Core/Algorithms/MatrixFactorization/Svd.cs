@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using MovieRec.Core.Data;
 using MovieRec.Core.Models;
 
@@ -58,8 +60,10 @@ public sealed class Svd : FactorModel
         var qi = new float[items * f];
         FillNormal(rng, pu, o.InitMean, o.InitStdDev);
         FillNormal(rng, qi, o.InitMean, o.InitStdDev);
-        UserVectors = pu;
-        ItemFactors = qi;
+        // SGD works on rows padded with zeros to whole SIMD vectors (the padding stays zero: its gradient is 0).
+        int stride = PaddedStride(f);
+        var pTrain = Pad(pu, f, stride);
+        var qTrain = Pad(qi, f, stride);
         var groups = UserGroupedRatings.Build(train);
         int groupCount = groups.GroupCount;
         float mu = Biased ? (float)train.GlobalMean : 0f;
@@ -76,7 +80,7 @@ public sealed class Svd : FactorModel
             var rates = new Rates(o, decay, mu, f, Biased);
             double sq;
             if (threads == 1)
-                sq = Pass(groups, order, 0, groupCount, rates);
+                sq = Pass(groups, order, 0, groupCount, rates, pTrain, qTrain, stride);
             else
             {
                 rng.Shuffle(order);
@@ -84,13 +88,40 @@ public sealed class Svd : FactorModel
                 Parallel.For(0, threads, context.ParallelOptions, t =>
                 {
                     long start = (long)groupCount * t / threads, end = (long)groupCount * (t + 1) / threads;
-                    partial[t] = Pass(groups, order, (int)start, (int)end, rates);
+                    partial[t] = Pass(groups, order, (int)start, (int)end, rates, pTrain, qTrain, stride);
                 });
                 sq = partial.Sum();
             }
-            RecordEpoch(context, epoch, o.Epochs, Objective(userCounts, itemCounts, sq));
+            RecordEpoch(context, epoch, o.Epochs, Objective(userCounts, itemCounts, sq, pTrain, qTrain, stride));
             decay *= o.LearningRateDecay;
         }
+        Unpad(pTrain, pu, f, stride);
+        Unpad(qTrain, qi, f, stride);
+        UserVectors = pu;
+        ItemFactors = qi;
+    }
+
+    /// <summary>Row length rounded up to whole vectors of the widest hardware-accelerated SIMD width.</summary>
+    private static int PaddedStride(int f)
+    {
+        int w = Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector256.IsHardwareAccelerated ? Vector256<float>.Count : 1;
+        return (f + w - 1) / w * w;
+    }
+
+    private static float[] Pad(float[] rows, int f, int stride)
+    {
+        if (stride == f) return rows;
+        int n = f == 0 ? 0 : rows.Length / f;
+        var padded = new float[n * stride];
+        for (int r = 0; r < n; r++) rows.AsSpan(r * f, f).CopyTo(padded.AsSpan(r * stride));
+        return padded;
+    }
+
+    private static void Unpad(float[] padded, float[] rows, int f, int stride)
+    {
+        if (ReferenceEquals(padded, rows)) return;
+        int n = f == 0 ? 0 : rows.Length / f;
+        for (int r = 0; r < n; r++) padded.AsSpan(r * stride, f).CopyTo(rows.AsSpan(r * f));
     }
 
     private readonly record struct Rates(float LrBu, float LrBi, float LrPu, float LrQi, float RegBu, float RegBi, float RegPu, float RegQi, float Mu, int F, bool Biased)
@@ -103,26 +134,188 @@ public sealed class Svd : FactorModel
     }
 
     /// <summary>SGD over the ratings of user groups order[start..end); returns the sum of squared errors seen.</summary>
+    private double Pass(UserGroupedRatings groups, int[] order, int start, int end, Rates r, float[] pAll, float[] qAll, int stride)
+    {
+        if (stride % Vector512<float>.Count == 0 && Vector512.IsHardwareAccelerated)
+            return Pass512(groups, order, start, end, r, UserBias, ItemBias, pAll, qAll, stride);
+        if (stride % Vector256<float>.Count == 0 && Vector256.IsHardwareAccelerated)
+            return Pass256(groups, order, start, end, r, UserBias, ItemBias, pAll, qAll, stride);
+        return PassScalar(groups, order, start, end, r, UserBias, ItemBias, pAll, qAll, stride);
+    }
+
+    /// <summary>
+    /// The SGD loop with 512-bit vectors: the dot product and the fused update of p and q over rows padded to whole
+    /// vectors, without bounds checks (every index comes from the training CSR, checked when it was built).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private double Pass(UserGroupedRatings groups, int[] order, int start, int end, Rates r)
+    private static double Pass512(UserGroupedRatings groups, int[] order, int start, int end, Rates r, float[] bu, float[] bi, float[] pAll, float[] qAll, int stride)
+    {
+        var offsets = groups.Starts;
+        var users = groups.Users;
+        ref int cols = ref MemoryMarshal.GetArrayDataReference(groups.Items);
+        ref float vals = ref MemoryMarshal.GetArrayDataReference(groups.Values);
+        ref float p0 = ref MemoryMarshal.GetArrayDataReference(pAll);
+        ref float q0 = ref MemoryMarshal.GetArrayDataReference(qAll);
+        ref float bi0 = ref MemoryMarshal.GetArrayDataReference(bi);
+        int w = Vector512<float>.Count;
+        var lrP = Vector512.Create(r.LrPu);
+        var lrQ = Vector512.Create(r.LrQi);
+        var regP = Vector512.Create(r.RegPu);
+        var regQ = Vector512.Create(r.RegQi);
+        bool biased = r.Biased;
+        double sq = 0;
+        for (int k = start; k < end; k++)
+        {
+            int g = order[k], u = users[g];
+            ref float p = ref Unsafe.Add(ref p0, (nint)u * stride);
+            float bu_u = bu[u];
+            for (int j = offsets[g], stop = offsets[g + 1]; j < stop; j++)
+            {
+                int i = Unsafe.Add(ref cols, j);
+                ref float q = ref Unsafe.Add(ref q0, (nint)i * stride);
+                float dot = Dot512(ref p, ref q, stride);
+                float err;
+                if (biased)
+                {
+                    ref float b_i = ref Unsafe.Add(ref bi0, i);
+                    err = Unsafe.Add(ref vals, j) - (r.Mu + bu_u + b_i + dot);
+                    bu_u += r.LrBu * (err - r.RegBu * bu_u);
+                    b_i += r.LrBi * (err - r.RegBi * b_i);
+                }
+                else
+                {
+                    err = Unsafe.Add(ref vals, j) - dot;
+                }
+                sq += (double)err * err;
+                var e = Vector512.Create(err);
+                for (int c = 0; c < stride; c += w)
+                {
+                    var pv = Vector512.LoadUnsafe(ref p, (nuint)c);
+                    var qv = Vector512.LoadUnsafe(ref q, (nuint)c);
+                    (pv + lrP * (e * qv - regP * pv)).StoreUnsafe(ref p, (nuint)c);
+                    (qv + lrQ * (e * pv - regQ * qv)).StoreUnsafe(ref q, (nuint)c);
+                }
+            }
+            bu[u] = bu_u;
+        }
+        return sq;
+    }
+
+    /// <summary><see cref="Pass512"/> with 256-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double Pass256(UserGroupedRatings groups, int[] order, int start, int end, Rates r, float[] bu, float[] bi, float[] pAll, float[] qAll, int stride)
+    {
+        var offsets = groups.Starts;
+        var users = groups.Users;
+        ref int cols = ref MemoryMarshal.GetArrayDataReference(groups.Items);
+        ref float vals = ref MemoryMarshal.GetArrayDataReference(groups.Values);
+        ref float p0 = ref MemoryMarshal.GetArrayDataReference(pAll);
+        ref float q0 = ref MemoryMarshal.GetArrayDataReference(qAll);
+        ref float bi0 = ref MemoryMarshal.GetArrayDataReference(bi);
+        int w = Vector256<float>.Count;
+        var lrP = Vector256.Create(r.LrPu);
+        var lrQ = Vector256.Create(r.LrQi);
+        var regP = Vector256.Create(r.RegPu);
+        var regQ = Vector256.Create(r.RegQi);
+        bool biased = r.Biased;
+        double sq = 0;
+        for (int k = start; k < end; k++)
+        {
+            int g = order[k], u = users[g];
+            ref float p = ref Unsafe.Add(ref p0, (nint)u * stride);
+            float bu_u = bu[u];
+            for (int j = offsets[g], stop = offsets[g + 1]; j < stop; j++)
+            {
+                int i = Unsafe.Add(ref cols, j);
+                ref float q = ref Unsafe.Add(ref q0, (nint)i * stride);
+                float dot = Dot256(ref p, ref q, stride);
+                float err;
+                if (biased)
+                {
+                    ref float b_i = ref Unsafe.Add(ref bi0, i);
+                    err = Unsafe.Add(ref vals, j) - (r.Mu + bu_u + b_i + dot);
+                    bu_u += r.LrBu * (err - r.RegBu * bu_u);
+                    b_i += r.LrBi * (err - r.RegBi * b_i);
+                }
+                else
+                {
+                    err = Unsafe.Add(ref vals, j) - dot;
+                }
+                sq += (double)err * err;
+                var e = Vector256.Create(err);
+                for (int c = 0; c < stride; c += w)
+                {
+                    var pv = Vector256.LoadUnsafe(ref p, (nuint)c);
+                    var qv = Vector256.LoadUnsafe(ref q, (nuint)c);
+                    (pv + lrP * (e * qv - regP * pv)).StoreUnsafe(ref p, (nuint)c);
+                    (qv + lrQ * (e * pv - regQ * qv)).StoreUnsafe(ref q, (nuint)c);
+                }
+            }
+            bu[u] = bu_u;
+        }
+        return sq;
+    }
+
+    /// <summary>pᵀq over a padded row with four independent accumulators: the SGD step waits on this dot product.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot512(ref float p, ref float q, int stride)
+    {
+        int w = Vector512<float>.Count, c = 0;
+        var a0 = Vector512<float>.Zero;
+        var a1 = Vector512<float>.Zero;
+        var a2 = Vector512<float>.Zero;
+        var a3 = Vector512<float>.Zero;
+        for (; c <= stride - 4 * w; c += 4 * w)
+        {
+            a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, (nuint)c), Vector512.LoadUnsafe(ref q, (nuint)c), a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, (nuint)(c + w)), Vector512.LoadUnsafe(ref q, (nuint)(c + w)), a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, (nuint)(c + 2 * w)), Vector512.LoadUnsafe(ref q, (nuint)(c + 2 * w)), a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, (nuint)(c + 3 * w)), Vector512.LoadUnsafe(ref q, (nuint)(c + 3 * w)), a3);
+        }
+        if (c < stride) { a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, (nuint)c), Vector512.LoadUnsafe(ref q, (nuint)c), a0); c += w; }
+        if (c < stride) { a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, (nuint)c), Vector512.LoadUnsafe(ref q, (nuint)c), a1); c += w; }
+        if (c < stride) { a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, (nuint)c), Vector512.LoadUnsafe(ref q, (nuint)c), a2); }
+        return Vector512.Sum((a0 + a1) + (a2 + a3));
+    }
+
+    /// <summary><see cref="Dot512"/> with 256-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot256(ref float p, ref float q, int stride)
+    {
+        int w = Vector256<float>.Count, c = 0;
+        var a0 = Vector256<float>.Zero;
+        var a1 = Vector256<float>.Zero;
+        var a2 = Vector256<float>.Zero;
+        var a3 = Vector256<float>.Zero;
+        for (; c <= stride - 4 * w; c += 4 * w)
+        {
+            a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p, (nuint)c), Vector256.LoadUnsafe(ref q, (nuint)c), a0);
+            a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p, (nuint)(c + w)), Vector256.LoadUnsafe(ref q, (nuint)(c + w)), a1);
+            a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p, (nuint)(c + 2 * w)), Vector256.LoadUnsafe(ref q, (nuint)(c + 2 * w)), a2);
+            a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p, (nuint)(c + 3 * w)), Vector256.LoadUnsafe(ref q, (nuint)(c + 3 * w)), a3);
+        }
+        if (c < stride) { a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p, (nuint)c), Vector256.LoadUnsafe(ref q, (nuint)c), a0); c += w; }
+        if (c < stride) { a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p, (nuint)c), Vector256.LoadUnsafe(ref q, (nuint)c), a1); c += w; }
+        if (c < stride) { a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p, (nuint)c), Vector256.LoadUnsafe(ref q, (nuint)c), a2); }
+        return Vector256.Sum((a0 + a1) + (a2 + a3));
+    }
+
+    /// <summary>The portable loop, for hardware without 256-bit SIMD.</summary>
+    private static double PassScalar(UserGroupedRatings groups, int[] order, int start, int end, Rates r, float[] bu, float[] bi, float[] pAll, float[] qAll, int stride)
     {
         var offsets = groups.Starts;
         var cols = groups.Items;
         var vals = groups.Values;
-        var bu = UserBias;
-        var bi = ItemBias;
-        var pAll = UserVectors.AsSpan();
-        var qAll = ItemFactors.AsSpan();
         int f = r.F;
         double sq = 0;
         for (int k = start; k < end; k++)
         {
             int g = order[k], u = groups.Users[g];
-            var p = pAll.Slice(u * f, f);
+            var p = pAll.AsSpan(u * stride, f);
             for (int j = offsets[g]; j < offsets[g + 1]; j++)
             {
                 int i = cols[j];
-                var q = qAll.Slice(i * f, f);
+                var q = qAll.AsSpan(i * stride, f);
                 float dot = TensorPrimitives.Dot(p, q);
                 float err = r.Biased ? vals[j] - (r.Mu + bu[u] + bi[i] + dot) : vals[j] - dot;
                 sq += (double)err * err;
@@ -161,7 +354,7 @@ public sealed class Svd : FactorModel
         }
     }
 
-    private double Objective(int[] userCounts, int[] itemCounts, double sq)
+    private double Objective(int[] userCounts, int[] itemCounts, double sq, float[] pAll, float[] qAll, int stride)
     {
         var o = Options;
         int f = Factors;
@@ -172,14 +365,14 @@ public sealed class Svd : FactorModel
             int n = userCounts[u];
             total += n;
             if (n == 0) continue;
-            var p = UserVectors.AsSpan(u * f, f);
+            var p = pAll.AsSpan(u * stride, f);
             reg += n * (o.EffRegBu * UserBias[u] * UserBias[u] + o.EffRegPu * TensorPrimitives.Dot(p, p));
         }
         for (int i = 0; i < itemCounts.Length; i++)
         {
             int n = itemCounts[i];
             if (n == 0) continue;
-            var q = ItemFactors.AsSpan(i * f, f);
+            var q = qAll.AsSpan(i * stride, f);
             reg += n * (o.EffRegBi * ItemBias[i] * ItemBias[i] + o.EffRegQi * TensorPrimitives.Dot(q, q));
         }
         return (sq + reg) / Math.Max(1, total);

@@ -141,7 +141,8 @@ public static class Similarities
         var job = new Job(xr, yr, xValues, yValues, options, sim);
         if (context.IsDeterministic)
         {
-            var acc = new Accumulators(n);
+            // Rows in ascending order: x sits at cursor[y] in every column y it rated, so no binary search is needed.
+            var acc = new Accumulators(n) { Cursor = (int[])yr.Offsets.Clone() };
             for (int x = 0; x < n; x++) job.Row(x, acc);
         }
         else
@@ -175,6 +176,9 @@ public static class Similarities
     {
         public readonly Pair[] Pairs = new Pair[n];
         public readonly (float I, float J)[] Sums = new (float, float)[n];
+
+        /// <summary>Sequential mode only: per column y, the position of the current row x in y's sorted list.</summary>
+        public int[]? Cursor { get; init; }
     }
 
     // r_rc − (μ + b_row + b_col) aligned with the CSR's values.
@@ -237,6 +241,7 @@ public static class Similarities
             var yOff = yr.Offsets;
             var yCols = yr.Columns;
             var pairs = a.Pairs;
+            var cursor = a.Cursor;
             var measure = options.Measure;
             for (int k = xOff[x]; k < xOff[x + 1]; k++)
             {
@@ -244,8 +249,16 @@ public static class Similarities
                 float ri = xValues[k];
                 int start = yOff[y], end = yOff[y + 1];
                 // Only x' > x: the row is sorted, so skip to the first such column.
-                int from = Array.BinarySearch(yCols, start, end - start, x + 1);
-                if (from < 0) from = ~from;
+                int from;
+                if (cursor is not null)
+                {
+                    from = ++cursor[y];
+                }
+                else
+                {
+                    from = Array.BinarySearch(yCols, start, end - start, x + 1);
+                    if (from < 0) from = ~from;
+                }
                 switch (measure)
                 {
                     case SimilarityMeasure.Msd:

@@ -21,15 +21,14 @@ public sealed record ContentSimilarityOptions
 /// </summary>
 public sealed class ContentSimilarity
 {
-    private readonly Dictionary<long, int> _rowOf;
+    private readonly MovieNeighbours _neighbours;
 
     private ContentSimilarity(IReadOnlyList<Movie> movies, SparseVectors vectors, SimilarityIndex index)
     {
         Movies = movies;
         Vectors = vectors;
         Index = index;
-        _rowOf = new Dictionary<long, int>(movies.Count);
-        for (int r = 0; r < movies.Count; r++) _rowOf[movies[r].Id] = r;
+        _neighbours = new MovieNeighbours(movies, index);
     }
 
     public IReadOnlyList<Movie> Movies { get; }
@@ -48,14 +47,5 @@ public sealed class ContentSimilarity
     }
 
     /// <summary>The movies most similar to <paramref name="movieId"/>, best first; empty for an unknown id.</summary>
-    public IReadOnlyList<(Movie Movie, float Similarity)> Similar(long movieId, int n)
-    {
-        if (!_rowOf.TryGetValue(movieId, out int row)) return [];
-        var neighbours = Index.Neighbours(row);
-        var sims = Index.Similarities(row);
-        int count = Math.Min(n, neighbours.Length);
-        var result = new List<(Movie, float)>(count);
-        for (int j = 0; j < count; j++) result.Add((Movies[neighbours[j]], sims[j]));
-        return result;
-    }
+    public IReadOnlyList<(Movie Movie, float Similarity)> Similar(long movieId, int n) => _neighbours.Similar(movieId, n);
 }

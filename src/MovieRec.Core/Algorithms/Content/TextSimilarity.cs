@@ -24,15 +24,14 @@ public sealed record TextSimilarityOptions
 /// </summary>
 public sealed class TextSimilarity
 {
-    private readonly Dictionary<long, int> _rowOf;
+    private readonly MovieNeighbours _neighbours;
 
     private TextSimilarity(IReadOnlyList<Movie> movies, SparseVectors vectors, SimilarityIndex index)
     {
         Movies = movies;
         Vectors = vectors;
         Index = index;
-        _rowOf = new Dictionary<long, int>(movies.Count);
-        for (int r = 0; r < movies.Count; r++) _rowOf[movies[r].Id] = r;
+        _neighbours = new MovieNeighbours(movies, index);
     }
 
     /// <summary>The movies indexed (those with enough votes), in row order.</summary>
@@ -87,17 +86,8 @@ public sealed class TextSimilarity
         return string.Join(' ', parts);
     }
 
-    public bool Contains(long movieId) => _rowOf.ContainsKey(movieId);
+    public bool Contains(long movieId) => _neighbours.Contains(movieId);
 
     /// <summary>The movies most similar to <paramref name="movieId"/>, best first; empty when it is not indexed.</summary>
-    public IReadOnlyList<(Movie Movie, float Similarity)> Similar(long movieId, int n = 10)
-    {
-        if (!_rowOf.TryGetValue(movieId, out int row)) return [];
-        var neighbours = Index.Neighbours(row);
-        var sims = Index.Similarities(row);
-        int count = Math.Min(n, neighbours.Length);
-        var result = new List<(Movie, float)>(count);
-        for (int j = 0; j < count; j++) result.Add((Movies[neighbours[j]], sims[j]));
-        return result;
-    }
+    public IReadOnlyList<(Movie Movie, float Similarity)> Similar(long movieId, int n = 10) => _neighbours.Similar(movieId, n);
 }

@@ -1,0 +1,36 @@
+using MovieRec.Core.Data;
+
+namespace MovieRec.Core.Algorithms.Content;
+
+/// <summary>A <see cref="SimilarityIndex"/> over a list of movies, looked up by movie id.</summary>
+public sealed class MovieNeighbours
+{
+    private readonly Dictionary<long, int> _rowOf;
+
+    public MovieNeighbours(IReadOnlyList<Movie> movies, SimilarityIndex index)
+    {
+        ArgumentNullException.ThrowIfNull(movies);
+        Movies = movies;
+        Index = index;
+        _rowOf = new Dictionary<long, int>(movies.Count);
+        for (int r = 0; r < movies.Count; r++) _rowOf[movies[r].Id] = r;
+    }
+
+    public IReadOnlyList<Movie> Movies { get; }
+
+    public SimilarityIndex Index { get; }
+
+    public bool Contains(long movieId) => _rowOf.ContainsKey(movieId);
+
+    /// <summary>The movies most similar to <paramref name="movieId"/>, best first; empty when it is not indexed.</summary>
+    public IReadOnlyList<(Movie Movie, float Similarity)> Similar(long movieId, int n)
+    {
+        if (!_rowOf.TryGetValue(movieId, out int row)) return [];
+        var neighbours = Index.Neighbours(row);
+        var sims = Index.Similarities(row);
+        int count = Math.Min(n, neighbours.Length);
+        var result = new List<(Movie, float)>(count);
+        for (int j = 0; j < count; j++) result.Add((Movies[neighbours[j]], sims[j]));
+        return result;
+    }
+}

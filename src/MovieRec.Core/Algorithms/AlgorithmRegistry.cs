@@ -70,6 +70,7 @@ public static class AlgorithmRegistry
         yield return Neighborhood.NeighborhoodAlgorithms.All;
         yield return Ranking.TopNAlgorithms.All;
         yield return MatrixFactorization.MatrixFactorizationAlgorithms.All;
+        yield return Hybrid.HybridAlgorithms.All;
     }
 
     public static IReadOnlyCollection<AlgorithmInfo> Algorithms => All.Value.Values;

@@ -1,0 +1,48 @@
+using System.Globalization;
+using MovieRec.Core.Algorithms.Ranking;
+
+namespace MovieRec.Core.Algorithms.Hybrid;
+
+/// <summary>
+/// The hybrid family for <see cref="AlgorithmRegistry"/>: <c>best</c>, our most accurate rating model (a stacked
+/// blend), and <c>best-ranking</c>, our best top-N model. The <c>evaluate --algorithms best|best-ranking</c> aliases
+/// resolve to these entries.
+/// </summary>
+public static class HybridAlgorithms
+{
+    /// <summary>
+    /// The members of <c>best</c>: diverse, individually strong rating models whose errors are only partly
+    /// correlated (factor models, item and user neighbourhoods on baseline residuals, Slope One, the baseline).
+    /// Every setting is a size-independent default, so the blend carries over to other MovieLens sizes.
+    /// </summary>
+    public static IReadOnlyList<(string Algorithm, AlgorithmParameters Parameters)> BestMembers { get; } =
+    [
+        ("svd-tuned", AlgorithmParameters.Empty),
+        ("svdpp", AlgorithmParameters.Empty),
+        ("knn-baseline", Params(("sim", "pearson_baseline"), ("user_based", "false"), ("k", "40"))),
+        ("knn-baseline", Params(("sim", "pearson_baseline"), ("user_based", "true"), ("k", "40"))),
+        ("slope-one", AlgorithmParameters.Empty),
+        ("baseline", AlgorithmParameters.Empty),
+    ];
+
+    public static IEnumerable<AlgorithmInfo> All { get; } =
+    [
+        new("best", "Our most accurate rating model: ridge-stacked blend of svd-tuned, svdpp, item and user knn-baseline, slope-one and baseline (Töscher, Jahrer & Bell 2009)",
+            p => new RatingBlend(new RatingBlendOptions
+            {
+                Members = BestMembers,
+                HoldoutFraction = p.Double("holdout", new RatingBlendOptions { Members = BestMembers }.HoldoutFraction),
+                Ridge = p.Double("ridge", new RatingBlendOptions { Members = BestMembers }.Ridge),
+                SupportFeatures = p.Bool("support-features", new RatingBlendOptions { Members = BestMembers }.SupportFeatures),
+            }), PredictsRatings: true),
+        new("best-ranking", "Our best top-N model: EASE (Steck 2019) with a popularity fallback for items outside its model",
+            p => new FallbackRanker((IRankingModel)AlgorithmRegistry.Create("ease", p)), PredictsRatings: false),
+    ];
+
+    private static AlgorithmParameters Params(params (string Name, string Value)[] values)
+    {
+        var d = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in values) d[name] = value.ToString(CultureInfo.InvariantCulture);
+        return new AlgorithmParameters(d);
+    }
+}

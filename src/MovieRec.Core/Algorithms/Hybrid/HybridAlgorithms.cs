@@ -35,9 +35,21 @@ public static class HybridAlgorithms
                 Ridge = p.Double("ridge", new RatingBlendOptions { Members = BestMembers }.Ridge),
                 SupportFeatures = p.Bool("support-features", new RatingBlendOptions { Members = BestMembers }.SupportFeatures),
             }), PredictsRatings: true),
-        new("best-ranking", "Our best top-N model: EASE (Steck 2019) with a popularity fallback for items outside its model",
-            p => new FallbackRanker((IRankingModel)AlgorithmRegistry.Create("ease", p)), PredictsRatings: false),
+        new("best-ranking", "Our best top-N model: EASE (Steck 2019) on a recency-weighted history (half-life=" + DefaultHalfLife.ToString(CultureInfo.InvariantCulture) + " ratings, 0 = off) with a popularity fallback for items outside its model",
+            BestRanking, PredictsRatings: false),
     ];
+
+    /// <summary>Default recency half-life of <c>best-ranking</c>, in ratings.</summary>
+    public const double DefaultHalfLife = 10;
+
+    private static FallbackRanker BestRanking(AlgorithmParameters p)
+    {
+        double halfLife = p.Double("half-life", DefaultHalfLife);
+        OptionChecks.NonNegative(halfLife, "half-life");
+        if (halfLife == 0) return new FallbackRanker((IRankingModel)AlgorithmRegistry.Create("ease", p));
+        var ease = (IRankingModel)AlgorithmRegistry.Create("ease", p.With("input", "rating"));
+        return new FallbackRanker(new RecencyWeightedRanker(ease, halfLife));
+    }
 
     private static AlgorithmParameters Params(params (string Name, string Value)[] values)
     {

@@ -33,11 +33,18 @@ public static class HybridAlgorithms
                 Members = BestMembers,
                 HoldoutFraction = p.Double("holdout", new RatingBlendOptions { Members = BestMembers }.HoldoutFraction),
                 Ridge = p.Double("ridge", new RatingBlendOptions { Members = BestMembers }.Ridge),
+                Folds = p.Int("folds", DefaultFolds),
                 SupportFeatures = p.Bool("support-features", new RatingBlendOptions { Members = BestMembers }.SupportFeatures),
             }), PredictsRatings: true),
         new("best-ranking", "Our best top-N model: EASE (Steck 2019) on a recency-weighted history (half-life=" + DefaultHalfLife.ToString(CultureInfo.InvariantCulture) + " ratings, 0 = off) with a popularity fallback for items outside its model",
             BestRanking, PredictsRatings: false),
     ];
+
+    /// <summary>
+    /// <c>best</c> fits its blend weights on 5-fold out-of-fold predictions (0.8304 vs 0.8318 5-fold RMSE with a 10 %
+    /// holdout on ml-latest-small); folds=0 falls back to the holdout.
+    /// </summary>
+    public const int DefaultFolds = 5;
 
     /// <summary>Default recency half-life of <c>best-ranking</c>, in ratings.</summary>
     public const double DefaultHalfLife = 10;

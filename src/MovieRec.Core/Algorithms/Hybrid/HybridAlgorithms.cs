@@ -36,7 +36,7 @@ public static class HybridAlgorithms
                 Folds = p.Int("folds", DefaultFolds),
                 SupportFeatures = p.Bool("support-features", new RatingBlendOptions { Members = BestMembers }.SupportFeatures),
             }), PredictsRatings: true),
-        new("best-ranking", "Our best top-N model: EASE (Steck 2019) on a recency-weighted history (half-life=" + DefaultHalfLife.ToString(CultureInfo.InvariantCulture) + " ratings, 0 = off) with a popularity fallback for items outside its model",
+        new("best-ranking", "Our best top-N model: EASE (Steck 2019) on a recency-weighted history (half-life=" + DefaultHalfLife.ToString(CultureInfo.InvariantCulture) + " ratings, 0 = off; floor=" + DefaultFloor.ToString(CultureInfo.InvariantCulture) + ") with a popularity fallback for items outside its model",
             BestRanking, PredictsRatings: false),
     ];
 
@@ -46,8 +46,15 @@ public static class HybridAlgorithms
     /// </summary>
     public const int DefaultFolds = 5;
 
-    /// <summary>Default recency half-life of <c>best-ranking</c>, in ratings.</summary>
-    public const double DefaultHalfLife = 10;
+    /// <summary>
+    /// Default recency half-life of <c>best-ranking</c>, in ratings. With <see cref="DefaultFloor"/> it lifts
+    /// ml-latest-small leave-latest-out HR@10 from EASE's 0.090 to 0.116 and sampled HR@10 from 0.720 to 0.723
+    /// (half-life 10 without a floor: 0.116 and 0.685; half-life 5, floor 0.05: 0.125 and 0.708).
+    /// </summary>
+    public const double DefaultHalfLife = 5;
+
+    /// <summary>Default share of weight every rating keeps however old (so long-term taste still counts).</summary>
+    public const double DefaultFloor = 0.1;
 
     private static FallbackRanker BestRanking(AlgorithmParameters p)
     {
@@ -55,7 +62,7 @@ public static class HybridAlgorithms
         OptionChecks.NonNegative(halfLife, "half-life");
         if (halfLife == 0) return new FallbackRanker((IRankingModel)AlgorithmRegistry.Create("ease", p));
         var ease = (IRankingModel)AlgorithmRegistry.Create("ease", p.With("input", "rating"));
-        return new FallbackRanker(new RecencyWeightedRanker(ease, halfLife));
+        return new FallbackRanker(new RecencyWeightedRanker(ease, halfLife, p.Double("floor", DefaultFloor)));
     }
 
     private static AlgorithmParameters Params(params (string Name, string Value)[] values)

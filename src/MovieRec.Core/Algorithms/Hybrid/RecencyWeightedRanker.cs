@@ -18,8 +18,11 @@ public sealed class RecencyWeightedRanker : IRankingModel
 
     /// <param name="baseModel">A ranker that scores a user from the values of their ratings (EASE with input=rating).</param>
     /// <param name="halfLife">h in ratings, > 0.</param>
-    public RecencyWeightedRanker(IRankingModel baseModel, double halfLife)
+    /// <param name="floor">f in [0, 1): weights are f + (1 − f) · 2^(−a/h), so old ratings keep a share f.</param>
+    public RecencyWeightedRanker(IRankingModel baseModel, double halfLife, double floor = 0)
     {
+        OptionChecks.InRange(floor, 0, 0.99, nameof(floor));
+        Floor = floor;
         ArgumentNullException.ThrowIfNull(baseModel);
         OptionChecks.Positive(halfLife, nameof(halfLife));
         Base = baseModel;
@@ -29,6 +32,8 @@ public sealed class RecencyWeightedRanker : IRankingModel
     public IRankingModel Base { get; }
 
     public double HalfLife { get; }
+
+    public double Floor { get; }
 
     public string Name => Base.Name;
 
@@ -72,9 +77,9 @@ public sealed class RecencyWeightedRanker : IRankingModel
         int n = chronological.Length;
         var weighted = new ItemRating[n];
         for (int k = 0; k < n; k++)
-            weighted[k] = new ItemRating(chronological[k].Item, (float)Math.Pow(2, -(n - 1 - k) / HalfLife));
+            weighted[k] = new ItemRating(chronological[k].Item, (float)(Floor + (1 - Floor) * Math.Pow(2, -(n - 1 - k) / HalfLife)));
         return Base.FoldIn(weighted);
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Base}+recency(half_life={HalfLife})");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Base}+recency(half_life={HalfLife}, floor={Floor})");
 }

@@ -97,6 +97,7 @@ public static class AlgorithmRegistry
         yield return Ranking.TopNAlgorithms.All;
         yield return MatrixFactorization.MatrixFactorizationAlgorithms.All;
         yield return Content.ContentAlgorithms.All;
+        yield return Hybrid.HybridAlgorithms.All;
     }
 
     /// <summary>

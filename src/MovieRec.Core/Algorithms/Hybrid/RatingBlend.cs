@@ -14,8 +14,25 @@ public sealed record RatingBlendOptions
     /// <summary>Ridge penalty λ on the weights (not on the intercept). Default 1.</summary>
     public double Ridge { get; init; } = 1.0;
 
+    /// <summary>
+    /// When true (default), each member's prediction also enters multiplied by ln(1 + n_u) and ln(1 + n_i), the
+    /// user's and item's training support, and the two supports enter on their own, so the blend can trust e.g.
+    /// neighbourhood models more for well-supported items and factor models more for sparse users (the
+    /// support meta-features of the Netflix Prize blends; Töscher, Jahrer and Bell 2009; Sill et al. 2009,
+    /// "Feature-Weighted Linear Stacking").
+    /// </summary>
+    public bool SupportFeatures { get; init; } = true;
+
+    /// <summary>
+    /// When ≥ 2, the weights are fitted on out-of-fold predictions for every training rating (K-fold stacking,
+    /// Wolpert 1992; Breiman 1996) instead of on one holdout: more data for the weights at K fits per member.
+    /// Default 0: the single holdout of <see cref="HoldoutFraction"/>.
+    /// </summary>
+    public int Folds { get; init; }
+
     public void Validate()
     {
+        if (Folds != 0) OptionChecks.InRange(Folds, 2, 20, nameof(Folds));
         if (Members.Count == 0) throw new ArgumentException("A blend needs at least one member.", nameof(Members));
         OptionChecks.InRange(HoldoutFraction, 0.01, 0.5, nameof(HoldoutFraction));
         OptionChecks.NonNegative(Ridge, nameof(Ridge));
@@ -27,13 +44,16 @@ public sealed record RatingBlendOptions
 /// regression, 1996): r̂ = w₀ + Σⱼ wⱼ r̂ⱼ(u, i). The weights are fitted by ridge regression,
 /// w = (PᵀP + λI)⁻¹ Pᵀ r, on predictions for a seeded holdout of the training ratings made by members trained on
 /// the rest; the members are then retrained on every training rating. Each member keeps its own fallbacks for
-/// unknown users and items.
+/// unknown users and items. With <see cref="RatingBlendOptions.SupportFeatures"/> the weights vary with the
+/// support (feature-weighted linear stacking): r̂ = w₀ + a·lu + b·li + Σⱼ (wⱼ + cⱼ lu + dⱼ li) r̂ⱼ(u, i), where
+/// lu = ln(1 + n_u) and li = ln(1 + n_i) count the training ratings of the user and the item.
 /// </summary>
 public sealed class RatingBlend : RatingPredictorBase, IFoldIn
 {
     private readonly RatingBlendOptions _options;
     private IRatingPredictor[] _members = [];
     private double[] _weights = [];
+    private RatingDataset? _train;
 
     public RatingBlend(RatingBlendOptions options)
     {
@@ -51,6 +71,56 @@ public sealed class RatingBlend : RatingPredictorBase, IFoldIn
 
     protected override void FitCore(RatingDataset train, TrainingContext context)
     {
+        if (_options.Folds >= 2)
+            FitOutOfFold(train, context);
+        else
+            FitHoldout(train, context);
+        int count = _options.Members.Count;
+        _members = new IRatingPredictor[count];
+        for (int j = 0; j < count; j++)
+        {
+            _members[j] = CreateMember(j);
+            _members[j].Fit(train, context);
+        }
+        _train = train;
+    }
+
+    /// <summary>Weights from out-of-fold predictions: fold f's ratings predicted by members trained on the other folds.</summary>
+    private void FitOutOfFold(RatingDataset train, TrainingContext context)
+    {
+        int n = train.Count, m = _options.Members.Count, k = _options.Folds;
+        var order = new int[n];
+        for (int r = 0; r < n; r++) order[r] = r;
+        new Random(context.Seed ^ 0x5EED).Shuffle(order);
+        var predictions = new float[m][];
+        for (int j = 0; j < m; j++) predictions[j] = new float[n];
+        var userSupport = new float[n];
+        var itemSupport = new float[n];
+        for (int f = 0; f < k; f++)
+        {
+            int start = (int)((long)n * f / k), end = (int)((long)n * (f + 1) / k);
+            var held = order[start..end];
+            var rest = new int[n - held.Length];
+            order.AsSpan(0, start).CopyTo(rest);
+            order.AsSpan(end).CopyTo(rest.AsSpan(start));
+            var fitPart = train.Subset(rest);
+            for (int j = 0; j < m; j++)
+            {
+                var member = CreateMember(j);
+                member.Fit(fitPart, context);
+                foreach (int r in held) predictions[j][r] = member.Predict(train.Users[r], train.Items[r]);
+            }
+            foreach (int r in held)
+            {
+                userSupport[r] = LogSupport(fitPart.ByUser, train.Users[r]);
+                itemSupport[r] = LogSupport(fitPart.ByItem, train.Items[r]);
+            }
+        }
+        _weights = SolveRidge(Features(predictions, userSupport, itemSupport), train.Values, _options.Ridge);
+    }
+
+    private void FitHoldout(RatingDataset train, TrainingContext context)
+    {
         var (fitPart, holdout) = SplitHoldout(train, _options.HoldoutFraction, context.Seed);
         int m = _options.Members.Count;
         var predictions = new float[m][];
@@ -63,13 +133,56 @@ public sealed class RatingBlend : RatingPredictorBase, IFoldIn
                 p[k] = member.Predict(holdout.Users[k], holdout.Items[k]);
             predictions[j] = p;
         }
-        _weights = SolveRidge(predictions, holdout.Values, _options.Ridge);
-        _members = new IRatingPredictor[m];
+        var userSupport = SupportOf(fitPart.ByUser, holdout.Users);
+        var itemSupport = SupportOf(fitPart.ByItem, holdout.Items);
+        _weights = SolveRidge(Features(predictions, userSupport, itemSupport), holdout.Values, _options.Ridge);
+    }
+
+    private static float[] SupportOf(CsrMatrix rows, ReadOnlySpan<int> ids)
+    {
+        var support = new float[ids.Length];
+        for (int k = 0; k < ids.Length; k++) support[k] = LogSupport(rows, ids[k]);
+        return support;
+    }
+
+    private static float LogSupport(CsrMatrix rows, int id) =>
+        (uint)id < (uint)rows.Rows ? MathF.Log(1 + rows.RowLength(id)) : 0f;
+
+    /// <summary>The blend's feature columns: the member predictions, then (with support features) lu, li, r̂ⱼ·lu, r̂ⱼ·li.</summary>
+    private float[][] Features(float[][] predictions, float[] userSupport, float[] itemSupport)
+    {
+        if (!_options.SupportFeatures) return predictions;
+        int m = predictions.Length, n = userSupport.Length;
+        var columns = new float[3 * m + 2][];
+        for (int j = 0; j < m; j++) columns[j] = predictions[j];
+        columns[m] = userSupport;
+        columns[m + 1] = itemSupport;
         for (int j = 0; j < m; j++)
         {
-            _members[j] = CreateMember(j);
-            _members[j].Fit(train, context);
+            var pu = new float[n];
+            var pi = new float[n];
+            for (int k = 0; k < n; k++)
+            {
+                pu[k] = predictions[j][k] * userSupport[k];
+                pi[k] = predictions[j][k] * itemSupport[k];
+            }
+            columns[m + 2 + 2 * j] = pu;
+            columns[m + 3 + 2 * j] = pi;
         }
+        return columns;
+    }
+
+    /// <summary>The blended estimate from the member predictions and the log supports.</summary>
+    private double Combine(ReadOnlySpan<float> memberPredictions, float lu, float li)
+    {
+        int m = memberPredictions.Length;
+        double est = _weights[0];
+        for (int j = 0; j < m; j++) est += _weights[j + 1] * memberPredictions[j];
+        if (!_options.SupportFeatures) return est;
+        est += _weights[m + 1] * lu + _weights[m + 2] * li;
+        for (int j = 0; j < m; j++)
+            est += memberPredictions[j] * (_weights[m + 3 + 2 * j] * lu + _weights[m + 4 + 2 * j] * li);
+        return est;
     }
 
     private IRatingPredictor CreateMember(int j)
@@ -140,25 +253,34 @@ public sealed class RatingBlend : RatingPredictorBase, IFoldIn
 
     protected override double Estimate(int user, int item)
     {
-        double est = _weights[0];
-        for (int j = 0; j < _members.Length; j++)
-            est += _weights[j + 1] * _members[j].Predict(user, item);
-        return est;
+        Span<float> p = stackalloc float[_members.Length];
+        for (int j = 0; j < _members.Length; j++) p[j] = _members[j].Predict(user, item);
+        return Combine(p, LogSupport(_train!.ByUser, user), LogSupport(_train.ByItem, item));
     }
 
     public override void Score(int user, Span<float> scores)
     {
-        var buffer = new float[scores.Length];
-        scores.Fill((float)_weights[0]);
+        var buffers = new float[_members.Length][];
         for (int j = 0; j < _members.Length; j++)
         {
+            var buffer = buffers[j] = new float[scores.Length];
             if (_members[j] is IItemScorer scorer)
                 scorer.Score(user, buffer);
             else
                 for (int i = 0; i < buffer.Length; i++) buffer[i] = _members[j].Predict(user, i);
-            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(buffer, (float)_weights[j + 1], scores, scores);
         }
-        for (int i = 0; i < scores.Length; i++) scores[i] = Scale.Clip(scores[i]);
+        CombineAll(buffers, LogSupport(_train!.ByUser, user), scores);
+    }
+
+    private void CombineAll(float[][] buffers, float lu, Span<float> scores)
+    {
+        Span<float> p = stackalloc float[buffers.Length];
+        var byItem = _train!.ByItem;
+        for (int i = 0; i < scores.Length; i++)
+        {
+            for (int j = 0; j < buffers.Length; j++) p[j] = buffers[j][i];
+            scores[i] = (float)Scale.Clip(Combine(p, lu, LogSupport(byItem, i)));
+        }
     }
 
     private sealed class BlendUser(ItemRating[] ratings, FoldedUser[] members) : FoldedUser(ratings)
@@ -180,25 +302,23 @@ public sealed class RatingBlend : RatingPredictorBase, IFoldIn
     public void Score(FoldedUser user, Span<float> scores)
     {
         var blendUser = (BlendUser)user;
-        var buffer = new float[scores.Length];
-        scores.Fill((float)_weights[0]);
+        var buffers = new float[_members.Length][];
         for (int j = 0; j < _members.Length; j++)
         {
-            ((IFoldIn)_members[j]).Score(blendUser.Members[j], buffer);
-            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(buffer, (float)_weights[j + 1], scores, scores);
+            buffers[j] = new float[scores.Length];
+            ((IFoldIn)_members[j]).Score(blendUser.Members[j], buffers[j]);
         }
-        for (int i = 0; i < scores.Length; i++) scores[i] = Scale.Clip(scores[i]);
+        CombineAll(buffers, MathF.Log(1 + user.Ratings.Length), scores);
     }
 
     public float Predict(FoldedUser user, int item)
     {
         var blendUser = (BlendUser)user;
-        double est = _weights[0];
-        for (int j = 0; j < _members.Length; j++)
-            est += _weights[j + 1] * ((IFoldIn)_members[j]).Predict(blendUser.Members[j], item);
-        return (float)Scale.Clip(est);
+        Span<float> p = stackalloc float[_members.Length];
+        for (int j = 0; j < _members.Length; j++) p[j] = ((IFoldIn)_members[j]).Predict(blendUser.Members[j], item);
+        return (float)Scale.Clip(Combine(p, MathF.Log(1 + user.Ratings.Length), LogSupport(_train!.ByItem, item)));
     }
 
     public override string ToString() =>
-        $"blend(members=[{string.Join("; ", _options.Members.Select(m => m.Parameters.Values.Count == 0 ? m.Algorithm : $"{m.Algorithm}({m.Parameters})"))}], holdout={_options.HoldoutFraction}, ridge={_options.Ridge})";
+        $"blend(members=[{string.Join("; ", _options.Members.Select(m => m.Parameters.Values.Count == 0 ? m.Algorithm : $"{m.Algorithm}({m.Parameters})"))}], holdout={_options.HoldoutFraction}, ridge={_options.Ridge}, support_features={_options.SupportFeatures}, folds={_options.Folds})";
 }

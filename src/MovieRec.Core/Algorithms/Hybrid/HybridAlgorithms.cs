@@ -1,0 +1,74 @@
+using System.Globalization;
+using MovieRec.Core.Algorithms.Ranking;
+
+namespace MovieRec.Core.Algorithms.Hybrid;
+
+/// <summary>
+/// The hybrid family for <see cref="AlgorithmRegistry"/>: <c>best</c>, our most accurate rating model (a stacked
+/// blend), and <c>best-ranking</c>, our best top-N model. The <c>evaluate --algorithms best|best-ranking</c> aliases
+/// resolve to these entries.
+/// </summary>
+public static class HybridAlgorithms
+{
+    /// <summary>
+    /// The members of <c>best</c>: diverse, individually strong rating models whose errors are only partly
+    /// correlated (factor models, item and user neighbourhoods on baseline residuals, Slope One, the baseline).
+    /// Every setting is a size-independent default, so the blend carries over to other MovieLens sizes.
+    /// </summary>
+    public static IReadOnlyList<(string Algorithm, AlgorithmParameters Parameters)> BestMembers { get; } =
+    [
+        ("svd-tuned", AlgorithmParameters.Empty),
+        ("svdpp", AlgorithmParameters.Empty),
+        ("knn-baseline", Params(("sim", "pearson_baseline"), ("user_based", "false"), ("k", "40"))),
+        ("knn-baseline", Params(("sim", "pearson_baseline"), ("user_based", "true"), ("k", "40"))),
+        ("slope-one", AlgorithmParameters.Empty),
+        ("baseline", AlgorithmParameters.Empty),
+    ];
+
+    public static IEnumerable<AlgorithmInfo> All { get; } =
+    [
+        new("best", "Our most accurate rating model: ridge-stacked blend of svd-tuned, svdpp, item and user knn-baseline, slope-one and baseline (Töscher, Jahrer & Bell 2009)",
+            p => new RatingBlend(new RatingBlendOptions
+            {
+                Members = BestMembers,
+                HoldoutFraction = p.Double("holdout", new RatingBlendOptions { Members = BestMembers }.HoldoutFraction),
+                Ridge = p.Double("ridge", new RatingBlendOptions { Members = BestMembers }.Ridge),
+                Folds = p.Int("folds", DefaultFolds),
+                SupportFeatures = p.Bool("support-features", new RatingBlendOptions { Members = BestMembers }.SupportFeatures),
+            }), PredictsRatings: true),
+        new("best-ranking", "Our best top-N model: EASE (Steck 2019) on a recency-weighted history (half-life=" + DefaultHalfLife.ToString(CultureInfo.InvariantCulture) + " ratings, 0 = off; floor=" + DefaultFloor.ToString(CultureInfo.InvariantCulture) + ") with a popularity fallback for items outside its model",
+            BestRanking, PredictsRatings: false),
+    ];
+
+    /// <summary>
+    /// <c>best</c> fits its blend weights on 5-fold out-of-fold predictions (0.8304 vs 0.8318 5-fold RMSE with a 10 %
+    /// holdout on ml-latest-small); folds=0 falls back to the holdout.
+    /// </summary>
+    public const int DefaultFolds = 5;
+
+    /// <summary>
+    /// Default recency half-life of <c>best-ranking</c>, in ratings. With <see cref="DefaultFloor"/> it lifts
+    /// ml-latest-small leave-latest-out HR@10 from EASE's 0.090 to 0.116 and sampled HR@10 from 0.720 to 0.723
+    /// (half-life 10 without a floor: 0.116 and 0.685; half-life 5, floor 0.05: 0.125 and 0.708).
+    /// </summary>
+    public const double DefaultHalfLife = 5;
+
+    /// <summary>Default share of weight every rating keeps however old (so long-term taste still counts).</summary>
+    public const double DefaultFloor = 0.1;
+
+    private static FallbackRanker BestRanking(AlgorithmParameters p)
+    {
+        double halfLife = p.Double("half-life", DefaultHalfLife);
+        OptionChecks.NonNegative(halfLife, "half-life");
+        if (halfLife == 0) return new FallbackRanker((IRankingModel)AlgorithmRegistry.Create("ease", p));
+        var ease = (IRankingModel)AlgorithmRegistry.Create("ease", p.With("input", "rating"));
+        return new FallbackRanker(new RecencyWeightedRanker(ease, halfLife, p.Double("floor", DefaultFloor)));
+    }
+
+    private static AlgorithmParameters Params(params (string Name, string Value)[] values)
+    {
+        var d = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in values) d[name] = value.ToString(CultureInfo.InvariantCulture);
+        return new AlgorithmParameters(d);
+    }
+}

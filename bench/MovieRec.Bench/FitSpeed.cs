@@ -40,8 +40,8 @@ internal static class FitSpeed
         foreach (var c in Cases)
         {
             if (only is not null && !only.Contains(c.Algorithm)) continue;
-            // Warm-up on the first fold (JIT), not counted.
-            Measure(c, folds[0], context, out _, out _, out _, out _, out _);
+            // Warm-up over every fold (JIT and first-touch memory), not counted.
+            foreach (var fold in folds) Measure(c, fold, context, out _, out _, out _, out _, out _);
             int n = folds.Count;
             var fit = new double[n];
             var fitCpu = new double[n];

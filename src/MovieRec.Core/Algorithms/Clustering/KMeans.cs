@@ -117,15 +117,23 @@ public static class KMeans
         return data;
     }
 
+    /// <summary>sum += row, for rows whose length is a whole number of SIMD vectors (no call or tail overhead).</summary>
+    private static void AddPadded(Span<float> sum, ReadOnlySpan<float> row)
+    {
+        var vs = MemoryMarshal.Cast<float, Vector256<float>>(sum);
+        var vr = MemoryMarshal.Cast<float, Vector256<float>>(row);
+        for (int j = 0; j < vs.Length; j++) vs[j] += vr[j];
+    }
+
     /// <summary>Squared distance of rows whose length is a whole number of SIMD vectors.</summary>
     private static float PaddedDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
-        var va = MemoryMarshal.Cast<float, Vector256<float>>(a);
-        var vb = MemoryMarshal.Cast<float, Vector256<float>>(b);
+        ref float ra = ref MemoryMarshal.GetReference(a);
+        ref float rb = ref MemoryMarshal.GetReference(b);
         var acc = Vector256<float>.Zero;
-        for (int j = 0; j < va.Length; j++)
+        for (nuint j = 0; j < (nuint)a.Length; j += (nuint)Vector256<float>.Count)
         {
-            var diff = va[j] - vb[j];
+            var diff = Vector256.LoadUnsafe(ref ra, j) - Vector256.LoadUnsafe(ref rb, j);
             acc += diff * diff;
         }
         return Vector256.Sum(acc);
@@ -182,7 +190,7 @@ public static class KMeans
             {
                 int c = labels[i];
                 counts[c]++;
-                TensorPrimitives.Add(sums.AsSpan(c * d, d), points.AsSpan(i * d, d), sums.AsSpan(c * d, d));
+                AddPadded(sums.AsSpan(c * d, d), points.AsSpan(i * d, d));
             }
             double shift = 0;
             for (int c = 0; c < k; c++)

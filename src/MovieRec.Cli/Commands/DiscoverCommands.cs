@@ -69,8 +69,9 @@ internal static class DiscoverCommands
         var title = new Argument<string>("title") { Description = "A movie title, e.g. \"The Dark Knight Rises\" (a year in parentheses picks one of several)." };
         var by = new Option<string>("--by") { Description = "content (cast, director, genres, keywords), text (TF-IDF of overview and tags), semantic (sentence embeddings), ratings (people who liked this also liked: item-kNN cosine).", DefaultValueFactory = _ => "content" };
         var n = new Option<int>("-n", "--count") { Description = "How many.", DefaultValueFactory = _ => 10 };
+        var quality = new Option<double>("--quality") { Description = "With --by content: blend this share (0-1) of the IMDb weighted rating into the order (well-rated, well-known first).", DefaultValueFactory = _ => 0 };
         var data = CommonOptions.Data();
-        var command = new Command("similar", "Movies similar to a movie.") { title, by, n, data };
+        var command = new Command("similar", "Movies similar to a movie.") { title, by, n, quality, data };
         command.SetAction(parse =>
         {
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false);
@@ -78,6 +79,8 @@ internal static class DiscoverCommands
             int count = Positive(parse.GetValue(n), "-n");
             IReadOnlyList<(Movie Movie, float Similarity)> similar = parse.GetValue(by) switch
             {
+                "content" when parse.GetValue(quality) is > 0 and <= 1 => ContentSimilarity.Build(dataset.Catalog.Movies).Similar(movie.Id, count, WeightedRating.Compute(dataset), parse.GetValue(quality)),
+                "content" when parse.GetValue(quality) is < 0 or > 1 => throw new CliException($"--quality must be between 0 and 1, not {parse.GetValue(quality)}."),
                 "content" => ContentSimilarity.Build(dataset.Catalog.Movies).Similar(movie.Id, count),
                 "text" => TextSimilarity.Build(dataset).Similar(movie.Id, count),
                 "semantic" => SemanticOrExplain(context, dataset).Similar(movie.Id, count),

@@ -48,4 +48,8 @@ public sealed class ContentSimilarity
 
     /// <summary>The movies most similar to <paramref name="movieId"/>, best first; empty for an unknown id.</summary>
     public IReadOnlyList<(Movie Movie, float Similarity)> Similar(long movieId, int n) => _neighbours.Similar(movieId, n);
+
+    /// <summary>Similar movies re-ranked by a blend of similarity and weighted rating (see <see cref="MovieNeighbours"/>).</summary>
+    public IReadOnlyList<(Movie Movie, float Similarity)> Similar(long movieId, int n, WeightedRating quality, double weight) =>
+        _neighbours.Similar(movieId, n, quality, weight);
 }

@@ -22,6 +22,23 @@ public sealed class MovieNeighbours
 
     public bool Contains(long movieId) => _rowOf.ContainsKey(movieId);
 
+    /// <summary>
+    /// The movies most similar to <paramref name="movieId"/>, re-ranked by (1 − w)·sim/sim_max + w·WR/WR_max over the
+    /// neighbour list (the first seed's quality boost: among similar movies, the well-rated and well-known first).
+    /// </summary>
+    public IReadOnlyList<(Movie Movie, float Similarity)> Similar(long movieId, int n, WeightedRating quality, double weight)
+    {
+        ArgumentNullException.ThrowIfNull(quality);
+        OptionChecks.InRange(weight, 0, 1, nameof(weight));
+        var candidates = Similar(movieId, Index.K);
+        if (candidates.Count == 0) return candidates;
+        float maxSim = candidates.Max(c => c.Similarity);
+        double maxWr = candidates.Max(c => quality[c.Movie.Id]);
+        return [.. candidates
+            .Select((c, rank) => (c, rank, score: (1 - weight) * c.Similarity / maxSim + weight * quality[c.Movie.Id] / Math.Max(1e-9, maxWr)))
+            .OrderByDescending(x => x.score).ThenBy(x => x.rank).Take(n).Select(x => x.c)];
+    }
+
     /// <summary>The movies most similar to <paramref name="movieId"/>, best first; empty when it is not indexed.</summary>
     public IReadOnlyList<(Movie Movie, float Similarity)> Similar(long movieId, int n)
     {

@@ -85,3 +85,23 @@ public class ContentSimilarityTests
         return s;
     }
 }
+
+public class QualityRerankTests
+{
+    [Fact]
+    public void Weight_zero_keeps_similarity_order_and_weight_one_sorts_by_weighted_rating()
+    {
+        var d = DatasetLoader.Load(TestData.TmdbPath);
+        var sim = ContentSimilarity.Build(d.Catalog.Movies, new ContentSimilarityOptions { Neighbours = 30 });
+        var wr = WeightedRating.Compute(d);
+        var movie = d.Catalog.FindByTitle("Avatar")[0];
+        var plain = sim.Similar(movie.Id, 10).Select(p => p.Movie.Id).ToList();
+        Assert.Equal(plain, sim.Similar(movie.Id, 10, wr, 0).Select(p => p.Movie.Id).ToList());
+        var byQuality = sim.Similar(movie.Id, 10, wr, 1).Select(p => wr[p.Movie.Id]).ToList();
+        Assert.Equal(byQuality.OrderByDescending(x => x).ToList(), byQuality);
+        var blended = sim.Similar(movie.Id, 10, wr, 0.3).Select(p => p.Movie.Id).ToList();
+        Assert.Equal(10, blended.Distinct().Count());
+        Assert.True(blended.Average(id => wr[id]) >= plain.Average(id => wr[id]));
+        Assert.Throws<ArgumentException>(() => sim.Similar(movie.Id, 10, wr, 1.5));
+    }
+}

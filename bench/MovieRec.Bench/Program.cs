@@ -37,6 +37,7 @@ internal static class Program
                 "scale" => Scale.Run(args),
                 "kmeans" => KMeansBench.Run(args),
                 "content" => ContentBench.Run(args),
+                "hybrid" => HybridBench.Run(args),
                 "profile-load" => ProfileLoad(Option(args, "--file") ?? throw new ArgumentException("profile-load needs --file ratings.csv")),
                 _ => Fail($"unknown benchmark '{args[0]}'"),
             };

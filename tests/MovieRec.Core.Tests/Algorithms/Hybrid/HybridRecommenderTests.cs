@@ -79,3 +79,20 @@ public class HybridRecommenderTests
         Assert.Contains(top, t => t.Item == rises);
     }
 }
+
+public class HybridColdStartTests
+{
+    [Fact]
+    public void A_user_with_no_ratings_gets_the_popular_movies()
+    {
+        var d = TestData.MovieLensSmall;
+        var hybrid = (IRankingModel)AlgorithmRegistry.Create("hybrid");
+        hybrid.Fit(d.Ratings, TrainingContext.Default);
+        var scores = new float[hybrid.ItemCount];
+        hybrid.Score(hybrid.FoldIn([]), scores);
+        var top = TopN.Select(scores, 10);
+        var mostRated = Enumerable.Range(0, d.Ratings.ItemCount).OrderByDescending(d.Ratings.ByItem.RowLength).Take(30).ToHashSet();
+        Assert.Equal(10, top.Length);
+        Assert.All(top, t => Assert.Contains(t.Item, mostRated));
+    }
+}

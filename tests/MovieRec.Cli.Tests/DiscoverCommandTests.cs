@@ -52,6 +52,15 @@ public class DiscoverCommandTests
     }
 
     [Fact]
+    public void Clusters_elbow_reports_inertia_and_silhouette_per_k()
+    {
+        var (exit, output, error) = CliRunner.Run("clusters", "--elbow", "--data", TestData.MovieLensSmallPath);
+        Assert.True(exit == 0, error);
+        Assert.Contains("Choosing k", output);
+        Assert.Contains("Best silhouette at k =", output);
+    }
+
+    [Fact]
     public void Onboarding_lists_movies_to_rate()
     {
         var (exit, output, error) = CliRunner.Run("onboarding", "-n", "10", "--data", TestData.MovieLensSmallPath);

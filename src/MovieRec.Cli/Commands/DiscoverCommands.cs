@@ -149,11 +149,26 @@ internal static class DiscoverCommands
         var k = new Option<int>("--k") { Description = "Number of clusters.", DefaultValueFactory = _ => 9 };
         var users = new Option<bool>("--users") { Description = "Cluster users by their per-genre taste instead of movies." };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
+        var elbow = new Option<bool>("--elbow") { Description = "Choose k: inertia (elbow) and silhouette of the movie clustering for k = 2..15." };
         var data = CommonOptions.Data();
-        var command = new Command("clusters", "K-Means clusters of movies (genres, weighted rating, year, popularity) or of users (per-genre taste).") { k, users, seed, data };
+        var command = new Command("clusters", "K-Means clusters of movies (genres, weighted rating, year, popularity) or of users (per-genre taste).") { k, users, seed, elbow, data };
         command.SetAction(parse =>
         {
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false);
+            if (parse.GetValue(elbow))
+            {
+                var features = MovieClusters.BuildFeatures(dataset, WeightedRating.Compute(dataset));
+                var rows = MovieClusters.ChooseK(features, Enumerable.Range(2, 14), parse.GetValue(seed));
+                var chart = new Table().Title("Choosing k (movie clusters)").AddColumn("k").AddColumn(new TableColumn("inertia").RightAligned()).AddColumn(new TableColumn("silhouette").RightAligned());
+                var bestK = rows.MaxBy(r => r.Silhouette).K;
+                foreach (var (kk, inertia, silhouette) in rows)
+                {
+                    chart.AddRow(kk == bestK ? $"[bold]{kk}[/]" : kk.ToString(CultureInfo.InvariantCulture), inertia.ToString("0.0", CultureInfo.InvariantCulture), silhouette.ToString("0.000", CultureInfo.InvariantCulture));
+                }
+                context.Console.Write(chart);
+                context.Console.MarkupLine($"Best silhouette at k = {bestK}; look for the elbow where inertia stops falling fast.");
+                return 0;
+            }
             var options = new KMeansOptions { K = Positive(parse.GetValue(k), "--k"), Seed = parse.GetValue(seed) };
             if (parse.GetValue(users))
             {

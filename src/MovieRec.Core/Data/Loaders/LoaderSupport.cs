@@ -67,4 +67,51 @@ internal static class LoaderSupport
         long length = source.Length(relativePath);
         return (int)Math.Clamp(length / bytesPerRow + 16, 16, int.MaxValue / 2);
     }
+
+    /// <summary>
+    /// Reads (user, movie, rating, timestamp) rows, the layout of ratings.csv and ratings.dat, into
+    /// <paramref name="builder"/>; <paramref name="fields"/> names the four columns as the format's README does.
+    /// </summary>
+    public static void ReadRatingRows(DelimitedReader reader, string[] fields, RatingDatasetBuilder builder, RatingScale scale, LoadOptions options, LoadReport report)
+    {
+        var layout = string.Join(',', fields);
+        while (reader.Read())
+        {
+            try
+            {
+                reader.ExpectFields(4, layout);
+                long user = reader.Long(0, fields[0]);
+                long movie = reader.Long(1, fields[1]);
+                float rating = reader.Float(2, fields[2]);
+                CheckRating(reader, rating, scale, fields[2]);
+                long timestamp = reader.Long(3, fields[3]);
+                builder.Add(user, movie, rating, timestamp);
+            }
+            catch (DataFormatException e)
+            {
+                SkipOrThrow(e, options, report);
+            }
+        }
+    }
+
+    /// <summary>Reads (user, movie, tag, timestamp) rows into <paramref name="tags"/> and onto the catalog's movies.</summary>
+    public static void ReadTagRows(DelimitedReader reader, string[] fields, MovieCatalog catalog, List<TagApplication> tags, LoadOptions options, LoadReport report)
+    {
+        var layout = string.Join(',', fields);
+        while (reader.Read())
+        {
+            try
+            {
+                reader.ExpectFields(4, layout);
+                var tag = new TagApplication(reader.Long(0, fields[0]), reader.Long(1, fields[1]), reader.Text(2, fields[2]), reader.Long(3, fields[3]));
+                tags.Add(tag);
+                if (catalog[tag.MovieId] is { } movie && !movie.Tags.Contains(tag.Tag, StringComparer.OrdinalIgnoreCase))
+                    movie.Tags.Add(tag.Tag);
+            }
+            catch (DataFormatException e)
+            {
+                SkipOrThrow(e, options, report);
+            }
+        }
+    }
 }

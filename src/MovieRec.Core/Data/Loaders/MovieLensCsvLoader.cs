@@ -10,6 +10,9 @@ public static class MovieLensCsvLoader
 {
     public const string FormatName = "movielens-csv";
 
+    private static readonly string[] RatingFields = ["userId", "movieId", "rating", "timestamp"];
+    private static readonly string[] TagFields = ["userId", "movieId", "tag", "timestamp"];
+
     public static bool Matches(DataSource source) => source.Has("ratings.csv") && source.Has("movies.csv");
 
     public static Dataset Load(DataSource source, LoadOptions options)
@@ -42,24 +45,8 @@ public static class MovieLensCsvLoader
         var builder = new RatingDatasetBuilder(IdMap.CreateNumeric(), IdMap.CreateNumeric(), capacity);
         using var reader = LoaderSupport.OpenReader(source, file, quotes: false);
         report.Files.Add(reader.File);
-        LoaderSupport.ExpectHeader(reader, "userId", "movieId", "rating", "timestamp");
-        while (reader.Read())
-        {
-            try
-            {
-                reader.ExpectFields(4, "userId,movieId,rating,timestamp");
-                long user = reader.Long(0, "userId");
-                long movie = reader.Long(1, "movieId");
-                float rating = reader.Float(2, "rating");
-                LoaderSupport.CheckRating(reader, rating, scale);
-                long timestamp = reader.Long(3, "timestamp");
-                builder.Add(user, movie, rating, timestamp);
-            }
-            catch (DataFormatException e)
-            {
-                LoaderSupport.SkipOrThrow(e, options, report);
-            }
-        }
+        LoaderSupport.ExpectHeader(reader, RatingFields);
+        LoaderSupport.ReadRatingRows(reader, RatingFields, builder, scale, options, report);
         var dataset = builder.Build(scale);
         report.DuplicatesMerged += builder.DuplicatesMerged;
         return dataset;
@@ -126,22 +113,8 @@ public static class MovieLensCsvLoader
         var tags = new List<TagApplication>(LoaderSupport.EstimateRows(source, file, 32));
         using var reader = LoaderSupport.OpenReader(source, file);
         report.Files.Add(reader.File);
-        LoaderSupport.ExpectHeader(reader, "userId", "movieId", "tag", "timestamp");
-        while (reader.Read())
-        {
-            try
-            {
-                reader.ExpectFields(4, "userId,movieId,tag,timestamp");
-                var tag = new TagApplication(reader.Long(0, "userId"), reader.Long(1, "movieId"), reader.Text(2, "tag"), reader.Long(3, "timestamp"));
-                tags.Add(tag);
-                if (catalog[tag.MovieId] is { } movie && !movie.Tags.Contains(tag.Tag, StringComparer.OrdinalIgnoreCase))
-                    movie.Tags.Add(tag.Tag);
-            }
-            catch (DataFormatException e)
-            {
-                LoaderSupport.SkipOrThrow(e, options, report);
-            }
-        }
+        LoaderSupport.ExpectHeader(reader, TagFields);
+        LoaderSupport.ReadTagRows(reader, TagFields, catalog, tags, options, report);
         return tags;
     }
 }

@@ -11,6 +11,9 @@ namespace MovieRec.Core.Data.Loaders;
 /// </summary>
 public static class MovieLensDatLoader
 {
+    private static readonly string[] RatingFields = ["UserID", "MovieID", "Rating", "Timestamp"];
+    private static readonly string[] TagFields = ["UserID", "MovieID", "Tag", "Timestamp"];
+
     public const string FormatName1M = "movielens-1m";
     public const string FormatName10M = "movielens-10m";
 
@@ -90,23 +93,7 @@ public static class MovieLensDatLoader
         var builder = new RatingDatasetBuilder(IdMap.CreateNumeric(), IdMap.CreateNumeric(), LoaderSupport.EstimateRows(source, file, 24));
         using var reader = LoaderSupport.OpenReader(source, file, "::", quotes: false);
         report.Files.Add(reader.File);
-        while (reader.Read())
-        {
-            try
-            {
-                reader.ExpectFields(4, "UserID::MovieID::Rating::Timestamp");
-                long user = reader.Long(0, "UserID");
-                long movie = reader.Long(1, "MovieID");
-                float rating = reader.Float(2, "Rating");
-                LoaderSupport.CheckRating(reader, rating, scale, "Rating");
-                long timestamp = reader.Long(3, "Timestamp");
-                builder.Add(user, movie, rating, timestamp);
-            }
-            catch (DataFormatException e)
-            {
-                LoaderSupport.SkipOrThrow(e, options, report);
-            }
-        }
+        LoaderSupport.ReadRatingRows(reader, RatingFields, builder, scale, options, report);
         var dataset = builder.Build(scale);
         report.DuplicatesMerged += builder.DuplicatesMerged;
         return dataset;
@@ -168,21 +155,7 @@ public static class MovieLensDatLoader
         var tags = new List<TagApplication>(LoaderSupport.EstimateRows(source, file, 32));
         using var reader = LoaderSupport.OpenReader(source, file, "::", quotes: false);
         report.Files.Add(reader.File);
-        while (reader.Read())
-        {
-            try
-            {
-                reader.ExpectFields(4, "UserID::MovieID::Tag::Timestamp");
-                var tag = new TagApplication(reader.Long(0, "UserID"), reader.Long(1, "MovieID"), reader.Text(2, "Tag"), reader.Long(3, "Timestamp"));
-                tags.Add(tag);
-                if (catalog[tag.MovieId] is { } movie && !movie.Tags.Contains(tag.Tag, StringComparer.OrdinalIgnoreCase))
-                    movie.Tags.Add(tag.Tag);
-            }
-            catch (DataFormatException e)
-            {
-                LoaderSupport.SkipOrThrow(e, options, report);
-            }
-        }
+        LoaderSupport.ReadTagRows(reader, TagFields, catalog, tags, options, report);
         return tags;
     }
 }

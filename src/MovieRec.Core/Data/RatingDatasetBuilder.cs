@@ -110,70 +110,67 @@ public sealed class RatingDatasetBuilder
         var next = offsets.AsSpan(0, userCount).ToArray();
         for (int k = 0; k < n; k++) order[next[_users[k]]++] = k;
 
-        var seenBy = new int[itemCount];
-        Array.Fill(seenBy, -1);
-        var seenAt = new int[itemCount];
-        bool[]? keep = null;
+        var scan = new DuplicateScan(itemCount, n);
+        // order[] is ascending in k within a user, so each visited row is later than the ones before it.
         for (int u = 0; u < userCount; u++)
         {
-            for (int p = offsets[u]; p < offsets[u + 1]; p++)
-            {
-                int k = order[p], item = _items[k];
-                if (seenBy[item] != u)
-                {
-                    seenBy[item] = u;
-                    seenAt[item] = k;
-                    continue;
-                }
-                keep ??= CreateKeepAll(n);
-                int previous = seenAt[item];
-                // order[] is ascending in k within a user, so k is the later row: it wins ties.
-                if (_timestamps[k] >= _timestamps[previous])
-                {
-                    keep[previous] = false;
-                    seenAt[item] = k;
-                }
-                else
-                {
-                    keep[k] = false;
-                }
-                removed++;
-            }
+            for (int p = offsets[u]; p < offsets[u + 1]; p++) scan.Visit(order[p], u, _items, _timestamps);
         }
-        return keep;
+        removed = scan.Removed;
+        return scan.Keep;
     }
 
     /// <summary><see cref="FindDuplicates"/> for rows already grouped by user (users non-decreasing).</summary>
     private bool[]? FindDuplicatesInOrder(int n, int itemCount, out int removed)
     {
-        removed = 0;
-        var seenBy = new int[itemCount];
-        Array.Fill(seenBy, -1);
-        var seenAt = new int[itemCount];
-        bool[]? keep = null;
-        for (int k = 0; k < n; k++)
+        var scan = new DuplicateScan(itemCount, n);
+        for (int k = 0; k < n; k++) scan.Visit(k, _users[k], _items, _timestamps);
+        removed = scan.Removed;
+        return scan.Keep;
+    }
+
+    /// <summary>
+    /// Rows of one user visited in file order: a repeated item keeps the row with the later timestamp (the later row on
+    /// a tie). Keep stays null until the first duplicate, so clean files allocate nothing for it.
+    /// </summary>
+    private struct DuplicateScan(int itemCount, int rows)
+    {
+        private readonly int[] _seenBy = CreateFilled(itemCount, -1);
+        private readonly int[] _seenAt = new int[itemCount];
+
+        public bool[]? Keep { get; private set; }
+
+        public int Removed { get; private set; }
+
+        public void Visit(int k, int user, int[] items, long[] timestamps)
         {
-            int u = _users[k], item = _items[k];
-            if (seenBy[item] != u)
+            int item = items[k];
+            if (_seenBy[item] != user)
             {
-                seenBy[item] = u;
-                seenAt[item] = k;
-                continue;
+                _seenBy[item] = user;
+                _seenAt[item] = k;
+                return;
             }
-            keep ??= CreateKeepAll(n);
-            int previous = seenAt[item];
-            if (_timestamps[k] >= _timestamps[previous])
+            Keep ??= CreateKeepAll(rows);
+            int previous = _seenAt[item];
+            if (timestamps[k] >= timestamps[previous])
             {
-                keep[previous] = false;
-                seenAt[item] = k;
+                Keep[previous] = false;
+                _seenAt[item] = k;
             }
             else
             {
-                keep[k] = false;
+                Keep[k] = false;
             }
-            removed++;
+            Removed++;
         }
-        return keep;
+
+        private static int[] CreateFilled(int n, int value)
+        {
+            var a = new int[n];
+            Array.Fill(a, value);
+            return a;
+        }
     }
 
     private static bool[] CreateKeepAll(int n)

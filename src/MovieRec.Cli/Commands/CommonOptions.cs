@@ -24,16 +24,7 @@ internal static class CommonOptions
     /// The dataset's path; a known GroupLens release that is not present yet is downloaded first (into
     /// MOVIEREC_DATA, else the cache), so that `movierec ... --data ml-latest-small` works on a fresh machine.
     /// </summary>
-    public static string ResolveOrDownload(string data)
-    {
-        if (DataLocator.TryResolve(data) is string path) return path;
-        if (MovieRec.Core.Data.Download.DatasetRegistry.Find(data) is not { } info) return DataLocator.Resolve(data);
-        Console.Error.WriteLine($"{info.Name} is not present under {string.Join(" or ", DataLocator.SearchRoots)}: downloading it (about {info.ApproximateBytes / 1_000_000.0:0.#} MB)...");
-        using var downloader = new MovieRec.Core.Data.Download.DatasetDownloader();
-        var result = downloader.DownloadAsync(info).GetAwaiter().GetResult();
-        Console.Error.WriteLine($"Downloaded {info.Name} to {result.Folder}.");
-        return result.Folder;
-    }
+    public static string ResolveOrDownload(string data) => DataLocator.ResolveOrDownload(data, Console.Error.WriteLine);
 
     public static Option<string?> Columns() => new("--columns")
     {

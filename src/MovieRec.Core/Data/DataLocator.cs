@@ -51,6 +51,23 @@ public static class DataLocator
         throw new DatasetNotFoundException(data);
     }
 
+    /// <summary>
+    /// Resolves <paramref name="data"/> like <see cref="Resolve"/>, downloading a known dataset (see
+    /// <see cref="Download.DatasetRegistry"/>) into <see cref="DownloadDirectory"/> when it is not present yet.
+    /// </summary>
+    /// <param name="data">A path or a dataset name.</param>
+    /// <param name="log">Where to say that a download happens (stderr for the CLI, the logger for the service).</param>
+    public static string ResolveOrDownload(string data, Action<string>? log = null)
+    {
+        if (TryResolve(data) is string path) return path;
+        if (Download.DatasetRegistry.Find(data) is not { } info) return Resolve(data);
+        log?.Invoke($"{info.Name} is not present under {string.Join(" or ", SearchRoots)}: downloading it (about {info.ApproximateBytes / 1_000_000.0:0.#} MB)...");
+        using var downloader = new Download.DatasetDownloader();
+        var result = downloader.DownloadAsync(info).GetAwaiter().GetResult();
+        log?.Invoke($"Downloaded {info.Name} to {result.Folder}.");
+        return result.Folder;
+    }
+
     /// <summary>The path where a named dataset is present, or null.</summary>
     public static string? TryResolve(string name)
     {

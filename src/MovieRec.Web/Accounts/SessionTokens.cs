@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using MovieRec.Web.Storage;
+
+namespace MovieRec.Web.Accounts;
+
+/// <summary>
+/// Password-less accounts: POST /sessions makes an account and a random 256-bit token; only the token's SHA-256 is
+/// stored, with an expiry. The token comes back in <c>Authorization: Bearer</c> or in the session cookie (web UI).
+/// </summary>
+public static class SessionTokens
+{
+    public const string Scheme = "MovieRecToken";
+    public const string CookieName = "movierec_session";
+    public const string AccountClaim = "account";
+
+    public static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    public static byte[] Hash(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
+
+    public static long AccountId(this ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return long.Parse(user.FindFirstValue(AccountClaim) ?? throw new InvalidOperationException("Not signed in."), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+/// <summary>Authenticates a request by its session token (header, else cookie) against the rating store.</summary>
+public sealed class SessionTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IRatingStore store)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    // Tokens are 43 characters; anything much longer is not ours and is not hashed or looked up.
+    private const int MaxTokenLength = 128;
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? token = null;
+        string header = Request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) token = header["Bearer ".Length..].Trim();
+        else if (Request.Cookies.TryGetValue(SessionTokens.CookieName, out var cookie)) token = cookie;
+        if (string.IsNullOrEmpty(token)) return AuthenticateResult.NoResult();
+        if (token.Length > MaxTokenLength) return AuthenticateResult.Fail("Malformed token.");
+        long? account = await store.FindAccountAsync(SessionTokens.Hash(token), DateTimeOffset.UtcNow, Context.RequestAborted).ConfigureAwait(false);
+        if (account is not long id) return AuthenticateResult.Fail("Unknown or expired token.");
+        var identity = new ClaimsIdentity([new Claim(SessionTokens.AccountClaim, id.ToString(System.Globalization.CultureInfo.InvariantCulture))], SessionTokens.Scheme);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SessionTokens.Scheme));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        var problems = Context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = { Status = 401, Title = "Unauthorized", Detail = "Send the token from POST /api/v1/sessions as 'Authorization: Bearer <token>'." },
+        }).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Data.Common;
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using MovieRec.Web.Hosting;
+
+namespace MovieRec.Web.Api;
+
+/// <summary>ProblemDetails answers for a client's mistakes, each naming the offending field.</summary>
+public static class ApiProblems
+{
+    public static ValidationProblem Field(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, detail: $"{field}: {message}", title: "Invalid request");
+
+    public static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    /// <summary>n: how many items, 1 to <paramref name="max"/>.</summary>
+    public static ValidationProblem? CheckCount(int? n, int max, string field = "n") =>
+        n is < 1 || n > max ? Field(field, $"must be between 1 and {max}, not {n}.") : null;
+}
+
+/// <summary>
+/// Turns exceptions into ProblemDetails: a request the server cannot read (malformed JSON, a value of the wrong type,
+/// a body over the limit) is the client's 4xx; a database or cache that is down is 503 with Retry-After; anything else
+/// is a 500 without internals.
+/// </summary>
+public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public const int RetryAfterSeconds = 5;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        int status;
+        string title, detail;
+        switch (exception)
+        {
+            case BadHttpRequestException bad:
+                status = bad.StatusCode;
+                title = status == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request";
+                detail = bad.InnerException is JsonException json ? $"{bad.Message} {Clean(json.Message)}" : bad.Message;
+                break;
+            case ServiceUnavailableException or DbException or TimeoutException or StackExchange.Redis.RedisException:
+                status = StatusCodes.Status503ServiceUnavailable;
+                title = "Service unavailable";
+                detail = "A backing service is unavailable; retry shortly.";
+                httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                logger.LogWarning("503 for {Path}: {Problem}", httpContext.Request.Path, exception.Message);
+                break;
+            case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
+                return true;
+            default:
+                status = StatusCodes.Status500InternalServerError;
+                title = "Internal error";
+                detail = "The server failed to answer; the error is logged.";
+                logger.LogError(exception, "Unhandled error for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+                break;
+        }
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        }).ConfigureAwait(false);
+    }
+
+    // System.Text.Json's messages end with the .NET type and line numbers; keep the path, which names the field.
+    private static string Clean(string message)
+    {
+        int path = message.IndexOf("Path:", StringComparison.Ordinal);
+        if (path < 0) return "The JSON is malformed.";
+        int end = message.IndexOf('|', path);
+        return (end > 0 ? message[path..end] : message[path..]).Trim().TrimEnd('.', ' ') + ".";
+    }
+}

@@ -1,0 +1,148 @@
+using MovieRec.Core.Algorithms;
+using MovieRec.Core.Algorithms.Clustering;
+using MovieRec.Core.Algorithms.Content;
+using MovieRec.Core.Algorithms.Onboarding;
+using MovieRec.Core.Algorithms.Ranking;
+using MovieRec.Core.Algorithms.Semantic;
+using MovieRec.Core.Data;
+using MovieRec.Core.Search;
+
+namespace MovieRec.Web.Hosting;
+
+/// <summary>Rating statistics of one movie in the dataset: count, mean and a histogram over the scale's half stars.</summary>
+public sealed record MovieRatingStats(int Count, double Mean, IReadOnlyList<int> Histogram);
+
+/// <summary>
+/// Everything derived from the dataset's catalogue that does not change between model versions: title and lexical
+/// search, content and text similarity, movie clusters, the onboarding set, rating statistics. Built once at start;
+/// the costlier parts lazily (and warmed in the background), so the service answers within a second of starting.
+/// </summary>
+public sealed class CatalogIndex : IDisposable
+{
+    private readonly Lazy<ContentSimilarity> _content;
+    private readonly Lazy<TextSimilarity> _text;
+    private readonly Lazy<LexicalSearch> _lexical;
+    private readonly Lazy<MovieClusters> _clusters;
+    private readonly Lazy<WeightedRating> _weighted;
+    private readonly Lazy<ItemKnnRanker> _ratingNeighbours;
+    private readonly Lazy<IReadOnlyList<OnboardingMovie>> _onboarding;
+    private readonly Lazy<SemanticSearch?> _semantic;
+    private readonly SentenceEmbedder? _embedder;
+    private readonly MovieRatingStats[] _stats;
+
+    public const int MaxOnboarding = 100;
+
+    public CatalogIndex(Dataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        Dataset = dataset;
+        var ratings = dataset.Ratings;
+        _stats = ComputeStats(ratings);
+        var counts = new Dictionary<long, float>(ratings.ItemCount);
+        for (int i = 0; i < ratings.ItemCount; i++)
+        {
+            if (ratings.ItemIds.IsNumeric) counts[ratings.ItemIds.ToRawNumeric(i)] = _stats[i].Count;
+        }
+        Titles = new TitleSearch(dataset.Catalog.Movies, id => counts.GetValueOrDefault(id));
+        Genres = [.. dataset.Catalog.Movies.SelectMany(m => m.Genres).Where(g => g != "(no genres listed)").Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)];
+        _content = new(() => ContentSimilarity.Build(dataset.Catalog.Movies));
+        _text = new(() => TextSimilarity.Build(dataset));
+        _lexical = new(() => new LexicalSearch(dataset.Catalog.Movies));
+        _weighted = new(() => WeightedRating.Compute(dataset));
+        _clusters = new(() => MovieClusters.Build(dataset));
+        _onboarding = new(() => OnboardingSet.Select(dataset, _clusters.Value, MaxOnboarding));
+        _ratingNeighbours = new(() =>
+        {
+            var knn = new ItemKnnRanker(new ItemKnnRankerOptions { Neighbors = 50 });
+            knn.Fit(ratings, TrainingContext.Default);
+            return knn;
+        });
+        _embedder = SentenceEmbedder.TryLoad(Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), out var reason);
+        SemanticDisabledReason = reason;
+        _semantic = new(() => _embedder is null
+            ? null
+            : SemanticSearch.Build(dataset.Catalog.Movies, _embedder,
+                new EmbeddingCache(Path.Combine(DataLocator.CacheDirectory, "embeddings"), _embedder.ModelHash, _embedder.Dimensions)));
+    }
+
+    public Dataset Dataset { get; }
+
+    public MovieCatalog Catalog => Dataset.Catalog;
+
+    public TitleSearch Titles { get; }
+
+    public IReadOnlyList<string> Genres { get; }
+
+    public ContentSimilarity Content => _content.Value;
+
+    public TextSimilarity Text => _text.Value;
+
+    public LexicalSearch Lexical => _lexical.Value;
+
+    public WeightedRating Weighted => _weighted.Value;
+
+    public MovieClusters Clusters => _clusters.Value;
+
+    public IReadOnlyList<OnboardingMovie> Onboarding => _onboarding.Value;
+
+    /// <summary>Sentence-embedding search, or null when no embedding model is configured (see <see cref="SemanticDisabledReason"/>).</summary>
+    public SemanticSearch? Semantic => _semantic.Value;
+
+    public string? SemanticDisabledReason { get; }
+
+    /// <summary>The dense item index of a movie in the rating data, or -1 when nobody rated it.</summary>
+    public int ItemOf(long movieId) => Dataset.Ratings.ItemIds.IsNumeric ? Dataset.Ratings.ItemIds.ToDense(movieId) : -1;
+
+    public MovieRatingStats StatsOf(long movieId) => ItemOf(movieId) is int item and >= 0 ? _stats[item] : new MovieRatingStats(0, 0, new int[HistogramBuckets]);
+
+    /// <summary>"People who liked this also liked": the movie's item-kNN neighbours by rating cosine.</summary>
+    public IReadOnlyList<(Movie Movie, float Similarity)> RatingSimilar(long movieId, int n)
+    {
+        int item = ItemOf(movieId);
+        if (item < 0) return [];
+        var (items, sims) = _ratingNeighbours.Value.Neighbours(item);
+        var result = new List<(Movie, float)>(n);
+        for (int k = 0; k < items.Length && result.Count < n; k++)
+        {
+            if (Dataset.MovieOf(items.Span[k]) is { } m) result.Add((m, sims.Span[k]));
+        }
+        return result;
+    }
+
+    /// <summary>Builds the lazy parts now (called in the background after start).</summary>
+    public void WarmUp()
+    {
+        _ = Content;
+        _ = Lexical;
+        _ = Weighted;
+        _ = Onboarding;
+        _ = _ratingNeighbours.Value;
+        _ = Text;
+        _ = Semantic;
+    }
+
+    private const int HistogramBuckets = 10;
+
+    private static MovieRatingStats[] ComputeStats(RatingDataset ratings)
+    {
+        var stats = new MovieRatingStats[ratings.ItemCount];
+        var byItem = ratings.ByItem;
+        for (int i = 0; i < stats.Length; i++)
+        {
+            var histogram = new int[HistogramBuckets];
+            double sum = 0;
+            var values = byItem.RowValues(i);
+            foreach (float v in values)
+            {
+                sum += v;
+                // Half-star buckets 0.5..5; other scales (1-10, 1-5 integers) are mapped onto ten buckets.
+                int bucket = (int)Math.Round((v - ratings.Scale.Min) / (ratings.Scale.Max - ratings.Scale.Min) * (HistogramBuckets - 1));
+                histogram[Math.Clamp(bucket, 0, HistogramBuckets - 1)]++;
+            }
+            stats[i] = new MovieRatingStats(values.Length, values.Length == 0 ? 0 : sum / values.Length, histogram);
+        }
+        return stats;
+    }
+
+    public void Dispose() => _embedder?.Dispose();
+}

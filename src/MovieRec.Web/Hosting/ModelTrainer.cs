@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MovieRec.Core.Algorithms;
+using MovieRec.Core.Algorithms.MatrixFactorization;
+using MovieRec.Core.Data;
+using MovieRec.Core.Evaluation;
+using MovieRec.Core.Models;
+using MovieRec.Web.Storage;
+
+namespace MovieRec.Web.Hosting;
+
+/// <summary>
+/// Trains model versions and reads and writes them in the model directory: <c>svd-{version}.mrec</c> files and the
+/// manifest <c>current.json</c> naming the promoted one. The manifest is replaced atomically (write, then rename), so
+/// replicas watching the directory never read a half-written model.
+/// </summary>
+public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> logger)
+{
+    public const string ManifestName = "current.json";
+    private const double HoldoutFraction = 0.1;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public string ModelDirectory => options.ResolvedModelDirectory;
+
+    public string ManifestPath => Path.Combine(ModelDirectory, ManifestName);
+
+    /// <summary>
+    /// The dataset's ratings plus stored ratings, users of accounts as raw id -accountId. Stored ratings of movies no
+    /// dataset user rated are left out: a factor model cannot learn an item from a handful of ratings (content-based
+    /// models still reach those movies). Item ids stay the dataset's, so every model version shares them.
+    /// </summary>
+    public static RatingDataset BuildTrainingData(Dataset dataset, IReadOnlyList<AccountRating> stored)
+    {
+        var ratings = dataset.Ratings;
+        if (stored.Count == 0) return ratings;
+        var builder = new RatingDatasetBuilder(IdMap.FromNumeric(ratings.UserIds.NumericIds), IdMap.FromNumeric(ratings.ItemIds.NumericIds), ratings.Count + stored.Count);
+        for (int k = 0; k < ratings.Count; k++) builder.Add(ratings.Users[k], ratings.Items[k], ratings.Values[k], ratings.Timestamps[k]);
+        foreach (var r in stored)
+        {
+            int item = ratings.ItemIds.ToDense(r.MovieId);
+            if (item < 0) continue;
+            builder.Add(builder.UserIds.GetOrAdd(-r.AccountId), item, r.Rating, r.UnixSeconds);
+        }
+        var train = builder.Build(ratings.Scale);
+        train.Catalog = ratings.Catalog;
+        return train;
+    }
+
+    /// <summary>Trains a candidate: SVD fitted on 90 % to measure the holdout, then on everything to serve.</summary>
+    public ServingModel Train(Dataset dataset, IReadOnlyList<AccountRating> stored, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var train = BuildTrainingData(dataset, stored);
+        var context = new TrainingContext { Seed = options.Seed, Threads = options.TrainingThreads, Cancellation = cancellationToken };
+
+        var split = Splits.Random(train, HoldoutFraction, options.Seed);
+        var probe = NewSvd();
+        probe.Fit(split.Train, context);
+        var test = split.Test;
+        var actual = test.Values;
+        var predicted = new float[test.Count];
+        for (int k = 0; k < test.Count; k++)
+            predicted[k] = probe.Predict(probe.UserIds.ToDense(test.UserIds.ToRawNumeric(test.Users[k])), probe.ItemIds.ToDense(test.ItemIds.ToRawNumeric(test.Items[k])));
+
+        var svd = NewSvd();
+        svd.Fit(train, context);
+        var created = DateTimeOffset.UtcNow;
+        string fingerprint = ModelFile.Fingerprint(dataset.Ratings);
+        string dataHash = ModelFile.Checksum(System.Text.Encoding.UTF8.GetBytes(ModelFile.Fingerprint(train))).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+        string version = $"{created:yyyyMMdd'T'HHmmss'Z'}-{dataHash[..8]}";
+        var report = new ModelReport
+        {
+            Version = version,
+            Algorithm = "svd",
+            Hyperparameters = svd.ToString(),
+            Created = created,
+            TrainingSeconds = clock.Elapsed.TotalSeconds,
+            HoldoutRmse = RatingMetrics.Rmse(actual, predicted),
+            HoldoutMae = RatingMetrics.Mae(actual, predicted),
+            EpochLoss = [.. svd.EpochLoss],
+            Ratings = train.Count,
+            Users = train.UserCount,
+            Items = train.ItemCount,
+            StoredRatings = stored.Count,
+            DatasetFingerprint = fingerprint,
+            File = $"svd-{version}.mrec",
+        };
+        logger.LogInformation("Trained model {Version} on {Ratings} ratings in {Seconds:0.00} s: holdout RMSE {Rmse:0.0000}",
+            version, train.Count, report.TrainingSeconds, report.HoldoutRmse);
+        return new ServingModel(report, svd, train, dataset, options.TrainingThreads);
+    }
+
+    /// <summary>Writes the model file, then the manifest that makes it current (atomic rename).</summary>
+    public void Publish(ServingModel model)
+    {
+        Directory.CreateDirectory(ModelDirectory);
+        string file = Path.Combine(ModelDirectory, model.Report.File);
+        ModelFile.Save(file, model.Svd, model.Report.DatasetFingerprint);
+        string temp = ManifestPath + $".{Environment.ProcessId}.tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(model.Report, Json));
+        File.Move(temp, ManifestPath, overwrite: true);
+        RemoveOldModels(keep: model.Report.File);
+    }
+
+    /// <summary>The manifest's report, or null when there is none (or it cannot be read: then a model is trained).</summary>
+    public ModelReport? ReadManifest()
+    {
+        if (!File.Exists(ManifestPath)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<ModelReport>(File.ReadAllText(ManifestPath), Json);
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            logger.LogWarning("Ignoring the model manifest {Path}: {Problem}", ManifestPath, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Loads the model a manifest names. Throws <see cref="InvalidDataException"/> naming the file when it is corrupt,
+    /// truncated or made for another dataset; the caller keeps serving what it has.
+    /// </summary>
+    public ServingModel Load(ModelReport report, Dataset dataset, IReadOnlyList<AccountRating> stored)
+    {
+        string file = Path.Combine(ModelDirectory, Path.GetFileName(report.File));
+        if (report.DatasetFingerprint != ModelFile.Fingerprint(dataset.Ratings))
+            throw ModelFileError.Create(file, $"it was trained on another dataset than {dataset.Name}");
+        var contents = ModelFile.Read(file);
+        if (MatrixFactorizationAlgorithms.Restore(contents) is not FactorModel svd)
+            throw ModelFileError.Create(file, "not a factor model");
+        if (svd.ItemIds.Count != dataset.Ratings.ItemCount)
+            throw ModelFileError.Create(file, $"it knows {svd.ItemIds.Count} items, the dataset {dataset.Ratings.ItemCount}");
+        return new ServingModel(report, svd, BuildTrainingData(dataset, stored), dataset, options.TrainingThreads);
+    }
+
+    private static Svd NewSvd() => new(new SvdOptions());
+
+    private void RemoveOldModels(string keep)
+    {
+        // Keep the newest few so a replica still loading the previous one does not lose its file.
+        var old = new DirectoryInfo(ModelDirectory).GetFiles("svd-*.mrec")
+            .Where(f => f.Name != keep).OrderByDescending(f => f.LastWriteTimeUtc).Skip(2);
+        foreach (var file in old)
+        {
+            try
+            {
+                file.Delete();
+            }
+            catch (IOException e)
+            {
+                logger.LogDebug("Could not remove old model {File}: {Problem}", file.Name, e.Message);
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+namespace MovieRec.Web.Hosting;
+
+/// <summary>The service's settings, bound from the "MovieRec" configuration section (environment: MovieRec__Name).</summary>
+public sealed class MovieRecOptions
+{
+    public const string Section = "MovieRec";
+
+    /// <summary>A dataset name (looked up under MOVIEREC_DATA, then the download cache) or a path. Default ml-latest-small.</summary>
+    public string Dataset { get; set; } = "ml-latest-small";
+
+    /// <summary>Where the SQLite ratings database and, unless <see cref="ModelDirectory"/> is set, the models live.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Where trained models are saved and watched for; shared by replicas. Default {DataDirectory}/models.</summary>
+    public string? ModelDirectory { get; set; }
+
+    /// <summary>The algorithm used when a request names none.</summary>
+    public string DefaultAlgorithm { get; set; } = "svd";
+
+    /// <summary>Retrain with every stored rating this often; null or zero turns scheduled retraining off.</summary>
+    public TimeSpan? RetrainInterval { get; set; }
+
+    /// <summary>How often replicas look for a newer model in <see cref="ModelDirectory"/>; zero turns watching off.</summary>
+    public TimeSpan ModelWatchInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A candidate model is promoted when its holdout RMSE is at most the current one's plus this.</summary>
+    public double PromotionTolerance { get; set; } = 0.005;
+
+    /// <summary>Training threads: 0 = every core, 1 = deterministic.</summary>
+    public int TrainingThreads { get; set; }
+
+    /// <summary>Seed of training and of the holdout split.</summary>
+    public int Seed { get; set; }
+
+    /// <summary>Session tokens expire after this long without use.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>Requests per minute and client on writes and expensive endpoints; 0 turns rate limiting off.</summary>
+    public int RateLimitPerMinute { get; set; } = 600;
+
+    /// <summary>Train every algorithm in the background right after start (otherwise each on its first request).</summary>
+    public bool WarmUp { get; set; } = true;
+
+    public string ResolvedModelDirectory => ModelDirectory is { Length: > 0 } dir ? dir : Path.Combine(DataDirectory, "models");
+}

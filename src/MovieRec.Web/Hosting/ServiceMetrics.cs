@@ -1,0 +1,47 @@
+using Prometheus;
+
+namespace MovieRec.Web.Hosting;
+
+/// <summary>
+/// The service's own Prometheus metrics beside prometheus-net's HTTP ones (request latency histograms per endpoint):
+/// recommendation cache hits and misses, the serving model version, stored ratings.
+/// </summary>
+public sealed class ServiceMetrics
+{
+    private readonly CollectorRegistry _registry;
+    private readonly Counter _cache;
+    private readonly Gauge _model;
+    private readonly Gauge _ratings;
+    private readonly Counter _retrains;
+    private string? _version;
+
+    public ServiceMetrics(CollectorRegistry registry)
+    {
+        _registry = registry;
+        var factory = Metrics.WithCustomRegistry(registry);
+        _cache = factory.CreateCounter("movierec_recommendation_cache_lookups_total", "Recommendation list lookups by result.", "result");
+        _model = factory.CreateGauge("movierec_model_info", "The serving model: 1 for the current version.", "version");
+        _ratings = factory.CreateGauge("movierec_stored_ratings", "Ratings stored by the service's accounts.");
+        _retrains = factory.CreateCounter("movierec_retrains_total", "Retrains by outcome.", "outcome");
+    }
+
+    public CollectorRegistry Registry => _registry;
+
+    public void CacheLookup(bool hit) => _cache.WithLabels(hit ? "hit" : "miss").Inc();
+
+    public double CacheHits => _cache.WithLabels("hit").Value;
+
+    public double CacheMisses => _cache.WithLabels("miss").Value;
+
+    public void Retrained(bool promoted) => _retrains.WithLabels(promoted ? "promoted" : "kept").Inc();
+
+    public void SetModel(string version)
+    {
+        if (version == _version) return;
+        if (_version is not null) _model.RemoveLabelled(_version);
+        _model.WithLabels(version).Set(1);
+        _version = version;
+    }
+
+    public void SetStoredRatings(long count) => _ratings.Set(count);
+}

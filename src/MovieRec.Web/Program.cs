@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Http.Features;
+using MovieRec.Web;
+using MovieRec.Web.Api;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddMovieRec();
+
+var app = builder.Build();
+app.UseMovieRec();
+app.MapHealthApi();
+var api = app.MapGroup("/api/v1");
+api.MapMoviesApi();
+api.MapDiscoveryApi();
+api.MapRecommendationsApi();
+api.MapAccountApi();
+api.MapAdminApi();
+app.Run();
+
+/// <summary>The entry point, visible to WebApplicationFactory tests.</summary>
+public partial class Program;

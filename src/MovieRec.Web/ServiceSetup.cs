@@ -1,0 +1,142 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using MovieRec.Web.Accounts;
+using MovieRec.Web.Api;
+using MovieRec.Web.Caching;
+using MovieRec.Web.Hosting;
+using MovieRec.Web.Posters;
+using MovieRec.Web.Recommendations;
+using MovieRec.Web.Storage;
+using Prometheus;
+using Scalar.AspNetCore;
+
+namespace MovieRec.Web;
+
+/// <summary>The service's configuration and middleware, so Program.cs reads as a table of contents.</summary>
+public static class ServiceSetup
+{
+    /// <summary>Request bodies larger than this are refused with 413.</summary>
+    public const long MaxBodyBytes = 64 * 1024;
+
+    public static WebApplicationBuilder AddMovieRec(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        var options = configuration.GetSection(MovieRecOptions.Section).Get<MovieRecOptions>() ?? new MovieRecOptions();
+        services.AddSingleton(options);
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxBodyBytes);
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddOpenApi();
+
+        // Ratings: PostgreSQL when ConnectionStrings:Ratings is an Npgsql connection string, otherwise SQLite.
+        string? ratings = configuration.GetConnectionString("Ratings");
+        if (ratings is { Length: > 0 } && ratings.Contains("Host=", StringComparison.OrdinalIgnoreCase))
+            services.AddSingleton<IRatingStore>(new PostgresRatingStore(ratings));
+        else
+            services.AddSingleton<IRatingStore>(new SqliteRatingStore(ratings is { Length: > 0 } ? ratings : $"Data Source={Path.Combine(options.DataDirectory, "ratings.db")}"));
+
+        // Cache: HybridCache in memory; Redis as the shared tier when Redis:Configuration is set.
+        string? redis = configuration["Redis:Configuration"];
+        if (!string.IsNullOrEmpty(redis))
+        {
+            var connection = new RedisConnection(redis);
+            services.AddSingleton(connection);
+            services.AddStackExchangeRedisCache(o =>
+            {
+                o.ConnectionMultiplexerFactory = connection.GetAsync;
+                o.InstanceName = "movierec:";
+            });
+        }
+        services.AddHybridCache(o =>
+        {
+            o.MaximumPayloadBytes = 1 << 20;
+            o.DefaultEntryOptions = new() { Expiration = TimeSpan.FromMinutes(10), LocalCacheExpiration = TimeSpan.FromMinutes(10) };
+        });
+
+        services.AddSingleton<ModelHost>();
+        services.AddSingleton<ModelTrainer>();
+        services.AddSingleton<ModelLifecycleService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelLifecycleService>());
+        services.AddSingleton(new ServiceMetrics(Metrics.DefaultRegistry));
+        services.AddSingleton<Recommender>();
+        services.AddHttpClient<PosterService>(c => c.Timeout = PosterService.Timeout);
+        services.AddSingleton(sp => sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(PosterService)));
+
+        services.AddAuthentication(SessionTokens.Scheme).AddScheme<AuthenticationSchemeOptions, SessionTokenHandler>(SessionTokens.Scheme, null);
+        services.AddAuthorization();
+        services.AddMovieRecRateLimits(options);
+        services.AddMovieRecHealthChecks(redis: !string.IsNullOrEmpty(redis));
+        return builder;
+    }
+
+    public static WebApplication UseMovieRec(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(LimitBody);
+        app.Use(ModelVersionHeader);
+        app.UseHttpMetrics();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.MapOpenApi();
+        app.MapScalarApiReference("/docs", o => o.WithTitle("MovieRec API"));
+        app.MapMetrics("/metrics");
+        var metrics = app.Services.GetRequiredService<ServiceMetrics>();
+        var host = app.Services.GetRequiredService<ModelHost>();
+        var store = app.Services.GetRequiredService<IRatingStore>();
+        metrics.Registry.AddBeforeCollectCallback(async cancellationToken =>
+        {
+            if (host.Current is { } model) metrics.SetModel(model.Version);
+            try
+            {
+                metrics.SetStoredRatings(await store.CountRatingsAsync(cancellationToken).ConfigureAwait(false));
+            }
+            catch (System.Data.Common.DbException)
+            {
+                // The database being down is reported by /health/ready; the gauge keeps its last value.
+            }
+        });
+        return app;
+    }
+
+    /// <summary>413 before reading a body whose declared length is over the limit (Kestrel enforces it for chunked bodies too).</summary>
+    private static async Task LimitBody(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = { Status = 413, Title = "Request body too large", Detail = $"Request bodies are limited to {MaxBodyBytes / 1024} KiB." },
+            }).ConfigureAwait(false);
+            return;
+        }
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBodyBytes;
+        await next(context).ConfigureAwait(false);
+    }
+
+    /// <summary>Every API response names the model version that served it.</summary>
+    private static Task ModelVersionHeader(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+        {
+            var host = context.RequestServices.GetRequiredService<ModelHost>();
+            context.Response.OnStarting(() =>
+            {
+                if (host.Current is { } model) context.Response.Headers["X-Model-Version"] = model.Version;
+                return Task.CompletedTask;
+            });
+        }
+        return next(context);
+    }
+}

@@ -1,0 +1,45 @@
+namespace MovieRec.Web.Storage;
+
+/// <summary>One rating of an account, as stored.</summary>
+public sealed record StoredRating(long MovieId, float Rating, DateTimeOffset UpdatedAt);
+
+/// <summary>A stored rating with its account, for retraining.</summary>
+public readonly record struct AccountRating(long AccountId, long MovieId, float Rating, long UnixSeconds);
+
+/// <summary>
+/// Where accounts and their ratings live: SQLite by default, PostgreSQL in production, one contract (tested by the
+/// same tests against both). A write returns only once it is durable (SQLite WAL with synchronous=FULL; a committed
+/// PostgreSQL transaction), so a 2xx acknowledgement never loses a rating. Tokens are stored as SHA-256 hashes only.
+/// </summary>
+public interface IRatingStore
+{
+    /// <summary>"sqlite" or "postgresql", for health reports.</summary>
+    string Kind { get; }
+
+    /// <summary>Creates the schema, or migrates it to the current version.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>A new account with a session whose token hashes to <paramref name="tokenHash"/>.</summary>
+    Task<long> CreateAccountAsync(byte[] tokenHash, DateTimeOffset expires, CancellationToken cancellationToken = default);
+
+    /// <summary>The account of an unexpired session, or null.</summary>
+    Task<long?> FindAccountAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts or replaces an account's rating of a movie.</summary>
+    Task UpsertRatingAsync(long accountId, long movieId, float rating, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes an account's rating; false when there was none.</summary>
+    Task<bool> DeleteRatingAsync(long accountId, long movieId, CancellationToken cancellationToken = default);
+
+    /// <summary>An account's ratings, most recent first.</summary>
+    Task<IReadOnlyList<StoredRating>> GetRatingsAsync(long accountId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every stored rating (for retraining).</summary>
+    Task<IReadOnlyList<AccountRating>> GetAllRatingsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>How many ratings are stored.</summary>
+    Task<long> CountRatingsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Whether the database answers.</summary>
+    Task<bool> PingAsync(CancellationToken cancellationToken = default);
+}

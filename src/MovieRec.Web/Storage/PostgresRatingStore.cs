@@ -1,0 +1,43 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace MovieRec.Web.Storage;
+
+/// <summary>Ratings in PostgreSQL (production; shared by replicas), through one pooled Npgsql data source.</summary>
+public sealed class PostgresRatingStore(string connectionString) : SqlRatingStore, IDisposable
+{
+    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
+
+    public override string Kind => "postgresql";
+
+    protected override IReadOnlyList<string> Migrations { get; } =
+    [
+        """
+        CREATE TABLE accounts (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            token_hash BYTEA NOT NULL UNIQUE,
+            created_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL);
+        CREATE TABLE ratings (
+            account_id BIGINT NOT NULL REFERENCES accounts(id),
+            movie_id BIGINT NOT NULL,
+            rating DOUBLE PRECISION NOT NULL,
+            updated_at BIGINT NOT NULL,
+            PRIMARY KEY (account_id, movie_id));
+        """,
+    ];
+
+    protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    protected override async Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        // A transaction-scoped advisory lock: replicas starting together migrate one at a time.
+        command.CommandText = "SELECT pg_advisory_xact_lock(7263501)";
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _source.Dispose();
+}

@@ -1,0 +1,152 @@
+using System.Data.Common;
+
+namespace MovieRec.Web.Storage;
+
+/// <summary>
+/// The SQL both stores share: SQLite and PostgreSQL accept the same statements here (ON CONFLICT upserts, RETURNING,
+/// @name parameters); only the connection and the schema's id column differ.
+/// </summary>
+public abstract class SqlRatingStore : IRatingStore
+{
+    public abstract string Kind { get; }
+
+    /// <summary>An open connection, set up for durable writes.</summary>
+    protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>The schema migrations in order; the index + 1 is the schema version they bring.</summary>
+    protected abstract IReadOnlyList<string> Migrations { get; }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", cancellationToken).ConfigureAwait(false);
+        await using var read = Command(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+        int version = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > Migrations.Count)
+            throw new InvalidOperationException($"The ratings database has schema version {version}, newer than this build knows ({Migrations.Count}).");
+        for (int v = version; v < Migrations.Count; v++)
+        {
+            await ExecuteAsync(connection, transaction, Migrations[v], cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, $"INSERT INTO schema_version (version) VALUES ({v + 1})", cancellationToken).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Serialises concurrent migrations (several replicas starting at once); nothing to do for SQLite.</summary>
+    protected virtual Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task<long> CreateAccountAsync(byte[] tokenHash, DateTimeOffset expires, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null,
+            "INSERT INTO accounts (token_hash, created_at, expires_at) VALUES (@hash, @now, @expires) RETURNING id");
+        Add(command, "hash", tokenHash);
+        Add(command, "now", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Add(command, "expires", expires.ToUnixTimeSeconds());
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<long?> FindAccountAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "SELECT id FROM accounts WHERE token_hash = @hash AND expires_at > @now");
+        Add(command, "hash", tokenHash);
+        Add(command, "now", now.ToUnixTimeSeconds());
+        var result = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return result is null or DBNull ? null : Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task UpsertRatingAsync(long accountId, long movieId, float rating, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null,
+            "INSERT INTO ratings (account_id, movie_id, rating, updated_at) VALUES (@account, @movie, @rating, @at) " +
+            "ON CONFLICT (account_id, movie_id) DO UPDATE SET rating = excluded.rating, updated_at = excluded.updated_at");
+        Add(command, "account", accountId);
+        Add(command, "movie", movieId);
+        Add(command, "rating", (double)rating);
+        Add(command, "at", at.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> DeleteRatingAsync(long accountId, long movieId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "DELETE FROM ratings WHERE account_id = @account AND movie_id = @movie");
+        Add(command, "account", accountId);
+        Add(command, "movie", movieId);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+
+    public async Task<IReadOnlyList<StoredRating>> GetRatingsAsync(long accountId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null,
+            "SELECT movie_id, rating, updated_at FROM ratings WHERE account_id = @account ORDER BY updated_at DESC, movie_id");
+        Add(command, "account", accountId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var result = new List<StoredRating>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            result.Add(new StoredRating(reader.GetInt64(0), (float)reader.GetDouble(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+        return result;
+    }
+
+    public async Task<IReadOnlyList<AccountRating>> GetAllRatingsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "SELECT account_id, movie_id, rating, updated_at FROM ratings ORDER BY account_id, movie_id");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var result = new List<AccountRating>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            result.Add(new AccountRating(reader.GetInt64(0), reader.GetInt64(1), (float)reader.GetDouble(2), reader.GetInt64(3) / 1000));
+        return result;
+    }
+
+    public async Task<long> CountRatingsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "SELECT COUNT(*) FROM ratings");
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<bool> PingAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = Command(connection, null, "SELECT 1");
+            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+#pragma warning disable CA2100 // Every statement is a constant of this class; values go in parameters.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        command.Transaction = transaction;
+        return command;
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, sql);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}

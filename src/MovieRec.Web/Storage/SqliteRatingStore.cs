@@ -1,0 +1,52 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace MovieRec.Web.Storage;
+
+/// <summary>
+/// Ratings in a SQLite file (the default): write-ahead log for concurrent readers, synchronous=FULL so that a
+/// committed write survives a crash of the process or the machine before it is acknowledged.
+/// </summary>
+public sealed class SqliteRatingStore : SqlRatingStore
+{
+    private readonly string _connectionString;
+
+    public SqliteRatingStore(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true, DefaultTimeout = 30 };
+        if (Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } folder) Directory.CreateDirectory(folder);
+        _connectionString = builder.ToString();
+        DatabasePath = builder.DataSource;
+    }
+
+    public string DatabasePath { get; }
+
+    public override string Kind => "sqlite";
+
+    protected override IReadOnlyList<string> Migrations { get; } =
+    [
+        """
+        CREATE TABLE accounts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            token_hash BLOB NOT NULL UNIQUE,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL);
+        CREATE TABLE ratings (
+            account_id INTEGER NOT NULL REFERENCES accounts(id),
+            movie_id INTEGER NOT NULL,
+            rating REAL NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (account_id, movie_id));
+        """,
+    ];
+
+    protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+}

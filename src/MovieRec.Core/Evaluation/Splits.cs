@@ -23,6 +23,39 @@ public static class Splits
     }
 
     /// <summary>
+    /// A holdout whose membership depends only on the (user, item) pair and the seed: rating (u, i) is held out when a
+    /// hash of its raw ids falls in the lowest <paramref name="testFraction"/> of the range. Adding ratings to a
+    /// dataset leaves every earlier rating on the same side, so model versions trained on growing data are compared
+    /// on (nearly) the same held-out ratings. Training order stays the data's order.
+    /// </summary>
+    public static TrainTestSplit StableHoldout(RatingDataset data, double testFraction, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (!(testFraction > 0 && testFraction < 1))
+            throw new ArgumentException($"testFraction must be between 0 and 1 (exclusive), not {testFraction}.", nameof(testFraction));
+        ulong cut = (ulong)(testFraction * ulong.MaxValue);
+        var train = new List<int>(data.Count);
+        var test = new List<int>((int)(data.Count * testFraction) + 16);
+        bool numeric = data.UserIds.IsNumeric && data.ItemIds.IsNumeric;
+        for (int k = 0; k < data.Count; k++)
+        {
+            ulong user = numeric ? (ulong)data.UserIds.ToRawNumeric(data.Users[k]) : (ulong)data.Users[k];
+            ulong item = numeric ? (ulong)data.ItemIds.ToRawNumeric(data.Items[k]) : (ulong)data.Items[k];
+            (Mix(user, item, (ulong)seed) <= cut ? test : train).Add(k);
+        }
+        return Make("stable-holdout", data, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(train), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(test));
+    }
+
+    // SplitMix64 finaliser over the pair: a fixed, well-spread hash (HashCode is randomised per process).
+    private static ulong Mix(ulong a, ulong b, ulong seed)
+    {
+        ulong z = a * 0x9E3779B97F4A7C15UL ^ (b + 0x632BE59BD9B4E019UL) * 0xBF58476D1CE4E5B9UL ^ seed * 0x94D049BB133111EBUL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>
     /// K-fold cross-validation as Surprise's <c>KFold(n_splits, random_state, shuffle=True)</c>: the rating indices are
     /// shuffled once with the seed, then cut into <paramref name="folds"/> consecutive blocks, the first
     /// <c>n % folds</c> blocks one rating longer. Fold f tests on block f and trains on the rest, so every rating is

@@ -58,7 +58,7 @@ public sealed class ModelLifecycleService(
         {
             try
             {
-                model = trainer.Load(manifest, dataset, stored);
+                model = trainer.Load(manifest, catalog, stored);
                 logger.LogInformation("Loaded model {Version} from {Directory}", manifest.Version, trainer.ModelDirectory);
             }
             catch (InvalidDataException e)
@@ -68,7 +68,7 @@ public sealed class ModelLifecycleService(
         }
         if (model is null)
         {
-            model = await Task.Run(() => trainer.Train(dataset, stored, cancellationToken), cancellationToken).ConfigureAwait(false);
+            model = await Task.Run(() => trainer.Train(catalog, stored, cancellationToken), cancellationToken).ConfigureAwait(false);
             trainer.Publish(model);
         }
         host.Promote(model);
@@ -100,7 +100,7 @@ public sealed class ModelLifecycleService(
             var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
             var current = await host.CurrentAsync(cancellationToken).ConfigureAwait(false);
             var stored = await store.GetAllRatingsAsync(cancellationToken).ConfigureAwait(false);
-            var candidate = await Task.Run(() => trainer.Train(catalog.Dataset, stored, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var candidate = await Task.Run(() => trainer.Train(catalog, stored, cancellationToken), cancellationToken).ConfigureAwait(false);
             RetrainOutcome outcome;
             if (candidate.Report.HoldoutRmse <= current.Report.HoldoutRmse + options.PromotionTolerance)
             {
@@ -184,7 +184,7 @@ public sealed class ModelLifecycleService(
                 {
                     var catalog = await host.CatalogAsync(stoppingToken).ConfigureAwait(false);
                     var stored = await store.GetAllRatingsAsync(stoppingToken).ConfigureAwait(false);
-                    var model = trainer.Load(manifest, catalog.Dataset, stored);
+                    var model = trainer.Load(manifest, catalog, stored);
                     host.Promote(model);
                     logger.LogInformation("Picked up model {Version} from the model directory", model.Version);
                 }

@@ -47,13 +47,15 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
     }
 
     /// <summary>Trains a candidate: SVD fitted on 90 % to measure the holdout, then on everything to serve.</summary>
-    public ServingModel Train(Dataset dataset, IReadOnlyList<AccountRating> stored, CancellationToken cancellationToken)
+    public ServingModel Train(CatalogIndex catalog, IReadOnlyList<AccountRating> stored, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(catalog);
+        var dataset = catalog.Dataset;
         var clock = Stopwatch.StartNew();
         var train = BuildTrainingData(dataset, stored);
         var context = new TrainingContext { Seed = options.Seed, Threads = options.TrainingThreads, Cancellation = cancellationToken };
 
-        var split = Splits.Random(train, HoldoutFraction, options.Seed);
+        var split = Splits.StableHoldout(train, HoldoutFraction, options.Seed);
         var probe = NewSvd();
         probe.Fit(split.Train, context);
         var test = split.Test;
@@ -87,7 +89,7 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
         };
         logger.LogInformation("Trained model {Version} on {Ratings} ratings in {Seconds:0.00} s: holdout RMSE {Rmse:0.0000}",
             version, train.Count, report.TrainingSeconds, report.HoldoutRmse);
-        return new ServingModel(report, svd, train, dataset, options.TrainingThreads);
+        return new ServingModel(report, svd, train, catalog, options.TrainingThreads).Prepare();
     }
 
     /// <summary>Writes the model file, then the manifest that makes it current (atomic rename).</summary>
@@ -121,8 +123,10 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
     /// Loads the model a manifest names. Throws <see cref="InvalidDataException"/> naming the file when it is corrupt,
     /// truncated or made for another dataset; the caller keeps serving what it has.
     /// </summary>
-    public ServingModel Load(ModelReport report, Dataset dataset, IReadOnlyList<AccountRating> stored)
+    public ServingModel Load(ModelReport report, CatalogIndex catalog, IReadOnlyList<AccountRating> stored)
     {
+        ArgumentNullException.ThrowIfNull(catalog);
+        var dataset = catalog.Dataset;
         string file = Path.Combine(ModelDirectory, Path.GetFileName(report.File));
         if (report.DatasetFingerprint != ModelFile.Fingerprint(dataset.Ratings))
             throw ModelFileError.Create(file, $"it was trained on another dataset than {dataset.Name}");
@@ -131,7 +135,7 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
             throw ModelFileError.Create(file, "not a factor model");
         if (svd.ItemIds.Count != dataset.Ratings.ItemCount)
             throw ModelFileError.Create(file, $"it knows {svd.ItemIds.Count} items, the dataset {dataset.Ratings.ItemCount}");
-        return new ServingModel(report, svd, BuildTrainingData(dataset, stored), dataset, options.TrainingThreads);
+        return new ServingModel(report, svd, BuildTrainingData(dataset, stored), catalog, options.TrainingThreads).Prepare();
     }
 
     private static Svd NewSvd() => new(new SvdOptions());

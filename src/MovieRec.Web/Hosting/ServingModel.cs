@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using MovieRec.Core.Algorithms;
 using MovieRec.Core.Algorithms.Clustering;
-using MovieRec.Core.Algorithms.Content;
 using MovieRec.Core.Algorithms.Hybrid;
 using MovieRec.Core.Algorithms.MatrixFactorization;
 using MovieRec.Core.Data;
@@ -17,6 +16,10 @@ public sealed record ModelReport
     public required DateTimeOffset Created { get; init; }
     public required double TrainingSeconds { get; init; }
     /// <summary>RMSE and MAE on a seeded 10 % holdout of the training data (the model evaluated was fitted on the other 90 %).</summary>
+    /// <summary>
+    /// RMSE and MAE on a 10 % holdout chosen by a hash of each (user, movie) pair (<see cref="Core.Evaluation.Splits.StableHoldout"/>),
+    /// the evaluated model fitted on the other 90 %: versions trained on growing data are compared on the same ratings.
+    /// </summary>
     public required double HoldoutRmse { get; init; }
     public required double HoldoutMae { get; init; }
     public required IReadOnlyList<double> EpochLoss { get; init; }
@@ -43,7 +46,7 @@ public sealed class ServingModel
     {
         ["svd"] = "Biased matrix factorisation (Funk SVD, Surprise semantics), fold-in for new users",
         ["svdpp"] = "SVD++ (Koren 2008): SVD with implicit feedback from what the user rated",
-        ["knn"] = "Item-based k-NN on baseline residuals, pearson_baseline similarity (Koren 2010)",
+        ["knn"] = "Item-based k-NN for top-N (Deshpande & Karypis 2004): the movies most often rated with the ones you liked",
         ["kmeans"] = "K-Means clusters of users by per-genre taste: the favourites of your cluster",
         ["content"] = "Content-based: cast, director (x3), genres and keywords of the movies you rated",
         ["hybrid"] = "Hybrid of EASE, content similarity and popularity, with explanations",
@@ -54,20 +57,26 @@ public sealed class ServingModel
     private readonly Dataset _trainDataset;
     private readonly int _threads;
 
-    public ServingModel(ModelReport report, FactorModel svd, RatingDataset train, Dataset dataset, int threads)
+    public ServingModel(ModelReport report, FactorModel svd, RatingDataset train, CatalogIndex catalog, int threads)
     {
+        ArgumentNullException.ThrowIfNull(catalog);
+        var dataset = catalog.Dataset;
         Report = report;
         Svd = svd;
         Train = train;
         _threads = threads;
         _trainDataset = new Dataset { Name = dataset.Name, Format = dataset.Format, Location = dataset.Location, Ratings = train, Catalog = dataset.Catalog, Tags = dataset.Tags };
         _models["svd"] = new(Task.FromResult<IRecommenderModel>(svd));
-        _explainer = new(() =>
-        {
-            var content = new ContentRecommender();
-            content.Fit(train, Context);
-            return new Explainer(train, content.Similarity.Vectors);
-        });
+        _explainer = new(() => new Explainer(train, catalog.ItemContentVectors));
+    }
+
+    /// <summary>Builds what the first request would otherwise wait for, before the model is promoted.</summary>
+    public ServingModel Prepare()
+    {
+        _ = Train.ByUser;
+        _ = Train.ByItem;
+        _ = Explainer;
+        return this;
     }
 
     public ModelReport Report { get; }
@@ -99,11 +108,7 @@ public sealed class ServingModel
             case "kmeans":
                 return UserClusters.Build(_trainDataset, new KMeansOptions { Seed = 0 });
             case "knn":
-                return Fit(AlgorithmRegistry.Create("knn-baseline", new AlgorithmParameters(new Dictionary<string, string>
-                {
-                    ["user_based"] = "false",
-                    ["sim"] = "pearson_baseline",
-                })));
+                return Fit(AlgorithmRegistry.Create("item-knn"));
             case "svdpp":
             case "content":
             case "hybrid":

@@ -94,7 +94,7 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
         var profileArray = profile.ToArray();
         var scores = new float[ItemCountOf(scorer, train)];
         var foldIn = (IFoldIn)scorer;
-        foldIn.Score(foldIn.FoldIn(profileArray), scores);
+        foldIn.Score(foldIn.FoldIn(scorer is IRatingPredictor ? profileArray : Liked(profileArray, train.Scale)), scores);
         var svdUser = model.Svd.FoldIn(profileArray);
         var exclude = profileArray.Select(r => r.Item).Distinct().Order().ToArray();
         return Build(model, scorer, algorithm, scores, n, exclude, filter, profileArray, item => model.Svd.Predict(svdUser, item));
@@ -115,6 +115,18 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
         for (int k = 0; k < rated.Length; k++) profile[k] = new ItemRating(rated[k], values[k]);
         int svdUser = model.Svd.UserIds.ToDense(userId);
         return Build(model, scorer, algorithm, scores, n, rated.ToArray(), filter, profile, item => model.Svd.Predict(svdUser, item));
+    }
+
+    /// <summary>
+    /// What a top-N model (which reads a rating as "seen", not as "liked") should fold in: the ratings in the upper
+    /// third of the scale (3.5 and up on 0.5-5 stars), or everything when nothing is rated that high. Rating
+    /// predictors take every rating: a low one pushes similar movies down.
+    /// </summary>
+    internal static ItemRating[] Liked(ItemRating[] ratings, RatingScale scale)
+    {
+        float threshold = scale.Min + (scale.Max - scale.Min) * 2 / 3;
+        var liked = Array.FindAll(ratings, r => r.Rating >= threshold);
+        return liked.Length > 0 ? liked : ratings;
     }
 
     private static int ItemCountOf(IRecommenderModel scorer, RatingDataset train) => scorer is IItemScorer s ? s.ItemCount : train.ItemCount;

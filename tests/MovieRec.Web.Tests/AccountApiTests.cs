@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace MovieRec.Web.Tests;
+
+/// <summary>Sessions, /me/ratings and /me/recommendations: durable writes, isolation between tokens, online updates.</summary>
+public sealed class AccountApiTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
+{
+    private async Task<HttpClient> SignedInClient()
+    {
+        var client = fixture.Factory.CreateClient(new() { HandleCookies = false });
+        var response = await client.PostAsync("/api/v1/sessions", null);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await response.Json();
+        string token = body.GetProperty("token").GetString()!;
+        Assert.True(token.Length >= 43, "a 256-bit token");
+        Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("movierec_session=", StringComparison.Ordinal) && c.Contains("httponly", StringComparison.OrdinalIgnoreCase));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    private static async Task<List<long>> RecommendedIds(HttpClient client, string query = "n=10")
+    {
+        var body = await (await client.GetAsync("/api/v1/me/recommendations?" + query)).Json();
+        return [.. body.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("movieId").GetInt64())];
+    }
+
+    [Fact]
+    public async Task Ratings_are_stored_listed_replaced_and_deleted()
+    {
+        var client = await SignedInClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync("/api/v1/me/ratings/1", new { rating = 4.5 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync("/api/v1/me/ratings/2571", new { rating = 3 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync("/api/v1/me/ratings/1", new { rating = 2 })).StatusCode);
+        var mine = (await (await client.GetAsync("/api/v1/me/ratings")).Json()).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(2, mine.Count);
+        var toyStory = mine.Single(r => r.GetProperty("movieId").GetInt64() == 1);
+        Assert.Equal(2f, toyStory.GetProperty("rating").GetSingle());
+        Assert.Equal("Toy Story", toyStory.GetProperty("title").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/v1/me/ratings/1")).StatusCode);
+        await (await client.DeleteAsync("/api/v1/me/ratings/1")).AssertProblem(404);
+        Assert.Single((await (await client.GetAsync("/api/v1/me/ratings")).Json()).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task One_token_never_reads_or_changes_another_accounts_ratings()
+    {
+        var alice = await SignedInClient();
+        var bob = await SignedInClient();
+        await alice.PutAsJsonAsync("/api/v1/me/ratings/296", new { rating = 5 });
+        await bob.PutAsJsonAsync("/api/v1/me/ratings/1", new { rating = 1 });
+        // Bob deleting "his" rating of Alice's movie does not touch hers.
+        await (await bob.DeleteAsync("/api/v1/me/ratings/296")).AssertProblem(404);
+        var aliceRatings = (await (await alice.GetAsync("/api/v1/me/ratings")).Json()).GetProperty("items").EnumerateArray().ToList();
+        var bobRatings = (await (await bob.GetAsync("/api/v1/me/ratings")).Json()).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal([296L], aliceRatings.Select(r => r.GetProperty("movieId").GetInt64()));
+        Assert.Equal([1L], bobRatings.Select(r => r.GetProperty("movieId").GetInt64()));
+        Assert.Equal(5f, aliceRatings[0].GetProperty("rating").GetSingle());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Bearer not-a-token")]
+    [InlineData("Bearer ")]
+    [InlineData("Basic dXNlcjpwYXNz")]
+    public async Task Requests_without_a_valid_token_are_401_problems(string? authorization)
+    {
+        var client = fixture.Factory.CreateClient(new() { HandleCookies = false });
+        if (authorization is not null) client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
+        await (await client.GetAsync("/api/v1/me/ratings")).AssertProblem(401);
+        await (await client.PutAsJsonAsync("/api/v1/me/ratings/1", new { rating = 4 })).AssertProblem(401);
+        await (await client.GetAsync("/api/v1/me/recommendations")).AssertProblem(401);
+    }
+
+    [Fact]
+    public async Task An_overlong_token_is_refused_without_a_lookup()
+    {
+        var client = fixture.Factory.CreateClient(new() { HandleCookies = false });
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer " + new string('a', 5000));
+        await (await client.GetAsync("/api/v1/me/ratings")).AssertProblem(401);
+    }
+
+    [Fact]
+    public async Task The_session_cookie_signs_in_the_web_ui()
+    {
+        var client = fixture.Factory.CreateClient(new() { HandleCookies = true });
+        await client.PostAsync("/api/v1/sessions", null);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync("/api/v1/me/ratings/1", new { rating = 4 })).StatusCode);
+        Assert.Single((await (await client.GetAsync("/api/v1/me/ratings")).Json()).GetProperty("items").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("""{"rating":6}""", 400, "rating")]
+    [InlineData("""{"rating":0}""", 400, "rating")]
+    [InlineData("""{"rating":3.7}""", 400, "rating")]
+    [InlineData("""{}""", 400, "rating")]
+    [InlineData("""{"rating":"five"}""", 400, "$.rating")]
+    [InlineData("""{"rating":4""", 400, null)]
+    public async Task Bad_ratings_are_400_problems_and_nothing_is_stored(string json, int status, string? field)
+    {
+        var client = await SignedInClient();
+        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        await (await client.PutAsync("/api/v1/me/ratings/1", content)).AssertProblem(status, field);
+        Assert.Empty((await (await client.GetAsync("/api/v1/me/ratings")).Json()).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Rating_an_unknown_movie_is_404()
+    {
+        var client = await SignedInClient();
+        await (await client.PutAsJsonAsync("/api/v1/me/ratings/987654321", new { rating = 4 })).AssertProblem(404);
+    }
+
+    [Fact]
+    public async Task A_new_rating_changes_the_next_recommendations_without_retraining()
+    {
+        var client = await SignedInClient();
+        string version = fixture.Factory.Host.Current!.Version;
+        await client.PutAsJsonAsync("/api/v1/me/ratings/1", new { rating = 5 });
+        var before = await RecommendedIds(client, "n=10&algorithm=hybrid");
+        foreach (long id in RecommendationApiTests.AnimatedFamily[1..])
+            Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/v1/me/ratings/{id}", new { rating = 5 })).StatusCode);
+        var after = await RecommendedIds(client, "n=10&algorithm=hybrid");
+        Assert.NotEqual(before, after);
+        Assert.DoesNotContain(after, RecommendationApiTests.AnimatedFamily.Contains);
+        Assert.Equal(version, fixture.Factory.Host.Current!.Version);
+        // Deleting a rating changes them again (the cached list is dropped).
+        await client.DeleteAsync("/api/v1/me/ratings/78499");
+        var afterDelete = await RecommendedIds(client, "n=10&algorithm=hybrid");
+        Assert.NotEqual(after, afterDelete);
+    }
+
+    [Fact]
+    public async Task An_account_with_no_ratings_gets_recommendations()
+    {
+        var client = await SignedInClient();
+        Assert.Equal(10, (await RecommendedIds(client)).Count);
+        await (await client.GetAsync("/api/v1/me/recommendations?algorithm=nope")).AssertProblem(400, "algorithm");
+    }
+}

@@ -1,0 +1,190 @@
+using System.Net;
+using System.Text.Json;
+
+namespace MovieRec.Web.Tests;
+
+/// <summary>Movies, search, onboarding and clusters endpoints on ml-latest-small + TMDB 5000, error paths included.</summary>
+public sealed class CatalogApiTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
+{
+    private HttpClient Client => fixture.Client;
+
+    private static IEnumerable<string> Titles(JsonElement items) =>
+        items.EnumerateArray().Select(i => (i.TryGetProperty("movie", out var m) ? m : i).GetProperty("title").GetString()!);
+
+    [Fact]
+    public async Task Title_search_finds_prefixes_typos_and_accents()
+    {
+        var prefix = await (await Client.GetAsync("/api/v1/movies?q=toy sto")).Json();
+        Assert.Contains("Toy Story", Titles(prefix.GetProperty("items")));
+        var typo = await (await Client.GetAsync("/api/v1/movies?q=toy stroy")).Json();
+        Assert.Contains("Toy Story", Titles(typo.GetProperty("items")));
+        // MovieLens spells it "Amelie"; a visitor types the accent.
+        var accent = await (await Client.GetAsync("/api/v1/movies?q=am%C3%A9lie")).Json();
+        Assert.Contains(Titles(accent.GetProperty("items")), t => t.StartsWith("Amelie", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Movie_list_filters_by_genre_and_decade_and_pages()
+    {
+        var page1 = await (await Client.GetAsync("/api/v1/movies?genre=animation&year=1990s&pageSize=5")).Json();
+        var items = page1.GetProperty("items");
+        Assert.Equal(5, items.GetArrayLength());
+        foreach (var movie in items.EnumerateArray())
+        {
+            Assert.Contains("Animation", movie.GetProperty("genres").EnumerateArray().Select(g => g.GetString()));
+            Assert.InRange(movie.GetProperty("year").GetInt32(), 1990, 1999);
+        }
+        var counts = items.EnumerateArray().Select(m => m.GetProperty("ratingCount").GetInt32()).ToList();
+        Assert.Equal(counts.OrderByDescending(c => c), counts);
+        var page2 = await (await Client.GetAsync("/api/v1/movies?genre=animation&year=1990s&pageSize=5&page=2")).Json();
+        Assert.Empty(Titles(page2.GetProperty("items")).Intersect(Titles(items)));
+        Assert.Equal(page1.GetProperty("total").GetInt32(), page2.GetProperty("total").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("/api/v1/movies?page=0", "page")]
+    [InlineData("/api/v1/movies?pageSize=1000", "pageSize")]
+    [InlineData("/api/v1/movies?page=-3", "page")]
+    [InlineData("/api/v1/movies?page=abc", "page")]
+    [InlineData("/api/v1/movies?genre=notagenre", "genre")]
+    [InlineData("/api/v1/movies?year=nineties", "year")]
+    [InlineData("/api/v1/movies/1/similar?by=colour", "by")]
+    [InlineData("/api/v1/movies/1/similar?n=0", "n")]
+    [InlineData("/api/v1/movies/1/similar?n=99999999999", "n")]
+    [InlineData("/api/v1/search", "q")]
+    [InlineData("/api/v1/onboarding?n=0", "n")]
+    [InlineData("/api/v1/onboarding?n=5000", "n")]
+    [InlineData("/api/v1/clusters/0/movies?pageSize=0", "pageSize")]
+    public async Task Bad_query_values_are_400_problems_naming_the_field(string url, string field) =>
+        await (await Client.GetAsync(url)).AssertProblem(400, field);
+
+    [Theory]
+    [InlineData("/api/v1/movies/999999999")]
+    [InlineData("/api/v1/movies/999999999/similar")]
+    [InlineData("/api/v1/clusters/99/movies")]
+    [InlineData("/api/v1/users/99999999/recommendations")]
+    public async Task Unknown_ids_are_404_problems(string url) =>
+        await (await Client.GetAsync(url)).AssertProblem(404);
+
+    [Fact]
+    public async Task Movie_details_carry_metadata_statistics_and_histogram()
+    {
+        var response = await Client.GetAsync("/api/v1/movies/1");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var movie = await response.Json();
+        Assert.Equal("Toy Story", movie.GetProperty("title").GetString());
+        Assert.Equal(1995, movie.GetProperty("year").GetInt32());
+        Assert.Contains("John Lasseter", movie.GetProperty("directors").EnumerateArray().Select(d => d.GetString()));
+        Assert.Contains("Tom Hanks", movie.GetProperty("cast").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal("tt0114709", movie.GetProperty("imdbId").GetString());
+        int count = movie.GetProperty("ratingCount").GetInt32();
+        Assert.Equal(215, count);
+        var bars = movie.GetProperty("histogram").EnumerateArray().ToList();
+        Assert.Equal(10, bars.Count);
+        Assert.Equal(count, bars.Sum(b => b.GetProperty("count").GetInt32()));
+        Assert.Equal(0.5f, bars[0].GetProperty("rating").GetSingle());
+        Assert.Equal(5f, bars[^1].GetProperty("rating").GetSingle());
+        Assert.InRange(movie.GetProperty("ratingMean").GetDouble(), 3.8, 4.0);
+        Assert.True(movie.GetProperty("cluster").GetProperty("name").GetString()!.Length > 0);
+    }
+
+    [Fact]
+    public async Task Similar_movies_by_content_ratings_and_text()
+    {
+        var content = await (await Client.GetAsync("/api/v1/movies/1/similar?by=content&n=10")).Json();
+        Assert.Contains("Toy Story 2", Titles(content.GetProperty("items")));
+        var ratings = await (await Client.GetAsync("/api/v1/movies/1/similar?by=ratings&n=10")).Json();
+        Assert.Equal(10, ratings.GetProperty("items").GetArrayLength());
+        Assert.DoesNotContain("Toy Story", Titles(ratings.GetProperty("items")));
+        var text = await (await Client.GetAsync("/api/v1/movies/1/similar?by=text&n=5")).Json();
+        Assert.Equal("text", text.GetProperty("by").GetString());
+        Assert.True(text.GetProperty("items").GetArrayLength() > 0);
+    }
+
+    [Fact]
+    public async Task Semantic_requests_without_a_model_say_they_fell_back()
+    {
+        Assert.Null(Environment.GetEnvironmentVariable("MOVIEREC_EMBEDDING_MODEL"));
+        var search = await (await Client.GetAsync("/api/v1/search?q=space%20adventure%20with%20robots")).Json();
+        Assert.Equal("lexical", search.GetProperty("mode").GetString());
+        Assert.Contains("unavailable", search.GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.True(search.GetProperty("items").GetArrayLength() > 0);
+        var similar = await (await Client.GetAsync("/api/v1/movies/1/similar?by=semantic")).Json();
+        Assert.Equal("text", similar.GetProperty("by").GetString());
+        Assert.Contains("unavailable", similar.GetProperty("note").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Onboarding_covers_several_clusters_with_known_movies()
+    {
+        var items = (await (await Client.GetAsync("/api/v1/onboarding?n=18")).Json()).EnumerateArray().ToList();
+        Assert.Equal(18, items.Count);
+        Assert.True(items.Select(i => i.GetProperty("cluster").GetInt32()).Distinct().Count() >= 4);
+        Assert.All(items, i => Assert.True(i.GetProperty("movie").GetProperty("ratingCount").GetInt32() >= 20));
+        Assert.All(items, i => Assert.False(string.IsNullOrEmpty(i.GetProperty("clusterName").GetString())));
+    }
+
+    [Fact]
+    public async Task Clusters_are_nine_named_groups_with_their_movies()
+    {
+        var clusters = (await (await Client.GetAsync("/api/v1/clusters")).Json()).EnumerateArray().ToList();
+        Assert.Equal(9, clusters.Count);
+        // Every movie with features is in exactly one cluster (a few without any rating or genre are left out).
+        Assert.InRange(clusters.Sum(c => c.GetProperty("size").GetInt32()), 9700, 9742);
+        var page = await (await Client.GetAsync("/api/v1/clusters/0/movies?pageSize=7")).Json();
+        Assert.Equal(7, page.GetProperty("items").GetArrayLength());
+        Assert.Equal(clusters[0].GetProperty("size").GetInt32(), page.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Posters_fall_back_to_a_generated_svg_without_an_omdb_key()
+    {
+        var response = await Client.GetAsync("/api/v1/movies/1/poster");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/svg+xml", response.Content.Headers.ContentType?.MediaType);
+        var svg = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Toy Story", svg, StringComparison.Ordinal);
+        Assert.Contains("1995", svg, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Openapi_document_and_interactive_docs_are_served()
+    {
+        var openapi = await (await Client.GetAsync("/openapi/v1.json")).Json();
+        var paths = openapi.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/api/v1/recommendations", out _));
+        Assert.True(paths.TryGetProperty("/api/v1/movies/{id}", out _));
+        var docs = await Client.GetAsync("/docs");
+        Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
+        Assert.Contains("text/html", docs.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_and_metrics()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync("/health/live")).StatusCode);
+        var ready = await Client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        var body = await ready.Json();
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("model").GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        await Client.PostJson("/api/v1/recommendations", new { ratings = new[] { new { movieId = 1, rating = 5 } } });
+        string metrics = await Client.GetStringAsync("/metrics");
+        Assert.Contains("http_request_duration_seconds_bucket", metrics, StringComparison.Ordinal);
+        Assert.Contains("movierec_model_info{version=\"" + fixture.Factory.Host.Current!.Version + "\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("movierec_recommendation_cache_lookups_total", metrics, StringComparison.Ordinal);
+        Assert.Contains("movierec_stored_ratings", metrics, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>One service for a test class.</summary>
+public sealed class ServiceFixture : IAsyncLifetime
+{
+    public ServiceFactory Factory { get; } = new();
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Client = await Factory.ReadyClientAsync();
+
+    public async Task DisposeAsync() => await Factory.DisposeAsync();
+}

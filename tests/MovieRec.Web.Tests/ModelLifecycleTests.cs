@@ -1,0 +1,190 @@
+using System.Net;
+using System.Net.Http.Json;
+using MovieRec.Core.Tests;
+using MovieRec.Web.Hosting;
+
+namespace MovieRec.Web.Tests;
+
+/// <summary>Admin endpoints, retrain and promotion, hot swap under load, restart from the saved model, bad model files.</summary>
+public sealed class ModelLifecycleTests
+{
+    private static HttpClient Admin(ServiceFactory factory)
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", ServiceFactory.AdminKey);
+        return client;
+    }
+
+    [Fact]
+    public async Task Admin_endpoints_need_the_key()
+    {
+        await using var factory = new ServiceFactory();
+        var client = await factory.ReadyClientAsync();
+        await (await client.GetAsync("/api/v1/admin/model")).AssertProblem(401);
+        client.DefaultRequestHeaders.Add("X-Api-Key", "wrong");
+        await (await client.PostAsync("/api/v1/admin/retrain", null)).AssertProblem(401);
+        await using var noKey = new ServiceFactory(new Dictionary<string, string?> { ["Admin:ApiKey"] = "" });
+        await (await (await noKey.ReadyClientAsync()).GetAsync("/api/v1/admin/model")).AssertProblem(403);
+    }
+
+    [Fact]
+    public async Task Model_status_reports_training_metrics_loss_and_data()
+    {
+        await using var factory = new ServiceFactory();
+        await factory.ReadyClientAsync();
+        var status = await (await Admin(factory).GetAsync("/api/v1/admin/model")).Json();
+        var model = status.GetProperty("model");
+        Assert.Equal(factory.Host.Current!.Version, model.GetProperty("version").GetString());
+        Assert.InRange(model.GetProperty("holdoutRmse").GetDouble(), 0.80, 0.92);
+        Assert.Equal(20, model.GetProperty("epochLoss").GetArrayLength());
+        var loss = model.GetProperty("epochLoss").EnumerateArray().Select(e => e.GetDouble()).ToList();
+        Assert.True(loss[^1] < loss[0]);
+        Assert.Equal(100836, model.GetProperty("ratings").GetInt32());
+        Assert.Equal(610, status.GetProperty("dataset").GetProperty("users").GetInt32());
+        Assert.Equal("sqlite", status.GetProperty("ratingStore").GetString());
+    }
+
+    [Fact]
+    public async Task Retrain_includes_stored_ratings_and_promotes_a_model_that_is_not_worse()
+    {
+        await using var factory = new ServiceFactory();
+        var client = await factory.ReadyClientAsync();
+        string before = factory.Host.Current!.Version;
+        var session = await (await client.PostAsync("/api/v1/sessions", null)).Json();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", session.GetProperty("token").GetString());
+        foreach (long id in RecommendationApiTests.AnimatedFamily) await client.PutAsJsonAsync($"/api/v1/me/ratings/{id}", new { rating = 4.5 });
+
+        var outcome = await (await Admin(factory).PostAsync("/api/v1/admin/retrain", null)).Json();
+        Assert.True(outcome.GetProperty("promoted").GetBoolean(), outcome.ToString());
+        var current = factory.Host.Current!;
+        Assert.NotEqual(before, current.Version);
+        Assert.Equal(outcome.GetProperty("candidateVersion").GetString(), current.Version);
+        Assert.Equal(10, current.Report.StoredRatings);
+        Assert.Equal(100846, current.Train.Count);
+        Assert.Equal(current.Version, (await client.PostJson("/api/v1/recommendations", new { ratings = Array.Empty<object>() })).Headers.GetValues("X-Model-Version").Single());
+        Assert.True(File.Exists(Path.Combine(factory.DataDirectory, "models", current.Report.File)));
+    }
+
+    [Fact]
+    public async Task A_hot_swap_under_concurrent_requests_fails_none()
+    {
+        await using var factory = new ServiceFactory();
+        var client = await factory.ReadyClientAsync();
+        var trainer = (ModelTrainer)factory.Services.GetService(typeof(ModelTrainer))!;
+        var catalog = await factory.Host.CatalogAsync(CancellationToken.None);
+        var versions = new HashSet<string> { factory.Host.Current!.Version };
+        using var stop = new CancellationTokenSource();
+        int requests = 0;
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var seen = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var load = Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        {
+            var rng = new Random(worker);
+            while (!stop.IsCancellationRequested)
+            {
+                long movie = catalog.Dataset.Catalog.Movies[rng.Next(500)].Id;
+                var response = await client.PostJson("/api/v1/recommendations", new { ratings = new[] { new { movieId = movie, rating = 4.5 } }, n = 5 });
+                Interlocked.Increment(ref requests);
+                if (response.StatusCode != HttpStatusCode.OK) failures.Add($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                else seen.Add((await response.Json()).GetProperty("modelVersion").GetString()!);
+            }
+        })).ToArray();
+        for (int swap = 0; swap < 3; swap++)
+        {
+            var candidate = await Task.Run(() => trainer.Train(catalog, [], CancellationToken.None));
+            versions.Add(candidate.Version);
+            factory.Host.Promote(candidate);
+            await Task.Delay(100);
+        }
+        await Task.Delay(200);
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+        Assert.Empty(failures);
+        Assert.True(requests > 20, $"only {requests} requests ran");
+        Assert.Subset(versions, seen.ToHashSet());
+        Assert.Contains(factory.Host.Current!.Version, seen);
+    }
+
+    [Fact]
+    public async Task A_restart_loads_the_saved_model_instead_of_training()
+    {
+        string folder = TestData.NewFolder().Path;
+        string version;
+        await using (var first = new ServiceFactory(dataDirectory: folder))
+        {
+            await first.ReadyClientAsync();
+            version = first.Host.Current!.Version;
+        }
+        await using var second = new ServiceFactory(dataDirectory: folder);
+        await second.ReadyClientAsync();
+        Assert.Equal(version, second.Host.Current!.Version);
+    }
+
+    [Fact]
+    public async Task A_corrupt_saved_model_is_refused_at_start_and_a_new_one_trained()
+    {
+        string folder = TestData.NewFolder().Path;
+        string version, file;
+        await using (var first = new ServiceFactory(dataDirectory: folder))
+        {
+            await first.ReadyClientAsync();
+            version = first.Host.Current!.Version;
+            file = Path.Combine(folder, "models", first.Host.Current!.Report.File);
+        }
+        var bytes = await File.ReadAllBytesAsync(file);
+        await File.WriteAllBytesAsync(file, bytes[..(bytes.Length / 2)]);
+        await using var second = new ServiceFactory(dataDirectory: folder);
+        var client = await second.ReadyClientAsync();
+        Assert.NotEqual(version, second.Host.Current!.Version);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/users/1/recommendations")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_replica_picks_up_a_published_model_and_refuses_a_corrupt_one()
+    {
+        string models = TestData.NewFolder().Path;
+        var watch = new Dictionary<string, string?> { ["MovieRec:ModelDirectory"] = models, ["MovieRec:ModelWatchInterval"] = "00:00:00.2" };
+        await using var publisher = new ServiceFactory(watch);
+        await using var replica = new ServiceFactory(watch);
+        await publisher.ReadyClientAsync();
+        var replicaClient = await replica.ReadyClientAsync();
+        Assert.Equal(publisher.Host.Current!.Version, replica.Host.Current!.Version);
+
+        var retrain = await (await Admin(publisher).PostAsync("/api/v1/admin/retrain", null)).Json();
+        Assert.True(retrain.GetProperty("promoted").GetBoolean());
+        string published = publisher.Host.Current!.Version;
+        await WaitFor(() => replica.Host.Current!.Version == published);
+
+        // A truncated model behind a new manifest: the replica keeps serving the one it has.
+        var trainer = (ModelTrainer)publisher.Services.GetService(typeof(ModelTrainer))!;
+        var manifest = trainer.ReadManifest()!;
+        string bad = Path.Combine(models, "svd-bad.mrec");
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(models, manifest.File));
+        await File.WriteAllBytesAsync(bad, bytes[..1000]);
+        await File.WriteAllTextAsync(trainer.ManifestPath, System.Text.Json.JsonSerializer.Serialize(manifest with { Version = "bad", File = "svd-bad.mrec" }, System.Text.Json.JsonSerializerOptions.Web));
+        await Task.Delay(1000);
+        Assert.Equal(published, replica.Host.Current!.Version);
+        Assert.Equal(HttpStatusCode.OK, (await replicaClient.GetAsync("/api/v1/users/1/recommendations")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Writes_are_rate_limited_per_client_with_429_problems()
+    {
+        await using var factory = new ServiceFactory(new Dictionary<string, string?> { ["MovieRec:RateLimitPerMinute"] = "3" });
+        var client = await factory.ReadyClientAsync();
+        for (int k = 0; k < 3; k++) Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/api/v1/sessions", null)).StatusCode);
+        var limited = await client.PostAsync("/api/v1/sessions", null);
+        await limited.AssertProblem(429);
+        Assert.True(limited.Headers.RetryAfter is not null);
+    }
+
+    private static async Task WaitFor(Func<bool> condition)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "timed out waiting");
+            await Task.Delay(50);
+        }
+    }
+}

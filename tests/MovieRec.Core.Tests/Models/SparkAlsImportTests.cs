@@ -7,7 +7,7 @@ namespace MovieRec.Core.Tests.Models;
 
 /// <summary>
 /// Imports Spark ALSModel folders written in Spark's layout (SparkAlsFixture) with factors for every user and movie
-/// id of ml-latest-small (610 users, 9,742 movies, rank 10, seeded random values).
+/// id of ml-latest-small (610 users, 9,724 rated movies, rank 10, seeded random values).
 /// </summary>
 public class SparkAlsImportTests
 {

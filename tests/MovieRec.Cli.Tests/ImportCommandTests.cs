@@ -74,6 +74,16 @@ public class ImportCommandTests
         Assert.Equal(0.05, restored.Options.RegParam);
         Assert.Equal(new RatingScale(1, 5, 1), restored.Scale);
         Assert.Equal(new RatingScale(0, 10, 0.1f), ImportCommands.ParseScale("0,10,0.1"));
+
+        // --data aligns the ids to the dataset and records its fingerprint, as the service expects.
+        (exit, output, error) = CliRunner.Run("import", "spark-als", "--path", folder, "--out", model, "--data", TestData.MovieLensSmallPath);
+        Assert.True(exit == 0, error);
+        Assert.Contains("aligned to ml-latest-small: 9,724 of its 9,724 movies have factors, 0 Spark item(s) not in it left out, 0 user(s) not in it appended", output);
+        var contents = ModelFile.Read(model);
+        Assert.Equal(ModelFile.Fingerprint(TestData.MovieLensSmall.Ratings), contents.DatasetFingerprint);
+        var aligned = MatrixFactorizationAlgorithms.Restore(contents);
+        var ratings = TestData.MovieLensSmall.Ratings;
+        Assert.Equal(ratings.ItemIds.NumericIds.ToArray(), ((SparkAlsModel)aligned).ItemIds.NumericIds.ToArray());
     }
 
     [Fact]

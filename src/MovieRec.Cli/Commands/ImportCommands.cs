@@ -25,31 +25,46 @@ internal static class ImportCommands
         {
             Description = "The regParam the Spark job trained with, for folding in new users (default: the metadata's, else Spark's default 0.1).",
         };
-        var command = new Command("spark-als", "Import a Spark MLlib ALSModel (explicit ratings) saved with model.save(path).") { path, output, scale, reg };
+        var data = new Option<string?>("--data")
+        {
+            Description = "Align user and movie ids to this dataset (what the service needs: its models share the dataset's ids) and record its fingerprint.",
+        };
+        var command = new Command("spark-als", "Import a Spark MLlib ALSModel (explicit ratings) saved with model.save(path).") { path, output, scale, reg, data };
         command.SetAction(parse =>
         {
             string folder = parse.GetValue(path)!, file = parse.GetValue(output)!;
-            var options = new SparkAlsImportOptions { Scale = ParseScale(parse.GetValue(scale)!), RegParam = parse.GetValue(reg) };
-            if (options.RegParam is < 0 or double.NaN) throw new CliException($"--reg must be non-negative, not {options.RegParam}.");
+            double? lambda = parse.GetValue(reg);
+            if (lambda is < 0 or double.NaN) throw new CliException($"--reg must be non-negative, not {lambda}.");
+            var parsedScale = ParseScale(parse.GetValue(scale)!);
+            Dataset? dataset = parse.GetValue(data) is { } dataPath ? CommonOptions.LoadDataset(dataPath, lenient: false) : null;
+            var options = new SparkAlsImportOptions { Scale = parsedScale, RegParam = lambda, AlignTo = dataset?.Ratings };
             var clock = Stopwatch.StartNew();
-            SparkAlsMetadata meta;
-            Core.Algorithms.MatrixFactorization.SparkAlsModel model;
+            SparkAlsImportResult result;
             try
             {
-                meta = SparkAlsImport.ReadMetadata(folder);
-                model = SparkAlsImport.Load(folder, options);
+                result = SparkAlsImport.Import(folder, options);
             }
             catch (InvalidDataException e)
             {
                 throw new CliException(e.Message, e);
             }
             double seconds = clock.Elapsed.TotalSeconds;
-            string fingerprint = string.Create(CultureInfo.InvariantCulture, $"spark-als;uid={meta.Uid};users={model.UserCount};items={model.ItemCount}");
-            ModelFile.Save(file, model, fingerprint);
+            var (model, meta) = (result.Model, result.Metadata);
             var inv = CultureInfo.InvariantCulture;
+            string fingerprint = dataset is not null
+                ? ModelFile.Fingerprint(dataset.Ratings)
+                : string.Create(inv, $"spark-als;uid={meta.Uid};users={model.UserCount};items={model.ItemCount}");
+            ModelFile.Save(file, model, fingerprint);
             context.Output.WriteLine(string.Create(inv, $"imported {model} from {folder} in {seconds:0.000} s"));
-            context.Output.WriteLine(string.Create(inv, $"users {model.UserCount:N0}, items {model.ItemCount:N0}, rank {model.Factors}, scale {model.Scale}"));
-            if (options.RegParam is null && meta.RegParam is null)
+            context.Output.WriteLine(string.Create(inv, $"users {result.SparkUsers:N0}, items {result.SparkItems:N0}, rank {model.Factors}, scale {model.Scale}"));
+            if (dataset is not null)
+            {
+                int withFactors = result.SparkItems - result.DroppedItems;
+                int extraUsers = model.UserCount - dataset.Ratings.UserCount;
+                context.Output.WriteLine(string.Create(inv,
+                    $"aligned to {dataset.Name}: {withFactors:N0} of its {dataset.Ratings.ItemCount:N0} movies have factors, {result.DroppedItems:N0} Spark item(s) not in it left out, {extraUsers:N0} user(s) not in it appended"));
+            }
+            if (lambda is null && meta.RegParam is null)
                 context.Output.WriteLine("regParam 0.1 is Spark's default (the ALSModel metadata does not record it): pass --reg if the job used another value.");
             context.Output.WriteLine(string.Create(inv, $"saved {file} ({new FileInfo(file).Length / 1024.0 / 1024.0:0.0} MB)"));
             return 0;

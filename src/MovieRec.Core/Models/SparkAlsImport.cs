@@ -32,7 +32,23 @@ public sealed record SparkAlsImportOptions
 
     /// <summary>regParam λ of the fold-in solve; when null, the metadata's value, else Spark's default 0.1.</summary>
     public double? RegParam { get; init; }
+
+    /// <summary>
+    /// When set, the model's dense user and item ids follow the dataset's (what the service assumes: its models
+    /// share the dataset's item ids): the dataset's users and items in its order, users only Spark knows appended in
+    /// id order, items only Spark knows left out, dataset ids without factors unknown to the model. When null, dense
+    /// ids follow the raw ids in ascending order.
+    /// </summary>
+    public RatingDataset? AlignTo { get; init; }
 }
+
+/// <summary>An imported model and what went into it.</summary>
+/// <param name="Model">The model, ready to serve and to save with <see cref="ModelFile.Save"/>.</param>
+/// <param name="Metadata">The metadata as read.</param>
+/// <param name="SparkUsers">User factor rows read.</param>
+/// <param name="SparkItems">Item factor rows read.</param>
+/// <param name="DroppedItems">Items with factors left out because the dataset aligned to does not have them.</param>
+public sealed record SparkAlsImportResult(SparkAlsModel Model, SparkAlsMetadata Metadata, int SparkUsers, int SparkItems, int DroppedItems);
 
 /// <summary>
 /// Reads a Spark MLlib ALSModel saved with <c>model.save(path)</c> (Spark 2.x/3.x layout):
@@ -220,10 +236,10 @@ public static class SparkAlsImport
     }
 
     /// <summary>Reads, validates and converts a saved ALSModel folder into a model that serves like ours.</summary>
-    public static async Task<SparkAlsModel> LoadAsync(string folder, SparkAlsImportOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<SparkAlsImportResult> ImportAsync(string folder, SparkAlsImportOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new SparkAlsImportOptions();
-        if (options.Scale.Max < options.Scale.Min) throw new ArgumentException($"The scale's maximum {options.Scale.Max} is below its minimum {options.Scale.Min}.", nameof(options));
+        if (!(options.Scale.Max > options.Scale.Min)) throw new ArgumentException($"The scale's maximum {options.Scale.Max} must be above its minimum {options.Scale.Min}.", nameof(options));
         var meta = ReadMetadata(folder);
         string metaFile = Path.Combine(folder, "metadata", "part-00000");
         if (meta.ImplicitPrefs == true)
@@ -242,12 +258,53 @@ public static class SparkAlsImport
             ItemCol = meta.ItemCol,
         };
         alsOptions.Validate();
-        return SparkAlsModel.FromFactors(alsOptions, users.Ids, users.Features, items.Ids, items.Features, options.Scale, folder);
+        var (userMap, userRows, knownUsers, _) = Arrange(users, options.AlignTo?.UserIds, appendUnknown: true);
+        var (itemMap, itemRows, knownItems, dropped) = Arrange(items, options.AlignTo?.ItemIds, appendUnknown: false);
+        var model = SparkAlsModel.FromFactors(alsOptions, userMap, userRows, knownUsers, itemMap, itemRows, knownItems, options.Scale, folder);
+        return new SparkAlsImportResult(model, meta, users.Count, items.Count, dropped);
     }
 
-    /// <summary>Synchronous <see cref="LoadAsync"/> for command-line use.</summary>
-    public static SparkAlsModel Load(string folder, SparkAlsImportOptions? options = null) =>
-        LoadAsync(folder, options).GetAwaiter().GetResult();
+    /// <summary>Reads, validates and converts a saved ALSModel folder (see <see cref="ImportAsync"/>).</summary>
+    public static async Task<SparkAlsModel> LoadAsync(string folder, SparkAlsImportOptions? options = null, CancellationToken cancellationToken = default) =>
+        (await ImportAsync(folder, options, cancellationToken).ConfigureAwait(false)).Model;
+
+    /// <summary>Synchronous <see cref="ImportAsync"/> for command-line use.</summary>
+    public static SparkAlsImportResult Import(string folder, SparkAlsImportOptions? options = null) =>
+        ImportAsync(folder, options).GetAwaiter().GetResult();
+
+    /// <summary>Synchronous <see cref="LoadAsync"/>.</summary>
+    public static SparkAlsModel Load(string folder, SparkAlsImportOptions? options = null) => Import(folder, options).Model;
+
+    /// <summary>The id map, factor rows and known flags of one side, in the table's id order or aligned to <paramref name="target"/>.</summary>
+    private static (IdMap Map, float[] Rows, byte[] Known, int Dropped) Arrange(SparkFactorTable table, IdMap? target, bool appendUnknown)
+    {
+        int f = table.Rank;
+        if (target is null)
+        {
+            var all = new byte[table.Count];
+            all.AsSpan().Fill(1);
+            return (IdMap.FromNumeric(table.Ids), table.Features, all, 0);
+        }
+        var map = target.IsNumeric ? IdMap.FromNumeric(target.NumericIds) : IdMap.FromStrings(target.StringIds);
+        var dense = new int[table.Count];
+        int dropped = 0;
+        for (int k = 0; k < table.Count; k++)
+        {
+            int d = map.ToDense(table.Ids[k]);
+            if (d < 0 && appendUnknown) d = map.GetOrAdd(table.Ids[k]);
+            if (d < 0) dropped++;
+            dense[k] = d;
+        }
+        var rows = new float[(long)map.Count * f];
+        var known = new byte[map.Count];
+        for (int k = 0; k < table.Count; k++)
+        {
+            if (dense[k] < 0) continue;
+            table.Row(k).CopyTo(rows.AsSpan(dense[k] * f, f));
+            known[dense[k]] = 1;
+        }
+        return (map, rows, known, dropped);
+    }
 
     private static InvalidDataException Error(string path, string problem) => new($"{path}: {problem}.");
 

@@ -232,6 +232,42 @@ public class SparkAlsImportTests
         Assert.Throws<NotSupportedException>(() => new SparkAlsModel().Fit(TestData.MovieLensSmall.Ratings, TrainingContext.Deterministic(0)));
     }
 
+    [Fact]
+    public void Aligned_to_a_dataset_the_model_shares_its_ids()
+    {
+        using var tmp = TestData.NewFolder();
+        var f = Small.Value;
+        var ratings = TestData.MovieLensSmall.Ratings;
+        // Spark saw two users and three movies the dataset lacks, and missed the first five movies of the list.
+        int[] users = [.. f.UserIds, 900_001, 900_002];
+        float[] userRows = [.. f.Users, .. SparkAlsFixture.RandomFactors(2, Rank, 5)];
+        int[] items = [.. f.ItemIds[5..], 990_001, 990_002, 990_003];
+        float[] itemRows = [.. f.Items.AsSpan(5 * Rank), .. SparkAlsFixture.RandomFactors(3, Rank, 6)];
+        string folder = Path.Combine(tmp.Path, "als");
+        SparkAlsFixture.Write(folder, Rank, users, userRows, items, itemRows, parts: 3);
+        var result = SparkAlsImport.Import(folder, new SparkAlsImportOptions { AlignTo = ratings });
+        var model = result.Model;
+        Assert.Equal(3, result.DroppedItems);
+        Assert.Equal(users.Length, result.SparkUsers);
+        Assert.Equal(ratings.ItemCount, model.ItemCount);
+        for (int i = 0; i < ratings.ItemCount; i++) Assert.Equal(ratings.ItemIds.ToRawNumeric(i), model.ItemIds.ToRawNumeric(i));
+        for (int u = 0; u < ratings.UserCount; u++) Assert.Equal(ratings.UserIds.ToRawNumeric(u), model.UserIds.ToRawNumeric(u));
+        Assert.Equal(ratings.UserCount + 2, model.UserCount);
+        Assert.Equal(ratings.UserCount, model.UserIds.ToDense(900_001));
+        foreach (int missing in f.ItemIds[..5]) Assert.False(model.IsItemKnown(model.ItemIds.ToDense(missing)));
+        Assert.True(model.ItemIds.ToDense(990_001) < 0);
+        for (int k = 5; k < f.ItemIds.Length; k += 13)
+            Assert.True(f.Item(k).SequenceEqual(model.ItemFactorsOf(model.ItemIds.ToDense(f.ItemIds[k]))));
+        for (int k = 0; k < f.UserIds.Length; k += 13)
+            Assert.True(f.User(k).SequenceEqual(model.UserFactorsOf(model.UserIds.ToDense(f.UserIds[k]))));
+        // A movie without factors scores the fallback; the others the dot product.
+        var scores = new float[model.ItemCount];
+        int user = model.UserIds.ToDense(f.UserIds[0]);
+        model.Score(user, scores);
+        Assert.Equal((float)model.GlobalMean, scores[model.ItemIds.ToDense(f.ItemIds[0])]);
+        Assert.Equal(DirectDot(f.User(0), f.Item(9)), scores[model.ItemIds.ToDense(f.ItemIds[9])], 1e-5);
+    }
+
     // ---- malformed input: each names the file and the problem ----
 
     private static InvalidDataException ImportFails(string folder) =>

@@ -95,15 +95,15 @@ public sealed class SparkAlsModel : FactorModel
         throw new NotSupportedException("A Spark ALS model is trained by Spark; import its saved ALSModel with SparkAlsImport (movierec import spark-als).");
 
     /// <summary>
-    /// A model from factor rows in dense order (<paramref name="userIds"/>[k] owns row k of
-    /// <paramref name="userFactors"/>). The arrays are taken, not copied. <paramref name="source"/> names where they
-    /// came from in errors.
+    /// A model from factor rows in dense order of <paramref name="users"/> and <paramref name="items"/> (row k of
+    /// <paramref name="userFactors"/> belongs to dense user k); rows whose flag in <paramref name="knownUsers"/> or
+    /// <paramref name="knownItems"/> is false have no factors (zeros) and predict the fallback. The arrays are taken,
+    /// not copied. <paramref name="source"/> names where they came from in errors.
     /// </summary>
-    internal static SparkAlsModel FromFactors(SparkAlsOptions options, long[] userIds, float[] userFactors, long[] itemIds, float[] itemFactors,
-        RatingScale scale, string source)
+    internal static SparkAlsModel FromFactors(SparkAlsOptions options, IdMap users, float[] userFactors, byte[] knownUsers,
+        IdMap items, float[] itemFactors, byte[] knownItems, RatingScale scale, string source)
     {
         var model = new SparkAlsModel(options);
-        int f = options.Rank;
         var contents = new ModelContents
         {
             Path = source,
@@ -112,43 +112,46 @@ public sealed class SparkAlsModel : FactorModel
             OptionsJson = options.ToJson(),
             DatasetFingerprint = "",
             Created = DateTimeOffset.UtcNow,
-            UserIds = IdMap.FromNumeric(userIds),
-            ItemIds = IdMap.FromNumeric(itemIds),
+            UserIds = users,
+            ItemIds = items,
             Scale = scale,
-            GlobalMean = scale.Clip(MeanPrediction(userFactors, userIds.Length, itemFactors, itemIds.Length, f)),
+            GlobalMean = scale.Clip(MeanPrediction(userFactors, knownUsers, itemFactors, knownItems, options.Rank)),
         };
-        var known = (int n) =>
-        {
-            var b = new byte[n];
-            b.AsSpan().Fill(1);
-            return b;
-        };
-        contents.Arrays["user_bias"] = new float[userIds.Length];
-        contents.Arrays["item_bias"] = new float[itemIds.Length];
+        contents.Arrays["user_bias"] = new float[users.Count];
+        contents.Arrays["item_bias"] = new float[items.Count];
         contents.Arrays["user_vectors"] = userFactors;
         contents.Arrays["item_factors"] = itemFactors;
-        contents.Arrays["rated_offsets"] = new int[userIds.Length + 1];
+        contents.Arrays["rated_offsets"] = new int[users.Count + 1];
         contents.Arrays["rated_items"] = Array.Empty<int>();
         contents.Arrays["rated_values"] = Array.Empty<float>();
-        contents.Arrays["known_users"] = known(userIds.Length);
-        contents.Arrays["known_items"] = known(itemIds.Length);
+        contents.Arrays["known_users"] = knownUsers;
+        contents.Arrays["known_items"] = knownItems;
         model.ReadArrays(contents);
         return model;
     }
 
     /// <summary>
-    /// The mean of p_uᵀq_i over every (u, i): Σ_u Σ_i p_uᵀq_i / (U·I) = p̄ᵀq̄, so it costs one pass over each side.
+    /// The mean of p_uᵀq_i over every known (u, i): Σ_u Σ_i p_uᵀq_i / (U·I) = p̄ᵀq̄, so it costs one pass over each side.
     /// </summary>
-    private static double MeanPrediction(float[] p, int users, float[] q, int items, int f)
+    private static double MeanPrediction(float[] p, byte[] knownUsers, float[] q, byte[] knownItems, int f)
     {
-        if (users == 0 || items == 0) return 0;
         var pMean = new double[f];
         var qMean = new double[f];
-        for (int u = 0; u < users; u++)
-            for (int c = 0; c < f; c++) pMean[c] += p[u * f + c];
-        for (int i = 0; i < items; i++)
-            for (int c = 0; c < f; c++) qMean[c] += q[i * f + c];
+        long users = Sum(p, knownUsers, f, pMean), items = Sum(q, knownItems, f, qMean);
+        if (users == 0 || items == 0) return 0;
         return TensorPrimitives.Dot(pMean, qMean) / ((double)users * items);
+    }
+
+    private static long Sum(float[] rows, byte[] known, int f, double[] sum)
+    {
+        long n = 0;
+        for (int r = 0; r < known.Length; r++)
+        {
+            if (known[r] == 0) continue;
+            n++;
+            for (int c = 0; c < f; c++) sum[c] += rows[r * f + c];
+        }
+        return n;
     }
 
     /// <summary>A model read from a file.</summary>

@@ -79,6 +79,7 @@ public class ImportCommandTests
         (exit, output, error) = CliRunner.Run("import", "spark-als", "--path", folder, "--out", model, "--data", TestData.MovieLensSmallPath);
         Assert.True(exit == 0, error);
         Assert.Contains("aligned to ml-latest-small: 9,724 of its 9,724 movies have factors, 0 Spark item(s) not in it left out, 0 user(s) not in it appended", output);
+        Assert.Contains($"dataset fingerprint {ModelFile.Fingerprint(TestData.MovieLensSmall.Ratings)}", output);
         var contents = ModelFile.Read(model);
         Assert.Equal(ModelFile.Fingerprint(TestData.MovieLensSmall.Ratings), contents.DatasetFingerprint);
         var aligned = MatrixFactorizationAlgorithms.Restore(contents);

@@ -63,6 +63,7 @@ internal static class ImportCommands
                 int extraUsers = model.UserCount - dataset.Ratings.UserCount;
                 context.Output.WriteLine(string.Create(inv,
                     $"aligned to {dataset.Name}: {withFactors:N0} of its {dataset.Ratings.ItemCount:N0} movies have factors, {result.DroppedItems:N0} Spark item(s) not in it left out, {extraUsers:N0} user(s) not in it appended"));
+                context.Output.WriteLine($"dataset fingerprint {fingerprint}");
             }
             if (lambda is null && meta.RegParam is null)
                 context.Output.WriteLine("regParam 0.1 is Spark's default (the ALSModel metadata does not record it): pass --reg if the job used another value.");

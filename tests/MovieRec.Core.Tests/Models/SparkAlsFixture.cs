@@ -87,6 +87,23 @@ public static class SparkAlsFixture
         });
     }
 
+    /// <summary>
+    /// A part file in Spark's legacy list layout (<c>spark.sql.parquet.writeLegacyFormat=true</c>, Spark 1.x/2.x
+    /// Hive-compatible): <c>optional group features (LIST) { repeated group bag { optional float array; } }</c>.
+    /// </summary>
+    public static void WriteLegacyPart(string file, int[] ids, float[][] rows)
+    {
+        var id = new DataField<int>("id");
+        var element = new DataField<float?>("array");
+        var schema = new ParquetSchema(id, new ListField("features", element, "bag"));
+        WriteGroups(file, schema, CompressionMethod.Snappy, ids.Length, async (group, from, to) =>
+        {
+            await group.WriteAsync<int>(id, ids.AsMemory(from, to - from));
+            var (values, levels) = Flatten(rows, from, to);
+            await group.WriteAllPartsAsync<float>(element, values, Defined(levels.Length, element.MaxDefinitionLevel), levels, CancellationToken.None);
+        });
+    }
+
     /// <summary>A part file with other columns (for the missing-column and wrong-type cases).</summary>
     public static void WriteOddPart(string file, string idName, int[] ids, double[][] rows)
     {

@@ -268,6 +268,21 @@ public class SparkAlsImportTests
         Assert.Equal(DirectDot(f.User(0), f.Item(9)), scores[model.ItemIds.ToDense(f.ItemIds[9])], 1e-5);
     }
 
+    [Fact]
+    public async Task Legacy_list_layout_reads_the_same()
+    {
+        using var tmp = TestData.NewFolder();
+        string folder = Path.Combine(tmp.Path, "legacy");
+        Directory.CreateDirectory(folder);
+        float[][] rows = [[0.5f, -1.25f, 2f], [3f, 0f, -0.125f], [1f, 1f, 1f]];
+        SparkAlsFixture.WriteLegacyPart(Path.Combine(folder, "part-00000-x-c000.snappy.parquet"), [30, 10, 20], rows);
+        var table = await SparkAlsImport.ReadFactorsAsync(folder, 3);
+        Assert.Equal([10L, 20, 30], table.Ids);
+        Assert.Equal(rows[1], table.Row(0).ToArray());
+        Assert.Equal(rows[2], table.Row(1).ToArray());
+        Assert.Equal(rows[0], table.Row(2).ToArray());
+    }
+
     // ---- malformed input: each names the file and the problem ----
 
     private static InvalidDataException ImportFails(string folder) =>

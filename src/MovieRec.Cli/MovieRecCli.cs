@@ -25,6 +25,7 @@ public static class MovieRecCli
         root.Subcommands.Add(ExportCommands.Create(context));
         EvaluateCommands.AddTo(root, context);
         foreach (var command in ModelCommands.Create(context)) root.Subcommands.Add(command);
+        root.Subcommands.Add(ImportCommands.Create(context));
         var parse = root.Parse(args);
         try
         {

@@ -31,6 +31,7 @@ public static class MatrixFactorizationAlgorithms
             "svd" or "svd-tuned" => Svd.Restore(contents),
             "svdpp" => SvdPlusPlus.Restore(contents),
             "nmf" => Nmf.Restore(contents),
+            SparkAlsModel.AlgorithmName => SparkAlsModel.Restore(contents),
             _ => throw ModelFileError.Create(contents.Path, $"the algorithm '{contents.Algorithm}' cannot be restored by this build"),
         };
     }

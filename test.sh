@@ -9,9 +9,11 @@ if [ -z "${MOVIEREC_DATA:-}" ] && [ -d ../shared/datasets ]; then
 fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-# System packages the tests use: python3-onnx builds the tiny BERT model for the semantic-search tests.
+# System packages the tests use: python3-onnx builds the tiny BERT model for the semantic-search tests;
+# kubernetes-client (kubectl) renders the kustomize overlays for the deployment tests.
 need=()
 /usr/bin/python3 -c "import onnx, numpy" 2>/dev/null || need+=(python3-onnx python3-numpy)
+command -v kubectl >/dev/null || need+=(kubernetes-client)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

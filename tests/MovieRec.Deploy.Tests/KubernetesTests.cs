@@ -1,9 +1,10 @@
+using Xunit.Abstractions;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace MovieRec.Deploy.Tests;
 
-public sealed partial class KubernetesTests
+public sealed partial class KubernetesTests(ITestOutputHelper output)
 {
     private static Manifests Production => Manifests.Render("production");
 
@@ -36,6 +37,8 @@ public sealed partial class KubernetesTests
     public void Overlay_renders_the_whole_application(string overlay)
     {
         var manifests = Manifests.Render(overlay);
+        output.WriteLine($"{overlay}: {manifests.Objects.Count} objects from {manifests.Source}");
+        if (Manifests.Note is { } note) output.WriteLine("note: " + note);
         foreach (var kind in new[] { "Namespace", "Deployment", "Service", "Ingress", "HorizontalPodAutoscaler", "PersistentVolumeClaim", "ConfigMap", "CronJob", "PodDisruptionBudget" })
             Assert.True(manifests.OfKind(kind).Any(), $"{overlay}: no {kind}");
         var ns = manifests.OfKind("Namespace").Single();

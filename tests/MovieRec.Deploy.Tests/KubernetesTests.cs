@@ -1,6 +1,6 @@
-using Xunit.Abstractions;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Xunit.Abstractions;
 
 namespace MovieRec.Deploy.Tests;
 

@@ -10,7 +10,8 @@ fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 # System packages the tests use: python3-onnx builds the tiny BERT model for the semantic-search tests; the service
-# tests start real PostgreSQL and Redis servers; the browser tests drive Debian's Chromium through chromedriver.
+# tests start real PostgreSQL and Redis servers; the browser tests drive Debian's Chromium through chromedriver;
+# kubernetes-client (kubectl) renders the kustomize overlays for the deployment tests.
 need=()
 /usr/bin/python3 -c "import onnx, numpy" 2>/dev/null || need+=(python3-onnx python3-numpy)
 command -v redis-server >/dev/null || need+=(redis-server)
@@ -18,6 +19,7 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 command -v nginx >/dev/null || need+=(nginx)
+command -v kubectl >/dev/null || need+=(kubernetes-client)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

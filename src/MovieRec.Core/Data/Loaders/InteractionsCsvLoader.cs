@@ -24,8 +24,15 @@ public static class InteractionsCsvLoader
     {
         var file = source.Find(InteractionsCsvMapping.MappingFileName)!;
         string text;
-        using (var reader = new StreamReader(source.OpenFile(file)))
+        try
+        {
+            using var reader = new StreamReader(source.OpenFile(file));
             text = reader.ReadToEnd();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataFormatException(source.Display(file), 0, null, $"cannot be read (truncated or corrupt archive): {e.Message}", e);
+        }
         InteractionsCsvMapping mapping;
         try
         {

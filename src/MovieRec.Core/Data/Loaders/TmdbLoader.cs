@@ -58,7 +58,7 @@ public static class TmdbLoader
                     Keywords = Names(reader, keywords, "keywords"),
                     OriginalLanguage = language >= 0 ? NullIfEmpty(reader.Text(language, "original_language")) : null,
                     VoteAverage = reader.OptionalDouble(voteAverage, "vote_average") ?? 0,
-                    VoteCount = (int)(reader.OptionalLong(voteCount, "vote_count") ?? 0),
+                    VoteCount = Count(reader, voteCount, "vote_count"),
                     Popularity = popularity >= 0 ? reader.OptionalDouble(popularity, "popularity") ?? 0 : 0,
                     ReleaseDate = release >= 0 ? ParseDate(reader, release) : null,
                     Runtime = runtime >= 0 && reader.OptionalDouble(runtime, "runtime") is double rt ? (int)rt : null,
@@ -197,6 +197,15 @@ public static class TmdbLoader
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
         throw reader.Error("release_date", $"'{text}' is not a date (yyyy-MM-dd)");
     }
+
+    /// <summary>A non-negative count, 0 when empty; never wrapped into a negative int.</summary>
+    private static int Count(DelimitedReader reader, int column, string field) =>
+        reader.OptionalInt(column, field) switch
+        {
+            null => 0,
+            < 0 and int n => throw reader.Error(field, $"{n} is negative"),
+            int n => n,
+        };
 
     private static string? NullIfEmpty(string s) => string.IsNullOrWhiteSpace(s) ? null : s;
 }

@@ -158,6 +158,8 @@ public static class FuzzRunner
         if (!e.Message.StartsWith(e.File, StringComparison.Ordinal)) return $"message does not start with the file: {e.Message}";
         // A problem of the whole dataset (no known format, several candidate files, a corrupt zip) names the dataset.
         if (e.File == path) return null;
+        // An entry of the archive, named as the (possibly damaged) central directory names it.
+        if (e.File.StartsWith(path + "!", StringComparison.Ordinal)) return e.Line > 0 || e.Field is not null || WholeFile(e.Problem) ? null : $"names no line or field: {e.Message}";
         bool namesCaseFile = files.Any(f => e.File.EndsWith(f, StringComparison.OrdinalIgnoreCase));
         if (!namesCaseFile) return $"names neither a file of the case nor the dataset: {e.Message}";
         // Whole-file problems (an empty or unreadable file, a corrupt archive) have no line; row problems must have one.

@@ -40,11 +40,12 @@ public static class TmdbLoader
         int tagline = header.GetValueOrDefault("tagline", -1);
         int poster = header.GetValueOrDefault("poster_path", -1);
         int columns = header.Count;
+        var names = LoaderSupport.ColumnList(header.Keys, ",");
         while (reader.Read())
         {
             try
             {
-                reader.ExpectFields(columns, string.Join(',', header.Keys));
+                reader.ExpectFields(columns, names);
                 int tmdbId = reader.Int(id, "id");
                 credits.TryGetValue(tmdbId, out var credit);
                 var meta = new TmdbMetadata
@@ -121,11 +122,12 @@ public static class TmdbLoader
         int id = LoaderSupport.Require(header, "movie_id", reader.File);
         int cast = LoaderSupport.Require(header, "cast", reader.File);
         int crew = LoaderSupport.Require(header, "crew", reader.File);
+        var names = LoaderSupport.ColumnList(header.Keys, ",");
         while (reader.Read())
         {
             try
             {
-                reader.ExpectFields(header.Count, string.Join(',', header.Keys));
+                reader.ExpectFields(header.Count, names);
                 int movieId = reader.Int(id, "movie_id");
                 var castList = ParseJson(reader, cast, "cast", root =>
                 {

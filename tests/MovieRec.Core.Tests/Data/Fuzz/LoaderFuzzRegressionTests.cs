@@ -117,6 +117,36 @@ public class LoaderFuzzRegressionTests
         Assert.True(allocated < 48L << 20, $"allocated {allocated >> 20} MiB");
     }
 
+    [Fact]
+    public void A_column_named_twice_in_a_header_is_reported_on_the_header_line()
+    {
+        // Was: every data row failed with "expected 7 fields ... but found 8", naming line 2 and no column.
+        using var tmp = TestData.NewFolder();
+        tmp.Write("tmdb_5000_movies.csv",
+            "id,title,genres,keywords,overview,vote_average,vote_count,title\n1,A,[],[],x,7.5,10,A\n");
+        var e = Assert.Throws<DataFormatException>(() => DatasetLoader.Load(tmp.Path, NoTmdb));
+        Assert.EndsWith("tmdb_5000_movies.csv", e.File);
+        Assert.Equal(1, e.Line);
+        Assert.Equal("title", e.Field);
+        Assert.Contains("twice", e.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_rows_under_a_megabyte_long_header_name_do_not_each_copy_the_header()
+    {
+        // Was: every bad row's error embedded the whole header (2 MiB of UTF-16 here, twice), ~500 MiB for 120 rows.
+        using var tmp = TestData.NewFolder();
+        tmp.Write("movierec.columns", "user=visitor,item=product\n");
+        var rows = string.Concat(Enumerable.Range(0, 120).Select(i => $"v{i}\tp{i}\n"));
+        tmp.Write("visits.tsv", new string(':', 1 << 20) + "\tvisitor\tproduct\n" + rows);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var d = DatasetLoader.Load(tmp.Path, NoTmdb with { Lenient = true });
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(120, d.Report.Skipped);
+        Assert.All(d.Report.Examples, m => Assert.True(m.Length < 1000, m[..100]));
+        Assert.True(allocated < 64L << 20, $"allocated {allocated >> 20} MiB");
+    }
+
     private static void WriteZip(string path, params (string Name, string Text)[] entries)
     {
         using var zip = ZipFile.Open(path, ZipArchiveMode.Create);

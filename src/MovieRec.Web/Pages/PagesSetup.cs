@@ -25,6 +25,8 @@ public static class PagesSetup
                 if (c.Context.Request.Query.ContainsKey("v")) c.Context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
             },
         });
+        // Browsers ask for /favicon.ico whatever the page says (e.g. when showing a poster on its own).
+        app.MapGet("/favicon.ico", () => Results.Redirect("/favicon.svg", permanent: true)).ExcludeFromDescription();
         app.MapRazorPages();
         return app;
     }

@@ -77,6 +77,9 @@ internal sealed record FaultReport
 
     public required IReadOnlyList<string> FailureSamples { get; init; }
 
+    /// <summary>Upstream errors nginx logged (a connection refused or cut by the dead replica): requests it re-sent to the other one.</summary>
+    public required int NginxUpstreamErrors { get; init; }
+
     public bool SameVersion => ReplicaVersions.Distinct().Count() == 1 && ReplicaVersions[0] == PromotedVersion;
 
     public IReadOnlyList<string> Problems()
@@ -171,6 +174,7 @@ internal static class FaultScenario
                 PromotionWindow = promotionWindow,
                 PromotedVersion = promoted,
                 ReplicaVersions = finalVersions,
+                NginxUpstreamErrors = cluster.NginxUpstreamErrors(),
                 FailureSamples = [.. failures.Take(8).Select(a => $"{a.StartMs / 1000:0.00}-{a.EndMs / 1000:0.00} s {a.Operation} try {a.Try}: {a.Status} {a.Error}")],
             };
         }

@@ -307,6 +307,13 @@ internal sealed class LocalCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Lines of nginx's error log about an upstream (a replica refused or cut a connection).</summary>
+    public int NginxUpstreamErrors()
+    {
+        string log = Path.Combine(Folder, "nginx", "error.log");
+        return File.Exists(log) ? File.ReadLines(log).Count(l => l.Contains("upstream", StringComparison.Ordinal)) : 0;
+    }
+
     /// <summary>Copies the servers' logs somewhere that outlives the cluster (for a failed run).</summary>
     public void KeepLogs(string destination)
     {

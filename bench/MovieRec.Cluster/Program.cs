@@ -114,6 +114,7 @@ static void Print(FaultReport r)
     table.AddRow($"  inside the kill window {r.KillWindow}", Str(r.FailedInsideKillWindow));
     table.AddRow("  outside the kill window", Str(r.FailedOutsideKillWindow));
     table.AddRow($"  during the promotion {r.PromotionWindow}", Str(r.FailedDuringPromotion));
+    table.AddRow("upstream errors nginx retried on the other replica", Str(r.NginxUpstreamErrors));
     table.AddRow("operations that succeeded on retry", Str(r.RetriesSucceeded));
     table.AddRow("operations failed on every try", Str(r.OperationsFailed));
     table.AddRow("ratings acknowledged / stored", $"{r.RatingsAcknowledged} / {r.RatingsStored}");

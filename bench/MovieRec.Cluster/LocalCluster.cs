@@ -65,6 +65,7 @@ internal sealed class LocalCluster : IAsyncDisposable
     private Process? _nginx;
     private string? _postgresBin;
     private bool _postgresStarted;
+    private bool _ownsFolder;
 
     private LocalCluster(ClusterOptions options, Action<string> log)
     {
@@ -117,17 +118,20 @@ internal sealed class LocalCluster : IAsyncDisposable
             throw new ClusterException($"A cluster is already up in {Folder}: run `down --dir {Folder}` first.");
         if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
         Directory.CreateDirectory(Folder);
+        _ownsFolder = true;
         Directory.CreateDirectory(ModelDirectory);
 
         int pgPort = Tools.FreePort();
         await StartPostgresAsync(pgPort, cancellationToken).ConfigureAwait(false);
         RatingsConnectionString = $"Host=127.0.0.1;Port={pgPort};Username=postgres;Database=movierec;Maximum Pool Size=40;Timeout=5";
+        SaveState(); // after each server, so `down` stops whatever started even if this process dies mid-way
 
         int redisPort = Tools.FreePort();
         string redisDir = Path.Combine(Folder, "redis");
         Directory.CreateDirectory(redisDir);
         _redis = Tools.Spawn(redis, ["--port", Str(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", redisDir],
             Path.Combine(redisDir, "redis.log"));
+        SaveState();
         await Tools.WaitAsync("redis", () => Tools.RedisPingAsync(redisPort), TimeSpan.FromSeconds(20), cancellationToken).ConfigureAwait(false);
         _log($"redis on 127.0.0.1:{redisPort}");
 
@@ -153,10 +157,12 @@ internal sealed class LocalCluster : IAsyncDisposable
             replicas.Add(replica);
         }
         Replicas = replicas;
+        _webDll = webDll;
         // The first replica trains and publishes the first model; the others then load it from the shared directory.
         foreach (var replica in replicas)
         {
             StartReplica(replica, webDll);
+            SaveState();
             await WaitReadyAsync(replica, cancellationToken).ConfigureAwait(false);
         }
 
@@ -168,10 +174,9 @@ internal sealed class LocalCluster : IAsyncDisposable
             .ConfigureAwait(false);
         _nginx = Tools.Spawn(nginx, ["-p", nginxDir + "/", "-c", config, "-e", Path.Combine(nginxDir, "error.log")], Path.Combine(nginxDir, "nginx.out"));
         LoadBalancer = new Uri($"http://127.0.0.1:{nginxPort}/");
+        SaveState();
         await Tools.WaitAsync("nginx", () => Tools.IsOkAsync(new Uri(LoadBalancer, "health/live")), TimeSpan.FromSeconds(20), cancellationToken).ConfigureAwait(false);
         _log($"nginx on {LoadBalancer} balancing {string.Join(", ", replicas.Select(r => r.Url))}");
-        SaveState(webDll);
-        _webDll = webDll;
     }
 
     private string? _webDll;
@@ -236,19 +241,18 @@ internal sealed class LocalCluster : IAsyncDisposable
         var replica = Replicas[index];
         if (replica.Process is not null) throw new InvalidOperationException($"replica {index} is running");
         StartReplica(replica, _webDll!);
+        SaveState();
         await WaitReadyAsync(replica, cancellationToken).ConfigureAwait(false);
-        SaveState(_webDll!);
     }
 
-    private void SaveState(string webDll)
+    private void SaveState()
     {
-        _ = webDll;
         var pids = new List<int>();
         if (_nginx is not null) pids.Add(_nginx.Id);
         pids.AddRange(Replicas.Where(r => r.Process is not null).Select(r => r.Process!.Id));
         if (_redis is not null) pids.Add(_redis.Id);
         var state = new ClusterState(Folder, LoadBalancer.ToString(), [.. Replicas.Select(r => r.Url.ToString())], [.. pids], RatingsConnectionString, AdminKey,
-            _postgresBin!, PostgresData);
+            _postgresBin ?? "", PostgresData);
         File.WriteAllText(Path.Combine(Folder, StateFile), JsonSerializer.Serialize(state, JsonSerializerOptions.Web));
     }
 
@@ -299,7 +303,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         if (_postgresStarted && _postgresBin is not null) await StopPostgresAsync(_postgresBin, PostgresData).ConfigureAwait(false);
         try
         {
-            if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
+            if (_ownsFolder && Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
         }
         catch (IOException e)
         {

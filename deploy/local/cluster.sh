@@ -31,4 +31,8 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 dotnet build bench/MovieRec.Cluster -c Release -nologo -v quiet
-"${harness[@]}" faults --dir "$dir" --seconds 30 --connections 8 "$@"
+# Bounded defaults unless the arguments set them.
+defaults=()
+[[ " $* " == *" --seconds "* ]] || defaults+=(--seconds 30)
+[[ " $* " == *" --connections "* || " $* " == *" -c "* ]] || defaults+=(--connections 8)
+"${harness[@]}" faults --dir "$dir" "${defaults[@]}" "$@"

@@ -45,8 +45,16 @@ load.SetAction(async (parse, cancellationToken) =>
     table.AddRow("latency p50 / p99 (ms)", $"{result.Percentile(0.5):0.0} / {result.Percentile(0.99):0.0}");
     AnsiConsole.Write(table);
     if (parse.GetValue(report) is { } file)
-        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { requests = result.Attempts.Count, seconds = result.Elapsed.TotalSeconds, failed, acknowledged, stored,
-            p50 = result.Percentile(0.5), p99 = result.Percentile(0.99) }, JsonSerializerOptions.Web), cancellationToken);
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
+        {
+            requests = result.Attempts.Count,
+            seconds = result.Elapsed.TotalSeconds,
+            failed,
+            acknowledged,
+            stored,
+            p50 = result.Percentile(0.5),
+            p99 = result.Percentile(0.99)
+        }, JsonSerializerOptions.Web), cancellationToken);
     return failed == 0 && stored == acknowledged ? 0 : 1;
 });
 

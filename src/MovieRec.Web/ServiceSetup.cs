@@ -36,6 +36,10 @@ public static class ServiceSetup
             // Escape <, >, &, ' in JSON: a query echoed back can never become markup, whatever renders it.
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default;
         });
+        // Behind a load balancer on the same host (nginx, deploy/local): the client's address and scheme come from
+        // X-Forwarded-For/-Proto, so rate limits are per client, not one bucket for the balancer. Loopback proxies only.
+        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor
+            | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto);
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddOpenApi();
@@ -84,6 +88,7 @@ public static class ServiceSetup
     public static WebApplication UseMovieRec(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseForwardedHeaders();
         app.Use(SecurityHeaders);
         app.UseExceptionHandler();
         app.UseStatusCodePages();

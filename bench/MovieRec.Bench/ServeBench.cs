@@ -49,12 +49,14 @@ internal static partial class ServeBench
             using var service = Start(dll, data, folder, out int servePort);
             WaitForRecommendation(servePort, TimeSpan.FromMinutes(5));
             double coldStart = clock.Elapsed.TotalSeconds;
+            double startMiB = WorkingSetMiB(service);
             Thread.Sleep(TimeSpan.FromSeconds(synthetic ? 5 : 3)); // let the warm-up of the other indexes finish
 
             int[] ids = synthetic ? [.. Enumerable.Range(1, 200)] : Popular;
             string url = $"http://127.0.0.1:{servePort}";
             var table = new BenchTable("scenario", "requests/s", "p50 ms", "p99 ms", "goal", "met", "x Flask (req/s)");
             table.Add("cold start to first recommendation (saved model)", "", "", "", "< 1 s", Bench.YesNo(coldStart < 1), Bench.F(coldStart, "0.000") + " s");
+            table.Add("working set at the first recommendation (Lambda: 512 MB)", "", "", "", "< 512 MiB", Bench.YesNo(startMiB < 512), Bench.F(startMiB, "0") + " MiB");
             var scenarios = new (string Name, string Script, string Goal, Func<WrkResult, bool> Met)[]
             {
                 ("POST /recommendations, 10 random ratings, n=10", RandomPost(ids), $">= {rpsGoal:0} req/s, p99 < {p99Goal:0} ms", r => r.RequestsPerSecond >= rpsGoal && r.P99Ms < p99Goal),
@@ -85,6 +87,86 @@ internal static partial class ServeBench
             TryDelete(scripts);
         }
     }
+
+    /// <summary>
+    /// <c>soak [--minutes 10] [--connections 32]</c>: the service under a mixed closed-loop load (70 % POST
+    /// /recommendations with random ratings, 15 % title search, 15 % similar movies) for the given minutes, one wrk run
+    /// per minute. The first minute is warm-up; goals (issue #8): no errors, the last minute's p99 within 1.5x the
+    /// second's, working set within 10 % of the second minute's.
+    /// </summary>
+    public static int Soak(string[] args)
+    {
+        int minutes = Bench.IntOption(args, "--minutes", 10);
+        int connections = Bench.IntOption(args, "--connections", 32);
+        if (minutes < 3) throw new ArgumentException("--minutes must be at least 3 (one warm-up minute, then a first and a last to compare)");
+        if (FindOnPath("wrk") is not { } wrk) throw new ArgumentException("soak needs wrk on PATH (apt-get install wrk)");
+        string dll = FindServiceDll();
+        string folder = Directory.CreateTempSubdirectory("movierec-soak-").FullName;
+        string script = Path.Combine(folder, "mixed.lua");
+        File.WriteAllText(script, Mixed(Popular));
+        try
+        {
+            using var service = Start(dll, "ml-latest-small", folder, out int port);
+            WaitForRecommendation(port, TimeSpan.FromMinutes(5));
+            Console.WriteLine($"soak: {minutes} minutes, {connections} connections, mixed load. {Bench.Contention}");
+            var table = new BenchTable("minute", "requests/s", "p50 ms", "p99 ms", "errors", "working set MiB");
+            var p99 = new List<double>();
+            var memory = new List<double>();
+            long errors = 0;
+            for (int minute = 1; minute <= minutes; minute++)
+            {
+                var result = RunWrk(wrk, $"http://127.0.0.1:{port}", script, connections, 60);
+                double rss = WorkingSetMiB(service);
+                table.Add(minute == 1 ? "1 (warm-up)" : minute.ToString(CultureInfo.InvariantCulture), Bench.F(result.RequestsPerSecond, "0"),
+                    Bench.F(result.P50Ms, "0.00"), Bench.F(result.P99Ms, "0.00"), result.Errors.ToString(CultureInfo.InvariantCulture), Bench.F(rss, "0"));
+                if (minute > 1)
+                {
+                    p99.Add(result.P99Ms);
+                    memory.Add(rss);
+                    errors += result.Errors;
+                }
+            }
+            table.Print(Console.Out);
+            bool errorFree = errors == 0, stable = p99[^1] <= 1.5 * p99[0], flat = memory[^1] <= 1.1 * memory[0];
+            Console.WriteLine($"errors after warm-up: {errors} (goal 0: {Bench.YesNo(errorFree)}); last-minute p99 {p99[^1]:0.00} ms vs first {p99[0]:0.00} ms "
+                + $"(goal <= 1.5x: {Bench.YesNo(stable)}); working set {memory[^1]:0} MiB vs {memory[0]:0} MiB (goal <= +10 %: {Bench.YesNo(flat)})");
+            Stop(service);
+            return errorFree && stable && flat ? 0 : 1;
+        }
+        finally
+        {
+            TryDelete(folder);
+        }
+    }
+
+    private static double WorkingSetMiB(Process process)
+    {
+        process.Refresh();
+        return process.WorkingSet64 / 1048576.0;
+    }
+
+    private static string Mixed(int[] ids) => $$"""
+        local ids = {{{Ids(ids)}}}
+        local ratings = {"3","3.5","4","4.5","5","2","2.5"}
+        local words = {"toy", "star", "matrix", "godf", "lord of", "bat", "harry", "alien", "termin", "back to", "pulp", "amelie", "toy stroy"}
+        math.randomseed(os.time())
+        request = function()
+          local roll = math.random(100)
+          if roll <= 15 then
+            return wrk.format("GET", "/api/v1/movies?q=" .. words[math.random(#words)]:gsub(" ", "%%20") .. "&pageSize=10")
+          elseif roll <= 30 then
+            return wrk.format("GET", "/api/v1/movies/" .. ids[math.random(#ids)] .. "/similar?n=10")
+          end
+          local parts, used = {}, {}
+          for k = 1, 10 do
+            local id
+            repeat id = ids[math.random(#ids)] until not used[id]
+            used[id] = true
+            parts[#parts + 1] = '{"movieId":' .. id .. ',"rating":' .. ratings[math.random(#ratings)] .. '}'
+          end
+          return wrk.format("POST", "/api/v1/recommendations", {["Content-Type"] = "application/json"}, '{"ratings":[' .. table.concat(parts, ",") .. '],"n":10}')
+        end
+        """;
 
     private sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Errors);
 

@@ -75,8 +75,8 @@ public static class ServiceSetup
         services.AddHostedService(sp => sp.GetRequiredService<ModelLifecycleService>());
         services.AddSingleton(new ServiceMetrics(Metrics.DefaultRegistry));
         services.AddSingleton<Recommender>();
-        services.AddHttpClient<PosterService>(c => c.Timeout = PosterService.Timeout);
-        services.AddSingleton(sp => sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(PosterService)));
+        services.AddHttpClient(nameof(PosterService), c => c.Timeout = PosterService.Timeout);
+        services.AddSingleton<PosterService>();
 
         services.AddAuthentication(SessionTokens.Scheme).AddScheme<AuthenticationSchemeOptions, SessionTokenHandler>(SessionTokens.Scheme, null);
         services.AddAuthorization();

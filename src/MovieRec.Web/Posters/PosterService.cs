@@ -6,10 +6,10 @@ namespace MovieRec.Web.Posters;
 
 /// <summary>
 /// Poster URLs from OMDb (by IMDb id) when an API key is configured (OMDB_API_KEY or Omdb:ApiKey). Answers are cached
-/// (misses too) and each lookup has a short timeout: no key, no network or a slow OMDb mean no poster URL (the caller
+/// for the process (misses too; one instance, a singleton) and each lookup has a short timeout: no key, no network or a slow OMDb mean no poster URL (the caller
 /// shows a generated one), never a failed page or request.
 /// </summary>
-public sealed class PosterService(HttpClient http, IConfiguration configuration, ILogger<PosterService> logger)
+public sealed class PosterService(IHttpClientFactory clients, IConfiguration configuration, ILogger<PosterService> logger)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
     private readonly ConcurrentDictionary<string, string?> _cache = new(StringComparer.Ordinal);
@@ -29,6 +29,7 @@ public sealed class PosterService(HttpClient http, IConfiguration configuration,
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Timeout);
             var requestUri = new Uri(_endpoint, $"?i={Uri.EscapeDataString(imdb)}&apikey={Uri.EscapeDataString(_key!)}");
+            using var http = clients.CreateClient(nameof(PosterService));
             using var response = await http.GetAsync(requestUri, timeout.Token).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {

@@ -39,6 +39,9 @@ public sealed class SessionTokenHandler(IOptionsMonitor<AuthenticationSchemeOpti
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // Only endpoints that need a signed-in user look the token up: with the database down, anonymous endpoints
+        // and /health/ready keep answering a client that sends the session cookie.
+        if (Context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>() is null) return AuthenticateResult.NoResult();
         string? token = null;
         string header = Request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) token = header["Bearer ".Length..].Trim();

@@ -39,16 +39,23 @@ public sealed class SessionTokenHandler(IOptionsMonitor<AuthenticationSchemeOpti
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        // Only endpoints that need a signed-in user look the token up: with the database down, anonymous endpoints
-        // and /health/ready keep answering a client that sends the session cookie.
-        if (Context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>() is null) return AuthenticateResult.NoResult();
         string? token = null;
         string header = Request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) token = header["Bearer ".Length..].Trim();
         else if (Request.Cookies.TryGetValue(SessionTokens.CookieName, out var cookie)) token = cookie;
         if (string.IsNullOrEmpty(token)) return AuthenticateResult.NoResult();
         if (token.Length > MaxTokenLength) return AuthenticateResult.Fail("Malformed token.");
-        long? account = await store.FindAccountAsync(SessionTokens.Hash(token), DateTimeOffset.UtcNow, Context.RequestAborted).ConfigureAwait(false);
+        long? account;
+        try
+        {
+            account = await store.FindAccountAsync(SessionTokens.Hash(token), DateTimeOffset.UtcNow, Context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (System.Data.Common.DbException) when (Context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>() is null)
+        {
+            // The database is down: endpoints that need no signed-in user (pages, anonymous API, /health/ready) go on
+            // as anonymous for a client sending the cookie; /me endpoints still answer 503.
+            return AuthenticateResult.NoResult();
+        }
         if (account is not long id) return AuthenticateResult.Fail("Unknown or expired token.");
         var identity = new ClaimsIdentity([new Claim(SessionTokens.AccountClaim, id.ToString(System.Globalization.CultureInfo.InvariantCulture))], SessionTokens.Scheme);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SessionTokens.Scheme));

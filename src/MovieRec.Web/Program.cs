@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Http.Features;
 using MovieRec.Web;
 using MovieRec.Web.Api;
+using MovieRec.Web.Pages;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddMovieRec();
+builder.AddMovieRecPages();
 
 var app = builder.Build();
 app.UseMovieRec();
@@ -14,6 +16,7 @@ api.MapDiscoveryApi();
 api.MapRecommendationsApi();
 api.MapAccountApi();
 api.MapAdminApi();
+app.MapMovieRecPages();
 app.Run();
 
 /// <summary>The entry point, visible to WebApplicationFactory tests.</summary>

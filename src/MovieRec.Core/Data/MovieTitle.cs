@@ -12,7 +12,8 @@ public static partial class MovieTitle
     private static readonly string[] Articles =
         ["The", "A", "An", "Les", "La", "Le", "L'", "Il", "Das", "Der", "Die", "Den", "Det", "El", "Los", "Las", "Lo", "Gli", "I", "Une", "Un", "De", "Het", "O", "Os", "As"];
 
-    [GeneratedRegex(@"\s*\((\d{4})(?:[-–]\d{0,4})?\)\s*$")]
+    // [0-9], not \d: \d also matches Arabic-Indic and other digits, which int.Parse then rejects.
+    [GeneratedRegex(@"\s*\(([0-9]{4})(?:[-–][0-9]{0,4})?\)\s*$")]
     private static partial Regex TrailingYear();
 
     public static (string Display, int? Year) Parse(string raw)

@@ -14,6 +14,11 @@ public sealed class TitleSearch
     private readonly string[][] _words;
     private readonly float[] _popularity;
 
+    // The title words: a sorted vocabulary with the movies that use each word, so a query looks at the words it
+    // can match (exact, prefix range, fuzzy within a length band) instead of every title.
+    private readonly string[] _vocabulary;
+    private readonly int[][] _postings;
+
     /// <param name="movies">The catalog's movies.</param>
     /// <param name="popularity">A popularity per movie id (e.g. rating count); used to break ties.</param>
     public TitleSearch(IReadOnlyList<Movie> movies, Func<long, float>? popularity = null)
@@ -29,6 +34,17 @@ public sealed class TitleSearch
             _words[i] = _titles[i].Split(' ', StringSplitOptions.RemoveEmptyEntries);
             _popularity[i] = popularity?.Invoke(_movies[i].Id) ?? 0;
         }
+        var postings = new SortedDictionary<string, List<int>>(StringComparer.Ordinal);
+        for (int i = 0; i < _words.Length; i++)
+        {
+            foreach (var word in _words[i])
+            {
+                if (!postings.TryGetValue(word, out var list)) postings[word] = list = [];
+                if (list.Count == 0 || list[^1] != i) list.Add(i);
+            }
+        }
+        _vocabulary = [.. postings.Keys];
+        _postings = [.. postings.Values.Select(l => l.ToArray())];
     }
 
     /// <summary>Movies whose title matches <paramref name="query"/>, best first.</summary>
@@ -37,15 +53,66 @@ public sealed class TitleSearch
         var q = MovieCatalog.NormalizeTitle(query ?? "");
         if (q.Length == 0) return [];
         var queryWords = q.Split(' ');
+        // Per movie: the sum over query words of the best word match, and how many query words matched.
+        var sum = new float[_movies.Length];
+        var matched = new int[_movies.Length];
+        var best = new float[_movies.Length];
+        var touched = new List<int>();
+        for (int w = 0; w < queryWords.Length; w++)
+        {
+            touched.Clear();
+            MatchWord(queryWords[w], w == queryWords.Length - 1, best, touched);
+            foreach (int i in touched)
+            {
+                if (best[i] <= 0) continue;
+                sum[i] += best[i];
+                matched[i]++;
+                best[i] = 0;
+            }
+        }
         var hits = new List<(int Index, float Score)>();
         for (int i = 0; i < _movies.Length; i++)
         {
-            float score = Match(q, queryWords, i);
-            if (score <= 0 || (filter is not null && !filter(_movies[i]))) continue;
+            if (matched[i] != queryWords.Length) continue;
+            float score = Score(q, queryWords.Length, sum[i], i);
+            if (filter is not null && !filter(_movies[i])) continue;
             hits.Add((i, score + MathF.Log(1 + _popularity[i]) * 0.01f));
         }
         hits.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : _titles[a.Index].Length.CompareTo(_titles[b.Index].Length));
         return [.. hits.Take(n).Select(h => (_movies[h.Index], h.Score))];
+    }
+
+    /// <summary>
+    /// Marks in <paramref name="best"/> each movie's best match of one query word: 10 for an equal title word, 7 for a
+    /// title word it begins (the last query word, still being typed), 4 within edit distance 1 (2 from 8 letters).
+    /// </summary>
+    private void MatchWord(string qw, bool last, float[] best, List<int> touched)
+    {
+        void Mark(int word, float score)
+        {
+            foreach (int i in _postings[word])
+            {
+                if (best[i] == 0) touched.Add(i);
+                if (score > best[i]) best[i] = score;
+            }
+        }
+        int exact = Array.BinarySearch(_vocabulary, qw, StringComparer.Ordinal);
+        if (exact >= 0) Mark(exact, 10);
+        if (last)
+        {
+            int from = exact >= 0 ? exact + 1 : ~exact;
+            for (int v = from; v < _vocabulary.Length && _vocabulary[v].StartsWith(qw, StringComparison.Ordinal); v++) Mark(v, 7);
+        }
+        if (qw.Length >= 4)
+        {
+            int max = qw.Length >= 8 ? 2 : 1;
+            for (int v = 0; v < _vocabulary.Length; v++)
+            {
+                var tw = _vocabulary[v];
+                if (v == exact || Math.Abs(tw.Length - qw.Length) > max) continue;
+                if (EditDistance(qw, tw, max) <= max) Mark(v, 4);
+            }
+        }
     }
 
     /// <summary>Titles closest to a misspelled query by edit distance, for "did you mean".</summary>
@@ -65,38 +132,25 @@ public sealed class TitleSearch
         return [.. scored.OrderBy(s => s.Distance).ThenByDescending(s => _popularity[s.Index]).Take(n).Select(s => _movies[s.Index])];
     }
 
-    private float Match(string q, string[] queryWords, int i)
+    private float Score(string q, int queryWords, float wordScores, int i)
     {
         var title = _titles[i];
         if (title == q) return 100;
         if (title.StartsWith(q, StringComparison.Ordinal)) return 50 + 10f * q.Length / title.Length;
-        // Every query word must match a title word: exactly, as a prefix (the last word, still being typed) or fuzzily.
-        float score = 0;
-        var words = _words[i];
-        for (int w = 0; w < queryWords.Length; w++)
-        {
-            var qw = queryWords[w];
-            bool last = w == queryWords.Length - 1;
-            float best = 0;
-            foreach (var tw in words)
-            {
-                if (tw == qw) best = Math.Max(best, 10);
-                else if (last && tw.StartsWith(qw, StringComparison.Ordinal)) best = Math.Max(best, 7);
-                else if (qw.Length >= 4 && EditDistance(qw, tw, qw.Length >= 8 ? 2 : 1) <= (qw.Length >= 8 ? 2 : 1)) best = Math.Max(best, 4);
-            }
-            if (best == 0) return 0;
-            score += best;
-        }
-        return score / queryWords.Length * (0.5f + 0.5f * queryWords.Length / Math.Max(queryWords.Length, words.Length));
+        int words = _words[i].Length;
+        return wordScores / queryWords * (0.5f + 0.5f * queryWords / Math.Max(queryWords, words));
     }
 
     /// <summary>Damerau-Levenshtein (optimal string alignment) distance, giving up past <paramref name="max"/>.</summary>
     public static int EditDistance(string a, string b, int max)
     {
         if (Math.Abs(a.Length - b.Length) > max) return max + 1;
-        var prev2 = new int[b.Length + 1];
-        var prev = new int[b.Length + 1];
-        var cur = new int[b.Length + 1];
+        // Three rows of the DP table; on the stack for the short strings titles have.
+        int width = b.Length + 1;
+        Span<int> rows = width <= 256 ? stackalloc int[3 * width] : new int[3 * width];
+        var prev2 = rows[..width];
+        var prev = rows.Slice(width, width);
+        var cur = rows.Slice(2 * width, width);
         for (int j = 0; j <= b.Length; j++) prev[j] = j;
         for (int i = 1; i <= a.Length; i++)
         {
@@ -111,7 +165,10 @@ public sealed class TitleSearch
                 rowMin = Math.Min(rowMin, v);
             }
             if (rowMin > max) return max + 1;
-            (prev2, prev, cur) = (prev, cur, prev2);
+            var recycled = prev2;
+            prev2 = prev;
+            prev = cur;
+            cur = recycled;
         }
         return prev[b.Length];
     }

@@ -39,7 +39,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             case BadHttpRequestException bad:
                 status = bad.StatusCode;
                 title = status == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request";
-                detail = bad.InnerException is JsonException json ? $"{bad.Message} {Clean(json.Message)}" : bad.Message;
+                detail = bad.InnerException is JsonException json ? $"The body is not valid JSON for this request. {Clean(json.Message)}" : Describe(bad);
                 break;
             case ServiceUnavailableException or DbException or TimeoutException or StackExchange.Redis.RedisException:
                 status = StatusCodes.Status503ServiceUnavailable;
@@ -64,6 +64,14 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             Exception = exception,
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         }).ConfigureAwait(false);
+    }
+
+    // "Failed to bind parameter "Nullable<int> page" from "abc"." names the field; the client's value is not echoed.
+    private static string Describe(BadHttpRequestException bad)
+    {
+        var bind = System.Text.RegularExpressions.Regex.Match(bad.Message, "^Failed to bind parameter \"(?:[^\"]*? )?([A-Za-z_][A-Za-z0-9_]*)\"");
+        if (bind.Success) return $"{bind.Groups[1].Value}: the value is not valid for this parameter.";
+        return bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request could not be read.";
     }
 
     // System.Text.Json's messages end with the .NET type and line numbers; keep the path, which names the field.

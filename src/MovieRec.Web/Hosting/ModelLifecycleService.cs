@@ -47,9 +47,10 @@ public sealed class ModelLifecycleService(
 
     private async Task StartAsync_(CancellationToken cancellationToken)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         var dataset = await Task.Run(() => DatasetLoader.Load(DataLocator.ResolveOrDownload(options.Dataset, m => logger.LogInformation("{Message}", m))), cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("Loaded {Name}: {Ratings} ratings, {Movies} movies", dataset.Name, dataset.Ratings.Count, dataset.Catalog.Count);
+        logger.LogInformation("Loaded {Name}: {Ratings} ratings, {Movies} movies ({Seconds:0.000} s)", dataset.Name, dataset.Ratings.Count, dataset.Catalog.Count, clock.Elapsed.TotalSeconds);
         var catalog = new CatalogIndex(dataset);
         host.SetCatalog(catalog);
         var stored = await store.GetAllRatingsAsync(cancellationToken).ConfigureAwait(false);
@@ -72,6 +73,7 @@ public sealed class ModelLifecycleService(
             trainer.Publish(model);
         }
         host.Promote(model);
+        logger.LogInformation("Serving model {Version} {Seconds:0.000} s after start-up began", model.Version, clock.Elapsed.TotalSeconds);
         if (options.WarmUp) _ = Task.Run(() => WarmUp(catalog, model), cancellationToken);
     }
 

@@ -27,9 +27,11 @@ public sealed record CandidateFilter(string? Genre, int? FromYear, int? ToYear)
 }
 
 /// <summary>One recommended movie with its score, the predicted rating and why.</summary>
+[System.ComponentModel.ImmutableObject(true)]
 public sealed record RecommendedMovie(long MovieId, string Title, int? Year, IReadOnlyList<string> Genres, float Score, float PredictedRating, string Reason, long? BecauseOf);
 
-/// <summary>A recommendation list, with the model version that made it.</summary>
+/// <summary>A recommendation list, with the model version that made it. Immutable: the cache hands out the instance itself.</summary>
+[System.ComponentModel.ImmutableObject(true)]
 public sealed record RecommendationList(IReadOnlyList<RecommendedMovie> Items, string Algorithm, string ModelVersion);
 
 /// <summary>
@@ -105,8 +107,9 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
         var profileArray = profile.ToArray();
         var scores = new float[ItemCountOf(scorer, train)];
         var foldIn = (IFoldIn)scorer;
-        foldIn.Score(foldIn.FoldIn(scorer is IRatingPredictor ? profileArray : Liked(profileArray, train.Scale)), scores);
-        var svdUser = model.Svd.FoldIn(profileArray);
+        var folded = foldIn.FoldIn(scorer is IRatingPredictor ? profileArray : Liked(profileArray, train.Scale));
+        foldIn.Score(folded, scores);
+        var svdUser = ReferenceEquals(scorer, model.Svd) ? folded : model.Svd.FoldIn(profileArray);
         var exclude = profileArray.Select(r => r.Item).Distinct().Order().ToArray();
         return Build(model, scorer, algorithm, scores, n, exclude, filter, profileArray, item => model.Svd.Predict(svdUser, item));
     }

@@ -95,10 +95,12 @@ public abstract class DataSource : IDisposable
         private readonly string _path;
         private readonly ZipArchive _zip;
         private readonly List<string> _files;
+        private readonly long _archiveBytes;
 
         public ZipSource(string path)
         {
             _path = path;
+            _archiveBytes = new FileInfo(path).Length;
             try
             {
                 _zip = ZipFile.OpenRead(path);
@@ -126,7 +128,14 @@ public abstract class DataSource : IDisposable
             }
         }
 
-        public override long Length(string relativePath) => _zip.GetEntry(relativePath)!.Length;
+        /// <summary>
+        /// The entry's declared size, capped at 32 times the archive's size on disk: a damaged central directory can
+        /// declare terabytes, and capacity estimates must not allocate for bytes that are not there.
+        /// </summary>
+        public override long Length(string relativePath) =>
+            Math.Min(_zip.GetEntry(relativePath)!.Length, _archiveBytes * MaxCompressionRatio);
+
+        private const long MaxCompressionRatio = 32;
 
         public override string Display(string relativePath) => $"{_path}!{relativePath}";
 

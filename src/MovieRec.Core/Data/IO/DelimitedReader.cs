@@ -11,6 +11,7 @@ namespace MovieRec.Core.Data.IO;
 public sealed class DelimitedReader : IDisposable
 {
     private const int MaxRecordBytes = 16 << 20;
+    private const int MaxFields = 1 << 14;
 
     private readonly Stream _stream;
     private readonly byte[] _delimiter;
@@ -141,6 +142,19 @@ public sealed class DelimitedReader : IDisposable
         if (span.IsEmpty) return null;
         if (Utf8Parser.TryParse(span, out long value, out int consumed) && consumed == span.Length)
             return value;
+        throw Error(field, $"'{Show(span)}' is not an integer");
+    }
+
+    /// <summary>A 32-bit integer, or null when the field is empty; a larger integer is out of range, not wrapped.</summary>
+    public int? OptionalInt(int index, string field)
+    {
+        RequireField(index, field);
+        var span = Trim(Raw(index));
+        if (span.IsEmpty) return null;
+        if (Utf8Parser.TryParse(span, out int value, out int consumed) && consumed == span.Length)
+            return value;
+        if (Utf8Parser.TryParse(span, out long _, out consumed) && consumed == span.Length)
+            throw Error(field, $"{Show(span)} is out of range (at most {int.MaxValue})");
         throw Error(field, $"'{Show(span)}' is not an integer");
     }
 
@@ -309,7 +323,13 @@ public sealed class DelimitedReader : IDisposable
 
     private void AddField(int start, int length, bool quoted)
     {
-        if (_fieldCount == _fields.Length) Array.Resize(ref _fields, _fields.Length * 2);
+        if (_fieldCount == _fields.Length)
+        {
+            // Checked only when the array grows, so ordinary rows pay nothing for it.
+            if (_fields.Length >= MaxFields)
+                throw new DataFormatException(File, Line, null, $"a record has more than {MaxFields} fields (a binary file, or the wrong delimiter?)");
+            Array.Resize(ref _fields, _fields.Length * 2);
+        }
         _fields[_fieldCount++] = new Field(start, length, quoted);
     }
 

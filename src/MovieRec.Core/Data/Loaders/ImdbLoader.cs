@@ -81,11 +81,12 @@ public static class ImdbLoader
         using var reader = LoaderSupport.OpenReader(source, file, "\t", quotes: false);
         report.Files.Add(reader.File);
         LoaderSupport.ExpectHeader(reader, RatingsColumns);
+        var columns = string.Join(", ", RatingsColumns);
         while (reader.Read())
         {
             try
             {
-                reader.ExpectFields(RatingsColumns.Length, string.Join(", ", RatingsColumns));
+                reader.ExpectFields(RatingsColumns.Length, columns);
                 if (!titles.TryGetValue(Tconst(reader), out var meta)) continue;
                 double average = reader.OptionalDouble(1, "averageRating") ?? throw reader.Error("averageRating", "is empty");
                 if (average is < 1 or > 10) throw reader.Error("averageRating", $"{average} is outside IMDb's 1-10 scale");

@@ -24,8 +24,15 @@ public static class InteractionsCsvLoader
     {
         var file = source.Find(InteractionsCsvMapping.MappingFileName)!;
         string text;
-        using (var reader = new StreamReader(source.OpenFile(file)))
+        try
+        {
+            using var reader = new StreamReader(source.OpenFile(file));
             text = reader.ReadToEnd();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataFormatException(source.Display(file), 0, null, $"cannot be read (truncated or corrupt archive): {e.Message}", e);
+        }
         InteractionsCsvMapping mapping;
         try
         {
@@ -154,7 +161,7 @@ public static class InteractionsCsvLoader
         int timestamp = mapping.Timestamp is null ? -1 : Column(reader.File, header, mapping.Timestamp, "timestamp");
         int needed = Math.Max(Math.Max(user, item), Math.Max(rating, timestamp)) + 1;
         return header is not null
-            ? new Columns(user, item, rating, timestamp, header.Count, true, string.Join(',', header.Keys))
+            ? new Columns(user, item, rating, timestamp, header.Count, true, LoaderSupport.ColumnList(header.Keys, ","))
             : new Columns(user, item, rating, timestamp, needed, false, $"at least {needed} columns");
     }
 
@@ -167,7 +174,7 @@ public static class InteractionsCsvLoader
             return number - 1;
         throw new DataFormatException(file, 1, column, header is null
             ? $"the {role} column must be a number counting from 1 when the file has no header (header=no)"
-            : $"the header has no '{column}' column for the {role} (it has: {string.Join(", ", header.Keys)})");
+            : $"the header has no '{column}' column for the {role} (it has: {LoaderSupport.ColumnList(header.Keys)})");
     }
 
     /// <summary>A first pass over the ids only: integer ids keep the compact numeric maps.</summary>
@@ -220,11 +227,12 @@ public static class InteractionsCsvLoader
         int title = mapping.ItemsTitle is null ? -1 : Column(reader.File, header, mapping.ItemsTitle, "title");
         int category = mapping.ItemsCategory is null ? -1 : Column(reader.File, header, mapping.ItemsCategory, "category");
         int needed = Math.Max(id, Math.Max(title, category)) + 1;
+        var names = header is null ? "" : LoaderSupport.ColumnList(header.Keys, ",");
         while (reader.Read())
         {
             try
             {
-                if (header is not null) reader.ExpectFields(header.Count, string.Join(',', header.Keys));
+                if (header is not null) reader.ExpectFields(header.Count, names);
                 else reader.ExpectFields(needed, $"at least {needed} columns", orMore: true);
                 var rawId = Id(reader, id, idName);
                 // Numeric ids key the catalog by raw id, as MovieLens does; string ids by dense item id

@@ -147,10 +147,11 @@ public sealed record InteractionsCsvMapping
         var range = parts[0].Split('-');
         if (range.Length == 2 && parts.Length <= 2
             && float.TryParse(range[0], NumberStyles.Float, CultureInfo.InvariantCulture, out float min)
-            && float.TryParse(range[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float max) && min <= max)
+            && float.TryParse(range[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float max) && min <= max
+            && float.IsFinite(min) && float.IsFinite(max))
         {
             float step = 1;
-            if (parts.Length == 2 && (!float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out step) || step < 0))
+            if (parts.Length == 2 && (!float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out step) || !(step >= 0) || !float.IsFinite(step)))
                 throw new ArgumentException($"column mapping scale '{s}' has a bad step", "text");
             return new RatingScale(min, max, step);
         }

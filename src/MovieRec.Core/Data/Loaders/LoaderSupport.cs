@@ -34,14 +34,40 @@ internal static class LoaderSupport
             throw new DataFormatException(file, 1, null, "is empty; expected a header row");
         var map = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < reader.FieldCount; i++)
-            map.TryAdd(reader.Text(i, $"column {i + 1}").Trim().TrimStart('\uFEFF'), i);
+        {
+            var name = reader.Text(i, $"column {i + 1}").Trim().TrimStart('\uFEFF');
+            // Rows are checked against the header's width, so a repeated name would fail every row with a field
+            // count that matches no column the user can see; say what is wrong once, on the header line.
+            if (!map.TryAdd(name, i))
+                throw new DataFormatException(reader.File, reader.Line, name, $"the header names column '{name}' twice (columns {map[name] + 1} and {i + 1})");
+        }
         return map;
+    }
+
+    /// <summary>
+    /// Header names for messages, each and all shortened: a damaged header can hold a megabyte-long name, and the
+    /// list goes into the error of every bad row.
+    /// </summary>
+    public static string ColumnList(IEnumerable<string> names, string separator = ", ")
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var name in names)
+        {
+            if (sb.Length > 0) sb.Append(separator);
+            if (sb.Length > 300)
+            {
+                sb.Append("...");
+                break;
+            }
+            sb.Append(name.Length > 40 ? string.Concat(name.AsSpan(0, 40), "...") : name);
+        }
+        return sb.ToString();
     }
 
     public static int Require(Dictionary<string, int> header, string column, string file)
     {
         if (header.TryGetValue(column, out int i)) return i;
-        throw new DataFormatException(file, 1, column, $"the header has no '{column}' column (it has: {string.Join(", ", header.Keys)})");
+        throw new DataFormatException(file, 1, column, $"the header has no '{column}' column (it has: {ColumnList(header.Keys)})");
     }
 
     /// <summary>In lenient mode records the error and returns; otherwise rethrows it.</summary>

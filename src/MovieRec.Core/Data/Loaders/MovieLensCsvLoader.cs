@@ -93,12 +93,12 @@ public static class MovieLensCsvLoader
             {
                 reader.ExpectFields(3, "movieId,imdbId,tmdbId");
                 long id = reader.Long(0, "movieId");
-                long? imdb = reader.OptionalLong(1, "imdbId");
-                long? tmdb = reader.OptionalLong(2, "tmdbId");
+                int? imdb = reader.OptionalInt(1, "imdbId");
+                int? tmdb = reader.OptionalInt(2, "tmdbId");
                 if (catalog[id] is { } movie)
                 {
-                    movie.ImdbId = imdb is long i ? checked((int)i) : null;
-                    movie.TmdbId = tmdb is long t ? checked((int)t) : null;
+                    movie.ImdbId = imdb;
+                    movie.TmdbId = tmdb;
                 }
             }
             catch (DataFormatException e)

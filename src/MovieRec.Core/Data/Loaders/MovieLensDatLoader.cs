@@ -67,7 +67,16 @@ public static class MovieLensDatLoader
         var carry = 0;
         while (true)
         {
-            int read = stream.ReadAtLeast(buffer.AsSpan(carry), buffer.Length - carry, throwOnEndOfStream: false);
+            int read;
+            try
+            {
+                read = stream.ReadAtLeast(buffer.AsSpan(carry), buffer.Length - carry, throwOnEndOfStream: false);
+            }
+            catch (InvalidDataException e)
+            {
+                // A damaged zip entry fails here, before the reader that would name the line ever opens it.
+                throw new DataFormatException(source.Display(file), 0, null, $"cannot be read (truncated or corrupt archive): {e.Message}", e);
+            }
             int length = carry + read;
             if (length == 0) return DelimitedReader.StrictUtf8;
             // Keep an incomplete trailing sequence (at most 3 bytes) for the next round.

@@ -40,11 +40,12 @@ public static class TmdbLoader
         int tagline = header.GetValueOrDefault("tagline", -1);
         int poster = header.GetValueOrDefault("poster_path", -1);
         int columns = header.Count;
+        var names = LoaderSupport.ColumnList(header.Keys, ",");
         while (reader.Read())
         {
             try
             {
-                reader.ExpectFields(columns, string.Join(',', header.Keys));
+                reader.ExpectFields(columns, names);
                 int tmdbId = reader.Int(id, "id");
                 credits.TryGetValue(tmdbId, out var credit);
                 var meta = new TmdbMetadata
@@ -58,7 +59,7 @@ public static class TmdbLoader
                     Keywords = Names(reader, keywords, "keywords"),
                     OriginalLanguage = language >= 0 ? NullIfEmpty(reader.Text(language, "original_language")) : null,
                     VoteAverage = reader.OptionalDouble(voteAverage, "vote_average") ?? 0,
-                    VoteCount = (int)(reader.OptionalLong(voteCount, "vote_count") ?? 0),
+                    VoteCount = Count(reader, voteCount, "vote_count"),
                     Popularity = popularity >= 0 ? reader.OptionalDouble(popularity, "popularity") ?? 0 : 0,
                     ReleaseDate = release >= 0 ? ParseDate(reader, release) : null,
                     Runtime = runtime >= 0 && reader.OptionalDouble(runtime, "runtime") is double rt ? (int)rt : null,
@@ -121,11 +122,12 @@ public static class TmdbLoader
         int id = LoaderSupport.Require(header, "movie_id", reader.File);
         int cast = LoaderSupport.Require(header, "cast", reader.File);
         int crew = LoaderSupport.Require(header, "crew", reader.File);
+        var names = LoaderSupport.ColumnList(header.Keys, ",");
         while (reader.Read())
         {
             try
             {
-                reader.ExpectFields(header.Count, string.Join(',', header.Keys));
+                reader.ExpectFields(header.Count, names);
                 int movieId = reader.Int(id, "movie_id");
                 var castList = ParseJson(reader, cast, "cast", root =>
                 {
@@ -197,6 +199,15 @@ public static class TmdbLoader
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
         throw reader.Error("release_date", $"'{text}' is not a date (yyyy-MM-dd)");
     }
+
+    /// <summary>A non-negative count, 0 when empty; never wrapped into a negative int.</summary>
+    private static int Count(DelimitedReader reader, int column, string field) =>
+        reader.OptionalInt(column, field) switch
+        {
+            null => 0,
+            < 0 and int n => throw reader.Error(field, $"{n} is negative"),
+            int n => n,
+        };
 
     private static string? NullIfEmpty(string s) => string.IsNullOrWhiteSpace(s) ? null : s;
 }

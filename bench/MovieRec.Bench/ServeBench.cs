@@ -1,0 +1,319 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace MovieRec.Bench;
+
+/// <summary>
+/// <c>serve [--data X] [--seconds 10] [--connections 32]</c>: the built service (src/MovieRec.Web, Release) as a child
+/// process on 127.0.0.1, loaded by wrk. Measures the cold start to the first recommendation from a saved model
+/// (goal &lt; 1 s), POST /recommendations with 10 random ratings and n = 10 (uncached: every body differs; goal
+/// ≥ 5,000 requests/s and p99 &lt; 10 ms at 32 connections), the same body repeated (cached), GET /movies?q= and
+/// GET /movies/{id}/similar (goal p99 &lt; 5 ms), against the Flask + Surprise server of ../shared/reference
+/// (14.9 requests/s at 16 connections, p99 1.74 s). With <c>--data</c> a synthetic 25M folder: the #7 goal
+/// (≥ 2,000 requests/s, p99 &lt; 20 ms).
+/// </summary>
+internal static partial class ServeBench
+{
+    private const double FlaskRequestsPerSecond = 14.9;
+    private const double FlaskP99Ms = 1740;
+
+    // Popular ml-latest-small ids; with --data synthetic ids 1..N are used.
+    private static readonly int[] Popular = [1, 2, 6, 10, 32, 47, 50, 110, 150, 260, 296, 318, 356, 380, 457, 480, 527, 589, 590, 593, 608, 648, 780, 1097,
+        1196, 1198, 1210, 1270, 2571, 2858, 2959, 4993, 5952, 7153, 58559, 79132, 3578, 4306, 6539, 1580, 2028, 1704, 1136, 1265, 1197, 2762, 364, 377, 1291, 1721];
+
+    public static int Run(string[] args)
+    {
+        string data = Bench.Option(args, "--data") ?? "ml-latest-small";
+        int seconds = Bench.IntOption(args, "--seconds", 10);
+        int connections = Bench.IntOption(args, "--connections", 32);
+        bool synthetic = data != "ml-latest-small";
+        double rpsGoal = synthetic ? 2000 : 5000, p99Goal = synthetic ? 20 : 10;
+        if (FindOnPath("wrk") is not { } wrk) throw new ArgumentException("serve needs wrk on PATH (apt-get install wrk)");
+        string dll = FindServiceDll();
+        string folder = Directory.CreateTempSubdirectory("movierec-serve-").FullName;
+        string scripts = Directory.CreateTempSubdirectory("movierec-wrk-").FullName;
+        try
+        {
+            Console.WriteLine($"serve: {dll} on {data}; wrk {connections} connections, {seconds} s per scenario. {Bench.Contention}");
+            // First start trains and saves the model; the second start is the cold start measured.
+            using (var first = Start(dll, data, folder, out int port))
+            {
+                WaitForRecommendation(port, TimeSpan.FromMinutes(30));
+                Stop(first);
+            }
+            var clock = Stopwatch.StartNew();
+            using var service = Start(dll, data, folder, out int servePort);
+            WaitForRecommendation(servePort, TimeSpan.FromMinutes(5));
+            double coldStart = clock.Elapsed.TotalSeconds;
+            double startMiB = WorkingSetMiB(service);
+            Thread.Sleep(TimeSpan.FromSeconds(synthetic ? 5 : 3)); // let the warm-up of the other indexes finish
+
+            int[] ids = synthetic ? [.. Enumerable.Range(1, 200)] : Popular;
+            string url = $"http://127.0.0.1:{servePort}";
+            var table = new BenchTable("scenario", "requests/s", "p50 ms", "p99 ms", "goal", "met", "x Flask (req/s)");
+            table.Add("cold start to first recommendation (saved model)", "", "", "", "< 1 s", Bench.YesNo(coldStart < 1), Bench.F(coldStart, "0.000") + " s");
+            table.Add("working set at the first recommendation (Lambda: 512 MB)", "", "", "", "< 512 MiB", Bench.YesNo(startMiB < 512), Bench.F(startMiB, "0") + " MiB");
+            var scenarios = new (string Name, string Script, string Goal, Func<WrkResult, bool> Met)[]
+            {
+                ("POST /recommendations, 10 random ratings, n=10", RandomPost(ids), $">= {rpsGoal:0} req/s, p99 < {p99Goal:0} ms", r => r.RequestsPerSecond >= rpsGoal && r.P99Ms < p99Goal),
+                ("POST /recommendations, same body (cached)", SamePost(ids), "", _ => true),
+                ("GET /movies?q=<prefix>", TitleSearch(), "p99 < 5 ms", r => r.P99Ms < 5),
+                ("GET /movies/{id}/similar", Similar(ids), "p99 < 5 ms", r => r.P99Ms < 5),
+            };
+            foreach (var (name, script, goal, met) in scenarios)
+            {
+                if (synthetic && name.StartsWith("GET", StringComparison.Ordinal)) continue;
+                string path = Path.Combine(scripts, $"s{Array.FindIndex(scenarios, s => s.Name == name)}.lua");
+                File.WriteAllText(path, script);
+                RunWrk(wrk, url, path, connections, 2); // warm-up
+                var result = RunWrk(wrk, url, path, connections, seconds);
+                table.Add(name, Bench.F(result.RequestsPerSecond, "0"), Bench.F(result.P50Ms, "0.00"), Bench.F(result.P99Ms, "0.00"), goal,
+                    goal.Length == 0 ? "" : Bench.YesNo(met(result)), Bench.F(result.RequestsPerSecond / FlaskRequestsPerSecond, "0") + "x");
+                if (result.Errors > 0) Console.WriteLine($"  {name}: {result.Errors} non-2xx or socket errors");
+            }
+            service.Refresh();
+            table.Print(Console.Out);
+            Console.WriteLine($"Flask + Surprise reference: {FlaskRequestsPerSecond} requests/s, p99 {FlaskP99Ms:0} ms at 16 connections; service peak working set {service.PeakWorkingSet64 / 1048576.0:0} MiB.");
+            Stop(service);
+            return 0;
+        }
+        finally
+        {
+            TryDelete(folder);
+            TryDelete(scripts);
+        }
+    }
+
+    /// <summary>
+    /// <c>soak [--minutes 10] [--connections 32]</c>: the service under a mixed closed-loop load (70 % POST
+    /// /recommendations with random ratings, 15 % title search, 15 % similar movies) for the given minutes, one wrk run
+    /// per minute. The first minute is warm-up; goals (issue #8): no errors, the last minute's p99 within 1.5x the
+    /// second's, working set within 10 % of the second minute's.
+    /// </summary>
+    public static int Soak(string[] args)
+    {
+        int minutes = Bench.IntOption(args, "--minutes", 10);
+        int connections = Bench.IntOption(args, "--connections", 32);
+        if (minutes < 3) throw new ArgumentException("--minutes must be at least 3 (one warm-up minute, then a first and a last to compare)");
+        if (FindOnPath("wrk") is not { } wrk) throw new ArgumentException("soak needs wrk on PATH (apt-get install wrk)");
+        string dll = FindServiceDll();
+        string folder = Directory.CreateTempSubdirectory("movierec-soak-").FullName;
+        string script = Path.Combine(folder, "mixed.lua");
+        File.WriteAllText(script, Mixed(Popular));
+        try
+        {
+            using var service = Start(dll, "ml-latest-small", folder, out int port);
+            WaitForRecommendation(port, TimeSpan.FromMinutes(5));
+            Console.WriteLine($"soak: {minutes} minutes, {connections} connections, mixed load. {Bench.Contention}");
+            var table = new BenchTable("minute", "requests/s", "p50 ms", "p99 ms", "errors", "working set MiB");
+            var p99 = new List<double>();
+            var memory = new List<double>();
+            long errors = 0;
+            for (int minute = 1; minute <= minutes; minute++)
+            {
+                var result = RunWrk(wrk, $"http://127.0.0.1:{port}", script, connections, 60);
+                double rss = WorkingSetMiB(service);
+                table.Add(minute == 1 ? "1 (warm-up)" : minute.ToString(CultureInfo.InvariantCulture), Bench.F(result.RequestsPerSecond, "0"),
+                    Bench.F(result.P50Ms, "0.00"), Bench.F(result.P99Ms, "0.00"), result.Errors.ToString(CultureInfo.InvariantCulture), Bench.F(rss, "0"));
+                if (minute > 1)
+                {
+                    p99.Add(result.P99Ms);
+                    memory.Add(rss);
+                    errors += result.Errors;
+                }
+            }
+            table.Print(Console.Out);
+            bool errorFree = errors == 0, stable = p99[^1] <= 1.5 * p99[0], flat = memory[^1] <= 1.1 * memory[0];
+            Console.WriteLine($"errors after warm-up: {errors} (goal 0: {Bench.YesNo(errorFree)}); last-minute p99 {p99[^1]:0.00} ms vs first {p99[0]:0.00} ms "
+                + $"(goal <= 1.5x: {Bench.YesNo(stable)}); working set {memory[^1]:0} MiB vs {memory[0]:0} MiB (goal <= +10 %: {Bench.YesNo(flat)})");
+            Stop(service);
+            return errorFree && stable && flat ? 0 : 1;
+        }
+        finally
+        {
+            TryDelete(folder);
+        }
+    }
+
+    private static double WorkingSetMiB(Process process)
+    {
+        process.Refresh();
+        return process.WorkingSet64 / 1048576.0;
+    }
+
+    private static string Mixed(int[] ids) => $$"""
+        local ids = {{{Ids(ids)}}}
+        local ratings = {"3","3.5","4","4.5","5","2","2.5"}
+        local words = {"toy", "star", "matrix", "godf", "lord of", "bat", "harry", "alien", "termin", "back to", "pulp", "amelie", "toy stroy"}
+        math.randomseed(os.time())
+        request = function()
+          local roll = math.random(100)
+          if roll <= 15 then
+            return wrk.format("GET", "/api/v1/movies?q=" .. words[math.random(#words)]:gsub(" ", "%%20") .. "&pageSize=10")
+          elseif roll <= 30 then
+            return wrk.format("GET", "/api/v1/movies/" .. ids[math.random(#ids)] .. "/similar?n=10")
+          end
+          local parts, used = {}, {}
+          for k = 1, 10 do
+            local id
+            repeat id = ids[math.random(#ids)] until not used[id]
+            used[id] = true
+            parts[#parts + 1] = '{"movieId":' .. id .. ',"rating":' .. ratings[math.random(#ratings)] .. '}'
+          end
+          return wrk.format("POST", "/api/v1/recommendations", {["Content-Type"] = "application/json"}, '{"ratings":[' .. table.concat(parts, ",") .. '],"n":10}')
+        end
+        """;
+
+    private sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Errors);
+
+    private static WrkResult RunWrk(string wrk, string url, string script, int connections, int seconds)
+    {
+        var info = new ProcessStartInfo(wrk, ["-t2", $"-c{connections}", $"-d{seconds}s", "--latency", "-s", script, url]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(info)!;
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        double rps = double.Parse(RpsPattern().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        long errors = 0;
+        foreach (Match m in ErrorsPattern().Matches(output)) errors += long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        return new WrkResult(rps, Latency(output, "50%"), Latency(output, "99%"), errors);
+    }
+
+    private static double Latency(string output, string percentile)
+    {
+        var m = Regex.Match(output, $@"^\s*{Regex.Escape(percentile)}\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
+        if (!m.Success) return double.NaN;
+        double v = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        return m.Groups[2].Value switch { "us" => v / 1000, "s" => v * 1000, _ => v };
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
+    private static partial Regex RpsPattern();
+
+    [GeneratedRegex(@"(?:Non-2xx or 3xx responses|Socket errors:.*?timeout)\D*(\d+)")]
+    private static partial Regex ErrorsPattern();
+
+    private static string Ids(int[] ids) => string.Join(",", ids);
+
+    private static string RandomPost(int[] ids) => $$"""
+        local ids = {{{Ids(ids)}}}
+        local ratings = {"3","3.5","4","4.5","5","2","2.5"}
+        math.randomseed(os.time())
+        request = function()
+          local parts, used = {}, {}
+          for k = 1, 10 do
+            local id
+            repeat id = ids[math.random(#ids)] until not used[id]
+            used[id] = true
+            parts[#parts + 1] = '{"movieId":' .. id .. ',"rating":' .. ratings[math.random(#ratings)] .. '}'
+          end
+          return wrk.format("POST", "/api/v1/recommendations", {["Content-Type"] = "application/json"}, '{"ratings":[' .. table.concat(parts, ",") .. '],"n":10}')
+        end
+        """;
+
+    private static string SamePost(int[] ids) => $$"""
+        local body = '{"ratings":[{{string.Join(",", ids.Take(10).Select((id, k) => $"{{\"movieId\":{id},\"rating\":{(k % 2 == 0 ? "4.5" : "3")}}}"))}}],"n":10}'
+        request = function()
+          return wrk.format("POST", "/api/v1/recommendations", {["Content-Type"] = "application/json"}, body)
+        end
+        """;
+
+    private static string TitleSearch() => """
+        local words = {"toy", "star", "matrix", "godf", "lord of", "bat", "harry", "alien", "termin", "back to", "pulp", "jurassic", "spider", "amelie", "toy stroy", "incep"}
+        math.randomseed(os.time())
+        request = function()
+          return wrk.format("GET", "/api/v1/movies?q=" .. words[math.random(#words)]:gsub(" ", "%%20") .. "&pageSize=10")
+        end
+        """;
+
+    private static string Similar(int[] ids) => $$"""
+        local ids = {{{Ids(ids)}}}
+        local by = {"content", "ratings"}
+        math.randomseed(os.time())
+        request = function()
+          return wrk.format("GET", "/api/v1/movies/" .. ids[math.random(#ids)] .. "/similar?n=10&by=" .. by[math.random(#by)])
+        end
+        """;
+
+    private static Process Start(string dll, string data, string folder, out int port)
+    {
+        port = FreePort();
+        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["MovieRec__Dataset"] = data;
+        info.Environment["MovieRec__DataDirectory"] = folder;
+        info.Environment["MovieRec__RateLimitPerMinute"] = "0";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine("  service: " + e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static void WaitForRecommendation(int port, TimeSpan timeout)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var body = new StringContent("""{"ratings":[],"n":10}""", Encoding.UTF8, "application/json");
+                using var response = client.PostAsync(new Uri($"http://127.0.0.1:{port}/api/v1/recommendations"), body).GetAwaiter().GetResult();
+                if (response.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            if (clock.Elapsed > timeout) throw new IOException($"the service did not answer within {timeout}");
+            Thread.Sleep(20);
+        }
+    }
+
+    private static void Stop(Process process)
+    {
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string FindServiceDll()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "src", "MovieRec.Web", "bin", "Release", "net10.0", "MovieRec.Web.dll");
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new ArgumentException("build the service first: dotnet build -c Release src/MovieRec.Web");
+    }
+
+    private static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

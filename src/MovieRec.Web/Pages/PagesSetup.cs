@@ -1,0 +1,33 @@
+using MovieRec.Web.Hosting;
+
+namespace MovieRec.Web.Pages;
+
+/// <summary>The web UI: server-rendered Razor Pages over the same in-process services as the API.</summary>
+public static class PagesSetup
+{
+    public static WebApplicationBuilder AddMovieRecPages(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddRazorPages();
+        builder.Services.AddSingleton<ClusterMap>();
+        builder.Services.AddSingleton<EvaluationReport>();
+        return builder;
+    }
+
+    public static WebApplication MapMovieRecPages(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            // Files are referenced with a version query (asp-append-version), so they may be cached for long.
+            OnPrepareResponse = c =>
+            {
+                if (c.Context.Request.Query.ContainsKey("v")) c.Context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+            },
+        });
+        // Browsers ask for /favicon.ico whatever the page says (e.g. when showing a poster on its own).
+        app.MapGet("/favicon.ico", () => Results.Redirect("/favicon.svg", permanent: true)).ExcludeFromDescription();
+        app.MapRazorPages();
+        return app;
+    }
+}

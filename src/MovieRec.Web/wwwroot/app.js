@@ -1,0 +1,216 @@
+// MovieRec: star ratings (half stars, keyboard), onboarding progress and submit, live refinement of
+// recommendations, and title autocomplete. Plain JavaScript, no build step; every text from the server is set with
+// textContent, never as HTML.
+"use strict";
+
+(() => {
+    const body = document.body;
+    const pending = new Set();
+
+    // --- The anonymous account: created on the first rating (POST /api/v1/sessions sets the session cookie). ---
+    let sessionPromise = null;
+    function ensureSession(force) {
+        if (!force && body.dataset.session === "1") return Promise.resolve();
+        if (!sessionPromise || force) {
+            sessionPromise = fetch("/api/v1/sessions", { method: "POST", credentials: "same-origin" }).then(r => {
+                if (!r.ok) throw new Error("Could not start a session (" + r.status + ")");
+                body.dataset.session = "1";
+            }).finally(() => { sessionPromise = null; });
+        }
+        return sessionPromise;
+    }
+
+    async function sendRating(movieId, value) {
+        const url = "/api/v1/me/ratings/" + encodeURIComponent(movieId);
+        const request = () => value > 0
+            ? fetch(url, { method: "PUT", credentials: "same-origin", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ rating: value }) })
+            : fetch(url, { method: "DELETE", credentials: "same-origin" });
+        await ensureSession(false);
+        let response = await request();
+        if (response.status === 401) { // the session expired or the cookie is gone: a new account
+            await ensureSession(true);
+            response = await request();
+        }
+        if (!response.ok && !(value === 0 && response.status === 404)) throw new Error("Saving failed (" + response.status + ")");
+    }
+
+    // --- Star ratings: role=slider, 0.5 steps; click/tap a half star, or arrows/Home/End/1-5/Delete. ---
+    function format(v) { return v === 0 ? "not rated" : (Number.isInteger(v) ? v + ".0" : String(v)) + " of 5 stars"; }
+
+    function show(el, v) {
+        el.style.setProperty("--value", String(v));
+    }
+
+    function setValue(el, v, commitDelay) {
+        v = Math.max(0, Math.min(5, Math.round(v * 2) / 2));
+        el.dataset.value = String(v);
+        el.setAttribute("aria-valuenow", String(v));
+        el.setAttribute("aria-valuetext", format(v));
+        show(el, v);
+        clearTimeout(el._timer);
+        const status = el.parentElement.querySelector(".rate-status");
+        if (status) status.textContent = "…";
+        el._timer = setTimeout(() => commit(el, v), commitDelay);
+        updateProgress();
+    }
+
+    function commit(el, v) {
+        const status = el.parentElement.querySelector(".rate-status");
+        const card = el.closest(".card");
+        if (card && v > 0) { card.classList.remove("unseen"); const b = card.querySelector(".unseen"); if (b) b.setAttribute("aria-pressed", "false"); }
+        const p = sendRating(el.dataset.movieId, v).then(() => {
+            if (status) status.textContent = v > 0 ? "Saved" : "Removed";
+            el.dispatchEvent(new CustomEvent("rated", { bubbles: true, detail: { movieId: el.dataset.movieId, value: v } }));
+        }, err => {
+            if (status) status.textContent = "Not saved: " + err.message;
+        });
+        pending.add(p);
+        p.finally(() => pending.delete(p));
+        return p;
+    }
+
+    function valueAt(el, clientX) {
+        const rect = el.getBoundingClientRect();
+        const x = Math.max(0, Math.min(rect.width, clientX - rect.left));
+        return Math.max(0.5, Math.ceil(x / rect.width * 10) / 2);
+    }
+
+    function initStars(root) {
+        root.querySelectorAll(".stars[role=slider]").forEach(el => {
+            if (el._ready) return;
+            el._ready = true;
+            el.addEventListener("pointermove", e => show(el, valueAt(el, e.clientX)));
+            el.addEventListener("pointerleave", () => show(el, Number(el.dataset.value || 0)));
+            el.addEventListener("click", e => setValue(el, valueAt(el, e.clientX), 0));
+            el.addEventListener("keydown", e => {
+                const v = Number(el.dataset.value || 0);
+                let next = null;
+                switch (e.key) {
+                    case "ArrowRight": case "ArrowUp": next = Math.min(5, Math.max(0.5, v + 0.5)); break;
+                    case "ArrowLeft": case "ArrowDown": next = Math.max(0.5, v - 0.5); break;
+                    case "Home": next = 0.5; break;
+                    case "End": next = 5; break;
+                    case "Delete": case "Backspace": case "0": next = 0; break;
+                    default:
+                        if (/^[1-5]$/.test(e.key)) next = Number(e.key);
+                }
+                if (next === null) return;
+                e.preventDefault();
+                // Arrow keys step through values: save once the visitor pauses.
+                setValue(el, next, e.key.startsWith("Arrow") ? 600 : 0);
+            });
+        });
+        root.querySelectorAll("button.unseen").forEach(b => {
+            if (b._ready) return;
+            b._ready = true;
+            b.addEventListener("click", () => {
+                const card = b.closest(".card");
+                const on = b.getAttribute("aria-pressed") !== "true";
+                b.setAttribute("aria-pressed", String(on));
+                card.classList.toggle("unseen", on);
+                const stars = card.querySelector(".stars");
+                if (on && stars && Number(stars.dataset.value) > 0) setValue(stars, 0, 0);
+            });
+        });
+    }
+
+    // --- Onboarding: progress and Submit with a loading state. ---
+    const onboarding = document.getElementById("onboarding");
+    const submit = document.getElementById("submit");
+    function updateProgress() {
+        if (!onboarding) return;
+        const min = Number(onboarding.dataset.minimum || 5);
+        const count = [...onboarding.querySelectorAll(".stars")].filter(s => Number(s.dataset.value) > 0).length;
+        document.getElementById("rated-count").textContent = String(count);
+        const bar = document.getElementById("progress-bar");
+        bar.value = Math.min(count, min);
+        if (submit) submit.disabled = count < min;
+    }
+    if (submit) {
+        submit.addEventListener("click", async () => {
+            submit.disabled = true;
+            submit.setAttribute("aria-busy", "true");
+            submit.textContent = "Finding your movies…";
+            document.querySelectorAll(".stars").forEach(s => { if (s._timer) { clearTimeout(s._timer); } });
+            await Promise.allSettled([...pending]);
+            window.location.assign(submit.dataset.href);
+        });
+    }
+
+    // --- Recommendations: rating a movie refines the list at once (the page re-rendered by the server). ---
+    const recs = document.getElementById("recs");
+    if (recs) {
+        let refreshing = null;
+        recs.addEventListener("rated", () => {
+            const list = document.getElementById("rec-list");
+            const status = document.getElementById("recs-status");
+            list.setAttribute("aria-busy", "true");
+            status.textContent = "Updating your recommendations…";
+            const mine = refreshing = fetch(window.location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+                .then(r => r.ok ? r.text() : Promise.reject(new Error(String(r.status))))
+                .then(html => {
+                    if (mine !== refreshing) return;
+                    const doc = new DOMParser().parseFromString(html, "text/html");
+                    const fresh = doc.getElementById("recs");
+                    if (!fresh) return;
+                    recs.replaceChildren(...[...fresh.childNodes].map(n => document.importNode(n, true)));
+                    initStars(recs);
+                    document.getElementById("recs-status").textContent = "Updated with your new rating.";
+                })
+                .catch(err => { status.textContent = "Could not update: " + err.message; list.removeAttribute("aria-busy"); });
+        });
+    }
+
+    // --- Title autocomplete (ARIA combobox) over GET /api/v1/movies?q= ---
+    function initAutocomplete(input) {
+        const list = document.getElementById(input.getAttribute("aria-controls"));
+        let active = -1, items = [], timer = 0, seq = 0;
+        const close = () => { list.hidden = true; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); active = -1; };
+        const highlight = i => {
+            const options = list.querySelectorAll("[role=option]");
+            options.forEach((o, k) => o.setAttribute("aria-selected", String(k === i)));
+            active = i;
+            if (i >= 0 && options[i]) { input.setAttribute("aria-activedescendant", options[i].id); options[i].scrollIntoView({ block: "nearest" }); }
+            else input.removeAttribute("aria-activedescendant");
+        };
+        const go = movie => { window.location.assign("/movies/" + encodeURIComponent(movie.movieId)); };
+        input.addEventListener("input", () => {
+            clearTimeout(timer);
+            const q = input.value.trim();
+            if (q.length < 2) { close(); return; }
+            timer = setTimeout(async () => {
+                const mine = ++seq;
+                try {
+                    const r = await fetch("/api/v1/movies?pageSize=8&q=" + encodeURIComponent(q), { credentials: "same-origin" });
+                    if (!r.ok || mine !== seq) return;
+                    items = (await r.json()).items || [];
+                } catch { return; }
+                list.replaceChildren();
+                items.forEach((m, k) => {
+                    const li = document.createElement("li");
+                    li.id = list.id + "-" + k;
+                    li.setAttribute("role", "option");
+                    li.setAttribute("aria-selected", "false");
+                    li.textContent = m.title + (m.year ? " (" + m.year + ")" : "");
+                    li.addEventListener("mousedown", e => { e.preventDefault(); go(m); });
+                    list.appendChild(li);
+                });
+                list.hidden = items.length === 0;
+                input.setAttribute("aria-expanded", String(items.length > 0));
+                active = -1;
+            }, 120);
+        });
+        input.addEventListener("keydown", e => {
+            if (list.hidden) return;
+            if (e.key === "ArrowDown") { e.preventDefault(); highlight(Math.min(items.length - 1, active + 1)); }
+            else if (e.key === "ArrowUp") { e.preventDefault(); highlight(Math.max(-1, active - 1)); }
+            else if (e.key === "Enter" && active >= 0) { e.preventDefault(); go(items[active]); }
+            else if (e.key === "Escape") { close(); }
+        });
+        input.addEventListener("blur", () => setTimeout(close, 150));
+    }
+
+    initStars(document);
+    updateProgress();
+    document.querySelectorAll("input[data-autocomplete]").forEach(initAutocomplete);
+})();

@@ -1,0 +1,275 @@
+using System.Diagnostics;
+using System.Globalization;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Interactions;
+using Xunit.Abstractions;
+
+namespace MovieRec.Web.BrowserTests;
+
+/// <summary>
+/// The web UI end to end in real (headless) Chromium against the app on 127.0.0.1 with ml-latest-small: onboarding,
+/// recommendations that follow the ratings, the algorithm switcher, search, movie pages, clusters, the dashboard,
+/// rating by keyboard only, and no errors in the browser console. Each test saves a screenshot to docs/screenshots/.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+    private ChromeDriver Driver => fixture.Driver;
+
+    [Fact]
+    public void Rating_only_animated_family_films_high_puts_animated_family_films_on_top()
+    {
+        NewVisitor("/");
+        Assert.Equal("0 rated, rate at least 5", Driver.FindElement(By.Id("progress")).Text);
+        Assert.False(Driver.FindElement(By.Id("submit")).Enabled);
+
+        var family = Driver.FindElements(By.CssSelector("#onboarding .card"))
+            .Where(c => IsAnimatedFamily(c.GetAttribute("data-genres"))).ToList();
+        Assert.True(family.Count >= 5, $"the onboarding set offers {family.Count} animated family films");
+        foreach (var card in family) RateByMouse(card.FindElement(By.CssSelector(".stars")), 5);
+        Assert.Equal($"{family.Count} rated, rate at least 5", Driver.FindElement(By.Id("progress")).Text);
+        var submit = Driver.FindElement(By.Id("submit"));
+        Assert.True(submit.Enabled);
+        Driver.ExecuteScript("window.scrollTo(0, 0)");
+        Screenshot("onboarding");
+
+        var clock = Stopwatch.StartNew();
+        submit.Click();
+        Until(() => Driver.Url.EndsWith("/recommendations", StringComparison.Ordinal) && Driver.FindElements(By.CssSelector("#rec-list .card")).Count > 0);
+        output.WriteLine($"Submit to recommendations on screen: {clock.ElapsedMilliseconds} ms (headless Chromium, shared machine)");
+
+        Assert.Equal("hybrid", Driver.FindElement(By.Id("rec-list")).GetAttribute("data-algorithm"));
+        AssertTopIsAnimatedFamily(5);
+        var first = Driver.FindElement(By.CssSelector("#rec-list .card"));
+        Assert.False(string.IsNullOrWhiteSpace(first.FindElement(By.CssSelector(".reason")).Text));
+        Assert.Matches(@"^Predicted \d(\.\d+)?", first.FindElement(By.CssSelector(".predicted")).Text);
+        Assert.True(first.FindElement(By.CssSelector("img.poster")).GetAttribute("naturalWidth") is { } w && int.Parse(w, CultureInfo.InvariantCulture) > 0);
+        Screenshot("recommendations");
+        DarkScreenshot("recommendations-dark");
+
+        // The switcher: content-based follows the genres too; the list says which algorithm made it.
+        SwitchTo("content");
+        AssertTopIsAnimatedFamily(5);
+        SwitchTo("svd");
+        Assert.NotEmpty(Driver.FindElements(By.CssSelector("#rec-list .card")));
+
+        // Rating a recommended movie refines the list at once: the rated movie leaves it.
+        var top = Driver.FindElement(By.CssSelector("#rec-list .card"));
+        string rated = top.GetAttribute("data-movie-id")!;
+        var stars = top.FindElement(By.CssSelector(".stars"));
+        Driver.ExecuteScript("arguments[0].scrollIntoView({block: 'center'})", stars);
+        new Actions(Driver).MoveToElement(stars, -stars.Size.Width / 2 + 2, 0).Click().Perform();
+        Until(() => Driver.FindElement(By.Id("recs-status")).Text == "Updated with your new rating.");
+        Assert.DoesNotContain(rated, Driver.FindElements(By.CssSelector("#rec-list .card")).Select(c => c.GetAttribute("data-movie-id")));
+
+        // The ratings live in the visitor's account (cookie), not in the page.
+        Go("/recommendations");
+        Assert.Contains($"Based on your {family.Count + 1} ratings", Driver.FindElement(By.Id("recs-status")).Text, StringComparison.Ordinal);
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public void A_movie_can_be_rated_by_keyboard_only_and_its_page_shows_histogram_and_similar_movies()
+    {
+        NewVisitor("/movies/1");
+        Assert.Contains("Toy Story", Driver.FindElement(By.TagName("h1")).Text, StringComparison.Ordinal);
+        Assert.Equal(10, Driver.FindElements(By.CssSelector("#histogram rect.bar")).Count);
+        Assert.Contains("Toy Story 2", Driver.FindElement(By.Id("similar-content")).Text, StringComparison.Ordinal);
+        Assert.Equal(8, Driver.FindElements(By.CssSelector("#similar-ratings .card")).Count);
+        Screenshot("movie");
+
+        // Tab from the top of the page to the rating control, then arrows and End/Home only.
+        Driver.ExecuteScript("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)");
+        var keys = new Actions(Driver);
+        IWebElement? slider = null;
+        for (int k = 0; k < 40 && slider is null; k++)
+        {
+            keys.SendKeys(Keys.Tab).Perform();
+            var active = Driver.SwitchTo().ActiveElement();
+            if (active.GetAttribute("role") == "slider") slider = active;
+        }
+        Assert.NotNull(slider);
+        Assert.Equal("Your rating of Toy Story (1995)", slider.GetAttribute("aria-label"));
+        for (int k = 0; k < 8; k++) keys.SendKeys(Keys.ArrowRight).Perform();
+        Assert.Equal("4", slider.GetAttribute("aria-valuenow"));
+        keys.SendKeys(Keys.End).SendKeys(Keys.ArrowLeft).Perform();
+        Assert.Equal("4.5", slider.GetAttribute("aria-valuenow"));
+        Assert.Equal("4.5 of 5 stars", slider.GetAttribute("aria-valuetext"));
+        Until(() => Driver.FindElement(By.CssSelector(".your-rating .rate-status")).Text == "Saved");
+
+        Driver.Navigate().Refresh();
+        Assert.Equal("4.5", Driver.FindElement(By.CssSelector(".your-rating .stars")).GetAttribute("aria-valuenow"));
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public void Search_offers_title_autocomplete_filters_and_a_describe_box_that_says_it_is_lexical()
+    {
+        NewVisitor("/search");
+        var box = Driver.FindElement(By.Id("q"));
+        box.SendKeys("toy sto");
+        Until(() => Driver.FindElements(By.CssSelector("#q-list [role=option]")).Count > 0);
+        Assert.Equal("true", box.GetAttribute("aria-expanded"));
+        Assert.StartsWith("Toy Story", Driver.FindElement(By.CssSelector("#q-list [role=option]")).Text, StringComparison.Ordinal);
+        box.SendKeys(Keys.ArrowDown);
+        box.SendKeys(Keys.Enter);
+        Until(() => Driver.Url.Contains("/movies/", StringComparison.Ordinal));
+        Assert.StartsWith("Toy Story", Driver.FindElement(By.TagName("h1")).Text, StringComparison.Ordinal);
+
+        Go("/search");
+        Driver.FindElement(By.CssSelector("#genre option[value=Animation]")).Click();
+        Driver.FindElement(By.CssSelector("#decade option[value='1990']")).Click();
+        Driver.FindElement(By.CssSelector("form[aria-labelledby=title-search-heading] button[type=submit]")).Click();
+        Until(() => Driver.FindElements(By.CssSelector("#title-results .card")).Count > 0);
+        foreach (var card in Driver.FindElements(By.CssSelector("#title-results .card")))
+        {
+            Assert.Contains("Animation", card.GetAttribute("data-genres")!.Split('|'));
+            int year = int.Parse(card.FindElement(By.CssSelector(".meta")).Text[..4], CultureInfo.InvariantCulture);
+            Assert.InRange(year, 1990, 1999);
+        }
+
+        Go("/search");
+        Driver.FindElement(By.Id("describe")).SendKeys("toys that come to life");
+        Driver.FindElement(By.CssSelector("form[aria-labelledby=describe-heading] button[type=submit]")).Click();
+        Until(() => Driver.FindElements(By.CssSelector("#describe-results .card")).Count > 0);
+        var mode = Driver.FindElement(By.Id("search-mode"));
+        Assert.Equal("lexical", mode.GetAttribute("data-mode")); // no embedding model is configured here
+        Assert.Contains("lexical", mode.Text, StringComparison.Ordinal);
+        Assert.Contains("Toy Story", Driver.FindElement(By.Id("describe-results")).Text, StringComparison.Ordinal);
+        Screenshot("search");
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public void Query_strings_are_shown_as_text_never_run()
+    {
+        NewVisitor("/search?q=" + Uri.EscapeDataString("<img src=x onerror=\"window.__xss=1\">"));
+        Assert.Contains("<img src=x", Driver.FindElement(By.Id("title-results-heading")).Text, StringComparison.Ordinal);
+        Assert.Null(Driver.ExecuteScript("return window.__xss === undefined ? null : window.__xss"));
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public void Clusters_page_names_each_cluster_and_draws_the_pca_scatter()
+    {
+        NewVisitor("/clusters");
+        var clusters = Driver.FindElements(By.CssSelector("li.cluster"));
+        Assert.True(clusters.Count >= 2);
+        foreach (var c in clusters)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(c.FindElement(By.TagName("h2")).Text));
+            Assert.NotEmpty(c.FindElements(By.CssSelector(".reps img")));
+        }
+        Assert.Equal(clusters.Count, Driver.FindElements(By.CssSelector("#cluster-scatter circle.centroid")).Count);
+        Assert.True(Driver.FindElements(By.CssSelector("#cluster-scatter circle")).Count > 500);
+        Screenshot("clusters");
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public void Dashboard_shows_the_model_its_loss_curve_the_data_and_a_per_algorithm_evaluation()
+    {
+        NewVisitor("/dashboard");
+        Assert.Matches(@"^\d{8}T\d{6}Z-[0-9a-f]{8}$", Driver.FindElement(By.Id("model-version")).Text);
+        Assert.Equal("100,836", Driver.FindElement(By.Id("stat-ratings")).Text);
+        var points = Driver.FindElement(By.CssSelector("#loss-chart polyline")).GetAttribute("points")!.Split(' ');
+        Assert.True(points.Length >= 2);
+        Assert.Equal(["svd", "content", "kmeans", "hybrid", "knn", "svdpp"],
+            Driver.FindElements(By.CssSelector("#evaluation tbody tr")).Select(r => r.GetAttribute("data-algorithm")));
+
+        // The evaluation runs in the background (started when the fixture first opened the dashboard).
+        Until(() =>
+        {
+            Driver.Navigate().Refresh();
+            return Driver.FindElement(By.CssSelector("#evaluation tr[data-algorithm=svd]")).GetAttribute("data-state") == "done";
+        }, TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(2));
+        var cells = Driver.FindElements(By.CssSelector("#evaluation tr[data-algorithm=svd] td")).Select(c => c.Text).ToList();
+        double rmse = double.Parse(cells[0], CultureInfo.InvariantCulture), hr = double.Parse(cells[2], CultureInfo.InvariantCulture);
+        Assert.InRange(rmse, 0.6, 1.2);
+        Assert.InRange(hr, 0.0, 1.0);
+        Screenshot("dashboard");
+        AssertNoConsoleErrors();
+    }
+
+    private static bool IsAnimatedFamily(string? genres) => genres is not null && genres.Split('|') is var g && g.Contains("Animation") && g.Contains("Children");
+
+    private void AssertTopIsAnimatedFamily(int n)
+    {
+        var top = Driver.FindElements(By.CssSelector("#rec-list .card")).Take(n)
+            .Select(c => (Title: c.FindElement(By.CssSelector(".card-title")).Text, Genres: c.GetAttribute("data-genres")!.Split('|'))).ToList();
+        Assert.Equal(n, top.Count);
+        foreach (var (title, genres) in top)
+            Assert.True(genres.Contains("Animation") || genres.Contains("Children"), $"{title} ({string.Join(", ", genres)}) is in the top {n}");
+    }
+
+    private void SwitchTo(string algorithm)
+    {
+        Driver.FindElement(By.CssSelector($".switcher a[data-algorithm={algorithm}]")).Click();
+        Until(() => Driver.FindElements(By.CssSelector($"#rec-list[data-algorithm={algorithm}] .card")).Count > 0);
+        Assert.Equal("page", Driver.FindElement(By.CssSelector($".switcher a[data-algorithm={algorithm}]")).GetAttribute("aria-current"));
+    }
+
+    /// <summary>Clicks the stars where <paramref name="value"/> lies (offsets are from the element's centre) and waits until it is saved.</summary>
+    private void RateByMouse(IWebElement stars, double value)
+    {
+        Driver.ExecuteScript("arguments[0].scrollIntoView({block: 'center'})", stars);
+        int width = stars.Size.Width;
+        int x = (int)Math.Round(width * (value / 5.0) - width / 2.0 - 2);
+        new Actions(Driver).MoveToElement(stars, x, 0).Click().Perform();
+        Until(() => stars.GetAttribute("aria-valuenow") == value.ToString(CultureInfo.InvariantCulture)
+                    && stars.FindElement(By.XPath("following-sibling::span[@class='rate-status']")).Text == "Saved");
+    }
+
+    private void NewVisitor(string path)
+    {
+        Go("/favicon.svg");
+        Driver.Manage().Cookies.DeleteAllCookies();
+        Go(path);
+    }
+
+    private void Go(string path) => Driver.Navigate().GoToUrl(new Uri(fixture.Server.BaseUri, path));
+
+    private void Until(Func<bool> condition, TimeSpan? timeout = null, TimeSpan? poll = null)
+    {
+        var clock = Stopwatch.StartNew();
+        Exception? last = null;
+        while (clock.Elapsed < (timeout ?? Wait))
+        {
+            try
+            {
+                if (condition()) return;
+            }
+            catch (WebDriverException e)
+            {
+                last = e;
+            }
+            Thread.Sleep(poll ?? TimeSpan.FromMilliseconds(50));
+        }
+        throw new TimeoutException($"Condition not met within {timeout ?? Wait} on {Driver.Url}", last);
+    }
+
+    private void Screenshot(string name) =>
+        Driver.GetScreenshot().SaveAsFile(Path.Combine(fixture.ScreenshotDirectory, name + ".png"));
+
+    private void DarkScreenshot(string name)
+    {
+        var dark = new Dictionary<string, object?> { ["features"] = new[] { new Dictionary<string, object> { ["name"] = "prefers-color-scheme", ["value"] = "dark" } } };
+        Driver.ExecuteCdpCommand("Emulation.setEmulatedMedia", dark);
+        try
+        {
+            Screenshot(name);
+        }
+        finally
+        {
+            Driver.ExecuteCdpCommand("Emulation.setEmulatedMedia", new Dictionary<string, object?> { ["features"] = Array.Empty<object>() });
+        }
+    }
+
+    private void AssertNoConsoleErrors()
+    {
+        var errors = Driver.Manage().Logs.GetLog(LogType.Browser).Where(e => e.Level >= LogLevel.Severe).Select(e => e.Message).ToList();
+        Assert.True(errors.Count == 0, "Browser console errors:\n" + string.Join("\n", errors));
+    }
+}

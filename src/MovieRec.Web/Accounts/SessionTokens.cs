@@ -45,7 +45,17 @@ public sealed class SessionTokenHandler(IOptionsMonitor<AuthenticationSchemeOpti
         else if (Request.Cookies.TryGetValue(SessionTokens.CookieName, out var cookie)) token = cookie;
         if (string.IsNullOrEmpty(token)) return AuthenticateResult.NoResult();
         if (token.Length > MaxTokenLength) return AuthenticateResult.Fail("Malformed token.");
-        long? account = await store.FindAccountAsync(SessionTokens.Hash(token), DateTimeOffset.UtcNow, Context.RequestAborted).ConfigureAwait(false);
+        long? account;
+        try
+        {
+            account = await store.FindAccountAsync(SessionTokens.Hash(token), DateTimeOffset.UtcNow, Context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (System.Data.Common.DbException) when (Context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>() is null)
+        {
+            // The database is down: endpoints that need no signed-in user (pages, anonymous API, /health/ready) go on
+            // as anonymous for a client sending the cookie; /me endpoints still answer 503.
+            return AuthenticateResult.NoResult();
+        }
         if (account is not long id) return AuthenticateResult.Fail("Unknown or expired token.");
         var identity = new ClaimsIdentity([new Claim(SessionTokens.AccountClaim, id.ToString(System.Globalization.CultureInfo.InvariantCulture))], SessionTokens.Scheme);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SessionTokens.Scheme));

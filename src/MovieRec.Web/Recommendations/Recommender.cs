@@ -81,7 +81,18 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
     }
 
     /// <summary>Drops an account's cached lists (its ratings changed).</summary>
-    public ValueTask ForgetAccountAsync(long accountId, CancellationToken cancellationToken) => cache.RemoveByTagAsync(AccountTag(accountId), cancellationToken);
+    public async ValueTask ForgetAccountAsync(long accountId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await cache.RemoveByTagAsync(AccountTag(accountId), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // Redis down: the rating is already stored, so the write must not fail (503 would make clients retry a
+            // stored write). No stale list is served: a list's key carries the hash of the ratings it was made from.
+        }
+    }
 
     private static async Task<RecommendationList> ComputeForRatingsAsync(ServingModel model, IReadOnlyList<MovieRating> ratings, string algorithm, int n, CandidateFilter filter, CancellationToken cancellationToken)
     {

@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using MovieRec.Web.Tests.Servers;
+
+namespace MovieRec.Web.Tests;
+
+/// <summary>
+/// Issue 8, PostgreSQL stopped and restarted under a write load (in-process): writes and reads that need the database
+/// answer 503 ProblemDetails with Retry-After (never 500, no stack trace), /health/ready names the database, writes
+/// succeed again once it is back, and every rating acknowledged with 2xx is in the database.
+/// </summary>
+public sealed class PostgresFaultTests : IAsyncLifetime
+{
+    private const int Writers = 6;
+    private PostgresServer _postgres = null!;
+    private ServiceFactory _factory = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _postgres = await PostgresServer.StartNewAsync();
+        string ratings = await _postgres.CreateDatabaseAsync("movierec");
+        _factory = new ReplicaFactory(ReplicaFactory.Settings(ratings, null));
+        _client = await _factory.ReadyClientAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null) await _factory.DisposeAsync();
+        if (_postgres is not null) await _postgres.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Writes_fail_with_503_while_postgresql_is_down_and_no_acknowledged_rating_is_lost()
+    {
+        var movies = Clients.MovieLensIds(Writers * 400);
+        var clients = new HttpClient[Writers];
+        for (int w = 0; w < Writers; w++) clients[w] = _factory.CreateClient(new() { HandleCookies = false }).WithToken(await Clients.NewTokenAsync(_client));
+        var acknowledged = new ConcurrentDictionary<(int Writer, long Movie), float>();
+        var statuses = new ConcurrentDictionary<int, int>();
+        var unexpected = new ConcurrentQueue<string>();
+        int requests = 0;
+        using var stop = new CancellationTokenSource();
+
+        async Task Write(int w)
+        {
+            for (int i = 0; i < 400 && !stop.IsCancellationRequested; i++)
+            {
+                long movie = movies[w * 400 + i];
+                float rating = 0.5f + (i % 10) * 0.5f;
+                using var response = await clients[w].PutAsJsonAsync($"/api/v1/me/ratings/{movie}", new { rating }).WaitAsync(TimeSpan.FromSeconds(30));
+                Interlocked.Increment(ref requests);
+                statuses.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
+                if (response.IsSuccessStatusCode) acknowledged[(w, movie)] = rating;
+                else if (response.StatusCode != HttpStatusCode.ServiceUnavailable) unexpected.Enqueue($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                else await Task.Delay(20);
+            }
+        }
+
+        var load = Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(() => Write(w))));
+        await ServerBinaries.WaitUntilAsync(() => Task.FromResult(acknowledged.Count >= 60), TimeSpan.FromSeconds(20), "the writers did not store 60 ratings");
+        int beforeOutage = acknowledged.Count;
+
+        await _postgres.StopAsync();
+        var outage = Stopwatch.StartNew();
+        // While it is down: a write is a 503 problem with Retry-After, without internals; reads that need the database too.
+        var write = await clients[0].PutAsJsonAsync("/api/v1/me/ratings/1", new { rating = 4 });
+        var problem = await write.AssertProblem(503);
+        Assert.True(write.Headers.RetryAfter?.Delta is { TotalSeconds: > 0 }, "a 503 says when to retry");
+        string text = problem.ToString();
+        foreach (string leak in new[] { " at ", "Npgsql", "Exception", "127.0.0.1", "Host=" })
+            Assert.DoesNotContain(leak, text, StringComparison.Ordinal);
+        await (await clients[1].GetAsync(new Uri("/api/v1/me/ratings", UriKind.Relative))).AssertProblem(503);
+        await (await clients[1].GetAsync(new Uri("/api/v1/me/recommendations", UriKind.Relative))).AssertProblem(503);
+        await (await _client.PostAsync(new Uri("/api/v1/sessions", UriKind.Relative), null)).AssertProblem(503);
+        var (ready, checks) = await Clients.ReadinessAsync(_client);
+        Assert.Equal(503, ready);
+        Assert.Equal("Unhealthy", checks["database"].Status);
+        Assert.Contains("postgresql", checks["database"].Description, StringComparison.Ordinal);
+        // Recommendations that need no database keep answering.
+        Assert.Equal(HttpStatusCode.OK, (await _client.PostAsJsonAsync("/api/v1/recommendations", new { ratings = new[] { new { movieId = 1L, rating = 5.0 } }, n = 5 })).StatusCode);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        int during = acknowledged.Count;
+
+        await _postgres.StartAsync();
+        long outageMs = outage.ElapsedMilliseconds;
+        var recovery = Stopwatch.StartNew();
+        await ServerBinaries.WaitUntilAsync(() => Task.FromResult(acknowledged.Count >= during + 60), TimeSpan.FromSeconds(30),
+            "writes did not succeed again after PostgreSQL restarted");
+        long recoveredMs = recovery.ElapsedMilliseconds;
+        await stop.CancelAsync();
+        await load.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(unexpected.IsEmpty, "only 2xx and 503 are allowed: " + string.Join("; ", unexpected.Take(3)));
+        Assert.Equal(200, (await Clients.ReadinessAsync(_client)).Status);
+        // Every acknowledged rating is stored, with the acknowledged value (each writer rates distinct movies).
+        int stored = 0;
+        for (int w = 0; w < Writers; w++)
+        {
+            var mine = (await (await clients[w].GetAsync(new Uri("/api/v1/me/ratings", UriKind.Relative))).Json()).GetProperty("items").EnumerateArray()
+                .ToDictionary(r => r.GetProperty("movieId").GetInt64(), r => r.GetProperty("rating").GetSingle());
+            stored += mine.Count;
+            foreach (var ((writer, movie), rating) in acknowledged.Where(a => a.Key.Writer == w))
+                Assert.True(mine.TryGetValue(movie, out float value) && value == rating, $"writer {writer}: acknowledged rating of {movie} = {rating} is not stored");
+        }
+        long inDatabase = Convert.ToInt64(await _postgres.ScalarAsync("movierec", "SELECT COUNT(*) FROM ratings"), CultureInfo.InvariantCulture);
+        Assert.True(inDatabase >= acknowledged.Count, $"{inDatabase} rows for {acknowledged.Count} acknowledged ratings");
+        Assert.True(statuses.GetValueOrDefault(503) > 0, "the load saw the outage");
+        Report.Write("postgres-restart", string.Create(CultureInfo.InvariantCulture,
+            $"writers={Writers} requests={requests} acknowledged={acknowledged.Count} (before outage {beforeOutage}) status503={statuses.GetValueOrDefault(503)} other={unexpected.Count} storedRows={inDatabase} outageMs={outageMs} writesBackAfterMs={recoveredMs}"));
+        foreach (var c in clients) c.Dispose();
+    }
+}

@@ -1,0 +1,278 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using MovieRec.Core.Tests;
+using MovieRec.Web.Storage;
+using MovieRec.Web.Tests.Servers;
+
+namespace MovieRec.Web.Tests;
+
+/// <summary>
+/// The one contract of <see cref="IRatingStore"/>, run against every implementation (SQLite on a temp file,
+/// PostgreSQL on a server the tests start): schema and migrations, accounts and token hashes, expiry, upserts,
+/// deletes, isolation between accounts, listing, counting, pinging and concurrent writes.
+/// </summary>
+public abstract class RatingStoreContract : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_750_000_000);
+    private static readonly DateTimeOffset Later = Now.AddDays(30);
+
+    protected IRatingStore Store { get; private set; } = null!;
+
+    /// <summary>A new store on an empty database (not yet initialised).</summary>
+    protected abstract Task<IRatingStore> NewStoreAsync();
+
+    /// <summary>Another store on the same database as <see cref="Store"/> (a second replica).</summary>
+    protected abstract IRatingStore SameDatabase();
+
+    /// <summary>Runs <paramref name="check"/> on a store whose database does not answer, then brings it back.</summary>
+    protected abstract Task WithDatabaseDownAsync(Func<IRatingStore, Task> check);
+
+    public async Task InitializeAsync()
+    {
+        Store = await NewStoreAsync();
+        await Store.InitializeAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public virtual Task DisposeAsync()
+    {
+        (Store as IDisposable)?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private static byte[] Hash(string token) => Accounts.SessionTokens.Hash(token);
+
+    [Fact]
+    public async Task Initialising_again_keeps_the_schema_and_the_data()
+    {
+        long account = await Store.CreateAccountAsync(Hash("a"), Later);
+        await Store.UpsertRatingAsync(account, 1, 4.5f, Now);
+        await Store.InitializeAsync();
+        var replica = SameDatabase();
+        try
+        {
+            await replica.InitializeAsync();
+            Assert.Equal(account, await replica.FindAccountAsync(Hash("a"), Now));
+            Assert.Equal(1, await replica.CountRatingsAsync());
+        }
+        finally
+        {
+            (replica as IDisposable)?.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Accounts_are_found_by_token_hash_only()
+    {
+        long alice = await Store.CreateAccountAsync(Hash("alice"), Later);
+        long bob = await Store.CreateAccountAsync(Hash("bob"), Later);
+        Assert.NotEqual(alice, bob);
+        Assert.Equal(alice, await Store.FindAccountAsync(Hash("alice"), Now));
+        Assert.Equal(bob, await Store.FindAccountAsync(Hash("bob"), Now));
+        Assert.Null(await Store.FindAccountAsync(Hash("carol"), Now));
+        Assert.Null(await Store.FindAccountAsync([], Now));
+        // A token hash belongs to one account.
+        await Assert.ThrowsAnyAsync<DbException>(() => Store.CreateAccountAsync(Hash("alice"), Later));
+    }
+
+    [Fact]
+    public async Task An_expired_session_finds_no_account()
+    {
+        long account = await Store.CreateAccountAsync(Hash("t"), Now.AddSeconds(10));
+        Assert.Equal(account, await Store.FindAccountAsync(Hash("t"), Now));
+        Assert.Equal(account, await Store.FindAccountAsync(Hash("t"), Now.AddSeconds(9)));
+        Assert.Null(await Store.FindAccountAsync(Hash("t"), Now.AddSeconds(10)));
+        Assert.Null(await Store.FindAccountAsync(Hash("t"), Now.AddDays(1)));
+    }
+
+    [Fact]
+    public async Task An_upsert_replaces_the_rating_and_the_list_is_most_recent_first()
+    {
+        long account = await Store.CreateAccountAsync(Hash("u"), Later);
+        await Store.UpsertRatingAsync(account, 1, 4f, Now);
+        await Store.UpsertRatingAsync(account, 2, 3f, Now.AddMinutes(1));
+        await Store.UpsertRatingAsync(account, 1, 2.5f, Now.AddMinutes(2));
+        var ratings = await Store.GetRatingsAsync(account);
+        Assert.Equal([1L, 2L], ratings.Select(r => r.MovieId));
+        Assert.Equal(2.5f, ratings[0].Rating);
+        Assert.Equal(Now.AddMinutes(2), ratings[0].UpdatedAt);
+        Assert.Equal(3f, ratings[1].Rating);
+        Assert.Equal(2, await Store.CountRatingsAsync());
+    }
+
+    [Fact]
+    public async Task A_delete_removes_one_rating_once()
+    {
+        long account = await Store.CreateAccountAsync(Hash("d"), Later);
+        await Store.UpsertRatingAsync(account, 10, 5f, Now);
+        await Store.UpsertRatingAsync(account, 11, 1f, Now);
+        Assert.True(await Store.DeleteRatingAsync(account, 10));
+        Assert.False(await Store.DeleteRatingAsync(account, 10));
+        Assert.False(await Store.DeleteRatingAsync(account, 999));
+        Assert.Equal([11L], (await Store.GetRatingsAsync(account)).Select(r => r.MovieId));
+    }
+
+    [Fact]
+    public async Task Accounts_never_see_or_change_each_others_ratings()
+    {
+        long alice = await Store.CreateAccountAsync(Hash("alice"), Later);
+        long bob = await Store.CreateAccountAsync(Hash("bob"), Later);
+        await Store.UpsertRatingAsync(alice, 296, 5f, Now);
+        await Store.UpsertRatingAsync(bob, 296, 1f, Now);
+        await Store.UpsertRatingAsync(bob, 1, 3f, Now);
+        Assert.False(await Store.DeleteRatingAsync(alice, 1));
+        Assert.True(await Store.DeleteRatingAsync(bob, 296));
+        var aliceRatings = await Store.GetRatingsAsync(alice);
+        Assert.Equal(296L, Assert.Single(aliceRatings).MovieId);
+        Assert.Equal(5f, aliceRatings[0].Rating);
+        Assert.Equal([1L], (await Store.GetRatingsAsync(bob)).Select(r => r.MovieId));
+        Assert.Empty(await Store.GetRatingsAsync(bob + alice + 1000));
+    }
+
+    [Fact]
+    public async Task All_ratings_are_listed_by_account_and_movie_and_counted()
+    {
+        Assert.Empty(await Store.GetAllRatingsAsync());
+        Assert.Equal(0, await Store.CountRatingsAsync());
+        long a = await Store.CreateAccountAsync(Hash("a"), Later);
+        long b = await Store.CreateAccountAsync(Hash("b"), Later);
+        await Store.UpsertRatingAsync(b, 7, 2f, Now);
+        await Store.UpsertRatingAsync(a, 9, 4.5f, Now.AddSeconds(5));
+        await Store.UpsertRatingAsync(a, 3, 0.5f, Now);
+        var all = await Store.GetAllRatingsAsync();
+        var expected = new[] { new AccountRating(a, 3, 0.5f, Now.ToUnixTimeSeconds()), new AccountRating(a, 9, 4.5f, Now.ToUnixTimeSeconds() + 5), new AccountRating(b, 7, 2f, Now.ToUnixTimeSeconds()) }
+            .OrderBy(r => r.AccountId).ThenBy(r => r.MovieId);
+        Assert.Equal(expected, all);
+        Assert.Equal(3, await Store.CountRatingsAsync());
+    }
+
+    [Fact]
+    public async Task Ping_answers_true_when_up_and_false_when_the_database_is_down()
+    {
+        Assert.True(await Store.PingAsync());
+        await WithDatabaseDownAsync(async down => Assert.False(await down.PingAsync().WaitAsync(TimeSpan.FromSeconds(20))));
+    }
+
+    [Fact]
+    public async Task Concurrent_writes_from_many_tasks_are_all_stored()
+    {
+        const int Tasks = 16, PerTask = 25;
+        var accounts = new long[Tasks / 2];
+        for (int k = 0; k < accounts.Length; k++) accounts[k] = await Store.CreateAccountAsync(Hash("c" + k), Later);
+        // Two tasks per account, writing disjoint movies: contention on the same account's rows and on the table.
+        await Task.WhenAll(Enumerable.Range(0, Tasks).Select(t => Task.Run(async () =>
+        {
+            for (int i = 0; i < PerTask; i++)
+                await Store.UpsertRatingAsync(accounts[t / 2], (t % 2) * 1000 + i, 0.5f + (i % 10) * 0.5f, Now.AddSeconds(i));
+        }))).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(Tasks * PerTask, await Store.CountRatingsAsync());
+        foreach (long account in accounts)
+        {
+            var ratings = await Store.GetRatingsAsync(account);
+            Assert.Equal(2 * PerTask, ratings.Count);
+            Assert.All(ratings, r => Assert.Equal(0.5f + (r.MovieId % 1000 % 10) * 0.5f, r.Rating));
+        }
+    }
+}
+
+/// <summary>The contract on SQLite, one temp database file per test.</summary>
+public sealed class SqliteRatingStoreTests : RatingStoreContract, IDisposable
+{
+    private readonly TempFolder _folder = TestData.NewFolder();
+
+    private string DatabasePath => Path.Combine(_folder.Path, "ratings.db");
+
+    protected override Task<IRatingStore> NewStoreAsync() => Task.FromResult<IRatingStore>(new SqliteRatingStore($"Data Source={DatabasePath}"));
+
+    protected override IRatingStore SameDatabase() => new SqliteRatingStore($"Data Source={DatabasePath}");
+
+    protected override Task WithDatabaseDownAsync(Func<IRatingStore, Task> check)
+    {
+        // SQLite has no server: a database file that cannot be opened (a directory in its place) is the outage.
+        string blocked = Path.Combine(_folder.Path, "blocked.db");
+        Directory.CreateDirectory(blocked);
+        return check(new SqliteRatingStore($"Data Source={blocked}"));
+    }
+
+    [Fact]
+    public async Task The_database_is_in_wal_mode_with_the_schema_version_recorded()
+    {
+        await Store.InitializeAsync();
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
+        command.CommandText = "SELECT COUNT(*) || ':' || MAX(version) FROM schema_version";
+        Assert.Equal("1:1", (string?)await command.ExecuteScalarAsync());
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _folder.Dispose();
+    }
+}
+
+/// <summary>A PostgreSQL server shared by one test class.</summary>
+public sealed class PostgresFixture : IAsyncLifetime
+{
+    public PostgresServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await PostgresServer.StartNewAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (Server is not null) await Server.DisposeAsync();
+    }
+}
+
+/// <summary>The contract on PostgreSQL: one server for the class, a new database per test.</summary>
+public sealed class PostgresRatingStoreTests(PostgresFixture postgres) : RatingStoreContract, IClassFixture<PostgresFixture>
+{
+    private string _connectionString = "";
+    private string _database = "";
+
+    protected override async Task<IRatingStore> NewStoreAsync()
+    {
+        _database = "contract" + Guid.NewGuid().ToString("N")[..12];
+        _connectionString = await postgres.Server.CreateDatabaseAsync(_database);
+        return new PostgresRatingStore(_connectionString);
+    }
+
+    protected override IRatingStore SameDatabase() => new PostgresRatingStore(_connectionString);
+
+    protected override async Task WithDatabaseDownAsync(Func<IRatingStore, Task> check)
+    {
+        await postgres.Server.StopAsync();
+        try
+        {
+            await check(Store);
+        }
+        finally
+        {
+            await postgres.Server.StartAsync();
+        }
+        Assert.True(await Store.PingAsync(), "the store answers again once PostgreSQL is back");
+    }
+
+    [Fact]
+    public async Task Concurrent_migrations_from_four_replicas_run_once()
+    {
+        string database = "migrate" + Guid.NewGuid().ToString("N")[..12];
+        string connection = await postgres.Server.CreateDatabaseAsync(database);
+        var stores = Enumerable.Range(0, 4).Select(_ => new PostgresRatingStore(connection)).ToArray();
+        try
+        {
+            await Task.WhenAll(stores.Select(s => Task.Run(() => s.InitializeAsync()))).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(1L, Convert.ToInt64(await postgres.Server.ScalarAsync(database, "SELECT COUNT(*) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(1, Convert.ToInt32(await postgres.Server.ScalarAsync(database, "SELECT MAX(version) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
+            long account = await stores[1].CreateAccountAsync(Accounts.SessionTokens.Hash("m"), DateTimeOffset.UtcNow.AddDays(1));
+            await stores[2].UpsertRatingAsync(account, 1, 4f, DateTimeOffset.UtcNow);
+            Assert.Equal(1, await stores[3].CountRatingsAsync());
+        }
+        finally
+        {
+            foreach (var s in stores) s.Dispose();
+        }
+    }
+}

@@ -97,7 +97,9 @@ public sealed class AppServer : IDisposable
             try
             {
                 using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative)).ConfigureAwait(false);
-                if (response.StatusCode == HttpStatusCode.OK) return;
+                // Ready, and the TMDB metadata joined (the service answers before; the pages test cast and keywords).
+                if (response.StatusCode == HttpStatusCode.OK
+                    && (await response.Content.ReadAsStringAsync().ConfigureAwait(false)).Contains("\"description\":\"joined", StringComparison.Ordinal)) return;
             }
             catch (HttpRequestException)
             {

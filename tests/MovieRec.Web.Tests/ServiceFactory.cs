@@ -44,11 +44,11 @@ public class ServiceFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
     }
 
-    /// <summary>A client once the first model is serving.</summary>
+    /// <summary>A client once start-up has finished (model serving, metadata joined).</summary>
     public async Task<HttpClient> ReadyClientAsync()
     {
         var client = CreateClient();
-        await Host.CurrentAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromMinutes(2));
+        await Host.Started.WaitAsync(TimeSpan.FromMinutes(2));
         return client;
     }
 }

@@ -15,7 +15,8 @@ public static class HealthApi
     {
         var checks = services.AddHealthChecks()
             .AddCheck<ModelReadyCheck>("model", tags: [Ready])
-            .AddCheck<RatingStoreCheck>("database", tags: [Ready]);
+            .AddCheck<RatingStoreCheck>("database", tags: [Ready])
+            .AddCheck<MetadataCheck>("metadata", tags: [Ready]);
         if (redis) checks.AddCheck<RedisCheck>("redis", tags: [Ready]);
         return checks;
     }
@@ -45,6 +46,15 @@ internal sealed class ModelReadyCheck(ModelHost host) : IHealthCheck
         Task.FromResult(host.Current is { } model
             ? HealthCheckResult.Healthy($"model {model.Version}")
             : host.StartupError is { } error ? HealthCheckResult.Unhealthy($"start-up failed: {error}") : HealthCheckResult.Unhealthy("loading the model"));
+}
+
+/// <summary>Informational: the service serves before TMDB metadata is joined; this says whether it is.</summary>
+internal sealed class MetadataCheck(ModelHost host) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(HealthCheckResult.Healthy(host.Started.IsCompletedSuccessfully
+            ? $"joined ({host.CatalogOrNull?.Catalog.WithTmdbCount ?? 0} movies with TMDB metadata)"
+            : "joining TMDB metadata in the background"));
 }
 
 internal sealed class RatingStoreCheck(IRatingStore store) : IHealthCheck

@@ -33,10 +33,13 @@ public sealed class CatalogIndex : IDisposable
 
     public const int MaxOnboarding = 100;
 
-    public CatalogIndex(Dataset dataset)
+    /// <param name="dataset">The dataset.</param>
+    /// <param name="generation">Counts the catalogues a service has built (1 without metadata, 2 with it): part of cache keys.</param>
+    public CatalogIndex(Dataset dataset, int generation = 1)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         Dataset = dataset;
+        Generation = generation;
         var ratings = dataset.Ratings;
         _stats = ComputeStats(ratings);
         var counts = new Dictionary<long, float>(ratings.ItemCount);
@@ -68,6 +71,8 @@ public sealed class CatalogIndex : IDisposable
     }
 
     public Dataset Dataset { get; }
+
+    public int Generation { get; }
 
     public MovieCatalog Catalog => Dataset.Catalog;
 

@@ -11,7 +11,9 @@ public sealed class ModelHost
 {
     private readonly TaskCompletionSource<CatalogIndex> _catalog = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<ServingModel> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ServingModel? _current;
+    private CatalogIndex? _currentCatalog;
 
     /// <summary>The latest retrain attempt: promoted, kept the current model, or failed (for /admin/model).</summary>
     public RetrainOutcome? LastRetrain { get; set; }
@@ -21,18 +23,31 @@ public sealed class ModelHost
 
     public ServingModel? Current => Volatile.Read(ref _current);
 
-    public CatalogIndex? CatalogOrNull => _catalog.Task.IsCompletedSuccessfully ? _catalog.Task.Result : null;
+    public CatalogIndex? CatalogOrNull => Volatile.Read(ref _currentCatalog);
 
     public bool IsReady => Current is not null;
 
-    public Task<CatalogIndex> CatalogAsync(CancellationToken cancellationToken) => _catalog.Task.WaitAsync(cancellationToken);
+    /// <summary>Completes when start-up has finished: model serving and the dataset's metadata joined.</summary>
+    public Task Started => _started.Task;
+
+    /// <summary>Marks start-up finished (see <see cref="Started"/>).</summary>
+    public void CompleteStartup() => _started.TrySetResult();
+
+    public Task<CatalogIndex> CatalogAsync(CancellationToken cancellationToken) =>
+        CatalogOrNull is { } catalog ? Task.FromResult(catalog) : _catalog.Task.WaitAsync(cancellationToken);
 
     public Dataset? Dataset => CatalogOrNull?.Dataset;
 
     public ValueTask<ServingModel> CurrentAsync(CancellationToken cancellationToken) =>
         Current is { } model ? ValueTask.FromResult(model) : new(_first.Task.WaitAsync(cancellationToken));
 
-    public void SetCatalog(CatalogIndex catalog) => _catalog.TrySetResult(catalog);
+    /// <summary>Makes <paramref name="catalog"/> the one every new request uses (first at start, then with metadata joined).</summary>
+    public void SetCatalog(CatalogIndex catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        Volatile.Write(ref _currentCatalog, catalog);
+        _catalog.TrySetResult(catalog);
+    }
 
     /// <summary>Makes <paramref name="model"/> the one every new request uses.</summary>
     public void Promote(ServingModel model)
@@ -49,6 +64,7 @@ public sealed class ModelHost
         var unavailable = new ServiceUnavailableException(error.Message, error);
         _catalog.TrySetException(unavailable);
         _first.TrySetException(unavailable);
+        _started.TrySetException(unavailable);
     }
 }
 

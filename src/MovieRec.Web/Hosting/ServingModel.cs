@@ -61,6 +61,7 @@ public sealed class ServingModel
     {
         ArgumentNullException.ThrowIfNull(catalog);
         var dataset = catalog.Dataset;
+        CacheKey = $"{report.Version}.{catalog.Generation}";
         Report = report;
         Svd = svd;
         Train = train;
@@ -82,6 +83,9 @@ public sealed class ServingModel
     public ModelReport Report { get; }
 
     public string Version => Report.Version;
+
+    /// <summary>The version plus the catalogue generation: cached lists made before the metadata was joined are not reused.</summary>
+    public string CacheKey { get; }
 
     /// <summary>The persisted SVD: the model every version is evaluated and promoted by.</summary>
     public FactorModel Svd { get; }

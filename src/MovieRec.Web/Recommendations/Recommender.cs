@@ -52,7 +52,7 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
     public async Task<RecommendationList> ForRatingsAsync(IReadOnlyList<MovieRating> ratings, string algorithm, int n, CandidateFilter filter, long? accountId, CancellationToken cancellationToken)
     {
         var model = await host.CurrentAsync(cancellationToken).ConfigureAwait(false);
-        string key = $"rec:{model.Version}:{algorithm.ToLowerInvariant()}:{n}:{filter}:{ProfileHash(ratings)}";
+        string key = $"rec:{model.CacheKey}:{algorithm.ToLowerInvariant()}:{n}:{filter}:{ProfileHash(ratings)}";
         var tags = accountId is long id ? new[] { AccountTag(id) } : null;
         bool computed = false;
         var list = await cache.GetOrCreateAsync(key, (model, ratings, algorithm, n, filter), async (state, ct) =>
@@ -69,7 +69,7 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
     {
         var model = await host.CurrentAsync(cancellationToken).ConfigureAwait(false);
         if (userId < 0 || model.Train.UserIds.ToDense(userId) < 0) return null;
-        string key = $"rec:{model.Version}:{algorithm.ToLowerInvariant()}:{n}:{filter}:user:{userId}";
+        string key = $"rec:{model.CacheKey}:{algorithm.ToLowerInvariant()}:{n}:{filter}:user:{userId}";
         bool computed = false;
         var list = await cache.GetOrCreateAsync(key, (model, userId, algorithm, n, filter), async (state, ct) =>
         {

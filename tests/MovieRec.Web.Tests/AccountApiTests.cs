@@ -143,7 +143,7 @@ public sealed class AccountApiTests(ServiceFixture fixture) : IClassFixture<Serv
     [Fact]
     public async Task Tokens_expire_and_are_stored_only_as_hashes()
     {
-        await using var factory = new ServiceFactory(new Dictionary<string, string?> { ["MovieRec:SessionLifetime"] = "00:00:01" });
+        await using var factory = new ServiceFactory(new Dictionary<string, string?> { ["MovieRec:SessionLifetime"] = "00:00:03" });
         var client = factory.CreateClient(new() { HandleCookies = false });
         await factory.ReadyClientAsync();
         string token = (await (await client.PostAsync("/api/v1/sessions", null)).Json()).GetProperty("token").GetString()!;
@@ -152,7 +152,7 @@ public sealed class AccountApiTests(ServiceFixture fixture) : IClassFixture<Serv
         // The database holds the SHA-256 of the token, never the token.
         var db = await File.ReadAllBytesAsync(Path.Combine(factory.DataDirectory, "ratings.db"));
         Assert.Equal(-1, System.Text.Encoding.ASCII.GetString(db).IndexOf(token, StringComparison.Ordinal));
-        await Task.Delay(2100);
+        await Task.Delay(4100);
         await (await client.GetAsync("/api/v1/me/ratings")).AssertProblem(401);
     }
 }

@@ -65,7 +65,7 @@ public sealed class DistributedServiceTests(DistributedFixture fixture) : IClass
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.Redis.Configuration);
         var server = redis.GetServer(redis.GetEndPoints()[0]);
-        string pattern = $"movierec:rec:{fixture.A.Host.Current!.Version}:svd:7:*";
+        string pattern = $"movierec:rec:{fixture.A.Host.Current!.CacheKey}:svd:7:*";
         await ServerBinaries.WaitUntilAsync(() => Task.FromResult(server.Keys(pattern: pattern).Any()), TimeSpan.FromSeconds(10),
             $"no key {pattern} in Redis after replica A computed the list");
 

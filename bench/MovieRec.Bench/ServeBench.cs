@@ -50,24 +50,31 @@ internal static partial class ServeBench
             WaitForRecommendation(servePort, TimeSpan.FromMinutes(5));
             double coldStart = clock.Elapsed.TotalSeconds;
             double startMiB = WorkingSetMiB(service);
-            Thread.Sleep(TimeSpan.FromSeconds(synthetic ? 5 : 3)); // let the warm-up of the other indexes finish
+            WaitForWarmUp(servePort, TimeSpan.FromMinutes(synthetic ? 30 : 3)); // the background training of the other algorithms
 
             int[] ids = synthetic ? [.. Enumerable.Range(1, 200)] : Popular;
             string url = $"http://127.0.0.1:{servePort}";
             var table = new BenchTable("scenario", "requests/s", "p50 ms", "p99 ms", "goal", "met", "x Flask (req/s)");
             table.Add("cold start to first recommendation (saved model)", "", "", "", "< 1 s", Bench.YesNo(coldStart < 1), Bench.F(coldStart, "0.000") + " s");
             table.Add("working set at the first recommendation (Lambda: 512 MB)", "", "", "", "< 512 MiB", Bench.YesNo(startMiB < 512), Bench.F(startMiB, "0") + " MiB");
+            // Saturated: every connection sends its next request as soon as the last is answered (throughput; p99 is
+            // then mostly queueing). Paced: each connection waits PaceMs between requests, an offered load just above
+            // the goal's rate, which is what the latency goals are about.
             var scenarios = new (string Name, string Script, string Goal, Func<WrkResult, bool> Met)[]
             {
-                ("POST /recommendations, 10 random ratings, n=10", RandomPost(ids), $">= {rpsGoal:0} req/s, p99 < {p99Goal:0} ms", r => r.RequestsPerSecond >= rpsGoal && r.P99Ms < p99Goal),
-                ("POST /recommendations, same body (cached)", SamePost(ids), "", _ => true),
-                ("GET /movies?q=<prefix>", TitleSearch(), "p99 < 5 ms", r => r.P99Ms < 5),
-                ("GET /movies/{id}/similar", Similar(ids), "p99 < 5 ms", r => r.P99Ms < 5),
+                ("POST /recommendations, 10 random ratings, n=10 (saturated)", RandomPost(ids), "", _ => true),
+                ($"POST /recommendations, 10 random ratings, n=10 (paced)", Paced(RandomPost(ids)), $">= {rpsGoal:0} req/s, p99 < {p99Goal:0} ms", r => r.RequestsPerSecond >= rpsGoal && r.P99Ms < p99Goal),
+                ("POST /recommendations, same body (cached, saturated)", SamePost(ids), "", _ => true),
+                ("GET /movies?q=<prefix> (saturated)", TitleSearch(), "", _ => true),
+                ("GET /movies?q=<prefix> (paced)", Paced(TitleSearch()), "p99 < 5 ms", r => r.P99Ms < 5),
+                ("GET /movies/{id}/similar (saturated)", Similar(ids), "", _ => true),
+                ("GET /movies/{id}/similar (paced)", Paced(Similar(ids)), "p99 < 5 ms", r => r.P99Ms < 5),
             };
+            int index = 0;
             foreach (var (name, script, goal, met) in scenarios)
             {
                 if (synthetic && name.StartsWith("GET", StringComparison.Ordinal)) continue;
-                string path = Path.Combine(scripts, $"s{Array.FindIndex(scenarios, s => s.Name == name)}.lua");
+                string path = Path.Combine(scripts, $"s{index++}.lua");
                 File.WriteAllText(path, script);
                 RunWrk(wrk, url, path, connections, 2); // warm-up
                 var result = RunWrk(wrk, url, path, connections, seconds);
@@ -108,6 +115,7 @@ internal static partial class ServeBench
         {
             using var service = Start(dll, "ml-latest-small", folder, out int port);
             WaitForRecommendation(port, TimeSpan.FromMinutes(5));
+            WaitForWarmUp(port, TimeSpan.FromMinutes(3));
             Console.WriteLine($"soak: {minutes} minutes, {connections} connections, mixed load. {Bench.Contention}");
             var table = new BenchTable("minute", "requests/s", "p50 ms", "p99 ms", "errors", "working set MiB");
             var p99 = new List<double>();
@@ -196,6 +204,11 @@ internal static partial class ServeBench
     [GeneratedRegex(@"(?:Non-2xx or 3xx responses|Socket errors:.*?timeout)\D*(\d+)")]
     private static partial Regex ErrorsPattern();
 
+    /// <summary>Think time per connection between requests: 32 connections offer about 5,500 requests/s.</summary>
+    private const int PaceMs = 4;
+
+    private static string Paced(string script) => script + $"\ndelay = function() return {PaceMs} end\n";
+
     private static string Ids(int[] ids) => string.Join(",", ids);
 
     private static string RandomPost(int[] ids) => $$"""
@@ -249,6 +262,7 @@ internal static partial class ServeBench
         info.Environment["MovieRec__Dataset"] = data;
         info.Environment["MovieRec__DataDirectory"] = folder;
         info.Environment["MovieRec__RateLimitPerMinute"] = "0";
+        info.Environment["Admin__ApiKey"] = AdminKey;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(info)!;
@@ -278,6 +292,24 @@ internal static partial class ServeBench
             if (clock.Elapsed > timeout) throw new IOException($"the service did not answer within {timeout}");
             Thread.Sleep(20);
         }
+    }
+
+    private const string AdminKey = "bench-admin-key";
+
+    /// <summary>Waits until every algorithm is trained (GET /admin/model), so no background training competes with the load.</summary>
+    private static void WaitForWarmUp(int port, TimeSpan timeout)
+    {
+        using var client = new HttpClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            string status = client.GetStringAsync(new Uri($"http://127.0.0.1:{port}/api/v1/admin/model")).GetAwaiter().GetResult();
+            using var json = System.Text.Json.JsonDocument.Parse(status);
+            if (json.RootElement.GetProperty("algorithmsReady").EnumerateObject().All(a => a.Value.GetBoolean())) return;
+            Thread.Sleep(500);
+        }
+        throw new IOException($"the algorithms were not all trained within {timeout}");
     }
 
     private static void Stop(Process process)

@@ -18,6 +18,8 @@ public sealed class TitleSearch
     // can match (exact, prefix range, fuzzy within a length band) instead of every title.
     private readonly string[] _vocabulary;
     private readonly int[][] _postings;
+    private readonly int[][] _vocabularyByLength; // vocabulary indices by word length: fuzzy matching scans one band
+    private readonly ulong[] _letters; // per vocabulary word, a bit per letter it contains: a cheap filter before edit distance
 
     /// <param name="movies">The catalog's movies.</param>
     /// <param name="popularity">A popularity per movie id (e.g. rating count); used to break ties.</param>
@@ -45,6 +47,9 @@ public sealed class TitleSearch
         }
         _vocabulary = [.. postings.Keys];
         _postings = [.. postings.Values.Select(l => l.ToArray())];
+        _letters = Array.ConvertAll(_vocabulary, Letters);
+        int longest = _vocabulary.Length == 0 ? 0 : _vocabulary.Max(w => w.Length);
+        _vocabularyByLength = [.. Enumerable.Range(0, longest + 1).Select(len => Enumerable.Range(0, _vocabulary.Length).Where(v => _vocabulary[v].Length == len).ToArray())];
     }
 
     /// <summary>Movies whose title matches <paramref name="query"/>, best first.</summary>
@@ -54,29 +59,43 @@ public sealed class TitleSearch
         if (q.Length == 0) return [];
         var queryWords = q.Split(' ');
         // Per movie: the sum over query words of the best word match, and how many query words matched.
-        var sum = new float[_movies.Length];
-        var matched = new int[_movies.Length];
-        var best = new float[_movies.Length];
-        var touched = new List<int>();
-        for (int w = 0; w < queryWords.Length; w++)
+        // Scratch per movie, rented: a query touches only the movies its words match.
+        var sum = System.Buffers.ArrayPool<float>.Shared.Rent(_movies.Length);
+        var matched = System.Buffers.ArrayPool<int>.Shared.Rent(_movies.Length);
+        var best = System.Buffers.ArrayPool<float>.Shared.Rent(_movies.Length);
+        var hits = new List<(int Index, float Score)>();
+        try
         {
-            touched.Clear();
-            MatchWord(queryWords[w], w == queryWords.Length - 1, best, touched);
+            Array.Clear(sum, 0, _movies.Length);
+            Array.Clear(matched, 0, _movies.Length);
+            Array.Clear(best, 0, _movies.Length);
+            var touched = new List<int>();
+            for (int w = 0; w < queryWords.Length; w++)
+            {
+                touched.Clear();
+                MatchWord(queryWords[w], w == queryWords.Length - 1, best, touched);
+                foreach (int i in touched)
+                {
+                    if (best[i] <= 0) continue;
+                    sum[i] += best[i];
+                    matched[i]++;
+                    best[i] = 0;
+                }
+            }
+            // A movie matching every word was touched by the last word.
             foreach (int i in touched)
             {
-                if (best[i] <= 0) continue;
-                sum[i] += best[i];
-                matched[i]++;
-                best[i] = 0;
+                if (matched[i] != queryWords.Length) continue;
+                float score = Score(q, queryWords.Length, sum[i], i);
+                if (filter is not null && !filter(_movies[i])) continue;
+                hits.Add((i, score + MathF.Log(1 + _popularity[i]) * 0.01f));
             }
         }
-        var hits = new List<(int Index, float Score)>();
-        for (int i = 0; i < _movies.Length; i++)
+        finally
         {
-            if (matched[i] != queryWords.Length) continue;
-            float score = Score(q, queryWords.Length, sum[i], i);
-            if (filter is not null && !filter(_movies[i])) continue;
-            hits.Add((i, score + MathF.Log(1 + _popularity[i]) * 0.01f));
+            System.Buffers.ArrayPool<float>.Shared.Return(sum);
+            System.Buffers.ArrayPool<int>.Shared.Return(matched);
+            System.Buffers.ArrayPool<float>.Shared.Return(best);
         }
         hits.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : _titles[a.Index].Length.CompareTo(_titles[b.Index].Length));
         return [.. hits.Take(n).Select(h => (_movies[h.Index], h.Score))];
@@ -106,11 +125,16 @@ public sealed class TitleSearch
         if (qw.Length >= 4)
         {
             int max = qw.Length >= 8 ? 2 : 1;
-            for (int v = 0; v < _vocabulary.Length; v++)
+            ulong letters = Letters(qw);
+            for (int len = Math.Max(0, qw.Length - max); len <= Math.Min(_vocabularyByLength.Length - 1, qw.Length + max); len++)
             {
-                var tw = _vocabulary[v];
-                if (v == exact || Math.Abs(tw.Length - qw.Length) > max) continue;
-                if (EditDistance(qw, tw, max) <= max) Mark(v, 4);
+                foreach (int v in _vocabularyByLength[len])
+                {
+                    // One edit changes at most two letters of the word's letter set (a substitution); most words
+                    // differ in more and are skipped without the dynamic programme.
+                    if (v != exact && System.Numerics.BitOperations.PopCount(letters ^ _letters[v]) <= 2 * max
+                        && EditDistance(qw, _vocabulary[v], max) <= max) Mark(v, 4);
+                }
             }
         }
     }
@@ -130,6 +154,13 @@ public sealed class TitleSearch
             if (d <= budget) scored.Add((i, d));
         }
         return [.. scored.OrderBy(s => s.Distance).ThenByDescending(s => _popularity[s.Index]).Take(n).Select(s => _movies[s.Index])];
+    }
+
+    private static ulong Letters(string word)
+    {
+        ulong bits = 0;
+        foreach (char c in word) bits |= 1UL << (c & 63);
+        return bits;
     }
 
     private float Score(string q, int queryWords, float wordScores, int i)

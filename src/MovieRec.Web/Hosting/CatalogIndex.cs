@@ -51,7 +51,7 @@ public sealed class CatalogIndex : IDisposable
         Genres = [.. dataset.Catalog.Movies.SelectMany(m => m.Genres).Where(g => g != "(no genres listed)").Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)];
         _content = new(() => ContentSimilarity.Build(dataset.Catalog.Movies));
         _text = new(() => TextSimilarity.Build(dataset));
-        _itemVectors = new(() => ContentSimilarity.Build(ContentRecommender.ItemAlignedMovies(ratings), new ContentSimilarityOptions { Neighbours = 1 }).Vectors);
+        _itemVectors = new(() => ContentSimilarity.Vectorize(ContentRecommender.ItemAlignedMovies(ratings)));
         _lexical = new(() => new LexicalSearch(dataset.Catalog.Movies));
         _weighted = new(() => WeightedRating.Compute(dataset));
         _clusters = new(() => MovieClusters.Build(dataset));

@@ -105,13 +105,21 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
             if (item >= 0) profile.Add(new ItemRating(item, r.Rating));
         }
         var profileArray = profile.ToArray();
-        var scores = new float[ItemCountOf(scorer, train)];
-        var foldIn = (IFoldIn)scorer;
-        var folded = foldIn.FoldIn(scorer is IRatingPredictor ? profileArray : Liked(profileArray, train.Scale));
-        foldIn.Score(folded, scores);
-        var svdUser = ReferenceEquals(scorer, model.Svd) ? folded : model.Svd.FoldIn(profileArray);
-        var exclude = profileArray.Select(r => r.Item).Distinct().Order().ToArray();
-        return Build(model, scorer, algorithm, scores, n, exclude, filter, profileArray, item => model.Svd.Predict(svdUser, item));
+        int items = ItemCountOf(scorer, train);
+        var scores = System.Buffers.ArrayPool<float>.Shared.Rent(items);
+        try
+        {
+            var foldIn = (IFoldIn)scorer;
+            var folded = foldIn.FoldIn(scorer is IRatingPredictor ? profileArray : Liked(profileArray, train.Scale));
+            foldIn.Score(folded, scores.AsSpan(0, items));
+            var svdUser = ReferenceEquals(scorer, model.Svd) ? folded : model.Svd.FoldIn(profileArray);
+            var exclude = profileArray.Select(r => r.Item).Distinct().Order().ToArray();
+            return Build(model, scorer, algorithm, scores.AsSpan(0, items), n, exclude, filter, profileArray, item => model.Svd.Predict(svdUser, item));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(scores);
+        }
     }
 
     private static async Task<RecommendationList> ComputeForUserAsync(ServingModel model, long userId, string algorithm, int n, CandidateFilter filter, CancellationToken cancellationToken)
@@ -145,7 +153,7 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
 
     private static int ItemCountOf(IRecommenderModel scorer, RatingDataset train) => scorer is IItemScorer s ? s.ItemCount : train.ItemCount;
 
-    private static RecommendationList Build(ServingModel model, IRecommenderModel scorer, string algorithm, float[] scores, int n, int[] exclude, CandidateFilter filter,
+    private static RecommendationList Build(ServingModel model, IRecommenderModel scorer, string algorithm, ReadOnlySpan<float> scores, int n, int[] exclude, CandidateFilter filter,
         ItemRating[] profile, Func<int, float> predict)
     {
         var train = model.Train;

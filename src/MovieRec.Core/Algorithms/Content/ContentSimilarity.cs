@@ -39,11 +39,18 @@ public sealed class ContentSimilarity
     {
         ArgumentNullException.ThrowIfNull(movies);
         options ??= new ContentSimilarityOptions();
-        var documents = new List<IReadOnlyList<string>>(movies.Count);
-        foreach (var m in movies) documents.Add(MovieSoup.Tokens(m));
-        var vectors = SparseVectors.Build(documents, options.Weighting);
+        var vectors = Vectorize(movies, options.Weighting);
         var index = SimilarityIndex.Build(vectors, options.Neighbours, options.Threads);
         return new ContentSimilarity(movies, vectors, index);
+    }
+
+    /// <summary>The unit-length content vectors of <paramref name="movies"/> (cast, director x3, genres, keywords), without the neighbour index.</summary>
+    public static SparseVectors Vectorize(IReadOnlyList<Movie> movies, SparseVectors.Weighting weighting = SparseVectors.Weighting.Count)
+    {
+        ArgumentNullException.ThrowIfNull(movies);
+        var documents = new List<IReadOnlyList<string>>(movies.Count);
+        foreach (var m in movies) documents.Add(MovieSoup.Tokens(m));
+        return SparseVectors.Build(documents, weighting);
     }
 
     /// <summary>The movies most similar to <paramref name="movieId"/>, best first; empty for an unknown id.</summary>

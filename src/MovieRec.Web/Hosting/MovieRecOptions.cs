@@ -41,5 +41,11 @@ public sealed class MovieRecOptions
     /// <summary>Train every algorithm in the background right after start (otherwise each on its first request).</summary>
     public bool WarmUp { get; set; } = true;
 
+    /// <summary>
+    /// Memory for the in-memory tier of the recommendation cache, in MiB (HybridCache sizes each entry by its
+    /// serialized bytes). Bounded: anonymous requests with ever-new ratings would otherwise fill memory until expiry.
+    /// </summary>
+    public int CacheMegabytes { get; set; } = 64;
+
     public string ResolvedModelDirectory => ModelDirectory is { Length: > 0 } dir ? dir : Path.Combine(DataDirectory, "models");
 }

@@ -198,6 +198,46 @@ public sealed class ModelLifecycleService(
         }
     }
 
+    /// <summary>
+    /// Serves a model file dropped into the incoming folder (the Spark hand-over): imported, published as the current
+    /// version (replicas pick it up) and moved to incoming/done; a file that cannot serve goes to incoming/rejected
+    /// with the reason beside it, and the current model keeps serving.
+    /// </summary>
+    private async Task ImportIncoming(CancellationToken stoppingToken)
+    {
+        if (!Directory.Exists(trainer.IncomingDirectory)) return;
+        foreach (var file in new DirectoryInfo(trainer.IncomingDirectory).GetFiles("*.mrec").OrderBy(f => f.LastWriteTimeUtc))
+        {
+            // A file still being copied in is left for the next tick.
+            if (DateTime.UtcNow - file.LastWriteTimeUtc < TimeSpan.FromSeconds(1)) continue;
+            if (!await _training.WaitAsync(0, stoppingToken).ConfigureAwait(false)) return;
+            string outcome;
+            try
+            {
+                var catalog = await host.CatalogAsync(stoppingToken).ConfigureAwait(false);
+                var stored = await store.GetAllRatingsAsync(stoppingToken).ConfigureAwait(false);
+                var model = trainer.Import(file.FullName, catalog, stored);
+                trainer.Publish(model);
+                host.Promote(model);
+                outcome = "done";
+                host.LastRetrain = new(DateTimeOffset.UtcNow, true, $"imported {file.Name} as {model.Version}", model.Version, model.Report.HoldoutRmse, null);
+            }
+            catch (InvalidDataException e)
+            {
+                logger.LogError("Refused the incoming model: {Problem} The current model keeps serving.", e.Message);
+                outcome = "rejected";
+                Directory.CreateDirectory(Path.Combine(trainer.IncomingDirectory, outcome));
+                await File.WriteAllTextAsync(Path.Combine(trainer.IncomingDirectory, outcome, file.Name + ".txt"), e.Message, stoppingToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _training.Release();
+            }
+            Directory.CreateDirectory(Path.Combine(trainer.IncomingDirectory, outcome));
+            file.MoveTo(Path.Combine(trainer.IncomingDirectory, outcome, file.Name), overwrite: true);
+        }
+    }
+
     /// <summary>Loads a model another replica (or the nightly job) published, when its version differs from ours.</summary>
     private async Task WatchModelDirectory(CancellationToken stoppingToken)
     {
@@ -205,25 +245,36 @@ public sealed class ModelLifecycleService(
         using var timer = new PeriodicTimer(options.ModelWatchInterval);
         try
         {
+            string? refused = null;
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                if (trainer.ReadManifest() is not { } manifest || manifest.Version == host.Current?.Version) continue;
-                if (!await _training.WaitAsync(0, stoppingToken).ConfigureAwait(false)) continue;
                 try
                 {
-                    var catalog = await host.CatalogAsync(stoppingToken).ConfigureAwait(false);
-                    var stored = await store.GetAllRatingsAsync(stoppingToken).ConfigureAwait(false);
-                    var model = trainer.Load(manifest, catalog, stored);
-                    host.Promote(model);
-                    logger.LogInformation("Picked up model {Version} from the model directory", model.Version);
+                    await ImportIncoming(stoppingToken).ConfigureAwait(false);
+                    if (trainer.ReadManifest() is not { } manifest || manifest.Version == host.Current?.Version || manifest.Version == refused) continue;
+                    if (!await _training.WaitAsync(0, stoppingToken).ConfigureAwait(false)) continue;
+                    try
+                    {
+                        var catalog = await host.CatalogAsync(stoppingToken).ConfigureAwait(false);
+                        var stored = await store.GetAllRatingsAsync(stoppingToken).ConfigureAwait(false);
+                        var model = trainer.Load(manifest, catalog, stored);
+                        host.Promote(model);
+                        logger.LogInformation("Picked up model {Version} from the model directory", model.Version);
+                    }
+                    catch (InvalidDataException e)
+                    {
+                        refused = manifest.Version; // not retried until another version is published
+                        logger.LogError("Refused the published model: {Problem} The current model keeps serving.", e.Message);
+                    }
+                    finally
+                    {
+                        _training.Release();
+                    }
                 }
-                catch (InvalidDataException e)
+                catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException)
                 {
-                    logger.LogError("Refused the published model: {Problem} The current model keeps serving.", e.Message);
-                }
-                finally
-                {
-                    _training.Release();
+                    // The database or the shared folder is unavailable for now: the next tick tries again.
+                    logger.LogWarning("Model directory check failed: {Problem}", e.Message);
                 }
             }
         }

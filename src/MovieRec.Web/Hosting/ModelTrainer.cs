@@ -10,8 +10,9 @@ using MovieRec.Web.Storage;
 namespace MovieRec.Web.Hosting;
 
 /// <summary>
-/// Trains model versions and reads and writes them in the model directory: <c>svd-{version}.mrec</c> files and the
-/// manifest <c>current.json</c> naming the promoted one. The manifest is replaced atomically (write, then rename), so
+/// Trains model versions and reads and writes them in the model directory: <c>{algorithm}-{version}.mrec</c> files
+/// and the manifest <c>current.json</c> naming the promoted one; models trained elsewhere are handed over by dropping
+/// them into <c>incoming/</c> (see <see cref="Import"/>). The manifest is replaced atomically (write, then rename), so
 /// replicas watching the directory never read a half-written model.
 /// </summary>
 public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> logger)
@@ -23,6 +24,9 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
     public string ModelDirectory => options.ResolvedModelDirectory;
 
     public string ManifestPath => Path.Combine(ModelDirectory, ManifestName);
+
+    /// <summary>Where an operator drops a model file trained elsewhere (Spark ALS import, <c>movierec train</c>).</summary>
+    public string IncomingDirectory => Path.Combine(ModelDirectory, "incoming");
 
     /// <summary>
     /// The dataset's ratings plus stored ratings, users of accounts as raw id -accountId. Stored ratings of movies no
@@ -58,11 +62,7 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
         var split = Splits.StableHoldout(train, HoldoutFraction, options.Seed);
         var probe = NewSvd();
         probe.Fit(split.Train, context);
-        var test = split.Test;
-        var actual = test.Values;
-        var predicted = new float[test.Count];
-        for (int k = 0; k < test.Count; k++)
-            predicted[k] = probe.Predict(probe.UserIds.ToDense(test.UserIds.ToRawNumeric(test.Users[k])), probe.ItemIds.ToDense(test.ItemIds.ToRawNumeric(test.Items[k])));
+        var (rmse, mae) = Evaluate(probe, split.Test);
 
         var svd = NewSvd();
         svd.Fit(train, context);
@@ -77,8 +77,8 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
             Hyperparameters = svd.ToString(),
             Created = created,
             TrainingSeconds = clock.Elapsed.TotalSeconds,
-            HoldoutRmse = RatingMetrics.Rmse(actual, predicted),
-            HoldoutMae = RatingMetrics.Mae(actual, predicted),
+            HoldoutRmse = rmse,
+            HoldoutMae = mae,
             EpochLoss = [.. svd.EpochLoss],
             Ratings = train.Count,
             Users = train.UserCount,
@@ -140,10 +140,58 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
 
     private static Svd NewSvd() => new(new SvdOptions());
 
+    private static (double Rmse, double Mae) Evaluate(FactorModel model, RatingDataset test)
+    {
+        var predicted = new float[test.Count];
+        for (int k = 0; k < test.Count; k++)
+            predicted[k] = model.Predict(model.UserIds.ToDense(test.UserIds.ToRawNumeric(test.Users[k])), model.ItemIds.ToDense(test.ItemIds.ToRawNumeric(test.Items[k])));
+        return (RatingMetrics.Rmse(test.Values, predicted), RatingMetrics.Mae(test.Values, predicted));
+    }
+
+    /// <summary>
+    /// A factor model trained elsewhere (<c>movierec import spark-als --data</c>, or <c>movierec train</c>) as a model
+    /// version: its movie ids must be the dataset's; its RMSE is measured on the stable holdout (optimistic when the
+    /// model saw those ratings: reported, not used to refuse an operator's explicit hand-over).
+    /// </summary>
+    public ServingModel Import(string file, CatalogIndex catalog, IReadOnlyList<AccountRating> stored)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        var dataset = catalog.Dataset;
+        if (MatrixFactorizationAlgorithms.Restore(ModelFile.Read(file)) is not FactorModel model)
+            throw ModelFileError.Create(file, "not a factor model");
+        var items = dataset.Ratings.ItemIds;
+        if (!model.ItemIds.IsNumeric || !items.IsNumeric || !model.ItemIds.NumericIds.SequenceEqual(items.NumericIds))
+            throw ModelFileError.Create(file, $"its movie ids are not those of {dataset.Name} (import it with --data {dataset.Name})");
+        var train = BuildTrainingData(dataset, stored);
+        var (rmse, mae) = Evaluate(model, Splits.StableHoldout(train, HoldoutFraction, options.Seed).Test);
+        var created = DateTimeOffset.UtcNow;
+        string hash = ModelFile.Checksum(System.Text.Encoding.UTF8.GetBytes(file + created.ToUnixTimeMilliseconds())).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+        string version = $"{created:yyyyMMdd'T'HHmmss'Z'}-{hash[..8]}";
+        var report = new ModelReport
+        {
+            Version = version,
+            Algorithm = model.Name,
+            Hyperparameters = model.ToString(),
+            Created = created,
+            TrainingSeconds = 0,
+            HoldoutRmse = rmse,
+            HoldoutMae = mae,
+            EpochLoss = [.. model.EpochLoss],
+            Ratings = train.Count,
+            Users = train.UserCount,
+            Items = train.ItemCount,
+            StoredRatings = stored.Count,
+            DatasetFingerprint = ModelFile.Fingerprint(dataset.Ratings),
+            File = $"{model.Name}-{version}.mrec",
+        };
+        logger.LogInformation("Imported {Algorithm} model {File} as {Version}: holdout RMSE {Rmse:0.0000}", model.Name, Path.GetFileName(file), version, rmse);
+        return new ServingModel(report, model, train, catalog, options.TrainingThreads).Prepare();
+    }
+
     private void RemoveOldModels(string keep)
     {
         // Keep the newest few so a replica still loading the previous one does not lose its file.
-        var old = new DirectoryInfo(ModelDirectory).GetFiles("svd-*.mrec")
+        var old = new DirectoryInfo(ModelDirectory).GetFiles("*.mrec")
             .Where(f => f.Name != keep).OrderByDescending(f => f.LastWriteTimeUtc).Skip(2);
         foreach (var file in old)
         {

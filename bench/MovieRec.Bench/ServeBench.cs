@@ -56,8 +56,9 @@ internal static partial class ServeBench
             int[] ids = synthetic ? [.. Enumerable.Range(1, 200)] : Popular;
             string url = $"http://127.0.0.1:{servePort}";
             var table = new BenchTable("scenario", "requests/s", "p50 ms", "p99 ms", "goal", "met", "x Flask (req/s)");
-            table.Add("cold start to first recommendation (saved model)", "", "", "", "< 1 s", Bench.YesNo(coldStart < 1), Bench.F(coldStart, "0.000") + " s");
-            table.Add("working set at the first recommendation (Lambda: 512 MB)", "", "", "", "< 512 MiB", Bench.YesNo(startMiB < 512), Bench.F(startMiB, "0") + " MiB");
+            // The start-up goals are ml-latest-small's (#5, Lambda); at the 25M shape they are reported only.
+            table.Add("cold start to first recommendation (saved model)", "", "", "", synthetic ? "" : "< 1 s", synthetic ? "" : Bench.YesNo(coldStart < 1), Bench.F(coldStart, "0.000") + " s");
+            table.Add("working set at the first recommendation", "", "", "", synthetic ? "" : "< 512 MiB", synthetic ? "" : Bench.YesNo(startMiB < 512), Bench.F(startMiB, "0") + " MiB");
             // Saturated: every connection sends its next request as soon as the last is answered (throughput; p99 is
             // then mostly queueing). Paced: each connection waits PaceMs between requests, an offered load just above
             // the goal's rate, which is what the latency goals are about.

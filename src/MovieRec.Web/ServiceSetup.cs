@@ -113,6 +113,7 @@ public static class ServiceSetup
         metrics.Registry.AddBeforeCollectCallback(async cancellationToken =>
         {
             if (host.Current is { } model) metrics.SetModel(model.Version);
+            metrics.UpdateHitRatio();
             try
             {
                 metrics.SetStoredRatings(await store.CountRatingsAsync(cancellationToken).ConfigureAwait(false));

@@ -174,6 +174,7 @@ public sealed class CatalogApiTests(ServiceFixture fixture) : IClassFixture<Serv
         Assert.Contains("movierec_model_info{version=\"" + fixture.Factory.Host.Current!.Version + "\"} 1", metrics, StringComparison.Ordinal);
         Assert.Contains("movierec_recommendation_cache_lookups_total", metrics, StringComparison.Ordinal);
         Assert.Contains("movierec_stored_ratings", metrics, StringComparison.Ordinal);
+        Assert.Contains("movierec_recommendation_cache_hit_ratio", metrics, StringComparison.Ordinal);
     }
 }
 

@@ -66,6 +66,18 @@ public sealed class ModelLifecycleTests
     }
 
     [Fact]
+    public async Task Scheduled_retraining_promotes_new_versions_without_a_request()
+    {
+        await using var factory = new ServiceFactory(new Dictionary<string, string?> { ["MovieRec:RetrainInterval"] = "00:00:02" });
+        await factory.ReadyClientAsync();
+        string first = factory.Host.Current!.Version;
+        await WaitFor(() => factory.Host.Current!.Version != first);
+        Assert.True(factory.Host.LastRetrain!.Promoted);
+        // Same data, same seed, one thread: the candidate's holdout RMSE equals the current one's.
+        Assert.Equal(factory.Host.LastRetrain.CurrentRmse, factory.Host.LastRetrain.CandidateRmse);
+    }
+
+    [Fact]
     public async Task A_hot_swap_under_concurrent_requests_fails_none()
     {
         await using var factory = new ServiceFactory();

@@ -13,6 +13,7 @@ public sealed class ServiceMetrics
     private readonly Gauge _model;
     private readonly Gauge _ratings;
     private readonly Counter _retrains;
+    private readonly Gauge _hitRatio;
     private string? _version;
 
     public ServiceMetrics(CollectorRegistry registry)
@@ -23,6 +24,7 @@ public sealed class ServiceMetrics
         _model = factory.CreateGauge("movierec_model_info", "The serving model: 1 for the current version.", "version");
         _ratings = factory.CreateGauge("movierec_stored_ratings", "Ratings stored by the service's accounts.");
         _retrains = factory.CreateCounter("movierec_retrains_total", "Retrains by outcome.", "outcome");
+        _hitRatio = factory.CreateGauge("movierec_recommendation_cache_hit_ratio", "Share of recommendation lookups answered from the cache since start.");
     }
 
     public CollectorRegistry Registry => _registry;
@@ -44,4 +46,11 @@ public sealed class ServiceMetrics
     }
 
     public void SetStoredRatings(long count) => _ratings.Set(count);
+
+    /// <summary>Updates the hit-ratio gauge from the counters (called before each scrape).</summary>
+    public void UpdateHitRatio()
+    {
+        double hits = CacheHits, total = hits + CacheMisses;
+        _hitRatio.Set(total == 0 ? 0 : hits / total);
+    }
 }

@@ -156,8 +156,7 @@ internal static partial class ServeBench
     }
 
     private static string Mixed(int[] ids) => $$"""
-        local ids = {{{Ids(ids)}}}
-        local ratings = {"3","3.5","4","4.5","5","2","2.5"}
+        {{RandomPostFunction(ids)}}
         local words = {"toy", "star", "matrix", "godf", "lord of", "bat", "harry", "alien", "termin", "back to", "pulp", "amelie", "toy stroy"}
         math.randomseed(os.time())
         request = function()
@@ -167,14 +166,7 @@ internal static partial class ServeBench
           elseif roll <= 30 then
             return wrk.format("GET", "/api/v1/movies/" .. ids[math.random(#ids)] .. "/similar?n=10")
           end
-          local parts, used = {}, {}
-          for k = 1, 10 do
-            local id
-            repeat id = ids[math.random(#ids)] until not used[id]
-            used[id] = true
-            parts[#parts + 1] = '{"movieId":' .. id .. ',"rating":' .. ratings[math.random(#ratings)] .. '}'
-          end
-          return wrk.format("POST", "/api/v1/recommendations", {["Content-Type"] = "application/json"}, '{"ratings":[' .. table.concat(parts, ",") .. '],"n":10}')
+          return random_post()
         end
         """;
 
@@ -214,10 +206,16 @@ internal static partial class ServeBench
     private static string Ids(int[] ids) => string.Join(",", ids);
 
     private static string RandomPost(int[] ids) => $$"""
+        {{RandomPostFunction(ids)}}
+        math.randomseed(os.time())
+        request = random_post
+        """;
+
+    /// <summary>Lua: random_post() builds a POST /recommendations with 10 distinct random movies and ratings, n = 10.</summary>
+    private static string RandomPostFunction(int[] ids) => $$"""
         local ids = {{{Ids(ids)}}}
         local ratings = {"3","3.5","4","4.5","5","2","2.5"}
-        math.randomseed(os.time())
-        request = function()
+        function random_post()
           local parts, used = {}, {}
           for k = 1, 10 do
             local id

@@ -67,28 +67,9 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
         var svd = NewSvd();
         svd.Fit(train, context);
         var created = DateTimeOffset.UtcNow;
-        string fingerprint = ModelFile.Fingerprint(dataset.Ratings);
-        string dataHash = ModelFile.Checksum(System.Text.Encoding.UTF8.GetBytes(ModelFile.Fingerprint(train))).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
-        string version = $"{created:yyyyMMdd'T'HHmmss'Z'}-{dataHash[..8]}";
-        var report = new ModelReport
-        {
-            Version = version,
-            Algorithm = "svd",
-            Hyperparameters = svd.ToString(),
-            Created = created,
-            TrainingSeconds = clock.Elapsed.TotalSeconds,
-            HoldoutRmse = rmse,
-            HoldoutMae = mae,
-            EpochLoss = [.. svd.EpochLoss],
-            Ratings = train.Count,
-            Users = train.UserCount,
-            Items = train.ItemCount,
-            StoredRatings = stored.Count,
-            DatasetFingerprint = fingerprint,
-            File = $"svd-{version}.mrec",
-        };
+        var report = Report(svd, ModelFile.Fingerprint(train), created, clock.Elapsed.TotalSeconds, (rmse, mae), dataset, train, stored);
         logger.LogInformation("Trained model {Version} on {Ratings} ratings in {Seconds:0.00} s: holdout RMSE {Rmse:0.0000}",
-            version, train.Count, report.TrainingSeconds, report.HoldoutRmse);
+            report.Version, train.Count, report.TrainingSeconds, report.HoldoutRmse);
         return new ServingModel(report, svd, train, catalog, options.TrainingThreads).Prepare();
     }
 
@@ -140,6 +121,31 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
 
     private static Svd NewSvd() => new(new SvdOptions());
 
+    /// <summary>A version's report; the version is the creation time plus a hash of <paramref name="identity"/>.</summary>
+    private static ModelReport Report(FactorModel model, string identity, DateTimeOffset created, double seconds, (double Rmse, double Mae) holdout,
+        Dataset dataset, RatingDataset train, IReadOnlyList<AccountRating> stored)
+    {
+        string hash = ModelFile.Checksum(System.Text.Encoding.UTF8.GetBytes(identity)).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+        string version = $"{created:yyyyMMdd'T'HHmmss'Z'}-{hash[..8]}";
+        return new ModelReport
+        {
+            Version = version,
+            Algorithm = model.Name,
+            Hyperparameters = model.ToString(),
+            Created = created,
+            TrainingSeconds = seconds,
+            HoldoutRmse = holdout.Rmse,
+            HoldoutMae = holdout.Mae,
+            EpochLoss = [.. model.EpochLoss],
+            Ratings = train.Count,
+            Users = train.UserCount,
+            Items = train.ItemCount,
+            StoredRatings = stored.Count,
+            DatasetFingerprint = ModelFile.Fingerprint(dataset.Ratings),
+            File = $"{model.Name}-{version}.mrec",
+        };
+    }
+
     private static (double Rmse, double Mae) Evaluate(FactorModel model, RatingDataset test)
     {
         var predicted = new float[test.Count];
@@ -165,26 +171,8 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
         var train = BuildTrainingData(dataset, stored);
         var (rmse, mae) = Evaluate(model, Splits.StableHoldout(train, HoldoutFraction, options.Seed).Test);
         var created = DateTimeOffset.UtcNow;
-        string hash = ModelFile.Checksum(System.Text.Encoding.UTF8.GetBytes(file + created.ToUnixTimeMilliseconds())).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
-        string version = $"{created:yyyyMMdd'T'HHmmss'Z'}-{hash[..8]}";
-        var report = new ModelReport
-        {
-            Version = version,
-            Algorithm = model.Name,
-            Hyperparameters = model.ToString(),
-            Created = created,
-            TrainingSeconds = 0,
-            HoldoutRmse = rmse,
-            HoldoutMae = mae,
-            EpochLoss = [.. model.EpochLoss],
-            Ratings = train.Count,
-            Users = train.UserCount,
-            Items = train.ItemCount,
-            StoredRatings = stored.Count,
-            DatasetFingerprint = ModelFile.Fingerprint(dataset.Ratings),
-            File = $"{model.Name}-{version}.mrec",
-        };
-        logger.LogInformation("Imported {Algorithm} model {File} as {Version}: holdout RMSE {Rmse:0.0000}", model.Name, Path.GetFileName(file), version, rmse);
+        var report = Report(model, file + created.ToUnixTimeMilliseconds(), created, 0, (rmse, mae), dataset, train, stored);
+        logger.LogInformation("Imported {Algorithm} model {File} as {Version}: holdout RMSE {Rmse:0.0000}", model.Name, Path.GetFileName(file), report.Version, rmse);
         return new ServingModel(report, model, train, catalog, options.TrainingThreads).Prepare();
     }
 

@@ -54,14 +54,7 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
         var model = await host.CurrentAsync(cancellationToken).ConfigureAwait(false);
         string key = $"rec:{model.CacheKey}:{algorithm.ToLowerInvariant()}:{n}:{filter}:{ProfileHash(ratings)}";
         var tags = accountId is long id ? new[] { AccountTag(id) } : null;
-        bool computed = false;
-        var list = await cache.GetOrCreateAsync(key, (model, ratings, algorithm, n, filter), async (state, ct) =>
-        {
-            computed = true;
-            return await ComputeForRatingsAsync(state.model, state.ratings, state.algorithm, state.n, state.filter, ct).ConfigureAwait(false);
-        }, Entry, tags, cancellationToken).ConfigureAwait(false);
-        metrics.CacheLookup(hit: !computed);
-        return list;
+        return await CachedAsync(key, tags, ct => ComputeForRatingsAsync(model, ratings, algorithm, n, filter, ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Recommendations for a user of the dataset, by raw user id; null when the dataset has no such user.</summary>
@@ -70,12 +63,18 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
         var model = await host.CurrentAsync(cancellationToken).ConfigureAwait(false);
         if (userId < 0 || model.Train.UserIds.ToDense(userId) < 0) return null;
         string key = $"rec:{model.CacheKey}:{algorithm.ToLowerInvariant()}:{n}:{filter}:user:{userId}";
+        return await CachedAsync(key, null, ct => ComputeForUserAsync(model, userId, algorithm, n, filter, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The cached list under <paramref name="key"/>, computed once on a miss; counts hits and misses.</summary>
+    private async Task<RecommendationList> CachedAsync(string key, string[]? tags, Func<CancellationToken, Task<RecommendationList>> compute, CancellationToken cancellationToken)
+    {
         bool computed = false;
-        var list = await cache.GetOrCreateAsync(key, (model, userId, algorithm, n, filter), async (state, ct) =>
+        var list = await cache.GetOrCreateAsync(key, compute, async (factory, ct) =>
         {
             computed = true;
-            return await ComputeForUserAsync(state.model, state.userId, state.algorithm, state.n, state.filter, ct).ConfigureAwait(false);
-        }, Entry, null, cancellationToken).ConfigureAwait(false);
+            return await factory(ct).ConfigureAwait(false);
+        }, Entry, tags, cancellationToken).ConfigureAwait(false);
         metrics.CacheLookup(hit: !computed);
         return list;
     }

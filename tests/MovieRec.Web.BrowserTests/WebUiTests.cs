@@ -222,6 +222,32 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
                     && stars.FindElement(By.XPath("following-sibling::span[@class='rate-status']")).Text == "Saved");
     }
 
+    [Fact]
+    public void Every_page_fits_a_phone_screen_without_sideways_scrolling()
+    {
+        // A phone viewport (390 x 844 CSS pixels, device scale 3) through the DevTools protocol, reset afterwards.
+        Driver.ExecuteCdpCommand("Emulation.setDeviceMetricsOverride", new Dictionary<string, object?>
+        {
+            ["width"] = 390, ["height"] = 844, ["deviceScaleFactor"] = 3, ["mobile"] = true,
+        });
+        try
+        {
+            foreach (string page in new[] { "/", "/recommendations", "/search?q=star", "/movies/1", "/clusters", "/dashboard" })
+            {
+                NewVisitor(page);
+                long overflow = (long)Driver.ExecuteScript("return document.documentElement.scrollWidth - window.innerWidth")!;
+                Assert.True(overflow <= 0, $"{page} is {overflow} px wider than a 390 px phone screen");
+            }
+            NewVisitor("/movies/1");
+            Screenshot("movie-phone");
+            AssertNoConsoleErrors();
+        }
+        finally
+        {
+            Driver.ExecuteCdpCommand("Emulation.clearDeviceMetricsOverride", new Dictionary<string, object?>());
+        }
+    }
+
     private void NewVisitor(string path)
     {
         Go("/favicon.svg");

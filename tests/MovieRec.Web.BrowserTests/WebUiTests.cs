@@ -228,7 +228,10 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
         // A phone viewport (390 x 844 CSS pixels, device scale 3) through the DevTools protocol, reset afterwards.
         Driver.ExecuteCdpCommand("Emulation.setDeviceMetricsOverride", new Dictionary<string, object?>
         {
-            ["width"] = 390, ["height"] = 844, ["deviceScaleFactor"] = 3, ["mobile"] = true,
+            ["width"] = 390,
+            ["height"] = 844,
+            ["deviceScaleFactor"] = 3,
+            ["mobile"] = true,
         });
         try
         {

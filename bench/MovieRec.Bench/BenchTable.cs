@@ -22,6 +22,14 @@ internal sealed class BenchTable(params string[] headers)
         foreach (var row in _rows) output.WriteLine(Line(row, widths));
     }
 
+    /// <summary>The table as Markdown (for the documents the harnesses update).</summary>
+    public string Markdown()
+    {
+        var lines = new List<string> { "| " + string.Join(" | ", headers) + " |", "|" + string.Concat(headers.Select(_ => "---|")) };
+        lines.AddRange(_rows.Select(r => "| " + string.Join(" | ", r) + " |"));
+        return string.Join('\n', lines) + "\n";
+    }
+
     private static string Line(string[] cells, int[] widths) =>
         string.Join("  ", cells.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i])));
 }

@@ -138,8 +138,12 @@ internal static partial class ServeBench
             }
             table.Print(Console.Out);
             bool errorFree = errors == 0, stable = p99[^1] <= 1.5 * p99[0], flat = memory[^1] <= 1.1 * memory[0];
-            Console.WriteLine($"errors after warm-up: {errors} (goal 0: {Bench.YesNo(errorFree)}); last-minute p99 {p99[^1]:0.00} ms vs first {p99[0]:0.00} ms "
-                + $"(goal <= 1.5x: {Bench.YesNo(stable)}); working set {memory[^1]:0} MiB vs {memory[0]:0} MiB (goal <= +10 %: {Bench.YesNo(flat)})");
+            string verdict = $"errors after warm-up: {errors} (goal 0: {Bench.YesNo(errorFree)}); last-minute p99 {p99[^1]:0.00} ms vs first {p99[0]:0.00} ms "
+                + $"(goal <= 1.5x: {Bench.YesNo(stable)}); working set {memory[^1]:0} MiB vs {memory[0]:0} MiB (goal <= +10 %: {Bench.YesNo(flat)})";
+            Console.WriteLine(verdict);
+            if (Bench.Option(args, "--update-docs") is { } doc)
+                DocSection.Replace(doc, "soak", $"Last run: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, `soak --minutes {minutes} --connections {connections}` ({Environment.ProcessorCount} cores, wrk on the same cores).\n\n"
+                    + table.Markdown() + "\n" + verdict + ".");
             Stop(service);
             return errorFree && stable && flat ? 0 : 1;
         }

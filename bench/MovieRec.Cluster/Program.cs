@@ -58,8 +58,9 @@ load.SetAction(async (parse, cancellationToken) =>
     return failed == 0 && stored == acknowledged ? 0 : 1;
 });
 
+var updateDocs = new Option<string?>("--update-docs") { Description = "Write the figures into this document's <!-- movierec:faults-cluster --> block (docs/reliability.md)." };
 var faults = new Command("faults", "Start a cluster, run the fault scenario under load (SIGKILL a replica and restart it; promote a model), report, stop it.")
-    { dir, web, seconds, requests, connections, killAfter, report };
+    { dir, web, seconds, requests, connections, killAfter, report, updateDocs };
 faults.SetAction(async (parse, cancellationToken) =>
 {
     var options = new FaultOptions
@@ -84,6 +85,8 @@ faults.SetAction(async (parse, cancellationToken) =>
     if (parse.GetValue(report) is { } file)
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(figures, new JsonSerializerOptions(JsonSerializerOptions.Web) { WriteIndented = true }), cancellationToken);
     var problems = figures.Problems();
+    if (parse.GetValue(updateDocs) is { } doc)
+        MovieRec.Bench.DocSection.Replace(doc, "faults-cluster", Markdown(figures, options, problems));
     foreach (string problem in problems) AnsiConsole.MarkupLine($"[red]FAIL[/] {Markup.Escape(problem)}");
     if (problems.Count == 0) AnsiConsole.MarkupLine("[green]PASS[/] no acknowledged rating lost, failures only in the kill window, no failure across the promotion, one model version");
     return problems.Count == 0 ? 0 : 1;
@@ -113,6 +116,22 @@ catch (ClusterException e)
 static void Log(string message) => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]");
 
 static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+static string Markdown(FaultReport r, FaultOptions options, IReadOnlyList<string> problems) => string.Join('\n',
+[
+    $"Last run: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, `faults --seconds {options.Load.Duration.TotalSeconds:0} -c {options.Load.Connections}` "
+        + $"({Environment.ProcessorCount} cores): **{(problems.Count == 0 ? "PASS" : "FAIL: " + string.Join("; ", problems))}**",
+    "",
+    "| figure | value |",
+    "|---|---|",
+    $"| requests (operations) | {r.Requests:N0} ({r.Operations:N0}) in {r.Seconds:0.0} s |",
+    $"| failed requests: inside the kill window / outside / during the promotion | {r.FailedInsideKillWindow} / {r.FailedOutsideKillWindow} / {r.FailedDuringPromotion} |",
+    $"| upstream errors nginx retried on the other replica | {r.NginxUpstreamErrors} |",
+    $"| operations that succeeded on retry / failed on every try | {r.RetriesSucceeded} / {r.OperationsFailed} |",
+    $"| ratings acknowledged / stored in PostgreSQL | {r.RatingsAcknowledged:N0} / {r.RatingsStored:N0} |",
+    $"| latency p50 / p99 | {r.P50Ms:0.0} / {r.P99Ms:0.0} ms |",
+    $"| model versions of the replicas (promoted) | {string.Join(", ", r.ReplicaVersions)} ({r.PromotedVersion}) |",
+]);
 
 static void Print(FaultReport r)
 {

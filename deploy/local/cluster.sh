@@ -5,6 +5,7 @@
 #
 #   deploy/local/cluster.sh                    # faults, 30 s of load, 8 connections
 #   deploy/local/cluster.sh --seconds 60 -c 16 --report /tmp/faults.json
+#   deploy/local/cluster.sh --update-docs docs/reliability.md   # write the figures into the document
 #
 # Needs nginx, redis-server and PostgreSQL (Debian: apt-get install nginx redis-server postgresql) and the datasets
 # (MOVIEREC_DATA, default ../shared/datasets beside the repository).

@@ -251,6 +251,46 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void Text_has_wcag_aa_contrast_in_light_and_dark()
+    {
+        // For every visible element with its own text: the contrast of its colour against the first opaque background
+        // up its ancestors (WCAG 2 relative luminance), at least 4.5:1 (3:1 for large text), on each page, both schemes.
+        const string Script = """
+            function lum(c) { const [r, g, b] = c.match(/[\d.]+/g).slice(0, 3).map(Number).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; }
+            function alpha(c) { const p = c.match(/[\d.]+/g); return p.length > 3 ? Number(p[3]) : 1; }
+            function bg(el) { for (let e = el; e; e = e.parentElement) { const c = getComputedStyle(e).backgroundColor; if (alpha(c) >= 0.99) return c; } return getComputedStyle(document.documentElement).backgroundColor.startsWith('rgba(0, 0, 0, 0)') ? 'rgb(255,255,255)' : getComputedStyle(document.documentElement).backgroundColor; }
+            const bad = [];
+            for (const el of document.querySelectorAll('body *')) {
+              if (!el.checkVisibility || !el.checkVisibility()) continue;
+              const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim().length > 0);
+              if (!own || el.closest('svg')) continue;
+              const s = getComputedStyle(el); if (alpha(s.color) < 0.99) continue;
+              const a = lum(s.color), b = lum(bg(el)); const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+              const large = parseFloat(s.fontSize) >= 24 || (parseFloat(s.fontSize) >= 18.66 && Number(s.fontWeight) >= 700);
+              if (ratio < (large ? 3 : 4.5)) bad.push(el.tagName + '.' + el.className + ' "' + el.textContent.trim().slice(0, 30) + '" ' + ratio.toFixed(2));
+            }
+            return bad.slice(0, 10).join('\n');
+            """;
+        foreach (string scheme in new[] { "light", "dark" })
+        {
+            Driver.ExecuteCdpCommand("Emulation.setEmulatedMedia", new Dictionary<string, object?> { ["features"] = new[] { new Dictionary<string, object> { ["name"] = "prefers-color-scheme", ["value"] = scheme } } });
+            try
+            {
+                foreach (string page in new[] { "/", "/search?q=star", "/movies/1", "/clusters", "/dashboard" })
+                {
+                    NewVisitor(page);
+                    string bad = (string)Driver.ExecuteScript(Script)!;
+                    Assert.True(bad.Length == 0, $"{page} ({scheme}): text below WCAG AA contrast:\n{bad}");
+                }
+            }
+            finally
+            {
+                Driver.ExecuteCdpCommand("Emulation.setEmulatedMedia", new Dictionary<string, object?> { ["features"] = Array.Empty<object>() });
+            }
+        }
+    }
+
     private void NewVisitor(string path)
     {
         Go("/favicon.svg");

@@ -35,7 +35,8 @@ public sealed class CatalogIndex : IDisposable
 
     /// <param name="dataset">The dataset.</param>
     /// <param name="generation">Counts the catalogues a service has built (1 without metadata, 2 with it): part of cache keys.</param>
-    public CatalogIndex(Dataset dataset, int generation = 1)
+    /// <param name="embeddingModel">The sentence-transformer folder for semantic search (null: MOVIEREC_EMBEDDING_MODEL).</param>
+    public CatalogIndex(Dataset dataset, int generation = 1, string? embeddingModel = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         Dataset = dataset;
@@ -62,7 +63,7 @@ public sealed class CatalogIndex : IDisposable
             knn.Fit(ratings, TrainingContext.Default);
             return knn;
         });
-        _embedder = SentenceEmbedder.TryLoad(Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), out var reason);
+        _embedder = SentenceEmbedder.TryLoad(embeddingModel ?? Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), out var reason);
         SemanticDisabledReason = reason;
         _semantic = new(() => _embedder is null
             ? null

@@ -47,5 +47,11 @@ public sealed class MovieRecOptions
     /// </summary>
     public int CacheMegabytes { get; set; } = 64;
 
+    /// <summary>
+    /// A sentence-transformer folder (model.onnx plus vocab.txt or tokenizer.json, all-MiniLM-L6-v2 layout) for
+    /// semantic search; default the MOVIEREC_EMBEDDING_MODEL environment variable; none means lexical search.
+    /// </summary>
+    public string? EmbeddingModel { get; set; }
+
     public string ResolvedModelDirectory => ModelDirectory is { Length: > 0 } dir ? dir : Path.Combine(DataDirectory, "models");
 }

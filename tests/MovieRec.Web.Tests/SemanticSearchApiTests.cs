@@ -1,0 +1,27 @@
+using MovieRec.Core.Tests.Algorithms.Semantic;
+
+namespace MovieRec.Web.Tests;
+
+/// <summary>
+/// With an embedding model configured (the tiny random BERT the Core tests generate, in all-MiniLM-L6-v2's layout),
+/// /search and /movies/{id}/similar?by=semantic use sentence embeddings and say so.
+/// </summary>
+public sealed class SemanticSearchApiTests
+{
+    [Fact]
+    public async Task Search_and_similar_are_semantic_when_a_model_is_configured()
+    {
+        await using var factory = new ServiceFactory(new Dictionary<string, string?> { ["MovieRec:EmbeddingModel"] = TinyBertModel.Path });
+        var client = await factory.ReadyClientAsync();
+        var search = await (await client.GetAsync("/api/v1/search?q=space%20adventure%20with%20robots&n=7")).Json();
+        Assert.Equal("semantic", search.GetProperty("mode").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, search.GetProperty("note").ValueKind);
+        var scores = search.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("score").GetSingle()).ToList();
+        Assert.Equal(7, scores.Count);
+        Assert.Equal(scores.OrderByDescending(s => s), scores);
+        var similar = await (await client.GetAsync("/api/v1/movies/1/similar?by=semantic&n=5")).Json();
+        Assert.Equal("semantic", similar.GetProperty("by").GetString());
+        Assert.Equal(5, similar.GetProperty("items").GetArrayLength());
+        Assert.DoesNotContain(similar.GetProperty("items").EnumerateArray(), i => i.GetProperty("movie").GetProperty("movieId").GetInt64() == 1);
+    }
+}

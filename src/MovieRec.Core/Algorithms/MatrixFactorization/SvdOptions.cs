@@ -69,22 +69,26 @@ public sealed record SvdOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid hyperparameter.</summary>
     public void Validate()
     {
-        OptionChecks.Positive(Factors, "factors");
-        OptionChecks.Positive(Epochs, "epochs");
-        OptionChecks.NonNegative(InitStdDev, "init_std_dev");
-        if (!double.IsFinite(InitMean)) throw new ArgumentException("init_mean must be finite.", "init_mean");
-        OptionChecks.Positive(LrAll, "lr_all");
-        OptionChecks.NonNegative(RegAll, "reg_all");
-        OptionChecks.Positive(EffLrBu, "lr_bu");
-        OptionChecks.Positive(EffLrBi, "lr_bi");
-        OptionChecks.Positive(EffLrPu, "lr_pu");
-        OptionChecks.Positive(EffLrQi, "lr_qi");
-        OptionChecks.NonNegative(EffRegBu, "reg_bu");
-        OptionChecks.NonNegative(EffRegBi, "reg_bi");
-        OptionChecks.NonNegative(EffRegPu, "reg_pu");
-        OptionChecks.NonNegative(EffRegQi, "reg_qi");
-        OptionChecks.InRange(LearningRateDecay, 1e-6, 1, "lr_decay");
-        OptionChecks.Positive(FoldInRegularization, "fold_in_reg");
+        ValidateSgd(Factors, Epochs, InitMean, InitStdDev, LearningRateDecay, FoldInRegularization,
+            [("lr_all", LrAll), ("lr_bu", EffLrBu), ("lr_bi", EffLrBi), ("lr_pu", EffLrPu), ("lr_qi", EffLrQi)],
+            [("reg_all", RegAll), ("reg_bu", EffRegBu), ("reg_bi", EffRegBi), ("reg_pu", EffRegPu), ("reg_qi", EffRegQi)]);
+    }
+
+    /// <summary>
+    /// The checks every SGD factor model shares (SVD, SVD++): positive sizes and learning rates, non-negative
+    /// regularisation, a finite initialisation, a decay in (0, 1]; throws naming the first invalid parameter.
+    /// </summary>
+    internal static void ValidateSgd(int factors, int epochs, double initMean, double initStdDev, double decay, double foldInReg,
+        ReadOnlySpan<(string Name, double Value)> rates, ReadOnlySpan<(string Name, double Value)> regularisation)
+    {
+        OptionChecks.Positive(factors, "factors");
+        OptionChecks.Positive(epochs, "epochs");
+        OptionChecks.NonNegative(initStdDev, "init_std_dev");
+        if (!double.IsFinite(initMean)) throw new ArgumentException("init_mean must be finite.", "init_mean");
+        foreach (var (name, value) in rates) OptionChecks.Positive(value, name);
+        foreach (var (name, value) in regularisation) OptionChecks.NonNegative(value, name);
+        OptionChecks.InRange(decay, 1e-6, 1, "lr_decay");
+        OptionChecks.Positive(foldInReg, "fold_in_reg");
     }
 
     /// <summary>

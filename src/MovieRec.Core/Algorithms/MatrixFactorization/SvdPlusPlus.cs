@@ -58,24 +58,9 @@ public sealed record SvdPlusPlusOptions
 
     public void Validate()
     {
-        OptionChecks.Positive(Factors, "factors");
-        OptionChecks.Positive(Epochs, "epochs");
-        OptionChecks.NonNegative(InitStdDev, "init_std_dev");
-        if (!double.IsFinite(InitMean)) throw new ArgumentException("init_mean must be finite.", "init_mean");
-        OptionChecks.Positive(LrAll, "lr_all");
-        OptionChecks.NonNegative(RegAll, "reg_all");
-        OptionChecks.Positive(EffLrBu, "lr_bu");
-        OptionChecks.Positive(EffLrBi, "lr_bi");
-        OptionChecks.Positive(EffLrPu, "lr_pu");
-        OptionChecks.Positive(EffLrQi, "lr_qi");
-        OptionChecks.Positive(EffLrYj, "lr_yj");
-        OptionChecks.NonNegative(EffRegBu, "reg_bu");
-        OptionChecks.NonNegative(EffRegBi, "reg_bi");
-        OptionChecks.NonNegative(EffRegPu, "reg_pu");
-        OptionChecks.NonNegative(EffRegQi, "reg_qi");
-        OptionChecks.NonNegative(EffRegYj, "reg_yj");
-        OptionChecks.InRange(LearningRateDecay, 1e-6, 1, "lr_decay");
-        OptionChecks.Positive(FoldInRegularization, "fold_in_reg");
+        SvdOptions.ValidateSgd(Factors, Epochs, InitMean, InitStdDev, LearningRateDecay, FoldInRegularization,
+            [("lr_all", LrAll), ("lr_bu", EffLrBu), ("lr_bi", EffLrBi), ("lr_pu", EffLrPu), ("lr_qi", EffLrQi), ("lr_yj", EffLrYj)],
+            [("reg_all", RegAll), ("reg_bu", EffRegBu), ("reg_bi", EffRegBi), ("reg_pu", EffRegPu), ("reg_qi", EffRegQi), ("reg_yj", EffRegYj)]);
     }
 
     public static SvdPlusPlusOptions From(AlgorithmParameters p, SvdPlusPlusOptions? start = null)

@@ -52,8 +52,9 @@ internal sealed class ModelReadyCheck(ModelHost host) : IHealthCheck
 internal sealed class MetadataCheck(ModelHost host) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(HealthCheckResult.Healthy(host.Started.IsCompletedSuccessfully
-            ? $"joined ({host.CatalogOrNull?.Catalog.WithTmdbCount ?? 0} movies with TMDB metadata)"
+        Task.FromResult(HealthCheckResult.Healthy(
+            host.Started.IsCompletedSuccessfully ? $"joined ({host.CatalogOrNull?.Catalog.WithTmdbCount ?? 0} movies with TMDB metadata)"
+            : host.StartupError is not null ? "not loaded (start-up failed, see model)"
             : "joining TMDB metadata in the background"));
 }
 

@@ -67,7 +67,7 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
         var svd = NewSvd();
         svd.Fit(train, context);
         var created = DateTimeOffset.UtcNow;
-        var report = Report(svd, ModelFile.Fingerprint(train), created, clock.Elapsed.TotalSeconds, (rmse, mae), dataset, train, stored);
+        var report = Report(svd, ModelFile.Fingerprint(train) + created.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture), created, clock.Elapsed.TotalSeconds, (rmse, mae), dataset, train, stored);
         logger.LogInformation("Trained model {Version} on {Ratings} ratings in {Seconds:0.00} s: holdout RMSE {Rmse:0.0000}",
             report.Version, train.Count, report.TrainingSeconds, report.HoldoutRmse);
         return new ServingModel(report, svd, train, catalog, options.TrainingThreads).Prepare();
@@ -121,7 +121,10 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
 
     private static Svd NewSvd() => new(new SvdOptions());
 
-    /// <summary>A version's report; the version is the creation time plus a hash of <paramref name="identity"/>.</summary>
+    /// <summary>
+    /// A version's report; the version is the creation time (to the second) plus a hash of <paramref name="identity"/>,
+    /// which includes the exact creation ticks: two models trained within one second still get different versions.
+    /// </summary>
     private static ModelReport Report(FactorModel model, string identity, DateTimeOffset created, double seconds, (double Rmse, double Mae) holdout,
         Dataset dataset, RatingDataset train, IReadOnlyList<AccountRating> stored)
     {

@@ -135,3 +135,19 @@ public sealed class ItemKnnContract : RecommenderContract
     protected override double? ExpectedRmse => null;
     protected override double ExpectedNdcg => 0.0256;
 }
+
+public sealed class SequentialContract : RecommenderContract
+{
+    protected override string Algorithm => "sequential";
+
+    // Only items that followed or preceded one of the user's recent ratings get a score; the rest score 0.
+    protected override double? ExpectedRmse => null;
+    protected override double ExpectedNdcg => 0.0641;
+}
+
+public sealed class BestRankingContract : RecommenderContract
+{
+    protected override string Algorithm => "best-ranking";
+    protected override double? ExpectedRmse => null;
+    protected override double ExpectedNdcg => 0.0632;
+}

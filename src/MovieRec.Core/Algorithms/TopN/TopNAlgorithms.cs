@@ -42,6 +42,21 @@ public static class TopNAlgorithms
                     InitStd = p.Double("init-std", d.InitStd),
                 }));
             }, PredictsRatings: false),
+        new("sequential", "Sequence-aware item co-occurrence over time-ordered histories (sequential rules, Ludewig & Jannach 2018): window=20, decay=0.9, backward=1, history=10, history-decay=0.8, normalization=0.5, max-neighbors=500",
+            p =>
+            {
+                var d = new SequentialOptions();
+                return Blend(p, new SequentialCooccurrence(new SequentialOptions
+                {
+                    Window = p.Int("window", d.Window),
+                    Decay = p.Double("decay", d.Decay),
+                    Backward = p.Double("backward", d.Backward),
+                    History = p.Int("history", d.History),
+                    HistoryDecay = p.Double("history-decay", d.HistoryDecay),
+                    Normalization = p.Double("normalization", d.Normalization),
+                    MaxNeighbors = p.Int("max-neighbors", d.MaxNeighbors),
+                }));
+            }, PredictsRatings: false),
         new("item-knn", "Item-based top-N kNN, cosine similarity (Deshpande & Karypis 2004): k=20, vectors=binary|meancentred, normalize=false",
             p =>
             {

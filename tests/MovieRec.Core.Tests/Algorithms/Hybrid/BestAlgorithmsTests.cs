@@ -78,12 +78,11 @@ public class BestAlgorithmsTests
         var data = TestData.MovieLensSmall.Ratings;
         var split = Splits.LeaveLatestOut(data);
         var model = (IRankingModel)AlgorithmRegistry.Create("best-ranking");
-        // EASE's fit is row-parallel with the same result on any thread count.
         model.Fit(split.Train, TrainingContext.Default);
         var ranked = RankingMetrics.Rank(model, split.Train, split.Test, new RankingOptions(), TrainingContext.Deterministic(0));
         double hr = RankingMetrics.Compute(Metric.Parse("hr@10"), ranked, data.ItemCount, split.Train);
-        // EASE alone scores 0.090 here; the recency-weighted history lifts it to about 0.116.
-        Assert.InRange(hr, 0.10, 0.16);
+        // EASE alone scores 0.090 here, EASE on a recency-weighted history 0.116, the learnt stack about 0.139.
+        Assert.InRange(hr, 0.12, 0.17);
 
         var scores = new float[model.ItemCount];
         model.Score(0, scores);

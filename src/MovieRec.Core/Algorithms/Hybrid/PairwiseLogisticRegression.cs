@@ -1,0 +1,66 @@
+using MovieRec.Core.Algorithms.Ranking;
+
+namespace MovieRec.Core.Algorithms.Hybrid;
+
+/// <summary>
+/// A linear ranking function learnt from preference pairs: given rows d_k = x(positive) − x(negative), minimises
+/// <c>(1/N) Σ_k log(1 + exp(−wᵀd_k)) + (λ/2)|w|²</c>, the BPR criterion of Rendle et al. 2009 ("BPR: Bayesian
+/// personalized ranking from implicit feedback") over fixed features, i.e. logistic regression on differences
+/// (RankNet's pairwise loss, Burges et al. 2005). Convex; solved by Newton's method with a Cholesky solve
+/// (a few dozen features, so each step costs O(N F²)).
+/// </summary>
+internal static class PairwiseLogisticRegression
+{
+    public static double[] Fit(float[] differences, int features, double l2, ParallelOptions parallel, int maxIterations = 30)
+    {
+        ArgumentNullException.ThrowIfNull(differences);
+        OptionChecks.Positive(features, nameof(features));
+        OptionChecks.Positive(l2, nameof(l2));
+        int n = differences.Length / features;
+        var w = new double[features];
+        if (n == 0) return w;
+        var gradient = new double[features];
+        var hessian = new double[features * features];
+        for (int iteration = 0; iteration < maxIterations; iteration++)
+        {
+            Array.Clear(gradient);
+            Array.Clear(hessian);
+            for (int k = 0; k < n; k++)
+            {
+                var d = differences.AsSpan(k * features, features);
+                double z = 0;
+                for (int f = 0; f < features; f++) z += w[f] * d[f];
+                double p = 1 / (1 + Math.Exp(z)); // σ(−z): the pair's share of the gradient
+                double h = p * (1 - p);
+                for (int f = 0; f < features; f++)
+                {
+                    gradient[f] -= p * d[f];
+                    if (d[f] == 0) continue;
+                    double hf = h * d[f];
+                    for (int g = 0; g <= f; g++) hessian[f * features + g] += hf * d[g];
+                }
+            }
+            for (int f = 0; f < features; f++)
+            {
+                gradient[f] = gradient[f] / n + l2 * w[f];
+                for (int g = 0; g <= f; g++)
+                {
+                    double v = hessian[f * features + g] / n + (f == g ? l2 : 0);
+                    hessian[f * features + g] = v;
+                    hessian[g * features + f] = v;
+                }
+            }
+            DenseSpd.Invert(hessian, features, parallel);
+            double step = 0;
+            for (int f = 0; f < features; f++)
+            {
+                double delta = 0;
+                for (int g = 0; g < features; g++) delta += hessian[f * features + g] * gradient[g];
+                w[f] -= delta;
+                step = Math.Max(step, Math.Abs(delta));
+            }
+            if (step < 1e-7) break;
+        }
+        return w;
+    }
+}

@@ -17,7 +17,7 @@ internal static class Ranking
     public static int Run(string[] args)
     {
         var data = Bench.Option(args, "--data") ?? DataLocator.DefaultDataset;
-        var names = (Bench.Option(args, "--only") ?? "svd,popularity,ease,ials,item-knn,best-ranking")
+        var names = (Bench.Option(args, "--only") ?? "svd,popularity,ease,ials,item-knn,ease-recency,sequential,best-ranking")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var ratings = DatasetLoader.Load(DataLocator.Resolve(data), new LoadOptions { IncludeTmdb = false, IncludeTags = false }).Ratings;
         var metrics = new[] { Metric.Parse("hr@10"), Metric.Parse("ndcg@10") };

@@ -15,6 +15,8 @@ namespace MovieRec.Core.Algorithms.Hybrid;
 public sealed class RecencyWeightedRanker : IRankingModel
 {
     private RatingDataset? _train;
+    private int[] _historyOffsets = [];
+    private int[] _histories = [];
 
     /// <param name="baseModel">A ranker that scores a user from the values of their ratings (EASE with input=rating).</param>
     /// <param name="halfLife">h in ratings, > 0.</param>
@@ -46,22 +48,17 @@ public sealed class RecencyWeightedRanker : IRankingModel
         Array.Fill(ones, 1f);
         Base.Fit(new RatingDataset(train.UserIds, train.ItemIds, train.Users, train.Items, ones, train.Timestamps, train.Scale), context);
         _train = train;
+        (_historyOffsets, _histories) = SequentialCooccurrence.ChronologicalHistories(train);
     }
 
     public void Score(int user, Span<float> scores)
     {
-        var train = _train ?? throw new InvalidOperationException($"{Name} must be fitted before it scores.");
-        var byUser = train.ByUser;
-        var items = byUser.RowColumns(user);
-        int start = byUser.Offsets[user];
-        var times = new long[items.Length];
-        for (int k = 0; k < items.Length; k++) times[k] = train.Timestamps[byUser.RatingIndex[start + k]];
-        var order = new int[items.Length];
-        for (int k = 0; k < order.Length; k++) order[k] = k;
-        // Oldest first; ties keep item order, so the result does not depend on the sort's stability.
-        Array.Sort(order, (a, b) => times[a] != times[b] ? times[a].CompareTo(times[b]) : a.CompareTo(b));
+        if (_train is null) throw new InvalidOperationException($"{Name} must be fitted before it scores.");
+        var items = (uint)user + 1 < (uint)_historyOffsets.Length
+            ? _histories.AsSpan(_historyOffsets[user], _historyOffsets[user + 1] - _historyOffsets[user])
+            : [];
         var ratings = new ItemRating[items.Length];
-        for (int r = 0; r < order.Length; r++) ratings[r] = new ItemRating(items[order[r]], 1f);
+        for (int r = 0; r < items.Length; r++) ratings[r] = new ItemRating(items[r], 1f);
         Base.Score(Weighted(ratings), scores);
     }
 

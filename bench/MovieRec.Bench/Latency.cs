@@ -8,7 +8,7 @@ namespace MovieRec.Bench;
 /// <summary>
 /// <c>latency [--data X]</c>: top-10 over all items for every user with SVD (100 factors) trained on ml-latest-small
 /// (goal: median and p99 &lt; 1 ms per user), then fold-in of 20 ratings for a user not in the model, plus scoring
-/// and the top-10 (goal: &lt; 5 ms), for svd, svdpp, knn-baseline, ease and ials.
+/// and the top-10 (goal: &lt; 5 ms), for svd, svdpp, knn-baseline, ease, ials, sequential and best-ranking.
 /// </summary>
 internal static class Latency
 {
@@ -44,7 +44,7 @@ internal static class Latency
         }
         AddRow(table, "top-10, all items", "svd (100 factors)", times, TopNGoalMs);
 
-        foreach (var name in new[] { "svd", "svdpp", "knn-baseline", "ease", "ials" })
+        foreach (var name in new[] { "svd", "svdpp", "knn-baseline", "ease", "ials", "sequential", "best-ranking" })
         {
             var model = AlgorithmRegistry.Create(name);
             ModelTraining.Fit(model, ratings, context);

@@ -68,4 +68,31 @@ public class InteractionsCsvLoaderCliTests
         Assert.Equal("plays", doc.RootElement.GetProperty("name").GetString());
         Assert.Equal(4, doc.RootElement.GetProperty("ratings").GetInt32());
     }
+
+    [Fact]
+    public void Evaluate_and_train_take_the_columns_option_that_the_error_suggests()
+    {
+        using var tmp = TestData.NewFolder();
+        // 30 users x 12 songs, each user playing 8 of them at increasing times: enough for leave-latest-out.
+        var csv = new System.Text.StringBuilder("userId,songId,plays,ts\n");
+        for (int u = 0; u < 30; u++)
+        {
+            for (int k = 0; k < 8; k++) csv.Append(System.FormattableString.Invariant($"u{u},S{(u + k * 5) % 12},{1 + (u * k) % 9},{1000 + 60 * k}\n"));
+        }
+        var file = tmp.Write("plays.csv", csv.ToString());
+        var (exit, output, error) = CliRunner.Run("evaluate", "--data", file, "--columns", "user=userId,item=songId,rating=plays,timestamp=ts",
+            "--algorithms", "popularity", "--protocol", "loo", "--metrics", "hr@10", "--json");
+        Assert.True(exit == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        Assert.InRange(doc.RootElement[0].GetProperty("hr@10").GetDouble(), 0, 1);
+        var model = Path.Combine(tmp.Path, "plays.mrec");
+        (exit, _, error) = CliRunner.Run("train", "--data", file, "--columns", "user=userId,item=songId,rating=plays", "--algorithm", "svd", "--out", model);
+        Assert.True(exit == 0, error);
+        Assert.True(File.Exists(model));
+        // Commands without --columns point to the mapping file instead.
+        (exit, _, error) = CliRunner.Run("onboarding", "--data", file);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.DoesNotContain("--columns", error);
+        Assert.Contains("movierec.columns", error);
+    }
 }

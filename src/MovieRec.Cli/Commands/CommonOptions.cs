@@ -33,7 +33,7 @@ internal static class CommonOptions
             + "delimiter=, header=no, scale=1-10, items=<file>, title=, category=). A folder can carry it in a movierec.columns file.",
     };
 
-    public static Dataset LoadDataset(string data, bool lenient, string? columns = null)
+    public static Dataset LoadDataset(string data, bool lenient, string? columns = null, bool acceptsColumns = true)
     {
         var path = ResolveOrDownload(data);
         var options = new LoadOptions { Lenient = lenient };
@@ -44,8 +44,11 @@ internal static class CommonOptions
             var beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, InteractionsCsvMapping.MappingFileName);
             columns = File.Exists(beside)
                 ? File.ReadAllText(beside)
-                : throw new CliException($"'{data}' is a single file: to read it as interactions give its columns with "
-                    + $"--columns user=<column>,item=<column>[,rating=<column>] or a {InteractionsCsvMapping.MappingFileName} file beside it; otherwise give a dataset folder or .zip.");
+                : throw new CliException(acceptsColumns
+                    ? $"'{data}' is a single file: to read it as interactions give its columns with "
+                        + $"--columns user=<column>,item=<column>[,rating=<column>] or a {InteractionsCsvMapping.MappingFileName} file beside it; otherwise give a dataset folder or .zip."
+                    : $"'{data}' is a single file: to read it as interactions put a {InteractionsCsvMapping.MappingFileName} file "
+                        + "(user=<column>,item=<column>[,rating=<column>]) beside it; otherwise give a dataset folder or .zip.");
         }
         if (columns is null)
             return DatasetLoader.Load(path, options);

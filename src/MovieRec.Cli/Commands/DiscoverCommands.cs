@@ -30,7 +30,7 @@ internal static class DiscoverCommands
         var command = new Command("onboarding", "Movies for a new user to rate: well known, informative, covering the movie clusters.") { n, evaluate, data };
         command.SetAction(parse =>
         {
-            var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false);
+            var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
             int count = Positive(parse.GetValue(n), "-n");
             var clusters = MovieClusters.Build(dataset);
             var set = OnboardingSet.Select(dataset, clusters, count);
@@ -74,7 +74,7 @@ internal static class DiscoverCommands
         var command = new Command("similar", "Movies similar to a movie.") { title, by, n, quality, data };
         command.SetAction(parse =>
         {
-            var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false);
+            var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
             var movie = FindMovie(dataset, parse.GetValue(title)!);
             int count = Positive(parse.GetValue(n), "-n");
             IReadOnlyList<(Movie Movie, float Similarity)> similar = parse.GetValue(by) switch
@@ -108,7 +108,7 @@ internal static class DiscoverCommands
         var command = new Command("search", "Search movies: semantic when an embedding model is configured (MOVIEREC_EMBEDDING_MODEL), else lexical (BM25).") { query, n, data };
         command.SetAction(parse =>
         {
-            var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false);
+            var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
             int count = Positive(parse.GetValue(n), "-n");
             var text = parse.GetValue(query)!;
             var embedder = SentenceEmbedder.TryLoad(Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), out var reason);
@@ -154,7 +154,7 @@ internal static class DiscoverCommands
         var command = new Command("clusters", "K-Means clusters of movies (genres, weighted rating, year, popularity) or of users (per-genre taste).") { k, users, seed, elbow, data };
         command.SetAction(parse =>
         {
-            var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false);
+            var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
             if (parse.GetValue(elbow))
             {
                 var features = MovieClusters.BuildFeatures(dataset, WeightedRating.Compute(dataset));

@@ -72,6 +72,7 @@ public static class EvaluateCommands
     {
         var data = CommonOptions.Data();
         var lenient = CommonOptions.Lenient();
+        var columns = CommonOptions.Columns();
         var json = CommonOptions.Json();
         var names = new Option<string>("--algorithms", "-a")
         {
@@ -90,7 +91,7 @@ public static class EvaluateCommands
         var threads = ThreadsOption();
         var command = new Command("evaluate", "Benchmark algorithms: metric means, fit and test seconds per fold (like Surprise's benchmark).")
         {
-            data, lenient, json, names, cv, seed, metrics, protocol, parameters, threads,
+            data, lenient, columns, json, names, cv, seed, metrics, protocol, parameters, threads,
         };
         command.SetAction(parse =>
         {
@@ -99,7 +100,7 @@ public static class EvaluateCommands
             string? metricList = parse.GetValue(metrics) ?? (chosen.Any(a => !a.PredictsRatings) ? DefaultMetrics(parse.GetValue(protocol)!) + ",hr@10,ndcg@10" : null);
             var settings = Settings(parse.GetValue(protocol)!, parse.GetValue(cv), parse.GetValue(seed), parse.GetValue(threads), metricList);
             var perAlgorithm = ParseParameters(parse.GetValue(parameters) ?? [], chosen);
-            var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, parse.GetValue(lenient));
+            var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, parse.GetValue(lenient), parse.GetValue(columns));
             var results = RunAll(context, chosen, perAlgorithm, dataset, settings, showProgress: !parse.GetValue(json));
             if (parse.GetValue(json))
                 context.Output.WriteLine(JsonSerializer.Serialize(ToJson(results), DataCommands.JsonOptions));
@@ -114,6 +115,7 @@ public static class EvaluateCommands
     {
         var data = CommonOptions.Data();
         var lenient = CommonOptions.Lenient();
+        var columns = CommonOptions.Columns();
         var json = CommonOptions.Json();
         var name = new Option<string>("--algorithm", "-a") { Description = "The algorithm to tune.", Required = true };
         var grid = new Option<string[]>("--grid")
@@ -131,7 +133,7 @@ public static class EvaluateCommands
         var threads = ThreadsOption();
         var command = new Command("tune", "Grid (or randomized) search of hyperparameters with cross-validation.")
         {
-            data, lenient, json, name, grid, cv, metric, random, seed, protocol, parameters, threads,
+            data, lenient, columns, json, name, grid, cv, metric, random, seed, protocol, parameters, threads,
         };
         command.SetAction(parse =>
         {
@@ -143,7 +145,7 @@ public static class EvaluateCommands
             var fixedParameters = ParseParameters(parse.GetValue(parameters) ?? [], info)[info[0].Name];
             int iterations = parse.GetValue(random);
             if (iterations < 0) throw new CliException($"--random must not be negative, not {iterations}.");
-            var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, parse.GetValue(lenient));
+            var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, parse.GetValue(lenient), parse.GetValue(columns));
             var splits = CrossValidation.SplitsFor(dataset, settings);
             var combos = GridSearch.Expand(entries, fixedParameters).Count;
             int total = (iterations > 0 ? Math.Min(iterations, combos) : combos) * splits.Count;

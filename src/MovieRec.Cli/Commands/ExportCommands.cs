@@ -22,7 +22,7 @@ internal static class ExportCommands
         var similarity = new Command("similarity", "Content similarity (cast, director, genres, keywords).") { format, output, k, data };
         similarity.SetAction(parse =>
         {
-            var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false);
+            var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
             var movies = dataset.Catalog.Movies;
             var path = parse.GetValue(output)!;
             switch (parse.GetValue(format))

@@ -36,7 +36,7 @@ internal static class ImportCommands
             double? lambda = parse.GetValue(reg);
             if (lambda is < 0 or double.NaN) throw new CliException($"--reg must be non-negative, not {lambda}.");
             var parsedScale = ParseScale(parse.GetValue(scale)!);
-            Dataset? dataset = parse.GetValue(data) is { } dataPath ? CommonOptions.LoadDataset(dataPath, lenient: false) : null;
+            Dataset? dataset = parse.GetValue(data) is { } dataPath ? CommonOptions.LoadDataset(dataPath, lenient: false, acceptsColumns: false) : null;
             var options = new SparkAlsImportOptions { Scale = parsedScale, RegParam = lambda, AlignTo = dataset?.Ratings };
             var clock = Stopwatch.StartNew();
             SparkAlsImportResult result;

@@ -22,6 +22,7 @@ internal static class ModelCommands
     {
         var data = CommonOptions.Data();
         var lenient = CommonOptions.Lenient();
+        var columns = CommonOptions.Columns();
         var algorithm = new Option<string>("--algorithm") { Description = "Algorithm name, e.g. svd, svd-tuned, svdpp, nmf.", DefaultValueFactory = _ => "svd" };
         var parameters = new Option<string[]>("--param")
         {
@@ -31,14 +32,14 @@ internal static class ModelCommands
         var output = new Option<string>("--out") { Description = "The model file to write (.mrec).", Required = true };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "Training threads: 0 = every core, 1 = deterministic.", DefaultValueFactory = _ => 0 };
-        var command = new Command("train", "Train a model on a dataset and save it to a model file.") { data, lenient, algorithm, parameters, output, seed, threads };
+        var command = new Command("train", "Train a model on a dataset and save it to a model file.") { data, lenient, columns, algorithm, parameters, output, seed, threads };
         command.SetAction(parse =>
         {
             var info = AlgorithmRegistry.Get(parse.GetValue(algorithm)!);
             var model = info.Create(ParseParameters(parse.GetValue(parameters)));
             if (model is not IPersistentModel persistent || model is not IRatingPredictor predictor)
                 throw new CliException($"{info.Name} cannot be saved to a model file yet.");
-            var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, parse.GetValue(lenient));
+            var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, parse.GetValue(lenient), parse.GetValue(columns));
             var ratings = dataset.Ratings;
             string path = parse.GetValue(output)!;
             var clock = Stopwatch.StartNew();
@@ -110,7 +111,7 @@ internal static class ModelCommands
             var top = TopN.Select(scores, n, exclude);
             MovieCatalog? catalog = null;
             if (parse.GetValue(data) is { } dataPath)
-                catalog = CommonOptions.LoadDataset(dataPath, lenient: true).Catalog;
+                catalog = CommonOptions.LoadDataset(dataPath, lenient: true, acceptsColumns: false).Catalog;
             context.Output.WriteLine($"Top {n} for {who} ({model.Name})");
             var table = new Table()
                 .AddColumn(new TableColumn("#").RightAligned()).AddColumn(new TableColumn("movie id").RightAligned());

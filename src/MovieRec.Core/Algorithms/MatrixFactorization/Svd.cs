@@ -143,8 +143,14 @@ public sealed class Svd : FactorModel
     }
 
     /// <summary>
-    /// The SGD loop with 256-bit vectors: the dot product and the fused update of p and q over rows padded to whole
-    /// vectors, without bounds checks (every index comes from the training CSR, checked when it was built).
+    /// The SGD loop with 256-bit vectors over rows padded to whole vectors, without bounds checks (every index comes
+    /// from the training CSR, checked when it was built). The update is written as
+    /// <c>p ← (1 − γλ)p + (γe)q</c> (one multiply and one FMA per vector). Within a user's ratings the next rating's
+    /// dot product is not recomputed from the updated p_u, which would make every step wait for the previous one's
+    /// stores and a full dot product: the update loop of rating j also accumulates <c>p_old·q_next</c> and
+    /// <c>q_j·q_next</c> from the values it loads anyway, and <c>p_newᵀq_next = (1 − γ_pu λ_pu)(p_oldᵀq_next) +
+    /// γ_pu e (q_jᵀq_next)</c> exactly (q_next is not q_j: a user rates an item once). This equals the direct dot product
+    /// up to float rounding.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Pass256(UserGroupedRatings groups, int[] order, int start, int end, Rates r, float[] bu, float[] bi, float[] pAll, float[] qAll, int stride)
@@ -157,22 +163,23 @@ public sealed class Svd : FactorModel
         ref float q0 = ref MemoryMarshal.GetArrayDataReference(qAll);
         ref float bi0 = ref MemoryMarshal.GetArrayDataReference(bi);
         int w = Vector256<float>.Count;
-        var lrP = Vector256.Create(r.LrPu);
-        var lrQ = Vector256.Create(r.LrQi);
-        var regP = Vector256.Create(r.RegPu);
-        var regQ = Vector256.Create(r.RegQi);
+        float keepPs = 1f - r.LrPu * r.RegPu;
+        var keepP = Vector256.Create(keepPs);
+        var keepQ = Vector256.Create(1f - r.LrQi * r.RegQi);
         bool biased = r.Biased;
         double sq = 0;
         for (int k = start; k < end; k++)
         {
             int g = order[k], u = users[g];
+            int j = offsets[g], stop = offsets[g + 1];
+            if (j == stop) continue;
             ref float p = ref Unsafe.Add(ref p0, (nint)u * stride);
             float bu_u = bu[u];
-            for (int j = offsets[g], stop = offsets[g + 1]; j < stop; j++)
+            int i = Unsafe.Add(ref cols, j);
+            ref float q = ref Unsafe.Add(ref q0, (nint)i * stride);
+            float dot = Dot256(ref p, ref q, stride);
+            while (true)
             {
-                int i = Unsafe.Add(ref cols, j);
-                ref float q = ref Unsafe.Add(ref q0, (nint)i * stride);
-                float dot = Dot256(ref p, ref q, stride);
                 float err;
                 if (biased)
                 {
@@ -186,14 +193,56 @@ public sealed class Svd : FactorModel
                     err = Unsafe.Add(ref vals, j) - dot;
                 }
                 sq += (double)err * err;
-                var e = Vector256.Create(err);
-                for (int c = 0; c < stride; c += w)
+                float eps = r.LrPu * err;
+                var eP = Vector256.Create(eps);
+                var eQ = Vector256.Create(r.LrQi * err);
+                if (++j == stop)
                 {
-                    var pv = Vector256.LoadUnsafe(ref p, (nuint)c);
-                    var qv = Vector256.LoadUnsafe(ref q, (nuint)c);
-                    (pv + lrP * (e * qv - regP * pv)).StoreUnsafe(ref p, (nuint)c);
-                    (qv + lrQ * (e * pv - regQ * qv)).StoreUnsafe(ref q, (nuint)c);
+                    for (int c = 0; c < stride; c += w)
+                    {
+                        var pv = Vector256.LoadUnsafe(ref p, (nuint)c);
+                        var qv = Vector256.LoadUnsafe(ref q, (nuint)c);
+                        Vector256.FusedMultiplyAdd(eP, qv, keepP * pv).StoreUnsafe(ref p, (nuint)c);
+                        Vector256.FusedMultiplyAdd(eQ, pv, keepQ * qv).StoreUnsafe(ref q, (nuint)c);
+                    }
+                    break;
                 }
+                i = Unsafe.Add(ref cols, j);
+                ref float qn = ref Unsafe.Add(ref q0, (nint)i * stride);
+                var d0 = Vector256<float>.Zero;
+                var d1 = Vector256<float>.Zero;
+                var c0 = Vector256<float>.Zero;
+                var c1 = Vector256<float>.Zero;
+                int x = 0;
+                for (; x <= stride - 2 * w; x += 2 * w)
+                {
+                    var pv = Vector256.LoadUnsafe(ref p, (nuint)x);
+                    var qv = Vector256.LoadUnsafe(ref q, (nuint)x);
+                    var nv = Vector256.LoadUnsafe(ref qn, (nuint)x);
+                    d0 = Vector256.FusedMultiplyAdd(pv, nv, d0);
+                    c0 = Vector256.FusedMultiplyAdd(qv, nv, c0);
+                    Vector256.FusedMultiplyAdd(eP, qv, keepP * pv).StoreUnsafe(ref p, (nuint)x);
+                    Vector256.FusedMultiplyAdd(eQ, pv, keepQ * qv).StoreUnsafe(ref q, (nuint)x);
+                    var pv1 = Vector256.LoadUnsafe(ref p, (nuint)(x + w));
+                    var qv1 = Vector256.LoadUnsafe(ref q, (nuint)(x + w));
+                    var nv1 = Vector256.LoadUnsafe(ref qn, (nuint)(x + w));
+                    d1 = Vector256.FusedMultiplyAdd(pv1, nv1, d1);
+                    c1 = Vector256.FusedMultiplyAdd(qv1, nv1, c1);
+                    Vector256.FusedMultiplyAdd(eP, qv1, keepP * pv1).StoreUnsafe(ref p, (nuint)(x + w));
+                    Vector256.FusedMultiplyAdd(eQ, pv1, keepQ * qv1).StoreUnsafe(ref q, (nuint)(x + w));
+                }
+                if (x < stride)
+                {
+                    var pv = Vector256.LoadUnsafe(ref p, (nuint)x);
+                    var qv = Vector256.LoadUnsafe(ref q, (nuint)x);
+                    var nv = Vector256.LoadUnsafe(ref qn, (nuint)x);
+                    d0 = Vector256.FusedMultiplyAdd(pv, nv, d0);
+                    c0 = Vector256.FusedMultiplyAdd(qv, nv, c0);
+                    Vector256.FusedMultiplyAdd(eP, qv, keepP * pv).StoreUnsafe(ref p, (nuint)x);
+                    Vector256.FusedMultiplyAdd(eQ, pv, keepQ * qv).StoreUnsafe(ref q, (nuint)x);
+                }
+                dot = keepPs * Vector256.Sum(d0 + d1) + eps * Vector256.Sum(c0 + c1);
+                q = ref qn;
             }
             bu[u] = bu_u;
         }

@@ -53,17 +53,18 @@ public sealed class Svd : FactorModel
     {
         var o = Options;
         int f = o.Factors, users = train.UserCount, items = train.ItemCount;
-        var rng = new Random(context.Seed);
+        // The same initial factors as FillNormal(new Random(seed), ...) on p then q, drawn straight into rows padded
+        // with zeros to whole SIMD vectors (the padding stays zero: its gradient is 0).
+        var init = new SubtractiveRandom(context.Seed);
         UserBias = new float[users];
         ItemBias = new float[items];
-        var pu = new float[users * f];
-        var qi = new float[items * f];
-        FillNormal(rng, pu, o.InitMean, o.InitStdDev);
-        FillNormal(rng, qi, o.InitMean, o.InitStdDev);
-        // SGD works on rows padded with zeros to whole SIMD vectors (the padding stays zero: its gradient is 0).
         int stride = PaddedStride(f);
-        var pTrain = Pad(pu, f, stride);
-        var qTrain = Pad(qi, f, stride);
+        var pTrain = new float[users * stride];
+        var qTrain = new float[items * stride];
+        FillNormal(init, pTrain, users * f, f, stride, o.InitMean, o.InitStdDev);
+        FillNormal(init, qTrain, items * f, f, stride, o.InitMean, o.InitStdDev);
+        // Hogwild's shuffles: a generator of their own (the fill consumed the seeded one's first draws).
+        var rng = new Random(HashCode.Combine(context.Seed, 1));
         var groups = UserGroupedRatings.Build(train);
         int groupCount = groups.GroupCount;
         float mu = Biased ? (float)train.GlobalMean : 0f;
@@ -95,10 +96,8 @@ public sealed class Svd : FactorModel
             RecordEpoch(context, epoch, o.Epochs, Objective(userCounts, itemCounts, sq, pTrain, qTrain, stride));
             decay *= o.LearningRateDecay;
         }
-        Unpad(pTrain, pu, f, stride);
-        Unpad(qTrain, qi, f, stride);
-        UserVectors = pu;
-        ItemFactors = qi;
+        UserVectors = Unpad(pTrain, f, stride);
+        ItemFactors = Unpad(qTrain, f, stride);
     }
 
     /// <summary>Row length rounded up to whole 256-bit vectors.</summary>
@@ -109,20 +108,13 @@ public sealed class Svd : FactorModel
         return (f + w - 1) / w * w;
     }
 
-    private static float[] Pad(float[] rows, int f, int stride)
+    private static float[] Unpad(float[] padded, int f, int stride)
     {
-        if (stride == f) return rows;
-        int n = f == 0 ? 0 : rows.Length / f;
-        var padded = new float[n * stride];
-        for (int r = 0; r < n; r++) rows.AsSpan(r * f, f).CopyTo(padded.AsSpan(r * stride));
-        return padded;
-    }
-
-    private static void Unpad(float[] padded, float[] rows, int f, int stride)
-    {
-        if (ReferenceEquals(padded, rows)) return;
-        int n = f == 0 ? 0 : rows.Length / f;
+        if (stride == f) return padded;
+        int n = padded.Length / stride;
+        var rows = new float[n * f];
         for (int r = 0; r < n; r++) padded.AsSpan(r * stride, f).CopyTo(rows.AsSpan(r * f));
+        return rows;
     }
 
     private readonly record struct Rates(float LrBu, float LrBi, float LrPu, float LrQi, float RegBu, float RegBi, float RegPu, float RegQi, float Mu, int F, bool Biased)

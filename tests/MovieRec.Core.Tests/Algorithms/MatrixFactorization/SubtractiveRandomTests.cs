@@ -1,0 +1,29 @@
+using MovieRec.Core.Algorithms.MatrixFactorization;
+
+namespace MovieRec.Core.Tests.Algorithms.MatrixFactorization;
+
+public class SubtractiveRandomTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(42)]
+    [InlineData(-7)]
+    [InlineData(int.MaxValue)]
+    [InlineData(int.MinValue)]
+    public void Draws_the_same_doubles_as_a_seeded_System_Random(int seed)
+    {
+        var expected = new Random(seed);
+        var actual = new SubtractiveRandom(seed);
+        for (int k = 0; k < 10_000; k++)
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected.NextDouble()), BitConverter.DoubleToInt64Bits(actual.NextDouble()));
+        var a = new double[300];
+        var b = new double[300];
+        actual.NextPairs(a, b);
+        for (int k = 0; k < a.Length; k++)
+        {
+            Assert.Equal(1.0 - expected.NextDouble(), a[k]);
+            Assert.Equal(expected.NextDouble(), b[k]);
+        }
+    }
+}

@@ -18,9 +18,18 @@ namespace MovieRec.Core.Algorithms.MatrixFactorization;
 /// <para>
 /// Order: with one thread (<see cref="TrainingContext.Deterministic"/>) each epoch visits the ratings grouped by
 /// user as Surprise iterates <c>trainset.all_ratings()</c> (users by first appearance, each user's ratings in dataset
-/// order; see <see cref="UserGroupedRatings"/>); the same seed gives a bit-identical model. With more threads (Hogwild, Niu et al. 2011) each epoch shuffles the users with the seed
-/// and splits them among the threads; a user's p_u is only touched by its thread, item factors are updated without
-/// locks.
+/// order; see <see cref="UserGroupedRatings"/>); the same seed gives a bit-identical model. With T > 1 threads,
+/// stratified SGD (DSGD; Gemulla, Nijkamp, Haas &amp; Sismanis, "Large-Scale Matrix Factorization with Distributed
+/// Stochastic Gradient Descent", KDD 2011): users and items are split into T blocks of about equal rating counts
+/// (items in seeded random chunks), and each epoch runs T sub-epochs in which thread t trains user block t against
+/// item block (t + s) mod T, its users in an order shuffled with the seed every epoch. No two threads touch the same
+/// parameter at once, so there are no races and the same seed and thread count give a bit-identical model; a
+/// different thread count gives a different (equally good) order.
+/// </para>
+/// <para>
+/// The SGD step is computed as <c>p_u ← (1 − γ_pu λ_pu)p_u + γ_pu e q_i</c> (likewise q_i), and the next rating's
+/// dot product is carried from the update loop (see <see cref="Pass256"/>): both equal the formulas above up to
+/// float rounding.
 /// </para>
 /// <para>
 /// <see cref="FactorModel.EpochLoss"/>: the regularised objective per rating,
@@ -63,8 +72,6 @@ public sealed class Svd : FactorModel
         var qTrain = new float[items * stride];
         FillNormal(init, pTrain, users * f, f, stride, o.InitMean, o.InitStdDev);
         FillNormal(init, qTrain, items * f, f, stride, o.InitMean, o.InitStdDev);
-        // Hogwild's shuffles: a generator of their own (the fill consumed the seeded one's first draws).
-        var rng = new Random(HashCode.Combine(context.Seed, 1));
         var groups = UserGroupedRatings.Build(train);
         int groupCount = groups.GroupCount;
         float mu = Biased ? (float)train.GlobalMean : 0f;
@@ -75,23 +82,64 @@ public sealed class Svd : FactorModel
         var itemCounts = new int[items];
         foreach (int u in train.Users) userCounts[u]++;
         foreach (int i in train.Items) itemCounts[i]++;
+        var segments = groups.Starts;
+        int[] userBlocks = [0, groupCount];
+        if (threads > 1)
+        {
+            // Stratified SGD: users and items in `threads` blocks of about equal rating counts; sub-epoch s runs
+            // user block t against item block (t + s) mod threads on thread t, so no two threads touch the same
+            // parameter (no races, no cache lines bouncing between cores).
+            // Items go to blocks in seeded random chunks of 16 (a cache line of biases): contiguous id ranges would
+            // half-sort each user's ratings by item id, which costs accuracy (see UserGroupedRatings).
+            var blockOfItem = new int[items];
+            int chunks = (items + ItemChunk - 1) / ItemChunk;
+            var chunkOrder = new int[chunks];
+            for (int c = 0; c < chunks; c++) chunkOrder[c] = c;
+            new Random(DerivedSeed(context.Seed, 2)).Shuffle(chunkOrder);
+            var cumulative = 0L;
+            foreach (int c in chunkOrder)
+            {
+                int block = (int)Math.Min(threads - 1, cumulative * threads / Math.Max(1, train.Count));
+                for (int i = c * ItemChunk; i < Math.Min(items, (c + 1) * ItemChunk); i++)
+                {
+                    blockOfItem[i] = block;
+                    cumulative += itemCounts[i];
+                }
+            }
+            groups = groups.ByItemBlock(blockOfItem, threads, out segments);
+            userBlocks = new int[threads + 1];
+            cumulative = 0;
+            for (int g = 0, b = 1; g < groupCount; g++)
+            {
+                cumulative += groups.Starts[g + 1] - groups.Starts[g];
+                while (b < threads && cumulative * threads >= (long)b * train.Count) userBlocks[b++] = g + 1;
+            }
+            userBlocks[threads] = groupCount;
+        }
+        // The strata's user orders are shuffled every epoch by a generator of their own (the fill consumed the
+        // seeded one's first draws).
+        var rng = new Random(DerivedSeed(context.Seed, 1));
+        var partial = new double[threads];
         double decay = 1;
         for (int epoch = 0; epoch < o.Epochs; epoch++)
         {
             var rates = new Rates(o, decay, mu, f, Biased);
             double sq;
             if (threads == 1)
-                sq = Pass(groups, order, 0, groupCount, rates, pTrain, qTrain, stride);
+                sq = Pass(groups, order, 0, groupCount, segments, 1, 0, rates, pTrain, qTrain, stride);
             else
             {
-                rng.Shuffle(order);
-                var partial = new double[threads];
-                Parallel.For(0, threads, context.ParallelOptions, t =>
+                for (int t = 0; t < threads; t++) rng.Shuffle(order.AsSpan(userBlocks[t], userBlocks[t + 1] - userBlocks[t]));
+                Array.Clear(partial);
+                for (int step = 0; step < threads; step++)
                 {
-                    long start = (long)groupCount * t / threads, end = (long)groupCount * (t + 1) / threads;
-                    partial[t] = Pass(groups, order, (int)start, (int)end, rates, pTrain, qTrain, stride);
-                });
-                sq = partial.Sum();
+                    // Which item block comes last for a user rotates with the epoch.
+                    int sub = (step + epoch) % threads;
+                    Parallel.For(0, threads, context.ParallelOptions, t =>
+                        partial[t] += Pass(groups, order, userBlocks[t], userBlocks[t + 1], segments, threads + 1, (t + sub) % threads, rates, pTrain, qTrain, stride));
+                }
+                sq = 0;
+                foreach (double x in partial) sq += x;
             }
             RecordEpoch(context, epoch, o.Epochs, Objective(userCounts, itemCounts, sq, pTrain, qTrain, stride));
             decay *= o.LearningRateDecay;
@@ -99,6 +147,11 @@ public sealed class Svd : FactorModel
         UserVectors = Unpad(pTrain, f, stride);
         ItemFactors = Unpad(qTrain, f, stride);
     }
+
+    private const int ItemChunk = 16;
+
+    /// <summary>A seed for a second generator (HashCode.Combine would differ between processes).</summary>
+    private static int DerivedSeed(int seed, int stream) => unchecked((seed * -1640531535) + (stream * 40503));
 
     /// <summary>Row length rounded up to whole 256-bit vectors.</summary>
     private static int PaddedStride(int f)
@@ -126,12 +179,15 @@ public sealed class Svd : FactorModel
         }
     }
 
-    /// <summary>SGD over the ratings of user groups order[start..end); returns the sum of squared errors seen.</summary>
-    private double Pass(UserGroupedRatings groups, int[] order, int start, int end, Rates r, float[] pAll, float[] qAll, int stride)
+    /// <summary>
+    /// SGD over the ratings of user groups order[start..end), group g's ratings being
+    /// <c>segments[g·segStride+block] .. segments[g·segStride+block+1]</c>; returns the sum of squared errors seen.
+    /// </summary>
+    private double Pass(UserGroupedRatings groups, int[] order, int start, int end, int[] segments, int segStride, int block, Rates r, float[] pAll, float[] qAll, int stride)
     {
         if (stride % Vector256<float>.Count == 0 && Vector256.IsHardwareAccelerated)
-            return Pass256(groups, order, start, end, r, UserBias, ItemBias, pAll, qAll, stride);
-        return PassScalar(groups, order, start, end, r, UserBias, ItemBias, pAll, qAll, stride);
+            return Pass256(groups, order, start, end, segments, segStride, block, r, UserBias, ItemBias, pAll, qAll, stride);
+        return PassScalar(groups, order, start, end, segments, segStride, block, r, UserBias, ItemBias, pAll, qAll, stride);
     }
 
     /// <summary>
@@ -145,9 +201,8 @@ public sealed class Svd : FactorModel
     /// up to float rounding.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double Pass256(UserGroupedRatings groups, int[] order, int start, int end, Rates r, float[] bu, float[] bi, float[] pAll, float[] qAll, int stride)
+    private static double Pass256(UserGroupedRatings groups, int[] order, int start, int end, int[] segments, int segStride, int block, Rates r, float[] bu, float[] bi, float[] pAll, float[] qAll, int stride)
     {
-        var offsets = groups.Starts;
         var users = groups.Users;
         ref int cols = ref MemoryMarshal.GetArrayDataReference(groups.Items);
         ref float vals = ref MemoryMarshal.GetArrayDataReference(groups.Values);
@@ -163,7 +218,7 @@ public sealed class Svd : FactorModel
         for (int k = start; k < end; k++)
         {
             int g = order[k], u = users[g];
-            int j = offsets[g], stop = offsets[g + 1];
+            int j = segments[g * segStride + block], stop = segments[g * segStride + block + 1];
             if (j == stop) continue;
             ref float p = ref Unsafe.Add(ref p0, (nint)u * stride);
             float bu_u = bu[u];
@@ -264,9 +319,8 @@ public sealed class Svd : FactorModel
     }
 
     /// <summary>The portable loop, for hardware without 256-bit SIMD.</summary>
-    private static double PassScalar(UserGroupedRatings groups, int[] order, int start, int end, Rates r, float[] bu, float[] bi, float[] pAll, float[] qAll, int stride)
+    private static double PassScalar(UserGroupedRatings groups, int[] order, int start, int end, int[] segments, int segStride, int block, Rates r, float[] bu, float[] bi, float[] pAll, float[] qAll, int stride)
     {
-        var offsets = groups.Starts;
         var cols = groups.Items;
         var vals = groups.Values;
         int f = r.F;
@@ -275,7 +329,7 @@ public sealed class Svd : FactorModel
         {
             int g = order[k], u = groups.Users[g];
             var p = pAll.AsSpan(u * stride, f);
-            for (int j = offsets[g]; j < offsets[g + 1]; j++)
+            for (int j = segments[g * segStride + block], stop = segments[g * segStride + block + 1]; j < stop; j++)
             {
                 int i = cols[j];
                 var q = qAll.AsSpan(i * stride, f);

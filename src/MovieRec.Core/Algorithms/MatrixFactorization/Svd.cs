@@ -84,6 +84,7 @@ public sealed class Svd : FactorModel
         foreach (int i in train.Items) itemCounts[i]++;
         var segments = groups.Starts;
         int[] userBlocks = [0, groupCount];
+        int[][] itemBlocks = [];
         if (threads > 1)
         {
             // Stratified SGD: users and items in `threads` blocks of about equal rating counts; sub-epoch s runs
@@ -107,6 +108,12 @@ public sealed class Svd : FactorModel
                 }
             }
             groups = groups.ByItemBlock(blockOfItem, threads, out segments);
+            itemBlocks = new int[threads][];
+            var blockSize = new int[threads];
+            foreach (int b in blockOfItem) blockSize[b]++;
+            for (int b = 0; b < threads; b++) itemBlocks[b] = new int[blockSize[b]];
+            Array.Clear(blockSize);
+            for (int i = 0; i < items; i++) itemBlocks[blockOfItem[i]][blockSize[blockOfItem[i]]++] = i;
             userBlocks = new int[threads + 1];
             cumulative = 0;
             for (int g = 0, b = 1; g < groupCount; g++)
@@ -120,28 +127,46 @@ public sealed class Svd : FactorModel
         // seeded one's first draws).
         var rng = new Random(DerivedSeed(context.Seed, 1));
         var partial = new double[threads];
+        var partialReg = new double[threads];
         double decay = 1;
         for (int epoch = 0; epoch < o.Epochs; epoch++)
         {
             var rates = new Rates(o, decay, mu, f, Biased);
-            double sq;
+            double loss;
             if (threads == 1)
-                sq = Pass(groups, order, 0, groupCount, segments, 1, 0, rates, pTrain, qTrain, stride);
+            {
+                double sq = Pass(groups, order, 0, groupCount, segments, 1, 0, rates, pTrain, qTrain, stride);
+                loss = Objective(userCounts, itemCounts, sq, pTrain, qTrain, stride);
+            }
             else
             {
                 for (int t = 0; t < threads; t++) rng.Shuffle(order.AsSpan(userBlocks[t], userBlocks[t + 1] - userBlocks[t]));
                 Array.Clear(partial);
+                Array.Clear(partialReg);
                 for (int step = 0; step < threads; step++)
                 {
                     // Which item block comes last for a user rotates with the epoch.
                     int sub = (step + epoch) % threads;
+                    bool last = step == threads - 1;
                     Parallel.For(0, threads, context.ParallelOptions, t =>
-                        partial[t] += Pass(groups, order, userBlocks[t], userBlocks[t + 1], segments, threads + 1, (t + sub) % threads, rates, pTrain, qTrain, stride));
+                    {
+                        partial[t] += Pass(groups, order, userBlocks[t], userBlocks[t + 1], segments, threads + 1, (t + sub) % threads, rates, pTrain, qTrain, stride);
+                        // The last sub-epoch leaves thread t's users and its item block final for this epoch: their
+                        // share of the regulariser is summed here, on their thread, while they are in its cache.
+                        if (last)
+                            partialReg[t] = UserRegulariser(groups, order, userBlocks[t], userBlocks[t + 1], pTrain, stride)
+                                + ItemRegulariser(itemBlocks[(t + sub) % threads], itemCounts, qTrain, stride);
+                    });
                 }
-                sq = 0;
-                foreach (double x in partial) sq += x;
+                double sqSum = 0, reg = 0;
+                for (int t = 0; t < threads; t++)
+                {
+                    sqSum += partial[t];
+                    reg += partialReg[t];
+                }
+                loss = (sqSum + reg) / Math.Max(1, train.Count);
             }
-            RecordEpoch(context, epoch, o.Epochs, Objective(userCounts, itemCounts, sq, pTrain, qTrain, stride));
+            RecordEpoch(context, epoch, o.Epochs, loss);
             decay *= o.LearningRateDecay;
         }
         UserVectors = Unpad(pTrain, f, stride);
@@ -393,6 +418,35 @@ public sealed class Svd : FactorModel
             reg += n * (o.EffRegBi * ItemBias[i] * ItemBias[i] + o.EffRegQi * TensorPrimitives.Dot(q, q));
         }
         return (sq + reg) / Math.Max(1, total);
+    }
+
+    /// <summary>Σ n_u(λ_bu b_u² + λ_pu|p_u|²) over the users of groups order[start..end).</summary>
+    private double UserRegulariser(UserGroupedRatings groups, int[] order, int start, int end, float[] pAll, int stride)
+    {
+        var o = Options;
+        double reg = 0;
+        for (int k = start; k < end; k++)
+        {
+            int g = order[k], u = groups.Users[g], n = groups.Starts[g + 1] - groups.Starts[g];
+            var p = pAll.AsSpan(u * stride, Factors);
+            reg += n * (o.EffRegBu * UserBias[u] * UserBias[u] + o.EffRegPu * TensorPrimitives.Dot(p, p));
+        }
+        return reg;
+    }
+
+    /// <summary>Σ n_i(λ_bi b_i² + λ_qi|q_i|²) over the given items.</summary>
+    private double ItemRegulariser(int[] items, int[] itemCounts, float[] qAll, int stride)
+    {
+        var o = Options;
+        double reg = 0;
+        foreach (int i in items)
+        {
+            int n = itemCounts[i];
+            if (n == 0) continue;
+            var q = qAll.AsSpan(i * stride, Factors);
+            reg += n * (o.EffRegBi * ItemBias[i] * ItemBias[i] + o.EffRegQi * TensorPrimitives.Dot(q, q));
+        }
+        return reg;
     }
 
     /// <summary>A model read from a file.</summary>

@@ -22,6 +22,20 @@ public class SvdStratifiedTests
         Assert.True(a.EpochLoss[^1] < a.EpochLoss[0], "the training loss falls");
     }
 
+    [Fact]
+    public void The_epoch_loss_summed_on_the_threads_tracks_the_single_threaded_one()
+    {
+        // The multi-threaded loss sums each block's regulariser on its own thread: a block left out or counted twice
+        // would move it by several percent.
+        var sample = MfTestData.FirstRatings(30_000);
+        var one = new Svd(new SvdOptions { Epochs = 10 });
+        one.Fit(sample, TrainingContext.Deterministic(0));
+        var two = new Svd(new SvdOptions { Epochs = 10 });
+        two.Fit(sample, new TrainingContext { Seed = 0, Threads = 2 });
+        for (int epoch = 0; epoch < 10; epoch++)
+            Assert.Equal(one.EpochLoss[epoch], two.EpochLoss[epoch], one.EpochLoss[epoch] * 0.005);
+    }
+
     [Theory]
     [InlineData(3)]
     [InlineData(4)]

@@ -433,17 +433,25 @@ public abstract class FactorModel : RatingPredictorBase, IFoldIn, IIncrementalUs
 
     /// <summary>Fills <paramref name="target"/> with N(mean, std) draws (Box–Muller over the seeded generator).</summary>
     protected static void FillNormal(Random rng, Span<float> target, double mean, double std) =>
-        FillNormal(rng, null, target, target.Length, target.Length, target.Length, mean, std);
+        FillNormal(rng, null, target, 0, target.Length, target.Length, target.Length, mean, std);
 
     /// <summary>
     /// The same draws as <see cref="FillNormal(Random, Span{float}, double, double)"/> on <c>new Random(seed)</c>
-    /// with the same calls, from <paramref name="rng"/>, written as <paramref name="count"/> values in rows of
-    /// <paramref name="width"/> at <paramref name="stride"/> floats apart (padding untouched).
+    /// with the same calls, from <paramref name="rng"/>: values [from, from + count) (from even) of a fill of
+    /// <paramref name="total"/> values, written in rows of <paramref name="width"/> at <paramref name="stride"/>
+    /// floats apart (padding untouched). A fill split this way, with each part's generator advanced past the
+    /// earlier parts' draws, gives the same values as one call.
     /// </summary>
-    private protected static void FillNormal(SubtractiveRandom rng, Span<float> target, int count, int width, int stride, double mean, double std) =>
-        FillNormal(null, rng, target, count, width, stride, mean, std);
+    private protected static void FillNormal(SubtractiveRandom rng, Span<float> target, int from, int count, int total, int width, int stride, double mean, double std)
+    {
+        if ((from & 1) != 0 || from + count > total) throw new ArgumentOutOfRangeException(nameof(from));
+        FillNormal(null, rng, target, from, count, width, stride, mean, std);
+    }
 
-    private static void FillNormal(Random? rng, SubtractiveRandom? fast, Span<float> target, int count, int width, int stride, double mean, double std)
+    /// <summary>Uniform draws a fill of <paramref name="values"/> values consumes (two per pair).</summary>
+    private protected static long DrawsFor(long values) => (values + 1) / 2 * 2;
+
+    private static void FillNormal(Random? rng, SubtractiveRandom? fast, Span<float> target, int from, int count, int width, int stride, double mean, double std)
     {
         // Box-Muller on the same uniform sequence as the scalar form (u1 then u2 per pair), with the log, sqrt,
         // sin and cos vectorised over blocks of pairs: much faster on a million factors, and the same floats (the
@@ -454,7 +462,7 @@ public abstract class FactorModel : RatingPredictorBase, IFoldIn, IIncrementalUs
         Span<double> sin = stackalloc double[Block];
         Span<double> cos = stackalloc double[Block];
         int pairs = (count + 1) / 2;
-        int written = 0, col = 0, rowStart = 0;
+        int written = 0, col = from % width, rowStart = from / width * stride;
         for (int first = 0; first < pairs; first += Block)
         {
             int n = Math.Min(Block, pairs - first);
@@ -589,25 +597,55 @@ internal sealed class SubtractiveRandom
     public void NextPairs(Span<double> a, Span<double> b)
     {
         b = b[..a.Length];
+        var state = _state;
+        int next = _next, nextP = _nextP;
         for (int k = 0; k < a.Length; k++)
         {
-            a[k] = 1.0 - Sample() * (1.0 / int.MaxValue);
-            b[k] = Sample() * (1.0 / int.MaxValue);
+            a[k] = 1.0 - Draw(state, ref next, ref nextP) * (1.0 / int.MaxValue);
+            b[k] = Draw(state, ref next, ref nextP) * (1.0 / int.MaxValue);
         }
+        _next = next;
+        _nextP = nextP;
+    }
+
+    /// <summary>Advances past <paramref name="count"/> draws.</summary>
+    public void Skip(long count)
+    {
+        var state = _state;
+        int next = _next, nextP = _nextP;
+        for (long k = 0; k < count; k++) Draw(state, ref next, ref nextP);
+        _next = next;
+        _nextP = nextP;
+    }
+
+    /// <summary>A generator at the same point of the same sequence.</summary>
+    public SubtractiveRandom Clone()
+    {
+        var copy = new SubtractiveRandom(0);
+        _state.CopyTo(copy._state, 0);
+        copy._next = _next;
+        copy._nextP = _nextP;
+        return copy;
     }
 
     private int Sample()
     {
         int next = _next, nextP = _nextP;
+        int value = Draw(_state, ref next, ref nextP);
+        _next = next;
+        _nextP = nextP;
+        return value;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Draw(int[] state, ref int next, ref int nextP)
+    {
         if (++next >= 56) next = 1;
         if (++nextP >= 56) nextP = 1;
-        var state = _state;
         int value = state[next] - state[nextP];
         if (value == int.MaxValue) value--;
         if (value < 0) value += int.MaxValue;
         state[next] = value;
-        _next = next;
-        _nextP = nextP;
         return value;
     }
 }

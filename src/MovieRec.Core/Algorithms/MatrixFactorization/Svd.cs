@@ -70,8 +70,29 @@ public sealed class Svd : FactorModel
         int stride = PaddedStride(f);
         var pTrain = new float[users * stride];
         var qTrain = new float[items * stride];
-        FillNormal(init, pTrain, users * f, f, stride, o.InitMean, o.InitStdDev);
-        FillNormal(init, qTrain, items * f, f, stride, o.InitMean, o.InitStdDev);
+        int pValues = users * f, qValues = items * f;
+        if (context.EffectiveThreads == 1 || qValues < 1 << 16)
+        {
+            FillNormal(init, pTrain, 0, pValues, pValues, f, stride, o.InitMean, o.InitStdDev);
+            FillNormal(init, qTrain, 0, qValues, qValues, f, stride, o.InitMean, o.InitStdDev);
+        }
+        else
+        {
+            // Two halves at once: the second half's generator skips the draws of p and of q's first half.
+            int half = qValues / 4 * 2;
+            var second = init.Clone();
+            Parallel.Invoke(context.ParallelOptions,
+                () =>
+                {
+                    FillNormal(init, pTrain, 0, pValues, pValues, f, stride, o.InitMean, o.InitStdDev);
+                    FillNormal(init, qTrain, 0, half, qValues, f, stride, o.InitMean, o.InitStdDev);
+                },
+                () =>
+                {
+                    second.Skip(DrawsFor(pValues) + half);
+                    FillNormal(second, qTrain, half, qValues - half, qValues, f, stride, o.InitMean, o.InitStdDev);
+                });
+        }
         var groups = UserGroupedRatings.Build(train);
         int groupCount = groups.GroupCount;
         float mu = Biased ? (float)train.GlobalMean : 0f;
@@ -169,8 +190,8 @@ public sealed class Svd : FactorModel
             RecordEpoch(context, epoch, o.Epochs, loss);
             decay *= o.LearningRateDecay;
         }
-        UserVectors = Unpad(pTrain, f, stride);
-        ItemFactors = Unpad(qTrain, f, stride);
+        UserVectors = Unpad(pTrain, f, stride, 1, context.ParallelOptions);
+        ItemFactors = Unpad(qTrain, f, stride, threads, context.ParallelOptions);
     }
 
     private const int ItemChunk = 16;
@@ -186,13 +207,21 @@ public sealed class Svd : FactorModel
         return (f + w - 1) / w * w;
     }
 
-    private static float[] Unpad(float[] padded, int f, int stride)
+    private static float[] Unpad(float[] padded, int f, int stride, int threads, ParallelOptions parallel)
     {
         if (stride == f) return padded;
         int n = padded.Length / stride;
         var rows = new float[n * f];
-        for (int r = 0; r < n; r++) padded.AsSpan(r * stride, f).CopyTo(rows.AsSpan(r * f));
+        if (threads == 1 || n < 1024)
+            Copy(0, n);
+        else
+            Parallel.For(0, threads, parallel, t => Copy((int)((long)n * t / threads), (int)((long)n * (t + 1) / threads)));
         return rows;
+
+        void Copy(int from, int to)
+        {
+            for (int r = from; r < to; r++) padded.AsSpan(r * stride, f).CopyTo(rows.AsSpan(r * f));
+        }
     }
 
     private readonly record struct Rates(float LrBu, float LrBi, float LrPu, float LrQi, float RegBu, float RegBi, float RegPu, float RegQi, float Mu, int F, bool Biased)

@@ -26,4 +26,14 @@ public class SubtractiveRandomTests
             Assert.Equal(expected.NextDouble(), b[k]);
         }
     }
+
+    [Fact]
+    public void A_clone_that_skips_ahead_continues_the_same_sequence()
+    {
+        var whole = new SubtractiveRandom(3);
+        var clone = whole.Clone();
+        clone.Skip(1_000);
+        for (int k = 0; k < 1_000; k++) whole.NextDouble();
+        for (int k = 0; k < 500; k++) Assert.Equal(whole.NextDouble(), clone.NextDouble());
+    }
 }

@@ -128,7 +128,7 @@ public sealed class Svd : FactorModel
                     cumulative += itemCounts[i];
                 }
             }
-            groups = groups.ByItemBlock(blockOfItem, threads, out segments);
+            segments = groups.PartitionByItemBlock(blockOfItem, threads);
             itemBlocks = new int[threads][];
             var blockSize = new int[threads];
             foreach (int b in blockOfItem) blockSize[b]++;

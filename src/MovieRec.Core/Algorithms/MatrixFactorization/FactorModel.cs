@@ -561,6 +561,10 @@ internal static class SinCosKernel
 internal sealed class SubtractiveRandom
 {
     private const int Seed0 = 161803398;
+    private const int Lag = 55;
+    private const int ShortLag = 34;
+    private const int ShortLagOffset = 21;
+    private int[] _history = [];
     private readonly int[] _state = new int[56];
     private int _next;
     private int _nextP = 21;
@@ -597,15 +601,42 @@ internal sealed class SubtractiveRandom
     public void NextPairs(Span<double> a, Span<double> b)
     {
         b = b[..a.Length];
-        var state = _state;
-        int next = _next, nextP = _nextP;
+        int count = 2 * a.Length;
+        // The draws as a sequence: x_n = x_{n−55} − x_{n−34} (mod int.MaxValue, with .NET's fix-ups); the lags are
+        // at least 8, so eight draws at a time are independent. h holds x_{n−55} .. onwards.
+        if (_history.Length < Lag + count) _history = new int[Lag + count];
+        var h = _history;
+        int at = _next == 0 ? Lag : _next;
+        for (int m = 0; m < Lag; m++) h[m] = _state[(at + m) % Lag + 1];
+        int n = Lag;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var max = Vector256.Create(int.MaxValue);
+            for (; n <= Lag + count - 8; n += 8)
+            {
+                var v = Vector256.Create(h.AsSpan(n - Lag, 8)) - Vector256.Create(h.AsSpan(n - ShortLag, 8));
+                v += Vector256.Equals(v, max);
+                v += Vector256.LessThan(v, Vector256<int>.Zero) & max;
+                v.CopyTo(h.AsSpan(n, 8));
+            }
+        }
+        for (; n < Lag + count; n++)
+        {
+            int v = h[n - Lag] - h[n - ShortLag];
+            if (v == int.MaxValue) v--;
+            if (v < 0) v += int.MaxValue;
+            h[n] = v;
+        }
         for (int k = 0; k < a.Length; k++)
         {
-            a[k] = 1.0 - Draw(state, ref next, ref nextP) * (1.0 / int.MaxValue);
-            b[k] = Draw(state, ref next, ref nextP) * (1.0 / int.MaxValue);
+            a[k] = 1.0 - h[Lag + 2 * k] * (1.0 / int.MaxValue);
+            b[k] = h[Lag + 2 * k + 1] * (1.0 / int.MaxValue);
         }
-        _next = next;
-        _nextP = nextP;
+        // Back into the circular state: the last 55 draws, and the indices advanced by count.
+        at = (at - 1 + count) % Lag + 1;
+        for (int m = 0; m < Lag; m++) _state[(at + m) % Lag + 1] = h[count + m];
+        _next = at;
+        _nextP = (at + ShortLagOffset - 1) % Lag + 1;
     }
 
     /// <summary>Advances past <paramref name="count"/> draws.</summary>

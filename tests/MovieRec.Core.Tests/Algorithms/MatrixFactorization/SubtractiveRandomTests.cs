@@ -17,13 +17,18 @@ public class SubtractiveRandomTests
         var actual = new SubtractiveRandom(seed);
         for (int k = 0; k < 10_000; k++)
             Assert.Equal(BitConverter.DoubleToInt64Bits(expected.NextDouble()), BitConverter.DoubleToInt64Bits(actual.NextDouble()));
-        var a = new double[300];
-        var b = new double[300];
-        actual.NextPairs(a, b);
-        for (int k = 0; k < a.Length; k++)
+        // Pair blocks of several sizes (the block draws eight at a time), mixed with single draws.
+        foreach (int size in new[] { 300, 1, 7, 1024, 5, 1000, 13 })
         {
-            Assert.Equal(1.0 - expected.NextDouble(), a[k]);
-            Assert.Equal(expected.NextDouble(), b[k]);
+            var a = new double[size];
+            var b = new double[size];
+            actual.NextPairs(a, b);
+            for (int k = 0; k < a.Length; k++)
+            {
+                Assert.Equal(1.0 - expected.NextDouble(), a[k]);
+                Assert.Equal(expected.NextDouble(), b[k]);
+            }
+            Assert.Equal(expected.NextDouble(), actual.NextDouble());
         }
     }
 

@@ -455,7 +455,7 @@ public abstract class FactorModel : RatingPredictorBase, IFoldIn, IIncrementalUs
     {
         // Box-Muller on the same uniform sequence as the scalar form (u1 then u2 per pair), with the log, sqrt,
         // sin and cos vectorised over blocks of pairs: much faster on a million factors, and the same floats (the
-        // sine and cosine differ from Math's in the last bit of the double at most; see SinCosKernel).
+        // log, sine and cosine differ from Math's in the last bit of the double at most; see SinCosKernel).
         const int Block = 1024;
         Span<double> u1 = stackalloc double[Block];
         Span<double> u2 = stackalloc double[Block];
@@ -478,7 +478,7 @@ public abstract class FactorModel : RatingPredictorBase, IFoldIn, IIncrementalUs
                     b[k] = rng.NextDouble();
                 }
             }
-            TensorPrimitives.Log(a, a);
+            SinCosKernel.Log(a, a);
             TensorPrimitives.Multiply(a, -2.0, a);
             TensorPrimitives.Sqrt(a, a);
             TensorPrimitives.Multiply(a, std, a);
@@ -498,13 +498,56 @@ public abstract class FactorModel : RatingPredictorBase, IFoldIn, IIncrementalUs
 }
 
 /// <summary>
-/// sin and cos of doubles together, vectorised: reduction by π/2 in two FMA steps and fdlibm's kernel polynomials
-/// (k_sin.c, k_cos.c) on [−π/4, π/4]. Within about one ulp of <see cref="Math.Sin"/>/<see cref="Math.Cos"/> for the
-/// arguments Box–Muller uses ([0, 2π)), and about 8x faster than TensorPrimitives' separate Sin and Cos for double.
-/// Not for large arguments (the two-step reduction loses accuracy beyond a few thousand).
+/// The transcendental functions of Box–Muller, vectorised for doubles. sin and cos together: reduction by π/2 in two
+/// FMA steps and fdlibm's kernel polynomials (k_sin.c, k_cos.c) on [−π/4, π/4]; within about one ulp of
+/// <see cref="Math.Sin"/>/<see cref="Math.Cos"/> for the arguments Box–Muller uses ([0, 2π)) and about 8x faster than
+/// TensorPrimitives' separate Sin and Cos for double; not for large arguments (the two-step reduction loses accuracy
+/// beyond a few thousand). log: fdlibm's e_log.c for positive normal arguments (Box–Muller's 1 − u in (0, 1]), within
+/// about one ulp of <see cref="Math.Log(double)"/>, at a steady speed (TensorPrimitives.Log's varies 5x with JIT tier).
 /// </summary>
 internal static class SinCosKernel
 {
+    private const double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01, Lg3 = 2.857142874366239149e-01,
+        Lg4 = 2.222219843214978396e-01, Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01, Lg7 = 1.479819860511658591e-01;
+    private const double Ln2Hi = 6.93147180369123816490e-01, Ln2Lo = 1.90821492927058770002e-10;
+
+    /// <summary>Natural log of positive normal doubles (others: Math.Log's answer only on the scalar path).</summary>
+    public static void Log(ReadOnlySpan<double> x, Span<double> y)
+    {
+        int n = x.Length, k = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var sqrt2 = Vector256.Create(1.4142135623730951);
+            for (; k <= n - 4; k += 4)
+            {
+                var v = Vector256.Create(x.Slice(k, 4));
+                if (!Vector256.GreaterThanAll(v, Vector256.Create(2.2250738585072014e-308)) || !Vector256.LessThanAll(v, Vector256.Create(double.PositiveInfinity)))
+                {
+                    for (int j = k; j < k + 4; j++) y[j] = Math.Log(x[j]);
+                    continue;
+                }
+                // x = 2^e·m with m in (√2/2, √2]; log x = e·ln 2 + log(1 + f), f = m − 1, as e_log.c.
+                var bits = v.AsInt64();
+                var e = (bits >>> 52) - Vector256.Create(1023L);
+                var m = ((bits & Vector256.Create(0x000FFFFFFFFFFFFFL)) | Vector256.Create(0x3FF0000000000000L)).AsDouble();
+                var big = Vector256.GreaterThan(m, sqrt2);
+                m = Vector256.ConditionalSelect(big, m * 0.5, m);
+                e -= big.AsInt64();
+                var dk = Vector256.ConvertToDouble(e);
+                var f = m - Vector256<double>.One;
+                var hfsq = 0.5 * f * f;
+                var s = f / (Vector256.Create(2.0) + f);
+                var z = s * s;
+                var w = z * z;
+                var t1 = w * (Vector256.Create(Lg2) + w * (Vector256.Create(Lg4) + w * Lg6));
+                var t2 = z * (Vector256.Create(Lg1) + w * (Vector256.Create(Lg3) + w * (Vector256.Create(Lg5) + w * Lg7)));
+                var r = t2 + t1;
+                (dk * Ln2Hi - ((hfsq - (s * (hfsq + r) + dk * Ln2Lo)) - f)).CopyTo(y.Slice(k, 4));
+            }
+        }
+        for (; k < n; k++) y[k] = Math.Log(x[k]);
+    }
+
     private const double S1 = -1.66666666666666324348e-01, S2 = 8.33333333332248946124e-03, S3 = -1.98412698298579493134e-04,
         S4 = 2.75573137070700676789e-06, S5 = -2.50507602534068634195e-08, S6 = 1.58969099521155010221e-10;
     private const double C1 = 4.16666666666666019037e-02, C2 = -1.38888888888741095749e-03, C3 = 2.48015872894767294178e-05,

@@ -47,4 +47,32 @@ public class SvdStratifiedTests
         many.Fit(MfTestData.Train, new TrainingContext { Seed = 0, Threads = threads });
         Assert.InRange(Math.Abs(MfTestData.Rmse(one, MfTestData.Test) - MfTestData.Rmse(many, MfTestData.Test)), 0, 0.003);
     }
+
+    [Theory]
+    [InlineData(3, true)]
+    [InlineData(7, false)]
+    [InlineData(16, true)]
+    public void Tiny_data_with_more_threads_than_users_trains_every_rating(int factors, bool biased)
+    {
+        // 20 ratings from each of 3 users: 3 user blocks for 4 threads, and some blocks with no ratings of a user.
+        var all = TestData.MovieLensSmall.Ratings;
+        var picked = new List<int>();
+        var taken = new Dictionary<int, int>();
+        for (int k = 0; k < all.Count && picked.Count < 60; k++)
+        {
+            int user = all.Users[k];
+            if (taken.Count == 3 && !taken.ContainsKey(user)) continue;
+            taken[user] = taken.GetValueOrDefault(user) + 1;
+            if (taken[user] <= 20) picked.Add(k);
+        }
+        var sample = all.Subset(picked.ToArray());
+        Assert.Equal(3, taken.Count);
+        var model = new Svd(new SvdOptions { Factors = factors, Biased = biased, Epochs = 30 });
+        model.Fit(sample, new TrainingContext { Seed = 1, Threads = 4 });
+        Assert.All(model.EpochLoss, loss => Assert.True(double.IsFinite(loss)));
+        Assert.True(model.EpochLoss[^1] < model.EpochLoss[0], "the training loss falls");
+        var single = new Svd(new SvdOptions { Factors = factors, Biased = biased, Epochs = 30 });
+        single.Fit(sample, TrainingContext.Deterministic(1));
+        Assert.InRange(MfTestData.Rmse(model, sample) - MfTestData.Rmse(single, sample), -0.05, 0.05);
+    }
 }

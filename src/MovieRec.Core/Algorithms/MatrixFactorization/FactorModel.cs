@@ -685,6 +685,11 @@ internal sealed class SubtractiveRandom
     /// <summary>Advances past <paramref name="count"/> draws.</summary>
     public void Skip(long count)
     {
+        // Whole blocks of pairs the vectorised way, then single draws.
+        const int Pairs = 1024;
+        Span<double> a = stackalloc double[Pairs];
+        Span<double> b = stackalloc double[Pairs];
+        for (; count >= 2 * Pairs; count -= 2 * Pairs) NextPairs(a, b);
         var state = _state;
         int next = _next, nextP = _nextP;
         for (long k = 0; k < count; k++) Draw(state, ref next, ref nextP);

@@ -18,9 +18,18 @@ namespace MovieRec.Core.Algorithms.MatrixFactorization;
 /// <para>
 /// Order: with one thread (<see cref="TrainingContext.Deterministic"/>) each epoch visits the ratings grouped by
 /// user as Surprise iterates <c>trainset.all_ratings()</c> (users by first appearance, each user's ratings in dataset
-/// order; see <see cref="UserGroupedRatings"/>); the same seed gives a bit-identical model. With more threads (Hogwild, Niu et al. 2011) each epoch shuffles the users with the seed
-/// and splits them among the threads; a user's p_u is only touched by its thread, item factors are updated without
-/// locks.
+/// order; see <see cref="UserGroupedRatings"/>); the same seed gives a bit-identical model. With T > 1 threads,
+/// stratified SGD (DSGD; Gemulla, Nijkamp, Haas &amp; Sismanis, "Large-Scale Matrix Factorization with Distributed
+/// Stochastic Gradient Descent", KDD 2011): users and items are split into T blocks of about equal rating counts
+/// (items in seeded random chunks), and each epoch runs T sub-epochs in which thread t trains user block t against
+/// item block (t + s) mod T, its users in an order shuffled with the seed every epoch. No two threads touch the same
+/// parameter at once, so there are no races and the same seed and thread count give a bit-identical model; a
+/// different thread count gives a different (equally good) order.
+/// </para>
+/// <para>
+/// The SGD step is computed as <c>p_u ← (1 − γ_pu λ_pu)p_u + γ_pu e q_i</c> (likewise q_i), and the next rating's
+/// dot product is carried from the update loop (see <see cref="Pass256"/>): both equal the formulas above up to
+/// float rounding.
 /// </para>
 /// <para>
 /// <see cref="FactorModel.EpochLoss"/>: the regularised objective per rating,
@@ -53,17 +62,37 @@ public sealed class Svd : FactorModel
     {
         var o = Options;
         int f = o.Factors, users = train.UserCount, items = train.ItemCount;
-        var rng = new Random(context.Seed);
+        // The same initial factors as FillNormal(new Random(seed), ...) on p then q, drawn straight into rows padded
+        // with zeros to whole SIMD vectors (the padding stays zero: its gradient is 0).
+        var init = new SubtractiveRandom(context.Seed);
         UserBias = new float[users];
         ItemBias = new float[items];
-        var pu = new float[users * f];
-        var qi = new float[items * f];
-        FillNormal(rng, pu, o.InitMean, o.InitStdDev);
-        FillNormal(rng, qi, o.InitMean, o.InitStdDev);
-        // SGD works on rows padded with zeros to whole SIMD vectors (the padding stays zero: its gradient is 0).
         int stride = PaddedStride(f);
-        var pTrain = Pad(pu, f, stride);
-        var qTrain = Pad(qi, f, stride);
+        var pTrain = new float[users * stride];
+        var qTrain = new float[items * stride];
+        int pValues = users * f, qValues = items * f;
+        if (context.EffectiveThreads == 1 || qValues < 1 << 16)
+        {
+            FillNormal(init, pTrain, 0, pValues, pValues, f, stride, o.InitMean, o.InitStdDev);
+            FillNormal(init, qTrain, 0, qValues, qValues, f, stride, o.InitMean, o.InitStdDev);
+        }
+        else
+        {
+            // Two halves at once: the second half's generator skips the draws of p and of q's first half.
+            int half = qValues / 4 * 2;
+            var second = init.Clone();
+            Parallel.Invoke(context.ParallelOptions,
+                () =>
+                {
+                    FillNormal(init, pTrain, 0, pValues, pValues, f, stride, o.InitMean, o.InitStdDev);
+                    FillNormal(init, qTrain, 0, half, qValues, f, stride, o.InitMean, o.InitStdDev);
+                },
+                () =>
+                {
+                    second.Skip(DrawsFor(pValues) + half);
+                    FillNormal(second, qTrain, half, qValues - half, qValues, f, stride, o.InitMean, o.InitStdDev);
+                });
+        }
         var groups = UserGroupedRatings.Build(train);
         int groupCount = groups.GroupCount;
         float mu = Biased ? (float)train.GlobalMean : 0f;
@@ -74,32 +103,101 @@ public sealed class Svd : FactorModel
         var itemCounts = new int[items];
         foreach (int u in train.Users) userCounts[u]++;
         foreach (int i in train.Items) itemCounts[i]++;
+        var segments = groups.Starts;
+        int[] userBlocks = [0, groupCount];
+        int[][] itemBlocks = [];
+        if (threads > 1)
+        {
+            // Stratified SGD: users and items in `threads` blocks of about equal rating counts; sub-epoch s runs
+            // user block t against item block (t + s) mod threads on thread t, so no two threads touch the same
+            // parameter (no races, no cache lines bouncing between cores).
+            // Items go to blocks in seeded random chunks of 16 (a cache line of biases): contiguous id ranges would
+            // half-sort each user's ratings by item id, which costs accuracy (see UserGroupedRatings).
+            var blockOfItem = new int[items];
+            int chunks = (items + ItemChunk - 1) / ItemChunk;
+            var chunkOrder = new int[chunks];
+            for (int c = 0; c < chunks; c++) chunkOrder[c] = c;
+            new Random(DerivedSeed(context.Seed, 2)).Shuffle(chunkOrder);
+            var cumulative = 0L;
+            foreach (int c in chunkOrder)
+            {
+                int block = (int)Math.Min(threads - 1, cumulative * threads / Math.Max(1, train.Count));
+                for (int i = c * ItemChunk; i < Math.Min(items, (c + 1) * ItemChunk); i++)
+                {
+                    blockOfItem[i] = block;
+                    cumulative += itemCounts[i];
+                }
+            }
+            segments = groups.PartitionByItemBlock(blockOfItem, threads);
+            itemBlocks = new int[threads][];
+            var blockSize = new int[threads];
+            foreach (int b in blockOfItem) blockSize[b]++;
+            for (int b = 0; b < threads; b++) itemBlocks[b] = new int[blockSize[b]];
+            Array.Clear(blockSize);
+            for (int i = 0; i < items; i++) itemBlocks[blockOfItem[i]][blockSize[blockOfItem[i]]++] = i;
+            userBlocks = new int[threads + 1];
+            cumulative = 0;
+            for (int g = 0, b = 1; g < groupCount; g++)
+            {
+                cumulative += groups.Starts[g + 1] - groups.Starts[g];
+                while (b < threads && cumulative * threads >= (long)b * train.Count) userBlocks[b++] = g + 1;
+            }
+            userBlocks[threads] = groupCount;
+        }
+        // The strata's user orders are shuffled every epoch by a generator of their own (the fill consumed the
+        // seeded one's first draws).
+        var rng = new Random(DerivedSeed(context.Seed, 1));
+        var partial = new double[threads];
+        var partialReg = new double[threads];
         double decay = 1;
         for (int epoch = 0; epoch < o.Epochs; epoch++)
         {
             var rates = new Rates(o, decay, mu, f, Biased);
-            double sq;
+            double loss;
             if (threads == 1)
-                sq = Pass(groups, order, 0, groupCount, rates, pTrain, qTrain, stride);
+            {
+                double sq = Pass(groups, order, 0, groupCount, segments, 1, 0, rates, pTrain, qTrain, stride);
+                loss = Objective(userCounts, itemCounts, sq, pTrain, qTrain, stride);
+            }
             else
             {
-                rng.Shuffle(order);
-                var partial = new double[threads];
-                Parallel.For(0, threads, context.ParallelOptions, t =>
+                for (int t = 0; t < threads; t++) rng.Shuffle(order.AsSpan(userBlocks[t], userBlocks[t + 1] - userBlocks[t]));
+                Array.Clear(partial);
+                Array.Clear(partialReg);
+                for (int step = 0; step < threads; step++)
                 {
-                    long start = (long)groupCount * t / threads, end = (long)groupCount * (t + 1) / threads;
-                    partial[t] = Pass(groups, order, (int)start, (int)end, rates, pTrain, qTrain, stride);
-                });
-                sq = partial.Sum();
+                    // Which item block comes last for a user rotates with the epoch.
+                    int sub = (step + epoch) % threads;
+                    bool last = step == threads - 1;
+                    Parallel.For(0, threads, context.ParallelOptions, t =>
+                    {
+                        partial[t] += Pass(groups, order, userBlocks[t], userBlocks[t + 1], segments, threads + 1, (t + sub) % threads, rates, pTrain, qTrain, stride);
+                        // The last sub-epoch leaves thread t's users and its item block final for this epoch: their
+                        // share of the regulariser is summed here, on their thread, while they are in its cache.
+                        if (last)
+                            partialReg[t] = UserRegulariser(groups, order, userBlocks[t], userBlocks[t + 1], pTrain, stride)
+                                + ItemRegulariser(itemBlocks[(t + sub) % threads], itemCounts, qTrain, stride);
+                    });
+                }
+                double sqSum = 0, reg = 0;
+                for (int t = 0; t < threads; t++)
+                {
+                    sqSum += partial[t];
+                    reg += partialReg[t];
+                }
+                loss = (sqSum + reg) / Math.Max(1, train.Count);
             }
-            RecordEpoch(context, epoch, o.Epochs, Objective(userCounts, itemCounts, sq, pTrain, qTrain, stride));
+            RecordEpoch(context, epoch, o.Epochs, loss);
             decay *= o.LearningRateDecay;
         }
-        Unpad(pTrain, pu, f, stride);
-        Unpad(qTrain, qi, f, stride);
-        UserVectors = pu;
-        ItemFactors = qi;
+        UserVectors = Unpad(pTrain, f, stride, 1, context.ParallelOptions);
+        ItemFactors = Unpad(qTrain, f, stride, threads, context.ParallelOptions);
     }
+
+    private const int ItemChunk = 16;
+
+    /// <summary>A seed for a second generator (HashCode.Combine would differ between processes).</summary>
+    private static int DerivedSeed(int seed, int stream) => unchecked((seed * -1640531535) + (stream * 40503));
 
     /// <summary>Row length rounded up to whole 256-bit vectors.</summary>
     private static int PaddedStride(int f)
@@ -109,20 +207,21 @@ public sealed class Svd : FactorModel
         return (f + w - 1) / w * w;
     }
 
-    private static float[] Pad(float[] rows, int f, int stride)
+    private static float[] Unpad(float[] padded, int f, int stride, int threads, ParallelOptions parallel)
     {
-        if (stride == f) return rows;
-        int n = f == 0 ? 0 : rows.Length / f;
-        var padded = new float[n * stride];
-        for (int r = 0; r < n; r++) rows.AsSpan(r * f, f).CopyTo(padded.AsSpan(r * stride));
-        return padded;
-    }
+        if (stride == f) return padded;
+        int n = padded.Length / stride;
+        var rows = new float[n * f];
+        if (threads == 1 || n < 1024)
+            Copy(0, n);
+        else
+            Parallel.For(0, threads, parallel, t => Copy((int)((long)n * t / threads), (int)((long)n * (t + 1) / threads)));
+        return rows;
 
-    private static void Unpad(float[] padded, float[] rows, int f, int stride)
-    {
-        if (ReferenceEquals(padded, rows)) return;
-        int n = f == 0 ? 0 : rows.Length / f;
-        for (int r = 0; r < n; r++) padded.AsSpan(r * stride, f).CopyTo(rows.AsSpan(r * f));
+        void Copy(int from, int to)
+        {
+            for (int r = from; r < to; r++) padded.AsSpan(r * stride, f).CopyTo(rows.AsSpan(r * f));
+        }
     }
 
     private readonly record struct Rates(float LrBu, float LrBi, float LrPu, float LrQi, float RegBu, float RegBi, float RegPu, float RegQi, float Mu, int F, bool Biased)
@@ -134,22 +233,30 @@ public sealed class Svd : FactorModel
         }
     }
 
-    /// <summary>SGD over the ratings of user groups order[start..end); returns the sum of squared errors seen.</summary>
-    private double Pass(UserGroupedRatings groups, int[] order, int start, int end, Rates r, float[] pAll, float[] qAll, int stride)
+    /// <summary>
+    /// SGD over the ratings of user groups order[start..end), group g's ratings being
+    /// <c>segments[g·segStride+block] .. segments[g·segStride+block+1]</c>; returns the sum of squared errors seen.
+    /// </summary>
+    private double Pass(UserGroupedRatings groups, int[] order, int start, int end, int[] segments, int segStride, int block, Rates r, float[] pAll, float[] qAll, int stride)
     {
         if (stride % Vector256<float>.Count == 0 && Vector256.IsHardwareAccelerated)
-            return Pass256(groups, order, start, end, r, UserBias, ItemBias, pAll, qAll, stride);
-        return PassScalar(groups, order, start, end, r, UserBias, ItemBias, pAll, qAll, stride);
+            return Pass256(groups, order, start, end, segments, segStride, block, r, UserBias, ItemBias, pAll, qAll, stride);
+        return PassScalar(groups, order, start, end, segments, segStride, block, r, UserBias, ItemBias, pAll, qAll, stride);
     }
 
     /// <summary>
-    /// The SGD loop with 256-bit vectors: the dot product and the fused update of p and q over rows padded to whole
-    /// vectors, without bounds checks (every index comes from the training CSR, checked when it was built).
+    /// The SGD loop with 256-bit vectors over rows padded to whole vectors, without bounds checks (every index comes
+    /// from the training CSR, checked when it was built). The update is written as
+    /// <c>p ← (1 − γλ)p + (γe)q</c> (one multiply and one FMA per vector). Within a user's ratings the next rating's
+    /// dot product is not recomputed from the updated p_u, which would make every step wait for the previous one's
+    /// stores and a full dot product: the update loop of rating j also accumulates <c>p_old·q_next</c> and
+    /// <c>q_j·q_next</c> from the values it loads anyway, and <c>p_newᵀq_next = (1 − γ_pu λ_pu)(p_oldᵀq_next) +
+    /// γ_pu e (q_jᵀq_next)</c> exactly (q_next is not q_j: a user rates an item once). This equals the direct dot product
+    /// up to float rounding.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double Pass256(UserGroupedRatings groups, int[] order, int start, int end, Rates r, float[] bu, float[] bi, float[] pAll, float[] qAll, int stride)
+    private static double Pass256(UserGroupedRatings groups, int[] order, int start, int end, int[] segments, int segStride, int block, Rates r, float[] bu, float[] bi, float[] pAll, float[] qAll, int stride)
     {
-        var offsets = groups.Starts;
         var users = groups.Users;
         ref int cols = ref MemoryMarshal.GetArrayDataReference(groups.Items);
         ref float vals = ref MemoryMarshal.GetArrayDataReference(groups.Values);
@@ -157,22 +264,23 @@ public sealed class Svd : FactorModel
         ref float q0 = ref MemoryMarshal.GetArrayDataReference(qAll);
         ref float bi0 = ref MemoryMarshal.GetArrayDataReference(bi);
         int w = Vector256<float>.Count;
-        var lrP = Vector256.Create(r.LrPu);
-        var lrQ = Vector256.Create(r.LrQi);
-        var regP = Vector256.Create(r.RegPu);
-        var regQ = Vector256.Create(r.RegQi);
+        float keepPs = 1f - r.LrPu * r.RegPu;
+        var keepP = Vector256.Create(keepPs);
+        var keepQ = Vector256.Create(1f - r.LrQi * r.RegQi);
         bool biased = r.Biased;
         double sq = 0;
         for (int k = start; k < end; k++)
         {
             int g = order[k], u = users[g];
+            int j = segments[g * segStride + block], stop = segments[g * segStride + block + 1];
+            if (j == stop) continue;
             ref float p = ref Unsafe.Add(ref p0, (nint)u * stride);
             float bu_u = bu[u];
-            for (int j = offsets[g], stop = offsets[g + 1]; j < stop; j++)
+            int i = Unsafe.Add(ref cols, j);
+            ref float q = ref Unsafe.Add(ref q0, (nint)i * stride);
+            float dot = Dot256(ref p, ref q, stride);
+            while (true)
             {
-                int i = Unsafe.Add(ref cols, j);
-                ref float q = ref Unsafe.Add(ref q0, (nint)i * stride);
-                float dot = Dot256(ref p, ref q, stride);
                 float err;
                 if (biased)
                 {
@@ -186,14 +294,56 @@ public sealed class Svd : FactorModel
                     err = Unsafe.Add(ref vals, j) - dot;
                 }
                 sq += (double)err * err;
-                var e = Vector256.Create(err);
-                for (int c = 0; c < stride; c += w)
+                float eps = r.LrPu * err;
+                var eP = Vector256.Create(eps);
+                var eQ = Vector256.Create(r.LrQi * err);
+                if (++j == stop)
                 {
-                    var pv = Vector256.LoadUnsafe(ref p, (nuint)c);
-                    var qv = Vector256.LoadUnsafe(ref q, (nuint)c);
-                    (pv + lrP * (e * qv - regP * pv)).StoreUnsafe(ref p, (nuint)c);
-                    (qv + lrQ * (e * pv - regQ * qv)).StoreUnsafe(ref q, (nuint)c);
+                    for (int c = 0; c < stride; c += w)
+                    {
+                        var pv = Vector256.LoadUnsafe(ref p, (nuint)c);
+                        var qv = Vector256.LoadUnsafe(ref q, (nuint)c);
+                        Vector256.FusedMultiplyAdd(eP, qv, keepP * pv).StoreUnsafe(ref p, (nuint)c);
+                        Vector256.FusedMultiplyAdd(eQ, pv, keepQ * qv).StoreUnsafe(ref q, (nuint)c);
+                    }
+                    break;
                 }
+                i = Unsafe.Add(ref cols, j);
+                ref float qn = ref Unsafe.Add(ref q0, (nint)i * stride);
+                var d0 = Vector256<float>.Zero;
+                var d1 = Vector256<float>.Zero;
+                var c0 = Vector256<float>.Zero;
+                var c1 = Vector256<float>.Zero;
+                int x = 0;
+                for (; x <= stride - 2 * w; x += 2 * w)
+                {
+                    var pv = Vector256.LoadUnsafe(ref p, (nuint)x);
+                    var qv = Vector256.LoadUnsafe(ref q, (nuint)x);
+                    var nv = Vector256.LoadUnsafe(ref qn, (nuint)x);
+                    d0 = Vector256.FusedMultiplyAdd(pv, nv, d0);
+                    c0 = Vector256.FusedMultiplyAdd(qv, nv, c0);
+                    Vector256.FusedMultiplyAdd(eP, qv, keepP * pv).StoreUnsafe(ref p, (nuint)x);
+                    Vector256.FusedMultiplyAdd(eQ, pv, keepQ * qv).StoreUnsafe(ref q, (nuint)x);
+                    var pv1 = Vector256.LoadUnsafe(ref p, (nuint)(x + w));
+                    var qv1 = Vector256.LoadUnsafe(ref q, (nuint)(x + w));
+                    var nv1 = Vector256.LoadUnsafe(ref qn, (nuint)(x + w));
+                    d1 = Vector256.FusedMultiplyAdd(pv1, nv1, d1);
+                    c1 = Vector256.FusedMultiplyAdd(qv1, nv1, c1);
+                    Vector256.FusedMultiplyAdd(eP, qv1, keepP * pv1).StoreUnsafe(ref p, (nuint)(x + w));
+                    Vector256.FusedMultiplyAdd(eQ, pv1, keepQ * qv1).StoreUnsafe(ref q, (nuint)(x + w));
+                }
+                if (x < stride)
+                {
+                    var pv = Vector256.LoadUnsafe(ref p, (nuint)x);
+                    var qv = Vector256.LoadUnsafe(ref q, (nuint)x);
+                    var nv = Vector256.LoadUnsafe(ref qn, (nuint)x);
+                    d0 = Vector256.FusedMultiplyAdd(pv, nv, d0);
+                    c0 = Vector256.FusedMultiplyAdd(qv, nv, c0);
+                    Vector256.FusedMultiplyAdd(eP, qv, keepP * pv).StoreUnsafe(ref p, (nuint)x);
+                    Vector256.FusedMultiplyAdd(eQ, pv, keepQ * qv).StoreUnsafe(ref q, (nuint)x);
+                }
+                dot = keepPs * Vector256.Sum(d0 + d1) + eps * Vector256.Sum(c0 + c1);
+                q = ref qn;
             }
             bu[u] = bu_u;
         }
@@ -223,9 +373,8 @@ public sealed class Svd : FactorModel
     }
 
     /// <summary>The portable loop, for hardware without 256-bit SIMD.</summary>
-    private static double PassScalar(UserGroupedRatings groups, int[] order, int start, int end, Rates r, float[] bu, float[] bi, float[] pAll, float[] qAll, int stride)
+    private static double PassScalar(UserGroupedRatings groups, int[] order, int start, int end, int[] segments, int segStride, int block, Rates r, float[] bu, float[] bi, float[] pAll, float[] qAll, int stride)
     {
-        var offsets = groups.Starts;
         var cols = groups.Items;
         var vals = groups.Values;
         int f = r.F;
@@ -234,7 +383,7 @@ public sealed class Svd : FactorModel
         {
             int g = order[k], u = groups.Users[g];
             var p = pAll.AsSpan(u * stride, f);
-            for (int j = offsets[g]; j < offsets[g + 1]; j++)
+            for (int j = segments[g * segStride + block], stop = segments[g * segStride + block + 1]; j < stop; j++)
             {
                 int i = cols[j];
                 var q = qAll.AsSpan(i * stride, f);
@@ -298,6 +447,35 @@ public sealed class Svd : FactorModel
             reg += n * (o.EffRegBi * ItemBias[i] * ItemBias[i] + o.EffRegQi * TensorPrimitives.Dot(q, q));
         }
         return (sq + reg) / Math.Max(1, total);
+    }
+
+    /// <summary>Σ n_u(λ_bu b_u² + λ_pu|p_u|²) over the users of groups order[start..end).</summary>
+    private double UserRegulariser(UserGroupedRatings groups, int[] order, int start, int end, float[] pAll, int stride)
+    {
+        var o = Options;
+        double reg = 0;
+        for (int k = start; k < end; k++)
+        {
+            int g = order[k], u = groups.Users[g], n = groups.Starts[g + 1] - groups.Starts[g];
+            var p = pAll.AsSpan(u * stride, Factors);
+            reg += n * (o.EffRegBu * UserBias[u] * UserBias[u] + o.EffRegPu * TensorPrimitives.Dot(p, p));
+        }
+        return reg;
+    }
+
+    /// <summary>Σ n_i(λ_bi b_i² + λ_qi|q_i|²) over the given items.</summary>
+    private double ItemRegulariser(int[] items, int[] itemCounts, float[] qAll, int stride)
+    {
+        var o = Options;
+        double reg = 0;
+        foreach (int i in items)
+        {
+            int n = itemCounts[i];
+            if (n == 0) continue;
+            var q = qAll.AsSpan(i * stride, Factors);
+            reg += n * (o.EffRegBi * ItemBias[i] * ItemBias[i] + o.EffRegQi * TensorPrimitives.Dot(q, q));
+        }
+        return reg;
     }
 
     /// <summary>A model read from a file.</summary>

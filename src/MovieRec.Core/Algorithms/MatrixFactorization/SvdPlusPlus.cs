@@ -111,7 +111,7 @@ public sealed record SvdPlusPlusOptions
 /// at the end, the standard efficient form (as in LibRec and most fast SVD++ codes): O(|R(u)| f) per user instead of
 /// Surprise's O(|R(u)|² f), where every rating recomputes z_u and touches every y_j. They differ only in when y moves
 /// within one user's pass; <see cref="SvdPlusPlusOptions.ExactUpdates"/> runs Surprise's exact update instead.
-/// Users are processed in parallel (Hogwild, as <see cref="Svd"/>), deterministically with one thread.
+/// Users are processed in parallel (Hogwild), deterministically with one thread.
 /// <see cref="FactorModel.EpochLoss"/>: Σe²/n over the epoch's SGD steps (training MSE as seen during the pass).
 /// </para>
 /// </summary>

@@ -54,4 +54,36 @@ internal sealed class UserGroupedRatings
         }
         return new UserGroupedRatings([.. users], starts, items, values);
     }
+
+    /// <summary>
+    /// Stably partitions each group's ratings, in place, by the block of their item: group g's ratings of item block b
+    /// become <c>segments[g·(blocks+1)+b] .. segments[g·(blocks+1)+b+1]</c>, in dataset order.
+    /// </summary>
+    public int[] PartitionByItemBlock(int[] blockOfItem, int blocks)
+    {
+        int groups = GroupCount, longest = 0;
+        for (int g = 0; g < groups; g++) longest = Math.Max(longest, Starts[g + 1] - Starts[g]);
+        var items = new int[longest];
+        var values = new float[longest];
+        var segments = new int[groups * (blocks + 1)];
+        var next = new int[blocks];
+        for (int g = 0; g < groups; g++)
+        {
+            int from = Starts[g], to = Starts[g + 1], at = g * (blocks + 1);
+            Array.Clear(next);
+            for (int j = from; j < to; j++) next[blockOfItem[Items[j]]]++;
+            segments[at] = from;
+            for (int b = 0; b < blocks; b++) segments[at + b + 1] = segments[at + b] + next[b];
+            for (int b = 0; b < blocks; b++) next[b] = segments[at + b] - from;
+            for (int j = from; j < to; j++)
+            {
+                int pos = next[blockOfItem[Items[j]]]++;
+                items[pos] = Items[j];
+                values[pos] = Values[j];
+            }
+            items.AsSpan(0, to - from).CopyTo(Items.AsSpan(from));
+            values.AsSpan(0, to - from).CopyTo(Values.AsSpan(from));
+        }
+        return segments;
+    }
 }

@@ -65,15 +65,19 @@ internal static class Scale
         ModelFile.Save(path, model);
         double save = watch.Elapsed.TotalSeconds;
         long bytes = new FileInfo(path).Length;
-        double load = LoadInFreshProcess(path);
+        // Three fresh processes: the first, right after training, also pays for memory this VM has not touched yet
+        // (1.3-1.6 s here, against 0.32-0.37 s for the same load once the memory has been used); the median is what
+        // a replica loading a published model sees.
+        var loads = new[] { LoadInFreshProcess(path), LoadInFreshProcess(path), LoadInFreshProcess(path) };
+        double load = loads.Order().ElementAt(1);
 
         var table = new BenchTable("figure", "measured", "goal", "ratio", "goal met");
         table.Add("SVD fit, 20 epochs (s)", Bench.F(train, "0.0"), $"< {TrainGoalSeconds:0}", Bench.F(train / TrainGoalSeconds, "0.00"), Bench.YesNo(train < TrainGoalSeconds));
         table.Add("peak working set (GB)", Bench.F(peak / (double)(1L << 30), "0.00"), "< 3", Bench.F(peak / MemoryGoalBytes, "0.00"), Bench.YesNo(peak < MemoryGoalBytes));
-        table.Add($"model load, fresh process (s; {bytes / 1e6:0} MB file)", Bench.F(load, "0.000"), $"< {LoadGoalSeconds:0}", Bench.F(load / LoadGoalSeconds, "0.00"),
+        table.Add($"model load, fresh process, median of 3 (s; {bytes / 1e6:0} MB file)", Bench.F(load, "0.000"), $"< {LoadGoalSeconds:0}", Bench.F(load / LoadGoalSeconds, "0.00"),
             Bench.YesNo(load < LoadGoalSeconds));
         table.Print(Console.Out);
-        Console.WriteLine($"  save {save:0.00} s. The load runs in a new process (JIT included) but the file is in the page cache. Peak working set includes the {data.Count:N0} ratings.");
+        Console.WriteLine($"  save {save:0.00} s (flushed to disk). Loads {string.Join(", ", loads.Select(l => l.ToString("0.000", CultureInfo.InvariantCulture)))} s, each in a new process (JIT included), the file in the page cache. Peak working set includes the {data.Count:N0} ratings.");
         if (!args.Contains("--keep")) File.Delete(path);
         return 0;
     }

@@ -137,50 +137,72 @@ public static class ModelFile
         BinaryPrimitives.WriteUInt32LittleEndian(head[4..], CurrentVersion);
         BinaryPrimitives.WriteUInt64LittleEndian(head[8..], (ulong)body.Length);
         BinaryPrimitives.WriteUInt64LittleEndian(head[16..], Checksum(body));
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-        file.Write(head);
-        file.Write(body);
+        // Written beside the target, flushed to disk, then renamed over it: a reader (a replica watching the model
+        // directory) sees the old file or the whole new one, and a crash cannot leave a manifest naming a torn file.
+        string temp = $"{path}.{Environment.ProcessId}.tmp";
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+            {
+                file.Write(head);
+                file.Write(body);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
     }
 
     /// <summary>Reads and verifies a model file (any algorithm).</summary>
     public static ModelContents Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Model file not found: {path}", path);
-        byte[] all = File.ReadAllBytes(path);
-        if (all.Length < HeaderSize || !all.AsSpan(0, 4).SequenceEqual(Magic))
+        // Streamed straight into the model's arrays (no copy of the whole file in memory), checksummed as it goes.
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        Span<byte> head = stackalloc byte[HeaderSize];
+        if (file.Length < HeaderSize || file.ReadAtLeast(head, HeaderSize, throwOnEndOfStream: false) < HeaderSize || !head[..4].SequenceEqual(Magic))
             throw ModelFileError.Create(path, "it does not start with the MREC magic bytes");
-        uint version = BinaryPrimitives.ReadUInt32LittleEndian(all.AsSpan(4));
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(head[4..]);
         if (version != CurrentVersion)
             throw ModelFileError.Create(path, $"format version {version} is not supported (this build reads version {CurrentVersion})");
-        ulong length = BinaryPrimitives.ReadUInt64LittleEndian(all.AsSpan(8));
-        ulong checksum = BinaryPrimitives.ReadUInt64LittleEndian(all.AsSpan(16));
-        if (length != (ulong)(all.Length - HeaderSize))
-            throw ModelFileError.Create(path, $"the payload should be {length} bytes but the file holds {all.Length - HeaderSize} (truncated?)");
-        var body = all.AsSpan(HeaderSize);
-        if (Checksum(body) != checksum)
-            throw ModelFileError.Create(path, "the checksum does not match (the file is corrupt)");
+        ulong length = BinaryPrimitives.ReadUInt64LittleEndian(head[8..]);
+        ulong checksum = BinaryPrimitives.ReadUInt64LittleEndian(head[16..]);
+        if (length != (ulong)(file.Length - HeaderSize))
+            throw ModelFileError.Create(path, $"the payload should be {length} bytes but the file holds {file.Length - HeaderSize} (truncated?)");
+        using var body = new ChecksummedStream(file, (long)length);
+        ModelContents? contents = null;
+        Exception? malformed = null;
         try
         {
-            return Parse(path, all, HeaderSize);
+            contents = Parse(path, body);
         }
-        catch (Exception e) when (e is EndOfStreamException or ArgumentException or DecoderFallbackException or OverflowException or IndexOutOfRangeException)
+        catch (Exception e) when (e is EndOfStreamException or ArgumentException or DecoderFallbackException or OverflowException or IndexOutOfRangeException or InvalidDataException)
         {
-            throw ModelFileError.Create(path, e);
+            malformed = e;
         }
+        // A corrupt file is reported as such even when the damage also made it unparsable.
+        body.SkipToEnd();
+        if (body.Checksum != checksum)
+            throw ModelFileError.Create(path, "the checksum does not match (the file is corrupt)");
+        if (malformed is InvalidDataException invalid && invalid.Message.StartsWith(path, StringComparison.Ordinal)) throw invalid;
+        if (malformed is not null) throw ModelFileError.Create(path, malformed);
+        return contents!;
     }
 
-    private static ModelContents Parse(string path, byte[] all, int start)
+    private static ModelContents Parse(string path, ChecksummedStream stream)
     {
-        using var stream = new MemoryStream(all, start, all.Length - start, writable: false);
-        using var r = new BinaryReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true));
+        using var r = new BinaryReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), leaveOpen: true);
         string algorithm = r.ReadString();
         string options = r.ReadString();
         string fingerprint = r.ReadString();
         var created = DateTimeOffset.FromUnixTimeMilliseconds(r.ReadInt64());
         var scale = new RatingScale(r.ReadSingle(), r.ReadSingle(), r.ReadSingle());
         double mean = r.ReadDouble();
-        var users = ReadIdMap(r, path);
-        var items = ReadIdMap(r, path);
+        var users = ReadIdMap(r, stream, path);
+        var items = ReadIdMap(r, stream, path);
         var contents = new ModelContents
         {
             Path = path,
@@ -200,18 +222,29 @@ public static class ModelFile
             string name = r.ReadString();
             byte type = r.ReadByte();
             long length = r.ReadInt64();
-            while (stream.Position % 8 != 0) r.ReadByte();
+            while (stream.Consumed % 8 != 0) r.ReadByte();
             int size = type switch { FloatType => 4, IntType => 4, ByteType => 1, _ => throw ModelFileError.Create(path, $"array '{name}' has unknown type {type}") };
-            if (length < 0 || length > int.MaxValue || stream.Position + length * size > stream.Length)
+            if (length < 0 || length > int.MaxValue || length * size > stream.Remaining)
                 throw ModelFileError.Create(path, $"array '{name}' runs past the end of the file");
-            var bytes = all.AsSpan(start + (int)stream.Position, (int)length * size);
-            Array data = type switch
+            Array data;
+            switch (type)
             {
-                FloatType => MemoryMarshal.Cast<byte, float>(bytes).ToArray(),
-                IntType => MemoryMarshal.Cast<byte, int>(bytes).ToArray(),
-                _ => bytes.ToArray(),
-            };
-            stream.Position += bytes.Length;
+                case FloatType:
+                    var floats = GC.AllocateUninitializedArray<float>((int)length);
+                    stream.ReadExactly(MemoryMarshal.AsBytes(floats.AsSpan()));
+                    data = floats;
+                    break;
+                case IntType:
+                    var ints = GC.AllocateUninitializedArray<int>((int)length);
+                    stream.ReadExactly(MemoryMarshal.AsBytes(ints.AsSpan()));
+                    data = ints;
+                    break;
+                default:
+                    var bytes = GC.AllocateUninitializedArray<byte>((int)length);
+                    stream.ReadExactly(bytes);
+                    data = bytes;
+                    break;
+            }
             contents.Arrays[name] = data;
         }
         return contents;
@@ -232,16 +265,16 @@ public static class ModelFile
         }
     }
 
-    private static IdMap ReadIdMap(BinaryReader r, string path)
+    private static IdMap ReadIdMap(BinaryReader r, ChecksummedStream stream, string path)
     {
         byte kind = r.ReadByte();
         int count = r.ReadInt32();
         if (count < 0) throw ModelFileError.Create(path, "negative id count");
         if (kind == 0)
         {
-            if (r.BaseStream.Length - r.BaseStream.Position < count * 8L) throw ModelFileError.Create(path, "the id map runs past the end of the file");
+            if (stream.Remaining < count * 8L) throw ModelFileError.Create(path, "the id map runs past the end of the file");
             var ids = new long[count];
-            r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(ids.AsSpan()));
+            stream.ReadExactly(MemoryMarshal.AsBytes(ids.AsSpan()));
             return IdMap.FromNumeric(ids);
         }
         if (kind != 1) throw ModelFileError.Create(path, $"unknown id map kind {kind}");
@@ -253,21 +286,9 @@ public static class ModelFile
     /// <summary>64-bit FNV-1a over 8-byte little-endian words (then the tail bytes): fast and order-sensitive.</summary>
     public static ulong Checksum(ReadOnlySpan<byte> data)
     {
-        const ulong prime = 0x100000001b3UL;
-        ulong h = 0xcbf29ce484222325UL;
-        var words = MemoryMarshal.Cast<byte, ulong>(data);
-        foreach (ulong w in words)
-        {
-            h ^= w;
-            h *= prime;
-            h ^= h >> 29;
-        }
-        for (int k = words.Length * 8; k < data.Length; k++)
-        {
-            h ^= data[k];
-            h *= prime;
-        }
-        return h;
+        var hash = new WordHash();
+        hash.Append(data);
+        return hash.Finish();
     }
 
     /// <summary>Identifies the ratings a model was trained on: counts and a checksum of the rating arrays.</summary>
@@ -278,4 +299,122 @@ public static class ModelFile
             ^ (Checksum(MemoryMarshal.AsBytes(data.Values.AsSpan())) * 1_000_003);
         return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"ratings={data.Count};users={data.UserCount};items={data.ItemCount};hash={h:x16}");
     }
+}
+
+/// <summary>
+/// <see cref="ModelFile.Checksum"/> computed over data that arrives in pieces: bytes that do not yet fill a word wait
+/// for the next piece, so any split gives the hash of the whole.
+/// </summary>
+internal struct WordHash
+{
+    private const ulong Prime = 0x100000001b3UL;
+    private ulong _hash;
+    private ulong _pending;
+    private int _pendingBytes;
+    private bool _started;
+
+    public void Append(ReadOnlySpan<byte> data)
+    {
+        if (!_started)
+        {
+            _hash = 0xcbf29ce484222325UL;
+            _started = true;
+        }
+        while (_pendingBytes > 0 && !data.IsEmpty)
+        {
+            _pending |= (ulong)data[0] << (8 * _pendingBytes);
+            data = data[1..];
+            if (++_pendingBytes == 8)
+            {
+                Mix(_pending);
+                _pending = 0;
+                _pendingBytes = 0;
+            }
+        }
+        var words = MemoryMarshal.Cast<byte, ulong>(data);
+        ulong h = _hash;
+        foreach (ulong w in words)
+        {
+            h ^= BitConverter.IsLittleEndian ? w : BinaryPrimitives.ReverseEndianness(w);
+            h *= Prime;
+            h ^= h >> 29;
+        }
+        _hash = h;
+        for (int k = words.Length * 8; k < data.Length; k++) _pending |= (ulong)data[k] << (8 * _pendingBytes++);
+    }
+
+    public ulong Finish()
+    {
+        if (!_started) Append([]);
+        ulong h = _hash;
+        for (int k = 0; k < _pendingBytes; k++)
+        {
+            h ^= (byte)(_pending >> (8 * k));
+            h *= Prime;
+        }
+        return h;
+    }
+
+    private void Mix(ulong word)
+    {
+        _hash ^= word;
+        _hash *= Prime;
+        _hash ^= _hash >> 29;
+    }
+}
+
+/// <summary>A read-only view of the next <c>length</c> bytes of a stream that hashes what is read and counts it.</summary>
+internal sealed class ChecksummedStream(Stream inner, long length) : Stream
+{
+    private WordHash _hash;
+
+    public long Consumed { get; private set; }
+
+    public long Remaining => length - Consumed;
+
+    public ulong Checksum => _hash.Finish();
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => length;
+
+    public override long Position
+    {
+        get => Consumed;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (buffer.Length > Remaining) buffer = buffer[..(int)Remaining];
+        int n = inner.Read(buffer);
+        _hash.Append(buffer[..n]);
+        Consumed += n;
+        return n;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    /// <summary>Reads (and hashes) whatever the parser left.</summary>
+    public void SkipToEnd()
+    {
+        var scratch = new byte[1 << 16];
+        while (Remaining > 0 && Read(scratch) > 0)
+        {
+        }
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

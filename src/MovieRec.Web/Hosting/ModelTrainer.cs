@@ -80,7 +80,11 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
         string file = Path.Combine(ModelDirectory, model.Report.File);
         ModelFile.Save(file, model.Svd, model.Report.DatasetFingerprint);
         string temp = ManifestPath + $".{Environment.ProcessId}.tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(model.Report, Json));
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            JsonSerializer.Serialize(stream, model.Report, Json);
+            stream.Flush(flushToDisk: true);
+        }
         File.Move(temp, ManifestPath, overwrite: true);
         RemoveOldModels(keep: model.Report.File);
     }

@@ -87,4 +87,27 @@ public sealed class ModelFileTests
         Assert.Equal("user-3", loaded.UserIds.ToRaw(3));
         Assert.Equal(model.Predict(3, 4), loaded.Predict(3, 4));
     }
+
+    [Fact]
+    public void The_checksum_of_data_read_in_pieces_is_that_of_the_whole()
+    {
+        var rng = new Random(5);
+        var data = new byte[1003];
+        rng.NextBytes(data);
+        ulong whole = ModelFile.Checksum(data);
+        for (int trial = 0; trial < 20; trial++)
+        {
+            var hash = new WordHash();
+            int at = 0;
+            while (at < data.Length)
+            {
+                int n = Math.Min(data.Length - at, rng.Next(0, 20));
+                hash.Append(data.AsSpan(at, n));
+                at += n;
+            }
+            Assert.Equal(whole, hash.Finish());
+        }
+        data[500] ^= 1;
+        Assert.NotEqual(whole, ModelFile.Checksum(data));
+    }
 }

@@ -1,8 +1,5 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using MovieRec.Core.Data;
-using MovieRec.Core.Models;
 
 namespace MovieRec.Core.Algorithms.MatrixFactorization;
 

@@ -76,7 +76,7 @@ public static class EvaluateCommands
         var json = CommonOptions.Json();
         var names = new Option<string>("--algorithms", "-a")
         {
-            Description = "Comma-separated algorithm names, or all, best (our most accurate rating model), best-ranking (our best top-N model).",
+            Description = "Comma-separated algorithm names, or all, best (our most accurate rating model), best-ranking (our best top-N model for the next movie; on random k-fold holdouts ease ranks better).",
             Required = true,
         };
         var cv = new Option<int>("--cv") { Description = "Folds for --protocol kfold.", DefaultValueFactory = _ => 5 };

@@ -36,7 +36,7 @@ public static class HybridAlgorithms
                 Folds = p.Int("folds", DefaultFolds),
                 SupportFeatures = p.Bool("support-features", new RatingBlendOptions { Members = BestMembers }.SupportFeatures),
             }), PredictsRatings: true),
-        new("best-ranking", "Our best top-N model: a learnt stack (pairwise logistic regression on each user's next rating) of ease-recency, item-knn and four sequential members, with popularity, trending, release-age and genre features",
+        new("best-ranking", "Our best top-N model for the next movie (leave-latest-out): a learnt stack (pairwise logistic regression on each user's next rating) of ease-recency, item-knn and four sequential members, with popularity, trending, release-age and genre features",
             BestRanking, PredictsRatings: false),
         new("ease-recency", "EASE (Steck 2019) on a recency-weighted history (half-life=" + DefaultHalfLife.ToString(CultureInfo.InvariantCulture) + " ratings, 0 = off; floor=" + DefaultFloor.ToString(CultureInfo.InvariantCulture) + ") with a popularity fallback for items outside its model",
             EaseRecency, PredictsRatings: false),

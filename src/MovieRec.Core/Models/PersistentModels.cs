@@ -3,6 +3,7 @@ using MovieRec.Core.Algorithms;
 using MovieRec.Core.Algorithms.Baselines;
 using MovieRec.Core.Algorithms.Hybrid;
 using MovieRec.Core.Algorithms.MatrixFactorization;
+using MovieRec.Core.Algorithms.Neighborhood;
 using MovieRec.Core.Algorithms.Ranking;
 using MovieRec.Core.Data;
 
@@ -43,6 +44,10 @@ public static class PersistentModels
         [RecencyWeightedRanker.AlgorithmName] = RecencyWeightedRanker.Restore,
         ["baseline"] = BaselineOnly.Restore,
         ["baseline-sgd"] = BaselineOnly.Restore,
+        ["knn-basic"] = c => KnnAlgorithm.Restore(c, o => new KnnBasic(o)),
+        ["knn-means"] = c => KnnAlgorithm.Restore(c, o => new KnnWithMeans(o)),
+        ["knn-zscore"] = c => KnnAlgorithm.Restore(c, o => new KnnWithZScore(o)),
+        ["knn-baseline"] = c => KnnAlgorithm.Restore(c, o => new KnnBaseline(o)),
     };
 
     /// <summary>
@@ -54,10 +59,6 @@ public static class PersistentModels
         ["normal"] = "draws random predictions; there is nothing learnt worth saving beyond μ and σ",
         ["best"] = "a stacked blend of six rating models, not all persistent yet",
         ["best-ranking"] = "a learnt stack over rankers and content features, not persistent yet",
-        ["knn-basic"] = "kNN rating models are not persistent yet",
-        ["knn-means"] = "kNN rating models are not persistent yet",
-        ["knn-zscore"] = "kNN rating models are not persistent yet",
-        ["knn-baseline"] = "kNN rating models are not persistent yet",
         ["slope-one"] = "not persistent yet",
         ["coclustering"] = "not persistent yet",
         ["hybrid"] = "a content + collaborative hybrid built from the movie catalogue, which a model file does not hold",

@@ -18,6 +18,16 @@ public sealed class ModelPersistenceTests
 {
     private static readonly Lazy<RatingDataset> Data = new(() => MfTestData.FirstRatings(5_000));
 
+    /// <summary>The same ratings with id maps of only their own users and items (item-based kNN keeps an n² matrix).</summary>
+    private static readonly Lazy<RatingDataset> Compact = new(() =>
+    {
+        var data = Data.Value;
+        var builder = new RatingDatasetBuilder();
+        for (int k = 0; k < data.Count; k++)
+            builder.Add(data.UserIds.ToRawNumeric(data.Users[k]), data.ItemIds.ToRawNumeric(data.Items[k]), data.Values[k], data.Timestamps[k]);
+        return builder.Build(data.Scale);
+    });
+
     /// <summary>Small settings so each fit takes a moment; everything else at its default.</summary>
     private static readonly Dictionary<string, Dictionary<string, string>> Quick = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -53,21 +63,29 @@ public sealed class ModelPersistenceTests
     [Theory]
     [MemberData(nameof(Persistent))]
     public void Registry_algorithm_round_trips_bit_identically(string algorithm) =>
-        RoundTrip(algorithm, Quick.TryGetValue(algorithm, out var p) ? p : []);
+        RoundTrip(algorithm, Quick.TryGetValue(algorithm, out var p) ? p : [], Data.Value);
+
+    [Theory]
+    [InlineData("knn-baseline", "sim=pearson_baseline,user_based=false")]
+    [InlineData("knn-means", "user_based=false,k=10")]
+    [InlineData("knn-zscore", "sim=cosine")]
+    public void Item_based_knn_round_trips_bit_identically(string algorithm, string parameters) =>
+        RoundTrip(algorithm, Parse(parameters), Compact.Value);
 
     [Theory]
     [MemberData(nameof(Variants))]
-    public void Variant_round_trips_bit_identically(string algorithm, string parameters)
+    public void Variant_round_trips_bit_identically(string algorithm, string parameters) => RoundTrip(algorithm, Parse(parameters), Data.Value);
+
+    private static Dictionary<string, string> Parse(string parameters)
     {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var part in parameters.Split(',', StringSplitOptions.RemoveEmptyEntries))
             values[part[..part.IndexOf('=', StringComparison.Ordinal)]] = part[(part.IndexOf('=', StringComparison.Ordinal) + 1)..];
-        RoundTrip(algorithm, values);
+        return values;
     }
 
-    private static void RoundTrip(string algorithm, Dictionary<string, string> parameters)
+    private static void RoundTrip(string algorithm, Dictionary<string, string> parameters, RatingDataset data)
     {
-        var data = Data.Value;
         var model = AlgorithmRegistry.Create(algorithm, new AlgorithmParameters(parameters));
         ModelTraining.Fit(model, data, TrainingContext.Deterministic(0));
         Assert.True(PersistentModels.CanSave(model), $"{algorithm} is not in PersistentModels.NotPersistent, so it must persist.");

@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using MovieRec.Core.Algorithms;
-using MovieRec.Core.Algorithms.MatrixFactorization;
 using MovieRec.Core.Data;
+using MovieRec.Core.Evaluation;
 using MovieRec.Core.Models;
 using Spectre.Console;
 
@@ -23,7 +23,7 @@ internal static class ModelCommands
         var data = CommonOptions.Data();
         var lenient = CommonOptions.Lenient();
         var columns = CommonOptions.Columns();
-        var algorithm = new Option<string>("--algorithm") { Description = "Algorithm name, e.g. svd, svd-tuned, svdpp, nmf.", DefaultValueFactory = _ => "svd" };
+        var algorithm = new Option<string>("--algorithm") { Description = "Algorithm name, e.g. svd, svd-tuned, svdpp, nmf, baseline, popularity, ease, ease-recency, ials, item-knn, sequential.", DefaultValueFactory = _ => "svd" };
         var parameters = new Option<string[]>("--param")
         {
             Description = "A hyperparameter as name=value (repeatable), e.g. --param factors=200 --param epochs=30.",
@@ -37,8 +37,10 @@ internal static class ModelCommands
         {
             var info = AlgorithmRegistry.Get(parse.GetValue(algorithm)!);
             var model = info.Create(ParseParameters(parse.GetValue(parameters)));
-            if (model is not IPersistentModel persistent || model is not IRatingPredictor predictor)
-                throw new CliException($"{info.Name} cannot be saved to a model file yet.");
+            if (!PersistentModels.CanSave(model) || model is not IPersistentModel persistent)
+                throw new CliException(PersistentModels.NotPersistent.TryGetValue(info.Name, out var reason)
+                    ? $"{info.Name} cannot be saved to a model file yet: {reason}."
+                    : $"{info.Name} cannot be saved to a model file yet.");
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, parse.GetValue(lenient), parse.GetValue(columns));
             var ratings = dataset.Ratings;
             string path = parse.GetValue(output)!;
@@ -57,7 +59,7 @@ internal static class ModelCommands
                         task.Description = string.Create(CultureInfo.InvariantCulture, $"{Markup.Escape(info.Name)} epoch {p.Step}/{p.Steps} loss {p.Loss:0.0000}");
                     }),
                 };
-                predictor.Fit(ratings, training);
+                ModelTraining.Fit(model, ratings, training);
                 task.Value = task.MaxValue;
             });
             double seconds = clock.Elapsed.TotalSeconds;
@@ -87,24 +89,29 @@ internal static class ModelCommands
             int n = parse.GetValue(count);
             if (n <= 0) throw new CliException($"-n must be positive, not {n}.");
             if ((userId is null) == (ratings is null)) throw new CliException("Give exactly one of --user and --rate.");
-            var model = Load(path) as FactorModel ?? throw new CliException($"{path}: this model cannot recommend.");
+            var loaded = Load(path);
+            if (loaded is not (IPersistentModel persistent and IItemScorer model and IFoldIn foldIn and IUserHistory history))
+                throw new CliException($"{path}: this model cannot recommend.");
+            var header = persistent.Header;
+            bool predictsRatings = loaded is IRatingPredictor;
             var scores = new float[model.ItemCount];
             int[] exclude;
             string who;
             if (userId is not null)
             {
-                int dense = model.UserIds.ToDense(userId);
-                if (dense < 0 || !model.IsUserKnown(dense))
+                int dense = header.UserIds.ToDense(userId);
+                bool known = dense >= 0 && (loaded is RatingPredictorBase predictor ? predictor.IsUserKnown(dense) : history.RatedBy(dense).Length > 0);
+                if (!known)
                     throw new CliException($"User {userId} is not in the model's training set; use --rate to fold in a new user.");
                 model.Score(dense, scores);
-                exclude = model.RatedBy(dense).ToArray();
+                exclude = [.. history.RatedBy(dense).ToArray().Order()];
                 who = $"user {userId}";
             }
             else
             {
-                var profile = ParseRatings(ratings!, model, context.Error);
-                var folded = model.FoldIn(profile);
-                model.Score(folded, scores);
+                var profile = ParseRatings(ratings!, loaded, header, context.Error);
+                var folded = foldIn.FoldIn(profile);
+                foldIn.Score(folded, scores);
                 exclude = [.. folded.Ratings.Select(r => r.Item).Order()];
                 who = $"a new user with {folded.Ratings.Length} rating(s)";
             }
@@ -116,17 +123,20 @@ internal static class ModelCommands
             var table = new Table()
                 .AddColumn(new TableColumn("#").RightAligned()).AddColumn(new TableColumn("movie id").RightAligned());
             if (catalog is not null) table.AddColumn("title");
-            table.AddColumn(new TableColumn("predicted").RightAligned());
+            // Ranking models' scores only order the movies: they are shown as they are, not as ratings.
+            table.AddColumn(new TableColumn(predictsRatings ? "predicted" : "score").RightAligned());
             for (int k = 0; k < top.Length; k++)
             {
-                string raw = model.ItemIds.ToRaw(top[k].Item);
+                string raw = header.ItemIds.ToRaw(top[k].Item);
                 var cells = new List<string> { (k + 1).ToString(CultureInfo.InvariantCulture), raw };
                 if (catalog is not null)
                 {
-                    var movie = model.ItemIds.IsNumeric ? catalog[model.ItemIds.ToRawNumeric(top[k].Item)] : null;
+                    var movie = header.ItemIds.IsNumeric ? catalog[header.ItemIds.ToRawNumeric(top[k].Item)] : null;
                     cells.Add(movie is null ? "?" : movie.Year is { } y ? $"{movie.Title} ({y})" : movie.Title);
                 }
-                cells.Add(model.Scale.Clip(top[k].Score).ToString("0.00", CultureInfo.InvariantCulture));
+                cells.Add(predictsRatings
+                    ? header.Scale.Clip(top[k].Score).ToString("0.00", CultureInfo.InvariantCulture)
+                    : top[k].Score.ToString("0.0000", CultureInfo.InvariantCulture));
                 table.AddRow([.. cells.Select(Markup.Escape)]);
             }
             context.Console.Write(table);
@@ -139,7 +149,7 @@ internal static class ModelCommands
     {
         try
         {
-            return MatrixFactorizationAlgorithms.Restore(ModelFile.Read(path));
+            return PersistentModels.Load(path);
         }
         catch (InvalidDataException e)
         {
@@ -162,7 +172,7 @@ internal static class ModelCommands
         return new AlgorithmParameters(values);
     }
 
-    private static ItemRating[] ParseRatings(string text, FactorModel model, TextWriter error)
+    private static ItemRating[] ParseRatings(string text, IRecommenderModel model, ModelHeader header, TextWriter error)
     {
         var result = new List<ItemRating>();
         var unknown = new List<string>();
@@ -171,10 +181,11 @@ internal static class ModelCommands
             int eq = part.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0 || !float.TryParse(part[(eq + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out float rating))
                 throw new CliException($"--rate expects movieId=rating pairs, not '{part}'.");
-            if (model.Scale.Check(rating) is { } problem) throw new CliException($"--rate: {problem}.");
+            if (header.Scale.Check(rating) is { } problem) throw new CliException($"--rate: {problem}.");
             string id = part[..eq].Trim();
-            int item = model.ItemIds.ToDense(id);
-            if (item < 0 || !model.IsItemKnown(item)) unknown.Add(id);
+            int item = header.ItemIds.ToDense(id);
+            bool known = item >= 0 && (model is RatingPredictorBase predictor ? predictor.IsItemKnown(item) : item < header.ItemIds.Count);
+            if (!known) unknown.Add(id);
             else result.Add(new ItemRating(item, rating));
         }
         if (unknown.Count > 0) error.WriteLine($"warning: ignored movie id(s) the model does not know: {string.Join(", ", unknown)}");

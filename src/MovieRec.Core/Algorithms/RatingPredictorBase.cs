@@ -55,6 +55,18 @@ public abstract class RatingPredictorBase : IRatingPredictor, IItemScorer
         IsFitted = true;
     }
 
+    /// <summary>Restores the fitted state of a model read from a file that carries its whole training set.</summary>
+    protected void RestoreFitted(RatingDataset train)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        var knownUsers = new bool[train.UserCount];
+        var knownItems = new bool[train.ItemCount];
+        foreach (int u in train.Users) knownUsers[u] = true;
+        foreach (int i in train.Items) knownItems[i] = true;
+        Trainset = train;
+        RestoreFitted(train.Scale, train.GlobalMean, knownUsers, knownItems);
+    }
+
     /// <summary>A user with at least one training rating (Surprise's knows_user).</summary>
     public bool IsUserKnown(int user) => (uint)user < (uint)_knownUsers.Length && _knownUsers[user];
 

@@ -34,13 +34,31 @@ public static class ModelFileError
 /// <summary>Collects named arrays for a model file; each is written as raw little-endian bytes.</summary>
 public sealed class ModelWriter
 {
-    internal readonly List<(string Name, byte Type, Array Data)> Arrays = [];
+    internal readonly List<(string Name, byte Type, Array Data)> Arrays;
+    private readonly string _prefix;
 
-    public void Write(string name, float[] data) => Arrays.Add((name, ModelFile.FloatType, data));
+    public ModelWriter()
+        : this([], "")
+    {
+    }
 
-    public void Write(string name, int[] data) => Arrays.Add((name, ModelFile.IntType, data));
+    private ModelWriter(List<(string Name, byte Type, Array Data)> arrays, string prefix)
+    {
+        Arrays = arrays;
+        _prefix = prefix;
+    }
 
-    public void Write(string name, byte[] data) => Arrays.Add((name, ModelFile.ByteType, data));
+    /// <summary>A writer whose arrays are named "<paramref name="prefix"/>.name" (a wrapped model's arrays).</summary>
+    public ModelWriter Nested(string prefix) => new(Arrays, $"{_prefix}{prefix}.");
+
+    public void Write(string name, float[] data) => Arrays.Add((_prefix + name, ModelFile.FloatType, data));
+
+    public void Write(string name, int[] data) => Arrays.Add((_prefix + name, ModelFile.IntType, data));
+
+    public void Write(string name, byte[] data) => Arrays.Add((_prefix + name, ModelFile.ByteType, data));
+
+    /// <summary>Doubles as their raw bytes (a byte array, so the format keeps its three element types).</summary>
+    public void Write(string name, double[] data) => Write(name, MemoryMarshal.AsBytes(data.AsSpan()).ToArray());
 }
 
 /// <summary>A model file's contents as read: the header fields and the named arrays.</summary>
@@ -66,6 +84,45 @@ public sealed class ModelContents
     public int[] Ints(string name) => Get<int>(name);
 
     public byte[] Bytes(string name) => Get<byte>(name);
+
+    /// <summary>Doubles written by <see cref="ModelWriter.Write(string, double[])"/>.</summary>
+    public double[] Doubles(string name)
+    {
+        var bytes = Bytes(name);
+        if (bytes.Length % sizeof(double) != 0) throw ModelFileError.Create(Path, $"the array '{name}' is not a whole number of doubles");
+        return MemoryMarshal.Cast<byte, double>(bytes).ToArray();
+    }
+
+    /// <summary>Whether the file holds an array of that name.</summary>
+    public bool Has(string name) => Arrays.ContainsKey(name);
+
+    /// <summary>
+    /// The contents of a model wrapped inside this one: the arrays written through
+    /// <see cref="ModelWriter.Nested"/> with <paramref name="prefix"/> (prefix stripped), the same id maps, scale
+    /// and mean, and the inner model's own algorithm name and options.
+    /// </summary>
+    public ModelContents Nested(string prefix, string algorithm, string optionsJson)
+    {
+        var inner = new ModelContents
+        {
+            Path = Path,
+            FormatVersion = FormatVersion,
+            Algorithm = algorithm,
+            OptionsJson = optionsJson,
+            DatasetFingerprint = DatasetFingerprint,
+            Created = Created,
+            UserIds = UserIds,
+            ItemIds = ItemIds,
+            Scale = Scale,
+            GlobalMean = GlobalMean,
+        };
+        string start = prefix + ".";
+        foreach (var (name, data) in Arrays)
+        {
+            if (name.StartsWith(start, StringComparison.Ordinal)) inner.Arrays[name[start.Length..]] = data;
+        }
+        return inner;
+    }
 
     private T[] Get<T>(string name) =>
         Arrays.TryGetValue(name, out var a) && a is T[] typed ? typed : throw ModelFileError.Create(Path, $"the array '{name}' is missing or of the wrong type");

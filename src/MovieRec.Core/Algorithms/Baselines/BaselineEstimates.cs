@@ -21,6 +21,10 @@ public sealed class BaselineEstimates
         Options = options;
     }
 
+    /// <summary>Estimates read back from a model file.</summary>
+    internal static BaselineEstimates FromParts(double globalMean, double[] userBias, double[] itemBias, BaselineOptions options) =>
+        new(globalMean, userBias, itemBias, options);
+
     public double GlobalMean { get; }
 
     /// <summary>b_u by dense user id (0 for users without training ratings).</summary>

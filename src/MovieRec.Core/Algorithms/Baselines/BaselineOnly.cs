@@ -1,4 +1,5 @@
 using MovieRec.Core.Data;
+using MovieRec.Core.Models;
 
 namespace MovieRec.Core.Algorithms.Baselines;
 
@@ -9,9 +10,11 @@ namespace MovieRec.Core.Algorithms.Baselines;
 /// user step b_u = Σ(r_ui − μ − b_i) / (reg_u + n) over the user's n ratings (what training's last ALS user step
 /// would give); for SGD, the configured epochs of SGD on b_u alone (<see cref="BaselineEstimates.FoldInUserBias"/>).
 /// </summary>
-public sealed class BaselineOnly : RatingPredictorBase, IFoldIn
+public sealed class BaselineOnly : RatingPredictorBase, IFoldIn, IPersistentModel, IUserHistory
 {
     private BaselineEstimates? _baselines;
+    private ModelHeader? _header;
+    private CsrMatrix? _rated;
 
     public BaselineOnly(BaselineOptions? options = null)
     {
@@ -25,8 +28,12 @@ public sealed class BaselineOnly : RatingPredictorBase, IFoldIn
 
     public BaselineEstimates Baselines => _baselines ?? throw new InvalidOperationException($"{Name} must be fitted first.");
 
-    protected override void FitCore(RatingDataset train, TrainingContext context) =>
+    protected override void FitCore(RatingDataset train, TrainingContext context)
+    {
         _baselines = BaselineEstimates.Compute(train, Options);
+        _rated = train.ByUser;
+        _header = PersistentModels.HeaderOf(Name, PersistentModels.ToJson(Options), train);
+    }
 
     protected override double Estimate(int user, int item)
     {
@@ -56,6 +63,40 @@ public sealed class BaselineOnly : RatingPredictorBase, IFoldIn
     public void Score(FoldedUser user, Span<float> scores)
     {
         for (int i = 0; i < scores.Length; i++) scores[i] = Predict(user, i);
+    }
+
+    // ---- persistence: b_u and b_i (float64, as trained) and each user's rated items (which users and items are known) ----
+
+    public ModelHeader Header => PersistentModels.Fitted(_header, Name);
+
+    public ReadOnlySpan<int> RatedBy(int user) => PersistentModels.Row(_rated, user);
+
+    public void WriteArrays(ModelWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var b = Baselines;
+        writer.Write("user_bias", b.UserBias);
+        writer.Write("item_bias", b.ItemBias);
+        PersistentModels.WriteRated(writer, _rated!, withValues: false);
+    }
+
+    internal static BaselineOnly Restore(ModelContents contents)
+    {
+        var model = new BaselineOnly(PersistentModels.FromJson<BaselineOptions>(contents));
+        var userBias = contents.Doubles("user_bias");
+        var itemBias = contents.Doubles("item_bias");
+        PersistentModels.Check(contents, userBias.Length == contents.UserIds.Count && itemBias.Length == contents.ItemIds.Count,
+            "the bias arrays do not match the id maps");
+        var rated = PersistentModels.ReadRated(contents, withValues: false);
+        var knownUsers = new bool[rated.Rows];
+        var knownItems = new bool[rated.ColumnCount];
+        for (int u = 0; u < rated.Rows; u++) knownUsers[u] = rated.RowLength(u) > 0;
+        foreach (int i in rated.Columns) knownItems[i] = true;
+        model._baselines = BaselineEstimates.FromParts(contents.GlobalMean, userBias, itemBias, model.Options);
+        model._rated = rated;
+        model._header = PersistentModels.HeaderOf(model.Name, contents.OptionsJson, contents);
+        model.RestoreFitted(contents.Scale, contents.GlobalMean, knownUsers, knownItems);
+        return model;
     }
 
     public override string ToString() => $"{Name}({Options})";

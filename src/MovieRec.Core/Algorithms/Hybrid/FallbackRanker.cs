@@ -1,5 +1,6 @@
 using MovieRec.Core.Algorithms.Ranking;
 using MovieRec.Core.Data;
+using MovieRec.Core.Models;
 
 namespace MovieRec.Core.Algorithms.Hybrid;
 
@@ -10,8 +11,11 @@ namespace MovieRec.Core.Algorithms.Hybrid;
 /// ordered the way a popularity recommender would order it (the popularity fallback of Cremonesi, Koren and Turrin
 /// 2010, "Performance of recommender algorithms on top-N recommendation tasks").
 /// </summary>
-public sealed class FallbackRanker : IRankingModel
+public sealed class FallbackRanker : IRankingModel, IPersistentModel, IUserHistory
 {
+    /// <summary>The algorithm name in model files.</summary>
+    public const string AlgorithmName = "popularity-fallback";
+
     private float[] _popularity = [];
 
     public FallbackRanker(IRankingModel baseModel)
@@ -77,6 +81,39 @@ public sealed class FallbackRanker : IRankingModel
         {
             if (float.IsNaN(scores[i])) scores[i] = floor + _popularity[i];
         }
+    }
+
+    // ---- persistence: the fallback popularity, and the base model's arrays under "base." ----
+
+    private sealed record State(string BaseAlgorithm, string BaseOptions);
+
+    public ModelHeader Header
+    {
+        get
+        {
+            var inner = PersistentModels.Inner(Base, AlgorithmName);
+            var h = inner.Header;
+            return PersistentModels.WrapperHeader(AlgorithmName, PersistentModels.ToJson(new State(h.Algorithm, h.OptionsJson)), inner);
+        }
+    }
+
+    public ReadOnlySpan<int> RatedBy(int user) => Base is IUserHistory history ? history.RatedBy(user) : default;
+
+    public void WriteArrays(ModelWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        RankingChecks.Fitted(_popularity.Length > 0, nameof(FallbackRanker));
+        writer.Write("fallback_popularity", _popularity);
+        PersistentModels.WriteInner(writer, PersistentModels.Inner(Base, AlgorithmName));
+    }
+
+    internal static FallbackRanker Restore(ModelContents contents)
+    {
+        var state = PersistentModels.FromJson<State>(contents);
+        var model = new FallbackRanker(PersistentModels.RestoreInner<IRankingModel>(contents, state.BaseAlgorithm, state.BaseOptions));
+        model._popularity = contents.Floats("fallback_popularity");
+        PersistentModels.Check(contents, model._popularity.Length == contents.ItemIds.Count, "the fallback popularity does not match the item id map");
+        return model;
     }
 
     public override string ToString() => $"{Base}+popularity-fallback";

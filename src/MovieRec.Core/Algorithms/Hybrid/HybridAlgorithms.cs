@@ -88,10 +88,16 @@ public static class HybridAlgorithms
     private static FallbackRanker EaseRecency(AlgorithmParameters p)
     {
         double halfLife = p.Double("half-life", DefaultHalfLife);
+        double floor = p.Double("floor", DefaultFloor);
         OptionChecks.NonNegative(halfLife, "half-life");
-        if (halfLife == 0) return new FallbackRanker((IRankingModel)AlgorithmRegistry.Create("ease", p));
-        var ease = (IRankingModel)AlgorithmRegistry.Create("ease", p.With("input", "rating"));
-        return new FallbackRanker(new RecencyWeightedRanker(ease, halfLife, p.Double("floor", DefaultFloor)));
+        // EASE's own parameters only (its strict factory refuses half-life and floor).
+        var easeParameters = new AlgorithmParameters(p.Values.Where(v => !v.Key.Equals("half-life", StringComparison.OrdinalIgnoreCase)
+            && !v.Key.Equals("floor", StringComparison.OrdinalIgnoreCase)).ToDictionary(StringComparer.OrdinalIgnoreCase));
+        // Passed on to EASE, whose strict factory refuses a name it does not know.
+        foreach (var name in easeParameters.Values.Keys) p.Has(name);
+        if (halfLife == 0) return new FallbackRanker((IRankingModel)AlgorithmRegistry.Create("ease", easeParameters));
+        var ease = (IRankingModel)AlgorithmRegistry.Create("ease", easeParameters.With("input", "rating"));
+        return new FallbackRanker(new RecencyWeightedRanker(ease, halfLife, floor));
     }
 
     private static AlgorithmParameters Params(params (string Name, string Value)[] values)

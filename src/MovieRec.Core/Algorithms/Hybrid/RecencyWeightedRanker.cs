@@ -1,6 +1,7 @@
 using System.Globalization;
 using MovieRec.Core.Algorithms.Ranking;
 using MovieRec.Core.Data;
+using MovieRec.Core.Models;
 
 namespace MovieRec.Core.Algorithms.Hybrid;
 
@@ -12,9 +13,12 @@ namespace MovieRec.Core.Algorithms.Hybrid;
 /// "Time weight collaborative filtering"). The half-life counts ratings, not days, so it does not depend on the
 /// dataset's time span. Fold-in takes the ratings in the order given, the last one as the newest.
 /// </summary>
-public sealed class RecencyWeightedRanker : IRankingModel
+public sealed class RecencyWeightedRanker : IRankingModel, IPersistentModel, IUserHistory
 {
-    private RatingDataset? _train;
+    /// <summary>The algorithm name in model files.</summary>
+    public const string AlgorithmName = "recency-weighted";
+
+    private bool _fitted;
     private int[] _historyOffsets = [];
     private int[] _histories = [];
 
@@ -47,13 +51,13 @@ public sealed class RecencyWeightedRanker : IRankingModel
         var ones = new float[train.Count];
         Array.Fill(ones, 1f);
         Base.Fit(new RatingDataset(train.UserIds, train.ItemIds, train.Users, train.Items, ones, train.Timestamps, train.Scale), context);
-        _train = train;
+        _fitted = true;
         (_historyOffsets, _histories) = SequentialCooccurrence.ChronologicalHistories(train);
     }
 
     public void Score(int user, Span<float> scores)
     {
-        if (_train is null) throw new InvalidOperationException($"{Name} must be fitted before it scores.");
+        if (!_fitted) throw new InvalidOperationException($"{Name} must be fitted before it scores.");
         var items = (uint)user + 1 < (uint)_historyOffsets.Length
             ? _histories.AsSpan(_historyOffsets[user], _historyOffsets[user + 1] - _historyOffsets[user])
             : [];
@@ -76,6 +80,43 @@ public sealed class RecencyWeightedRanker : IRankingModel
         for (int k = 0; k < n; k++)
             weighted[k] = new ItemRating(chronological[k].Item, (float)(Floor + (1 - Floor) * Math.Pow(2, -(n - 1 - k) / HalfLife)));
         return Base.FoldIn(weighted);
+    }
+
+    // ---- persistence: the chronological histories (the scoring input), and the base model's arrays under "base." ----
+
+    private sealed record State(double HalfLife, double Floor, string BaseAlgorithm, string BaseOptions);
+
+    public ModelHeader Header
+    {
+        get
+        {
+            var inner = PersistentModels.Inner(Base, AlgorithmName);
+            var h = inner.Header;
+            return PersistentModels.WrapperHeader(AlgorithmName, PersistentModels.ToJson(new State(HalfLife, Floor, h.Algorithm, h.OptionsJson)), inner);
+        }
+    }
+
+    /// <summary>The user's training items, oldest first.</summary>
+    public ReadOnlySpan<int> RatedBy(int user) =>
+        (uint)user + 1 < (uint)_historyOffsets.Length ? _histories.AsSpan(_historyOffsets[user], _historyOffsets[user + 1] - _historyOffsets[user]) : default;
+
+    public void WriteArrays(ModelWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        if (!_fitted) throw new InvalidOperationException($"{Name} must be fitted before it is saved.");
+        writer.Write("history_offsets", _historyOffsets);
+        writer.Write("history_items", _histories);
+        PersistentModels.WriteInner(writer, PersistentModels.Inner(Base, AlgorithmName));
+    }
+
+    internal static RecencyWeightedRanker Restore(ModelContents contents)
+    {
+        var state = PersistentModels.FromJson<State>(contents);
+        var model = new RecencyWeightedRanker(PersistentModels.RestoreInner<IRankingModel>(contents, state.BaseAlgorithm, state.BaseOptions), state.HalfLife, state.Floor);
+        var histories = PersistentModels.ReadRated(contents, withValues: false, name: "history");
+        (model._historyOffsets, model._histories) = (histories.Offsets, histories.Columns);
+        model._fitted = true;
+        return model;
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Base}+recency(half_life={HalfLife}, floor={Floor})");

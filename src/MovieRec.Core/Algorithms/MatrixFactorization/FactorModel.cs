@@ -13,7 +13,7 @@ namespace MovieRec.Core.Algorithms.MatrixFactorization;
 /// <c>μ</c>). For SVD <c>x_u = p_u</c>; for SVD++ <c>x_u = p_u + |N(u)|^-1/2 Σ_{j∈N(u)} y_j</c>.
 /// Item factors are stored row-major and contiguous, so ranking every item is one SIMD dot product per item.
 /// </summary>
-public abstract class FactorModel : RatingPredictorBase, IFoldIn, IIncrementalUserUpdate, IIterativeModel, IPersistentModel
+public abstract class FactorModel : RatingPredictorBase, IFoldIn, IIncrementalUserUpdate, IIterativeModel, IPersistentModel, IUserHistory
 {
     private readonly List<double> _loss = [];
     private readonly Dictionary<int, ItemRating[]> _updatedProfiles = [];

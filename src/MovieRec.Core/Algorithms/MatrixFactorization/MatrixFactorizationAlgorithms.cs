@@ -22,17 +22,6 @@ public static class MatrixFactorizationAlgorithms
         }
     }
 
-    /// <summary>A model read from a file, by the algorithm name it records.</summary>
-    public static IRecommenderModel Restore(ModelContents contents)
-    {
-        ArgumentNullException.ThrowIfNull(contents);
-        return contents.Algorithm switch
-        {
-            "svd" or "svd-tuned" => Svd.Restore(contents),
-            "svdpp" => SvdPlusPlus.Restore(contents),
-            "nmf" => Nmf.Restore(contents),
-            SparkAlsModel.AlgorithmName => SparkAlsModel.Restore(contents),
-            _ => throw ModelFileError.Create(contents.Path, $"the algorithm '{contents.Algorithm}' cannot be restored by this build"),
-        };
-    }
+    /// <summary>A model read from a file, by the algorithm name it records (any persistent model: see <see cref="PersistentModels"/>).</summary>
+    public static IRecommenderModel Restore(ModelContents contents) => PersistentModels.Restore(contents);
 }

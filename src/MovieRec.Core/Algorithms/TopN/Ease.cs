@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics.Tensors;
 using MovieRec.Core.Data;
+using MovieRec.Core.Models;
 
 namespace MovieRec.Core.Algorithms.Ranking;
 
@@ -56,13 +57,14 @@ public sealed record EaseOptions
 /// <see cref="EaseOptions.MinItemCount"/> training ratings (and at most <see cref="EaseOptions.MaxItems"/>) take part; the inverse is a float64 Cholesky (<see cref="DenseSpd"/>).
 /// Fold-in is the same closed form: any rating vector x gives x B.
 /// </summary>
-public sealed class Ease : IRankingModel
+public sealed class Ease : IRankingModel, IPersistentModel, IUserHistory
 {
     private int[] _local = [];   // item -> model index, or -1
     private int[] _items = [];   // model index -> item
     private float[] _b = [];     // n × n, row i = weights of item i's contribution to every item
     private int _n;
-    private RatingDataset? _train;
+    private CsrMatrix? _rated;   // each training user's ratings: their x_u
+    private ModelHeader? _header;
 
     public Ease(EaseOptions? options = null)
     {
@@ -136,27 +138,28 @@ public sealed class Ease : IRankingModel
                 b[i * n + j] = i == j ? 0f : (float)(-g[i * n + j] / g[j * n + j]);
         });
         _b = b;
-        _train = train;
+        _rated = train.ByUser;
+        _header = PersistentModels.HeaderOf(Name, PersistentModels.ToJson(Options), train);
     }
 
     public void Score(int user, Span<float> scores)
     {
-        var train = _train ?? throw new InvalidOperationException($"{Name} must be fitted before it scores.");
+        var rated = _rated ?? throw new InvalidOperationException($"{Name} must be fitted before it scores.");
         RankingChecks.ScoreLength(scores, ItemCount);
-        if ((uint)user >= (uint)train.UserCount) throw new ArgumentOutOfRangeException(nameof(user));
-        ScoreFrom(train.ByUser.RowColumns(user), train.ByUser.RowValues(user), scores);
+        if ((uint)user >= (uint)rated.Rows) throw new ArgumentOutOfRangeException(nameof(user));
+        ScoreFrom(rated.RowColumns(user), rated.RowValues(user), scores);
     }
 
     public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings)
     {
-        RankingChecks.Fitted(_train is not null, Name);
+        RankingChecks.Fitted(_rated is not null, Name);
         return new RatingsFoldedUser(RankingChecks.Normalize(ratings, ItemCount));
     }
 
     public void Score(FoldedUser user, Span<float> scores)
     {
         ArgumentNullException.ThrowIfNull(user);
-        RankingChecks.Fitted(_train is not null, Name);
+        RankingChecks.Fitted(_rated is not null, Name);
         RankingChecks.ScoreLength(scores, ItemCount);
         var ratings = user.Ratings;
         var items = new int[ratings.Length];
@@ -189,6 +192,42 @@ public sealed class Ease : IRankingModel
         }
         scores.Fill(float.NaN);
         for (int li = 0; li < n; li++) scores[_items[li]] = acc[li];
+    }
+
+    // ---- persistence: B over the modelled items, the model index → item map, and each user's ratings ----
+
+    public ModelHeader Header => PersistentModels.Fitted(_header, Name);
+
+    public ReadOnlySpan<int> RatedBy(int user) => PersistentModels.Row(_rated, user);
+
+    public void WriteArrays(ModelWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        RankingChecks.Fitted(_rated is not null, Name);
+        writer.Write("model_items", _items);
+        writer.Write("weights", _b);
+        PersistentModels.WriteRated(writer, _rated!, withValues: Options.Input == EaseInput.Rating);
+    }
+
+    internal static Ease Restore(ModelContents contents)
+    {
+        var model = new Ease(PersistentModels.FromJson<EaseOptions>(contents));
+        var items = contents.Ints("model_items");
+        var b = contents.Floats("weights");
+        int itemCount = contents.ItemIds.Count, n = items.Length;
+        var local = new int[itemCount];
+        Array.Fill(local, -1);
+        bool ok = b.Length == (long)n * n;
+        for (int li = 0; ok && li < n; li++)
+        {
+            ok = (uint)items[li] < (uint)itemCount && local[items[li]] < 0;
+            if (ok) local[items[li]] = li;
+        }
+        PersistentModels.Check(contents, ok, "the EASE item map or weight matrix does not match the item id map");
+        (model._items, model._local, model._b, model._n) = (items, local, b, n);
+        model._rated = PersistentModels.ReadRated(contents, withValues: model.Options.Input == EaseInput.Rating);
+        model._header = PersistentModels.HeaderOf(model.Name, contents.OptionsJson, contents);
+        return model;
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,

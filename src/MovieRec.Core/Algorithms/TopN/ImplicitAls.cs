@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics.Tensors;
 using MovieRec.Core.Data;
+using MovieRec.Core.Models;
 
 namespace MovieRec.Core.Algorithms.Ranking;
 
@@ -94,8 +95,10 @@ public sealed class AlsFoldedUser : FoldedUser
 /// Users and items are solved in parallel; each solve depends only on the other side's factors, so the model is the
 /// same whatever the thread count. Score(u, i) = x_uᵀ y_i. Fold-in solves the user's system exactly.
 /// </summary>
-public sealed class ImplicitAls : IRankingModel, IIterativeModel
+public sealed class ImplicitAls : IRankingModel, IIterativeModel, IPersistentModel, IUserHistory
 {
+    private ModelHeader? _header;
+    private CsrMatrix? _rated;
     private float[] _x = [];
     private float[] _y = [];
     private double[] _yty = [];
@@ -157,6 +160,8 @@ public sealed class ImplicitAls : IRankingModel, IIterativeModel
             context.Progress?.Report(new TrainingProgress("epoch", epoch + 1, Options.Epochs, loss));
         }
         _yty = Gram(_y, _items, k);
+        _rated = byUser;
+        _header = PersistentModels.HeaderOf(Name, PersistentModels.ToJson(Options), train);
         _fitted = true;
     }
 
@@ -403,6 +408,38 @@ public sealed class ImplicitAls : IRankingModel, IIterativeModel
         var folded = user as AlsFoldedUser ?? throw new ArgumentException("The user was not folded into an iALS model.", nameof(user));
         int k = Options.Factors;
         return TensorPrimitives.Dot(folded.Factors, _y.AsSpan(item * k, k));
+    }
+
+    // ---- persistence: both factor matrices (YᵀY is recomputed), and each user's rated items for serving ----
+
+    public ModelHeader Header => PersistentModels.Fitted(_header, Name);
+
+    public ReadOnlySpan<int> RatedBy(int user) => PersistentModels.Row(_rated, user);
+
+    public void WriteArrays(ModelWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        RankingChecks.Fitted(_fitted, Name);
+        writer.Write("user_factors", _x);
+        writer.Write("item_factors", _y);
+        PersistentModels.WriteRated(writer, _rated!, withValues: false);
+    }
+
+    internal static ImplicitAls Restore(ModelContents contents)
+    {
+        var model = new ImplicitAls(PersistentModels.FromJson<ImplicitAlsOptions>(contents));
+        int k = model.Options.Factors;
+        model._users = contents.UserIds.Count;
+        model._items = contents.ItemIds.Count;
+        model._x = contents.Floats("user_factors");
+        model._y = contents.Floats("item_factors");
+        PersistentModels.Check(contents, model._x.Length == (long)model._users * k && model._y.Length == (long)model._items * k,
+            "the factor matrices do not match the id maps and the factor count");
+        model._yty = Gram(model._y, model._items, k);
+        model._rated = PersistentModels.ReadRated(contents, withValues: false);
+        model._header = PersistentModels.HeaderOf(model.Name, contents.OptionsJson, contents);
+        model._fitted = true;
+        return model;
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MovieRec.Core.Data;
+using MovieRec.Core.Models;
 
 namespace MovieRec.Core.Algorithms.Ranking;
 
@@ -45,12 +46,13 @@ public sealed record ItemKnnRankerOptions
 /// A user's score for item i is the sum of sim(j, i) over the items j they rated that have i among their neighbours:
 /// score(u, i) = Σ_{j ∈ I_u, i ∈ N_k(j)} sim(j, i). Fold-in scores from the given ratings the same way.
 /// </summary>
-public sealed class ItemKnnRanker : IRankingModel
+public sealed class ItemKnnRanker : IRankingModel, IPersistentModel, IUserHistory
 {
     private int[] _offsets = [];
     private int[] _neighbors = [];
     private float[] _similarities = [];
-    private RatingDataset? _train;
+    private CsrMatrix? _rated;   // each training user's rated items
+    private ModelHeader? _header;
 
     public ItemKnnRanker(ItemKnnRankerOptions? options = null)
     {
@@ -67,7 +69,7 @@ public sealed class ItemKnnRanker : IRankingModel
     /// <summary>Item i's kept neighbours and their similarities, best first.</summary>
     public (ReadOnlyMemory<int> Items, ReadOnlyMemory<float> Similarities) Neighbours(int item)
     {
-        RankingChecks.Fitted(_train is not null, Name);
+        RankingChecks.Fitted(_rated is not null, Name);
         int start = _offsets[item], len = _offsets[item + 1] - start;
         return (_neighbors.AsMemory(start, len), _similarities.AsMemory(start, len));
     }
@@ -153,27 +155,28 @@ public sealed class ItemKnnRanker : IRankingModel
                 _similarities[_offsets[i] + t] = rows[i][t].Score;
             }
         }
-        _train = train;
+        _rated = train.ByUser;
+        _header = PersistentModels.HeaderOf(Name, PersistentModels.ToJson(Options), train);
     }
 
     public void Score(int user, Span<float> scores)
     {
-        var train = _train ?? throw new InvalidOperationException($"{Name} must be fitted before it scores.");
+        var rated = _rated ?? throw new InvalidOperationException($"{Name} must be fitted before it scores.");
         RankingChecks.ScoreLength(scores, ItemCount);
-        if ((uint)user >= (uint)train.UserCount) throw new ArgumentOutOfRangeException(nameof(user));
-        ScoreFrom(train.ByUser.RowColumns(user), scores);
+        if ((uint)user >= (uint)rated.Rows) throw new ArgumentOutOfRangeException(nameof(user));
+        ScoreFrom(rated.RowColumns(user), scores);
     }
 
     public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings)
     {
-        RankingChecks.Fitted(_train is not null, Name);
+        RankingChecks.Fitted(_rated is not null, Name);
         return new RatingsFoldedUser(RankingChecks.Normalize(ratings, ItemCount));
     }
 
     public void Score(FoldedUser user, Span<float> scores)
     {
         ArgumentNullException.ThrowIfNull(user);
-        RankingChecks.Fitted(_train is not null, Name);
+        RankingChecks.Fitted(_rated is not null, Name);
         RankingChecks.ScoreLength(scores, ItemCount);
         var items = new int[user.Ratings.Length];
         for (int p = 0; p < items.Length; p++) items[p] = user.Ratings[p].Item;
@@ -197,6 +200,39 @@ public sealed class ItemKnnRanker : IRankingModel
             for (int p = _offsets[j]; p < _offsets[j + 1]; p++)
                 scores[_neighbors[p]] += _similarities[p];
         }
+    }
+
+    // ---- persistence: the neighbour lists (CSR) and each user's rated items ----
+
+    public ModelHeader Header => PersistentModels.Fitted(_header, Name);
+
+    public ReadOnlySpan<int> RatedBy(int user) => PersistentModels.Row(_rated, user);
+
+    public void WriteArrays(ModelWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        RankingChecks.Fitted(_rated is not null, Name);
+        writer.Write("neighbor_offsets", _offsets);
+        writer.Write("neighbors", _neighbors);
+        writer.Write("similarities", _similarities);
+        PersistentModels.WriteRated(writer, _rated!, withValues: false);
+    }
+
+    internal static ItemKnnRanker Restore(ModelContents contents)
+    {
+        var model = new ItemKnnRanker(PersistentModels.FromJson<ItemKnnRankerOptions>(contents));
+        int items = contents.ItemIds.Count;
+        var offsets = contents.Ints("neighbor_offsets");
+        var neighbors = contents.Ints("neighbors");
+        var similarities = contents.Floats("similarities");
+        bool ok = offsets.Length == items + 1 && offsets[0] == 0 && offsets[items] == neighbors.Length && similarities.Length == neighbors.Length;
+        for (int i = 0; ok && i < items; i++) ok = offsets[i] <= offsets[i + 1];
+        foreach (int j in neighbors) ok &= (uint)j < (uint)items;
+        PersistentModels.Check(contents, ok, "the neighbour lists do not match the item id map");
+        (model._offsets, model._neighbors, model._similarities, model.ItemCount) = (offsets, neighbors, similarities, items);
+        model._rated = PersistentModels.ReadRated(contents, withValues: false);
+        model._header = PersistentModels.HeaderOf(model.Name, contents.OptionsJson, contents);
+        return model;
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,

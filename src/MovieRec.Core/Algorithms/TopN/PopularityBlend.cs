@@ -1,5 +1,6 @@
 using System.Globalization;
 using MovieRec.Core.Data;
+using MovieRec.Core.Models;
 
 namespace MovieRec.Core.Algorithms.Ranking;
 
@@ -30,8 +31,11 @@ public sealed record PopularityBlendOptions
 /// tied scores share the better position). Ranks rather than raw scores make the blend scale-free. Items the base
 /// scorer cannot score (NaN) stay NaN. Fold-in works when the base model supports it.
 /// </summary>
-public sealed class PopularityBlend : IRankingModel
+public sealed class PopularityBlend : IRankingModel, IPersistentModel, IUserHistory
 {
+    /// <summary>The algorithm name in model files.</summary>
+    public const string AlgorithmName = "popularity-blend";
+
     private float[] _popularityRank = [];
     private bool _fitted;
 
@@ -136,6 +140,40 @@ public sealed class PopularityBlend : IRankingModel
             if (p > 0 && keys[p] != keys[p - 1]) position = p;
             ranks[order[p]] = 1 - position / denominator;
         }
+    }
+
+    // ---- persistence: the popularity ranks, and the base model's arrays under "base." ----
+
+    private sealed record State(PopularityBlendOptions Options, string BaseAlgorithm, string BaseOptions);
+
+    public ModelHeader Header
+    {
+        get
+        {
+            var inner = PersistentModels.Inner(Base, AlgorithmName);
+            var h = inner.Header;
+            return PersistentModels.WrapperHeader(AlgorithmName, PersistentModels.ToJson(new State(Options, h.Algorithm, h.OptionsJson)), inner);
+        }
+    }
+
+    public ReadOnlySpan<int> RatedBy(int user) => Base is IUserHistory history ? history.RatedBy(user) : default;
+
+    public void WriteArrays(ModelWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        RankingChecks.Fitted(_fitted, nameof(PopularityBlend));
+        writer.Write("popularity_rank", _popularityRank);
+        PersistentModels.WriteInner(writer, PersistentModels.Inner(Base, AlgorithmName));
+    }
+
+    internal static PopularityBlend Restore(ModelContents contents)
+    {
+        var state = PersistentModels.FromJson<State>(contents);
+        var model = new PopularityBlend(PersistentModels.RestoreInner<IItemScorer>(contents, state.BaseAlgorithm, state.BaseOptions), state.Options);
+        model._popularityRank = contents.Floats("popularity_rank");
+        PersistentModels.Check(contents, model._popularityRank.Length == contents.ItemIds.Count, "the popularity ranks do not match the item id map");
+        model._fitted = true;
+        return model;
     }
 
     public override string ToString() =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MovieRec.Core.Data;
+using MovieRec.Core.Models;
 
 namespace MovieRec.Core.Algorithms.Ranking;
 
@@ -35,10 +36,12 @@ public sealed record PopularityOptions
 /// recommender algorithms on top-N recommendation tasks"); with <see cref="PopularityMeasure.BayesianAverage"/>,
 /// score(i) = (m μ + Σ_u r_ui) / (m + n_i), the IMDb-style shrunk mean.
 /// </summary>
-public sealed class PopularityRanker : IRankingModel
+public sealed class PopularityRanker : IRankingModel, IPersistentModel, IUserHistory
 {
     private float[] _scores = [];
     private bool _fitted;
+    private ModelHeader? _header;
+    private CsrMatrix? _rated;
 
     public PopularityRanker(PopularityOptions? options = null)
     {
@@ -60,6 +63,8 @@ public sealed class PopularityRanker : IRankingModel
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(context);
         _scores = ComputeScores(train, Options);
+        _header = PersistentModels.HeaderOf(Name, PersistentModels.ToJson(Options), train);
+        _rated = train.ByUser;
         _fitted = true;
     }
 
@@ -105,6 +110,31 @@ public sealed class PopularityRanker : IRankingModel
     {
         RankingChecks.Fitted(_fitted, Name);
         return _scores[item];
+    }
+
+    // ---- persistence: the item scores, and each user's rated items (to leave them out when serving a known user) ----
+
+    public ModelHeader Header => PersistentModels.Fitted(_header, Name);
+
+    public ReadOnlySpan<int> RatedBy(int user) => PersistentModels.Row(_rated, user);
+
+    public void WriteArrays(ModelWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        RankingChecks.Fitted(_fitted, Name);
+        writer.Write("item_scores", _scores);
+        PersistentModels.WriteRated(writer, _rated!, withValues: false);
+    }
+
+    internal static PopularityRanker Restore(ModelContents contents)
+    {
+        var model = new PopularityRanker(PersistentModels.FromJson<PopularityOptions>(contents));
+        model._scores = contents.Floats("item_scores");
+        PersistentModels.Check(contents, model._scores.Length == contents.ItemIds.Count, "the item scores do not match the item id map");
+        model._rated = PersistentModels.ReadRated(contents, withValues: false);
+        model._header = PersistentModels.HeaderOf(model.Name, contents.OptionsJson, contents);
+        model._fitted = true;
+        return model;
     }
 
     public override string ToString() => Options.Measure == PopularityMeasure.Count

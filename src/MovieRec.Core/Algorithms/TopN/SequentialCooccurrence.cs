@@ -1,5 +1,6 @@
 using System.Globalization;
 using MovieRec.Core.Data;
+using MovieRec.Core.Models;
 
 namespace MovieRec.Core.Algorithms.Ranking;
 
@@ -62,8 +63,9 @@ public sealed class SequenceFoldedUser : FoldedUser
 /// h_0 (newest), h_1, … scores <c>s(i) = Σ_{k&lt;L} ρ^k T[h_k, i]</c>; items no recent rating leads to score 0.
 /// Fitting costs O(n W) for n ratings; fold-in takes the ratings in the order given, the last as the newest.
 /// </summary>
-public sealed class SequentialCooccurrence : IRankingModel
+public sealed class SequentialCooccurrence : IRankingModel, IPersistentModel, IUserHistory
 {
+    private ModelHeader? _header;
     private int[] _rowOffsets = [];
     private int[] _neighbors = [];
     private float[] _weights = [];
@@ -90,6 +92,7 @@ public sealed class SequentialCooccurrence : IRankingModel
         ItemCount = train.ItemCount;
         (_sequenceOffsets, _sequences) = ChronologicalHistories(train);
         BuildRows(train.ItemCount, context);
+        _header = PersistentModels.HeaderOf(Name, PersistentModels.ToJson(Options), train);
         _fitted = true;
     }
 
@@ -265,6 +268,44 @@ public sealed class SequentialCooccurrence : IRankingModel
             for (int e = _rowOffsets[a]; e < _rowOffsets[a + 1]; e++) scores[_neighbors[e]] += weight * _weights[e];
             weight *= rho;
         }
+    }
+
+    // ---- persistence: the transition rows (CSR) and the users' chronological histories (their scoring input) ----
+
+    public ModelHeader Header => PersistentModels.Fitted(_header, Name);
+
+    /// <summary>The user's training items, oldest first.</summary>
+    public ReadOnlySpan<int> RatedBy(int user) =>
+        (uint)user + 1 < (uint)_sequenceOffsets.Length ? _sequences.AsSpan(_sequenceOffsets[user], _sequenceOffsets[user + 1] - _sequenceOffsets[user]) : default;
+
+    public void WriteArrays(ModelWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        RankingChecks.Fitted(_fitted, Name);
+        writer.Write("row_offsets", _rowOffsets);
+        writer.Write("neighbors", _neighbors);
+        writer.Write("weights", _weights);
+        writer.Write("history_offsets", _sequenceOffsets);
+        writer.Write("history_items", _sequences);
+    }
+
+    internal static SequentialCooccurrence Restore(ModelContents contents)
+    {
+        var model = new SequentialCooccurrence(PersistentModels.FromJson<SequentialOptions>(contents));
+        int items = contents.ItemIds.Count;
+        var rows = contents.Ints("row_offsets");
+        var neighbors = contents.Ints("neighbors");
+        var weights = contents.Floats("weights");
+        bool ok = rows.Length == items + 1 && rows[0] == 0 && rows[items] == neighbors.Length && weights.Length == neighbors.Length;
+        for (int i = 0; ok && i < items; i++) ok = rows[i] <= rows[i + 1];
+        foreach (int j in neighbors) ok &= (uint)j < (uint)items;
+        PersistentModels.Check(contents, ok, "the transition rows do not match the item id map");
+        var histories = PersistentModels.ReadRated(contents, withValues: false, name: "history");
+        (model._rowOffsets, model._neighbors, model._weights, model.ItemCount) = (rows, neighbors, weights, items);
+        (model._sequenceOffsets, model._sequences) = (histories.Offsets, histories.Columns);
+        model._header = PersistentModels.HeaderOf(model.Name, contents.OptionsJson, contents);
+        model._fitted = true;
+        return model;
     }
 
     public override string ToString() => $"{Name}({Options})";

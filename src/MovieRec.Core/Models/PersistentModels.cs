@@ -1,0 +1,179 @@
+using System.Text.Json;
+using MovieRec.Core.Algorithms;
+using MovieRec.Core.Algorithms.Baselines;
+using MovieRec.Core.Algorithms.Hybrid;
+using MovieRec.Core.Algorithms.MatrixFactorization;
+using MovieRec.Core.Algorithms.Neighborhood;
+using MovieRec.Core.Algorithms.Ranking;
+using MovieRec.Core.Data;
+
+namespace MovieRec.Core.Models;
+
+/// <summary>
+/// A persistent model that remembers which items each training user rated: what serving from a file needs to tell a
+/// known user from an unknown one and to leave out the movies they have already rated.
+/// </summary>
+public interface IUserHistory
+{
+    /// <summary>The items the training user rated (empty for an unknown user or one without training ratings).</summary>
+    ReadOnlySpan<int> RatedBy(int user);
+}
+
+/// <summary>
+/// Restores any model from a <see cref="ModelFile"/> by the algorithm name its header records: one registry of
+/// restorers, each family's <c>Restore(ModelContents)</c>. Wrapped models (<c>ease-recency</c>'s fallback over
+/// recency weighting over EASE) store their inner model's arrays under a prefix (<see cref="ModelWriter.Nested"/>)
+/// and its algorithm name and options in their own options JSON, and restore it through this registry too.
+/// </summary>
+public static class PersistentModels
+{
+    private static readonly Dictionary<string, Func<ModelContents, IRecommenderModel>> Restorers = new(StringComparer.Ordinal)
+    {
+        ["svd"] = Svd.Restore,
+        ["svd-tuned"] = Svd.Restore,
+        ["svdpp"] = SvdPlusPlus.Restore,
+        ["nmf"] = Nmf.Restore,
+        [SparkAlsModel.AlgorithmName] = SparkAlsModel.Restore,
+        ["popularity"] = PopularityRanker.Restore,
+        ["ease"] = Ease.Restore,
+        ["ials"] = ImplicitAls.Restore,
+        ["item-knn"] = ItemKnnRanker.Restore,
+        ["sequential"] = SequentialCooccurrence.Restore,
+        [PopularityBlend.AlgorithmName] = PopularityBlend.Restore,
+        [FallbackRanker.AlgorithmName] = FallbackRanker.Restore,
+        [RecencyWeightedRanker.AlgorithmName] = RecencyWeightedRanker.Restore,
+        ["baseline"] = BaselineOnly.Restore,
+        ["baseline-sgd"] = BaselineOnly.Restore,
+        ["knn-basic"] = c => KnnAlgorithm.Restore(c, o => new KnnBasic(o)),
+        ["knn-means"] = c => KnnAlgorithm.Restore(c, o => new KnnWithMeans(o)),
+        ["knn-zscore"] = c => KnnAlgorithm.Restore(c, o => new KnnWithZScore(o)),
+        ["knn-baseline"] = c => KnnAlgorithm.Restore(c, o => new KnnBaseline(o)),
+    };
+
+    /// <summary>
+    /// Registry algorithms whose trained models cannot be written to a model file, and why. Every other registry
+    /// algorithm's model is an <see cref="IPersistentModel"/> (a test holds both lists to that).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> NotPersistent { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["normal"] = "draws random predictions; there is nothing learnt worth saving beyond μ and σ",
+        ["best"] = "a stacked blend of six rating models, not all persistent yet",
+        ["best-ranking"] = "a learnt stack over rankers and content features, not persistent yet",
+        ["slope-one"] = "not persistent yet",
+        ["coclustering"] = "not persistent yet",
+        ["hybrid"] = "a content + collaborative hybrid built from the movie catalogue, which a model file does not hold",
+        ["content"] = "content models are built from the movie catalogue, which a model file does not hold",
+    };
+
+    /// <summary>The algorithm names this build can restore.</summary>
+    public static IReadOnlyCollection<string> Algorithms => Restorers.Keys;
+
+    /// <summary>A model read from a file, by the algorithm name it records.</summary>
+    public static IRecommenderModel Restore(ModelContents contents)
+    {
+        ArgumentNullException.ThrowIfNull(contents);
+        return Restorers.TryGetValue(contents.Algorithm, out var restore)
+            ? restore(contents)
+            : throw ModelFileError.Create(contents.Path, $"the algorithm '{contents.Algorithm}' cannot be restored by this build");
+    }
+
+    /// <summary>Reads and restores a model file.</summary>
+    public static IRecommenderModel Load(string path) => Restore(ModelFile.Read(path));
+
+    /// <summary>
+    /// Whether <paramref name="model"/> can be written to a model file: a persistent model, and for a wrapper
+    /// (fallback, recency weighting, popularity blend) a persistent inner model too.
+    /// </summary>
+    public static bool CanSave(IRecommenderModel model) => model switch
+    {
+        FallbackRanker f => CanSave(f.Base),
+        RecencyWeightedRanker r => CanSave(r.Base),
+        PopularityBlend b => CanSave(b.Base),
+        IPersistentModel => true,
+        _ => false,
+    };
+
+    // ---- helpers for the models' Restore and WriteArrays ----
+
+    /// <summary>The inner model of a wrapper, which must itself be persistent.</summary>
+    internal static IPersistentModel Inner(IRecommenderModel inner, string wrapper) =>
+        inner as IPersistentModel ?? throw new NotSupportedException($"{wrapper} over {inner.Name} cannot be saved: {inner.Name} is not persistent.");
+
+    /// <summary>A wrapper's header: its own algorithm name and options, the inner model's id maps, scale and mean.</summary>
+    internal static ModelHeader WrapperHeader(string algorithm, string optionsJson, IPersistentModel inner)
+    {
+        var h = inner.Header;
+        return new ModelHeader(algorithm, optionsJson, h.UserIds, h.ItemIds, h.Scale, h.GlobalMean);
+    }
+
+    /// <summary>The inner model's arrays, prefixed "base.".</summary>
+    internal static void WriteInner(ModelWriter writer, IPersistentModel inner) => inner.WriteArrays(writer.Nested("base"));
+
+    /// <summary>The inner model written by <see cref="WriteInner"/>, restored by its own algorithm name and options.</summary>
+    internal static T RestoreInner<T>(ModelContents contents, string algorithm, string optionsJson)
+        where T : class, IRecommenderModel =>
+        Restore(contents.Nested("base", algorithm, optionsJson)) as T
+            ?? throw ModelFileError.Create(contents.Path, $"the wrapped model '{algorithm}' is not a {typeof(T).Name}");
+
+    internal static ModelHeader HeaderOf(string algorithm, string optionsJson, RatingDataset train) =>
+        new(algorithm, optionsJson, train.UserIds, train.ItemIds, train.Scale, train.GlobalMean);
+
+    internal static ModelHeader HeaderOf(string algorithm, string optionsJson, ModelContents contents) =>
+        new(algorithm, optionsJson, contents.UserIds, contents.ItemIds, contents.Scale, contents.GlobalMean);
+
+    internal static string ToJson<T>(T options) => JsonSerializer.Serialize(options);
+
+    internal static T FromJson<T>(ModelContents contents)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(contents.OptionsJson)
+                ?? throw ModelFileError.Create(contents.Path, "the options are empty");
+        }
+        catch (JsonException e)
+        {
+            throw ModelFileError.Create(contents.Path, e);
+        }
+    }
+
+    internal static void Check(ModelContents contents, bool ok, string problem)
+    {
+        if (!ok) throw ModelFileError.Create(contents.Path, problem);
+    }
+
+    /// <summary>A fitted model must have been fitted before it is saved.</summary>
+    internal static ModelHeader Fitted(ModelHeader? header, string name) =>
+        header ?? throw new InvalidOperationException($"{name} must be fitted before it is saved.");
+
+    /// <summary>Each user's rated items (and, when <paramref name="withValues"/>, values) as CSR arrays.</summary>
+    internal static void WriteRated(ModelWriter writer, CsrMatrix byUser, bool withValues, string name = "rated")
+    {
+        writer.Write($"{name}_offsets", byUser.Offsets);
+        writer.Write($"{name}_items", byUser.Columns);
+        if (withValues) writer.Write($"{name}_values", byUser.Values);
+    }
+
+    /// <summary>The CSR written by <see cref="WriteRated"/>, checked against the id maps (values 1 when not stored).</summary>
+    internal static CsrMatrix ReadRated(ModelContents contents, bool withValues, string name = "rated")
+    {
+        var offsets = contents.Ints($"{name}_offsets");
+        var items = contents.Ints($"{name}_items");
+        float[] values;
+        if (withValues) values = contents.Floats($"{name}_values");
+        else
+        {
+            values = new float[items.Length];
+            Array.Fill(values, 1f);
+        }
+        int users = contents.UserIds.Count, itemCount = contents.ItemIds.Count;
+        bool ok = offsets.Length == users + 1 && offsets[0] == 0 && offsets[users] == items.Length && values.Length == items.Length;
+        for (int u = 0; ok && u < users; u++) ok = offsets[u] <= offsets[u + 1];
+        foreach (int i in items) ok &= (uint)i < (uint)itemCount;
+        Check(contents, ok, $"the '{name}' arrays do not match the id maps");
+        return new CsrMatrix(users, itemCount, offsets, items, values, []);
+    }
+
+    internal static ReadOnlySpan<int> Row(CsrMatrix? byUser, int user) =>
+        byUser is not null && (uint)user < (uint)byUser.Rows ? byUser.RowColumns(user) : default;
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using MovieRec.Core.Algorithms;
+using MovieRec.Core.Models;
+using MovieRec.Core.Tests;
+
+namespace MovieRec.Cli.Tests;
+
+/// <summary>`train` saves ranking models and `recommend --model` serves them: top-N with scores, no rating column.</summary>
+public class RankingModelCommandTests
+{
+    [Theory]
+    [InlineData("popularity")]
+    [InlineData("ease", "max-items=800")]
+    public void Train_then_recommend_a_ranking_model_for_a_user_and_for_new_ratings(string algorithm, params string[] parameters)
+    {
+        using var tmp = TestData.NewFolder();
+        string path = Path.Combine(tmp.Path, $"{algorithm}.mrec");
+        var args = new List<string> { "train", "--data", TestData.MovieLensSmallPath, "--algorithm", algorithm, "--threads", "1", "--out", path };
+        foreach (var p in parameters) args.AddRange(["--param", p]);
+        var (exit, output, error) = CliRunner.Run([.. args]);
+        Assert.True(exit == 0, error);
+        Assert.Contains($"trained {algorithm}(", output);
+        Assert.Contains("saved", output);
+
+        // What the library gives for the same file: the CLI must print exactly these movies in this order.
+        var model = PersistentModels.Load(path);
+        var header = ((IPersistentModel)model).Header;
+        var scorer = (IItemScorer)model;
+        int user = header.UserIds.ToDense("1");
+        var scores = new float[scorer.ItemCount];
+        scorer.Score(user, scores);
+        var rated = ((IUserHistory)model).RatedBy(user).ToArray().Order().ToArray();
+        var expected = TopN.Select(scores, 6, rated);
+
+        (exit, output, error) = CliRunner.Run("recommend", "--model", path, "--user", "1", "-n", "6");
+        Assert.True(exit == 0, error);
+        Assert.Contains($"Top 6 for user 1 ({algorithm})", output);
+        Assert.Contains("score", output);
+        Assert.DoesNotContain("predicted", output);
+        var rows = Rows(output);
+        Assert.Equal(expected.Select(e => header.ItemIds.ToRaw(e.Item)), rows.Select(r => r.Movie));
+        Assert.Equal(expected.Select(e => e.Score.ToString("0.0000", CultureInfo.InvariantCulture)), rows.Select(r => r.Score));
+        Assert.DoesNotContain(rows, r => rated.Contains(header.ItemIds.ToDense(r.Movie)));
+
+        (exit, output, error) = CliRunner.Run("recommend", "--model", path, "--rate", "1=5,260=4.5,1196=5,999999=3", "-n", "5");
+        Assert.True(exit == 0, error);
+        Assert.Contains("a new user with 3 rating(s)", output);
+        Assert.Contains("999999", error);
+        rows = Rows(output);
+        Assert.Equal(5, rows.Count);
+        Assert.DoesNotContain(rows, r => r.Movie is "1" or "260" or "1196");
+    }
+
+    [Fact]
+    public void Train_refuses_an_algorithm_that_cannot_be_saved_with_the_reason()
+    {
+        using var tmp = TestData.NewFolder();
+        var (exit, _, error) = CliRunner.Run("train", "--data", TestData.MovieLensSmallPath, "--algorithm", "normal", "--out", Path.Combine(tmp.Path, "n.mrec"));
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("normal cannot be saved to a model file yet", error);
+    }
+
+    private static List<(string Movie, string Score)> Rows(string output) =>
+        [.. Regex.Matches(output, @"^│\s*\d+\s*│\s*(\S+)\s*│\s*(-?[0-9.]+)\s*│\s*$", RegexOptions.Multiline).Select(m => (m.Groups[1].Value, m.Groups[2].Value))];
+}

@@ -1,0 +1,200 @@
+using MovieRec.Core.Algorithms;
+using MovieRec.Core.Algorithms.MatrixFactorization;
+using MovieRec.Core.Algorithms.Ranking;
+using MovieRec.Core.Data;
+using MovieRec.Core.Evaluation;
+using MovieRec.Core.Models;
+using MovieRec.Core.Tests.Algorithms.MatrixFactorization;
+using Xunit;
+
+namespace MovieRec.Core.Tests.Models;
+
+/// <summary>
+/// Every persistent registry algorithm survives a save and restore bit for bit: the scores of every known user and
+/// of a folded-in user. The algorithms under test are the registry minus <see cref="PersistentModels.NotPersistent"/>,
+/// so a new algorithm is tested here (and fails) unless it persists or is listed with its reason.
+/// </summary>
+public sealed class ModelPersistenceTests
+{
+    private static readonly Lazy<RatingDataset> Data = new(() => MfTestData.FirstRatings(5_000));
+
+    /// <summary>The same ratings with id maps of only their own users and items (item-based kNN keeps an n² matrix).</summary>
+    private static readonly Lazy<RatingDataset> Compact = new(() =>
+    {
+        var data = Data.Value;
+        var builder = new RatingDatasetBuilder();
+        for (int k = 0; k < data.Count; k++)
+            builder.Add(data.UserIds.ToRawNumeric(data.Users[k]), data.ItemIds.ToRawNumeric(data.Items[k]), data.Values[k], data.Timestamps[k]);
+        return builder.Build(data.Scale);
+    });
+
+    /// <summary>Small settings so each fit takes a moment; everything else at its default.</summary>
+    private static readonly Dictionary<string, Dictionary<string, string>> Quick = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["svd"] = new() { ["epochs"] = "2" },
+        ["svd-tuned"] = new() { ["epochs"] = "2" },
+        ["svdpp"] = new() { ["epochs"] = "2" },
+        ["nmf"] = new() { ["epochs"] = "2" },
+        ["ials"] = new() { ["factors"] = "8", ["epochs"] = "2" },
+    };
+
+    public static TheoryData<string> Persistent()
+    {
+        var data = new TheoryData<string>();
+        foreach (var info in AlgorithmRegistry.Algorithms.OrderBy(a => a.Name, StringComparer.Ordinal))
+        {
+            if (!PersistentModels.NotPersistent.ContainsKey(info.Name)) data.Add(info.Name);
+        }
+        return data;
+    }
+
+    /// <summary>Wrapped and non-default variants: the popularity blend, EASE on rating values, the fallback straight over EASE.</summary>
+    public static TheoryData<string, string> Variants => new()
+    {
+        { "popularity", "blend=0.2" },
+        { "ease", "blend=0.1,input=rating" },
+        { "ease-recency", "half-life=0" },
+        { "ease-recency", "half-life=3,floor=0.2,min-count=3" },
+        { "popularity", "measure=bayesian,prior=5" },
+        { "item-knn", "vectors=meancentred,normalize=true" },
+        { "baseline-sgd", "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Persistent))]
+    public void Registry_algorithm_round_trips_bit_identically(string algorithm) =>
+        RoundTrip(algorithm, Quick.TryGetValue(algorithm, out var p) ? p : [], Data.Value);
+
+    [Theory]
+    [InlineData("knn-baseline", "sim=pearson_baseline,user_based=false")]
+    [InlineData("knn-means", "user_based=false,k=10")]
+    [InlineData("knn-zscore", "sim=cosine")]
+    public void Item_based_knn_round_trips_bit_identically(string algorithm, string parameters) =>
+        RoundTrip(algorithm, Parse(parameters), Compact.Value);
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void Variant_round_trips_bit_identically(string algorithm, string parameters) => RoundTrip(algorithm, Parse(parameters), Data.Value);
+
+    private static Dictionary<string, string> Parse(string parameters)
+    {
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var part in parameters.Split(',', StringSplitOptions.RemoveEmptyEntries))
+            values[part[..part.IndexOf('=', StringComparison.Ordinal)]] = part[(part.IndexOf('=', StringComparison.Ordinal) + 1)..];
+        return values;
+    }
+
+    private static void RoundTrip(string algorithm, Dictionary<string, string> parameters, RatingDataset data)
+    {
+        var model = AlgorithmRegistry.Create(algorithm, new AlgorithmParameters(parameters));
+        ModelTraining.Fit(model, data, TrainingContext.Deterministic(0));
+        Assert.True(PersistentModels.CanSave(model), $"{algorithm} is not in PersistentModels.NotPersistent, so it must persist.");
+        using var folder = TestData.NewFolder();
+        string path = Path.Combine(folder.Path, "model.mrec");
+        var persistent = (IPersistentModel)model;
+        ModelFile.Save(path, persistent, ModelFile.Fingerprint(data));
+        var contents = ModelFile.Read(path);
+        Assert.Equal(persistent.Header.Algorithm, contents.Algorithm);
+        Assert.Equal(ModelFile.CurrentVersion, contents.FormatVersion);
+        var loaded = PersistentModels.Restore(contents);
+        Assert.Equal(model.GetType(), loaded.GetType());
+        Assert.Equal(model.ToString(), loaded.ToString());
+        Assert.Equal(data.UserIds.Count, ((IPersistentModel)loaded).Header.UserIds.Count);
+
+        var scorer = (IItemScorer)model;
+        var restored = (IItemScorer)loaded;
+        Assert.Equal(scorer.ItemCount, restored.ItemCount);
+        var expected = new float[scorer.ItemCount];
+        var actual = new float[scorer.ItemCount];
+        int known = 0;
+        for (int u = 0; u < data.UserCount; u++)
+        {
+            if (data.ByUser.RowLength(u) == 0) continue;
+            known++;
+            scorer.Score(u, expected);
+            restored.Score(u, actual);
+            AssertBitIdentical(expected, actual, $"{algorithm} user {u}");
+            Assert.Equal(data.ByUser.RowColumns(u).ToArray(), ((IUserHistory)loaded).RatedBy(u).ToArray().Order().ToArray());
+        }
+        Assert.True(known > 10);
+
+        // A new user: some of user 0's movies and a few popular ones, in an order that is not by item.
+        var byUser = data.ByUser;
+        var profile = new List<ItemRating>();
+        for (int p = byUser.Offsets[0]; p < byUser.Offsets[0] + 6; p++) profile.Add(new ItemRating(byUser.Columns[p], byUser.Values[p]));
+        profile.Reverse();
+        var popular = Enumerable.Range(0, data.ItemCount).OrderByDescending(i => data.ByItem.RowLength(i)).Take(3);
+        foreach (int i in popular) profile.Add(new ItemRating(i, 4.5f));
+        var foldIn = (IFoldIn)model;
+        var restoredFoldIn = (IFoldIn)loaded;
+        foldIn.Score(foldIn.FoldIn([.. profile]), expected);
+        restoredFoldIn.Score(restoredFoldIn.FoldIn([.. profile]), actual);
+        AssertBitIdentical(expected, actual, $"{algorithm} folded-in user");
+        Assert.Contains(expected, float.IsFinite);
+    }
+
+    private static void AssertBitIdentical(float[] expected, float[] actual, string what)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
+                Assert.Fail($"{what}: item {i} scored {expected[i]:R} before saving and {actual[i]:R} after.");
+        }
+    }
+
+    [Fact]
+    public void Not_persistent_list_names_registry_algorithms_that_really_cannot_be_saved()
+    {
+        foreach (var (name, reason) in PersistentModels.NotPersistent)
+        {
+            var info = AlgorithmRegistry.Get(name);
+            Assert.False(string.IsNullOrWhiteSpace(reason));
+            Assert.False(PersistentModels.CanSave(info.Create(AlgorithmParameters.Empty)), $"{name} persists now: take it off PersistentModels.NotPersistent.");
+        }
+    }
+
+    [Fact]
+    public void Every_persistent_model_names_a_restorer_and_the_matrix_factorisation_entry_point_restores_ranking_models()
+    {
+        var data = Data.Value;
+        var model = new PopularityRanker();
+        model.Fit(data, TrainingContext.Deterministic(0));
+        using var folder = TestData.NewFolder();
+        string path = Path.Combine(folder.Path, "p.mrec");
+        ModelFile.Save(path, model);
+        Assert.IsType<PopularityRanker>(MatrixFactorizationAlgorithms.Restore(ModelFile.Read(path)));
+        Assert.Contains("popularity", PersistentModels.Algorithms);
+    }
+
+    [Fact]
+    public void An_unfitted_model_or_a_wrapper_over_a_model_that_does_not_persist_is_refused()
+    {
+        Assert.Throws<InvalidOperationException>(() => new Ease().Header);
+        var blend = new PopularityBlend(new MovieRec.Core.Algorithms.Baselines.NormalPredictor());
+        Assert.False(PersistentModels.CanSave(blend));
+        Assert.Throws<NotSupportedException>(() => blend.Header);
+    }
+
+    [Fact]
+    public void An_unknown_algorithm_name_is_refused_naming_the_file()
+    {
+        var data = Data.Value;
+        var model = new PopularityRanker();
+        model.Fit(data, TrainingContext.Deterministic(0));
+        using var folder = TestData.NewFolder();
+        string path = Path.Combine(folder.Path, "p.mrec");
+        ModelFile.Save(path, new Renamed(model));
+        var e = Assert.Throws<InvalidDataException>(() => PersistentModels.Load(path));
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("future-model", e.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class Renamed(PopularityRanker inner) : IPersistentModel
+    {
+        public string Name => "future-model";
+
+        public ModelHeader Header => inner.Header with { Algorithm = Name };
+
+        public void WriteArrays(ModelWriter writer) => inner.WriteArrays(writer);
+    }
+}

@@ -36,7 +36,7 @@ public static class HybridAlgorithms
                 Folds = p.Int("folds", DefaultFolds),
                 SupportFeatures = p.Bool("support-features", new RatingBlendOptions { Members = BestMembers }.SupportFeatures),
             }), PredictsRatings: true),
-        new("best-ranking", "Our best top-N model for the next movie (leave-latest-out): a learnt stack (pairwise logistic regression on each user's next rating) of ease-recency, item-knn and four sequential members, with popularity, trending, release-age and genre features",
+        new("best-ranking", "Our best top-N model for the next movie (leave-latest-out): a learnt stack (pairwise logistic regression on each user's next rating) of ease-recency, item-knn, ials and four sequential members, with popularity, trending, release-age and genre features",
             BestRanking, PredictsRatings: false),
         new("ease-recency", "EASE (Steck 2019) on a recency-weighted history (half-life=" + DefaultHalfLife.ToString(CultureInfo.InvariantCulture) + " ratings, 0 = off; floor=" + DefaultFloor.ToString(CultureInfo.InvariantCulture) + ") with a popularity fallback for items outside its model",
             EaseRecency, PredictsRatings: false),
@@ -80,7 +80,12 @@ public static class HybridAlgorithms
             L2 = p.Double("l2", d.L2),
             TrendingDays = p.Double("trending-days", d.TrendingDays),
         };
-        Func<IRankingModel>[] collaborative = [() => EaseRecency(AlgorithmParameters.Empty), () => (IRankingModel)AlgorithmRegistry.Create("item-knn")];
+        Func<IRankingModel>[] collaborative =
+        [
+            () => EaseRecency(AlgorithmParameters.Empty),
+            () => (IRankingModel)AlgorithmRegistry.Create("item-knn"),
+            () => (IRankingModel)AlgorithmRegistry.Create("ials"),
+        ];
         var sequential = BestRankingSequences.Select(o => (Func<IRankingModel>)(() => new SequentialCooccurrence(o))).ToArray();
         return new StackedRanker(collaborative, sequential, options);
     }

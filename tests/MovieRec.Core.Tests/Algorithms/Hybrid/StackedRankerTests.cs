@@ -18,10 +18,10 @@ public class StackedRankerTests
     public void Best_ranking_reaches_both_leave_latest_out_goals()
     {
         var figures = LeaveLatestOut.MovieLensSmall.Evaluate(Trained.Value);
-        // Goals: full HR@10 >= 0.085 (aim 0.12), sampled HR@10 >= 0.80. Measured 0.139 and 0.81 with the bench's
-        // sampler; this sampler draws other negatives, so the band is the goal minus its sampling noise (±0.016).
+        // Goals: full HR@10 >= 0.085 (aim 0.12), sampled HR@10 >= 0.80. Measured 0.143 and 0.825 with the bench's
+        // sampler (0.802-0.825 over seeds 0-9); this sampler draws other negatives, so the band allows for that.
         Assert.True(figures.FullHr10 is >= 0.12 and <= 0.17, figures.ToString());
-        Assert.True(figures.SampledHr10 >= 0.785, figures.ToString());
+        Assert.True(figures.SampledHr10 >= 0.795, figures.ToString());
         // Better than each member alone.
         var ease = (IRankingModel)AlgorithmRegistry.Create("ease-recency");
         ease.Fit(LeaveLatestOut.MovieLensSmall.Train, TrainingContext.Default);
@@ -36,9 +36,13 @@ public class StackedRankerTests
         var model = Trained.Value;
         Assert.Equal(model.FeatureNames.Count, model.Weights.Count);
         Assert.All(model.Weights, w => Assert.True(double.IsFinite(w)));
-        // The long-window sequence member is what the learnt weights lean on most among the members' scores.
-        int sequence = IndexOf(model, "sequence 2");
-        Assert.True(model.Weights[sequence] > 0, string.Join(", ", model.FeatureNames.Zip(model.Weights)));
+        // What was rated last is what the learnt weights lean on most: the sequence members' features weigh more in
+        // total than the collaborative members' scores (single weights of correlated features can take either sign).
+        string weights = string.Join(", ", model.FeatureNames.Zip(model.Weights));
+        double sequences = model.FeatureNames.Zip(model.Weights).Where(f => f.First.StartsWith("sequence", StringComparison.Ordinal)).Sum(f => f.Second);
+        double members = model.FeatureNames.Zip(model.Weights).Where(f => f.First.StartsWith("member", StringComparison.Ordinal) && !f.First.EndsWith("squared", StringComparison.Ordinal)).Sum(f => f.Second);
+        Assert.True(members > 0, weights);
+        Assert.True(sequences > members, weights);
         // Films released after the user's latest rating could not have been rated then.
         int later = IndexOf(model, "released later");
         Assert.True(model.Weights[later] < 0, string.Join(", ", model.FeatureNames.Zip(model.Weights)));

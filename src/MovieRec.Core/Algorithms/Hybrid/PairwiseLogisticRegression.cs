@@ -7,7 +7,7 @@ namespace MovieRec.Core.Algorithms.Hybrid;
 /// <c>(1/N) Σ_k log(1 + exp(−wᵀd_k)) + (λ/2)|w|²</c>, the BPR criterion of Rendle et al. 2009 ("BPR: Bayesian
 /// personalized ranking from implicit feedback") over fixed features, i.e. logistic regression on differences
 /// (RankNet's pairwise loss, Burges et al. 2005). Convex; solved by Newton's method with a Cholesky solve
-/// (a few dozen features, so each step costs O(N F²)).
+/// (a few dozen features, so each step costs O(N F²)), damped by step halving when a full step would raise the loss.
 /// </summary>
 internal static class PairwiseLogisticRegression
 {
@@ -51,16 +51,43 @@ internal static class PairwiseLogisticRegression
                 }
             }
             DenseSpd.Invert(hessian, features, parallel);
-            double step = 0;
+            var delta = new double[features];
             for (int f = 0; f < features; f++)
             {
-                double delta = 0;
-                for (int g = 0; g < features; g++) delta += hessian[f * features + g] * gradient[g];
-                w[f] -= delta;
-                step = Math.Max(step, Math.Abs(delta));
+                for (int g = 0; g < features; g++) delta[f] += hessian[f * features + g] * gradient[g];
+            }
+            // Damped Newton: halve the step until the loss does not rise (pure Newton can overshoot on nearly
+            // separable pairs when λ is small).
+            double before = Loss(differences, features, w, l2), t = 1, step = 0;
+            var trial = new double[features];
+            for (int halvings = 0; halvings < 30; halvings++, t /= 2)
+            {
+                for (int f = 0; f < features; f++) trial[f] = w[f] - t * delta[f];
+                if (Loss(differences, features, trial, l2) <= before) break;
+            }
+            for (int f = 0; f < features; f++)
+            {
+                step = Math.Max(step, Math.Abs(trial[f] - w[f]));
+                w[f] = trial[f];
             }
             if (step < 1e-7) break;
         }
         return w;
+    }
+
+    /// <summary>(1/N) Σ log(1 + exp(−wᵀd)) + (λ/2)|w|², computed stably.</summary>
+    private static double Loss(float[] differences, int features, double[] w, double l2)
+    {
+        int n = differences.Length / features;
+        double sum = 0;
+        for (int k = 0; k < n; k++)
+        {
+            double z = 0;
+            for (int f = 0; f < features; f++) z += w[f] * differences[k * features + f];
+            sum += z > 0 ? Math.Log(1 + Math.Exp(-z)) : -z + Math.Log(1 + Math.Exp(z));
+        }
+        double norm = 0;
+        foreach (double v in w) norm += v * v;
+        return sum / n + l2 / 2 * norm;
     }
 }

@@ -6,9 +6,9 @@ namespace MovieRec.Core.Algorithms.Hybrid;
 /// A linear ranking function learnt from preference pairs: given rows d_k = x(positive) − x(negative), minimises
 /// <c>(1/N) Σ_k log(1 + exp(−wᵀd_k)) + (λ/2)|w|²</c>, the BPR criterion of Rendle et al. 2009 ("BPR: Bayesian
 /// personalized ranking from implicit feedback") over fixed features, i.e. logistic regression on differences
-/// (RankNet's pairwise loss, Burges et al. 2005). Convex; solved by Newton's method with a Cholesky solve
-/// (a few dozen features, so each step costs O(N F²)), damped by step halving should a full step raise the loss (insurance: on every set of pairs tried so far the full
-/// steps never did).
+/// (RankNet's pairwise loss, Burges et al. 2005). Convex; solved by Newton's method with a Cholesky solve (a few
+/// dozen features, so each step costs O(N F²)), damped by step halving should a full step raise the loss
+/// (insurance: on every set of pairs tried so far the full steps never did).
 /// </summary>
 internal static class PairwiseLogisticRegression
 {

@@ -11,6 +11,7 @@ public sealed class RatingDataset
 {
     private readonly Lazy<CsrMatrix> _byUser;
     private readonly Lazy<CsrMatrix> _byItem;
+    private readonly Lazy<CsrMatrix> _byUserChronological;
 
     public RatingDataset(IdMap userIds, IdMap itemIds, int[] users, int[] items, float[] values, long[] timestamps, RatingScale scale)
     {
@@ -27,6 +28,7 @@ public sealed class RatingDataset
         Scale = scale;
         _byUser = new Lazy<CsrMatrix>(() => CsrMatrix.Build(UserCount, ItemCount, Users, Items, Values));
         _byItem = new Lazy<CsrMatrix>(() => CsrMatrix.Build(ItemCount, UserCount, Items, Users, Values));
+        _byUserChronological = new Lazy<CsrMatrix>(BuildChronological);
         double sum = 0;
         foreach (float v in values) sum += v;
         GlobalMean = values.Length == 0 ? 0 : sum / values.Length;
@@ -67,6 +69,43 @@ public sealed class RatingDataset
 
     /// <summary>Rows are items, columns users.</summary>
     public CsrMatrix ByItem => _byItem.Value;
+
+    /// <summary>
+    /// Rows are users, each row's items in the order they were rated: by timestamp, ties by dense item index (so the same
+    /// data always gives the same sequence). Unlike <see cref="ByUser"/> the columns of a row are not sorted by item.
+    /// The histories that sequence- and recency-aware models read; built once, on first use.
+    /// </summary>
+    public CsrMatrix ByUserChronological => _byUserChronological.Value;
+
+    private CsrMatrix BuildChronological()
+    {
+        var byUser = ByUser;
+        var times = Timestamps;
+        var ratingIndex = byUser.RatingIndex;
+        var columns = byUser.Columns;
+        var order = new int[byUser.NonZeros];
+        for (int p = 0; p < order.Length; p++) order[p] = p;
+        Comparison<int> byTime = (a, b) =>
+        {
+            int c = times[ratingIndex[a]].CompareTo(times[ratingIndex[b]]);
+            return c != 0 ? c : columns[a].CompareTo(columns[b]);
+        };
+        for (int u = 0; u < byUser.Rows; u++)
+        {
+            int from = byUser.Offsets[u], length = byUser.Offsets[u + 1] - from;
+            if (length > 1) order.AsSpan(from, length).Sort(byTime);
+        }
+        var items = new int[order.Length];
+        var values = new float[order.Length];
+        var index = new int[order.Length];
+        for (int p = 0; p < order.Length; p++)
+        {
+            items[p] = columns[order[p]];
+            values[p] = byUser.Values[order[p]];
+            index[p] = ratingIndex[order[p]];
+        }
+        return new CsrMatrix(byUser.Rows, byUser.ColumnCount, byUser.Offsets, items, values, index);
+    }
 
     /// <summary>Ratings at <paramref name="indices"/>, sharing this dataset's id maps and scale.</summary>
     public RatingDataset Subset(ReadOnlySpan<int> indices)

@@ -52,7 +52,8 @@ public sealed class RecencyWeightedRanker : IRankingModel, IPersistentModel, IUs
         Array.Fill(ones, 1f);
         Base.Fit(new RatingDataset(train.UserIds, train.ItemIds, train.Users, train.Items, ones, train.Timestamps, train.Scale), context);
         _fitted = true;
-        (_historyOffsets, _histories) = SequentialCooccurrence.ChronologicalHistories(train);
+        var histories = train.ByUserChronological;
+        (_historyOffsets, _histories) = (histories.Offsets, histories.Columns);
     }
 
     public void Score(int user, Span<float> scores)

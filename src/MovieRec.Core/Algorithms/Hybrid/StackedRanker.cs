@@ -410,12 +410,12 @@ public sealed class StackedRanker : IRankingModel
                     var x = _features.AsSpan(i * f, f);
                     x.Clear();
                     int c = 0;
-                    for (int m = 0; m < layout.Collaborative; m++) x[c++] = MemberScores(m)[i];
+                    for (int m = 0; m < layout.Collaborative; m++) x[c++] = _memberScores[m * _items + i];
                     x[c++] = x[0] * x[0];
                     float pop = _ctx.LogPopularity(i);
                     for (int s = 0; s < layout.Sequential; s++)
                     {
-                        float v = MemberScores(layout.Collaborative + s)[i];
+                        float v = _memberScores[(layout.Collaborative + s) * _items + i];
                         x[c++] = v;
                         x[c++] = v * (1 - pop);
                     }

@@ -56,8 +56,9 @@ public sealed class SequenceFoldedUser : FoldedUser
 /// <summary>
 /// Sequence-aware item co-occurrence ("sequential rules" of Ludewig &amp; Jannach 2018, "Evaluation of session-based
 /// recommendation algorithms", over whole rating histories): users rate in sessions, and what someone rates next is
-/// best predicted by what they rated last. Every user's ratings, ordered by time (ties by item), give for each pair
-/// of ratings a (earlier) and b (later) at most W positions apart the weights
+/// best predicted by what they rated last. Every user's ratings in time order
+/// (<see cref="RatingDataset.ByUserChronological"/>) give for each pair of ratings a (earlier) and b (later) at most W
+/// positions apart the weights
 /// <c>T[a,b] += δ^(d−1)</c> and <c>T[b,a] += β δ^(d−1)</c>, d being their distance; each row is divided by
 /// <c>n_a^γ</c> (n_a = a's rating count) and keeps its strongest neighbours. A user whose newest ratings are
 /// h_0 (newest), h_1, … scores <c>s(i) = Σ_{k&lt;L} ρ^k T[h_k, i]</c>; items no recent rating leads to score 0.
@@ -90,45 +91,11 @@ public sealed class SequentialCooccurrence : IRankingModel, IPersistentModel, IU
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(context);
         ItemCount = train.ItemCount;
-        (_sequenceOffsets, _sequences) = ChronologicalHistories(train);
+        var histories = train.ByUserChronological;
+        (_sequenceOffsets, _sequences) = (histories.Offsets, histories.Columns);
         BuildRows(train.ItemCount, context);
         _header = PersistentModels.HeaderOf(Name, PersistentModels.ToJson(Options), train);
         _fitted = true;
-    }
-
-    /// <summary>Each user's rated items ordered by timestamp, ties by item id (CSR over users).</summary>
-    internal static (int[] Offsets, int[] Items) ChronologicalHistories(RatingDataset train)
-    {
-        var byUser = train.ByUser;
-        var offsets = (int[])byUser.Offsets.Clone();
-        var items = new int[byUser.NonZeros];
-        var times = new long[byUser.NonZeros];
-        for (int p = 0; p < items.Length; p++)
-        {
-            items[p] = byUser.Columns[p];
-            times[p] = train.Timestamps[byUser.RatingIndex[p]];
-        }
-        for (int u = 0; u < byUser.Rows; u++)
-        {
-            // Columns are sorted by item within a row, so a stable sort on time alone breaks ties by item.
-            int from = offsets[u], length = offsets[u + 1] - from;
-            if (length > 1) StableSortByTime(times.AsSpan(from, length), items.AsSpan(from, length));
-        }
-        return (offsets, items);
-    }
-
-    private static void StableSortByTime(Span<long> times, Span<int> items)
-    {
-        // Insertion-free stable sort: sort (time, position) keys; positions are unique so the result is stable.
-        var keys = new (long Time, int Position)[times.Length];
-        for (int k = 0; k < keys.Length; k++) keys[k] = (times[k], k);
-        Array.Sort(keys);
-        var original = items.ToArray();
-        for (int k = 0; k < keys.Length; k++)
-        {
-            items[k] = original[keys[k].Position];
-            times[k] = keys[k].Time;
-        }
     }
 
     private void BuildRows(int itemCount, TrainingContext context)
@@ -229,17 +196,16 @@ public sealed class SequentialCooccurrence : IRankingModel, IPersistentModel, IU
     public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings)
     {
         RankingChecks.Fitted(_fitted, Name);
-        var chronological = new List<int>(ratings.Length);
+        var normalized = RankingChecks.Normalize(ratings, ItemCount); // checks the ids
+        var chronological = new List<int>(normalized.Length);
         var seen = new HashSet<int>();
         // A movie rated twice counts at its last position.
         for (int k = ratings.Length - 1; k >= 0; k--)
         {
-            if ((uint)ratings[k].Item >= (uint)ItemCount)
-                throw new ArgumentException($"Item id {ratings[k].Item} is outside the trained catalogue (0..{ItemCount - 1}).", nameof(ratings));
             if (seen.Add(ratings[k].Item)) chronological.Add(ratings[k].Item);
         }
         chronological.Reverse();
-        return new SequenceFoldedUser(RankingChecks.Normalize(ratings, ItemCount), [.. chronological]);
+        return new SequenceFoldedUser(normalized, [.. chronological]);
     }
 
     public void Score(FoldedUser user, Span<float> scores)

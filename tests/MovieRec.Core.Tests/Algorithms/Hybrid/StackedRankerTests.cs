@@ -54,11 +54,7 @@ public class StackedRankerTests
         var model = Trained.Value;
         var train = LeaveLatestOut.MovieLensSmall.Train;
         int user = 9;
-        var rows = train.ByUser;
-        int from = rows.Offsets[user];
-        var chronological = Enumerable.Range(0, rows.RowLength(user))
-            .Select(k => (Time: train.Timestamps[rows.RatingIndex[from + k]], Rating: new ItemRating(rows.Columns[from + k], rows.Values[from + k])))
-            .OrderBy(r => r.Time).ThenBy(r => r.Rating.Item).Select(r => r.Rating).ToArray();
+        var chronological = SequentialCooccurrenceTests.Chronological(train, user);
         var known = new float[train.ItemCount];
         var folded = new float[train.ItemCount];
         model.Score(user, known);

@@ -48,12 +48,7 @@ public class SequentialCooccurrenceTests
         model.Fit(split.Train, TrainingContext.Default);
         var train = split.Train;
         int user = 4;
-        var rows = train.ByUser;
-        int from = rows.Offsets[user];
-        var ratings = new List<(long Time, ItemRating Rating)>();
-        for (int k = 0; k < rows.RowLength(user); k++)
-            ratings.Add((train.Timestamps[rows.RatingIndex[from + k]], new ItemRating(rows.Columns[from + k], rows.Values[from + k])));
-        var chronological = ratings.OrderBy(r => r.Time).ThenBy(r => r.Rating.Item).Select(r => r.Rating).ToArray();
+        var chronological = Chronological(train, user);
         var known = new float[train.ItemCount];
         var folded = new float[train.ItemCount];
         model.Score(user, known);
@@ -107,5 +102,32 @@ public class SequentialCooccurrenceTests
         var scores = new float[train.ItemCount];
         capped.Score(capped.FoldIn([new ItemRating(0, 4f)]), scores);
         Assert.InRange(scores.Count(s => s > 0), 1, 5);
+    }
+
+    [Fact]
+    public void The_chronological_view_orders_each_users_ratings_by_time_then_item()
+    {
+        var data = Tiny();
+        var rows = data.ByUserChronological;
+        int Raw(int p) => (int)data.ItemIds.ToRawNumeric(rows.Columns[p]);
+        int u1 = data.UserIds.ToDense(1L);
+        Assert.Equal([10, 20, 30], Enumerable.Range(rows.Offsets[u1], rows.RowLength(u1)).Select(Raw));
+        // Ties go by dense item index (30 was seen first, so it comes before 10); values and rating indices follow.
+        var b = new RatingDatasetBuilder();
+        b.Add(1L, 30L, 1f, 5);
+        b.Add(1L, 10L, 2f, 5);
+        b.Add(1L, 20L, 3f, 4);
+        var tied = b.Build();
+        var t = tied.ByUserChronological;
+        Assert.Equal([20L, 30L, 10L], t.Columns.Select(c => tied.ItemIds.ToRawNumeric(c)));
+        Assert.Equal([3f, 1f, 2f], t.Values);
+        for (int p = 0; p < t.NonZeros; p++) Assert.Equal(t.Columns[p], tied.Items[t.RatingIndex[p]]);
+    }
+
+    /// <summary>A user's training ratings oldest first, as fold-in takes them.</summary>
+    internal static ItemRating[] Chronological(RatingDataset train, int user)
+    {
+        var rows = train.ByUserChronological;
+        return Enumerable.Range(rows.Offsets[user], rows.RowLength(user)).Select(p => new ItemRating(rows.Columns[p], rows.Values[p])).ToArray();
     }
 }

@@ -26,7 +26,10 @@ public static class ServiceSetup
         var services = builder.Services;
         var configuration = builder.Configuration;
         var options = configuration.GetSection(MovieRecOptions.Section).Get<MovieRecOptions>() ?? new MovieRecOptions();
-        services.AddSingleton(options);
+        // Validated at start: a bad algorithm setting fails start-up naming the setting (MovieRecOptionsValidation).
+        services.AddOptions<MovieRecOptions>().Bind(configuration.GetSection(MovieRecOptions.Section)).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<MovieRecOptions>, MovieRecOptionsValidation>();
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MovieRecOptions>>().Value);
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxBodyBytes);
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

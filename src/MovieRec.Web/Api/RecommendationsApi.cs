@@ -64,7 +64,7 @@ public static class RecommendationsApi
     {
         name = string.IsNullOrWhiteSpace(algorithm) ? options.DefaultAlgorithm : algorithm.Trim().ToLowerInvariant();
         count = n ?? 10;
-        if (!ServingModel.Algorithms.ContainsKey(name))
+        if (ServingModel.Find(name) is null)
             return ApiProblems.Field("algorithm", $"unknown algorithm '{algorithm}'. Known: {string.Join(", ", ServingModel.Algorithms.Keys)}.");
         return ApiProblems.CheckCount(n, Recommender.MaxN);
     }

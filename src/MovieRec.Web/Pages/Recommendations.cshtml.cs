@@ -35,7 +35,7 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
         if (!string.IsNullOrWhiteSpace(algorithm))
         {
             string name = algorithm.Trim().ToLowerInvariant();
-            if (ServingModel.Algorithms.ContainsKey(name)) Algorithm = name;
+            if (ServingModel.Find(name) is not null) Algorithm = name;
             else Problem = $"There is no algorithm called “{algorithm}”; showing {DefaultAlgorithm}.";
         }
         Visitor = await Visitor.LoadAsync(HttpContext, store).ConfigureAwait(false);

@@ -64,6 +64,6 @@ public sealed class SemanticSearch
         var scores = new float[Movies.Count];
         for (int r = 0; r < scores.Length; r++)
             scores[r] = r == exclude ? float.NaN : TensorPrimitives.Dot(query, _matrix.AsSpan(r * d, d));
-        return [.. TopN.Select(scores, n).Select(s => (Movies[s.Item], s.Score))];
+        return [.. TopN.Select(scores, n, TieBreak.ById).Select(s => (Movies[s.Item], s.Score))];
     }
 }

@@ -63,7 +63,7 @@ public class RankingModelCommandTests
         using var tmp = TestData.NewFolder();
         var (exit, _, error) = CliRunner.Run("train", "--data", TestData.MovieLensSmallPath, "--algorithm", "normal", "--out", Path.Combine(tmp.Path, "n.mrec"));
         Assert.Equal(MovieRecCli.UserError, exit);
-        Assert.Contains("normal cannot be saved to a model file yet", error);
+        Assert.Contains("normal cannot be saved to a model file: it draws random predictions", error);
     }
 
     private static List<(string Movie, string Score)> Rows(string output) =>

@@ -27,7 +27,7 @@ public sealed record CoClusteringOptions
         OptionChecks.Positive(Epochs, nameof(Epochs));
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"n_cltr_u={UserClusters}, n_cltr_i={ItemClusters}, epochs={Epochs}{(SurpriseIntegerRatings ? ", surprise_int_ratings=true" : "")}");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"user-clusters={UserClusters}, item-clusters={ItemClusters}, epochs={Epochs}{(SurpriseIntegerRatings ? ", surprise-int-ratings=true" : "")}");
 }
 
 /// <summary>

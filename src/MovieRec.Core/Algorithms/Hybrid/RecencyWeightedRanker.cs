@@ -119,5 +119,5 @@ public sealed class RecencyWeightedRanker : IRecommender, IPersistentModel, IUse
         return model;
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Base}+recency(half_life={HalfLife}, floor={Floor})");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Base}+recency(half-life={HalfLife}, floor={Floor})");
 }

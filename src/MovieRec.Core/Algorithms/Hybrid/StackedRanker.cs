@@ -36,7 +36,7 @@ public sealed record StackedRankerOptions
         OptionChecks.Positive(TrendingDays, nameof(TrendingDays));
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"levels={Levels}, negatives={Negatives}, l2={L2}, trending_days={TrendingDays}");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"levels={Levels}, negatives={Negatives}, l2={L2}, trending-days={TrendingDays}");
 }
 
 /// <summary>

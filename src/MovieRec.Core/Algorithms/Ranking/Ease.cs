@@ -224,5 +224,5 @@ public sealed class Ease : IRecommender, IPersistentModel, IUserHistory
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"ease(lambda={Options.Lambda}, min_item_count={Options.MinItemCount}, max_items={Options.MaxItems}, input={Options.Input.ToString().ToLowerInvariant()})");
+        $"ease(lambda={Options.Lambda}, min-count={Options.MinItemCount}, max-items={Options.MaxItems}, input={Options.Input.ToString().ToLowerInvariant()})");
 }

@@ -435,5 +435,5 @@ public sealed class ImplicitAls : IRecommender, IIterativeModel, IPersistentMode
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"ials(factors={Options.Factors}, reg={Options.Regularization}, alpha={Options.Alpha}, confidence={Options.Confidence.ToString().ToLowerInvariant()}, epsilon={Options.Epsilon}, use_ratings={Options.UseRatingValues}, epochs={Options.Epochs}, solver={Options.Solver.ToString().ToLowerInvariant()}, cg_steps={Options.CgSteps}, init_std={Options.InitStd})");
+        $"ials(factors={Options.Factors}, reg={Options.Regularization}, alpha={Options.Alpha}, confidence={Options.Confidence.ToString().ToLowerInvariant()}, epsilon={Options.Epsilon}, use-ratings={Options.UseRatingValues}, epochs={Options.Epochs}, solver={Options.Solver.ToString().ToLowerInvariant()}, cg-steps={Options.CgSteps}, init-std={Options.InitStd})");
 }

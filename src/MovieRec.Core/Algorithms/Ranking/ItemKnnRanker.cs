@@ -229,5 +229,5 @@ public sealed class ItemKnnRanker : IRecommender, IPersistentModel, IUserHistory
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"item-knn(k={Options.Neighbors}, vectors={Options.Vectors.ToString().ToLowerInvariant()}, normalize_rows={Options.NormalizeRows})");
+        $"item-knn(k={Options.Neighbors}, vectors={Options.Vectors.ToString().ToLowerInvariant()}, normalize={Options.NormalizeRows})");
 }

@@ -40,7 +40,7 @@ public sealed record SequentialOptions
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"window={Window}, decay={Decay}, backward={Backward}, history={History}, history_decay={HistoryDecay}, normalization={Normalization}, max_neighbors={MaxNeighbors}");
+        $"window={Window}, decay={Decay}, backward={Backward}, history={History}, history-decay={HistoryDecay}, normalization={Normalization}, max-neighbors={MaxNeighbors}");
 }
 
 /// <summary>A folded-in user of a sequence model: the ratings in the order given, the last one the newest.</summary>

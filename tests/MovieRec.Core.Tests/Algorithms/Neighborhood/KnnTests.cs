@@ -92,8 +92,8 @@ public class KnnTests
     public void ToString_shows_name_and_hyperparameters()
     {
         var model = AlgorithmCatalog.Create("knn-baseline", new AlgorithmParameters(new Dictionary<string, string> { ["sim"] = "pearson_baseline", ["user_based"] = "false" }));
-        Assert.Equal("knn-baseline(k=40, min_k=1, sim=pearson_baseline, user_based=false, min_support=1, shrinkage=100)", model.ToString());
-        Assert.Equal("baseline(method=als, epochs=10, reg_u=15, reg_i=10)", AlgorithmCatalog.Create("baseline").ToString());
+        Assert.Equal("knn-baseline(k=40, min-k=1, sim=pearson-baseline, user-based=false, min-support=1, shrinkage=100)", model.ToString());
+        Assert.Equal("baseline(method=als, epochs=10, reg-u=15, reg-i=10)", AlgorithmCatalog.Create("baseline").ToString());
     }
 
     [Theory]

@@ -36,9 +36,9 @@ public sealed class AlgorithmSettingsTests
             ["MovieRec:DefaultAlgorithm"] = "normal",
         });
         Assert.Contains("MovieRec:Algorithms:ease:lambda: ease: lambda must be positive, not -3.", message, StringComparison.Ordinal);
-        Assert.Contains("MovieRec:Algorithms:svdd: 'svdd' is not an algorithm the service serves (no such algorithm)", message, StringComparison.Ordinal);
-        Assert.Contains("MovieRec:Algorithms:slope-one: 'slope-one' is not an algorithm the service serves (not served: its dense item x item deviation matrix", message, StringComparison.Ordinal);
-        Assert.Contains("MovieRec:DefaultAlgorithm: 'normal' is not an algorithm the service serves (not served: its predictions are random draws", message, StringComparison.Ordinal);
+        Assert.Contains("MovieRec:Algorithms:svdd names 'svdd', which the service does not serve (no such algorithm)", message, StringComparison.Ordinal);
+        Assert.Contains("MovieRec:Algorithms:slope-one names 'slope-one', which the service does not serve (not served: its dense item x item deviation matrix", message, StringComparison.Ordinal);
+        Assert.Contains("MovieRec:DefaultAlgorithm is 'normal', which the service does not serve", message, StringComparison.Ordinal);
     }
 
     [Fact]

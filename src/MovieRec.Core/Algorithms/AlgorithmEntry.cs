@@ -58,7 +58,7 @@ public sealed class AlgorithmEntry
     private readonly Func<OptionValues, IRecommender> _create;
 
     public AlgorithmEntry(string name, AlgorithmKind kind, string description, IReadOnlyList<AlgorithmOption> options, Func<OptionValues, IRecommender> create,
-        AlgorithmPersistence persistence, string? notServable = null, bool needsCatalog = false, IReadOnlyList<string>? aliases = null)
+        AlgorithmPersistence persistence, string? notServable = null, bool needsCatalog = false, IReadOnlyList<string>? aliases = null, string? label = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(options);
@@ -73,10 +73,14 @@ public sealed class AlgorithmEntry
         NotServable = notServable;
         NeedsCatalog = needsCatalog;
         Aliases = aliases ?? [];
+        Label = label ?? name;
     }
 
     /// <summary>The name the CLI, configuration, API and model files use, e.g. "svd", "item-knn".</summary>
     public string Name { get; }
+
+    /// <summary>A short name for people (the web page's algorithm switcher): "SVD++", "Item kNN".</summary>
+    public string Label { get; }
 
     /// <summary>Other names that mean this entry ("knn" for item-knn, as the service called it).</summary>
     public IReadOnlyList<string> Aliases { get; }

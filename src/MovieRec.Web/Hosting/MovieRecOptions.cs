@@ -16,13 +16,16 @@ public sealed class MovieRecOptions
     /// <summary>Where trained models are saved and watched for; shared by replicas. Default {DataDirectory}/models.</summary>
     public string? ModelDirectory { get; set; }
 
-    /// <summary>The algorithm used when a request names none (a servable catalogue name or alias).</summary>
-    public string DefaultAlgorithm { get; set; } = "svd";
+    /// <summary>
+    /// The algorithm used when a request or the recommendations page names none (API and pages alike); must be one
+    /// the service serves. The hybrid follows a short rating profile most closely and explains itself.
+    /// </summary>
+    public string DefaultAlgorithm { get; set; } = "hybrid";
 
     /// <summary>
     /// Options of the algorithms the service trains, by catalogue name and option name, as in
     /// <c>MovieRec:Algorithms:svd:factors=50</c> (environment: <c>MovieRec__Algorithms__svd__factors=50</c>); an algorithm
-    /// not listed runs at its catalogue defaults. Checked at start (<see cref="MovieRecOptionsValidation"/>).
+    /// not listed runs at its catalogue defaults. Checked at start (<see cref="MovieRecOptionsValidator"/>).
     /// </summary>
     public Dictionary<string, Dictionary<string, string>> Algorithms { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 

@@ -37,7 +37,7 @@ public sealed record ModelReport
 /// One immutable model version as served: the persisted SVD (loaded from its file) and, trained on first use from the
 /// same data and the movie catalogue, every other algorithm the catalogue lets the service serve, with its options
 /// from configuration (<c>MovieRec:Algorithms:{name}:{option}</c>, checked at start by
-/// <see cref="MovieRecOptionsValidation"/>). Promotion replaces the whole object, so a request that read the current
+/// <see cref="MovieRecOptionsValidator"/>). Promotion replaces the whole object, so a request that read the current
 /// version keeps a consistent set of models to the end.
 /// </summary>
 public sealed class ServingModel

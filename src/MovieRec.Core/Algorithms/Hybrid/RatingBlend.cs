@@ -249,8 +249,10 @@ public sealed class RatingBlend : RatingPredictorBase
         return w;
     }
 
+    /// <summary>The blend of the members' predictions; impossible (so μ) when neither the user nor the item is known.</summary>
     protected override double Estimate(int user, int item)
     {
+        if (!IsUserKnown(user) && !IsItemKnown(item)) return double.NaN;
         Span<float> p = stackalloc float[_members.Length];
         for (int j = 0; j < _members.Length; j++) p[j] = _members[j].Predict(user, item);
         return Combine(p, LogSupport(_train!.ByUser, user), LogSupport(_train.ByItem, item));
@@ -270,6 +272,11 @@ public sealed class RatingBlend : RatingPredictorBase
             for (int i = 0; i < buffer.Length; i++) buffer[i] = _members[j].Predict(user, i);
         }
         CombineAll(buffers, LogSupport(_train!.ByUser, user), scores);
+        if (IsUserKnown(user)) return;
+        for (int i = 0; i < scores.Length; i++)
+        {
+            if (!IsItemKnown(i)) scores[i] = (float)GlobalMean;
+        }
     }
 
     private void CombineAll(float[][] buffers, float lu, Span<float> scores)

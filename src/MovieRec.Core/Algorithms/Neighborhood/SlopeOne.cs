@@ -155,7 +155,7 @@ public sealed class SlopeOne : RatingPredictorBase
         return f.Items.Length > 0 && IsItemKnown(item) ? EstimateFrom(f.Mean, item, f.Items) : double.NaN;
     }
 
-    public override string ToString() => Options.SurpriseIntegerRatings ? $"{Name}(surprise-int-ratings=true)" : Name;
+    public override string ToString() => $"{Name}(surprise-int-ratings={(Options.SurpriseIntegerRatings ? "true" : "false")})";
 
     private sealed class SlopeOneFoldedUser(ItemRating[] ratings, int[] items, double mean) : FoldedUser(ratings)
     {

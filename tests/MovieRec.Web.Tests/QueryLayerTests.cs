@@ -85,7 +85,7 @@ public sealed partial class QueryLayerTests(ServiceFixture fixture) : IClassFixt
             Assert.Equal(HttpStatusCode.OK, (await fixture.Client.GetAsync($"/api/v1/users/1/recommendations?n=1&algorithm={name}")).StatusCode);
     }
 
-    [GeneratedRegex("""<a href="/recommendations\?algorithm=[a-z]+" data-algorithm="([a-z]+)" """)]
+    [GeneratedRegex("""<a href="/recommendations\?algorithm=[a-z-]+" data-algorithm="([a-z-]+)" """)]
     private static partial Regex SwitcherRegex();
 
     [Fact]

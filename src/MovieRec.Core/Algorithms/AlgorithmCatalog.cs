@@ -21,6 +21,9 @@ public static class AlgorithmCatalog
         "fold-in compares the new user with every training user (user-based) or needs the dense n x n item similarity matrix "
         + "(item-based: 378 MB on ml-latest-small) for each request; the service serves item-knn for neighbourhood recommendations";
 
+    private const string NoBetterThanChance =
+        "it ranks a user's next movie no better than chance (its contract test on ml-latest-small): a rating model to evaluate, not to recommend from";
+
     private static readonly Lazy<IReadOnlyList<AlgorithmEntry>> Entries = new(Build);
 
     /// <summary>Every entry, in catalogue order (families together).</summary>
@@ -100,6 +103,7 @@ public static class AlgorithmCatalog
                 "Baseline estimates μ + b_u + b_i fitted by SGD (Koren 2010; Surprise's BaselineOnly with method sgd).",
                 BaselineOptionsOf(BaselineOptions.Sgd), o => new BaselineOnly(Baseline(o, BaselineMethod.Sgd)),
                 AlgorithmPersistence.Saved(BaselineOnly.Restore, "b_u and b_i (float64 as raw bytes) and each user's rated items"),
+                notServable: "the same model as baseline, fitted by SGD instead of ALS: the service serves baseline",
                 label: "Baseline (SGD)"),
             Knn("knn-basic", "k-NN: the similarity-weighted mean of the neighbours' ratings (Surprise's KNNBasic).", o => new KnnBasic(o)),
             Knn("knn-means", "k-NN on mean-centred ratings (Surprise's KNNWithMeans).", o => new KnnWithMeans(o)),
@@ -127,6 +131,7 @@ public static class AlgorithmCatalog
                     SurpriseIntegerRatings = o.Bool("surprise-int-ratings"),
                 }),
                 AlgorithmPersistence.NotSaved("not persistent yet: its cluster assignments and means have no model file layout"),
+                notServable: NoBetterThanChance,
                 label: "Co-clustering"),
             new("svd", AlgorithmKind.RatingPredictor,
                 "Biased matrix factorisation by SGD with Surprise's SVD defaults (Koren, Bell & Volinsky 2009, \"Matrix factorization techniques for recommender systems\").",
@@ -147,6 +152,7 @@ public static class AlgorithmCatalog
                 "Non-negative matrix factorisation by regularised multiplicative updates, Surprise's NMF defaults (Luo et al. 2014).",
                 NmfOptionsOf(), o => new Nmf(NmfFrom(o)),
                 AlgorithmPersistence.Saved(Nmf.Restore, FactorArrays),
+                notServable: NoBetterThanChance,
                 label: "NMF"),
             new("popularity", AlgorithmKind.Ranker,
                 "Most popular items by training rating count, or by Bayesian-average rating (Cremonesi, Koren & Turrin 2010, \"Performance of recommender algorithms on top-N recommendation tasks\").",

@@ -38,6 +38,7 @@ internal static class Program
                 "kmeans" => KMeansBench.Run(args),
                 "content" => ContentBench.Run(args),
                 "hybrid" => HybridBench.Run(args),
+                "semantic" => SemanticBench.Run(args),
                 "serve" => ServeBench.Run(args),
                 "soak" => ServeBench.Soak(args),
                 "profile-load" => ProfileLoad(Option(args, "--file") ?? throw new ArgumentException("profile-load needs --file ratings.csv")),

@@ -102,46 +102,63 @@ internal static class DiscoverCommands
 
     private static Command Search(CliContext context)
     {
-        var query = new Argument<string>("query") { Description = "Words, a title, or a description such as \"space adventure with robots\"." };
+        var query = new Argument<string>("query") { Description = "Words, a title, or a description such as \"a giant shark terrorises a beach town\"." };
         var n = new Option<int>("-n", "--count") { Description = "How many.", DefaultValueFactory = _ => 10 };
+        var lexical = new Option<bool>("--lexical") { Description = "BM25 and title matches only: no embedding model." };
         var data = CommonOptions.Data();
-        var command = new Command("search", "Search movies: semantic when an embedding model is configured (MOVIEREC_EMBEDDING_MODEL), else lexical (BM25).") { query, n, data };
+        var command = new Command("search", $"Search movies: BM25, sentence embeddings (the bundled all-MiniLM-L6-v2, or the folder in {SentenceEmbedder.ModelVariable}) and title matches, fused.") { query, n, lexical, data };
         command.SetAction(parse =>
         {
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
             int count = Positive(parse.GetValue(n), "-n");
             var text = parse.GetValue(query)!;
-            var embedder = SentenceEmbedder.TryLoad(Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), out var reason);
-            IReadOnlyList<(Movie Movie, float Score)> hits;
-            string mode;
-            if (embedder is null)
+            using var search = new HybridSearch(dataset.Catalog.Movies, RatingCounts(dataset));
+            SentenceEmbedder? embedder = null;
+            try
             {
-                context.Console.MarkupLine($"[grey]{Markup.Escape(reason!)}; using lexical search.[/]");
-                hits = new LexicalSearch(dataset.Catalog.Movies).Search(text, count);
-                mode = "lexical";
-            }
-            else
-            {
-                using (embedder)
+                if (parse.GetValue(lexical)) search.DisableSemantic("semantic search was turned off (--lexical)");
+                else if ((embedder = LoadEmbedder(context)) is not null) BuildSemantic(context, dataset, search, embedder);
+                var result = search.Search(text, new SearchRequest { Count = count });
+                if (result.Note is not null) context.Console.MarkupLine($"[grey]{Markup.Escape(result.Note)}.[/]");
+                var table = new Table().Title($"[bold]{Markup.Escape(text)}[/] ({result.Mode})").AddColumn("#").AddColumn("movie").AddColumn(new TableColumn("score").RightAligned());
+                int rank = 1;
+                foreach (var hit in result.Hits)
+                    table.AddRow((rank++).ToString(CultureInfo.InvariantCulture), Markup.Escape(hit.Movie.ToString()), hit.Score.ToString("0.0000", CultureInfo.InvariantCulture));
+                context.Console.Write(table);
+                if (result.Hits.Count == 0)
                 {
-                    hits = BuildSemantic(context, dataset, embedder).Search(text, count);
+                    var suggestions = search.Titles.Suggest(text, 5);
+                    if (suggestions.Count > 0)
+                        context.Console.MarkupLine($"Did you mean: {Markup.Escape(string.Join(", ", suggestions.Select(s => s.ToString())))}?");
                 }
-                mode = "semantic";
             }
-            var table = new Table().Title($"[bold]{Markup.Escape(text)}[/] ({mode})").AddColumn("#").AddColumn("movie").AddColumn(new TableColumn("score").RightAligned());
-            int rank = 1;
-            foreach (var (m, s) in hits)
-                table.AddRow((rank++).ToString(CultureInfo.InvariantCulture), Markup.Escape(m.ToString()), s.ToString("0.000", CultureInfo.InvariantCulture));
-            context.Console.Write(table);
-            if (hits.Count == 0)
+            finally
             {
-                var suggestions = new TitleSearch(dataset.Catalog.Movies).Suggest(text, 5);
-                if (suggestions.Count > 0)
-                    context.Console.MarkupLine($"Did you mean: {Markup.Escape(string.Join(", ", suggestions.Select(s => s.ToString())))}?");
+                embedder?.Dispose();
             }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Ratings per movie id: the title tie-break and the popularity prior of hybrid search.</summary>
+    internal static Func<long, float> RatingCounts(Dataset dataset)
+    {
+        var ratings = dataset.Ratings;
+        var counts = new Dictionary<long, float>(ratings.ItemCount);
+        for (int i = 0; i < ratings.ItemCount; i++)
+        {
+            if (ratings.ItemIds.IsNumeric) counts[ratings.ItemIds.ToRawNumeric(i)] = ratings.ByItem.RowLength(i);
+        }
+        return id => counts.GetValueOrDefault(id);
+    }
+
+    /// <summary>The embedding model (MOVIEREC_EMBEDDING_MODEL, else the bundled one), or null after saying why not.</summary>
+    private static SentenceEmbedder? LoadEmbedder(CliContext context)
+    {
+        var embedder = SentenceEmbedder.TryLoad(Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), out var reason, EmbedderOptions.FromEnvironment());
+        if (embedder is null) context.Console.MarkupLine($"[yellow]{Markup.Escape(reason!)}.[/]");
+        return embedder;
     }
 
     private static Command Clusters(CliContext context)
@@ -229,22 +246,23 @@ internal static class DiscoverCommands
 
     private static SemanticSearch SemanticOrExplain(CliContext context, Dataset dataset)
     {
-        var embedder = SentenceEmbedder.TryLoad(Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), out var reason)
-            ?? throw new CliException($"{reason}. Set {SentenceEmbedder.ModelVariable} to a folder with model.onnx and vocab.txt, or use --by content.");
-        return BuildSemantic(context, dataset, embedder);
+        var embedder = SentenceEmbedder.TryLoad(Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), out var reason, EmbedderOptions.FromEnvironment())
+            ?? throw new CliException($"{reason}. Unset {SentenceEmbedder.ModelVariable} for the bundled model, or use --by content.");
+        using var search = new HybridSearch(dataset.Catalog.Movies);
+        BuildSemantic(context, dataset, search, embedder);
+        return search.Semantic!;
     }
 
-    private static SemanticSearch BuildSemantic(CliContext context, Dataset dataset, SentenceEmbedder embedder)
+    /// <summary>Embeds the catalogue (only what the cache under ~/.cache/movierec/embeddings lacks) with a progress bar.</summary>
+    private static void BuildSemantic(CliContext context, Dataset dataset, HybridSearch search, SentenceEmbedder embedder)
     {
-        var cache = new EmbeddingCache(Path.Combine(DataLocator.CacheDirectory, "embeddings"), embedder.ModelHash, embedder.Dimensions);
-        SemanticSearch? search = null;
+        var folder = Path.Combine(DataLocator.CacheDirectory, "embeddings");
         context.Console.Progress().Start(progress =>
         {
-            var task = progress.AddTask("Embedding movies", maxValue: dataset.Catalog.Count);
-            search = SemanticSearch.Build(dataset.Catalog.Movies, embedder, cache, new Progress<int>(done => task.Value = done));
+            var task = progress.AddTask($"Embedding movies ({Markup.Escape(embedder.Name)})", maxValue: dataset.Catalog.Count);
+            search.BuildSemantic(embedder, folder, new Progress<int>(done => task.Value = done));
             task.Value = task.MaxValue;
         });
-        return search!;
     }
 
     internal static int Positive(int value, string option) =>

@@ -68,7 +68,7 @@ public sealed class CatalogIndex : IDisposable
         _semantic = new(() => _embedder is null
             ? null
             : SemanticSearch.Build(dataset.Catalog.Movies, _embedder,
-                new EmbeddingCache(Path.Combine(DataLocator.CacheDirectory, "embeddings"), _embedder.ModelHash, _embedder.Dimensions)));
+                EmbeddingCache.For(_embedder, Path.Combine(DataLocator.CacheDirectory, "embeddings"))));
     }
 
     public Dataset Dataset { get; }

@@ -55,9 +55,9 @@ public sealed record HybridSearchOptions
 
     /// <summary>
     /// A prior for well-known movies: the fused score is multiplied by 1 + w · log(1 + ratings) / log(1 + most ratings).
-    /// 0 turns it off.
+    /// 0 turns it off. 1.5 on the tuning half: top 5 93 % -> 100 %, MRR 0.79 -> 0.98 (docs/search.md).
     /// </summary>
-    public float PopularityWeight { get; init; }
+    public float PopularityWeight { get; init; } = 1.5f;
 
     /// <summary>How many fused results the taste re-rank reorders.</summary>
     public int TasteDepth { get; init; } = 30;

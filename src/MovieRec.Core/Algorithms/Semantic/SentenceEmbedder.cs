@@ -2,7 +2,6 @@ using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.Tokenizers;
 
 namespace MovieRec.Core.Algorithms.Semantic;
 
@@ -61,7 +60,7 @@ public sealed class SentenceEmbedder : IDisposable
 
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
-    private readonly BertTokenizer _tokenizer;
+    private readonly WordPieceTokenizer _tokenizer;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly bool _wantsTokenTypes;
@@ -71,7 +70,7 @@ public sealed class SentenceEmbedder : IDisposable
     private readonly EmbedderOptions _options;
     private readonly int _workers;
 
-    private SentenceEmbedder(byte[] model, BertTokenizer tokenizer, TokenizerSettings settings, string name, string modelHash, EmbedderOptions options)
+    private SentenceEmbedder(byte[] model, WordPieceTokenizer tokenizer, TokenizerSettings settings, string name, string modelHash, EmbedderOptions options)
     {
         if (options.Quantize) (model, Quantized) = OnnxQuantizer.Quantize(model);
         var session = new InferenceSession(model, SessionOptions(options));
@@ -83,9 +82,9 @@ public sealed class SentenceEmbedder : IDisposable
         ModelHash = modelHash;
         MaxTokens = options.MaxTokens > 0 ? options.MaxTokens : settings.MaxTokens;
         if (MaxTokens < 3) throw new ArgumentException($"MaxTokens must be at least 3, not {MaxTokens}");
-        _startId = settings.StartId ?? tokenizer.ClassificationTokenId;
-        _endId = settings.EndId ?? tokenizer.SeparatorTokenId;
-        _padId = settings.PadId ?? tokenizer.PaddingTokenId;
+        _startId = tokenizer.StartId;
+        _endId = tokenizer.EndId;
+        _padId = tokenizer.PadId;
         _wantsTokenTypes = session.InputMetadata.ContainsKey("token_type_ids");
         foreach (var required in new[] { "input_ids", "attention_mask" })
         {
@@ -115,10 +114,14 @@ public sealed class SentenceEmbedder : IDisposable
     public int Quantized { get; }
 
     /// <summary>
-    /// What vectors depend on besides the texts: the model, the truncation and the pooling. Embedding caches key their
+    /// What vectors depend on besides the texts: the model, the truncation, the tokenizer, the pooling and the
+    /// precision. Embedding caches key their
     /// files by it, so a change to any of them never serves old vectors.
     /// </summary>
-    public string Recipe => $"{ModelHash[..16]}-d{Dimensions}-t{MaxTokens}-mean{(Quantized > 0 ? "-int8" : "")}";
+    public string Recipe => $"{ModelHash[..16]}-d{Dimensions}-t{MaxTokens}-{TokenizerVersion}-mean{(Quantized > 0 ? "-int8" : "")}";
+
+    /// <summary>Bumped whenever tokenisation changes, so cached vectors of the old token ids are not served.</summary>
+    private const string TokenizerVersion = "wp1";
 
     /// <summary>
     /// The model named by <see cref="ModelVariable"/> (or <paramref name="folder"/> when given), else the bundled
@@ -180,23 +183,12 @@ public sealed class SentenceEmbedder : IDisposable
         return session;
     }
 
-    private static BertTokenizer CreateTokenizer(Stream vocab, TokenizerSettings settings) =>
-        BertTokenizer.Create(vocab, new BertOptions
-        {
-            LowerCaseBeforeTokenization = settings.Lowercase,
-            RemoveNonSpacingMarks = settings.StripAccents,
-            IndividuallyTokenizeCjk = settings.ChineseChars,
-            ClassificationToken = settings.StartToken,
-            SeparatorToken = settings.EndToken,
-            PaddingToken = settings.PadToken,
-            MaskingToken = settings.MaskToken,
-            UnknownToken = settings.UnknownToken,
-        });
+    private static WordPieceTokenizer CreateTokenizer(Stream vocab, TokenizerSettings settings) => new(vocab, settings);
 
     /// <summary>Token ids as the Hugging Face tokenizer gives them: start token, word pieces, end token, truncated.</summary>
     public int[] Tokenize(string text)
     {
-        var pieces = _tokenizer.EncodeToIds(text ?? "", MaxTokens - 2, addSpecialTokens: false, out _, out _);
+        var pieces = _tokenizer.Encode(text ?? "", MaxTokens - 2);
         var ids = new int[pieces.Count + 2];
         ids[0] = _startId;
         for (int i = 0; i < pieces.Count; i++) ids[i + 1] = pieces[i];

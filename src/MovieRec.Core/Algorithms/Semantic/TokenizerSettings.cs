@@ -37,6 +37,9 @@ internal sealed record TokenizerSettings
 
     public int MaxTokens { get; init; } = 256;
 
+    /// <summary>tokenizer.json's special added tokens (text kept whole, never split); null: the five BERT ones.</summary>
+    public IReadOnlyDictionary<string, int>? SpecialTokens { get; init; }
+
     /// <summary>vocab.txt, or the vocabulary from tokenizer.json written one token a line in id order.</summary>
     public required Func<Stream> OpenVocabulary { get; init; }
 
@@ -100,12 +103,15 @@ internal sealed record TokenizerSettings
         if (model.TryGetProperty("unk_token", out var unk) && unk.GetString() is { } unkToken) settings = settings with { UnknownToken = unkToken };
         if (root.TryGetProperty("added_tokens", out var addedTokens) && addedTokens.ValueKind == JsonValueKind.Array)
         {
+            var specials = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var added in addedTokens.EnumerateArray())
             {
                 var content = added.GetProperty("content").GetString() ?? "";
+                if (Bool(added, "special") == true) specials[content] = added.GetProperty("id").GetInt32();
                 if (content.Contains("mask", StringComparison.OrdinalIgnoreCase)) settings = settings with { MaskToken = content };
                 else if (content.Contains("pad", StringComparison.OrdinalIgnoreCase)) settings = settings with { PadToken = content };
             }
+            if (specials.Count > 0) settings = settings with { SpecialTokens = specials };
         }
         if (root.TryGetProperty("padding", out var padding) && padding.ValueKind == JsonValueKind.Object)
         {

@@ -143,7 +143,7 @@ internal static class SemanticBench
     /// <summary>Rank of the intended movie (1-based; 0 when not in the first 100).</summary>
     private static int RankOf(HybridSearch search, Description d, SearchSignals signals)
     {
-        var hits = search.Search(d.Text, new SearchRequest { Count = 100, Signals = signals }).Hits;
+        var hits = search.Search(d.Text, new HybridSearchRequest { Count = 100, Signals = signals }).Hits;
         for (int i = 0; i < hits.Count; i++)
         {
             if (hits[i].Movie.Id == d.MovieId) return i + 1;

@@ -4,7 +4,7 @@ namespace MovieRec.Web.Tests;
 
 /// <summary>
 /// With an embedding model configured (the tiny random BERT the Core tests generate, in all-MiniLM-L6-v2's layout),
-/// /search and /movies/{id}/similar?by=semantic use sentence embeddings and say so.
+/// /search and /movies/{id}/similar?by=semantic use sentence embeddings (once built in the background) and say so.
 /// </summary>
 public sealed class SemanticSearchApiTests
 {
@@ -13,6 +13,7 @@ public sealed class SemanticSearchApiTests
     {
         await using var factory = new ServiceFactory(new Dictionary<string, string?> { ["MovieRec:EmbeddingModel"] = TinyBertModel.Path });
         var client = await factory.ReadyClientAsync();
+        await factory.WaitForSemanticAsync();
         var search = await (await client.GetAsync("/api/v1/search?q=space%20adventure%20with%20robots&n=7")).Json();
         Assert.Equal("semantic", search.GetProperty("mode").GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, search.GetProperty("note").ValueKind);
@@ -23,5 +24,16 @@ public sealed class SemanticSearchApiTests
         Assert.Equal("semantic", similar.GetProperty("by").GetString());
         Assert.Equal(5, similar.GetProperty("items").GetArrayLength());
         Assert.DoesNotContain(similar.GetProperty("items").EnumerateArray(), i => i.GetProperty("movie").GetProperty("movieId").GetInt64() == 1);
+    }
+
+    [Fact]
+    public async Task Search_is_lexical_and_says_why_when_semantic_search_is_off()
+    {
+        await using var factory = new ServiceFactory(new Dictionary<string, string?> { ["MovieRec:EmbeddingModel"] = "off" });
+        var client = await factory.ReadyClientAsync();
+        var search = await (await client.GetAsync("/api/v1/search?q=space%20adventure%20with%20robots")).Json();
+        Assert.Equal("lexical", search.GetProperty("mode").GetString());
+        Assert.Contains("turned off", search.GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.Equal(Core.Search.SemanticState.Off, factory.Host.CatalogOrNull!.Search.Status.State);
     }
 }

@@ -105,8 +105,9 @@ internal static class DiscoverCommands
         var query = new Argument<string>("query") { Description = "Words, a title, or a description such as \"a giant shark terrorises a beach town\"." };
         var n = new Option<int>("-n", "--count") { Description = "How many.", DefaultValueFactory = _ => 10 };
         var lexical = new Option<bool>("--lexical") { Description = "BM25 and title matches only: no embedding model." };
+        var model = new Option<string?>("--model") { Description = $"A sentence-transformer folder (default: {SentenceEmbedder.ModelVariable}, else the bundled all-MiniLM-L6-v2)." };
         var data = CommonOptions.Data();
-        var command = new Command("search", $"Search movies: BM25, sentence embeddings (the bundled all-MiniLM-L6-v2, or the folder in {SentenceEmbedder.ModelVariable}) and title matches, fused.") { query, n, lexical, data };
+        var command = new Command("search", $"Search movies: BM25, sentence embeddings (the bundled all-MiniLM-L6-v2, or the folder in {SentenceEmbedder.ModelVariable}) and title matches, fused.") { query, n, lexical, model, data };
         command.SetAction(parse =>
         {
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
@@ -117,8 +118,8 @@ internal static class DiscoverCommands
             try
             {
                 if (parse.GetValue(lexical)) search.DisableSemantic("semantic search was turned off (--lexical)");
-                else if ((embedder = LoadEmbedder(context)) is not null) BuildSemantic(context, dataset, search, embedder);
-                var result = search.Search(text, new SearchRequest { Count = count });
+                else if ((embedder = LoadEmbedder(context, parse.GetValue(model))) is not null) BuildSemantic(context, dataset, search, embedder);
+                var result = search.Search(text, new HybridSearchRequest { Count = count });
                 if (result.Note is not null) context.Console.MarkupLine($"[grey]{Markup.Escape(result.Note)}.[/]");
                 var table = new Table().Title($"[bold]{Markup.Escape(text)}[/] ({result.Mode})").AddColumn("#").AddColumn("movie").AddColumn(new TableColumn("score").RightAligned());
                 int rank = 1;
@@ -154,9 +155,9 @@ internal static class DiscoverCommands
     }
 
     /// <summary>The embedding model (MOVIEREC_EMBEDDING_MODEL, else the bundled one), or null after saying why not.</summary>
-    private static SentenceEmbedder? LoadEmbedder(CliContext context)
+    private static SentenceEmbedder? LoadEmbedder(CliContext context, string? folder)
     {
-        var embedder = SentenceEmbedder.TryLoad(Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), out var reason, EmbedderOptions.FromEnvironment());
+        var embedder = SentenceEmbedder.TryLoad(folder ?? Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), out var reason, EmbedderOptions.FromEnvironment());
         if (embedder is null) context.Console.MarkupLine($"[yellow]{Markup.Escape(reason!)}.[/]");
         return embedder;
     }

@@ -80,7 +80,7 @@ public sealed record HybridSearchOptions
 public delegate void TasteScorer(IReadOnlyList<Movie> candidates, Span<float> scores);
 
 /// <summary>One search: how many results, and the user's taste for the optional re-rank.</summary>
-public sealed record SearchRequest
+public sealed record HybridSearchRequest
 {
     public int Count { get; init; } = 10;
 
@@ -95,7 +95,7 @@ public sealed record SearchRequest
 }
 
 /// <summary>One result: the movie, its final score, and where each signal ranked it (null: not in its list).</summary>
-public sealed record SearchHit(Movie Movie, float Score, int? LexicalRank, int? SemanticRank, int? TitleRank, float? Taste);
+public sealed record HybridSearchHit(Movie Movie, float Score, int? LexicalRank, int? SemanticRank, int? TitleRank, float? Taste);
 
 /// <summary>The state of the semantic half: off (with the reason), being built (how far), ready, or failed.</summary>
 public enum SemanticState
@@ -113,14 +113,14 @@ public sealed record SemanticStatus(SemanticState State, int Embedded, int Total
 /// A search's results: the hits, "hybrid" or "lexical" (semantic not ready or off), a note for the user when the
 /// results are lexical only, and whether the taste re-rank ran.
 /// </summary>
-public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, string Mode, string? Note, bool Personalised, SemanticStatus Semantic);
+public sealed record HybridSearchResult(IReadOnlyList<HybridSearchHit> Hits, string Mode, string? Note, bool Personalised, SemanticStatus Semantic);
 
 /// <summary>
 /// Search by description, title or words: BM25 (<see cref="LexicalSearch"/>), sentence embeddings
 /// (<see cref="SemanticSearch"/>) and title matches (<see cref="TitleSearch"/>) fused (reciprocal rank fusion by
 /// default), then optionally re-ranked by the user's taste. Usable at once: until the embeddings are ready (built in
 /// the background by <see cref="StartSemantic"/>, or attached with <see cref="UseSemantic"/>), searches are lexical
-/// and say so in <see cref="SearchResult.Note"/>. Thread-safe for concurrent searches.
+/// and say so in <see cref="HybridSearchResult.Note"/>. Thread-safe for concurrent searches.
 /// </summary>
 public sealed class HybridSearch : IDisposable
 {
@@ -246,16 +246,16 @@ public sealed class HybridSearch : IDisposable
     /// <summary>Movies closest to a movie by the same embeddings; null while the embeddings are not ready.</summary>
     public IReadOnlyList<(Movie Movie, float Similarity)>? SimilarSemantic(long movieId, int n = 10) => _semantic?.Similar(movieId, n);
 
-    /// <summary>Searches with every signal that is ready; see <see cref="SearchResult"/>.</summary>
-    public SearchResult Search(string query, SearchRequest? request = null)
+    /// <summary>Searches with every signal that is ready; see <see cref="HybridSearchResult"/>.</summary>
+    public HybridSearchResult Search(string query, HybridSearchRequest? request = null)
     {
-        request ??= new SearchRequest();
+        request ??= new HybridSearchRequest();
         if (request.Count <= 0) throw new ArgumentOutOfRangeException(nameof(request), "Count must be positive");
         var semantic = (request.Signals & SearchSignals.Semantic) != 0 ? _semantic : null;
         var status = Status;
         string mode = semantic is not null ? "hybrid" : "lexical";
         string? note = semantic is not null || (request.Signals & SearchSignals.Semantic) == 0 ? null : LexicalNote(status);
-        if (string.IsNullOrWhiteSpace(query)) return new SearchResult([], mode, note, false, status);
+        if (string.IsNullOrWhiteSpace(query)) return new HybridSearchResult([], mode, note, false, status);
 
         var o = Options;
         var fused = new float[_movies.Length];
@@ -311,14 +311,14 @@ public sealed class HybridSearch : IDisposable
         float[]? taste = null;
         if (personalise && ranked.Length > 1) (ranked, taste) = ReRankByTaste(ranked, request.Taste!, o);
         int count = Math.Min(request.Count, ranked.Length);
-        var result = new List<SearchHit>(count);
+        var result = new List<HybridSearchHit>(count);
         for (int i = 0; i < count; i++)
         {
             int r = ranked[i].Item;
-            result.Add(new SearchHit(_movies[r], ranked[i].Score, Rank(lexicalRank[r]), Rank(semanticRank[r]), Rank(titleRank[r]),
+            result.Add(new HybridSearchHit(_movies[r], ranked[i].Score, Rank(lexicalRank[r]), Rank(semanticRank[r]), Rank(titleRank[r]),
                 taste is null || float.IsNaN(taste[i]) ? null : taste[i]));
         }
-        return new SearchResult(result, mode, note, personalise && ranked.Length > 1, status);
+        return new HybridSearchResult(result, mode, note, personalise && ranked.Length > 1, status);
     }
 
     private static int? Rank(int rank) => rank > 0 ? rank : null;

@@ -97,14 +97,14 @@ public sealed class HybridSearchTests : IDisposable
     {
         using var search = Ready();
         const string query = "space adventure";
-        var plain = search.Search(query, new SearchRequest { Count = 10 });
+        var plain = search.Search(query, new HybridSearchRequest { Count = 10 });
         Assert.False(plain.Personalised);
         var favourite = plain.Hits[6].Movie.Id;
         TasteScorer taste = (candidates, scores) =>
         {
             for (int i = 0; i < candidates.Count; i++) scores[i] = candidates[i].Id == favourite ? 5 : 1 + i % 3 * 0.1f;
         };
-        var personal = search.Search(query, new SearchRequest { Count = 10, Taste = taste });
+        var personal = search.Search(query, new HybridSearchRequest { Count = 10, Taste = taste });
         Assert.True(personal.Personalised);
         int before = plain.Hits.ToList().FindIndex(h => h.Movie.Id == favourite);
         int after = personal.Hits.ToList().FindIndex(h => h.Movie.Id == favourite);
@@ -113,12 +113,12 @@ public sealed class HybridSearchTests : IDisposable
         // Relevance still leads: the first fused result stays in the top 3.
         Assert.InRange(personal.Hits.ToList().FindIndex(h => h.Movie.Id == plain.Hits[0].Movie.Id), 0, 2);
 
-        var off = search.Search(query, new SearchRequest { Count = 10, Taste = taste, Personalise = false });
+        var off = search.Search(query, new HybridSearchRequest { Count = 10, Taste = taste, Personalise = false });
         Assert.False(off.Personalised);
         Assert.Equal(plain.Hits.Select(h => h.Movie.Id), off.Hits.Select(h => h.Movie.Id));
 
         // No taste known for any candidate: the order is the fused one.
-        var unknown = search.Search(query, new SearchRequest { Count = 10, Taste = (_, _) => { } });
+        var unknown = search.Search(query, new HybridSearchRequest { Count = 10, Taste = (_, _) => { } });
         Assert.Equal(plain.Hits.Select(h => h.Movie.Id), unknown.Hits.Select(h => h.Movie.Id));
     }
 
@@ -126,13 +126,13 @@ public sealed class HybridSearchTests : IDisposable
     public void Each_signal_can_be_used_alone()
     {
         using var search = Ready();
-        var lexical = search.Search("wizard", new SearchRequest { Signals = SearchSignals.Lexical });
+        var lexical = search.Search("wizard", new HybridSearchRequest { Signals = SearchSignals.Lexical });
         Assert.All(lexical.Hits, h => Assert.NotNull(h.LexicalRank));
         Assert.All(lexical.Hits, h => Assert.Null(h.SemanticRank));
-        var semantic = search.Search("wizard", new SearchRequest { Signals = SearchSignals.Semantic });
+        var semantic = search.Search("wizard", new HybridSearchRequest { Signals = SearchSignals.Semantic });
         Assert.All(semantic.Hits, h => Assert.NotNull(h.SemanticRank));
         Assert.All(semantic.Hits, h => Assert.Null(h.LexicalRank));
-        Assert.Throws<ArgumentOutOfRangeException>(() => search.Search("wizard", new SearchRequest { Count = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => search.Search("wizard", new HybridSearchRequest { Count = 0 }));
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class RealModelSearchTests(RealModelCatalog catalog) : IClassFixtu
         const string query = "a giant shark terrorises a beach town";
         var semantic = catalog.Search.Semantic!.Search(query, 3);
         Assert.Contains(semantic, h => h.Movie.Id == Jaws);
-        var hybrid = catalog.Search.Search(query, new SearchRequest { Count = 3 });
+        var hybrid = catalog.Search.Search(query, new HybridSearchRequest { Count = 3 });
         Assert.Equal("hybrid", hybrid.Mode);
         Assert.Contains(hybrid.Hits, h => h.Movie.Id == Jaws);
     }
@@ -65,7 +65,7 @@ public sealed class RealModelSearchTests(RealModelCatalog catalog) : IClassFixtu
         double Top5(SearchSignals signals, string split)
         {
             var rows = set.Where(r => r[0] == split).ToList();
-            int hits = rows.Count(r => catalog.Search.Search(r[3], new SearchRequest { Count = 5, Signals = signals }).Hits
+            int hits = rows.Count(r => catalog.Search.Search(r[3], new HybridSearchRequest { Count = 5, Signals = signals }).Hits
                 .Any(h => h.Movie.Id == long.Parse(r[1], CultureInfo.InvariantCulture)));
             return hits / (double)rows.Count;
         }

@@ -178,12 +178,12 @@ internal static class OnnxQuantizer
                     pos += 8;
                     break;
                 case 2:
-                {
-                    int length = checked((int)ReadVarint(message, ref pos));
-                    payload = pos;
-                    pos += length;
-                    break;
-                }
+                    {
+                        int length = checked((int)ReadVarint(message, ref pos));
+                        payload = pos;
+                        pos += length;
+                        break;
+                    }
                 case 5:
                     pos += 4;
                     break;
@@ -274,12 +274,12 @@ internal static class OnnxQuantizer
                         dims.Add((long)VarintValue(t._message, f));
                         break;
                     case 1 when f.WireType == 2:
-                    {
-                        var packed = f.Payload(t._message);
-                        int pos = 0;
-                        while (pos < packed.Length) dims.Add((long)ReadVarint(packed, ref pos));
-                        break;
-                    }
+                        {
+                            var packed = f.Payload(t._message);
+                            int pos = 0;
+                            while (pos < packed.Length) dims.Add((long)ReadVarint(packed, ref pos));
+                            break;
+                        }
                     case 2:
                         t.DataType = (int)VarintValue(t._message, f);
                         break;

@@ -129,33 +129,33 @@ internal sealed record TokenizerSettings
         switch (post.GetProperty("type").GetString())
         {
             case "TemplateProcessing":
-            {
-                var single = post.GetProperty("single").EnumerateArray().ToList();
-                if (single.Count != 3 || !single[0].TryGetProperty("SpecialToken", out var first) || !single[1].TryGetProperty("Sequence", out _)
-                    || !single[2].TryGetProperty("SpecialToken", out var last))
-                    throw new InvalidDataException($"{path}: only the template 'start $A end' is supported");
-                var specials = post.GetProperty("special_tokens");
-                string startName = first.GetProperty("id").GetString()!, endName = last.GetProperty("id").GetString()!;
-                return settings with
                 {
-                    StartToken = startName,
-                    EndToken = endName,
-                    StartId = specials.GetProperty(startName).GetProperty("ids")[0].GetInt32(),
-                    EndId = specials.GetProperty(endName).GetProperty("ids")[0].GetInt32(),
-                };
-            }
+                    var single = post.GetProperty("single").EnumerateArray().ToList();
+                    if (single.Count != 3 || !single[0].TryGetProperty("SpecialToken", out var first) || !single[1].TryGetProperty("Sequence", out _)
+                        || !single[2].TryGetProperty("SpecialToken", out var last))
+                        throw new InvalidDataException($"{path}: only the template 'start $A end' is supported");
+                    var specials = post.GetProperty("special_tokens");
+                    string startName = first.GetProperty("id").GetString()!, endName = last.GetProperty("id").GetString()!;
+                    return settings with
+                    {
+                        StartToken = startName,
+                        EndToken = endName,
+                        StartId = specials.GetProperty(startName).GetProperty("ids")[0].GetInt32(),
+                        EndId = specials.GetProperty(endName).GetProperty("ids")[0].GetInt32(),
+                    };
+                }
             case "BertProcessing" or "RobertaProcessing":
-            {
-                var cls = post.GetProperty("cls");
-                var sep = post.GetProperty("sep");
-                return settings with
                 {
-                    StartToken = cls[0].GetString()!,
-                    StartId = cls[1].GetInt32(),
-                    EndToken = sep[0].GetString()!,
-                    EndId = sep[1].GetInt32(),
-                };
-            }
+                    var cls = post.GetProperty("cls");
+                    var sep = post.GetProperty("sep");
+                    return settings with
+                    {
+                        StartToken = cls[0].GetString()!,
+                        StartId = cls[1].GetInt32(),
+                        EndToken = sep[0].GetString()!,
+                        EndId = sep[1].GetInt32(),
+                    };
+                }
             case var other:
                 throw new InvalidDataException($"{path}: post-processor '{other}' is not supported");
         }

@@ -68,8 +68,13 @@ public static class TinyBertModel
         {
             added.Add(new JsonObject
             {
-                ["id"] = id, ["special"] = true, ["content"] = content, ["single_word"] = false,
-                ["lstrip"] = false, ["rstrip"] = false, ["normalized"] = false,
+                ["id"] = id,
+                ["special"] = true,
+                ["content"] = content,
+                ["single_word"] = false,
+                ["lstrip"] = false,
+                ["rstrip"] = false,
+                ["normalized"] = false,
             });
         }
         root["added_tokens"] = added;

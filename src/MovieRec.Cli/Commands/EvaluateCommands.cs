@@ -282,7 +282,7 @@ public static class EvaluateCommands
     }
 
     /// <summary>The JSON `tune --json` prints: the metric, the best parameters and the whole table, best first.</summary>
-    public static Dictionary<string, object?> ToJson(HybridSearchResult result)
+    public static Dictionary<string, object?> ToJson(SearchResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         string metric = result.Metric.Name;
@@ -334,7 +334,7 @@ public static class EvaluateCommands
         foreach (var r in results) console.MarkupLine($"[grey]{Markup.Escape(r.Algorithm)}: {Markup.Escape(r.Model)}[/]");
     }
 
-    private static void PrintSearch(IAnsiConsole console, HybridSearchResult result, EvaluationSettings settings)
+    private static void PrintSearch(IAnsiConsole console, SearchResult result, EvaluationSettings settings)
     {
         string metric = result.Metric.Name;
         var table = new Table().Title($"[bold]{Markup.Escape(result.Algorithm)}[/]: {Markup.Escape(metric.ToUpperInvariant())} ({Markup.Escape(settings.Protocol == EvaluationProtocol.KFold ? $"{settings.Folds}-fold" : settings.ProtocolName)}), best first")

@@ -6,7 +6,7 @@ namespace MovieRec.Core.Evaluation;
 public sealed record SearchCandidate(AlgorithmParameters Parameters, EvaluationResult Result);
 
 /// <summary>A search's table, best first by <see cref="Metric"/>, and the winner.</summary>
-public sealed record HybridSearchResult(string Algorithm, Metric Metric, IReadOnlyList<SearchCandidate> Candidates)
+public sealed record SearchResult(string Algorithm, Metric Metric, IReadOnlyList<SearchCandidate> Candidates)
 {
     public SearchCandidate Best => Candidates[0];
 }
@@ -44,7 +44,7 @@ public static class GridSearch
     }
 
     /// <summary>Evaluates every combination of the grid.</summary>
-    public static HybridSearchResult Run(AlgorithmInfo algorithm, IReadOnlyList<KeyValuePair<string, IReadOnlyList<string>>> grid, IReadOnlyList<TrainTestSplit> splits,
+    public static SearchResult Run(AlgorithmInfo algorithm, IReadOnlyList<KeyValuePair<string, IReadOnlyList<string>>> grid, IReadOnlyList<TrainTestSplit> splits,
         EvaluationSettings settings, Metric metric, AlgorithmParameters? fixedParameters = null, IProgress<FoldCompleted>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(algorithm);
@@ -55,7 +55,7 @@ public static class GridSearch
     /// Evaluates <paramref name="iterations"/> combinations drawn from the grid uniformly without replacement
     /// (seeded); the whole grid when it is smaller.
     /// </summary>
-    public static HybridSearchResult RunRandomized(AlgorithmInfo algorithm, IReadOnlyList<KeyValuePair<string, IReadOnlyList<string>>> grid, int iterations, int seed,
+    public static SearchResult RunRandomized(AlgorithmInfo algorithm, IReadOnlyList<KeyValuePair<string, IReadOnlyList<string>>> grid, int iterations, int seed,
         IReadOnlyList<TrainTestSplit> splits, EvaluationSettings settings, Metric metric, AlgorithmParameters? fixedParameters = null, IProgress<FoldCompleted>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(algorithm);
@@ -66,7 +66,7 @@ public static class GridSearch
         return Search(algorithm, chosen, splits, settings, metric, progress);
     }
 
-    private static HybridSearchResult Search(AlgorithmInfo algorithm, IReadOnlyList<AlgorithmParameters> combos, IReadOnlyList<TrainTestSplit> splits,
+    private static SearchResult Search(AlgorithmInfo algorithm, IReadOnlyList<AlgorithmParameters> combos, IReadOnlyList<TrainTestSplit> splits,
         EvaluationSettings settings, Metric metric, IProgress<FoldCompleted>? progress)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -86,6 +86,6 @@ public static class GridSearch
             .ThenBy(x => x.index)
             .Select(x => x.c)
             .ToArray();
-        return new HybridSearchResult(algorithm.Name, metric, ranked);
+        return new SearchResult(algorithm.Name, metric, ranked);
     }
 }

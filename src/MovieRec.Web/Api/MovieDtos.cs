@@ -73,12 +73,12 @@ public sealed record SimilarMovies(long MovieId, string By, IReadOnlyList<Scored
 }
 
 /// <summary>Search results; mode is semantic or lexical (with the reason when semantic search is unavailable).</summary>
-public sealed record SearchResults(string Query, string Mode, string? Note, IReadOnlyList<ScoredMovie> Items, IReadOnlyList<string>? DidYouMean)
+public sealed record SearchResults(string Query, string Mode, string? Note, IReadOnlyList<ScoredMovie> Items, IReadOnlyList<string>? DidYouMean, bool Personalised)
 {
     public static SearchResults Of(SearchAnswer answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
-        return new(answer.Query, answer.Mode, answer.Note, [.. answer.Items.Select(ScoredMovie.Of)], MoviePage.Titles(answer.DidYouMean));
+        return new(answer.Query, answer.Mode, answer.Note, [.. answer.Items.Select(ScoredMovie.Of)], MoviePage.Titles(answer.DidYouMean), answer.Personalised);
     }
 }
 

@@ -26,12 +26,16 @@ public sealed record MoviePage(IReadOnlyList<MovieSummary> Items, int Page, int 
 /// <summary>One bar of a rating histogram.</summary>
 public sealed record HistogramBar(float Rating, int Count);
 
-/// <summary>A movie's page: metadata, rating statistics, cluster.</summary>
+/// <summary>
+/// A movie's page: metadata, rating statistics, cluster. Runtime is TMDB's, else IMDb's; ImdbRating and ImdbVotes come
+/// from IMDb's title.ratings.tsv when it was joined.
+/// </summary>
 public sealed record MovieDetails(
     long MovieId, string Title, int? Year, IReadOnlyList<string> Genres, string PosterUrl,
     string? Overview, string? Tagline, int? Runtime, DateOnly? ReleaseDate, IReadOnlyList<string> Directors,
     IReadOnlyList<string> Cast, IReadOnlyList<string> Keywords, string? ImdbId, int? TmdbId,
-    int RatingCount, double RatingMean, IReadOnlyList<HistogramBar> Histogram, double WeightedRating, ClusterRef? Cluster);
+    int RatingCount, double RatingMean, IReadOnlyList<HistogramBar> Histogram, double WeightedRating, ClusterRef? Cluster,
+    double? ImdbRating = null, int? ImdbVotes = null);
 
 /// <summary>A cluster named in a movie's details.</summary>
 public sealed record ClusterRef(int Id, string Name);

@@ -85,10 +85,11 @@ public static class MoviesApi
         var tmdb = movie.Tmdb;
         return TypedResults.Ok(new MovieDetails(
             movie.Id, movie.Title, movie.Year, movie.Genres, MovieSummary.PosterPath(movie.Id),
-            tmdb?.Overview, tmdb?.Tagline, tmdb?.Runtime, tmdb?.ReleaseDate, tmdb?.Directors ?? [],
+            tmdb?.Overview, tmdb?.Tagline, movie.RuntimeMinutes, tmdb?.ReleaseDate, tmdb?.Directors ?? [],
             [.. (tmdb?.Cast ?? []).Take(8)], [.. (tmdb?.Keywords ?? []).Take(12)], movie.ImdbTconst, movie.TmdbId,
             stats.Count, Math.Round(stats.Mean, 3), bars, Math.Round(catalog.Weighted[id], 3),
-            cluster >= 0 ? new ClusterRef(cluster, catalog.Clusters.Clusters[cluster].Name) : null));
+            cluster >= 0 ? new ClusterRef(cluster, catalog.Clusters.Clusters[cluster].Name) : null,
+            ImdbRating: movie.ImdbRating, ImdbVotes: movie.ImdbVotes));
     }
 
     private static async Task<Results<Ok<SimilarMovies>, ValidationProblem, ProblemHttpResult>> Similar(

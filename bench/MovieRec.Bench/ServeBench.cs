@@ -267,6 +267,8 @@ internal static partial class ServeBench
         info.Environment["MovieRec__Dataset"] = data;
         info.Environment["MovieRec__DataDirectory"] = folder;
         info.Environment["MovieRec__RateLimitPerMinute"] = "0";
+        // The requests name no algorithm; the figures in docs/benchmarks.md are the persisted SVD's.
+        info.Environment["MovieRec__DefaultAlgorithm"] = "svd";
         info.Environment["Admin__ApiKey"] = AdminKey;
         if (synthetic) info.Environment["MovieRec__WarmUp"] = "false";
         info.Environment["Logging__LogLevel__Default"] = "Warning";

@@ -144,6 +144,8 @@ internal sealed class LocalCluster : IAsyncDisposable
         _replicaEnvironment["MovieRec__PromotionTolerance"] = _options.PromotionTolerance.ToString(CultureInfo.InvariantCulture);
         // Two replicas share two cores with the load: train the other algorithms on demand, not all at start.
         _replicaEnvironment["MovieRec__WarmUp"] = "false";
+        // The load names no algorithm: the persisted SVD, which a promotion hands over (the service default trains on first use).
+        _replicaEnvironment["MovieRec__DefaultAlgorithm"] = "svd";
         _replicaEnvironment["Admin__ApiKey"] = AdminKey;
         _replicaEnvironment["MOVIEREC_DATA"] = dataRoot;
         _replicaEnvironment["ASPNETCORE_ENVIRONMENT"] = "Production";

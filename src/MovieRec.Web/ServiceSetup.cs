@@ -1,12 +1,15 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.Options;
 using MovieRec.Web.Accounts;
 using MovieRec.Web.Api;
 using MovieRec.Web.Caching;
 using MovieRec.Web.Hosting;
 using MovieRec.Web.Posters;
+using MovieRec.Web.Queries;
 using MovieRec.Web.Recommendations;
 using MovieRec.Web.Storage;
 using Prometheus;
@@ -25,8 +28,11 @@ public static class ServiceSetup
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         var configuration = builder.Configuration;
-        var options = configuration.GetSection(MovieRecOptions.Section).Get<MovieRecOptions>() ?? new MovieRecOptions();
-        services.AddSingleton(options);
+        // Settings through IOptions, checked when the host starts: a bad value stops start-up with a sentence naming it.
+        services.AddOptions<MovieRecOptions>().BindConfiguration(MovieRecOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MovieRecOptions>, MovieRecOptionsValidator>();
+        // The validated settings as an object, for the hosting classes that take it directly.
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<MovieRecOptions>>().Value);
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxBodyBytes);
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -43,13 +49,15 @@ public static class ServiceSetup
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddOpenApi();
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", ApiDocs.CamelCaseParameters);
 
         // Ratings: PostgreSQL when ConnectionStrings:Ratings is an Npgsql connection string, otherwise SQLite.
         string? ratings = configuration.GetConnectionString("Ratings");
         if (ratings is { Length: > 0 } && ratings.Contains("Host=", StringComparison.OrdinalIgnoreCase))
             services.AddSingleton<IRatingStore>(new PostgresRatingStore(ratings));
         else
-            services.AddSingleton<IRatingStore>(new SqliteRatingStore(ratings is { Length: > 0 } ? ratings : $"Data Source={Path.Combine(options.DataDirectory, "ratings.db")}"));
+            services.AddSingleton<IRatingStore>(sp => new SqliteRatingStore(ratings is { Length: > 0 } ? ratings
+                : $"Data Source={Path.Combine(sp.GetRequiredService<IOptions<MovieRecOptions>>().Value.DataDirectory, "ratings.db")}"));
 
         // Cache: HybridCache in memory; Redis as the shared tier when Redis:Configuration is set.
         string? redis = configuration["Redis:Configuration"];
@@ -64,11 +72,8 @@ public static class ServiceSetup
             });
         }
         // The in-memory tier, bounded in bytes (the soak found it growing ~850 MiB a minute under unique requests).
-        services.AddMemoryCache(o =>
-        {
-            o.SizeLimit = (long)options.CacheMegabytes << 20;
-            o.TrackStatistics = true;
-        });
+        services.AddMemoryCache(o => o.TrackStatistics = true);
+        services.AddOptions<MemoryCacheOptions>().Configure<IOptions<MovieRecOptions>>((o, movieRec) => o.SizeLimit = (long)movieRec.Value.CacheMegabytes << 20);
         services.AddHybridCache(o =>
         {
             o.MaximumPayloadBytes = 1 << 20;
@@ -81,12 +86,13 @@ public static class ServiceSetup
         services.AddHostedService(sp => sp.GetRequiredService<ModelLifecycleService>());
         services.AddSingleton(new ServiceMetrics(Metrics.DefaultRegistry));
         services.AddSingleton<Recommender>();
+        services.AddMovieRecQueries();
         services.AddHttpClient(nameof(PosterService), c => c.Timeout = PosterService.Timeout);
         services.AddSingleton<PosterService>();
 
         services.AddAuthentication(SessionTokens.Scheme).AddScheme<AuthenticationSchemeOptions, SessionTokenHandler>(SessionTokens.Scheme, null);
         services.AddAuthorization();
-        services.AddMovieRecRateLimits(options);
+        services.AddMovieRecRateLimits();
         services.AddMovieRecHealthChecks(redis: !string.IsNullOrEmpty(redis));
         return builder;
     }

@@ -95,7 +95,8 @@ public sealed class ModelLifecycleTests
             while (!stop.IsCancellationRequested)
             {
                 long movie = catalog.Dataset.Catalog.Movies[rng.Next(500)].Id;
-                var response = await client.PostJson("/api/v1/recommendations", new { ratings = new[] { new { movieId = movie, rating = 4.5 } }, n = 5 });
+                // The persisted SVD: what a swap hands over; the default (hybrid) would train on each new version's first request.
+                var response = await client.PostJson("/api/v1/recommendations", new { ratings = new[] { new { movieId = movie, rating = 4.5 } }, n = 5, algorithm = "svd" });
                 Interlocked.Increment(ref requests);
                 if (response.StatusCode != HttpStatusCode.OK) failures.Add($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
                 else seen.Add((await response.Json()).GetProperty("modelVersion").GetString()!);

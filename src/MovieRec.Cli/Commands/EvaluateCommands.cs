@@ -64,7 +64,9 @@ public static class EvaluateCommands
         Description = "kfold: rating metrics per fold, ranking metrics with test ratings >= 4 relevant among all unrated items; "
             + "loo: leave-latest-out, the held-out item ranked against the full catalogue (plus RMSE for rating predictors); "
             + "sampled: leave-latest-out, the held-out item among 100 sampled never-rated items; "
-            + "predefined: the dataset's own splits (ml-100k u1..u5), measured like kfold; temporal: the latest 20% of ratings held out, measured like kfold.",
+            + "predefined: the dataset's own splits (ml-100k u1..u5), measured like kfold; temporal: the latest 20% of ratings held out, measured like kfold; "
+            + "new-user: --users-held of the users held out entirely, each gives --given ratings (favourites or random) and gets a top 10 by fold-in "
+            + "(precision, recall, HR, NDCG at 10, personalization, popularity share, coverage).",
         DefaultValueFactory = _ => "kfold",
     };
 
@@ -89,13 +91,31 @@ public static class EvaluateCommands
         var protocol = ProtocolOption();
         var parameters = ParamOption();
         var threads = ThreadsOption();
+        var given = new Option<string>("--given")
+        {
+            Description = "new-user protocol: how many ratings each held-out user gives, or a comma-separated list for the curve (1,3,5,10,20).",
+            DefaultValueFactory = _ => "5",
+        };
+        var usersHeld = new Option<double>("--users-held") { Description = "new-user protocol: share of users held out entirely.", DefaultValueFactory = _ => 0.2 };
+        var givenRatings = new Option<string>("--given-ratings")
+        {
+            Description = "new-user protocol: which ratings a held-out user gives: favourites (their highest-rated, what a new user rates first) or random.",
+            DefaultValueFactory = _ => "favourites",
+        };
         var command = new Command("evaluate", "Benchmark algorithms: metric means, fit and test seconds per fold (like Surprise's benchmark).")
         {
-            data, lenient, columns, json, names, cv, seed, metrics, protocol, parameters, threads,
+            data, lenient, columns, json, names, cv, seed, metrics, protocol, parameters, threads, given, usersHeld, givenRatings,
         };
         command.SetAction(parse =>
         {
             var chosen = AlgorithmAliases.Resolve(parse.GetValue(names)!, algorithms());
+            if (NewUserCommand.IsNewUser(parse.GetValue(protocol)!))
+            {
+                var newUser = NewUserCommand.Settings(parse.GetValue(given)!, parse.GetValue(usersHeld), parse.GetValue(givenRatings)!, parse.GetValue(seed));
+                var newUserParameters = ParseParameters(parse.GetValue(parameters) ?? [], chosen);
+                var newUserData = CommonOptions.LoadDataset(parse.GetValue(data)!, parse.GetValue(lenient), parse.GetValue(columns));
+                return NewUserCommand.Run(context, chosen, newUserParameters, newUserData, newUser, parse.GetValue(threads), parse.GetValue(json));
+            }
             // Top-N-only models have no RMSE: without --metrics they get hit rate and NDCG as well.
             string? metricList = parse.GetValue(metrics) ?? (chosen.Any(a => !a.PredictsRatings) ? DefaultMetrics(parse.GetValue(protocol)!) + ",hr@10,ndcg@10" : null);
             var settings = Settings(parse.GetValue(protocol)!, parse.GetValue(cv), parse.GetValue(seed), parse.GetValue(threads), metricList);

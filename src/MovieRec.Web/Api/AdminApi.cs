@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MovieRec.Core.Data;
 using MovieRec.Web.Hosting;
+using MovieRec.Web.Queries;
 using MovieRec.Web.Storage;
 
 namespace MovieRec.Web.Api;
@@ -51,7 +52,7 @@ public static class AdminApi
         var model = await host.CurrentAsync(cancellationToken).ConfigureAwait(false);
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
         long stored = await store.CountRatingsAsync(cancellationToken).ConfigureAwait(false);
-        var ready = ServingModel.Algorithms.Keys.ToDictionary(a => a, model.IsReady);
+        var ready = AlgorithmChoices.All.ToDictionary(a => a.Name, a => model.IsReady(a.Name));
         return TypedResults.Ok(new ModelStatus(model.Report, host.LastRetrain, DatasetStatistics.Compute(catalog.Dataset), stored, ready,
             metrics.CacheHits, metrics.CacheMisses, store.Kind));
     }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MovieRec.Web.Hosting;
+using MovieRec.Web.Queries;
 
 namespace MovieRec.Web.Api;
 
@@ -15,9 +16,21 @@ public static class ApiProblems
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
-    /// <summary>n: how many items, 1 to <paramref name="max"/>.</summary>
-    public static ValidationProblem? CheckCount(int? n, int max, string field = "n") =>
-        n is < 1 || n > max ? Field(field, $"must be between 1 and {max}, not {n}.") : null;
+    /// <summary>
+    /// A query's answer as HTTP: 200 with <paramref name="map"/> of the value, 400 naming the field, or 404.
+    /// </summary>
+    public static Results<Ok<TDto>, ValidationProblem, ProblemHttpResult> Answer<T, TDto>(QueryResult<T> result, Func<T, TDto> map)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        if (result.IsOk) return TypedResults.Ok(map(result.Value));
+        var error = result.Error;
+        return error.Field is { } field ? Field(field, error.Message) : NotFound(error.Message);
+    }
+
+    /// <summary>A query's answer as HTTP, the value itself as the body.</summary>
+    public static Results<Ok<T>, ValidationProblem, ProblemHttpResult> Answer<T>(QueryResult<T> result)
+        where T : class => Answer(result, value => value);
 }
 
 /// <summary>
@@ -66,11 +79,12 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         }).ConfigureAwait(false);
     }
 
-    // "Failed to bind parameter "Nullable<int> page" from "abc"." names the field; the client's value is not echoed.
+    // "Failed to bind parameter "Nullable<int> Page" from "abc"." names the field (a property of an [AsParameters]
+    // record, so camel-cased as the client wrote it); the client's value is not echoed.
     private static string Describe(BadHttpRequestException bad)
     {
         var bind = System.Text.RegularExpressions.Regex.Match(bad.Message, "^Failed to bind parameter \"(?:[^\"]*? )?([A-Za-z_][A-Za-z0-9_]*)\"");
-        if (bind.Success) return $"{bind.Groups[1].Value}: the value is not valid for this parameter.";
+        if (bind.Success) return $"{JsonNamingPolicy.CamelCase.ConvertName(bind.Groups[1].Value)}: the value is not valid for this parameter.";
         return bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request could not be read.";
     }
 

@@ -1,30 +1,42 @@
 using MovieRec.Core.Data;
-using MovieRec.Web.Hosting;
+using MovieRec.Web.Queries;
 
 namespace MovieRec.Web.Api;
 
 /// <summary>A movie in a list.</summary>
 public sealed record MovieSummary(long MovieId, string Title, int? Year, IReadOnlyList<string> Genres, int RatingCount, double RatingMean, string PosterUrl)
 {
-    public static MovieSummary Of(Movie movie, CatalogIndex catalog)
+    public static MovieSummary Of(MovieHit hit)
     {
-        ArgumentNullException.ThrowIfNull(movie);
-        ArgumentNullException.ThrowIfNull(catalog);
-        var stats = catalog.StatsOf(movie.Id);
-        return new(movie.Id, movie.Title, movie.Year, movie.Genres, stats.Count, Math.Round(stats.Mean, 3), PosterPath(movie.Id));
+        ArgumentNullException.ThrowIfNull(hit);
+        var movie = hit.Movie;
+        return new(movie.Id, movie.Title, movie.Year, movie.Genres, hit.Stats.Count, Math.Round(hit.Stats.Mean, 3), PosterPath(movie.Id));
     }
 
     public static string PosterPath(long movieId) => $"/api/v1/movies/{movieId}/poster";
 }
 
 /// <summary>A movie with a score (search relevance or similarity).</summary>
-public sealed record ScoredMovie(MovieSummary Movie, float Score);
+public sealed record ScoredMovie(MovieSummary Movie, float Score)
+{
+    public static ScoredMovie Of(MovieHit hit)
+    {
+        ArgumentNullException.ThrowIfNull(hit);
+        return new(MovieSummary.Of(hit), MathF.Round(hit.Score, 4));
+    }
+}
 
-/// <summary>A page of movies.</summary>
-public sealed record MoviePage(IReadOnlyList<MovieSummary> Items, int Page, int PageSize, int Total, IReadOnlyList<string>? DidYouMean);
+/// <summary>A page of movies; didYouMean holds close titles when a title query matched nothing.</summary>
+public sealed record MoviePage(IReadOnlyList<MovieSummary> Items, int Page, int PageSize, int Total, IReadOnlyList<string>? DidYouMean)
+{
+    public static MoviePage Of(MovieListing listing)
+    {
+        ArgumentNullException.ThrowIfNull(listing);
+        return new([.. listing.Items.Select(MovieSummary.Of)], listing.Page, listing.PageSize, listing.Total, Titles(listing.DidYouMean));
+    }
 
-/// <summary>One bar of a rating histogram.</summary>
-public sealed record HistogramBar(float Rating, int Count);
+    internal static IReadOnlyList<string>? Titles(IReadOnlyList<Movie>? movies) => movies is null ? null : [.. movies.Select(m => m.ToString())];
+}
 
 /// <summary>
 /// A movie's page: metadata, rating statistics, cluster. Runtime is TMDB's, else IMDb's; ImdbRating and ImdbVotes come
@@ -35,13 +47,63 @@ public sealed record MovieDetails(
     string? Overview, string? Tagline, int? Runtime, DateOnly? ReleaseDate, IReadOnlyList<string> Directors,
     IReadOnlyList<string> Cast, IReadOnlyList<string> Keywords, string? ImdbId, int? TmdbId,
     int RatingCount, double RatingMean, IReadOnlyList<HistogramBar> Histogram, double WeightedRating, ClusterRef? Cluster,
-    double? ImdbRating = null, int? ImdbVotes = null);
+    double? ImdbRating = null, int? ImdbVotes = null)
+{
+    public static MovieDetails Of(MovieDetail detail)
+    {
+        ArgumentNullException.ThrowIfNull(detail);
+        var movie = detail.Movie;
+        var tmdb = movie.Tmdb;
+        return new(
+            movie.Id, movie.Title, movie.Year, movie.Genres, MovieSummary.PosterPath(movie.Id),
+            tmdb?.Overview, tmdb?.Tagline, movie.RuntimeMinutes, tmdb?.ReleaseDate, tmdb?.Directors ?? [],
+            [.. (tmdb?.Cast ?? []).Take(8)], [.. (tmdb?.Keywords ?? []).Take(12)], movie.ImdbTconst, movie.TmdbId,
+            detail.Stats.Count, Math.Round(detail.Stats.Mean, 3), detail.Histogram, Math.Round(detail.WeightedRating, 3),
+            detail.Cluster is { } cluster ? new ClusterRef(cluster.Id, cluster.Name) : null,
+            ImdbRating: movie.ImdbRating, ImdbVotes: movie.ImdbVotes);
+    }
+}
 
 /// <summary>A cluster named in a movie's details.</summary>
 public sealed record ClusterRef(int Id, string Name);
 
 /// <summary>Similar movies, and how they were found.</summary>
-public sealed record SimilarMovies(long MovieId, string By, IReadOnlyList<ScoredMovie> Items, string? Note);
+public sealed record SimilarMovies(long MovieId, string By, IReadOnlyList<ScoredMovie> Items, string? Note)
+{
+    public static SimilarMovies Of(SimilarAnswer answer)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        return new(answer.MovieId, answer.By, [.. answer.Items.Select(ScoredMovie.Of)], answer.Note);
+    }
+}
 
 /// <summary>Search results; mode is semantic or lexical (with the reason when semantic search is unavailable).</summary>
-public sealed record SearchResults(string Query, string Mode, string? Note, IReadOnlyList<ScoredMovie> Items, IReadOnlyList<string>? DidYouMean);
+public sealed record SearchResults(string Query, string Mode, string? Note, IReadOnlyList<ScoredMovie> Items, IReadOnlyList<string>? DidYouMean)
+{
+    public static SearchResults Of(SearchAnswer answer)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        return new(answer.Query, answer.Mode, answer.Note, [.. answer.Items.Select(ScoredMovie.Of)], MoviePage.Titles(answer.DidYouMean));
+    }
+}
+
+/// <summary>A movie to rate when starting, with its cluster.</summary>
+public sealed record OnboardingItem(MovieSummary Movie, int Cluster, string ClusterName)
+{
+    public static OnboardingItem Of(OnboardingEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new(MovieSummary.Of(entry.Movie), entry.Cluster?.Id ?? -1, entry.Cluster?.Name ?? "");
+    }
+}
+
+/// <summary>A movie cluster with its representatives.</summary>
+public sealed record ClusterSummary(int Id, string Name, int Size, IReadOnlyList<string> Genres, string Era, string RatingLevel, IReadOnlyList<MovieSummary> Representatives)
+{
+    public static ClusterSummary Of(ClusterEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var c = entry.Info;
+        return new(c.Id, c.Name, c.Size, c.Genres, c.Era, c.RatingLevel, [.. entry.Representatives.Select(MovieSummary.Of)]);
+    }
+}

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using MovieRec.Web.Hosting;
 
 namespace MovieRec.Web.Api;
@@ -11,14 +12,14 @@ public static class RateLimits
     public const string Writes = "writes";
     public const string Expensive = "expensive";
 
-    public static IServiceCollection AddMovieRecRateLimits(this IServiceCollection services, MovieRecOptions options)
+    public static IServiceCollection AddMovieRecRateLimits(this IServiceCollection services)
     {
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(Writes, context => Partition(context, options.RateLimitPerMinute));
+            limiter.AddPolicy(Writes, context => Partition(context, PerMinute(context)));
             // Reads of recommendations and similar movies cost more than a write but are asked for more often.
-            limiter.AddPolicy(Expensive, context => Partition(context, options.RateLimitPerMinute * 10));
+            limiter.AddPolicy(Expensive, context => Partition(context, PerMinute(context) * 10));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(60);
@@ -33,6 +34,9 @@ public static class RateLimits
         });
         return services;
     }
+
+    private static int PerMinute(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IOptions<MovieRecOptions>>().Value.RateLimitPerMinute;
 
     private static RateLimitPartition<string> Partition(HttpContext context, int perMinute)
     {

@@ -14,8 +14,11 @@ public sealed class MovieRecOptions
     /// <summary>Where trained models are saved and watched for; shared by replicas. Default {DataDirectory}/models.</summary>
     public string? ModelDirectory { get; set; }
 
-    /// <summary>The algorithm used when a request names none.</summary>
-    public string DefaultAlgorithm { get; set; } = "svd";
+    /// <summary>
+    /// The algorithm used when a request or the recommendations page names none (API and pages alike); must be one
+    /// the service serves. The hybrid follows a short rating profile most closely and explains itself.
+    /// </summary>
+    public string DefaultAlgorithm { get; set; } = "hybrid";
 
     /// <summary>Retrain with every stored rating this often; null or zero turns scheduled retraining off.</summary>
     public TimeSpan? RetrainInterval { get; set; }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using MovieRec.Core.Data;
 using MovieRec.Web.Hosting;
+using MovieRec.Web.Queries;
 using MovieRec.Web.Storage;
 
 namespace MovieRec.Web.Pages;
@@ -30,6 +31,6 @@ public sealed class DashboardModel(ModelHost host, IRatingStore store, Evaluatio
         Evaluation = evaluation.For(model);
         StoredRatings = await store.CountRatingsAsync(cancellationToken).ConfigureAwait(false);
         StoreKind = store.Kind;
-        Ready = ServingModel.Algorithms.Keys.ToDictionary(a => a, model.IsReady);
+        Ready = AlgorithmChoices.All.ToDictionary(a => a.Name, a => model.IsReady(a.Name));
     }
 }

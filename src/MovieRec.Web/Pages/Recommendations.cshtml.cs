@@ -1,25 +1,26 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using MovieRec.Core.Data;
 using MovieRec.Web.Hosting;
+using MovieRec.Web.Queries;
 using MovieRec.Web.Recommendations;
 using MovieRec.Web.Storage;
 
 namespace MovieRec.Web.Pages;
 
 /// <summary>Recommendations from the visitor's stored ratings, with an algorithm switcher.</summary>
-public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Recommender recommender) : PageModel
+public sealed class RecommendationsModel(ModelHost host, IRatingStore store, RecommendationQueries recommendations, AlgorithmChoices algorithms) : PageModel
 {
-    /// <summary>The page's default: the hybrid follows a short rating profile most closely and explains itself.</summary>
-    public const string DefaultAlgorithm = "hybrid";
     public const int Count = 24;
 
-    /// <summary>The switcher's algorithms in display order, with short names.</summary>
-    public static IReadOnlyList<(string Key, string Label)> Choices { get; } =
-        [("hybrid", "Hybrid"), ("svd", "SVD"), ("svdpp", "SVD++"), ("knn", "Item kNN"), ("kmeans", "K-Means cluster"), ("content", "Content")];
+    /// <summary>The switcher's algorithms: every one the API accepts, the default first.</summary>
+    public IReadOnlyList<AlgorithmInfo> Choices => algorithms.Ordered;
+
+    /// <summary>The algorithm shown.</summary>
+    public AlgorithmInfo Shown => AlgorithmChoices.Get(Algorithm);
 
     public Visitor Visitor { get; private set; } = Visitor.Anonymous;
 
-    public string Algorithm { get; private set; } = DefaultAlgorithm;
+    public string Algorithm { get; private set; } = "";
 
     public string? Problem { get; private set; }
 
@@ -31,18 +32,20 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
 
     public async Task OnGetAsync(string? algorithm, CancellationToken cancellationToken)
     {
+        var resolved = algorithms.Resolve(algorithm);
+        Algorithm = resolved.Value ?? algorithms.Default;
+        if (!resolved.IsOk) Problem = $"There is no algorithm called “{algorithm}”; showing {Shown.Label}.";
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
-        if (!string.IsNullOrWhiteSpace(algorithm))
-        {
-            string name = algorithm.Trim().ToLowerInvariant();
-            if (ServingModel.Algorithms.ContainsKey(name)) Algorithm = name;
-            else Problem = $"There is no algorithm called “{algorithm}”; showing {DefaultAlgorithm}.";
-        }
         Visitor = await Visitor.LoadAsync(HttpContext, store).ConfigureAwait(false);
         Rated = [.. Visitor.Ratings.Select(r => (r, catalog.Catalog[r.MovieId])).Where(p => p.Item2 is not null).Select(p => (p.r, p.Item2!))];
-        if (Visitor.Count == 0) return;
-        List = await recommender.ForRatingsAsync([.. Visitor.Ratings.Select(r => new MovieRating(r.MovieId, r.Rating))], Algorithm, Count,
-            CandidateFilter.None, Visitor.AccountId, cancellationToken).ConfigureAwait(false);
+        if (Visitor.AccountId is not long account || Visitor.Count == 0) return;
+        var list = await recommendations.ForAccountAsync(account, new RecommendationQuery(Algorithm, Count), Visitor.Ratings, cancellationToken).ConfigureAwait(false);
+        if (!list.IsOk)
+        {
+            Problem = list.Error.ToString();
+            return;
+        }
+        List = list.Value;
         Items = [.. List.Items.Select(i => (i, catalog.Catalog[i.MovieId])).Where(p => p.Item2 is not null).Select(p => (p.i, p.Item2!))];
     }
 }

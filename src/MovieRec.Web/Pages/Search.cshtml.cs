@@ -1,16 +1,14 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using MovieRec.Core.Data;
-using MovieRec.Web.Hosting;
-using MovieRec.Web.Recommendations;
+using MovieRec.Web.Queries;
 using MovieRec.Web.Storage;
 
 namespace MovieRec.Web.Pages;
 
 /// <summary>Title search with genre and decade filters, and "describe a movie" (semantic, else lexical) search.</summary>
-public sealed class SearchModel(ModelHost host, IRatingStore store) : PageModel
+public sealed class SearchModel(MovieListQueries movies, SearchQueries search, IRatingStore store) : PageModel
 {
     public const int PageSize = 24;
-    private const int MaxQuery = 200;
 
     public static IReadOnlyList<int> Decades { get; } = [.. Enumerable.Range(191, 11).Select(d => d * 10)];
 
@@ -26,47 +24,49 @@ public sealed class SearchModel(ModelHost host, IRatingStore store) : PageModel
     public string? DescribeMode { get; private set; }
     public string? DescribeNote { get; private set; }
 
+    /// <summary>What was wrong with the query string (a hand-edited address), shown instead of results.</summary>
+    public string? Problem { get; private set; }
+
     public async Task OnGetAsync(string? q, string? genre, string? decade, string? describe, CancellationToken cancellationToken)
     {
-        var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
-        Genres = catalog.Genres;
+        Genres = await movies.GenresAsync(cancellationToken).ConfigureAwait(false);
         Visitor = await Visitor.LoadAsync(HttpContext, store).ConfigureAwait(false);
-        Q = Trim(q);
-        Describe = Trim(describe);
-        Genre = catalog.Genres.FirstOrDefault(g => string.Equals(g, genre?.Trim(), StringComparison.OrdinalIgnoreCase));
+        Q = Blank(q);
+        Describe = Blank(describe);
+        string? wantedGenre = Blank(genre);
         if (int.TryParse(decade, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int d) && Decades.Contains(d)) Decade = d;
-        var filter = new CandidateFilter(Genre, Decade, Decade + 9);
 
-        if (Q is not null)
+        if (Q is not null || wantedGenre is not null || Decade is not null)
         {
-            TitleResults = [.. catalog.Titles.Search(Q, PageSize, filter.IsEmpty ? null : filter.Accepts).Select(h => h.Movie)];
-            if (TitleResults.Count == 0) DidYouMean = catalog.Titles.Suggest(Q, 5);
-        }
-        else if (!filter.IsEmpty)
-        {
-            TitleResults = [.. catalog.Catalog.Movies.Where(filter.Accepts).OrderByDescending(m => catalog.StatsOf(m.Id).Count).ThenBy(m => m.Id).Take(PageSize)];
+            var request = new MovieListRequest(Q, wantedGenre, Decade is int from ? $"{from}s" : null, Page: 1, PageSize: PageSize);
+            var listing = await movies.ListAsync(request, cancellationToken).ConfigureAwait(false);
+            if (listing.IsOk)
+            {
+                TitleResults = [.. listing.Value.Items.Select(h => h.Movie)];
+                DidYouMean = listing.Value.DidYouMean ?? [];
+                Genre = listing.Value.Filter.Genre;
+            }
+            else
+            {
+                Problem = listing.Error.ToString();
+            }
         }
 
         if (Describe is not null)
         {
-            if (catalog.Semantic is { } semantic)
+            var answer = await search.SearchAsync(new SearchRequest(Describe, PageSize), cancellationToken).ConfigureAwait(false);
+            if (answer.IsOk)
             {
-                DescribeResults = [.. semantic.Search(Describe, PageSize).Select(h => h.Movie)];
-                DescribeMode = "semantic";
+                DescribeResults = [.. answer.Value.Items.Select(h => h.Movie)];
+                DescribeMode = answer.Value.Mode;
+                DescribeNote = answer.Value.Note;
             }
             else
             {
-                DescribeResults = [.. catalog.Lexical.Search(Describe, PageSize).Select(h => h.Movie)];
-                DescribeMode = "lexical";
-                DescribeNote = $"Semantic search is unavailable ({catalog.SemanticDisabledReason}), so these are lexical (BM25) matches on titles, overviews, keywords and tags.";
+                Problem = answer.Error.ToString();
             }
         }
     }
 
-    private static string? Trim(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        text = text.Trim();
-        return text.Length > MaxQuery ? text[..MaxQuery] : text;
-    }
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }

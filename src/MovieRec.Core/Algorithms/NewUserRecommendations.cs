@@ -1,0 +1,45 @@
+using MovieRec.Core.Data;
+
+namespace MovieRec.Core.Algorithms;
+
+/// <summary>
+/// The one path from a new user's ratings to a top-N list, shared by the service and the new-user protocol, so what
+/// is measured is what a person gets: fold the ratings into the model, score every movie, leave out the rated ones.
+/// </summary>
+public static class NewUserRecommendations
+{
+    /// <summary>
+    /// What a top-N model (which reads a rating as "seen", not as "liked") should fold in: the ratings in the upper
+    /// third of the scale (3.5 and up on 0.5-5 stars), or everything when nothing is rated that high. Rating
+    /// predictors take every rating: a low one pushes similar movies down.
+    /// </summary>
+    public static ItemRating[] Liked(ItemRating[] ratings, RatingScale scale)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        float threshold = scale.Min + (scale.Max - scale.Min) * 2 / 3;
+        var liked = Array.FindAll(ratings, r => r.Rating >= threshold);
+        return liked.Length > 0 ? liked : ratings;
+    }
+
+    /// <summary>The top <paramref name="k"/> items for someone who rated <paramref name="ratings"/>.</summary>
+    public static ScoredItem[] Recommend(IFoldIn model, ItemRating[] ratings, RatingScale scale, int k, Func<int, bool>? filter = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(ratings);
+        int items = model is IItemScorer s ? s.ItemCount : throw new ArgumentException($"{model.Name} does not score items.", nameof(model));
+        var scores = System.Buffers.ArrayPool<float>.Shared.Rent(items);
+        try
+        {
+            var folded = model.FoldIn(model is IRatingPredictor ? ratings : Liked(ratings, scale));
+            model.Score(folded, scores.AsSpan(0, items));
+            var exclude = new int[ratings.Length];
+            for (int r = 0; r < exclude.Length; r++) exclude[r] = ratings[r].Item;
+            Array.Sort(exclude);
+            return TopN.Select(scores.AsSpan(0, items), k, exclude, filter);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(scores);
+        }
+    }
+}

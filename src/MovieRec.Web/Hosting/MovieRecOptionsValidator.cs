@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Options;
+using MovieRec.Web.Queries;
+
+namespace MovieRec.Web.Hosting;
+
+/// <summary>
+/// Checks <see cref="MovieRecOptions"/> at start (registered with ValidateOnStart): a setting the service cannot run
+/// with stops start-up with a sentence naming it (MovieRec:DefaultAlgorithm, ...), instead of failing every request.
+/// A value that is not a number at all fails earlier, in configuration binding, which names the setting too.
+/// </summary>
+public sealed class MovieRecOptionsValidator : IValidateOptions<MovieRecOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MovieRecOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        void Check(bool ok, string setting, string problem)
+        {
+            if (!ok) failures.Add($"{MovieRecOptions.Section}:{setting} {problem}");
+        }
+
+        Check(AlgorithmChoices.IsServable(options.DefaultAlgorithm), nameof(options.DefaultAlgorithm),
+            $"is '{options.DefaultAlgorithm}', which the service does not serve; use one of {AlgorithmChoices.KnownNames}.");
+        Check(!string.IsNullOrWhiteSpace(options.Dataset), nameof(options.Dataset), "is empty; name a dataset (ml-latest-small) or a path.");
+        Check(!string.IsNullOrWhiteSpace(options.DataDirectory), nameof(options.DataDirectory), "is empty; name a folder for the ratings database and models.");
+        Check(options.RateLimitPerMinute is >= 0 and <= MaxRateLimit, nameof(options.RateLimitPerMinute),
+            $"is {options.RateLimitPerMinute}; use 0 (no limit) to {MaxRateLimit} requests per minute.");
+        Check(options.CacheMegabytes is >= 1 and <= MaxCacheMegabytes, nameof(options.CacheMegabytes),
+            $"is {options.CacheMegabytes}; use 1 to {MaxCacheMegabytes} MiB.");
+        Check(double.IsFinite(options.PromotionTolerance) && options.PromotionTolerance >= 0, nameof(options.PromotionTolerance),
+            $"is {options.PromotionTolerance}; use a finite RMSE margin of 0 or more (e.g. 0.005).");
+        Check(options.TrainingThreads is >= 0 and <= MaxThreads, nameof(options.TrainingThreads),
+            $"is {options.TrainingThreads}; use 0 (every core), 1 (deterministic) or up to {MaxThreads}.");
+        Check(options.ModelWatchInterval >= TimeSpan.Zero, nameof(options.ModelWatchInterval),
+            $"is {options.ModelWatchInterval}; use a duration such as 00:00:10, or 00:00:00 to stop watching.");
+        Check(options.RetrainInterval is null || options.RetrainInterval >= TimeSpan.Zero, nameof(options.RetrainInterval),
+            $"is {options.RetrainInterval}; use a duration such as 1.00:00:00, or leave it unset to retrain only on request.");
+        Check(options.SessionLifetime > TimeSpan.Zero, nameof(options.SessionLifetime),
+            $"is {options.SessionLifetime}; use a positive duration such as 90.00:00:00.");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    // Expensive endpoints allow ten times the limit, which must stay an int.
+    private const int MaxRateLimit = int.MaxValue / 10;
+    private const int MaxCacheMegabytes = 1 << 20;
+    private const int MaxThreads = 1024;
+}

@@ -1,0 +1,55 @@
+using MovieRec.Web.Hosting;
+using MovieRec.Web.Recommendations;
+using MovieRec.Web.Storage;
+
+namespace MovieRec.Web.Queries;
+
+/// <summary>PUT /me/ratings/{movieId} body.</summary>
+/// <param name="Rating">The rating, on the dataset's scale (0.5 to 5 in half stars for MovieLens).</param>
+public sealed record RatingBody(float? Rating = null);
+
+/// <summary>An account's rating of a movie.</summary>
+public sealed record MyRating(long MovieId, string Title, int? Year, float Rating, DateTimeOffset UpdatedAt);
+
+/// <summary>An account's ratings.</summary>
+public sealed record MyRatings(IReadOnlyList<MyRating> Items);
+
+/// <summary>
+/// An account's own ratings: list them, rate a movie, remove a rating. A change drops the account's cached
+/// recommendation lists, so its next list folds in the new ratings at once.
+/// </summary>
+public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommender recommender)
+{
+    public async Task<MyRatings> ListAsync(long accountId, CancellationToken cancellationToken)
+    {
+        var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
+        var stored = await store.GetRatingsAsync(accountId, cancellationToken).ConfigureAwait(false);
+        return new MyRatings([.. stored.Select(r =>
+        {
+            var movie = catalog.Catalog[r.MovieId];
+            return new MyRating(r.MovieId, movie?.Title ?? "", movie?.Year, r.Rating, r.UpdatedAt);
+        })]);
+    }
+
+    /// <summary>Stores the rating (acknowledged once durable); a missing movie is 404, a missing or off-scale rating names "rating".</summary>
+    public async Task<QueryResult<MyRating>> RateAsync(long accountId, long movieId, RatingBody? body, CancellationToken cancellationToken)
+    {
+        var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
+        if (catalog.Catalog[movieId] is not { } movie) return QueryError.NotFound($"No movie with id {movieId}.");
+        if (body?.Rating is not float rating) return QueryError.Invalid("rating", "is required, e.g. {\"rating\": 4.5}.");
+        if (catalog.Dataset.Ratings.Scale.Check(rating) is { } problem) return QueryError.Invalid("rating", problem + ".");
+        var now = DateTimeOffset.UtcNow;
+        await store.UpsertRatingAsync(accountId, movieId, rating, now, cancellationToken).ConfigureAwait(false);
+        await recommender.ForgetAccountAsync(accountId, cancellationToken).ConfigureAwait(false);
+        return new MyRating(movieId, movie.Title, movie.Year, rating, now);
+    }
+
+    /// <summary>Removes the account's rating of a movie; null when done, the 404 when there was none.</summary>
+    public async Task<QueryError?> UnrateAsync(long accountId, long movieId, CancellationToken cancellationToken)
+    {
+        if (!await store.DeleteRatingAsync(accountId, movieId, cancellationToken).ConfigureAwait(false))
+            return QueryError.NotFound($"You have not rated movie {movieId}.");
+        await recommender.ForgetAccountAsync(accountId, cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+}

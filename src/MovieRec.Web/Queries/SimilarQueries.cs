@@ -1,0 +1,67 @@
+using MovieRec.Core.Data;
+using MovieRec.Web.Hosting;
+
+namespace MovieRec.Web.Queries;
+
+/// <summary>GET /movies/{id}/similar: movies like one movie.</summary>
+/// <param name="Id">The movie.</param>
+/// <param name="By">content (cast, director, genres, keywords; default), text (TF-IDF of overview and tags), semantic (sentence embeddings; text when no embedding model is configured) or ratings (people who liked it also liked).</param>
+/// <param name="N">How many movies, 1 to 100 (default 10).</param>
+public sealed record SimilarRequest(long Id, string? By = null, int? N = null)
+{
+    public const int MaxN = 100;
+    public const int DefaultN = 10;
+
+    /// <summary>The ways of comparing movies, as <see cref="By"/> names them.</summary>
+    public static IReadOnlyList<string> Modes { get; } = ["content", "text", "semantic", "ratings"];
+
+    internal QueryError? Check(out string mode)
+    {
+        mode = (By ?? "content").Trim().ToLowerInvariant();
+        if (QueryError.CheckCount(N, MaxN) is { } bad) return bad;
+        return Modes.Contains(mode) ? null : QueryError.Invalid("by", $"must be content, text, semantic or ratings, not '{By}'.");
+    }
+}
+
+/// <summary>Similar movies and how they were found (<paramref name="By"/>); <paramref name="Note"/> says why when there are none or when a fallback was used.</summary>
+public sealed record SimilarAnswer(long MovieId, string By, IReadOnlyList<MovieHit> Items, string? Note);
+
+/// <summary>Movies similar to one movie, by content, text, sentence embeddings or ratings. GET /movies/{id}/similar and the movie page.</summary>
+public sealed class SimilarQueries(ModelHost host)
+{
+    public async Task<QueryResult<SimilarAnswer>> SimilarAsync(SimilarRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
+        if (request.Check(out string mode) is { } bad) return bad;
+        if (catalog.Catalog[request.Id] is null) return QueryError.NotFound($"No movie with id {request.Id}.");
+        long id = request.Id;
+        int count = request.N ?? SimilarRequest.DefaultN;
+        string? note = null;
+        IReadOnlyList<(Movie Movie, float Similarity)> similar;
+        switch (mode)
+        {
+            case "content":
+                similar = catalog.Content.Similar(id, count);
+                break;
+            case "semantic" when catalog.Semantic is { } semantic:
+                similar = semantic.Similar(id, count);
+                break;
+            case "semantic":
+                note = $"semantic similarity is unavailable ({catalog.SemanticDisabledReason}); showing text (TF-IDF) similarity";
+                mode = "text";
+                similar = catalog.Text.Similar(id, count);
+                break;
+            case "ratings":
+                similar = catalog.RatingSimilar(id, count);
+                break;
+            case "text":
+            default:
+                similar = catalog.Text.Similar(id, count);
+                break;
+        }
+        if (similar.Count == 0 && note is null)
+            note = mode is "ratings" ? "nobody in the dataset rated this movie" : "no metadata to compare for this movie";
+        return new SimilarAnswer(id, mode, [.. similar.Select(s => MovieHit.Of(s.Movie, catalog, s.Similarity))], note);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Net.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace MovieRec.Web.Tests;
+
+/// <summary>Settings are checked at start: a bad one stops start-up with a sentence naming it, instead of failing requests.</summary>
+public sealed class OptionsValidationTests
+{
+    private static Exception StartWith(string setting, string value)
+    {
+        using var factory = new ServiceFactory(new Dictionary<string, string?> { [setting] = value });
+        return Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+    }
+
+    [Theory]
+    [InlineData("MovieRec:DefaultAlgorithm", "magic", "MovieRec:DefaultAlgorithm is 'magic', which the service does not serve; use one of svd, svdpp, knn, kmeans, content, hybrid.")]
+    [InlineData("MovieRec:RateLimitPerMinute", "-5", "MovieRec:RateLimitPerMinute is -5; use 0 (no limit) to")]
+    [InlineData("MovieRec:CacheMegabytes", "0", "MovieRec:CacheMegabytes is 0; use 1 to")]
+    [InlineData("MovieRec:PromotionTolerance", "NaN", "MovieRec:PromotionTolerance is NaN;")]
+    [InlineData("MovieRec:TrainingThreads", "-1", "MovieRec:TrainingThreads is -1;")]
+    [InlineData("MovieRec:SessionLifetime", "00:00:00", "MovieRec:SessionLifetime is 00:00:00;")]
+    [InlineData("MovieRec:ModelWatchInterval", "-00:00:01", "MovieRec:ModelWatchInterval is -00:00:01;")]
+    public void A_bad_setting_stops_start_up_with_a_sentence_naming_it(string setting, string value, string sentence)
+    {
+        var error = StartWith(setting, value);
+        var validation = Assert.IsType<OptionsValidationException>(error);
+        Assert.Contains(validation.Failures, f => f.StartsWith(sentence, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_setting_that_is_not_a_number_names_the_setting()
+    {
+        var error = StartWith("MovieRec:RateLimitPerMinute", "lots");
+        Assert.Contains("MovieRec:RateLimitPerMinute", error.Message + error.InnerException?.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task One_default_algorithm_serves_the_api_and_the_page()
+    {
+        await using var factory = new ServiceFactory(new Dictionary<string, string?> { ["MovieRec:DefaultAlgorithm"] = " SVD " });
+        var client = await factory.ReadyClientAsync();
+        var list = await (await client.PostJson("/api/v1/recommendations", new { ratings = new[] { new { movieId = 1, rating = 5 } }, n = 3 })).Json();
+        Assert.Equal("svd", list.GetProperty("algorithm").GetString());
+        var user = await (await client.GetAsync("/api/v1/users/1/recommendations?n=3")).Json();
+        Assert.Equal("svd", user.GetProperty("algorithm").GetString());
+        var session = await client.PostAsync("/api/v1/sessions", null);
+        Assert.Equal(System.Net.HttpStatusCode.Created, session.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.PutAsJsonAsync("/api/v1/me/ratings/1", new { rating = 5 })).StatusCode);
+        string html = await client.GetStringAsync("/recommendations");
+        Assert.Contains("id=\"rec-list\" class=\"grid\" data-algorithm=\"svd\"", html, StringComparison.Ordinal);
+        int first = html.IndexOf("<a href=\"/recommendations?algorithm=", StringComparison.Ordinal);
+        Assert.StartsWith("<a href=\"/recommendations?algorithm=svd\"", html[first..], StringComparison.Ordinal); // the default leads the switcher
+        var mine = await (await client.GetAsync("/api/v1/me/recommendations?n=3")).Json();
+        Assert.Equal("svd", mine.GetProperty("algorithm").GetString());
+    }
+}

@@ -58,11 +58,11 @@ public sealed partial class QueryLayerTests(ServiceFixture fixture) : IClassFixt
         string html = await visitor.GetStringAsync("/recommendations");
         var page = Cards(html, "rec-list");
         Assert.Equal(24, page.Count);
-        Assert.Contains("""data-algorithm="hybrid" """.TrimEnd(), html, StringComparison.Ordinal);
+        Assert.Contains("""data-algorithm="taste" """.TrimEnd(), html, StringComparison.Ordinal);
 
         var api = await (await fixture.Client.PostJson("/api/v1/recommendations",
             new { ratings = Horror.Select(id => new { movieId = id, rating = 5f }), n = 24 })).Json();
-        Assert.Equal("hybrid", api.GetProperty("algorithm").GetString());
+        Assert.Equal("taste", api.GetProperty("algorithm").GetString());
         Assert.Equal(Ids(api.GetProperty("items")), page);
         // And the account's own endpoint agrees with both.
         var mine = await fixture.Factory.Services.GetRequiredService<RecommendationQueries>()
@@ -71,18 +71,26 @@ public sealed partial class QueryLayerTests(ServiceFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task The_page_switcher_offers_exactly_the_algorithms_the_api_accepts_default_first()
+    public async Task The_page_switcher_offers_exactly_the_algorithms_the_api_accepts_for_ratings_default_first()
     {
         var visitor = await VisitorAsync([1, 2355, 3114, 4886, 6377], 4.5f);
         string html = await visitor.GetStringAsync("/recommendations");
         var switcher = SwitcherRegex().Matches(html).Select(m => m.Groups[1].Value).ToList();
-        var algorithms = await fixture.Client.GetFromJsonAsync<Dictionary<string, string>>("/api/v1/algorithms");
-        Assert.Equal("hybrid", switcher[0]);
-        Assert.Equal(algorithms!.Keys.Order(), switcher.Order());
+        var offered = await fixture.Client.GetFromJsonAsync<Dictionary<string, string>>("/api/v1/algorithms?forNewUsers=true");
+        var all = await fixture.Client.GetFromJsonAsync<Dictionary<string, string>>("/api/v1/algorithms");
+        Assert.Equal("taste", switcher[0]);
+        Assert.Equal(offered!.Keys.Order(), switcher.Order());
         Assert.Equal(Service<AlgorithmChoices>().Ordered.Select(a => a.Name), switcher);
-        // Every one of them is accepted by the API.
-        foreach (string name in switcher)
+        Assert.True(all!.Count > offered.Count);
+        // The others are named on the page with the reason, refused for a visitor's ratings, and served to dataset users.
+        foreach (var name in all.Keys.Except(offered.Keys))
+        {
+            Assert.Contains($"""<li data-algorithm="{name}">""", html, StringComparison.Ordinal);
+            var refused = await (await fixture.Client.PostJson("/api/v1/recommendations", new { ratings = new[] { new { movieId = 1, rating = 5f } }, algorithm = name })).AssertProblem(400, "algorithm");
+            Assert.Contains("is not offered for recommendations from your ratings", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.OK, (await fixture.Client.GetAsync($"/api/v1/users/1/recommendations?n=1&algorithm={name}")).StatusCode);
+        }
+        Assert.Contains("svd", all.Keys.Except(offered.Keys));
     }
 
     [GeneratedRegex("""<a href="/recommendations\?algorithm=[a-z-]+" data-algorithm="([a-z-]+)" """)]
@@ -93,7 +101,7 @@ public sealed partial class QueryLayerTests(ServiceFixture fixture) : IClassFixt
     {
         var visitor = await VisitorAsync([1, 2355, 3114], 4.5f);
         string html = await visitor.GetStringAsync("/recommendations?algorithm=magic");
-        Assert.Contains("There is no algorithm called “magic”; showing Hybrid.", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+        Assert.Contains("There is no algorithm called “magic”; showing Your taste.", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
         Assert.Equal(24, Cards(html, "rec-list").Count);
         var body = await (await fixture.Client.GetAsync("/api/v1/users/1/recommendations?algorithm=magic")).AssertProblem(400, "algorithm");
         Assert.Contains($"Known: {MovieRec.Web.Queries.AlgorithmChoices.KnownNames}.", body.GetProperty("detail").GetString(), StringComparison.Ordinal);

@@ -24,6 +24,15 @@ public static class AlgorithmCatalog
     private const string NoBetterThanChance =
         "it ranks a user's next movie no better than chance (its contract test on ml-latest-small): a rating model to evaluate, not to recommend from";
 
+    private const string SameListForEveryone =
+        "it is not personal: every visitor gets the same list of the most-rated (or best-biased) movies, whatever they rated "
+        + "(personalization below 0.1 on the new-user protocol, where the floor is 0.8)";
+
+    private const string PredictsStarsNotPicks =
+        "it predicts how many stars you would give a movie, not which movies you would pick: from a handful of favourites its top 10 "
+        + "holds fewer movies people went on to like than the most-rated list does (new-user protocol, docs/benchmarks.md); its "
+        + "predicted stars are shown on every recommendation instead";
+
     private static readonly Lazy<IReadOnlyList<AlgorithmEntry>> Entries = new(Build);
 
     /// <summary>Every entry, in catalogue order (families together).</summary>
@@ -98,7 +107,8 @@ public static class AlgorithmCatalog
                 "Baseline estimates μ + b_u + b_i fitted by alternating least squares (Koren 2010, \"Factor in the neighbors\"; Surprise's BaselineOnly).",
                 BaselineOptionsOf(BaselineOptions.Als), o => new BaselineOnly(Baseline(o, BaselineMethod.Als)),
                 AlgorithmPersistence.Saved(BaselineOnly.Restore, "b_u and b_i (float64 as raw bytes) and each user's rated items (which users and items are known)"),
-                label: "Baseline"),
+                label: "Baseline",
+                notForNewUsers: SameListForEveryone),
             new("baseline-sgd", AlgorithmKind.RatingPredictor,
                 "Baseline estimates μ + b_u + b_i fitted by SGD (Koren 2010; Surprise's BaselineOnly with method sgd).",
                 BaselineOptionsOf(BaselineOptions.Sgd), o => new BaselineOnly(Baseline(o, BaselineMethod.Sgd)),
@@ -137,17 +147,20 @@ public static class AlgorithmCatalog
                 "Biased matrix factorisation by SGD with Surprise's SVD defaults (Koren, Bell & Volinsky 2009, \"Matrix factorization techniques for recommender systems\").",
                 SvdOptionsOf(SvdOptions.Default), o => new Svd(SvdFrom(o, SvdOptions.Default)),
                 AlgorithmPersistence.Saved(Svd.Restore, FactorArrays),
-                label: "SVD"),
+                label: "SVD",
+                notForNewUsers: PredictsStarsNotPicks),
             new("svd-tuned", AlgorithmKind.RatingPredictor,
                 "Our tuned SVD preset: 100 epochs at a decaying learning rate, per-parameter regularisation (grid-searched on ml-latest-small; Koren, Bell & Volinsky 2009).",
                 SvdOptionsOf(SvdOptions.Tuned), o => new Svd(SvdFrom(o, SvdOptions.Tuned), "svd-tuned"),
                 AlgorithmPersistence.Saved(Svd.Restore, FactorArrays),
-                label: "SVD (tuned)"),
+                label: "SVD (tuned)",
+                notForNewUsers: PredictsStarsNotPicks),
             new("svdpp", AlgorithmKind.RatingPredictor,
                 "SVD++: biased matrix factorisation with implicit feedback from the rated items, Surprise's SVDpp defaults (Koren 2008, \"Factorization meets the neighborhood\").",
                 SvdPlusPlusOptionsOf(), o => new SvdPlusPlus(SvdPlusPlusFrom(o)),
                 AlgorithmPersistence.Saved(SvdPlusPlus.Restore, FactorArrays + "; SVD++'s implicit factors y"),
-                label: "SVD++"),
+                label: "SVD++",
+                notForNewUsers: PredictsStarsNotPicks),
             new("nmf", AlgorithmKind.RatingPredictor,
                 "Non-negative matrix factorisation by regularised multiplicative updates, Surprise's NMF defaults (Luo et al. 2014).",
                 NmfOptionsOf(), o => new Nmf(NmfFrom(o)),
@@ -167,7 +180,8 @@ public static class AlgorithmCatalog
                     PriorCount = o.Number("prior"),
                 })),
                 AlgorithmPersistence.Saved(PopularityRanker.Restore, "the item scores and each user's rated items" + BlendLayout),
-                label: "Most popular"),
+                label: "Most popular",
+                notForNewUsers: SameListForEveryone),
             new("ease", AlgorithmKind.Ranker,
                 "EASE, the closed-form shallow autoencoder B = I − P diag(1/diag P), P = (XᵀX + λI)⁻¹ (Steck 2019, \"Embarrassingly shallow autoencoders for sparse data\").",
                 [.. EaseOptionsOf(), AlgorithmOption.Choice("input", "binary", ["binary", "rating"], "x_ui = 1 for every rating (implicit), or the rating value"), BlendOption],
@@ -265,6 +279,31 @@ public static class AlgorithmCatalog
                 AlgorithmPersistence.NotSaved("a stacked blend of six rating models, not all of them persistent"),
                 notServable: "training fits its six members once per fold and once more on everything (36 fits, minutes and gigabytes on ml-latest-small), and every request folds the user into all six",
                 label: "Best rating blend"),
+            new("taste", AlgorithmKind.Ranker,
+                "Ranking for someone who rates a handful of favourites: candidates from EASE, iALS and quality, re-ordered by a learnt linear function of the members' scores, quality, familiarity, genre fit, era and release year (BPR's pairwise criterion, Rendle et al. 2009, learnt on training users simulated as new users), with a cap on the share of the most-rated movies.",
+                [
+                    AlgorithmOption.Int("candidates", new TasteRankerOptions().Candidates, "movies the learnt ranking re-orders"),
+                    AlgorithmOption.Text("given", "1,2,3,5,10,20", "favourites each simulated new user gives while learning (comma-separated counts)"),
+                    AlgorithmOption.Number("simulated-users", new TasteRankerOptions().SimulatedUsers, "share of training users simulated as new users"),
+                    AlgorithmOption.Int("min-ratings", new TasteRankerOptions().MinRatings, "ratings a simulated user needs"),
+                    AlgorithmOption.Int("negatives", new TasteRankerOptions().Negatives, "non-relevant candidates paired with each relevant one"),
+                    AlgorithmOption.Number("l2", new TasteRankerOptions().L2, "L2 penalty of the pairwise logistic regression"),
+                    AlgorithmOption.Number("popular-share", new TasteRankerOptions().PopularShare, "at most this share of a list from the most-rated movies (1 = no limit)"),
+                    AlgorithmOption.Int("most-rated", new TasteRankerOptions().MostRated, "how many most-rated movies the share counts"),
+                ],
+                o => new TasteRanker(new TasteRankerOptions
+                {
+                    Candidates = o.Int("candidates"),
+                    Given = ParseCounts(o.Text("given"), "given"),
+                    SimulatedUsers = o.Number("simulated-users"),
+                    MinRatings = o.Int("min-ratings"),
+                    Negatives = o.Int("negatives"),
+                    L2 = o.Number("l2"),
+                    PopularShare = o.Number("popular-share"),
+                    MostRated = o.Int("most-rated"),
+                }),
+                AlgorithmPersistence.NotSaved("a learnt ranker over three members and catalogue features, not persistent yet"),
+                label: "Your taste"),
             new("best-ranking", AlgorithmKind.Ranker,
                 "Our best top-N model for the next movie: a learnt stack (pairwise logistic regression, BPR's criterion; Rendle et al. 2009) of ease-recency, item-knn, ials and four sequential members, with popularity, trending, release-age and genre features (the last two from the catalogue when there is one).",
                 [
@@ -677,6 +716,19 @@ public static class AlgorithmCatalog
         var collaborative = BestRankingMembers.Select(name => (Func<IRecommender>)(() => Create(name))).ToArray();
         var sequential = BestRankingSequences.Select(s => (Func<IRecommender>)(() => new SequentialCooccurrence(s))).ToArray();
         return new StackedRanker(collaborative, sequential, options);
+    }
+
+    /// <summary>"3,5,10" as counts; anything else names the option.</summary>
+    private static int[] ParseCounts(string text, string option)
+    {
+        var counts = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int c) || c <= 0)
+                throw new ArgumentException($"{option} takes positive counts separated by commas (3,5,10), not '{text}'.", option);
+            counts.Add(c);
+        }
+        return counts.Count > 0 ? [.. counts] : throw new ArgumentException($"{option} needs at least one count.", option);
     }
 
     private static AlgorithmParameters Params(params (string Name, string Value)[] values)

@@ -18,9 +18,10 @@ public sealed class MovieRecOptions
 
     /// <summary>
     /// The algorithm used when a request or the recommendations page names none (API and pages alike); must be one
-    /// the service serves. The hybrid follows a short rating profile most closely and explains itself.
+    /// the service serves and offers for recommendations from a handful of ratings. "taste" is learnt for exactly that
+    /// journey and was the best on the new-user protocol (docs/evaluation.md, docs/benchmarks.md).
     /// </summary>
-    public string DefaultAlgorithm { get; set; } = "hybrid";
+    public string DefaultAlgorithm { get; set; } = "taste";
 
     /// <summary>
     /// Options of the algorithms the service trains, by catalogue name and option name, as in

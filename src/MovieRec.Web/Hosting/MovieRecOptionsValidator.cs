@@ -22,6 +22,8 @@ public sealed class MovieRecOptionsValidator : IValidateOptions<MovieRecOptions>
 
         Check(AlgorithmChoices.IsServable(options.DefaultAlgorithm), nameof(options.DefaultAlgorithm),
             $"is '{options.DefaultAlgorithm}', which the service does not serve; use one of {AlgorithmChoices.KnownNames}.");
+        Check(!AlgorithmChoices.IsServable(options.DefaultAlgorithm) || AlgorithmChoices.IsForNewUsers(options.DefaultAlgorithm), nameof(options.DefaultAlgorithm),
+            $"is '{options.DefaultAlgorithm}', which is not offered for recommendations from a handful of ratings; use one of {AlgorithmChoices.NewUserNames}.");
         CheckAlgorithms(options, failures);
         Check(!string.IsNullOrWhiteSpace(options.Dataset), nameof(options.Dataset), "is empty; name a dataset (ml-latest-small) or a path.");
         Check(!string.IsNullOrWhiteSpace(options.DataDirectory), nameof(options.DataDirectory), "is empty; name a folder for the ratings database and models.");

@@ -85,7 +85,7 @@ public sealed class RecommendationQueries(ModelHost host, Recommender recommende
     {
         if (request is null) return QueryError.Invalid("body", "expects {\"ratings\":[{\"movieId\":1,\"rating\":4.5}],\"n\":10,\"algorithm\":\"hybrid\"}.");
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
-        var choices = Check(request, catalog);
+        var choices = Check(request, catalog, forNewUsers: true);
         if (!choices.IsOk) return choices.Error;
         var profile = request.CheckRatings(catalog);
         if (!profile.IsOk) return profile.Error;
@@ -102,7 +102,7 @@ public sealed class RecommendationQueries(ModelHost host, Recommender recommende
     {
         ArgumentNullException.ThrowIfNull(request);
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
-        var choices = Check(request, catalog);
+        var choices = Check(request, catalog, forNewUsers: true);
         if (!choices.IsOk) return choices.Error;
         ratings ??= await store.GetRatingsAsync(accountId, cancellationToken).ConfigureAwait(false);
         var (algorithm, n, filter) = choices.Value;
@@ -113,17 +113,20 @@ public sealed class RecommendationQueries(ModelHost host, Recommender recommende
     {
         ArgumentNullException.ThrowIfNull(request);
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
-        var choices = Check(request, catalog);
+        var choices = Check(request, catalog, forNewUsers: false);
         if (!choices.IsOk) return choices.Error;
         var (algorithm, n, filter) = choices.Value;
         var list = await recommender.ForDatasetUserAsync(request.Id, algorithm, n, filter, cancellationToken).ConfigureAwait(false);
         return list is null ? QueryError.NotFound($"No user {request.Id} in the dataset.") : list;
     }
 
-    /// <summary>The algorithm (the default when none is named), the count and the filter, or the first mistake.</summary>
-    private QueryResult<Choices> Check(IRecommendationChoices request, CatalogIndex catalog)
+    /// <summary>
+    /// The algorithm (the default when none is named; from a handful of ratings only one offered for new users), the
+    /// count and the filter, or the first mistake.
+    /// </summary>
+    private QueryResult<Choices> Check(IRecommendationChoices request, CatalogIndex catalog, bool forNewUsers)
     {
-        var algorithm = algorithms.Resolve(request.Algorithm);
+        var algorithm = algorithms.Resolve(request.Algorithm, forNewUsers);
         if (!algorithm.IsOk) return algorithm.Error;
         if (QueryError.CheckCount(request.N, Recommender.MaxN) is { } bad) return bad;
         var filter = CatalogFilters.Resolve(catalog, request.Genre, request.Year);

@@ -272,3 +272,13 @@ public sealed class BestRankingContract : RecommenderContract
     protected override double? NdcgFloor => 0.053;
     protected override bool BeatsPopularity => true;
 }
+
+/// <summary>NDCG@10 0.0278 (popularity 0.0220): it is learnt for favourites given in any order, not for the next movie.</summary>
+[Trait("Category", "Slow")]
+public sealed class TasteContract : RecommenderContract
+{
+    public override string Algorithm => "taste";
+    protected override double? RmseCeiling => null;
+    protected override double? NdcgFloor => 0.024;
+    protected override bool BeatsPopularity => true;
+}

@@ -104,20 +104,10 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
             if (item >= 0) profile.Add(new ItemRating(item, r.Rating));
         }
         var profileArray = profile.ToArray();
-        int items = scorer.ItemCount;
-        var scores = System.Buffers.ArrayPool<float>.Shared.Rent(items);
-        try
-        {
-            var folded = scorer.FoldIn(scorer is IRatingPredictor ? profileArray : Liked(profileArray, train.Scale));
-            scorer.Score(folded, scores.AsSpan(0, items));
-            var svdUser = ReferenceEquals(scorer, model.Svd) ? folded : model.Svd.FoldIn(profileArray);
-            var exclude = profileArray.Select(r => r.Item).Distinct().Order().ToArray();
-            return Build(model, scorer, algorithm, scores.AsSpan(0, items), n, exclude, filter, profileArray, item => model.Svd.Predict(svdUser, item));
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<float>.Shared.Return(scores);
-        }
+        // The one new-user path (the new-user protocol measures exactly this): fold in, score, leave out what was rated.
+        var top = NewUserRecommendations.Recommend(scorer, profileArray, train.Scale, n, model.ItemTies, Accept(model, filter));
+        var svdUser = ReferenceEquals(scorer, model.Svd) ? null : model.Svd.FoldIn(profileArray);
+        return Build(model, scorer, algorithm, top, profileArray, item => svdUser is null ? float.NaN : model.Svd.Predict(svdUser, item));
     }
 
     private static async Task<RecommendationList> ComputeForUserAsync(ServingModel model, long userId, string algorithm, int n, CandidateFilter filter, CancellationToken cancellationToken)
@@ -134,27 +124,16 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
         var profile = new ItemRating[rated.Length];
         for (int k = 0; k < rated.Length; k++) profile[k] = new ItemRating(rated[k], values[k]);
         int svdUser = model.Svd.UserIds.ToDense(userId);
-        return Build(model, scorer, algorithm, scores, n, rated.ToArray(), filter, profile, item => model.Svd.Predict(svdUser, item));
+        var top = TopN.Select(scores, n, model.ItemTies, rated, Accept(model, filter));
+        return Build(model, scorer, algorithm, top, profile, item => model.Svd.Predict(svdUser, item));
     }
 
-    /// <summary>
-    /// What a top-N model (which reads a rating as "seen", not as "liked") should fold in: the ratings in the upper
-    /// third of the scale (3.5 and up on 0.5-5 stars), or everything when nothing is rated that high. Rating
-    /// predictors take every rating: a low one pushes similar movies down.
-    /// </summary>
-    internal static ItemRating[] Liked(ItemRating[] ratings, RatingScale scale)
-    {
-        float threshold = scale.Min + (scale.Max - scale.Min) * 2 / 3;
-        var liked = Array.FindAll(ratings, r => r.Rating >= threshold);
-        return liked.Length > 0 ? liked : ratings;
-    }
+    private static Func<int, bool>? Accept(ServingModel model, CandidateFilter filter) =>
+        filter.IsEmpty ? null : item => model.Train.MovieOf(item) is { } m && filter.Accepts(m);
 
-    private static RecommendationList Build(ServingModel model, IRecommender scorer, string algorithm, ReadOnlySpan<float> scores, int n, int[] exclude, CandidateFilter filter,
-        ItemRating[] profile, Func<int, float> predict)
+    private static RecommendationList Build(ServingModel model, IRecommender scorer, string algorithm, ScoredItem[] top, ItemRating[] profile, Func<int, float> predict)
     {
         var train = model.Train;
-        Func<int, bool>? accept = filter.IsEmpty ? null : item => train.MovieOf(item) is { } m && filter.Accepts(m);
-        var top = TopN.Select(scores, n, model.ItemTies, exclude, accept);
         var scale = train.Scale;
         bool predictsRatings = scorer is IRatingPredictor;
         var items = new List<RecommendedMovie>(top.Length);

@@ -34,6 +34,7 @@ internal static class Program
                     int.Parse(Option(args, "--runs") ?? "1", CultureInfo.InvariantCulture), Engine(args)),
                 "parity" => Parity.Run(args),
                 "ranking" => Ranking.Run(args),
+                "newuser" => NewUserBench.Run(args),
                 "latency" => Latency.Run(args),
                 "scale" => Scale.Run(args),
                 "kmeans" => KMeansBench.Run(args),

@@ -17,8 +17,7 @@ public sealed class RecommendationApiTests(ServiceFixture fixture) : IClassFixtu
         new { ratings = ids.Select(id => new { movieId = id, rating }).ToArray(), n, algorithm };
 
     [Theory]
-    [InlineData("svd")]
-    [InlineData("svdpp")]
+    [InlineData("taste")]
     [InlineData("knn")]
     [InlineData("kmeans")]
     [InlineData("content")]
@@ -185,8 +184,8 @@ public sealed class RecommendationApiTests(ServiceFixture fixture) : IClassFixtu
 
     [Theory]
     [InlineData("ease")]
-    [InlineData("popularity")]
     [InlineData("ease-recency")]
+    [InlineData("sequential")]
     public async Task Other_servable_algorithms_recommend_too(string algorithm)
     {
         var response = await Client.PostJson("/api/v1/recommendations", Ratings(AnimatedFamily[..5], 5, 10, algorithm));
@@ -194,6 +193,24 @@ public sealed class RecommendationApiTests(ServiceFixture fixture) : IClassFixtu
         var items = (await response.Json()).GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(10, items.Count);
         Assert.DoesNotContain(items, i => AnimatedFamily[..5].Contains(i.GetProperty("movieId").GetInt64()));
+    }
+
+    [Theory]
+    [InlineData("svd")]
+    [InlineData("svdpp")]
+    [InlineData("popularity")]
+    [InlineData("baseline")]
+    public async Task Rating_models_and_the_same_list_for_everyone_are_not_offered_for_a_handful_of_ratings_but_serve_dataset_users(string algorithm)
+    {
+        var refused = await (await Client.PostJson("/api/v1/recommendations", Ratings(AnimatedFamily[..5], 5, 10, algorithm))).AssertProblem(400, "algorithm");
+        string detail = refused.GetProperty("detail").GetString()!;
+        Assert.Contains($"'{algorithm}' is not offered for recommendations from your ratings: ", detail, StringComparison.Ordinal);
+        Assert.Contains("Offered: ", detail, StringComparison.Ordinal);
+        var user = await Client.GetAsync($"/api/v1/users/1/recommendations?n=10&algorithm={algorithm}");
+        Assert.Equal(HttpStatusCode.OK, user.StatusCode);
+        var items = (await user.Json()).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(10, items.Count);
+        Assert.All(items, i => Assert.InRange(i.GetProperty("predictedRating").GetSingle(), 0.5f, 5f));
     }
 
     [Fact]

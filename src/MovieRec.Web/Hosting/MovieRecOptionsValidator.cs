@@ -50,6 +50,15 @@ public sealed class MovieRecOptionsValidator : IValidateOptions<MovieRecOptions>
     /// </summary>
     private static void CheckAlgorithms(MovieRecOptions options, List<string> failures)
     {
+        // "knn" and "item-knn" name one model: two sections would leave one of them silently ignored.
+        var sectionOf = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var algorithm in options.Algorithms.Keys)
+        {
+            if (ServingModel.Find(algorithm) is not { } served) continue;
+            if (sectionOf.TryGetValue(served.Name, out string? other))
+                failures.Add($"{MovieRecOptions.Section}:{nameof(options.Algorithms)}:{other} and :{algorithm} both configure {served.Name}; keep one section.");
+            else sectionOf[served.Name] = algorithm;
+        }
         foreach (var (algorithm, values) in options.Algorithms)
         {
             string setting = $"{MovieRecOptions.Section}:{nameof(options.Algorithms)}:{algorithm}";

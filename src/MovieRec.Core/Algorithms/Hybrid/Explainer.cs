@@ -9,7 +9,7 @@ namespace MovieRec.Core.Algorithms.Hybrid;
 /// content overlap, the liked movie most co-rated with the recommendation.
 /// </summary>
 /// <param name="data">The ratings the item ids refer to and the catalogue that gives the movies.</param>
-/// <param name="itemVectors">Unit-length content vectors aligned with the item ids (<see cref="ContentRecommender.Similarity"/>).</param>
+/// <param name="itemVectors">Unit-length content vectors aligned with the item ids (<see cref="ContentSimilarity.Vectors"/>).</param>
 public sealed class Explainer(TrainingData data, SparseVectors itemVectors)
 {
     private readonly TrainingData _data = data ?? throw new ArgumentNullException(nameof(data));

@@ -43,7 +43,7 @@ public sealed class HybridRecommender : IRecommender
 {
     private readonly HybridOptions _options;
     private readonly IRecommender _collaborative;
-    private readonly ContentRecommender _content = new();
+    private readonly ContentNeighbourScorer _content = new();
     private float[] _popularity = [];
     private TrainingData? _data;
 

@@ -102,7 +102,7 @@ public sealed class MovieClusters
     /// familiarity, each only when the cluster's mean differs from the catalogue's (by at least half a standard deviation
     /// of the movies' years or log votes; a quarter of one for the movies' mean ratings in the dataset, since the
     /// vote-weighted rating shrinks every cluster to nearly the same value): a cluster that is typical on a feature does
-    /// not mention it. Representatives are the best-known members among the third of the cluster nearest its centre.
+    /// not mention it. Representatives are the most-rated members (in the dataset) among the third of the cluster nearest its centre.
     /// </summary>
     private static List<MovieClusterInfo> Describe(Dataset dataset, FeatureMatrix features, KMeansResult result, WeightedRating wr)
     {
@@ -159,7 +159,7 @@ public sealed class MovieClusters
             int near = Math.Max(6, members.Count / 3);
             var representatives = members
                 .OrderBy(r => KMeans.SquaredDistance(features.Row(r), centroid)).ThenBy(r => r).Take(near)
-                .OrderByDescending(r => votes[r]).ThenBy(r => r)
+                .OrderByDescending(r => byItem.RowLength(features.Items[r])).ThenBy(r => r)
                 .Select(r => dataset.MovieOf(features.Items[r])).OfType<Movie>().Take(6).ToList();
             var genreName = dominant.Count == 0 ? "Mixed genres" : string.Join(" & ", dominant);
             var name = traits.Count == 0 ? genreName : $"{genreName} · {string.Join(" · ", traits)}";

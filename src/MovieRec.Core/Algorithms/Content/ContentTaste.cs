@@ -44,12 +44,12 @@ public sealed record ContentBlockWeights
 /// The content side of a person's taste: what the movies they like have in common that other people's likes do not.
 /// <para>
 /// Every movie is a unit vector v_i over feature blocks (<see cref="ContentBlockWeights"/>). For a user who liked the
-/// movies L (|L| = n), with a = Σ_{j∈L} v_j and m̄ the mean vector of every like in the training data, the profile
-/// keeps a's terms, each less what n likes of an average person would give it and scaled down where everyone's
-/// likes already are: p_t = (a_t − n·m̄_t) / √(m̄_t + ε) for t in a's support (ε = 0.01), the Rocchio idea of
-/// subtracting the centroid of everything (Rocchio 1971; Pazzani and Billsus 2007, "Content-based recommendation
-/// systems"). The affinity of a movie is cos(v_i, p) = v_i · p / ‖p‖, in [-1, 1]: liking five horror films makes
-/// "horror" and their decade stand out, while "drama", which everyone likes, fades.
+/// movies L (|L| = n, counting those with content), with a = Σ_{j∈L} v_j and m̄ the mean vector of every like in the
+/// training data, the profile is what their likes have beyond n likes of an average person, scaled down where
+/// everyone's likes already are: p_t = (a_t − n·m̄_t) / √(m̄_t + ε) (ε = 0.01), the Rocchio idea of subtracting the
+/// centroid of everything (Rocchio 1971; Pazzani and Billsus 2007, "Content-based recommendation systems"). The
+/// affinity of a movie is cos(v_i, p) = v_i · p / ‖p‖, in [-1, 1]: liking five horror films makes "horror" and their
+/// decade stand out, "drama", which everyone likes, fades, and genres they never liked ("action") count against.
 /// </para>
 /// </summary>
 public sealed class ContentTaste
@@ -62,11 +62,23 @@ public sealed class ContentTaste
     private readonly int[] _postingItems;
     private readonly float[] _postingWeights;
     private readonly double[] _meanLiked;
+    private readonly float[] _meanDot;
+    private readonly double _meanNormSquared;
 
     private ContentTaste(SparseVectors vectors, double[] meanLiked)
     {
         _vectors = vectors;
         _meanLiked = meanLiked;
+        // c_i = v_i · (m̄ ⊙ d) and Σ_t m̄_t² d_t²: the average person's part of every score, computed once.
+        _meanDot = new float[vectors.Rows];
+        for (int r = 0; r < vectors.Rows; r++)
+        {
+            double dot = 0;
+            for (int p = vectors.Offsets[r]; p < vectors.Offsets[r + 1]; p++)
+                dot += vectors.Weights[p] * meanLiked[vectors.Terms[p]] / Math.Sqrt(meanLiked[vectors.Terms[p]] + Epsilon);
+            _meanDot[r] = (float)dot;
+        }
+        foreach (double m in meanLiked) _meanNormSquared += m * m / (m + Epsilon);
         int terms = vectors.Vocabulary.Count;
         _postingOffsets = new int[terms + 1];
         foreach (int t in vectors.Terms) _postingOffsets[t + 1]++;
@@ -192,7 +204,9 @@ public sealed class ContentTaste
 
     /// <summary>
     /// cos(v_i, p) for every item into <paramref name="affinity"/> (0 for all when nothing liked has content).
-    /// <paramref name="liked"/> are dense item ids.
+    /// <paramref name="liked"/> are dense item ids. With d_t = 1 / √(m̄_t + ε), v_i · p = Σ_{t∈a} v_it·a_t·d_t − n·c_i where
+    /// c_i = Σ_t v_it·m̄_t·d_t is precomputed, and ‖p‖² = Σ_{t∈a} (a_t² − 2n·a_t·m̄_t)·d_t² + n²·Σ_t m̄_t²·d_t²: the cost is
+    /// the postings of the liked movies' terms plus one pass over the items, not the whole vocabulary.
     /// </summary>
     public void Affinity(ReadOnlySpan<int> liked, Span<float> affinity)
     {
@@ -203,7 +217,7 @@ public sealed class ContentTaste
         int n = 0;
         foreach (int item in liked)
         {
-            if ((uint)item >= (uint)ItemCount) continue;
+            if ((uint)item >= (uint)ItemCount || _vectors.RowTerms(item).IsEmpty) continue;
             n++;
             var terms = _vectors.RowTerms(item);
             var w = _vectors.RowWeights(item);
@@ -213,15 +227,17 @@ public sealed class ContentTaste
                 slot += w[j];
             }
         }
-        double norm = 0;
+        if (n == 0) return;
+        double norm = (double)n * n * _meanNormSquared;
         foreach (var (term, sum) in sums)
         {
-            double p = (sum - n * _meanLiked[term]) / Math.Sqrt(_meanLiked[term] + Epsilon);
-            norm += p * p;
-            float pf = (float)p;
-            for (int q = _postingOffsets[term]; q < _postingOffsets[term + 1]; q++) affinity[_postingItems[q]] += pf * _postingWeights[q];
+            double scale = 1 / (_meanLiked[term] + Epsilon);
+            norm += (sum * sum - 2 * n * sum * _meanLiked[term]) * scale;
+            float weight = (float)(sum * Math.Sqrt(scale));
+            for (int q = _postingOffsets[term]; q < _postingOffsets[term + 1]; q++) affinity[_postingItems[q]] += weight * _postingWeights[q];
         }
         if (norm <= 0) return;
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(_meanDot, -n, affinity, affinity);
         System.Numerics.Tensors.TensorPrimitives.Multiply(affinity, (float)(1 / Math.Sqrt(norm)), affinity);
     }
 }

@@ -111,6 +111,9 @@ public sealed class Explainer
     private readonly int _users;
     private readonly HashSet<string> _distinctiveKeywords;
     private readonly Dictionary<string, int> _keywordMovies;
+    private readonly string[][] _directors;
+    private readonly string[][] _cast;
+    private readonly string[][] _keywords;
 
     /// <param name="data">The training ratings (the co-liking counts) and the catalogue (directors, cast, keywords).</param>
     /// <param name="options">Thresholds; defaults when null.</param>
@@ -153,6 +156,18 @@ public sealed class Explainer
         _distinctiveKeywords = new HashSet<string>(
             _keywordMovies.Where(p => p.Value >= 2 && p.Value <= cap && IsWords(p.Key) && !ProductionKeywords.Contains(p.Key) && !VagueKeywords.Contains(p.Key)).Select(p => p.Key),
             StringComparer.OrdinalIgnoreCase);
+        // Per item, what a link can rest on: directors, the top-billed three, distinctive keywords (lower case, rarest first).
+        _directors = new string[ratings.ItemCount][];
+        _cast = new string[ratings.ItemCount][];
+        _keywords = new string[ratings.ItemCount][];
+        for (int i = 0; i < ratings.ItemCount; i++)
+        {
+            var tmdb = data.MovieOf(i)?.Tmdb;
+            _directors[i] = [.. tmdb?.Directors ?? []];
+            _cast[i] = [.. (tmdb?.Cast ?? []).Take(MovieSoup.CastCount)];
+            _keywords[i] = [.. (tmdb?.Keywords ?? []).Where(IsDistinctive).Select(k => k.ToLowerInvariant()).Distinct(StringComparer.Ordinal)
+                .OrderBy(k => _keywordMovies.GetValueOrDefault(k)).ThenBy(k => k, StringComparer.Ordinal)];
+        }
     }
 
     public ExplainerOptions Options => _options;
@@ -195,7 +210,6 @@ public sealed class Explainer
     public Explanation Explain(ReadOnlySpan<ItemRating> ratings, int item)
     {
         float threshold = Likes.Threshold(_data.Ratings.Scale);
-        var target = _data.MovieOf(item);
         int best = -1;
         double bestStrength = 0;
         List<ExplanationLink>? bestLinks = null;
@@ -203,7 +217,7 @@ public sealed class Explainer
         foreach (var r in ratings)
         {
             if (r.Rating < threshold || r.Item == item || !seen.Add(r.Item)) continue;
-            var links = Links(r.Item, item, target);
+            var links = LinksOf(r.Item, item);
             if (links.Count == 0) continue;
             double strength = Strength(links);
             if (strength > bestStrength || (strength == bestStrength && best >= 0 && r.Item < best))
@@ -218,29 +232,40 @@ public sealed class Explainer
     }
 
     /// <summary>Every link that holds between the liked <paramref name="source"/> and <paramref name="item"/>.</summary>
-    public List<ExplanationLink> Links(int source, int item) => Links(source, item, _data.MovieOf(item));
+    public IReadOnlyList<ExplanationLink> Links(int source, int item) => LinksOf(source, item);
 
-    private List<ExplanationLink> Links(int source, int item, Movie? target)
+    private List<ExplanationLink> LinksOf(int source, int item)
     {
         var links = new List<ExplanationLink>();
-        if (_data.MovieOf(source)?.Tmdb is { } a && target?.Tmdb is { } b)
+        if ((uint)source < (uint)_directors.Length && (uint)item < (uint)_directors.Length)
         {
-            var director = a.Directors.Intersect(b.Directors, StringComparer.Ordinal).FirstOrDefault();
-            if (director is not null) links.Add(new ExplanationLink(LinkKind.Director, director));
-            foreach (var actor in a.Cast.Take(MovieSoup.CastCount).Intersect(b.Cast.Take(MovieSoup.CastCount), StringComparer.Ordinal).Take(2))
-                links.Add(new ExplanationLink(LinkKind.Actor, actor));
-            var keywords = a.Keywords.Intersect(b.Keywords, StringComparer.OrdinalIgnoreCase)
-                .Where(IsDistinctive)
-                .OrderBy(k => _keywordMovies.GetValueOrDefault(k)).ThenBy(k => k, StringComparer.Ordinal)
-                .Select(k => k.ToLowerInvariant())
-                .ToList();
-            // "toy" says nothing "toy comes to life" does not: a keyword inside a chosen one is a repeat.
-            var chosen = new List<string>();
-            foreach (var keyword in keywords.OrderByDescending(k => k.Length).ThenBy(k => k, StringComparer.Ordinal))
+            foreach (var director in _directors[source])
             {
-                if (!chosen.Any(c => ContainsWords(c, keyword))) chosen.Add(keyword);
+                if (Array.IndexOf(_directors[item], director) < 0) continue;
+                links.Add(new ExplanationLink(LinkKind.Director, director));
+                break;
             }
-            foreach (var keyword in keywords.Where(chosen.Contains).Take(2)) links.Add(new ExplanationLink(LinkKind.Keyword, keyword));
+            int actors = 0;
+            foreach (var actor in _cast[source])
+            {
+                if (actors == 2 || Array.IndexOf(_cast[item], actor) < 0) continue;
+                links.Add(new ExplanationLink(LinkKind.Actor, actor));
+                actors++;
+            }
+            // Shared distinctive keywords, rarest first; "toy" says nothing "toy comes to life" does not, so a keyword
+            // inside another shared one is a repeat.
+            List<string>? shared = null;
+            foreach (var keyword in _keywords[source])
+            {
+                if (Array.IndexOf(_keywords[item], keyword) >= 0) (shared ??= []).Add(keyword);
+            }
+            int said = 0;
+            foreach (var keyword in shared ?? [])
+            {
+                if (said == 2 || shared!.Exists(other => other.Length > keyword.Length && ContainsWords(other, keyword))) continue;
+                links.Add(new ExplanationLink(LinkKind.Keyword, keyword));
+                said++;
+            }
         }
         var likedSource = LikersOf(source);
         var likedTarget = LikersOf(item);

@@ -20,7 +20,6 @@ public sealed record MovieRatingStats(int Count, double Mean, IReadOnlyList<int>
 public sealed class CatalogIndex : IDisposable
 {
     private readonly Lazy<ContentSimilarity> _content;
-    private readonly Lazy<SparseVectors> _itemVectors;
     private readonly Lazy<TextSimilarity> _text;
     private readonly Lazy<LexicalSearch> _lexical;
     private readonly Lazy<MovieClusters> _clusters;
@@ -56,7 +55,6 @@ public sealed class CatalogIndex : IDisposable
         Genres = [.. dataset.Catalog.Movies.SelectMany(m => m.Genres).Where(g => g != "(no genres listed)").Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)];
         _content = new(() => ContentSimilarity.Build(dataset.Catalog.Movies));
         _text = new(() => TextSimilarity.Build(dataset));
-        _itemVectors = new(() => ContentSimilarity.Vectorize(ContentRecommender.ItemAlignedMovies(TrainingData.From(dataset))));
         _lexical = new(() => new LexicalSearch(dataset.Catalog.Movies));
         _weighted = new(() => WeightedRating.Compute(dataset));
         _clusters = new(() => MovieClusters.Build(dataset));
@@ -93,9 +91,6 @@ public sealed class CatalogIndex : IDisposable
     public ContentSimilarity Content => _content.Value;
 
     public TextSimilarity Text => _text.Value;
-
-    /// <summary>Content vectors (cast, director, genres, keywords) by dense item id of the ratings: what explanations compare.</summary>
-    public SparseVectors ItemContentVectors => _itemVectors.Value;
 
     public LexicalSearch Lexical => _lexical.Value;
 

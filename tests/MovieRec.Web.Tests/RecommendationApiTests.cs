@@ -38,6 +38,18 @@ public sealed class RecommendationApiTests(ServiceFixture fixture) : IClassFixtu
         Assert.Equal(scores.OrderByDescending(s => s), scores);
         Assert.All(items, i => Assert.InRange(i.GetProperty("predictedRating").GetSingle(), 0.5f, 5f));
         Assert.All(items, i => Assert.False(string.IsNullOrEmpty(i.GetProperty("reason").GetString())));
+        // A reason names a movie the user rated (and its id) or says how the movie stands with everyone, nothing else.
+        var rated = new HashSet<long>(AnimatedFamily[..5]);
+        foreach (var item in items)
+        {
+            string reason = item.GetProperty("reason").GetString()!;
+            if (item.GetProperty("becauseOf").ValueKind == JsonValueKind.Number)
+            {
+                Assert.Contains(item.GetProperty("becauseOf").GetInt64(), rated);
+                Assert.StartsWith("because you liked ", reason, StringComparison.Ordinal);
+            }
+            else Assert.Matches(@"^(rated \d\.\d (on average by [\d,]+ people|by one person)|new in the catalogue)$", reason);
+        }
     }
 
     [Theory]

@@ -11,7 +11,7 @@ namespace MovieRec.Core.Algorithms.Clustering;
 /// The genres come from the movie catalogue (<see cref="TrainingData.RequireCatalog"/>); K-Means runs with the
 /// training context's seed and thread budget (the result does not depend on the thread count).
 /// </summary>
-public sealed class UserClusters : IRecommender
+public sealed partial class UserClusters : IRecommender
 {
     private string[] _genres = [];
     private float[][] _clusterScores = [];
@@ -60,6 +60,7 @@ public sealed class UserClusters : IRecommender
         (_genres, _itemGenres, _labelOfUser, _result) = (genres, itemGenres, labelOfUser, result);
         _clusterScores = ClusterScores(ratings, labelOfUser, result.K);
         ItemCount = ratings.ItemCount;
+        FitHistory(ratings);
     }
 
     private static int[][] ItemGenres(TrainingData data, Dictionary<string, int> genreIndex)

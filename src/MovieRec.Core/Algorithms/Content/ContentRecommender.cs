@@ -18,7 +18,7 @@ public sealed record ContentRecommenderOptions
 /// cosine (cast, director x3, genres, keywords; genres, tags and decade without TMDB). Needs the movie catalogue
 /// (<see cref="TrainingData.Catalog"/>); reaches movies nobody has rated yet (cold start).
 /// </summary>
-public sealed class ContentRecommender : IRecommender
+public sealed partial class ContentRecommender : IRecommender
 {
     private readonly ContentRecommenderOptions _options;
     private ContentSimilarity? _similarity;
@@ -35,7 +35,9 @@ public sealed class ContentRecommender : IRecommender
     public int ItemCount => _train?.ItemCount ?? 0;
 
     /// <summary>The item-aligned similarity index (row = dense item id).</summary>
-    public ContentSimilarity Similarity => _similarity ?? throw new InvalidOperationException("content must be fitted first.");
+    public ContentSimilarity Similarity => _similarity ?? throw new InvalidOperationException(_restoredIndex is null
+        ? "content must be fitted first."
+        : "content restored from a model file holds its neighbour index, not the movies and their content vectors: fit it on a dataset with the catalogue for those.");
 
     public void Fit(TrainingData data, TrainingContext context)
     {
@@ -90,7 +92,7 @@ public sealed class ContentRecommender : IRecommender
         float mean = 0;
         foreach (var r in ratings) mean += r.Rating;
         mean /= ratings.Length;
-        var index = Similarity.Index;
+        var index = Index;
         foreach (var r in ratings)
         {
             if ((uint)r.Item >= (uint)index.Rows) continue;

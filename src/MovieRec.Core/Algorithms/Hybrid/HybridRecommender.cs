@@ -39,7 +39,7 @@ public sealed record Explanation(int? BecauseOf, string Text, IReadOnlyList<stri
 /// can be explained from the rated movie that contributes most: shared director, cast, genres or keywords, else
 /// co-ratings.
 /// </summary>
-public sealed class HybridRecommender : IRecommender
+public sealed partial class HybridRecommender : IRecommender
 {
     private readonly HybridOptions _options;
     private readonly IRecommender _collaborative;

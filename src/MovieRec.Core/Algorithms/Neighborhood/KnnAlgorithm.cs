@@ -284,10 +284,7 @@ public abstract class KnnAlgorithm : RatingPredictorBase, IPersistentModel, IUse
         ArgumentNullException.ThrowIfNull(writer);
         var sim = Similarity;
         var train = Trainset;
-        writer.Write("users", train.Users);
-        writer.Write("items", train.Items);
-        writer.Write("values", train.Values);
-        writer.Write("timestamps", System.Runtime.InteropServices.MemoryMarshal.AsBytes(train.Timestamps.AsSpan()).ToArray());
+        PersistentModels.WriteRatings(writer, train);
         var (offsets, columns, values, diagonal) = PositiveUpperTriangle(sim);
         writer.Write("similarity_offsets", offsets);
         writer.Write("similarity_columns", columns);
@@ -378,17 +375,8 @@ public abstract class KnnAlgorithm : RatingPredictorBase, IPersistentModel, IUse
     {
         ArgumentNullException.ThrowIfNull(contents);
         var model = create(PersistentModels.FromJson<KnnOptions>(contents));
-        var users = contents.Ints("users");
-        var items = contents.Ints("items");
-        var values = contents.Floats("values");
-        var stamps = contents.Bytes("timestamps");
+        var train = PersistentModels.ReadRatings(contents);
         int userCount = contents.UserIds.Count, itemCount = contents.ItemIds.Count;
-        bool ok = items.Length == users.Length && values.Length == users.Length && stamps.Length == (long)users.Length * sizeof(long);
-        foreach (int u in users) ok &= (uint)u < (uint)userCount;
-        foreach (int i in items) ok &= (uint)i < (uint)itemCount;
-        PersistentModels.Check(contents, ok, "the training ratings do not match the id maps");
-        var timestamps = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(stamps).ToArray();
-        var train = new RatingDataset(contents.UserIds, contents.ItemIds, users, items, values, timestamps, contents.Scale);
         int size = model.UserBased ? userCount : itemCount;
         var sim = ReadSimilarities(contents, size);
         if (contents.Has("baseline_user_bias"))

@@ -54,6 +54,6 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
             return;
         }
         List = list.Value;
-        Items = [.. List.Items.Select(i => (i, catalog.Catalog[i.MovieId])).Where(p => p.Item2 is not null).Select(p => (p.i, p.Item2!))];
+        Items = [.. List.Items.Select(i => (i, catalog.Find(i.MovieId))).Where(p => p.Item2 is not null).Select(p => (p.i, p.Item2!))];
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using MovieRec.Core.Algorithms;
 using MovieRec.Core.Data;
 using MovieRec.Core.Search;
+using MovieRec.Web.Api;
 using MovieRec.Web.Hosting;
 using MovieRec.Web.Recommendations;
 
@@ -34,11 +35,12 @@ public sealed record SearchRequest(string? Q = null, int? N = null, string? Rate
         var profile = new Dictionary<long, float>(pairs.Length);
         foreach (var pair in pairs)
         {
-            var parts = pair.Split('=');
-            if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long movieId)
-                || !float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float rating))
+            // The last '=' splits: the rating is a number, the id is as the dataset spells it.
+            int eq = pair.LastIndexOf('=');
+            if (eq <= 0 || !MovieId.TryParse(pair[..eq].Trim(), out var id)
+                || !float.TryParse(pair[(eq + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out float rating))
                 return QueryError.Invalid("rate", $"'{pair}' is not movieId=rating (e.g. 1=5,260=4.5).");
-            if (catalog.Catalog[movieId] is null) return QueryError.Invalid("rate", $"no movie with id {movieId}.");
+            if (catalog.KeyOf(id) is not long movieId || catalog.Catalog[movieId] is null) return QueryError.Invalid("rate", $"no movie with id {id}.");
             if (catalog.Dataset.Ratings.Scale.Check(rating) is { } problem) return QueryError.Invalid("rate", $"{pair}: {problem}.");
             profile[movieId] = rating;
         }
@@ -96,7 +98,7 @@ public sealed class SearchQueries(ModelHost host)
         var profile = new List<ItemRating>(ratings.Count);
         foreach (var r in ratings)
         {
-            int item = train.ItemIds.ToDense(r.MovieId);
+            int item = CatalogIndex.ItemOf(train.ItemIds, r.MovieId);
             if (item >= 0) profile.Add(new ItemRating(item, r.Rating));
         }
         var user = model.Svd.FoldIn([.. profile]);
@@ -104,7 +106,7 @@ public sealed class SearchQueries(ModelHost host)
         {
             for (int i = 0; i < candidates.Count; i++)
             {
-                int item = train.ItemIds.ToDense(candidates[i].Id);
+                int item = CatalogIndex.ItemOf(train.ItemIds, candidates[i].Id);
                 scores[i] = item >= 0 ? model.Svd.Predict(user, item) : float.NaN;
             }
         };

@@ -191,6 +191,45 @@ public static class PersistentModels
         return (users, items);
     }
 
+    /// <summary>Strings as UTF-8 bytes ("{name}_utf8") and their end offsets ("{name}_ends"): vocabularies and names.</summary>
+    internal static void WriteStrings(ModelWriter writer, string name, IReadOnlyList<string> strings)
+    {
+        var ends = new int[strings.Count];
+        var bytes = new List<byte>();
+        for (int s = 0; s < strings.Count; s++)
+        {
+            bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(strings[s]));
+            ends[s] = bytes.Count;
+        }
+        writer.Write($"{name}_ends", ends);
+        writer.Write($"{name}_utf8", bytes.ToArray());
+    }
+
+    /// <summary>The strings written by <see cref="WriteStrings"/>, checked.</summary>
+    internal static string[] ReadStrings(ModelContents contents, string name)
+    {
+        var ends = contents.Ints($"{name}_ends");
+        var bytes = contents.Bytes($"{name}_utf8");
+        bool ok = ends.Length == 0 ? bytes.Length == 0 : ends[^1] == bytes.Length;
+        for (int s = 0; ok && s < ends.Length; s++) ok = ends[s] >= (s == 0 ? 0 : ends[s - 1]);
+        Check(contents, ok, $"the strings '{name}' are not laid out as written");
+        var strings = new string[ends.Length];
+        var utf8 = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true);
+        try
+        {
+            for (int s = 0; s < ends.Length; s++)
+            {
+                int start = s == 0 ? 0 : ends[s - 1];
+                strings[s] = utf8.GetString(bytes, start, ends[s] - start);
+            }
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            Check(contents, false, $"the strings '{name}' are not UTF-8");
+        }
+        return strings;
+    }
+
     internal static ReadOnlySpan<int> Row(CsrMatrix? byUser, int user) =>
         byUser is not null && (uint)user < (uint)byUser.Rows ? byUser.RowColumns(user) : default;
 }

@@ -64,6 +64,10 @@ public sealed class ModelPersistenceTests
         { "hybrid", "collaborative=svd" },
         { "coclustering", "surprise-int-ratings=true,user-clusters=4" },
         { "best", "folds=0,support-features=false" },
+        { "content", "similarity-weight=4,quality-weight=0.5,year-width=3" },
+        { "content", "year-weight=0,familiarity-weight=0" },
+        { "kmeans", "k=3,temperature=0.05,taste-weight=0,min-likes=3" },
+        { "taste", "candidates=50,popular-share=1" },
     };
 
     /// <summary>Entries holding an n_items² matrix (Slope One, and best through its members) train on <see cref="Compact"/>.</summary>
@@ -103,6 +107,53 @@ public sealed class ModelPersistenceTests
         Assert.Equal(next, Enumerable.Range(0, 50).Select(i => restored.Predict(1, i)));
         // The sequence continued rather than restarted from the seed.
         Assert.NotEqual(next, Enumerable.Range(0, 50).Select(i => fresh.Predict(1, i)));
+    }
+
+    [Fact]
+    public void A_restored_kmeans_describes_and_assigns_its_clusters_as_the_fitted_one()
+    {
+        var data = Data.Value;
+        var model = (Core.Algorithms.Clustering.UserClusters)AlgorithmCatalog.Create("kmeans", new AlgorithmParameters(new Dictionary<string, string> { ["k"] = "3" }));
+        model.Fit(new TrainingData(data, TestData.MovieLensSmall.Catalog), TrainingContext.Deterministic(0));
+        using var folder = TestData.NewFolder();
+        string path = Path.Combine(folder.Path, "kmeans.mrec");
+        ModelFile.Save(path, model);
+        var restored = (Core.Algorithms.Clustering.UserClusters)PersistentModels.Load(path);
+        Assert.Equal(model.Genres, restored.Genres);
+        Assert.Equal(model.Clusters.Count, restored.Clusters.Count);
+        for (int c = 0; c < model.Clusters.Count; c++)
+        {
+            var (a, b) = (model.Clusters[c], restored.Clusters[c]);
+            Assert.Equal((a.Id, a.Name, a.Users), (b.Id, b.Name, b.Users));
+            Assert.Equal(a.Genres, b.Genres);
+            Assert.Equal(a.GenreLifts, b.GenreLifts);
+            Assert.Equal(a.Movies, b.Movies);
+            Assert.Equal(a.Titles, b.Titles);
+        }
+        Assert.Contains(model.Clusters, c => c.Titles.Count > 0);
+        Assert.Equal(model.Result.Labels, restored.Result.Labels);
+        Assert.Equal(model.Result.Inertia, restored.Result.Inertia);
+        for (int u = 0; u < data.UserCount; u++) Assert.Equal(model.ClusterOf(u), restored.ClusterOf(u));
+        var ratings = new[] { new ItemRating(0, 5), new ItemRating(1, 4.5f), new ItemRating(2, 2) };
+        Assert.Equal(model.WeightsOf(model.FoldIn(ratings)), restored.WeightsOf(restored.FoldIn(ratings)));
+    }
+
+    [Fact]
+    public void A_restored_content_model_keeps_the_content_vectors_and_their_vocabulary()
+    {
+        var data = Data.Value;
+        var model = (Core.Algorithms.Content.ContentRecommender)AlgorithmCatalog.Create("content");
+        model.Fit(new TrainingData(data, TestData.MovieLensSmall.Catalog), TrainingContext.Deterministic(0));
+        using var folder = TestData.NewFolder();
+        string path = Path.Combine(folder.Path, "content.mrec");
+        ModelFile.Save(path, model);
+        var restored = (Core.Algorithms.Content.ContentRecommender)PersistentModels.Load(path);
+        var (a, b) = (model.Taste.Vectors, restored.Taste.Vectors);
+        Assert.Equal(a.Vocabulary, b.Vocabulary);
+        Assert.Contains(a.Vocabulary, t => t.StartsWith("k:", StringComparison.Ordinal));   // TMDB keywords were joined
+        Assert.Equal(a.Offsets, b.Offsets);
+        Assert.Equal(a.Terms, b.Terms);
+        Assert.Equal(a.Weights, b.Weights);
     }
 
     private static Dictionary<string, string> Parse(string parameters)
@@ -161,6 +212,15 @@ public sealed class ModelPersistenceTests
         restoredFoldIn.Score(restoredFoldIn.FoldIn([.. profile]), actual);
         AssertBitIdentical(expected, actual, $"{algorithm} folded-in user");
         Assert.Contains(expected, float.IsFinite);
+        // One and four liked movies too (taste learns weights per number of favourites: 1-2, 3-6, 7 or more).
+        var mostRated = Enumerable.Range(0, data.ItemCount).OrderByDescending(i => data.ByItem.RowLength(i)).ThenBy(i => i).ToArray();
+        foreach (int given in (int[])[1, 4])
+        {
+            ItemRating[] few = [.. mostRated.Take(given).Select(i => new ItemRating(i, 5f))];
+            foldIn.Score(foldIn.FoldIn(few), expected);
+            restoredFoldIn.Score(restoredFoldIn.FoldIn(few), actual);
+            AssertBitIdentical(expected, actual, $"{algorithm} folded-in user with {given} rating(s)");
+        }
     }
 
     private static void AssertBitIdentical(float[] expected, float[] actual, string what)

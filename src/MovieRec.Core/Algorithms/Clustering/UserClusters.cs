@@ -71,7 +71,7 @@ public sealed record UserClusterInfo(int Id, string Name, int Users, IReadOnlyLi
 /// Needs the movie catalogue for the genres (<see cref="TrainingData.RequireCatalog"/>); k-means runs with the training
 /// context's seed and thread budget (the result does not depend on the thread count).
 /// </summary>
-public sealed class UserClusters : IRecommender
+public sealed partial class UserClusters : IRecommender
 {
     /// <summary>α: pseudo-likes drawing a user's genre shares towards everyone's.</summary>
     public const double GenrePrior = 5;
@@ -210,6 +210,7 @@ public sealed class UserClusters : IRecommender
         _train = ratings;
         ItemCount = items;
         _clusters = Describe(data, clusterLikes, sizes, likeCount, population);
+        _header = Models.PersistentModels.HeaderOf(Name, Models.PersistentModels.ToJson(new State(Options, _taste, _genres, _clusters)), ratings);
     }
 
     private static (int[] Offsets, int[] Genres) ItemGenres(TrainingData data, string[] genres)

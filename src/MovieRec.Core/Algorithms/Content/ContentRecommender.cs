@@ -58,7 +58,7 @@ public sealed record ContentRecommenderOptions
 /// seed boosted by. Only liked ratings count (<see cref="Likes"/>: the upper third of the scale, else all of them).
 /// Needs the movie catalogue (<see cref="TrainingData.Catalog"/>).
 /// </summary>
-public sealed class ContentRecommender : IRecommender
+public sealed partial class ContentRecommender : IRecommender
 {
     private readonly ContentRecommenderOptions _options;
     private ContentTaste? _taste;
@@ -98,6 +98,7 @@ public sealed class ContentRecommender : IRecommender
         _years = new short[train.ItemCount];
         for (int i = 0; i < _years.Length; i++) _years[i] = (short)(data.MovieOf(i)?.Year ?? 0);
         _train = train;
+        _header = Models.PersistentModels.HeaderOf(Name, Models.PersistentModels.ToJson(_options), train);
     }
 
     /// <summary>log(1 + training ratings); for a movie without any, the log count its external votes predict.</summary>

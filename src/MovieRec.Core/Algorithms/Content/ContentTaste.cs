@@ -102,6 +102,19 @@ public sealed class ContentTaste
 
     public int ItemCount => _vectors.Rows;
 
+    /// <summary>m̄: the mean liked vector over the vocabulary (what a model file stores beside the vectors).</summary>
+    internal double[] MeanLiked => _meanLiked;
+
+    /// <summary>A taste from stored parts (a model file): the same vectors and mean give the same affinities, bit for bit.</summary>
+    internal static ContentTaste FromParts(SparseVectors vectors, double[] meanLiked)
+    {
+        ArgumentNullException.ThrowIfNull(vectors);
+        ArgumentNullException.ThrowIfNull(meanLiked);
+        if (meanLiked.Length != vectors.Vocabulary.Count)
+            throw new ArgumentException($"The mean liked vector has {meanLiked.Length} terms, the vocabulary {vectors.Vocabulary.Count}.", nameof(meanLiked));
+        return new ContentTaste(vectors, meanLiked);
+    }
+
     /// <summary>Builds the item vectors from the catalogue and the mean liked vector from the training ratings.</summary>
     public static ContentTaste Build(TrainingData data, ContentBlockWeights? weights = null, int threads = 0)
     {

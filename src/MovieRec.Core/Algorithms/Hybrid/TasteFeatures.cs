@@ -42,9 +42,20 @@ internal sealed class TasteFeatures
     private readonly float[] _times;
 
     public TasteFeatures(TrainingData data, IRecommender[] members, int mostRated)
+        : this(data is null ? throw new ArgumentNullException(nameof(data)) : data.Ratings, FromCatalogue(data), members, mostRated)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        var train = data.Ratings;
+    }
+
+    /// <summary>
+    /// From the training ratings and what the features read from the catalogue (<see cref="FromCatalogue"/>, or a model
+    /// file's copy of it): everything else is a function of the ratings.
+    /// </summary>
+    public TasteFeatures(RatingDataset train, CatalogueFeatures catalogue, IRecommender[] members, int mostRated)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(catalogue);
+        if (catalogue.Years.Length != train.ItemCount || catalogue.GenreOffsets.Length != train.ItemCount + 1)
+            throw new ArgumentException($"The catalogue features cover {catalogue.Years.Length} items, the ratings {train.ItemCount}.", nameof(catalogue));
         _members = members;
         _scale = train.Scale;
         int n = _items = train.ItemCount;
@@ -54,12 +65,8 @@ internal sealed class TasteFeatures
         _logPopularity = new float[n];
         _mostRated = new float[n];
         _meanTime = new float[n];
-        _year = new float[n];
         _timeOffsets = new int[n + 1];
         _times = new float[byItem.NonZeros];
-        var genreIds = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        var genreOffsets = new List<int>(n + 1) { 0 };
-        var genres = new List<int>();
         var counts = new int[n];
         for (int i = 0; i < n; i++)
         {
@@ -81,26 +88,45 @@ internal sealed class TasteFeatures
             times.Sort();
             _meanTime[i] = indices.Length == 0 ? float.NaN : (float)(timeSum / indices.Length);
             _timeOffsets[i + 1] = byItem.Offsets[i + 1];
-            var movie = data.MovieOf(i);
-            _year[i] = movie?.Year is int y ? y : float.NaN;
-            if (movie is not null)
-            {
-                foreach (var g in movie.Genres)
-                {
-                    if (!genreIds.TryGetValue(g, out int id)) genreIds[g] = id = genreIds.Count;
-                    genres.Add(id);
-                }
-            }
-            genreOffsets.Add(genres.Count);
         }
-        _genreOffsets = [.. genreOffsets];
-        _genres = [.. genres];
-        _genreCount = genreIds.Count;
+        _year = catalogue.Years;
+        _genreOffsets = catalogue.GenreOffsets;
+        _genres = catalogue.Genres;
+        _genreCount = catalogue.GenreCount;
         foreach (var top in TopN.Select(Array.ConvertAll(counts, c => (float)c), mostRated, TieBreak.ByTrainingRatings(counts)))
             _mostRated[top.Item] = 1;
         ZScore(_quality);
         ZScore(_logPopularity);
     }
+
+    /// <summary>What the features read from the movie catalogue: release years (NaN: unknown) and each item's genre ids (CSR).</summary>
+    public sealed record CatalogueFeatures(float[] Years, int[] GenreOffsets, int[] Genres, int GenreCount);
+
+    /// <summary>The release year and genres of every item of the training ratings (genre ids in order of first appearance).</summary>
+    public static CatalogueFeatures FromCatalogue(TrainingData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        int n = data.Ratings.ItemCount;
+        var years = new float[n];
+        var genreIds = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var offsets = new int[n + 1];
+        var genres = new List<int>();
+        for (int i = 0; i < n; i++)
+        {
+            var movie = data.MovieOf(i);
+            years[i] = movie?.Year is int y ? y : float.NaN;
+            foreach (var g in movie?.Genres ?? [])
+            {
+                if (!genreIds.TryGetValue(g, out int id)) genreIds[g] = id = genreIds.Count;
+                genres.Add(id);
+            }
+            offsets[i + 1] = genres.Count;
+        }
+        return new CatalogueFeatures(years, offsets, [.. genres], genreIds.Count);
+    }
+
+    /// <summary>What the features read from the catalogue (a model file stores it).</summary>
+    public CatalogueFeatures Catalogue => new(_year, _genreOffsets, _genres, _genreCount);
 
     public int ItemCount => _items;
 

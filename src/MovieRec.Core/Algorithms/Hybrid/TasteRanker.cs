@@ -64,7 +64,7 @@ public sealed record TasteRankerOptions
 /// movies is set so that those lists draw at most <see cref="TasteRankerOptions.PopularShare"/> from them, and the
 /// members are refitted on every user.
 /// </summary>
-public sealed class TasteRanker : IRecommender
+public sealed partial class TasteRanker : IRecommender
 {
     /// <summary>The candidate score: EASE, half of iALS and half of quality (z-scores).</summary>
     private static readonly double[] CandidateWeights = Candidate();

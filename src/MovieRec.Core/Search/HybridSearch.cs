@@ -276,7 +276,7 @@ public sealed class HybridSearch : IDisposable
         if (semantic is not null)
         {
             var scores = new float[_movies.Length];
-            semantic.Scores(semantic.Embedder.Embed(query), scores);
+            semantic.Scores(semantic.Embedder.EmbedQuery(query), scores);
             var top = TopN.Select(scores, o.Depth, TieBreak.ById);
             for (int i = 0; i < top.Length; i++)
             {

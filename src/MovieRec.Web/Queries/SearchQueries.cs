@@ -1,8 +1,8 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using MovieRec.Core.Algorithms;
 using MovieRec.Core.Data;
 using MovieRec.Core.Search;
-using Microsoft.Extensions.Options;
 using MovieRec.Web.Hosting;
 using MovieRec.Web.Recommendations;
 

@@ -78,5 +78,17 @@ public sealed class MovieRecOptions
     /// </summary>
     public string? EmbeddingModel { get; set; }
 
+    /// <summary>
+    /// Where the catalogue's sentence embeddings are kept (one file per model recipe; replicas may share it, and a
+    /// restart loads them instead of embedding again); default {XDG_CACHE_HOME or ~/.cache}/movierec/embeddings.
+    /// </summary>
+    public string? EmbeddingCache { get; set; }
+
+    /// <summary>
+    /// How many searches run at once (each embeds its query and ranks the catalogue: CPU-bound); the others wait
+    /// their turn in order. 0: one per core; negative: no limit.
+    /// </summary>
+    public int SearchConcurrency { get; set; }
+
     public string ResolvedModelDirectory => ModelDirectory is { Length: > 0 } dir ? dir : Path.Combine(DataDirectory, "models");
 }

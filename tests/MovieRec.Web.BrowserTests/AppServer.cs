@@ -99,7 +99,7 @@ public sealed class AppServer : IDisposable
                 using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative)).ConfigureAwait(false);
                 // Ready, and the TMDB metadata joined (the service answers before; the pages test cast and keywords).
                 if (response.StatusCode == HttpStatusCode.OK
-                    && (await response.Content.ReadAsStringAsync().ConfigureAwait(false)).Contains("\"description\":\"joined", StringComparison.Ordinal)) return;
+                    && (await response.Content.ReadAsStringAsync().ConfigureAwait(false)).Contains("\"description\":\"Joined", StringComparison.Ordinal)) return;
             }
             catch (HttpRequestException)
             {

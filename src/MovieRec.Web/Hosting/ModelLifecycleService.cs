@@ -10,16 +10,21 @@ namespace MovieRec.Web.Hosting;
 /// current model's, and picks up a newer model another replica published in the shared model directory.
 /// </summary>
 public sealed class ModelLifecycleService(
-    ModelHost host, ModelTrainer trainer, IRatingStore store, MovieRecOptions options, ILogger<ModelLifecycleService> logger) : BackgroundService
+    ModelHost host, ModelTrainer trainer, IRatingStore store, MovieRecOptions options, ServiceMetrics metrics, ILogger<ModelLifecycleService> logger)
+    : BackgroundService
 {
     private readonly Channel<TaskCompletionSource<RetrainOutcome>> _requests = Channel.CreateUnbounded<TaskCompletionSource<RetrainOutcome>>();
     private readonly SemaphoreSlim _training = new(1, 1);
 
-    /// <summary>Queues a retrain and completes when it has finished (promoted or not).</summary>
+    /// <summary>
+    /// Queues a retrain and completes when it has finished (promoted or not); fails at once with the reason when
+    /// start-up failed (nothing would ever serve the queue).
+    /// </summary>
     public Task<RetrainOutcome> RequestRetrainAsync()
     {
+        if (host.StartupError is { } error) return Task.FromException<RetrainOutcome>(new StartupFailedException(error));
         var done = new TaskCompletionSource<RetrainOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _requests.Writer.TryWrite(done);
+        if (!_requests.Writer.TryWrite(done)) done.TrySetException(new StartupFailedException(host.StartupError ?? "The service is stopping."));
         return done.Task;
     }
 
@@ -34,12 +39,18 @@ public sealed class ModelLifecycleService(
         {
             return;
         }
-#pragma warning disable CA1031 // Start-up failures are reported by /health/ready and every request, not by crashing.
+#pragma warning disable CA1031 // Start-up failures are reported by /health/live, /health/ready and every request, not by crashing.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            logger.LogError(e, "Start-up failed: {Message}", e.Message);
-            host.Fail(e);
+            // One line saying what is missing and how to fix it; a stack trace only for failures not foreseen.
+            string sentence = StartupProblem.Describe(e, options, out bool expected);
+            if (expected) logger.LogError("{Problem}", sentence);
+            else logger.LogError(e, "{Problem}", sentence);
+            host.Fail(sentence, e);
+            // Retrain requests already queued would wait for ever: answer them with the reason.
+            _requests.Writer.TryComplete();
+            while (_requests.Reader.TryRead(out var request)) request.TrySetException(new StartupFailedException(sentence, e));
             return;
         }
         await Task.WhenAll(ServeRetrainRequests(stoppingToken), RetrainOnSchedule(stoppingToken), WatchModelDirectory(stoppingToken)).ConfigureAwait(false);
@@ -67,6 +78,7 @@ public sealed class ModelLifecycleService(
             }
             catch (InvalidDataException e)
             {
+                // Truncated, corrupt, missing or unreadable: train a new one, as on a first start.
                 logger.LogWarning("Not using the saved model: {Problem} Training a new one.", e.Message);
             }
         }
@@ -200,8 +212,8 @@ public sealed class ModelLifecycleService(
 
     /// <summary>
     /// Serves a model file dropped into the incoming folder (the Spark hand-over): imported, published as the current
-    /// version (replicas pick it up) and moved to incoming/done; a file that cannot serve goes to incoming/rejected
-    /// with the reason beside it, and the current model keeps serving.
+    /// version (replicas pick it up) and moved to incoming/done; a file that cannot serve (corrupt, crafted, for other
+    /// movies) goes to incoming/rejected with the reason beside it, is counted, and the current model keeps serving.
     /// </summary>
     private async Task ImportIncoming(CancellationToken stoppingToken)
     {
@@ -212,6 +224,7 @@ public sealed class ModelLifecycleService(
             if (DateTime.UtcNow - file.LastWriteTimeUtc < TimeSpan.FromSeconds(1)) continue;
             if (!await _training.WaitAsync(0, stoppingToken).ConfigureAwait(false)) return;
             string outcome;
+            string? reason = null;
             try
             {
                 var catalog = await host.CatalogAsync(stoppingToken).ConfigureAwait(false);
@@ -222,59 +235,63 @@ public sealed class ModelLifecycleService(
                 outcome = "done";
                 host.LastRetrain = new(DateTimeOffset.UtcNow, true, $"imported {file.Name} as {model.Version}", model.Version, model.Report.HoldoutRmse, null);
             }
-            catch (InvalidDataException e)
+            catch (Exception e) when (IsRefusal(e))
             {
-                logger.LogError("Refused the incoming model: {Problem} The current model keeps serving.", e.Message);
+                reason = Reason(e);
                 outcome = "rejected";
-                Directory.CreateDirectory(Path.Combine(trainer.IncomingDirectory, outcome));
-                await File.WriteAllTextAsync(Path.Combine(trainer.IncomingDirectory, outcome, file.Name + ".txt"), e.Message, stoppingToken).ConfigureAwait(false);
             }
             finally
             {
                 _training.Release();
             }
-            Directory.CreateDirectory(Path.Combine(trainer.IncomingDirectory, outcome));
-            file.MoveTo(Path.Combine(trainer.IncomingDirectory, outcome, file.Name), overwrite: true);
+            string folder = Path.Combine(trainer.IncomingDirectory, outcome);
+            Directory.CreateDirectory(folder);
+            file.MoveTo(Path.Combine(folder, file.Name), overwrite: true);
+            if (reason is not null)
+            {
+                await File.WriteAllTextAsync(Path.Combine(folder, file.Name + ".txt"), reason + Environment.NewLine, stoppingToken).ConfigureAwait(false);
+                metrics.ModelRefused("incoming");
+                logger.LogError("Refused the incoming model {File}: {Problem} Moved to {Folder}; the current model keeps serving.", file.Name, reason, folder);
+            }
         }
     }
 
-    /// <summary>Loads a model another replica (or the nightly job) published, when its version differs from ours.</summary>
+    /// <summary>
+    /// Loads a model another replica (or the nightly job) published, when its version differs from ours. A manifest
+    /// that cannot serve (not JSON, a null file, a missing, truncated or crafted model file) is logged, counted and
+    /// moved to rejected/ with the reason, so it is refused once; one made for another dataset is refused and left
+    /// (a replica with that dataset may serve it). No error ends the loop: the next valid model is still picked up.
+    /// </summary>
     private async Task WatchModelDirectory(CancellationToken stoppingToken)
     {
         if (options.ModelWatchInterval <= TimeSpan.Zero) return;
         using var timer = new PeriodicTimer(options.ModelWatchInterval);
+        string? refused = null; // the hash of the last manifest refused: not tried again until another is published
         try
         {
-            string? refused = null;
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 try
                 {
                     await ImportIncoming(stoppingToken).ConfigureAwait(false);
-                    if (trainer.ReadManifest() is not { } manifest || manifest.Version == host.Current?.Version || manifest.Version == refused) continue;
-                    if (!await _training.WaitAsync(0, stoppingToken).ConfigureAwait(false)) continue;
-                    try
-                    {
-                        var catalog = await host.CatalogAsync(stoppingToken).ConfigureAwait(false);
-                        var stored = await store.GetAllRatingsAsync(stoppingToken).ConfigureAwait(false);
-                        var model = trainer.Load(manifest, catalog, stored);
-                        host.Promote(model);
-                        logger.LogInformation("Picked up model {Version} from the model directory", model.Version);
-                    }
-                    catch (InvalidDataException e)
-                    {
-                        refused = manifest.Version; // not retried until another version is published
-                        logger.LogError("Refused the published model: {Problem} The current model keeps serving.", e.Message);
-                    }
-                    finally
-                    {
-                        _training.Release();
-                    }
+                    refused = await CheckManifest(refused, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    throw;
                 }
                 catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException)
                 {
                     // The database or the shared folder is unavailable for now: the next tick tries again.
-                    logger.LogWarning("Model directory check failed: {Problem}", e.Message);
+                    metrics.WatchError();
+                    logger.LogWarning("Model directory check failed: {Problem} Trying again in {Interval}.", e.Message, options.ModelWatchInterval);
+                }
+#pragma warning disable CA1031 // The watcher must outlive any one bad tick; the error is logged and counted.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    metrics.WatchError();
+                    logger.LogError(e, "Model directory check failed unexpectedly; the watcher goes on.");
                 }
             }
         }
@@ -282,4 +299,79 @@ public sealed class ModelLifecycleService(
         {
         }
     }
+
+    /// <summary>One look at the manifest; returns the hash of the manifest now refused (or still refused).</summary>
+    private async Task<string?> CheckManifest(string? refused, CancellationToken stoppingToken)
+    {
+        var manifest = trainer.InspectManifest();
+        if (manifest.Hash is null || manifest.Hash == refused) return refused;
+        if (manifest.Report is { } report && report.Version == host.Current?.Version) return refused;
+        if (!await _training.WaitAsync(0, stoppingToken).ConfigureAwait(false)) return refused;
+        try
+        {
+            if (manifest.Problem is { } problem)
+            {
+                Refuse(manifest, $"{trainer.ManifestPath}: {problem}", moveAside: true);
+                return manifest.Hash;
+            }
+            var catalog = await host.CatalogAsync(stoppingToken).ConfigureAwait(false);
+            if (manifest.Report!.DatasetFingerprint != Core.Models.ModelFile.Fingerprint(catalog.Dataset.Ratings))
+            {
+                Refuse(manifest, $"{manifest.Report.File} was trained on another dataset than {catalog.Dataset.Name}.", moveAside: false);
+                return manifest.Hash;
+            }
+            var stored = await store.GetAllRatingsAsync(stoppingToken).ConfigureAwait(false);
+            var model = trainer.Load(manifest.Report, catalog, stored);
+            host.Promote(model);
+            logger.LogInformation("Picked up model {Version} from the model directory", model.Version);
+            return null;
+        }
+        catch (Exception e) when (IsRefusal(e))
+        {
+            Refuse(manifest, Reason(e), moveAside: true);
+            return manifest.Hash;
+        }
+        finally
+        {
+            _training.Release();
+        }
+    }
+
+    /// <summary>Logs and counts a refused manifest; moves it (and its model file) to rejected/ with the reason, unless a newer one replaced it meanwhile.</summary>
+    private void Refuse(ManifestState manifest, string reason, bool moveAside)
+    {
+        metrics.ModelRefused("manifest");
+        if (!moveAside)
+        {
+            logger.LogError("Refused the published model: {Problem} The current model keeps serving.", reason);
+            return;
+        }
+        string folder = Path.Combine(trainer.ModelDirectory, "rejected");
+        string stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            Directory.CreateDirectory(folder);
+            // Only the manifest that was refused: a publisher may have renamed a new one over it since.
+            if (trainer.InspectManifest().Hash == manifest.Hash)
+            {
+                File.Move(trainer.ManifestPath, Path.Combine(folder, $"current-{stamp}.json"), overwrite: true);
+                File.WriteAllText(Path.Combine(folder, $"current-{stamp}.json.txt"), reason + Environment.NewLine);
+                if (manifest.Report is { } report && File.Exists(Path.Combine(trainer.ModelDirectory, report.File)))
+                    File.Move(Path.Combine(trainer.ModelDirectory, report.File), Path.Combine(folder, report.File), overwrite: true);
+            }
+            logger.LogError("Refused the published model: {Problem} Moved to {Folder}; the current model keeps serving.", reason, folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError("Refused the published model: {Problem} (could not move it aside: {MoveProblem}); the current model keeps serving.", reason, e.Message);
+        }
+    }
+
+    // What a refused model file or manifest can throw: the reader's checks (InvalidDataException naming the file) and
+    // anything a crafted file might still provoke. Not cancellation, and not a database or folder that is unavailable
+    // for now (the loop tries again next tick instead of refusing a good model).
+    private static bool IsRefusal(Exception e) =>
+        e is not (OperationCanceledException or System.Data.Common.DbException or IOException or UnauthorizedAccessException);
+
+    private static string Reason(Exception e) => e is InvalidDataException ? e.Message : $"{e.GetType().Name}: {e.Message}";
 }

@@ -25,7 +25,11 @@ public sealed class MovieModel(MovieDetailQueries details, SimilarQueries simila
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken)
     {
         var detail = await details.FindAsync(id, cancellationToken).ConfigureAwait(false);
-        if (!detail.IsOk) return NotFound();
+        if (!detail.IsOk)
+        {
+            ErrorPages.SetReason(HttpContext, detail.Error.Message);
+            return NotFound();
+        }
         Detail = detail.Value;
         Visitor = await Visitor.LoadAsync(HttpContext, store).ConfigureAwait(false);
         MoreLikeThis = await SimilarAsync(id, "content", cancellationToken).ConfigureAwait(false);

@@ -89,6 +89,7 @@ public static class ServiceSetup
         services.AddSingleton<ModelTrainer>();
         services.AddSingleton<ModelLifecycleService>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelLifecycleService>());
+        services.AddHostedService<AccountPurgeService>();
         services.AddSingleton(new ServiceMetrics(Metrics.DefaultRegistry));
         services.AddSingleton<Recommender>();
         services.AddMovieRecQueries();
@@ -120,6 +121,8 @@ public static class ServiceSetup
         // Routing after the status code pages, so a browser's 404 or 429 re-run on /error is routed to the error page.
         app.UseRouting();
         app.UseHttpMetrics(o => o.SetMetricFactory(Metrics.WithCustomRegistry(metrics.Registry)));
+        // Before authentication: a forged cross-site write is refused without a database lookup.
+        app.UseSameOriginWrites();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

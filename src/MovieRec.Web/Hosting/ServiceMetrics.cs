@@ -16,6 +16,7 @@ public sealed class ServiceMetrics
     private readonly Gauge _hitRatio;
     private readonly Counter _refused;
     private readonly Counter _watchErrors;
+    private readonly Counter _purged;
     private string? _version;
 
     public ServiceMetrics(CollectorRegistry registry)
@@ -31,6 +32,7 @@ public sealed class ServiceMetrics
             "Published manifests and incoming model files the model watcher refused (logged and moved aside), by source.", "source");
         _watchErrors = factory.CreateCounter("movierec_model_watch_errors_total",
             "Ticks of the model watcher that failed (the shared folder or the database unavailable, or an unforeseen error); it goes on.");
+        _purged = factory.CreateCounter("movierec_accounts_purged_total", "Accounts deleted with their ratings because nobody used them for MovieRec:PurgeUnusedAccountsAfter.");
     }
 
     public CollectorRegistry Registry => _registry;
@@ -47,6 +49,8 @@ public sealed class ServiceMetrics
     public double ModelsRefused(string source) => _refused.WithLabels(source).Value;
 
     public void WatchError() => _watchErrors.Inc();
+
+    public void AccountsPurged(int count) => _purged.Inc(count);
 
     public void Retrained(bool promoted) => _retrains.WithLabels(promoted ? "promoted" : "kept").Inc();
 

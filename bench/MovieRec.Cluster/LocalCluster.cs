@@ -139,7 +139,9 @@ internal sealed class LocalCluster : IAsyncDisposable
         _replicaEnvironment["Redis__Configuration"] = $"127.0.0.1:{redisPort}";
         _replicaEnvironment["MovieRec__ModelDirectory"] = ModelDirectory;
         _replicaEnvironment["MovieRec__ModelWatchInterval"] = "00:00:01";
-        // Every load client is 127.0.0.1 behind nginx: per-address rate limits would throttle the whole load as one client.
+        // nginx on 127.0.0.1 is the one hop whose X-Forwarded-For is believed (as an overlay names its ingress).
+        _replicaEnvironment["MovieRec__TrustedProxies"] = "127.0.0.1";
+        // Every load client is 127.0.0.1 too: per-client rate limits would throttle the whole load as one client.
         _replicaEnvironment["MovieRec__RateLimitPerMinute"] = "0";
         _replicaEnvironment["MovieRec__PromotionTolerance"] = _options.PromotionTolerance.ToString(CultureInfo.InvariantCulture);
         // Two replicas share two cores with the load: train the other algorithms on demand, not all at start.

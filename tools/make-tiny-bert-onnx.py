@@ -7,7 +7,9 @@ so the real tokenizer's ids run through it. Its embeddings mean nothing: it exer
 Runtime session, pooling and normalisation. Needs Debian's python3-onnx and python3-numpy.
 
 usage: make-tiny-bert-onnx.py --config ../shared/models/all-MiniLM-L6-v2/config.json --out model.onnx
-       [--hidden 32] [--layers 2] [--heads 4] [--intermediate 64] [--seed 0]
+       [--hidden 32] [--layers 2] [--heads 4] [--intermediate 64] [--seed 0] [--no-token-types]
+
+--no-token-types leaves out the token_type_ids input, as in all-mpnet-base-v2's export.
 """
 import argparse
 import json
@@ -26,6 +28,7 @@ def main():
     p.add_argument("--heads", type=int, default=4)
     p.add_argument("--intermediate", type=int, default=64)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-token-types", action="store_true")
     a = p.parse_args()
     with open(a.config, encoding="utf-8") as f:
         config = json.load(f)
@@ -69,8 +72,10 @@ def main():
     seq = node("Gather", [shape, const("one_idx", 1, np.int64)], "emb.seq")
     pos_ids = node("Range", [const("zero_i", 0, np.int64), seq, const("one_i", 1, np.int64)], "emb.pos_ids")
     pos = node("Gather", [weight("emb.pos", positions, h), pos_ids], "emb.pos_vecs")
-    typ = node("Gather", [weight("emb.type", types, h), "token_type_ids"], "emb.types")
-    x = node("Add", [node("Add", [words, pos], "emb.sum1"), typ], "emb.sum2")
+    x = node("Add", [words, pos], "emb.sum1")
+    if not a.no_token_types:
+        typ = node("Gather", [weight("emb.type", types, h), "token_type_ids"], "emb.types")
+        x = node("Add", [x, typ], "emb.sum2")
     x = layer_norm(x, "emb.ln")
 
     # Additive attention mask: 0 where attended, -10000 where padded; shape [batch, 1, 1, seq].
@@ -108,7 +113,7 @@ def main():
     int_input = lambda name: helper.make_tensor_value_info(name, TensorProto.INT64, ["batch", "sequence"])
     graph = helper.make_graph(
         nodes, "tiny-bert",
-        [int_input("input_ids"), int_input("attention_mask"), int_input("token_type_ids")],
+        [int_input("input_ids"), int_input("attention_mask")] + ([] if a.no_token_types else [int_input("token_type_ids")]),
         [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, ["batch", "sequence", h])],
         inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="movierec-tiny-bert")

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using MovieRec.Core.Data;
+using MovieRec.Core.Data.IO;
 using MovieRec.Core.Data.Synthetic;
 
 namespace MovieRec.Bench;
@@ -20,7 +21,7 @@ internal static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: MovieRec.Bench load [--data X] [--runs N] | load-synth [--ratings N] [--folder DIR] [--runs N]");
+            Console.Error.WriteLine("usage: MovieRec.Bench load [--data X] [--runs N] [--reader auto|bytes|sep] | load-synth [--ratings N] [--folder DIR] [--runs N] [--reader auto|bytes|sep]");
             return 2;
         }
         try
@@ -28,9 +29,9 @@ internal static class Program
             return args[0] switch
             {
                 "fit-speed" => FitSpeed.Run(args),
-                "load" => Load(Option(args, "--data") ?? DataLocator.DefaultDataset, int.Parse(Option(args, "--runs") ?? "7", CultureInfo.InvariantCulture)),
+                "load" => Load(Option(args, "--data") ?? DataLocator.DefaultDataset, int.Parse(Option(args, "--runs") ?? "7", CultureInfo.InvariantCulture), Engine(args)),
                 "load-synth" => LoadSynth(int.Parse(Option(args, "--ratings") ?? "25000000", CultureInfo.InvariantCulture), Option(args, "--folder"),
-                    int.Parse(Option(args, "--runs") ?? "1", CultureInfo.InvariantCulture)),
+                    int.Parse(Option(args, "--runs") ?? "1", CultureInfo.InvariantCulture), Engine(args)),
                 "parity" => Parity.Run(args),
                 "ranking" => Ranking.Run(args),
                 "latency" => Latency.Run(args),
@@ -38,9 +39,11 @@ internal static class Program
                 "kmeans" => KMeansBench.Run(args),
                 "content" => ContentBench.Run(args),
                 "hybrid" => HybridBench.Run(args),
+                "semantic" => SemanticBench.Run(args),
                 "serve" => ServeBench.Run(args),
                 "soak" => ServeBench.Soak(args),
-                "profile-load" => ProfileLoad(Option(args, "--file") ?? throw new ArgumentException("profile-load needs --file ratings.csv")),
+                "readers" => ReaderBench.Run(args),
+                "profile-load" => ProfileLoad(Option(args, "--file") ?? throw new ArgumentException("profile-load needs --file ratings.csv"), Engine(args)),
                 _ => Fail($"unknown benchmark '{args[0]}'"),
             };
         }
@@ -56,6 +59,15 @@ internal static class Program
         return 2;
     }
 
+    /// <summary>--reader bytes|sep|auto: which delimited-file parser the loaders use (docs/benchmarks.md, "Which CSV reader").</summary>
+    private static DelimitedEngine Engine(string[] args) => Option(args, "--reader") switch
+    {
+        null or "auto" => DelimitedEngine.Auto,
+        "bytes" => DelimitedEngine.Bytes,
+        "sep" => DelimitedEngine.Sep,
+        var other => throw new ArgumentException($"--reader must be auto, bytes or sep, not '{other}'"),
+    };
+
     private static string? Option(string[] args, string name)
     {
         int i = Array.IndexOf(args, name);
@@ -63,7 +75,7 @@ internal static class Program
     }
 
     /// <summary>Where a ratings.csv load spends its time: raw IO, record splitting, field parsing, then the whole loader.</summary>
-    private static int ProfileLoad(string file)
+    private static int ProfileLoad(string file, DelimitedEngine engine)
     {
         var buffer = new byte[1 << 20];
         var watch = new PhaseWatch();
@@ -75,7 +87,7 @@ internal static class Program
 
         watch.Restart();
         long rows = 0;
-        using (var reader = new MovieRec.Core.Data.IO.DelimitedReader(File.OpenRead(file), file, ",", quotes: false))
+        using (var reader = DelimitedReader.Open(File.OpenRead(file), file, ",", engine: engine))
         {
             while (reader.Read()) rows++;
         }
@@ -83,7 +95,7 @@ internal static class Program
 
         watch.Restart();
         long checksum = 0;
-        using (var reader = new MovieRec.Core.Data.IO.DelimitedReader(File.OpenRead(file), file, ",", quotes: false))
+        using (var reader = DelimitedReader.Open(File.OpenRead(file), file, ",", engine: engine))
         {
             reader.Read();
             while (reader.Read())
@@ -95,7 +107,7 @@ internal static class Program
 
         watch.Restart();
         var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
-        var dataset = DatasetLoader.Load(folder, new LoadOptions { IncludeTmdb = false, IncludeTags = false });
+        var dataset = DatasetLoader.Load(folder, new LoadOptions { IncludeTmdb = false, IncludeTags = false, Reader = engine });
         Console.WriteLine($"  whole load:        {watch} ({dataset.Ratings.Count:N0} ratings)");
         return 0;
     }
@@ -117,10 +129,10 @@ internal static class Program
     }
 
     /// <summary>ml-latest-small (ratings, movies, tags, links; TMDB join off): median of several loads after one warm-up.</summary>
-    private static int Load(string data, int runs)
+    private static int Load(string data, int runs, DelimitedEngine engine)
     {
         var path = DataLocator.Resolve(data);
-        var options = new LoadOptions { IncludeTmdb = false };
+        var options = new LoadOptions { IncludeTmdb = false, Reader = engine };
         var warm = DatasetLoader.Load(path, options); // JIT and file cache
         var times = new double[runs];
         var cpu = new double[runs];
@@ -136,14 +148,14 @@ internal static class Program
         Array.Sort(times);
         Array.Sort(cpu);
         double median = times[runs / 2];
-        Console.WriteLine($"load {path}: {warm.Ratings.Count:N0} ratings, {warm.Catalog.Count:N0} movies, {warm.Tags.Count:N0} tags");
+        Console.WriteLine($"load {path} (reader {engine}): {warm.Ratings.Count:N0} ratings, {warm.Catalog.Count:N0} movies, {warm.Tags.Count:N0} tags");
         Console.WriteLine($"  median of {runs} loads: {median:0.000} s (min {times[0]:0.000}, max {times[^1]:0.000}); median CPU {cpu[runs / 2]:0.000} s");
         Console.WriteLine($"  goal < {SmallLoadGoalSeconds} s: ratio {median / SmallLoadGoalSeconds:0.00} {(median < SmallLoadGoalSeconds ? "PASS" : "MISS")}");
         return 0;
     }
 
     /// <summary>ml-25m shape from the synthetic generator (written once to a temp folder, then reused): load time and peak memory.</summary>
-    private static int LoadSynth(int ratings, string? folder, int runs)
+    private static int LoadSynth(int ratings, string? folder, int runs, DelimitedEngine engine)
     {
         // ml-25m: 162,541 users, 59,047 rated movies, 25,000,095 ratings; smaller sizes scale users and items alike.
         double scale = ratings / 25_000_000.0;
@@ -168,7 +180,7 @@ internal static class Program
             Console.WriteLine($"reusing {folder}");
         }
         long fileBytes = new FileInfo(Path.Combine(folder, "ratings.csv")).Length;
-        var loadOptions = new LoadOptions { IncludeTmdb = false };
+        var loadOptions = new LoadOptions { IncludeTmdb = false, Reader = engine };
         var times = new double[runs];
         var cpu = new double[runs];
         Dataset? dataset = null;
@@ -188,7 +200,7 @@ internal static class Program
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         long peak = process.PeakWorkingSet64;
-        Console.WriteLine($"load: {dataset!.Ratings.Count:N0} ratings, {dataset.Ratings.UserCount:N0} users, {dataset.Ratings.ItemCount:N0} items from {fileBytes / 1e6:0} MB of ratings.csv");
+        Console.WriteLine($"load (reader {engine}): {dataset!.Ratings.Count:N0} ratings, {dataset.Ratings.UserCount:N0} users, {dataset.Ratings.ItemCount:N0} items from {fileBytes / 1e6:0} MB of ratings.csv");
         Console.WriteLine($"  time (median of {runs}): {median:0.00} s ({fileBytes / 1e6 / median:0} MB/s); CPU {cpu[runs / 2]:0.00} s; goal < {BigLoadGoalSeconds} s: ratio {median / BigLoadGoalSeconds:0.00} {(median < BigLoadGoalSeconds ? "PASS" : "MISS")}");
         Console.WriteLine($"  peak working set: {peak / (double)(1L << 30):0.00} GB; goal < 2 GB: ratio {peak / BigLoadGoalBytes:0.00} {(peak < BigLoadGoalBytes ? "PASS" : "MISS")}");
         GC.KeepAlive(dataset);

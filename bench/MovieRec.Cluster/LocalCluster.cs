@@ -478,13 +478,15 @@ internal static class Tools
         }
     }
 
+    /// <summary>Kills a server and every process it started (nginx's workers), then waits for it.</summary>
     public static void KillQuietly(Process process)
     {
         try
         {
             if (!process.HasExited)
             {
-                process.Kill();
+                // The whole tree: killing nginx's master alone left its worker running and listening on the port.
+                process.Kill(entireProcessTree: true);
                 process.WaitForExit(10_000);
             }
         }

@@ -11,13 +11,22 @@ public static class MovieRecCli
     /// <summary>Exit code for a mistake in the input (bad file, unknown dataset, invalid option).</summary>
     public const int UserError = 2;
 
+    /// <summary>Columns of plain (non-terminal) output: wide enough that no message or table row wraps.</summary>
+    public const int UnwrappedWidth = 400;
+
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
+        // A terminal gets colours and its own width; a pipe, a file or a test's writer gets plain text that never
+        // wraps at 80 columns (a long path in a message stays on one line, whatever the terminal the test ran in).
+        bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
-            Interactive = InteractionSupport.Detect,
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
         });
+        if (!terminal) console.Profile.Width = UnwrappedWidth;
         var context = new CliContext(console, output, error);
         var root = new RootCommand("MovieRec: movie recommendations, fast. Datasets are found by path, or by name under MOVIEREC_DATA or the download cache.");
         root.Subcommands.Add(DataCommands.Create(context));

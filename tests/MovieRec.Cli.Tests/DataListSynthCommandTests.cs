@@ -1,4 +1,5 @@
 using MovieRec.Core.Data;
+using MovieRec.Core.Data.Synthetic;
 using MovieRec.Core.Tests;
 
 namespace MovieRec.Cli.Tests;
@@ -14,7 +15,42 @@ public class DataListSynthCommandTests
             Assert.Contains(name, output);
         Assert.Contains("25,000,095", output);
         Assert.Contains("present", output);
-        Assert.Contains("Downloads go to", output);
+        // Plain output never wraps, however long the cache path (this failed at 80 columns with a long TMPDIR).
+        Assert.Contains($"Downloads go to {DataLocator.DownloadDirectory} (set", output);
+    }
+
+    [Fact]
+    public void List_as_json_gives_the_data_not_a_table()
+    {
+        var (exit, output, error) = CliRunner.Run("data", "list", "--json");
+        Assert.True(exit == 0, error);
+        var doc = System.Text.Json.JsonDocument.Parse(output).RootElement;
+        var ml25m = doc.GetProperty("datasets").EnumerateArray().Single(d => d.GetProperty("name").GetString() == "ml-25m");
+        Assert.Equal(25_000_095, ml25m.GetProperty("ratings").GetInt32());
+        Assert.Equal(DataLocator.DownloadDirectory, doc.GetProperty("download_directory").GetString());
+        var small = doc.GetProperty("datasets").EnumerateArray().Single(d => d.GetProperty("name").GetString() == "ml-latest-small");
+        Assert.Equal(DataLocator.TryResolve("ml-latest-small"), small.GetProperty("present").GetString());
+    }
+
+    [Fact]
+    public void Synth_fits_users_and_items_to_the_ratings_asked_for()
+    {
+        // The README's command: 25 million ratings without --users/--items (was "cannot exceed Users x Items (5942620)").
+        var big = SyntheticOptions.ForRatings(25_000_000);
+        big.Validate();
+        Assert.InRange(big.Users, 162_000, 163_000);
+        Assert.Equal(59_047, big.Items);
+        Assert.Equal((162_541, 59_047), (SyntheticOptions.ForRatings(25_000_095).Users, SyntheticOptions.ForRatings(25_000_095).Items));
+        Assert.Equal((610, 9_742), (SyntheticOptions.ForRatings(100_836).Users, SyntheticOptions.ForRatings(100_836).Items));
+        foreach (int ratings in new[] { 1, 50, 1_000, 30_000, 1_000_000, 100_000_000 })
+            SyntheticOptions.ForRatings(ratings).Validate();
+        Assert.Equal(3, SyntheticOptions.ForRatings(1_000, users: 3).Users);
+
+        using var dir = TestData.NewFolder();
+        var (exit, output, error) = CliRunner.Run("data", "synth", "--ratings", "300000", "--out", dir.Path);
+        Assert.True(exit == 0, error);
+        var expected = SyntheticOptions.ForRatings(300_000);
+        Assert.Contains($"Wrote 300,000 ratings by {expected.Users:N0} users of {expected.Items:N0} movies", output.Replace("\u00a0", " ", StringComparison.Ordinal));
     }
 
     [Fact]

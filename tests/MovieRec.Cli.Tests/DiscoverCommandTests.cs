@@ -34,12 +34,40 @@ public class DiscoverCommandTests
     }
 
     [Fact]
-    public void Search_without_an_embedding_model_says_it_falls_back_to_lexical()
+    public void Search_lexical_says_it_is_lexical()
     {
-        var (exit, output, error) = CliRunner.Run("search", "space adventure with robots", "-n", "5", "--data", TestData.MovieLensSmallPath);
+        var (exit, output, error) = CliRunner.Run("search", "space adventure with robots", "-n", "5", "--lexical", "--data", TestData.MovieLensSmallPath);
         Assert.True(exit == 0, error);
-        Assert.Contains("lexical", output);
-        Assert.Contains("semantic search is disabled", output);
+        Assert.Contains("(lexical)", output);
+        Assert.Contains("turned off (--lexical)", output);
+    }
+
+    [Fact]
+    public void Search_with_a_broken_model_folder_falls_back_to_lexical_and_says_why()
+    {
+        var (exit, output, error) = CliRunner.Run("search", "space adventure with robots", "-n", "5", "--model", "/nonexistent/model", "--data", TestData.MovieLensSmallPath);
+        Assert.True(exit == 0, error);
+        Assert.Contains("(lexical)", output);
+        Assert.Contains("does not exist", output);
+    }
+
+    [Fact]
+    public void Search_with_a_model_folder_is_hybrid()
+    {
+        var (exit, output, error) = CliRunner.Run("search", "toy story", "-n", "3", "--model", Core.Tests.Algorithms.Semantic.TinyBertModel.Path, "--data", TestData.MovieLensSmallPath);
+        Assert.True(exit == 0, error);
+        Assert.Contains("(hybrid)", output);
+        Assert.Contains("Toy Story (1995)", output);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Search_uses_the_bundled_model_by_default()
+    {
+        var (exit, output, error) = CliRunner.Run("search", "a giant shark terrorises a beach town", "-n", "3", "--data", TestData.MovieLensSmallPath);
+        Assert.True(exit == 0, error);
+        Assert.Contains("(hybrid)", output);
+        Assert.Contains("Jaws (1975)", output);
     }
 
     [Fact]

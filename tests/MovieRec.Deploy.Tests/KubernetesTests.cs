@@ -199,7 +199,7 @@ public sealed partial class KubernetesTests(ITestOutputHelper output)
         Assert.Equal("Forbid", cron.Req("spec.concurrencyPolicy").Str());
         var spec = Manifests.PodSpec(cron)!;
 
-        var call = spec.Req("initContainers").Seq().Single().Map();
+        var call = spec.Req("initContainers").Seq().Select(c => c.Map()).Single(c => c.Get("name") as string == "retrain");
         var args = call.Req("args").Seq().Select(a => a.Str()).ToList();
         var url = args.Single(a => a.StartsWith("http", StringComparison.Ordinal));
         var uri = new Uri(url);

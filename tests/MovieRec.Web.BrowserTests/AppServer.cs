@@ -61,6 +61,7 @@ public sealed class AppServer : IDisposable
         start.Environment["MOVIEREC_DATA"] = TestData.DatasetsRoot;
         start.Environment["MovieRec__DataDirectory"] = data;
         start.Environment["MovieRec__RateLimitPerMinute"] = "0";
+        start.Environment["MovieRec__EmbeddingModel"] = "off"; // lexical search: no core-minute of embedding under the browser
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment.Remove("OMDB_API_KEY"); // generated posters: the pages must work offline
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start MovieRec.Web.");

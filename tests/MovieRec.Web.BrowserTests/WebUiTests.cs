@@ -211,7 +211,7 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
         Driver.FindElement(By.CssSelector("form[aria-labelledby=describe-heading] button[type=submit]")).Click();
         Until(() => Driver.FindElements(By.CssSelector("#describe-results .card")).Count > 0);
         var mode = Driver.FindElement(By.Id("search-mode"));
-        Assert.Equal("lexical", mode.GetAttribute("data-mode")); // no embedding model is configured here
+        Assert.Equal("lexical", mode.GetAttribute("data-mode")); // semantic search is off here (AppServer)
         Assert.Contains("lexical", mode.Text, StringComparison.Ordinal);
         Assert.Contains("Toy Story", Driver.FindElement(By.Id("describe-results")).Text, StringComparison.Ordinal);
         Screenshot("search");

@@ -28,6 +28,8 @@ public class ServiceFactory : WebApplicationFactory<Program>
             ["MovieRec:ModelWatchInterval"] = "00:00:00",
             ["MovieRec:TrainingThreads"] = "1",
             ["MovieRec:RateLimitPerMinute"] = "0",
+            // Lexical search unless a test names a model: embedding the catalogue costs a core-minute per cold cache.
+            ["MovieRec:EmbeddingModel"] = "off",
             ["Admin:ApiKey"] = AdminKey,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) _settings[key] = value;
@@ -55,6 +57,19 @@ public class ServiceFactory : WebApplicationFactory<Program>
         var client = CreateClient();
         await Host.Started.WaitAsync(TimeSpan.FromMinutes(2));
         return client;
+    }
+
+    /// <summary>Waits until the catalogue's embeddings are built (search is hybrid from then on).</summary>
+    public async Task WaitForSemanticAsync()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (Host.CatalogOrNull?.Search.Status.State != Core.Search.SemanticState.Ready)
+        {
+            var status = Host.CatalogOrNull?.Search.Status;
+            if (status?.State == Core.Search.SemanticState.Failed) throw new InvalidOperationException(status.Message);
+            if (clock.Elapsed > TimeSpan.FromMinutes(3)) throw new TimeoutException($"semantic search not ready after 3 minutes: {status}");
+            await Task.Delay(100);
+        }
     }
 }
 

@@ -24,9 +24,29 @@ internal static class DataCommands
 
     private static Command List(CliContext context)
     {
-        var command = new Command("list", "Known GroupLens datasets, and which are present (under MOVIEREC_DATA or the download cache).");
-        command.SetAction(_ =>
+        var json = CommonOptions.Json();
+        var command = new Command("list", "Known GroupLens datasets, and which are present (under MOVIEREC_DATA or the download cache).") { json };
+        command.SetAction(parse =>
         {
+            if (parse.GetValue(json))
+            {
+                var document = new Dictionary<string, object?>
+                {
+                    ["datasets"] = DatasetRegistry.All.Select(d => new Dictionary<string, object?>
+                    {
+                        ["name"] = d.Name,
+                        ["ratings"] = d.Ratings,
+                        ["users"] = d.Users,
+                        ["movies"] = d.Movies,
+                        ["zip_bytes"] = d.ApproximateBytes,
+                        ["present"] = DataLocator.TryResolve(d.Name),
+                    }).ToList(),
+                    ["searched"] = DataLocator.SearchRoots,
+                    ["download_directory"] = DataLocator.DownloadDirectory,
+                };
+                context.Output.WriteLine(JsonSerializer.Serialize(document, JsonOptions));
+                return 0;
+            }
             var table = new Table().Title("[bold]MovieLens datasets[/]")
                 .AddColumn("name").AddColumn(new TableColumn("ratings").RightAligned()).AddColumn(new TableColumn("users").RightAligned())
                 .AddColumn(new TableColumn("movies").RightAligned()).AddColumn(new TableColumn("zip").RightAligned()).AddColumn("present");
@@ -95,8 +115,8 @@ internal static class DataCommands
 
     private static Command Synth(CliContext context)
     {
-        var users = new Option<int>("--users") { Description = "Users (ids 1..U).", DefaultValueFactory = _ => 610 };
-        var items = new Option<int>("--items") { Description = "Movies (ids 1..I).", DefaultValueFactory = _ => 9_742 };
+        var users = new Option<int?>("--users") { Description = "Users (ids 1..U). Default: fitted to --ratings as MovieLens grows (610 for 100,836 ratings, 162,541 for 25 million)." };
+        var items = new Option<int?>("--items") { Description = "Movies (ids 1..I). Default: fitted to --ratings (9,742 for 100,836 ratings, 59,047 for 25 million)." };
         var ratings = new Option<int>("--ratings") { Description = "Ratings, exactly; no (user, movie) pair twice.", DefaultValueFactory = _ => 100_836 };
         var seed = new Option<int>("--seed") { Description = "Random seed: the same options give the same files.", DefaultValueFactory = _ => 42 };
         var format = new Option<string>("--format") { Description = "csv (ratings.csv, movies.csv, links.csv) or dat (ratings.dat, movies.dat with ::).", DefaultValueFactory = _ => "csv" };
@@ -108,11 +128,8 @@ internal static class DataCommands
         };
         command.SetAction(parse =>
         {
-            var options = new SyntheticOptions
+            var options = SyntheticOptions.ForRatings(parse.GetValue(ratings), parse.GetValue(users), parse.GetValue(items)) with
             {
-                Users = parse.GetValue(users),
-                Items = parse.GetValue(items),
-                Ratings = parse.GetValue(ratings),
                 Seed = parse.GetValue(seed),
             };
             var kind = parse.GetValue(format) == "dat" ? SyntheticFormat.Dat : SyntheticFormat.Csv;
@@ -175,8 +192,16 @@ internal static class DataCommands
         ["histogram"] = s.Histogram.ToDictionary(p => p.Key.ToString(CultureInfo.InvariantCulture), p => p.Value),
         ["ratings_per_user"] = s.RatingsPerUser.ToDictionary(p => $"p{p.Key * 100:0}", p => p.Value),
         ["ratings_per_item"] = s.RatingsPerItem.ToDictionary(p => $"p{p.Key * 100:0}", p => p.Value),
+        ["catalogue"] = s.IsCatalogue,
         ["movies_with_tmdb"] = s.MoviesWithTmdb,
         ["movies_with_links"] = s.MoviesWithLinks,
+        ["movies_with_imdb"] = s.MoviesWithImdb,
+        ["movies_with_imdb_rating"] = s.MoviesWithImdbRating,
+        ["movies_with_imdb_runtime"] = s.MoviesWithImdbRuntime,
+        ["movies_with_imdb_genres"] = s.MoviesWithImdbGenres,
+        ["movies_with_runtime"] = s.MoviesWithRuntime,
+        ["years"] = s.Years is var (from, to) ? new[] { from, to } : Array.Empty<int>(),
+        ["genres"] = s.Genres.ToDictionary(p => p.Key, p => p.Value),
         ["duplicates_merged"] = s.DuplicatesMerged,
         ["rows_skipped"] = s.RowsSkipped,
         ["skipped_by_reason"] = report.SkippedByReason,
@@ -191,12 +216,36 @@ internal static class DataCommands
         Row("movies (catalog)", s.Movies.ToString("N0", CultureInfo.InvariantCulture));
         Row("ratings", s.Ratings.ToString("N0", CultureInfo.InvariantCulture));
         Row("tags", s.Tags.ToString("N0", CultureInfo.InvariantCulture));
-        Row("density", s.Density.ToString("P3", CultureInfo.InvariantCulture));
-        Row("mean rating", s.MeanRating.ToString("0.000", CultureInfo.InvariantCulture));
-        Row("scale", s.Scale);
+        if (!s.IsCatalogue)
+        {
+            Row("density", s.Density.ToString("P3", CultureInfo.InvariantCulture));
+            Row("mean rating", s.MeanRating.ToString("0.000", CultureInfo.InvariantCulture));
+            Row("scale", s.Scale);
+        }
+        if (s.Years is var (from, to)) Row("years", from == to ? $"{from}" : $"{from}-{to}");
+        if (s.Genres.Count > 0)
+            Row("genres", $"{s.Genres.Count}: " + string.Join(", ", s.Genres.Take(5).Select(g => $"{g.Key} {g.Value:N0}")) + (s.Genres.Count > 5 ? ", ..." : ""));
         Row("movies with TMDB metadata", $"{s.MoviesWithTmdb:N0} of {s.Movies:N0}");
+        Row("movies with IMDb metadata", $"{s.MoviesWithImdb:N0} of {s.Movies:N0}");
+        if (s.MoviesWithImdb > 0)
+        {
+            Row("  IMDb rating and votes", s.MoviesWithImdbRating.ToString("N0", CultureInfo.InvariantCulture));
+            Row("  IMDb runtime", s.MoviesWithImdbRuntime.ToString("N0", CultureInfo.InvariantCulture));
+            Row("  IMDb genres", s.MoviesWithImdbGenres.ToString("N0", CultureInfo.InvariantCulture));
+        }
+        Row("movies with a runtime", $"{s.MoviesWithRuntime:N0} of {s.Movies:N0}");
         Row("load", report.Summary());
         console.Write(table);
+        foreach (var example in report.Examples)
+            console.MarkupLine($"[yellow]skipped:[/] {Markup.Escape(example)}");
+        if (s.IsCatalogue)
+        {
+            // Nothing to chart: say what the dataset is good for instead.
+            console.MarkupLine(Markup.Escape(
+                $"No ratings: {s.Name} is a catalogue of {s.Movies:N0} movie{(s.Movies == 1 ? "" : "s")}. Search, `similar --by content|text` and movie pages work; "
+                + "training a recommender needs ratings (a MovieLens release, or an interactions file)."));
+            return;
+        }
 
         var chart = new BarChart().Label("[bold]Rating histogram[/]").Width(60);
         foreach (var (value, count) in s.Histogram)
@@ -211,7 +260,5 @@ internal static class DataCommands
                 s.RatingsPerItem[i].Value.ToString(CultureInfo.InvariantCulture));
         }
         console.Write(quantiles);
-        foreach (var example in report.Examples)
-            console.MarkupLine($"[yellow]skipped:[/] {Markup.Escape(example)}");
     }
 }

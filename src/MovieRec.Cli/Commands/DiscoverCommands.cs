@@ -32,6 +32,7 @@ internal static class DiscoverCommands
         {
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
             int count = Positive(parse.GetValue(n), "-n");
+            RequireRatings(dataset, "onboarding picks well-known movies by their ratings");
             var clusters = MovieClusters.Build(dataset);
             var set = OnboardingSet.Select(dataset, clusters, count);
             var table = new Table().Title("Rate these to start").AddColumn("#").AddColumn("movie").AddColumn("cluster");
@@ -75,8 +76,15 @@ internal static class DiscoverCommands
         command.SetAction(parse =>
         {
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
-            var movie = FindMovie(dataset, parse.GetValue(title)!);
+            var (movie, others) = FindMovie(dataset, parse.GetValue(title)!);
             int count = Positive(parse.GetValue(n), "-n");
+            if (others.Count > 0)
+            {
+                context.Console.MarkupLine(Markup.Escape(
+                    $"Several movies match '{parse.GetValue(title)}': using {movie} ({RatingCount(dataset, movie):N0} ratings), the most rated. "
+                    + $"Also: {string.Join("; ", others.Take(5).Select(o => $"{o} ({RatingCount(dataset, o):N0} ratings)"))}{(others.Count > 5 ? $" and {others.Count - 5} more" : "")}. "
+                    + "Add the year, e.g. \"Title (1998)\", to pick another."));
+            }
             IReadOnlyList<(Movie Movie, float Similarity)> similar = parse.GetValue(by) switch
             {
                 "content" when parse.GetValue(quality) is > 0 and <= 1 => ContentSimilarity.Build(dataset.Catalog.Movies).Similar(movie.Id, count, WeightedRating.Compute(dataset), parse.GetValue(quality)),
@@ -89,9 +97,16 @@ internal static class DiscoverCommands
             };
             var table = new Table().Title($"Like [bold]{Markup.Escape(movie.ToString())}[/] (by {parse.GetValue(by)})")
                 .AddColumn("#").AddColumn("movie").AddColumn(new TableColumn("similarity").RightAligned());
+            bool imdb = MovieFacts.AnyImdb(similar.Select(p => p.Movie).Append(movie));
+            if (imdb) table.AddColumn(MovieFacts.ImdbColumn);
             int rank = 1;
             foreach (var (m, s) in similar)
-                table.AddRow((rank++).ToString(CultureInfo.InvariantCulture), Markup.Escape(m.ToString()), s.ToString("0.000", CultureInfo.InvariantCulture));
+            {
+                var cells = new List<string> { (rank++).ToString(CultureInfo.InvariantCulture), Markup.Escape(m.ToString()), s.ToString("0.000", CultureInfo.InvariantCulture) };
+                if (imdb) cells.Add(Markup.Escape(MovieFacts.Imdb(m)));
+                table.AddRow([.. cells]);
+            }
+            if (imdb) context.Console.MarkupLine(Markup.Escape($"{movie}: {MovieFacts.Imdb(movie)}"));
             context.Console.Write(table);
             if (similar.Count == 0)
                 context.Console.MarkupLine("[yellow]No similar movies: this movie has too little metadata for this measure.[/]");
@@ -102,46 +117,70 @@ internal static class DiscoverCommands
 
     private static Command Search(CliContext context)
     {
-        var query = new Argument<string>("query") { Description = "Words, a title, or a description such as \"space adventure with robots\"." };
+        var query = new Argument<string>("query") { Description = "Words, a title, or a description such as \"a giant shark terrorises a beach town\"." };
         var n = new Option<int>("-n", "--count") { Description = "How many.", DefaultValueFactory = _ => 10 };
+        var lexical = new Option<bool>("--lexical") { Description = "BM25 and title matches only: no embedding model." };
+        var model = new Option<string?>("--model") { Description = $"A sentence-transformer folder (default: {SentenceEmbedder.ModelVariable}, else the bundled all-MiniLM-L6-v2)." };
         var data = CommonOptions.Data();
-        var command = new Command("search", "Search movies: semantic when an embedding model is configured (MOVIEREC_EMBEDDING_MODEL), else lexical (BM25).") { query, n, data };
+        var command = new Command("search", $"Search movies: BM25, sentence embeddings (the bundled all-MiniLM-L6-v2, or the folder in {SentenceEmbedder.ModelVariable}) and title matches, fused.") { query, n, lexical, model, data };
         command.SetAction(parse =>
         {
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
             int count = Positive(parse.GetValue(n), "-n");
             var text = parse.GetValue(query)!;
-            var embedder = SentenceEmbedder.TryLoad(Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), out var reason);
-            IReadOnlyList<(Movie Movie, float Score)> hits;
-            string mode;
-            if (embedder is null)
+            using var search = new HybridSearch(dataset.Catalog.Movies, RatingCounts(dataset));
+            SentenceEmbedder? embedder = null;
+            try
             {
-                context.Console.MarkupLine($"[grey]{Markup.Escape(reason!)}; using lexical search.[/]");
-                hits = new LexicalSearch(dataset.Catalog.Movies).Search(text, count);
-                mode = "lexical";
-            }
-            else
-            {
-                using (embedder)
+                if (parse.GetValue(lexical)) search.DisableSemantic("semantic search was turned off (--lexical)");
+                else if ((embedder = LoadEmbedder(context, parse.GetValue(model))) is not null) BuildSemantic(context, dataset, search, embedder);
+                var result = search.Search(text, new HybridSearchRequest { Count = count });
+                if (result.Note is not null) context.Console.MarkupLine($"[grey]{Markup.Escape(result.Note)}.[/]");
+                var table = new Table().Title($"[bold]{Markup.Escape(text)}[/] ({result.Mode})").AddColumn("#").AddColumn("movie").AddColumn(new TableColumn("score").RightAligned());
+                bool imdb = MovieFacts.AnyImdb(result.Hits.Select(h => h.Movie));
+                if (imdb) table.AddColumn(MovieFacts.ImdbColumn);
+                int rank = 1;
+                foreach (var hit in result.Hits)
                 {
-                    hits = BuildSemantic(context, dataset, embedder).Search(text, count);
+                    var cells = new List<string> { (rank++).ToString(CultureInfo.InvariantCulture), Markup.Escape(hit.Movie.ToString()), hit.Score.ToString("0.0000", CultureInfo.InvariantCulture) };
+                    if (imdb) cells.Add(Markup.Escape(MovieFacts.Imdb(hit.Movie)));
+                    table.AddRow([.. cells]);
                 }
-                mode = "semantic";
+                context.Console.Write(table);
+                if (result.Hits.Count == 0)
+                {
+                    var suggestions = search.Titles.Suggest(text, 5);
+                    if (suggestions.Count > 0)
+                        context.Console.MarkupLine($"Did you mean: {Markup.Escape(string.Join(", ", suggestions.Select(s => s.ToString())))}?");
+                }
             }
-            var table = new Table().Title($"[bold]{Markup.Escape(text)}[/] ({mode})").AddColumn("#").AddColumn("movie").AddColumn(new TableColumn("score").RightAligned());
-            int rank = 1;
-            foreach (var (m, s) in hits)
-                table.AddRow((rank++).ToString(CultureInfo.InvariantCulture), Markup.Escape(m.ToString()), s.ToString("0.000", CultureInfo.InvariantCulture));
-            context.Console.Write(table);
-            if (hits.Count == 0)
+            finally
             {
-                var suggestions = new TitleSearch(dataset.Catalog.Movies).Suggest(text, 5);
-                if (suggestions.Count > 0)
-                    context.Console.MarkupLine($"Did you mean: {Markup.Escape(string.Join(", ", suggestions.Select(s => s.ToString())))}?");
+                embedder?.Dispose();
             }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Ratings per movie id: the title tie-break and the popularity prior of hybrid search.</summary>
+    internal static Func<long, float> RatingCounts(Dataset dataset)
+    {
+        var ratings = dataset.Ratings;
+        var counts = new Dictionary<long, float>(ratings.ItemCount);
+        for (int i = 0; i < ratings.ItemCount; i++)
+        {
+            if (ratings.ItemIds.IsNumeric) counts[ratings.ItemIds.ToRawNumeric(i)] = ratings.ByItem.RowLength(i);
+        }
+        return id => counts.GetValueOrDefault(id);
+    }
+
+    /// <summary>The embedding model (MOVIEREC_EMBEDDING_MODEL, else the bundled one), or null after saying why not.</summary>
+    private static SentenceEmbedder? LoadEmbedder(CliContext context, string? folder)
+    {
+        var embedder = SentenceEmbedder.TryLoad(folder ?? Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), out var reason, EmbedderOptions.FromEnvironment());
+        if (embedder is null) context.Console.MarkupLine($"[yellow]{Markup.Escape(reason!)}.[/]");
+        return embedder;
     }
 
     private static Command Clusters(CliContext context)
@@ -155,6 +194,7 @@ internal static class DiscoverCommands
         command.SetAction(parse =>
         {
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
+            RequireRatings(dataset, "clusters are built over the rated movies (their genres, vote-weighted rating, year and popularity)");
             if (parse.GetValue(elbow))
             {
                 var features = MovieClusters.BuildFeatures(dataset, WeightedRating.Compute(dataset));
@@ -200,10 +240,26 @@ internal static class DiscoverCommands
         return command;
     }
 
+    /// <summary>A catalogue (no ratings) cannot do what needs ratings: say so in one sentence.</summary>
+    internal static void RequireRatings(Dataset dataset, string why)
+    {
+        if (dataset.IsCatalogue)
+            throw new CliException($"{dataset.Name} has no ratings (a catalogue of {dataset.Catalog.Count:N0} movies): {why}. Use a dataset with ratings.");
+    }
+
+    /// <summary>How many ratings a movie has in the dataset (0 when unrated).</summary>
+    internal static int RatingCount(Dataset dataset, Movie movie)
+    {
+        int item = dataset.ItemOf(movie);
+        return item < 0 ? 0 : dataset.Ratings.ByItem.RowLength(item);
+    }
+
     /// <summary>"People who liked this also liked": the movie's item-kNN neighbours by rating cosine.</summary>
     internal static IReadOnlyList<(Movie Movie, float Similarity)> RatingSimilar(Dataset dataset, Movie movie, int count)
     {
-        int item = dataset.Ratings.ItemIds.ToDense(movie.Id);
+        if (dataset.IsCatalogue)
+            throw new CliException($"{dataset.Name} has no ratings: --by ratings needs them; use --by content or --by text.");
+        int item = dataset.ItemOf(movie);
         if (item < 0) return [];
         var knn = new Core.Algorithms.Ranking.ItemKnnRanker(new Core.Algorithms.Ranking.ItemKnnRankerOptions { Neighbors = Math.Max(count, 20) });
         knn.Fit(dataset.Ratings, TrainingContext.Default);
@@ -216,11 +272,24 @@ internal static class DiscoverCommands
         return result;
     }
 
-    /// <summary>A movie by title; several matches pick the most recent, none lists suggestions.</summary>
-    internal static Movie FindMovie(Dataset dataset, string title)
+    /// <summary>
+    /// A movie by title (case, accents, punctuation and a leading article do not matter; a few words of the title do
+    /// when only one title holds them). Several matches pick the most rated (then the most voted on TMDB/IMDb, then the
+    /// oldest: the original before its remakes) and return the others; none lists suggestions.
+    /// </summary>
+    internal static (Movie Movie, IReadOnlyList<Movie> Others) FindMovie(Dataset dataset, string title)
     {
-        var matches = dataset.Catalog.FindByTitle(title);
-        if (matches.Count > 0) return matches[0];
+        var (matches, _) = dataset.Catalog.MatchTitle(title);
+        if (matches.Count > 0)
+        {
+            var ordered = matches
+                .OrderByDescending(m => RatingCount(dataset, m))
+                .ThenByDescending(m => (long)(m.Tmdb?.VoteCount ?? 0) + (m.Imdb?.NumVotes ?? 0))
+                .ThenBy(m => m.Year ?? int.MaxValue)
+                .ThenBy(m => m.Id)
+                .ToList();
+            return (ordered[0], ordered.Skip(1).ToList());
+        }
         var suggestions = new TitleSearch(dataset.Catalog.Movies).Suggest(title, 5);
         throw new CliException(suggestions.Count == 0
             ? $"No movie titled '{title}' in {dataset.Name}."
@@ -229,22 +298,23 @@ internal static class DiscoverCommands
 
     private static SemanticSearch SemanticOrExplain(CliContext context, Dataset dataset)
     {
-        var embedder = SentenceEmbedder.TryLoad(Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), out var reason)
-            ?? throw new CliException($"{reason}. Set {SentenceEmbedder.ModelVariable} to a folder with model.onnx and vocab.txt, or use --by content.");
-        return BuildSemantic(context, dataset, embedder);
+        var embedder = SentenceEmbedder.TryLoad(Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), out var reason, EmbedderOptions.FromEnvironment())
+            ?? throw new CliException($"{reason}. Unset {SentenceEmbedder.ModelVariable} for the bundled model, or use --by content.");
+        using var search = new HybridSearch(dataset.Catalog.Movies);
+        BuildSemantic(context, dataset, search, embedder);
+        return search.Semantic!;
     }
 
-    private static SemanticSearch BuildSemantic(CliContext context, Dataset dataset, SentenceEmbedder embedder)
+    /// <summary>Embeds the catalogue (only what the cache under ~/.cache/movierec/embeddings lacks) with a progress bar.</summary>
+    private static void BuildSemantic(CliContext context, Dataset dataset, HybridSearch search, SentenceEmbedder embedder)
     {
-        var cache = new EmbeddingCache(Path.Combine(DataLocator.CacheDirectory, "embeddings"), embedder.ModelHash, embedder.Dimensions);
-        SemanticSearch? search = null;
+        var folder = Path.Combine(DataLocator.CacheDirectory, "embeddings");
         context.Console.Progress().Start(progress =>
         {
-            var task = progress.AddTask("Embedding movies", maxValue: dataset.Catalog.Count);
-            search = SemanticSearch.Build(dataset.Catalog.Movies, embedder, cache, new Progress<int>(done => task.Value = done));
+            var task = progress.AddTask($"Embedding movies ({Markup.Escape(embedder.Name)})", maxValue: dataset.Catalog.Count);
+            search.BuildSemantic(embedder, folder, new Progress<int>(done => task.Value = done));
             task.Value = task.MaxValue;
         });
-        return search!;
     }
 
     internal static int Positive(int value, string option) =>

@@ -43,6 +43,13 @@ internal static class ModelCommands
                     : $"{info.Name} cannot be saved to a model file yet.");
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, parse.GetValue(lenient), parse.GetValue(columns));
             var ratings = dataset.Ratings;
+            if (ratings.Count == 0)
+            {
+                throw new CliException(dataset.Report.Skipped > 0
+                    ? $"Nothing to train on: every rating row of {dataset.Name} was skipped ({dataset.Report.Summary()}); fix the file or drop --lenient to see the first problem."
+                    : $"Nothing to train on: {dataset.Name} has no ratings (a catalogue of {dataset.Catalog.Count:N0} movies), and a model learns from ratings. "
+                        + "Give a dataset with ratings, e.g. --data ml-latest-small.");
+            }
             string path = parse.GetValue(output)!;
             var clock = Stopwatch.StartNew();
             context.Console.Progress().AutoClear(false).Start(progress =>
@@ -116,24 +123,27 @@ internal static class ModelCommands
                 who = $"a new user with {folded.Ratings.Length} rating(s)";
             }
             var top = TopN.Select(scores, n, exclude);
-            MovieCatalog? catalog = null;
+            Dataset? titles = null;
             if (parse.GetValue(data) is { } dataPath)
-                catalog = CommonOptions.LoadDataset(dataPath, lenient: true, acceptsColumns: false).Catalog;
+                titles = CommonOptions.LoadDataset(dataPath, lenient: true, acceptsColumns: false);
+            // Titles are found through the raw id, the one thing model and dataset share for both kinds of id.
+            var movies = top.Select(t => titles is null ? null : MovieByRawId(titles, header.ItemIds.ToRaw(t.Item))).ToList();
+            bool imdb = MovieFacts.AnyImdb(movies);
             context.Output.WriteLine($"Top {n} for {who} ({model.Name})");
             var table = new Table()
                 .AddColumn(new TableColumn("#").RightAligned()).AddColumn(new TableColumn("movie id").RightAligned());
-            if (catalog is not null) table.AddColumn("title");
+            if (titles is not null) table.AddColumn("title");
+            if (imdb) table.AddColumn(MovieFacts.ImdbColumn);
             // Ranking models' scores only order the movies: they are shown as they are, not as ratings.
             table.AddColumn(new TableColumn(predictsRatings ? "predicted" : "score").RightAligned());
             for (int k = 0; k < top.Length; k++)
             {
                 string raw = header.ItemIds.ToRaw(top[k].Item);
                 var cells = new List<string> { (k + 1).ToString(CultureInfo.InvariantCulture), raw };
-                if (catalog is not null)
-                {
-                    var movie = header.ItemIds.IsNumeric ? catalog[header.ItemIds.ToRawNumeric(top[k].Item)] : null;
-                    cells.Add(movie is null ? "?" : movie.Year is { } y ? $"{movie.Title} ({y})" : movie.Title);
-                }
+                if (titles is not null)
+                    cells.Add(movies[k]?.ToString() ?? "?");
+                if (imdb)
+                    cells.Add(movies[k] is { } m ? MovieFacts.Imdb(m) : "");
                 cells.Add(predictsRatings
                     ? header.Scale.Clip(top[k].Score).ToString("0.00", CultureInfo.InvariantCulture)
                     : top[k].Score.ToString("0.0000", CultureInfo.InvariantCulture));
@@ -143,6 +153,15 @@ internal static class ModelCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The dataset's movie with this raw id ("1196", "song-42"), or null.</summary>
+    internal static Movie? MovieByRawId(Dataset dataset, string raw)
+    {
+        int item = dataset.Ratings.ItemIds.ToDense(raw);
+        if (item >= 0) return dataset.MovieOf(item);
+        // A catalogue movie nobody rated: numeric catalogs are keyed by raw id.
+        return dataset.Ratings.ItemIds.IsNumeric && long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out long id) ? dataset.Catalog[id] : null;
     }
 
     private static IRecommenderModel Load(string path)

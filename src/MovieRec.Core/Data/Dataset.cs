@@ -31,6 +31,28 @@ public sealed class Dataset
     /// </summary>
     public Movie? MovieOf(int item) =>
         Ratings.ItemIds.IsNumeric ? Catalog[Ratings.ItemIds.ToRawNumeric(item)] : Catalog[item];
+
+    /// <summary>
+    /// The dense item id of a catalog movie, or -1 when nobody rated it: the inverse of <see cref="MovieOf"/> for either
+    /// kind of id (a string-id catalog is keyed by dense id, so its key is the item).
+    /// </summary>
+    public int ItemOf(Movie movie)
+    {
+        ArgumentNullException.ThrowIfNull(movie);
+        if (Ratings.ItemIds.IsNumeric) return Ratings.ItemIds.ToDense(movie.Id);
+        return movie.Id >= 0 && movie.Id < Ratings.ItemCount && Catalog[movie.Id] == movie ? (int)movie.Id : -1;
+    }
+
+    /// <summary>The item's id as the dataset spells it ("1196", "song-42"), for output and look-ups.</summary>
+    public string RawIdOf(Movie movie)
+    {
+        ArgumentNullException.ThrowIfNull(movie);
+        int item = Ratings.ItemIds.IsNumeric ? -1 : ItemOf(movie);
+        return item >= 0 ? Ratings.ItemIds.ToRaw(item) : movie.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A dataset without ratings (IMDb or TMDB alone, an empty ratings file): a catalogue to browse, not to train on.</summary>
+    public bool IsCatalogue => Ratings.Count == 0;
 }
 
 /// <summary>A user's demographics (ml-100k, ml-1m).</summary>

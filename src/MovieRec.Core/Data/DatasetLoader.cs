@@ -4,7 +4,14 @@ using MovieRec.Core.Data.Loaders;
 namespace MovieRec.Core.Data;
 
 /// <summary>A dataset format: how to recognise it from the files present and how to load it.</summary>
-public sealed record DatasetFormat(string Name, string Files, Func<DataSource, bool> Matches, Func<DataSource, LoadOptions, Dataset> Load);
+/// <param name="Name">The format's name, as `data info` shows it.</param>
+/// <param name="Files">The files it reads, for messages.</param>
+/// <param name="Matches">Whether a source holds this format.</param>
+/// <param name="Load">Reads it.</param>
+/// <param name="Required">The files it cannot do without (each a list of alternative names), to say which one is missing.</param>
+/// <param name="Companions">Files only this format has: when they are present but a required file is not, the message names the missing one.</param>
+public sealed record DatasetFormat(string Name, string Files, Func<DataSource, bool> Matches, Func<DataSource, LoadOptions, Dataset> Load,
+    IReadOnlyList<string[]> Required, IReadOnlyList<string> Companions);
 
 /// <summary>
 /// Loads any supported dataset from a folder or zip, detecting the format from the files present,
@@ -15,12 +22,18 @@ public static class DatasetLoader
     /// <summary>Formats in detection order: the first whose files are present wins.</summary>
     public static IReadOnlyList<DatasetFormat> Formats { get; } =
     [
-        new(MovieLensCsvLoader.FormatName, "ratings.csv + movies.csv", MovieLensCsvLoader.Matches, MovieLensCsvLoader.Load),
-        new(MovieLens100KLoader.FormatName, "u.data + u.item (+ u.user, u.genre, u1..u5/ua/ub .base/.test)", MovieLens100KLoader.Matches, MovieLens100KLoader.Load),
-        new("movielens-1m/10m", "ratings.dat + movies.dat (+ users.dat in ml-1m, tags.dat in ml-10m)", MovieLensDatLoader.Matches, MovieLensDatLoader.Load),
-        new(InteractionsCsvLoader.FormatName, "movierec.columns (a column mapping) + the interactions .csv/.tsv", InteractionsCsvLoader.Matches, InteractionsCsvLoader.Load),
-        new(ImdbLoader.FormatName, "title.basics.tsv.gz (+ title.ratings.tsv.gz): IMDb movies, catalog only", ImdbLoader.Matches, ImdbLoader.LoadCatalogOnly),
-        new(TmdbLoader.FormatName, "tmdb_5000_movies.csv (+ tmdb_5000_credits.csv)", TmdbLoader.Matches, TmdbLoader.LoadCatalogOnly),
+        new(MovieLensCsvLoader.FormatName, "ratings.csv + movies.csv", MovieLensCsvLoader.Matches, MovieLensCsvLoader.Load,
+            [["ratings.csv"], ["movies.csv"]], ["links.csv", "tags.csv", "genome-scores.csv", "genome-tags.csv"]),
+        new(MovieLens100KLoader.FormatName, "u.data + u.item (+ u.user, u.genre, u1..u5/ua/ub .base/.test)", MovieLens100KLoader.Matches, MovieLens100KLoader.Load,
+            [["u.data"], ["u.item"]], ["u.user", "u.genre", "u.info", "u.occupation", "u1.base", "u1.test", "ua.base", "ub.base"]),
+        new("movielens-1m/10m", "ratings.dat + movies.dat (+ users.dat in ml-1m, tags.dat in ml-10m)", MovieLensDatLoader.Matches, MovieLensDatLoader.Load,
+            [["ratings.dat"], ["movies.dat"]], ["users.dat", "tags.dat"]),
+        new(InteractionsCsvLoader.FormatName, "movierec.columns (a column mapping) + the interactions .csv/.tsv", InteractionsCsvLoader.Matches, InteractionsCsvLoader.Load,
+            [[InteractionsCsvMapping.MappingFileName]], []),
+        new(ImdbLoader.FormatName, "title.basics.tsv.gz (+ title.ratings.tsv.gz): IMDb movies, catalog only", ImdbLoader.Matches, ImdbLoader.LoadCatalogOnly,
+            [[ImdbLoader.BasicsFile, "title.basics.tsv"]], [ImdbLoader.RatingsFile, "title.ratings.tsv"]),
+        new(TmdbLoader.FormatName, "tmdb_5000_movies.csv (+ tmdb_5000_credits.csv)", TmdbLoader.Matches, TmdbLoader.LoadCatalogOnly,
+            [[TmdbLoader.MoviesFile]], [TmdbLoader.CreditsFile]),
     ];
 
     /// <summary>Loads the dataset at <paramref name="path"/> (a folder or a .zip).</summary>
@@ -31,9 +44,10 @@ public static class DatasetLoader
         var format = Detect(source);
         var dataset = format.Load(source, options);
         dataset.Ratings.Catalog ??= dataset.Catalog;
-        if (options.IncludeTmdb && format.Name != TmdbLoader.FormatName && dataset.Catalog.Count > 0)
+        // Joins go through links.csv's ids: a catalog without them (generic interactions) has nothing to join.
+        if (options.IncludeTmdb && format.Name != TmdbLoader.FormatName && dataset.Catalog.Movies.Any(m => m.TmdbId is not null))
             JoinTmdb(dataset, path, options);
-        if (format.Name != ImdbLoader.FormatName && dataset.Catalog.Count > 0)
+        if (format.Name != ImdbLoader.FormatName && dataset.Catalog.Movies.Any(m => m.ImdbId is not null))
             JoinImdb(dataset, source, path, options);
         return dataset;
     }
@@ -44,8 +58,30 @@ public static class DatasetLoader
         {
             if (format.Matches(source)) return format;
         }
+        if (MissingFiles(source) is string missing)
+            throw new DataFormatException(source.Location, 0, null, missing);
         var expected = string.Join("; ", Formats.Select(f => $"{f.Name}: {f.Files}"));
         throw new DataFormatException(source.Location, 0, null, $"holds no dataset format MovieRec knows. Expected one of: {expected}");
+    }
+
+    /// <summary>
+    /// When some files of a format are present (a required one, or one only that format has) but a required one is
+    /// not: "ratings.dat is missing (...)"; null when no format is half there.
+    /// </summary>
+    private static string? MissingFiles(DataSource source)
+    {
+        foreach (var format in Formats)
+        {
+            var present = format.Required.SelectMany(names => names).Concat(format.Companions)
+                .Select(source.Find).OfType<string>().Select(Path.GetFileName).ToList();
+            if (present.Count == 0) continue;
+            var missing = format.Required.Where(names => !names.Any(source.Has)).Select(names => string.Join(" or ", names)).ToList();
+            if (missing.Count == 0) continue;
+            var verb = missing.Count == 1 ? "is" : "are";
+            return $"{string.Join(" and ", missing)} {verb} missing: the folder has {string.Join(", ", present)} of the {format.Name} format, "
+                + $"which reads {format.Files}";
+        }
+        return null;
     }
 
     /// <summary>

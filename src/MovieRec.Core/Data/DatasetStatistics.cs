@@ -30,6 +30,30 @@ public sealed record DatasetStatistics
 
     public int MoviesWithLinks { get; init; }
 
+    /// <summary>Catalog movies with IMDb metadata joined (title.basics.tsv).</summary>
+    public int MoviesWithImdb { get; init; }
+
+    /// <summary>Of those, movies with an IMDb rating and vote count (title.ratings.tsv).</summary>
+    public int MoviesWithImdbRating { get; init; }
+
+    /// <summary>Movies with IMDb's runtime.</summary>
+    public int MoviesWithImdbRuntime { get; init; }
+
+    /// <summary>Movies with IMDb's genres.</summary>
+    public int MoviesWithImdbGenres { get; init; }
+
+    /// <summary>Catalog movies with a runtime from either source (TMDB, else IMDb).</summary>
+    public int MoviesWithRuntime { get; init; }
+
+    /// <summary>No ratings: a catalogue to browse and search, not to train on.</summary>
+    public bool IsCatalogue => Ratings == 0;
+
+    /// <summary>Earliest and latest release year in the catalog, when any movie has one.</summary>
+    public (int From, int To)? Years { get; init; }
+
+    /// <summary>Genres by how many catalog movies carry them, most common first.</summary>
+    public IReadOnlyList<KeyValuePair<string, int>> Genres { get; init; } = [];
+
     public int DuplicatesMerged { get; init; }
 
     public int RowsSkipped { get; init; }
@@ -43,6 +67,8 @@ public sealed record DatasetStatistics
         foreach (float v in r.Values)
             histogram[v] = histogram.GetValueOrDefault(v) + 1;
         int users = r.ActiveUserCount(), items = r.ActiveItemCount();
+        var movies = dataset.Catalog.Movies;
+        var years = movies.Where(m => m.Year is not null).Select(m => m.Year!.Value).ToList();
         return new DatasetStatistics
         {
             Name = dataset.Name,
@@ -60,6 +86,14 @@ public sealed record DatasetStatistics
             RatingsPerItem = RowQuantiles(r.ByItem),
             MoviesWithTmdb = dataset.Catalog.Movies.Count(m => m.Tmdb is not null),
             MoviesWithLinks = dataset.Catalog.Movies.Count(m => m.TmdbId is not null || m.ImdbId is not null),
+            MoviesWithImdb = movies.Count(m => m.Imdb is not null),
+            MoviesWithImdbRating = movies.Count(m => m.Imdb is { AverageRating: not null, NumVotes: not null }),
+            MoviesWithImdbRuntime = movies.Count(m => m.Imdb?.RuntimeMinutes is > 0),
+            MoviesWithImdbGenres = movies.Count(m => m.Imdb is { Genres.Count: > 0 }),
+            MoviesWithRuntime = movies.Count(m => m.RuntimeMinutes is not null),
+            Years = years.Count == 0 ? null : (years.Min(), years.Max()),
+            Genres = [.. movies.SelectMany(m => m.Genres).GroupBy(g => g, StringComparer.Ordinal)
+                .Select(g => new KeyValuePair<string, int>(g.Key, g.Count())).OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)],
             DuplicatesMerged = dataset.Report.DuplicatesMerged,
             RowsSkipped = dataset.Report.Skipped,
         };

@@ -21,6 +21,12 @@ public sealed record LoadOptions
     /// <summary>Set false to skip looking for TMDB metadata.</summary>
     public bool IncludeTmdb { get; init; } = true;
 
+    /// <summary>
+    /// The parser for delimited files; <see cref="IO.DelimitedEngine.Auto"/> takes the measured choice (benchmarks
+    /// compare the engines through this option).
+    /// </summary>
+    public IO.DelimitedEngine Reader { get; init; }
+
     public static LoadOptions Default { get; } = new();
 }
 

@@ -41,6 +41,15 @@ public sealed class Movie
     /// <summary>IMDb metadata (rating, votes, runtime, genres) when joined through <see cref="ImdbId"/>, or null.</summary>
     public ImdbMetadata? Imdb { get; set; }
 
+    /// <summary>Runtime in minutes: TMDB's when it has one, else IMDb's (title.basics runtimeMinutes), else null.</summary>
+    public int? RuntimeMinutes => Tmdb?.Runtime is int t and > 0 ? t : Imdb?.RuntimeMinutes is int i and > 0 ? i : null;
+
+    /// <summary>IMDb's weighted average rating (1-10) when joined, else null.</summary>
+    public double? ImdbRating => Imdb?.AverageRating;
+
+    /// <summary>IMDb's vote count when joined, else null.</summary>
+    public int? ImdbVotes => Imdb?.NumVotes;
+
     /// <summary>IMDb "tt0133093" form, or null.</summary>
     public string? ImdbTconst => ImdbId is int id ? $"tt{id:D7}" : null;
 

@@ -68,6 +68,21 @@ public static class SparkAlsImport
 {
     public const string AlsModelClass = "org.apache.spark.ml.recommendation.ALSModel";
 
+    /// <summary>The metadata file, relative to the model folder.</summary>
+    public const string MetadataFile = "metadata/part-00000";
+
+    /// <summary>The folders of user and item factors.</summary>
+    public const string UserFactorsFolder = "userFactors", ItemFactorsFolder = "itemFactors";
+
+    /// <summary>The factor tables' columns: an integer id and an array of floats.</summary>
+    public const string IdColumn = "id", FeaturesColumn = "features";
+
+    /// <summary>
+    /// The hyperparameters deploy/spark/als_train.py writes beside the model (one JSON object): Spark's metadata does
+    /// not record regParam or implicitPrefs, so the import takes them from here when the file is present.
+    /// </summary>
+    public const string HyperparametersFile = "hyperparameters.json";
+
     /// <summary>Reads and validates the metadata file.</summary>
     public static SparkAlsMetadata ReadMetadata(string folder)
     {
@@ -104,11 +119,41 @@ public static class SparkAlsImport
             int r = rank ?? paramRank!.Value;
             if (r <= 0) throw Error(file, $"the rank must be positive, not {r}");
             double? reg = Param(paramMap, defaults, "regParam") is { ValueKind: JsonValueKind.Number } rp ? rp.GetDouble() : null;
-            if (reg is < 0 or double.NaN) throw Error(file, $"regParam must be non-negative, not {reg}");
             bool? implicitPrefs = Param(paramMap, defaults, "implicitPrefs") is { ValueKind: JsonValueKind.True or JsonValueKind.False } ip ? ip.GetBoolean() : null;
+            if (reg is null || implicitPrefs is null)
+            {
+                var (hpReg, hpImplicit) = ReadHyperparameters(folder);
+                reg ??= hpReg;
+                implicitPrefs ??= hpImplicit;
+            }
+            if (reg is < 0 or double.NaN) throw Error(file, $"regParam must be non-negative, not {reg}");
             return new SparkAlsMetadata(cls, String(root, "sparkVersion") ?? "", String(root, "uid") ?? "", r,
                 ParamString(paramMap, defaults, "userCol") ?? "user", ParamString(paramMap, defaults, "itemCol") ?? "item",
                 reg, implicitPrefs, ParamString(paramMap, defaults, "coldStartStrategy") ?? "nan");
+        }
+    }
+
+    /// <summary>regParam and implicitPrefs from <see cref="HyperparametersFile"/> beside the model, when it is there.</summary>
+    private static (double? RegParam, bool? ImplicitPrefs) ReadHyperparameters(string folder)
+    {
+        string file = Path.Combine(folder, HyperparametersFile);
+        if (!File.Exists(file)) return (null, null);
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw Error(file, "the hyperparameters are not a JSON object");
+            double? reg = root.TryGetProperty("regParam", out var r)
+                ? r.ValueKind == JsonValueKind.Number ? r.GetDouble() : throw Error(file, $"\"regParam\" should be a number, not {r.GetRawText()}")
+                : null;
+            bool? implicitPrefs = root.TryGetProperty("implicitPrefs", out var i)
+                ? i.ValueKind is JsonValueKind.True or JsonValueKind.False ? i.GetBoolean() : throw Error(file, $"\"implicitPrefs\" should be true or false, not {i.GetRawText()}")
+                : null;
+            return (reg, implicitPrefs);
+        }
+        catch (JsonException e)
+        {
+            throw Error(file, $"the hyperparameters are not valid JSON ({e.Message})");
         }
     }
 
@@ -163,10 +208,10 @@ public static class SparkAlsImport
     {
         await using var reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken).ConfigureAwait(false);
         var schema = reader.Schema;
-        var idField = schema.Fields.FirstOrDefault(f => f.Name == "id") ?? throw Error(file, $"no \"id\" column (columns: {Columns(schema)})");
+        var idField = schema.Fields.FirstOrDefault(f => f.Name == IdColumn) ?? throw Error(file, $"no \"id\" column (columns: {Columns(schema)})");
         if (idField is not DataField idData || (idData.ClrType != typeof(int) && idData.ClrType != typeof(long)) || idData.IsArray)
             throw Error(file, $"the \"id\" column should hold 32-bit integers, not {Describe(idField)}");
-        var featuresField = schema.Fields.FirstOrDefault(f => f.Name == "features") ?? throw Error(file, $"no \"features\" column (columns: {Columns(schema)})");
+        var featuresField = schema.Fields.FirstOrDefault(f => f.Name == FeaturesColumn) ?? throw Error(file, $"no \"features\" column (columns: {Columns(schema)})");
         if (featuresField is not ListField { Item: DataField element } || element.ClrType != typeof(float))
             throw Error(file, $"the \"features\" column should be an array of 32-bit floats, not {Describe(featuresField)}");
         for (int g = 0; g < reader.RowGroupCount; g++)
@@ -244,8 +289,8 @@ public static class SparkAlsImport
         string metaFile = Path.Combine(folder, "metadata", "part-00000");
         if (meta.ImplicitPrefs == true)
             throw Error(metaFile, "implicitPrefs is true: the factors predict preferences, not ratings; only explicit-feedback ALS models can be imported");
-        var users = await ReadFactorsAsync(Path.Combine(folder, "userFactors"), meta.Rank, cancellationToken).ConfigureAwait(false);
-        var items = await ReadFactorsAsync(Path.Combine(folder, "itemFactors"), meta.Rank, cancellationToken).ConfigureAwait(false);
+        var users = await ReadFactorsAsync(Path.Combine(folder, UserFactorsFolder), meta.Rank, cancellationToken).ConfigureAwait(false);
+        var items = await ReadFactorsAsync(Path.Combine(folder, ItemFactorsFolder), meta.Rank, cancellationToken).ConfigureAwait(false);
         if (users.Count == 0) throw Error(users.Folder, "the user factors hold no rows");
         if (items.Count == 0) throw Error(items.Folder, "the item factors hold no rows");
         var alsOptions = new SparkAlsOptions

@@ -38,12 +38,16 @@ public sealed record MoviePage(IReadOnlyList<MovieSummary> Items, int Page, int 
     internal static IReadOnlyList<string>? Titles(IReadOnlyList<Movie>? movies) => movies is null ? null : [.. movies.Select(m => m.ToString())];
 }
 
-/// <summary>A movie's page: metadata, rating statistics, cluster.</summary>
+/// <summary>
+/// A movie's page: metadata, rating statistics, cluster. Runtime is TMDB's, else IMDb's; ImdbRating and ImdbVotes come
+/// from IMDb's title.ratings.tsv when it was joined.
+/// </summary>
 public sealed record MovieDetails(
     long MovieId, string Title, int? Year, IReadOnlyList<string> Genres, string PosterUrl,
     string? Overview, string? Tagline, int? Runtime, DateOnly? ReleaseDate, IReadOnlyList<string> Directors,
     IReadOnlyList<string> Cast, IReadOnlyList<string> Keywords, string? ImdbId, int? TmdbId,
-    int RatingCount, double RatingMean, IReadOnlyList<HistogramBar> Histogram, double WeightedRating, ClusterRef? Cluster)
+    int RatingCount, double RatingMean, IReadOnlyList<HistogramBar> Histogram, double WeightedRating, ClusterRef? Cluster,
+    double? ImdbRating = null, int? ImdbVotes = null)
 {
     public static MovieDetails Of(MovieDetail detail)
     {
@@ -52,10 +56,11 @@ public sealed record MovieDetails(
         var tmdb = movie.Tmdb;
         return new(
             movie.Id, movie.Title, movie.Year, movie.Genres, MovieSummary.PosterPath(movie.Id),
-            tmdb?.Overview, tmdb?.Tagline, tmdb?.Runtime, tmdb?.ReleaseDate, tmdb?.Directors ?? [],
+            tmdb?.Overview, tmdb?.Tagline, movie.RuntimeMinutes, tmdb?.ReleaseDate, tmdb?.Directors ?? [],
             [.. (tmdb?.Cast ?? []).Take(8)], [.. (tmdb?.Keywords ?? []).Take(12)], movie.ImdbTconst, movie.TmdbId,
             detail.Stats.Count, Math.Round(detail.Stats.Mean, 3), detail.Histogram, Math.Round(detail.WeightedRating, 3),
-            detail.Cluster is { } cluster ? new ClusterRef(cluster.Id, cluster.Name) : null);
+            detail.Cluster is { } cluster ? new ClusterRef(cluster.Id, cluster.Name) : null,
+            ImdbRating: movie.ImdbRating, ImdbVotes: movie.ImdbVotes);
     }
 }
 
@@ -73,12 +78,12 @@ public sealed record SimilarMovies(long MovieId, string By, IReadOnlyList<Scored
 }
 
 /// <summary>Search results; mode is semantic or lexical (with the reason when semantic search is unavailable).</summary>
-public sealed record SearchResults(string Query, string Mode, string? Note, IReadOnlyList<ScoredMovie> Items, IReadOnlyList<string>? DidYouMean)
+public sealed record SearchResults(string Query, string Mode, string? Note, IReadOnlyList<ScoredMovie> Items, IReadOnlyList<string>? DidYouMean, bool Personalised)
 {
     public static SearchResults Of(SearchAnswer answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
-        return new(answer.Query, answer.Mode, answer.Note, [.. answer.Items.Select(ScoredMovie.Of)], MoviePage.Titles(answer.DidYouMean));
+        return new(answer.Query, answer.Mode, answer.Note, [.. answer.Items.Select(ScoredMovie.Of)], MoviePage.Titles(answer.DidYouMean), answer.Personalised);
     }
 }
 

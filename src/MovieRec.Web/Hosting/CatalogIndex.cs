@@ -27,15 +27,19 @@ public sealed class CatalogIndex : IDisposable
     private readonly Lazy<WeightedRating> _weighted;
     private readonly Lazy<ItemKnnRanker> _ratingNeighbours;
     private readonly Lazy<IReadOnlyList<OnboardingMovie>> _onboarding;
-    private readonly Lazy<SemanticSearch?> _semantic;
-    private readonly SentenceEmbedder? _embedder;
+    private readonly Lazy<HybridSearch> _search;
+    private readonly string? _embeddingModel;
+    private int _semanticStarted;
     private readonly MovieRatingStats[] _stats;
 
     public const int MaxOnboarding = 100;
 
     /// <param name="dataset">The dataset.</param>
     /// <param name="generation">Counts the catalogues a service has built (1 without metadata, 2 with it): part of cache keys.</param>
-    /// <param name="embeddingModel">The sentence-transformer folder for semantic search (null: MOVIEREC_EMBEDDING_MODEL).</param>
+    /// <param name="embeddingModel">
+    /// The sentence-transformer folder for semantic search; null: MOVIEREC_EMBEDDING_MODEL, else the bundled
+    /// all-MiniLM-L6-v2; "off": lexical search only.
+    /// </param>
     public CatalogIndex(Dataset dataset, int generation = 1, string? embeddingModel = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
@@ -63,13 +67,18 @@ public sealed class CatalogIndex : IDisposable
             knn.Fit(ratings, TrainingContext.Default);
             return knn;
         });
-        _embedder = SentenceEmbedder.TryLoad(embeddingModel ?? Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), out var reason);
-        SemanticDisabledReason = reason;
-        _semantic = new(() => _embedder is null
-            ? null
-            : SemanticSearch.Build(dataset.Catalog.Movies, _embedder,
-                new EmbeddingCache(Path.Combine(DataLocator.CacheDirectory, "embeddings"), _embedder.ModelHash, _embedder.Dimensions)));
+        _embeddingModel = embeddingModel ?? Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable);
+        _search = new(() =>
+        {
+            var search = new HybridSearch(dataset.Catalog.Movies, Lexical, Titles, id => counts.GetValueOrDefault(id));
+            search.DisableSemantic(IsOff(_embeddingModel)
+                ? "semantic search is turned off (MovieRec:EmbeddingModel is 'off')"
+                : "semantic search starts once the movie metadata has loaded");
+            return search;
+        });
     }
+
+    private static bool IsOff(string? model) => string.Equals(model, "off", StringComparison.OrdinalIgnoreCase);
 
     public Dataset Dataset { get; }
 
@@ -96,10 +105,34 @@ public sealed class CatalogIndex : IDisposable
 
     public IReadOnlyList<OnboardingMovie> Onboarding => _onboarding.Value;
 
-    /// <summary>Sentence-embedding search, or null when no embedding model is configured (see <see cref="SemanticDisabledReason"/>).</summary>
-    public SemanticSearch? Semantic => _semantic.Value;
+    /// <summary>
+    /// Search by words, titles and descriptions: BM25, sentence embeddings and title matches fused, optionally
+    /// re-ranked by a user's taste (<see cref="HybridSearch.Search"/>). Lexical until the embeddings are ready
+    /// (<see cref="StartSemantic"/>), and its results say so.
+    /// </summary>
+    public HybridSearch Search => _search.Value;
 
-    public string? SemanticDisabledReason { get; }
+    /// <summary>Sentence-embedding search once the catalogue's vectors are ready; null before (see <see cref="SemanticDisabledReason"/>).</summary>
+    public SemanticSearch? Semantic => Search.Semantic;
+
+    /// <summary>Why <see cref="Semantic"/> is null (turned off, starting with its progress, or failed); null when it is ready.</summary>
+    public string? SemanticDisabledReason => Search.Status switch
+    {
+        { State: SemanticState.Ready } => null,
+        { State: SemanticState.Building } s => $"semantic search is starting: {s.Embedded:N0} of {s.Total:N0} movies embedded",
+        var s => s.Message,
+    };
+
+    /// <summary>
+    /// Starts embedding the catalogue in the background (once; only what the embedding cache lacks, so a restart or
+    /// a second replica loads the vectors in a second). Called for the catalogue with its metadata.
+    /// </summary>
+    public void StartSemantic()
+    {
+        if (IsOff(_embeddingModel) || Interlocked.Exchange(ref _semanticStarted, 1) == 1) return;
+        var folder = string.IsNullOrWhiteSpace(_embeddingModel) ? null : _embeddingModel;
+        _ = Search.StartSemantic(() => SentenceEmbedder.Load(folder, EmbedderOptions.FromEnvironment()), Path.Combine(DataLocator.CacheDirectory, "embeddings"));
+    }
 
     /// <summary>The dense item index of a movie in the rating data, or -1 when nobody rated it.</summary>
     public int ItemOf(long movieId) => Dataset.Ratings.ItemIds.IsNumeric ? Dataset.Ratings.ItemIds.ToDense(movieId) : -1;
@@ -129,7 +162,7 @@ public sealed class CatalogIndex : IDisposable
         _ = Onboarding;
         _ = _ratingNeighbours.Value;
         _ = Text;
-        _ = Semantic;
+        _ = Search;
     }
 
     private const int HistogramBuckets = 10;
@@ -155,5 +188,8 @@ public sealed class CatalogIndex : IDisposable
         return stats;
     }
 
-    public void Dispose() => _embedder?.Dispose();
+    public void Dispose()
+    {
+        if (_search.IsValueCreated) _search.Value.Dispose();
+    }
 }

@@ -113,6 +113,7 @@ public sealed class ModelLifecycleService(
             catalog = host.CatalogOrNull!;
         }
         host.CompleteStartup();
+        catalog.StartSemantic();
         if (options.WarmUp) _ = Task.Run(() => WarmUp(catalog, host.Current!));
     }
 

@@ -76,8 +76,9 @@ public sealed class MovieRecOptions
     public int CacheMegabytes { get; set; } = 64;
 
     /// <summary>
-    /// A sentence-transformer folder (model.onnx plus vocab.txt or tokenizer.json, all-MiniLM-L6-v2 layout) for
-    /// semantic search; default the MOVIEREC_EMBEDDING_MODEL environment variable; none means lexical search.
+    /// A sentence-transformer folder (model.onnx plus vocab.txt or tokenizer.json: all-MiniLM-L6-v2 or
+    /// all-mpnet-base-v2 layout) for semantic search; default the MOVIEREC_EMBEDDING_MODEL environment variable, else
+    /// the bundled all-MiniLM-L6-v2; "off" means lexical search only.
     /// </summary>
     public string? EmbeddingModel { get; set; }
 

@@ -5,7 +5,7 @@ using MovieRec.Web.Storage;
 
 namespace MovieRec.Web.Pages;
 
-/// <summary>Title search with genre and decade filters, and "describe a movie" (semantic, else lexical) search.</summary>
+/// <summary>Title search with genre and decade filters, and "describe a movie" (hybrid, else lexical) search re-ranked by the visitor's taste.</summary>
 public sealed class SearchModel(MovieListQueries movies, SearchQueries search, IRatingStore store) : PageModel
 {
     public const int PageSize = 24;
@@ -54,7 +54,9 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
 
         if (Describe is not null)
         {
-            var answer = await search.SearchAsync(new SearchRequest(Describe, PageSize), cancellationToken).ConfigureAwait(false);
+            // The visitor's stored ratings re-rank the matches by their taste.
+            var ratings = Visitor.Ratings.Select(r => new Recommendations.MovieRating(r.MovieId, r.Rating)).ToList();
+            var answer = await search.SearchAsync(new SearchRequest(Describe, PageSize), ratings, cancellationToken).ConfigureAwait(false);
             if (answer.IsOk)
             {
                 DescribeResults = [.. answer.Value.Items.Select(h => h.Movie)];

@@ -1,15 +1,22 @@
+using System.Globalization;
+using MovieRec.Core.Algorithms;
 using MovieRec.Core.Data;
+using MovieRec.Core.Search;
 using MovieRec.Web.Hosting;
+using MovieRec.Web.Recommendations;
 
 namespace MovieRec.Web.Queries;
 
-/// <summary>GET /search: find movies by describing them.</summary>
-/// <param name="Q">Words, a title or a description such as "space adventure with robots" (required, at most 500 characters).</param>
+/// <summary>GET /search: find movies by describing them, by title or by words.</summary>
+/// <param name="Q">Words, a title or a description such as "a giant shark terrorises a beach town" (required, at most 500 characters).</param>
 /// <param name="N">How many movies, 1 to 100 (default 10).</param>
-public sealed record SearchRequest(string? Q = null, int? N = null)
+/// <param name="Rate">The searcher's ratings as movieId=rating pairs, e.g. "1=5,260=4.5" (at most 1000): results are re-ranked by their taste.</param>
+/// <param name="Personalise">false: no taste re-rank even with ratings (default true).</param>
+public sealed record SearchRequest(string? Q = null, int? N = null, string? Rate = null, bool? Personalise = null)
 {
     public const int MaxQuery = 500;
     public const int MaxN = 100;
+    public const int MaxRatings = 1000;
 
     internal QueryError? Check()
     {
@@ -17,44 +24,89 @@ public sealed record SearchRequest(string? Q = null, int? N = null)
         if (Q.Length > MaxQuery) return QueryError.Invalid("q", $"must be at most {MaxQuery} characters.");
         return QueryError.CheckCount(N, MaxN);
     }
+
+    /// <summary>The ratings in <see cref="Rate"/>, or the first mistake in it.</summary>
+    internal QueryResult<IReadOnlyList<MovieRating>> CheckRatings(CatalogIndex catalog)
+    {
+        if (string.IsNullOrWhiteSpace(Rate)) return QueryResult<IReadOnlyList<MovieRating>>.Ok([]);
+        var pairs = Rate.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (pairs.Length > MaxRatings) return QueryError.Invalid("rate", $"at most {MaxRatings} ratings, not {pairs.Length}.");
+        var profile = new Dictionary<long, float>(pairs.Length);
+        foreach (var pair in pairs)
+        {
+            var parts = pair.Split('=');
+            if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long movieId)
+                || !float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float rating))
+                return QueryError.Invalid("rate", $"'{pair}' is not movieId=rating (e.g. 1=5,260=4.5).");
+            if (catalog.Catalog[movieId] is null) return QueryError.Invalid("rate", $"no movie with id {movieId}.");
+            if (catalog.Dataset.Ratings.Scale.Check(rating) is { } problem) return QueryError.Invalid("rate", $"{pair}: {problem}.");
+            profile[movieId] = rating;
+        }
+        return QueryResult<IReadOnlyList<MovieRating>>.Ok([.. profile.Select(p => new MovieRating(p.Key, p.Value))]);
+    }
 }
 
 /// <summary>
-/// Search results. <paramref name="Mode"/> is "semantic" (sentence embeddings) or "lexical" (BM25, when no embedding
-/// model is configured; <paramref name="Note"/> then says why); <paramref name="DidYouMean"/> holds close titles when nothing matched.
+/// Search results. <paramref name="Mode"/> is "hybrid" (BM25, sentence embeddings and titles fused) or "lexical" (BM25
+/// and titles: while the embeddings are being built, or with semantic search off; <paramref name="Note"/> then says
+/// why); <paramref name="Personalised"/> whether the searcher's ratings re-ranked them; <paramref name="DidYouMean"/>
+/// holds close titles when nothing matched.
 /// </summary>
-public sealed record SearchAnswer(string Query, string Mode, string? Note, IReadOnlyList<MovieHit> Items, IReadOnlyList<Movie>? DidYouMean);
+public sealed record SearchAnswer(string Query, string Mode, string? Note, IReadOnlyList<MovieHit> Items, IReadOnlyList<Movie>? DidYouMean, bool Personalised = false);
 
 /// <summary>
-/// "Describe a movie" search: semantic (sentence embeddings of overview, keywords and tags) when an embedding model is
-/// configured, otherwise lexical (BM25 over the same text), and the answer says which. GET /search and the search page.
+/// Search by description, title or words (<see cref="HybridSearch"/>: BM25, sentence embeddings and title matches
+/// fused), re-ranked by the searcher's taste when ratings come with the request (the SVD folded in from them predicts
+/// a rating for each candidate). GET /search and the search page.
 /// </summary>
 public sealed class SearchQueries(ModelHost host)
 {
     public const int DefaultN = 10;
 
+    /// <summary>Searches with the ratings in the request (<see cref="SearchRequest.Rate"/>), if any.</summary>
     public async Task<QueryResult<SearchAnswer>> SearchAsync(SearchRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
         if (request.Check() is { } bad) return bad;
+        var ratings = request.CheckRatings(catalog);
+        if (!ratings.IsOk) return ratings.Error;
+        return await SearchAsync(request, ratings.Value, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Searches re-ranking by the taste of <paramref name="ratings"/> (the page passes the visitor's stored ratings).</summary>
+    public async Task<QueryResult<SearchAnswer>> SearchAsync(SearchRequest request, IReadOnlyList<MovieRating> ratings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(ratings);
+        var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
+        if (request.Check() is { } bad) return bad;
         string q = request.Q!.Trim();
-        int count = request.N ?? DefaultN;
-        IReadOnlyList<(Movie Movie, float Score)> hits;
-        string mode;
-        string? note = null;
-        if (catalog.Semantic is { } semantic)
+        TasteScorer? taste = null;
+        if (ratings.Count > 0 && request.Personalise != false && host.Current is { } model) taste = Taste(model, ratings);
+        var result = catalog.Search.Search(q, new HybridSearchRequest { Count = request.N ?? DefaultN, Taste = taste, Personalise = request.Personalise ?? true });
+        var didYouMean = result.Hits.Count == 0 ? catalog.Titles.Suggest(q, 5) : null;
+        return new SearchAnswer(q, result.Mode, result.Note, [.. result.Hits.Select(h => MovieHit.Of(h.Movie, catalog, h.Score))], didYouMean, result.Personalised);
+    }
+
+    /// <summary>The searcher's taste: the serving SVD folded in from their ratings predicts each candidate's rating.</summary>
+    private static TasteScorer Taste(ServingModel model, IReadOnlyList<MovieRating> ratings)
+    {
+        var train = model.Train;
+        var profile = new List<ItemRating>(ratings.Count);
+        foreach (var r in ratings)
         {
-            hits = semantic.Search(q, count);
-            mode = "semantic";
+            int item = train.ItemIds.ToDense(r.MovieId);
+            if (item >= 0) profile.Add(new ItemRating(item, r.Rating));
         }
-        else
+        var user = model.Svd.FoldIn([.. profile]);
+        return (candidates, scores) =>
         {
-            hits = catalog.Lexical.Search(q, count);
-            mode = "lexical";
-            note = $"Semantic search is unavailable ({catalog.SemanticDisabledReason}), so these are lexical (BM25) matches on titles, overviews, keywords and tags.";
-        }
-        var didYouMean = hits.Count == 0 ? catalog.Titles.Suggest(q, 5) : null;
-        return new SearchAnswer(q, mode, note, [.. hits.Select(h => MovieHit.Of(h.Movie, catalog, h.Score))], didYouMean);
+            for (int i = 0; i < candidates.Count; i++)
+            {
+                int item = train.ItemIds.ToDense(candidates[i].Id);
+                scores[i] = item >= 0 ? model.Svd.Predict(user, item) : float.NaN;
+            }
+        };
     }
 }

@@ -118,4 +118,77 @@ public class ImdbLoaderTests
         Assert.Equal(2, e.Line);
         Assert.Contains("expected 9 fields", e.Message);
     }
+
+    /// <summary>ml-style data with IMDb beside it: Toy Story and The Matrix linked, a movie without MovieLens genres.</summary>
+    private static Dataset LoadJoined(TempFolder tmp)
+    {
+        tmp.Write("ml/movies.csv", "movieId,title,genres\n1,Toy Story (1995),Adventure|Animation|Children|Comedy|Fantasy\n"
+            + "2571,\"Matrix, The (1999)\",Action|Sci-Fi|Thriller\n3,Grumpier Old Men,(no genres listed)\n4,Unlinked (2000),Drama\n");
+        tmp.Write("ml/links.csv", "movieId,imdbId,tmdbId\n1,0114709,\n2571,0133093,\n3,0120338,\n4,,\n");
+        var ratings = new StringBuilder("userId,movieId,rating,timestamp\n");
+        for (int u = 1; u <= 6; u++)
+        {
+            // Unlinked (2000) is the best rated here; IMDb's millions of votes decide for the linked movies.
+            ratings.Append(System.Globalization.CultureInfo.InvariantCulture, $"{u},1,3.0,{964982700 + u}\n{u},2571,3.5,{964982800 + u}\n{u},3,2.0,{964982900 + u}\n{u},4,5.0,{964983000 + u}\n");
+        }
+        tmp.Write("ml/ratings.csv", ratings.ToString());
+        WriteGz(tmp, "imdb/title.basics.tsv.gz", Basics);
+        WriteGz(tmp, "imdb/title.ratings.tsv.gz", Ratings + "tt0120338\t7.9\t1300000\n");
+        return DatasetLoader.Load(Path.Combine(tmp.Path, "ml"), NoTmdb);
+    }
+
+    [Fact]
+    public void Imdb_fills_runtime_genres_and_year_the_dataset_lacks()
+    {
+        using var tmp = TestData.NewFolder();
+        var d = LoadJoined(tmp);
+        Assert.Equal(81, d.Catalog[1]!.RuntimeMinutes); // the API's runtime was null here: TMDB alone was read
+        Assert.Equal(8.3, d.Catalog[1]!.ImdbRating);
+        Assert.Equal(1100000, d.Catalog[1]!.ImdbVotes);
+        var titanic = d.Catalog[3]!; // "(no genres listed)" and no year in movies.csv
+        Assert.Equal(["Drama", "Romance"], titanic.Genres);
+        Assert.Equal(1997, titanic.Year);
+        Assert.Equal(194, titanic.RuntimeMinutes);
+        Assert.Null(d.Catalog[4]!.RuntimeMinutes);
+        var stats = DatasetStatistics.Compute(d);
+        Assert.Equal((3, 3, 3, 3, 3), (stats.MoviesWithImdb, stats.MoviesWithImdbRating, stats.MoviesWithImdbRuntime, stats.MoviesWithImdbGenres, stats.MoviesWithRuntime));
+    }
+
+    [Fact]
+    public void The_weighted_rating_takes_imdb_votes_first()
+    {
+        using var tmp = TestData.NewFolder();
+        var d = LoadJoined(tmp);
+        var wr = MovieRec.Core.Algorithms.Content.WeightedRating.Compute(d);
+        // Votes: 1.1M (8.3), 2.1M (8.7), 1.3M (7.9) from IMDb; Unlinked's six ratings of 5 stars as 10/10.
+        Assert.Equal((8.3 + 8.7 + 7.9 + 10.0) / 4, wr.MeanVote, 9);
+        Assert.True(wr[2571] > wr[1] && wr[1] > wr[3], $"IMDb order: {wr[2571]} {wr[1]} {wr[3]}");
+        // Six 5-star ratings barely move a movie from C; millions of votes keep IMDb's own average.
+        Assert.InRange(wr[4], wr.MeanVote, wr.MeanVote + 0.001);
+        Assert.Equal(8.7, wr[2571], 1);
+    }
+
+    [Fact]
+    public void Kmeans_features_use_imdb_genres_year_and_votes()
+    {
+        using var tmp = TestData.NewFolder();
+        var d = LoadJoined(tmp);
+        var wr = MovieRec.Core.Algorithms.Content.WeightedRating.Compute(d);
+        var f = MovieRec.Core.Algorithms.Clustering.MovieClusters.BuildFeatures(d, wr);
+        int Col(string name) => f.Columns.ToList().IndexOf(name);
+        float Value(long movieId, string column) => f.Row(Array.IndexOf(f.Items, d.Ratings.ItemIds.ToDense(movieId)))[Col(column)];
+        // Titanic's genres came from IMDb (Romance is in no MovieLens genre list here); Toy Story's IMDb genres join
+        // its MovieLens ones.
+        Assert.Equal(1f, Value(3, "Romance"));
+        Assert.Equal(1f, Value(3, "Drama"));
+        Assert.Equal(1f, Value(1, "Animation"));
+        Assert.DoesNotContain("(no genres listed)", f.Columns);
+        // Min-max scaled: WR in IMDb's order, the lowest year Toy Story (1995), the most votes The Matrix.
+        Assert.True(Value(2571, "weighted rating") > Value(1, "weighted rating") && Value(1, "weighted rating") > Value(3, "weighted rating"));
+        Assert.Equal(0f, Value(3, "weighted rating"));
+        Assert.Equal(0f, Value(1, "year"));
+        Assert.Equal(1f, Value(2571, "log(1 + votes)"));
+        Assert.Equal(0f, Value(4, "log(1 + votes)")); // six ratings, the fewest votes
+        Assert.All(f.Values, v => Assert.InRange(v, 0f, 1f));
+    }
 }

@@ -19,7 +19,7 @@ public class LoaderHotPathTests
             if (i % 1000 == 7) text.Append(i).Append(",\"two\nlines, \"\"quoted\"\"\",").Append(i * 3).Append("\r\n");
             else text.Append(i).Append(",title number ").Append(i).Append(',').Append(i * 3).Append("\r\n");
         }
-        using var reader = new DelimitedReader(new MemoryStream(Encoding.UTF8.GetBytes(text.ToString())), "t.csv");
+        using var reader = DelimitedReader.Open(new MemoryStream(Encoding.UTF8.GetBytes(text.ToString())), "t.csv");
         Assert.True(reader.Read());
         int read = 0;
         while (reader.Read())
@@ -39,7 +39,7 @@ public class LoaderHotPathTests
     public void Line_numbers_stay_right_after_multi_line_records()
     {
         var csv = "a,b\n1,\"x\ny\"\n2,z\nthree,w\n";
-        using var reader = new DelimitedReader(new MemoryStream(Encoding.UTF8.GetBytes(csv)), "t.csv");
+        using var reader = DelimitedReader.Open(new MemoryStream(Encoding.UTF8.GetBytes(csv)), "t.csv");
         reader.Read();
         reader.Read();
         reader.Read();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MovieRec.Core.Search;
 
 namespace MovieRec.Core.Tests.Search;
@@ -60,5 +61,19 @@ public class SearchTests
         Assert.Equal(1, TitleSearch.EditDistance("knigth", "knight", 3));
         Assert.Equal(0, TitleSearch.EditDistance("heat", "heat", 3));
         Assert.Equal(3, TitleSearch.EditDistance("abc", "xyz", 2));
+    }
+
+    [Fact]
+    public void Descriptions_never_name_their_movie()
+    {
+        foreach (var row in File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Search", "movie-descriptions.tsv")).Where(l => l.Length > 0 && !l.StartsWith('#')))
+        {
+            var f = row.Split('\t');
+            var titleWords = f[2].Split([' ', ',', ':', '.', '(', ')', '-', '\''], StringSplitOptions.RemoveEmptyEntries)
+                .Where(w => w.Length >= 4 && !int.TryParse(w, CultureInfo.InvariantCulture, out _));
+            var description = f[3].ToLowerInvariant().Split([' ', ',', ':', '.', '(', ')', '-', '\''], StringSplitOptions.RemoveEmptyEntries);
+            foreach (var word in titleWords)
+                Assert.DoesNotContain(word.ToLowerInvariant(), description);
+        }
     }
 }

@@ -44,23 +44,39 @@ public sealed class MovieClusters
         return new MovieClusters(dataset, features, result, clusters);
     }
 
-    /// <summary>Genre flags, WR, year, log(1 + votes) for every rated movie, min-max scaled.</summary>
+    /// <summary>
+    /// Genre flags (the dataset's genres and IMDb's, when joined), WR (IMDb votes first, see <see cref="WeightedRating"/>),
+    /// year (IMDb's startYear when the title has none) and log(1 + votes: IMDb's, else TMDB's, else ratings) for every
+    /// rated movie, min-max scaled.
+    /// </summary>
     public static FeatureMatrix BuildFeatures(Dataset dataset, WeightedRating wr)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(wr);
         var baseFeatures = MovieFeatures.GenresRatingPopularity(dataset);
-        int genres = baseFeatures.Dimensions - 2;
+        int baseGenres = baseFeatures.Dimensions - 2;
+        // IMDb genres the dataset does not name (Biography, History, Sport, ...) become columns after the dataset's.
+        var genreColumns = baseFeatures.Columns.Take(baseGenres).ToList();
+        var genreIndex = genreColumns.Select((g, k) => (g, k)).ToDictionary(p => p.g, p => p.k, StringComparer.Ordinal);
+        for (int r = 0; r < baseFeatures.Rows; r++)
+        {
+            foreach (var g in dataset.MovieOf(baseFeatures.Items[r])?.Imdb?.Genres ?? [])
+            {
+                if (genreIndex.TryAdd(g, genreColumns.Count)) genreColumns.Add(g);
+            }
+        }
+        int genres = genreColumns.Count;
         int d = genres + 3;
         var values = new float[baseFeatures.Rows * d];
         var byItem = dataset.Ratings.ByItem;
         for (int r = 0; r < baseFeatures.Rows; r++)
         {
-            baseFeatures.Row(r)[..genres].CopyTo(values.AsSpan(r * d, genres));
+            baseFeatures.Row(r)[..baseGenres].CopyTo(values.AsSpan(r * d, baseGenres));
             var movie = dataset.MovieOf(baseFeatures.Items[r]);
+            foreach (var g in movie?.Imdb?.Genres ?? []) values[r * d + genreIndex[g]] = 1;
             values[r * d + genres] = (float)(movie is null ? wr.MeanVote : wr[movie.Id]);
-            values[r * d + genres + 1] = movie?.Year ?? 0;
-            int votes = movie?.Tmdb?.VoteCount ?? byItem.RowLength(baseFeatures.Items[r]);
+            values[r * d + genres + 1] = movie?.Year ?? movie?.Imdb?.StartYear ?? 0;
+            int votes = movie?.Imdb?.NumVotes ?? movie?.Tmdb?.VoteCount ?? byItem.RowLength(baseFeatures.Items[r]);
             values[r * d + genres + 2] = MathF.Log(1 + votes);
         }
         // Movies without a year take the median year rather than 0, which would dominate the scaled column.
@@ -71,7 +87,7 @@ public sealed class MovieClusters
             if (values[r * d + genres + 1] == 0) values[r * d + genres + 1] = medianYear;
         }
         MovieFeatures.MinMaxScale(values, d);
-        var columns = baseFeatures.Columns.Take(genres).Concat(["weighted rating", "year", "log(1 + votes)"]).ToList();
+        var columns = genreColumns.Concat(["weighted rating", "year", "log(1 + votes)"]).ToList();
         return new FeatureMatrix(values, d, columns, baseFeatures.Items);
     }
 

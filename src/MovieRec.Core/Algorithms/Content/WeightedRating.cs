@@ -36,8 +36,8 @@ public sealed class WeightedRating
         votes + m <= 0 ? c : votes / (votes + m) * meanVote + m / (votes + m) * c;
 
     /// <summary>
-    /// From TMDB votes where a movie has them, else from the dataset's ratings (count and mean, rescaled to TMDB's
-    /// 0-10 scale when TMDB votes are mixed in).
+    /// From IMDb's votes where a movie has them (title.ratings.tsv: averageRating, numVotes), else TMDB's, else the
+    /// dataset's ratings (count and mean, rescaled to the 10-point scale when IMDb or TMDB votes are mixed in).
     /// </summary>
     public static WeightedRating Compute(Dataset dataset, double percentile = 0.9)
     {
@@ -53,12 +53,13 @@ public sealed class WeightedRating
             foreach (float v in values) sum += v;
             ratingStats[movie.Id] = (sum / values.Length, values.Length);
         }
-        bool anyTmdb = dataset.Catalog.Movies.Any(m => m.Tmdb is { VoteCount: > 0 });
-        double scale = anyTmdb ? 10.0 / dataset.Ratings.Scale.Max : 1.0;
+        bool anyExternal = dataset.Catalog.Movies.Any(m => m.Tmdb is { VoteCount: > 0 } || m.Imdb is { AverageRating: not null, NumVotes: > 0 });
+        double scale = anyExternal && dataset.Ratings.Scale.Max > 0 ? 10.0 / dataset.Ratings.Scale.Max : 1.0;
         var votes = new List<(long Id, double Mean, double Count)>();
         foreach (var movie in dataset.Catalog.Movies)
         {
-            if (movie.Tmdb is { VoteCount: > 0 } t) votes.Add((movie.Id, t.VoteAverage, t.VoteCount));
+            if (movie.Imdb is { AverageRating: double average, NumVotes: int imdbVotes and > 0 }) votes.Add((movie.Id, average, imdbVotes));
+            else if (movie.Tmdb is { VoteCount: > 0 } t) votes.Add((movie.Id, t.VoteAverage, t.VoteCount));
             else if (ratingStats.TryGetValue(movie.Id, out var r)) votes.Add((movie.Id, r.Mean * scale, r.Count));
         }
         return FromVotes(votes, percentile);

@@ -1,12 +1,12 @@
 using System.Numerics.Tensors;
-using MovieRec.Core.Algorithms.Content;
 using MovieRec.Core.Data;
 
 namespace MovieRec.Core.Algorithms.Semantic;
 
 /// <summary>
-/// "Describe a movie" search: every movie's text embedded once (cached on disk), a query embedded at request time,
-/// movies ranked by cosine similarity (a dot product of unit vectors). Also semantic similar-movies.
+/// "Describe a movie" search: every movie's text embedded once (kept in an <see cref="EmbeddingCache"/>), a query
+/// embedded at request time, movies ranked by cosine similarity (a dot product of unit vectors) over one flat
+/// row-major matrix. Also semantic similar-movies from the same vectors.
 /// </summary>
 public sealed class SemanticSearch
 {
@@ -28,42 +28,77 @@ public sealed class SemanticSearch
 
     public SentenceEmbedder Embedder { get; }
 
+    /// <summary>The movies, in the order of the rows (and of <see cref="Scores"/>).</summary>
     public IReadOnlyList<Movie> Movies { get; }
 
-    /// <summary>The text a movie is embedded from: title, genres, overview, keywords (or tags).</summary>
+    /// <summary>
+    /// The text a movie is embedded from: title, genres, overview, then keywords (or MovieLens tags), e.g.
+    /// "Jaws. Action, Horror. An insatiable great white shark terrorizes ... shark, beach, ...".
+    /// </summary>
     public static string MovieText(Movie movie)
     {
+        ArgumentNullException.ThrowIfNull(movie);
         var genres = string.Join(", ", movie.Tmdb?.Genres is { Count: > 0 } g ? g : movie.Genres);
         var keywords = string.Join(", ", movie.Tmdb?.Keywords ?? (IReadOnlyList<string>)movie.Tags);
         return $"{movie.Title}. {genres}. {movie.Tmdb?.Overview} {keywords}".Trim();
     }
 
-    /// <summary>Embeds the catalog through the cache, reporting progress as movies are embedded.</summary>
-    public static SemanticSearch Build(IReadOnlyList<Movie> movies, SentenceEmbedder embedder, EmbeddingCache cache, IProgress<int>? progress = null)
+    /// <summary>Embeds the catalogue through the cache (only texts it lacks), reporting how many movies have a vector.</summary>
+    public static SemanticSearch Build(IReadOnlyList<Movie> movies, SentenceEmbedder embedder, EmbeddingCache cache, IProgress<int>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(movies);
+        ArgumentNullException.ThrowIfNull(embedder);
         ArgumentNullException.ThrowIfNull(cache);
-        var texts = movies.Select(MovieText).ToList();
-        var vectors = cache.GetOrEmbed(texts, embedder, progress);
+        var texts = new string[movies.Count];
+        for (int i = 0; i < texts.Length; i++) texts[i] = MovieText(movies[i]);
+        var vectors = cache.GetOrEmbed(texts, embedder, progress, cancellation);
         return new SemanticSearch(embedder, movies, vectors);
     }
 
-    public IReadOnlyList<(Movie Movie, float Similarity)> Search(string query, int n = 10) =>
-        Rank(Embedder.Embed(query), n, exclude: -1);
-
-    public IReadOnlyList<(Movie Movie, float Similarity)> Similar(long movieId, int n = 10)
+    public IReadOnlyList<(Movie Movie, float Similarity)> Search(string query, int n = 10)
     {
-        if (!_rowOf.TryGetValue(movieId, out int row)) return [];
-        int d = Embedder.Dimensions;
-        return Rank(_matrix.AsSpan(row * d, d).ToArray(), n, row);
+        var scores = new float[Movies.Count];
+        Scores(Embedder.Embed(query ?? ""), scores);
+        return Top(scores, n);
     }
 
-    private List<(Movie, float)> Rank(float[] query, int n, int exclude)
+    /// <summary>Cosine similarity of every movie (row order of <see cref="Movies"/>) to a unit query vector.</summary>
+    public void Scores(ReadOnlySpan<float> query, Span<float> scores)
     {
         int d = Embedder.Dimensions;
+        if (query.Length != d) throw new ArgumentException($"the query vector has {query.Length} dimensions, not {d}", nameof(query));
+        if (scores.Length < Movies.Count) throw new ArgumentException("scores is shorter than the catalogue", nameof(scores));
+        var matrix = _matrix.AsSpan();
+        for (int r = 0; r < Movies.Count; r++) scores[r] = TensorPrimitives.Dot(query, matrix.Slice(r * d, d));
+    }
+
+    /// <summary>The row of a movie, or -1.</summary>
+    public int RowOf(long movieId) => _rowOf.TryGetValue(movieId, out int row) ? row : -1;
+
+    /// <summary>A movie's unit vector (empty when the movie is not in the catalogue).</summary>
+    public ReadOnlySpan<float> VectorOf(long movieId)
+    {
+        int row = RowOf(movieId);
+        int d = Embedder.Dimensions;
+        return row < 0 ? default : _matrix.AsSpan(row * d, d);
+    }
+
+    /// <summary>The movies whose vectors are closest to this movie's (itself left out).</summary>
+    public IReadOnlyList<(Movie Movie, float Similarity)> Similar(long movieId, int n = 10)
+    {
+        int row = RowOf(movieId);
+        if (row < 0) return [];
         var scores = new float[Movies.Count];
-        for (int r = 0; r < scores.Length; r++)
-            scores[r] = r == exclude ? float.NaN : TensorPrimitives.Dot(query, _matrix.AsSpan(r * d, d));
-        return [.. TopN.Select(scores, n).Select(s => (Movies[s.Item], s.Score))];
+        Scores(VectorOf(movieId), scores);
+        scores[row] = float.NaN;
+        return Top(scores, n);
+    }
+
+    private List<(Movie, float)> Top(float[] scores, int n)
+    {
+        var top = TopN.Select(scores, n);
+        var result = new List<(Movie, float)>(top.Length);
+        foreach (var s in top) result.Add((Movies[s.Item], s.Score));
+        return result;
     }
 }

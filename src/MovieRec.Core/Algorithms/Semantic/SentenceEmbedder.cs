@@ -1,198 +1,317 @@
+using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
-using Microsoft.ML.Tokenizers;
 
 namespace MovieRec.Core.Algorithms.Semantic;
 
+/// <summary>Tuning of a <see cref="SentenceEmbedder"/>: ONNX Runtime threads and how texts are batched.</summary>
+public sealed record EmbedderOptions
+{
+    /// <summary>Batches embedded at once, each on one thread (0: one per core).</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Padded tokens per batch (rows x longest row): the unit of work one ONNX Runtime run gets.</summary>
+    public int BatchTokens { get; init; } = 512;
+
+    /// <summary>At most this many texts per batch.</summary>
+    public int MaxBatchRows { get; init; } = 64;
+
+    /// <summary>Word pieces per text with [CLS] and [SEP] (0: the model folder's max_seq_length, else 256).</summary>
+    public int MaxTokens { get; init; }
+
+    /// <summary>
+    /// Quantise the weight matrices to int8 when loading (<see cref="OnnxQuantizer"/>): about twice as fast on CPUs
+    /// with int8 dot products, vectors within a cosine of about 0.99 of the float model's (docs/search.md). Off:
+    /// the model runs as it is.
+    /// </summary>
+    public bool Quantize { get; init; } = true;
+
+    /// <summary>The environment variable that turns quantisation off (<c>MOVIEREC_EMBEDDING_PRECISION=float32</c>).</summary>
+    public const string PrecisionVariable = "MOVIEREC_EMBEDDING_PRECISION";
+
+    /// <summary>Defaults, with <see cref="Quantize"/> from <see cref="PrecisionVariable"/> (int8, the default, or float32).</summary>
+    public static EmbedderOptions FromEnvironment() => Environment.GetEnvironmentVariable(PrecisionVariable) switch
+    {
+        null or "" or "int8" => new EmbedderOptions(),
+        "float32" or "fp32" => new EmbedderOptions { Quantize = false },
+        var other => throw new ArgumentException($"{PrecisionVariable} must be int8 or float32, not '{other}'"),
+    };
+
+    public static EmbedderOptions Default { get; } = new();
+}
+
 /// <summary>
-/// A sentence-transformer (the all-MiniLM-L6-v2 layout: model.onnx plus vocab.txt or tokenizer.json) run with ONNX
-/// Runtime: BERT WordPiece ids with [CLS] and [SEP], truncated to <see cref="MaxTokens"/>, the encoder's
-/// last_hidden_state mean-pooled over the attention mask, then L2-normalised, so cosine similarity is a dot product
-/// (Reimers and Gurevych 2019, Sentence-BERT).
+/// A sentence-transformer run with ONNX Runtime (Reimers and Gurevych 2019, Sentence-BERT): BERT WordPiece ids with
+/// the model's start and end tokens, truncated to <see cref="MaxTokens"/>, the encoder's last_hidden_state
+/// mean-pooled over the attention mask, then L2-normalised, so cosine similarity is a dot product:
+/// v = Σ_t m_t h_t / ‖Σ_t m_t h_t‖.
+/// By default the bundled all-MiniLM-L6-v2 (<see cref="BundledModel"/>, 384 dimensions); a folder in the
+/// sentence-transformers ONNX layout picks another (all-mpnet-base-v2: 768 dimensions): model.onnx or
+/// onnx/model.onnx, with tokenizer.json or vocab.txt (+ tokenizer_config.json, special_tokens_map.json), and
+/// sentence_bert_config.json for max_seq_length.
+/// Many texts are embedded in batches of similar token length (little padding), each batch one ONNX Runtime run over
+/// flat buffers; pooling and normalisation run on spans with TensorPrimitives.
 /// </summary>
 public sealed class SentenceEmbedder : IDisposable
 {
-    /// <summary>The environment variable naming the model folder.</summary>
+    /// <summary>The environment variable naming a model folder (unset: the bundled model).</summary>
     public const string ModelVariable = "MOVIEREC_EMBEDDING_MODEL";
 
     private readonly InferenceSession _session;
-    private readonly BertTokenizer _tokenizer;
+    private readonly RunOptions _runOptions = new();
+    private readonly WordPieceTokenizer _tokenizer;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
     private readonly bool _wantsTokenTypes;
-    private readonly string _outputName;
+    private readonly int _startId;
+    private readonly int _endId;
+    private readonly long _padId;
+    private readonly EmbedderOptions _options;
+    private readonly int _workers;
 
-    private SentenceEmbedder(InferenceSession session, BertTokenizer tokenizer, string modelHash, int maxTokens)
+    private SentenceEmbedder(byte[] model, WordPieceTokenizer tokenizer, TokenizerSettings settings, string name, string modelHash, EmbedderOptions options)
     {
+        if (options.Quantize) (model, Quantized) = OnnxQuantizer.Quantize(model);
+        var session = new InferenceSession(model, SessionOptions(options));
         _session = session;
         _tokenizer = tokenizer;
+        _options = options;
+        _workers = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        Name = name;
         ModelHash = modelHash;
-        MaxTokens = maxTokens;
+        MaxTokens = options.MaxTokens > 0 ? options.MaxTokens : settings.MaxTokens;
+        if (MaxTokens < 3) throw new ArgumentException($"MaxTokens must be at least 3, not {MaxTokens}");
+        _startId = tokenizer.StartId;
+        _endId = tokenizer.EndId;
+        _padId = tokenizer.PadId;
         _wantsTokenTypes = session.InputMetadata.ContainsKey("token_type_ids");
-        _outputName = session.OutputMetadata.ContainsKey("last_hidden_state") ? "last_hidden_state" : session.OutputMetadata.Keys.First();
-        Dimensions = (int)session.OutputMetadata[_outputName].Dimensions[^1];
+        foreach (var required in new[] { "input_ids", "attention_mask" })
+        {
+            if (!session.InputMetadata.ContainsKey(required))
+                throw new InvalidDataException($"{name}: the model has no input '{required}' (inputs: {string.Join(", ", session.InputMetadata.Keys)})");
+        }
+        _inputNames = _wantsTokenTypes ? ["input_ids", "attention_mask", "token_type_ids"] : ["input_ids", "attention_mask"];
+        var output = session.OutputMetadata.ContainsKey("last_hidden_state") ? "last_hidden_state" : session.OutputMetadata.Keys.First();
+        _outputNames = [output];
+        Dimensions = (int)session.OutputMetadata[output].Dimensions[^1];
+        if (Dimensions <= 0) throw new InvalidDataException($"{name}: the output '{output}' has no fixed last dimension");
     }
 
-    /// <summary>Word pieces per text, [CLS] and [SEP] included (sentence-transformers' max_seq_length).</summary>
+    /// <summary>The bundled model's name, or the model folder.</summary>
+    public string Name { get; }
+
+    /// <summary>Word pieces per text, start and end tokens included (sentence-transformers' max_seq_length).</summary>
     public int MaxTokens { get; }
 
-    /// <summary>Embedding size (384 for all-MiniLM-L6-v2).</summary>
+    /// <summary>Embedding size (384 for all-MiniLM-L6-v2, 768 for all-mpnet-base-v2).</summary>
     public int Dimensions { get; }
 
     /// <summary>SHA-256 of the model file: embedding caches are keyed by it.</summary>
     public string ModelHash { get; }
 
+    /// <summary>How many weight matrices run as int8 (0: the model runs as it is).</summary>
+    public int Quantized { get; }
+
     /// <summary>
-    /// Loads the model in <paramref name="folder"/> (model.onnx or onnx/model.onnx, with vocab.txt or tokenizer.json);
-    /// null with the reason when something is missing, so callers can fall back to lexical search.
+    /// What vectors depend on besides the texts: the model, the truncation, the tokenizer, the pooling and the
+    /// precision. Embedding caches key their
+    /// files by it, so a change to any of them never serves old vectors.
     /// </summary>
-    public static SentenceEmbedder? TryLoad(string? folder, out string? disabledReason, int threads = 0)
+    public string Recipe => $"{ModelHash[..16]}-d{Dimensions}-t{MaxTokens}-{TokenizerVersion}-mean{(Quantized > 0 ? "-int8" : "")}";
+
+    /// <summary>Bumped whenever tokenisation changes, so cached vectors of the old token ids are not served.</summary>
+    private const string TokenizerVersion = "wp1";
+
+    /// <summary>
+    /// The model named by <see cref="ModelVariable"/> (or <paramref name="folder"/> when given), else the bundled
+    /// all-MiniLM-L6-v2; null with the reason when it cannot be loaded, so callers can fall back to lexical search.
+    /// </summary>
+    public static SentenceEmbedder? TryLoad(string? folder, out string? disabledReason, EmbedderOptions? options = null)
     {
-        if (string.IsNullOrWhiteSpace(folder))
-        {
-            disabledReason = $"semantic search is disabled: no embedding model configured ({ModelVariable})";
-            return null;
-        }
-        if (!Directory.Exists(folder))
-        {
-            disabledReason = $"semantic search is disabled: the embedding model folder '{folder}' does not exist";
-            return null;
-        }
-        var model = new[] { "model.onnx", Path.Combine("onnx", "model.onnx"), "model_quantized.onnx", Path.Combine("onnx", "model_quantized.onnx") }
-            .Select(f => Path.Combine(folder, f)).FirstOrDefault(File.Exists);
-        if (model is null)
-        {
-            disabledReason = $"semantic search is disabled: '{folder}' has no model.onnx (the weights are not included with the tokenizer)";
-            return null;
-        }
-        var vocab = Path.Combine(folder, "vocab.txt");
-        var tokenizerJson = Path.Combine(folder, "tokenizer.json");
-        if (!File.Exists(vocab) && !File.Exists(tokenizerJson))
-        {
-            disabledReason = $"semantic search is disabled: '{folder}' has neither vocab.txt nor tokenizer.json";
-            return null;
-        }
         try
         {
-            var options = new BertOptions { LowerCaseBeforeTokenization = LowerCase(folder) };
-            using Stream vocabStream = File.Exists(vocab) ? File.OpenRead(vocab) : VocabFromTokenizerJson(tokenizerJson);
-            var tokenizer = BertTokenizer.Create(vocabStream, options);
-            var sessionOptions = new SessionOptions { IntraOpNumThreads = threads > 0 ? threads : Environment.ProcessorCount };
-            var session = new InferenceSession(model, sessionOptions);
+            var embedder = Load(folder, options);
             disabledReason = null;
-            return new SentenceEmbedder(session, tokenizer, Hash(model), MaxSequenceLength(folder));
+            return embedder;
         }
-        catch (Exception e) when (e is OnnxRuntimeException or InvalidDataException or JsonException or IOException or ArgumentException)
+        catch (Exception e) when (e is OnnxRuntimeException or InvalidDataException or JsonException or IOException or ArgumentException or KeyNotFoundException or UnauthorizedAccessException)
         {
-            disabledReason = $"semantic search is disabled: the model in '{folder}' could not be loaded: {e.Message}";
+            disabledReason = $"semantic search is disabled: {e.Message}";
             return null;
         }
     }
 
-    /// <summary>Token ids as the Hugging Face tokenizer gives them: [CLS] pieces [SEP], truncated.</summary>
+    /// <summary>
+    /// Loads the model in <paramref name="folder"/>, or the bundled all-MiniLM-L6-v2 when it is null or empty.
+    /// Throws <see cref="InvalidDataException"/> (or an IO/ONNX Runtime exception) naming what is wrong.
+    /// </summary>
+    public static SentenceEmbedder Load(string? folder, EmbedderOptions? options = null)
+    {
+        options ??= EmbedderOptions.Default;
+        if (string.IsNullOrWhiteSpace(folder))
+        {
+            var bundle = BundledModel.Locate()
+                ?? throw new InvalidDataException($"the bundled model ({BundledModel.AssemblyFile}) is not beside the app in {AppContext.BaseDirectory}, and {ModelVariable} names no model folder");
+            var (model, vocab) = BundledModel.Read(bundle);
+            using var vocabStream = new MemoryStream(vocab);
+            var settings = TokenizerSettings.BundledMiniLm;
+            var tokenizer = CreateTokenizer(vocabStream, settings);
+            return new SentenceEmbedder(model, tokenizer, settings, BundledModel.Name, BundledModel.ModelSha256, options);
+        }
+        if (!Directory.Exists(folder)) throw new InvalidDataException($"the embedding model folder '{folder}' does not exist");
+        var modelFile = new[] { "model.onnx", Path.Combine("onnx", "model.onnx") }.Select(f => Path.Combine(folder, f)).FirstOrDefault(File.Exists)
+            ?? throw new InvalidDataException($"'{folder}' has no model.onnx or onnx/model.onnx (the weights are not included with the tokenizer)");
+        var folderSettings = TokenizerSettings.FromFolder(folder);
+        using var folderVocab = folderSettings.OpenVocabulary();
+        var folderTokenizer = CreateTokenizer(folderVocab, folderSettings);
+        var bytes = File.ReadAllBytes(modelFile);
+        return new SentenceEmbedder(bytes, folderTokenizer, folderSettings, Path.GetFullPath(folder), Convert.ToHexStringLower(SHA256.HashData(bytes)), options);
+    }
+
+    private static SessionOptions SessionOptions(EmbedderOptions options)
+    {
+        var session = new SessionOptions
+        {
+            // One thread per run: batches run side by side (EmbedInto), and a query is too small to split.
+            IntraOpNumThreads = 1,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            EnableMemoryPattern = true,
+            EnableCpuMemArena = true,
+        };
+        return session;
+    }
+
+    private static WordPieceTokenizer CreateTokenizer(Stream vocab, TokenizerSettings settings) => new(vocab, settings);
+
+    /// <summary>Token ids as the Hugging Face tokenizer gives them: start token, word pieces, end token, truncated.</summary>
     public int[] Tokenize(string text)
     {
-        var pieces = _tokenizer.EncodeToIds(text ?? "", MaxTokens - 2, addSpecialTokens: false, out _, out _);
+        var pieces = _tokenizer.Encode(text ?? "", MaxTokens - 2);
         var ids = new int[pieces.Count + 2];
-        ids[0] = _tokenizer.ClassificationTokenId;
+        ids[0] = _startId;
         for (int i = 0; i < pieces.Count; i++) ids[i + 1] = pieces[i];
-        ids[^1] = _tokenizer.SeparatorTokenId;
+        ids[^1] = _endId;
         return ids;
     }
 
-    public float[] Embed(string text) => Embed([text])[0];
+    /// <summary>One text's unit vector.</summary>
+    public float[] Embed(string text)
+    {
+        var vector = new float[Dimensions];
+        RunBatch([Tokenize(text)], [0], vector);
+        return vector;
+    }
 
-    /// <summary>Embeds texts in batches, padded to the longest text of each batch.</summary>
-    public float[][] Embed(IReadOnlyList<string> texts, int batchSize = 32, IProgress<int>? progress = null)
+    /// <summary>Embeds texts in batches of similar length; row i is text i's unit vector.</summary>
+    public float[][] Embed(IReadOnlyList<string> texts, IProgress<int>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
+        var flat = new float[(long)texts.Count * Dimensions];
+        EmbedInto(texts, flat, progress, cancellation);
         var result = new float[texts.Count][];
-        for (int start = 0; start < texts.Count; start += batchSize)
-        {
-            int count = Math.Min(batchSize, texts.Count - start);
-            var ids = new int[count][];
-            int length = 0;
-            for (int b = 0; b < count; b++)
-            {
-                ids[b] = Tokenize(texts[start + b]);
-                length = Math.Max(length, ids[b].Length);
-            }
-            var inputIds = new DenseTensor<long>([count, length]);
-            var mask = new DenseTensor<long>([count, length]);
-            var types = new DenseTensor<long>([count, length]);
-            for (int b = 0; b < count; b++)
-            {
-                for (int t = 0; t < ids[b].Length; t++)
-                {
-                    inputIds[b, t] = ids[b][t];
-                    mask[b, t] = 1;
-                }
-            }
-            var inputs = new List<NamedOnnxValue>
-            {
-                NamedOnnxValue.CreateFromTensor("input_ids", inputIds),
-                NamedOnnxValue.CreateFromTensor("attention_mask", mask),
-            };
-            if (_wantsTokenTypes) inputs.Add(NamedOnnxValue.CreateFromTensor("token_type_ids", types));
-            using var outputs = _session.Run(inputs, [_outputName]);
-            var hidden = outputs[0].AsTensor<float>();
-            for (int b = 0; b < count; b++)
-                result[start + b] = MeanPoolAndNormalize(hidden, b, ids[b].Length);
-            progress?.Report(start + count);
-        }
+        for (int i = 0; i < result.Length; i++) result[i] = flat.AsSpan(i * Dimensions, Dimensions).ToArray();
         return result;
     }
 
-    /// <summary>Mean over the tokens whose attention mask is 1 (the first <paramref name="tokens"/>), then unit length.</summary>
-    private float[] MeanPoolAndNormalize(Tensor<float> hidden, int b, int tokens)
+    /// <summary>
+    /// Embeds texts into <paramref name="vectors"/> (row i = text i, <see cref="Dimensions"/> floats each). Texts are
+    /// tokenised, ordered by length and cut into batches of at most <see cref="EmbedderOptions.BatchTokens"/> padded
+    /// tokens, so short texts are not padded to long ones; <see cref="EmbedderOptions.Threads"/> workers run batches
+    /// at once, each single-threaded inside ONNX Runtime (no hand-offs between threads within a batch), the largest
+    /// batches first so the workers finish together.
+    /// </summary>
+    public void EmbedInto(IReadOnlyList<string> texts, float[] vectors, IProgress<int>? progress = null, CancellationToken cancellation = default)
     {
-        var v = new float[Dimensions];
-        for (int t = 0; t < tokens; t++)
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(vectors);
+        if (vectors.Length < (long)texts.Count * Dimensions) throw new ArgumentException("vectors is shorter than texts x Dimensions", nameof(vectors));
+        var ids = new int[texts.Count][];
+        Parallel.For(0, texts.Count, new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = _workers }, i => ids[i] = Tokenize(texts[i]));
+        var order = new int[texts.Count];
+        var lengths = new int[texts.Count];
+        for (int i = 0; i < order.Length; i++)
         {
-            for (int d = 0; d < Dimensions; d++) v[d] += hidden[b, t, d];
+            order[i] = i;
+            lengths[i] = ids[i].Length;
         }
-        float norm = System.Numerics.Tensors.TensorPrimitives.Norm(v);
-        if (norm > 0) System.Numerics.Tensors.TensorPrimitives.Divide(v, norm, v);
-        return v;
-    }
-
-    private static bool LowerCase(string folder)
-    {
-        var config = Path.Combine(folder, "tokenizer_config.json");
-        if (!File.Exists(config)) return true;
-        using var doc = JsonDocument.Parse(File.ReadAllText(config));
-        return !doc.RootElement.TryGetProperty("do_lower_case", out var lower) || lower.GetBoolean();
-    }
-
-    private static int MaxSequenceLength(string folder)
-    {
-        var config = Path.Combine(folder, "sentence_bert_config.json");
-        if (!File.Exists(config)) return 256;
-        using var doc = JsonDocument.Parse(File.ReadAllText(config));
-        return doc.RootElement.TryGetProperty("max_seq_length", out var max) ? max.GetInt32() : 256;
-    }
-
-    /// <summary>vocab.txt lines (one token per line in id order) from a Hugging Face tokenizer.json WordPiece model.</summary>
-    private static MemoryStream VocabFromTokenizerJson(string path)
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        var vocab = doc.RootElement.GetProperty("model").GetProperty("vocab");
-        var tokens = new SortedDictionary<int, string>();
-        foreach (var p in vocab.EnumerateObject()) tokens[p.Value.GetInt32()] = p.Name;
-        var stream = new MemoryStream();
-        using (var writer = new StreamWriter(stream, leaveOpen: true))
+        Array.Sort(lengths, order);
+        var batches = new List<(int Start, int End, long Cost)>();
+        for (int start = 0; start < order.Length;)
         {
-            foreach (var token in tokens.Values) writer.Write(token + "\n");
+            // Ascending lengths: the last row of a batch is its longest.
+            int end = start + 1;
+            while (end < order.Length && end - start < _options.MaxBatchRows && (long)(end - start + 1) * lengths[end] <= _options.BatchTokens) end++;
+            batches.Add((start, end, (long)(end - start) * lengths[end - 1] * lengths[end - 1]));
+            start = end;
         }
-        stream.Position = 0;
-        return stream;
+        batches.Sort((a, b) => b.Cost.CompareTo(a.Cost));
+        int next = -1, done = 0;
+        void Work()
+        {
+            for (int k = Interlocked.Increment(ref next); k < batches.Count; k = Interlocked.Increment(ref next))
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var (start, end, _) = batches[k];
+                var batch = new int[end - start][];
+                for (int b = 0; b < batch.Length; b++) batch[b] = ids[order[start + b]];
+                RunBatch(batch, order.AsSpan(start, end - start), vectors);
+                progress?.Report(Interlocked.Add(ref done, batch.Length));
+            }
+        }
+        var workers = new Task[Math.Min(_workers, batches.Count)];
+        for (int w = 0; w < workers.Length; w++) workers[w] = Task.Factory.StartNew(Work, cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            Task.WaitAll(workers);
+        }
+        catch (AggregateException e)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
     }
 
-    private static string Hash(string file)
+    /// <summary>One ONNX Runtime run over a padded batch; pooled unit vectors go to the rows of <paramref name="targets"/>.</summary>
+    private void RunBatch(int[][] batch, ReadOnlySpan<int> targets, float[] vectors)
     {
-        using var stream = File.OpenRead(file);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        int rows = batch.Length;
+        int length = 0;
+        foreach (var row in batch) length = Math.Max(length, row.Length);
+        int cells = rows * length;
+        var inputIds = new long[cells];
+        var mask = new long[cells];
+        inputIds.AsSpan().Fill(_padId);
+        for (int b = 0; b < rows; b++)
+        {
+            var row = batch[b];
+            var idsRow = inputIds.AsSpan(b * length, row.Length);
+            for (int t = 0; t < row.Length; t++) idsRow[t] = row[t];
+            mask.AsSpan(b * length, row.Length).Fill(1);
+        }
+        long[] shape = [rows, length];
+        using var idsValue = OrtValue.CreateTensorValueFromMemory(inputIds, shape);
+        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
+        using var typesValue = _wantsTokenTypes ? OrtValue.CreateTensorValueFromMemory(new long[cells], shape) : null;
+        OrtValue[] inputs = typesValue is null ? [idsValue, maskValue] : [idsValue, maskValue, typesValue];
+        using var outputs = _session.Run(_runOptions, _inputNames, inputs, _outputNames);
+        var hidden = outputs[0].GetTensorDataAsSpan<float>();
+        int d = Dimensions;
+        for (int b = 0; b < rows; b++)
+        {
+            var v = vectors.AsSpan(targets[b] * d, d);
+            // Mean pooling over the real tokens; dividing by their count would not change the direction.
+            hidden.Slice(b * length * d, d).CopyTo(v);
+            for (int t = 1; t < batch[b].Length; t++) TensorPrimitives.Add(v, hidden.Slice((b * length + t) * d, d), v);
+            float norm = TensorPrimitives.Norm(v);
+            if (norm > 0) TensorPrimitives.Divide(v, norm, v);
+        }
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _session.Dispose();
+        _runOptions.Dispose();
+    }
 }

@@ -1,337 +1,172 @@
-using System.Buffers.Text;
+using System.Globalization;
 using System.Text;
 
 namespace MovieRec.Core.Data.IO;
 
-/// <summary>
-/// A fast reader of delimited text (CSV, TSV, <c>|</c>, <c>::</c>) over raw bytes: fields are byte spans, numbers
-/// are parsed without allocating strings, and only text fields are decoded. Handles LF and CRLF, RFC 4180 quotes
-/// (doubled quotes inside, a quoted field may span lines) and reports every problem with file, line and field.
-/// </summary>
-public sealed class DelimitedReader : IDisposable
+/// <summary>Which parser splits a delimited file into records and fields.</summary>
+public enum DelimitedEngine
 {
-    private const int MaxRecordBytes = 16 << 20;
-    private const int MaxFields = 1 << 14;
+    /// <summary>The measured choice for the delimiter: see docs/benchmarks.md ("Which CSV reader").</summary>
+    Auto,
 
-    private readonly Stream _stream;
-    private readonly byte[] _delimiter;
-    private readonly bool _quotes;
-    private readonly Encoding _encoding;
-    private byte[] _buffer = new byte[1 << 20];
-    private int _start;
-    private int _end;
-    private bool _eof;
-    private long _nextLine = 1;
-    private Field[] _fields = new Field[32];
-    private int _fieldCount;
-    private byte[] _record = [];
-    // The current record is _recordBase[_recordOffset.._recordOffset+_recordLength]: a slice of the read buffer when
-    // the line lies inside it (no copy, the common case), else _record, where a line split across reads is assembled.
-    private byte[] _recordBase = [];
-    private int _recordOffset;
-    private int _recordLength;
+    /// <summary>MovieRec's byte-level reader (<see cref="ByteDelimitedReader"/>): any delimiter, including "::".</summary>
+    Bytes,
 
-    private readonly record struct Field(int Start, int Length, bool Quoted);
+    /// <summary>The Sep library (MIT) over decoded text where the delimiter is one character; <see cref="Bytes"/> for "::".</summary>
+    Sep,
+}
 
+/// <summary>
+/// Reads delimited text (CSV, TSV, <c>|</c>, <c>::</c>) record by record for every loader, so that every format
+/// treats line endings, byte order marks, quoting and delimiters the same way:
+/// <list type="bullet">
+/// <item>a record ends at LF, CRLF or a lone CR (files written on any system, and CSV written twice through a
+/// text-mode writer, "\r\r\n", which leaves blank lines that are skipped);</item>
+/// <item>a UTF-8 byte order mark at the start of the file is skipped; a UTF-16 one is an error that says so;</item>
+/// <item>with quoting on, a field that starts with a double quote runs to the matching quote (RFC 4180: doubled
+/// quotes inside, delimiters and line breaks allowed; a line break inside reads as "\n" whatever the file used),
+/// and a quote that is never closed or text after a closing quote is an error;</item>
+/// <item>blank lines are skipped; numbers may be padded with spaces or tabs.</item>
+/// </list>
+/// Every problem names the file, the 1-based line the record starts on and the field.
+/// </summary>
+public abstract class DelimitedReader : IDisposable
+{
+    /// <param name="file">How the file is named in errors.</param>
+    protected DelimitedReader(string file) => File = file;
+
+    /// <summary>
+    /// Opens a reader over <paramref name="stream"/> (which it disposes).
+    /// </summary>
     /// <param name="stream">The file's bytes.</param>
     /// <param name="file">How the file is named in errors.</param>
-    /// <param name="delimiter">One or more bytes between fields, e.g. "," "\t" "|" "::".</param>
+    /// <param name="delimiter">One or more characters between fields, e.g. "," "\t" "|" "::".</param>
     /// <param name="quotes">Whether fields may be quoted (CSV); false for formats without quoting.</param>
     /// <param name="encoding">UTF-8 (strict: bad bytes are an error) unless the format says Latin-1.</param>
-    public DelimitedReader(Stream stream, string file, string delimiter = ",", bool quotes = true, Encoding? encoding = null)
+    /// <param name="engine">The parser; <see cref="DelimitedEngine.Auto"/> takes the measured choice.</param>
+    public static DelimitedReader Open(Stream stream, string file, string delimiter = ",", bool quotes = true, Encoding? encoding = null,
+        DelimitedEngine engine = DelimitedEngine.Auto)
     {
-        _stream = stream;
-        File = file;
-        _delimiter = Encoding.ASCII.GetBytes(delimiter);
-        _quotes = quotes;
-        _encoding = encoding ?? StrictUtf8;
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrEmpty(delimiter);
+        encoding ??= StrictUtf8;
+        stream = ByteOrderMark.Skip(stream, file);
+        bool sepCan = delimiter.Length == 1 && delimiter[0] is not ('"' or '\r' or '\n');
+        return engine switch
+        {
+            DelimitedEngine.Sep when sepCan => new SepDelimitedReader(stream, file, delimiter[0], quotes, encoding),
+            _ => new ByteDelimitedReader(stream, file, delimiter, quotes, encoding),
+        };
     }
 
     /// <summary>UTF-8 that throws on invalid bytes, so a mis-encoded file is reported, not silently mangled.</summary>
     public static Encoding StrictUtf8 { get; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>The file as errors name it.</summary>
     public string File { get; }
 
     /// <summary>1-based line on which the current record starts.</summary>
-    public long Line { get; private set; }
+    public long Line { get; protected set; }
 
-    public int FieldCount => _fieldCount;
+    /// <summary>Fields in the current record.</summary>
+    public abstract int FieldCount { get; }
 
     /// <summary>Reads the next non-empty record; false at the end of the file.</summary>
-    public bool Read()
-    {
-        while (true)
-        {
-            if (!ReadRecordBytes())
-                return false;
-            if (_recordLength == 0)
-                continue; // blank line (e.g. a trailing newline pair)
-            SplitFields();
-            return true;
-        }
-    }
+    public abstract bool Read();
 
-    /// <summary>The raw bytes of field <paramref name="index"/> (quotes removed, doubled quotes kept).</summary>
-    public ReadOnlySpan<byte> Raw(int index)
-    {
-        if ((uint)index >= (uint)_fieldCount) throw new ArgumentOutOfRangeException(nameof(index));
-        var field = _fields[index];
-        return _recordBase.AsSpan(_recordOffset + field.Start, field.Length);
-    }
+    /// <summary>Field <paramref name="index"/> decoded as text (quotes removed, doubled quotes undoubled).</summary>
+    public abstract string Text(int index, string field);
 
-    /// <summary>Field <paramref name="index"/> decoded as text.</summary>
-    public string Text(int index, string field)
-    {
-        RequireField(index, field);
-        var (start, length, quoted) = _fields[index];
-        string s;
-        try
-        {
-            s = _encoding.GetString(_recordBase, _recordOffset + start, length);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw Error(field, $"is not valid {_encoding.WebName} text (is the file in another encoding, such as Latin-1?)");
-        }
-        return quoted && s.Contains("\"\"", StringComparison.Ordinal) ? s.Replace("\"\"", "\"", StringComparison.Ordinal) : s;
-    }
+    /// <summary>A 32-bit integer.</summary>
+    public abstract int Int(int index, string field);
 
-    public int Int(int index, string field)
-    {
-        RequireField(index, field);
-        var span = Trim(Raw(index));
-        if (Utf8Parser.TryParse(span, out int value, out int consumed) && consumed == span.Length)
-            return value;
-        throw Error(field, $"'{Show(span)}' is not an integer");
-    }
+    /// <summary>A 64-bit integer.</summary>
+    public abstract long Long(int index, string field);
 
-    public long Long(int index, string field)
-    {
-        RequireField(index, field);
-        var span = Trim(Raw(index));
-        if (Utf8Parser.TryParse(span, out long value, out int consumed) && consumed == span.Length)
-            return value;
-        throw Error(field, $"'{Show(span)}' is not an integer");
-    }
-
-    public float Float(int index, string field)
-    {
-        RequireField(index, field);
-        var span = Trim(Raw(index));
-        if (Utf8Parser.TryParse(span, out float value, out int consumed) && consumed == span.Length && float.IsFinite(value))
-            return value;
-        throw Error(field, $"'{Show(span)}' is not a number");
-    }
+    /// <summary>A finite number.</summary>
+    public abstract float Float(int index, string field);
 
     /// <summary>A number, or null when the field is empty.</summary>
-    public double? OptionalDouble(int index, string field)
-    {
-        RequireField(index, field);
-        var span = Trim(Raw(index));
-        if (span.IsEmpty) return null;
-        if (Utf8Parser.TryParse(span, out double value, out int consumed) && consumed == span.Length && double.IsFinite(value))
-            return value;
-        throw Error(field, $"'{Show(span)}' is not a number");
-    }
+    public abstract double? OptionalDouble(int index, string field);
 
     /// <summary>An integer, or null when the field is empty.</summary>
-    public long? OptionalLong(int index, string field)
-    {
-        RequireField(index, field);
-        var span = Trim(Raw(index));
-        if (span.IsEmpty) return null;
-        if (Utf8Parser.TryParse(span, out long value, out int consumed) && consumed == span.Length)
-            return value;
-        throw Error(field, $"'{Show(span)}' is not an integer");
-    }
+    public abstract long? OptionalLong(int index, string field);
 
     /// <summary>A 32-bit integer, or null when the field is empty; a larger integer is out of range, not wrapped.</summary>
-    public int? OptionalInt(int index, string field)
-    {
-        RequireField(index, field);
-        var span = Trim(Raw(index));
-        if (span.IsEmpty) return null;
-        if (Utf8Parser.TryParse(span, out int value, out int consumed) && consumed == span.Length)
-            return value;
-        if (Utf8Parser.TryParse(span, out long _, out consumed) && consumed == span.Length)
-            throw Error(field, $"{Show(span)} is out of range (at most {int.MaxValue})");
-        throw Error(field, $"'{Show(span)}' is not an integer");
-    }
+    public abstract int? OptionalInt(int index, string field);
 
-    public bool IsEmpty(int index) => index >= _fieldCount || Trim(Raw(index)).IsEmpty;
+    /// <summary>True when the field is absent or holds only spaces and tabs.</summary>
+    public abstract bool IsEmpty(int index);
+
+    /// <summary>Whether field <paramref name="index"/> is exactly <paramref name="ascii"/> (no trimming), without decoding it.</summary>
+    public abstract bool FieldIs(int index, string ascii);
+
+    /// <summary>The field as a 64-bit integer when it is one (spaces and tabs around it allowed); no error otherwise.</summary>
+    public abstract bool TryLong(int index, out long value);
+
+    /// <summary>
+    /// The integer after <paramref name="prefix"/> ("tt0133093" with prefix "tt" is 133093) when the field is exactly
+    /// that prefix followed by digits; no error otherwise.
+    /// </summary>
+    public abstract bool TryPrefixedInt(int index, string prefix, out int value);
 
     /// <summary>Requires exactly <paramref name="count"/> fields (or at least, with <paramref name="orMore"/>).</summary>
     public void ExpectFields(int count, string columns, bool orMore = false)
     {
-        if (_fieldCount == count || (orMore && _fieldCount > count)) return;
-        throw new DataFormatException(File, Line, null,
-            $"expected {count} fields ({columns}) but found {_fieldCount}");
+        int have = FieldCount;
+        if (have == count || (orMore && have > count)) return;
+        throw new DataFormatException(File, Line, null, $"expected {count} fields ({columns}) but found {have}");
     }
 
+    /// <summary>An error at the current record.</summary>
     public DataFormatException Error(string? field, string problem) => new(File, Line, field, problem);
 
-    private void RequireField(int index, string field)
-    {
-        if (index >= _fieldCount)
-            throw Error(field, $"is missing (the row has {_fieldCount} fields)");
-    }
+    /// <summary>The error for a field that is not there.</summary>
+    protected DataFormatException Missing(string field) => Error(field, $"is missing (the row has {FieldCount} fields)");
 
-    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> span)
-    {
-        while (!span.IsEmpty && (span[0] == ' ' || span[0] == '\t')) span = span[1..];
-        while (!span.IsEmpty && (span[^1] == ' ' || span[^1] == '\t')) span = span[..^1];
-        return span;
-    }
+    /// <summary>The error for a field that is not an integer, showing invisible characters (a stray "\r") escaped.</summary>
+    protected DataFormatException NotInteger(string field, ReadOnlySpan<char> text) => Error(field, $"'{Show(text)}' is not an integer");
 
-    private static string Show(ReadOnlySpan<byte> span)
-    {
-        var s = Encoding.Latin1.GetString(span.Length > 40 ? span[..40] : span);
-        return span.Length > 40 ? s + "..." : s;
-    }
+    /// <summary>The error for a field that is not a finite number.</summary>
+    protected DataFormatException NotNumber(string field, ReadOnlySpan<char> text) => Error(field, $"'{Show(text)}' is not a number");
 
-    /// <summary>Copies the next logical record (one line, or several while a quote is open) into _record.</summary>
-    private bool ReadRecordBytes()
+    /// <summary>The error for an integer too large for 32 bits.</summary>
+    protected DataFormatException OutOfRange(string field, ReadOnlySpan<char> text) =>
+        Error(field, $"{Show(text)} is out of range (at most {int.MaxValue})");
+
+    /// <summary>The error for bytes that are not valid in the file's encoding.</summary>
+    protected DataFormatException BadEncoding(string? field, Encoding encoding) =>
+        Error(field, $"is not valid {encoding.WebName} text (is the file in another encoding, such as Latin-1?)");
+
+    /// <summary>At most 40 characters of a bad value, control characters escaped so that a hidden "\r" shows.</summary>
+    protected static string Show(ReadOnlySpan<char> text)
     {
-        Line = _nextLine;
-        if (_start < _end)
+        var sb = new StringBuilder(Math.Min(text.Length, 40) + 8);
+        foreach (char c in text.Length > 40 ? text[..40] : text)
         {
-            // Fast path: the whole line is in the buffer and no quote stays open, so the record is that slice.
-            var available = _buffer.AsSpan(_start, _end - _start);
-            int lf = available.IndexOf((byte)'\n');
-            if (lf >= 0 && (!_quotes || (available[..lf].Count((byte)'"') & 1) == 0))
+            switch (c)
             {
-                _recordBase = _buffer;
-                _recordOffset = _start;
-                _recordLength = lf > 0 && available[lf - 1] == '\r' ? lf - 1 : lf;
-                _start += lf + 1;
-                _nextLine++;
-                return true;
-            }
-        }
-        _recordBase = _record;
-        _recordOffset = 0;
-        _recordLength = 0;
-        bool inQuotes = false;
-        bool any = false;
-        while (true)
-        {
-            if (_start == _end && !Fill())
-            {
-                if (!any) return false;
-                if (inQuotes) throw new DataFormatException(File, Line, null, "a quoted field is not closed before the end of the file");
-                return true;
-            }
-            any = true;
-            var span = _buffer.AsSpan(_start, _end - _start);
-            int nl = span.IndexOf((byte)'\n');
-            var piece = nl >= 0 ? span[..nl] : span;
-            if (_quotes)
-                inQuotes ^= (piece.Count((byte)'"') & 1) == 1;
-            Append(piece);
-            if (nl < 0)
-            {
-                _start = _end;
-                continue;
-            }
-            _start += nl + 1;
-            _nextLine++;
-            if (!inQuotes)
-            {
-                if (_recordLength > 0 && _record[_recordLength - 1] == '\r') _recordLength--;
-                return true;
-            }
-            Append("\n"u8);
-        }
-    }
-
-    private void Append(ReadOnlySpan<byte> piece)
-    {
-        int need = _recordLength + piece.Length;
-        if (need > MaxRecordBytes)
-            throw new DataFormatException(File, Line, null, $"a record is longer than {MaxRecordBytes >> 20} MiB (a binary file, or a quote that is never closed?)");
-        if (need > _record.Length)
-        {
-            Array.Resize(ref _record, Math.Max(need, Math.Max(256, _record.Length * 2)));
-            _recordBase = _record;
-        }
-        piece.CopyTo(_record.AsSpan(_recordLength));
-        _recordLength = need;
-    }
-
-    private bool Fill()
-    {
-        if (_eof) return false;
-        _start = 0;
-        try
-        {
-            _end = _stream.ReadAtLeast(_buffer, _buffer.Length, throwOnEndOfStream: false);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new DataFormatException(File, _nextLine, null, $"the file cannot be read past this line (truncated or corrupt archive): {e.Message}", e);
-        }
-        if (_end < _buffer.Length) _eof = true;
-        return _end > 0;
-    }
-
-    private void SplitFields()
-    {
-        _fieldCount = 0;
-        var rec = _recordBase.AsSpan(_recordOffset, _recordLength);
-        int pos = 0;
-        while (true)
-        {
-            if (_quotes && pos < rec.Length && rec[pos] == '"')
-            {
-                // Quoted field: find the closing quote that is not doubled.
-                int i = pos + 1;
-                while (true)
-                {
-                    int q = rec[i..].IndexOf((byte)'"');
-                    if (q < 0) throw new DataFormatException(File, Line, null, "a quoted field is not closed");
-                    i += q;
-                    if (i + 1 < rec.Length && rec[i + 1] == '"')
-                    {
-                        i += 2;
-                        continue;
-                    }
+                case '\r': sb.Append("\\r"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\t': sb.Append("\\t"); break;
+                case '\0': sb.Append("\\0"); break;
+                default:
+                    if (char.IsControl(c)) sb.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+                    else sb.Append(c);
                     break;
-                }
-                AddField(pos + 1, i - pos - 1, true);
-                pos = i + 1;
-                if (pos >= rec.Length) return;
-                if (!rec[pos..].StartsWith(_delimiter))
-                    throw new DataFormatException(File, Line, null, $"unexpected text after the closing quote of field {_fieldCount}");
-                pos += _delimiter.Length;
-                if (pos == rec.Length)
-                {
-                    AddField(pos, 0, false);
-                    return;
-                }
-                continue;
             }
-            int d = _delimiter.Length == 1 ? rec[pos..].IndexOf(_delimiter[0]) : rec[pos..].IndexOf(_delimiter);
-            if (d < 0)
-            {
-                AddField(pos, rec.Length - pos, false);
-                return;
-            }
-            AddField(pos, d, false);
-            pos += d + _delimiter.Length;
         }
+        if (text.Length > 40) sb.Append("...");
+        return sb.ToString();
     }
 
-    private void AddField(int start, int length, bool quoted)
+    /// <summary>Releases the stream.</summary>
+    public void Dispose()
     {
-        if (_fieldCount == _fields.Length)
-        {
-            // Checked only when the array grows, so ordinary rows pay nothing for it.
-            if (_fields.Length >= MaxFields)
-                throw new DataFormatException(File, Line, null, $"a record has more than {MaxFields} fields (a binary file, or the wrong delimiter?)");
-            Array.Resize(ref _fields, _fields.Length * 2);
-        }
-        _fields[_fieldCount++] = new Field(start, length, quoted);
+        Dispose(true);
+        GC.SuppressFinalize(this);
     }
 
-    public void Dispose() => _stream.Dispose();
+    /// <summary>Releases the stream when <paramref name="disposing"/>.</summary>
+    protected abstract void Dispose(bool disposing);
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using MovieRec.Core.Data.IO;
 
 namespace MovieRec.Core.Data.Loaders;
@@ -36,7 +35,7 @@ public static class ImdbLoader
     {
         var basics = FindBasics(source) ?? throw new DataFormatException(source.Location, 0, null, $"has no {BasicsFile}");
         var result = new Dictionary<int, ImdbMetadata>();
-        using (var reader = LoaderSupport.OpenReader(source, basics, "\t", quotes: false))
+        using (var reader = LoaderSupport.OpenReader(source, basics, options, "\t", quotes: false))
         {
             report.Files.Add(reader.File);
             LoaderSupport.ExpectHeader(reader, BasicsColumns);
@@ -46,7 +45,7 @@ public static class ImdbLoader
                 try
                 {
                     reader.ExpectFields(BasicsColumns.Length, columns);
-                    if (moviesOnly && !reader.Raw(1).SequenceEqual("movie"u8)) continue;
+                    if (moviesOnly && !reader.FieldIs(1, "movie")) continue;
                     int id = Tconst(reader);
                     if (wanted is not null && !wanted(id)) continue;
                     var meta = new ImdbMetadata
@@ -78,7 +77,7 @@ public static class ImdbLoader
 
     private static void LoadRatings(DataSource source, string file, Dictionary<int, ImdbMetadata> titles, LoadOptions options, LoadReport report)
     {
-        using var reader = LoaderSupport.OpenReader(source, file, "\t", quotes: false);
+        using var reader = LoaderSupport.OpenReader(source, file, options, "\t", quotes: false);
         report.Files.Add(reader.File);
         LoaderSupport.ExpectHeader(reader, RatingsColumns);
         var columns = string.Join(", ", RatingsColumns);
@@ -123,6 +122,9 @@ public static class ImdbLoader
             foreach (var movie in byImdb[id])
             {
                 movie.Imdb = meta;
+                // IMDb fills what the dataset left out: genres for "(no genres listed)", a year for a title without one.
+                if (movie.Genres.Count == 0 && meta.Genres.Count > 0) movie.Genres = meta.Genres;
+                movie.Year ??= meta.StartYear;
                 joined++;
             }
         }
@@ -158,14 +160,12 @@ public static class ImdbLoader
     /// <summary>"tt0133093" to 133093 without allocating.</summary>
     private static int Tconst(DelimitedReader reader)
     {
-        var raw = reader.Raw(0);
-        if (raw.Length > 2 && raw[0] == 't' && raw[1] == 't'
-            && Utf8Parser.TryParse(raw[2..], out int id, out int consumed) && consumed == raw.Length - 2 && id > 0)
+        if (reader.TryPrefixedInt(0, "tt", out int id) && id > 0)
             return id;
         throw reader.Error("tconst", $"'{reader.Text(0, "tconst")}' is not an IMDb id like tt0133093");
     }
 
-    private static bool IsNull(DelimitedReader reader, int index) => reader.Raw(index).SequenceEqual("\\N"u8);
+    private static bool IsNull(DelimitedReader reader, int index) => reader.FieldIs(index, "\\N");
 
     private static string? NullableText(DelimitedReader reader, int index, string field) =>
         IsNull(reader, index) ? null : reader.Text(index, field);

@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Globalization;
 using MovieRec.Core.Data.IO;
 
@@ -67,13 +66,13 @@ public static class InteractionsCsvLoader
         ArgumentNullException.ThrowIfNull(mapping);
         var report = new LoadReport();
         var file = FindInteractionsFile(source, mapping);
-        var (userNumeric, itemNumeric) = DetectIdKinds(source, file, mapping);
+        var (userNumeric, itemNumeric) = DetectIdKinds(source, file, mapping, options);
         var userIds = userNumeric ? IdMap.CreateNumeric() : IdMap.CreateString();
         var itemIds = itemNumeric ? IdMap.CreateNumeric() : IdMap.CreateString();
         var declared = options.Scale ?? mapping.Scale ?? (mapping.Rating is null ? RatingScale.Implicit : null);
         var builder = new RatingDatasetBuilder(userIds, itemIds, LoaderSupport.EstimateRows(source, file, 24));
 
-        using (var reader = Open(source, file, mapping))
+        using (var reader = Open(source, file, mapping, options))
         {
             report.Files.Add(reader.File);
             var columns = ResolveColumns(reader, mapping);
@@ -104,6 +103,7 @@ public static class InteractionsCsvLoader
         var catalog = new MovieCatalog();
         if (mapping.ItemsFile is not null)
             LoadItems(source, mapping, itemIds, catalog, options, report);
+        NameUnlistedItems(itemIds, catalog);
         return new Dataset
         {
             Name = name,
@@ -138,13 +138,13 @@ public static class InteractionsCsvLoader
                 : $"holds several data files ({string.Join(", ", candidates)}); name the interactions file with file=<name> in the column mapping");
     }
 
-    private static DelimitedReader Open(DataSource source, string file, InteractionsCsvMapping mapping)
+    private static DelimitedReader Open(DataSource source, string file, InteractionsCsvMapping mapping, LoadOptions options)
     {
         var name = file.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? file[..^3] : file;
         bool tabbed = name.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".tab", StringComparison.OrdinalIgnoreCase);
         var delimiter = mapping.Delimiter ?? (tabbed ? "\t" : ",");
         // Tab separated files rarely quote; a quote there is a literal character.
-        return LoaderSupport.OpenReader(source, file, delimiter, quotes: delimiter != "\t");
+        return LoaderSupport.OpenReader(source, file, options, delimiter, quotes: delimiter != "\t");
     }
 
     private sealed record Columns(int User, int Item, int Rating, int Timestamp, int FieldCount, bool Exact, string Names)
@@ -178,23 +178,17 @@ public static class InteractionsCsvLoader
     }
 
     /// <summary>A first pass over the ids only: integer ids keep the compact numeric maps.</summary>
-    private static (bool UserNumeric, bool ItemNumeric) DetectIdKinds(DataSource source, string file, InteractionsCsvMapping mapping)
+    private static (bool UserNumeric, bool ItemNumeric) DetectIdKinds(DataSource source, string file, InteractionsCsvMapping mapping, LoadOptions options)
     {
         bool users = true, items = true;
-        using var reader = Open(source, file, mapping);
+        using var reader = Open(source, file, mapping, options);
         var columns = ResolveColumns(reader, mapping);
         while ((users || items) && reader.Read())
         {
-            if (users && reader.FieldCount > columns.User && !IsInteger(reader.Raw(columns.User))) users = false;
-            if (items && reader.FieldCount > columns.Item && !IsInteger(reader.Raw(columns.Item))) items = false;
+            if (users && reader.FieldCount > columns.User && !reader.TryLong(columns.User, out _)) users = false;
+            if (items && reader.FieldCount > columns.Item && !reader.TryLong(columns.Item, out _)) items = false;
         }
         return (users, items);
-    }
-
-    private static bool IsInteger(ReadOnlySpan<byte> span)
-    {
-        span = span.Trim((byte)' ');
-        return Utf8Parser.TryParse(span, out long _, out int consumed) && consumed == span.Length;
     }
 
     private static string Id(DelimitedReader reader, int index, string field)
@@ -206,8 +200,7 @@ public static class InteractionsCsvLoader
     /// <summary>Unix seconds, or an ISO 8601 date/time (taken as UTC when it carries no offset).</summary>
     private static long Timestamp(DelimitedReader reader, int index, string field)
     {
-        var raw = reader.Raw(index).Trim((byte)' ');
-        if (Utf8Parser.TryParse(raw, out long seconds, out int consumed) && consumed == raw.Length)
+        if (reader.TryLong(index, out long seconds))
             return seconds;
         var text = reader.Text(index, field).Trim();
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
@@ -215,11 +208,29 @@ public static class InteractionsCsvLoader
         throw reader.Error(field, $"'{text}' is neither Unix seconds nor an ISO 8601 date");
     }
 
+    /// <summary>
+    /// Every interacted item gets a catalog entry, titled by its id when no item file names it, so that every surface
+    /// (recommendation tables, `similar "song-42"`, clusters) can show and find it.
+    /// </summary>
+    private static void NameUnlistedItems(IdMap itemIds, MovieCatalog catalog)
+    {
+        for (int item = 0; item < itemIds.Count; item++)
+        {
+            long key = itemIds.IsNumeric ? itemIds.ToRawNumeric(item) : item;
+            if (catalog[key] is null)
+            {
+                var raw = itemIds.ToRaw(item);
+                // The id is the title as it stands: no "(year)" or ", The" parsing of an id.
+                catalog.TryAdd(new Movie(key, raw, []) { Title = raw, Year = null });
+            }
+        }
+    }
+
     private static void LoadItems(DataSource source, InteractionsCsvMapping mapping, IdMap itemIds, MovieCatalog catalog, LoadOptions options, LoadReport report)
     {
         var file = source.Find(Path.GetFileName(mapping.ItemsFile!))
             ?? throw new DataFormatException(source.Location, 0, null, $"has no item file '{mapping.ItemsFile}' (named by the column mapping's items=)");
-        using var reader = Open(source, file, mapping);
+        using var reader = Open(source, file, mapping, options);
         report.Files.Add(reader.File);
         Dictionary<string, int>? header = mapping.Header ? LoaderSupport.ReadHeader(reader, reader.File) : null;
         var idName = mapping.ItemsId ?? mapping.Item;

@@ -47,13 +47,14 @@ public sealed record InteractionsCsvMapping
     /// <summary>Categories (genres) of an item; several may be separated by <c>|</c>.</summary>
     public string? ItemsCategory { get; init; }
 
-    /// <summary>Parses <c>key=value</c> pairs separated by commas or new lines.</summary>
+    /// <summary>Parses <c>key=value</c> pairs separated by commas or line breaks.</summary>
     /// <exception cref="ArgumentException">An unknown key, a missing user or item, or a bad value.</exception>
     public static InteractionsCsvMapping Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var rawLine in text.Split('\n'))
+        // Lines end in LF, CRLF or CR, as in every data file; a byte order mark is not part of the first key.
+        foreach (var rawLine in text.TrimStart('\uFEFF').Split(['\r', '\n']))
         {
             var line = StripComment(rawLine).Trim();
             if (line.Length == 0) continue;

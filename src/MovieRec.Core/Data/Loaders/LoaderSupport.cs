@@ -5,12 +5,14 @@ namespace MovieRec.Core.Data.Loaders;
 /// <summary>Pieces every loader shares: opening files with good errors, lenient skipping, capacity guesses.</summary>
 internal static class LoaderSupport
 {
-    public static DelimitedReader OpenReader(DataSource source, string relativePath, string delimiter = ",", bool quotes = true, System.Text.Encoding? encoding = null)
+    /// <summary>The one way every loader opens a delimited file (a .gz is decompressed on the fly).</summary>
+    public static DelimitedReader OpenReader(DataSource source, string relativePath, LoadOptions options, string delimiter = ",", bool quotes = true,
+        System.Text.Encoding? encoding = null)
     {
         var stream = source.OpenFile(relativePath);
         if (relativePath.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
             stream = new System.IO.Compression.GZipStream(stream, System.IO.Compression.CompressionMode.Decompress);
-        return new DelimitedReader(stream, source.Display(relativePath), delimiter, quotes, encoding);
+        return DelimitedReader.Open(stream, source.Display(relativePath), delimiter, quotes, encoding, options.Reader);
     }
 
     /// <summary>Checks a header row against expected column names (case-insensitive).</summary>

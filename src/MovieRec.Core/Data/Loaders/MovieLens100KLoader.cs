@@ -29,7 +29,7 @@ public static class MovieLens100KLoader
     {
         var report = new LoadReport();
         var scale = options.Scale ?? RatingScale.WholeStars;
-        var genreNames = source.Find("u.genre") is string g ? LoadGenres(source, g, report) : DefaultGenres;
+        var genreNames = source.Find("u.genre") is string g ? LoadGenres(source, g, options, report) : DefaultGenres;
         var catalog = new MovieCatalog();
         LoadItems(source, source.Find("u.item")!, genreNames, catalog, options, report);
         var userIds = IdMap.CreateNumeric();
@@ -66,7 +66,7 @@ public static class MovieLens100KLoader
         RatingScale scale, LoadOptions options, LoadReport report)
     {
         var builder = new RatingDatasetBuilder(userIds, itemIds, LoaderSupport.EstimateRows(source, file, 20));
-        using var reader = LoaderSupport.OpenReader(source, file, "\t", quotes: false);
+        using var reader = LoaderSupport.OpenReader(source, file, options, "\t", quotes: false);
         report.Files.Add(reader.File);
         while (reader.Read())
         {
@@ -98,10 +98,10 @@ public static class MovieLens100KLoader
         return dataset;
     }
 
-    private static string[] LoadGenres(DataSource source, string file, LoadReport report)
+    private static string[] LoadGenres(DataSource source, string file, LoadOptions options, LoadReport report)
     {
         var names = new SortedDictionary<int, string>();
-        using var reader = LoaderSupport.OpenReader(source, file, "|", quotes: false, Encoding.Latin1);
+        using var reader = LoaderSupport.OpenReader(source, file, options, "|", quotes: false, Encoding.Latin1);
         report.Files.Add(reader.File);
         while (reader.Read())
         {
@@ -122,7 +122,7 @@ public static class MovieLens100KLoader
     {
         int fields = 5 + genreNames.Length;
         var columns = $"movie id | title | release date | video release date | IMDb URL | {genreNames.Length} genre flags";
-        using var reader = LoaderSupport.OpenReader(source, file, "|", quotes: false, Encoding.Latin1);
+        using var reader = LoaderSupport.OpenReader(source, file, options, "|", quotes: false, Encoding.Latin1);
         report.Files.Add(reader.File);
         var genres = new List<string>(4);
         while (reader.Read())
@@ -164,7 +164,7 @@ public static class MovieLens100KLoader
     private static List<UserProfile> LoadUsers(DataSource source, string file, LoadOptions options, LoadReport report)
     {
         var users = new List<UserProfile>(1024);
-        using var reader = LoaderSupport.OpenReader(source, file, "|", quotes: false, Encoding.Latin1);
+        using var reader = LoaderSupport.OpenReader(source, file, options, "|", quotes: false, Encoding.Latin1);
         report.Files.Add(reader.File);
         while (reader.Read())
         {

@@ -43,7 +43,7 @@ public static class MovieLensCsvLoader
         var scale = options.Scale ?? RatingScale.HalfStars;
         int capacity = LoaderSupport.EstimateRows(source, file, 24);
         var builder = new RatingDatasetBuilder(IdMap.CreateNumeric(), IdMap.CreateNumeric(), capacity);
-        using var reader = LoaderSupport.OpenReader(source, file, quotes: false);
+        using var reader = LoaderSupport.OpenReader(source, file, options);
         report.Files.Add(reader.File);
         LoaderSupport.ExpectHeader(reader, RatingFields);
         LoaderSupport.ReadRatingRows(reader, RatingFields, builder, scale, options, report);
@@ -54,7 +54,7 @@ public static class MovieLensCsvLoader
 
     public static void LoadMovies(DataSource source, string file, MovieCatalog catalog, LoadOptions options, LoadReport report)
     {
-        using var reader = LoaderSupport.OpenReader(source, file);
+        using var reader = LoaderSupport.OpenReader(source, file, options);
         report.Files.Add(reader.File);
         LoaderSupport.ExpectHeader(reader, "movieId", "title", "genres");
         while (reader.Read())
@@ -84,7 +84,7 @@ public static class MovieLensCsvLoader
 
     public static void LoadLinks(DataSource source, string file, MovieCatalog catalog, LoadOptions options, LoadReport report)
     {
-        using var reader = LoaderSupport.OpenReader(source, file);
+        using var reader = LoaderSupport.OpenReader(source, file, options);
         report.Files.Add(reader.File);
         LoaderSupport.ExpectHeader(reader, "movieId", "imdbId", "tmdbId");
         while (reader.Read())
@@ -111,7 +111,7 @@ public static class MovieLensCsvLoader
     public static List<TagApplication> LoadTags(DataSource source, string file, MovieCatalog catalog, LoadOptions options, LoadReport report)
     {
         var tags = new List<TagApplication>(LoaderSupport.EstimateRows(source, file, 32));
-        using var reader = LoaderSupport.OpenReader(source, file);
+        using var reader = LoaderSupport.OpenReader(source, file, options);
         report.Files.Add(reader.File);
         LoaderSupport.ExpectHeader(reader, TagFields);
         LoaderSupport.ReadTagRows(reader, TagFields, catalog, tags, options, report);

@@ -100,7 +100,7 @@ public static class MovieLensDatLoader
     public static RatingDataset LoadRatings(DataSource source, string file, RatingScale scale, LoadOptions options, LoadReport report)
     {
         var builder = new RatingDatasetBuilder(IdMap.CreateNumeric(), IdMap.CreateNumeric(), LoaderSupport.EstimateRows(source, file, 24));
-        using var reader = LoaderSupport.OpenReader(source, file, "::", quotes: false);
+        using var reader = LoaderSupport.OpenReader(source, file, options, "::", quotes: false);
         report.Files.Add(reader.File);
         LoaderSupport.ReadRatingRows(reader, RatingFields, builder, scale, options, report);
         var dataset = builder.Build(scale);
@@ -111,7 +111,7 @@ public static class MovieLensDatLoader
     public static void LoadMovies(DataSource source, string file, MovieCatalog catalog, LoadOptions options, LoadReport report)
     {
         var encoding = DetectEncoding(source, file);
-        using var reader = LoaderSupport.OpenReader(source, file, "::", quotes: false, encoding);
+        using var reader = LoaderSupport.OpenReader(source, file, options, "::", quotes: false, encoding);
         report.Files.Add(reader.File);
         while (reader.Read())
         {
@@ -133,7 +133,7 @@ public static class MovieLensDatLoader
     public static List<UserProfile> LoadUsers(DataSource source, string file, LoadOptions options, LoadReport report)
     {
         var users = new List<UserProfile>(8192);
-        using var reader = LoaderSupport.OpenReader(source, file, "::", quotes: false, Encoding.Latin1);
+        using var reader = LoaderSupport.OpenReader(source, file, options, "::", quotes: false, Encoding.Latin1);
         report.Files.Add(reader.File);
         while (reader.Read())
         {
@@ -162,7 +162,7 @@ public static class MovieLensDatLoader
     public static List<TagApplication> LoadTags(DataSource source, string file, MovieCatalog catalog, LoadOptions options, LoadReport report)
     {
         var tags = new List<TagApplication>(LoaderSupport.EstimateRows(source, file, 32));
-        using var reader = LoaderSupport.OpenReader(source, file, "::", quotes: false);
+        using var reader = LoaderSupport.OpenReader(source, file, options, "::", quotes: false);
         report.Files.Add(reader.File);
         LoaderSupport.ReadTagRows(reader, TagFields, catalog, tags, options, report);
         return tags;

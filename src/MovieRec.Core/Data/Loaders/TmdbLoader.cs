@@ -22,7 +22,7 @@ public static class TmdbLoader
         var credits = source.Find(CreditsFile) is string cf ? LoadCredits(source, cf, options, report) : [];
         var result = new Dictionary<int, TmdbMetadata>();
         var file = source.Find(MoviesFile) ?? throw new DataFormatException(source.Location, 0, null, $"has no {MoviesFile}");
-        using var reader = LoaderSupport.OpenReader(source, file);
+        using var reader = LoaderSupport.OpenReader(source, file, options);
         report.Files.Add(reader.File);
         var header = LoaderSupport.ReadHeader(reader, reader.File);
         int id = LoaderSupport.Require(header, "id", reader.File);
@@ -116,7 +116,7 @@ public static class TmdbLoader
     private static Dictionary<int, Credits> LoadCredits(DataSource source, string file, LoadOptions options, LoadReport report)
     {
         var result = new Dictionary<int, Credits>();
-        using var reader = LoaderSupport.OpenReader(source, file);
+        using var reader = LoaderSupport.OpenReader(source, file, options);
         report.Files.Add(reader.File);
         var header = LoaderSupport.ReadHeader(reader, reader.File);
         int id = LoaderSupport.Require(header, "movie_id", reader.File);

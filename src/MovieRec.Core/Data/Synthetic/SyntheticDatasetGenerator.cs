@@ -41,6 +41,29 @@ public sealed record SyntheticOptions
     /// <summary>Rank of the taste component p_u·q_i, so models have something to learn. Default 8.</summary>
     public int Factors { get; init; } = 8;
 
+    /// <summary>
+    /// A shape for <paramref name="ratings"/> ratings when users or items are not given: both follow the MovieLens
+    /// releases' growth, a power law through ml-latest-small (100,836 ratings: 610 users, 9,742 movies) and ml-25m
+    /// (25,000,095: 162,541 users, 59,047 movies), so those two sizes give their shapes and 25 million ratings fit.
+    /// Users are raised when the pairs would be too few (at least two user-movie pairs per rating).
+    /// </summary>
+    public static SyntheticOptions ForRatings(int ratings, int? users = null, int? items = null)
+    {
+        if (ratings < 1) throw new ArgumentException($"Ratings must be at least 1, not {ratings}.", nameof(ratings));
+        double growth = ratings / (double)SmallRatings;
+        int u = users ?? (int)Math.Clamp(Math.Round(SmallUsers * Math.Pow(growth, UserExponent)), 1, ratings);
+        int i = items ?? (int)Math.Clamp(Math.Round(SmallItems * Math.Pow(growth, ItemExponent)), 1, int.MaxValue);
+        if (users is null && (long)u * i < 2L * ratings)
+            u = (int)Math.Min(ratings, (2L * ratings + i - 1) / i);
+        return new SyntheticOptions { Users = u, Items = i, Ratings = ratings };
+    }
+
+    private const int SmallRatings = 100_836, SmallUsers = 610, SmallItems = 9_742;
+
+    // ln(162541 / 610) / ln(25000095 / 100836) and ln(59047 / 9742) / ln(25000095 / 100836).
+    private static readonly double UserExponent = Math.Log(162_541.0 / SmallUsers) / Math.Log(25_000_095.0 / SmallRatings);
+    private static readonly double ItemExponent = Math.Log(59_047.0 / SmallItems) / Math.Log(25_000_095.0 / SmallRatings);
+
     public void Validate()
     {
         if (Users < 1) throw new ArgumentException("Users must be at least 1.", nameof(Users));

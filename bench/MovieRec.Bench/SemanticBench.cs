@@ -1,0 +1,286 @@
+using System.Diagnostics;
+using System.Globalization;
+using MovieRec.Core.Algorithms.Semantic;
+using MovieRec.Core.Data;
+using MovieRec.Core.Search;
+
+namespace MovieRec.Bench;
+
+/// <summary>
+/// <c>semantic embed|quality|query|sweep [--data ml-latest-small] [--precision int8|float32]</c> (issue 15):
+/// <list type="bullet">
+/// <item><c>embed [--every 10] [--runs 3] [--threads 0] [--batch-tokens 512] [--rows 64] [--compare]</c>: embeds every
+/// n-th movie of the catalogue without the cache; prints wall and CPU time, the projection to the whole catalogue
+/// (wall, and CPU / cores: what an idle machine would take), the ratio to the 265 s baseline and to the 60 s goal.
+/// <c>--compare</c> also embeds with the other precision and prints the cosine between the two models' vectors.</item>
+/// <item><c>quality [--descriptions FILE]</c>: the description set (tests/MovieRec.Core.Tests/Search/movie-descriptions.tsv):
+/// share of descriptions whose movie is in the top 5 (and top 1, MRR) for BM25, embeddings, fused, per half.</item>
+/// <item><c>sweep</c>: fusion settings on the tuning half only.</item>
+/// <item><c>query [--queries 2000]</c>: one query embedded and ranked over the catalogue (p50/p99), embedding alone and the whole hybrid search.</item>
+/// </list>
+/// The catalogue's vectors for quality, sweep and query come from the embedding cache (~/.cache/movierec/embeddings).
+/// </summary>
+internal static class SemanticBench
+{
+    private const double BaselineSeconds = 265;
+    private const double GoalSeconds = 60;
+    private const double QueryGoalMs = 15;
+    private const double TopGoal = 0.95;
+
+    public static int Run(string[] args)
+    {
+        var what = args.Length > 1 && !args[1].StartsWith('-') ? args[1] : "all";
+        var dataset = DatasetLoader.Load(DataLocator.Resolve(Bench.Option(args, "--data") ?? "ml-latest-small"));
+        var options = new EmbedderOptions
+        {
+            Threads = Bench.IntOption(args, "--threads", 0),
+            BatchTokens = Bench.IntOption(args, "--batch-tokens", EmbedderOptions.Default.BatchTokens),
+            MaxBatchRows = Bench.IntOption(args, "--rows", EmbedderOptions.Default.MaxBatchRows),
+            Quantize = (Bench.Option(args, "--precision") ?? "int8") switch
+            {
+                "int8" => true,
+                "float32" => false,
+                var other => throw new ArgumentException($"--precision must be int8 or float32, not '{other}'"),
+            },
+        };
+        using var embedder = SentenceEmbedder.Load(Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), options);
+        Console.WriteLine($"model: {embedder.Name}, {embedder.Dimensions} dimensions, {(embedder.Quantized > 0 ? $"int8 ({embedder.Quantized} matrices)" : "float32")}, " +
+            $"{Environment.ProcessorCount} cores; batches of <= {options.BatchTokens} tokens, <= {options.MaxBatchRows} rows. {Bench.Contention}");
+        switch (what)
+        {
+            case "embed":
+                return Embed(dataset, embedder, options, args);
+            case "quality":
+                return Quality(dataset, embedder, args);
+            case "sweep":
+                return Sweep(dataset, embedder, args);
+            case "query":
+                return Query(dataset, embedder, args);
+            case "all":
+                Embed(dataset, embedder, options, args);
+                Quality(dataset, embedder, args);
+                return Query(dataset, embedder, args);
+            default:
+                throw new ArgumentException($"semantic: unknown part '{what}' (embed, quality, sweep, query or all)");
+        }
+    }
+
+    private static int Embed(Dataset dataset, SentenceEmbedder embedder, EmbedderOptions options, string[] args)
+    {
+        int every = Bench.IntOption(args, "--every", 10);
+        int runs = Bench.IntOption(args, "--runs", 3);
+        var texts = dataset.Catalog.Movies.Where((_, i) => i % every == 0).Select(SemanticSearch.MovieText).ToList();
+        var lengths = texts.Select(t => embedder.Tokenize(t).Length).Order().ToArray();
+        Console.WriteLine($"embed: every {every}th movie ({texts.Count:N0} of {dataset.Catalog.Count:N0}); tokens per text: mean {lengths.Average():0.0}, " +
+            $"median {lengths[lengths.Length / 2]}, p90 {lengths[lengths.Length * 9 / 10]}, max {lengths[^1]} (truncated at {embedder.MaxTokens}: {lengths.Count(l => l == embedder.MaxTokens)})");
+        embedder.Embed(texts.Take(64).ToList()); // warm-up: JIT, ONNX Runtime's arena
+        var wall = new double[runs];
+        var cpu = new double[runs];
+        var table = new BenchTable("run", "wall (s)", "CPU (s)", "whole catalogue, wall (s)", "whole catalogue, CPU / cores (s)", "vs 265 s", "vs 60 s goal");
+        double scale = dataset.Catalog.Count / (double)texts.Count;
+        for (int r = 0; r < runs; r++)
+        {
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var watch = Stopwatch.StartNew();
+            embedder.Embed(texts);
+            wall[r] = watch.Elapsed.TotalSeconds;
+            cpu[r] = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+            table.Add((r + 1).ToString(CultureInfo.InvariantCulture), Bench.F(wall[r], "0.00"), Bench.F(cpu[r], "0.00"), Bench.F(wall[r] * scale, "0"),
+                Bench.F(cpu[r] * scale / Environment.ProcessorCount, "0"), $"{Bench.F(BaselineSeconds / (wall[r] * scale), "0.00")}x", Bench.F(wall[r] * scale / GoalSeconds, "0.00"));
+        }
+        double medianWall = Bench.Median([.. wall]), medianCpu = Bench.Median([.. cpu]);
+        table.Add("median", Bench.F(medianWall, "0.00"), Bench.F(medianCpu, "0.00"), Bench.F(medianWall * scale, "0"), Bench.F(medianCpu * scale / Environment.ProcessorCount, "0"),
+            $"{Bench.F(BaselineSeconds / (medianWall * scale), "0.00")}x", Bench.F(medianWall * scale / GoalSeconds, "0.00"));
+        table.Print(Console.Out);
+        Console.WriteLine($"  wall spread: min {wall.Min() * scale:0} s, max {wall.Max() * scale:0} s projected; CPU / cores is what 2 idle cores would take if both stayed busy.");
+        if (args.Contains("--compare"))
+        {
+            using var other = SentenceEmbedder.Load(Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), options with { Quantize = embedder.Quantized == 0 });
+            var a = embedder.Embed(texts);
+            var b = other.Embed(texts);
+            var cos = a.Select((v, i) => System.Numerics.Tensors.TensorPrimitives.Dot(v, b[i])).Order().ToArray();
+            Console.WriteLine($"  cosine between {embedder.Recipe} and {other.Recipe} vectors of the same texts: mean {cos.Average():0.0000}, p1 {cos[cos.Length / 100]:0.0000}, min {cos[0]:0.0000}");
+        }
+        return 0;
+    }
+
+    /// <summary>A description, the movie it describes and its half of the set.</summary>
+    private sealed record Description(string Split, long MovieId, string Title, string Text);
+
+    private static List<Description> Descriptions(string[] args)
+    {
+        var path = Bench.Option(args, "--descriptions") ?? Path.Combine(RepositoryRoot(), "tests", "MovieRec.Core.Tests", "Search", "movie-descriptions.tsv");
+        var result = new List<Description>();
+        int line = 0;
+        foreach (var row in File.ReadLines(path))
+        {
+            line++;
+            if (row.Length == 0 || row.StartsWith('#')) continue;
+            var f = row.Split('\t');
+            if (f.Length != 4 || f[0] is not ("tune" or "holdout") || !long.TryParse(f[1], CultureInfo.InvariantCulture, out long id))
+                throw new FormatException($"{path}:{line}: expected split (tune|holdout), movieId, title, description separated by tabs");
+            result.Add(new Description(f[0], id, f[2], f[3]));
+        }
+        return result;
+    }
+
+    private static HybridSearch Hybrid(Dataset dataset, SentenceEmbedder embedder, HybridSearchOptions? options = null)
+    {
+        var search = new HybridSearch(dataset.Catalog.Movies, RatingCounts(dataset), options);
+        var watch = Stopwatch.StartNew();
+        search.BuildSemantic(embedder, Path.Combine(DataLocator.CacheDirectory, "embeddings"));
+        if (watch.Elapsed.TotalSeconds > 5) Console.WriteLine($"  (embedded the catalogue into the cache in {watch.Elapsed.TotalSeconds:0} s)");
+        return search;
+    }
+
+    internal static Func<long, float> RatingCounts(Dataset dataset)
+    {
+        var counts = new Dictionary<long, float>();
+        for (int i = 0; i < dataset.Ratings.ItemCount; i++) counts[dataset.Ratings.ItemIds.ToRawNumeric(i)] = dataset.Ratings.ByItem.RowLength(i);
+        return id => counts.GetValueOrDefault(id);
+    }
+
+    /// <summary>Rank of the intended movie (1-based; 0 when not in the first 100).</summary>
+    private static int RankOf(HybridSearch search, Description d, SearchSignals signals)
+    {
+        var hits = search.Search(d.Text, new HybridSearchRequest { Count = 100, Signals = signals }).Hits;
+        for (int i = 0; i < hits.Count; i++)
+        {
+            if (hits[i].Movie.Id == d.MovieId) return i + 1;
+        }
+        return 0;
+    }
+
+    private static (double Top5, double Top1, double Mrr) Score(HybridSearch search, IEnumerable<Description> set, SearchSignals signals, List<string>? misses = null)
+    {
+        int n = 0, top5 = 0, top1 = 0;
+        double mrr = 0;
+        foreach (var d in set)
+        {
+            int rank = RankOf(search, d, signals);
+            n++;
+            if (rank is > 0 and <= 5) top5++;
+            else misses?.Add($"{d.Title} ({(rank == 0 ? "not in 100" : $"rank {rank}")})");
+            if (rank == 1) top1++;
+            if (rank > 0) mrr += 1.0 / rank;
+        }
+        return (top5 / (double)n, top1 / (double)n, mrr / n);
+    }
+
+    private static int Quality(Dataset dataset, SentenceEmbedder embedder, string[] args)
+    {
+        var set = Descriptions(args);
+        using var search = Hybrid(dataset, embedder);
+        Console.WriteLine($"quality: {set.Count} descriptions ({set.Count(d => d.Split == "tune")} tuning, {set.Count(d => d.Split == "holdout")} held out), intended movie in the top 5 / top 1 / MRR");
+        var table = new BenchTable("signals", "tuning top 5", "held-out top 5", "tuning top 1", "held-out top 1", "tuning MRR", "held-out MRR", "goal (top 5 >= 95 %)");
+        using var plain = new HybridSearch(dataset.Catalog.Movies, search.Lexical, search.Titles, RatingCounts(dataset), search.Options with { PopularityWeight = 0 });
+        plain.UseSemantic(search.Semantic!);
+        var rows = new (string Name, HybridSearch Search, SearchSignals Signals)[]
+        {
+            ("BM25", plain, SearchSignals.Lexical),
+            ("embeddings", plain, SearchSignals.Semantic),
+            ("fused (RRF), no popularity prior", plain, SearchSignals.All),
+            ("BM25 + titles + popularity (lexical mode)", search, SearchSignals.Lexical | SearchSignals.Title),
+            ("embeddings + popularity", search, SearchSignals.Semantic),
+            ("fused + popularity (hybrid, the default)", search, SearchSignals.All),
+        };
+        var tuneMisses = new List<string>();
+        var heldOutMisses = new List<string>();
+        var withText = set.Where(d => dataset.Catalog.Movies.First(m => m.Id == d.MovieId).Tmdb?.Overview is { Length: > 0 }).ToList();
+        foreach (var (name, engine, signals) in rows)
+        {
+            bool isDefault = engine == search && signals == SearchSignals.All;
+            var tune = Score(engine, set.Where(d => d.Split == "tune"), signals, isDefault ? tuneMisses : null);
+            var held = Score(engine, set.Where(d => d.Split == "holdout"), signals, isDefault ? heldOutMisses : null);
+            table.Add(name, Percent(tune.Top5), Percent(held.Top5), Percent(tune.Top1), Percent(held.Top1), Bench.F(tune.Mrr, "0.000"), Bench.F(held.Mrr, "0.000"),
+                isDefault ? Bench.YesNo(tune.Top5 >= TopGoal && held.Top5 >= TopGoal) : "");
+        }
+        var heldWithText = Score(search, withText.Where(d => d.Split == "holdout"), SearchSignals.All);
+        var tuneWithText = Score(search, withText.Where(d => d.Split == "tune"), SearchSignals.All);
+        table.Print(Console.Out);
+        Console.WriteLine($"  fusion: {search.Options}");
+        Console.WriteLine($"  movies with a TMDB overview: {withText.Count(d => d.Split == "tune")} of the tuning half, {withText.Count(d => d.Split == "holdout")} of the held-out half; " +
+            $"fused top 5 on them: tuning {Percent(tuneWithText.Top5)}, held out {Percent(heldWithText.Top5)} (the others have title, genres and tags only)");
+        if (tuneMisses.Count > 0) Console.WriteLine($"  tuning misses (fused): {string.Join("; ", tuneMisses)}");
+        // The held-out misses are for the final report only: tuning decisions look at the tuning half.
+        if (heldOutMisses.Count > 0 && args.Contains("--show-held-out-misses")) Console.WriteLine($"  held-out misses (fused): {string.Join("; ", heldOutMisses)}");
+        return 0;
+    }
+
+    private static string Percent(double share) => $"{share * 100:0} %";
+
+    /// <summary>Fusion settings tried on the tuning half only (the held-out half is never looked at here).</summary>
+    private static int Sweep(Dataset dataset, SentenceEmbedder embedder, string[] args)
+    {
+        var tune = Descriptions(args).Where(d => d.Split == "tune").ToList();
+        using var cached = Hybrid(dataset, embedder);
+        var table = new BenchTable("method", "k", "w BM25", "w embeddings", "w titles", "popularity", "tuning top 5", "tuning top 1", "tuning MRR");
+        var candidates = new List<HybridSearchOptions>();
+        foreach (float k in new[] { 10f, 30f, 60f, 100f })
+        {
+            foreach (float ws in new[] { 1f, 1.5f, 2f })
+            {
+                foreach (float pop in new[] { 0f, 0.5f, 1f, 1.5f, 2f })
+                    candidates.Add(new HybridSearchOptions { RrfK = k, SemanticWeight = ws, PopularityWeight = pop });
+            }
+        }
+        foreach (float ws in new[] { 1f, 2f, 3f })
+        {
+            foreach (float pop in new[] { 0f, 0.5f, 1f, 1.5f, 2f })
+                candidates.Add(new HybridSearchOptions { Method = FusionMethod.Scores, SemanticWeight = ws, PopularityWeight = pop });
+        }
+        foreach (var o in candidates)
+        {
+            using var search = new HybridSearch(dataset.Catalog.Movies, cached.Lexical, cached.Titles, RatingCounts(dataset), o);
+            search.UseSemantic(cached.Semantic!);
+            var (top5, top1, mrr) = Score(search, tune, SearchSignals.All);
+            table.Add(o.Method.ToString(), o.Method == FusionMethod.ReciprocalRank ? Bench.F(o.RrfK, "0") : "", Bench.F(o.LexicalWeight, "0.0"), Bench.F(o.SemanticWeight, "0.0"),
+                Bench.F(o.TitleWeight, "0.0"), Bench.F(o.PopularityWeight, "0.0"), Percent(top5), Percent(top1), Bench.F(mrr, "0.000"));
+        }
+        table.Print(Console.Out);
+        return 0;
+    }
+
+    private static int Query(Dataset dataset, SentenceEmbedder embedder, string[] args)
+    {
+        int queries = Bench.IntOption(args, "--queries", 2000);
+        using var search = Hybrid(dataset, embedder);
+        var texts = Descriptions(args).Select(d => d.Text).Concat(["space adventure with robots", "a giant shark terrorises a beach town", "the matrix", "heist in las vegas", "romantic comedy in new york"]).ToArray();
+        for (int i = 0; i < 50; i++) search.Search(texts[i % texts.Length]); // warm-up
+        var embed = new double[queries];
+        var semantic = new double[queries];
+        var hybrid = new double[queries];
+        var scores = new float[dataset.Catalog.Count];
+        for (int q = 0; q < queries; q++)
+        {
+            var text = texts[q % texts.Length];
+            long t0 = Stopwatch.GetTimestamp();
+            var vector = embedder.Embed(text);
+            long t1 = Stopwatch.GetTimestamp();
+            search.Semantic!.Scores(vector, scores);
+            _ = Core.Algorithms.TopN.Select(scores, 10);
+            long t2 = Stopwatch.GetTimestamp();
+            search.Search(text);
+            long t3 = Stopwatch.GetTimestamp();
+            embed[q] = Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds;
+            semantic[q] = Stopwatch.GetElapsedTime(t0, t2).TotalMilliseconds;
+            hybrid[q] = Stopwatch.GetElapsedTime(t2, t3).TotalMilliseconds;
+        }
+        var table = new BenchTable("per query (ms)", "p50", "p90", "p99", "max", "goal p99 <= 15 ms");
+        foreach (var (name, values) in new[] { ("embed the query", embed), ("embed + rank the catalogue (semantic)", semantic), ("hybrid search (embed, BM25, titles, fuse)", hybrid) })
+        {
+            table.Add(name, Bench.F(Bench.Quantile(values, 0.5), "0.00"), Bench.F(Bench.Quantile(values, 0.9), "0.00"), Bench.F(Bench.Quantile(values, 0.99), "0.00"),
+                Bench.F(values.Max(), "0.00"), name.StartsWith("embed the", StringComparison.Ordinal) ? "" : Bench.YesNo(Bench.Quantile(values, 0.99) <= QueryGoalMs));
+        }
+        Console.WriteLine($"query: {queries:N0} queries over {dataset.Catalog.Count:N0} movies, one at a time ({texts.Length} texts: the descriptions and short queries)");
+        table.Print(Console.Out);
+        return 0;
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MovieRec.slnx"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new ArgumentException("MovieRec.slnx not found above the bench binaries: pass --descriptions FILE");
+    }
+}

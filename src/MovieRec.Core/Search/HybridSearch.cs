@@ -1,0 +1,398 @@
+using MovieRec.Core.Algorithms;
+using MovieRec.Core.Algorithms.Semantic;
+using MovieRec.Core.Data;
+
+namespace MovieRec.Core.Search;
+
+/// <summary>How the ranked lists of the signals are combined.</summary>
+public enum FusionMethod
+{
+    /// <summary>
+    /// Reciprocal rank fusion (Cormack, Clarke and Büttcher 2009): score(d) = Σ_s w_s / (k + rank_s(d)), over the
+    /// signals s that rank d within their first <see cref="HybridSearchOptions.Depth"/>.
+    /// </summary>
+    ReciprocalRank,
+
+    /// <summary>
+    /// A weighted sum of the signals' scores, each on [0, 1]: cosine similarity as it is, BM25 divided by the query's
+    /// best BM25, title match score / 100 (CombSUM with max normalisation; Fox and Shaw 1994).
+    /// </summary>
+    Scores,
+}
+
+/// <summary>Which signals a search uses (the bench compares them one by one).</summary>
+[Flags]
+public enum SearchSignals
+{
+    /// <summary>BM25 over titles, overviews, keywords, tags and people (<see cref="LexicalSearch"/>).</summary>
+    Lexical = 1,
+
+    /// <summary>Sentence embeddings (<see cref="SemanticSearch"/>).</summary>
+    Semantic = 2,
+
+    /// <summary>Title matches as people type (<see cref="TitleSearch"/>).</summary>
+    Title = 4,
+
+    All = Lexical | Semantic | Title,
+}
+
+/// <summary>Fusion settings. The defaults were chosen on the tuning half of the description set (docs/search.md).</summary>
+public sealed record HybridSearchOptions
+{
+    public FusionMethod Method { get; init; } = FusionMethod.ReciprocalRank;
+
+    /// <summary>How far down each signal's list is read.</summary>
+    public int Depth { get; init; } = 100;
+
+    /// <summary>The k of reciprocal rank fusion: larger flattens the rank differences.</summary>
+    public float RrfK { get; init; } = 60;
+
+    public float LexicalWeight { get; init; } = 1;
+
+    public float SemanticWeight { get; init; } = 1;
+
+    public float TitleWeight { get; init; } = 1;
+
+    /// <summary>
+    /// A prior for well-known movies: the fused score is multiplied by 1 + w · log(1 + ratings) / log(1 + most ratings).
+    /// 0 turns it off. 1.5 on the tuning half: top 5 93 % -> 100 %, MRR 0.79 -> 0.98 (docs/search.md).
+    /// </summary>
+    public float PopularityWeight { get; init; } = 1.5f;
+
+    /// <summary>How many fused results the taste re-rank reorders.</summary>
+    public int TasteDepth { get; init; } = 30;
+
+    /// <summary>
+    /// The taste re-rank: final = 1 / (k_t + fused rank) + w_t / (k_t + taste rank) over the first
+    /// <see cref="TasteDepth"/> fused results, with k_t = <see cref="TasteK"/>.
+    /// </summary>
+    public float TasteWeight { get; init; } = 0.3f;
+
+    public float TasteK { get; init; } = 5;
+
+    public static HybridSearchOptions Default { get; } = new();
+}
+
+/// <summary>
+/// The user's taste for a set of candidate movies: fills one score per candidate (higher: more to their taste; NaN:
+/// unknown), e.g. a recommender's scores for a user folded in from the ratings a request carries.
+/// </summary>
+public delegate void TasteScorer(IReadOnlyList<Movie> candidates, Span<float> scores);
+
+/// <summary>One search: how many results, and the user's taste for the optional re-rank.</summary>
+public sealed record HybridSearchRequest
+{
+    public int Count { get; init; } = 10;
+
+    /// <summary>The user's taste; null: results are not personalised.</summary>
+    public TasteScorer? Taste { get; init; }
+
+    /// <summary>The flag that turns the taste re-rank off even when <see cref="Taste"/> is given.</summary>
+    public bool Personalise { get; init; } = true;
+
+    /// <summary>Signals to use (all by default; the bench measures them one at a time).</summary>
+    public SearchSignals Signals { get; init; } = SearchSignals.All;
+}
+
+/// <summary>One result: the movie, its final score, and where each signal ranked it (null: not in its list).</summary>
+public sealed record HybridSearchHit(Movie Movie, float Score, int? LexicalRank, int? SemanticRank, int? TitleRank, float? Taste);
+
+/// <summary>The state of the semantic half: off (with the reason), being built (how far), ready, or failed.</summary>
+public enum SemanticState
+{
+    Off,
+    Building,
+    Ready,
+    Failed,
+}
+
+/// <summary>Where the semantic half is: state, movies embedded so far of all, and a message when not ready.</summary>
+public sealed record SemanticStatus(SemanticState State, int Embedded, int Total, string? Message);
+
+/// <summary>
+/// A search's results: the hits, "hybrid" or "lexical" (semantic not ready or off), a note for the user when the
+/// results are lexical only, and whether the taste re-rank ran.
+/// </summary>
+public sealed record HybridSearchResult(IReadOnlyList<HybridSearchHit> Hits, string Mode, string? Note, bool Personalised, SemanticStatus Semantic);
+
+/// <summary>
+/// Search by description, title or words: BM25 (<see cref="LexicalSearch"/>), sentence embeddings
+/// (<see cref="SemanticSearch"/>) and title matches (<see cref="TitleSearch"/>) fused (reciprocal rank fusion by
+/// default), then optionally re-ranked by the user's taste. Usable at once: until the embeddings are ready (built in
+/// the background by <see cref="StartSemantic"/>, or attached with <see cref="UseSemantic"/>), searches are lexical
+/// and say so in <see cref="HybridSearchResult.Note"/>. Thread-safe for concurrent searches.
+/// </summary>
+public sealed class HybridSearch : IDisposable
+{
+    private readonly Movie[] _movies;
+    private readonly Dictionary<long, int> _rowOf;
+    private readonly float[] _popularity;
+    private readonly CancellationTokenSource _stop = new();
+    private volatile SemanticSearch? _semantic;
+    private volatile SemanticStatus _status;
+    private SentenceEmbedder? _ownedEmbedder;
+    private Task? _background;
+    private int _embedded;
+
+    /// <param name="movies">The catalogue.</param>
+    /// <param name="popularity">Ratings per movie id (title tie-breaks and the popularity prior); null: none.</param>
+    /// <param name="options">Fusion settings.</param>
+    public HybridSearch(IReadOnlyList<Movie> movies, Func<long, float>? popularity = null, HybridSearchOptions? options = null)
+        : this(movies, new LexicalSearch(movies), new TitleSearch(movies, popularity), popularity, options)
+    {
+    }
+
+    /// <summary>Over indexes built elsewhere (the service builds them lazily and shares them).</summary>
+    public HybridSearch(IReadOnlyList<Movie> movies, LexicalSearch lexical, TitleSearch titles, Func<long, float>? popularity = null, HybridSearchOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(movies);
+        Lexical = lexical ?? throw new ArgumentNullException(nameof(lexical));
+        Titles = titles ?? throw new ArgumentNullException(nameof(titles));
+        Options = options ?? HybridSearchOptions.Default;
+        _movies = [.. movies];
+        _rowOf = new Dictionary<long, int>(_movies.Length);
+        for (int r = 0; r < _movies.Length; r++) _rowOf[_movies[r].Id] = r;
+        _popularity = new float[_movies.Length];
+        if (popularity is not null)
+        {
+            float max = 0;
+            for (int r = 0; r < _movies.Length; r++) max = Math.Max(max, _popularity[r] = MathF.Log(1 + Math.Max(0, popularity(_movies[r].Id))));
+            if (max > 0)
+            {
+                for (int r = 0; r < _popularity.Length; r++) _popularity[r] /= max;
+            }
+        }
+        _status = new SemanticStatus(SemanticState.Off, 0, _movies.Length, "semantic search has not been started");
+    }
+
+    public HybridSearchOptions Options { get; }
+
+    public LexicalSearch Lexical { get; }
+
+    public TitleSearch Titles { get; }
+
+    /// <summary>The embedding search once ready, else null.</summary>
+    public SemanticSearch? Semantic => _semantic;
+
+    /// <summary>Where the semantic half is (with live progress while it is being built).</summary>
+    public SemanticStatus Status
+    {
+        get
+        {
+            var s = _status;
+            return s.State == SemanticState.Building ? s with { Embedded = Volatile.Read(ref _embedded) } : s;
+        }
+    }
+
+    /// <summary>Attaches embeddings built elsewhere; searches are hybrid from now on.</summary>
+    public void UseSemantic(SemanticSearch semantic)
+    {
+        ArgumentNullException.ThrowIfNull(semantic);
+        if (semantic.Movies.Count != _movies.Length) throw new ArgumentException("the semantic index covers another catalogue", nameof(semantic));
+        for (int r = 0; r < _movies.Length; r++)
+        {
+            if (semantic.Movies[r].Id != _movies[r].Id) throw new ArgumentException("the semantic index's movies are in another order", nameof(semantic));
+        }
+        _semantic = semantic;
+        _status = new SemanticStatus(SemanticState.Ready, _movies.Length, _movies.Length, null);
+    }
+
+    /// <summary>Marks the semantic half off with the reason (shown in every lexical result's note).</summary>
+    public void DisableSemantic(string reason) => _status = new SemanticStatus(SemanticState.Off, 0, _movies.Length, reason);
+
+    /// <summary>
+    /// Embeds the catalogue synchronously through the cache in <paramref name="cacheFolder"/> (only what the cache
+    /// lacks) and attaches the result; <paramref name="progress"/> receives movies embedded so far.
+    /// </summary>
+    public void BuildSemantic(SentenceEmbedder embedder, string cacheFolder, IProgress<int>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(embedder);
+        Volatile.Write(ref _embedded, 0);
+        _status = new SemanticStatus(SemanticState.Building, 0, _movies.Length, null);
+        var track = new Progress(this, progress);
+        var semantic = SemanticSearch.Build(_movies, embedder, EmbeddingCache.For(embedder, cacheFolder), track, cancellation);
+        UseSemantic(semantic);
+    }
+
+    /// <summary>
+    /// Loads the embedding model and embeds the catalogue on a background thread; until it is done searches are
+    /// lexical and say how far it is. A load failure leaves search lexical with the reason. The embedder is disposed
+    /// with this object.
+    /// </summary>
+    public Task StartSemantic(Func<SentenceEmbedder> loadEmbedder, string cacheFolder)
+    {
+        ArgumentNullException.ThrowIfNull(loadEmbedder);
+        _status = new SemanticStatus(SemanticState.Building, 0, _movies.Length, null);
+        var token = _stop.Token;
+        return _background = Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                var embedder = loadEmbedder();
+                _ownedEmbedder = embedder;
+                BuildSemantic(embedder, cacheFolder, null, token);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                _status = new SemanticStatus(SemanticState.Off, 0, _movies.Length, "semantic search was stopped");
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+            {
+                _status = new SemanticStatus(SemanticState.Failed, 0, _movies.Length, $"semantic search failed to start: {e.Message}");
+            }
+        }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>Movies closest to a movie by the same embeddings; null while the embeddings are not ready.</summary>
+    public IReadOnlyList<(Movie Movie, float Similarity)>? SimilarSemantic(long movieId, int n = 10) => _semantic?.Similar(movieId, n);
+
+    /// <summary>Searches with every signal that is ready; see <see cref="HybridSearchResult"/>.</summary>
+    public HybridSearchResult Search(string query, HybridSearchRequest? request = null)
+    {
+        request ??= new HybridSearchRequest();
+        if (request.Count <= 0) throw new ArgumentOutOfRangeException(nameof(request), "Count must be positive");
+        var semantic = (request.Signals & SearchSignals.Semantic) != 0 ? _semantic : null;
+        var status = Status;
+        string mode = semantic is not null ? "hybrid" : "lexical";
+        string? note = semantic is not null || (request.Signals & SearchSignals.Semantic) == 0 ? null : LexicalNote(status);
+        if (string.IsNullOrWhiteSpace(query)) return new HybridSearchResult([], mode, note, false, status);
+
+        var o = Options;
+        var fused = new float[_movies.Length];
+        var lexicalRank = new int[_movies.Length];
+        var semanticRank = new int[_movies.Length];
+        var titleRank = new int[_movies.Length];
+        if ((request.Signals & SearchSignals.Lexical) != 0)
+        {
+            var hits = Lexical.Search(query, o.Depth);
+            float best = hits.Count > 0 ? hits[0].Score : 1;
+            for (int i = 0; i < hits.Count; i++)
+            {
+                int r = _rowOf[hits[i].Movie.Id];
+                lexicalRank[r] = i + 1;
+                fused[r] += o.Method == FusionMethod.ReciprocalRank ? o.LexicalWeight / (o.RrfK + i + 1) : o.LexicalWeight * hits[i].Score / best;
+            }
+        }
+        if (semantic is not null)
+        {
+            var scores = new float[_movies.Length];
+            semantic.Scores(semantic.Embedder.Embed(query), scores);
+            var top = TopN.Select(scores, o.Depth);
+            for (int i = 0; i < top.Length; i++)
+            {
+                int r = top[i].Item;
+                semanticRank[r] = i + 1;
+                if (o.Method == FusionMethod.ReciprocalRank) fused[r] += o.SemanticWeight / (o.RrfK + i + 1);
+            }
+            if (o.Method == FusionMethod.Scores)
+            {
+                for (int r = 0; r < fused.Length; r++) fused[r] += o.SemanticWeight * Math.Max(0, scores[r]);
+            }
+        }
+        if ((request.Signals & SearchSignals.Title) != 0)
+        {
+            var hits = Titles.Search(query, o.Depth);
+            for (int i = 0; i < hits.Count; i++)
+            {
+                int r = _rowOf[hits[i].Movie.Id];
+                titleRank[r] = i + 1;
+                // Title scores are 100 for the whole title, 50-60 for a prefix, below for word matches.
+                float strength = Math.Clamp(hits[i].Score / 100f, 0, 1);
+                fused[r] += o.Method == FusionMethod.ReciprocalRank ? o.TitleWeight * strength / (o.RrfK + i + 1) : o.TitleWeight * strength;
+            }
+        }
+        for (int r = 0; r < fused.Length; r++)
+        {
+            if (fused[r] <= 0) fused[r] = float.NaN;
+            else if (o.PopularityWeight != 0) fused[r] *= 1 + o.PopularityWeight * _popularity[r];
+        }
+        bool personalise = request.Personalise && request.Taste is not null;
+        var ranked = TopN.Select(fused, personalise ? Math.Max(request.Count, o.TasteDepth) : request.Count);
+        float[]? taste = null;
+        if (personalise && ranked.Length > 1) (ranked, taste) = ReRankByTaste(ranked, request.Taste!, o);
+        int count = Math.Min(request.Count, ranked.Length);
+        var result = new List<HybridSearchHit>(count);
+        for (int i = 0; i < count; i++)
+        {
+            int r = ranked[i].Item;
+            result.Add(new HybridSearchHit(_movies[r], ranked[i].Score, Rank(lexicalRank[r]), Rank(semanticRank[r]), Rank(titleRank[r]),
+                taste is null || float.IsNaN(taste[i]) ? null : taste[i]));
+        }
+        return new HybridSearchResult(result, mode, note, personalise && ranked.Length > 1, status);
+    }
+
+    private static int? Rank(int rank) => rank > 0 ? rank : null;
+
+    /// <summary>
+    /// Re-ranks fused results by final = 1 / (k_t + fused rank) + w_t / (k_t + taste rank): relevance leads, taste
+    /// reorders near-ties. Candidates without a taste score get no taste term. Returns the new order and each
+    /// result's taste score in that order.
+    /// </summary>
+    private (ScoredItem[] Ranked, float[] Taste) ReRankByTaste(ScoredItem[] ranked, TasteScorer scorer, HybridSearchOptions o)
+    {
+        var candidates = new Movie[ranked.Length];
+        for (int i = 0; i < ranked.Length; i++) candidates[i] = _movies[ranked[i].Item];
+        var taste = new float[ranked.Length];
+        taste.AsSpan().Fill(float.NaN);
+        scorer(candidates, taste);
+        var byTaste = new int[ranked.Length];
+        for (int i = 0; i < byTaste.Length; i++) byTaste[i] = i;
+        Array.Sort(byTaste, (a, b) =>
+        {
+            bool na = float.IsNaN(taste[a]), nb = float.IsNaN(taste[b]);
+            if (na || nb) return na.CompareTo(nb);
+            return taste[a] != taste[b] ? taste[b].CompareTo(taste[a]) : a.CompareTo(b);
+        });
+        var final = new float[ranked.Length];
+        for (int i = 0; i < final.Length; i++) final[i] = 1f / (o.TasteK + i + 1);
+        for (int t = 0; t < byTaste.Length; t++)
+        {
+            int i = byTaste[t];
+            if (!float.IsNaN(taste[i])) final[i] += o.TasteWeight / (o.TasteK + t + 1);
+        }
+        var order = new int[ranked.Length];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        Array.Sort(order, (a, b) => final[a] != final[b] ? final[b].CompareTo(final[a]) : a.CompareTo(b));
+        var reranked = new ScoredItem[ranked.Length];
+        var tasteInOrder = new float[ranked.Length];
+        for (int i = 0; i < order.Length; i++)
+        {
+            reranked[i] = new ScoredItem(ranked[order[i]].Item, final[order[i]]);
+            tasteInOrder[i] = taste[order[i]];
+        }
+        return (reranked, tasteInOrder);
+    }
+
+    private static string LexicalNote(SemanticStatus status) => status.State switch
+    {
+        SemanticState.Building => $"semantic search is starting ({status.Embedded:N0} of {status.Total:N0} movies embedded); these are lexical matches (BM25 and titles)",
+        _ => $"{status.Message ?? "semantic search is unavailable"}; these are lexical matches (BM25 and titles)",
+    };
+
+    /// <summary>Counts embedded movies for <see cref="Status"/> and passes them on.</summary>
+    private sealed class Progress(HybridSearch owner, IProgress<int>? outer) : IProgress<int>
+    {
+        public void Report(int value)
+        {
+            Volatile.Write(ref owner._embedded, value);
+            outer?.Report(value);
+        }
+    }
+
+    /// <summary>Stops a background build (waiting for it to let go of the model), then frees the model it loaded.</summary>
+    public void Dispose()
+    {
+        _stop.Cancel();
+        try
+        {
+            _background?.Wait(TimeSpan.FromSeconds(30));
+        }
+        catch (AggregateException)
+        {
+            // Its outcome is in Status; disposal only needs it to have stopped.
+        }
+        _semantic = null;
+        _ownedEmbedder?.Dispose();
+        _stop.Dispose();
+    }
+}

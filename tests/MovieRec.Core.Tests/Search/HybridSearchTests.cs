@@ -1,0 +1,154 @@
+using MovieRec.Core.Algorithms.Semantic;
+using MovieRec.Core.Data;
+using MovieRec.Core.Search;
+using MovieRec.Core.Tests.Algorithms.Semantic;
+
+namespace MovieRec.Core.Tests.Search;
+
+/// <summary>
+/// Fusion, the lexical fallback while embeddings are built, and the taste re-rank, over ml-latest-small's first
+/// movies with the tiny model (its vectors mean nothing; <see cref="RealModelSearchTests"/> checks relevance).
+/// </summary>
+public sealed class HybridSearchTests : IDisposable
+{
+    private static readonly Lazy<List<Movie>> Movies = new(() => [.. TestData.MovieLensSmall.Catalog.Movies.Where(m => m.Id <= 3000)]);
+    private readonly TempFolder _cache = TestData.NewFolder();
+
+    public void Dispose() => _cache.Dispose();
+
+    private static Func<long, float> Counts()
+    {
+        var d = TestData.MovieLensSmall;
+        var counts = new Dictionary<long, float>();
+        for (int i = 0; i < d.Ratings.ItemCount; i++) counts[d.Ratings.ItemIds.ToRawNumeric(i)] = d.Ratings.ByItem.RowLength(i);
+        return id => counts.GetValueOrDefault(id);
+    }
+
+    private HybridSearch Ready()
+    {
+        var search = new HybridSearch(Movies.Value, Counts());
+        search.StartSemantic(() => SentenceEmbedder.Load(TinyBertModel.Path), _cache.Path).Wait();
+        Assert.Equal(SemanticState.Ready, search.Status.State);
+        return search;
+    }
+
+    [Fact]
+    public async Task Searches_are_lexical_and_say_so_until_the_embeddings_are_ready()
+    {
+        using var search = new HybridSearch(Movies.Value, Counts());
+        var before = search.Search("toys come to life");
+        Assert.Equal("lexical", before.Mode);
+        Assert.Contains("not been started", before.Note);
+        Assert.Contains(before.Hits, h => h.Movie.Id == 1);
+        Assert.All(before.Hits, h => Assert.Null(h.SemanticRank));
+        Assert.Null(search.SimilarSemantic(1));
+
+        using var gate = new ManualResetEventSlim();
+        var task = search.StartSemantic(() =>
+        {
+            gate.Wait();
+            return SentenceEmbedder.Load(TinyBertModel.Path);
+        }, _cache.Path);
+        var building = search.Search("toys come to life");
+        Assert.Equal("lexical", building.Mode);
+        Assert.Equal(SemanticState.Building, building.Semantic.State);
+        Assert.Contains($"0 of {Movies.Value.Count:N0} movies embedded", building.Note);
+        gate.Set();
+        await task;
+
+        var after = search.Search("toys come to life");
+        Assert.Equal("hybrid", after.Mode);
+        Assert.Null(after.Note);
+        Assert.Equal(new SemanticStatus(SemanticState.Ready, Movies.Value.Count, Movies.Value.Count, null), search.Status);
+        Assert.Contains(after.Hits, h => h.SemanticRank is not null);
+        var similar = search.SimilarSemantic(1, 5);
+        Assert.NotNull(similar);
+        Assert.Equal(5, similar.Count);
+    }
+
+    [Fact]
+    public async Task A_model_that_fails_to_load_leaves_search_lexical_with_the_reason()
+    {
+        using var search = new HybridSearch(Movies.Value, Counts());
+        await search.StartSemantic(() => SentenceEmbedder.Load("/nonexistent/model"), _cache.Path);
+        Assert.Equal(SemanticState.Failed, search.Status.State);
+        var result = search.Search("a pig who wants to be a sheepdog");
+        Assert.Equal("lexical", result.Mode);
+        Assert.Contains("does not exist", result.Note);
+        Assert.NotEmpty(result.Hits);
+        search.DisableSemantic("turned off for this test");
+        Assert.Contains("turned off for this test", search.Search("pig").Note);
+    }
+
+    [Fact]
+    public void A_title_query_puts_the_title_first()
+    {
+        using var search = Ready();
+        Assert.Equal(2571, search.Search("the matrix").Hits[0].Movie.Id);
+        Assert.Equal(1, search.Search("toy story").Hits[0].Movie.Id);
+        var hit = search.Search("jumanji").Hits[0];
+        Assert.Equal(2, hit.Movie.Id);
+        Assert.Equal(1, hit.TitleRank);
+        Assert.Empty(search.Search("   ").Hits);
+    }
+
+    [Fact]
+    public void Taste_reorders_the_fused_results_and_the_flag_turns_it_off()
+    {
+        using var search = Ready();
+        const string query = "space adventure";
+        var plain = search.Search(query, new HybridSearchRequest { Count = 10 });
+        Assert.False(plain.Personalised);
+        var favourite = plain.Hits[6].Movie.Id;
+        TasteScorer taste = (candidates, scores) =>
+        {
+            for (int i = 0; i < candidates.Count; i++) scores[i] = candidates[i].Id == favourite ? 5 : 1 + i % 3 * 0.1f;
+        };
+        var personal = search.Search(query, new HybridSearchRequest { Count = 10, Taste = taste });
+        Assert.True(personal.Personalised);
+        int before = plain.Hits.ToList().FindIndex(h => h.Movie.Id == favourite);
+        int after = personal.Hits.ToList().FindIndex(h => h.Movie.Id == favourite);
+        Assert.True(after < before, $"the user's favourite moved from {before} to {after}");
+        Assert.Equal(5f, personal.Hits[after].Taste);
+        // Relevance still leads: the first fused result stays in the top 3.
+        Assert.InRange(personal.Hits.ToList().FindIndex(h => h.Movie.Id == plain.Hits[0].Movie.Id), 0, 2);
+
+        var off = search.Search(query, new HybridSearchRequest { Count = 10, Taste = taste, Personalise = false });
+        Assert.False(off.Personalised);
+        Assert.Equal(plain.Hits.Select(h => h.Movie.Id), off.Hits.Select(h => h.Movie.Id));
+
+        // No taste known for any candidate: the order is the fused one.
+        var unknown = search.Search(query, new HybridSearchRequest { Count = 10, Taste = (_, _) => { } });
+        Assert.Equal(plain.Hits.Select(h => h.Movie.Id), unknown.Hits.Select(h => h.Movie.Id));
+    }
+
+    [Fact]
+    public void Each_signal_can_be_used_alone()
+    {
+        using var search = Ready();
+        var lexical = search.Search("wizard", new HybridSearchRequest { Signals = SearchSignals.Lexical });
+        Assert.All(lexical.Hits, h => Assert.NotNull(h.LexicalRank));
+        Assert.All(lexical.Hits, h => Assert.Null(h.SemanticRank));
+        var semantic = search.Search("wizard", new HybridSearchRequest { Signals = SearchSignals.Semantic });
+        Assert.All(semantic.Hits, h => Assert.NotNull(h.SemanticRank));
+        Assert.All(semantic.Hits, h => Assert.Null(h.LexicalRank));
+        Assert.Throws<ArgumentOutOfRangeException>(() => search.Search("wizard", new HybridSearchRequest { Count = 0 }));
+    }
+
+    [Fact]
+    public async Task Disposing_during_a_build_stops_it()
+    {
+        var search = new HybridSearch(TestData.MovieLensSmall.Catalog.Movies, Counts());
+        using var loaded = new ManualResetEventSlim();
+        var task = search.StartSemantic(() =>
+        {
+            var embedder = SentenceEmbedder.Load(TinyBertModel.Path);
+            loaded.Set();
+            return embedder;
+        }, _cache.Path);
+        loaded.Wait();
+        search.Dispose();
+        await task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.NotEqual(SemanticState.Failed, search.Status.State);
+    }
+}

@@ -87,6 +87,7 @@ public static class ServiceSetup
 
         services.AddSingleton<ModelHost>();
         services.AddSingleton<ModelTrainer>();
+        services.AddSingleton<ModelWarmer>();
         services.AddSingleton<ModelLifecycleService>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelLifecycleService>());
         services.AddHostedService<AccountPurgeService>();

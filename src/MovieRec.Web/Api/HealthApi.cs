@@ -55,12 +55,26 @@ internal sealed class StartupCheck(ModelHost host) : IHealthCheck
             : HealthCheckResult.Healthy(host.IsReady ? "The process is up and serving." : "The process is up and starting."));
 }
 
-internal sealed class ModelReadyCheck(ModelHost host) : IHealthCheck
+/// <summary>
+/// Readiness of the model: with warm-up on (MovieRec:WarmUp, the default) ready only once start-up has finished, the
+/// metadata joined and every algorithm trained and tried (<see cref="ModelWarmer"/>), so the first request of each is
+/// fast; with warm-up off, as soon as a model serves (the other algorithms train on their first request).
+/// </summary>
+internal sealed class ModelReadyCheck(ModelHost host, Microsoft.Extensions.Options.IOptions<MovieRecOptions> options) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(host.Current is { } model
-            ? HealthCheckResult.Healthy($"Serving model {model.Version}.")
-            : host.StartupError is { } error ? HealthCheckResult.Unhealthy(error) : HealthCheckResult.Unhealthy("Loading the dataset and the model."));
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (host.StartupError is { } error) return Task.FromResult(HealthCheckResult.Unhealthy(error));
+        if (host.Current is not { } model) return Task.FromResult(HealthCheckResult.Unhealthy("Loading the dataset and the model."));
+        if (options.Value.WarmUp && !host.Started.IsCompletedSuccessfully)
+        {
+            var names = Queries.AlgorithmChoices.All.Select(a => a.Name).ToList();
+            int trained = names.Count(model.IsReady);
+            return Task.FromResult(HealthCheckResult.Unhealthy(
+                $"Warming up model {model.Version}: {trained} of {names.Count} algorithms trained; ready once every one has answered a first request."));
+        }
+        return Task.FromResult(HealthCheckResult.Healthy($"Serving model {model.Version}."));
+    }
 }
 
 /// <summary>Informational: the service serves before TMDB metadata is joined; this says whether it is.</summary>

@@ -10,7 +10,8 @@ namespace MovieRec.Web.Hosting;
 /// current model's, and picks up a newer model another replica published in the shared model directory.
 /// </summary>
 public sealed class ModelLifecycleService(
-    ModelHost host, ModelTrainer trainer, IRatingStore store, MovieRecOptions options, ServiceMetrics metrics, ILogger<ModelLifecycleService> logger)
+    ModelHost host, ModelTrainer trainer, IRatingStore store, MovieRecOptions options, ServiceMetrics metrics, ModelWarmer warmer,
+    Microsoft.AspNetCore.Hosting.Server.IServer server, IHostApplicationLifetime lifetime, ILogger<ModelLifecycleService> logger)
     : BackgroundService
 {
     private readonly Channel<TaskCompletionSource<RetrainOutcome>> _requests = Channel.CreateUnbounded<TaskCompletionSource<RetrainOutcome>>();
@@ -89,20 +90,25 @@ public sealed class ModelLifecycleService(
         }
         host.Promote(model);
         logger.LogInformation("Serving model {Version} {Seconds:0.000} s after start-up began", model.Version, clock.Elapsed.TotalSeconds);
-        await Task.Run(() => JoinMetadata(path, stored), cancellationToken).ConfigureAwait(false);
+        await JoinMetadata(path, stored, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Loads the dataset with its TMDB metadata and swaps in the richer catalogue, serving the same model version.</summary>
-    private void JoinMetadata(string path, IReadOnlyList<AccountRating> stored)
+    /// <summary>
+    /// Loads the dataset with its TMDB metadata and swaps in the richer catalogue, serving the same model version; with
+    /// warm-up on (the default) the catalogue and the model are warmed first, and start-up (so /health/ready) completes
+    /// only then.
+    /// </summary>
+    private async Task JoinMetadata(string path, IReadOnlyList<AccountRating> stored, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var full = DatasetLoader.Load(path);
+        var full = await Task.Run(() => DatasetLoader.Load(path), cancellationToken).ConfigureAwait(false);
         var current = host.Current!;
         CatalogIndex catalog;
         if (full.Catalog.WithTmdbCount > 0)
         {
             catalog = new CatalogIndex(full, generation: 2, options.EmbeddingModel);
             var model = new ServingModel(current.Report, current.Svd, ModelTrainer.BuildTrainingData(full, stored), catalog, options.TrainingThreads).Prepare();
+            await WarmAsync(model, catalog, cancellationToken).ConfigureAwait(false);
             host.SetCatalog(catalog);
             // Only when no retrain promoted a newer version meanwhile (that one already has the metadata).
             if (ReferenceEquals(host.Current, current)) host.Promote(model);
@@ -111,25 +117,38 @@ public sealed class ModelLifecycleService(
         else
         {
             catalog = host.CatalogOrNull!;
+            await WarmAsync(current, catalog, cancellationToken).ConfigureAwait(false);
+        }
+        if (options.WarmUp)
+        {
+            // The code paths of the first requests too (once per process), before /health/ready turns green.
+            await Task.Delay(Timeout.Infinite, lifetime.ApplicationStarted).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await warmer.WarmRequestsAsync(server, cancellationToken).ConfigureAwait(false);
         }
         host.CompleteStartup();
         catalog.StartSemantic();
-        if (options.WarmUp) _ = Task.Run(() => WarmUp(catalog, host.Current!));
     }
 
-    private void WarmUp(CatalogIndex catalog, ServingModel model)
+    /// <summary>
+    /// Warms <paramref name="model"/> before it is promoted (MovieRec:WarmUp, on by default; see <see cref="ModelWarmer"/>).
+    /// A failure is logged, not fatal: the algorithm that failed trains again on its first request.
+    /// </summary>
+    private async Task WarmAsync(ServingModel model, CatalogIndex catalog, CancellationToken cancellationToken)
     {
+        if (!options.WarmUp) return;
         try
         {
-            catalog.WarmUp();
-            _ = model.Explainer;
-            foreach (var algorithm in ServingModel.Algorithms.Keys) model.GetAsync(algorithm).Wait();
+            await warmer.WarmAsync(model, catalog, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
         }
 #pragma warning disable CA1031 // A warm-up failure surfaces again on the request that needs the part; log it only.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            logger.LogWarning(e, "Warm-up failed: {Message}", e.Message);
+            logger.LogWarning(e, "Warm-up of model {Version} failed: {Message}", model.Version, e.Message);
         }
     }
 
@@ -146,9 +165,10 @@ public sealed class ModelLifecycleService(
             RetrainOutcome outcome;
             if (candidate.Report.HoldoutRmse <= current.Report.HoldoutRmse + options.PromotionTolerance)
             {
+                // Warmed before the swap: no request waits for an algorithm of the new version to train.
+                await WarmAsync(candidate, catalog, cancellationToken).ConfigureAwait(false);
                 trainer.Publish(candidate);
                 host.Promote(candidate);
-                if (options.WarmUp) _ = Task.Run(() => WarmUp(catalog, candidate), CancellationToken.None);
                 outcome = new(DateTimeOffset.UtcNow, true, $"promoted {candidate.Version}", candidate.Version, candidate.Report.HoldoutRmse, current.Report.HoldoutRmse);
             }
             else
@@ -231,6 +251,7 @@ public sealed class ModelLifecycleService(
                 var catalog = await host.CatalogAsync(stoppingToken).ConfigureAwait(false);
                 var stored = await store.GetAllRatingsAsync(stoppingToken).ConfigureAwait(false);
                 var model = trainer.Import(file.FullName, catalog, stored);
+                await WarmAsync(model, catalog, stoppingToken).ConfigureAwait(false);
                 trainer.Publish(model);
                 host.Promote(model);
                 outcome = "done";
@@ -323,6 +344,7 @@ public sealed class ModelLifecycleService(
             }
             var stored = await store.GetAllRatingsAsync(stoppingToken).ConfigureAwait(false);
             var model = trainer.Load(manifest.Report, catalog, stored);
+            await WarmAsync(model, catalog, stoppingToken).ConfigureAwait(false);
             host.Promote(model);
             logger.LogInformation("Picked up model {Version} from the model directory", model.Version);
             return null;

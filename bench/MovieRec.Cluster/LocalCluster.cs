@@ -144,10 +144,8 @@ internal sealed class LocalCluster : IAsyncDisposable
         // Every load client is 127.0.0.1 too: per-client rate limits would throttle the whole load as one client.
         _replicaEnvironment["MovieRec__RateLimitPerMinute"] = "0";
         _replicaEnvironment["MovieRec__PromotionTolerance"] = _options.PromotionTolerance.ToString(CultureInfo.InvariantCulture);
-        // Two replicas share two cores with the load: train the other algorithms on demand, not all at start.
-        _replicaEnvironment["MovieRec__WarmUp"] = "false";
-        // The load names no algorithm: the persisted SVD, which a promotion hands over (the service default trains on first use).
-        _replicaEnvironment["MovieRec__DefaultAlgorithm"] = "svd";
+        // The service's defaults otherwise: warm-up on (ready only once every algorithm is trained; promotions warm the
+        // candidate first) and the default algorithm; the load asks for every algorithm the service offers.
         _replicaEnvironment["Admin__ApiKey"] = AdminKey;
         _replicaEnvironment["MOVIEREC_DATA"] = dataRoot;
         _replicaEnvironment["ASPNETCORE_ENVIRONMENT"] = "Production";

@@ -27,6 +27,7 @@ internal static class ServiceContract
         "MovieRec__TrustedProxies",
         "MovieRec__RateLimitPerMinute",
         "MovieRec__PurgeUnusedAccountsAfter",
+        "MovieRec__WarmUp",
     };
 
     /// <summary>True for a variable of the service, or of the tools around it (AWS CLI, Lambda Web Adapter, .NET).</summary>

@@ -23,7 +23,7 @@ internal static class FitSpeed
         new("svdpp", "svdpp", AlgorithmParameters.Empty, 38.972, 5.714, 100, 0),
         new("knn-basic (user, msd)", "knn-basic", AlgorithmParameters.Empty, 0.056, 0.730, 10, 10),
         new("knn-baseline (item, pearson_baseline)", "knn-baseline",
-            AlgorithmParameters.Empty.With("sim", "pearson_baseline").With("user_based", "false"), 6.560, 3.699, 10, 10),
+            AlgorithmParameters.Empty.With("sim", "pearson-baseline").With("user-based", "false"), 6.560, 3.699, 10, 10),
     ];
 
     public static int Run(string[] args)
@@ -75,7 +75,8 @@ internal static class FitSpeed
 
     private static void Measure(Case c, TrainTestSplit split, TrainingContext context, out double fit, out double fitCpu, out double test, out double testCpu, out double rmse)
     {
-        var model = (IRatingPredictor)AlgorithmRegistry.Create(c.Algorithm, c.Parameters);
+        var model = (IRatingPredictor)AlgorithmCatalog.Create(c.Algorithm, c.Parameters);
+        var train = new TrainingData(split.Train);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         // One training thread: this thread's CPU time (ns resolution, excludes time spent waiting for a core);
@@ -83,7 +84,7 @@ internal static class FitSpeed
         bool single = context.EffectiveThreads == 1;
         double cpu0 = Cpu(single);
         var watch = Stopwatch.StartNew();
-        model.Fit(split.Train, context);
+        model.Fit(train, context);
         fit = watch.Elapsed.TotalSeconds;
         double cpu1 = Cpu(single);
         fitCpu = cpu1 - cpu0;

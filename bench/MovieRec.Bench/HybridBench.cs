@@ -19,8 +19,10 @@ internal static class HybridBench
         var data = Bench.Option(args, "--data") ?? DataLocator.DefaultDataset;
         var dataset = DatasetLoader.Load(DataLocator.Resolve(data));
         var split = Splits.LeaveLatestOut(dataset.Ratings);
+        var training = new TrainingData(split.Train, dataset.Catalog);
+        var ties = TieBreak.ByTrainingRatings(split.Train);
         var vectors = SparseVectors.Build(
-            [.. ContentRecommender.ItemAlignedMovies(split.Train).Select(m => (IReadOnlyList<string>)MovieSoup.Tokens(m))], SparseVectors.Weighting.Count);
+            [.. ContentRecommender.ItemAlignedMovies(training).Select(m => (IReadOnlyList<string>)MovieSoup.Tokens(m))], SparseVectors.Weighting.Count);
         float Cosine(int a, int b)
         {
             var ta = vectors.RowTerms(a);
@@ -39,11 +41,12 @@ internal static class HybridBench
         Console.WriteLine($"hybrid: leave-latest-out on {dataset.Ratings.Count:N0} ratings ({split.Test.Count} held out), top-10 lists.");
         var table = new BenchTable("model", "HR@10", "NDCG@10", "coverage@10", "intra-list diversity", "fit s");
         var ndcgs = new Dictionary<string, double>();
+        // The hybrid against its collaborative part (at the catalogue's default, EASE) and its content part.
         foreach (var name in new[] { "ease", "content", "hybrid" })
         {
-            var model = (IRankingModel)AlgorithmRegistry.Create(name);
+            var model = AlgorithmCatalog.Create(name);
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            model.Fit(split.Train, TrainingContext.Default);
+            model.Fit(training, TrainingContext.Default);
             double fit = watch.Elapsed.TotalSeconds;
             var lists = new List<int[]>();
             double hits = 0, ndcg = 0;
@@ -52,14 +55,14 @@ internal static class HybridBench
             {
                 int u = split.Test.Users[k], held = split.Test.Items[k];
                 model.Score(u, scores);
-                var top = TopN.Select(scores, 10, split.Train.ByUser.RowColumns(u));
+                var top = TopN.Select(scores, 10, ties, split.Train.ByUser.RowColumns(u));
                 lists.Add([.. top.Select(t => t.Item)]);
                 float target = scores[held];
                 int rank = 0;
                 var rated = split.Train.ByUser.RowColumns(u);
                 for (int i = 0; i < scores.Length; i++)
                 {
-                    if (i != held && rated.BinarySearch(i) < 0 && scores[i] > target) rank++;
+                    if (i != held && rated.BinarySearch(i) < 0 && ties.Before(scores[i], i, target, held)) rank++;
                 }
                 if (!float.IsNaN(target) && rank < 10)
                 {

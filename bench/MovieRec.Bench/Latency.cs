@@ -19,15 +19,17 @@ internal static class Latency
     public static int Run(string[] args)
     {
         var data = Bench.Option(args, "--data") ?? DataLocator.DefaultDataset;
-        var ratings = DatasetLoader.Load(DataLocator.Resolve(data), new LoadOptions { IncludeTmdb = false, IncludeTags = false }).Ratings;
+        var dataset = DatasetLoader.Load(DataLocator.Resolve(data), new LoadOptions { IncludeTmdb = false, IncludeTags = false });
+        var ratings = dataset.Ratings;
+        var training = TrainingData.From(dataset);
+        var ties = TieBreak.ByTrainingRatings(ratings);
         var context = new TrainingContext { Seed = 0 };
         Console.WriteLine($"latency: models trained on all {ratings.Count:N0} ratings; single-threaded requests. {Bench.Contention}");
         var byUser = ratings.ByUser;
         var table = new BenchTable("operation", "model", "users", "median ms", "p99 ms", "max ms", "goal ms", "x goal (p99)", "goal met");
 
-        var svd = AlgorithmRegistry.Create("svd");
-        ModelTraining.Fit(svd, ratings, context);
-        var scorer = (IItemScorer)svd;
+        var scorer = AlgorithmCatalog.Create("svd");
+        scorer.Fit(training, context);
         var scores = new float[ratings.ItemCount];
         var times = new double[ratings.UserCount];
         for (int pass = 0; pass < 2; pass++)
@@ -37,22 +39,19 @@ internal static class Latency
             {
                 long start = Stopwatch.GetTimestamp();
                 scorer.Score(u, scores);
-                var top = TopN.Select(scores, 10, byUser.Columns.AsSpan(byUser.Offsets[u], byUser.RowLength(u)));
+                var top = TopN.Select(scores, 10, ties, byUser.Columns.AsSpan(byUser.Offsets[u], byUser.RowLength(u)));
                 times[u] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 GC.KeepAlive(top);
             }
         }
         AddRow(table, "top-10, all items", "svd (100 factors)", times, TopNGoalMs);
 
-        foreach (var name in new[] { "svd", "svdpp", "knn-baseline", "ease", "ials", "sequential", "best-ranking" })
+        // Every algorithm the service serves: what a request for a new user costs with each.
+        foreach (var entry in AlgorithmCatalog.Servable)
         {
-            var model = AlgorithmRegistry.Create(name);
-            ModelTraining.Fit(model, ratings, context);
-            if (model is not IFoldIn foldIn)
-            {
-                table.Add("fold-in 20 + top-10", name, "no fold-in", "", "", "", Bench.F(FoldInGoalMs, "0"), "", "no");
-                continue;
-            }
+            string name = entry.Name;
+            var model = entry.Create();
+            model.Fit(training, context);
             var samples = new List<double>();
             var buffer = new ItemRating[FoldInRatings];
             for (int pass = 0; pass < 2; pass++)
@@ -64,12 +63,12 @@ internal static class Latency
                     int offset = byUser.Offsets[u];
                     for (int j = 0; j < FoldInRatings; j++) buffer[j] = new ItemRating(byUser.Columns[offset + j], byUser.Values[offset + j]);
                     long start = Stopwatch.GetTimestamp();
-                    var folded = foldIn.FoldIn(buffer);
-                    foldIn.Score(folded, scores);
+                    var folded = model.FoldIn(buffer);
+                    model.Score(folded, scores);
                     var exclude = new int[FoldInRatings];
                     for (int j = 0; j < FoldInRatings; j++) exclude[j] = buffer[j].Item;
                     Array.Sort(exclude);
-                    var top = TopN.Select(scores, 10, exclude);
+                    var top = TopN.Select(scores, 10, ties, exclude);
                     samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                     GC.KeepAlive(top);
                 }

@@ -17,9 +17,11 @@ internal static class Ranking
     public static int Run(string[] args)
     {
         var data = Bench.Option(args, "--data") ?? DataLocator.DefaultDataset;
-        var names = (Bench.Option(args, "--only") ?? "svd,popularity,ease,ials,item-knn,ease-recency,sequential,best-ranking")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var ratings = DatasetLoader.Load(DataLocator.Resolve(data), new LoadOptions { IncludeTmdb = false, IncludeTags = false }).Ratings;
+        // Default: Surprise's SVD for reference, then every ranker of the catalogue that needs no content features.
+        var names = Bench.Option(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            ?? ["svd", .. AlgorithmCatalog.All.Where(e => e.Kind == AlgorithmKind.Ranker && !e.NeedsCatalog).Select(e => e.Name)];
+        var dataset = DatasetLoader.Load(DataLocator.Resolve(data), new LoadOptions { IncludeTmdb = false, IncludeTags = false });
+        var ratings = dataset.Ratings;
         var metrics = new[] { Metric.Parse("hr@10"), Metric.Parse("ndcg@10") };
         var full = new EvaluationSettings { Protocol = EvaluationProtocol.LeaveLatestOut, Seed = 0, Metrics = metrics };
         var sampled = full with { Protocol = EvaluationProtocol.Sampled };
@@ -29,15 +31,15 @@ internal static class Ranking
         var table = new BenchTable("model", "full HR@10", "ref", "x ref", "goal", "x goal", "full NDCG@10", "ref", "sampled HR@10", "ref", "goal", "x goal", "sampled NDCG@10", "ref", "fit s", "goal met");
         foreach (var name in names)
         {
-            if (!AlgorithmRegistry.Algorithms.Any(a => a.Name.Equals(name, StringComparison.OrdinalIgnoreCase)))
+            if (AlgorithmCatalog.Find(name) is not { } info)
             {
-                table.Add(name, "not registered", "", "", "", "", "", "", "", "", "", "", "", "", "", "no");
+                table.Add(name, "not in the catalogue", "", "", "", "", "", "", "", "", "", "", "", "", "", "no");
                 continue;
             }
-            var info = AlgorithmRegistry.Get(name);
-            var f = CrossValidation.Run(info.Name, () => info.Create(AlgorithmParameters.Empty), split, full);
-            var s = CrossValidation.Run(info.Name, () => info.Create(AlgorithmParameters.Empty), split, sampled);
-            bool popular = name.Equals("popularity", StringComparison.OrdinalIgnoreCase);
+            // The catalogue of movies.csv (genres, release years) feeds best-ranking's context features.
+            var f = CrossValidation.Run(info.Name, () => info.Create(), split, full, dataset.Catalog);
+            var s = CrossValidation.Run(info.Name, () => info.Create(), split, sampled, dataset.Catalog);
+            bool popular = info.Name == "popularity";
             (double hr, double ndcg, double shr, double sndcg) = popular ? (0.0426, 0.0194, 0.6115, 0.3474) : (0.0197, 0.0083, 0.3393, 0.2020);
             double fh = f.Mean["hr@10"], sh = s.Mean["hr@10"];
             table.Add(name, Bench.F(fh), Bench.F(hr), Bench.F(fh / hr, "0.00"), Bench.F(FullGoal, "0.000"), Bench.F(fh / FullGoal, "0.00"),

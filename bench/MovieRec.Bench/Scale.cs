@@ -50,10 +50,10 @@ internal static class Scale
         Console.WriteLine($"scale: {data.Count:N0} ratings, {data.UserCount:N0} users, {data.ItemCount:N0} items, {source} in {watch.Elapsed.TotalSeconds:0.0} s. {Bench.Contention}");
         long peakBeforeTraining = Bench.PeakWorkingSet();
 
-        var model = (Svd)AlgorithmRegistry.Create("svd");
+        var model = new Svd();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         watch.Restart();
-        model.Fit(data, new TrainingContext { Seed = 0 });
+        model.Fit(new TrainingData(data), new TrainingContext { Seed = 0 });
         double train = watch.Elapsed.TotalSeconds;
         double trainCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         long peak = Bench.PeakWorkingSet();
@@ -101,7 +101,7 @@ internal static class Scale
     private static int ColdLoad(string path)
     {
         var watch = Stopwatch.StartNew();
-        var model = (IRatingPredictor)MatrixFactorizationAlgorithms.Restore(ModelFile.Read(path));
+        var model = (IRatingPredictor)PersistentModels.Restore(ModelFile.Read(path));
         float p = model.Predict(0, 0);
         double seconds = watch.Elapsed.TotalSeconds;
         GC.KeepAlive(p);

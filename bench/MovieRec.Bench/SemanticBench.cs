@@ -258,7 +258,7 @@ internal static class SemanticBench
             var vector = embedder.Embed(text);
             long t1 = Stopwatch.GetTimestamp();
             search.Semantic!.Scores(vector, scores);
-            _ = Core.Algorithms.TopN.Select(scores, 10);
+            _ = Core.Algorithms.TopN.Select(scores, 10, Core.Algorithms.TieBreak.ById);
             long t2 = Stopwatch.GetTimestamp();
             search.Search(text);
             long t3 = Stopwatch.GetTimestamp();

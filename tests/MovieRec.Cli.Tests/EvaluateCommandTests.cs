@@ -8,7 +8,7 @@ namespace MovieRec.Cli.Tests;
 
 public class EvaluateCommandTests
 {
-    private static readonly AlgorithmInfo[] Doubles = [ItemMeanPredictor.Info, PopularityScorer.Info];
+    private static readonly AlgorithmEntry[] Doubles = [ItemMeanPredictor.Info, PopularityScorer.Info];
 
     private static (int Exit, string Out, string Err) Run(params string[] args)
     {
@@ -32,7 +32,7 @@ public class EvaluateCommandTests
         var (exit, _, err) = Run("evaluate", "--algorithms", "test-item-mean,svdd");
         Assert.Equal(MovieRecCli.UserError, exit);
         Assert.Contains("Unknown algorithm 'svdd'", err, StringComparison.Ordinal);
-        Assert.Contains("Known: test-item-mean, test-popularity (or all, best, best-ranking)", err, StringComparison.Ordinal);
+        Assert.Contains("Known: test-item-mean, test-popularity (or all)", err, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public class ImportCommandTests
         Assert.Contains(" MB)", output);
 
         // The saved file restores through the same path the service and `recommend` use.
-        var restored = Assert.IsType<SparkAlsModel>(MatrixFactorizationAlgorithms.Restore(ModelFile.Read(model)));
+        var restored = Assert.IsType<SparkAlsModel>(PersistentModels.Restore(ModelFile.Read(model)));
         Assert.Equal(610, restored.UserCount);
 
         // `recommend --user` ranks by p_u·q_i: the best movie for user 1 by a direct dot product comes first.
@@ -70,7 +70,7 @@ public class ImportCommandTests
         Assert.True(exit == 0, error);
         Assert.Contains("scale 1-5 step 1", output);
         Assert.DoesNotContain("Spark's default", output);
-        var restored = Assert.IsType<SparkAlsModel>(MatrixFactorizationAlgorithms.Restore(ModelFile.Read(model)));
+        var restored = Assert.IsType<SparkAlsModel>(PersistentModels.Restore(ModelFile.Read(model)));
         Assert.Equal(0.05, restored.Options.RegParam);
         Assert.Equal(new RatingScale(1, 5, 1), restored.Scale);
         Assert.Equal(new RatingScale(0, 10, 0.1f), ImportCommands.ParseScale("0,10,0.1"));
@@ -82,7 +82,7 @@ public class ImportCommandTests
         Assert.Contains($"dataset fingerprint {ModelFile.Fingerprint(TestData.MovieLensSmall.Ratings)}", output);
         var contents = ModelFile.Read(model);
         Assert.Equal(ModelFile.Fingerprint(TestData.MovieLensSmall.Ratings), contents.DatasetFingerprint);
-        var aligned = MatrixFactorizationAlgorithms.Restore(contents);
+        var aligned = PersistentModels.Restore(contents);
         var ratings = TestData.MovieLensSmall.Ratings;
         Assert.Equal(ratings.ItemIds.NumericIds.ToArray(), ((SparkAlsModel)aligned).ItemIds.NumericIds.ToArray());
     }

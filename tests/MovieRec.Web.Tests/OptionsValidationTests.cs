@@ -13,7 +13,7 @@ public sealed class OptionsValidationTests
     }
 
     [Theory]
-    [InlineData("MovieRec:DefaultAlgorithm", "magic", "MovieRec:DefaultAlgorithm is 'magic', which the service does not serve; use one of svd, svdpp, knn, kmeans, content, hybrid.")]
+    [InlineData("MovieRec:DefaultAlgorithm", "magic", "MovieRec:DefaultAlgorithm is 'magic', which the service does not serve; use one of baseline, svd, svd-tuned, svdpp, popularity,")]
     [InlineData("MovieRec:RateLimitPerMinute", "-5", "MovieRec:RateLimitPerMinute is -5; use 0 (no limit) to")]
     [InlineData("MovieRec:CacheMegabytes", "0", "MovieRec:CacheMegabytes is 0; use 1 to")]
     [InlineData("MovieRec:PromotionTolerance", "NaN", "MovieRec:PromotionTolerance is NaN;")]

@@ -85,7 +85,7 @@ public sealed partial class QueryLayerTests(ServiceFixture fixture) : IClassFixt
             Assert.Equal(HttpStatusCode.OK, (await fixture.Client.GetAsync($"/api/v1/users/1/recommendations?n=1&algorithm={name}")).StatusCode);
     }
 
-    [GeneratedRegex("""<a href="/recommendations\?algorithm=[a-z]+" data-algorithm="([a-z]+)" """)]
+    [GeneratedRegex("""<a href="/recommendations\?algorithm=[a-z-]+" data-algorithm="([a-z-]+)" """)]
     private static partial Regex SwitcherRegex();
 
     [Fact]
@@ -96,7 +96,8 @@ public sealed partial class QueryLayerTests(ServiceFixture fixture) : IClassFixt
         Assert.Contains("There is no algorithm called “magic”; showing Hybrid.", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
         Assert.Equal(24, Cards(html, "rec-list").Count);
         var body = await (await fixture.Client.GetAsync("/api/v1/users/1/recommendations?algorithm=magic")).AssertProblem(400, "algorithm");
-        Assert.Contains("Known: svd, svdpp, knn, kmeans, content, hybrid.", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"Known: {MovieRec.Web.Queries.AlgorithmChoices.KnownNames}.", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("item-knn (knn)", MovieRec.Web.Queries.AlgorithmChoices.KnownNames, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -172,9 +172,34 @@ public sealed class RecommendationApiTests(ServiceFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task Algorithms_are_listed()
+    public async Task The_servable_catalogue_entries_are_listed()
     {
         var algorithms = await Client.GetFromJsonAsync<Dictionary<string, string>>("/api/v1/algorithms");
-        Assert.Equal(["svd", "svdpp", "knn", "kmeans", "content", "hybrid"], algorithms!.Keys);
+        var servable = Core.Algorithms.AlgorithmCatalog.All.Where(e => e.Servable).ToList();
+        Assert.Equal(servable.Select(e => e.Name), algorithms!.Keys);
+        Assert.Equal(servable.Select(e => e.Description), algorithms.Values);
+        // The service's earlier names still work: knn is item-knn's alias.
+        Assert.Contains("item-knn", algorithms.Keys);
+        Assert.DoesNotContain("normal", algorithms.Keys);
+    }
+
+    [Theory]
+    [InlineData("ease")]
+    [InlineData("popularity")]
+    [InlineData("ease-recency")]
+    public async Task Other_servable_algorithms_recommend_too(string algorithm)
+    {
+        var response = await Client.PostJson("/api/v1/recommendations", Ratings(AnimatedFamily[..5], 5, 10, algorithm));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var items = (await response.Json()).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(10, items.Count);
+        Assert.DoesNotContain(items, i => AnimatedFamily[..5].Contains(i.GetProperty("movieId").GetInt64()));
+    }
+
+    [Fact]
+    public async Task An_algorithm_the_service_does_not_serve_is_a_client_mistake()
+    {
+        var response = await Client.PostJson("/api/v1/recommendations", Ratings(AnimatedFamily[..5], 5, 10, "normal"));
+        await response.AssertProblem(400, "algorithm");
     }
 }

@@ -42,8 +42,8 @@ internal static class DiscoverCommands
             context.Console.Write(table);
             if (!parse.GetValue(evaluate)) return 0;
             var (train, newUsers) = OnboardingEvaluation.HoldOutUsers(dataset.Ratings, 0.2, seed: 0);
-            var model = (Core.Algorithms.Ranking.IRankingModel)AlgorithmRegistry.Create("ease");
-            model.Fit(train, TrainingContext.Default);
+            var model = new Core.Algorithms.Ranking.Ease();
+            model.Fit(new TrainingData(train), TrainingContext.Default);
             var rng = new Random(0);
             var rated = Enumerable.Range(0, dataset.Ratings.ItemCount).Where(i => train.ByItem.RowLength(i) > 0).ToArray();
             var strategies = new List<(string Name, IReadOnlyList<int> Items)>
@@ -212,7 +212,8 @@ internal static class DiscoverCommands
             var options = new KMeansOptions { K = Positive(parse.GetValue(k), "--k"), Seed = parse.GetValue(seed) };
             if (parse.GetValue(users))
             {
-                var model = UserClusters.Build(dataset, options);
+                var model = new UserClusters(options);
+                model.Fit(TrainingData.From(dataset), new TrainingContext { Seed = options.Seed });
                 var table = new Table().Title($"User clusters (k = {model.Result.K}, inertia {model.Result.Inertia:0.0})").AddColumn("cluster").AddColumn(new TableColumn("users").RightAligned()).AddColumn("loves").AddColumn("avoids");
                 var sizes = model.Result.Sizes();
                 for (int c = 0; c < model.Result.K; c++)
@@ -262,7 +263,7 @@ internal static class DiscoverCommands
         int item = dataset.ItemOf(movie);
         if (item < 0) return [];
         var knn = new Core.Algorithms.Ranking.ItemKnnRanker(new Core.Algorithms.Ranking.ItemKnnRankerOptions { Neighbors = Math.Max(count, 20) });
-        knn.Fit(dataset.Ratings, TrainingContext.Default);
+        knn.Fit(new TrainingData(dataset.Ratings), TrainingContext.Default);
         var (items, sims) = knn.Neighbours(item);
         var result = new List<(Movie, float)>();
         for (int k = 0; k < items.Length && result.Count < count; k++)

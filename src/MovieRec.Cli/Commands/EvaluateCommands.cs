@@ -14,19 +14,19 @@ namespace MovieRec.Cli.Commands;
 /// </summary>
 public static class EvaluateCommands
 {
-    /// <summary>Adds `evaluate` and `tune`; <paramref name="algorithms"/> defaults to <see cref="AlgorithmRegistry"/>.</summary>
-    internal static void AddTo(RootCommand root, CliContext context, Func<IReadOnlyCollection<AlgorithmInfo>>? algorithms = null)
+    /// <summary>Adds `evaluate` and `tune`; <paramref name="algorithms"/> defaults to the whole <see cref="AlgorithmCatalog"/>.</summary>
+    internal static void AddTo(RootCommand root, CliContext context, Func<IReadOnlyCollection<AlgorithmEntry>>? algorithms = null)
     {
-        algorithms ??= () => AlgorithmRegistry.Algorithms;
+        algorithms ??= () => AlgorithmCatalog.All;
         root.Subcommands.Add(Evaluate(context, algorithms));
         root.Subcommands.Add(Tune(context, algorithms));
     }
 
     /// <summary>
-    /// Runs `evaluate` or `tune` against <paramref name="algorithms"/> instead of the registry (the seam tests and
-    /// embedders use), with the CLI's handling of user mistakes: one line on stderr, exit code 2.
+    /// Runs `evaluate` or `tune` against <paramref name="algorithms"/> instead of the whole catalogue (the seam tests
+    /// and embedders use), with the CLI's handling of user mistakes: one line on stderr, exit code 2.
     /// </summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error, IReadOnlyCollection<AlgorithmInfo> algorithms)
+    public static int Run(string[] args, TextWriter output, TextWriter error, IReadOnlyCollection<AlgorithmEntry> algorithms)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
@@ -70,7 +70,7 @@ public static class EvaluateCommands
         DefaultValueFactory = _ => "kfold",
     };
 
-    private static Command Evaluate(CliContext context, Func<IReadOnlyCollection<AlgorithmInfo>> algorithms)
+    private static Command Evaluate(CliContext context, Func<IReadOnlyCollection<AlgorithmEntry>> algorithms)
     {
         var data = CommonOptions.Data();
         var lenient = CommonOptions.Lenient();
@@ -78,7 +78,7 @@ public static class EvaluateCommands
         var json = CommonOptions.Json();
         var names = new Option<string>("--algorithms", "-a")
         {
-            Description = "Comma-separated algorithm names, or all, best (our most accurate rating model), best-ranking (our best top-N model for the next movie; on random k-fold holdouts ease ranks better).",
+            Description = "Comma-separated algorithm names (`movierec algorithms` lists them), or all; best is our most accurate rating model, best-ranking our best top-N model for the next movie (on random k-fold holdouts ease ranks better).",
             Required = true,
         };
         var cv = new Option<int>("--cv") { Description = "Folds for --protocol kfold.", DefaultValueFactory = _ => 5 };
@@ -108,7 +108,7 @@ public static class EvaluateCommands
         };
         command.SetAction(parse =>
         {
-            var chosen = AlgorithmAliases.Resolve(parse.GetValue(names)!, algorithms());
+            var chosen = AlgorithmCatalog.Resolve(parse.GetValue(names)!, algorithms());
             if (NewUserCommand.IsNewUser(parse.GetValue(protocol)!))
             {
                 var newUser = NewUserCommand.Settings(parse.GetValue(given)!, parse.GetValue(usersHeld), parse.GetValue(givenRatings)!, parse.GetValue(seed));
@@ -131,7 +131,7 @@ public static class EvaluateCommands
         return command;
     }
 
-    private static Command Tune(CliContext context, Func<IReadOnlyCollection<AlgorithmInfo>> algorithms)
+    private static Command Tune(CliContext context, Func<IReadOnlyCollection<AlgorithmEntry>> algorithms)
     {
         var data = CommonOptions.Data();
         var lenient = CommonOptions.Lenient();
@@ -157,7 +157,7 @@ public static class EvaluateCommands
         };
         command.SetAction(parse =>
         {
-            var info = AlgorithmAliases.Resolve(parse.GetValue(name)!, algorithms());
+            var info = AlgorithmCatalog.Resolve(parse.GetValue(name)!, algorithms());
             if (info.Count != 1) throw new CliException("tune takes one algorithm.");
             var target = Metric.Parse(parse.GetValue(metric)!);
             var settings = Settings(parse.GetValue(protocol)!, parse.GetValue(cv), parse.GetValue(seed), parse.GetValue(threads), target.Name);
@@ -170,8 +170,8 @@ public static class EvaluateCommands
             var combos = GridSearch.Expand(entries, fixedParameters).Count;
             int total = (iterations > 0 ? Math.Min(iterations, combos) : combos) * splits.Count;
             var result = WithProgress(context, !parse.GetValue(json), total, progress => iterations > 0
-                ? GridSearch.RunRandomized(info[0], entries, iterations, parse.GetValue(seed), splits, settings, target, fixedParameters, progress)
-                : GridSearch.Run(info[0], entries, splits, settings, target, fixedParameters, progress));
+                ? GridSearch.RunRandomized(info[0], entries, iterations, parse.GetValue(seed), splits, settings, target, dataset.Catalog, fixedParameters, progress)
+                : GridSearch.Run(info[0], entries, splits, settings, target, dataset.Catalog, fixedParameters, progress));
             if (parse.GetValue(json))
                 context.Output.WriteLine(JsonSerializer.Serialize(ToJson(result), DataCommands.JsonOptions));
             else
@@ -201,8 +201,8 @@ public static class EvaluateCommands
         _ => "rmse,mae",
     };
 
-    /// <summary>name=value applies to every algorithm; algorithm:name=value to that one.</summary>
-    private static Dictionary<string, AlgorithmParameters> ParseParameters(string[] values, IReadOnlyList<AlgorithmInfo> algorithms)
+    /// <summary>name=value applies to every algorithm; algorithm:name=value to that one (by name or alias).</summary>
+    private static Dictionary<string, AlgorithmParameters> ParseParameters(string[] values, IReadOnlyList<AlgorithmEntry> algorithms)
     {
         var result = algorithms.ToDictionary(a => a.Name, _ => AlgorithmParameters.Empty, StringComparer.OrdinalIgnoreCase);
         foreach (var text in values)
@@ -213,9 +213,10 @@ public static class EvaluateCommands
             int colon = key.IndexOf(':', StringComparison.Ordinal);
             if (colon >= 0)
             {
-                string algorithm = key[..colon];
-                if (!result.TryGetValue(algorithm, out var p))
-                    throw new CliException($"--param {text}: '{algorithm}' is not among the algorithms evaluated ({string.Join(", ", result.Keys)}).");
+                string given = key[..colon];
+                var algorithm = algorithms.FirstOrDefault(a => a.IsCalled(given))?.Name;
+                if (algorithm is null || !result.TryGetValue(algorithm, out var p))
+                    throw new CliException($"--param {text}: '{given}' is not among the algorithms evaluated ({string.Join(", ", result.Keys)}).");
                 result[algorithm] = p.With(key[(colon + 1)..], value);
             }
             else
@@ -227,7 +228,7 @@ public static class EvaluateCommands
     }
 
     /// <summary>Evaluates each algorithm in turn (folds in parallel), with a progress bar on an interactive console.</summary>
-    internal static IReadOnlyList<EvaluationResult> RunAll(CliContext context, IReadOnlyList<AlgorithmInfo> algorithms, IReadOnlyDictionary<string, AlgorithmParameters> parameters,
+    internal static IReadOnlyList<EvaluationResult> RunAll(CliContext context, IReadOnlyList<AlgorithmEntry> algorithms, IReadOnlyDictionary<string, AlgorithmParameters> parameters,
         Dataset data, EvaluationSettings settings, bool showProgress)
     {
         var splits = CrossValidation.SplitsFor(data, settings);
@@ -237,7 +238,7 @@ public static class EvaluateCommands
             foreach (var info in algorithms)
             {
                 var p = parameters.TryGetValue(info.Name, out var given) ? given : AlgorithmParameters.Empty;
-                results.Add(CrossValidation.Run(info.Name, () => info.Create(p), splits, settings, progress));
+                results.Add(CrossValidation.Run(info.Name, () => info.Create(p), splits, settings, data.Catalog, progress));
             }
             return results;
         });

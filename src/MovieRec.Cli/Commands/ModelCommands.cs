@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using MovieRec.Core.Algorithms;
 using MovieRec.Core.Data;
 using MovieRec.Core.Evaluation;
@@ -9,21 +10,95 @@ using Spectre.Console;
 
 namespace MovieRec.Cli.Commands;
 
-/// <summary>`movierec train` (fit a model, save a .mrec file) and `movierec recommend` (top-N from a saved model).</summary>
+/// <summary>
+/// `movierec algorithms` (the catalogue), `movierec train` (fit a model, save a .mrec file) and `movierec recommend`
+/// (top-N from a saved model).
+/// </summary>
 internal static class ModelCommands
 {
     public static IEnumerable<Command> Create(CliContext context)
     {
+        yield return Algorithms(context);
         yield return Train(context);
         yield return Recommend(context);
     }
+
+    private static Command Algorithms(CliContext context)
+    {
+        var name = new Argument<string?>("algorithm") { Description = "One algorithm (name or alias): its description and every option.", Arity = ArgumentArity.ZeroOrOne };
+        var json = CommonOptions.Json();
+        var command = new Command("algorithms", "The algorithm catalogue: names, aliases, kind, whether a model file and the service can hold each, its options.") { name, json };
+        command.SetAction(parse =>
+        {
+            var entries = parse.GetValue(name) is { } one ? [AlgorithmCatalog.Get(one)] : AlgorithmCatalog.All;
+            if (parse.GetValue(json))
+            {
+                context.Output.WriteLine(JsonSerializer.Serialize(entries.Select(Describe).ToArray(), DataCommands.JsonOptions));
+                return 0;
+            }
+            if (entries.Count > 1)
+            {
+                var table = new Table().AddColumn("algorithm").AddColumn("kind").AddColumn("saves").AddColumn("served").AddColumn("catalogue").AddColumn("description");
+                foreach (var e in entries)
+                {
+                    table.AddRow(Markup.Escape(e.Aliases.Count == 0 ? e.Name : $"{e.Name} ({string.Join(", ", e.Aliases)})"), e.PredictsRatings ? "ratings" : "ranking",
+                        e.Persistence.CanSave ? "yes" : "no", e.Servable ? "yes" : "no", e.NeedsCatalog ? "needed" : "-", Markup.Escape(e.Description));
+                }
+                context.Console.Write(table);
+                context.Output.WriteLine("`movierec algorithms NAME` shows an algorithm's options; give them as --param name=value.");
+                return 0;
+            }
+            var entry = entries[0];
+            context.Output.WriteLine($"{entry.Name}{(entry.Aliases.Count > 0 ? $" (also {string.Join(", ", entry.Aliases)})" : "")}: {(entry.PredictsRatings ? "predicts ratings" : "ranks items")}");
+            context.Output.WriteLine(entry.Description);
+            context.Output.WriteLine($"model file: {(entry.Persistence.CanSave ? "" : "no, ")}{entry.Persistence.Description}");
+            context.Output.WriteLine($"service: {(entry.Servable ? "served" : "not served: " + entry.NotServable)}");
+            if (entry.NeedsCatalog) context.Output.WriteLine("needs the movie catalogue");
+            if (entry.Options.Count == 0)
+            {
+                context.Output.WriteLine("no options");
+                return 0;
+            }
+            var options = new Table().AddColumn("option").AddColumn("type").AddColumn(new TableColumn("default").RightAligned()).AddColumn("what");
+            foreach (var o in entry.Options)
+            {
+                string type = o.Type == OptionType.Choice ? string.Join("|", o.Choices) : o.Type.ToString().ToLowerInvariant();
+                options.AddRow(Markup.Escape(o.Spellings), Markup.Escape(type), Markup.Escape(o.Default ?? "-"), Markup.Escape(o.Description));
+            }
+            context.Console.Write(options);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Dictionary<string, object?> Describe(AlgorithmEntry e) => new()
+    {
+        ["name"] = e.Name,
+        ["aliases"] = e.Aliases,
+        ["kind"] = e.PredictsRatings ? "rating-predictor" : "ranker",
+        ["description"] = e.Description,
+        ["saves"] = e.Persistence.CanSave,
+        ["model_file"] = e.Persistence.Description,
+        ["servable"] = e.Servable,
+        ["not_servable"] = e.NotServable,
+        ["needs_catalog"] = e.NeedsCatalog,
+        ["options"] = e.Options.Select(o => new Dictionary<string, object?>
+        {
+            ["name"] = o.Name,
+            ["aliases"] = o.Aliases,
+            ["type"] = o.Type.ToString().ToLowerInvariant(),
+            ["choices"] = o.Choices,
+            ["default"] = o.Default,
+            ["description"] = o.Description,
+        }).ToArray(),
+    };
 
     private static Command Train(CliContext context)
     {
         var data = CommonOptions.Data();
         var lenient = CommonOptions.Lenient();
         var columns = CommonOptions.Columns();
-        var algorithm = new Option<string>("--algorithm") { Description = "Algorithm name, e.g. svd, svd-tuned, svdpp, nmf, baseline, popularity, ease, ease-recency, ials, item-knn, sequential.", DefaultValueFactory = _ => "svd" };
+        var algorithm = new Option<string>("--algorithm") { Description = "Algorithm name: any the catalogue can save (`movierec algorithms` lists them).", DefaultValueFactory = _ => "svd" };
         var parameters = new Option<string[]>("--param")
         {
             Description = "A hyperparameter as name=value (repeatable), e.g. --param factors=200 --param epochs=30.",
@@ -35,12 +110,11 @@ internal static class ModelCommands
         var command = new Command("train", "Train a model on a dataset and save it to a model file.") { data, lenient, columns, algorithm, parameters, output, seed, threads };
         command.SetAction(parse =>
         {
-            var info = AlgorithmRegistry.Get(parse.GetValue(algorithm)!);
+            var info = AlgorithmCatalog.Get(parse.GetValue(algorithm)!);
+            if (!info.Persistence.CanSave) throw new CliException($"{info.Name} cannot be saved to a model file: {info.Persistence.Description}.");
             var model = info.Create(ParseParameters(parse.GetValue(parameters)));
             if (!PersistentModels.CanSave(model) || model is not IPersistentModel persistent)
-                throw new CliException(PersistentModels.NotPersistent.TryGetValue(info.Name, out var reason)
-                    ? $"{info.Name} cannot be saved to a model file yet: {reason}."
-                    : $"{info.Name} cannot be saved to a model file yet.");
+                throw new CliException($"{model} cannot be saved to a model file: a part of it does not persist.");
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, parse.GetValue(lenient), parse.GetValue(columns));
             var ratings = dataset.Ratings;
             if (ratings.Count == 0)
@@ -66,7 +140,7 @@ internal static class ModelCommands
                         task.Description = string.Create(CultureInfo.InvariantCulture, $"{Markup.Escape(info.Name)} epoch {p.Step}/{p.Steps} loss {p.Loss:0.0000}");
                     }),
                 };
-                ModelTraining.Fit(model, ratings, training);
+                model.Fit(TrainingData.From(dataset), training);
                 task.Value = task.MaxValue;
             });
             double seconds = clock.Elapsed.TotalSeconds;
@@ -97,8 +171,9 @@ internal static class ModelCommands
             if (n <= 0) throw new CliException($"-n must be positive, not {n}.");
             if ((userId is null) == (ratings is null)) throw new CliException("Give exactly one of --user and --rate.");
             var loaded = Load(path);
-            if (loaded is not (IPersistentModel persistent and IItemScorer model and IFoldIn foldIn and IUserHistory history))
+            if (loaded is not (IPersistentModel persistent and IUserHistory history))
                 throw new CliException($"{path}: this model cannot recommend.");
+            var model = loaded;
             var header = persistent.Header;
             bool predictsRatings = loaded is IRatingPredictor;
             var scores = new float[model.ItemCount];
@@ -117,12 +192,12 @@ internal static class ModelCommands
             else
             {
                 var profile = ParseRatings(ratings!, loaded, header, context.Error);
-                var folded = foldIn.FoldIn(profile);
-                foldIn.Score(folded, scores);
+                var folded = model.FoldIn(profile);
+                model.Score(folded, scores);
                 exclude = [.. folded.Ratings.Select(r => r.Item).Order()];
                 who = $"a new user with {folded.Ratings.Length} rating(s)";
             }
-            var top = TopN.Select(scores, n, exclude);
+            var top = TopN.Select(scores, n, TrainingRatingsTieBreak(history, header), exclude);
             Dataset? titles = null;
             if (parse.GetValue(data) is { } dataPath)
                 titles = CommonOptions.LoadDataset(dataPath, lenient: true, acceptsColumns: false);
@@ -155,6 +230,20 @@ internal static class ModelCommands
         return command;
     }
 
+    /// <summary>Equal scores go to the movie with more training ratings, counted from the users' histories in the file.</summary>
+    private static TieBreak TrainingRatingsTieBreak(IUserHistory history, ModelHeader header)
+    {
+        var counts = new int[header.ItemIds.Count];
+        for (int u = 0; u < header.UserIds.Count; u++)
+        {
+            foreach (int i in history.RatedBy(u))
+            {
+                if ((uint)i < (uint)counts.Length) counts[i]++;
+            }
+        }
+        return TieBreak.ByTrainingRatings(counts);
+    }
+
     /// <summary>The dataset's movie with this raw id ("1196", "song-42"), or null.</summary>
     internal static Movie? MovieByRawId(Dataset dataset, string raw)
     {
@@ -164,7 +253,7 @@ internal static class ModelCommands
         return dataset.Ratings.ItemIds.IsNumeric && long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out long id) ? dataset.Catalog[id] : null;
     }
 
-    private static IRecommenderModel Load(string path)
+    private static IRecommender Load(string path)
     {
         try
         {
@@ -178,20 +267,17 @@ internal static class ModelCommands
 
     private static AlgorithmParameters ParseParameters(string[]? pairs)
     {
-        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var pair in pairs ?? [])
+        try
         {
-            foreach (var part in pair.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                int eq = part.IndexOf('=', StringComparison.Ordinal);
-                if (eq <= 0) throw new CliException($"--param expects name=value, not '{part}'.");
-                values[part[..eq].Trim()] = part[(eq + 1)..].Trim();
-            }
+            return AlgorithmParameters.Parse(pairs ?? []);
         }
-        return new AlgorithmParameters(values);
+        catch (ArgumentException e)
+        {
+            throw new CliException($"--param: {e.Message}", e);
+        }
     }
 
-    private static ItemRating[] ParseRatings(string text, IRecommenderModel model, ModelHeader header, TextWriter error)
+    private static ItemRating[] ParseRatings(string text, IRecommender model, ModelHeader header, TextWriter error)
     {
         var result = new List<ItemRating>();
         var unknown = new List<string>();

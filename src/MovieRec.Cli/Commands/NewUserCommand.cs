@@ -34,7 +34,7 @@ internal static class NewUserCommand
         return new NewUserSettings { Given = counts, UsersHeld = usersHeld, Selection = chosen, Seed = seed };
     }
 
-    public static int Run(CliContext context, IReadOnlyList<AlgorithmInfo> algorithms, IReadOnlyDictionary<string, AlgorithmParameters> parameters, Dataset dataset,
+    public static int Run(CliContext context, IReadOnlyList<AlgorithmEntry> algorithms, IReadOnlyDictionary<string, AlgorithmParameters> parameters, Dataset dataset,
         NewUserSettings settings, int threads, bool json)
     {
         if (threads < 0) throw new CliException($"--threads must not be negative, not {threads}.");
@@ -43,13 +43,13 @@ internal static class NewUserCommand
         foreach (var info in algorithms)
         {
             var model = info.Create(parameters.TryGetValue(info.Name, out var p) ? p : AlgorithmParameters.Empty);
-            if (model is not IFoldIn foldIn) throw new CliException($"{info.Name} cannot fold in a new user.");
             var watch = Stopwatch.StartNew();
-            ModelTraining.Fit(model, split.Train, new TrainingContext { Seed = settings.Seed, Threads = threads });
+            model.Fit(new TrainingData(split.Train, dataset.Catalog), new TrainingContext { Seed = settings.Seed, Threads = threads });
             double fit = watch.Elapsed.TotalSeconds;
             var scale = split.Train.Scale;
+            var ties = TieBreak.ByTrainingRatings(split.Train);
             var points = NewUserProtocol.Evaluate(split, settings, (ratings, k) =>
-                Array.ConvertAll(NewUserRecommendations.Recommend(foldIn, ratings, scale, k), s => s.Item));
+                Array.ConvertAll(NewUserRecommendations.Recommend(model, ratings, scale, k, ties), s => s.Item));
             foreach (var point in points) rows.Add((info.Name, model.ToString() ?? info.Name, fit, point));
         }
         if (json)

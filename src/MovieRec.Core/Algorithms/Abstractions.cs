@@ -2,30 +2,53 @@ using MovieRec.Core.Data;
 
 namespace MovieRec.Core.Algorithms;
 
-/// <summary>A trained model's identity: <see cref="object.ToString"/> shows the name and every hyperparameter.</summary>
-public interface IRecommenderModel
+/// <summary>
+/// The one contract every algorithm implements: fitted on <see cref="TrainingData"/>, it scores every item for a user
+/// of the training set, and folds in a user who is not in it (from their ratings, without retraining) and scores
+/// them. Scores only order items (higher is better); NaN means "cannot score this item" and is never recommended.
+/// Rating predictors add <see cref="IRatingPredictor"/>; small optional capabilities (<see cref="IIterativeModel"/>,
+/// <c>Models.IPersistentModel</c>, <c>Models.IUserHistory</c>) are separate interfaces, as MyMediaLite does.
+/// <see cref="object.ToString"/> shows the name and every hyperparameter.
+/// </summary>
+public interface IRecommender
 {
-    /// <summary>Short algorithm name as the CLI and API call it, e.g. "svd", "knn-baseline".</summary>
+    /// <summary>The catalogue name of the algorithm (<see cref="AlgorithmCatalog"/>), e.g. "svd", "item-knn".</summary>
     string Name { get; }
+
+    /// <summary>Items the scores span: the training set's item id map (0 before fitting).</summary>
+    int ItemCount { get; }
+
+    /// <summary>Learns from <paramref name="data"/>; fitting again replaces what was learnt.</summary>
+    void Fit(TrainingData data, TrainingContext context);
+
+    /// <summary>
+    /// Fills <paramref name="scores"/> (length <see cref="ItemCount"/>) for <paramref name="user"/>, a dense user id of
+    /// the training set's id map. For a rating predictor a score is its unclipped estimate.
+    /// </summary>
+    void Score(int user, Span<float> scores);
+
+    /// <summary>A user who is not in the training set, from (item, rating) pairs: whatever state scoring them needs.</summary>
+    FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings);
+
+    /// <summary>Fills <paramref name="scores"/> (length <see cref="ItemCount"/>) for a user this model folded in.</summary>
+    void Score(FoldedUser user, Span<float> scores);
 }
 
-/// <summary>Surprise's fit/estimate over dense ids (<see cref="RatingDataset"/> inner ids).</summary>
-public interface IRatingPredictor : IRecommenderModel
+/// <summary>
+/// A recommender that predicts ratings (Surprise's estimate), for known and folded-in users. Predictions are clipped
+/// to <see cref="Scale"/>; the scores of <see cref="IRecommender"/> are the same estimates unclipped, so items above
+/// the top of the scale still rank in order instead of tying.
+/// </summary>
+public interface IRatingPredictor : IRecommender
 {
-    void Fit(RatingDataset train, TrainingContext context);
+    /// <summary>The training set's rating scale.</summary>
+    RatingScale Scale { get; }
 
     /// <summary>The predicted rating, clipped to the scale, with the algorithm's fallback for unknown ids.</summary>
     float Predict(int user, int item);
-}
 
-/// <summary>Anything that ranks: one score per item for a user of the training set (higher is better).</summary>
-public interface IItemScorer : IRecommenderModel
-{
-    /// <summary>Items the scores span (the training set's item id map).</summary>
-    int ItemCount { get; }
-
-    /// <summary>Fills <paramref name="scores"/> (length <see cref="ItemCount"/>) for a known user.</summary>
-    void Score(int user, Span<float> scores);
+    /// <summary>The predicted rating of a folded-in user, clipped to the scale.</summary>
+    float Predict(FoldedUser user, int item);
 }
 
 /// <summary>A rating by dense item id.</summary>
@@ -38,24 +61,6 @@ public abstract class FoldedUser
 
     /// <summary>The ratings the user was folded in from (dense item ids).</summary>
     public ItemRating[] Ratings { get; }
-}
-
-/// <summary>Scores users who are not in the training set from their ratings, without retraining.</summary>
-public interface IFoldIn : IRecommenderModel
-{
-    FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings);
-
-    /// <summary>One score per item (a predicted rating for rating models).</summary>
-    void Score(FoldedUser user, Span<float> scores);
-
-    /// <summary>The predicted rating of one item, clipped to the scale.</summary>
-    float Predict(FoldedUser user, int item);
-}
-
-/// <summary>A known user's new ratings take effect at once, the same way as a fold-in.</summary>
-public interface IIncrementalUserUpdate
-{
-    void UpdateUser(int user, ReadOnlySpan<ItemRating> ratings);
 }
 
 /// <summary>Models trained in epochs: the training loss per epoch (the dashboard plots it).</summary>

@@ -21,12 +21,15 @@ public static class NewUserRecommendations
         return liked.Length > 0 ? liked : ratings;
     }
 
-    /// <summary>The top <paramref name="k"/> items for someone who rated <paramref name="ratings"/>.</summary>
-    public static ScoredItem[] Recommend(IFoldIn model, ItemRating[] ratings, RatingScale scale, int k, Func<int, bool>? filter = null)
+    /// <summary>
+    /// The top <paramref name="k"/> items for someone who rated <paramref name="ratings"/>; equal scores are ordered by
+    /// <paramref name="ties"/> (<see cref="TieBreak.ByTrainingRatings(RatingDataset)"/> of the model's training data).
+    /// </summary>
+    public static ScoredItem[] Recommend(IRecommender model, ItemRating[] ratings, RatingScale scale, int k, TieBreak ties, Func<int, bool>? filter = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(ratings);
-        int items = model is IItemScorer s ? s.ItemCount : throw new ArgumentException($"{model.Name} does not score items.", nameof(model));
+        int items = model.ItemCount;
         var scores = System.Buffers.ArrayPool<float>.Shared.Rent(items);
         try
         {
@@ -35,7 +38,7 @@ public static class NewUserRecommendations
             var exclude = new int[ratings.Length];
             for (int r = 0; r < exclude.Length; r++) exclude[r] = ratings[r].Item;
             Array.Sort(exclude);
-            return TopN.Select(scores.AsSpan(0, items), k, exclude, filter);
+            return TopN.Select(scores.AsSpan(0, items), k, ties, exclude, filter);
         }
         finally
         {

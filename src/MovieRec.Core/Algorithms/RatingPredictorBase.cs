@@ -4,10 +4,12 @@ namespace MovieRec.Core.Algorithms;
 
 /// <summary>
 /// What every rating predictor shares, as in Surprise's AlgoBase: it keeps the training set, knows which users and
-/// items have training ratings, falls back to the global mean when <see cref="Estimate"/> says a prediction is
-/// impossible (returns NaN), and clips every prediction to the rating scale.
+/// items have training ratings, falls back to the global mean when an estimate is impossible (NaN), clips every
+/// prediction to the rating scale, and scores (ranks) by the same estimates unclipped. A subclass supplies the fit, the
+/// estimate for a known user (<see cref="Estimate(int, int)"/>) and for a folded-in one
+/// (<see cref="Estimate(FoldedUser, int)"/>), and the fold-in itself.
 /// </summary>
-public abstract class RatingPredictorBase : IRatingPredictor, IItemScorer
+public abstract class RatingPredictorBase : IRatingPredictor
 {
     private bool[] _knownUsers = [];
     private bool[] _knownItems = [];
@@ -28,10 +30,12 @@ public abstract class RatingPredictorBase : IRatingPredictor, IItemScorer
 
     public bool IsFitted { get; private set; }
 
-    public void Fit(RatingDataset train, TrainingContext context)
+    /// <summary>Rating models learn from the ratings alone; the catalogue, if any, is not used.</summary>
+    public void Fit(TrainingData data, TrainingContext context)
     {
-        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(context);
+        var train = data.Ratings;
         Trainset = train;
         Scale = train.Scale;
         GlobalMean = train.GlobalMean;
@@ -73,28 +77,59 @@ public abstract class RatingPredictorBase : IRatingPredictor, IItemScorer
     public bool IsItemKnown(int item) => (uint)item < (uint)_knownItems.Length && _knownItems[item];
 
     /// <summary>
-    /// The raw estimate, unclipped; <see cref="double.NaN"/> when the algorithm cannot predict (Surprise's
-    /// PredictionImpossible), which falls back to the global mean. Must accept unknown or out-of-range ids.
+    /// The raw estimate for a known user, unclipped; <see cref="double.NaN"/> when the algorithm cannot predict
+    /// (Surprise's PredictionImpossible), which falls back to the global mean. Must accept unknown or out-of-range ids.
     /// </summary>
     protected abstract double Estimate(int user, int item);
 
+    /// <summary>The raw estimate for a user this model folded in, unclipped; NaN falls back to the global mean.</summary>
+    protected abstract double Estimate(FoldedUser user, int item);
+
+    public abstract FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings);
+
     public float Predict(int user, int item)
     {
-        if (!IsFitted) throw new InvalidOperationException($"{Name} must be fitted before it predicts.");
-        double est = Estimate(user, item);
-        if (double.IsNaN(est)) est = GlobalMean;
-        return (float)Scale.Clip(est);
+        CheckFitted();
+        return (float)Scale.Clip(Fallback(Estimate(user, item)));
+    }
+
+    public float Predict(FoldedUser user, int item)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        CheckFitted();
+        return (float)Scale.Clip(Fallback(Estimate(user, item)));
     }
 
     /// <summary>Whether the estimate for (user, item) was impossible and fell back (Surprise's was_impossible).</summary>
     public bool WasImpossible(int user, int item) => double.IsNaN(Estimate(user, item));
 
-    /// <summary>Scores every item by its predicted rating; fast models override this with SIMD.</summary>
+    /// <summary>Every item's estimate, unclipped (with the global-mean fallback); fast models override this with SIMD.</summary>
     public virtual void Score(int user, Span<float> scores)
     {
-        for (int i = 0; i < scores.Length; i++)
-            scores[i] = Predict(user, i);
+        CheckFitted();
+        for (int i = 0; i < scores.Length; i++) scores[i] = (float)Fallback(Estimate(user, i));
     }
+
+    /// <summary>Every item's estimate for a folded-in user, unclipped (with the global-mean fallback).</summary>
+    public virtual void Score(FoldedUser user, Span<float> scores)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        CheckFitted();
+        for (int i = 0; i < scores.Length; i++) scores[i] = (float)Fallback(Estimate(user, i));
+    }
+
+    private double Fallback(double estimate) => double.IsNaN(estimate) ? GlobalMean : estimate;
+
+    /// <summary>Throws when the model has not been fitted (or restored) yet.</summary>
+    protected void CheckFitted()
+    {
+        if (!IsFitted) throw new InvalidOperationException($"{Name} must be fitted before it predicts or scores.");
+    }
+
+    /// <summary>The folded user as the model's own type, or an error saying another model folded it in.</summary>
+    protected T FoldedBy<T>(FoldedUser user)
+        where T : FoldedUser =>
+        user as T ?? throw new ArgumentException($"The user was folded in by another model than {Name}.", nameof(user));
 
     public override string ToString() => Name;
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using MovieRec.Core.Algorithms;
 using MovieRec.Core.Data;
 
@@ -134,24 +133,29 @@ public static class CrossValidation
         };
     }
 
-    /// <summary>Evaluates a registered algorithm with the given parameters on the splits the settings call for.</summary>
-    public static EvaluationResult Run(AlgorithmInfo algorithm, AlgorithmParameters parameters, RatingDataset data, EvaluationSettings settings, IProgress<FoldCompleted>? progress = null)
+    /// <summary>Evaluates a catalogue algorithm on the splits the settings call for, without a movie catalogue.</summary>
+    public static EvaluationResult Run(AlgorithmEntry algorithm, AlgorithmParameters parameters, RatingDataset data, EvaluationSettings settings, IProgress<FoldCompleted>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(algorithm);
         ArgumentNullException.ThrowIfNull(parameters);
-        return Run(algorithm.Name, () => algorithm.Create(parameters), SplitsFor(data, settings), settings, progress);
+        return Run(algorithm.Name, () => algorithm.Create(parameters), SplitsFor(data, settings), settings, catalog: null, progress);
     }
 
-    /// <summary>Evaluates a registered algorithm on a dataset (predefined splits included).</summary>
-    public static EvaluationResult Run(AlgorithmInfo algorithm, AlgorithmParameters parameters, Dataset dataset, EvaluationSettings settings, IProgress<FoldCompleted>? progress = null)
+    /// <summary>Evaluates a catalogue algorithm on a dataset (predefined splits included; its catalogue goes to content models).</summary>
+    public static EvaluationResult Run(AlgorithmEntry algorithm, AlgorithmParameters parameters, Dataset dataset, EvaluationSettings settings, IProgress<FoldCompleted>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(algorithm);
         ArgumentNullException.ThrowIfNull(parameters);
-        return Run(algorithm.Name, () => algorithm.Create(parameters), SplitsFor(dataset, settings), settings, progress);
+        ArgumentNullException.ThrowIfNull(dataset);
+        return Run(algorithm.Name, () => algorithm.Create(parameters), SplitsFor(dataset, settings), settings, dataset.Catalog, progress);
     }
 
-    /// <summary>Evaluates a new model from <paramref name="factory"/> on every split.</summary>
-    public static EvaluationResult Run(string name, Func<IRecommenderModel> factory, IReadOnlyList<TrainTestSplit> splits, EvaluationSettings settings, IProgress<FoldCompleted>? progress = null)
+    /// <summary>
+    /// Evaluates a new model from <paramref name="factory"/> on every split; each fold fits it on the split's training
+    /// part with <paramref name="catalog"/> (null: none).
+    /// </summary>
+    public static EvaluationResult Run(string name, Func<IRecommender> factory, IReadOnlyList<TrainTestSplit> splits, EvaluationSettings settings, MovieCatalog? catalog,
+        IProgress<FoldCompleted>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(splits);
@@ -170,7 +174,7 @@ public static class CrossValidation
             Parallel.For(0, splits.Count, options, f =>
             {
                 var context = new TrainingContext { Seed = settings.Seed, Threads = foldThreads };
-                folds[f] = EvaluateFold(factory(), splits[f], settings, context);
+                folds[f] = EvaluateFold(factory(), splits[f], settings, context, catalog);
                 progress?.Report(new FoldCompleted(name, Interlocked.Increment(ref completed), splits.Count));
             });
         }
@@ -183,13 +187,18 @@ public static class CrossValidation
     }
 
     /// <summary>Fits <paramref name="model"/> on the split's training part and measures it on the test part.</summary>
-    public static FoldResult EvaluateFold(IRecommenderModel model, TrainTestSplit split, EvaluationSettings settings, TrainingContext context)
+    /// <param name="model">A new, unfitted model.</param>
+    /// <param name="split">The training and test ratings (sharing id maps).</param>
+    /// <param name="settings">The metrics and protocol.</param>
+    /// <param name="context">Seed and threads of the fit.</param>
+    /// <param name="catalog">The movie catalogue for content models; null when there is none.</param>
+    public static FoldResult EvaluateFold(IRecommender model, TrainTestSplit split, EvaluationSettings settings, TrainingContext context, MovieCatalog? catalog = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(split);
         ArgumentNullException.ThrowIfNull(settings);
         var watch = Stopwatch.StartNew();
-        ModelTraining.Fit(model, split.Train, context);
+        model.Fit(new TrainingData(split.Train, catalog), context);
         double fit = watch.Elapsed.TotalSeconds;
         watch.Restart();
         var values = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
@@ -218,7 +227,7 @@ public static class CrossValidation
                 };
             }
         }
-        if (anyRanking && model is IItemScorer scorer)
+        if (anyRanking)
         {
             var options = new RankingOptions
             {
@@ -228,7 +237,7 @@ public static class CrossValidation
                 Seed = settings.Seed,
                 ListLength = listLength,
             };
-            var ranked = RankingMetrics.Rank(scorer, split.Train, split.Test, options, context);
+            var ranked = RankingMetrics.Rank(model, split.Train, split.Test, options, context);
             foreach (var m in metrics)
             {
                 if (!m.IsRating) values[m.Name] = RankingMetrics.Compute(m, ranked, split.Train.ItemCount, split.Train);
@@ -262,33 +271,5 @@ public static class CrossValidation
         double mean = list.Average();
         double variance = list.Sum(v => (v - mean) * (v - mean)) / list.Length;
         return (mean, Math.Sqrt(variance));
-    }
-}
-
-/// <summary>
-/// Fits any model: rating predictors through <see cref="IRatingPredictor.Fit"/>, other models (top-N scorers) through
-/// their public <c>Fit(RatingDataset, TrainingContext)</c> method, since the abstractions give scorers no common
-/// training interface.
-/// </summary>
-public static class ModelTraining
-{
-    public static void Fit(IRecommenderModel model, RatingDataset train, TrainingContext context)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        if (model is IRatingPredictor predictor)
-        {
-            predictor.Fit(train, context);
-            return;
-        }
-        var method = model.GetType().GetMethod("Fit", BindingFlags.Public | BindingFlags.Instance, [typeof(RatingDataset), typeof(TrainingContext)])
-            ?? throw new ArgumentException($"{model.Name} has no Fit(RatingDataset, TrainingContext) method, so it cannot be evaluated.", nameof(model));
-        try
-        {
-            method.Invoke(model, [train, context]);
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-        }
     }
 }

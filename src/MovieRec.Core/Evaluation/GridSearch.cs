@@ -1,4 +1,5 @@
 using MovieRec.Core.Algorithms;
+using MovieRec.Core.Data;
 
 namespace MovieRec.Core.Evaluation;
 
@@ -43,31 +44,32 @@ public static class GridSearch
         return new(text[..eq].Trim(), values);
     }
 
-    /// <summary>Evaluates every combination of the grid.</summary>
-    public static SearchResult Run(AlgorithmInfo algorithm, IReadOnlyList<KeyValuePair<string, IReadOnlyList<string>>> grid, IReadOnlyList<TrainTestSplit> splits,
-        EvaluationSettings settings, Metric metric, AlgorithmParameters? fixedParameters = null, IProgress<FoldCompleted>? progress = null)
+    /// <summary>Evaluates every combination of the grid (<paramref name="catalog"/>: the movies, for content models; null when none).</summary>
+    public static SearchResult Run(AlgorithmEntry algorithm, IReadOnlyList<KeyValuePair<string, IReadOnlyList<string>>> grid, IReadOnlyList<TrainTestSplit> splits,
+        EvaluationSettings settings, Metric metric, MovieCatalog? catalog = null, AlgorithmParameters? fixedParameters = null, IProgress<FoldCompleted>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(algorithm);
-        return Search(algorithm, Expand(grid, fixedParameters), splits, settings, metric, progress);
+        return Search(algorithm, Expand(grid, fixedParameters), splits, settings, metric, catalog, progress);
     }
 
     /// <summary>
     /// Evaluates <paramref name="iterations"/> combinations drawn from the grid uniformly without replacement
     /// (seeded); the whole grid when it is smaller.
     /// </summary>
-    public static SearchResult RunRandomized(AlgorithmInfo algorithm, IReadOnlyList<KeyValuePair<string, IReadOnlyList<string>>> grid, int iterations, int seed,
-        IReadOnlyList<TrainTestSplit> splits, EvaluationSettings settings, Metric metric, AlgorithmParameters? fixedParameters = null, IProgress<FoldCompleted>? progress = null)
+    public static SearchResult RunRandomized(AlgorithmEntry algorithm, IReadOnlyList<KeyValuePair<string, IReadOnlyList<string>>> grid, int iterations, int seed,
+        IReadOnlyList<TrainTestSplit> splits, EvaluationSettings settings, Metric metric, MovieCatalog? catalog = null, AlgorithmParameters? fixedParameters = null,
+        IProgress<FoldCompleted>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(algorithm);
         OptionChecks.Positive(iterations, nameof(iterations));
         var all = Expand(grid, fixedParameters);
         var order = Splits.Shuffled(all.Count, seed);
         var chosen = order.Take(Math.Min(iterations, all.Count)).Order().Select(i => all[i]).ToArray();
-        return Search(algorithm, chosen, splits, settings, metric, progress);
+        return Search(algorithm, chosen, splits, settings, metric, catalog, progress);
     }
 
-    private static SearchResult Search(AlgorithmInfo algorithm, IReadOnlyList<AlgorithmParameters> combos, IReadOnlyList<TrainTestSplit> splits,
-        EvaluationSettings settings, Metric metric, IProgress<FoldCompleted>? progress)
+    private static SearchResult Search(AlgorithmEntry algorithm, IReadOnlyList<AlgorithmParameters> combos, IReadOnlyList<TrainTestSplit> splits,
+        EvaluationSettings settings, Metric metric, MovieCatalog? catalog, IProgress<FoldCompleted>? progress)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (!settings.Metrics.Contains(metric)) settings = settings with { Metrics = [metric, .. settings.Metrics] };
@@ -75,7 +77,7 @@ public static class GridSearch
         foreach (var parameters in combos)
         {
             var p = parameters;
-            var result = CrossValidation.Run(algorithm.Name, () => algorithm.Create(p), splits, settings, progress);
+            var result = CrossValidation.Run(algorithm.Name, () => algorithm.Create(p), splits, settings, catalog, progress);
             candidates.Add(new SearchCandidate(p, result));
         }
         // Stable sort: equal scores keep grid order; NaN (metric not applicable) goes last.

@@ -221,6 +221,6 @@ public static class NewUserProtocol
         var byItem = train.ByItem;
         var counts = new float[train.ItemCount];
         for (int i = 0; i < counts.Length; i++) counts[i] = byItem.RowLength(i);
-        return [.. TopN.Select(counts, top).Select(s => s.Item)];
+        return [.. TopN.Select(counts, top, TieBreak.ById).Select(s => s.Item)];
     }
 }

@@ -39,8 +39,11 @@ public sealed record RankingOptions
 
 /// <summary>
 /// One user's ranking: the 0-based rank of each relevant item (ascending), where rank = the number of candidate items
-/// scoring strictly higher (ties resolved in the item's favour, as ../shared/reference does; relevant items that tie
-/// each other take consecutive ranks), and the user's top recommendations (best first) for coverage and novelty.
+/// ordered before it in the order recommendation lists use (<see cref="TopN.Select"/>): a higher score, or an equal
+/// score and more training ratings (then the lower item id). Ties therefore never count in the item's favour: a model
+/// that gives hundreds of items the same score gets the ranks a list would show, not the best rank for each of them.
+/// Relevant items that tie each other take consecutive ranks. The user's top recommendations (best first) serve
+/// coverage and novelty.
 /// </summary>
 public sealed record RankedUser(int User, int[] RelevantRanks, int[] TopItems);
 
@@ -59,9 +62,10 @@ public static class RankingMetrics
     /// <remarks>
     /// Users are those with at least one training rating and at least one relevant test rating, in ascending raw id
     /// order (the order the sampled protocol draws negatives in, with one seeded generator). Scoring runs in parallel
-    /// over users with the context's thread budget; the result does not depend on it.
+    /// over users with the context's thread budget; the result does not depend on it. Equal scores are ordered by
+    /// <see cref="TieBreak.ByTrainingRatings(RatingDataset)"/> on <paramref name="train"/>, as served lists are.
     /// </remarks>
-    public static IReadOnlyList<RankedUser> Rank(IItemScorer model, RatingDataset train, RatingDataset test, RankingOptions options, TrainingContext context)
+    public static IReadOnlyList<RankedUser> Rank(IRecommender model, RatingDataset train, RatingDataset test, RankingOptions options, TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
@@ -85,6 +89,7 @@ public static class RankingMetrics
         else users.Sort((a, b) => string.CompareOrdinal(userIds.ToRaw(a), userIds.ToRaw(b)));
 
         int[][]? negatives = options.Protocol == RankingProtocol.Sampled ? SampleNegatives(users, train, test, options.SampledNegatives, options.Seed) : null;
+        var ties = TieBreak.ByTrainingRatings(train);
 
         var result = new RankedUser[users.Count];
         Parallel.For(0, users.Count, context.ParallelOptions, () => new float[itemCount], (n, _, scores) =>
@@ -93,8 +98,8 @@ public static class RankingMetrics
             model.Score(u, scores);
             var relevant = Relevant(testRows, u, options.RelevanceThreshold);
             result[n] = negatives is null
-                ? RankFull(u, scores, trainRows.RowColumns(u), relevant, options.ListLength)
-                : RankSampled(u, scores, negatives[n], relevant, options.ListLength);
+                ? RankFull(u, scores, trainRows.RowColumns(u), relevant, options.ListLength, ties)
+                : RankSampled(u, scores, negatives[n], relevant, options.ListLength, ties);
             return scores;
         }, _ => { });
         return result;
@@ -114,9 +119,9 @@ public static class RankingMetrics
         return [.. list];
     }
 
-    private static RankedUser RankFull(int user, float[] scores, ReadOnlySpan<int> trainItems, int[] relevant, int listLength)
+    private static RankedUser RankFull(int user, float[] scores, ReadOnlySpan<int> trainItems, int[] relevant, int listLength, TieBreak ties)
     {
-        // Items rated in training are not candidates: NaN never compares greater, and TopN skips NaN.
+        // Items rated in training are not candidates: NaN is never ordered before anything, and TopN skips NaN.
         foreach (int i in trainItems) scores[i] = float.NaN;
         int candidates = 0;
         foreach (float s in scores)
@@ -124,39 +129,40 @@ public static class RankingMetrics
             if (!float.IsNaN(s)) candidates++;
         }
         var ranks = new int[relevant.Length];
-        // A few relevant items: one pass each. Many (k-fold): sort the candidate scores once and binary-search.
-        float[]? sorted = null;
+        // A few relevant items: one pass each. Many (k-fold): sort the candidates' keys once and binary-search.
+        long[]? sorted = null;
         if (relevant.Length > 8)
         {
-            sorted = new float[candidates];
+            sorted = new long[candidates];
             int w = 0;
-            foreach (float s in scores)
+            for (int i = 0; i < scores.Length; i++)
             {
-                if (!float.IsNaN(s)) sorted[w++] = s;
+                if (!float.IsNaN(scores[i])) sorted[w++] = OrderKey(scores[i], ties.Position(i));
             }
             Array.Sort(sorted);
         }
         for (int r = 0; r < relevant.Length; r++)
         {
-            float target = scores[relevant[r]];
-            if (float.IsNaN(target))
+            int target = relevant[r];
+            float score = scores[target];
+            if (float.IsNaN(score))
             {
                 ranks[r] = candidates;
                 continue;
             }
-            ranks[r] = sorted is null ? CountAbove(scores, target) : candidates - UpperBound(sorted, target);
+            ranks[r] = sorted is null ? CountBefore(scores, target, ties) : LowerBound(sorted, OrderKey(score, ties.Position(target)));
         }
         int[] top = [];
         if (listLength > 0)
         {
-            var selected = TopN.Select(scores, listLength);
+            var selected = TopN.Select(scores, listLength, ties);
             top = new int[selected.Length];
             for (int k = 0; k < selected.Length; k++) top[k] = selected[k].Item;
         }
         return new RankedUser(user, Normalise(ranks), top);
     }
 
-    private static RankedUser RankSampled(int user, float[] scores, int[] negatives, int[] relevant, int listLength)
+    private static RankedUser RankSampled(int user, float[] scores, int[] negatives, int[] relevant, int listLength, TieBreak ties)
     {
         var candidates = new int[negatives.Length + relevant.Length];
         negatives.CopyTo(candidates, 0);
@@ -164,49 +170,64 @@ public static class RankingMetrics
         var ranks = new int[relevant.Length];
         for (int r = 0; r < relevant.Length; r++)
         {
-            float target = scores[relevant[r]];
-            if (float.IsNaN(target))
+            int target = relevant[r];
+            float score = scores[target];
+            if (float.IsNaN(score))
             {
                 ranks[r] = candidates.Length - 1;
                 continue;
             }
-            int higher = 0;
+            int before = 0;
             foreach (int c in candidates)
             {
-                if (scores[c] > target) higher++;
+                if (c != target && ties.Before(scores[c], c, score, target)) before++;
             }
-            ranks[r] = higher;
+            ranks[r] = before;
         }
         int[] top = [];
         if (listLength > 0)
         {
             var local = new float[candidates.Length];
             for (int k = 0; k < candidates.Length; k++) local[k] = scores[candidates[k]];
-            var selected = TopN.Select(local, listLength);
+            var selected = TopN.Select(local, listLength, ties.Local(candidates));
             top = new int[selected.Length];
             for (int k = 0; k < selected.Length; k++) top[k] = candidates[selected[k].Item];
         }
         return new RankedUser(user, Normalise(ranks), top);
     }
 
-    private static int CountAbove(ReadOnlySpan<float> scores, float target)
+    /// <summary>The candidates ordered before <paramref name="target"/> (NaN scores are not candidates).</summary>
+    private static int CountBefore(ReadOnlySpan<float> scores, int target, TieBreak ties)
     {
-        int higher = 0;
-        foreach (float s in scores)
+        float score = scores[target];
+        int before = 0;
+        for (int i = 0; i < scores.Length; i++)
         {
-            if (s > target) higher++;
+            float s = scores[i];
+            if (s > score || (s == score && i != target && ties.Position(i) < ties.Position(target))) before++;
         }
-        return higher;
+        return before;
     }
 
-    /// <summary>The number of entries of an ascending array that are &lt;= <paramref name="target"/>.</summary>
-    private static int UpperBound(float[] sorted, float target)
+    /// <summary>
+    /// One ascending key per candidate for the order of <see cref="TopN.Select"/>: the score descending (as an order-
+    /// preserving unsigned integer, complemented), then the tie position ascending.
+    /// </summary>
+    private static long OrderKey(float score, int position)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(score == 0 ? 0f : score);
+        uint ascending = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
+        return (long)((ulong)~ascending << 32 | (uint)position) ^ long.MinValue;
+    }
+
+    /// <summary>The number of entries of an ascending array that are &lt; <paramref name="key"/>.</summary>
+    private static int LowerBound(long[] sorted, long key)
     {
         int lo = 0, hi = sorted.Length;
         while (lo < hi)
         {
             int mid = (lo + hi) >>> 1;
-            if (sorted[mid] <= target) lo = mid + 1;
+            if (sorted[mid] < key) lo = mid + 1;
             else hi = mid;
         }
         return lo;

@@ -10,81 +10,51 @@ using MovieRec.Core.Data;
 namespace MovieRec.Core.Models;
 
 /// <summary>
-/// A persistent model that remembers which items each training user rated: what serving from a file needs to tell a
-/// known user from an unknown one and to leave out the movies they have already rated.
-/// </summary>
-public interface IUserHistory
-{
-    /// <summary>The items the training user rated (empty for an unknown user or one without training ratings).</summary>
-    ReadOnlySpan<int> RatedBy(int user);
-}
-
-/// <summary>
-/// Restores any model from a <see cref="ModelFile"/> by the algorithm name its header records: one registry of
-/// restorers, each family's <c>Restore(ModelContents)</c>. Wrapped models (<c>ease-recency</c>'s fallback over
-/// recency weighting over EASE) store their inner model's arrays under a prefix (<see cref="ModelWriter.Nested"/>)
-/// and its algorithm name and options in their own options JSON, and restore it through this registry too.
+/// Restores any model from a <see cref="ModelFile"/> by the algorithm name its header records. The table is derived
+/// from the <see cref="AlgorithmCatalog"/> (every entry saved under its own name, with its restorer) plus the building
+/// blocks some entries are saved as: the wrappers (<c>popularity-blend</c> for any ranker with <c>blend</c> &gt; 0,
+/// <c>ease-recency</c>'s <c>popularity-fallback</c> over <c>recency-weighted</c> over <c>ease</c>) and imported Spark
+/// ALS models. A wrapper stores its inner model's arrays under a prefix (<see cref="ModelWriter.Nested"/>) and its
+/// algorithm name and options in its own options JSON, and restores it through this table too.
 /// </summary>
 public static class PersistentModels
 {
-    private static readonly Dictionary<string, Func<ModelContents, IRecommenderModel>> Restorers = new(StringComparer.Ordinal)
+    private static readonly Lazy<Dictionary<string, Func<ModelContents, IRecommender>>> Restorers = new(() =>
     {
-        ["svd"] = Svd.Restore,
-        ["svd-tuned"] = Svd.Restore,
-        ["svdpp"] = SvdPlusPlus.Restore,
-        ["nmf"] = Nmf.Restore,
-        [SparkAlsModel.AlgorithmName] = SparkAlsModel.Restore,
-        ["popularity"] = PopularityRanker.Restore,
-        ["ease"] = Ease.Restore,
-        ["ials"] = ImplicitAls.Restore,
-        ["item-knn"] = ItemKnnRanker.Restore,
-        ["sequential"] = SequentialCooccurrence.Restore,
-        [PopularityBlend.AlgorithmName] = PopularityBlend.Restore,
-        [FallbackRanker.AlgorithmName] = FallbackRanker.Restore,
-        [RecencyWeightedRanker.AlgorithmName] = RecencyWeightedRanker.Restore,
-        ["baseline"] = BaselineOnly.Restore,
-        ["baseline-sgd"] = BaselineOnly.Restore,
-        ["knn-basic"] = c => KnnAlgorithm.Restore(c, o => new KnnBasic(o)),
-        ["knn-means"] = c => KnnAlgorithm.Restore(c, o => new KnnWithMeans(o)),
-        ["knn-zscore"] = c => KnnAlgorithm.Restore(c, o => new KnnWithZScore(o)),
-        ["knn-baseline"] = c => KnnAlgorithm.Restore(c, o => new KnnBaseline(o)),
-    };
+        var table = new Dictionary<string, Func<ModelContents, IRecommender>>(StringComparer.Ordinal)
+        {
+            [SparkAlsModel.AlgorithmName] = SparkAlsModel.Restore,
+            [PopularityBlend.AlgorithmName] = PopularityBlend.Restore,
+            [FallbackRanker.AlgorithmName] = FallbackRanker.Restore,
+            [RecencyWeightedRanker.AlgorithmName] = RecencyWeightedRanker.Restore,
+        };
+        foreach (var entry in AlgorithmCatalog.All)
+        {
+            if (entry.Persistence.Restore is { } restore) table.Add(entry.Name, restore);
+        }
+        return table;
+    });
 
-    /// <summary>
-    /// Registry algorithms whose trained models cannot be written to a model file, and why. Every other registry
-    /// algorithm's model is an <see cref="IPersistentModel"/> (a test holds both lists to that).
-    /// </summary>
-    public static IReadOnlyDictionary<string, string> NotPersistent { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["normal"] = "draws random predictions; there is nothing learnt worth saving beyond μ and σ",
-        ["best"] = "a stacked blend of six rating models, not all persistent yet",
-        ["best-ranking"] = "a learnt stack over rankers and content features, not persistent yet",
-        ["slope-one"] = "not persistent yet",
-        ["coclustering"] = "not persistent yet",
-        ["hybrid"] = "a content + collaborative hybrid built from the movie catalogue, which a model file does not hold",
-        ["content"] = "content models are built from the movie catalogue, which a model file does not hold",
-    };
-
-    /// <summary>The algorithm names this build can restore.</summary>
-    public static IReadOnlyCollection<string> Algorithms => Restorers.Keys;
+    /// <summary>The algorithm names this build can restore (catalogue entries and building blocks).</summary>
+    public static IReadOnlyCollection<string> Algorithms => Restorers.Value.Keys;
 
     /// <summary>A model read from a file, by the algorithm name it records.</summary>
-    public static IRecommenderModel Restore(ModelContents contents)
+    public static IRecommender Restore(ModelContents contents)
     {
         ArgumentNullException.ThrowIfNull(contents);
-        return Restorers.TryGetValue(contents.Algorithm, out var restore)
+        return Restorers.Value.TryGetValue(contents.Algorithm, out var restore)
             ? restore(contents)
             : throw ModelFileError.Create(contents.Path, $"the algorithm '{contents.Algorithm}' cannot be restored by this build");
     }
 
     /// <summary>Reads and restores a model file.</summary>
-    public static IRecommenderModel Load(string path) => Restore(ModelFile.Read(path));
+    public static IRecommender Load(string path) => Restore(ModelFile.Read(path));
 
     /// <summary>
     /// Whether <paramref name="model"/> can be written to a model file: a persistent model, and for a wrapper
     /// (fallback, recency weighting, popularity blend) a persistent inner model too.
     /// </summary>
-    public static bool CanSave(IRecommenderModel model) => model switch
+    public static bool CanSave(IRecommender model) => model switch
     {
         FallbackRanker f => CanSave(f.Base),
         RecencyWeightedRanker r => CanSave(r.Base),
@@ -96,7 +66,7 @@ public static class PersistentModels
     // ---- helpers for the models' Restore and WriteArrays ----
 
     /// <summary>The inner model of a wrapper, which must itself be persistent.</summary>
-    internal static IPersistentModel Inner(IRecommenderModel inner, string wrapper) =>
+    internal static IPersistentModel Inner(IRecommender inner, string wrapper) =>
         inner as IPersistentModel ?? throw new NotSupportedException($"{wrapper} over {inner.Name} cannot be saved: {inner.Name} is not persistent.");
 
     /// <summary>A wrapper's header: its own algorithm name and options, the inner model's id maps, scale and mean.</summary>
@@ -111,7 +81,7 @@ public static class PersistentModels
 
     /// <summary>The inner model written by <see cref="WriteInner"/>, restored by its own algorithm name and options.</summary>
     internal static T RestoreInner<T>(ModelContents contents, string algorithm, string optionsJson)
-        where T : class, IRecommenderModel =>
+        where T : class, IRecommender =>
         Restore(contents.Nested("base", algorithm, optionsJson)) as T
             ?? throw ModelFileError.Create(contents.Path, $"the wrapped model '{algorithm}' is not a {typeof(T).Name}");
 

@@ -277,7 +277,7 @@ public sealed class HybridSearch : IDisposable
         {
             var scores = new float[_movies.Length];
             semantic.Scores(semantic.Embedder.Embed(query), scores);
-            var top = TopN.Select(scores, o.Depth);
+            var top = TopN.Select(scores, o.Depth, TieBreak.ById);
             for (int i = 0; i < top.Length; i++)
             {
                 int r = top[i].Item;
@@ -307,7 +307,7 @@ public sealed class HybridSearch : IDisposable
             else if (o.PopularityWeight != 0) fused[r] *= 1 + o.PopularityWeight * _popularity[r];
         }
         bool personalise = request.Personalise && request.Taste is not null;
-        var ranked = TopN.Select(fused, personalise ? Math.Max(request.Count, o.TasteDepth) : request.Count);
+        var ranked = TopN.Select(fused, personalise ? Math.Max(request.Count, o.TasteDepth) : request.Count, TieBreak.ById);
         float[]? taste = null;
         if (personalise && ranked.Length > 1) (ranked, taste) = ReRankByTaste(ranked, request.Taste!, o);
         int count = Math.Min(request.Count, ranked.Length);

@@ -83,6 +83,6 @@ public sealed class LexicalSearch
         {
             if (scores[d] <= 0) scores[d] = float.NaN;
         }
-        return [.. TopN.Select(scores, n).Select(s => (_movies[s.Item], s.Score))];
+        return [.. TopN.Select(scores, n, TieBreak.ById).Select(s => (_movies[s.Item], s.Score))];
     }
 }

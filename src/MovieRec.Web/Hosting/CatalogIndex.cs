@@ -56,7 +56,7 @@ public sealed class CatalogIndex : IDisposable
         Genres = [.. dataset.Catalog.Movies.SelectMany(m => m.Genres).Where(g => g != "(no genres listed)").Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)];
         _content = new(() => ContentSimilarity.Build(dataset.Catalog.Movies));
         _text = new(() => TextSimilarity.Build(dataset));
-        _itemVectors = new(() => ContentSimilarity.Vectorize(ContentRecommender.ItemAlignedMovies(ratings)));
+        _itemVectors = new(() => ContentSimilarity.Vectorize(ContentRecommender.ItemAlignedMovies(TrainingData.From(dataset))));
         _lexical = new(() => new LexicalSearch(dataset.Catalog.Movies));
         _weighted = new(() => WeightedRating.Compute(dataset));
         _clusters = new(() => MovieClusters.Build(dataset));
@@ -64,7 +64,7 @@ public sealed class CatalogIndex : IDisposable
         _ratingNeighbours = new(() =>
         {
             var knn = new ItemKnnRanker(new ItemKnnRankerOptions { Neighbors = 50 });
-            knn.Fit(ratings, TrainingContext.Default);
+            knn.Fit(new TrainingData(ratings), TrainingContext.Default);
             return knn;
         });
         _embeddingModel = embeddingModel ?? Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable);

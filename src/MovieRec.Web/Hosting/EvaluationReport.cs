@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using MovieRec.Core.Algorithms;
-using MovieRec.Core.Algorithms.Clustering;
-using MovieRec.Core.Algorithms.MatrixFactorization;
 using MovieRec.Core.Data;
 using MovieRec.Core.Evaluation;
 
@@ -21,12 +19,13 @@ public sealed record EvaluationSnapshot(string ModelVersion, int TrainRatings, i
 /// rating held out; RMSE and MAE on those ratings where the algorithm predicts ratings, HR@10 and NDCG@10 ranking the
 /// held-out movie among every movie the user has not rated). It runs once per model version, lazily (on the first
 /// dashboard visit), in the background on one thread, algorithm by algorithm, so it never holds up a request; the
-/// dashboard shows the rows done so far.
+/// dashboard shows the rows done so far. The rows are the algorithms the service serves, in the configurations it
+/// serves them (<see cref="MovieRecOptions.Algorithms"/>), the persisted one first, then in catalogue order.
 /// </summary>
-public sealed class EvaluationReport(ILogger<EvaluationReport> logger)
+public sealed class EvaluationReport(ILogger<EvaluationReport> logger, MovieRecOptions options)
 {
-    /// <summary>The order rows are computed in: quick ones first.</summary>
-    public static IReadOnlyList<string> Order { get; } = ["svd", "content", "kmeans", "hybrid", "knn", "svdpp"];
+    /// <summary>The order rows are computed in: the persisted algorithm first, then the catalogue's order.</summary>
+    public static IReadOnlyList<string> Order { get; } = [ModelTrainer.Algorithm, .. ServingModel.Algorithms.Keys.Where(a => a != ModelTrainer.Algorithm)];
 
     private static readonly Metric HitRate = new(MetricKind.HitRate, 10);
     private static readonly Metric Ndcg = new(MetricKind.Ndcg, 10);
@@ -77,7 +76,6 @@ public sealed class EvaluationReport(ILogger<EvaluationReport> logger)
         {
             var data = model.Train;
             var split = Splits.LeaveLatestOut(data);
-            split.Train.Catalog ??= data.Catalog;
             Update(version, s => s with { TrainRatings = split.Train.Count, TestUsers = split.Test.Count });
             var context = new TrainingContext { Seed = 0, Threads = 1 };
             foreach (string algorithm in Order)
@@ -86,7 +84,7 @@ public sealed class EvaluationReport(ILogger<EvaluationReport> logger)
                 AlgorithmEvaluation row;
                 try
                 {
-                    row = Evaluate(algorithm, model, split, context);
+                    row = Evaluate(algorithm, split, context, model.Data.Catalog);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -108,21 +106,8 @@ public sealed class EvaluationReport(ILogger<EvaluationReport> logger)
         }
     }
 
-    private static AlgorithmEvaluation Evaluate(string algorithm, ServingModel serving, TrainTestSplit split, TrainingContext context)
+    private AlgorithmEvaluation Evaluate(string algorithm, TrainTestSplit split, TrainingContext context, MovieCatalog? catalog)
     {
-        var clock = Stopwatch.StartNew();
-        if (algorithm == "kmeans")
-        {
-            // User clusters are built from a dataset (ratings with the catalogue's genres), not fitted like the rest.
-            var source = serving.Train;
-            var dataset = new Dataset { Name = "train", Format = "split", Location = "", Ratings = split.Train, Catalog = source.Catalog ?? new MovieCatalog() };
-            var clusters = UserClusters.Build(dataset, new KMeansOptions { Seed = 0 });
-            double fit = clock.Elapsed.TotalSeconds;
-            var ranked = RankingMetrics.Rank(clusters, split.Train, split.Test, new RankingOptions(), context);
-            return new AlgorithmEvaluation(algorithm, "done", double.NaN, double.NaN,
-                RankingMetrics.Compute(HitRate, ranked, split.Train.ItemCount, split.Train),
-                RankingMetrics.Compute(Ndcg, ranked, split.Train.ItemCount, split.Train), fit, null);
-        }
         var settings = new EvaluationSettings
         {
             Protocol = EvaluationProtocol.LeaveLatestOut,
@@ -130,20 +115,9 @@ public sealed class EvaluationReport(ILogger<EvaluationReport> logger)
             Seed = 0,
             Threads = 1,
         };
-        var fold = CrossValidation.EvaluateFold(Create(algorithm), split, settings, context);
+        var entry = AlgorithmCatalog.Get(algorithm);
+        var fold = CrossValidation.EvaluateFold(entry.Create(options.ParametersOf(entry)), split, settings, context, catalog);
         return new AlgorithmEvaluation(algorithm, "done", fold.Metrics[Metric.Rmse.Name], fold.Metrics[Metric.Mae.Name],
             fold.Metrics[HitRate.Name], fold.Metrics[Ndcg.Name], fold.FitSeconds, null);
     }
-
-    /// <summary>The same configurations <see cref="ServingModel"/> serves.</summary>
-    private static IRecommenderModel Create(string algorithm) => algorithm switch
-    {
-        "svd" => new Svd(new SvdOptions()),
-        "knn" => AlgorithmRegistry.Create("knn-baseline", new AlgorithmParameters(new Dictionary<string, string>
-        {
-            ["user_based"] = "false",
-            ["sim"] = "pearson_baseline",
-        })),
-        _ => AlgorithmRegistry.Create(algorithm),
-    };
 }

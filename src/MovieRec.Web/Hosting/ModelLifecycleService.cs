@@ -107,7 +107,7 @@ public sealed class ModelLifecycleService(
         if (full.Catalog.WithTmdbCount > 0)
         {
             catalog = new CatalogIndex(full, generation: 2, options.EmbeddingModel);
-            var model = new ServingModel(current.Report, current.Svd, ModelTrainer.BuildTrainingData(full, stored), catalog, options.TrainingThreads).Prepare();
+            var model = new ServingModel(current.Report, current.Svd, ModelTrainer.BuildTrainingData(full, stored), catalog, options).Prepare();
             await WarmAsync(model, catalog, cancellationToken).ConfigureAwait(false);
             host.SetCatalog(catalog);
             // Only when no retrain promoted a newer version meanwhile (that one already has the metadata).

@@ -24,6 +24,12 @@ public sealed record ManifestState(ModelReport? Report, string? Problem, string?
 public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> logger)
 {
     public const string ManifestName = "current.json";
+
+    /// <summary>
+    /// The catalogue algorithm each model version trains, persists and is promoted by (its options come from
+    /// <c>MovieRec:Algorithms:svd</c>); the other algorithms are trained from the same data on first use.
+    /// </summary>
+    public const string Algorithm = "svd";
     private const double HoldoutFraction = 0.1;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -52,7 +58,7 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
             builder.Add(builder.UserIds.GetOrAdd(-r.AccountId), item, r.Rating, r.UnixSeconds);
         }
         var train = builder.Build(ratings.Scale);
-        train.Catalog = ratings.Catalog;
+        train.Catalog = ratings.Catalog; // for display (titles); models get the catalogue through TrainingData
         return train;
     }
 
@@ -67,16 +73,16 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
 
         var split = Splits.StableHoldout(train, HoldoutFraction, options.Seed);
         var probe = NewSvd();
-        probe.Fit(split.Train, context);
+        probe.Fit(new TrainingData(split.Train), context);
         var (rmse, mae) = Evaluate(probe, split.Test);
 
         var svd = NewSvd();
-        svd.Fit(train, context);
+        svd.Fit(new TrainingData(train), context);
         var created = DateTimeOffset.UtcNow;
         var report = Report(svd, ModelFile.Fingerprint(train) + created.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture), created, clock.Elapsed.TotalSeconds, (rmse, mae), dataset, train, stored);
         logger.LogInformation("Trained model {Version} on {Ratings} ratings in {Seconds:0.00} s: holdout RMSE {Rmse:0.0000}",
             report.Version, train.Count, report.TrainingSeconds, report.HoldoutRmse);
-        return new ServingModel(report, svd, train, catalog, options.TrainingThreads).Prepare();
+        return new ServingModel(report, svd, train, catalog, options).Prepare();
     }
 
     /// <summary>Writes the model file, then the manifest that makes it current (atomic rename).</summary>
@@ -161,14 +167,19 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
             // Missing or unreadable: as unusable as a truncated file (start-up trains a new model; the watcher refuses it).
             throw ModelFileError.Create(file, $"it cannot be read ({e.Message})");
         }
-        if (MatrixFactorizationAlgorithms.Restore(contents) is not FactorModel svd)
+        if (PersistentModels.Restore(contents) is not FactorModel svd)
             throw ModelFileError.Create(file, "not a factor model");
         if (svd.ItemIds.Count != dataset.Ratings.ItemCount)
             throw ModelFileError.Create(file, $"it knows {svd.ItemIds.Count} items, the dataset {dataset.Ratings.ItemCount}");
-        return new ServingModel(report, svd, BuildTrainingData(dataset, stored), catalog, options.TrainingThreads).Prepare();
+        return new ServingModel(report, svd, BuildTrainingData(dataset, stored), catalog, options).Prepare();
     }
 
-    private static Svd NewSvd() => new(new SvdOptions());
+    /// <summary>A new SVD with the configured options (<c>MovieRec:Algorithms:svd</c>).</summary>
+    private FactorModel NewSvd()
+    {
+        var entry = AlgorithmCatalog.Get(Algorithm);
+        return (FactorModel)entry.Create(options.ParametersOf(entry));
+    }
 
     /// <summary>
     /// A version's report; the version is the creation time (to the second) plus a hash of <paramref name="identity"/>,
@@ -215,7 +226,7 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
     {
         ArgumentNullException.ThrowIfNull(catalog);
         var dataset = catalog.Dataset;
-        if (MatrixFactorizationAlgorithms.Restore(ModelFile.Read(file)) is not FactorModel model)
+        if (PersistentModels.Restore(ModelFile.Read(file)) is not FactorModel model)
             throw ModelFileError.Create(file, "not a factor model");
         var items = dataset.Ratings.ItemIds;
         if (!model.ItemIds.IsNumeric || !items.IsNumeric || !model.ItemIds.NumericIds.SequenceEqual(items.NumericIds))
@@ -225,7 +236,7 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
         var created = DateTimeOffset.UtcNow;
         var report = Report(model, file + created.ToUnixTimeMilliseconds(), created, 0, (rmse, mae), dataset, train, stored);
         logger.LogInformation("Imported {Algorithm} model {File} as {Version}: holdout RMSE {Rmse:0.0000}", model.Name, Path.GetFileName(file), report.Version, rmse);
-        return new ServingModel(report, model, train, catalog, options.TrainingThreads).Prepare();
+        return new ServingModel(report, model, train, catalog, options).Prepare();
     }
 
     private void RemoveOldModels(string keep)

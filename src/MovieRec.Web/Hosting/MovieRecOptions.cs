@@ -1,3 +1,5 @@
+using MovieRec.Core.Algorithms;
+
 namespace MovieRec.Web.Hosting;
 
 /// <summary>The service's settings, bound from the "MovieRec" configuration section (environment: MovieRec__Name).</summary>
@@ -19,6 +21,24 @@ public sealed class MovieRecOptions
     /// the service serves. The hybrid follows a short rating profile most closely and explains itself.
     /// </summary>
     public string DefaultAlgorithm { get; set; } = "hybrid";
+
+    /// <summary>
+    /// Options of the algorithms the service trains, by catalogue name and option name, as in
+    /// <c>MovieRec:Algorithms:svd:factors=50</c> (environment: <c>MovieRec__Algorithms__svd__factors=50</c>); an algorithm
+    /// not listed runs at its catalogue defaults. Checked at start (<see cref="MovieRecOptionsValidator"/>).
+    /// </summary>
+    public Dictionary<string, Dictionary<string, string>> Algorithms { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The configured options of <paramref name="entry"/> (under its name or an alias), empty when none.</summary>
+    public AlgorithmParameters ParametersOf(AlgorithmEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        foreach (var (name, values) in Algorithms)
+        {
+            if (entry.IsCalled(name)) return new AlgorithmParameters(values);
+        }
+        return AlgorithmParameters.Empty;
+    }
 
     /// <summary>Retrain with every stored rating this often; null or zero turns scheduled retraining off.</summary>
     public TimeSpan? RetrainInterval { get; set; }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using MovieRec.Core.Algorithms;
 using MovieRec.Web.Queries;
 
 namespace MovieRec.Web.Hosting;
@@ -21,6 +22,7 @@ public sealed class MovieRecOptionsValidator : IValidateOptions<MovieRecOptions>
 
         Check(AlgorithmChoices.IsServable(options.DefaultAlgorithm), nameof(options.DefaultAlgorithm),
             $"is '{options.DefaultAlgorithm}', which the service does not serve; use one of {AlgorithmChoices.KnownNames}.");
+        CheckAlgorithms(options, failures);
         Check(!string.IsNullOrWhiteSpace(options.Dataset), nameof(options.Dataset), "is empty; name a dataset (ml-latest-small) or a path.");
         Check(!string.IsNullOrWhiteSpace(options.DataDirectory), nameof(options.DataDirectory), "is empty; name a folder for the ratings database and models.");
         Check(options.RateLimitPerMinute is >= 0 and <= MaxRateLimit, nameof(options.RateLimitPerMinute),
@@ -54,6 +56,32 @@ public sealed class MovieRecOptionsValidator : IValidateOptions<MovieRecOptions>
             Check(false, nameof(options.TrustedProxies), $"is '{options.TrustedProxies}': {e.Message}; list addresses and networks separated by commas, e.g. 10.0.0.0/8, 127.0.0.1.");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// Every <c>MovieRec:Algorithms:{name}</c> section names an algorithm the service serves, and each of its options is
+    /// one the catalogue declares for it, with a valid value (the entry creates the model to check).
+    /// </summary>
+    private static void CheckAlgorithms(MovieRecOptions options, List<string> failures)
+    {
+        foreach (var (algorithm, values) in options.Algorithms)
+        {
+            string setting = $"{MovieRecOptions.Section}:{nameof(options.Algorithms)}:{algorithm}";
+            if (ServingModel.Find(algorithm) is not { } entry)
+            {
+                string why = AlgorithmCatalog.Find(algorithm) is { } known ? $"not served: {known.NotServable}" : "no such algorithm";
+                failures.Add($"{setting} names '{algorithm}', which the service does not serve ({why}); use one of {AlgorithmChoices.KnownNames}.");
+                continue;
+            }
+            try
+            {
+                entry.Create(new AlgorithmParameters(values));
+            }
+            catch (ArgumentException e)
+            {
+                failures.Add($"{setting}{(e.ParamName is { Length: > 0 } option ? ":" + option : "")}: {e.Message.Split(" (Parameter", 2)[0]}");
+            }
+        }
     }
 
     // Expensive endpoints allow ten times the limit, which must stay an int.

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using MovieRec.Core.Algorithms;
-using MovieRec.Core.Algorithms.Clustering;
 using MovieRec.Core.Algorithms.Hybrid;
 using MovieRec.Core.Algorithms.MatrixFactorization;
 using MovieRec.Core.Data;
@@ -36,39 +35,43 @@ public sealed record ModelReport
 
 /// <summary>
 /// One immutable model version as served: the persisted SVD (loaded from its file) and, trained on first use from the
-/// same data, the other algorithms a request may name. Promotion replaces the whole object, so a request that read
-/// the current version keeps a consistent set of models to the end.
+/// same data and the movie catalogue, every other algorithm the catalogue lets the service serve, with its options
+/// from configuration (<c>MovieRec:Algorithms:{name}:{option}</c>, checked at start by
+/// <see cref="MovieRecOptionsValidator"/>). Promotion replaces the whole object, so a request that read the current
+/// version keeps a consistent set of models to the end.
 /// </summary>
 public sealed class ServingModel
 {
-    /// <summary>The algorithms a request may name, with what each one is.</summary>
-    public static IReadOnlyDictionary<string, string> Algorithms { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["svd"] = "Biased matrix factorisation (Funk SVD, Surprise semantics), fold-in for new users",
-        ["svdpp"] = "SVD++ (Koren 2008): SVD with implicit feedback from what the user rated",
-        ["knn"] = "Item-based k-NN for top-N (Deshpande & Karypis 2004): the movies most often rated with the ones you liked",
-        ["kmeans"] = "K-Means clusters of users by per-genre taste: the favourites of your cluster",
-        ["content"] = "Content-based: cast, director (x3), genres and keywords of the movies you rated",
-        ["hybrid"] = "Hybrid of EASE, content similarity and popularity, with explanations",
-    };
+    /// <summary>The algorithms a request may name (the catalogue's servable entries), with what each one is.</summary>
+    public static IReadOnlyDictionary<string, string> Algorithms { get; } =
+        AlgorithmCatalog.Servable.ToDictionary(e => e.Name, e => e.Description, StringComparer.OrdinalIgnoreCase);
 
-    private readonly ConcurrentDictionary<string, Lazy<Task<IRecommenderModel>>> _models = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>The servable entry called <paramref name="name"/> or by one of its aliases ("knn" is item-knn); null when none.</summary>
+    public static AlgorithmEntry? Find(string? name) =>
+        name is not null && AlgorithmCatalog.Find(name) is { Servable: true } entry ? entry : null;
+
+    /// <summary>What <paramref name="name"/> (a servable name or alias) is; empty when it is not servable.</summary>
+    public static string Describe(string? name) => Find(name)?.Description ?? "";
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<IRecommender>>> _models = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lazy<Explainer> _explainer;
-    private readonly Dataset _trainDataset;
-    private readonly int _threads;
+    private readonly TrainingData _data;
+    private readonly MovieRecOptions _options;
 
-    public ServingModel(ModelReport report, FactorModel svd, RatingDataset train, CatalogIndex catalog, int threads)
+    public ServingModel(ModelReport report, FactorModel svd, RatingDataset train, CatalogIndex catalog, MovieRecOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        var dataset = catalog.Dataset;
+        ArgumentNullException.ThrowIfNull(options);
         CacheKey = $"{report.Version}.{catalog.Generation}";
         Report = report;
         Svd = svd;
         Train = train;
-        _threads = threads;
-        _trainDataset = new Dataset { Name = dataset.Name, Format = dataset.Format, Location = dataset.Location, Ratings = train, Catalog = dataset.Catalog, Tags = dataset.Tags };
-        _models["svd"] = new(Task.FromResult<IRecommenderModel>(svd));
-        _explainer = new(() => new Explainer(train, catalog.ItemContentVectors));
+        _options = options;
+        _data = new TrainingData(train, catalog.Dataset.Catalog);
+        // The persisted factor model answers for the trained algorithm's name, whatever made it (svd, or an import).
+        _models[ModelTrainer.Algorithm] = new(Task.FromResult<IRecommender>(svd));
+        _explainer = new(() => new Explainer(_data, catalog.ItemContentVectors));
+        ItemTies = TieBreak.ByTrainingRatings(train);
     }
 
     /// <summary>Builds what the first request would otherwise wait for, before the model is promoted.</summary>
@@ -87,52 +90,37 @@ public sealed class ServingModel
     /// <summary>The version plus the catalogue generation: cached lists made before the metadata was joined are not reused.</summary>
     public string CacheKey { get; }
 
-    /// <summary>The persisted SVD: the model every version is evaluated and promoted by.</summary>
+    /// <summary>The persisted factor model (<see cref="ModelTrainer.Algorithm"/>): the model every version is evaluated and promoted by.</summary>
     public FactorModel Svd { get; }
 
     /// <summary>The dataset's ratings plus the accounts' stored ratings at training time (account users have raw id -accountId).</summary>
     public RatingDataset Train { get; }
 
+    /// <summary>What every algorithm of this version is fitted on: <see cref="Train"/> and the movie catalogue.</summary>
+    public TrainingData Data => _data;
+
+    /// <summary>How lists order equal scores: more training ratings first, then the lower item id.</summary>
+    public TieBreak ItemTies { get; }
+
     public Explainer Explainer => _explainer.Value;
 
-    private TrainingContext Context => new() { Seed = 0, Threads = _threads };
+    private TrainingContext Context => new() { Seed = _options.Seed, Threads = _options.TrainingThreads };
 
-    /// <summary>The model for <paramref name="algorithm"/> (one of <see cref="Algorithms"/>), trained on first use.</summary>
-    public Task<IRecommenderModel> GetAsync(string algorithm) =>
-        _models.GetOrAdd(algorithm, name => new Lazy<Task<IRecommenderModel>>(() => Task.Run(() => Train_(name)))).Value;
+    /// <summary>The model for <paramref name="algorithm"/> (a servable name or alias), trained on first use.</summary>
+    public Task<IRecommender> GetAsync(string algorithm)
+    {
+        var entry = Find(algorithm) ?? throw new ArgumentException($"Unknown algorithm '{algorithm}'. Known: {string.Join(", ", Algorithms.Keys)}.", nameof(algorithm));
+        return _models.GetOrAdd(entry.Name, _ => new Lazy<Task<IRecommender>>(() => Task.Run(() => Fit(entry)))).Value;
+    }
 
     /// <summary>Whether <paramref name="algorithm"/> is trained and ready to answer at once.</summary>
     public bool IsReady(string algorithm) =>
-        _models.TryGetValue(algorithm, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully;
+        Find(algorithm) is { } entry && _models.TryGetValue(entry.Name, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully;
 
-    private IRecommenderModel Train_(string name)
+    private IRecommender Fit(AlgorithmEntry entry)
     {
-        switch (name.ToLowerInvariant())
-        {
-            case "kmeans":
-                return UserClusters.Build(_trainDataset, new KMeansOptions { Seed = 0 });
-            case "knn":
-                return Fit(AlgorithmRegistry.Create("item-knn"));
-            case "svdpp":
-            case "content":
-            case "hybrid":
-                return Fit(AlgorithmRegistry.Create(name.ToLowerInvariant()));
-            default:
-                throw new ArgumentException($"Unknown algorithm '{name}'. Known: {string.Join(", ", Algorithms.Keys)}.", nameof(name));
-        }
-    }
-
-    private IRecommenderModel Fit(IRecommenderModel model)
-    {
-        switch (model)
-        {
-            case Core.Algorithms.Ranking.IRankingModel ranking:
-                ranking.Fit(Train, Context);
-                break;
-            case IRatingPredictor predictor:
-                predictor.Fit(Train, Context);
-                break;
-        }
+        var model = entry.Create(_options.ParametersOf(entry));
+        model.Fit(_data, Context);
         return model;
     }
 }

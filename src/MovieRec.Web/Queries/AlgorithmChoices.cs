@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using MovieRec.Core.Algorithms;
 using MovieRec.Web.Hosting;
 
 namespace MovieRec.Web.Queries;
@@ -7,59 +8,52 @@ namespace MovieRec.Web.Queries;
 public sealed record AlgorithmInfo(string Name, string Label, string Description);
 
 /// <summary>
-/// The algorithms the service serves and the default one (setting <c>MovieRec:DefaultAlgorithm</c>): the one place the
-/// API, the pages and the options validation learn them, so the page's switcher, the names a request may use and the
-/// start-up check always agree.
+/// The algorithms the service serves (the catalogue's servable entries, <see cref="ServingModel.Find"/>) and the
+/// default one (setting <c>MovieRec:DefaultAlgorithm</c>): the one place the API, the pages and the options validation
+/// learn them, so the page's switcher, the names a request may use and the start-up check always agree.
 /// </summary>
 public sealed class AlgorithmChoices
 {
-    // The only reference to the served list: when it comes from the algorithm catalogue, this line changes.
-    private static IReadOnlyDictionary<string, string> Served => ServingModel.Algorithms;
-
-    // Short names for the page's switcher (an algorithm without one is shown by its name), until the catalogue has them.
-    private static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal)
-    {
-        ["hybrid"] = "Hybrid",
-        ["svd"] = "SVD",
-        ["svdpp"] = "SVD++",
-        ["knn"] = "Item kNN",
-        ["kmeans"] = "K-Means cluster",
-        ["content"] = "Content",
-    };
-
     public AlgorithmChoices(IOptions<MovieRecOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         Default = Normalize(options.Value.DefaultAlgorithm);
+        string first = ServingModel.Find(Default)?.Name ?? Default;
         var all = All;
-        Ordered = [.. all.Where(a => a.Name == Default), .. all.Where(a => a.Name != Default)];
+        Ordered = [.. all.Where(a => a.Name == first), .. all.Where(a => a.Name != first)];
     }
 
-    /// <summary>Every servable algorithm in the served list's order (what GET /algorithms returns).</summary>
-    public static IReadOnlyList<AlgorithmInfo> All => [.. Served.Select(a => new AlgorithmInfo(a.Key, Labels.GetValueOrDefault(a.Key, a.Key), a.Value))];
+    /// <summary>Every servable algorithm in catalogue order (what GET /algorithms returns), with its label.</summary>
+    public static IReadOnlyList<AlgorithmInfo> All => [.. AlgorithmCatalog.Servable.Select(Info)];
 
-    /// <summary>Whether <paramref name="name"/> (any case, surrounding spaces ignored) is a servable algorithm.</summary>
-    public static bool IsServable(string? name) => !string.IsNullOrWhiteSpace(name) && Served.ContainsKey(Normalize(name));
+    /// <summary>Whether <paramref name="name"/> (a catalogue name or alias, any case) is a servable algorithm.</summary>
+    public static bool IsServable(string? name) => !string.IsNullOrWhiteSpace(name) && ServingModel.Find(Normalize(name)) is not null;
 
     /// <summary>The names, comma-separated, for messages.</summary>
-    public static string KnownNames => string.Join(", ", Served.Keys);
+    public static string KnownNames => AlgorithmCatalog.KnownNames(AlgorithmCatalog.Servable);
 
     /// <summary>The algorithm used when a request names none.</summary>
     public string Default { get; }
 
-    /// <summary>The algorithms in the order a person chooses from: the default first, then the served list's order.</summary>
+    /// <summary>The algorithms in the order a person chooses from: the default first, then the catalogue's order.</summary>
     public IReadOnlyList<AlgorithmInfo> Ordered { get; }
 
-    /// <summary>The servable algorithm called <paramref name="name"/>.</summary>
-    public static AlgorithmInfo Get(string name) => All.Single(a => a.Name == name);
+    /// <summary>The servable algorithm called <paramref name="name"/> (or by one of its aliases).</summary>
+    public static AlgorithmInfo Get(string name) =>
+        Info(ServingModel.Find(name) ?? throw new ArgumentException($"'{name}' is not an algorithm the service serves.", nameof(name)));
 
-    /// <summary>The algorithm a request named (the default when it named none), or the "algorithm" field error.</summary>
+    /// <summary>
+    /// The algorithm a request named (the default when it named none), as the request spelt it (an alias such as
+    /// "knn" stays "knn" in the response), or the "algorithm" field error.
+    /// </summary>
     public QueryResult<string> Resolve(string? requested)
     {
         if (string.IsNullOrWhiteSpace(requested)) return Default;
         string name = Normalize(requested);
-        return Served.ContainsKey(name) ? name : QueryError.Invalid("algorithm", $"unknown algorithm '{requested}'. Known: {KnownNames}.");
+        return IsServable(name) ? name : QueryError.Invalid("algorithm", $"unknown algorithm '{requested}'. Known: {KnownNames}.");
     }
+
+    private static AlgorithmInfo Info(AlgorithmEntry entry) => new(entry.Name, entry.Label, entry.Description);
 
     private static string Normalize(string name) => name.Trim().ToLowerInvariant();
 }

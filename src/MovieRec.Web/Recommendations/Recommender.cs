@@ -104,13 +104,12 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
             if (item >= 0) profile.Add(new ItemRating(item, r.Rating));
         }
         var profileArray = profile.ToArray();
-        int items = ItemCountOf(scorer, train);
+        int items = scorer.ItemCount;
         var scores = System.Buffers.ArrayPool<float>.Shared.Rent(items);
         try
         {
-            var foldIn = (IFoldIn)scorer;
-            var folded = foldIn.FoldIn(scorer is IRatingPredictor ? profileArray : Liked(profileArray, train.Scale));
-            foldIn.Score(folded, scores.AsSpan(0, items));
+            var folded = scorer.FoldIn(scorer is IRatingPredictor ? profileArray : Liked(profileArray, train.Scale));
+            scorer.Score(folded, scores.AsSpan(0, items));
             var svdUser = ReferenceEquals(scorer, model.Svd) ? folded : model.Svd.FoldIn(profileArray);
             var exclude = profileArray.Select(r => r.Item).Distinct().Order().ToArray();
             return Build(model, scorer, algorithm, scores.AsSpan(0, items), n, exclude, filter, profileArray, item => model.Svd.Predict(svdUser, item));
@@ -126,10 +125,10 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
         var scorer = await model.GetAsync(algorithm).WaitAsync(cancellationToken).ConfigureAwait(false);
         var train = model.Train;
         int user = train.UserIds.ToDense(userId);
-        var scores = new float[ItemCountOf(scorer, train)];
+        var scores = new float[scorer.ItemCount];
         // Every model trained on the same data shares its user ids; the SVD loaded from a file has its own map.
         int scorerUser = scorer is Core.Algorithms.MatrixFactorization.FactorModel factor ? factor.UserIds.ToDense(userId) : user;
-        ((IItemScorer)scorer).Score(scorerUser, scores);
+        scorer.Score(scorerUser, scores);
         var rated = train.ByUser.RowColumns(user);
         var values = train.ByUser.RowValues(user);
         var profile = new ItemRating[rated.Length];
@@ -150,14 +149,12 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
         return liked.Length > 0 ? liked : ratings;
     }
 
-    private static int ItemCountOf(IRecommenderModel scorer, RatingDataset train) => scorer is IItemScorer s ? s.ItemCount : train.ItemCount;
-
-    private static RecommendationList Build(ServingModel model, IRecommenderModel scorer, string algorithm, ReadOnlySpan<float> scores, int n, int[] exclude, CandidateFilter filter,
+    private static RecommendationList Build(ServingModel model, IRecommender scorer, string algorithm, ReadOnlySpan<float> scores, int n, int[] exclude, CandidateFilter filter,
         ItemRating[] profile, Func<int, float> predict)
     {
         var train = model.Train;
         Func<int, bool>? accept = filter.IsEmpty ? null : item => train.MovieOf(item) is { } m && filter.Accepts(m);
-        var top = TopN.Select(scores, n, exclude, accept);
+        var top = TopN.Select(scores, n, model.ItemTies, exclude, accept);
         var scale = train.Scale;
         bool predictsRatings = scorer is IRatingPredictor;
         var items = new List<RecommendedMovie>(top.Length);

@@ -10,17 +10,10 @@ public class FoldInCoverageTests
     private static RatingDataset Sample => ContractData.Train;
 
     [Fact]
-    public void Every_registry_algorithm_folds_users_in()
-    {
-        foreach (var info in AlgorithmRegistry.Algorithms)
-            Assert.True(info.Create(AlgorithmParameters.Empty) is IFoldIn, $"{info.Name} does not implement IFoldIn");
-    }
-
-    [Fact]
     public void Baseline_als_fold_in_is_the_closed_form_user_step()
     {
         var model = new BaselineOnly();
-        model.Fit(Sample, TrainingContext.Deterministic(0));
+        model.Fit(new TrainingData(Sample), TrainingContext.Deterministic(0));
         var b = model.Baselines;
         ItemRating[] ratings = [new(0, 5f), new(1, 3f), new(2, 4.5f)];
         double expectedBias = 0;
@@ -35,9 +28,9 @@ public class FoldInCoverageTests
     {
         // ALS ends with an item step, so the refolded user bias is one more user step: close, not identical.
         var model = new BaselineOnly();
-        model.Fit(Sample, TrainingContext.Deterministic(0));
+        model.Fit(new TrainingData(Sample), TrainingContext.Deterministic(0));
         int u = 0;
-        var folded = model.FoldIn(KnownUserFoldIn.Merge(Sample, u, []));
+        var folded = model.FoldIn(ContractData.RatingsOf(Sample, u));
         for (int i = 0; i < 50; i++) Assert.Equal(model.Predict(u, i), model.Predict(folded, i), 1);
     }
 
@@ -45,13 +38,13 @@ public class FoldInCoverageTests
     public void Coclustering_fold_in_of_a_known_user_reproduces_their_predictions_mostly()
     {
         var model = new CoClustering();
-        model.Fit(Sample, TrainingContext.Deterministic(0));
+        model.Fit(new TrainingData(Sample), TrainingContext.Deterministic(0));
         int same = 0, users = 0;
         for (int u = 0; u < Sample.UserCount; u += 10)
         {
             if (Sample.ByUser.RowLength(u) == 0) continue;
             users++;
-            var folded = model.FoldIn(KnownUserFoldIn.Merge(Sample, u, []));
+            var folded = model.FoldIn(ContractData.RatingsOf(Sample, u));
             bool all = true;
             for (int i = 0; i < Sample.ItemCount; i += 37) all &= Math.Abs(model.Predict(u, i) - model.Predict(folded, i)) < 1e-4;
             if (all) same++;
@@ -64,27 +57,8 @@ public class FoldInCoverageTests
     public void Coclustering_fold_in_without_known_items_falls_back_to_the_global_mean()
     {
         var model = new CoClustering();
-        model.Fit(Sample, TrainingContext.Deterministic(0));
+        model.Fit(new TrainingData(Sample), TrainingContext.Deterministic(0));
         var user = model.FoldIn([]);
         Assert.Equal((float)Sample.Scale.Clip(model.GlobalMean), model.Predict(user, 3));
-    }
-
-    [Fact]
-    public void A_known_users_new_rating_takes_effect_through_a_generic_refold()
-    {
-        var model = new BaselineOnly();
-        model.Fit(Sample, TrainingContext.Deterministic(0));
-        int u = 1;
-        var before = model.FoldInUpdated(Sample, u, []);
-        var after = model.FoldInUpdated(Sample, u, [new ItemRating(5, 0.5f), new ItemRating(6, 0.5f), new ItemRating(8, 0.5f)]);
-        Assert.True(model.Predict(after, 9) < model.Predict(before, 9));
-        Assert.Equal(Sample.ByUser.RowLength(u) + 3 - CountRated(u, 5, 6, 8), after.Ratings.Length);
-    }
-
-    private static int CountRated(int u, params int[] items)
-    {
-        int n = 0;
-        foreach (int i in items) n += Sample.ByUser.RowColumns(u).Contains(i) ? 1 : 0;
-        return n;
     }
 }

@@ -39,7 +39,7 @@ public class RatingBlendTests
     {
         var e = Assert.Throws<ArgumentException>(() => new RatingBlend(new RatingBlendOptions { Members = [] }));
         Assert.Equal("Members", e.ParamName);
-        var e2 = Assert.Throws<ArgumentException>(() => new RatingBlend(new RatingBlendOptions { Members = [("svd", Core.Algorithms.AlgorithmParameters.Empty)], HoldoutFraction = 0.9 }));
+        var e2 = Assert.Throws<ArgumentException>(() => new RatingBlend(new RatingBlendOptions { Members = [() => new Core.Algorithms.MatrixFactorization.Svd()], HoldoutFraction = 0.9 }));
         Assert.Equal("HoldoutFraction", e2.ParamName);
     }
 }

@@ -12,7 +12,7 @@ public class CrossValidationTests
     public void Kfold_rmse_of_the_global_mean_matches_a_direct_computation_per_fold()
     {
         var settings = new EvaluationSettings { Folds = 5, Seed = 0, Metrics = [Metric.Rmse, Metric.Mae] };
-        var result = CrossValidation.Run("test-global-mean", () => new GlobalMeanPredictor(), Splits.KFold(Small, 5, 0), settings);
+        var result = CrossValidation.Run("test-global-mean", () => new GlobalMeanPredictor(), Splits.KFold(Small, 5, 0), settings, catalog: null);
         var splits = Splits.KFold(Small, 5, 0);
         Assert.Equal(5, result.Folds.Count);
         for (int f = 0; f < 5; f++)
@@ -35,8 +35,8 @@ public class CrossValidationTests
     {
         var metrics = Metric.ParseList("rmse,mae,fcp,hr@10,ndcg@10,recall@10");
         var splits = Splits.KFold(Small, 3, 1);
-        var one = CrossValidation.Run("m", () => new ItemMeanPredictor(5), splits, new EvaluationSettings { Threads = 1, Metrics = metrics });
-        var two = CrossValidation.Run("m", () => new ItemMeanPredictor(5), splits, new EvaluationSettings { Threads = 2, Metrics = metrics });
+        var one = CrossValidation.Run("m", () => new ItemMeanPredictor(5), splits, new EvaluationSettings { Threads = 1, Metrics = metrics }, catalog: null);
+        var two = CrossValidation.Run("m", () => new ItemMeanPredictor(5), splits, new EvaluationSettings { Threads = 2, Metrics = metrics }, catalog: null);
         foreach (var m in metrics)
             Assert.Equal(one.Mean[m.Name], two.Mean[m.Name]);
         // Shrunk item means beat the global mean and rank better than chance.
@@ -104,8 +104,8 @@ public class CrossValidationTests
         var rmse = result.Candidates.Select(c => c.Result.Mean["rmse"]).ToArray();
         Assert.Equal(rmse.Order(), rmse);
         // Unshrunk means overfit items with one rating: some shrinkage wins.
-        Assert.NotEqual("0", result.Best.Parameters.String("shrinkage", ""));
-        Assert.Equal(5, result.Candidates.Select(c => c.Parameters.String("shrinkage", "")).Select(int.Parse).Order().ElementAt(1));
+        Assert.NotEqual("0", result.Best.Parameters.Values["shrinkage"]);
+        Assert.Equal(5, result.Candidates.Select(c => c.Parameters.Values["shrinkage"]).Select(int.Parse).Order().ElementAt(1));
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public class CrossValidationTests
         var all = GridSearch.Expand(grid, AlgorithmParameters.Empty.With("c", "fixed"));
         Assert.Equal(6, all.Count);
         Assert.Equal(6, all.Select(p => p.ToString()).Distinct().Count());
-        Assert.All(all, p => Assert.Equal("fixed", p.String("c", "")));
+        Assert.All(all, p => Assert.Equal("fixed", p.Values["c"]));
         var splits = Splits.KFold(Small, 2, 0);
         var random = GridSearch.RunRandomized(ItemMeanPredictor.Info, [GridSearch.ParseEntry("shrinkage=0,1,2,3,4,5")], 2, 0, splits,
             new EvaluationSettings(), Metric.Rmse);
@@ -124,16 +124,16 @@ public class CrossValidationTests
     }
 
     [Fact]
-    public void Aliases_resolve_through_the_given_algorithms()
+    public void Names_resolve_through_the_given_algorithms_with_all_and_aliases()
     {
-        var best = ItemMeanPredictor.Info with { Name = "best" };
-        AlgorithmInfo[] known = [ItemMeanPredictor.Info, PopularityScorer.Info, best];
-        Assert.Equal(known, AlgorithmAliases.Resolve("all", known));
-        Assert.Equal([best, PopularityScorer.Info], AlgorithmAliases.Resolve("best, test-popularity,best", known));
-        var e = Assert.Throws<ArgumentException>(() => AlgorithmAliases.Resolve("svd", known));
+        var best = new AlgorithmEntry("best", AlgorithmKind.RatingPredictor, "Item mean as best (test double).", [], _ => new ItemMeanPredictor(),
+            AlgorithmPersistence.NotSaved("a test double"), aliases: ["top"]);
+        AlgorithmEntry[] known = [ItemMeanPredictor.Info, PopularityScorer.Info, best];
+        Assert.Equal(known, AlgorithmCatalog.Resolve("all", known));
+        Assert.Equal([best, PopularityScorer.Info], AlgorithmCatalog.Resolve("best, test-popularity,TOP", known));
+        var e = Assert.Throws<ArgumentException>(() => AlgorithmCatalog.Resolve("svd", known));
         Assert.Contains("'svd'", e.Message, StringComparison.Ordinal);
-        Assert.Contains("best, test-item-mean, test-popularity", e.Message, StringComparison.Ordinal);
-        var missing = Assert.Throws<ArgumentException>(() => AlgorithmAliases.Resolve("best-ranking", known));
-        Assert.Contains("best-ranking", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("test-item-mean, test-popularity, best (top)", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => AlgorithmCatalog.Resolve(" , ", known));
     }
 }

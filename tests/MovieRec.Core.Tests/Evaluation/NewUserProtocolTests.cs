@@ -104,10 +104,11 @@ public class NewUserProtocolTests
     {
         var data = TestData.MovieLensSmall.Ratings;
         var split = NewUserProtocol.Split(data, Defaults);
-        var popularity = (IFoldIn)AlgorithmRegistry.Create("popularity");
-        ModelTraining.Fit(popularity, split.Train, TrainingContext.Deterministic());
+        var popularity = AlgorithmCatalog.Create("popularity");
+        popularity.Fit(new TrainingData(split.Train), TrainingContext.Deterministic());
+        var ties = TieBreak.ByTrainingRatings(split.Train);
         var pop = NewUserProtocol.Evaluate(split, Defaults, (given, k) =>
-            Array.ConvertAll(NewUserRecommendations.Recommend(popularity, given, split.Train.Scale, k), s => s.Item))[0];
+            Array.ConvertAll(NewUserRecommendations.Recommend(popularity, given, split.Train.Scale, k, ties), s => s.Item))[0];
         var rng = new Random(0);
         var random = NewUserProtocol.Evaluate(split, Defaults, (given, k) =>
             Enumerable.Range(0, k).Select(_ => rng.Next(split.Train.ItemCount)).ToArray())[0];

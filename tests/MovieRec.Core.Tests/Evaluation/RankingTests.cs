@@ -58,11 +58,48 @@ public class RankingTests
     }
 
     [Fact]
-    public void Ties_favour_the_held_out_item()
+    public void Ties_are_ordered_as_lists_are_never_in_the_held_out_items_favour()
     {
-        float[] tied = [9, 8, 6, 6, 5, 4];
-        var ranked = Rank(tied, new RankingOptions());
-        Assert.Equal(0, ranked[0].RelevantRanks.Single());
+        // Training counts: 100 has 3 ratings, 101 has 2, 104 has 1, the others none.
+        // User 1 holds out 103 (score 3), tied with 102 (no ratings either, lower id: first) and below 104 and 105 (5).
+        // User 2 holds out 105 (score 5), tied with 101 (2 training ratings: first).
+        float[] tied = [9, 5, 3, 3, 5, 5];
+        var ranked = Rank(tied, new RankingOptions { ListLength = 4 });
+        Assert.Equal(3, ranked[0].RelevantRanks.Single());
+        Assert.Equal(1, ranked[1].RelevantRanks.Single());
+        // The ranks are the positions in the list TopN serves.
+        Assert.Equal([4, 5, 2, 3], ranked[0].TopItems);
+        Assert.Equal([1, 5, 2, 3], ranked[1].TopItems);
+    }
+
+    [Fact]
+    public void Ranks_equal_the_positions_in_the_served_list_for_tie_heavy_scores_in_both_paths()
+    {
+        // One user, 60 items, 10 rated in training; 3 or 30 relevant test items (the second takes the sorted path).
+        foreach (int relevant in new[] { 3, 30 })
+        {
+            var rng = new Random(relevant);
+            var b = new RatingDatasetBuilder();
+            for (long i = 0; i < 60; i++) b.ItemIds.GetOrAdd(i);
+            for (long i = 0; i < 10; i++) b.Add(1L, i, 4, 1);
+            for (long u = 2; u < 6; u++)
+            {
+                for (long i = 10; i < 60; i += u) b.Add(u, i, 3, 1);
+            }
+            for (long i = 10; i < 10 + relevant; i++) b.Add(1L, i, 5, 2);
+            var all = b.Build();
+            var trainIdx = Enumerable.Range(0, all.Count).Where(k => all.Timestamps[k] == 1).ToArray();
+            var testIdx = Enumerable.Range(0, all.Count).Where(k => all.Timestamps[k] == 2).ToArray();
+            var (train, test) = (all.Subset(trainIdx), all.Subset(testIdx));
+            var scores = new float[60];
+            for (int i = 0; i < 60; i++) scores[i] = rng.Next(3);
+            var user = RankingMetrics.Rank(new FixedScorer(scores), train, test, new RankingOptions(), TrainingContext.Deterministic()).Single();
+            var masked = (float[])scores.Clone();
+            foreach (int i in train.ByUser.RowColumns(train.UserIds.ToDense(1L))) masked[i] = float.NaN;
+            var list = TopN.Select(masked, 60, TieBreak.ByTrainingRatings(train)).Select(s => s.Item).ToList();
+            var expected = test.ByUser.RowColumns(test.UserIds.ToDense(1L)).ToArray().Select(i => list.IndexOf(i)).Order().ToArray();
+            Assert.Equal(expected, user.RelevantRanks);
+        }
     }
 
     [Fact]

@@ -11,7 +11,14 @@ public sealed class GlobalMeanPredictor : RatingPredictorBase
     protected override void FitCore(RatingDataset train, TrainingContext context) { }
 
     protected override double Estimate(int user, int item) => GlobalMean;
+
+    protected override double Estimate(FoldedUser user, int item) => GlobalMean;
+
+    public override FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings) => new TestFoldedUser(ratings.ToArray());
 }
+
+/// <summary>A folded-in user of the test doubles: just the ratings.</summary>
+public sealed class TestFoldedUser(ItemRating[] ratings) : FoldedUser(ratings);
 
 /// <summary>
 /// Test double: an item's mean training rating shrunk towards μ, (Σ r + β μ) / (n + β); NaN (so μ) for items
@@ -45,14 +52,18 @@ public sealed class ItemMeanPredictor(double shrinkage = 0) : RatingPredictorBas
 
     protected override double Estimate(int user, int item) => (uint)item < (uint)_means.Length ? _means[item] : double.NaN;
 
+    protected override double Estimate(FoldedUser user, int item) => Estimate(-1, item);
+
+    public override FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings) => new TestFoldedUser(ratings.ToArray());
+
     public override string ToString() => $"{Name}(shrinkage={Shrinkage})";
 
-    public static AlgorithmInfo Info { get; } = new("test-item-mean", "Item mean (test double).",
-        p => new ItemMeanPredictor(p.Double("shrinkage", 0)), PredictsRatings: true);
+    public static AlgorithmEntry Info { get; } = new("test-item-mean", AlgorithmKind.RatingPredictor, "Item mean (test double).",
+        [AlgorithmOption.Number("shrinkage", 0.0, "β")], o => new ItemMeanPredictor(o.Number("shrinkage")), AlgorithmPersistence.NotSaved("a test double"));
 }
 
 /// <summary>Test double: a top-N-only model scoring items by their training rating count (most popular).</summary>
-public sealed class PopularityScorer : IItemScorer
+public sealed class PopularityScorer : IRecommender
 {
     private float[] _counts = [];
 
@@ -60,25 +71,35 @@ public sealed class PopularityScorer : IItemScorer
 
     public int ItemCount => _counts.Length;
 
-    public void Fit(RatingDataset train, TrainingContext context)
+    public void Fit(TrainingData data, TrainingContext context)
     {
+        var train = data.Ratings;
         _counts = new float[train.ItemCount];
         foreach (int i in train.Items) _counts[i]++;
     }
 
     public void Score(int user, Span<float> scores) => _counts.CopyTo(scores);
 
-    public static AlgorithmInfo Info { get; } = new("test-popularity", "Most popular (test double).", _ => new PopularityScorer(), PredictsRatings: false);
+    public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings) => new TestFoldedUser(ratings.ToArray());
+
+    public void Score(FoldedUser user, Span<float> scores) => _counts.CopyTo(scores);
+
+    public static AlgorithmEntry Info { get; } = new("test-popularity", AlgorithmKind.Ranker, "Most popular (test double).", [], _ => new PopularityScorer(),
+        AlgorithmPersistence.NotSaved("a test double"));
 }
 
 /// <summary>Test double: fixed scores per item, whatever the user.</summary>
-public sealed class FixedScorer(float[] scores) : IItemScorer
+public sealed class FixedScorer(float[] scores) : IRecommender
 {
     public string Name => "test-fixed";
 
     public int ItemCount => scores.Length;
 
-    public void Fit(RatingDataset train, TrainingContext context) { }
+    public void Fit(TrainingData data, TrainingContext context) { }
 
     public void Score(int user, Span<float> output) => scores.CopyTo(output);
+
+    public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings) => new TestFoldedUser(ratings.ToArray());
+
+    public void Score(FoldedUser user, Span<float> output) => scores.CopyTo(output);
 }

@@ -10,9 +10,9 @@ using Xunit;
 namespace MovieRec.Core.Tests.Models;
 
 /// <summary>
-/// Every persistent registry algorithm survives a save and restore bit for bit: the scores of every known user and
-/// of a folded-in user. The algorithms under test are the registry minus <see cref="PersistentModels.NotPersistent"/>,
-/// so a new algorithm is tested here (and fails) unless it persists or is listed with its reason.
+/// Every catalogue algorithm that says it saves (<see cref="AlgorithmPersistence.CanSave"/>) survives a save and
+/// restore bit for bit: the scores of every known user and of a folded-in user. The algorithms under test come from the
+/// catalogue, so a new entry is tested here (and fails) unless it persists or gives the reason it cannot.
 /// </summary>
 public sealed class ModelPersistenceTests
 {
@@ -41,9 +41,9 @@ public sealed class ModelPersistenceTests
     public static TheoryData<string> Persistent()
     {
         var data = new TheoryData<string>();
-        foreach (var info in AlgorithmRegistry.Algorithms.OrderBy(a => a.Name, StringComparer.Ordinal))
+        foreach (var info in AlgorithmCatalog.All.OrderBy(a => a.Name, StringComparer.Ordinal))
         {
-            if (!PersistentModels.NotPersistent.ContainsKey(info.Name)) data.Add(info.Name);
+            if (info.Persistence.CanSave) data.Add(info.Name);
         }
         return data;
     }
@@ -56,7 +56,7 @@ public sealed class ModelPersistenceTests
         { "ease-recency", "half-life=0" },
         { "ease-recency", "half-life=3,floor=0.2,min-count=3" },
         { "popularity", "measure=bayesian,prior=5" },
-        { "item-knn", "vectors=meancentred,normalize=true" },
+        { "item-knn", "vectors=mean-centred,normalize=true" },
         { "baseline-sgd", "" },
     };
 
@@ -67,7 +67,7 @@ public sealed class ModelPersistenceTests
 
     [Theory]
     [InlineData("knn-baseline", "sim=pearson_baseline,user_based=false")]
-    [InlineData("knn-means", "user_based=false,k=10")]
+    [InlineData("knn-means", "user-based=false,k=10")]
     [InlineData("knn-zscore", "sim=cosine")]
     public void Item_based_knn_round_trips_bit_identically(string algorithm, string parameters) =>
         RoundTrip(algorithm, Parse(parameters), Compact.Value);
@@ -86,9 +86,9 @@ public sealed class ModelPersistenceTests
 
     private static void RoundTrip(string algorithm, Dictionary<string, string> parameters, RatingDataset data)
     {
-        var model = AlgorithmRegistry.Create(algorithm, new AlgorithmParameters(parameters));
-        ModelTraining.Fit(model, data, TrainingContext.Deterministic(0));
-        Assert.True(PersistentModels.CanSave(model), $"{algorithm} is not in PersistentModels.NotPersistent, so it must persist.");
+        var model = AlgorithmCatalog.Create(algorithm, new AlgorithmParameters(parameters));
+        model.Fit(new TrainingData(data), TrainingContext.Deterministic(0));
+        Assert.True(PersistentModels.CanSave(model), $"The catalogue says {algorithm} saves, so it must persist.");
         using var folder = TestData.NewFolder();
         string path = Path.Combine(folder.Path, "model.mrec");
         var persistent = (IPersistentModel)model;
@@ -101,8 +101,8 @@ public sealed class ModelPersistenceTests
         Assert.Equal(model.ToString(), loaded.ToString());
         Assert.Equal(data.UserIds.Count, ((IPersistentModel)loaded).Header.UserIds.Count);
 
-        var scorer = (IItemScorer)model;
-        var restored = (IItemScorer)loaded;
+        var scorer = model;
+        var restored = loaded;
         Assert.Equal(scorer.ItemCount, restored.ItemCount);
         var expected = new float[scorer.ItemCount];
         var actual = new float[scorer.ItemCount];
@@ -125,8 +125,8 @@ public sealed class ModelPersistenceTests
         profile.Reverse();
         var popular = Enumerable.Range(0, data.ItemCount).OrderByDescending(i => data.ByItem.RowLength(i)).Take(3);
         foreach (int i in popular) profile.Add(new ItemRating(i, 4.5f));
-        var foldIn = (IFoldIn)model;
-        var restoredFoldIn = (IFoldIn)loaded;
+        var foldIn = model;
+        var restoredFoldIn = loaded;
         foldIn.Score(foldIn.FoldIn([.. profile]), expected);
         restoredFoldIn.Score(restoredFoldIn.FoldIn([.. profile]), actual);
         AssertBitIdentical(expected, actual, $"{algorithm} folded-in user");
@@ -143,26 +143,35 @@ public sealed class ModelPersistenceTests
     }
 
     [Fact]
-    public void Not_persistent_list_names_registry_algorithms_that_really_cannot_be_saved()
+    public void Entries_that_do_not_save_give_the_reason_and_really_cannot_be_saved()
     {
-        foreach (var (name, reason) in PersistentModels.NotPersistent)
+        foreach (var entry in AlgorithmCatalog.All.Where(e => !e.Persistence.CanSave))
         {
-            var info = AlgorithmRegistry.Get(name);
-            Assert.False(string.IsNullOrWhiteSpace(reason));
-            Assert.False(PersistentModels.CanSave(info.Create(AlgorithmParameters.Empty)), $"{name} persists now: take it off PersistentModels.NotPersistent.");
+            Assert.False(string.IsNullOrWhiteSpace(entry.Persistence.Description), $"{entry.Name} gives no reason");
+            Assert.Null(entry.Persistence.Restore);
+            Assert.False(PersistentModels.CanSave(entry.Create()), $"{entry.Name} persists now: say how in its catalogue entry.");
         }
     }
 
     [Fact]
-    public void Every_persistent_model_names_a_restorer_and_the_matrix_factorisation_entry_point_restores_ranking_models()
+    public void The_restore_table_is_the_catalogue_plus_the_building_blocks()
+    {
+        var saved = AlgorithmCatalog.All.Where(e => e.Persistence.Restore is not null).Select(e => e.Name);
+        string[] parts = [SparkAlsModel.AlgorithmName, PopularityBlend.AlgorithmName, Core.Algorithms.Hybrid.FallbackRanker.AlgorithmName,
+            Core.Algorithms.Hybrid.RecencyWeightedRanker.AlgorithmName];
+        Assert.Equal(saved.Concat(parts).Order(StringComparer.Ordinal), PersistentModels.Algorithms.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Restoring_a_ranking_model_through_the_one_entry_point()
     {
         var data = Data.Value;
         var model = new PopularityRanker();
-        model.Fit(data, TrainingContext.Deterministic(0));
+        model.Fit(new TrainingData(data), TrainingContext.Deterministic(0));
         using var folder = TestData.NewFolder();
         string path = Path.Combine(folder.Path, "p.mrec");
         ModelFile.Save(path, model);
-        Assert.IsType<PopularityRanker>(MatrixFactorizationAlgorithms.Restore(ModelFile.Read(path)));
+        Assert.IsType<PopularityRanker>(PersistentModels.Restore(ModelFile.Read(path)));
         Assert.Contains("popularity", PersistentModels.Algorithms);
     }
 
@@ -180,7 +189,7 @@ public sealed class ModelPersistenceTests
     {
         var data = Data.Value;
         var model = new PopularityRanker();
-        model.Fit(data, TrainingContext.Deterministic(0));
+        model.Fit(new TrainingData(data), TrainingContext.Deterministic(0));
         using var folder = TestData.NewFolder();
         string path = Path.Combine(folder.Path, "p.mrec");
         ModelFile.Save(path, new Renamed(model));
@@ -192,6 +201,16 @@ public sealed class ModelPersistenceTests
     private sealed class Renamed(PopularityRanker inner) : IPersistentModel
     {
         public string Name => "future-model";
+
+        public int ItemCount => inner.ItemCount;
+
+        public void Fit(TrainingData data, TrainingContext context) => inner.Fit(data, context);
+
+        public void Score(int user, Span<float> scores) => inner.Score(user, scores);
+
+        public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings) => inner.FoldIn(ratings);
+
+        public void Score(FoldedUser user, Span<float> scores) => inner.Score(user, scores);
 
         public ModelHeader Header => inner.Header with { Algorithm = Name };
 

@@ -119,7 +119,7 @@ public class SparkAlsImportTests
             var direct = new double[f.ItemIds.Length];
             for (int j = 0; j < direct.Length; j++) direct[j] = DirectDot(f.User(k), f.Item(j));
             var expected = Enumerable.Range(0, direct.Length).OrderByDescending(j => direct[j]).Take(20).Select(j => (long)f.ItemIds[j]).ToArray();
-            var top = TopN.Select(scores, 20, []);
+            var top = TopN.Select(scores, 20, TieBreak.ById, []);
             var actual = top.Select(t => model.ItemIds.ToRawNumeric(t.Item)).ToArray();
             Assert.Equal(expected, actual);
             for (int j = 0; j < direct.Length; j += 97)
@@ -196,7 +196,7 @@ public class SparkAlsImportTests
         var model = SparkAlsImport.Load(WriteSmall(tmp), new SparkAlsImportOptions { Scale = new RatingScale(1, 5, 1), RegParam = 0.2 });
         string file = Path.Combine(tmp.Path, "spark.mrec");
         ModelFile.Save(file, model);
-        var restored = Assert.IsType<SparkAlsModel>(MatrixFactorizationAlgorithms.Restore(ModelFile.Read(file)));
+        var restored = Assert.IsType<SparkAlsModel>(PersistentModels.Restore(ModelFile.Read(file)));
         Assert.Equal(model.ToString(), restored.ToString());
         Assert.Equal(0.2, restored.Options.RegParam);
         Assert.Equal(new RatingScale(1, 5, 1), restored.Scale);
@@ -229,7 +229,7 @@ public class SparkAlsImportTests
         double mean = total / ((double)f.UserIds.Length * f.ItemIds.Length);
         Assert.Equal(Math.Clamp(mean, 0.5, 5), model.GlobalMean, 1e-4);
         Assert.Equal((float)model.GlobalMean, model.Predict(-1, 0));
-        Assert.Throws<NotSupportedException>(() => new SparkAlsModel().Fit(TestData.MovieLensSmall.Ratings, TrainingContext.Deterministic(0)));
+        Assert.Throws<NotSupportedException>(() => new SparkAlsModel().Fit(new TrainingData(TestData.MovieLensSmall.Ratings), TrainingContext.Deterministic(0)));
     }
 
     [Fact]

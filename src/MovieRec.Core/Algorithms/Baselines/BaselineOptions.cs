@@ -52,6 +52,6 @@ public sealed record BaselineOptions
     }
 
     public override string ToString() => Method == BaselineMethod.Als
-        ? string.Create(CultureInfo.InvariantCulture, $"method=als, epochs={Epochs}, reg_u={RegUser}, reg_i={RegItem}")
-        : string.Create(CultureInfo.InvariantCulture, $"method=sgd, epochs={Epochs}, reg={Reg}, learning_rate={LearningRate}");
+        ? string.Create(CultureInfo.InvariantCulture, $"method=als, epochs={Epochs}, reg-u={RegUser}, reg-i={RegItem}")
+        : string.Create(CultureInfo.InvariantCulture, $"method=sgd, epochs={Epochs}, reg={Reg}, learning-rate={LearningRate}");
 }

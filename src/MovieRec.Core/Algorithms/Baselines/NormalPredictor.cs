@@ -9,7 +9,7 @@ namespace MovieRec.Core.Algorithms.Baselines;
 /// run is reproducible when predictions are asked in the same order. Thread-safe. No hyperparameters.
 /// Fold-in ignores the user's ratings: every user, known or not, gets the same random draws.
 /// </summary>
-public sealed class NormalPredictor : RatingPredictorBase, IFoldIn
+public sealed class NormalPredictor : RatingPredictorBase
 {
     private readonly Lock _gate = new();
     private Random _rng = new(0);
@@ -38,22 +38,13 @@ public sealed class NormalPredictor : RatingPredictorBase, IFoldIn
         return GlobalMean + StdDev * Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 
-    public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings)
+    public override FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings)
     {
-        if (!IsFitted) throw new InvalidOperationException($"{Name} must be fitted before it folds users in.");
+        CheckFitted();
         return new AnyUser(ratings.ToArray());
     }
 
-    public float Predict(FoldedUser user, int item)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        return Predict(-1, item);
-    }
-
-    public void Score(FoldedUser user, Span<float> scores)
-    {
-        for (int i = 0; i < scores.Length; i++) scores[i] = Predict(user, i);
-    }
+    protected override double Estimate(FoldedUser user, int item) => Estimate(-1, item);
 
     public override string ToString() => "normal()";
 

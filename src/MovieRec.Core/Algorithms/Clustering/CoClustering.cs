@@ -27,7 +27,7 @@ public sealed record CoClusteringOptions
         OptionChecks.Positive(Epochs, nameof(Epochs));
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"n_cltr_u={UserClusters}, n_cltr_i={ItemClusters}, epochs={Epochs}{(SurpriseIntegerRatings ? ", surprise_int_ratings=true" : "")}");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"user-clusters={UserClusters}, item-clusters={ItemClusters}, epochs={Epochs}{(SurpriseIntegerRatings ? ", surprise-int-ratings=true" : "")}");
 }
 
 /// <summary>
@@ -36,11 +36,11 @@ public sealed record CoClusteringOptions
 /// ratings of the user's cluster, the item's cluster and their co-cluster. Clusters start uniformly at random (the
 /// seed); each epoch recomputes the averages, then moves every user to the cluster minimising the squared error of
 /// their ratings, then every item likewise. An unknown user or item is impossible (global mean).
-/// Fold-in (<see cref="IFoldIn"/>): the new user's mean μ_u is the mean of their ratings of known items, and they join
+/// Fold-in: the new user's mean μ_u is the mean of their ratings of known items, and they join
 /// the user cluster minimising the squared error of those ratings with the item clusters fixed (the training
 /// epoch's user step); predictions then follow the formula above.
 /// </summary>
-public sealed class CoClustering : RatingPredictorBase, IFoldIn
+public sealed class CoClustering : RatingPredictorBase
 {
     private int[] _userCluster = [];
     private int[] _itemCluster = [];
@@ -186,9 +186,9 @@ public sealed class CoClustering : RatingPredictorBase, IFoldIn
         return _avgCo[uc * Options.ItemClusters + ic] + _userMean[user] - _avgU[uc] + _itemMean[item] - _avgI[ic];
     }
 
-    public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings)
+    public override FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings)
     {
-        if (!IsFitted) throw new InvalidOperationException($"{Name} must be fitted before it folds users in.");
+        CheckFitted();
         var copy = ratings.ToArray();
         bool truncate = Options.SurpriseIntegerRatings;
         int n = 0;
@@ -223,21 +223,12 @@ public sealed class CoClustering : RatingPredictorBase, IFoldIn
         return new ClusteredUser(copy, best, mean);
     }
 
-    public float Predict(FoldedUser user, int item)
+    protected override double Estimate(FoldedUser user, int item)
     {
-        var f = user as ClusteredUser ?? throw new ArgumentException($"The user was folded in by another model than {Name}.", nameof(user));
-        double est = double.NaN;
-        if (f.Cluster >= 0 && IsItemKnown(item))
-        {
-            int ic = _itemCluster[item];
-            est = _avgCo[f.Cluster * Options.ItemClusters + ic] + f.Mean - _avgU[f.Cluster] + _itemMean[item] - _avgI[ic];
-        }
-        return (float)Scale.Clip(double.IsNaN(est) ? GlobalMean : est);
-    }
-
-    public void Score(FoldedUser user, Span<float> scores)
-    {
-        for (int i = 0; i < scores.Length; i++) scores[i] = Predict(user, i);
+        var f = FoldedBy<ClusteredUser>(user);
+        if (f.Cluster < 0 || !IsItemKnown(item)) return double.NaN;
+        int ic = _itemCluster[item];
+        return _avgCo[f.Cluster * Options.ItemClusters + ic] + f.Mean - _avgU[f.Cluster] + _itemMean[item] - _avgI[ic];
     }
 
     public override string ToString() => $"{Name}({Options})";

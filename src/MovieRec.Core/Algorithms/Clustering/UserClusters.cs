@@ -1,3 +1,4 @@
+using MovieRec.Core.Algorithms.Ranking;
 using MovieRec.Core.Data;
 
 namespace MovieRec.Core.Algorithms.Clustering;
@@ -5,65 +6,67 @@ namespace MovieRec.Core.Algorithms.Clustering;
 /// <summary>
 /// The second seed's user clusters: K-Means over each user's mean rating per genre (a genre the user never rated
 /// takes the user's overall mean, centred so only taste differences count). A user, or a new user from a few ratings,
-/// is recommended the best-rated movies of their cluster that they have not seen.
+/// is recommended the best-rated movies of their cluster that they have not seen: score(i) is the cluster's mean rating
+/// of i shrunk towards μ by <see cref="MinimumClusterRatings"/> pseudo-ratings, NaN with fewer ratings than that.
+/// The genres come from the movie catalogue (<see cref="TrainingData.RequireCatalog"/>); K-Means runs with the
+/// training context's seed and thread budget (the result does not depend on the thread count).
 /// </summary>
-public sealed class UserClusters : IItemScorer, IFoldIn
+public sealed class UserClusters : IRecommender
 {
-    private readonly Dataset _dataset;
-    private readonly string[] _genres;
-    private readonly Dictionary<string, int> _genreIndex;
-    private readonly float[][] _clusterScores;
+    private string[] _genres = [];
+    private float[][] _clusterScores = [];
+    private int[] _labelOfUser = [];
+    private int[][] _itemGenres = [];
+    private KMeansResult? _result;
 
-    private UserClusters(Dataset dataset, string[] genres, KMeansResult result, float[][] clusterScores)
+    /// <param name="options">K, restarts and iterations (its seed and threads are taken from the training context).</param>
+    public UserClusters(KMeansOptions? options = null)
     {
-        _dataset = dataset;
-        _genres = genres;
-        _genreIndex = genres.Select((g, i) => (g, i)).ToDictionary(p => p.g, p => p.i, StringComparer.Ordinal);
-        Result = result;
-        _clusterScores = clusterScores;
+        Options = options ?? new KMeansOptions();
+        Options.Validate(points: int.MaxValue);
     }
+
+    public KMeansOptions Options { get; }
 
     public string Name => "kmeans";
 
-    public KMeansResult Result { get; }
+    /// <summary>The clustering (after <see cref="Fit"/>).</summary>
+    public KMeansResult Result => _result ?? throw new InvalidOperationException($"{Name} must be fitted first.");
 
-    public int ItemCount => _dataset.Ratings.ItemCount;
+    public int ItemCount { get; private set; }
 
     /// <summary>Minimum ratings within a cluster for a movie to be ranked by its cluster mean. Default 5.</summary>
     public const int MinimumClusterRatings = 5;
 
-    public static UserClusters Build(Dataset dataset, KMeansOptions? options = null)
+    public void Fit(TrainingData data, TrainingContext context)
     {
-        ArgumentNullException.ThrowIfNull(dataset);
-        options ??= new KMeansOptions();
-        var ratings = dataset.Ratings;
-        var genres = dataset.Catalog.Movies.SelectMany(m => m.Genres).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(context);
+        var catalog = data.RequireCatalog(Name);
+        var ratings = data.Ratings;
+        var genres = catalog.Movies.SelectMany(m => m.Genres).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var genreIndex = genres.Select((g, i) => (g, i)).ToDictionary(p => p.g, p => p.i, StringComparer.Ordinal);
-        var itemGenres = ItemGenres(dataset, genreIndex);
-        var users = Enumerable.Range(0, ratings.UserCount).Where(u => ratings.ByUser.RowLength(u) > 0).ToArray();
+        var itemGenres = ItemGenres(data, genreIndex);
+        var byUser = ratings.ByUser;
+        var users = Enumerable.Range(0, ratings.UserCount).Where(u => byUser.RowLength(u) > 0).ToArray();
         var features = new float[users.Length * genres.Length];
         for (int r = 0; r < users.Length; r++)
-        {
-            var byUser = ratings.ByUser;
             Profile(byUser.RowColumns(users[r]), byUser.RowValues(users[r]), itemGenres, features.AsSpan(r * genres.Length, genres.Length));
-        }
-        var result = KMeans.Fit(features, genres.Length, options with { K = Math.Min(options.K, users.Length) });
+        var options = Options with { K = Math.Min(Options.K, Math.Max(1, users.Length)), Seed = context.Seed, Threads = context.Threads };
+        var result = KMeans.Fit(features, genres.Length, options);
         var labelOfUser = new int[ratings.UserCount];
         Array.Fill(labelOfUser, -1);
         for (int r = 0; r < users.Length; r++) labelOfUser[users[r]] = result.Labels[r];
-        var scores = ClusterScores(ratings, labelOfUser, result.K);
-        var model = new UserClusters(dataset, genres, result, scores) { _labelOfUser = labelOfUser, _itemGenres = itemGenres };
-        return model;
+        (_genres, _itemGenres, _labelOfUser, _result) = (genres, itemGenres, labelOfUser, result);
+        _clusterScores = ClusterScores(ratings, labelOfUser, result.K);
+        ItemCount = ratings.ItemCount;
     }
 
-    private int[] _labelOfUser = [];
-    private int[][] _itemGenres = [];
-
-    private static int[][] ItemGenres(Dataset dataset, Dictionary<string, int> genreIndex)
+    private static int[][] ItemGenres(TrainingData data, Dictionary<string, int> genreIndex)
     {
-        var result = new int[dataset.Ratings.ItemCount][];
+        var result = new int[data.Ratings.ItemCount][];
         for (int i = 0; i < result.Length; i++)
-            result[i] = dataset.MovieOf(i)?.Genres.Select(g => genreIndex[g]).ToArray() ?? [];
+            result[i] = data.MovieOf(i)?.Genres.Select(g => genreIndex[g]).ToArray() ?? [];
         return result;
     }
 
@@ -123,8 +126,11 @@ public sealed class UserClusters : IItemScorer, IFoldIn
 
     public IReadOnlyList<string> Genres => _genres;
 
+    /// <summary>The cluster's scores; NaN everywhere for a user without training ratings (no cluster).</summary>
     public void Score(int user, Span<float> scores)
     {
+        Fitted();
+        RankingChecks.ScoreLength(scores, ItemCount);
         int c = ClusterOf(user);
         if (c < 0) scores.Fill(float.NaN);
         else _clusterScores[c].CopyTo(scores);
@@ -135,29 +141,33 @@ public sealed class UserClusters : IItemScorer, IFoldIn
         public int Cluster { get; } = cluster;
     }
 
+    /// <summary>The nearest centroid to the new user's genre profile.</summary>
     public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings)
     {
-        var items = new int[ratings.Length];
-        var values = new float[ratings.Length];
-        for (int k = 0; k < ratings.Length; k++)
-        {
-            items[k] = ratings[k].Item;
-            values[k] = ratings[k].Rating;
-        }
+        var result = Fitted();
+        var normalized = RankingChecks.Normalize(ratings, ItemCount);
+        var items = new int[normalized.Length];
+        var values = new float[normalized.Length];
+        for (int k = 0; k < normalized.Length; k++) (items[k], values[k]) = (normalized[k].Item, normalized[k].Rating);
         var profile = new float[_genres.Length];
         Profile(items, values, _itemGenres, profile);
-        return new ClusterUser(ratings.ToArray(), Result.Assign(profile));
+        return new ClusterUser(normalized, result.Assign(profile));
     }
 
-    public void Score(FoldedUser user, Span<float> scores) => _clusterScores[((ClusterUser)user).Cluster].CopyTo(scores);
-
-    public float Predict(FoldedUser user, int item)
+    public void Score(FoldedUser user, Span<float> scores)
     {
-        float s = _clusterScores[((ClusterUser)user).Cluster][item];
-        return float.IsNaN(s) ? (float)_dataset.Ratings.GlobalMean : s;
+        Fitted();
+        RankingChecks.ScoreLength(scores, ItemCount);
+        _clusterScores[AsCluster(user).Cluster].CopyTo(scores);
     }
 
-    public int ClusterOf(FoldedUser user) => ((ClusterUser)user).Cluster;
+    public int ClusterOf(FoldedUser user) => AsCluster(user).Cluster;
 
-    public override string ToString() => $"kmeans(users, k={Result.K}, genres={_genres.Length})";
+    private ClusterUser AsCluster(FoldedUser user) =>
+        user as ClusterUser ?? throw new ArgumentException($"{Name} scores users it folded in itself.", nameof(user));
+
+    private KMeansResult Fitted() => _result ?? throw new InvalidOperationException($"{Name} must be fitted before it scores.");
+
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"kmeans(users by genre taste, k={Options.K}, restarts={Options.Restarts}, max-iterations={Options.MaxIterations}, min-cluster-ratings={MinimumClusterRatings})");
 }

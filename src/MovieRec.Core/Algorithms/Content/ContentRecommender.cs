@@ -15,10 +15,10 @@ public sealed record ContentRecommenderOptions
 /// <summary>
 /// Pure content-based top-N: score(u, i) = Σⱼ w_uj · sim(j, i) over the user's rated movies j, with
 /// w_uj = r_uj − r̄_u + 0.5 (liked movies pull, disliked ones push) and sim the <see cref="ContentSimilarity"/>
-/// cosine (cast, director x3, genres, keywords; genres, tags and decade without TMDB). Needs the training set's
-/// catalog (<see cref="RatingDataset.Catalog"/>); reaches movies nobody has rated yet (cold start).
+/// cosine (cast, director x3, genres, keywords; genres, tags and decade without TMDB). Needs the movie catalogue
+/// (<see cref="TrainingData.Catalog"/>); reaches movies nobody has rated yet (cold start).
 /// </summary>
-public sealed class ContentRecommender : IRankingModel
+public sealed class ContentRecommender : IRecommender
 {
     private readonly ContentRecommenderOptions _options;
     private ContentSimilarity? _similarity;
@@ -37,29 +37,31 @@ public sealed class ContentRecommender : IRankingModel
     /// <summary>The item-aligned similarity index (row = dense item id).</summary>
     public ContentSimilarity Similarity => _similarity ?? throw new InvalidOperationException("content must be fitted first.");
 
-    public void Fit(RatingDataset train, TrainingContext context)
-    {
-        ArgumentNullException.ThrowIfNull(train);
-        ArgumentNullException.ThrowIfNull(context);
-        if (train.Catalog is null)
-            throw new ArgumentException("The content recommender needs a dataset with a movie catalog.", nameof(train));
-        _train = train;
-        _similarity = ContentSimilarity.Build(ItemAlignedMovies(train), new ContentSimilarityOptions { Neighbours = _options.Neighbours, Threads = context.Threads });
-    }
-
-    /// <summary>One movie per dense item id (a featureless stand-in where the catalog lacks one).</summary>
-    public static List<Movie> ItemAlignedMovies(RatingDataset data)
+    public void Fit(TrainingData data, TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var movies = new List<Movie>(data.ItemCount);
-        for (int i = 0; i < data.ItemCount; i++)
+        ArgumentNullException.ThrowIfNull(context);
+        data.RequireCatalog(Name);
+        _train = data.Ratings;
+        _similarity = ContentSimilarity.Build(ItemAlignedMovies(data), new ContentSimilarityOptions { Neighbours = _options.Neighbours, Threads = context.Threads });
+    }
+
+    /// <summary>One movie per dense item id (a featureless stand-in where the catalogue lacks one).</summary>
+    public static List<Movie> ItemAlignedMovies(TrainingData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        int items = data.Ratings.ItemCount;
+        var movies = new List<Movie>(items);
+        for (int i = 0; i < items; i++)
             movies.Add(data.MovieOf(i) ?? new Movie(-1 - i, "", []));
         return movies;
     }
 
     public void Score(int user, Span<float> scores)
     {
-        var byUser = _train!.ByUser;
+        var train = _train ?? throw new InvalidOperationException($"{Name} must be fitted before it scores.");
+        RankingChecks.ScoreLength(scores, ItemCount);
+        var byUser = train.ByUser;
         var items = byUser.RowColumns(user);
         var values = byUser.RowValues(user);
         var ratings = new ItemRating[items.Length];
@@ -67,19 +69,18 @@ public sealed class ContentRecommender : IRankingModel
         ScoreRatings(ratings, scores);
     }
 
-    public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings) => new RatingsFoldedUser(ratings.ToArray());
+    public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings)
+    {
+        RankingChecks.Fitted(_train is not null, Name);
+        return new RatingsFoldedUser(RankingChecks.Normalize(ratings, ItemCount));
+    }
 
     public void Score(FoldedUser user, Span<float> scores)
     {
         ArgumentNullException.ThrowIfNull(user);
+        RankingChecks.Fitted(_train is not null, Name);
+        RankingChecks.ScoreLength(scores, ItemCount);
         ScoreRatings(user.Ratings, scores);
-    }
-
-    public float Predict(FoldedUser user, int item)
-    {
-        var scores = new float[ItemCount];
-        Score(user, scores);
-        return scores[item];
     }
 
     private void ScoreRatings(ReadOnlySpan<ItemRating> ratings, Span<float> scores)
@@ -100,5 +101,5 @@ public sealed class ContentRecommender : IRankingModel
         }
     }
 
-    public override string ToString() => $"content(neighbours={_options.Neighbours})";
+    public override string ToString() => $"content(neighbors={_options.Neighbours})";
 }

@@ -8,11 +8,11 @@ namespace MovieRec.Core.Algorithms.Hybrid;
 /// movie (rated at or above the user's mean) most similar in content wins, with the features the two share; without
 /// content overlap, the liked movie most co-rated with the recommendation.
 /// </summary>
-/// <param name="train">The rating data the item ids refer to (its catalogue gives the movies).</param>
+/// <param name="data">The ratings the item ids refer to and the catalogue that gives the movies.</param>
 /// <param name="itemVectors">Unit-length content vectors aligned with the item ids (<see cref="ContentRecommender.Similarity"/>).</param>
-public sealed class Explainer(RatingDataset train, SparseVectors itemVectors)
+public sealed class Explainer(TrainingData data, SparseVectors itemVectors)
 {
-    private readonly RatingDataset _train = train ?? throw new ArgumentNullException(nameof(train));
+    private readonly TrainingData _data = data ?? throw new ArgumentNullException(nameof(data));
     private readonly SparseVectors _itemVectors = itemVectors ?? throw new ArgumentNullException(nameof(itemVectors));
 
     /// <summary>
@@ -21,7 +21,8 @@ public sealed class Explainer(RatingDataset train, SparseVectors itemVectors)
     /// </summary>
     public Explanation Explain(ReadOnlySpan<ItemRating> ratings, int item)
     {
-        var train = _train;
+        var data = _data;
+        var train = data.Ratings;
         if (ratings.IsEmpty) return new Explanation(null, "popular with MovieRec users", []);
         float mean = 0;
         foreach (var r in ratings) mean += r.Rating;
@@ -39,7 +40,7 @@ public sealed class Explainer(RatingDataset train, SparseVectors itemVectors)
                 best = r.Item;
             }
         }
-        if (best >= 0 && train.MovieOf(best) is { } liked && train.MovieOf(item) is { } target)
+        if (best >= 0 && data.MovieOf(best) is { } liked && data.MovieOf(item) is { } target)
         {
             var shared = SharedFeatures(liked, target);
             var text = shared.Count > 0 ? $"because you liked {liked.Title}: {string.Join(", ", shared)}" : $"because you liked {liked.Title}";
@@ -56,7 +57,7 @@ public sealed class Explainer(RatingDataset train, SparseVectors itemVectors)
                 coRated = r.Item;
             }
         }
-        if (coRated >= 0 && train.MovieOf(coRated) is { } source)
+        if (coRated >= 0 && data.MovieOf(coRated) is { } source)
             return new Explanation(coRated, $"because you liked {source.Title}: people who rated it also rated this", []);
         return new Explanation(null, "popular with people whose ratings resemble yours", []);
     }

@@ -11,29 +11,33 @@ namespace MovieRec.Core.Algorithms.Hybrid;
 /// ordered the way a popularity recommender would order it (the popularity fallback of Cremonesi, Koren and Turrin
 /// 2010, "Performance of recommender algorithms on top-N recommendation tasks").
 /// </summary>
-public sealed class FallbackRanker : IRankingModel, IPersistentModel, IUserHistory
+public sealed class FallbackRanker : IRecommender, IPersistentModel, IUserHistory
 {
     /// <summary>The algorithm name in model files.</summary>
     public const string AlgorithmName = "popularity-fallback";
 
     private float[] _popularity = [];
 
-    public FallbackRanker(IRankingModel baseModel)
+    /// <param name="baseModel">The ranker whose NaN scores are filled.</param>
+    /// <param name="name">The catalogue name of the whole (e.g. "ease-recency"); default the base model's.</param>
+    public FallbackRanker(IRecommender baseModel, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(baseModel);
         Base = baseModel;
+        Name = name ?? baseModel.Name;
     }
 
-    public IRankingModel Base { get; }
+    public IRecommender Base { get; }
 
-    public string Name => Base.Name;
+    public string Name { get; }
 
     public int ItemCount => Base.ItemCount;
 
-    public void Fit(RatingDataset train, TrainingContext context)
+    public void Fit(TrainingData data, TrainingContext context)
     {
-        ArgumentNullException.ThrowIfNull(train);
-        Base.Fit(train, context);
+        ArgumentNullException.ThrowIfNull(data);
+        var train = data.Ratings;
+        Base.Fit(data, context);
         var byItem = train.ByItem;
         var counts = new float[train.ItemCount];
         float max = 1;
@@ -60,13 +64,6 @@ public sealed class FallbackRanker : IRankingModel, IPersistentModel, IUserHisto
         Fill(scores);
     }
 
-    public float Predict(FoldedUser user, int item)
-    {
-        var scores = new float[ItemCount];
-        Score(user, scores);
-        return scores[item];
-    }
-
     private void Fill(Span<float> scores)
     {
         RankingChecks.Fitted(_popularity.Length > 0 || scores.Length == 0, nameof(FallbackRanker));
@@ -85,7 +82,8 @@ public sealed class FallbackRanker : IRankingModel, IPersistentModel, IUserHisto
 
     // ---- persistence: the fallback popularity, and the base model's arrays under "base." ----
 
-    private sealed record State(string BaseAlgorithm, string BaseOptions);
+    // Name: the catalogue name of the whole (absent in files written before it was recorded: the base model's then).
+    private sealed record State(string BaseAlgorithm, string BaseOptions, string? Name = null);
 
     public ModelHeader Header
     {
@@ -93,7 +91,7 @@ public sealed class FallbackRanker : IRankingModel, IPersistentModel, IUserHisto
         {
             var inner = PersistentModels.Inner(Base, AlgorithmName);
             var h = inner.Header;
-            return PersistentModels.WrapperHeader(AlgorithmName, PersistentModels.ToJson(new State(h.Algorithm, h.OptionsJson)), inner);
+            return PersistentModels.WrapperHeader(AlgorithmName, PersistentModels.ToJson(new State(h.Algorithm, h.OptionsJson, Name)), inner);
         }
     }
 
@@ -110,11 +108,11 @@ public sealed class FallbackRanker : IRankingModel, IPersistentModel, IUserHisto
     internal static FallbackRanker Restore(ModelContents contents)
     {
         var state = PersistentModels.FromJson<State>(contents);
-        var model = new FallbackRanker(PersistentModels.RestoreInner<IRankingModel>(contents, state.BaseAlgorithm, state.BaseOptions));
+        var model = new FallbackRanker(PersistentModels.RestoreInner<IRecommender>(contents, state.BaseAlgorithm, state.BaseOptions), state.Name);
         model._popularity = contents.Floats("fallback_popularity");
         PersistentModels.Check(contents, model._popularity.Length == contents.ItemIds.Count, "the fallback popularity does not match the item id map");
         return model;
     }
 
-    public override string ToString() => $"{Base}+popularity-fallback";
+    public override string ToString() => Name == Base.Name ? $"{Base}+popularity-fallback" : $"{Name}({Base}+popularity-fallback)";
 }

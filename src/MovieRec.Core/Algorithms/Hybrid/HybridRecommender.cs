@@ -8,11 +8,6 @@ namespace MovieRec.Core.Algorithms.Hybrid;
 /// <summary>Options of <see cref="HybridRecommender"/>.</summary>
 public sealed record HybridOptions
 {
-    /// <summary>The collaborative model by registry name. Default "ease".</summary>
-    public string Collaborative { get; init; } = "ease";
-
-    public AlgorithmParameters CollaborativeParameters { get; init; } = AlgorithmParameters.Empty;
-
     /// <summary>Weight of the collaborative z-score. Default 1.</summary>
     public double CollaborativeWeight { get; init; } = 1.0;
 
@@ -44,43 +39,41 @@ public sealed record Explanation(int? BecauseOf, string Text, IReadOnlyList<stri
 /// can be explained from the rated movie that contributes most: shared director, cast, genres or keywords, else
 /// co-ratings.
 /// </summary>
-public sealed class HybridRecommender : IRankingModel
+public sealed class HybridRecommender : IRecommender
 {
     private readonly HybridOptions _options;
-    private IRecommenderModel? _collaborative;
+    private readonly IRecommender _collaborative;
     private readonly ContentRecommender _content = new();
     private float[] _popularity = [];
-    private RatingDataset? _train;
+    private TrainingData? _data;
 
-    public HybridRecommender(HybridOptions? options = null)
+    /// <param name="collaborative">The collaborative part (unfitted; the catalogue's default is EASE): fitted with the hybrid.</param>
+    /// <param name="options">The blend weights.</param>
+    public HybridRecommender(IRecommender collaborative, HybridOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(collaborative);
+        _collaborative = collaborative;
         _options = options ?? new HybridOptions();
         _options.Validate();
     }
 
+    /// <summary>The collaborative part.</summary>
+    public IRecommender Collaborative => _collaborative;
+
     public string Name => "hybrid";
 
-    public int ItemCount => _train?.ItemCount ?? 0;
+    public int ItemCount => _data?.Ratings.ItemCount ?? 0;
 
-    public void Fit(RatingDataset train, TrainingContext context)
+    /// <summary>Fits the collaborative part, the content part (which needs the catalogue) and the popularity.</summary>
+    public void Fit(TrainingData data, TrainingContext context)
     {
-        ArgumentNullException.ThrowIfNull(train);
-        _train = train;
-        _collaborative = AlgorithmRegistry.Create(_options.Collaborative, _options.CollaborativeParameters);
-        switch (_collaborative)
-        {
-            case IRankingModel ranking:
-                ranking.Fit(train, context);
-                break;
-            case IRatingPredictor predictor:
-                predictor.Fit(train, context);
-                break;
-            default:
-                throw new ArgumentException($"{_options.Collaborative} cannot be trained as the hybrid's collaborative part.", nameof(HybridOptions.Collaborative));
-        }
-        if (_collaborative is not IFoldIn)
-            throw new ArgumentException($"{_options.Collaborative} cannot fold in users.", nameof(HybridOptions.Collaborative));
-        _content.Fit(train, context);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(context);
+        data.RequireCatalog(Name);
+        var train = data.Ratings;
+        _collaborative.Fit(data, context);
+        _content.Fit(data, context);
+        _data = data;
         _popularity = new float[train.ItemCount];
         for (int i = 0; i < train.ItemCount; i++) _popularity[i] = MathF.Log(1 + train.ByItem.RowLength(i));
         Standardize(_popularity);
@@ -88,8 +81,9 @@ public sealed class HybridRecommender : IRankingModel
 
     public void Score(int user, Span<float> scores)
     {
+        Fitted();
         var cf = new float[scores.Length];
-        ((IItemScorer)_collaborative!).Score(user, cf);
+        _collaborative.Score(user, cf);
         var content = new float[scores.Length];
         _content.Score(user, content);
         Blend(cf, content, scores);
@@ -97,25 +91,20 @@ public sealed class HybridRecommender : IRankingModel
 
     public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings)
     {
-        var ratingsArray = ratings.ToArray();
-        return new HybridUser(ratingsArray, ((IFoldIn)_collaborative!).FoldIn(ratingsArray));
+        Fitted();
+        var ratingsArray = RankingChecks.Normalize(ratings, ItemCount);
+        return new HybridUser(ratingsArray, _collaborative.FoldIn(ratingsArray));
     }
 
     public void Score(FoldedUser user, Span<float> scores)
     {
-        var hybridUser = (HybridUser)user;
+        Fitted();
+        var hybridUser = user as HybridUser ?? throw new ArgumentException($"{Name} scores users it folded in itself.", nameof(user));
         var cf = new float[scores.Length];
-        ((IFoldIn)_collaborative!).Score(hybridUser.Collaborative, cf);
+        _collaborative.Score(hybridUser.Collaborative, cf);
         var content = new float[scores.Length];
         _content.Score(user, content);
         Blend(cf, content, scores);
-    }
-
-    public float Predict(FoldedUser user, int item)
-    {
-        var scores = new float[ItemCount];
-        Score(user, scores);
-        return scores[item];
     }
 
     private void Blend(float[] cf, float[] content, Span<float> scores)
@@ -157,7 +146,9 @@ public sealed class HybridRecommender : IRankingModel
     /// Why <paramref name="item"/> suits someone with <paramref name="ratings"/> (see <see cref="Explainer"/>).
     /// </summary>
     public Explanation Explain(ReadOnlySpan<ItemRating> ratings, int item) =>
-        new Explainer(_train ?? throw new InvalidOperationException("hybrid must be fitted first."), _content.Similarity.Vectors).Explain(ratings, item);
+        new Explainer(Fitted(), _content.Similarity.Vectors).Explain(ratings, item);
+
+    private TrainingData Fitted() => _data ?? throw new InvalidOperationException($"{Name} must be fitted first.");
 
     /// <summary>"same director (Michael Mann)", "also starring Al Pacino", "crime", keyword matches.</summary>
     public static List<string> SharedFeatures(Movie a, Movie b) => Explainer.SharedFeatures(a, b);
@@ -168,5 +159,5 @@ public sealed class HybridRecommender : IRankingModel
     }
 
     public override string ToString() =>
-        System.FormattableString.Invariant($"hybrid(collaborative={_options.Collaborative}, weights cf={_options.CollaborativeWeight} content={_options.ContentWeight} popularity={_options.PopularityWeight})");
+        System.FormattableString.Invariant($"hybrid(collaborative={_collaborative}, cf-weight={_options.CollaborativeWeight}, content-weight={_options.ContentWeight}, popularity-weight={_options.PopularityWeight})");
 }

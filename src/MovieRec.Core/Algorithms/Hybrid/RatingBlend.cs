@@ -5,8 +5,11 @@ namespace MovieRec.Core.Algorithms.Hybrid;
 /// <summary>Options of <see cref="RatingBlend"/>.</summary>
 public sealed record RatingBlendOptions
 {
-    /// <summary>The member algorithms by registry name, with their parameters.</summary>
-    public required IReadOnlyList<(string Algorithm, AlgorithmParameters Parameters)> Members { get; init; }
+    /// <summary>
+    /// One factory per member: each call makes a new unfitted rating predictor (a member is fitted once per fold and
+    /// once on everything). The catalogue's <c>best</c> entry lists its members.
+    /// </summary>
+    public required IReadOnlyList<Func<IRatingPredictor>> Members { get; init; }
 
     /// <summary>Share of the training ratings held out to fit the blend weights. Default 0.1.</summary>
     public double HoldoutFraction { get; init; } = 0.1;
@@ -48,7 +51,7 @@ public sealed record RatingBlendOptions
 /// support (feature-weighted linear stacking): r̂ = w₀ + a·lu + b·li + Σⱼ (wⱼ + cⱼ lu + dⱼ li) r̂ⱼ(u, i), where
 /// lu = ln(1 + n_u) and li = ln(1 + n_i) count the training ratings of the user and the item.
 /// </summary>
-public sealed class RatingBlend : RatingPredictorBase, IFoldIn
+public sealed class RatingBlend : RatingPredictorBase
 {
     private readonly RatingBlendOptions _options;
     private IRatingPredictor[] _members = [];
@@ -62,7 +65,7 @@ public sealed class RatingBlend : RatingPredictorBase, IFoldIn
         _options = options;
     }
 
-    public override string Name => "blend";
+    public override string Name => "best";
 
     /// <summary>Intercept first, then one weight per member.</summary>
     public IReadOnlyList<double> Weights => _weights;
@@ -80,7 +83,7 @@ public sealed class RatingBlend : RatingPredictorBase, IFoldIn
         for (int j = 0; j < count; j++)
         {
             _members[j] = CreateMember(j);
-            _members[j].Fit(train, context);
+            _members[j].Fit(new TrainingData(train), context);
         }
         _train = train;
     }
@@ -107,7 +110,7 @@ public sealed class RatingBlend : RatingPredictorBase, IFoldIn
             for (int j = 0; j < m; j++)
             {
                 var member = CreateMember(j);
-                member.Fit(fitPart, context);
+                member.Fit(new TrainingData(fitPart), context);
                 foreach (int r in held) predictions[j][r] = member.Predict(train.Users[r], train.Items[r]);
             }
             foreach (int r in held)
@@ -127,7 +130,7 @@ public sealed class RatingBlend : RatingPredictorBase, IFoldIn
         for (int j = 0; j < m; j++)
         {
             var member = CreateMember(j);
-            member.Fit(fitPart, context);
+            member.Fit(new TrainingData(fitPart), context);
             var p = new float[holdout.Count];
             for (int k = 0; k < holdout.Count; k++)
                 p[k] = member.Predict(holdout.Users[k], holdout.Items[k]);
@@ -185,12 +188,7 @@ public sealed class RatingBlend : RatingPredictorBase, IFoldIn
         return est;
     }
 
-    private IRatingPredictor CreateMember(int j)
-    {
-        var (name, parameters) = _options.Members[j];
-        return AlgorithmRegistry.Create(name, parameters) as IRatingPredictor
-            ?? throw new ArgumentException($"Blend member '{name}' does not predict ratings.", nameof(RatingBlendOptions.Members));
-    }
+    private IRatingPredictor CreateMember(int j) => _options.Members[j]();
 
     /// <summary>A seeded random holdout: (rest, holdout), sharing the id maps.</summary>
     internal static (RatingDataset Remainder, RatingDataset Holdout) SplitHoldout(RatingDataset train, double fraction, int seed)
@@ -251,25 +249,34 @@ public sealed class RatingBlend : RatingPredictorBase, IFoldIn
         return w;
     }
 
+    /// <summary>The blend of the members' predictions; impossible (so μ) when neither the user nor the item is known.</summary>
     protected override double Estimate(int user, int item)
     {
+        if (!IsUserKnown(user) && !IsItemKnown(item)) return double.NaN;
         Span<float> p = stackalloc float[_members.Length];
         for (int j = 0; j < _members.Length; j++) p[j] = _members[j].Predict(user, item);
         return Combine(p, LogSupport(_train!.ByUser, user), LogSupport(_train.ByItem, item));
     }
 
+    /// <summary>
+    /// Every item's blended estimate, unclipped, from the members' clipped predictions (what the weights were fitted
+    /// on): the blend of one member's scores per item would feed it unclipped estimates it never saw.
+    /// </summary>
     public override void Score(int user, Span<float> scores)
     {
+        CheckFitted();
         var buffers = new float[_members.Length][];
         for (int j = 0; j < _members.Length; j++)
         {
             var buffer = buffers[j] = new float[scores.Length];
-            if (_members[j] is IItemScorer scorer)
-                scorer.Score(user, buffer);
-            else
-                for (int i = 0; i < buffer.Length; i++) buffer[i] = _members[j].Predict(user, i);
+            for (int i = 0; i < buffer.Length; i++) buffer[i] = _members[j].Predict(user, i);
         }
         CombineAll(buffers, LogSupport(_train!.ByUser, user), scores);
+        if (IsUserKnown(user)) return;
+        for (int i = 0; i < scores.Length; i++)
+        {
+            if (!IsItemKnown(i)) scores[i] = (float)GlobalMean;
+        }
     }
 
     private void CombineAll(float[][] buffers, float lu, Span<float> scores)
@@ -279,7 +286,7 @@ public sealed class RatingBlend : RatingPredictorBase, IFoldIn
         for (int i = 0; i < scores.Length; i++)
         {
             for (int j = 0; j < buffers.Length; j++) p[j] = buffers[j][i];
-            scores[i] = (float)Scale.Clip(Combine(p, lu, LogSupport(byItem, i)));
+            scores[i] = (float)Combine(p, lu, LogSupport(byItem, i));
         }
     }
 
@@ -288,37 +295,36 @@ public sealed class RatingBlend : RatingPredictorBase, IFoldIn
         public FoldedUser[] Members { get; } = members;
     }
 
-    public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings)
+    public override FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings)
     {
+        CheckFitted();
         var folded = new FoldedUser[_members.Length];
-        for (int j = 0; j < _members.Length; j++)
-        {
-            folded[j] = (_members[j] as IFoldIn
-                ?? throw new NotSupportedException($"Blend member {_members[j].Name} cannot fold in new users.")).FoldIn(ratings);
-        }
+        for (int j = 0; j < _members.Length; j++) folded[j] = _members[j].FoldIn(ratings);
         return new BlendUser(ratings.ToArray(), folded);
     }
 
-    public void Score(FoldedUser user, Span<float> scores)
+    public override void Score(FoldedUser user, Span<float> scores)
     {
-        var blendUser = (BlendUser)user;
+        CheckFitted();
+        var blendUser = FoldedBy<BlendUser>(user);
         var buffers = new float[_members.Length][];
         for (int j = 0; j < _members.Length; j++)
         {
-            buffers[j] = new float[scores.Length];
-            ((IFoldIn)_members[j]).Score(blendUser.Members[j], buffers[j]);
+            var buffer = buffers[j] = new float[scores.Length];
+            for (int i = 0; i < buffer.Length; i++) buffer[i] = _members[j].Predict(blendUser.Members[j], i);
         }
         CombineAll(buffers, MathF.Log(1 + user.Ratings.Length), scores);
     }
 
-    public float Predict(FoldedUser user, int item)
+    protected override double Estimate(FoldedUser user, int item)
     {
-        var blendUser = (BlendUser)user;
+        var blendUser = FoldedBy<BlendUser>(user);
         Span<float> p = stackalloc float[_members.Length];
-        for (int j = 0; j < _members.Length; j++) p[j] = ((IFoldIn)_members[j]).Predict(blendUser.Members[j], item);
-        return (float)Scale.Clip(Combine(p, MathF.Log(1 + user.Ratings.Length), LogSupport(_train!.ByItem, item)));
+        for (int j = 0; j < _members.Length; j++) p[j] = _members[j].Predict(blendUser.Members[j], item);
+        return Combine(p, MathF.Log(1 + user.Ratings.Length), LogSupport(_train!.ByItem, item));
     }
 
-    public override string ToString() =>
-        $"blend(members=[{string.Join("; ", _options.Members.Select(m => m.Parameters.Values.Count == 0 ? m.Algorithm : $"{m.Algorithm}({m.Parameters})"))}], holdout={_options.HoldoutFraction}, ridge={_options.Ridge}, support_features={_options.SupportFeatures}, folds={_options.Folds})";
+    /// <summary>The members with their hyperparameters (fresh unfitted members describe themselves before a fit).</summary>
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Name}(members=[{string.Join("; ", (_members.Length > 0 ? _members : _options.Members.Select(m => m())).Select(m => m.ToString()))}], holdout={_options.HoldoutFraction}, ridge={_options.Ridge}, support-features={_options.SupportFeatures}, folds={_options.Folds})");
 }

@@ -13,7 +13,7 @@ namespace MovieRec.Core.Algorithms.Hybrid;
 /// "Time weight collaborative filtering"). The half-life counts ratings, not days, so it does not depend on the
 /// dataset's time span. Fold-in takes the ratings in the order given, the last one as the newest.
 /// </summary>
-public sealed class RecencyWeightedRanker : IRankingModel, IPersistentModel, IUserHistory
+public sealed class RecencyWeightedRanker : IRecommender, IPersistentModel, IUserHistory
 {
     /// <summary>The algorithm name in model files.</summary>
     public const string AlgorithmName = "recency-weighted";
@@ -25,7 +25,7 @@ public sealed class RecencyWeightedRanker : IRankingModel, IPersistentModel, IUs
     /// <param name="baseModel">A ranker that scores a user from the values of their ratings (EASE with input=rating).</param>
     /// <param name="halfLife">h in ratings, > 0.</param>
     /// <param name="floor">f in [0, 1): weights are f + (1 − f) · 2^(−a/h), so old ratings keep a share f.</param>
-    public RecencyWeightedRanker(IRankingModel baseModel, double halfLife, double floor = 0)
+    public RecencyWeightedRanker(IRecommender baseModel, double halfLife, double floor = 0)
     {
         OptionChecks.InRange(floor, 0, 0.99, nameof(floor));
         Floor = floor;
@@ -35,7 +35,7 @@ public sealed class RecencyWeightedRanker : IRankingModel, IPersistentModel, IUs
         HalfLife = halfLife;
     }
 
-    public IRankingModel Base { get; }
+    public IRecommender Base { get; }
 
     public double HalfLife { get; }
 
@@ -45,12 +45,13 @@ public sealed class RecencyWeightedRanker : IRankingModel, IPersistentModel, IUs
 
     public int ItemCount => Base.ItemCount;
 
-    public void Fit(RatingDataset train, TrainingContext context)
+    public void Fit(TrainingData data, TrainingContext context)
     {
-        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(data);
+        var train = data.Ratings;
         var ones = new float[train.Count];
         Array.Fill(ones, 1f);
-        Base.Fit(new RatingDataset(train.UserIds, train.ItemIds, train.Users, train.Items, ones, train.Timestamps, train.Scale), context);
+        Base.Fit(data.WithRatings(new RatingDataset(train.UserIds, train.ItemIds, train.Users, train.Items, ones, train.Timestamps, train.Scale)), context);
         _fitted = true;
         var histories = train.ByUserChronological;
         (_historyOffsets, _histories) = (histories.Offsets, histories.Columns);
@@ -70,8 +71,6 @@ public sealed class RecencyWeightedRanker : IRankingModel, IPersistentModel, IUs
     public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings) => Weighted(ratings.ToArray());
 
     public void Score(FoldedUser user, Span<float> scores) => Base.Score(user, scores);
-
-    public float Predict(FoldedUser user, int item) => Base.Predict(user, item);
 
     /// <summary>The base fold-in of <paramref name="chronological"/> (oldest first) with recency weights as values.</summary>
     private FoldedUser Weighted(ItemRating[] chronological)
@@ -113,12 +112,12 @@ public sealed class RecencyWeightedRanker : IRankingModel, IPersistentModel, IUs
     internal static RecencyWeightedRanker Restore(ModelContents contents)
     {
         var state = PersistentModels.FromJson<State>(contents);
-        var model = new RecencyWeightedRanker(PersistentModels.RestoreInner<IRankingModel>(contents, state.BaseAlgorithm, state.BaseOptions), state.HalfLife, state.Floor);
+        var model = new RecencyWeightedRanker(PersistentModels.RestoreInner<IRecommender>(contents, state.BaseAlgorithm, state.BaseOptions), state.HalfLife, state.Floor);
         var histories = PersistentModels.ReadRated(contents, withValues: false, name: "history");
         (model._historyOffsets, model._histories) = (histories.Offsets, histories.Columns);
         model._fitted = true;
         return model;
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Base}+recency(half_life={HalfLife}, floor={Floor})");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Base}+recency(half-life={HalfLife}, floor={Floor})");
 }

@@ -36,7 +36,7 @@ public sealed record StackedRankerOptions
         OptionChecks.Positive(TrendingDays, nameof(TrendingDays));
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"levels={Levels}, negatives={Negatives}, l2={L2}, trending_days={TrendingDays}");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"levels={Levels}, negatives={Negatives}, l2={L2}, trending-days={TrendingDays}");
 }
 
 /// <summary>
@@ -51,9 +51,9 @@ public sealed record StackedRankerOptions
 /// are refitted on everything. A known user's "now" is their latest rating; a folded-in user's is the latest rating
 /// in the training data (serving time), with their ratings taken in the order given, the last as the newest.
 /// </summary>
-public sealed class StackedRanker : IRankingModel
+public sealed class StackedRanker : IRecommender
 {
-    private readonly Func<IRankingModel>[] _memberFactories;
+    private readonly Func<IRecommender>[] _memberFactories;
     private readonly int _sequenceMembers;
     private Context? _context;
     private double[] _weights = [];
@@ -61,7 +61,7 @@ public sealed class StackedRanker : IRankingModel
     /// <param name="collaborative">Factories of the members scored as they are (e.g. EASE on a recency-weighted history, item kNN).</param>
     /// <param name="sequential">Factories of sequence members, also used damped by popularity.</param>
     /// <param name="options">Learning settings.</param>
-    public StackedRanker(IReadOnlyList<Func<IRankingModel>> collaborative, IReadOnlyList<Func<IRankingModel>> sequential, StackedRankerOptions? options = null)
+    public StackedRanker(IReadOnlyList<Func<IRecommender>> collaborative, IReadOnlyList<Func<IRecommender>> sequential, StackedRankerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(collaborative);
         ArgumentNullException.ThrowIfNull(sequential);
@@ -76,7 +76,7 @@ public sealed class StackedRanker : IRankingModel
     public StackedRankerOptions Options { get; }
 
     /// <summary>The members fitted on the whole training set (after <see cref="Fit"/>).</summary>
-    public IReadOnlyList<IRankingModel> Members { get; private set; }
+    public IReadOnlyList<IRecommender> Members { get; private set; }
 
     /// <summary>The learnt weights, one per <see cref="FeatureNames"/> entry.</summary>
     public IReadOnlyList<double> Weights => _weights;
@@ -88,36 +88,37 @@ public sealed class StackedRanker : IRankingModel
 
     public int ItemCount => _context?.Train.ItemCount ?? 0;
 
-    public void Fit(RatingDataset train, TrainingContext context)
+    public void Fit(TrainingData data, TrainingContext context)
     {
-        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(context);
         var layout = Layout();
         var rng = new Random(context.Seed);
         var differences = new List<float>();
-        var level = train;
+        var level = data.Ratings;
         for (int l = 0; l < Options.Levels; l++)
         {
             var split = Splits.LeaveLatestOut(level);
             if (split.Test.Count == 0) break;
-            var members = FitMembers(split.Train, context);
-            AddPairs(new Context(split.Train, members, Options, layout), split.Test, rng, differences, context);
+            var levelData = data.WithRatings(split.Train);
+            var members = FitMembers(levelData, context);
+            AddPairs(new Context(levelData, members, Options, layout), split.Test, rng, differences, context);
             level = split.Train;
         }
         var all = differences.ToArray();
         _weights = all.Length == 0 ? DefaultWeights(layout) : PairwiseLogisticRegression.Fit(all, layout.Count, Options.L2, context.ParallelOptions);
-        var final = FitMembers(train, context);
+        var final = FitMembers(data, context);
         Members = final;
-        _context = new Context(train, final, Options, layout);
+        _context = new Context(data, final, Options, layout);
     }
 
-    private IRankingModel[] FitMembers(RatingDataset train, TrainingContext context)
+    private IRecommender[] FitMembers(TrainingData data, TrainingContext context)
     {
-        var members = new IRankingModel[_memberFactories.Length];
+        var members = new IRecommender[_memberFactories.Length];
         for (int m = 0; m < members.Length; m++)
         {
             members[m] = _memberFactories[m]();
-            members[m].Fit(train, context);
+            members[m].Fit(data, context);
         }
         return members;
     }
@@ -201,13 +202,6 @@ public sealed class StackedRanker : IRankingModel
         features.Combine(_weights, scores);
     }
 
-    public float Predict(FoldedUser user, int item)
-    {
-        var scores = new float[ItemCount];
-        Score(user, scores);
-        return scores[item];
-    }
-
     private Context Fitted() => _context ?? throw new InvalidOperationException($"{Name} must be fitted before it scores.");
 
     private FeatureLayout Layout() => new(_memberFactories.Length - _sequenceMembers, _sequenceMembers);
@@ -270,8 +264,9 @@ public sealed class StackedRanker : IRankingModel
         private readonly float[][] _genres;
         private readonly int _genreCount;
 
-        public Context(RatingDataset train, IRankingModel[] members, StackedRankerOptions options, FeatureLayout layout)
+        public Context(TrainingData data, IRecommender[] members, StackedRankerOptions options, FeatureLayout layout)
         {
+            var train = data.Ratings;
             Train = train;
             Members = members;
             Options = options;
@@ -290,25 +285,26 @@ public sealed class StackedRanker : IRankingModel
             Array.Fill(_userLatest, long.MinValue);
             for (int k = 0; k < train.Count; k++) _userLatest[train.Users[k]] = Math.Max(_userLatest[train.Users[k]], train.Timestamps[k]);
             _latest = _timesSorted.Length == 0 ? 0 : _timesSorted[^1];
-            (_years, _genres, _genreCount) = Metadata(train);
+            (_years, _genres, _genreCount) = Metadata(data);
         }
 
         public RatingDataset Train { get; }
 
-        public IRankingModel[] Members { get; }
+        public IRecommender[] Members { get; }
 
         public StackedRankerOptions Options { get; }
 
         public FeatureLayout Layout { get; }
 
-        private static (int[] Years, float[][] Genres, int GenreCount) Metadata(RatingDataset train)
+        /// <summary>Release years and genre vectors from the catalogue (none without one: those features are then 0).</summary>
+        private static (int[] Years, float[][] Genres, int GenreCount) Metadata(TrainingData data)
         {
-            int n = train.ItemCount;
+            int n = data.Ratings.ItemCount;
             var years = new int[n];
             var ids = new Dictionary<string, int>(StringComparer.Ordinal);
             for (int i = 0; i < n; i++)
             {
-                var movie = train.MovieOf(i);
+                var movie = data.MovieOf(i);
                 years[i] = movie?.Year ?? 0;
                 foreach (var g in movie?.Genres ?? []) ids.TryAdd(g, ids.Count);
             }
@@ -316,7 +312,7 @@ public sealed class StackedRanker : IRankingModel
             for (int i = 0; i < n; i++)
             {
                 var v = new float[ids.Count];
-                var list = train.MovieOf(i)?.Genres ?? [];
+                var list = data.MovieOf(i)?.Genres ?? [];
                 foreach (var g in list) v[ids[g]] = 1f / MathF.Sqrt(list.Count);
                 genres[i] = v;
             }

@@ -31,40 +31,18 @@ public sealed record NmfOptions
     {
         OptionChecks.Positive(Factors, "factors");
         OptionChecks.Positive(Epochs, "epochs");
-        OptionChecks.NonNegative(RegPu, "reg_pu");
-        OptionChecks.NonNegative(RegQi, "reg_qi");
-        OptionChecks.NonNegative(RegBu, "reg_bu");
-        OptionChecks.NonNegative(RegBi, "reg_bi");
-        OptionChecks.Positive(LrBu, "lr_bu");
-        OptionChecks.Positive(LrBi, "lr_bi");
-        OptionChecks.NonNegative(InitLow, "init_low");
-        if (!(InitHigh > InitLow) || double.IsInfinity(InitHigh)) throw new ArgumentException($"init_high must be greater than init_low, not {InitHigh}.", "init_high");
-    }
-
-    public static NmfOptions From(AlgorithmParameters p)
-    {
-        ArgumentNullException.ThrowIfNull(p);
-        var d = Default;
-        var o = d with
-        {
-            Factors = p.Int("factors", p.Int("n_factors", d.Factors)),
-            Epochs = p.Int("epochs", p.Int("n_epochs", d.Epochs)),
-            Biased = p.Bool("biased", d.Biased),
-            RegPu = p.Double("reg_pu", d.RegPu),
-            RegQi = p.Double("reg_qi", d.RegQi),
-            RegBu = p.Double("reg_bu", d.RegBu),
-            RegBi = p.Double("reg_bi", d.RegBi),
-            LrBu = p.Double("lr_bu", d.LrBu),
-            LrBi = p.Double("lr_bi", d.LrBi),
-            InitLow = p.Double("init_low", d.InitLow),
-            InitHigh = p.Double("init_high", d.InitHigh),
-        };
-        o.Validate();
-        return o;
+        OptionChecks.NonNegative(RegPu, "reg-pu");
+        OptionChecks.NonNegative(RegQi, "reg-qi");
+        OptionChecks.NonNegative(RegBu, "reg-bu");
+        OptionChecks.NonNegative(RegBi, "reg-bi");
+        OptionChecks.Positive(LrBu, "lr-bu");
+        OptionChecks.Positive(LrBi, "lr-bi");
+        OptionChecks.NonNegative(InitLow, "init-low");
+        if (!(InitHigh > InitLow) || double.IsInfinity(InitHigh)) throw new ArgumentException($"init-high must be greater than init-low, not {InitHigh}.", "init-high");
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"factors={Factors}, epochs={Epochs}, biased={Biased}, reg_pu={RegPu}, reg_qi={RegQi}, reg_bu={RegBu}, reg_bi={RegBi}, lr_bu={LrBu}, lr_bi={LrBi}, init=U({InitLow}, {InitHigh})");
+        $"factors={Factors}, epochs={Epochs}, biased={Biased}, reg-pu={RegPu}, reg-qi={RegQi}, reg-bu={RegBu}, reg-bi={RegBi}, lr-bu={LrBu}, lr-bi={LrBi}, init=U({InitLow}, {InitHigh})");
 }
 
 /// <summary>

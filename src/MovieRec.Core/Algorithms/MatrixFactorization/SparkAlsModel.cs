@@ -55,8 +55,8 @@ public sealed record SparkAlsOptions
 /// The fallback for an unknown user (or a folded user without a known item) is the global mean; Spark's model
 /// holds no ratings, so it is the mean prediction over every (user, item) pair, <c>p̄ᵀq̄</c> (exact: the double
 /// sum factorises), clipped to the scale. The model carries no training ratings either: a known user's top-N cannot
-/// exclude what they rated unless the caller passes those items (the service reads them from its ratings store),
-/// and <see cref="FactorModel.UpdateUser"/> re-solves a known user from the new ratings alone.
+/// exclude what they rated unless the caller passes those items (the service reads them from its ratings store).
+/// Spark trains it: <see cref="IRecommender.Fit"/> throws, and it is not an algorithm of the catalogue.
 /// </para>
 /// </summary>
 public sealed class SparkAlsModel : FactorModel

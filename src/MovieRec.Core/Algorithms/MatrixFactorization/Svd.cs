@@ -62,7 +62,7 @@ public sealed class Svd : FactorModel
     {
         var o = Options;
         int f = o.Factors, users = train.UserCount, items = train.ItemCount;
-        // The same initial factors as FillNormal(new Random(seed), ...) on p then q, drawn straight into rows padded
+        // The same initial factors as GaussianFill.Fill(new Random(seed), ...) on p then q, drawn straight into rows padded
         // with zeros to whole SIMD vectors (the padding stays zero: its gradient is 0).
         var init = new SubtractiveRandom(context.Seed);
         UserBias = new float[users];
@@ -73,8 +73,8 @@ public sealed class Svd : FactorModel
         int pValues = users * f, qValues = items * f;
         if (context.EffectiveThreads == 1 || qValues < 1 << 16)
         {
-            FillNormal(init, pTrain, 0, pValues, pValues, f, stride, o.InitMean, o.InitStdDev);
-            FillNormal(init, qTrain, 0, qValues, qValues, f, stride, o.InitMean, o.InitStdDev);
+            GaussianFill.Fill(init, pTrain, 0, pValues, pValues, f, stride, o.InitMean, o.InitStdDev);
+            GaussianFill.Fill(init, qTrain, 0, qValues, qValues, f, stride, o.InitMean, o.InitStdDev);
         }
         else
         {
@@ -84,13 +84,13 @@ public sealed class Svd : FactorModel
             Parallel.Invoke(context.ParallelOptions,
                 () =>
                 {
-                    FillNormal(init, pTrain, 0, pValues, pValues, f, stride, o.InitMean, o.InitStdDev);
-                    FillNormal(init, qTrain, 0, half, qValues, f, stride, o.InitMean, o.InitStdDev);
+                    GaussianFill.Fill(init, pTrain, 0, pValues, pValues, f, stride, o.InitMean, o.InitStdDev);
+                    GaussianFill.Fill(init, qTrain, 0, half, qValues, f, stride, o.InitMean, o.InitStdDev);
                 },
                 () =>
                 {
-                    second.Skip(DrawsFor(pValues) + half);
-                    FillNormal(second, qTrain, half, qValues - half, qValues, f, stride, o.InitMean, o.InitStdDev);
+                    second.Skip(GaussianFill.DrawsFor(pValues) + half);
+                    GaussianFill.Fill(second, qTrain, half, qValues - half, qValues, f, stride, o.InitMean, o.InitStdDev);
                 });
         }
         var groups = UserGroupedRatings.Build(train);

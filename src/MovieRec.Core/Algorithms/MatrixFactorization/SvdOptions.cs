@@ -70,8 +70,8 @@ public sealed record SvdOptions
     public void Validate()
     {
         ValidateSgd(Factors, Epochs, InitMean, InitStdDev, LearningRateDecay, FoldInRegularization,
-            [("lr_all", LrAll), ("lr_bu", EffLrBu), ("lr_bi", EffLrBi), ("lr_pu", EffLrPu), ("lr_qi", EffLrQi)],
-            [("reg_all", RegAll), ("reg_bu", EffRegBu), ("reg_bi", EffRegBi), ("reg_pu", EffRegPu), ("reg_qi", EffRegQi)]);
+            [("lr-all", LrAll), ("lr-bu", EffLrBu), ("lr-bi", EffLrBi), ("lr-pu", EffLrPu), ("lr-qi", EffLrQi)],
+            [("reg-all", RegAll), ("reg-bu", EffRegBu), ("reg-bi", EffRegBi), ("reg-pu", EffRegPu), ("reg-qi", EffRegQi)]);
     }
 
     /// <summary>
@@ -83,57 +83,16 @@ public sealed record SvdOptions
     {
         OptionChecks.Positive(factors, "factors");
         OptionChecks.Positive(epochs, "epochs");
-        OptionChecks.NonNegative(initStdDev, "init_std_dev");
-        if (!double.IsFinite(initMean)) throw new ArgumentException("init_mean must be finite.", "init_mean");
+        OptionChecks.NonNegative(initStdDev, "init-std");
+        if (!double.IsFinite(initMean)) throw new ArgumentException("init-mean must be finite.", "init-mean");
         foreach (var (name, value) in rates) OptionChecks.Positive(value, name);
         foreach (var (name, value) in regularisation) OptionChecks.NonNegative(value, name);
-        OptionChecks.InRange(decay, 1e-6, 1, "lr_decay");
-        OptionChecks.Positive(foldInReg, "fold_in_reg");
+        OptionChecks.InRange(decay, 1e-6, 1, "lr-decay");
+        OptionChecks.Positive(foldInReg, "fold-in-reg");
     }
-
-    /// <summary>
-    /// Options from named parameters (CLI and grid search), starting from <paramref name="start"/>. Names as in
-    /// Surprise (n_factors, n_epochs, lr_all, reg_pu, init_std_dev, ...) or short (factors, epochs, init_std).
-    /// </summary>
-    public static SvdOptions From(AlgorithmParameters p, SvdOptions? start = null)
-    {
-        ArgumentNullException.ThrowIfNull(p);
-        var s = start ?? Default;
-        var o = s with
-        {
-            Factors = p.Int("factors", p.Int("n_factors", s.Factors)),
-            Epochs = p.Int("epochs", p.Int("n_epochs", s.Epochs)),
-            Biased = p.Bool("biased", s.Biased),
-            InitMean = p.Double("init_mean", s.InitMean),
-            InitStdDev = p.Double("init_std", p.Double("init_std_dev", s.InitStdDev)),
-            LrAll = p.Double("lr_all", s.LrAll),
-            RegAll = p.Double("reg_all", s.RegAll),
-            LearningRateDecay = p.Double("lr_decay", s.LearningRateDecay),
-            FoldInRegularization = p.Double("fold_in_reg", s.FoldInRegularization),
-        };
-        // An explicit lr_all / reg_all resets the per-parameter values of the starting preset.
-        if (p.Values.ContainsKey("lr_all")) o = o with { LrBu = null, LrBi = null, LrPu = null, LrQi = null };
-        if (p.Values.ContainsKey("reg_all")) o = o with { RegBu = null, RegBi = null, RegPu = null, RegQi = null };
-        o = o with
-        {
-            LrBu = Opt(p, "lr_bu", o.LrBu),
-            LrBi = Opt(p, "lr_bi", o.LrBi),
-            LrPu = Opt(p, "lr_pu", o.LrPu),
-            LrQi = Opt(p, "lr_qi", o.LrQi),
-            RegBu = Opt(p, "reg_bu", o.RegBu),
-            RegBi = Opt(p, "reg_bi", o.RegBi),
-            RegPu = Opt(p, "reg_pu", o.RegPu),
-            RegQi = Opt(p, "reg_qi", o.RegQi),
-        };
-        o.Validate();
-        return o;
-    }
-
-    internal static double? Opt(AlgorithmParameters p, string name, double? fallback) =>
-        p.Has(name) ? p.Double(name, 0) : fallback;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"factors={Factors}, epochs={Epochs}, biased={Biased}, init=N({InitMean}, {InitStdDev}), lr_bu={EffLrBu}, lr_bi={EffLrBi}, lr_pu={EffLrPu}, lr_qi={EffLrQi}, reg_bu={EffRegBu}, reg_bi={EffRegBi}, reg_pu={EffRegPu}, reg_qi={EffRegQi}, lr_decay={LearningRateDecay}");
+        $"factors={Factors}, epochs={Epochs}, biased={Biased}, init=N({InitMean}, {InitStdDev}), lr-bu={EffLrBu}, lr-bi={EffLrBi}, lr-pu={EffLrPu}, lr-qi={EffLrQi}, reg-bu={EffRegBu}, reg-bi={EffRegBi}, reg-pu={EffRegPu}, reg-qi={EffRegQi}, lr-decay={LearningRateDecay}");
 
     internal string ToJson() => JsonSerializer.Serialize(this);
 

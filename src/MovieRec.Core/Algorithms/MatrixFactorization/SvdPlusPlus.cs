@@ -59,45 +59,12 @@ public sealed record SvdPlusPlusOptions
     public void Validate()
     {
         SvdOptions.ValidateSgd(Factors, Epochs, InitMean, InitStdDev, LearningRateDecay, FoldInRegularization,
-            [("lr_all", LrAll), ("lr_bu", EffLrBu), ("lr_bi", EffLrBi), ("lr_pu", EffLrPu), ("lr_qi", EffLrQi), ("lr_yj", EffLrYj)],
-            [("reg_all", RegAll), ("reg_bu", EffRegBu), ("reg_bi", EffRegBi), ("reg_pu", EffRegPu), ("reg_qi", EffRegQi), ("reg_yj", EffRegYj)]);
-    }
-
-    public static SvdPlusPlusOptions From(AlgorithmParameters p, SvdPlusPlusOptions? start = null)
-    {
-        ArgumentNullException.ThrowIfNull(p);
-        var s = start ?? Default;
-        var o = s with
-        {
-            Factors = p.Int("factors", p.Int("n_factors", s.Factors)),
-            Epochs = p.Int("epochs", p.Int("n_epochs", s.Epochs)),
-            InitMean = p.Double("init_mean", s.InitMean),
-            InitStdDev = p.Double("init_std", p.Double("init_std_dev", s.InitStdDev)),
-            LrAll = p.Double("lr_all", s.LrAll),
-            RegAll = p.Double("reg_all", s.RegAll),
-            LearningRateDecay = p.Double("lr_decay", s.LearningRateDecay),
-            ExactUpdates = p.Bool("exact", s.ExactUpdates),
-            FoldInRegularization = p.Double("fold_in_reg", s.FoldInRegularization),
-        };
-        o = o with
-        {
-            LrBu = SvdOptions.Opt(p, "lr_bu", o.LrBu),
-            LrBi = SvdOptions.Opt(p, "lr_bi", o.LrBi),
-            LrPu = SvdOptions.Opt(p, "lr_pu", o.LrPu),
-            LrQi = SvdOptions.Opt(p, "lr_qi", o.LrQi),
-            LrYj = SvdOptions.Opt(p, "lr_yj", o.LrYj),
-            RegBu = SvdOptions.Opt(p, "reg_bu", o.RegBu),
-            RegBi = SvdOptions.Opt(p, "reg_bi", o.RegBi),
-            RegPu = SvdOptions.Opt(p, "reg_pu", o.RegPu),
-            RegQi = SvdOptions.Opt(p, "reg_qi", o.RegQi),
-            RegYj = SvdOptions.Opt(p, "reg_yj", o.RegYj),
-        };
-        o.Validate();
-        return o;
+            [("lr-all", LrAll), ("lr-bu", EffLrBu), ("lr-bi", EffLrBi), ("lr-pu", EffLrPu), ("lr-qi", EffLrQi), ("lr-yj", EffLrYj)],
+            [("reg-all", RegAll), ("reg-bu", EffRegBu), ("reg-bi", EffRegBi), ("reg-pu", EffRegPu), ("reg-qi", EffRegQi), ("reg-yj", EffRegYj)]);
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"factors={Factors}, epochs={Epochs}, init=N({InitMean}, {InitStdDev}), lr_bu={EffLrBu}, lr_bi={EffLrBi}, lr_pu={EffLrPu}, lr_qi={EffLrQi}, lr_yj={EffLrYj}, reg_bu={EffRegBu}, reg_bi={EffRegBi}, reg_pu={EffRegPu}, reg_qi={EffRegQi}, reg_yj={EffRegYj}, lr_decay={LearningRateDecay}, exact={ExactUpdates}");
+        $"factors={Factors}, epochs={Epochs}, init=N({InitMean}, {InitStdDev}), lr-bu={EffLrBu}, lr-bi={EffLrBi}, lr-pu={EffLrPu}, lr-qi={EffLrQi}, lr-yj={EffLrYj}, reg-bu={EffRegBu}, reg-bi={EffRegBi}, reg-pu={EffRegPu}, reg-qi={EffRegQi}, reg-yj={EffRegYj}, lr-decay={LearningRateDecay}, exact={ExactUpdates}");
 }
 
 /// <summary>
@@ -148,9 +115,9 @@ public sealed class SvdPlusPlus : FactorModel
         var pu = new float[users * f];
         var qi = new float[items * f];
         var yj = new float[items * f];
-        FillNormal(rng, pu, o.InitMean, o.InitStdDev);
-        FillNormal(rng, qi, o.InitMean, o.InitStdDev);
-        FillNormal(rng, yj, o.InitMean, o.InitStdDev);
+        GaussianFill.Fill(rng, pu, o.InitMean, o.InitStdDev);
+        GaussianFill.Fill(rng, qi, o.InitMean, o.InitStdDev);
+        GaussianFill.Fill(rng, yj, o.InitMean, o.InitStdDev);
         ItemFactors = qi;
         _implicit = yj;
         var groups = UserGroupedRatings.Build(train);

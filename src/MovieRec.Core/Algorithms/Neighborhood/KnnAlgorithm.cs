@@ -12,7 +12,7 @@ namespace MovieRec.Core.Algorithms.Neighborhood;
 /// KNNBaseline, which then returns its baseline.
 /// <para>Prediction allocates nothing: a per-thread bounded min-heap selects the k neighbours in one pass.</para>
 /// </summary>
-public abstract class KnnAlgorithm : RatingPredictorBase, IFoldIn, IPersistentModel, IUserHistory
+public abstract class KnnAlgorithm : RatingPredictorBase, IPersistentModel, IUserHistory
 {
     [ThreadStatic] private static float[]? t_heapSim;
     [ThreadStatic] private static int[]? t_heapPos;
@@ -202,9 +202,9 @@ public abstract class KnnAlgorithm : RatingPredictorBase, IFoldIn, IPersistentMo
     // the earlier one).
     private static bool Worse(float sa, int pa, float sb, int pb) => sa < sb || (sa == sb && pa > pb);
 
-    public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings)
+    public override FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings)
     {
-        if (!IsFitted) throw new InvalidOperationException($"{Name} must be fitted before it folds users in.");
+        CheckFitted();
         var sorted = ratings.ToArray();
         Array.Sort(sorted, static (a, b) => a.Item.CompareTo(b.Item));
         // Drop items outside the training set and duplicates (the last rating wins).
@@ -234,25 +234,7 @@ public abstract class KnnAlgorithm : RatingPredictorBase, IFoldIn, IPersistentMo
         return new KnnFoldedUser(sorted, items, values, mean, sigma, bias, sims);
     }
 
-    public float Predict(FoldedUser user, int item)
-    {
-        double est = EstimateFolded(AsKnn(user), item);
-        if (double.IsNaN(est)) est = GlobalMean;
-        return (float)Scale.Clip(est);
-    }
-
-    public void Score(FoldedUser user, Span<float> scores)
-    {
-        var f = AsKnn(user);
-        for (int i = 0; i < scores.Length; i++)
-        {
-            double est = EstimateFolded(f, i);
-            scores[i] = (float)Scale.Clip(double.IsNaN(est) ? GlobalMean : est);
-        }
-    }
-
-    private KnnFoldedUser AsKnn(FoldedUser user) =>
-        user as KnnFoldedUser ?? throw new ArgumentException($"The user was folded in by another model than {Name}.", nameof(user));
+    protected override double Estimate(FoldedUser user, int item) => EstimateFolded(FoldedBy<KnnFoldedUser>(user), item);
 
     private double EstimateFolded(KnnFoldedUser f, int item)
     {

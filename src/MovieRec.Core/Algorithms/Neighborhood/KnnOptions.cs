@@ -30,5 +30,5 @@ public sealed record KnnOptions
         Baseline.Validate();
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"k={K}, min_k={MinK}, {Similarity}");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"k={K}, min-k={MinK}, {Similarity}");
 }

@@ -49,7 +49,7 @@ public sealed record SimilarityOptions
 
     public override string ToString()
     {
-        string text = $"sim={Similarities.Format(Measure)}, user_based={(UserBased ? "true" : "false")}, min_support={MinSupport}";
+        string text = $"sim={Similarities.Format(Measure)}, user-based={(UserBased ? "true" : "false")}, min-support={MinSupport}";
         return Measure == SimilarityMeasure.PearsonBaseline
             ? text + ", shrinkage=" + Shrinkage.ToString(CultureInfo.InvariantCulture)
             : text;
@@ -91,7 +91,7 @@ public sealed class SimilarityMatrix
 /// </summary>
 public static class Similarities
 {
-    public static readonly IReadOnlyList<string> Names = ["msd", "cosine", "pearson", "pearson_baseline", "euclidean"];
+    public static readonly IReadOnlyList<string> Names = ["msd", "cosine", "pearson", "pearson-baseline", "euclidean"];
 
     /// <summary>Parses a Surprise name (msd, cosine, pearson, pearson_baseline) or euclidean.</summary>
     public static SimilarityMeasure Parse(string name, string parameterName = "sim") =>

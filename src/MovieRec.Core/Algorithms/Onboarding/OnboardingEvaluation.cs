@@ -22,11 +22,22 @@ public static class OnboardingEvaluation
     public const float Relevant = 4.0f;
 
     /// <summary>Compares onboarding sets on the same candidates and truth.</summary>
-    public static IReadOnlyList<OnboardingResult> Compare(IReadOnlyList<(string Name, IReadOnlyList<int> Items)> strategies, IFoldIn model, RatingDataset all, IReadOnlyList<int> newUsers, int itemCount)
+    public static IReadOnlyList<OnboardingResult> Compare(IReadOnlyList<(string Name, IReadOnlyList<int> Items)> strategies, IRecommender model, RatingDataset all, IReadOnlyList<int> newUsers, int itemCount)
     {
         ArgumentNullException.ThrowIfNull(strategies);
+        ArgumentNullException.ThrowIfNull(all);
+        ArgumentNullException.ThrowIfNull(newUsers);
         var excluded = strategies.SelectMany(s => s.Items).Distinct().Order().ToArray();
-        return [.. strategies.Select(s => Evaluate(s.Name, s.Items, model, all, newUsers, itemCount, excluded))];
+        // Ties in a list go to the items with more training ratings (the held-out users' ratings are not training ones).
+        var isNew = new bool[all.UserCount];
+        foreach (int u in newUsers) isNew[u] = true;
+        var counts = new int[all.ItemCount];
+        for (int k = 0; k < all.Count; k++)
+        {
+            if (!isNew[all.Users[k]]) counts[all.Items[k]]++;
+        }
+        var ties = TieBreak.ByTrainingRatings(counts);
+        return [.. strategies.Select(s => Evaluate(s.Name, s.Items, model, all, newUsers, itemCount, excluded, ties))];
     }
 
     public static (RatingDataset Train, int[] NewUsers) HoldOutUsers(RatingDataset ratings, double fraction, int seed)
@@ -45,8 +56,9 @@ public static class OnboardingEvaluation
         return (ratings.Subset(keep.ToArray()), held);
     }
 
-    /// <summary>One set; <paramref name="excluded"/> (sorted) is left out of every list and of the truth.</summary>
-    public static OnboardingResult Evaluate(string strategy, IReadOnlyList<int> onboardingItems, IFoldIn model, RatingDataset all, IReadOnlyList<int> newUsers, int itemCount, int[] excluded)
+    /// <summary>One set; <paramref name="excluded"/> (sorted) is left out of every list and of the truth; equal scores are ordered by <paramref name="ties"/>.</summary>
+    public static OnboardingResult Evaluate(string strategy, IReadOnlyList<int> onboardingItems, IRecommender model, RatingDataset all, IReadOnlyList<int> newUsers, int itemCount, int[] excluded,
+        TieBreak ties)
     {
         ArgumentNullException.ThrowIfNull(excluded);
         ArgumentNullException.ThrowIfNull(onboardingItems);
@@ -73,7 +85,7 @@ public static class OnboardingEvaluation
             answers += answered.Count;
             var folded = model.FoldIn(answered.ToArray());
             model.Score(folded, scores);
-            var top = TopN.Select(scores, 10, excluded);
+            var top = TopN.Select(scores, 10, ties, excluded);
             int relevantInTop = top.Count(t => relevant.Contains(t.Item));
             if (relevantInTop > 0) hits++;
             precision += relevantInTop / 10.0;

@@ -96,7 +96,7 @@ public sealed class SemanticSearch
 
     private List<(Movie, float)> Top(float[] scores, int n)
     {
-        var top = TopN.Select(scores, n);
+        var top = TopN.Select(scores, n, TieBreak.ById);
         var result = new List<(Movie, float)>(top.Length);
         foreach (var s in top) result.Add((Movies[s.Item], s.Score));
         return result;

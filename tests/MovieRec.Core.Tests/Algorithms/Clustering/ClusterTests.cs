@@ -32,11 +32,12 @@ public class ClusterTests
     public void User_clusters_recommend_unseen_well_rated_movies_and_fold_in_new_users()
     {
         var d = TestData.MovieLensSmall;
-        var model = UserClusters.Build(d, new KMeansOptions { K = 9, Seed = 0 });
+        var model = new UserClusters(new KMeansOptions { K = 9 });
+        model.Fit(TrainingData.From(d), TrainingContext.Deterministic(0));
         Assert.InRange(model.ClusterOf(0), 0, 8);
         var scores = new float[model.ItemCount];
         model.Score(0, scores);
-        var top = TopN.Select(scores, 10, d.Ratings.ByUser.RowColumns(0));
+        var top = TopN.Select(scores, 10, TieBreak.ByTrainingRatings(d.Ratings), d.Ratings.ByUser.RowColumns(0));
         Assert.Equal(10, top.Length);
         Assert.All(top, t => Assert.True(t.Score > d.Ratings.GlobalMean));
         // Folding in user 0's own ratings lands them in the same cluster.

@@ -10,8 +10,9 @@ public class HybridRecommenderTests
     private static double LeaveLatestOutNdcg(string algorithm)
     {
         var split = Splits.LeaveLatestOut(TestData.MovieLensSmall.Ratings);
-        var model = (IRankingModel)AlgorithmRegistry.Create(algorithm);
-        model.Fit(split.Train, TrainingContext.Default);
+        var model = AlgorithmCatalog.Create(algorithm);
+        model.Fit(new TrainingData(split.Train, TestData.MovieLensSmall.Catalog), TrainingContext.Default);
+        var ties = TieBreak.ByTrainingRatings(split.Train);
         double ndcg = 0;
         var scores = new float[model.ItemCount];
         int users = 0;
@@ -24,7 +25,7 @@ public class HybridRecommenderTests
             int rank = 0;
             for (int i = 0; i < scores.Length; i++)
             {
-                if (i != held && rated.BinarySearch(i) < 0 && scores[i] > target) rank++;
+                if (i != held && rated.BinarySearch(i) < 0 && ties.Before(scores[i], i, target, held)) rank++;
             }
             if (!float.IsNaN(target) && rank < 10) ndcg += 1 / Math.Log2(rank + 2);
             users++;
@@ -46,8 +47,8 @@ public class HybridRecommenderTests
     public void Recommendations_carry_the_liked_movie_and_shared_features()
     {
         var d = TestData.MovieLensSmall;
-        var hybrid = (HybridRecommender)AlgorithmRegistry.Create("hybrid");
-        hybrid.Fit(d.Ratings, TrainingContext.Default);
+        var hybrid = (HybridRecommender)AlgorithmCatalog.Create("hybrid");
+        hybrid.Fit(TrainingData.From(d), TrainingContext.Default);
         int Item(string title) => d.Ratings.ItemIds.ToDense(d.Catalog.FindByTitle(title)[0].Id);
         ItemRating[] ratings = [new(Item("The Dark Knight"), 5f), new(Item("Notting Hill"), 2f), new(Item("Mamma Mia!"), 1.5f)];
         var why = hybrid.Explain(ratings, Item("Batman Begins"));
@@ -57,25 +58,36 @@ public class HybridRecommenderTests
         // The folded-in user gets Nolan/Batman-like movies near the top, never what they rated.
         var scores = new float[hybrid.ItemCount];
         hybrid.Score(hybrid.FoldIn(ratings), scores);
-        var top = TopN.Select(scores, 20, ratings.Select(r => r.Item).Order().ToArray());
+        var top = TopN.Select(scores, 20, TieBreak.ByTrainingRatings(d.Ratings), ratings.Select(r => r.Item).Order().ToArray());
         Assert.DoesNotContain(top, t => ratings.Any(r => r.Item == t.Item));
         Assert.Contains(top, t => t.Item == Item("Batman Begins") || t.Item == Item("The Dark Knight Rises"));
+    }
+
+    [Fact]
+    public void Content_models_refuse_training_data_without_a_catalogue()
+    {
+        foreach (var name in new[] { "content", "hybrid", "kmeans" })
+        {
+            var e = Assert.Throws<ArgumentException>(() => AlgorithmCatalog.Create(name).Fit(new TrainingData(ContractData.Train), TrainingContext.Deterministic(0)));
+            Assert.Contains($"{name} needs the movie catalogue", e.Message, StringComparison.Ordinal);
+            Assert.True(AlgorithmCatalog.Get(name).NeedsCatalog);
+        }
     }
 
     [Fact]
     public void Cold_start_movies_without_ratings_are_reachable_through_content()
     {
         var d = TestData.MovieLensSmall;
-        var content = (IRankingModel)AlgorithmRegistry.Create("content");
+        var content = AlgorithmCatalog.Create("content");
         // Train without any rating of The Dark Knight Rises: content still scores it for a Batman fan.
         int rises = d.Ratings.ItemIds.ToDense(d.Catalog.FindByTitle("The Dark Knight Rises")[0].Id);
         var keep = Enumerable.Range(0, d.Ratings.Count).Where(k => d.Ratings.Items[k] != rises).ToArray();
         var train = d.Ratings.Subset(keep);
-        content.Fit(train, TrainingContext.Default);
+        content.Fit(new TrainingData(train, d.Catalog), TrainingContext.Default);
         int darkKnight = d.Ratings.ItemIds.ToDense(d.Catalog.FindByTitle("The Dark Knight")[0].Id);
         var scores = new float[content.ItemCount];
         content.Score(content.FoldIn([new ItemRating(darkKnight, 5f)]), scores);
-        var top = TopN.Select(scores, 5, [darkKnight]);
+        var top = TopN.Select(scores, 5, TieBreak.ByTrainingRatings(train), [darkKnight]);
         Assert.Contains(top, t => t.Item == rises);
     }
 }
@@ -86,11 +98,11 @@ public class HybridColdStartTests
     public void A_user_with_no_ratings_gets_the_popular_movies()
     {
         var d = TestData.MovieLensSmall;
-        var hybrid = (IRankingModel)AlgorithmRegistry.Create("hybrid");
-        hybrid.Fit(d.Ratings, TrainingContext.Default);
+        var hybrid = AlgorithmCatalog.Create("hybrid");
+        hybrid.Fit(TrainingData.From(d), TrainingContext.Default);
         var scores = new float[hybrid.ItemCount];
         hybrid.Score(hybrid.FoldIn([]), scores);
-        var top = TopN.Select(scores, 10);
+        var top = TopN.Select(scores, 10, TieBreak.ByTrainingRatings(d.Ratings));
         var mostRated = Enumerable.Range(0, d.Ratings.ItemCount).OrderByDescending(d.Ratings.ByItem.RowLength).Take(30).ToHashSet();
         Assert.Equal(10, top.Length);
         Assert.All(top, t => Assert.Contains(t.Item, mostRated));

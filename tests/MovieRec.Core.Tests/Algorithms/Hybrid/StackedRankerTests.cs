@@ -9,8 +9,8 @@ public class StackedRankerTests
 {
     private static readonly Lazy<StackedRanker> Trained = new(() =>
     {
-        var model = (StackedRanker)AlgorithmRegistry.Create("best-ranking");
-        model.Fit(LeaveLatestOut.MovieLensSmall.Train, TrainingContext.Default);
+        var model = (StackedRanker)AlgorithmCatalog.Create("best-ranking");
+        model.Fit(new TrainingData(LeaveLatestOut.MovieLensSmall.Train, TestData.MovieLensSmall.Catalog), TrainingContext.Default);
         return model;
     });
 
@@ -23,8 +23,8 @@ public class StackedRankerTests
         Assert.True(figures.FullHr10 is >= 0.12 and <= 0.17, figures.ToString());
         Assert.True(figures.SampledHr10 >= 0.795, figures.ToString());
         // Better than each member alone.
-        var ease = (IRankingModel)AlgorithmRegistry.Create("ease-recency");
-        ease.Fit(LeaveLatestOut.MovieLensSmall.Train, TrainingContext.Default);
+        var ease = AlgorithmCatalog.Create("ease-recency");
+        ease.Fit(new TrainingData(LeaveLatestOut.MovieLensSmall.Train, TestData.MovieLensSmall.Catalog), TrainingContext.Default);
         var easeFigures = LeaveLatestOut.MovieLensSmall.Evaluate(ease);
         Assert.True(figures.SampledHr10 > easeFigures.SampledHr10 + 0.04, $"{figures} vs ease-recency {easeFigures}");
         Assert.True(figures.FullHr10 > easeFigures.FullHr10, $"{figures} vs ease-recency {easeFigures}");
@@ -60,8 +60,9 @@ public class StackedRankerTests
         model.Score(user, known);
         model.Score(model.FoldIn(chronological), folded);
         foreach (var r in chronological) known[r.Item] = folded[r.Item] = float.NaN;
-        var a = TopN.Select(known, 20).Select(s => s.Item).ToHashSet();
-        var b = TopN.Select(folded, 20).Select(s => s.Item).ToHashSet();
+        var ties = TieBreak.ByTrainingRatings(train);
+        var a = TopN.Select(known, 20, ties).Select(s => s.Item).ToHashSet();
+        var b = TopN.Select(folded, 20, ties).Select(s => s.Item).ToHashSet();
         // Same members and weights; only "now" differs (the user's latest rating vs the dataset's), which moves the
         // trending and release-age features.
         Assert.True(a.Intersect(b).Count() >= 10, $"{a.Intersect(b).Count()} of 20 shared");
@@ -74,7 +75,7 @@ public class StackedRankerTests
         Assert.Equal("Negatives", Assert.Throws<ArgumentException>(() => new StackedRankerOptions { Negatives = 0 }.Validate()).ParamName);
         Assert.Equal("L2", Assert.Throws<ArgumentException>(() => new StackedRankerOptions { L2 = 0 }.Validate()).ParamName);
         Assert.Equal("TrendingDays", Assert.Throws<ArgumentException>(() => new StackedRankerOptions { TrendingDays = -1 }.Validate()).ParamName);
-        Assert.Contains("levels", Assert.Throws<ArgumentException>(() => AlgorithmRegistry.Create("best-ranking", AlgorithmParameters.Empty.With("levels", "0"))).Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("levels", Assert.Throws<ArgumentException>(() => AlgorithmCatalog.Create("best-ranking", AlgorithmParameters.Empty.With("levels", "0"))).Message, StringComparison.OrdinalIgnoreCase);
     }
 
     private static int IndexOf(StackedRanker model, string name)

@@ -46,10 +46,10 @@ public sealed class FoldInTests(ITestOutputHelper output)
             profileIdx.AddRange(idx.AsSpan(0, ProfileSize).ToArray());
             queries[u] = [.. idx.AsSpan(ProfileSize).ToArray()];
         }
-        var without = (FactorModel)AlgorithmRegistry.Create(algorithm);
-        without.Fit(data.Subset(train.ToArray()), TrainingContext.Deterministic(0));
-        var with = (FactorModel)AlgorithmRegistry.Create(algorithm);
-        with.Fit(data.Subset([.. train, .. profileIdx]), TrainingContext.Deterministic(0));
+        var without = (FactorModel)AlgorithmCatalog.Create(algorithm);
+        without.Fit(new TrainingData(data.Subset(train.ToArray())), TrainingContext.Deterministic(0));
+        var with = (FactorModel)AlgorithmCatalog.Create(algorithm);
+        with.Fit(new TrainingData(data.Subset([.. train, .. profileIdx])), TrainingContext.Deterministic(0));
 
         var folded = new List<float>();
         var retrained = new List<float>();
@@ -78,10 +78,10 @@ public sealed class FoldInTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Update_user_moves_a_known_user_towards_new_ratings()
+    public void Folding_a_known_user_in_with_a_new_rating_moves_them_towards_it()
     {
         var model = new Svd(new SvdOptions { Factors = 20, Epochs = 10 });
-        model.Fit(MfTestData.Train, TrainingContext.Deterministic(0));
+        model.Fit(new TrainingData(MfTestData.Train), TrainingContext.Deterministic(0));
         // A light user (few ratings), so that one new rating visibly moves them.
         int user = 0;
         for (int u = 0; u < model.UserCount; u++)
@@ -95,16 +95,19 @@ public sealed class FoldInTests(ITestOutputHelper output)
         {
             if (model.IsItemKnown(i) && scores[i] < scores[worst]) worst = i;
         }
-        float before = model.Predict(user, worst);
-        model.UpdateUser(user, [new ItemRating(worst, 5f)]);
-        Assert.True(model.Predict(user, worst) > before + 0.3, $"{before} -> {model.Predict(user, worst)}");
+        // The service folds an account in from all its ratings; the trained model itself never changes.
+        var before = model.FoldIn(ContractData.RatingsOf(MfTestData.Train, user));
+        var after = model.FoldIn([.. ContractData.RatingsOf(MfTestData.Train, user), new ItemRating(worst, 5f)]);
+        float trained = model.Predict(user, worst);
+        Assert.True(model.Predict(after, worst) > model.Predict(before, worst) + 0.3, $"{model.Predict(before, worst)} -> {model.Predict(after, worst)}");
+        Assert.Equal(trained, model.Predict(user, worst));
     }
 
     [Fact]
     public void Fold_in_of_unknown_items_only_falls_back_to_item_means()
     {
         var model = new Svd(new SvdOptions { Factors = 10, Epochs = 3 });
-        model.Fit(MfTestData.FirstRatings(3_000), TrainingContext.Deterministic(0));
+        model.Fit(new TrainingData(MfTestData.FirstRatings(3_000)), TrainingContext.Deterministic(0));
         var user = model.FoldIn([new ItemRating(1_000_000, 4f)]);
         Assert.Equal((float)model.Scale.Clip(model.GlobalMean + model.ItemBiasOf(0)), model.Predict(user, 0), 5);
     }

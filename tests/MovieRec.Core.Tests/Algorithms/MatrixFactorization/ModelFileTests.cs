@@ -15,14 +15,14 @@ public sealed class ModelFileTests
     {
         using var folder = TestData.NewFolder();
         var data = MfTestData.FirstRatings(20_000);
-        var model = (FactorModel)AlgorithmRegistry.Create(algorithm, AlgorithmParameters.Empty.With("epochs", "3"));
-        model.Fit(data, TrainingContext.Deterministic(0));
+        var model = (FactorModel)AlgorithmCatalog.Create(algorithm, AlgorithmParameters.Empty.With("epochs", "3"));
+        model.Fit(new TrainingData(data), TrainingContext.Deterministic(0));
         string path = Path.Combine(folder.Path, "model.mrec");
         ModelFile.Save(path, model, ModelFile.Fingerprint(data));
         var contents = ModelFile.Read(path);
         Assert.Equal(algorithm, contents.Algorithm);
         Assert.Equal(ModelFile.Fingerprint(data), contents.DatasetFingerprint);
-        var loaded = (FactorModel)MatrixFactorizationAlgorithms.Restore(contents);
+        var loaded = (FactorModel)PersistentModels.Restore(contents);
         Assert.Equal(model.ToString(), loaded.ToString());
         Assert.Equal(model.GlobalMean, loaded.GlobalMean);
         for (int u = 0; u < data.UserCount; u += 3)
@@ -39,7 +39,7 @@ public sealed class ModelFileTests
     private static (string Path, byte[] Bytes) Saved(TempFolder folder)
     {
         var model = new Svd(new SvdOptions { Factors = 8, Epochs = 2 });
-        model.Fit(MfTestData.FirstRatings(2_000), TrainingContext.Deterministic(0));
+        model.Fit(new TrainingData(MfTestData.FirstRatings(2_000)), TrainingContext.Deterministic(0));
         string path = Path.Combine(folder.Path, "m.mrec");
         ModelFile.Save(path, model);
         return (path, File.ReadAllBytes(path));
@@ -79,11 +79,11 @@ public sealed class ModelFileTests
         var users = Core.Data.IdMap.FromStrings(Enumerable.Range(0, source.UserCount).Select(u => $"user-{u}"));
         var data = new Core.Data.RatingDataset(users, source.ItemIds, source.Users, source.Items, source.Values, source.Timestamps, source.Scale);
         var model = new Svd(new SvdOptions { Factors = 5, Epochs = 2 });
-        model.Fit(data, TrainingContext.Deterministic(0));
+        model.Fit(new TrainingData(data), TrainingContext.Deterministic(0));
         using var folder = TestData.NewFolder();
         string path = Path.Combine(folder.Path, "s.mrec");
         ModelFile.Save(path, model);
-        var loaded = (Svd)MatrixFactorizationAlgorithms.Restore(ModelFile.Read(path));
+        var loaded = (Svd)PersistentModels.Restore(ModelFile.Read(path));
         Assert.Equal("user-3", loaded.UserIds.ToRaw(3));
         Assert.Equal(model.Predict(3, 4), loaded.Predict(3, 4));
     }

@@ -12,12 +12,12 @@ public sealed class OtherFactorModelTests
     public void Svd_plus_plus_at_surprise_defaults_beats_svd_and_its_threads_agree()
     {
         var model = new SvdPlusPlus();
-        model.Fit(MfTestData.Train, TrainingContext.Deterministic(0));
+        model.Fit(new TrainingData(MfTestData.Train), TrainingContext.Deterministic(0));
         double rmse = MfTestData.Rmse(model, MfTestData.Test);
         // Surprise's SVDpp: 0.8610 on 5-fold CV.
         Assert.InRange(rmse, 0.845, 0.875);
         var parallel = new SvdPlusPlus();
-        parallel.Fit(MfTestData.Train, new TrainingContext { Seed = 0, Threads = 2 });
+        parallel.Fit(new TrainingData(MfTestData.Train), new TrainingContext { Seed = 0, Threads = 2 });
         Assert.InRange(Math.Abs(MfTestData.Rmse(parallel, MfTestData.Test) - rmse), 0, 0.003);
         Assert.Equal(20, model.EpochLoss.Count);
         Assert.True(model.EpochLoss[^1] < model.EpochLoss[0]);
@@ -29,9 +29,9 @@ public sealed class OtherFactorModelTests
         var sample = MfTestData.FirstRatings(30_000);
         var (train, test) = MfTestData.Split(sample, 0.2, 5);
         var fast = new SvdPlusPlus();
-        fast.Fit(train, TrainingContext.Deterministic(0));
+        fast.Fit(new TrainingData(train), TrainingContext.Deterministic(0));
         var exact = new SvdPlusPlus(new SvdPlusPlusOptions { ExactUpdates = true });
-        exact.Fit(train, TrainingContext.Deterministic(0));
+        exact.Fit(new TrainingData(train), TrainingContext.Deterministic(0));
         Assert.InRange(Math.Abs(MfTestData.Rmse(fast, test) - MfTestData.Rmse(exact, test)), 0, 0.01);
     }
 
@@ -39,7 +39,7 @@ public sealed class OtherFactorModelTests
     public void Nmf_at_surprise_defaults_lands_in_its_band_and_stays_non_negative()
     {
         var model = new Nmf();
-        model.Fit(MfTestData.Train, TrainingContext.Deterministic(0));
+        model.Fit(new TrainingData(MfTestData.Train), TrainingContext.Deterministic(0));
         double rmse = MfTestData.Rmse(model, MfTestData.Test);
         // Surprise's NMF: 0.9221 on 5-fold CV.
         Assert.InRange(rmse, 0.905, 0.945);
@@ -56,15 +56,15 @@ public sealed class OtherFactorModelTests
     public void Normal_predictor_draws_from_the_training_distribution()
     {
         var model = new NormalPredictor();
-        model.Fit(MfTestData.Train, TrainingContext.Deterministic(0));
+        model.Fit(new TrainingData(MfTestData.Train), TrainingContext.Deterministic(0));
         double rmse = MfTestData.Rmse(model, MfTestData.Test);
         // Surprise's NormalPredictor: 1.4277 on 5-fold CV.
         Assert.InRange(rmse, 1.40, 1.46);
         Assert.InRange(model.StdDev, 1.0, 1.1);
         var a = new NormalPredictor();
         var b = new NormalPredictor();
-        a.Fit(MfTestData.Train, TrainingContext.Deterministic(9));
-        b.Fit(MfTestData.Train, TrainingContext.Deterministic(9));
+        a.Fit(new TrainingData(MfTestData.Train), TrainingContext.Deterministic(9));
+        b.Fit(new TrainingData(MfTestData.Train), TrainingContext.Deterministic(9));
         for (int k = 0; k < 100; k++) Assert.Equal(a.Predict(0, k), b.Predict(0, k));
     }
 
@@ -77,14 +77,15 @@ public sealed class OtherFactorModelTests
     [InlineData("nmf", "init_high", "-1")]
     public void Invalid_hyperparameters_throw_naming_the_parameter(string algorithm, string name, string value)
     {
-        var e = Assert.ThrowsAny<ArgumentException>(() => AlgorithmRegistry.Create(algorithm, AlgorithmParameters.Empty.With(name, value)));
-        Assert.Contains(name, e.Message, StringComparison.Ordinal);
+        var e = Assert.ThrowsAny<ArgumentException>(() => AlgorithmCatalog.Create(algorithm, AlgorithmParameters.Empty.With(name, value)));
+        Assert.Equal(name.Replace('_', '-'), e.ParamName);
+        Assert.Contains(name.Replace('_', '-'), e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void The_family_is_registered()
     {
         foreach (var name in new[] { "svd", "svd-tuned", "svdpp", "nmf", "normal" })
-            Assert.Equal(name, AlgorithmRegistry.Create(name).Name);
+            Assert.Equal(name, AlgorithmCatalog.Create(name).Name);
     }
 }

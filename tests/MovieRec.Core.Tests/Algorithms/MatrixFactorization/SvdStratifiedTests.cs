@@ -13,9 +13,9 @@ public class SvdStratifiedTests
         var options = new SvdOptions { Factors = 20, Epochs = 10 };
         var context = new TrainingContext { Seed = 5, Threads = 2 };
         var a = new Svd(options);
-        a.Fit(sample, context);
+        a.Fit(new TrainingData(sample), context);
         var b = new Svd(options);
-        b.Fit(sample, context);
+        b.Fit(new TrainingData(sample), context);
         for (int k = 0; k < sample.Count; k += 7)
             Assert.Equal(BitConverter.SingleToInt32Bits(a.Predict(sample.Users[k], sample.Items[k])), BitConverter.SingleToInt32Bits(b.Predict(sample.Users[k], sample.Items[k])));
         Assert.Equal(a.EpochLoss, b.EpochLoss);
@@ -29,9 +29,9 @@ public class SvdStratifiedTests
         // would move it by several percent.
         var sample = MfTestData.FirstRatings(30_000);
         var one = new Svd(new SvdOptions { Epochs = 10 });
-        one.Fit(sample, TrainingContext.Deterministic(0));
+        one.Fit(new TrainingData(sample), TrainingContext.Deterministic(0));
         var two = new Svd(new SvdOptions { Epochs = 10 });
-        two.Fit(sample, new TrainingContext { Seed = 0, Threads = 2 });
+        two.Fit(new TrainingData(sample), new TrainingContext { Seed = 0, Threads = 2 });
         for (int epoch = 0; epoch < 10; epoch++)
             Assert.Equal(one.EpochLoss[epoch], two.EpochLoss[epoch], one.EpochLoss[epoch] * 0.005);
     }
@@ -42,9 +42,9 @@ public class SvdStratifiedTests
     public void More_threads_than_cores_still_learn_the_same_quality(int threads)
     {
         var one = new Svd(new SvdOptions { Factors = 50 });
-        one.Fit(MfTestData.Train, TrainingContext.Deterministic(0));
+        one.Fit(new TrainingData(MfTestData.Train), TrainingContext.Deterministic(0));
         var many = new Svd(new SvdOptions { Factors = 50 });
-        many.Fit(MfTestData.Train, new TrainingContext { Seed = 0, Threads = threads });
+        many.Fit(new TrainingData(MfTestData.Train), new TrainingContext { Seed = 0, Threads = threads });
         Assert.InRange(Math.Abs(MfTestData.Rmse(one, MfTestData.Test) - MfTestData.Rmse(many, MfTestData.Test)), 0, 0.003);
     }
 
@@ -68,11 +68,11 @@ public class SvdStratifiedTests
         var sample = all.Subset(picked.ToArray());
         Assert.Equal(3, taken.Count);
         var model = new Svd(new SvdOptions { Factors = factors, Biased = biased, Epochs = 30 });
-        model.Fit(sample, new TrainingContext { Seed = 1, Threads = 4 });
+        model.Fit(new TrainingData(sample), new TrainingContext { Seed = 1, Threads = 4 });
         Assert.All(model.EpochLoss, loss => Assert.True(double.IsFinite(loss)));
         Assert.True(model.EpochLoss[^1] < model.EpochLoss[0], "the training loss falls");
         var single = new Svd(new SvdOptions { Factors = factors, Biased = biased, Epochs = 30 });
-        single.Fit(sample, TrainingContext.Deterministic(1));
+        single.Fit(new TrainingData(sample), TrainingContext.Deterministic(1));
         Assert.InRange(MfTestData.Rmse(model, sample) - MfTestData.Rmse(single, sample), -0.05, 0.05);
     }
 }

@@ -52,10 +52,10 @@ public class BaselineTests
     {
         var data = NeighborhoodTestData.Tiny();
         var model = new BaselineOnly();
-        model.Fit(data, TrainingContext.Deterministic());
+        model.Fit(new TrainingData(data), TrainingContext.Deterministic());
         var b = model.Baselines;
         Assert.Equal((float)(b.GlobalMean + b.UserBias[2] + b.ItemBias[0]), model.Predict(2, 0), 5);
-        Assert.Equal("baseline-sgd(method=sgd, epochs=20, reg=0.02, learning_rate=0.005)", new BaselineOnly(BaselineOptions.Sgd).ToString());
+        Assert.Equal("baseline-sgd(method=sgd, epochs=20, reg=0.02, learning-rate=0.005)", new BaselineOnly(BaselineOptions.Sgd).ToString());
         Assert.Equal("Epochs", Assert.Throws<ArgumentException>(() => new BaselineOnly(BaselineOptions.Als with { Epochs = 0 })).ParamName);
     }
 }

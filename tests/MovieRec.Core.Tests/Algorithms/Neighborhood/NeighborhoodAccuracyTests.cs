@@ -21,8 +21,8 @@ public class NeighborhoodAccuracyTests
         var (train, test) = NeighborhoodTestData.MovieLensSmall8020;
         var p = new AlgorithmParameters(parameters.Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(s => s.Split('=')).ToDictionary(s => s[0], s => s[1]));
-        var model = (IRatingPredictor)AlgorithmRegistry.Create(name, p);
-        model.Fit(train, new TrainingContext { Seed = 0 });
+        var model = (IRatingPredictor)AlgorithmCatalog.Create(name, p);
+        model.Fit(new TrainingData(train), new TrainingContext { Seed = 0 });
         double rmse = NeighborhoodTestData.Rmse(model, test);
         // One 80/20 split differs from a 5-fold mean by a little; 0.02 also catches a broken rule.
         Assert.InRange(rmse, surprise - 0.02, surprise + 0.02);
@@ -34,10 +34,10 @@ public class NeighborhoodAccuracyTests
     public void With_true_half_star_ratings_SlopeOne_and_CoClustering_beat_Surprise(string name, double surprise)
     {
         var (train, test) = NeighborhoodTestData.MovieLensSmall8020;
-        var exact = (IRatingPredictor)AlgorithmRegistry.Create(name);
-        var truncated = (IRatingPredictor)AlgorithmRegistry.Create(name, new AlgorithmParameters(new Dictionary<string, string> { ["surprise_int_ratings"] = "true" }));
-        exact.Fit(train, new TrainingContext { Seed = 0 });
-        truncated.Fit(train, new TrainingContext { Seed = 0 });
+        var exact = (IRatingPredictor)AlgorithmCatalog.Create(name);
+        var truncated = (IRatingPredictor)AlgorithmCatalog.Create(name, new AlgorithmParameters(new Dictionary<string, string> { ["surprise_int_ratings"] = "true" }));
+        exact.Fit(new TrainingData(train), new TrainingContext { Seed = 0 });
+        truncated.Fit(new TrainingData(train), new TrainingContext { Seed = 0 });
         double rmse = NeighborhoodTestData.Rmse(exact, test);
         Assert.True(rmse < NeighborhoodTestData.Rmse(truncated, test), $"{name}: {rmse}");
         Assert.InRange(rmse, surprise - 0.05, surprise);

@@ -23,8 +23,8 @@ public class OnboardingTests
     {
         var d = TestData.MovieLensSmall;
         var (train, newUsers) = OnboardingEvaluation.HoldOutUsers(d.Ratings, 0.2, seed: 1);
-        var model = (Core.Algorithms.Ranking.IRankingModel)AlgorithmRegistry.Create("ease");
-        model.Fit(train, TrainingContext.Default);
+        var model = AlgorithmCatalog.Create("ease");
+        model.Fit(new TrainingData(train), TrainingContext.Default);
         var clusters = MovieClusters.Build(d, new KMeansOptions { Seed = 0 });
         var ours = OnboardingSet.Select(d, clusters, 15).Select(m => m.Item).ToList();
         var rng = new Random(2);

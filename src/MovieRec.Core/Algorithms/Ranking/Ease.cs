@@ -57,7 +57,7 @@ public sealed record EaseOptions
 /// <see cref="EaseOptions.MinItemCount"/> training ratings (and at most <see cref="EaseOptions.MaxItems"/>) take part; the inverse is a float64 Cholesky (<see cref="DenseSpd"/>).
 /// Fold-in is the same closed form: any rating vector x gives x B.
 /// </summary>
-public sealed class Ease : IRankingModel, IPersistentModel, IUserHistory
+public sealed class Ease : IRecommender, IPersistentModel, IUserHistory
 {
     private int[] _local = [];   // item -> model index, or -1
     private int[] _items = [];   // model index -> item
@@ -81,9 +81,10 @@ public sealed class Ease : IRankingModel, IPersistentModel, IUserHistory
     /// <summary>Items in the dense model (those with at least MinItemCount training ratings, at most MaxItems).</summary>
     public int ModelItemCount => _n;
 
-    public void Fit(RatingDataset train, TrainingContext context)
+    public void Fit(TrainingData data, TrainingContext context)
     {
-        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(data);
+        var train = data.Ratings;
         ArgumentNullException.ThrowIfNull(context);
         var byItem = train.ByItem;
         var byUser = train.ByUser;
@@ -168,14 +169,6 @@ public sealed class Ease : IRankingModel, IPersistentModel, IUserHistory
         ScoreFrom(items, values, scores);
     }
 
-    /// <summary>The item's EASE score (not a rating); NaN outside the model's items.</summary>
-    public float Predict(FoldedUser user, int item)
-    {
-        var scores = new float[ItemCount];
-        Score(user, scores);
-        return scores[item];
-    }
-
     /// <summary>s = x B: a sum of B's rows for the rated items, weighted by x_ui.</summary>
     private void ScoreFrom(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> scores)
     {
@@ -231,5 +224,5 @@ public sealed class Ease : IRankingModel, IPersistentModel, IUserHistory
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"ease(lambda={Options.Lambda}, min_item_count={Options.MinItemCount}, max_items={Options.MaxItems}, input={Options.Input.ToString().ToLowerInvariant()})");
+        $"ease(lambda={Options.Lambda}, min-count={Options.MinItemCount}, max-items={Options.MaxItems}, input={Options.Input.ToString().ToLowerInvariant()})");
 }

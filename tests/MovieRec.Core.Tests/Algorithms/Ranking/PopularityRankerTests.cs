@@ -12,7 +12,7 @@ public class PopularityRankerTests
         var llo = LeaveLatestOut.MovieLensSmall;
         Assert.Equal(100_226, llo.Train.Count);
         var model = new PopularityRanker();
-        model.Fit(llo.Train, TrainingContext.Deterministic());
+        model.Fit(new TrainingData(llo.Train), TrainingContext.Deterministic());
         var figures = llo.Evaluate(model);
         // Reference (Python, same protocol): HR@10 0.0426, NDCG@10 0.0194.
         Assert.InRange(figures.FullHr10, 0.03, 0.06);
@@ -25,11 +25,11 @@ public class PopularityRankerTests
     {
         var train = Tiny();
         var count = new PopularityRanker();
-        count.Fit(train, TrainingContext.Deterministic());
+        count.Fit(new TrainingData(train), TrainingContext.Deterministic());
         Assert.Equal([3f, 1f, 2f], count.ItemScores.ToArray());
 
         var bayes = new PopularityRanker(new PopularityOptions { Measure = PopularityMeasure.BayesianAverage, PriorCount = 2 });
-        bayes.Fit(train, TrainingContext.Deterministic());
+        bayes.Fit(new TrainingData(train), TrainingContext.Deterministic());
         double mu = (5 + 4 + 3 + 1 + 2 + 5) / 6.0;
         Assert.Equal((2 * mu + 12) / 5, bayes.ItemScores[0], 5);
         Assert.Equal((2 * mu + 1) / 3, bayes.ItemScores[1], 5);
@@ -48,19 +48,19 @@ public class PopularityRankerTests
         var train = Build([(0, 3, 5), (1, 3, 5), (2, 3, 5), (0, 2, 5), (1, 2, 5), (0, 1, 5)], users: 3, items: 4);
         var fixedScores = new FixedScorer([4f, 3f, 2f, 1f]);
         var slight = new PopularityBlend(fixedScores, new PopularityBlendOptions { Weight = 0.1 });
-        slight.Fit(train, TrainingContext.Deterministic());
+        slight.Fit(new TrainingData(train), TrainingContext.Deterministic());
         var scores = new float[4];
         slight.Score(0, scores);
         // final = 0.9 * nrank_base + 0.1 * nrank_pop with nrank = 1 - pos / 3.
         Assert.Equal(0.9f * 1 + 0.1f * 0, scores[0], 5);
         Assert.Equal(0.9f * (2f / 3) + 0.1f * (1f / 3), scores[1], 5);
         Assert.Equal(0.9f * 0 + 0.1f * 1, scores[3], 5);
-        Assert.Equal([0, 1, 2, 3], TopN.Select(scores, 4).Select(s => s.Item));
+        Assert.Equal([0, 1, 2, 3], TopN.Select(scores, 4, TieBreak.ById).Select(s => s.Item));
 
         var heavy = new PopularityBlend(fixedScores, new PopularityBlendOptions { Weight = 0.9 });
-        heavy.Fit(train, TrainingContext.Deterministic());
+        heavy.Fit(new TrainingData(train), TrainingContext.Deterministic());
         heavy.Score(0, scores);
-        Assert.Equal([3, 2, 1, 0], TopN.Select(scores, 4).Select(s => s.Item));
+        Assert.Equal([3, 2, 1, 0], TopN.Select(scores, 4, TieBreak.ById).Select(s => s.Item));
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public class PopularityRankerTests
     {
         Assert.Equal("PriorCount", Assert.Throws<ArgumentException>(() => new PopularityRanker(new PopularityOptions { PriorCount = -1 })).ParamName);
         Assert.Equal("Weight", Assert.Throws<ArgumentException>(() => new PopularityBlend(new PopularityRanker(), new PopularityBlendOptions { Weight = 1.5 })).ParamName);
-        Assert.Equal("measure", Assert.Throws<ArgumentException>(() => AlgorithmRegistry.Create("popularity", AlgorithmParameters.Empty.With("measure", "loudest"))).ParamName);
+        Assert.Equal("measure", Assert.Throws<ArgumentException>(() => AlgorithmCatalog.Create("popularity", AlgorithmParameters.Empty.With("measure", "loudest"))).ParamName);
     }
 
     internal static RatingDataset Tiny() =>
@@ -98,12 +98,18 @@ public class PopularityRankerTests
             new long[ratings.Length], new RatingScale(0.5f, 5f, 0.5f));
     }
 
-    private sealed class FixedScorer(float[] scores) : IItemScorer
+    private sealed class FixedScorer(float[] scores) : IRecommender
     {
         public string Name => "fixed";
 
         public int ItemCount => scores.Length;
 
+        public void Fit(TrainingData data, TrainingContext context) { }
+
         public void Score(int user, Span<float> result) => scores.CopyTo(result);
+
+        public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings) => new RatingsFoldedUser(ratings.ToArray());
+
+        public void Score(FoldedUser user, Span<float> result) => scores.CopyTo(result);
     }
 }

@@ -23,7 +23,7 @@ public class SequentialCooccurrenceTests
     {
         var data = Tiny();
         var model = new SequentialCooccurrence(new SequentialOptions { Window = 2, Decay = 0.5, Backward = 0.25, History = 2, HistoryDecay = 0.5, Normalization = 1 });
-        model.Fit(data, TrainingContext.Deterministic(0));
+        model.Fit(new TrainingData(data), TrainingContext.Deterministic(0));
         int Item(long raw) => data.ItemIds.ToDense(raw);
         var scores = new float[data.ItemCount];
         // User 2's history is 20 (older), 40 (newest). Rows: T[40,20] = β·1 (20 came right before 40), n_40 = 1;
@@ -45,7 +45,7 @@ public class SequentialCooccurrenceTests
     {
         var split = LeaveLatestOut.MovieLensSmall;
         var model = new SequentialCooccurrence();
-        model.Fit(split.Train, TrainingContext.Default);
+        model.Fit(new TrainingData(split.Train), TrainingContext.Default);
         var train = split.Train;
         int user = 4;
         var chronological = Chronological(train, user);
@@ -64,7 +64,7 @@ public class SequentialCooccurrenceTests
     public void Reaches_the_full_catalogue_goal_on_its_own()
     {
         var model = new SequentialCooccurrence();
-        model.Fit(LeaveLatestOut.MovieLensSmall.Train, TrainingContext.Default);
+        model.Fit(new TrainingData(LeaveLatestOut.MovieLensSmall.Train), TrainingContext.Default);
         var figures = LeaveLatestOut.MovieLensSmall.Evaluate(model);
         // Measured 0.126 (EASE 0.090, popularity 0.043): what someone rates next follows what they rated last.
         Assert.True(figures.FullHr10 is >= 0.10 and <= 0.16, figures.ToString());
@@ -98,7 +98,7 @@ public class SequentialCooccurrenceTests
     {
         var train = LeaveLatestOut.MovieLensSmall.Train;
         var capped = new SequentialCooccurrence(new SequentialOptions { MaxNeighbors = 5 });
-        capped.Fit(train, TrainingContext.Default);
+        capped.Fit(new TrainingData(train), TrainingContext.Default);
         var scores = new float[train.ItemCount];
         capped.Score(capped.FoldIn([new ItemRating(0, 4f)]), scores);
         Assert.InRange(scores.Count(s => s > 0), 1, 5);

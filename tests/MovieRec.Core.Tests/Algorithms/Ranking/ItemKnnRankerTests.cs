@@ -8,7 +8,7 @@ public class ItemKnnRankerTests
     private static readonly Lazy<ItemKnnRanker> Trained = new(() =>
     {
         var model = new ItemKnnRanker();
-        model.Fit(LeaveLatestOut.MovieLensSmall.Train, TrainingContext.Default);
+        model.Fit(new TrainingData(LeaveLatestOut.MovieLensSmall.Train), TrainingContext.Default);
         return model;
     });
 
@@ -17,10 +17,10 @@ public class ItemKnnRankerTests
     {
         var figures = LeaveLatestOut.MovieLensSmall.Evaluate(Trained.Value);
         Assert.True(figures.FullHr10 >= 0.05, figures.ToString());
-        // Goal: sampled HR@10 >= 0.80 (popularity 0.611, Surprise SVD 0.339). Part of this comes from the protocol's
-        // "strictly higher" rule: most sampled candidates are in no rated item's neighbour list, score 0 and tie
-        // below any held-out item with a positive score (with a 10 % popularity blend breaking those ties it is ~0.66).
-        Assert.True(figures.SampledHr10 >= 0.80, figures.ToString());
+        // Sampled HR@10 0.644 (popularity 0.611, Surprise SVD 0.339). Most sampled candidates are in no rated item's
+        // neighbour list and score 0; tied, they are ordered as a list orders them (more training ratings first), no
+        // longer in the held-out item's favour, which had given 0.80.
+        Assert.True(figures.SampledHr10 >= 0.62, figures.ToString());
     }
 
     [Fact]
@@ -67,8 +67,8 @@ public class ItemKnnRankerTests
         var small = LeaveLatestOut.MovieLensSmall.Train.Subset(Enumerable.Range(0, 30_000).ToArray());
         var a = new ItemKnnRanker(new ItemKnnRankerOptions { NormalizeRows = true });
         var b = new ItemKnnRanker(new ItemKnnRankerOptions { NormalizeRows = true });
-        a.Fit(small, TrainingContext.Deterministic());
-        b.Fit(small, new TrainingContext { Threads = 2 });
+        a.Fit(new TrainingData(small), TrainingContext.Deterministic());
+        b.Fit(new TrainingData(small), new TrainingContext { Threads = 2 });
         var sa = new float[a.ItemCount];
         var sb = new float[b.ItemCount];
         a.Score(5, sa);
@@ -81,6 +81,6 @@ public class ItemKnnRankerTests
     public void Invalid_options_name_the_parameter()
     {
         Assert.Equal("Neighbors", Assert.Throws<ArgumentException>(() => new ItemKnnRanker(new ItemKnnRankerOptions { Neighbors = 0 })).ParamName);
-        Assert.Equal("vectors", Assert.Throws<ArgumentException>(() => AlgorithmRegistry.Create("item-knn", AlgorithmParameters.Empty.With("vectors", "fuzzy"))).ParamName);
+        Assert.Equal("vectors", Assert.Throws<ArgumentException>(() => AlgorithmCatalog.Create("item-knn", AlgorithmParameters.Empty.With("vectors", "fuzzy"))).ParamName);
     }
 }

@@ -46,7 +46,7 @@ public sealed record ItemKnnRankerOptions
 /// A user's score for item i is the sum of sim(j, i) over the items j they rated that have i among their neighbours:
 /// score(u, i) = Σ_{j ∈ I_u, i ∈ N_k(j)} sim(j, i). Fold-in scores from the given ratings the same way.
 /// </summary>
-public sealed class ItemKnnRanker : IRankingModel, IPersistentModel, IUserHistory
+public sealed class ItemKnnRanker : IRecommender, IPersistentModel, IUserHistory
 {
     private int[] _offsets = [];
     private int[] _neighbors = [];
@@ -74,9 +74,10 @@ public sealed class ItemKnnRanker : IRankingModel, IPersistentModel, IUserHistor
         return (_neighbors.AsMemory(start, len), _similarities.AsMemory(start, len));
     }
 
-    public void Fit(RatingDataset train, TrainingContext context)
+    public void Fit(TrainingData data, TrainingContext context)
     {
-        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(data);
+        var train = data.Ratings;
         ArgumentNullException.ThrowIfNull(context);
         int items = ItemCount = train.ItemCount;
         var byUser = train.ByUser;
@@ -132,7 +133,7 @@ public sealed class ItemKnnRanker : IRankingModel, IPersistentModel, IUserHistor
                 acc[j] = 0;
             }
             // acc[j] may have returned to exactly 0 mid-way and been listed twice; clearing twice is harmless.
-            var top = TopN.Select(scores, k);
+            var top = TopN.Select(scores, k, TieBreak.ById);
             if (Options.NormalizeRows && top.Length > 0)
             {
                 double sum = 0;
@@ -183,14 +184,6 @@ public sealed class ItemKnnRanker : IRankingModel, IPersistentModel, IUserHistor
         ScoreFrom(items, scores);
     }
 
-    /// <summary>The item's kNN score (a sum of similarities, not a rating).</summary>
-    public float Predict(FoldedUser user, int item)
-    {
-        var scores = new float[ItemCount];
-        Score(user, scores);
-        return scores[item];
-    }
-
     /// <summary>Scatters each rated item's neighbour similarities into the scores.</summary>
     private void ScoreFrom(ReadOnlySpan<int> rated, Span<float> scores)
     {
@@ -236,5 +229,5 @@ public sealed class ItemKnnRanker : IRankingModel, IPersistentModel, IUserHistor
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"item-knn(k={Options.Neighbors}, vectors={Options.Vectors.ToString().ToLowerInvariant()}, normalize_rows={Options.NormalizeRows})");
+        $"item-knn(k={Options.Neighbors}, vectors={Options.Vectors.ToString().ToLowerInvariant()}, normalize={Options.NormalizeRows})");
 }

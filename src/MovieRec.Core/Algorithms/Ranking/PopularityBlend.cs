@@ -29,9 +29,9 @@ public sealed record PopularityBlendOptions
 /// final(u, i) = (1 − w) · nrank_base(u, i) + w · nrank_pop(i), where nrank(i) = 1 − pos(i) / (m − 1) is the item's
 /// normalised rank among the m items the scorer can score (pos 0 = best, so the best item gets 1 and the worst 0;
 /// tied scores share the better position). Ranks rather than raw scores make the blend scale-free. Items the base
-/// scorer cannot score (NaN) stay NaN. Fold-in works when the base model supports it.
+/// scorer cannot score (NaN) stay NaN. A known user and a folded-in user are scored by the base model, then blended.
 /// </summary>
-public sealed class PopularityBlend : IRankingModel, IPersistentModel, IUserHistory
+public sealed class PopularityBlend : IRecommender, IPersistentModel, IUserHistory
 {
     /// <summary>The algorithm name in model files.</summary>
     public const string AlgorithmName = "popularity-blend";
@@ -39,9 +39,9 @@ public sealed class PopularityBlend : IRankingModel, IPersistentModel, IUserHist
     private float[] _popularityRank = [];
     private bool _fitted;
 
-    /// <param name="baseModel">The scorer to blend; <see cref="Fit"/> fits it when it is an <see cref="IRankingModel"/> or an <see cref="IRatingPredictor"/>.</param>
+    /// <param name="baseModel">The recommender to blend; <see cref="Fit"/> fits it.</param>
     /// <param name="options">The blend weight and popularity measure (defaults: 10 %, rating count).</param>
-    public PopularityBlend(IItemScorer baseModel, PopularityBlendOptions? options = null)
+    public PopularityBlend(IRecommender baseModel, PopularityBlendOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(baseModel);
         Base = baseModel;
@@ -49,7 +49,7 @@ public sealed class PopularityBlend : IRankingModel, IPersistentModel, IUserHist
         Options.Validate();
     }
 
-    public IItemScorer Base { get; }
+    public IRecommender Base { get; }
 
     public PopularityBlendOptions Options { get; }
 
@@ -57,17 +57,13 @@ public sealed class PopularityBlend : IRankingModel, IPersistentModel, IUserHist
 
     public int ItemCount => _popularityRank.Length;
 
-    /// <summary>Fits the base model (when it can be fitted) and computes the popularity ranks from <paramref name="train"/>.</summary>
-    public void Fit(RatingDataset train, TrainingContext context)
+    /// <summary>Fits the base model and computes the popularity ranks from the training ratings.</summary>
+    public void Fit(TrainingData data, TrainingContext context)
     {
-        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(context);
-        switch (Base)
-        {
-            case IRankingModel ranking: ranking.Fit(train, context); break;
-            case IRatingPredictor predictor: predictor.Fit(train, context); break;
-        }
-        UsePopularity(train);
+        Base.Fit(data, context);
+        UsePopularity(data.Ratings);
     }
 
     /// <summary>Computes the popularity ranks from <paramref name="train"/> without refitting an already fitted base.</summary>
@@ -88,26 +84,15 @@ public sealed class PopularityBlend : IRankingModel, IPersistentModel, IUserHist
         Blend(scores);
     }
 
-    public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings) => FoldInBase.FoldIn(ratings);
+    public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings) => Base.FoldIn(ratings);
 
     public void Score(FoldedUser user, Span<float> scores)
     {
         RankingChecks.Fitted(_fitted, nameof(PopularityBlend));
         RankingChecks.ScoreLength(scores, ItemCount);
-        FoldInBase.Score(user, scores);
+        Base.Score(user, scores);
         Blend(scores);
     }
-
-    /// <summary>The blended score of one item (a normalised rank in [0, 1], not a rating).</summary>
-    public float Predict(FoldedUser user, int item)
-    {
-        var scores = new float[ItemCount];
-        Score(user, scores);
-        return scores[item];
-    }
-
-    private IFoldIn FoldInBase => Base as IFoldIn
-        ?? throw new NotSupportedException($"{Base.Name} does not support fold-in, so its popularity blend does not either.");
 
     private void Blend(Span<float> scores)
     {
@@ -169,7 +154,7 @@ public sealed class PopularityBlend : IRankingModel, IPersistentModel, IUserHist
     internal static PopularityBlend Restore(ModelContents contents)
     {
         var state = PersistentModels.FromJson<State>(contents);
-        var model = new PopularityBlend(PersistentModels.RestoreInner<IItemScorer>(contents, state.BaseAlgorithm, state.BaseOptions), state.Options);
+        var model = new PopularityBlend(PersistentModels.RestoreInner<IRecommender>(contents, state.BaseAlgorithm, state.BaseOptions), state.Options);
         model._popularityRank = contents.Floats("popularity_rank");
         PersistentModels.Check(contents, model._popularityRank.Length == contents.ItemIds.Count, "the popularity ranks do not match the item id map");
         model._fitted = true;

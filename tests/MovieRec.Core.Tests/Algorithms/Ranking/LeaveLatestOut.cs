@@ -13,7 +13,8 @@ public readonly record struct RankingFigures(double FullHr10, double FullNdcg10,
 /// <summary>
 /// A small private leave-latest-out protocol (the reference README's): per user the rating with the largest
 /// timestamp is held out (ties: the larger movie id), the rest is the training set. Full catalogue: rank = number of
-/// items the user did not rate in training that score strictly higher than the held-out item; HR@10 = share of users
+/// items the user did not rate in training that a list orders before the held-out item (a higher score, or an equal
+/// one with more training ratings, then a lower id: <see cref="TieBreak"/>); HR@10 = share of users
 /// with rank &lt; 10; NDCG@10 = mean of 1 / log2(rank + 2) over hits. Sampled: the held-out item among 100 items the
 /// user never rated, drawn uniformly (seeded System.Random, so not numpy's draw).
 /// </summary>
@@ -71,7 +72,7 @@ public sealed class LeaveLatestOut
     private static long MovieId(RatingDataset all, int item) =>
         all.ItemIds.ToRawNumeric(item);
 
-    public RankingFigures Evaluate(IItemScorer model, int seed = 0)
+    public RankingFigures Evaluate(IRecommender model, int seed = 0)
     {
         int n = Train.ItemCount;
         var scores = new float[n];
@@ -79,6 +80,7 @@ public sealed class LeaveLatestOut
         double hits = 0, ndcg = 0, sHits = 0, sNdcg = 0;
         int users = 0;
         var candidates = new List<int>();
+        var ties = TieBreak.ByTrainingRatings(Train);
         for (int u = 0; u < Train.UserCount; u++)
         {
             int target = HeldOut[u];
@@ -93,7 +95,7 @@ public sealed class LeaveLatestOut
             {
                 while (e < rated.Length && rated[e] < i) e++;
                 if (e < rated.Length && rated[e] == i) continue;
-                if (scores[i] > ts) rank++;
+                if (i != target && ties.Before(scores[i], i, ts, target)) rank++;
             }
             if (scorable && rank < 10)
             {
@@ -118,7 +120,7 @@ public sealed class LeaveLatestOut
             int sRank = 0;
             for (int k = 0; k < 100 && k < candidates.Count; k++)
             {
-                if (scores[candidates[k]] > ts) sRank++;
+                if (ties.Before(scores[candidates[k]], candidates[k], ts, target)) sRank++;
             }
             if (sRank < 10)
             {

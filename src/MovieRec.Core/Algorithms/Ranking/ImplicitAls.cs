@@ -95,7 +95,7 @@ public sealed class AlsFoldedUser : FoldedUser
 /// Users and items are solved in parallel; each solve depends only on the other side's factors, so the model is the
 /// same whatever the thread count. Score(u, i) = x_uᵀ y_i. Fold-in solves the user's system exactly.
 /// </summary>
-public sealed class ImplicitAls : IRankingModel, IIterativeModel, IPersistentModel, IUserHistory
+public sealed class ImplicitAls : IRecommender, IIterativeModel, IPersistentModel, IUserHistory
 {
     private ModelHeader? _header;
     private CsrMatrix? _rated;
@@ -128,9 +128,10 @@ public sealed class ImplicitAls : IRankingModel, IIterativeModel, IPersistentMod
     /// <summary>User factors, row-major (users × factors).</summary>
     public ReadOnlySpan<float> UserFactors => _x;
 
-    public void Fit(RatingDataset train, TrainingContext context)
+    public void Fit(TrainingData data, TrainingContext context)
     {
-        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(data);
+        var train = data.Ratings;
         ArgumentNullException.ThrowIfNull(context);
         int k = Options.Factors;
         _users = train.UserCount;
@@ -401,15 +402,6 @@ public sealed class ImplicitAls : IRankingModel, IIterativeModel, IPersistentMod
         ScoreFactors(folded.Factors, scores);
     }
 
-    /// <summary>x_uᵀ y_i (a preference score, not a rating).</summary>
-    public float Predict(FoldedUser user, int item)
-    {
-        RankingChecks.Fitted(_fitted, Name);
-        var folded = user as AlsFoldedUser ?? throw new ArgumentException("The user was not folded into an iALS model.", nameof(user));
-        int k = Options.Factors;
-        return TensorPrimitives.Dot(folded.Factors, _y.AsSpan(item * k, k));
-    }
-
     // ---- persistence: both factor matrices (YᵀY is recomputed), and each user's rated items for serving ----
 
     public ModelHeader Header => PersistentModels.Fitted(_header, Name);
@@ -443,5 +435,5 @@ public sealed class ImplicitAls : IRankingModel, IIterativeModel, IPersistentMod
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"ials(factors={Options.Factors}, reg={Options.Regularization}, alpha={Options.Alpha}, confidence={Options.Confidence.ToString().ToLowerInvariant()}, epsilon={Options.Epsilon}, use_ratings={Options.UseRatingValues}, epochs={Options.Epochs}, solver={Options.Solver.ToString().ToLowerInvariant()}, cg_steps={Options.CgSteps}, init_std={Options.InitStd})");
+        $"ials(factors={Options.Factors}, reg={Options.Regularization}, alpha={Options.Alpha}, confidence={Options.Confidence.ToString().ToLowerInvariant()}, epsilon={Options.Epsilon}, use-ratings={Options.UseRatingValues}, epochs={Options.Epochs}, solver={Options.Solver.ToString().ToLowerInvariant()}, cg-steps={Options.CgSteps}, init-std={Options.InitStd})");
 }

@@ -2,28 +2,7 @@ using MovieRec.Core.Data;
 
 namespace MovieRec.Core.Algorithms.Ranking;
 
-/// <summary>
-/// A top-N model: trained on a rating set, it scores every item for a known user (<see cref="IItemScorer"/>)
-/// or for a user folded in from ratings (<see cref="IFoldIn"/>). Scores only order items (higher is better);
-/// they are not predicted ratings. NaN means "cannot score this item" and is never recommended.
-/// </summary>
-public interface IRankingModel : IItemScorer, IFoldIn
-{
-    void Fit(RatingDataset train, TrainingContext context);
-}
-
-/// <summary>A folded-in user whose state is just their ratings (models that score from the ratings directly).</summary>
-public sealed class RatingsFoldedUser : FoldedUser
-{
-    public RatingsFoldedUser(ItemRating[] ratings)
-        : base(ratings)
-    {
-    }
-
-    /// <summary>The rated item ids, ascending (ratings are sorted by item at fold-in).</summary>
-    public int[] ItemIds => Array.ConvertAll(Ratings, r => r.Item);
-}
-
+/// <summary>The argument and state checks the ranking models share.</summary>
 internal static class RankingChecks
 {
     public static void Fitted(bool fitted, string name)

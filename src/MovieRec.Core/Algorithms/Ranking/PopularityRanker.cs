@@ -36,7 +36,7 @@ public sealed record PopularityOptions
 /// recommender algorithms on top-N recommendation tasks"); with <see cref="PopularityMeasure.BayesianAverage"/>,
 /// score(i) = (m μ + Σ_u r_ui) / (m + n_i), the IMDb-style shrunk mean.
 /// </summary>
-public sealed class PopularityRanker : IRankingModel, IPersistentModel, IUserHistory
+public sealed class PopularityRanker : IRecommender, IPersistentModel, IUserHistory
 {
     private float[] _scores = [];
     private bool _fitted;
@@ -58,9 +58,10 @@ public sealed class PopularityRanker : IRankingModel, IPersistentModel, IUserHis
     /// <summary>The score of each item (shared by every user).</summary>
     public ReadOnlySpan<float> ItemScores => _scores;
 
-    public void Fit(RatingDataset train, TrainingContext context)
+    public void Fit(TrainingData data, TrainingContext context)
     {
-        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(data);
+        var train = data.Ratings;
         ArgumentNullException.ThrowIfNull(context);
         _scores = ComputeScores(train, Options);
         _header = PersistentModels.HeaderOf(Name, PersistentModels.ToJson(Options), train);
@@ -104,13 +105,6 @@ public sealed class PopularityRanker : IRankingModel, IPersistentModel, IUserHis
     }
 
     public void Score(FoldedUser user, Span<float> scores) => Score(-1, scores);
-
-    /// <summary>The item's popularity score (not a rating).</summary>
-    public float Predict(FoldedUser user, int item)
-    {
-        RankingChecks.Fitted(_fitted, Name);
-        return _scores[item];
-    }
 
     // ---- persistence: the item scores, and each user's rated items (to leave them out when serving a known user) ----
 

@@ -40,7 +40,7 @@ public sealed record SequentialOptions
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"window={Window}, decay={Decay}, backward={Backward}, history={History}, history_decay={HistoryDecay}, normalization={Normalization}, max_neighbors={MaxNeighbors}");
+        $"window={Window}, decay={Decay}, backward={Backward}, history={History}, history-decay={HistoryDecay}, normalization={Normalization}, max-neighbors={MaxNeighbors}");
 }
 
 /// <summary>A folded-in user of a sequence model: the ratings in the order given, the last one the newest.</summary>
@@ -64,7 +64,7 @@ public sealed class SequenceFoldedUser : FoldedUser
 /// h_0 (newest), h_1, … scores <c>s(i) = Σ_{k&lt;L} ρ^k T[h_k, i]</c>; items no recent rating leads to score 0.
 /// Fitting costs O(n W) for n ratings; fold-in takes the ratings in the order given, the last as the newest.
 /// </summary>
-public sealed class SequentialCooccurrence : IRankingModel, IPersistentModel, IUserHistory
+public sealed class SequentialCooccurrence : IRecommender, IPersistentModel, IUserHistory
 {
     private ModelHeader? _header;
     private int[] _rowOffsets = [];
@@ -86,9 +86,10 @@ public sealed class SequentialCooccurrence : IRankingModel, IPersistentModel, IU
 
     public int ItemCount { get; private set; }
 
-    public void Fit(RatingDataset train, TrainingContext context)
+    public void Fit(TrainingData data, TrainingContext context)
     {
-        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(data);
+        var train = data.Ratings;
         ArgumentNullException.ThrowIfNull(context);
         ItemCount = train.ItemCount;
         var histories = train.ByUserChronological;
@@ -215,13 +216,6 @@ public sealed class SequentialCooccurrence : IRankingModel, IPersistentModel, IU
         var folded = user as SequenceFoldedUser ?? throw new ArgumentException($"{Name} scores users it folded in itself.", nameof(user));
         scores.Clear();
         ScoreHistory(folded.Chronological, scores);
-    }
-
-    public float Predict(FoldedUser user, int item)
-    {
-        var scores = new float[ItemCount];
-        Score(user, scores);
-        return scores[item];
     }
 
     private void ScoreHistory(ReadOnlySpan<int> chronological, Span<float> scores)

@@ -27,7 +27,7 @@ internal sealed record FaultOptions
     public TimeSpan SteadyTail { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long the replicas may take to serve the same model version after a promotion.</summary>
-    public TimeSpan ConvergeTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan ConvergeTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>A time window of the run, in ms since the load started.</summary>
@@ -135,7 +135,7 @@ internal static class FaultScenario
 
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // The load runs at least its duration and until the scenario is done (it is stopped then), never past a hard cap.
-        var loadOptions = options.Load with { Duration = options.Load.Duration + TimeSpan.FromMinutes(3) };
+        var loadOptions = options.Load with { Duration = options.Load.Duration + TimeSpan.FromMinutes(12) };
         var load = new LoadGenerator(cluster.LoadBalancer, loadOptions, clock).RunAsync(stopLoad.Token);
         try
         {
@@ -152,7 +152,7 @@ internal static class FaultScenario
             var killWindow = new Window(killAt, readyAt + options.Grace.TotalMilliseconds);
             await Task.Delay(options.Grace, cancellationToken).ConfigureAwait(false);
 
-            using var admin = new HttpClient { Timeout = TimeSpan.FromMinutes(3) };
+            using var admin = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
             double promoteAt = Now();
             using var retrain = new HttpRequestMessage(HttpMethod.Post, new Uri(cluster.Replicas[0].Url, "api/v1/admin/retrain"));
             retrain.Headers.Add("X-Api-Key", cluster.AdminKey);

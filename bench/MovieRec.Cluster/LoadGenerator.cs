@@ -14,7 +14,7 @@ internal sealed record LoadOptions
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>At most this many HTTP requests (retries included).</summary>
-    public int MaxRequests { get; init; } = 100_000;
+    public int MaxRequests { get; init; } = 1_000_000;
 
     /// <summary>Concurrent clients, each one anonymous user after another.</summary>
     public int Connections { get; init; } = 8;

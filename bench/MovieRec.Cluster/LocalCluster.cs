@@ -21,7 +21,7 @@ internal sealed record ClusterOptions
     public string? WebDll { get; init; }
 
     /// <summary>How long a replica may take to become ready (the first one trains a model).</summary>
-    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(240);
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(600);
 
     /// <summary>
     /// A candidate is promoted when its holdout RMSE is at most the current one's plus this. The harness promotes
@@ -160,13 +160,23 @@ internal sealed class LocalCluster : IAsyncDisposable
         }
         Replicas = replicas;
         _webDll = webDll;
-        // The first replica trains and publishes the first model; the others then load it from the shared directory.
-        foreach (var replica in replicas)
+        // The first replica trains and publishes the first model; the others start once it is published and load it
+        // from the shared directory. Every replica then warms its algorithms (in parallel) before it is ready.
+        StartReplica(replicas[0], webDll);
+        SaveState();
+        string manifest = Path.Combine(ModelDirectory, "current.json");
+        await Tools.WaitAsync("the first model", () =>
+        {
+            if (replicas[0].Process is { HasExited: true } p)
+                throw new ClusterException($"replica 0 exited with code {p.ExitCode}; see {replicas[0].Log}:\n{Tools.Tail(replicas[0].Log)}");
+            return Task.FromResult(File.Exists(manifest));
+        }, _options.ReadyTimeout, cancellationToken).ConfigureAwait(false);
+        foreach (var replica in replicas.Skip(1))
         {
             StartReplica(replica, webDll);
             SaveState();
-            await WaitReadyAsync(replica, cancellationToken).ConfigureAwait(false);
         }
+        foreach (var replica in replicas) await WaitReadyAsync(replica, cancellationToken).ConfigureAwait(false);
 
         int nginxPort = Tools.FreePort();
         string nginxDir = Path.Combine(Folder, "nginx");

@@ -13,7 +13,7 @@ using Spectre.Console;
 var dir = new Option<string>("--dir") { Description = "The cluster's folder.", DefaultValueFactory = _ => new ClusterOptions().Folder };
 var web = new Option<string?>("--web") { Description = "The built service's MovieRec.Web.dll (default: this build's)." };
 var seconds = new Option<int>("--seconds") { Description = "Load duration in seconds.", DefaultValueFactory = _ => 30 };
-var requests = new Option<int>("--requests") { Description = "At most this many requests.", DefaultValueFactory = _ => 100_000 };
+var requests = new Option<int>("--requests") { Description = "At most this many requests.", DefaultValueFactory = _ => 1_000_000 };
 var connections = new Option<int>("--connections", "-c") { Description = "Concurrent clients.", DefaultValueFactory = _ => 8 };
 var killAfter = new Option<int>("--kill-after") { Description = "Seconds of load before replica 1 is killed.", DefaultValueFactory = _ => 5 };
 var report = new Option<string?>("--report") { Description = "Write the figures as JSON to this file." };

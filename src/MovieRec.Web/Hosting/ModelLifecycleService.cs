@@ -138,7 +138,10 @@ public sealed class ModelLifecycleService(
         if (!options.WarmUp) return;
         try
         {
-            await warmer.WarmAsync(model, catalog, cancellationToken).ConfigureAwait(false);
+            // Until start-up completes nothing waits on this replica (not ready): every core. Afterwards a candidate is
+            // warmed beside the serving model: one low-priority thread.
+            var mode = host.Started.IsCompleted ? ModelWarmer.WarmMode.Background : ModelWarmer.WarmMode.Start;
+            await warmer.WarmAsync(model, catalog, mode, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

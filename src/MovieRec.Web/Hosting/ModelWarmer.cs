@@ -6,39 +6,111 @@ using MovieRec.Web.Recommendations;
 namespace MovieRec.Web.Hosting;
 
 /// <summary>
-/// Readiness means ready: before a model version is promoted (at start, after a retrain, when another replica's model
-/// is picked up, when the metadata is joined) every algorithm the service offers is trained and has answered one
-/// request through the path real requests take, and the catalogue's indexes are built, so the first request after
+/// Readiness means ready: before a model version is promoted (at start after the metadata join, after a retrain, when
+/// another replica's model is picked up) every algorithm the service offers is trained and has answered one request
+/// through the path real requests take, and the catalogue's indexes are built, so the first request after
 /// /health/ready turns green, or after a swap, finds nothing cold. The algorithms come from
-/// <see cref="AlgorithmChoices.All"/> (the one list of what the service serves); they are trained one after another,
-/// so warming a candidate takes one core at a time from the requests the current model is still serving.
+/// <see cref="AlgorithmChoices.All"/> (the one list of what the service serves). Before the service is ready nobody
+/// waits on it, so warming uses every core (<see cref="WarmMode.Start"/>); a candidate warmed while the current model
+/// serves is trained on one thread at the lowest CPU priority (<see cref="WarmMode.Background"/>), so the requests
+/// being served keep their cores: the promotion's p99 stays near the steady p99 (docs/reliability.md).
 /// </summary>
 public sealed class ModelWarmer(ILogger<ModelWarmer> logger)
 {
+    /// <summary>How a warm-up shares the machine.</summary>
+    public enum WarmMode
+    {
+        /// <summary>Nothing is served yet: every core, normal priority.</summary>
+        Start,
+
+        /// <summary>Beside the serving model: one training thread, at the lowest priority (nice 19 on Linux).</summary>
+        Background,
+    }
+
     /// <summary>Warms <paramref name="model"/> and <paramref name="catalog"/>; returns the seconds each part took.</summary>
-    public async Task<IReadOnlyDictionary<string, double>> WarmAsync(ServingModel model, CatalogIndex catalog, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, double>> WarmAsync(ServingModel model, CatalogIndex catalog, WarmMode mode, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(catalog);
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
         var total = Stopwatch.StartNew();
-        var clock = Stopwatch.StartNew();
-        await Task.Run(catalog.WarmUp, cancellationToken).ConfigureAwait(false);
-        _ = model.Explainer;
-        seconds["catalogue"] = clock.Elapsed.TotalSeconds;
-        foreach (var algorithm in AlgorithmChoices.All)
+        var names = AlgorithmChoices.All.Select(a => a.Name).ToList();
+        void Train()
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            clock.Restart();
-            await model.GetAsync(algorithm.Name).WaitAsync(cancellationToken).ConfigureAwait(false);
-            // One list for a new visitor and one for a dataset user: what the first request builds besides the model.
-            await Recommender.WarmAsync(model, algorithm.Name, cancellationToken).ConfigureAwait(false);
-            seconds[algorithm.Name] = clock.Elapsed.TotalSeconds;
+            var clock = Stopwatch.StartNew();
+            catalog.WarmUp();
+            _ = model.Explainer;
+            seconds["catalogue"] = clock.Elapsed.TotalSeconds;
+            foreach (string name in names)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                clock.Restart();
+                if (mode == WarmMode.Background) model.Warm(name, threads: 1).GetAwaiter().GetResult();
+                else model.GetAsync(name).GetAwaiter().GetResult();
+                seconds[name] = clock.Elapsed.TotalSeconds;
+            }
         }
-        logger.LogInformation("Warmed model {Version} (catalogue generation {Generation}) in {Seconds:0.0} s: {Parts}", model.Version, catalog.Generation,
-            total.Elapsed.TotalSeconds, string.Join(", ", seconds.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:0.00} s"))));
+        if (mode == WarmMode.Background) await OnLowPriorityThread(Train).ConfigureAwait(false);
+        else await Task.Run(Train, cancellationToken).ConfigureAwait(false);
+        // One list for a new visitor and one for a dataset user per algorithm: what the first request builds besides the model.
+        var lists = Stopwatch.StartNew();
+        foreach (string name in names) await Recommender.WarmAsync(model, name, cancellationToken).ConfigureAwait(false);
+        seconds["lists"] = lists.Elapsed.TotalSeconds;
+        logger.LogInformation("Warmed model {Version} (catalogue generation {Generation}, {Mode}) in {Seconds:0.0} s: {Parts}", model.Version, catalog.Generation,
+            mode == WarmMode.Start ? "every core" : "one low-priority thread", total.Elapsed.TotalSeconds,
+            string.Join(", ", seconds.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:0.00} s"))));
         return seconds;
     }
+
+    /// <summary>Runs <paramref name="work"/> on a thread of its own at the lowest scheduling priority the OS grants without privileges.</summary>
+    private static Task OnLowPriorityThread(Action work)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            LowerPriority();
+            try
+            {
+                work();
+                done.SetResult();
+            }
+#pragma warning disable CA1031 // Handed to the awaiting caller.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                done.SetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "movierec-warm-up",
+            Priority = ThreadPriority.Lowest,
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    // .NET's thread priorities do nothing on Linux: nice the thread itself (Linux schedules threads by their own nice).
+    private static void LowerPriority()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            _ = SetPriority(0 /* PRIO_PROCESS: a thread id on Linux */, GetThreadId(), 19);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Another libc: the warm-up still uses one thread only.
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "setpriority", SetLastError = true)]
+    [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
+    private static extern int SetPriority(int which, int who, int priority);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "gettid")]
+    [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
+    private static extern int GetThreadId();
 
     /// <summary>
     /// The first request of each kind pays for compiling its code path (routing, binding, JSON, Razor): at start,

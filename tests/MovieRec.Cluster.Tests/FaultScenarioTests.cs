@@ -15,7 +15,7 @@ public sealed class FaultScenarioTests(ITestOutputHelper output)
     [Fact]
     public async Task Killing_a_replica_and_promoting_a_model_under_load_loses_no_acknowledged_rating()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(12));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
         var options = new ClusterOptions { Folder = Path.Combine(Path.GetTempPath(), $"movierec-cluster-test-{Guid.NewGuid():N}") };
         await using var cluster = await LocalCluster.StartAsync(options, output.WriteLine, timeout.Token);
         var faults = new FaultOptions

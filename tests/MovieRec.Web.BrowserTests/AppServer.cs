@@ -12,7 +12,7 @@ namespace MovieRec.Web.BrowserTests;
 /// </summary>
 public sealed class AppServer : IDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(6); // ready means every algorithm warmed (about 1.5 min on 2 busy cores)
     private readonly Process _process;
     private readonly StringBuilder _log = new();
     private readonly string _dataDirectory;

@@ -15,23 +15,35 @@ namespace MovieRec.Web.Tests;
 /// </summary>
 public sealed class ReadinessTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(4);
 
     private static IReadOnlyList<string> NotTrained(ServingModel model) =>
         [.. AlgorithmChoices.All.Select(a => a.Name).Where(name => !model.IsReady(name))];
 
-    private static ServiceFactory Warming(TempFolder models) => new(new Dictionary<string, string?>
+    /// <summary>
+    /// A service warming every algorithm on the first 15,000 ratings of ml-latest-small (its first 95 users; every
+    /// movie): the same algorithms as on the whole dataset, in seconds rather than a minute and a half.
+    /// </summary>
+    private static ServiceFactory Warming(TempFolder folder)
     {
-        ["MovieRec:WarmUp"] = "true",
-        ["MovieRec:ModelDirectory"] = models.Path,
-        ["MovieRec:ModelWatchInterval"] = "00:00:00.2",
-    });
+        string data = Path.Combine(folder.Path, "ml-small-15k");
+        Directory.CreateDirectory(data);
+        File.WriteAllLines(Path.Combine(data, "ratings.csv"), File.ReadLines(Path.Combine(TestData.MovieLensSmallPath, "ratings.csv")).Take(15_001));
+        foreach (string file in new[] { "movies.csv", "links.csv" }) File.Copy(Path.Combine(TestData.MovieLensSmallPath, file), Path.Combine(data, file));
+        return new(new Dictionary<string, string?>
+        {
+            ["MovieRec:WarmUp"] = "true",
+            ["MovieRec:Dataset"] = data,
+            ["MovieRec:ModelDirectory"] = Path.Combine(folder.Path, "models"),
+            ["MovieRec:ModelWatchInterval"] = "00:00:00.2",
+        });
+    }
 
     [Fact]
     public async Task Ready_turns_green_only_once_every_algorithm_is_trained()
     {
-        using var models = TestData.NewFolder();
-        await using var factory = Warming(models);
+        using var folder = TestData.NewFolder();
+        await using var factory = Warming(folder);
         var client = factory.CreateClient();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         string? warming = null;
@@ -51,8 +63,8 @@ public sealed class ReadinessTests
     [Fact]
     public async Task A_promotion_swaps_in_a_model_whose_algorithms_are_all_trained()
     {
-        using var models = TestData.NewFolder();
-        await using var factory = Warming(models);
+        using var folder = TestData.NewFolder();
+        await using var factory = Warming(folder);
         var client = factory.CreateClient();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (factory.Host.Current is not { } current || NotTrained(current).Count > 0 || !factory.Host.Started.IsCompleted)

@@ -40,7 +40,8 @@ public sealed class CatalogIndex : IDisposable
     /// The sentence-transformer folder for semantic search; null: MOVIEREC_EMBEDDING_MODEL, else the bundled
     /// all-MiniLM-L6-v2; "off": lexical search only.
     /// </param>
-    public CatalogIndex(Dataset dataset, int generation = 1, string? embeddingModel = null)
+    /// <param name="embeddingCache">The embedding cache folder; null: {cache}/movierec/embeddings.</param>
+    public CatalogIndex(Dataset dataset, int generation = 1, string? embeddingModel = null, string? embeddingCache = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         Dataset = dataset;
@@ -66,6 +67,7 @@ public sealed class CatalogIndex : IDisposable
             return knn;
         });
         _embeddingModel = embeddingModel ?? Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable);
+        EmbeddingCacheFolder = string.IsNullOrWhiteSpace(embeddingCache) ? Path.Combine(DataLocator.CacheDirectory, "embeddings") : embeddingCache;
         _search = new(() =>
         {
             var search = new HybridSearch(dataset.Catalog.Movies, Lexical, Titles, id => counts.GetValueOrDefault(id));
@@ -126,8 +128,11 @@ public sealed class CatalogIndex : IDisposable
     {
         if (IsOff(_embeddingModel) || Interlocked.Exchange(ref _semanticStarted, 1) == 1) return;
         var folder = string.IsNullOrWhiteSpace(_embeddingModel) ? null : _embeddingModel;
-        _ = Search.StartSemantic(() => SentenceEmbedder.Load(folder, EmbedderOptions.FromEnvironment()), Path.Combine(DataLocator.CacheDirectory, "embeddings"));
+        _ = Search.StartSemantic(() => SentenceEmbedder.Load(folder, EmbedderOptions.FromEnvironment()), EmbeddingCacheFolder);
     }
+
+    /// <summary>Where the catalogue's embeddings are kept (MovieRec:EmbeddingCache).</summary>
+    public string EmbeddingCacheFolder { get; }
 
     /// <summary>The dense item index of a movie (by catalogue key) in the rating data, or -1 when nobody rated it.</summary>
     public int ItemOf(long movieId) => ItemOf(Dataset.Ratings.ItemIds, movieId);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using MovieRec.Core.Algorithms;
 using MovieRec.Core.Data;
 using MovieRec.Core.Search;
@@ -61,9 +62,21 @@ public sealed record SearchAnswer(string Query, string Mode, string? Note, IRead
 /// fused), re-ranked by the searcher's taste when ratings come with the request (the SVD folded in from them predicts
 /// a rating for each candidate). GET /search and the search page.
 /// </summary>
-public sealed class SearchQueries(ModelHost host)
+public sealed class SearchQueries(ModelHost host, IOptions<MovieRecOptions> options)
 {
     public const int DefaultN = 10;
+
+    /// <summary>
+    /// At most one search per core at a time (<see cref="MovieRecOptions.SearchConcurrency"/>): a search is CPU-bound
+    /// (about 5 ms, mostly the query's embedding), so more at once only time-slice the cores and evict each other's
+    /// caches; waiting requests queue asynchronously without holding a thread.
+    /// </summary>
+    private readonly SemaphoreSlim? _gate = options.Value.SearchConcurrency switch
+    {
+        < 0 => null,
+        0 => new SemaphoreSlim(Environment.ProcessorCount),
+        var n => new SemaphoreSlim(n),
+    };
 
     /// <summary>Searches with the ratings in the request (<see cref="SearchRequest.Rate"/>), if any.</summary>
     public async Task<QueryResult<SearchAnswer>> SearchAsync(SearchRequest request, CancellationToken cancellationToken)
@@ -86,7 +99,16 @@ public sealed class SearchQueries(ModelHost host)
         string q = request.Q!.Trim();
         TasteScorer? taste = null;
         if (ratings.Count > 0 && request.Personalise != false && host.Current is { } model) taste = Taste(model, ratings);
-        var result = catalog.Search.Search(q, new HybridSearchRequest { Count = request.N ?? DefaultN, Taste = taste, Personalise = request.Personalise ?? true });
+        HybridSearchResult result;
+        if (_gate is not null) await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            result = catalog.Search.Search(q, new HybridSearchRequest { Count = request.N ?? DefaultN, Taste = taste, Personalise = request.Personalise ?? true });
+        }
+        finally
+        {
+            _gate?.Release();
+        }
         var didYouMean = result.Hits.Count == 0 ? catalog.Titles.Suggest(q, 5) : null;
         return new SearchAnswer(q, result.Mode, result.Note, [.. result.Hits.Select(h => MovieHit.Of(h.Movie, catalog, h.Score))], didYouMean, result.Personalised);
     }

@@ -101,6 +101,15 @@ public sealed class SvdPlusPlus : FactorModel
 
     protected override double FoldInRegularization => Options.FoldInRegularization;
 
+    /// <summary>The trained y_j (items × factors), for the golden tests.</summary>
+    internal float[] TrainedImplicitFactors => _implicit;
+
+    /// <summary>The trained q_i (items × factors), for the golden tests.</summary>
+    internal float[] TrainedItemFactors => ItemFactors;
+
+    /// <summary>The prediction vectors x_u = p_u + |N(u)|^-1/2 Σ y_j (users × factors), for the golden tests.</summary>
+    internal float[] TrainedUserVectors => UserVectors;
+
     protected override double FoldInBiasRegularization => Options.EffRegBu;
 
     public override string OptionsJson => JsonSerializer.Serialize(Options);
@@ -167,8 +176,11 @@ public sealed class SvdPlusPlus : FactorModel
         TensorPrimitives.Multiply(z, 1f / MathF.Sqrt(items.Length), z);
     }
 
+    private double Pass(UserGroupedRatings groups, int[] order, int start, int end, float[] pAll, float mu, double decay) =>
+        Options.ExactUpdates ? ExactPass(groups, order, start, end, pAll, mu, decay) : FastPass(groups, order, start, end, pAll, mu, decay);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private double Pass(UserGroupedRatings groups, int[] order, int start, int end, float[] pAll, float mu, double decay)
+    private double FastPass(UserGroupedRatings groups, int[] order, int start, int end, float[] pAll, float mu, double decay)
     {
         var o = Options;
         float lrBu = (float)(o.EffLrBu * decay), lrBi = (float)(o.EffLrBi * decay), lrPu = (float)(o.EffLrPu * decay);
@@ -177,7 +189,6 @@ public sealed class SvdPlusPlus : FactorModel
         int f = Factors;
         var bu = UserBias;
         var bi = ItemBias;
-        var y = _implicit;
         var z = new float[f];
         var x = new float[f];
         var grad = new float[f];
@@ -194,21 +205,98 @@ public sealed class SvdPlusPlus : FactorModel
             {
                 int i = groups.Items[r];
                 var q = ItemFactors.AsSpan(i * f, f);
-                if (o.ExactUpdates)
-                {
-                    ImplicitSum(implicitSet, z);
-                    Array.Clear(grad);
-                }
                 TensorPrimitives.Add(p, z, x);
                 float err = groups.Values[r] - (mu + bu[u] + bi[i] + TensorPrimitives.Dot(q, x));
                 sq += (double)err * err;
                 bu[u] += lrBu * (err - regBu * bu[u]);
                 bi[i] += lrBi * (err - regBi * bi[i]);
                 Step(p, q, z, grad, err, norm, lrPu, regPu, lrQi, regQi);
-                // Surprise: every y_j moves after every rating (grad holds e q_i |N(u)|^-1/2 with the old q_i).
-                if (o.ExactUpdates) UpdateImplicit(implicitSet, grad, lrYj, regYj, 1);
             }
-            if (!o.ExactUpdates) UpdateImplicit(implicitSet, grad, lrYj, regYj, groups.Starts[g + 1] - groups.Starts[g]);
+            UpdateImplicit(implicitSet, grad, lrYj, regYj, groups.Starts[g + 1] - groups.Starts[g]);
+        }
+        return sq;
+    }
+
+    /// <summary>
+    /// One epoch of Surprise's exact SVDpp update over the given users, each user's ratings contiguously in
+    /// <c>trainset.all_ratings()</c> order, in O(|R(u)| f + |N(u)| f) per user instead of Surprise's O(|R(u)| |N(u)| f).
+    /// <para>
+    /// Surprise moves every y_j, j ∈ N(u), after each rating t of u by the same rule
+    /// <c>y_j ← a y_j + c_t q_t</c> with <c>a = 1 − γ_y λ_y</c>, <c>c_t = γ_y e_t |N(u)|^-1/2</c> and q_t the rated item's
+    /// factors before the step. Within u's pass nothing but u's own implicit sum reads those y_j, so (exact algebra):
+    /// after t steps every <c>y_j = a^t y_j⁰ + D_t</c> with <c>D_t = a D_{t−1} + c_t q_t</c>, the same D for every j, and the
+    /// sum <c>S = Σ_{j∈N(u)} y_j</c> follows <c>S_t = a S_{t−1} + |N(u)| c_t q_t</c>. So S (hence z_u = |N(u)|^-1/2 S) is
+    /// kept current in O(f) per rating and each y_j is written once, at the end of u's pass: <c>y_j ← a^T y_j + D_T</c>.
+    /// S, D and a^T are doubles (as Surprise's arrays are) so the running sum does not drift over a heavy user's
+    /// thousands of ratings. Single-threaded this is Surprise's sequence of updates up to float rounding
+    /// (SvdPlusPlusExactTests checks it against a plain per-rating loop); with more threads users run Hogwild, as in
+    /// the fast pass.
+    /// </para>
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private double ExactPass(UserGroupedRatings groups, int[] order, int start, int end, float[] pAll, float mu, double decay)
+    {
+        var o = Options;
+        float lrBu = (float)(o.EffLrBu * decay), lrBi = (float)(o.EffLrBi * decay), lrPu = (float)(o.EffLrPu * decay);
+        float lrQi = (float)(o.EffLrQi * decay);
+        double lrYj = o.EffLrYj * decay;
+        float regBu = (float)o.EffRegBu, regBi = (float)o.EffRegBi, regPu = (float)o.EffRegPu, regQi = (float)o.EffRegQi;
+        double shrink = 1.0 - lrYj * o.EffRegYj;
+        int f = Factors;
+        var bu = UserBias;
+        var bi = ItemBias;
+        var y = _implicit;
+        var qAll = ItemFactors;
+        var items = groups.Items;
+        var values = groups.Values;
+        var sum = new double[f];
+        var pending = new double[f];
+        var z = new float[f];
+        double sq = 0;
+        for (int k = start; k < end; k++)
+        {
+            int g = order[k], u = groups.Users[g];
+            var implicitSet = RatedBy(u);
+            int n = implicitSet.Length;
+            double norm = 1.0 / Math.Sqrt(n);
+            Array.Clear(sum);
+            Array.Clear(pending);
+            foreach (int j in implicitSet)
+            {
+                var yj = y.AsSpan(j * f, f);
+                for (int c = 0; c < f; c++) sum[c] += yj[c];
+            }
+            for (int c = 0; c < f; c++) z[c] = (float)(sum[c] * norm);
+            double scale = 1;
+            var p = pAll.AsSpan(u * f, f);
+            for (int r = groups.Starts[g]; r < groups.Starts[g + 1]; r++)
+            {
+                int i = items[r];
+                var q = qAll.AsSpan(i * f, f);
+                float dot = 0;
+                for (int c = 0; c < f; c++) dot += q[c] * (p[c] + z[c]);
+                float err = values[r] - (mu + bu[u] + bi[i] + dot);
+                sq += (double)err * err;
+                bu[u] += lrBu * (err - regBu * bu[u]);
+                bi[i] += lrBi * (err - regBi * bi[i]);
+                double step = lrYj * err * norm, stepAll = step * n;
+                for (int c = 0; c < f; c++)
+                {
+                    float pf = p[c], qf = q[c];
+                    p[c] = pf + lrPu * (err * qf - regPu * pf);
+                    q[c] = qf + lrQi * (err * (pf + z[c]) - regQi * qf);
+                    pending[c] = shrink * pending[c] + step * qf;
+                    double s = shrink * sum[c] + stepAll * qf;
+                    sum[c] = s;
+                    z[c] = (float)(s * norm);
+                }
+                scale *= shrink;
+            }
+            foreach (int j in implicitSet)
+            {
+                var yj = y.AsSpan(j * f, f);
+                for (int c = 0; c < f; c++) yj[c] = (float)(scale * yj[c] + pending[c]);
+            }
         }
         return sq;
     }

@@ -60,6 +60,10 @@ public sealed class SvdPlusPlusExactTests
     public void Exact_mode_single_threaded_equals_surprises_per_rating_loop(string optionSet)
     {
         var train = Data.Value;
+        var offsets = train.ByUser.Offsets;
+        int heaviest = 0;
+        for (int u = 0; u + 1 < offsets.Length; u++) heaviest = Math.Max(heaviest, offsets[u + 1] - offsets[u]);
+        Assert.InRange(heaviest, 200, 4_000);
         var options = OptionsFor(optionSet, exact: true);
         var model = new SvdPlusPlus(options);
         model.Fit(new TrainingData(train), TrainingContext.Deterministic(11));

@@ -41,7 +41,8 @@ internal static class HybridBench
         Console.WriteLine($"hybrid: leave-latest-out on {dataset.Ratings.Count:N0} ratings ({split.Test.Count} held out), top-10 lists.");
         var table = new BenchTable("model", "HR@10", "NDCG@10", "coverage@10", "intra-list diversity", "fit s");
         var ndcgs = new Dictionary<string, double>();
-        // The hybrid against its collaborative part (at the catalogue's default, EASE) and its content part.
+        // The hybrid against its collaborative part (at the catalogue's default, EASE) and the content model (the taste
+        // ranker people are shown; the hybrid's own content term is pure similarity).
         foreach (var name in new[] { "ease", "content", "hybrid" })
         {
             var model = AlgorithmCatalog.Create(name);

@@ -50,6 +50,7 @@ public static class ServiceSetup
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddOpenApi();
         services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", ApiDocs.CamelCaseParameters);
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", MovieId.Describe);
 
         // Ratings: PostgreSQL when ConnectionStrings:Ratings is an Npgsql connection string, otherwise SQLite.
         string? ratings = configuration.GetConnectionString("Ratings");

@@ -42,6 +42,13 @@ public sealed class AlgorithmSettingsTests
     }
 
     [Fact]
+    public void An_alias_and_its_name_both_configured_fail_start_up()
+    {
+        string message = StartFailure(new() { ["MovieRec:Algorithms:knn:k"] = "7", ["MovieRec:Algorithms:item-knn:k"] = "9" });
+        Assert.Contains("both configure item-knn; keep one section.", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Configured_options_reach_the_persisted_svd_and_the_models_trained_on_first_use()
     {
         await using var factory = new ServiceFactory(new Dictionary<string, string?>

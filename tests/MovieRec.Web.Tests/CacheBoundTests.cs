@@ -16,7 +16,7 @@ public sealed class CacheBoundTests
         for (int k = 0; k < 600; k++)
         {
             var ratings = Enumerable.Range(0, 10).Select(j => new { movieId = movies[(k * 7 + j * 13) % 2000].Id, rating = 0.5f + (k + j) % 10 * 0.5f }).ToArray();
-            var response = await client.PostJson("/api/v1/recommendations", new { ratings, n = 20, algorithm = "svd" });
+            var response = await client.PostJson("/api/v1/recommendations", new { ratings, n = 20, algorithm = "sequential" });
             response.EnsureSuccessStatusCode();
         }
         var stats = cache.GetCurrentStatistics()!;

@@ -131,6 +131,11 @@ public sealed class CatalogApiTests(ServiceFixture fixture) : IClassFixture<Serv
         Assert.Equal(9, clusters.Count);
         // Every movie with features is in exactly one cluster (a few without any rating or genre are left out).
         Assert.InRange(clusters.Sum(c => c.GetProperty("size").GetInt32()), 9700, 9742);
+        // Names say what sets a cluster apart: distinct, and no rating level shared by every cluster ("well liked").
+        var names = clusters.Select(c => c.GetProperty("name").GetString()!).ToList();
+        Assert.Equal(9, names.Distinct().Count());
+        Assert.DoesNotContain(names, n => n.Contains("well liked", StringComparison.Ordinal));
+        Assert.True(clusters.Select(c => c.GetProperty("ratingLevel").GetString()).Distinct().Count() > 1, string.Join(" | ", names));
         var page = await (await Client.GetAsync("/api/v1/clusters/0/movies?pageSize=7")).Json();
         Assert.Equal(7, page.GetProperty("items").GetArrayLength());
         Assert.Equal(clusters[0].GetProperty("size").GetInt32(), page.GetProperty("total").GetInt32());

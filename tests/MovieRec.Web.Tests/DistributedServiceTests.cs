@@ -59,13 +59,13 @@ public sealed class DistributedServiceTests(DistributedFixture fixture) : IClass
     public async Task A_list_computed_by_one_replica_is_served_from_redis_by_the_other()
     {
         // A profile no other test uses, so the key is new to both replicas.
-        var request = new { ratings = new[] { new { movieId = 260L, rating = 5.0 }, new { movieId = 1196L, rating = 4.5 }, new { movieId = 2628L, rating = 1.5 } }, n = 7, algorithm = "svd" };
+        var request = new { ratings = new[] { new { movieId = 260L, rating = 5.0 }, new { movieId = 1196L, rating = 4.5 }, new { movieId = 2628L, rating = 1.5 } }, n = 7, algorithm = "sequential" };
         var first = await Clients.MovieIds(await fixture.ClientA.PostAsJsonAsync("/api/v1/recommendations", request));
         Assert.Equal(7, first.Count);
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.Redis.Configuration);
         var server = redis.GetServer(redis.GetEndPoints()[0]);
-        string pattern = $"movierec:rec:{fixture.A.Host.Current!.CacheKey}:svd:7:*";
+        string pattern = $"movierec:rec:{fixture.A.Host.Current!.CacheKey}:sequential:7:*";
         await ServerBinaries.WaitUntilAsync(() => Task.FromResult(server.Keys(pattern: pattern).Any()), TimeSpan.FromSeconds(10),
             $"no key {pattern} in Redis after replica A computed the list");
 
@@ -83,17 +83,17 @@ public sealed class DistributedServiceTests(DistributedFixture fixture) : IClass
         using var a = fixture.A.CreateClient(new() { HandleCookies = false }).WithToken(token);
         using var b = fixture.B.CreateClient(new() { HandleCookies = false }).WithToken(token);
         Assert.Equal(HttpStatusCode.OK, (await a.PutAsJsonAsync("/api/v1/me/ratings/1", new { rating = 5 })).StatusCode);
-        var before = await Clients.MovieIds(await b.GetAsync("/api/v1/me/recommendations?n=10&algorithm=svd"));
+        var before = await Clients.MovieIds(await b.GetAsync("/api/v1/me/recommendations?n=10&algorithm=ease"));
         foreach (long id in RecommendationApiTests.AnimatedFamily[1..])
             Assert.Equal(HttpStatusCode.OK, (await a.PutAsJsonAsync($"/api/v1/me/ratings/{id}", new { rating = 5 })).StatusCode);
-        var after = await Clients.MovieIds(await b.GetAsync("/api/v1/me/recommendations?n=10&algorithm=svd"));
+        var after = await Clients.MovieIds(await b.GetAsync("/api/v1/me/recommendations?n=10&algorithm=ease"));
         Assert.NotEqual(before, after);
         Assert.DoesNotContain(after, RecommendationApiTests.AnimatedFamily.Contains);
         var mine = (await (await b.GetAsync("/api/v1/me/ratings")).Json()).GetProperty("items").EnumerateArray().Select(r => r.GetProperty("movieId").GetInt64()).Order();
         Assert.Equal(RecommendationApiTests.AnimatedFamily.Order(), mine);
         // Deleting through B changes A's next list too.
         Assert.Equal(HttpStatusCode.NoContent, (await b.DeleteAsync("/api/v1/me/ratings/78499")).StatusCode);
-        var afterDelete = await Clients.MovieIds(await a.GetAsync("/api/v1/me/recommendations?n=10&algorithm=svd"));
+        var afterDelete = await Clients.MovieIds(await a.GetAsync("/api/v1/me/recommendations?n=10&algorithm=ease"));
         Assert.NotEqual(after, afterDelete);
     }
 }

@@ -94,9 +94,9 @@ public sealed class ModelLifecycleTests
             var rng = new Random(worker);
             while (!stop.IsCancellationRequested)
             {
-                long movie = catalog.Dataset.Catalog.Movies[rng.Next(500)].Id;
-                // The persisted SVD: what a swap hands over; the default (hybrid) would train on each new version's first request.
-                var response = await client.PostJson("/api/v1/recommendations", new { ratings = new[] { new { movieId = movie, rating = 4.5 } }, n = 5, algorithm = "svd" });
+                int user = 1 + rng.Next(600);
+                // The persisted SVD (for the dataset's users): what a swap hands over; the default would train on each new version's first request.
+                var response = await client.GetAsync($"/api/v1/users/{user}/recommendations?n=5&algorithm=svd");
                 Interlocked.Increment(ref requests);
                 if (response.StatusCode != HttpStatusCode.OK) failures.Add($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
                 else seen.Add((await response.Json()).GetProperty("modelVersion").GetString()!);

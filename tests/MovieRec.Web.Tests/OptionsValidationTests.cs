@@ -14,6 +14,7 @@ public sealed class OptionsValidationTests
 
     [Theory]
     [InlineData("MovieRec:DefaultAlgorithm", "magic", "MovieRec:DefaultAlgorithm is 'magic', which the service does not serve; use one of baseline, svd, svd-tuned, svdpp, popularity,")]
+    [InlineData("MovieRec:DefaultAlgorithm", "svd", "MovieRec:DefaultAlgorithm is 'svd', which is not offered for recommendations from a handful of ratings; use one of ")]
     [InlineData("MovieRec:RateLimitPerMinute", "-5", "MovieRec:RateLimitPerMinute is -5; use 0 (no limit) to")]
     [InlineData("MovieRec:CacheMegabytes", "0", "MovieRec:CacheMegabytes is 0; use 1 to")]
     [InlineData("MovieRec:PromotionTolerance", "NaN", "MovieRec:PromotionTolerance is NaN;")]
@@ -37,20 +38,20 @@ public sealed class OptionsValidationTests
     [Fact]
     public async Task One_default_algorithm_serves_the_api_and_the_page()
     {
-        await using var factory = new ServiceFactory(new Dictionary<string, string?> { ["MovieRec:DefaultAlgorithm"] = " SVD " });
+        await using var factory = new ServiceFactory(new Dictionary<string, string?> { ["MovieRec:DefaultAlgorithm"] = " EASE " });
         var client = await factory.ReadyClientAsync();
         var list = await (await client.PostJson("/api/v1/recommendations", new { ratings = new[] { new { movieId = 1, rating = 5 } }, n = 3 })).Json();
-        Assert.Equal("svd", list.GetProperty("algorithm").GetString());
+        Assert.Equal("ease", list.GetProperty("algorithm").GetString());
         var user = await (await client.GetAsync("/api/v1/users/1/recommendations?n=3")).Json();
-        Assert.Equal("svd", user.GetProperty("algorithm").GetString());
+        Assert.Equal("ease", user.GetProperty("algorithm").GetString());
         var session = await client.PostAsync("/api/v1/sessions", null);
         Assert.Equal(System.Net.HttpStatusCode.Created, session.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.OK, (await client.PutAsJsonAsync("/api/v1/me/ratings/1", new { rating = 5 })).StatusCode);
         string html = await client.GetStringAsync("/recommendations");
-        Assert.Contains("id=\"rec-list\" class=\"grid\" data-algorithm=\"svd\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"rec-list\" class=\"grid\" data-algorithm=\"ease\"", html, StringComparison.Ordinal);
         int first = html.IndexOf("<a href=\"/recommendations?algorithm=", StringComparison.Ordinal);
-        Assert.StartsWith("<a href=\"/recommendations?algorithm=svd\"", html[first..], StringComparison.Ordinal); // the default leads the switcher
+        Assert.StartsWith("<a href=\"/recommendations?algorithm=ease\"", html[first..], StringComparison.Ordinal); // the default leads the switcher
         var mine = await (await client.GetAsync("/api/v1/me/recommendations?n=3")).Json();
-        Assert.Equal("svd", mine.GetProperty("algorithm").GetString());
+        Assert.Equal("ease", mine.GetProperty("algorithm").GetString());
     }
 }

@@ -58,31 +58,39 @@ public sealed partial class QueryLayerTests(ServiceFixture fixture) : IClassFixt
         string html = await visitor.GetStringAsync("/recommendations");
         var page = Cards(html, "rec-list");
         Assert.Equal(24, page.Count);
-        Assert.Contains("""data-algorithm="hybrid" """.TrimEnd(), html, StringComparison.Ordinal);
+        Assert.Contains("""data-algorithm="taste" """.TrimEnd(), html, StringComparison.Ordinal);
 
         var api = await (await fixture.Client.PostJson("/api/v1/recommendations",
             new { ratings = Horror.Select(id => new { movieId = id, rating = 5f }), n = 24 })).Json();
-        Assert.Equal("hybrid", api.GetProperty("algorithm").GetString());
+        Assert.Equal("taste", api.GetProperty("algorithm").GetString());
         Assert.Equal(Ids(api.GetProperty("items")), page);
         // And the account's own endpoint agrees with both.
         var mine = await fixture.Factory.Services.GetRequiredService<RecommendationQueries>()
             .ForRatingsAsync(new RecommendationRequest([.. Horror.Reverse().Select(id => new RatingInput(id, 5f))], 24), CancellationToken.None);
-        Assert.Equal(page, mine.Value!.Items.Select(i => i.MovieId));
+        Assert.Equal(page, mine.Value!.Items.Select(i => long.Parse(i.MovieId.Value, System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     [Fact]
-    public async Task The_page_switcher_offers_exactly_the_algorithms_the_api_accepts_default_first()
+    public async Task The_page_switcher_offers_exactly_the_algorithms_the_api_accepts_for_ratings_default_first()
     {
         var visitor = await VisitorAsync([1, 2355, 3114, 4886, 6377], 4.5f);
         string html = await visitor.GetStringAsync("/recommendations");
         var switcher = SwitcherRegex().Matches(html).Select(m => m.Groups[1].Value).ToList();
-        var algorithms = await fixture.Client.GetFromJsonAsync<Dictionary<string, string>>("/api/v1/algorithms");
-        Assert.Equal("hybrid", switcher[0]);
-        Assert.Equal(algorithms!.Keys.Order(), switcher.Order());
+        var offered = await fixture.Client.GetFromJsonAsync<Dictionary<string, string>>("/api/v1/algorithms?forNewUsers=true");
+        var all = await fixture.Client.GetFromJsonAsync<Dictionary<string, string>>("/api/v1/algorithms");
+        Assert.Equal("taste", switcher[0]);
+        Assert.Equal(offered!.Keys.Order(), switcher.Order());
         Assert.Equal(Service<AlgorithmChoices>().Ordered.Select(a => a.Name), switcher);
-        // Every one of them is accepted by the API.
-        foreach (string name in switcher)
+        Assert.True(all!.Count > offered.Count);
+        // The others are named on the page with the reason, refused for a visitor's ratings, and served to dataset users.
+        foreach (var name in all.Keys.Except(offered.Keys))
+        {
+            Assert.Contains($"""<li data-algorithm="{name}">""", html, StringComparison.Ordinal);
+            var refused = await (await fixture.Client.PostJson("/api/v1/recommendations", new { ratings = new[] { new { movieId = 1, rating = 5f } }, algorithm = name })).AssertProblem(400, "algorithm");
+            Assert.Contains("is not offered for recommendations from your ratings", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.OK, (await fixture.Client.GetAsync($"/api/v1/users/1/recommendations?n=1&algorithm={name}")).StatusCode);
+        }
+        Assert.Contains("svd", all.Keys.Except(offered.Keys));
     }
 
     [GeneratedRegex("""<a href="/recommendations\?algorithm=[a-z-]+" data-algorithm="([a-z-]+)" """)]
@@ -93,7 +101,7 @@ public sealed partial class QueryLayerTests(ServiceFixture fixture) : IClassFixt
     {
         var visitor = await VisitorAsync([1, 2355, 3114], 4.5f);
         string html = await visitor.GetStringAsync("/recommendations?algorithm=magic");
-        Assert.Contains("There is no algorithm called “magic”; showing Hybrid.", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+        Assert.Contains("There is no algorithm called “magic”; showing Your taste.", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
         Assert.Equal(24, Cards(html, "rec-list").Count);
         var body = await (await fixture.Client.GetAsync("/api/v1/users/1/recommendations?algorithm=magic")).AssertProblem(400, "algorithm");
         Assert.Contains($"Known: {MovieRec.Web.Queries.AlgorithmChoices.KnownNames}.", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -185,10 +193,10 @@ public sealed partial class QueryLayerTests(ServiceFixture fixture) : IClassFixt
         Assert.Equal("body", (await recommendations.ForRatingsAsync(null, CancellationToken.None)).Error!.Field);
         Assert.Equal("ratings[1].rating", (await recommendations.ForRatingsAsync(
             new RecommendationRequest([new RatingInput(1, 4), new RatingInput(2, 9)]), CancellationToken.None)).Error!.Field);
-        var user = await recommendations.ForDatasetUserAsync(new DatasetUserRecommendationRequest(1, "SVD", 4), CancellationToken.None);
+        var user = await recommendations.ForDatasetUserAsync(new DatasetUserRecommendationRequest("1", "SVD", 4), CancellationToken.None);
         Assert.Equal("svd", user.Value!.Algorithm);
         Assert.Equal(4, user.Value.Items.Count);
-        Assert.True((await recommendations.ForDatasetUserAsync(new DatasetUserRecommendationRequest(-5), CancellationToken.None)).Error!.IsNotFound);
+        Assert.True((await recommendations.ForDatasetUserAsync(new DatasetUserRecommendationRequest("-5"), CancellationToken.None)).Error!.IsNotFound);
     }
 
     [Fact]
@@ -199,7 +207,7 @@ public sealed partial class QueryLayerTests(ServiceFixture fixture) : IClassFixt
         Assert.Equal(["q", "genre", "year", "page", "pageSize"], parameters.Select(p => p.GetProperty("name").GetString()));
         Assert.All(parameters, p => Assert.False(string.IsNullOrEmpty(p.GetProperty("description").GetString())));
         var similar = openapi.GetProperty("paths").GetProperty("/api/v1/movies/{id}/similar").GetProperty("get");
-        Assert.Contains(similar.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "id" && p.GetProperty("description").GetString() == "The movie.");
+        Assert.Contains(similar.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "id" && p.GetProperty("description").GetString() == "The movie, by its id as the dataset spells it.");
         Assert.True(similar.GetProperty("responses").TryGetProperty("404", out _));
         var body = openapi.GetProperty("components").GetProperty("schemas").GetProperty("RecommendationRequest");
         Assert.Contains("default", body.GetProperty("properties").GetProperty("algorithm").GetProperty("description").GetString(), StringComparison.Ordinal);

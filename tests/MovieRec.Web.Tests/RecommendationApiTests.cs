@@ -17,8 +17,7 @@ public sealed class RecommendationApiTests(ServiceFixture fixture) : IClassFixtu
         new { ratings = ids.Select(id => new { movieId = id, rating }).ToArray(), n, algorithm };
 
     [Theory]
-    [InlineData("svd")]
-    [InlineData("svdpp")]
+    [InlineData("taste")]
     [InlineData("knn")]
     [InlineData("kmeans")]
     [InlineData("content")]
@@ -39,6 +38,18 @@ public sealed class RecommendationApiTests(ServiceFixture fixture) : IClassFixtu
         Assert.Equal(scores.OrderByDescending(s => s), scores);
         Assert.All(items, i => Assert.InRange(i.GetProperty("predictedRating").GetSingle(), 0.5f, 5f));
         Assert.All(items, i => Assert.False(string.IsNullOrEmpty(i.GetProperty("reason").GetString())));
+        // A reason names a movie the user rated (and its id) or says how the movie stands with everyone, nothing else.
+        var rated = new HashSet<long>(AnimatedFamily[..5]);
+        foreach (var item in items)
+        {
+            string reason = item.GetProperty("reason").GetString()!;
+            if (item.GetProperty("becauseOf").ValueKind == JsonValueKind.Number)
+            {
+                Assert.Contains(item.GetProperty("becauseOf").GetInt64(), rated);
+                Assert.StartsWith("because you liked ", reason, StringComparison.Ordinal);
+            }
+            else Assert.Matches(@"^(rated \d\.\d (on average by [\d,]+ people|by one person)|new in the catalogue)$", reason);
+        }
     }
 
     [Theory]
@@ -116,7 +127,10 @@ public sealed class RecommendationApiTests(ServiceFixture fixture) : IClassFixtu
         { """{"ratings":[{"movieId":1}]}""", "ratings[0].rating" },
         { """{"ratings":[null]}""", "ratings[0]" },
         { """{"ratings":[{"movieId":1,"rating":"high"}]}""", "$.ratings[0].rating" },
-        { """{"ratings":[{"movieId":"1; DROP TABLE ratings","rating":4}]}""", "$.ratings[0].movieId" },
+        { """{"ratings":[{"movieId":"1; DROP TABLE ratings","rating":4}]}""", "ratings[0].movieId" },
+        { """{"ratings":[{"movieId":true,"rating":4}]}""", "$.ratings[0].movieId" },
+        { """{"ratings":[{"movieId":1.5,"rating":4}]}""", "$.ratings[0].movieId" },
+        { """{"ratings":[{"movieId":"","rating":4}]}""", "$.ratings[0].movieId" },
         { """{"ratings":[],"n":0}""", "n" },
         { """{"ratings":[],"n":100000}""", "n" },
         { """{"ratings":[],"n":1e40}""", "$.n" },
@@ -134,6 +148,29 @@ public sealed class RecommendationApiTests(ServiceFixture fixture) : IClassFixtu
     {
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
         await (await Client.PostAsync("/api/v1/recommendations", content)).AssertProblem(400, field);
+    }
+
+    [Fact]
+    public async Task Movie_ids_are_numbers_in_answers_and_numbers_or_strings_in_requests()
+    {
+        var asNumbers = await (await Client.PostJson("/api/v1/recommendations", Ratings([1, 2355], 5, 5))).Json();
+        var asText = await (await Client.PostJson("/api/v1/recommendations",
+            new { ratings = new[] { new { movieId = "1", rating = 5f }, new { movieId = "2355", rating = 5f } }, n = 5 })).Json();
+        var items = asNumbers.GetProperty("items").EnumerateArray().ToList();
+        Assert.All(items, i => Assert.Equal(JsonValueKind.Number, i.GetProperty("movieId").ValueKind));
+        Assert.Equal(items.Select(i => i.GetProperty("movieId").GetInt64()), asText.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("movieId").GetInt64()));
+        var movie = await (await Client.GetAsync("/api/v1/movies/1")).Json();
+        Assert.Equal(JsonValueKind.Number, movie.GetProperty("movieId").ValueKind);
+        Assert.Equal("/api/v1/movies/1/poster", movie.GetProperty("posterUrl").GetString());
+        await (await Client.GetAsync("/api/v1/movies/toy-story")).AssertProblem(404);
+        await (await Client.GetAsync("/api/v1/movies/toy-story/similar")).AssertProblem(404);
+
+        // The document says a movie id is either.
+        var openapi = await (await Client.GetAsync("/openapi/v1.json")).Json();
+        var schemas = openapi.GetProperty("components").GetProperty("schemas");
+        Assert.Equal("#/components/schemas/MovieId", schemas.GetProperty("MovieSummary").GetProperty("properties").GetProperty("movieId").GetProperty("$ref").GetString());
+        var id = schemas.GetProperty("MovieId");
+        Assert.Equal(["integer", "string"], id.GetProperty("type").EnumerateArray().Select(t => t.GetString()).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -185,8 +222,8 @@ public sealed class RecommendationApiTests(ServiceFixture fixture) : IClassFixtu
 
     [Theory]
     [InlineData("ease")]
-    [InlineData("popularity")]
     [InlineData("ease-recency")]
+    [InlineData("sequential")]
     public async Task Other_servable_algorithms_recommend_too(string algorithm)
     {
         var response = await Client.PostJson("/api/v1/recommendations", Ratings(AnimatedFamily[..5], 5, 10, algorithm));
@@ -194,6 +231,24 @@ public sealed class RecommendationApiTests(ServiceFixture fixture) : IClassFixtu
         var items = (await response.Json()).GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(10, items.Count);
         Assert.DoesNotContain(items, i => AnimatedFamily[..5].Contains(i.GetProperty("movieId").GetInt64()));
+    }
+
+    [Theory]
+    [InlineData("svd")]
+    [InlineData("svdpp")]
+    [InlineData("popularity")]
+    [InlineData("baseline")]
+    public async Task Rating_models_and_the_same_list_for_everyone_are_not_offered_for_a_handful_of_ratings_but_serve_dataset_users(string algorithm)
+    {
+        var refused = await (await Client.PostJson("/api/v1/recommendations", Ratings(AnimatedFamily[..5], 5, 10, algorithm))).AssertProblem(400, "algorithm");
+        string detail = refused.GetProperty("detail").GetString()!;
+        Assert.Contains($"'{algorithm}' is not offered for recommendations from your ratings: ", detail, StringComparison.Ordinal);
+        Assert.Contains("Offered: ", detail, StringComparison.Ordinal);
+        var user = await Client.GetAsync($"/api/v1/users/1/recommendations?n=10&algorithm={algorithm}");
+        Assert.Equal(HttpStatusCode.OK, user.StatusCode);
+        var items = (await user.Json()).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(10, items.Count);
+        Assert.All(items, i => Assert.InRange(i.GetProperty("predictedRating").GetSingle(), 0.5f, 5f));
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class RedisFaultTests : IAsyncLifetime
     {
         ratings = new[] { new { movieId = Clients.MovieLensIds(200)[k % 200], rating = 5.0 }, new { movieId = 296L, rating = 0.5 + (k % 10) * 0.5 } },
         n = 5,
-        algorithm = "svd",
+        algorithm = "sequential",
     };
 
     [Fact]

@@ -185,12 +185,12 @@ internal static class DiscoverCommands
 
     private static Command Clusters(CliContext context)
     {
-        var k = new Option<int>("--k") { Description = "Number of clusters.", DefaultValueFactory = _ => 9 };
-        var users = new Option<bool>("--users") { Description = "Cluster users by their per-genre taste instead of movies." };
+        var k = new Option<int>("--k") { Description = $"Number of clusters (default 9 for movies, {UserClusters.DefaultK} for users as the kmeans recommender)." };
+        var users = new Option<bool>("--users") { Description = "Cluster users by the movies they like (the kmeans recommender's clusters) instead of movies." };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
         var elbow = new Option<bool>("--elbow") { Description = "Choose k: inertia (elbow) and silhouette of the movie clustering for k = 2..15." };
         var data = CommonOptions.Data();
-        var command = new Command("clusters", "K-Means clusters of movies (genres, weighted rating, year, popularity) or of users (per-genre taste).") { k, users, seed, elbow, data };
+        var command = new Command("clusters", "K-Means clusters of movies (genres, weighted rating, year, popularity) or of users (by the movies they like).") { k, users, seed, elbow, data };
         command.SetAction(parse =>
         {
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
@@ -209,20 +209,20 @@ internal static class DiscoverCommands
                 context.Console.MarkupLine($"Best silhouette at k = {bestK}; look for the elbow where inertia stops falling fast.");
                 return 0;
             }
-            var options = new KMeansOptions { K = Positive(parse.GetValue(k), "--k"), Seed = parse.GetValue(seed) };
+            int clusterCount = parse.GetResult(k) is null ? (parse.GetValue(users) ? UserClusters.DefaultK : 9) : Positive(parse.GetValue(k), "--k");
+            var options = new KMeansOptions { K = clusterCount, Seed = parse.GetValue(seed) };
             if (parse.GetValue(users))
             {
                 var model = new UserClusters(options);
                 model.Fit(TrainingData.From(dataset), new TrainingContext { Seed = options.Seed });
-                var table = new Table().Title($"User clusters (k = {model.Result.K}, inertia {model.Result.Inertia:0.0})").AddColumn("cluster").AddColumn(new TableColumn("users").RightAligned()).AddColumn("loves").AddColumn("avoids");
-                var sizes = model.Result.Sizes();
-                for (int c = 0; c < model.Result.K; c++)
+                var table = new Table().Title($"User clusters by liked movies (k = {model.Result.K}, inertia {model.Result.Inertia:0.0})")
+                    .AddColumn("cluster").AddColumn(new TableColumn("users").RightAligned()).AddColumn("like more than everyone (lift)").AddColumn("their distinctive movies");
+                foreach (var c in model.Clusters)
                 {
-                    var centroid = model.Result.Centroid(c).ToArray();
-                    var order = Enumerable.Range(0, centroid.Length).OrderByDescending(g => centroid[g]).ToList();
-                    table.AddRow(c.ToString(CultureInfo.InvariantCulture), sizes[c].ToString(CultureInfo.InvariantCulture),
-                        Markup.Escape(string.Join(", ", order.Take(3).Select(g => model.Genres[g]))),
-                        Markup.Escape(string.Join(", ", order.TakeLast(2).Select(g => model.Genres[g]))));
+                    var genres = c.Genres.Count == 0 ? "no genre stands out"
+                        : string.Join(", ", c.Genres.Select((g, j) => string.Create(CultureInfo.InvariantCulture, $"{g} ({c.GenreLifts[j]:0.0}x)")));
+                    table.AddRow(c.Id.ToString(CultureInfo.InvariantCulture), c.Users.ToString(CultureInfo.InvariantCulture),
+                        Markup.Escape(genres), Markup.Escape(string.Join("; ", c.Titles)));
                 }
                 context.Console.Write(table);
                 return 0;

@@ -58,7 +58,8 @@ public sealed class AlgorithmEntry
     private readonly Func<OptionValues, IRecommender> _create;
 
     public AlgorithmEntry(string name, AlgorithmKind kind, string description, IReadOnlyList<AlgorithmOption> options, Func<OptionValues, IRecommender> create,
-        AlgorithmPersistence persistence, string? notServable = null, bool needsCatalog = false, IReadOnlyList<string>? aliases = null, string? label = null)
+        AlgorithmPersistence persistence, string? notServable = null, bool needsCatalog = false, IReadOnlyList<string>? aliases = null, string? label = null,
+        string? notForNewUsers = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(options);
@@ -74,6 +75,7 @@ public sealed class AlgorithmEntry
         NeedsCatalog = needsCatalog;
         Aliases = aliases ?? [];
         Label = label ?? name;
+        NotForNewUsers = notServable is null ? notForNewUsers : notServable;
     }
 
     /// <summary>The name the CLI, configuration, API and model files use, e.g. "svd", "item-knn".</summary>
@@ -100,6 +102,16 @@ public sealed class AlgorithmEntry
     public string? NotServable { get; }
 
     public bool Servable => NotServable is null;
+
+    /// <summary>
+    /// Why the service does not offer this algorithm to someone who rates a handful of movies (anonymous visitors and
+    /// accounts: the rate-to-recommend journey); null when it does. Such an algorithm may still serve the dataset's own
+    /// users. Measured on the new-user protocol (<see cref="Evaluation.NewUserProtocol"/>, docs/evaluation.md).
+    /// </summary>
+    public string? NotForNewUsers { get; }
+
+    /// <summary>Whether the service offers it for recommendations from a handful of ratings.</summary>
+    public bool ForNewUsers => NotForNewUsers is null;
 
     /// <summary>Whether fitting needs <see cref="TrainingData.Catalog"/> (content features, genres).</summary>
     public bool NeedsCatalog { get; }

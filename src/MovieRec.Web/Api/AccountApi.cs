@@ -21,8 +21,8 @@ public static class AccountApi
             .WithSummary("A new password-less account: returns a token (and sets the session cookie).");
         var me = api.MapGroup("/me").WithTags("Account").RequireAuthorization();
         me.MapGet("/ratings", Ratings).WithSummary("Your ratings, most recent first.");
-        me.MapPut("/ratings/{movieId:long}", Rate).RequireRateLimiting(RateLimits.Writes).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.").WithSummary("Rate a movie (acknowledged once durably stored).");
-        me.MapDelete("/ratings/{movieId:long}", Unrate).RequireRateLimiting(RateLimits.Writes).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.").WithSummary("Remove your rating of a movie.");
+        me.MapPut("/ratings/{movieId}", Rate).RequireRateLimiting(RateLimits.Writes).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.").WithSummary("Rate a movie (acknowledged once durably stored).");
+        me.MapDelete("/ratings/{movieId}", Unrate).RequireRateLimiting(RateLimits.Writes).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.").WithSummary("Remove your rating of a movie.");
         me.MapGet("/recommendations", Recommend).RequireRateLimiting(RateLimits.Expensive).WithSummary("Recommendations from your stored ratings (fold-in, no retraining).");
         return api;
     }
@@ -47,10 +47,10 @@ public static class AccountApi
         TypedResults.Ok(await ratings.ListAsync(user.AccountId(), cancellationToken).ConfigureAwait(false));
 
     private static async Task<Results<Ok<MyRating>, ValidationProblem, ProblemHttpResult>> Rate(
-        ClaimsPrincipal user, long movieId, RatingBody? body, AccountRatings ratings, CancellationToken cancellationToken) =>
+        ClaimsPrincipal user, MovieId movieId, RatingBody? body, AccountRatings ratings, CancellationToken cancellationToken) =>
         ApiProblems.Answer(await ratings.RateAsync(user.AccountId(), movieId, body, cancellationToken).ConfigureAwait(false));
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Unrate(ClaimsPrincipal user, long movieId, AccountRatings ratings, CancellationToken cancellationToken) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> Unrate(ClaimsPrincipal user, MovieId movieId, AccountRatings ratings, CancellationToken cancellationToken) =>
         await ratings.UnrateAsync(user.AccountId(), movieId, cancellationToken).ConfigureAwait(false) is { } missing
             ? ApiProblems.NotFound(missing.Message)
             : TypedResults.NoContent();

@@ -11,9 +11,10 @@ public static class RecommendationsApi
     {
         api.MapPost("/recommendations", Anonymous).WithTags("Recommendations").RequireRateLimiting(RateLimits.Expensive)
             .WithSummary("Recommendations for the ratings in the body, folded into the model without retraining.");
-        api.MapGet("/users/{id:long}/recommendations", DatasetUser).WithTags("Recommendations").RequireRateLimiting(RateLimits.Expensive)
-            .WithSummary("Recommendations for a user of the dataset.").ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("id", "The user's id in the dataset.");
-        api.MapGet("/algorithms", Algorithms).WithTags("Recommendations").WithSummary("The algorithms a request may name, with what each one is.");
+        api.MapGet("/users/{id}/recommendations", DatasetUser).WithTags("Recommendations").RequireRateLimiting(RateLimits.Expensive)
+            .WithSummary("Recommendations for a user of the dataset.").ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("id", "The user's id in the dataset, as the dataset spells it.");
+        api.MapGet("/algorithms", Algorithms).WithTags("Recommendations")
+            .WithSummary("The algorithms a request may name, with what each one is; ?forNewUsers=true: those offered for recommendations from a handful of ratings (POST /recommendations, /me/recommendations).");
         return api;
     }
 
@@ -25,6 +26,7 @@ public static class RecommendationsApi
         [AsParameters] DatasetUserRecommendationRequest request, RecommendationQueries recommendations, CancellationToken cancellationToken) =>
         ApiProblems.Answer(await recommendations.ForDatasetUserAsync(request, cancellationToken).ConfigureAwait(false));
 
-    private static Ok<Dictionary<string, string>> Algorithms() =>
-        TypedResults.Ok(AlgorithmChoices.All.ToDictionary(a => a.Name, a => a.Description));
+    /// <param name="forNewUsers">Only the algorithms offered for recommendations from a handful of ratings.</param>
+    private static Ok<Dictionary<string, string>> Algorithms(bool? forNewUsers) =>
+        TypedResults.Ok(AlgorithmChoices.All.Where(a => forNewUsers != true || a.ForNewUsers).ToDictionary(a => a.Name, a => a.Description));
 }

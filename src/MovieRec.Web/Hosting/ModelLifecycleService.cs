@@ -54,7 +54,7 @@ public sealed class ModelLifecycleService(
         // keywords: most of the load time) is joined in the background and swapped in with its content indexes.
         var dataset = await Task.Run(() => DatasetLoader.Load(path, new LoadOptions { IncludeTmdb = false }), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Loaded {Name}: {Ratings} ratings, {Movies} movies ({Seconds:0.000} s)", dataset.Name, dataset.Ratings.Count, dataset.Catalog.Count, clock.Elapsed.TotalSeconds);
-        var catalog = new CatalogIndex(dataset, generation: 1, options.EmbeddingModel);
+        var catalog = new CatalogIndex(dataset, generation: 1, options.EmbeddingModel, options.EmbeddingCache);
         host.SetCatalog(catalog);
         var stored = await store.GetAllRatingsAsync(cancellationToken).ConfigureAwait(false);
         ServingModel? model = null;
@@ -89,7 +89,7 @@ public sealed class ModelLifecycleService(
         CatalogIndex catalog;
         if (full.Catalog.WithTmdbCount > 0)
         {
-            catalog = new CatalogIndex(full, generation: 2, options.EmbeddingModel);
+            catalog = new CatalogIndex(full, generation: 2, options.EmbeddingModel, options.EmbeddingCache);
             var model = new ServingModel(current.Report, current.Svd, ModelTrainer.BuildTrainingData(full, stored), catalog, options).Prepare();
             host.SetCatalog(catalog);
             // Only when no retrain promoted a newer version meanwhile (that one already has the metadata).

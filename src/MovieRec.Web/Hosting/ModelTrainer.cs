@@ -35,19 +35,21 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
     public string IncomingDirectory => Path.Combine(ModelDirectory, "incoming");
 
     /// <summary>
-    /// The dataset's ratings plus stored ratings, users of accounts as raw id -accountId. Stored ratings of movies no
-    /// dataset user rated are left out: a factor model cannot learn an item from a handful of ratings (content-based
-    /// models still reach those movies). Item ids stay the dataset's, so every model version shares them.
+    /// The dataset's ratings plus stored ratings, users of accounts as raw id -accountId ("-7" in a dataset of string
+    /// user ids). Stored ratings of movies no dataset user rated are left out: a factor model cannot learn an item from
+    /// a handful of ratings (content-based models still reach those movies). Item ids stay the dataset's, so every
+    /// model version shares them; stored movie ids are mapped back through <see cref="StoredMovieIds"/>.
     /// </summary>
     public static RatingDataset BuildTrainingData(Dataset dataset, IReadOnlyList<AccountRating> stored)
     {
         var ratings = dataset.Ratings;
         if (stored.Count == 0) return ratings;
-        var builder = new RatingDatasetBuilder(IdMap.FromNumeric(ratings.UserIds.NumericIds), IdMap.FromNumeric(ratings.ItemIds.NumericIds), ratings.Count + stored.Count);
+        var builder = new RatingDatasetBuilder(Copy(ratings.UserIds), Copy(ratings.ItemIds), ratings.Count + stored.Count);
         for (int k = 0; k < ratings.Count; k++) builder.Add(ratings.Users[k], ratings.Items[k], ratings.Values[k], ratings.Timestamps[k]);
+        var byStoredId = StoredMovieIds.ItemsByStoredId(ratings.ItemIds);
         foreach (var r in stored)
         {
-            int item = ratings.ItemIds.ToDense(r.MovieId);
+            int item = StoredMovieIds.ItemOf(ratings.ItemIds, byStoredId, r.MovieId);
             if (item < 0) continue;
             builder.Add(builder.UserIds.GetOrAdd(-r.AccountId), item, r.Rating, r.UnixSeconds);
         }
@@ -55,6 +57,8 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
         train.Catalog = ratings.Catalog; // for display (titles); models get the catalogue through TrainingData
         return train;
     }
+
+    private static IdMap Copy(IdMap map) => map.IsNumeric ? IdMap.FromNumeric(map.NumericIds) : IdMap.FromStrings(map.StringIds);
 
     /// <summary>Trains a candidate: SVD fitted on 90 % to measure the holdout, then on everything to serve.</summary>
     public ServingModel Train(CatalogIndex catalog, IReadOnlyList<AccountRating> stored, CancellationToken cancellationToken)
@@ -168,7 +172,7 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
     {
         var predicted = new float[test.Count];
         for (int k = 0; k < test.Count; k++)
-            predicted[k] = model.Predict(model.UserIds.ToDense(test.UserIds.ToRawNumeric(test.Users[k])), model.ItemIds.ToDense(test.ItemIds.ToRawNumeric(test.Items[k])));
+            predicted[k] = model.Predict(model.UserIds.ToDense(test.UserIds.ToRaw(test.Users[k])), model.ItemIds.ToDense(test.ItemIds.ToRaw(test.Items[k])));
         return (RatingMetrics.Rmse(test.Values, predicted), RatingMetrics.Mae(test.Values, predicted));
     }
 

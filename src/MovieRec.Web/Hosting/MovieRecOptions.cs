@@ -18,9 +18,10 @@ public sealed class MovieRecOptions
 
     /// <summary>
     /// The algorithm used when a request or the recommendations page names none (API and pages alike); must be one
-    /// the service serves. The hybrid follows a short rating profile most closely and explains itself.
+    /// the service serves and offers for recommendations from a handful of ratings. "taste" is learnt for exactly that
+    /// journey and was the best on the new-user protocol (docs/evaluation.md, docs/benchmarks.md).
     /// </summary>
-    public string DefaultAlgorithm { get; set; } = "hybrid";
+    public string DefaultAlgorithm { get; set; } = "taste";
 
     /// <summary>
     /// Options of the algorithms the service trains, by catalogue name and option name, as in
@@ -76,6 +77,18 @@ public sealed class MovieRecOptions
     /// the bundled all-MiniLM-L6-v2; "off" means lexical search only.
     /// </summary>
     public string? EmbeddingModel { get; set; }
+
+    /// <summary>
+    /// Where the catalogue's sentence embeddings are kept (one file per model recipe; replicas may share it, and a
+    /// restart loads them instead of embedding again); default {XDG_CACHE_HOME or ~/.cache}/movierec/embeddings.
+    /// </summary>
+    public string? EmbeddingCache { get; set; }
+
+    /// <summary>
+    /// How many searches run at once (each embeds its query and ranks the catalogue: CPU-bound); the others wait
+    /// their turn in order. 0: one per core; negative: no limit.
+    /// </summary>
+    public int SearchConcurrency { get; set; }
 
     public string ResolvedModelDirectory => ModelDirectory is { Length: > 0 } dir ? dir : Path.Combine(DataDirectory, "models");
 }

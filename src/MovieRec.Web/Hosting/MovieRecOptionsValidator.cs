@@ -22,6 +22,8 @@ public sealed class MovieRecOptionsValidator : IValidateOptions<MovieRecOptions>
 
         Check(AlgorithmChoices.IsServable(options.DefaultAlgorithm), nameof(options.DefaultAlgorithm),
             $"is '{options.DefaultAlgorithm}', which the service does not serve; use one of {AlgorithmChoices.KnownNames}.");
+        Check(!AlgorithmChoices.IsServable(options.DefaultAlgorithm) || AlgorithmChoices.IsForNewUsers(options.DefaultAlgorithm), nameof(options.DefaultAlgorithm),
+            $"is '{options.DefaultAlgorithm}', which is not offered for recommendations from a handful of ratings; use one of {AlgorithmChoices.NewUserNames}.");
         CheckAlgorithms(options, failures);
         Check(!string.IsNullOrWhiteSpace(options.Dataset), nameof(options.Dataset), "is empty; name a dataset (ml-latest-small) or a path.");
         Check(!string.IsNullOrWhiteSpace(options.DataDirectory), nameof(options.DataDirectory), "is empty; name a folder for the ratings database and models.");
@@ -48,6 +50,15 @@ public sealed class MovieRecOptionsValidator : IValidateOptions<MovieRecOptions>
     /// </summary>
     private static void CheckAlgorithms(MovieRecOptions options, List<string> failures)
     {
+        // "knn" and "item-knn" name one model: two sections would leave one of them silently ignored.
+        var sectionOf = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var algorithm in options.Algorithms.Keys)
+        {
+            if (ServingModel.Find(algorithm) is not { } served) continue;
+            if (sectionOf.TryGetValue(served.Name, out string? other))
+                failures.Add($"{MovieRecOptions.Section}:{nameof(options.Algorithms)}:{other} and :{algorithm} both configure {served.Name}; keep one section.");
+            else sectionOf[served.Name] = algorithm;
+        }
         foreach (var (algorithm, values) in options.Algorithms)
         {
             string setting = $"{MovieRecOptions.Section}:{nameof(options.Algorithms)}:{algorithm}";

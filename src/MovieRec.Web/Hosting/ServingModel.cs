@@ -70,7 +70,7 @@ public sealed class ServingModel
         _data = new TrainingData(train, catalog.Dataset.Catalog);
         // The persisted factor model answers for the trained algorithm's name, whatever made it (svd, or an import).
         _models[ModelTrainer.Algorithm] = new(Task.FromResult<IRecommender>(svd));
-        _explainer = new(() => new Explainer(_data, catalog.ItemContentVectors));
+        _explainer = new(() => new Explainer(_data));
         ItemTies = TieBreak.ByTrainingRatings(train);
     }
 

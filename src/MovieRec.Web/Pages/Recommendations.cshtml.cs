@@ -12,8 +12,11 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
 {
     public const int Count = 24;
 
-    /// <summary>The switcher's algorithms: every one the API accepts, the default first.</summary>
+    /// <summary>The switcher's algorithms: every one the API accepts for a visitor's ratings, the default first.</summary>
     public IReadOnlyList<AlgorithmInfo> Choices => algorithms.Ordered;
+
+    /// <summary>The algorithms the service serves but not from a handful of ratings, with the reason (shown on the page).</summary>
+    public IReadOnlyList<AlgorithmInfo> NotOffered => AlgorithmChoices.NotOfferedForNewUsers;
 
     /// <summary>The algorithm shown.</summary>
     public AlgorithmInfo Shown => AlgorithmChoices.Get(Algorithm);
@@ -32,9 +35,14 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
 
     public async Task OnGetAsync(string? algorithm, CancellationToken cancellationToken)
     {
-        var resolved = algorithms.Resolve(algorithm);
+        var resolved = algorithms.Resolve(algorithm, forNewUsers: true);
         Algorithm = resolved.Value ?? algorithms.Default;
-        if (!resolved.IsOk) Problem = $"There is no algorithm called “{algorithm}”; showing {Shown.Label}.";
+        if (!resolved.IsOk)
+        {
+            Problem = AlgorithmChoices.IsServable(algorithm)
+                ? $"{AlgorithmChoices.Get(algorithm!).Label} is not offered for recommendations from your ratings: {AlgorithmChoices.Get(algorithm!).NotForNewUsers}. Showing {Shown.Label}."
+                : $"There is no algorithm called “{algorithm}”; showing {Shown.Label}.";
+        }
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
         Visitor = await Visitor.LoadAsync(HttpContext, store).ConfigureAwait(false);
         Rated = [.. Visitor.Ratings.Select(r => (r, catalog.Catalog[r.MovieId])).Where(p => p.Item2 is not null).Select(p => (p.r, p.Item2!))];
@@ -46,6 +54,6 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
             return;
         }
         List = list.Value;
-        Items = [.. List.Items.Select(i => (i, catalog.Catalog[i.MovieId])).Where(p => p.Item2 is not null).Select(p => (p.i, p.Item2!))];
+        Items = [.. List.Items.Select(i => (i, catalog.Find(i.MovieId))).Where(p => p.Item2 is not null).Select(p => (p.i, p.Item2!))];
     }
 }

@@ -4,8 +4,15 @@ using MovieRec.Web.Hosting;
 
 namespace MovieRec.Web.Queries;
 
-/// <summary>An algorithm a request may name, with a short label for people and what it is.</summary>
-public sealed record AlgorithmInfo(string Name, string Label, string Description);
+/// <summary>
+/// An algorithm a request may name, with a short label for people, what it is, and why it is not offered for
+/// recommendations from a handful of ratings (null when it is).
+/// </summary>
+public sealed record AlgorithmInfo(string Name, string Label, string Description, string? NotForNewUsers = null)
+{
+    /// <summary>Whether it is offered to someone who rates a handful of movies (visitors, accounts).</summary>
+    public bool ForNewUsers => NotForNewUsers is null;
+}
 
 /// <summary>
 /// The algorithms the service serves (the catalogue's servable entries, <see cref="ServingModel.Find"/>) and the
@@ -19,8 +26,8 @@ public sealed class AlgorithmChoices
         ArgumentNullException.ThrowIfNull(options);
         Default = Normalize(options.Value.DefaultAlgorithm);
         string first = ServingModel.Find(Default)?.Name ?? Default;
-        var all = All;
-        Ordered = [.. all.Where(a => a.Name == first), .. all.Where(a => a.Name != first)];
+        var offered = All.Where(a => a.ForNewUsers).ToArray();
+        Ordered = [.. offered.Where(a => a.Name == first), .. offered.Where(a => a.Name != first)];
     }
 
     /// <summary>Every servable algorithm in catalogue order (what GET /algorithms returns), with its label.</summary>
@@ -29,13 +36,26 @@ public sealed class AlgorithmChoices
     /// <summary>Whether <paramref name="name"/> (a catalogue name or alias, any case) is a servable algorithm.</summary>
     public static bool IsServable(string? name) => !string.IsNullOrWhiteSpace(name) && ServingModel.Find(Normalize(name)) is not null;
 
+    /// <summary>Whether <paramref name="name"/> is servable and offered for recommendations from a handful of ratings.</summary>
+    public static bool IsForNewUsers(string? name) =>
+        !string.IsNullOrWhiteSpace(name) && ServingModel.Find(Normalize(name)) is { ForNewUsers: true };
+
     /// <summary>The names, comma-separated, for messages.</summary>
     public static string KnownNames => AlgorithmCatalog.KnownNames(AlgorithmCatalog.Servable);
+
+    /// <summary>The names offered for recommendations from a handful of ratings, comma-separated.</summary>
+    public static string NewUserNames => AlgorithmCatalog.KnownNames(AlgorithmCatalog.Servable.Where(e => e.ForNewUsers));
+
+    /// <summary>The servable algorithms that are not offered from a handful of ratings, each with the reason.</summary>
+    public static IReadOnlyList<AlgorithmInfo> NotOfferedForNewUsers => [.. All.Where(a => !a.ForNewUsers)];
 
     /// <summary>The algorithm used when a request names none.</summary>
     public string Default { get; }
 
-    /// <summary>The algorithms in the order a person chooses from: the default first, then the catalogue's order.</summary>
+    /// <summary>
+    /// The algorithms a person chooses from for recommendations from their ratings: those offered for new users, the
+    /// default first, then the catalogue's order.
+    /// </summary>
     public IReadOnlyList<AlgorithmInfo> Ordered { get; }
 
     /// <summary>The servable algorithm called <paramref name="name"/> (or by one of its aliases).</summary>
@@ -46,14 +66,22 @@ public sealed class AlgorithmChoices
     /// The algorithm a request named (the default when it named none), as the request spelt it (an alias such as
     /// "knn" stays "knn" in the response), or the "algorithm" field error.
     /// </summary>
-    public QueryResult<string> Resolve(string? requested)
+    /// <param name="requested">The name the request gave, or null.</param>
+    /// <param name="forNewUsers">
+    /// Whether the list is made from a handful of ratings (a visitor's, an account's): then only the algorithms offered
+    /// for new users are accepted, and the error says why another one is not.
+    /// </param>
+    public QueryResult<string> Resolve(string? requested, bool forNewUsers = false)
     {
         if (string.IsNullOrWhiteSpace(requested)) return Default;
         string name = Normalize(requested);
-        return IsServable(name) ? name : QueryError.Invalid("algorithm", $"unknown algorithm '{requested}'. Known: {KnownNames}.");
+        if (ServingModel.Find(name) is not { } entry) return QueryError.Invalid("algorithm", $"unknown algorithm '{requested}'. Known: {KnownNames}.");
+        if (forNewUsers && !entry.ForNewUsers)
+            return QueryError.Invalid("algorithm", $"'{requested}' is not offered for recommendations from your ratings: {entry.NotForNewUsers}. Offered: {NewUserNames}.");
+        return name;
     }
 
-    private static AlgorithmInfo Info(AlgorithmEntry entry) => new(entry.Name, entry.Label, entry.Description);
+    private static AlgorithmInfo Info(AlgorithmEntry entry) => new(entry.Name, entry.Label, entry.Description, entry.NotForNewUsers);
 
     private static string Normalize(string name) => name.Trim().ToLowerInvariant();
 }

@@ -4,11 +4,12 @@ using Microsoft.Extensions.Caching.Hybrid;
 using MovieRec.Core.Algorithms;
 using MovieRec.Core.Data;
 using MovieRec.Core.Models;
+using MovieRec.Web.Api;
 using MovieRec.Web.Hosting;
 
 namespace MovieRec.Web.Recommendations;
 
-/// <summary>A (movie, rating) pair as a client sends it.</summary>
+/// <summary>A (movie, rating) pair as a client sends it, the movie by its catalogue key (<see cref="Movie.Id"/>).</summary>
 public sealed record MovieRating(long MovieId, float Rating);
 
 /// <summary>Which movies may be recommended: a genre and a year range (both optional).</summary>
@@ -26,9 +27,9 @@ public sealed record CandidateFilter(string? Genre, int? FromYear, int? ToYear)
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Genre}|{FromYear}|{ToYear}");
 }
 
-/// <summary>One recommended movie with its score, the predicted rating and why.</summary>
+/// <summary>One recommended movie with its score, the predicted rating and why (ids as the dataset spells them).</summary>
 [System.ComponentModel.ImmutableObject(true)]
-public sealed record RecommendedMovie(long MovieId, string Title, int? Year, IReadOnlyList<string> Genres, float Score, float PredictedRating, string Reason, long? BecauseOf);
+public sealed record RecommendedMovie(MovieId MovieId, string Title, int? Year, IReadOnlyList<string> Genres, float Score, float PredictedRating, string Reason, MovieId? BecauseOf);
 
 /// <summary>A recommendation list, with the model version that made it. Immutable: the cache hands out the instance itself.</summary>
 [System.ComponentModel.ImmutableObject(true)]
@@ -57,11 +58,16 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
         return await CachedAsync(key, tags, ct => ComputeForRatingsAsync(model, ratings, algorithm, n, filter, ct), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Recommendations for a user of the dataset, by raw user id; null when the dataset has no such user.</summary>
-    public async Task<RecommendationList?> ForDatasetUserAsync(long userId, string algorithm, int n, CandidateFilter filter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Recommendations for a user of the dataset, by raw user id as the dataset spells it ("1", "listener-07"); null
+    /// when the dataset has no such user (accounts' users, raw id -accountId, are not dataset users).
+    /// </summary>
+    public async Task<RecommendationList?> ForDatasetUserAsync(string userId, string algorithm, int n, CandidateFilter filter, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(userId);
         var model = await host.CurrentAsync(cancellationToken).ConfigureAwait(false);
-        if (userId < 0 || model.Train.UserIds.ToDense(userId) < 0) return null;
+        bool account = long.TryParse(userId, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long number) && number < 0;
+        if (account || model.Train.UserIds.ToDense(userId) < 0) return null;
         string key = $"rec:{model.CacheKey}:{algorithm.ToLowerInvariant()}:{n}:{filter}:user:{userId}";
         return await CachedAsync(key, null, ct => ComputeForUserAsync(model, userId, algorithm, n, filter, ct), cancellationToken).ConfigureAwait(false);
     }
@@ -100,27 +106,17 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
         var profile = new List<ItemRating>(ratings.Count);
         foreach (var r in ratings)
         {
-            int item = train.ItemIds.ToDense(r.MovieId);
+            int item = CatalogIndex.ItemOf(train.ItemIds, r.MovieId);
             if (item >= 0) profile.Add(new ItemRating(item, r.Rating));
         }
         var profileArray = profile.ToArray();
-        int items = scorer.ItemCount;
-        var scores = System.Buffers.ArrayPool<float>.Shared.Rent(items);
-        try
-        {
-            var folded = scorer.FoldIn(scorer is IRatingPredictor ? profileArray : Liked(profileArray, train.Scale));
-            scorer.Score(folded, scores.AsSpan(0, items));
-            var svdUser = ReferenceEquals(scorer, model.Svd) ? folded : model.Svd.FoldIn(profileArray);
-            var exclude = profileArray.Select(r => r.Item).Distinct().Order().ToArray();
-            return Build(model, scorer, algorithm, scores.AsSpan(0, items), n, exclude, filter, profileArray, item => model.Svd.Predict(svdUser, item));
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<float>.Shared.Return(scores);
-        }
+        // The one new-user path (the new-user protocol measures exactly this): fold in, score, leave out what was rated.
+        var top = NewUserRecommendations.Recommend(scorer, profileArray, train.Scale, n, model.ItemTies, Accept(model, filter));
+        var svdUser = ReferenceEquals(scorer, model.Svd) ? null : model.Svd.FoldIn(profileArray);
+        return Build(model, scorer, algorithm, top, profileArray, item => svdUser is null ? float.NaN : model.Svd.Predict(svdUser, item));
     }
 
-    private static async Task<RecommendationList> ComputeForUserAsync(ServingModel model, long userId, string algorithm, int n, CandidateFilter filter, CancellationToken cancellationToken)
+    private static async Task<RecommendationList> ComputeForUserAsync(ServingModel model, string userId, string algorithm, int n, CandidateFilter filter, CancellationToken cancellationToken)
     {
         var scorer = await model.GetAsync(algorithm).WaitAsync(cancellationToken).ConfigureAwait(false);
         var train = model.Train;
@@ -134,27 +130,16 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
         var profile = new ItemRating[rated.Length];
         for (int k = 0; k < rated.Length; k++) profile[k] = new ItemRating(rated[k], values[k]);
         int svdUser = model.Svd.UserIds.ToDense(userId);
-        return Build(model, scorer, algorithm, scores, n, rated.ToArray(), filter, profile, item => model.Svd.Predict(svdUser, item));
+        var top = TopN.Select(scores, n, model.ItemTies, rated, Accept(model, filter));
+        return Build(model, scorer, algorithm, top, profile, item => model.Svd.Predict(svdUser, item));
     }
 
-    /// <summary>
-    /// What a top-N model (which reads a rating as "seen", not as "liked") should fold in: the ratings in the upper
-    /// third of the scale (3.5 and up on 0.5-5 stars), or everything when nothing is rated that high. Rating
-    /// predictors take every rating: a low one pushes similar movies down.
-    /// </summary>
-    internal static ItemRating[] Liked(ItemRating[] ratings, RatingScale scale)
-    {
-        float threshold = scale.Min + (scale.Max - scale.Min) * 2 / 3;
-        var liked = Array.FindAll(ratings, r => r.Rating >= threshold);
-        return liked.Length > 0 ? liked : ratings;
-    }
+    private static Func<int, bool>? Accept(ServingModel model, CandidateFilter filter) =>
+        filter.IsEmpty ? null : item => model.Train.MovieOf(item) is { } m && filter.Accepts(m);
 
-    private static RecommendationList Build(ServingModel model, IRecommender scorer, string algorithm, ReadOnlySpan<float> scores, int n, int[] exclude, CandidateFilter filter,
-        ItemRating[] profile, Func<int, float> predict)
+    private static RecommendationList Build(ServingModel model, IRecommender scorer, string algorithm, ScoredItem[] top, ItemRating[] profile, Func<int, float> predict)
     {
         var train = model.Train;
-        Func<int, bool>? accept = filter.IsEmpty ? null : item => train.MovieOf(item) is { } m && filter.Accepts(m);
-        var top = TopN.Select(scores, n, model.ItemTies, exclude, accept);
         var scale = train.Scale;
         bool predictsRatings = scorer is IRatingPredictor;
         var items = new List<RecommendedMovie>(top.Length);
@@ -163,10 +148,24 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
             if (train.MovieOf(item) is not { } movie) continue;
             var why = model.Explainer.Explain(profile, item);
             float predicted = scale.Clip(predictsRatings ? score : predict(item));
-            items.Add(new RecommendedMovie(movie.Id, movie.Title, movie.Year, movie.Genres, score, MathF.Round(predicted, 2), why.Text,
-                why.BecauseOf is int b && train.MovieOf(b) is { } because ? because.Id : null));
+            items.Add(new RecommendedMovie(MovieId.Of(movie), movie.Title, movie.Year, movie.Genres, score, MathF.Round(predicted, 2), why.Text is { Length: > 0 } text ? text : Standing(train, item),
+                why.BecauseOf is int b && train.MovieOf(b) is { } because ? MovieId.Of(because) : null));
         }
         return new RecommendationList(items, algorithm.ToLowerInvariant(), model.Version);
+    }
+
+    /// <summary>
+    /// The reason when no link to the user's ratings holds (the explainer never invents one): how the movie stands with
+    /// everyone, which is true of every movie that has ratings.
+    /// </summary>
+    private static string Standing(RatingDataset train, int item)
+    {
+        var values = train.ByItem.RowValues(item);
+        if (values.IsEmpty) return "new in the catalogue";
+        float mean = System.Numerics.Tensors.TensorPrimitives.Sum(values) / values.Length;
+        return values.Length == 1
+            ? string.Create(CultureInfo.InvariantCulture, $"rated {mean:0.0} by one person")
+            : string.Create(CultureInfo.InvariantCulture, $"rated {mean:0.0} on average by {values.Length:N0} people");
     }
 
     /// <summary>A stable hash of a rating list regardless of order (the cache key of an anonymous request).</summary>

@@ -104,7 +104,8 @@ public class CatalogueTests
         Assert.Equal(2, knn.Options.MinK);
         Assert.Equal(20, knn.Options.Baseline.Epochs);
         Assert.NotNull(AlgorithmCatalog.Create("coclustering", P("n_cltr_u", "2")));
-        Assert.NotNull(AlgorithmCatalog.Create("content", P("neighbours", "20")));
+        Assert.Equal(4, ((Core.Algorithms.Content.ContentRecommender)AlgorithmCatalog.Create("content", P("similarity_weight", "4"))).Options.SimilarityWeight);
+        Assert.Equal(7, ((Core.Algorithms.Clustering.UserClusters)AlgorithmCatalog.Create("kmeans", P("min_likes", "7"))).Taste.MinimumLikes);
         Assert.NotNull(AlgorithmCatalog.Create("hybrid", P("cf_weight", "0.5")));
     }
 

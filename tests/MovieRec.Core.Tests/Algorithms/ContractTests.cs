@@ -221,7 +221,10 @@ public sealed class EaseRecencyContract : RecommenderContract
     protected override bool BeatsPopularity => true;
 }
 
-/// <summary>NDCG@10 0.0073: content alone is above chance and below most-popular for the next movie.</summary>
+/// <summary>
+/// NDCG@10 0.0097 here (most-popular 0.0220; on all of ml-latest-small 0.0279 against 0.0194): content is above chance
+/// but below most-popular for the next movie on this 200-user sample.
+/// </summary>
 public sealed class ContentContract : RecommenderContract
 {
     public override string Algorithm => "content";
@@ -240,17 +243,16 @@ public sealed class HybridContract : RecommenderContract
 }
 
 /// <summary>
-/// NDCG@10 0.128 here (0.025 on all of ml-latest-small): with about 22 users a cluster, only movies five of them rated
-/// are scored, so a cluster's list is its few most popular, best-rated movies. Items a cluster rated less are NaN, and
-/// a cluster too small for any movie to reach five ratings scores nothing at all (a gap for new-user quality).
+/// NDCG@10 0.0056 here, most-popular 0.0220: 20 clusters of 200 users hold about ten each, too few for a cluster's like
+/// rates to beat everyone's on the next movie (with k = 5: 0.0155). On all of ml-latest-small it does: 0.0293 against
+/// 0.0194 (leave-latest-out, seed 0). Every item is scored (no NaN).
 /// </summary>
 public sealed class KMeansContract : RecommenderContract
 {
     public override string Algorithm => "kmeans";
     protected override double? RmseCeiling => null;
-    protected override double? NdcgFloor => 0.10;
-    protected override bool BeatsPopularity => true;
-    protected override double MinimumFiniteShare => 0;
+    protected override double? NdcgFloor => 0.004;
+    protected override bool BeatsPopularity => false;
 }
 
 /// <summary>RMSE 0.860, the lowest; NDCG@10 0.0103.</summary>
@@ -270,5 +272,15 @@ public sealed class BestRankingContract : RecommenderContract
     public override string Algorithm => "best-ranking";
     protected override double? RmseCeiling => null;
     protected override double? NdcgFloor => 0.053;
+    protected override bool BeatsPopularity => true;
+}
+
+/// <summary>NDCG@10 0.0278 (popularity 0.0220): it is learnt for favourites given in any order, not for the next movie.</summary>
+[Trait("Category", "Slow")]
+public sealed class TasteContract : RecommenderContract
+{
+    public override string Algorithm => "taste";
+    protected override double? RmseCeiling => null;
+    protected override double? NdcgFloor => 0.024;
     protected override bool BeatsPopularity => true;
 }

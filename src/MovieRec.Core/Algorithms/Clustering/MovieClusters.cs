@@ -4,7 +4,12 @@ using MovieRec.Core.Data;
 
 namespace MovieRec.Core.Algorithms.Clustering;
 
-/// <summary>A cluster of movies described for people: dominant genres, era, rating level, representatives.</summary>
+/// <summary>
+/// A cluster of movies described for people. <see cref="Name"/> says only what sets the cluster apart from the whole
+/// catalogue (distinctive genres, then era, rating level and familiarity where they differ);
+/// <see cref="Era"/> is its interquartile range of years and <see cref="RatingLevel"/> its vote-weighted rating
+/// relative to the catalogue's ("acclaimed", "rated above average", "average ratings", "rated below average", "poorly rated").
+/// </summary>
 public sealed record MovieClusterInfo(int Id, string Name, int Size, IReadOnlyList<string> Genres, string Era, string RatingLevel, IReadOnlyList<Movie> Representatives);
 
 /// <summary>
@@ -91,43 +96,107 @@ public sealed class MovieClusters
         return new FeatureMatrix(values, d, columns, baseFeatures.Items);
     }
 
+    /// <summary>
+    /// Names a cluster by what sets it apart from the whole catalogue: its genres by lift (share in the cluster over the
+    /// share in the catalogue; at least 30 % of the cluster and 1.3 times as common), then its era, rating level and
+    /// familiarity, each only when the cluster's mean differs from the catalogue's (by at least half a standard deviation
+    /// of the movies' years or log votes; a quarter of one for the movies' mean ratings in the dataset, since the
+    /// vote-weighted rating shrinks every cluster to nearly the same value): a cluster that is typical on a feature does
+    /// not mention it. Representatives are the most-rated members (in the dataset) among the third of the cluster nearest its centre.
+    /// </summary>
     private static List<MovieClusterInfo> Describe(Dataset dataset, FeatureMatrix features, KMeansResult result, WeightedRating wr)
     {
         int genreColumns = features.Dimensions - 3;
+        int rows = features.Rows;
         var overall = new double[genreColumns];
-        for (int r = 0; r < features.Rows; r++)
+        var year = new double[rows];
+        var rating = new double[rows];
+        var votes = new double[rows];
+        var byItem = dataset.Ratings.ByItem;
+        for (int r = 0; r < rows; r++)
         {
             for (int g = 0; g < genreColumns; g++) overall[g] += features.Row(r)[g];
+            var movie = dataset.MovieOf(features.Items[r]);
+            year[r] = movie?.Year ?? movie?.Imdb?.StartYear ?? double.NaN;
+            var values = byItem.RowValues(features.Items[r]);
+            double sum = 0;
+            foreach (float v in values) sum += v;
+            rating[r] = values.Length == 0 ? double.NaN : sum / values.Length;
+            votes[r] = Math.Log(1 + (movie?.Imdb?.NumVotes ?? movie?.Tmdb?.VoteCount ?? byItem.RowLength(features.Items[r])));
         }
+        var yearStats = Stats(year, Enumerable.Range(0, rows));
+        var ratingStats = Stats(rating, Enumerable.Range(0, rows));
+        var voteStats = Stats(votes, Enumerable.Range(0, rows));
         var sizes = result.Sizes();
         var list = new List<MovieClusterInfo>();
         for (int c = 0; c < result.K; c++)
         {
-            var members = Enumerable.Range(0, features.Rows).Where(r => result.Labels[r] == c).ToList();
+            var members = Enumerable.Range(0, rows).Where(r => result.Labels[r] == c).ToList();
             var share = new double[genreColumns];
             foreach (int r in members)
             {
                 for (int g = 0; g < genreColumns; g++) share[g] += features.Row(r)[g];
             }
-            // Dominant genres: common in the cluster (>= 30 %) and over-represented against the whole catalogue.
             var dominant = Enumerable.Range(0, genreColumns)
                 .Where(g => members.Count > 0 && share[g] / members.Count >= 0.3)
-                .OrderByDescending(g => share[g] / members.Count * (share[g] / members.Count) / Math.Max(1e-9, overall[g] / features.Rows))
-                .Take(3).Select(g => features.Columns[g]).ToList();
+                .Select(g => (g, lift: share[g] / members.Count / Math.Max(1e-9, overall[g] / rows)))
+                .Where(p => p.lift >= 1.3)
+                .OrderByDescending(p => p.lift).ThenBy(p => p.g)
+                .Take(3).Select(p => features.Columns[p.g]).ToList();
             var movies = members.Select(r => dataset.MovieOf(features.Items[r])).OfType<Movie>().ToList();
-            var years = movies.Where(m => m.Year is not null).Select(m => m.Year!.Value).Order().ToList();
-            string era = years.Count == 0 ? "unknown era" : EraOf(years[years.Count / 4], years[years.Count * 3 / 4]);
-            double meanWr = movies.Count == 0 ? wr.MeanVote : movies.Average(m => wr[m.Id]);
-            string level = meanWr >= wr.MeanVote + 0.35 ? "acclaimed" : meanWr >= wr.MeanVote - 0.05 ? "well liked" : "mixed reviews";
+            var years = members.Select(r => year[r]).Where(y => !double.IsNaN(y)).Order().ToList();
+            string era = years.Count == 0 ? "unknown era" : EraOf((int)years[years.Count / 4], (int)years[years.Count * 3 / 4]);
+            double yearZ = Z(yearStats, Stats(year, members).Mean);
+            double ratingZ = Z(ratingStats, Stats(rating, members).Mean);
+            double voteZ = Z(voteStats, Stats(votes, members).Mean);
+            string level = ratingZ >= 0.75 ? "acclaimed" : ratingZ >= 0.25 ? "rated above average" : ratingZ <= -0.75 ? "poorly rated" : ratingZ <= -0.25 ? "rated below average" : "average ratings";
+            var traits = new List<string>();
+            if (yearZ >= 0.5 || yearZ <= -0.5) traits.Add(yearZ < 0 ? $"older films ({era})" : $"recent films ({era})");
+            if (ratingZ >= 0.25 || ratingZ <= -0.25) traits.Add(level);
+            if (voteZ >= 0.5) traits.Add("well known");
+            else if (voteZ <= -0.5) traits.Add("little known");
             var centroid = result.Centroid(c).ToArray();
+            int near = Math.Max(6, members.Count / 3);
             var representatives = members
-                .OrderBy(r => KMeans.SquaredDistance(features.Row(r), centroid) - 0.05f * features.Row(r)[^1])
+                .OrderBy(r => KMeans.SquaredDistance(features.Row(r), centroid)).ThenBy(r => r).Take(near)
+                .OrderByDescending(r => byItem.RowLength(features.Items[r])).ThenBy(r => r)
                 .Select(r => dataset.MovieOf(features.Items[r])).OfType<Movie>().Take(6).ToList();
             var genreName = dominant.Count == 0 ? "Mixed genres" : string.Join(" & ", dominant);
-            list.Add(new MovieClusterInfo(c, $"{genreName} · {era} · {level}", sizes[c], dominant, era, level, representatives));
+            var name = traits.Count == 0 ? genreName : $"{genreName} · {string.Join(" · ", traits)}";
+            list.Add(new MovieClusterInfo(c, name, sizes[c], dominant, era, level, representatives));
+        }
+        // Two clusters may still read alike (same genres, nothing else apart): number them so the names stay distinct.
+        foreach (var group in list.GroupBy(x => x.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            int n = 0;
+            foreach (var info in group)
+            {
+                int index = list.IndexOf(info);
+                list[index] = info with { Name = string.Create(CultureInfo.InvariantCulture, $"{info.Name} ({++n})") };
+            }
         }
         return list;
     }
+
+    private static (double Mean, double Std) Stats(double[] values, IEnumerable<int> rows)
+    {
+        double sum = 0, sq = 0;
+        int n = 0;
+        foreach (int r in rows)
+        {
+            if (double.IsNaN(values[r])) continue;
+            sum += values[r];
+            sq += values[r] * values[r];
+            n++;
+        }
+        if (n == 0) return (double.NaN, double.NaN);
+        double mean = sum / n;
+        return (mean, Math.Sqrt(Math.Max(0, sq / n - mean * mean)));
+    }
+
+    /// <summary>How many catalogue standard deviations <paramref name="mean"/> lies from the catalogue's mean (0 when undefined).</summary>
+    private static double Z((double Mean, double Std) catalogue, double mean) =>
+        double.IsNaN(mean) || !(catalogue.Std > 0) ? 0 : (mean - catalogue.Mean) / catalogue.Std;
 
     private static string EraOf(int from, int to)
     {

@@ -42,7 +42,15 @@ public sealed class WeightedRating
     public static WeightedRating Compute(Dataset dataset, double percentile = 0.9)
     {
         ArgumentNullException.ThrowIfNull(dataset);
+        return Compute(TrainingData.From(dataset), percentile);
+    }
+
+    /// <summary>As <see cref="Compute(Dataset, double)"/>, from a model's training data (a split's ratings and the catalogue).</summary>
+    public static WeightedRating Compute(TrainingData dataset, double percentile = 0.9)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
         OptionChecks.InRange(percentile, 0, 1, nameof(percentile));
+        var catalog = dataset.RequireCatalog("the weighted rating");
         var byItem = dataset.Ratings.ByItem;
         var ratingStats = new Dictionary<long, (double Mean, int Count)>();
         for (int i = 0; i < dataset.Ratings.ItemCount; i++)
@@ -53,10 +61,10 @@ public sealed class WeightedRating
             foreach (float v in values) sum += v;
             ratingStats[movie.Id] = (sum / values.Length, values.Length);
         }
-        bool anyExternal = dataset.Catalog.Movies.Any(m => m.Tmdb is { VoteCount: > 0 } || m.Imdb is { AverageRating: not null, NumVotes: > 0 });
+        bool anyExternal = catalog.Movies.Any(m => m.Tmdb is { VoteCount: > 0 } || m.Imdb is { AverageRating: not null, NumVotes: > 0 });
         double scale = anyExternal && dataset.Ratings.Scale.Max > 0 ? 10.0 / dataset.Ratings.Scale.Max : 1.0;
         var votes = new List<(long Id, double Mean, double Count)>();
-        foreach (var movie in dataset.Catalog.Movies)
+        foreach (var movie in catalog.Movies)
         {
             if (movie.Imdb is { AverageRating: double average, NumVotes: int imdbVotes and > 0 }) votes.Add((movie.Id, average, imdbVotes));
             else if (movie.Tmdb is { VoteCount: > 0 } t) votes.Add((movie.Id, t.VoteAverage, t.VoteCount));

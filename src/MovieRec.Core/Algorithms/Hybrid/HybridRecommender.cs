@@ -28,22 +28,19 @@ public sealed record HybridOptions
     }
 }
 
-/// <summary>Why a movie is recommended: the rated movie behind it and what they share.</summary>
-public sealed record Explanation(int? BecauseOf, string Text, IReadOnlyList<string> SharedFeatures);
-
 /// <summary>
 /// The hybrid: a collaborative scorer, content similarity to the user's rated movies (<see cref="ContentRecommender"/>)
 /// and popularity, each standardised per user (z-scores over the items it can score) and blended linearly
 /// (Burke 2002, "Hybrid recommender systems: survey and experiments": a weighted hybrid). Items the collaborative model
 /// cannot score (never rated, outside its model) are still reached through content: cold start. Every recommendation
-/// can be explained from the rated movie that contributes most: shared director, cast, genres or keywords, else
-/// co-ratings.
+/// can be explained by <see cref="Explainer"/>: a liked movie and a link that holds (director, top-billed actors,
+/// a distinctive keyword, or measured co-liking).
 /// </summary>
-public sealed class HybridRecommender : IRecommender
+public sealed partial class HybridRecommender : IRecommender
 {
     private readonly HybridOptions _options;
     private readonly IRecommender _collaborative;
-    private readonly ContentRecommender _content = new();
+    private readonly ContentNeighbourScorer _content = new();
     private float[] _popularity = [];
     private TrainingData? _data;
 
@@ -145,13 +142,17 @@ public sealed class HybridRecommender : IRecommender
     /// <summary>
     /// Why <paramref name="item"/> suits someone with <paramref name="ratings"/> (see <see cref="Explainer"/>).
     /// </summary>
-    public Explanation Explain(ReadOnlySpan<ItemRating> ratings, int item) =>
-        new Explainer(Fitted(), _content.Similarity.Vectors).Explain(ratings, item);
+    public Explanation Explain(ReadOnlySpan<ItemRating> ratings, int item)
+    {
+        var data = Fitted();
+        var explainer = _explainer;
+        if (explainer is null || !ReferenceEquals(explainer.Data, data)) _explainer = explainer = new Explainer(data);
+        return explainer.Explain(ratings, item);
+    }
+
+    private Explainer? _explainer;
 
     private TrainingData Fitted() => _data ?? throw new InvalidOperationException($"{Name} must be fitted first.");
-
-    /// <summary>"same director (Michael Mann)", "also starring Al Pacino", "crime", keyword matches.</summary>
-    public static List<string> SharedFeatures(Movie a, Movie b) => Explainer.SharedFeatures(a, b);
 
     private sealed class HybridUser(ItemRating[] ratings, FoldedUser collaborative) : FoldedUser(ratings)
     {

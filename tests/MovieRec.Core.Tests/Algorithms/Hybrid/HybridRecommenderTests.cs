@@ -73,23 +73,6 @@ public class HybridRecommenderTests
             Assert.True(AlgorithmCatalog.Get(name).NeedsCatalog);
         }
     }
-
-    [Fact]
-    public void Cold_start_movies_without_ratings_are_reachable_through_content()
-    {
-        var d = TestData.MovieLensSmall;
-        var content = AlgorithmCatalog.Create("content");
-        // Train without any rating of The Dark Knight Rises: content still scores it for a Batman fan.
-        int rises = d.Ratings.ItemIds.ToDense(d.Catalog.FindByTitle("The Dark Knight Rises")[0].Id);
-        var keep = Enumerable.Range(0, d.Ratings.Count).Where(k => d.Ratings.Items[k] != rises).ToArray();
-        var train = d.Ratings.Subset(keep);
-        content.Fit(new TrainingData(train, d.Catalog), TrainingContext.Default);
-        int darkKnight = d.Ratings.ItemIds.ToDense(d.Catalog.FindByTitle("The Dark Knight")[0].Id);
-        var scores = new float[content.ItemCount];
-        content.Score(content.FoldIn([new ItemRating(darkKnight, 5f)]), scores);
-        var top = TopN.Select(scores, 5, TieBreak.ByTrainingRatings(train), [darkKnight]);
-        Assert.Contains(top, t => t.Item == rises);
-    }
 }
 
 public class HybridColdStartTests

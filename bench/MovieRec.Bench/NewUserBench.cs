@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using MovieRec.Core.Algorithms;
+using MovieRec.Core.Data;
+using MovieRec.Core.Evaluation;
+
+namespace MovieRec.Bench;
+
+/// <summary>
+/// <c>newuser [--seeds 0,1,2] [--only a,b] [--curve 1,3,5,10,20] [--update-docs docs/benchmarks.md]</c>: the new-user
+/// protocol (<see cref="NewUserProtocol"/>: 20 % of users held out, each gives 5 favourites) for every algorithm the
+/// service serves, with the options the service gives them (src/MovieRec.Web/appsettings.json), averaged over seeds;
+/// the floor every algorithm offered to new users must meet (precision@10 at least the most-rated list's,
+/// personalization >= 0.8) and the default's goals (precision@10 >= 0.40, HR@10 >= 0.92, personalization >= 0.9,
+/// popularity share <= 0.5); then the default's curve over the number of favourites, and the variant with random
+/// ratings given instead of favourites.
+/// </summary>
+internal static class NewUserBench
+{
+    private const string Default = "taste";
+
+    public static int Run(string[] args)
+    {
+        var seeds = Counts(Bench.Option(args, "--seeds") ?? "0,1,2", allowZero: true);
+        var curve = Counts(Bench.Option(args, "--curve") ?? "1,3,5,10,20", allowZero: false);
+        var entries = Bench.Option(args, "--only") is { } only ? AlgorithmCatalog.Resolve(only) : [.. AlgorithmCatalog.Servable];
+        if (!entries.Any(e => e.Name == "popularity")) entries = [AlgorithmCatalog.Get("popularity"), .. entries];
+        var dataset = DatasetLoader.Load(DataLocator.Resolve(Bench.Option(args, "--data") ?? DataLocator.DefaultDataset));
+        var served = ServiceOptions();
+        Console.WriteLine($"newuser: {dataset.Name}, seeds {string.Join(',', seeds)}, the service's options ({string.Join("; ", served.Select(p => $"{p.Key}: {p.Value}"))}). {Bench.Contention}");
+
+        var main = Measure(dataset, entries, served, seeds, [5], GivenSelection.Favourites);
+        double popularPrecision = main[("popularity", 5)].Precision;
+        var table = new BenchTable("algorithm", "offered", "P@10", "R@10", "HR@10", "NDCG@10", "personal.", "top-100 share", "coverage", "fit s", "floor met");
+        foreach (var entry in entries)
+        {
+            var p = main[(entry.Name, 5)];
+            bool floor = p.Precision >= popularPrecision && p.Personalization >= 0.8;
+            table.Add(entry.Name + (entry.Name == Default ? " (default)" : ""), entry.ForNewUsers ? "yes" : "no", Bench.F(p.Precision, "0.000"), Bench.F(p.Recall, "0.000"),
+                Bench.F(p.HitRate, "0.000"), Bench.F(p.Ndcg, "0.000"), Bench.F(p.Personalization, "0.000"), Bench.F(p.PopularityShare, "0.000"),
+                Bench.F(p.Coverage, "0.000"), Bench.F(p.FitSeconds, "0.0"), entry.ForNewUsers ? Bench.YesNo(floor) : "not offered");
+        }
+        table.Print(Console.Out);
+        var d = main[(Default, 5)];
+        Console.WriteLine($"default {Default}: P@10 {d.Precision:0.000} (goal >= 0.40, {d.Precision / popularPrecision:0.00}x the most-rated list), HR@10 {d.HitRate:0.000} (goal >= 0.92), " +
+            $"personalization {d.Personalization:0.000} (goal >= 0.9), top-100 share {d.PopularityShare:0.000} (goal <= 0.5)");
+
+        var curveEntries = new[] { AlgorithmCatalog.Get("popularity"), AlgorithmCatalog.Get(Default) };
+        var byCount = Measure(dataset, curveEntries, served, seeds, curve, GivenSelection.Favourites);
+        var random = Measure(dataset, curveEntries, served, seeds, curve, GivenSelection.Random);
+        var curveTable = new BenchTable("given", "favourites: most-rated P@10", $"{Default} P@10", $"{Default} HR@10", $"{Default} personal.", "better",
+            "random: most-rated P@10", $"{Default} P@10", $"{Default} HR@10", "better");
+        foreach (int g in curve)
+        {
+            var (pf, tf, pr, tr) = (byCount[("popularity", g)], byCount[(Default, g)], random[("popularity", g)], random[(Default, g)]);
+            curveTable.Add(g.ToString(CultureInfo.InvariantCulture), Bench.F(pf.Precision, "0.000"), Bench.F(tf.Precision, "0.000"), Bench.F(tf.HitRate, "0.000"),
+                Bench.F(tf.Personalization, "0.000"), Bench.YesNo(tf.Precision > pf.Precision), Bench.F(pr.Precision, "0.000"), Bench.F(tr.Precision, "0.000"),
+                Bench.F(tr.HitRate, "0.000"), Bench.YesNo(tr.Precision > pr.Precision));
+        }
+        Console.WriteLine();
+        curveTable.Print(Console.Out);
+
+        if (Bench.Option(args, "--update-docs") is { } doc)
+        {
+            DocSection.Replace(doc, "newuser-table", table.Markdown());
+            DocSection.Replace(doc, "newuser-curve", curveTable.Markdown());
+            Console.WriteLine($"updated {doc}");
+        }
+        return 0;
+    }
+
+    private sealed record Point(double Precision, double Recall, double HitRate, double Ndcg, double Personalization, double PopularityShare, double Coverage, double FitSeconds);
+
+    /// <summary>Each (algorithm, given) averaged over the seeds.</summary>
+    private static Dictionary<(string, int), Point> Measure(Dataset dataset, IReadOnlyList<AlgorithmEntry> entries, Dictionary<string, AlgorithmParameters> served,
+        int[] seeds, int[] given, GivenSelection selection)
+    {
+        var sums = new Dictionary<(string, int), List<(NewUserPoint Point, double Fit)>>();
+        foreach (int seed in seeds)
+        {
+            var settings = new NewUserSettings { Seed = seed, Given = given, Selection = selection };
+            var split = NewUserProtocol.Split(dataset.Ratings, settings);
+            var data = new TrainingData(split.Train, dataset.Catalog);
+            var ties = TieBreak.ByTrainingRatings(split.Train);
+            foreach (var entry in entries)
+            {
+                var model = entry.Create(served.GetValueOrDefault(entry.Name));
+                var watch = Stopwatch.StartNew();
+                model.Fit(data, new TrainingContext { Seed = seed });
+                double fit = watch.Elapsed.TotalSeconds;
+                var points = NewUserProtocol.Evaluate(split, settings, (ratings, k) =>
+                    Array.ConvertAll(NewUserRecommendations.Recommend(model, ratings, split.Train.Scale, k, ties), s => s.Item));
+                foreach (var p in points)
+                {
+                    if (!sums.TryGetValue((entry.Name, p.Given), out var list)) sums[(entry.Name, p.Given)] = list = [];
+                    list.Add((p, fit));
+                }
+                Console.Error.WriteLine($"  seed {seed} {selection.ToString().ToLowerInvariant()} {entry.Name} done");
+            }
+        }
+        return sums.ToDictionary(s => s.Key, s => new Point(
+            s.Value.Average(v => v.Point.Precision), s.Value.Average(v => v.Point.Recall), s.Value.Average(v => v.Point.HitRate), s.Value.Average(v => v.Point.Ndcg),
+            s.Value.Average(v => v.Point.Personalization), s.Value.Average(v => v.Point.PopularityShare), s.Value.Average(v => v.Point.Coverage), s.Value.Average(v => v.Fit)));
+    }
+
+    /// <summary>The options the service gives each algorithm: MovieRec:Algorithms in src/MovieRec.Web/appsettings.json.</summary>
+    private static Dictionary<string, AlgorithmParameters> ServiceOptions()
+    {
+        var result = new Dictionary<string, AlgorithmParameters>(StringComparer.OrdinalIgnoreCase);
+        var dir = new DirectoryInfo(Environment.CurrentDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MovieRec.slnx"))) dir = dir.Parent;
+        var path = dir is null ? null : Path.Combine(dir.FullName, "src", "MovieRec.Web", "appsettings.json");
+        if (path is null || !File.Exists(path)) return result;
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        if (!json.RootElement.TryGetProperty("MovieRec", out var movieRec) || !movieRec.TryGetProperty("Algorithms", out var algorithms)) return result;
+        foreach (var algorithm in algorithms.EnumerateObject())
+            result[algorithm.Name] = AlgorithmParameters.Parse(algorithm.Value.EnumerateObject().Select(o => $"{o.Name}={o.Value.GetString() ?? o.Value.GetRawText()}"));
+        return result;
+    }
+
+    private static int[] Counts(string text, bool allowZero) =>
+        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t =>
+        {
+            int v = int.Parse(t, NumberStyles.Integer, CultureInfo.InvariantCulture);
+            return v > 0 || (allowZero && v == 0) ? v : throw new ArgumentException($"'{t}' is not a valid count.");
+        })];
+}

@@ -1,0 +1,92 @@
+using MovieRec.Core.Algorithms;
+using MovieRec.Core.Algorithms.Content;
+using MovieRec.Core.Algorithms.Hybrid;
+
+namespace MovieRec.Core.Tests.Algorithms.Hybrid;
+
+public class ExplainerTests
+{
+    private static readonly Lazy<Explainer> Shared = new(() => new Explainer(TrainingData.From(TestData.MovieLensSmall)));
+
+    private static int Item(string titleAndYear) => TastePersonas.Item(TestData.MovieLensSmall, titleAndYear);
+
+    [Fact]
+    public void A_sequel_is_explained_by_its_director_lead_actors_keyword_and_fans()
+    {
+        var why = Shared.Value.Explain([new ItemRating(Item("Toy Story|1995"), 5f)], Item("Toy Story 2|1999"));
+        Assert.Equal(Item("Toy Story|1995"), why.BecauseOf);
+        Assert.StartsWith("because you liked Toy Story: same director (John Lasseter); also starring Tom Hanks and Tim Allen; ", why.Text, StringComparison.Ordinal);
+        Assert.Contains(why.Links, l => l.Kind == LinkKind.LikedBySamePeople && l.Lift >= 1.5 && l.Both >= 10);
+        // "toy" is inside "toy comes to life": said once.
+        Assert.DoesNotContain("\"toy\"", why.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Production_tags_generic_keywords_and_genres_are_never_reasons()
+    {
+        var explainer = Shared.Value;
+        Assert.False(explainer.IsDistinctive("duringcreditsstinger"));
+        Assert.False(explainer.IsDistinctive("woman director"));
+        Assert.False(explainer.IsDistinctive("murder")); // on 150 movies: generic
+        Assert.False(explainer.IsDistinctive("friendship"));
+        Assert.True(explainer.IsDistinctive("serial killer"));
+        // Iron Man and The Avengers share "duringcreditsstinger" and Marvel's keywords: only the words that say something.
+        var why = explainer.Explain([new ItemRating(Item("Iron Man|2008"), 5f)], Item("The Avengers|2012"));
+        Assert.DoesNotContain("stinger", why.Text, StringComparison.Ordinal);
+        Assert.All(why.Links.Where(l => l.Kind == LinkKind.Keyword), l => Assert.True(Explainer.IsWords(l.Value) && explainer.IsDistinctive(l.Value), l.Value));
+        // The "The Shawshank Redemption because you liked The Lion King: drama": no link holds, nothing is said.
+        var shawshank = explainer.Explain([new ItemRating(Item("The Lion King|1994"), 5f)], Item("The Shawshank Redemption|1994"));
+        Assert.DoesNotContain("drama", shawshank.Text, StringComparison.OrdinalIgnoreCase);
+        Assert.All(shawshank.Links, l => Assert.Equal(LinkKind.LikedBySamePeople, l.Kind));
+    }
+
+    [Fact]
+    public void Only_a_liked_movie_is_a_reason_and_no_link_means_no_reason()
+    {
+        var explainer = Shared.Value;
+        // Disliked: The Dark Knight at 1 star never explains Batman Begins.
+        var disliked = explainer.Explain([new ItemRating(Item("The Dark Knight|2008"), 1f), new ItemRating(Item("Notting Hill|1999"), 5f)], Item("Batman Begins|2005"));
+        Assert.NotEqual(Item("The Dark Knight|2008"), disliked.BecauseOf);
+        var liked = explainer.Explain([new ItemRating(Item("The Dark Knight|2008"), 4.5f)], Item("Batman Begins|2005"));
+        Assert.Equal(Item("The Dark Knight|2008"), liked.BecauseOf);
+        Assert.Contains("same director (Christopher Nolan)", liked.SharedFeatures);
+        // Nothing in common with an obscure documentary: an empty explanation rather than an invented one.
+        var none = explainer.Explain([new ItemRating(Item("Toy Story|1995"), 5f)], Item("Microcosmos (Microcosmos: Le peuple de l'herbe)|1996"));
+        Assert.Same(Explanation.None, none);
+        Assert.Equal("", none.Text);
+        Assert.Same(Explanation.None, explainer.Explain([], Item("Toy Story|1995")));
+    }
+
+    [Fact]
+    public void Co_liking_figures_are_recounted_from_the_ratings()
+    {
+        var d = TestData.MovieLensSmall;
+        var explainer = Shared.Value;
+        int source = Item("The Lion King|1994"), target = Item("Aladdin|1992");
+        var link = Assert.Single(explainer.Links(source, target), l => l.Kind == LinkKind.LikedBySamePeople);
+        var (both, likedSource, lift) = Recount(d.Ratings, source, target);
+        Assert.Equal(both, link.Both);
+        Assert.Equal(likedSource, link.LikedSource);
+        Assert.Equal(lift, link.Lift, 9);
+        Assert.Contains($"{both} of the {likedSource} people who liked it also liked this", Explainer.Phrases([link])[0], StringComparison.Ordinal);
+    }
+
+    /// <summary>Users who liked both, users who liked the source, and the lift, straight from the rating arrays.</summary>
+    internal static (int Both, int LikedSource, double Lift) Recount(Core.Data.RatingDataset ratings, int source, int target)
+    {
+        float threshold = Likes.Threshold(ratings.Scale);
+        var fansOfSource = new HashSet<int>();
+        var fansOfTarget = new HashSet<int>();
+        var users = new HashSet<int>();
+        for (int k = 0; k < ratings.Count; k++)
+        {
+            users.Add(ratings.Users[k]);
+            if (ratings.Values[k] < threshold) continue;
+            if (ratings.Items[k] == source) fansOfSource.Add(ratings.Users[k]);
+            if (ratings.Items[k] == target) fansOfTarget.Add(ratings.Users[k]);
+        }
+        int both = fansOfSource.Count(fansOfTarget.Contains);
+        double lift = (double)both / fansOfSource.Count / ((double)fansOfTarget.Count / users.Count);
+        return (both, fansOfSource.Count, lift);
+    }
+}

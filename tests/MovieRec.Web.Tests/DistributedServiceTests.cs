@@ -49,7 +49,7 @@ public sealed class DistributedServiceTests(DistributedFixture fixture) : IClass
         {
             var (status, checks) = await Clients.ReadinessAsync(client);
             Assert.Equal(200, status);
-            Assert.Equal(("Healthy", "postgresql"), checks["database"]);
+            Assert.Equal(("Healthy", "The postgresql ratings database answers."), checks["database"]);
             Assert.Equal("Healthy", checks["redis"].Status);
             Assert.Equal("Healthy", checks["model"].Status);
         }

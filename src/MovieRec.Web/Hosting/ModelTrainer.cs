@@ -9,6 +9,12 @@ using MovieRec.Web.Storage;
 
 namespace MovieRec.Web.Hosting;
 
+/// <summary>The model manifest as found on disk: <see cref="Report"/> when usable, else <see cref="Problem"/> (both null: none).</summary>
+public sealed record ManifestState(ModelReport? Report, string? Problem, string? Hash)
+{
+    public static ManifestState None { get; } = new(null, null, null);
+}
+
 /// <summary>
 /// Trains model versions and reads and writes them in the model directory: <c>{algorithm}-{version}.mrec</c> files
 /// and the manifest <c>current.json</c> naming the promoted one; models trained elsewhere are handed over by dropping
@@ -99,21 +105,51 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
         RemoveOldModels(keep: model.Report.File);
     }
 
-    /// <summary>The manifest's report, or null when there is none (or it cannot be read: then a model is trained).</summary>
+    /// <summary>The manifest's report, or null when there is none (or it cannot be used: then a model is trained).</summary>
     public ModelReport? ReadManifest()
     {
-        if (!File.Exists(ManifestPath)) return null;
-        try
-        {
-            return JsonSerializer.Deserialize<ModelReport>(File.ReadAllText(ManifestPath), Json);
-        }
-        catch (Exception e) when (e is JsonException or IOException)
-        {
-            logger.LogWarning("Ignoring the model manifest {Path}: {Problem}", ManifestPath, e.Message);
-            return null;
-        }
+        var manifest = InspectManifest();
+        if (manifest.Problem is { } problem) logger.LogWarning("Ignoring the model manifest {Path}: {Problem}", ManifestPath, problem);
+        return manifest.Report;
     }
 
+    /// <summary>
+    /// The manifest as it is on disk: absent, a report naming a model file, or the reason it cannot be used (not JSON,
+    /// a field missing or null, a file name with a folder in it), with a hash of its bytes to recognise it again.
+    /// </summary>
+    public ManifestState InspectManifest()
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(ManifestPath);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return ManifestState.None;
+        }
+        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        ModelReport? report;
+        try
+        {
+            report = JsonSerializer.Deserialize<ModelReport>(bytes, Json);
+        }
+        catch (JsonException e)
+        {
+            return new(null, $"it is not a model manifest ({e.Message.Split('.')[0]}).", hash);
+        }
+        string? problem = report switch
+        {
+            null => "it is empty (null).",
+            { Version: null or "" } => "its \"version\" is missing.",
+            { File: null or "" } => "its \"file\" is missing or null.",
+            _ when Path.GetFileName(report.File) != report.File || !report.File.EndsWith(".mrec", StringComparison.Ordinal) =>
+                $"its \"file\" ('{report.File}') is not the name of a .mrec file in the model directory.",
+            { DatasetFingerprint: null or "" } => "its \"datasetFingerprint\" is missing.",
+            _ => null,
+        };
+        return problem is null ? new(report, null, hash) : new(null, problem, hash);
+    }
     /// <summary>
     /// Loads the model a manifest names. Throws <see cref="InvalidDataException"/> naming the file when it is corrupt,
     /// truncated or made for another dataset; the caller keeps serving what it has.
@@ -125,7 +161,16 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
         string file = Path.Combine(ModelDirectory, Path.GetFileName(report.File));
         if (report.DatasetFingerprint != ModelFile.Fingerprint(dataset.Ratings))
             throw ModelFileError.Create(file, $"it was trained on another dataset than {dataset.Name}");
-        var contents = ModelFile.Read(file);
+        ModelContents contents;
+        try
+        {
+            contents = ModelFile.Read(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Missing or unreadable: as unusable as a truncated file (start-up trains a new model; the watcher refuses it).
+            throw ModelFileError.Create(file, $"it cannot be read ({e.Message})");
+        }
         if (PersistentModels.Restore(contents) is not FactorModel svd)
             throw ModelFileError.Create(file, "not a factor model");
         if (svd.ItemIds.Count != dataset.Ratings.ItemCount)

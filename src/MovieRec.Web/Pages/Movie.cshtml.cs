@@ -26,7 +26,11 @@ public sealed class MovieModel(MovieDetailQueries details, SimilarQueries simila
     {
         if (!Api.MovieId.TryParse(id, out var movieId)) return NotFound();
         var detail = await details.FindAsync(movieId, cancellationToken).ConfigureAwait(false);
-        if (!detail.IsOk) return NotFound();
+        if (!detail.IsOk)
+        {
+            ErrorPages.SetReason(HttpContext, detail.Error.Message);
+            return NotFound();
+        }
         Detail = detail.Value;
         Visitor = await Visitor.LoadAsync(HttpContext, store).ConfigureAwait(false);
         MoreLikeThis = await SimilarAsync(movieId, "content", cancellationToken).ConfigureAwait(false);

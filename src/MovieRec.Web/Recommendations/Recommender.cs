@@ -168,6 +168,20 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
             : string.Create(CultureInfo.InvariantCulture, $"rated {mean:0.0} on average by {values.Length:N0} people");
     }
 
+    /// <summary>
+    /// Builds, without caching, what the first requests for <paramref name="algorithm"/> on <paramref name="model"/>
+    /// would: a list for a new visitor (fold-in of the five most rated movies) and one for the first dataset user
+    /// (see <see cref="ModelWarmer"/>).
+    /// </summary>
+    internal static async Task WarmAsync(ServingModel model, string algorithm, CancellationToken cancellationToken)
+    {
+        var train = model.Train;
+        var popular = Enumerable.Range(0, train.ItemCount).OrderByDescending(i => train.ByItem.RowColumns(i).Length).Take(5)
+            .Select((item, k) => new MovieRating(train.ItemIds.IsNumeric ? train.ItemIds.ToRawNumeric(item) : item, k == 4 ? 2f : 5f)).ToList();
+        await ComputeForRatingsAsync(model, popular, algorithm, 10, CandidateFilter.None, cancellationToken).ConfigureAwait(false);
+        if (train.UserCount > 0) await ComputeForUserAsync(model, train.UserIds.ToRaw(0), algorithm, 10, CandidateFilter.None, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>A stable hash of a rating list regardless of order (the cache key of an anonymous request).</summary>
     private static string ProfileHash(IReadOnlyList<MovieRating> ratings)
     {

@@ -226,17 +226,23 @@ internal static class FaultScenario
         }
     }
 
-    /// <summary>One POST /recommendations per algorithm, straight to <paramref name="replica"/>, each timed (ms).</summary>
+    /// <summary>
+    /// One request per algorithm, straight to <paramref name="replica"/>, each timed (ms): POST /recommendations for those
+    /// offered to new users, the first dataset user's list for the rest (rating models serve dataset users only).
+    /// </summary>
     private static async Task<IReadOnlyDictionary<string, double>> FirstRequestsAsync(Replica replica, CancellationToken cancellationToken)
     {
         using var client = new HttpClient { BaseAddress = replica.Url, Timeout = TimeSpan.FromMinutes(2) };
         var times = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (string algorithm in await LoadGenerator.AlgorithmsAsync(client, cancellationToken).ConfigureAwait(false))
+        var forNewUsers = new HashSet<string>(await LoadGenerator.AlgorithmsAsync(client, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
+        foreach (string algorithm in await LoadGenerator.AlgorithmsAsync(client, cancellationToken, forNewUsers: false).ConfigureAwait(false))
         {
             string body = $$"""{"ratings":[{"movieId":1,"rating":5},{"movieId":260,"rating":4.5},{"movieId":2571,"rating":4},{"movieId":356,"rating":2}],"n":10,"algorithm":"{{algorithm}}"}""";
             using var content = new StringContent(body, Encoding.UTF8, "application/json");
             var clock = Stopwatch.StartNew();
-            using var response = await client.PostAsync(new Uri("api/v1/recommendations", UriKind.Relative), content, cancellationToken).ConfigureAwait(false);
+            using var response = forNewUsers.Contains(algorithm)
+                ? await client.PostAsync(new Uri("api/v1/recommendations", UriKind.Relative), content, cancellationToken).ConfigureAwait(false)
+                : await client.GetAsync(new Uri($"api/v1/users/1/recommendations?n=10&algorithm={algorithm}", UriKind.Relative), cancellationToken).ConfigureAwait(false);
             await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             times[algorithm] = clock.Elapsed.TotalMilliseconds;
             if (!response.IsSuccessStatusCode) throw new ClusterException($"the first {algorithm} request to replica {replica.Index} answered {(int)response.StatusCode}");

@@ -106,10 +106,13 @@ internal sealed class LoadGenerator(Uri baseUrl, LoadOptions options, Stopwatch 
     private string[] _algorithms = [];
     private int _users;
 
-    /// <summary>The algorithms the service offers (GET /algorithms: an object keyed by name, or a list of objects with a name).</summary>
-    internal static async Task<string[]> AlgorithmsAsync(HttpClient client, CancellationToken cancellationToken)
+    /// <summary>
+    /// The algorithms the service offers (GET /algorithms: an object keyed by name, or a list of objects with a name);
+    /// <paramref name="forNewUsers"/>: those it offers for a handful of ratings (what the load's users send).
+    /// </summary>
+    internal static async Task<string[]> AlgorithmsAsync(HttpClient client, CancellationToken cancellationToken, bool forNewUsers = true)
     {
-        using var body = await client.GetFromJsonAsync<JsonDocument>("api/v1/algorithms", cancellationToken).ConfigureAwait(false)
+        using var body = await client.GetFromJsonAsync<JsonDocument>(forNewUsers ? "api/v1/algorithms?forNewUsers=true" : "api/v1/algorithms", cancellationToken).ConfigureAwait(false)
             ?? throw new ClusterException("GET /api/v1/algorithms returned nothing");
         var root = body.RootElement;
         if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("items", out var items)) root = items;

@@ -40,7 +40,7 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
         Until(() => Driver.Url.EndsWith("/recommendations", StringComparison.Ordinal) && Driver.FindElements(By.CssSelector("#rec-list .card")).Count > 0);
         output.WriteLine($"Submit to recommendations on screen: {clock.ElapsedMilliseconds} ms (headless Chromium, shared machine)");
 
-        Assert.Equal("hybrid", Driver.FindElement(By.Id("rec-list")).GetAttribute("data-algorithm"));
+        Assert.Equal("taste", Driver.FindElement(By.Id("rec-list")).GetAttribute("data-algorithm"));
         AssertTopIsAnimatedFamily(5);
         var first = Driver.FindElement(By.CssSelector("#rec-list .card"));
         Assert.False(string.IsNullOrWhiteSpace(first.FindElement(By.CssSelector(".reason")).Text));
@@ -52,8 +52,12 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
         // The switcher: content-based follows the genres too; the list says which algorithm made it.
         SwitchTo("content");
         AssertTopIsAnimatedFamily(5);
-        SwitchTo("svd");
+        SwitchTo("kmeans");
         Assert.NotEmpty(Driver.FindElements(By.CssSelector("#rec-list .card")));
+        // Rating models are not offered for a handful of ratings, and the page says why.
+        Assert.Empty(Driver.FindElements(By.CssSelector(".switcher a[data-algorithm=svd]")));
+        var whyNot = Driver.FindElement(By.Id("not-offered"));
+        Assert.Contains("SVD", whyNot.FindElement(By.TagName("summary")).Text, StringComparison.Ordinal);
 
         // Rating a recommended movie refines the list at once: the rated movie leaves it.
         var top = Driver.FindElement(By.CssSelector("#rec-list .card"));

@@ -502,7 +502,7 @@ public static class AlgorithmCatalog
         return
         [
             .. SgdCommonOptions(d.Factors, d.Epochs, d.InitMean, d.InitStdDev, d.LrAll, d.RegAll, d.LearningRateDecay, d.FoldInRegularization),
-            AlgorithmOption.Bool("exact", d.ExactUpdates, "Surprise's exact update of every y_j after each rating (slow) instead of once per user") with { Property = nameof(SvdPlusPlusOptions.ExactUpdates) },
+            AlgorithmOption.Bool("exact", d.ExactUpdates, "Surprise's SVDpp: every y_j moves after each rating; false: a different, approximate algorithm that moves y once per user per epoch") with { Property = nameof(SvdPlusPlusOptions.ExactUpdates) },
             PerParameter("lr-bu", null, "learning rate of b_u"),
             PerParameter("lr-bi", null, "learning rate of b_i"),
             PerParameter("lr-pu", null, "learning rate of p_u"),

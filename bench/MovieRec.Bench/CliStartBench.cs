@@ -6,10 +6,11 @@ using MovieRec.Core.Data;
 namespace MovieRec.Bench;
 
 /// <summary>
-/// <c>cli-start [--cli PATH] [--compare PATH] [--runs 10] [--data ml-latest-small]</c>: how long a `movierec` command
-/// that fits nothing takes as a whole process (issue #18: at most 0.35 s). Without <c>--cli</c> the CLI is published the
-/// way its linux-x64 tool package is built (ReadyToRun, framework-dependent) into a scratch folder; <c>--compare</c>
-/// names another build to time the same way (the plain `dotnet build` output, bin/Release/net10.0/movierec).
+/// <c>cli-start [--cli PATH] [--compare [LABEL=]PATH]... [--runs 10] [--data ml-latest-small]</c>: how long a `movierec`
+/// command that fits nothing takes as a whole process (issue #18: at most 0.35 s). Without <c>--cli</c> the CLI is
+/// published the way its linux-x64 tool package is built (ReadyToRun, framework-dependent) into a scratch folder; each
+/// <c>--compare</c> names another build to time the same way (the plain `dotnet build` output,
+/// bin/Release/net10.0/movierec, or an older commit's).
 /// </summary>
 /// <remarks>
 /// Every process gets a fresh cache folder at the start of the run (XDG_CACHE_HOME), so the first `data info` parses
@@ -35,18 +36,23 @@ internal static class CliStartBench
         var scratch = Path.Combine(Path.GetTempPath(), "movierec-bench", "cli-start");
         var cli = Bench.Option(args, "--cli") ?? Publish(Path.Combine(scratch, "cli"));
         var builds = new List<(string Name, string Path)> { ("ReadyToRun", cli) };
-        if (Bench.Option(args, "--compare") is { } other) builds.Add(("compare", other));
+        for (int i = 0; i + 1 < args.Length; i++)
+        {
+            if (args[i] != "--compare") continue;
+            var (label, path) = args[i + 1].Split('=', 2) is [var l, var p] ? (l, p) : ($"compare {builds.Count}", args[i + 1]);
+            builds.Add((label, path));
+        }
 
         Console.WriteLine($"cli-start: {runs} runs per command after one warm-up, data {data}, MOVIEREC_DATA={DataLocator.DataRoot ?? "(unset)"}");
         Console.WriteLine($"load average before: {LoadAverage()}");
         var table = new BenchTable("build", "command", "min s", "median s", "CPU median s", "goal s", "x goal (median)", "goal met");
         foreach (var (name, path) in builds)
         {
-            var cache = Path.Combine(scratch, "cache-" + name);
+            var cache = Path.Combine(scratch, "cache-" + string.Concat(name.Select(c => char.IsLetterOrDigit(c) ? c : '-')));
             if (Directory.Exists(cache)) Directory.Delete(cache, recursive: true);
             // The first command that loads the dataset parses TMDB 5000 and writes the metadata cache.
             var first = Time(path, Expand(Commands[1], data), cache);
-            table.Add(name, "data info (first run: parses TMDB, fills the cache)", Bench.F(first.Wall, "0.000"), "", Bench.F(first.Cpu, "0.000"), "", "", "");
+            table.Add(name, "data info, first run (empty cache: parses TMDB)", Bench.F(first.Wall, "0.000"), "", Bench.F(first.Cpu, "0.000"), "", "", "");
             foreach (var command in Commands)
             {
                 var argv = Expand(command, data);

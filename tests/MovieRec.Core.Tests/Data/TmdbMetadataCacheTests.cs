@@ -139,6 +139,33 @@ public sealed class TmdbMetadataCacheTests
             AssertEqualMetadata(movie.Tmdb!, cached.Catalog[movie.Id]!.Tmdb!);
     }
 
+    [Fact]
+    public void The_folder_keeps_the_most_recently_used_entries()
+    {
+        using var cache = TestData.NewFolder();
+        var sources = Enumerable.Range(0, TmdbMetadataCache.MaxEntries + 2).Select(_ => SmallTmdb()).ToList();
+        try
+        {
+            string Entry(int i) => TmdbMetadataCache.EntryPath(cache.Path, sources[i].Path);
+            for (int i = 0; i <= TmdbMetadataCache.MaxEntries; i++) Cached(sources[i].Path, cache.Path, out _);
+            Assert.Equal(TmdbMetadataCache.MaxEntries, Directory.GetFiles(cache.Path, "*.bin").Length);
+            Assert.False(File.Exists(Entry(0)));
+            Assert.True(File.Exists(Entry(1)));
+
+            // A read counts as a use: entry 1 (now the oldest) is read, so the next write drops entry 2 instead.
+            Cached(sources[1].Path, cache.Path, out _);
+            Cached(sources[^1].Path, cache.Path, out _);
+            Assert.Equal(TmdbMetadataCache.MaxEntries, Directory.GetFiles(cache.Path, "*.bin").Length);
+            Assert.True(File.Exists(Entry(1)));
+            Assert.False(File.Exists(Entry(2)));
+            Assert.True(File.Exists(Entry(sources.Count - 1)));
+        }
+        finally
+        {
+            foreach (var source in sources) source.Dispose();
+        }
+    }
+
     /// <summary>The first 12 movies of TMDB 5000 (Avatar first) with their credits, in a folder of their own.</summary>
     private static TempFolder SmallTmdb()
     {

@@ -41,6 +41,7 @@ public static class TmdbMetadataCache
         var entry = EntryPath(folder, source.Location);
         if (TryRead(entry, inputs) is { } hit)
         {
+            Touch(entry);
             report.Files.AddRange(hit.Files);
             return hit.Metadata;
         }
@@ -53,6 +54,9 @@ public static class TmdbMetadataCache
         return metadata;
     }
 
+    /// <summary>Entries kept in a folder: the most recently used; a folder of temporary test copies stays small.</summary>
+    internal const int MaxEntries = 8;
+
     /// <summary>Where the entry of a TMDB folder or zip lives.</summary>
     public static string EntryPath(string folder, string location)
     {
@@ -61,6 +65,39 @@ public static class TmdbMetadataCache
     }
 
     private sealed record Input(string Path, long Length, long WriteTicks);
+
+    /// <summary>Marks an entry as used (its modification time orders <see cref="Prune"/>; the check never reads it).</summary>
+    private static void Touch(string entry)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(entry, DateTime.UtcNow);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A read-only cache still serves its entries.
+        }
+    }
+
+    /// <summary>
+    /// Keeps the <see cref="MaxEntries"/> most recently used entries (the one just written among them) and drops
+    /// temporary files a killed writer left over an hour ago.
+    /// </summary>
+    private static void Prune(string folder, string writtenName)
+    {
+        try
+        {
+            var files = new DirectoryInfo(folder).GetFiles("tmdb-*");
+            var entries = files.Where(f => f.Name.EndsWith(".bin", StringComparison.Ordinal) && f.Name != writtenName)
+                .OrderByDescending(f => f.LastWriteTimeUtc).Skip(MaxEntries - 1);
+            var leftovers = files.Where(f => f.Name.EndsWith(".tmp", StringComparison.Ordinal) && f.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-1));
+            foreach (var file in entries.Concat(leftovers)) file.Delete();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Another process pruning at the same time, or a read-only folder: the next write tries again.
+        }
+    }
 
     /// <summary>The files a parse reads: the zip, or the two CSVs of a folder.</summary>
     private static List<Input> Inputs(DataSource source)
@@ -207,6 +244,8 @@ public static class TmdbMetadataCache
                 file.Write(whole.GetBuffer(), 0, (int)whole.Length);
             File.Move(temporary, entry, overwrite: true);
             temporary = null;
+            Touch(entry);
+            Prune(Path.GetDirectoryName(entry)!, Path.GetFileName(entry));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or EncoderFallbackException)
         {

@@ -54,6 +54,10 @@ internal static class SemanticBench
                 return Quality(dataset, embedder, args);
             case "sweep":
                 return Sweep(dataset, embedder, args);
+            case "texts":
+                return Texts(dataset, embedder, args);
+            case "embed-query":
+                return EmbedQuery(embedder, options, args);
             case "query":
                 return Query(dataset, embedder, args);
             case "all":
@@ -104,8 +108,33 @@ internal static class SemanticBench
         return 0;
     }
 
-    /// <summary>A description, the movie it describes and its half of the set.</summary>
+    /// <summary>A description, the movie it describes and its part of the set (tune, holdout or fresh).</summary>
     private sealed record Description(string Split, long MovieId, string Title, string Text);
+
+    /// <summary>
+    /// The parts of the description set: "tune" chooses settings; "holdout" was the first held-out half (its misses
+    /// have since been seen, so it is no longer untouched); "fresh" is the second held-out set, written and committed
+    /// before any search ran on it.
+    /// </summary>
+    private static readonly string[] Splits = ["tune", "holdout", "fresh"];
+
+    private static string SplitName(string split) => split switch
+    {
+        "tune" => "tuning",
+        "holdout" => "old held-out",
+        _ => "fresh held-out",
+    };
+
+    /// <summary><c>--splits tune,holdout,fresh</c> (all by default): which parts are measured.</summary>
+    private static string[] ChosenSplits(string[] args)
+    {
+        var chosen = (Bench.Option(args, "--splits") ?? string.Join(',', Splits)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var s in chosen)
+        {
+            if (!Splits.Contains(s)) throw new ArgumentException($"--splits: '{s}' is not one of {string.Join(", ", Splits)}");
+        }
+        return chosen;
+    }
 
     private static List<Description> Descriptions(string[] args)
     {
@@ -117,8 +146,8 @@ internal static class SemanticBench
             line++;
             if (row.Length == 0 || row.StartsWith('#')) continue;
             var f = row.Split('\t');
-            if (f.Length != 4 || f[0] is not ("tune" or "holdout") || !long.TryParse(f[1], CultureInfo.InvariantCulture, out long id))
-                throw new FormatException($"{path}:{line}: expected split (tune|holdout), movieId, title, description separated by tabs");
+            if (f.Length != 4 || !Splits.Contains(f[0]) || !long.TryParse(f[1], CultureInfo.InvariantCulture, out long id))
+                throw new FormatException($"{path}:{line}: expected split (tune|holdout|fresh), movieId, title, description separated by tabs");
             result.Add(new Description(f[0], id, f[2], f[3]));
         }
         return result;
@@ -151,7 +180,12 @@ internal static class SemanticBench
         return 0;
     }
 
-    private static (double Top5, double Top1, double Mrr) Score(HybridSearch search, IEnumerable<Description> set, SearchSignals signals, List<string>? misses = null)
+    private sealed record Scored(int N, int Top5, int Top1, double Mrr)
+    {
+        public string Top5Text => $"{Top5}/{N} ({Top5 * 100.0 / N:0} %)";
+    }
+
+    private static Scored Score(HybridSearch search, IEnumerable<Description> set, SearchSignals signals, List<string>? misses = null)
     {
         int n = 0, top5 = 0, top1 = 0;
         double mrr = 0;
@@ -164,47 +198,80 @@ internal static class SemanticBench
             if (rank == 1) top1++;
             if (rank > 0) mrr += 1.0 / rank;
         }
-        return (top5 / (double)n, top1 / (double)n, mrr / n);
+        return new Scored(n, top5, top1, n == 0 ? 0 : mrr / n);
     }
 
+    /// <summary>
+    /// <c>quality [--splits tune,holdout,fresh] [--show-held-out-misses]</c>: top 5 and MRR per part of the set for
+    /// each signal alone and fused, with and without the popularity prior. While tuning, pass <c>--splits tune</c>.
+    /// </summary>
     private static int Quality(Dataset dataset, SentenceEmbedder embedder, string[] args)
     {
         var set = Descriptions(args);
-        using var search = Hybrid(dataset, embedder);
-        Console.WriteLine($"quality: {set.Count} descriptions ({set.Count(d => d.Split == "tune")} tuning, {set.Count(d => d.Split == "holdout")} held out), intended movie in the top 5 / top 1 / MRR");
-        var table = new BenchTable("signals", "tuning top 5", "held-out top 5", "tuning top 1", "held-out top 1", "tuning MRR", "held-out MRR", "goal (top 5 >= 95 %)");
+        var splits = ChosenSplits(args);
+        using var search = Hybrid(dataset, embedder, FusionOptions(args));
+        Console.WriteLine($"quality: {string.Join(", ", splits.Select(s => $"{set.Count(d => d.Split == s)} {SplitName(s)}"))} descriptions; intended movie in the top 5, and MRR");
+        var columns = new List<string> { "signals" };
+        columns.AddRange(splits.Select(s => $"{SplitName(s)} top 5"));
+        columns.AddRange(splits.Select(s => $"{SplitName(s)} MRR"));
+        var table = new BenchTable([.. columns]);
         using var plain = new HybridSearch(dataset.Catalog.Movies, search.Lexical, search.Titles, RatingCounts(dataset), search.Options with { PopularityWeight = 0 });
         plain.UseSemantic(search.Semantic!);
         var rows = new (string Name, HybridSearch Search, SearchSignals Signals)[]
         {
             ("BM25", plain, SearchSignals.Lexical),
+            ("BM25 + titles (lexical mode), no popularity prior", plain, SearchSignals.Lexical | SearchSignals.Title),
             ("embeddings", plain, SearchSignals.Semantic),
-            ("fused (RRF), no popularity prior", plain, SearchSignals.All),
+            ("fused, no popularity prior", plain, SearchSignals.All),
             ("BM25 + titles + popularity (lexical mode)", search, SearchSignals.Lexical | SearchSignals.Title),
             ("embeddings + popularity", search, SearchSignals.Semantic),
-            ("fused + popularity (hybrid, the default)", search, SearchSignals.All),
+            ("fused + popularity (the default)", search, SearchSignals.All),
         };
-        var tuneMisses = new List<string>();
-        var heldOutMisses = new List<string>();
-        var withText = set.Where(d => dataset.Catalog.Movies.First(m => m.Id == d.MovieId).Tmdb?.Overview is { Length: > 0 }).ToList();
+        var misses = splits.ToDictionary(s => s, _ => new List<string>());
         foreach (var (name, engine, signals) in rows)
         {
             bool isDefault = engine == search && signals == SearchSignals.All;
-            var tune = Score(engine, set.Where(d => d.Split == "tune"), signals, isDefault ? tuneMisses : null);
-            var held = Score(engine, set.Where(d => d.Split == "holdout"), signals, isDefault ? heldOutMisses : null);
-            table.Add(name, Percent(tune.Top5), Percent(held.Top5), Percent(tune.Top1), Percent(held.Top1), Bench.F(tune.Mrr, "0.000"), Bench.F(held.Mrr, "0.000"),
-                isDefault ? Bench.YesNo(tune.Top5 >= TopGoal && held.Top5 >= TopGoal) : "");
+            var rowMisses = new List<string>();
+            var scores = splits.Select(s => Score(engine, set.Where(d => d.Split == s), signals, isDefault ? misses[s] : s == "tune" ? rowMisses : null)).ToList();
+            if (args.Contains("--tuning-misses") && rowMisses.Count > 0) Console.WriteLine($"  {name}, tuning misses: {string.Join("; ", rowMisses)}");
+            var cells = new List<string> { name };
+            cells.AddRange(scores.Select(x => x.Top5Text));
+            cells.AddRange(scores.Select(x => Bench.F(x.Mrr, "0.000")));
+            table.Add([.. cells]);
         }
-        var heldWithText = Score(search, withText.Where(d => d.Split == "holdout"), SearchSignals.All);
-        var tuneWithText = Score(search, withText.Where(d => d.Split == "tune"), SearchSignals.All);
         table.Print(Console.Out);
         Console.WriteLine($"  fusion: {search.Options}");
-        Console.WriteLine($"  movies with a TMDB overview: {withText.Count(d => d.Split == "tune")} of the tuning half, {withText.Count(d => d.Split == "holdout")} of the held-out half; " +
-            $"fused top 5 on them: tuning {Percent(tuneWithText.Top5)}, held out {Percent(heldWithText.Top5)} (the others have title, genres and tags only)");
-        if (tuneMisses.Count > 0) Console.WriteLine($"  tuning misses (fused): {string.Join("; ", tuneMisses)}");
-        // The held-out misses are for the final report only: tuning decisions look at the tuning half.
-        if (heldOutMisses.Count > 0 && args.Contains("--show-held-out-misses")) Console.WriteLine($"  held-out misses (fused): {string.Join("; ", heldOutMisses)}");
+        var withText = set.Where(d => dataset.Catalog[d.MovieId]?.Tmdb?.Overview is { Length: > 0 }).ToList();
+        Console.WriteLine($"  movies with a TMDB overview: {string.Join(", ", splits.Select(s => $"{withText.Count(d => d.Split == s)} of {set.Count(d => d.Split == s)} {SplitName(s)}"))} (the others have title, genres and tags only)");
+        foreach (var s in splits)
+        {
+            // Only the tuning half's misses are shown while tuning: held-out misses are for the final report.
+            if (misses[s].Count > 0 && (s == "tune" || args.Contains("--show-held-out-misses")))
+                Console.WriteLine($"  {SplitName(s)} misses (fused + popularity): {string.Join("; ", misses[s])}");
+        }
         return 0;
+    }
+
+    /// <summary>Fusion settings from the command line (<c>--rrf-k --w-bm25 --w-embeddings --w-titles --popularity --fusion rrf|scores</c>), else the defaults.</summary>
+    private static HybridSearchOptions FusionOptions(string[] args)
+    {
+        var d = HybridSearchOptions.Default;
+        float F(string name, float fallback) => Bench.Option(args, name) is { } v ? float.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        return d with
+        {
+            RrfK = F("--rrf-k", d.RrfK),
+            LexicalWeight = F("--w-bm25", d.LexicalWeight),
+            SemanticWeight = F("--w-embeddings", d.SemanticWeight),
+            TitleWeight = F("--w-titles", d.TitleWeight),
+            PopularityWeight = F("--popularity", d.PopularityWeight),
+            Method = Bench.Option(args, "--fusion") switch
+            {
+                null => d.Method,
+                "rrf" => FusionMethod.ReciprocalRank,
+                "scores" => FusionMethod.Scores,
+                var other => throw new ArgumentException($"--fusion must be rrf or scores, not '{other}'"),
+            },
+        };
     }
 
     private static string Percent(double share) => $"{share * 100:0} %";
@@ -233,10 +300,85 @@ internal static class SemanticBench
         {
             using var search = new HybridSearch(dataset.Catalog.Movies, cached.Lexical, cached.Titles, RatingCounts(dataset), o);
             search.UseSemantic(cached.Semantic!);
-            var (top5, top1, mrr) = Score(search, tune, SearchSignals.All);
+            var score = Score(search, tune, SearchSignals.All);
             table.Add(o.Method.ToString(), o.Method == FusionMethod.ReciprocalRank ? Bench.F(o.RrfK, "0") : "", Bench.F(o.LexicalWeight, "0.0"), Bench.F(o.SemanticWeight, "0.0"),
-                Bench.F(o.TitleWeight, "0.0"), Bench.F(o.PopularityWeight, "0.0"), Percent(top5), Percent(top1), Bench.F(mrr, "0.000"));
+                Bench.F(o.TitleWeight, "0.0"), Bench.F(o.PopularityWeight, "0.0"), score.Top5Text, Percent(score.Top1 / (double)score.N), Bench.F(score.Mrr, "0.000"));
         }
+        table.Print(Console.Out);
+        return 0;
+    }
+
+    /// <summary>Extra texts per movie for the embeddings (max-sim over a movie's vectors), on the tuning half only.</summary>
+    private static int Texts(Dataset dataset, SentenceEmbedder embedder, string[] args)
+    {
+        var tune = Descriptions(args).Where(d => d.Split == "tune").ToList();
+        using var cached = Hybrid(dataset, embedder);
+        static IEnumerable<string> Overview(Movie m) => m.Tmdb?.Overview is { Length: > 0 } o ? [$"{m.Title}. {o}"] : [];
+        static IEnumerable<string> TaglineOverview(Movie m) => m.Tmdb?.Overview is { Length: > 0 } o ? [$"{m.Title}. {m.Tmdb.Tagline} {o}"] : [];
+        static IEnumerable<string> Keywords(Movie m)
+        {
+            var words = (m.Tmdb?.Keywords ?? []).Concat(m.Tags).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            return words.Count > 0 ? [$"{m.Title}. {string.Join(", ", m.Tmdb?.Genres is { Count: > 0 } g ? g : m.Genres)}. {string.Join(", ", words)}"] : [];
+        }
+        static IEnumerable<string> Sentences(Movie m) => m.Tmdb?.Overview is { Length: > 0 } o
+            ? System.Text.RegularExpressions.Regex.Split(o, @"(?<=[.!?])\s+").Where(x => x.Length > 20).Select(x => $"{m.Title}. {x}")
+            : [];
+        var variants = new (string Name, Func<Movie, IEnumerable<string>>? Extra)[]
+        {
+            ("main text only", null),
+            ("+ title. overview", Overview),
+            ("+ title. tagline overview", TaglineOverview),
+            ("+ title. genres. keywords and tags", Keywords),
+            ("+ overview, + keywords and tags", m => Overview(m).Concat(Keywords(m))),
+            ("+ overview sentences", Sentences),
+        };
+        var table = new BenchTable("extra texts", "vectors", "embeddings top 5", "embeddings MRR", "fused top 5", "fused MRR", "fused + popularity top 5", "fused + popularity MRR");
+        foreach (var (name, extra) in variants)
+        {
+            var semantic = SemanticSearch.Build(dataset.Catalog.Movies, embedder, EmbeddingCache.For(embedder, Path.Combine(DataLocator.CacheDirectory, "embeddings")), extraTexts: extra);
+            using var plain = new HybridSearch(dataset.Catalog.Movies, cached.Lexical, cached.Titles, RatingCounts(dataset), cached.Options with { PopularityWeight = 0 });
+            plain.UseSemantic(semantic);
+            using var prior = new HybridSearch(dataset.Catalog.Movies, cached.Lexical, cached.Titles, RatingCounts(dataset), cached.Options);
+            prior.UseSemantic(semantic);
+            var misses = new List<string>();
+            var e = Score(plain, tune, SearchSignals.Semantic, misses);
+            var f = Score(plain, tune, SearchSignals.All);
+            var p = Score(prior, tune, SearchSignals.All);
+            table.Add(name, (dataset.Catalog.Count + semantic.ExtraVectors).ToString(CultureInfo.InvariantCulture), e.Top5Text, Bench.F(e.Mrr, "0.000"), f.Top5Text, Bench.F(f.Mrr, "0.000"), p.Top5Text, Bench.F(p.Mrr, "0.000"));
+            Console.WriteLine($"  {name}: embeddings' tuning misses: {string.Join("; ", misses)}");
+        }
+        table.Print(Console.Out);
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>embed-query [--queries 1000]</c>: one query at a time through the int8 and the float32 model, alternating (so
+    /// both see the same machine load): the query side of search.
+    /// </summary>
+    private static int EmbedQuery(SentenceEmbedder embedder, EmbedderOptions options, string[] args)
+    {
+        int queries = Bench.IntOption(args, "--queries", 1000);
+        using var other = SentenceEmbedder.Load(Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), options with { Quantize = embedder.Quantized == 0 });
+        var texts = Descriptions(args).Select(d => d.Text).ToArray();
+        var models = new[] { embedder, other };
+        var times = new[] { new double[queries], new double[queries] };
+        foreach (var m in models)
+        {
+            for (int i = 0; i < 20; i++) m.EmbedQuery(texts[i % texts.Length]);
+        }
+        for (int q = 0; q < queries; q++)
+        {
+            for (int k = 0; k < 2; k++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                models[k].EmbedQuery(texts[q % texts.Length]);
+                times[k][q] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            }
+        }
+        var table = new BenchTable("model", "p50 ms", "p90 ms", "p99 ms");
+        for (int k = 0; k < 2; k++)
+            table.Add(models[k].Quantized > 0 ? "int8" : "float32", Bench.F(Bench.Quantile(times[k], 0.5), "0.00"), Bench.F(Bench.Quantile(times[k], 0.9), "0.00"), Bench.F(Bench.Quantile(times[k], 0.99), "0.00"));
+        Console.WriteLine($"embed-query: {queries:N0} descriptions (mean {texts.Average(t => embedder.Tokenize(t).Length):0} tokens), one at a time, alternating models");
         table.Print(Console.Out);
         return 0;
     }
@@ -248,30 +390,45 @@ internal static class SemanticBench
         var texts = Descriptions(args).Select(d => d.Text).Concat(["space adventure with robots", "a giant shark terrorises a beach town", "the matrix", "heist in las vegas", "romantic comedy in new york"]).ToArray();
         for (int i = 0; i < 50; i++) search.Search(texts[i % texts.Length]); // warm-up
         var embed = new double[queries];
-        var semantic = new double[queries];
+        var rank = new double[queries];
+        var bm25 = new double[queries];
+        var titles = new double[queries];
         var hybrid = new double[queries];
         var scores = new float[dataset.Catalog.Count];
+        long allocated = 0;
+        int gen0 = GC.CollectionCount(0);
         for (int q = 0; q < queries; q++)
         {
             var text = texts[q % texts.Length];
             long t0 = Stopwatch.GetTimestamp();
-            var vector = embedder.Embed(text);
+            var vector = embedder.EmbedQuery(text);
             long t1 = Stopwatch.GetTimestamp();
             search.Semantic!.Scores(vector, scores);
-            _ = Core.Algorithms.TopN.Select(scores, 10, Core.Algorithms.TieBreak.ById);
+            _ = Core.Algorithms.TopN.Select(scores, 100, Core.Algorithms.TieBreak.ById);
             long t2 = Stopwatch.GetTimestamp();
-            search.Search(text);
+            search.Lexical.Search(text, 100);
             long t3 = Stopwatch.GetTimestamp();
+            search.Titles.Search(text, 100);
+            long t4 = Stopwatch.GetTimestamp();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            search.Search(text);
+            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+            long t5 = Stopwatch.GetTimestamp();
             embed[q] = Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds;
-            semantic[q] = Stopwatch.GetElapsedTime(t0, t2).TotalMilliseconds;
-            hybrid[q] = Stopwatch.GetElapsedTime(t2, t3).TotalMilliseconds;
+            rank[q] = Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds;
+            bm25[q] = Stopwatch.GetElapsedTime(t2, t3).TotalMilliseconds;
+            titles[q] = Stopwatch.GetElapsedTime(t3, t4).TotalMilliseconds;
+            hybrid[q] = Stopwatch.GetElapsedTime(t4, t5).TotalMilliseconds;
         }
         var table = new BenchTable("per query (ms)", "p50", "p90", "p99", "max", "goal p99 <= 15 ms");
-        foreach (var (name, values) in new[] { ("embed the query", embed), ("embed + rank the catalogue (semantic)", semantic), ("hybrid search (embed, BM25, titles, fuse)", hybrid) })
+        foreach (var (name, values) in new[] { ("embed the query", embed), ("rank the catalogue by cosine (top 100)", rank), ("BM25 (top 100)", bm25), ("titles (top 100)", titles),
+            ("hybrid search (all of it, fused)", hybrid) })
         {
+            bool whole = name.StartsWith("hybrid", StringComparison.Ordinal);
             table.Add(name, Bench.F(Bench.Quantile(values, 0.5), "0.00"), Bench.F(Bench.Quantile(values, 0.9), "0.00"), Bench.F(Bench.Quantile(values, 0.99), "0.00"),
-                Bench.F(values.Max(), "0.00"), name.StartsWith("embed the", StringComparison.Ordinal) ? "" : Bench.YesNo(Bench.Quantile(values, 0.99) <= QueryGoalMs));
+                Bench.F(values.Max(), "0.00"), whole ? Bench.YesNo(Bench.Quantile(values, 0.99) <= QueryGoalMs) : "");
         }
+        Console.WriteLine($"  hybrid search allocates {allocated / (double)queries / 1024:0} KiB per query; {GC.CollectionCount(0) - gen0} gen0 collections during the run");
         Console.WriteLine($"query: {queries:N0} queries over {dataset.Catalog.Count:N0} movies, one at a time ({texts.Length} texts: the descriptions and short queries)");
         table.Print(Console.Out);
         return 0;

@@ -23,8 +23,11 @@ internal sealed record FaultOptions
     /// <summary>Load that keeps running after both replicas serve the promoted model.</summary>
     public TimeSpan Tail { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>Load that runs after the promotion window, counted as steady (with the load before the kill).</summary>
+    public TimeSpan SteadyTail { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long the replicas may take to serve the same model version after a promotion.</summary>
-    public TimeSpan ConvergeTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan ConvergeTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>A time window of the run, in ms since the load started.</summary>
@@ -67,6 +70,23 @@ internal sealed record FaultReport
 
     public required double P99Ms { get; init; }
 
+    /// <summary>p99 of the requests outside the kill and promotion windows.</summary>
+    public required double SteadyP99Ms { get; init; }
+
+    /// <summary>p99 of the requests that overlap the promotion window (retrain, warm-up, publish, pick-up, swap).</summary>
+    public required double PromotionP99Ms { get; init; }
+
+    public required int PromotionRequests { get; init; }
+
+    /// <summary>The first request of each algorithm to the restarted replica, sent the moment /health/ready turned green (ms).</summary>
+    public required IReadOnlyDictionary<string, double> FirstRequestsAfterReadyMs { get; init; }
+
+    /// <summary>A promotion may at most double the steady p99.</summary>
+    public const double PromotionP99Factor = 2;
+
+    /// <summary>Every algorithm answers its first request after ready within this.</summary>
+    public const double FirstRequestLimitMs = 200;
+
     public required Window KillWindow { get; init; }
 
     public required Window PromotionWindow { get; init; }
@@ -90,6 +110,10 @@ internal sealed record FaultReport
         if (OperationsFailed > 0) problems.Add($"{OperationsFailed} operations failed on every retry");
         if (FailedDuringPromotion > 0) problems.Add($"{FailedDuringPromotion} requests failed during the model promotion");
         if (!SameVersion) problems.Add($"the replicas serve {string.Join(", ", ReplicaVersions)}, not both {PromotedVersion}");
+        if (PromotionP99Ms > PromotionP99Factor * SteadyP99Ms)
+            problems.Add($"the p99 during the promotion ({PromotionP99Ms:0.0} ms) is more than {PromotionP99Factor:0}x the steady p99 ({SteadyP99Ms:0.0} ms)");
+        foreach (var (algorithm, ms) in FirstRequestsAfterReadyMs.Where(f => f.Value > FirstRequestLimitMs))
+            problems.Add($"the first {algorithm} request after the restarted replica was ready took {ms:0} ms (limit {FirstRequestLimitMs:0} ms)");
         return problems;
     }
 }
@@ -111,7 +135,7 @@ internal static class FaultScenario
 
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // The load runs at least its duration and until the scenario is done (it is stopped then), never past a hard cap.
-        var loadOptions = options.Load with { Duration = options.Load.Duration + TimeSpan.FromMinutes(3) };
+        var loadOptions = options.Load with { Duration = options.Load.Duration + TimeSpan.FromMinutes(12) };
         var load = new LoadGenerator(cluster.LoadBalancer, loadOptions, clock).RunAsync(stopLoad.Token);
         try
         {
@@ -123,10 +147,12 @@ internal static class FaultScenario
             await cluster.RestartAsync(1, cancellationToken).ConfigureAwait(false);
             double readyAt = Now();
             log($"{readyAt / 1000:0.0} s: replica 1 restarted and ready");
+            var firstRequests = await FirstRequestsAsync(cluster.Replicas[1], cancellationToken).ConfigureAwait(false);
+            log($"first request of each algorithm after ready: {string.Join(", ", firstRequests.Select(f => $"{f.Key} {f.Value:0.0} ms"))}");
             var killWindow = new Window(killAt, readyAt + options.Grace.TotalMilliseconds);
             await Task.Delay(options.Grace, cancellationToken).ConfigureAwait(false);
 
-            using var admin = new HttpClient { Timeout = TimeSpan.FromMinutes(3) };
+            using var admin = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
             double promoteAt = Now();
             using var retrain = new HttpRequestMessage(HttpMethod.Post, new Uri(cluster.Replicas[0].Url, "api/v1/admin/retrain"));
             retrain.Headers.Add("X-Api-Key", cluster.AdminKey);
@@ -145,8 +171,10 @@ internal static class FaultScenario
             log($"{convergedAt / 1000:0.0} s: replicas serve {string.Join(", ", versions)}");
             var promotionWindow = new Window(promoteAt, convergedAt + options.Tail.TotalMilliseconds);
 
+            // The promotion window's tail, then steady load again (at least until the load's duration is reached).
             var remaining = options.Load.Duration - clock.Elapsed;
-            await Task.Delay(remaining > options.Tail ? remaining : options.Tail, cancellationToken).ConfigureAwait(false);
+            var after = options.Tail + options.SteadyTail;
+            await Task.Delay(remaining > after ? remaining : after, cancellationToken).ConfigureAwait(false);
             await stopLoad.CancelAsync().ConfigureAwait(false);
             var result = await load.ConfigureAwait(false);
             log($"{Now() / 1000:0.0} s: load done, {result.Attempts.Count} requests; checking PostgreSQL");
@@ -154,6 +182,8 @@ internal static class FaultScenario
             var finalVersions = await VersionsAsync(cluster, admin, cancellationToken).ConfigureAwait(false);
             int stored = await CountStoredAsync(cluster.RatingsConnectionString, result.Acknowledged, cancellationToken).ConfigureAwait(false);
             var failures = result.Attempts.Where(a => !a.Ok).ToList();
+            var promotion = result.Attempts.Where(a => a.Ok && promotionWindow.Overlaps(a)).ToList();
+            var steady = result.Attempts.Where(a => a.Ok && !promotionWindow.Overlaps(a) && !killWindow.Overlaps(a)).ToList();
             return new FaultReport
             {
                 Requests = result.Attempts.Count,
@@ -170,6 +200,10 @@ internal static class FaultScenario
                 RatingsLost = LastAcknowledged(result.Acknowledged).Count - stored,
                 P50Ms = result.Percentile(0.50),
                 P99Ms = result.Percentile(0.99),
+                SteadyP99Ms = LoadResult.Percentile(steady, 0.99),
+                PromotionP99Ms = LoadResult.Percentile(promotion, 0.99),
+                PromotionRequests = promotion.Count,
+                FirstRequestsAfterReadyMs = firstRequests,
                 KillWindow = killWindow,
                 PromotionWindow = promotionWindow,
                 PromotedVersion = promoted,
@@ -190,6 +224,24 @@ internal static class FaultScenario
                 // Already failing; the scenario's own exception says why.
             }
         }
+    }
+
+    /// <summary>One POST /recommendations per algorithm, straight to <paramref name="replica"/>, each timed (ms).</summary>
+    private static async Task<IReadOnlyDictionary<string, double>> FirstRequestsAsync(Replica replica, CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient { BaseAddress = replica.Url, Timeout = TimeSpan.FromMinutes(2) };
+        var times = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (string algorithm in await LoadGenerator.AlgorithmsAsync(client, cancellationToken).ConfigureAwait(false))
+        {
+            string body = $$"""{"ratings":[{"movieId":1,"rating":5},{"movieId":260,"rating":4.5},{"movieId":2571,"rating":4},{"movieId":356,"rating":2}],"n":10,"algorithm":"{{algorithm}}"}""";
+            using var content = new StringContent(body, Encoding.UTF8, "application/json");
+            var clock = Stopwatch.StartNew();
+            using var response = await client.PostAsync(new Uri("api/v1/recommendations", UriKind.Relative), content, cancellationToken).ConfigureAwait(false);
+            await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            times[algorithm] = clock.Elapsed.TotalMilliseconds;
+            if (!response.IsSuccessStatusCode) throw new ClusterException($"the first {algorithm} request to replica {replica.Index} answered {(int)response.StatusCode}");
+        }
+        return times;
     }
 
     /// <summary>Polls every replica directly until all serve <paramref name="version"/>.</summary>

@@ -14,7 +14,7 @@ internal sealed record LoadOptions
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>At most this many HTTP requests (retries included).</summary>
-    public int MaxRequests { get; init; } = 100_000;
+    public int MaxRequests { get; init; } = 1_000_000;
 
     /// <summary>Concurrent clients, each one anonymous user after another.</summary>
     public int Connections { get; init; } = 8;
@@ -54,9 +54,12 @@ internal sealed class LoadResult
 
     public required TimeSpan Elapsed { get; init; }
 
-    public double Percentile(double p)
+    public double Percentile(double p) => Percentile(Attempts.Where(a => a.Ok), p);
+
+    /// <summary>The <paramref name="p"/> quantile of the attempts' latencies (ms), NaN when there are none.</summary>
+    public static double Percentile(IEnumerable<Attempt> attempts, double p)
     {
-        var latencies = Attempts.Where(a => a.Ok).Select(a => a.EndMs - a.StartMs).Order().ToArray();
+        var latencies = attempts.Select(a => a.EndMs - a.StartMs).Order().ToArray();
         if (latencies.Length == 0) return double.NaN;
         return latencies[Math.Clamp((int)Math.Ceiling(p * latencies.Length) - 1, 0, latencies.Length - 1)];
     }
@@ -65,7 +68,7 @@ internal sealed class LoadResult
 /// <summary>
 /// Anonymous users through the load balancer: each creates a session, rates movies (PUT /me/ratings/{id}), asks for
 /// its recommendations (GET /me/recommendations) and for recommendations of the same ratings sent in the body
-/// (POST /recommendations). A failed request is retried like a client would; every 2xx rating is recorded.
+/// (POST /recommendations), from one algorithm per user, taking every algorithm the service offers in turn. A failed request is retried like a client would; every 2xx rating is recorded.
 /// </summary>
 internal sealed class LoadGenerator(Uri baseUrl, LoadOptions options, Stopwatch clock)
 {
@@ -82,6 +85,7 @@ internal sealed class LoadGenerator(Uri baseUrl, LoadOptions options, Stopwatch 
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Connections, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         using var client = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
         long[] movies = await PopularMoviesAsync(client, stop).ConfigureAwait(false);
+        _algorithms = await AlgorithmsAsync(client, stop).ConfigureAwait(false);
         var started = clock.Elapsed;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
         deadline.CancelAfter(options.Duration);
@@ -97,6 +101,21 @@ internal sealed class LoadGenerator(Uri baseUrl, LoadOptions options, Stopwatch 
             Operations = _operations,
             Elapsed = clock.Elapsed - started,
         };
+    }
+
+    private string[] _algorithms = [];
+    private int _users;
+
+    /// <summary>The algorithms the service offers (GET /algorithms: an object keyed by name, or a list of objects with a name).</summary>
+    internal static async Task<string[]> AlgorithmsAsync(HttpClient client, CancellationToken cancellationToken)
+    {
+        using var body = await client.GetFromJsonAsync<JsonDocument>("api/v1/algorithms", cancellationToken).ConfigureAwait(false)
+            ?? throw new ClusterException("GET /api/v1/algorithms returned nothing");
+        var root = body.RootElement;
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("items", out var items)) root = items;
+        return root.ValueKind == JsonValueKind.Array
+            ? [.. root.EnumerateArray().Select(a => a.GetProperty("name").GetString()!)]
+            : [.. root.EnumerateObject().Select(p => p.Name)];
     }
 
     private bool Spent(CancellationToken deadline) => deadline.IsCancellationRequested || Volatile.Read(ref _requests) >= options.MaxRequests;
@@ -117,6 +136,8 @@ internal sealed class LoadGenerator(Uri baseUrl, LoadOptions options, Stopwatch 
             string token;
             using (var body = JsonDocument.Parse(session))
                 token = body.RootElement.GetProperty("token").GetString()!;
+            // Each user asks one algorithm, in turn: every algorithm the service offers is under load.
+            string algorithm = _algorithms[Interlocked.Increment(ref _users) % _algorithms.Length];
             var rated = new Dictionary<long, float>();
             while (rated.Count < options.RatingsPerUser && !Spent(deadline))
             {
@@ -129,10 +150,10 @@ internal sealed class LoadGenerator(Uri baseUrl, LoadOptions options, Stopwatch 
                 rated[movie] = rating;
                 _acknowledged.Enqueue(new AcknowledgedRating(token, movie, rating, clock.Elapsed.TotalMilliseconds));
                 if (rated.Count % 2 == 0 && !Spent(deadline))
-                    await SendAsync(client, "GET /me/recommendations", () => Authorized(HttpMethod.Get, "api/v1/me/recommendations?n=10", token, null)).ConfigureAwait(false);
+                    await SendAsync(client, "GET /me/recommendations", () => Authorized(HttpMethod.Get, $"api/v1/me/recommendations?n=10&algorithm={algorithm}", token, null)).ConfigureAwait(false);
             }
             if (rated.Count == 0 || Spent(deadline)) continue;
-            string profile = JsonSerializer.Serialize(new { ratings = rated.Select(r => new { movieId = r.Key, rating = r.Value }), n = 10 });
+            string profile = JsonSerializer.Serialize(new { ratings = rated.Select(r => new { movieId = r.Key, rating = r.Value }), n = 10, algorithm });
             await SendAsync(client, "POST /recommendations", () => Json(HttpMethod.Post, "api/v1/recommendations", profile)).ConfigureAwait(false);
         }
     }

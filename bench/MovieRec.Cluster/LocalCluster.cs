@@ -21,7 +21,7 @@ internal sealed record ClusterOptions
     public string? WebDll { get; init; }
 
     /// <summary>How long a replica may take to become ready (the first one trains a model).</summary>
-    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(240);
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(600);
 
     /// <summary>
     /// A candidate is promoted when its holdout RMSE is at most the current one's plus this. The harness promotes
@@ -139,13 +139,13 @@ internal sealed class LocalCluster : IAsyncDisposable
         _replicaEnvironment["Redis__Configuration"] = $"127.0.0.1:{redisPort}";
         _replicaEnvironment["MovieRec__ModelDirectory"] = ModelDirectory;
         _replicaEnvironment["MovieRec__ModelWatchInterval"] = "00:00:01";
-        // Every load client is 127.0.0.1 behind nginx: per-address rate limits would throttle the whole load as one client.
+        // nginx on 127.0.0.1 is the one hop whose X-Forwarded-For is believed (as an overlay names its ingress).
+        _replicaEnvironment["MovieRec__TrustedProxies"] = "127.0.0.1";
+        // Every load client is 127.0.0.1 too: per-client rate limits would throttle the whole load as one client.
         _replicaEnvironment["MovieRec__RateLimitPerMinute"] = "0";
         _replicaEnvironment["MovieRec__PromotionTolerance"] = _options.PromotionTolerance.ToString(CultureInfo.InvariantCulture);
-        // Two replicas share two cores with the load: train the other algorithms on demand, not all at start.
-        _replicaEnvironment["MovieRec__WarmUp"] = "false";
-        // The load names no algorithm: the persisted SVD, which a promotion hands over (the service default trains on first use).
-        _replicaEnvironment["MovieRec__DefaultAlgorithm"] = "svd";
+        // The service's defaults otherwise: warm-up on (ready only once every algorithm is trained; promotions warm the
+        // candidate first) and the default algorithm; the load asks for every algorithm the service offers.
         _replicaEnvironment["Admin__ApiKey"] = AdminKey;
         _replicaEnvironment["MOVIEREC_DATA"] = dataRoot;
         _replicaEnvironment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -160,13 +160,23 @@ internal sealed class LocalCluster : IAsyncDisposable
         }
         Replicas = replicas;
         _webDll = webDll;
-        // The first replica trains and publishes the first model; the others then load it from the shared directory.
-        foreach (var replica in replicas)
+        // The first replica trains and publishes the first model; the others start once it is published and load it
+        // from the shared directory. Every replica then warms its algorithms (in parallel) before it is ready.
+        StartReplica(replicas[0], webDll);
+        SaveState();
+        string manifest = Path.Combine(ModelDirectory, "current.json");
+        await Tools.WaitAsync("the first model", () =>
+        {
+            if (replicas[0].Process is { HasExited: true } p)
+                throw new ClusterException($"replica 0 exited with code {p.ExitCode}; see {replicas[0].Log}:\n{Tools.Tail(replicas[0].Log)}");
+            return Task.FromResult(File.Exists(manifest));
+        }, _options.ReadyTimeout, cancellationToken).ConfigureAwait(false);
+        foreach (var replica in replicas.Skip(1))
         {
             StartReplica(replica, webDll);
             SaveState();
-            await WaitReadyAsync(replica, cancellationToken).ConfigureAwait(false);
         }
+        foreach (var replica in replicas) await WaitReadyAsync(replica, cancellationToken).ConfigureAwait(false);
 
         int nginxPort = Tools.FreePort();
         string nginxDir = Path.Combine(Folder, "nginx");

@@ -13,7 +13,7 @@ using Spectre.Console;
 var dir = new Option<string>("--dir") { Description = "The cluster's folder.", DefaultValueFactory = _ => new ClusterOptions().Folder };
 var web = new Option<string?>("--web") { Description = "The built service's MovieRec.Web.dll (default: this build's)." };
 var seconds = new Option<int>("--seconds") { Description = "Load duration in seconds.", DefaultValueFactory = _ => 30 };
-var requests = new Option<int>("--requests") { Description = "At most this many requests.", DefaultValueFactory = _ => 100_000 };
+var requests = new Option<int>("--requests") { Description = "At most this many requests.", DefaultValueFactory = _ => 1_000_000 };
 var connections = new Option<int>("--connections", "-c") { Description = "Concurrent clients.", DefaultValueFactory = _ => 8 };
 var killAfter = new Option<int>("--kill-after") { Description = "Seconds of load before replica 1 is killed.", DefaultValueFactory = _ => 5 };
 var report = new Option<string?>("--report") { Description = "Write the figures as JSON to this file." };
@@ -88,7 +88,7 @@ faults.SetAction(async (parse, cancellationToken) =>
     if (parse.GetValue(updateDocs) is { } doc)
         MovieRec.Bench.DocSection.Replace(doc, "faults-cluster", Markdown(figures, options, problems));
     foreach (string problem in problems) AnsiConsole.MarkupLine($"[red]FAIL[/] {Markup.Escape(problem)}");
-    if (problems.Count == 0) AnsiConsole.MarkupLine("[green]PASS[/] no acknowledged rating lost, failures only in the kill window, no failure across the promotion, one model version");
+    if (problems.Count == 0) AnsiConsole.MarkupLine("[green]PASS[/] no acknowledged rating lost, failures only in the kill window, no failure across the promotion, one model version, promotion p99 within 2x the steady p99, first requests after ready within 200 ms");
     return problems.Count == 0 ? 0 : 1;
 });
 
@@ -130,6 +130,8 @@ static string Markdown(FaultReport r, FaultOptions options, IReadOnlyList<string
     $"| operations that succeeded on retry / failed on every try | {r.RetriesSucceeded} / {r.OperationsFailed} |",
     $"| ratings acknowledged / stored in PostgreSQL | {r.RatingsAcknowledged:N0} / {r.RatingsStored:N0} |",
     $"| latency p50 / p99 | {r.P50Ms:0.0} / {r.P99Ms:0.0} ms |",
+    $"| p99 steady / during the promotion ({r.PromotionRequests:N0} requests; limit {FaultReport.PromotionP99Factor:0}x) | {r.SteadyP99Ms:0.0} / {r.PromotionP99Ms:0.0} ms ({r.PromotionP99Ms / r.SteadyP99Ms:0.00}x) |",
+    $"| first request of each algorithm after the restarted replica was ready (limit {FaultReport.FirstRequestLimitMs:0} ms) | {string.Join(", ", r.FirstRequestsAfterReadyMs.Select(f => $"{f.Key} {f.Value:0}"))} ms |",
     $"| model versions of the replicas (promoted) | {string.Join(", ", r.ReplicaVersions)} ({r.PromotedVersion}) |",
 ]);
 
@@ -146,6 +148,8 @@ static void Print(FaultReport r)
     table.AddRow("operations failed on every try", Str(r.OperationsFailed));
     table.AddRow("ratings acknowledged / stored", $"{r.RatingsAcknowledged} / {r.RatingsStored}");
     table.AddRow("latency p50 / p99 (ms)", $"{r.P50Ms:0.0} / {r.P99Ms:0.0}");
+    table.AddRow("p99 steady / during the promotion (ms)", $"{r.SteadyP99Ms:0.0} / {r.PromotionP99Ms:0.0} ({r.PromotionRequests} requests)");
+    table.AddRow("first request per algorithm after ready (ms)", Markup.Escape(string.Join(", ", r.FirstRequestsAfterReadyMs.Select(f => $"{f.Key} {f.Value:0}"))));
     table.AddRow("model versions (promoted)", Markup.Escape($"{string.Join(", ", r.ReplicaVersions)} ({r.PromotedVersion})"));
     AnsiConsole.Write(table);
     foreach (string sample in r.FailureSamples) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(sample)}[/]");

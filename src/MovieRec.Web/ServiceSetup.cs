@@ -3,14 +3,17 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MovieRec.Web.Accounts;
 using MovieRec.Web.Api;
 using MovieRec.Web.Caching;
 using MovieRec.Web.Hosting;
+using MovieRec.Web.Pages;
 using MovieRec.Web.Posters;
 using MovieRec.Web.Queries;
 using MovieRec.Web.Recommendations;
+using MovieRec.Web.Security;
 using MovieRec.Web.Storage;
 using Prometheus;
 using Scalar.AspNetCore;
@@ -42,14 +45,17 @@ public static class ServiceSetup
             // Escape <, >, &, ' in JSON: a query echoed back can never become markup, whatever renders it.
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default;
         });
-        // Behind a load balancer on the same host (nginx, deploy/local): the client's address and scheme come from
-        // X-Forwarded-For/-Proto, so rate limits are per client, not one bucket for the balancer. Loopback proxies only.
-        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor
-            | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto);
+        // Behind a proxy (ingress-nginx, nginx, a cloud balancer): the client's address and scheme come from
+        // X-Forwarded-For/-Proto of the hops MovieRec:TrustedProxies names, so rate limits are per client, not one
+        // bucket for the balancer, and the session cookie is Secure behind TLS termination. Nobody else is believed.
+        services.AddProxyTrust();
+        services.TryAddSingleton(TimeProvider.System);
+        AddMetricsPort(builder);
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddOpenApi();
         services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", ApiDocs.CamelCaseParameters);
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", MovieId.Describe);
 
         // Ratings: PostgreSQL when ConnectionStrings:Ratings is an Npgsql connection string, otherwise SQLite.
         string? ratings = configuration.GetConnectionString("Ratings");
@@ -82,8 +88,10 @@ public static class ServiceSetup
 
         services.AddSingleton<ModelHost>();
         services.AddSingleton<ModelTrainer>();
+        services.AddSingleton<ModelWarmer>();
         services.AddSingleton<ModelLifecycleService>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelLifecycleService>());
+        services.AddHostedService<AccountPurgeService>();
         services.AddSingleton(new ServiceMetrics(Metrics.DefaultRegistry));
         services.AddSingleton<Recommender>();
         services.AddMovieRecQueries();
@@ -100,20 +108,29 @@ public static class ServiceSetup
     public static WebApplication UseMovieRec(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var options = app.Services.GetRequiredService<IOptions<MovieRecOptions>>().Value;
+        var metrics = app.Services.GetRequiredService<ServiceMetrics>();
+        if (options.MetricsPort is int metricsPort) app.Use((context, next) => MetricsOnItsPort(context, next, metricsPort));
         app.UseForwardedHeaders();
         app.Use(SecurityHeaders);
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Exceptions: ProblemDetails for API clients (ApiExceptionHandler), the HTML error page for browsers.
+        // ApiExceptionHandler logs each exception as it deserves (a 500 with its stack, a 503 in one line, a failed
+        // start-up not again): the middleware's own log of every exception is turned off.
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = ErrorPages.Path, SuppressDiagnosticsCallback = _ => true });
+        app.UseMovieRecStatusCodePages();
         app.Use(LimitBody);
         app.Use(ModelVersionHeader);
-        app.UseHttpMetrics();
+        // Routing after the status code pages, so a browser's 404 or 429 re-run on /error is routed to the error page.
+        app.UseRouting();
+        app.UseHttpMetrics(o => o.SetMetricFactory(Metrics.WithCustomRegistry(metrics.Registry)));
+        // Before authentication: a forged cross-site write is refused without a database lookup.
+        app.UseSameOriginWrites();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", o => o.WithTitle("MovieRec API"));
-        app.MapMetrics("/metrics");
-        var metrics = app.Services.GetRequiredService<ServiceMetrics>();
+        app.MapMetrics("/metrics", metrics.Registry);
         var host = app.Services.GetRequiredService<ModelHost>();
         var store = app.Services.GetRequiredService<IRatingStore>();
         metrics.Registry.AddBeforeCollectCallback(async cancellationToken =>
@@ -130,6 +147,46 @@ public static class ServiceSetup
             }
         });
         return app;
+    }
+
+    /// <summary>
+    /// With MovieRec:MetricsPort set, the service also listens on that port (added to the configured URLs or
+    /// ASPNETCORE_HTTP_PORTS), and <see cref="MetricsOnItsPort"/> keeps /metrics there and everything else off it.
+    /// </summary>
+    private static void AddMetricsPort(WebApplicationBuilder builder)
+    {
+        if (!int.TryParse(builder.Configuration[$"{MovieRecOptions.Section}:{nameof(MovieRecOptions.MetricsPort)}"], System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out int port) || port is <= 0 or > 65535)
+            return; // unset; a bad value is reported by the options validator
+        string p = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string? urls = builder.Configuration[Microsoft.AspNetCore.Hosting.WebHostDefaults.ServerUrlsKey];
+        string? ports = builder.Configuration[Microsoft.AspNetCore.Hosting.WebHostDefaults.HttpPortsKey];
+        if (!string.IsNullOrWhiteSpace(urls))
+        {
+            // The same hosts as the service's own addresses (127.0.0.1 stays local), on the metrics port.
+            var extra = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(u => System.Text.RegularExpressions.Regex.Match(u, @"^https?://(\[[^\]]*\]|[^:/]+)").Groups[1].Value)
+                .Where(h => h.Length > 0).Distinct().Select(h => $"http://{h}:{p}");
+            builder.WebHost.UseSetting(Microsoft.AspNetCore.Hosting.WebHostDefaults.ServerUrlsKey, string.Join(';', [urls, .. extra]));
+        }
+        else if (!string.IsNullOrWhiteSpace(ports))
+        {
+            builder.WebHost.UseSetting(Microsoft.AspNetCore.Hosting.WebHostDefaults.HttpPortsKey, $"{ports};{p}");
+        }
+        else
+        {
+            builder.WebHost.UseSetting(Microsoft.AspNetCore.Hosting.WebHostDefaults.ServerUrlsKey, $"http://localhost:5000;http://localhost:{p}");
+        }
+    }
+
+    /// <summary>/metrics only on the metrics port, and only /metrics there: the port an ingress routes never shows it.</summary>
+    private static Task MetricsOnItsPort(HttpContext context, RequestDelegate next, int metricsPort)
+    {
+        bool onMetricsPort = context.Connection.LocalPort == metricsPort;
+        bool isMetrics = context.Request.Path.Equals("/metrics", StringComparison.OrdinalIgnoreCase);
+        if (onMetricsPort == isMetrics) return next(context);
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
     }
 
     /// <summary>413 before reading a body whose declared length is over the limit (Kestrel enforces it for chunked bodies too).</summary>

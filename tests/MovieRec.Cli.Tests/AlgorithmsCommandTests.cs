@@ -18,9 +18,12 @@ public class AlgorithmsCommandTests
         var knn = rows.Single(r => r.GetProperty("name").GetString() == "item-knn");
         Assert.Equal(["knn"], knn.GetProperty("aliases").EnumerateArray().Select(a => a.GetString()));
         Assert.True(knn.GetProperty("servable").GetBoolean());
+        // Every entry saves except the three rewritten for new users (content, kmeans, taste), whose files are not written yet;
+        // the random predictor's file says how it stays random.
+        string[] notYet = ["content", "kmeans", "taste"];
+        Assert.All(rows, r => Assert.Equal(!notYet.Contains(r.GetProperty("name").GetString()), r.GetProperty("saves").GetBoolean()));
         var normal = rows.Single(r => r.GetProperty("name").GetString() == "normal");
-        Assert.False(normal.GetProperty("saves").GetBoolean());
-        Assert.Contains("random", normal.GetProperty("model_file").GetString(), StringComparison.Ordinal);
+        Assert.Contains("random sequence", normal.GetProperty("model_file").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -41,13 +44,10 @@ public class AlgorithmsCommandTests
     }
 
     [Fact]
-    public void Train_refuses_an_algorithm_the_catalogue_cannot_save_with_the_reason()
+    public void Train_refuses_an_unknown_option_naming_it()
     {
         using var tmp = TestData.NewFolder();
-        var (exit, _, err) = CliRunner.Run("train", "--data", TestData.MovieLensSmallPath, "--algorithm", "slope-one", "--out", Path.Combine(tmp.Path, "m.mrec"));
-        Assert.Equal(MovieRecCli.UserError, exit);
-        Assert.Contains("slope-one cannot be saved to a model file: not persistent yet", err, StringComparison.Ordinal);
-        (exit, _, err) = CliRunner.Run("train", "--data", TestData.MovieLensSmallPath, "--algorithm", "svd", "--param", "factor=3", "--out", Path.Combine(tmp.Path, "m.mrec"));
+        var (exit, _, err) = CliRunner.Run("train", "--data", TestData.MovieLensSmallPath, "--algorithm", "svd", "--param", "factor=3", "--out", Path.Combine(tmp.Path, "m.mrec"));
         Assert.Equal(MovieRecCli.UserError, exit);
         Assert.Contains("Unknown option 'factor' for svd", err, StringComparison.Ordinal);
     }

@@ -57,15 +57,6 @@ public class RankingModelCommandTests
         Assert.DoesNotContain(rows, r => r.Movie is "1" or "260" or "1196");
     }
 
-    [Fact]
-    public void Train_refuses_an_algorithm_that_cannot_be_saved_with_the_reason()
-    {
-        using var tmp = TestData.NewFolder();
-        var (exit, _, error) = CliRunner.Run("train", "--data", TestData.MovieLensSmallPath, "--algorithm", "normal", "--out", Path.Combine(tmp.Path, "n.mrec"));
-        Assert.Equal(MovieRecCli.UserError, exit);
-        Assert.Contains("normal cannot be saved to a model file: it draws random predictions", error);
-    }
-
-    private static List<(string Movie, string Score)> Rows(string output) =>
+    internal static List<(string Movie, string Score)> Rows(string output) =>
         [.. Regex.Matches(output, @"^│\s*\d+\s*│\s*(\S+)\s*│\s*(-?[0-9.]+)\s*│\s*$", RegexOptions.Multiline).Select(m => (m.Groups[1].Value, m.Groups[2].Value))];
 }

@@ -29,7 +29,7 @@ public sealed partial class KubernetesTests(ITestOutputHelper output)
         return container.Req("ports").Seq().Single(p => p.Get("name") as string == text).Req("containerPort").Int();
     }
 
-    private static int AppPort => App.Req("ports").Seq().Single().Req("containerPort").Int();
+    private static int AppPort => App.Req("ports").Seq().Single(p => p.Get("name") as string == "http").Req("containerPort").Int();
 
     [Theory]
     [InlineData("production")]
@@ -254,4 +254,52 @@ public sealed partial class KubernetesTests(ITestOutputHelper output)
             .Select(e => e.Get("valueFrom.secretKeyRef"))
             .Where(r => r is not null)
             .Select(r => (r.Req("name").Str(), r.Req("key").Str()));
+
+    [Fact]
+    public void Metrics_are_served_on_their_own_port_which_no_service_or_ingress_exposes()
+    {
+        foreach (var overlay in new[] { "production", "dev" })
+        {
+            var manifests = Manifests.Render(overlay);
+            var deployment = manifests.OfKind("Deployment").Single();
+            var app = Manifests.AllContainers(deployment).Single(c => c.Get("name") as string == "movierec");
+            var config = manifests.Single("ConfigMap", Reference(app.Req("envFrom").Seq().Single(), "configMapRef")).Req("data").Map();
+            int metrics = int.Parse(config.Req("MovieRec__MetricsPort").Str(), CultureInfo.InvariantCulture);
+            int http = app.Req("ports").Seq().Single(p => p.Get("name") as string == "http").Req("containerPort").Int();
+            Assert.NotEqual(http, metrics);
+            // The container declares it; Prometheus is told to scrape it there.
+            Assert.Equal(metrics, app.Req("ports").Seq().Single(p => p.Get("name") as string == "metrics").Req("containerPort").Int());
+            Assert.Equal(metrics.ToString(CultureInfo.InvariantCulture), deployment.Req("spec.template.metadata.annotations").Map()["prometheus.io/port"].Str());
+            // The service adds the metrics port itself: the main port list stays the image's.
+            var env = app.Req("env").Seq().ToDictionary(e => e.Req("name").Str(), e => e);
+            Assert.Equal(http.ToString(CultureInfo.InvariantCulture), env["ASPNETCORE_HTTP_PORTS"].Req("value").Str());
+            // No Service port reaches it, so no Ingress path can.
+            foreach (var service in manifests.OfKind("Service"))
+                Assert.All(service.Req("spec.ports").Seq(), p => Assert.NotEqual(metrics, ResolvePort(app, p.Req("targetPort"))));
+            var serviceNames = manifests.OfKind("Service").Select(Manifests.Name).ToHashSet();
+            foreach (var path in manifests.OfKind("Ingress").SelectMany(i => i.Req("spec.rules").Seq()).SelectMany(r => r.Req("http.paths").Seq()))
+                Assert.Contains(path.Req("backend.service.name").Str(), serviceNames);
+        }
+    }
+
+    [Theory]
+    [InlineData("production")]
+    [InlineData("dev")]
+    public void Every_overlay_trusts_its_ingress_controllers_pod_network_and_nothing_public(string overlay)
+    {
+        var manifests = Manifests.Render(overlay);
+        var app = manifests.OfKind("Deployment").SelectMany(Manifests.AllContainers).Single(c => c.Get("name") as string == "movierec");
+        var config = manifests.Single("ConfigMap", Reference(app.Req("envFrom").Seq().Single(), "configMapRef")).Req("data").Map();
+        Assert.Equal("nginx", manifests.OfKind("Ingress").Single().Req("spec.ingressClassName").Str());
+        string trusted = config.Req("MovieRec__TrustedProxies").Str();
+        var entries = trusted.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.NotEmpty(entries);
+        System.Net.IPNetwork[] privateRanges = [System.Net.IPNetwork.Parse("10.0.0.0/8"), System.Net.IPNetwork.Parse("172.16.0.0/12"), System.Net.IPNetwork.Parse("192.168.0.0/16"), System.Net.IPNetwork.Parse("fc00::/7")];
+        foreach (string entry in entries)
+        {
+            var network = System.Net.IPNetwork.Parse(entry);
+            Assert.True(privateRanges.Any(r => r.Contains(network.BaseAddress) && r.PrefixLength <= network.PrefixLength),
+                $"{overlay}: MovieRec__TrustedProxies entry {entry} is not inside a private network: clients there could choose their address");
+        }
+    }
 }

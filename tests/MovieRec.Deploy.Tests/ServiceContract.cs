@@ -23,6 +23,11 @@ internal static class ServiceContract
         "Admin__ApiKey",
         "OMDB_API_KEY",
         "MovieRec__RetrainInterval",
+        "MovieRec__MetricsPort",
+        "MovieRec__TrustedProxies",
+        "MovieRec__RateLimitPerMinute",
+        "MovieRec__PurgeUnusedAccountsAfter",
+        "MovieRec__WarmUp",
     };
 
     /// <summary>True for a variable of the service, or of the tools around it (AWS CLI, Lambda Web Adapter, .NET).</summary>

@@ -12,7 +12,7 @@ namespace MovieRec.Web.BrowserTests;
 /// </summary>
 public sealed class AppServer : IDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(6); // ready means every algorithm warmed (about 1.5 min on 2 busy cores)
     private readonly Process _process;
     private readonly StringBuilder _log = new();
     private readonly string _dataDirectory;
@@ -100,7 +100,7 @@ public sealed class AppServer : IDisposable
                 using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative)).ConfigureAwait(false);
                 // Ready, and the TMDB metadata joined (the service answers before; the pages test cast and keywords).
                 if (response.StatusCode == HttpStatusCode.OK
-                    && (await response.Content.ReadAsStringAsync().ConfigureAwait(false)).Contains("\"description\":\"joined", StringComparison.Ordinal)) return;
+                    && (await response.Content.ReadAsStringAsync().ConfigureAwait(false)).Contains("\"description\":\"Joined", StringComparison.Ordinal)) return;
             }
             catch (HttpRequestException)
             {

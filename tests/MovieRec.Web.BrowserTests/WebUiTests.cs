@@ -104,6 +104,82 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
         AssertNoConsoleErrors();
     }
 
+    /// <summary>Rates Toy Story 5 stars on its page (the page creates the session) and returns the session cookie's value.</summary>
+    private string RateToyStory()
+    {
+        NewVisitor("/movies/1");
+        var stars = Driver.FindElement(By.CssSelector(".your-rating .stars"));
+        Driver.ExecuteScript("arguments[0].focus()", stars);
+        new Actions(Driver).SendKeys(Keys.End).Perform();
+        Until(() => Driver.FindElement(By.CssSelector(".your-rating .rate-status")).Text == "Saved");
+        return Driver.Manage().Cookies.GetCookieNamed("movierec_session")?.Value ?? throw new InvalidOperationException("no session cookie after rating");
+    }
+
+    [Fact]
+    public void A_form_on_another_site_cannot_create_a_session_or_replace_the_visitors()
+    {
+        string session = RateToyStory();
+        AssertNoConsoleErrors();
+
+        // Another site's page (a data: URL: origin "null", cross-site) posts a form to the sessions endpoint.
+        var target = new Uri(fixture.Server.BaseUri, "/api/v1/sessions");
+        string attack = $"<form method=post action='{target}'></form><script>document.forms[0].submit()</script>";
+        Driver.Navigate().GoToUrl("data:text/html," + Uri.EscapeDataString(attack));
+        Until(() => Driver.Url.StartsWith(target.ToString(), StringComparison.Ordinal));
+        Until(() => Driver.PageSource.Contains("Cross-site request refused", StringComparison.Ordinal));
+        Driver.Manage().Logs.GetLog(LogType.Browser); // the 403 is logged by the browser, as it should be
+
+        // The visitor's own session is untouched and still works.
+        Go("/movies/1");
+        Assert.Equal(session, Driver.Manage().Cookies.GetCookieNamed("movierec_session")?.Value);
+        Assert.Equal("5", Driver.FindElement(By.CssSelector(".your-rating .stars")).GetAttribute("aria-valuenow"));
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task A_visitor_can_delete_the_account_and_its_ratings_after_confirming()
+    {
+        string session = RateToyStory();
+        Go("/recommendations");
+        var open = Driver.FindElement(By.Id("delete-account"));
+        var dialog = Driver.FindElement(By.Id("delete-account-dialog"));
+        Driver.ExecuteScript("arguments[0].scrollIntoView({block: 'center'})", open);
+
+        // Changing one's mind keeps everything.
+        open.Click();
+        Until(() => dialog.GetAttribute("open") is not null);
+        Assert.Contains("all 1 of your ratings", dialog.Text, StringComparison.Ordinal);
+        Driver.FindElement(By.Id("delete-account-cancel")).Click();
+        Until(() => dialog.GetAttribute("open") is null);
+        Assert.Equal(session, Driver.Manage().Cookies.GetCookieNamed("movierec_session")?.Value);
+
+        open.Click();
+        Until(() => dialog.GetAttribute("open") is not null);
+        Driver.FindElement(By.Id("delete-account-confirm")).Click();
+        Until(() => Driver.FindElements(By.Id("deleted-notice")).Count == 1);
+        Assert.Null(Driver.Manage().Cookies.GetCookieNamed("movierec_session"));
+        using (var api = new HttpClient { BaseAddress = fixture.Server.BaseUri })
+        {
+            api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", session);
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await api.GetAsync(new Uri("/api/v1/me/ratings", UriKind.Relative))).StatusCode);
+        }
+        Go("/recommendations");
+        Assert.Contains("Nothing rated yet", Driver.FindElement(By.TagName("main")).Text, StringComparison.Ordinal);
+        Assert.Empty(Driver.FindElements(By.Id("delete-account")));
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public void A_missing_movie_or_page_is_an_html_page_in_the_browser()
+    {
+        NewVisitor("/movies/999999999");
+        Assert.Equal("Page not found", Driver.FindElement(By.TagName("h1")).Text);
+        Assert.Contains("999999999", Driver.FindElement(By.Id("error-reason")).Text, StringComparison.Ordinal);
+        Go("/no/such/page");
+        Assert.Equal("Page not found", Driver.FindElement(By.TagName("h1")).Text);
+        Driver.Manage().Logs.GetLog(LogType.Browser); // the 404s are logged by the browser, as they should be
+    }
+
     [Fact]
     public void Search_offers_title_autocomplete_filters_and_a_describe_box_that_says_it_is_lexical()
     {

@@ -49,7 +49,7 @@ public sealed class DistributedServiceTests(DistributedFixture fixture) : IClass
         {
             var (status, checks) = await Clients.ReadinessAsync(client);
             Assert.Equal(200, status);
-            Assert.Equal(("Healthy", "postgresql"), checks["database"]);
+            Assert.Equal(("Healthy", "The postgresql ratings database answers."), checks["database"]);
             Assert.Equal("Healthy", checks["redis"].Status);
             Assert.Equal("Healthy", checks["model"].Status);
         }
@@ -83,17 +83,17 @@ public sealed class DistributedServiceTests(DistributedFixture fixture) : IClass
         using var a = fixture.A.CreateClient(new() { HandleCookies = false }).WithToken(token);
         using var b = fixture.B.CreateClient(new() { HandleCookies = false }).WithToken(token);
         Assert.Equal(HttpStatusCode.OK, (await a.PutAsJsonAsync("/api/v1/me/ratings/1", new { rating = 5 })).StatusCode);
-        var before = await Clients.MovieIds(await b.GetAsync("/api/v1/me/recommendations?n=10&algorithm=sequential"));
+        var before = await Clients.MovieIds(await b.GetAsync("/api/v1/me/recommendations?n=10&algorithm=ease"));
         foreach (long id in RecommendationApiTests.AnimatedFamily[1..])
             Assert.Equal(HttpStatusCode.OK, (await a.PutAsJsonAsync($"/api/v1/me/ratings/{id}", new { rating = 5 })).StatusCode);
-        var after = await Clients.MovieIds(await b.GetAsync("/api/v1/me/recommendations?n=10&algorithm=sequential"));
+        var after = await Clients.MovieIds(await b.GetAsync("/api/v1/me/recommendations?n=10&algorithm=ease"));
         Assert.NotEqual(before, after);
         Assert.DoesNotContain(after, RecommendationApiTests.AnimatedFamily.Contains);
         var mine = (await (await b.GetAsync("/api/v1/me/ratings")).Json()).GetProperty("items").EnumerateArray().Select(r => r.GetProperty("movieId").GetInt64()).Order();
         Assert.Equal(RecommendationApiTests.AnimatedFamily.Order(), mine);
         // Deleting through B changes A's next list too.
         Assert.Equal(HttpStatusCode.NoContent, (await b.DeleteAsync("/api/v1/me/ratings/78499")).StatusCode);
-        var afterDelete = await Clients.MovieIds(await a.GetAsync("/api/v1/me/recommendations?n=10&algorithm=sequential"));
+        var afterDelete = await Clients.MovieIds(await a.GetAsync("/api/v1/me/recommendations?n=10&algorithm=ease"));
         Assert.NotEqual(after, afterDelete);
     }
 }

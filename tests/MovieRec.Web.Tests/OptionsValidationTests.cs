@@ -21,6 +21,10 @@ public sealed class OptionsValidationTests
     [InlineData("MovieRec:TrainingThreads", "-1", "MovieRec:TrainingThreads is -1;")]
     [InlineData("MovieRec:SessionLifetime", "00:00:00", "MovieRec:SessionLifetime is 00:00:00;")]
     [InlineData("MovieRec:ModelWatchInterval", "-00:00:01", "MovieRec:ModelWatchInterval is -00:00:01;")]
+    [InlineData("MovieRec:TrustedProxies", "10.0.0.0/99", "MovieRec:TrustedProxies is '10.0.0.0/99': '10.0.0.0/99' is not a network")]
+    [InlineData("MovieRec:TrustedProxies", "ingress", "MovieRec:TrustedProxies is 'ingress': 'ingress' is not an IP address or a network")]
+    [InlineData("MovieRec:MetricsPort", "70000", "MovieRec:MetricsPort is 70000; use a port from 1 to 65535")]
+    [InlineData("MovieRec:PurgeUnusedAccountsAfter", "00:00:00", "MovieRec:PurgeUnusedAccountsAfter is 00:00:00;")]
     public void A_bad_setting_stops_start_up_with_a_sentence_naming_it(string setting, string value, string sentence)
     {
         var error = StartWith(setting, value);

@@ -67,7 +67,7 @@ public sealed partial class QueryLayerTests(ServiceFixture fixture) : IClassFixt
         // And the account's own endpoint agrees with both.
         var mine = await fixture.Factory.Services.GetRequiredService<RecommendationQueries>()
             .ForRatingsAsync(new RecommendationRequest([.. Horror.Reverse().Select(id => new RatingInput(id, 5f))], 24), CancellationToken.None);
-        Assert.Equal(page, mine.Value!.Items.Select(i => i.MovieId));
+        Assert.Equal(page, mine.Value!.Items.Select(i => long.Parse(i.MovieId.Value, System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     [Fact]
@@ -193,10 +193,10 @@ public sealed partial class QueryLayerTests(ServiceFixture fixture) : IClassFixt
         Assert.Equal("body", (await recommendations.ForRatingsAsync(null, CancellationToken.None)).Error!.Field);
         Assert.Equal("ratings[1].rating", (await recommendations.ForRatingsAsync(
             new RecommendationRequest([new RatingInput(1, 4), new RatingInput(2, 9)]), CancellationToken.None)).Error!.Field);
-        var user = await recommendations.ForDatasetUserAsync(new DatasetUserRecommendationRequest(1, "SVD", 4), CancellationToken.None);
+        var user = await recommendations.ForDatasetUserAsync(new DatasetUserRecommendationRequest("1", "SVD", 4), CancellationToken.None);
         Assert.Equal("svd", user.Value!.Algorithm);
         Assert.Equal(4, user.Value.Items.Count);
-        Assert.True((await recommendations.ForDatasetUserAsync(new DatasetUserRecommendationRequest(-5), CancellationToken.None)).Error!.IsNotFound);
+        Assert.True((await recommendations.ForDatasetUserAsync(new DatasetUserRecommendationRequest("-5"), CancellationToken.None)).Error!.IsNotFound);
     }
 
     [Fact]
@@ -207,7 +207,7 @@ public sealed partial class QueryLayerTests(ServiceFixture fixture) : IClassFixt
         Assert.Equal(["q", "genre", "year", "page", "pageSize"], parameters.Select(p => p.GetProperty("name").GetString()));
         Assert.All(parameters, p => Assert.False(string.IsNullOrEmpty(p.GetProperty("description").GetString())));
         var similar = openapi.GetProperty("paths").GetProperty("/api/v1/movies/{id}/similar").GetProperty("get");
-        Assert.Contains(similar.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "id" && p.GetProperty("description").GetString() == "The movie.");
+        Assert.Contains(similar.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "id" && p.GetProperty("description").GetString() == "The movie, by its id as the dataset spells it.");
         Assert.True(similar.GetProperty("responses").TryGetProperty("404", out _));
         var body = openapi.GetProperty("components").GetProperty("schemas").GetProperty("RecommendationRequest");
         Assert.Contains("default", body.GetProperty("properties").GetProperty("algorithm").GetProperty("description").GetString(), StringComparison.Ordinal);

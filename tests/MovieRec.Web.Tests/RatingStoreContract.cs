@@ -85,6 +85,49 @@ public abstract class RatingStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_used_session_slides_and_records_its_last_use()
+    {
+        long account = await Store.CreateAccountAsync(Hash("s"), Now, Now.AddDays(10));
+        var session = await Store.FindSessionAsync(Hash("s"), Now.AddDays(1));
+        Assert.Equal(new SessionInfo(account, Now.AddDays(10), Now), session);
+        await Store.TouchSessionAsync(account, Now.AddDays(9), Now.AddDays(19));
+        Assert.Equal(new SessionInfo(account, Now.AddDays(19), Now.AddDays(9)), await Store.FindSessionAsync(Hash("s"), Now.AddDays(12)));
+        Assert.Null(await Store.FindSessionAsync(Hash("s"), Now.AddDays(19)));
+    }
+
+    [Fact]
+    public async Task Deleting_an_account_deletes_its_ratings_and_no_one_elses()
+    {
+        long gone = await Store.CreateAccountAsync(Hash("gone"), Now, Later);
+        long kept = await Store.CreateAccountAsync(Hash("kept"), Now, Later);
+        await Store.UpsertRatingAsync(gone, 1, 4f, Now);
+        await Store.UpsertRatingAsync(gone, 2, 3f, Now);
+        await Store.UpsertRatingAsync(kept, 1, 5f, Now);
+        Assert.True(await Store.DeleteAccountAsync(gone));
+        Assert.False(await Store.DeleteAccountAsync(gone));
+        Assert.Null(await Store.FindAccountAsync(Hash("gone"), Now));
+        Assert.Empty(await Store.GetRatingsAsync(gone));
+        Assert.Equal(kept, await Store.FindAccountAsync(Hash("kept"), Now));
+        Assert.Equal([new AccountRating(kept, 1, 5f, Now.ToUnixTimeSeconds())], await Store.GetAllRatingsAsync());
+    }
+
+    [Fact]
+    public async Task The_purge_deletes_accounts_unused_since_the_cutoff_with_their_ratings()
+    {
+        long old = await Store.CreateAccountAsync(Hash("old"), Now, Later);
+        long used = await Store.CreateAccountAsync(Hash("used"), Now, Later);
+        long recent = await Store.CreateAccountAsync(Hash("recent"), Now.AddDays(5), Later);
+        await Store.UpsertRatingAsync(old, 1, 4f, Now);
+        await Store.UpsertRatingAsync(used, 1, 4f, Now);
+        await Store.UpsertRatingAsync(recent, 1, 4f, Now);
+        await Store.TouchSessionAsync(used, Now.AddDays(4), Later);
+        Assert.Equal(1, await Store.PurgeAccountsAsync(Now.AddDays(3)));
+        Assert.Equal([used, recent], (await Store.GetAllRatingsAsync()).Select(r => r.AccountId).Order());
+        Assert.Null(await Store.FindAccountAsync(Hash("old"), Now));
+        Assert.Equal(0, await Store.PurgeAccountsAsync(Now.AddDays(3)));
+    }
+
+    [Fact]
     public async Task An_upsert_replaces_the_rating_and_the_list_is_most_recent_first()
     {
         long account = await Store.CreateAccountAsync(Hash("u"), Later);
@@ -203,7 +246,35 @@ public sealed class SqliteRatingStoreTests : RatingStoreContract, IDisposable
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
         command.CommandText = "SELECT COUNT(*) || ':' || MAX(version) FROM schema_version";
-        Assert.Equal("1:1", (string?)await command.ExecuteScalarAsync());
+        Assert.Equal("2:2", (string?)await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task A_version_1_database_migrates_keeping_its_accounts_last_used_when_created()
+    {
+        string path = Path.Combine(Path.GetDirectoryName(DatabasePath)!, "v1.db");
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE schema_version (version INTEGER NOT NULL);
+                INSERT INTO schema_version (version) VALUES (1);
+                CREATE TABLE accounts (id INTEGER PRIMARY KEY AUTOINCREMENT, token_hash BLOB NOT NULL UNIQUE, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+                CREATE TABLE ratings (account_id INTEGER NOT NULL REFERENCES accounts(id), movie_id INTEGER NOT NULL, rating REAL NOT NULL,
+                    updated_at INTEGER NOT NULL, PRIMARY KEY (account_id, movie_id));
+                INSERT INTO accounts (token_hash, created_at, expires_at) VALUES (@hash, 1750000000, 1760000000);
+                """;
+            command.Parameters.AddWithValue("hash", Accounts.SessionTokens.Hash("old"));
+            await command.ExecuteNonQueryAsync();
+        }
+        var store = new SqliteRatingStore($"Data Source={path}");
+        await store.InitializeAsync();
+        var session = await store.FindSessionAsync(Accounts.SessionTokens.Hash("old"), DateTimeOffset.FromUnixTimeSeconds(1750000100));
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1750000000), session?.LastSeenAt);
+        Assert.Equal(0, await store.PurgeAccountsAsync(DateTimeOffset.FromUnixTimeSeconds(1750000000)));
+        Assert.Equal(1, await store.PurgeAccountsAsync(DateTimeOffset.FromUnixTimeSeconds(1750000001)));
+        SqliteConnection.ClearAllPools();
     }
 
     public void Dispose()
@@ -264,8 +335,8 @@ public sealed class PostgresRatingStoreTests(PostgresFixture postgres) : RatingS
         try
         {
             await Task.WhenAll(stores.Select(s => Task.Run(() => s.InitializeAsync()))).WaitAsync(TimeSpan.FromSeconds(30));
-            Assert.Equal(1L, Convert.ToInt64(await postgres.Server.ScalarAsync(database, "SELECT COUNT(*) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
-            Assert.Equal(1, Convert.ToInt32(await postgres.Server.ScalarAsync(database, "SELECT MAX(version) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(2L, Convert.ToInt64(await postgres.Server.ScalarAsync(database, "SELECT COUNT(*) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(2, Convert.ToInt32(await postgres.Server.ScalarAsync(database, "SELECT MAX(version) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
             long account = await stores[1].CreateAccountAsync(Accounts.SessionTokens.Hash("m"), DateTimeOffset.UtcNow.AddDays(1));
             await stores[2].UpsertRatingAsync(account, 1, 4f, DateTimeOffset.UtcNow);
             Assert.Equal(1, await stores[3].CountRatingsAsync());

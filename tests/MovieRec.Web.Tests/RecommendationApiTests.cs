@@ -127,7 +127,10 @@ public sealed class RecommendationApiTests(ServiceFixture fixture) : IClassFixtu
         { """{"ratings":[{"movieId":1}]}""", "ratings[0].rating" },
         { """{"ratings":[null]}""", "ratings[0]" },
         { """{"ratings":[{"movieId":1,"rating":"high"}]}""", "$.ratings[0].rating" },
-        { """{"ratings":[{"movieId":"1; DROP TABLE ratings","rating":4}]}""", "$.ratings[0].movieId" },
+        { """{"ratings":[{"movieId":"1; DROP TABLE ratings","rating":4}]}""", "ratings[0].movieId" },
+        { """{"ratings":[{"movieId":true,"rating":4}]}""", "$.ratings[0].movieId" },
+        { """{"ratings":[{"movieId":1.5,"rating":4}]}""", "$.ratings[0].movieId" },
+        { """{"ratings":[{"movieId":"","rating":4}]}""", "$.ratings[0].movieId" },
         { """{"ratings":[],"n":0}""", "n" },
         { """{"ratings":[],"n":100000}""", "n" },
         { """{"ratings":[],"n":1e40}""", "$.n" },
@@ -145,6 +148,29 @@ public sealed class RecommendationApiTests(ServiceFixture fixture) : IClassFixtu
     {
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
         await (await Client.PostAsync("/api/v1/recommendations", content)).AssertProblem(400, field);
+    }
+
+    [Fact]
+    public async Task Movie_ids_are_numbers_in_answers_and_numbers_or_strings_in_requests()
+    {
+        var asNumbers = await (await Client.PostJson("/api/v1/recommendations", Ratings([1, 2355], 5, 5))).Json();
+        var asText = await (await Client.PostJson("/api/v1/recommendations",
+            new { ratings = new[] { new { movieId = "1", rating = 5f }, new { movieId = "2355", rating = 5f } }, n = 5 })).Json();
+        var items = asNumbers.GetProperty("items").EnumerateArray().ToList();
+        Assert.All(items, i => Assert.Equal(JsonValueKind.Number, i.GetProperty("movieId").ValueKind));
+        Assert.Equal(items.Select(i => i.GetProperty("movieId").GetInt64()), asText.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("movieId").GetInt64()));
+        var movie = await (await Client.GetAsync("/api/v1/movies/1")).Json();
+        Assert.Equal(JsonValueKind.Number, movie.GetProperty("movieId").ValueKind);
+        Assert.Equal("/api/v1/movies/1/poster", movie.GetProperty("posterUrl").GetString());
+        await (await Client.GetAsync("/api/v1/movies/toy-story")).AssertProblem(404);
+        await (await Client.GetAsync("/api/v1/movies/toy-story/similar")).AssertProblem(404);
+
+        // The document says a movie id is either.
+        var openapi = await (await Client.GetAsync("/openapi/v1.json")).Json();
+        var schemas = openapi.GetProperty("components").GetProperty("schemas");
+        Assert.Equal("#/components/schemas/MovieId", schemas.GetProperty("MovieSummary").GetProperty("properties").GetProperty("movieId").GetProperty("$ref").GetString());
+        var id = schemas.GetProperty("MovieId");
+        Assert.Equal(["integer", "string"], id.GetProperty("type").EnumerateArray().Select(t => t.GetString()).Order(StringComparer.Ordinal));
     }
 
     [Fact]

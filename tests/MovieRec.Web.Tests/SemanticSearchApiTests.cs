@@ -1,3 +1,5 @@
+using MovieRec.Core.Algorithms.Semantic;
+using MovieRec.Core.Tests;
 using MovieRec.Core.Tests.Algorithms.Semantic;
 
 namespace MovieRec.Web.Tests;
@@ -58,5 +60,106 @@ public sealed class SemanticSearchApiTests
         Assert.Equal("lexical", search.GetProperty("mode").GetString());
         Assert.Contains("turned off", search.GetProperty("note").GetString(), StringComparison.Ordinal);
         Assert.Equal(Core.Search.SemanticState.Off, factory.Host.CatalogOrNull!.Search.Status.State);
+    }
+
+    /// <summary>The tiny model's cache file in <paramref name="folder"/> (the service's recipe: int8, as by default).</summary>
+    private static string CacheFile(string folder)
+    {
+        using var embedder = SentenceEmbedder.Load(TinyBertModel.Path);
+        return EmbeddingCache.For(embedder, folder).FilePath;
+    }
+
+    private static Dictionary<string, string?> Settings(string cache) => new()
+    {
+        ["MovieRec:EmbeddingModel"] = TinyBertModel.Path,
+        ["MovieRec:EmbeddingCache"] = cache,
+    };
+
+    /// <summary>Bytes of a cache file holding each of the catalogue's distinct movie texts once (12-byte header, hash + vector per record).</summary>
+    private static long ExpectedBytes(ServiceFactory factory) =>
+        12 + factory.Host.CatalogOrNull!.Catalog.Movies.Select(SemanticSearch.MovieText).Distinct(StringComparer.Ordinal).LongCount() * (16 + 32 * sizeof(float));
+
+    /// <summary>
+    /// Until the catalogue's vectors are ready the service answers lexically and says how far embedding is. Another
+    /// process's lock on the cache (a replica embedding) keeps this one in that state for as long as the test holds it.
+    /// </summary>
+    [Fact]
+    public async Task Search_answers_lexically_and_says_so_until_the_vectors_are_ready()
+    {
+        using var cache = TestData.NewFolder();
+        var file = CacheFile(cache.Path);
+        var held = new FileStream(file + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        await using var factory = new ServiceFactory(Settings(cache.Path));
+        try
+        {
+            var client = await factory.ReadyClientAsync();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (factory.Host.CatalogOrNull?.Search.Status.State != Core.Search.SemanticState.Building && clock.Elapsed < TimeSpan.FromMinutes(1)) await Task.Delay(50);
+            for (int i = 0; i < 3; i++)
+            {
+                var search = await (await client.GetAsync("/api/v1/search?q=space%20adventure%20with%20robots&n=5")).Json();
+                Assert.Equal("lexical", search.GetProperty("mode").GetString());
+                var note = search.GetProperty("note").GetString()!;
+                Assert.Contains("semantic search is starting", note, StringComparison.Ordinal);
+                Assert.Contains("0 of 9,742 movies embedded", note, StringComparison.Ordinal);
+                Assert.Contains("lexical matches", note, StringComparison.Ordinal);
+                Assert.Equal(5, search.GetProperty("items").GetArrayLength()); // lexical answers are real answers
+                await Task.Delay(300);
+            }
+            Assert.False(File.Exists(file), "nothing may be embedded while another process holds the cache's lock");
+            held.Dispose();
+            await factory.WaitForSemanticAsync();
+            var ready = await (await client.GetAsync("/api/v1/search?q=space%20adventure%20with%20robots&n=5")).Json();
+            Assert.Equal("hybrid", ready.GetProperty("mode").GetString());
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, ready.GetProperty("note").ValueKind);
+            Assert.Equal(ExpectedBytes(factory), new FileInfo(file).Length);
+        }
+        finally
+        {
+            held.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// A restarted service loads the vectors it kept (it becomes semantic even while the cache's lock is held, which
+    /// it would need to embed anything), and two replicas starting together on one cache embed the catalogue once.
+    /// </summary>
+    [Fact]
+    public async Task A_restart_and_a_second_replica_load_the_vectors_instead_of_embedding_again()
+    {
+        using var cache = TestData.NewFolder();
+        var file = CacheFile(cache.Path);
+        long bytes;
+        DateTime written;
+        await using (var first = new ServiceFactory(Settings(cache.Path)))
+        {
+            await first.ReadyClientAsync();
+            await first.WaitForSemanticAsync();
+            bytes = new FileInfo(file).Length;
+            written = File.GetLastWriteTimeUtc(file);
+            Assert.Equal(ExpectedBytes(first), bytes);
+        }
+        using (new FileStream(file + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            await using var restarted = new ServiceFactory(Settings(cache.Path));
+            var client = await restarted.ReadyClientAsync();
+            await restarted.WaitForSemanticAsync();
+            var search = await (await client.GetAsync("/api/v1/search?q=space%20adventure%20with%20robots&n=5")).Json();
+            Assert.Equal("hybrid", search.GetProperty("mode").GetString());
+        }
+        Assert.Equal(bytes, new FileInfo(file).Length);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(file));
+
+        // Two replicas at once on an empty cache: one embeds, the other waits for its lock, re-reads and embeds nothing.
+        using var shared = TestData.NewFolder();
+        var sharedFile = CacheFile(shared.Path);
+        await using var a = new ServiceFactory(Settings(shared.Path));
+        await using var b = new ServiceFactory(Settings(shared.Path));
+        await Task.WhenAll(a.ReadyClientAsync(), b.ReadyClientAsync());
+        await Task.WhenAll(a.WaitForSemanticAsync(), b.WaitForSemanticAsync());
+        Assert.Equal(ExpectedBytes(a), new FileInfo(sharedFile).Length); // each text once: nothing embedded twice
+        var hitsA = await (await a.CreateClient().GetAsync("/api/v1/search?q=a%20giant%20shark&n=5")).Json();
+        var hitsB = await (await b.CreateClient().GetAsync("/api/v1/search?q=a%20giant%20shark&n=5")).Json();
+        Assert.Equal(hitsA.GetProperty("items").ToString(), hitsB.GetProperty("items").ToString());
     }
 }

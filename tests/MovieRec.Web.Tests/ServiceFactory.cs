@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using MovieRec.Core.Tests;
 using MovieRec.Web.Hosting;
@@ -39,11 +40,15 @@ public class ServiceFactory : WebApplicationFactory<Program>
 
     public ModelHost Host => Services.GetRequiredService<ModelHost>();
 
+    /// <summary>Replaces services for this test (a fake clock, say), after the service's own registrations.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        if (TestServices is { } configure) builder.ConfigureTestServices(configure);
     }
 
     /// <summary>A client once start-up has finished (model serving, metadata joined).</summary>

@@ -13,8 +13,14 @@ public sealed class Movie
         Genres = genres;
     }
 
-    /// <summary>The dataset's movie id (MovieLens movieId; the TMDB id for a TMDB-only catalog).</summary>
+    /// <summary>
+    /// The dataset's movie id (MovieLens movieId; the TMDB id for a TMDB-only catalog). In a dataset of string ids
+    /// (an interactions file) it is the dense item id, and <see cref="RawId"/> holds the id as the dataset spells it.
+    /// </summary>
     public long Id { get; }
+
+    /// <summary>The id as a dataset of string ids spells it ("track-123"); null where <see cref="Id"/> is the dataset's own.</summary>
+    public string? RawId { get; init; }
 
     /// <summary>The title exactly as the dataset has it, e.g. "Matrix, The (1999)".</summary>
     public string RawTitle { get; }

@@ -213,6 +213,9 @@ public static class ModelFile
             return IdMap.FromNumeric(ids);
         }
         if (kind != 1) throw ModelFileError.Create(path, $"unknown id map kind {kind}");
+        // Every string takes at least its length byte: a count beyond the bytes left is refused before allocating
+        // (a crafted count of 0x7FFFFFFF would otherwise ask for a 16 GiB array).
+        if (count > stream.Remaining) throw ModelFileError.Create(path, $"the id map declares {count} ids but only {stream.Remaining} bytes follow");
         var strings = new string[count];
         for (int k = 0; k < count; k++) strings[k] = r.ReadString();
         return IdMap.FromStrings(strings);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using MovieRec.Core.Algorithms;
 using MovieRec.Core.Algorithms.Baselines;
@@ -52,13 +53,16 @@ public static class PersistentModels
 
     /// <summary>
     /// Whether <paramref name="model"/> can be written to a model file: a persistent model, and for a wrapper
-    /// (fallback, recency weighting, popularity blend) a persistent inner model too.
+    /// (fallback, recency weighting, popularity blend) or a composite (hybrid, blend, stack) persistent parts too.
     /// </summary>
     public static bool CanSave(IRecommender model) => model switch
     {
         FallbackRanker f => CanSave(f.Base),
         RecencyWeightedRanker r => CanSave(r.Base),
         PopularityBlend b => CanSave(b.Base),
+        HybridRecommender h => CanSave(h.Collaborative),
+        RatingBlend blend => blend.Members.All(CanSave),
+        StackedRanker stack => stack.Members.All(CanSave),
         IPersistentModel => true,
         _ => false,
     };
@@ -142,6 +146,49 @@ public static class PersistentModels
         foreach (int i in items) ok &= (uint)i < (uint)itemCount;
         Check(contents, ok, $"the '{name}' arrays do not match the id maps");
         return new CsrMatrix(users, itemCount, offsets, items, values, []);
+    }
+
+    /// <summary>The training ratings as they are (coordinate arrays in their order, timestamps as raw bytes).</summary>
+    internal static void WriteRatings(ModelWriter writer, RatingDataset train)
+    {
+        writer.Write("users", train.Users);
+        writer.Write("items", train.Items);
+        writer.Write("values", train.Values);
+        writer.Write("timestamps", MemoryMarshal.AsBytes(train.Timestamps.AsSpan()).ToArray());
+    }
+
+    /// <summary>The ratings written by <see cref="WriteRatings"/>, checked against the id maps, as a dataset over them.</summary>
+    internal static RatingDataset ReadRatings(ModelContents contents)
+    {
+        var users = contents.Ints("users");
+        var items = contents.Ints("items");
+        var values = contents.Floats("values");
+        var stamps = contents.Bytes("timestamps");
+        int userCount = contents.UserIds.Count, itemCount = contents.ItemIds.Count;
+        bool ok = items.Length == users.Length && values.Length == users.Length && stamps.Length == (long)users.Length * sizeof(long);
+        foreach (int u in users) ok &= (uint)u < (uint)userCount;
+        foreach (int i in items) ok &= (uint)i < (uint)itemCount;
+        Check(contents, ok, "the training ratings do not match the id maps");
+        var timestamps = MemoryMarshal.Cast<byte, long>(stamps).ToArray();
+        return new RatingDataset(contents.UserIds, contents.ItemIds, users, items, values, timestamps, contents.Scale);
+    }
+
+    /// <summary>A dataset over the rows written by <see cref="WriteRated"/> with values (timestamps 0): what scoring from a user's ratings reads.</summary>
+    internal static RatingDataset RatingsOf(ModelContents contents, CsrMatrix rated)
+    {
+        var users = new int[rated.NonZeros];
+        for (int u = 0; u < rated.Rows; u++) users.AsSpan(rated.Offsets[u], rated.RowLength(u)).Fill(u);
+        return new RatingDataset(contents.UserIds, contents.ItemIds, users, (int[])rated.Columns.Clone(), (float[])rated.Values.Clone(), new long[users.Length], contents.Scale);
+    }
+
+    /// <summary>Which users and items have training ratings, from the rows written by <see cref="WriteRated"/>.</summary>
+    internal static (bool[] Users, bool[] Items) Known(CsrMatrix rated)
+    {
+        var users = new bool[rated.Rows];
+        var items = new bool[rated.ColumnCount];
+        for (int u = 0; u < rated.Rows; u++) users[u] = rated.RowLength(u) > 0;
+        foreach (int i in rated.Columns) items[i] = true;
+        return (users, items);
     }
 
     internal static ReadOnlySpan<int> Row(CsrMatrix? byUser, int user) =>

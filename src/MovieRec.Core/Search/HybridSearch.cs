@@ -1,3 +1,4 @@
+using System.Buffers;
 using MovieRec.Core.Algorithms;
 using MovieRec.Core.Algorithms.Semantic;
 using MovieRec.Core.Data;
@@ -258,67 +259,85 @@ public sealed class HybridSearch : IDisposable
         if (string.IsNullOrWhiteSpace(query)) return new HybridSearchResult([], mode, note, false, status);
 
         var o = Options;
-        var fused = new float[_movies.Length];
-        var lexicalRank = new int[_movies.Length];
-        var semanticRank = new int[_movies.Length];
-        var titleRank = new int[_movies.Length];
-        if ((request.Signals & SearchSignals.Lexical) != 0)
+        int n = _movies.Length;
+        // Per-query buffers come from the pool: a search would otherwise allocate five catalogue-sized arrays
+        // (about 200 KB for ml-latest-small), and the garbage collections they cause show in the latency tail.
+        var fusedBuffer = ArrayPool<float>.Shared.Rent(n);
+        var scoresBuffer = semantic is not null ? ArrayPool<float>.Shared.Rent(n) : null;
+        var ranksBuffer = ArrayPool<int>.Shared.Rent(3 * n);
+        try
         {
-            var hits = Lexical.Search(query, o.Depth);
-            float best = hits.Count > 0 ? hits[0].Score : 1;
-            for (int i = 0; i < hits.Count; i++)
+            var fused = fusedBuffer.AsSpan(0, n);
+            var ranks = ranksBuffer.AsSpan(0, 3 * n);
+            fused.Clear();
+            ranks.Clear();
+            var lexicalRank = ranks[..n];
+            var semanticRank = ranks.Slice(n, n);
+            var titleRank = ranks.Slice(2 * n, n);
+            if ((request.Signals & SearchSignals.Lexical) != 0)
             {
-                int r = _rowOf[hits[i].Movie.Id];
-                lexicalRank[r] = i + 1;
-                fused[r] += o.Method == FusionMethod.ReciprocalRank ? o.LexicalWeight / (o.RrfK + i + 1) : o.LexicalWeight * hits[i].Score / best;
+                var hits = Lexical.Search(query, o.Depth);
+                float best = hits.Count > 0 ? hits[0].Score : 1;
+                for (int i = 0; i < hits.Count; i++)
+                {
+                    int r = _rowOf[hits[i].Movie.Id];
+                    lexicalRank[r] = i + 1;
+                    fused[r] += o.Method == FusionMethod.ReciprocalRank ? o.LexicalWeight / (o.RrfK + i + 1) : o.LexicalWeight * hits[i].Score / best;
+                }
             }
-        }
-        if (semantic is not null)
-        {
-            var scores = new float[_movies.Length];
-            semantic.Scores(semantic.Embedder.Embed(query), scores);
-            var top = TopN.Select(scores, o.Depth, TieBreak.ById);
-            for (int i = 0; i < top.Length; i++)
+            if (semantic is not null)
             {
-                int r = top[i].Item;
-                semanticRank[r] = i + 1;
-                if (o.Method == FusionMethod.ReciprocalRank) fused[r] += o.SemanticWeight / (o.RrfK + i + 1);
+                var scores = scoresBuffer.AsSpan(0, n);
+                semantic.Scores(semantic.Embedder.EmbedQuery(query), scores);
+                var top = TopN.Select(scores, o.Depth, TieBreak.ById);
+                for (int i = 0; i < top.Length; i++)
+                {
+                    int r = top[i].Item;
+                    semanticRank[r] = i + 1;
+                    if (o.Method == FusionMethod.ReciprocalRank) fused[r] += o.SemanticWeight / (o.RrfK + i + 1);
+                }
+                if (o.Method == FusionMethod.Scores)
+                {
+                    for (int r = 0; r < fused.Length; r++) fused[r] += o.SemanticWeight * Math.Max(0, scores[r]);
+                }
             }
-            if (o.Method == FusionMethod.Scores)
+            if ((request.Signals & SearchSignals.Title) != 0)
             {
-                for (int r = 0; r < fused.Length; r++) fused[r] += o.SemanticWeight * Math.Max(0, scores[r]);
+                var hits = Titles.Search(query, o.Depth);
+                for (int i = 0; i < hits.Count; i++)
+                {
+                    int r = _rowOf[hits[i].Movie.Id];
+                    titleRank[r] = i + 1;
+                    // Title scores are 100 for the whole title, 50-60 for a prefix, below for word matches.
+                    float strength = Math.Clamp(hits[i].Score / 100f, 0, 1);
+                    fused[r] += o.Method == FusionMethod.ReciprocalRank ? o.TitleWeight * strength / (o.RrfK + i + 1) : o.TitleWeight * strength;
+                }
             }
-        }
-        if ((request.Signals & SearchSignals.Title) != 0)
-        {
-            var hits = Titles.Search(query, o.Depth);
-            for (int i = 0; i < hits.Count; i++)
+            for (int r = 0; r < fused.Length; r++)
             {
-                int r = _rowOf[hits[i].Movie.Id];
-                titleRank[r] = i + 1;
-                // Title scores are 100 for the whole title, 50-60 for a prefix, below for word matches.
-                float strength = Math.Clamp(hits[i].Score / 100f, 0, 1);
-                fused[r] += o.Method == FusionMethod.ReciprocalRank ? o.TitleWeight * strength / (o.RrfK + i + 1) : o.TitleWeight * strength;
+                if (fused[r] <= 0) fused[r] = float.NaN;
+                else if (o.PopularityWeight != 0) fused[r] *= 1 + o.PopularityWeight * _popularity[r];
             }
+            bool personalise = request.Personalise && request.Taste is not null;
+            var ranked = TopN.Select(fused, personalise ? Math.Max(request.Count, o.TasteDepth) : request.Count, TieBreak.ById);
+            float[]? taste = null;
+            if (personalise && ranked.Length > 1) (ranked, taste) = ReRankByTaste(ranked, request.Taste!, o);
+            int count = Math.Min(request.Count, ranked.Length);
+            var result = new List<HybridSearchHit>(count);
+            for (int i = 0; i < count; i++)
+            {
+                int r = ranked[i].Item;
+                result.Add(new HybridSearchHit(_movies[r], ranked[i].Score, Rank(lexicalRank[r]), Rank(semanticRank[r]), Rank(titleRank[r]),
+                    taste is null || float.IsNaN(taste[i]) ? null : taste[i]));
+            }
+            return new HybridSearchResult(result, mode, note, personalise && ranked.Length > 1, status);
         }
-        for (int r = 0; r < fused.Length; r++)
+        finally
         {
-            if (fused[r] <= 0) fused[r] = float.NaN;
-            else if (o.PopularityWeight != 0) fused[r] *= 1 + o.PopularityWeight * _popularity[r];
+            ArrayPool<float>.Shared.Return(fusedBuffer);
+            if (scoresBuffer is not null) ArrayPool<float>.Shared.Return(scoresBuffer);
+            ArrayPool<int>.Shared.Return(ranksBuffer);
         }
-        bool personalise = request.Personalise && request.Taste is not null;
-        var ranked = TopN.Select(fused, personalise ? Math.Max(request.Count, o.TasteDepth) : request.Count, TieBreak.ById);
-        float[]? taste = null;
-        if (personalise && ranked.Length > 1) (ranked, taste) = ReRankByTaste(ranked, request.Taste!, o);
-        int count = Math.Min(request.Count, ranked.Length);
-        var result = new List<HybridSearchHit>(count);
-        for (int i = 0; i < count; i++)
-        {
-            int r = ranked[i].Item;
-            result.Add(new HybridSearchHit(_movies[r], ranked[i].Score, Rank(lexicalRank[r]), Rank(semanticRank[r]), Rank(titleRank[r]),
-                taste is null || float.IsNaN(taste[i]) ? null : taste[i]));
-        }
-        return new HybridSearchResult(result, mode, note, personalise && ranked.Length > 1, status);
     }
 
     private static int? Rank(int rank) => rank > 0 ? rank : null;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using MovieRec.Core.Algorithms;
 using MovieRec.Core.Algorithms.Content;
 using MovieRec.Core.Data;
@@ -66,7 +67,10 @@ public sealed class LexicalSearch
     {
         var terms = TextAnalyzer.Shared.Terms(query);
         if (terms.Count == 0) return [];
-        var scores = new float[_movies.Length];
+        // A pooled buffer: a catalogue-sized array per query would be garbage at every search.
+        var buffer = ArrayPool<float>.Shared.Rent(_movies.Length);
+        var scores = buffer.AsSpan(0, _movies.Length);
+        scores.Clear();
         int total = _movies.Length;
         foreach (var term in terms.Distinct())
         {
@@ -83,6 +87,10 @@ public sealed class LexicalSearch
         {
             if (scores[d] <= 0) scores[d] = float.NaN;
         }
-        return [.. TopN.Select(scores, n, TieBreak.ById).Select(s => (_movies[s.Item], s.Score))];
+        var top = TopN.Select(scores, n, TieBreak.ById);
+        ArrayPool<float>.Shared.Return(buffer);
+        var result = new (Movie, float)[top.Length];
+        for (int i = 0; i < top.Length; i++) result[i] = (_movies[top[i].Item], top[i].Score);
+        return result;
     }
 }

@@ -74,12 +74,20 @@ public sealed class TitleSearch
             {
                 touched.Clear();
                 MatchWord(queryWords[w], w == queryWords.Length - 1, best, touched);
+                int candidates = 0;
                 foreach (int i in touched)
                 {
                     if (best[i] <= 0) continue;
                     sum[i] += best[i];
-                    matched[i]++;
+                    if (++matched[i] == w + 1) candidates++;
                     best[i] = 0;
+                }
+                // A hit matches every query word: once no title has matched all so far, none can (a description
+                // of twenty words would otherwise look up every word, fuzzily).
+                if (candidates == 0)
+                {
+                    touched.Clear();
+                    break;
                 }
             }
             // A movie matching every word was touched by the last word.

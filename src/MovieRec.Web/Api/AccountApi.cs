@@ -20,37 +20,46 @@ public static class AccountApi
         api.MapPost("/sessions", CreateSession).WithTags("Account").RequireRateLimiting(RateLimits.Writes)
             .WithSummary("A new password-less account: returns a token (and sets the session cookie).");
         var me = api.MapGroup("/me").WithTags("Account").RequireAuthorization();
+        me.MapDelete("", DeleteAccount).RequireRateLimiting(RateLimits.Writes)
+            .WithSummary("Delete your account and all its ratings (the token stops working, the session cookie is cleared).");
         me.MapGet("/ratings", Ratings).WithSummary("Your ratings, most recent first.");
-        me.MapPut("/ratings/{movieId:long}", Rate).RequireRateLimiting(RateLimits.Writes).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.").WithSummary("Rate a movie (acknowledged once durably stored).");
-        me.MapDelete("/ratings/{movieId:long}", Unrate).RequireRateLimiting(RateLimits.Writes).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.").WithSummary("Remove your rating of a movie.");
+        me.MapPut("/ratings/{movieId}", Rate).RequireRateLimiting(RateLimits.Writes).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.").WithSummary("Rate a movie (acknowledged once durably stored).");
+        me.MapDelete("/ratings/{movieId}", Unrate).RequireRateLimiting(RateLimits.Writes).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.").WithSummary("Remove your rating of a movie.");
         me.MapGet("/recommendations", Recommend).RequireRateLimiting(RateLimits.Expensive).WithSummary("Recommendations from your stored ratings (fold-in, no retraining).");
         return api;
     }
 
-    private static async Task<Created<SessionCreated>> CreateSession(HttpContext http, IRatingStore store, IOptions<MovieRecOptions> options, CancellationToken cancellationToken)
+    private static async Task<Created<SessionCreated>> CreateSession(
+        HttpContext http, IRatingStore store, IOptions<MovieRecOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
         string token = SessionTokens.NewToken();
-        var expires = DateTimeOffset.UtcNow + options.Value.SessionLifetime;
-        await store.CreateAccountAsync(SessionTokens.Hash(token), expires, cancellationToken).ConfigureAwait(false);
-        http.Response.Cookies.Append(SessionTokens.CookieName, token, new CookieOptions
-        {
-            HttpOnly = true,
-            SameSite = SameSiteMode.Lax,
-            Secure = http.Request.IsHttps,
-            Expires = expires,
-            IsEssential = true,
-        });
+        var now = clock.GetUtcNow();
+        var expires = now + options.Value.SessionLifetime;
+        await store.CreateAccountAsync(SessionTokens.Hash(token), now, expires, cancellationToken).ConfigureAwait(false);
+        http.Response.Cookies.Append(SessionTokens.CookieName, token, SessionTokens.CookieOptions(http.Request, expires));
         return TypedResults.Created("/api/v1/me/ratings", new SessionCreated(token, expires));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAccount(
+        HttpContext http, ClaimsPrincipal user, IRatingStore store, Recommender recommender, ILoggerFactory logs, CancellationToken cancellationToken)
+    {
+        long account = user.AccountId();
+        if (!await store.DeleteAccountAsync(account, cancellationToken).ConfigureAwait(false))
+            return ApiProblems.NotFound("The account no longer exists.");
+        await recommender.ForgetAccountAsync(account, cancellationToken).ConfigureAwait(false);
+        http.Response.Cookies.Delete(SessionTokens.CookieName, SessionTokens.CookieOptions(http.Request, DateTimeOffset.UnixEpoch));
+        logs.CreateLogger(typeof(AccountApi)).LogInformation("Account {Account} deleted with its ratings at its owner's request", account);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Ok<MyRatings>> Ratings(ClaimsPrincipal user, AccountRatings ratings, CancellationToken cancellationToken) =>
         TypedResults.Ok(await ratings.ListAsync(user.AccountId(), cancellationToken).ConfigureAwait(false));
 
     private static async Task<Results<Ok<MyRating>, ValidationProblem, ProblemHttpResult>> Rate(
-        ClaimsPrincipal user, long movieId, RatingBody? body, AccountRatings ratings, CancellationToken cancellationToken) =>
+        ClaimsPrincipal user, MovieId movieId, RatingBody? body, AccountRatings ratings, CancellationToken cancellationToken) =>
         ApiProblems.Answer(await ratings.RateAsync(user.AccountId(), movieId, body, cancellationToken).ConfigureAwait(false));
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Unrate(ClaimsPrincipal user, long movieId, AccountRatings ratings, CancellationToken cancellationToken) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> Unrate(ClaimsPrincipal user, MovieId movieId, AccountRatings ratings, CancellationToken cancellationToken) =>
         await ratings.UnrateAsync(user.AccountId(), movieId, cancellationToken).ConfigureAwait(false) is { } missing
             ? ApiProblems.NotFound(missing.Message)
             : TypedResults.NoContent();

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using MovieRec.Core.Data;
 using MovieRec.Web.Hosting;
 using MovieRec.Web.Queries;
@@ -38,22 +39,66 @@ public static class AdminApi
         return await next(context).ConfigureAwait(false);
     }
 
-    private static async Task<Results<Ok<RetrainOutcome>, Accepted>> Retrain(ModelLifecycleService lifecycle, ServiceMetrics metrics, bool? wait, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RetrainOutcome>, Accepted, ProblemHttpResult>> Retrain(
+        HttpContext http, ModelLifecycleService lifecycle, ModelHost host, ServiceMetrics metrics, IOptions<MovieRecOptions> options, bool? wait,
+        CancellationToken cancellationToken)
     {
+        if (await WaitForStartAsync(http, host, options.Value, cancellationToken).ConfigureAwait(false) is { } notReady) return notReady;
         var retrain = lifecycle.RequestRetrainAsync();
         if (wait == false) return TypedResults.Accepted("/api/v1/admin/model");
-        var outcome = await retrain.WaitAsync(cancellationToken).ConfigureAwait(false);
+        RetrainOutcome outcome;
+        try
+        {
+            outcome = await retrain.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The current model keeps serving; the caller learns why (the lifecycle service logged the details).
+            return Unavailable(http, e is StartupFailedException ? e.Message : $"The retrain failed ({e.GetType().Name}: {e.Message}); the current model keeps serving.", retry: false);
+        }
         metrics.Retrained(outcome.Promoted);
         return TypedResults.Ok(outcome);
     }
 
-    private static async Task<Ok<ModelStatus>> Model(ModelHost host, IRatingStore store, ServiceMetrics metrics, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ModelStatus>, ProblemHttpResult>> Model(
+        HttpContext http, ModelHost host, IRatingStore store, ServiceMetrics metrics, IOptions<MovieRecOptions> options, CancellationToken cancellationToken)
     {
+        if (await WaitForStartAsync(http, host, options.Value, cancellationToken).ConfigureAwait(false) is { } notReady) return notReady;
         var model = await host.CurrentAsync(cancellationToken).ConfigureAwait(false);
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
         long stored = await store.CountRatingsAsync(cancellationToken).ConfigureAwait(false);
         var ready = AlgorithmChoices.All.ToDictionary(a => a.Name, a => model.IsReady(a.Name));
         return TypedResults.Ok(new ModelStatus(model.Report, host.LastRetrain, DatasetStatistics.Compute(catalog.Dataset), stored, ready,
             metrics.CacheHits, metrics.CacheMisses, store.Kind));
+    }
+
+    /// <summary>
+    /// Admin calls never hang: until a model serves they wait at most MovieRec:AdminWait, then answer 503 with the
+    /// reason (still starting; or start-up failed, with what to fix). Null once a model serves.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> WaitForStartAsync(HttpContext http, ModelHost host, MovieRecOptions options, CancellationToken cancellationToken)
+    {
+        if (host.StartupError is { } failed) return Unavailable(http, failed, retry: false);
+        if (host.IsReady) return null;
+        try
+        {
+            await host.CurrentAsync(cancellationToken).AsTask().WaitAsync(options.AdminWait, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (TimeoutException)
+        {
+            return Unavailable(http, $"The service is still starting (loading the dataset and the first model) after waiting {options.AdminWait.TotalSeconds:0} s; "
+                + "retry once /health/ready answers 200.", retry: true);
+        }
+        catch (StartupFailedException e)
+        {
+            return Unavailable(http, e.Message, retry: false);
+        }
+    }
+
+    private static ProblemHttpResult Unavailable(HttpContext http, string reason, bool retry)
+    {
+        if (retry) http.Response.Headers.RetryAfter = ApiExceptionHandler.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable", detail: reason);
     }
 }

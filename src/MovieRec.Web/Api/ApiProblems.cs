@@ -54,10 +54,17 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
                 title = status == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request";
                 detail = bad.InnerException is JsonException json ? $"The body is not valid JSON for this request. {Clean(json.Message)}" : Describe(bad);
                 break;
+            case StartupFailedException startup:
+                // Retrying does not help until someone fixes what the sentence names; it was logged once at start-up.
+                status = StatusCodes.Status503ServiceUnavailable;
+                title = "Service unavailable";
+                detail = startup.Message;
+                logger.LogDebug("503 for {Path}: start-up failed", httpContext.Request.Path);
+                break;
             case ServiceUnavailableException or DbException or TimeoutException or StackExchange.Redis.RedisException:
                 status = StatusCodes.Status503ServiceUnavailable;
                 title = "Service unavailable";
-                detail = "A backing service is unavailable; retry shortly.";
+                detail = exception is ServiceUnavailableException unavailable ? unavailable.Message : "A backing service is unavailable; retry shortly.";
                 httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 logger.LogWarning("503 for {Path}: {Problem}", httpContext.Request.Path, exception.Message);
                 break;
@@ -71,6 +78,13 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
                 break;
         }
         httpContext.Response.StatusCode = status;
+        if (Pages.BrowserRequests.WantsHtml(httpContext.Request))
+        {
+            // A browser gets the HTML error page (the exception handler re-runs the request on /error).
+            Pages.ErrorPages.SetExceptionStatus(httpContext, status);
+            Pages.ErrorPages.SetReason(httpContext, detail);
+            return false;
+        }
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,

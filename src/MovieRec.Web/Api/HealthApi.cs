@@ -6,14 +6,20 @@ using MovieRec.Web.Storage;
 
 namespace MovieRec.Web.Api;
 
-/// <summary>GET /health/live (the process answers) and /health/ready (model loaded, database, Redis when configured).</summary>
+/// <summary>
+/// GET /health/live (the process answers and start-up has not failed: a start-up that cannot succeed fails liveness,
+/// so the orchestrator restarts the process) and /health/ready (model loaded, database, Redis when configured). Every
+/// description is a sentence for people.
+/// </summary>
 public static class HealthApi
 {
     public const string Ready = "ready";
+    public const string Live = "live";
 
     public static IHealthChecksBuilder AddMovieRecHealthChecks(this IServiceCollection services, bool redis)
     {
         var checks = services.AddHealthChecks()
+            .AddCheck<StartupCheck>("startup", tags: [Live])
             .AddCheck<ModelReadyCheck>("model", tags: [Ready])
             .AddCheck<RatingStoreCheck>("database", tags: [Ready])
             .AddCheck<MetadataCheck>("metadata", tags: [Ready]);
@@ -23,7 +29,7 @@ public static class HealthApi
 
     public static WebApplication MapHealthApi(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = Write }).ExcludeFromDescription();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Live), ResponseWriter = Write }).ExcludeFromDescription();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready), ResponseWriter = Write }).ExcludeFromDescription();
         return app;
     }
@@ -40,12 +46,35 @@ public static class HealthApi
     }
 }
 
-internal sealed class ModelReadyCheck(ModelHost host) : IHealthCheck
+/// <summary>Liveness: unhealthy once start-up has failed (it will not succeed in this process), so the orchestrator restarts it.</summary>
+internal sealed class StartupCheck(ModelHost host) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(host.Current is { } model
-            ? HealthCheckResult.Healthy($"model {model.Version}")
-            : host.StartupError is { } error ? HealthCheckResult.Unhealthy($"start-up failed: {error}") : HealthCheckResult.Unhealthy("loading the model"));
+        Task.FromResult(host.StartupError is { } error
+            ? HealthCheckResult.Unhealthy(error)
+            : HealthCheckResult.Healthy(host.IsReady ? "The process is up and serving." : "The process is up and starting."));
+}
+
+/// <summary>
+/// Readiness of the model: with warm-up on (MovieRec:WarmUp, the default) ready only once start-up has finished, the
+/// metadata joined and every algorithm trained and tried (<see cref="ModelWarmer"/>), so the first request of each is
+/// fast; with warm-up off, as soon as a model serves (the other algorithms train on their first request).
+/// </summary>
+internal sealed class ModelReadyCheck(ModelHost host, Microsoft.Extensions.Options.IOptions<MovieRecOptions> options) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (host.StartupError is { } error) return Task.FromResult(HealthCheckResult.Unhealthy(error));
+        if (host.Current is not { } model) return Task.FromResult(HealthCheckResult.Unhealthy("Loading the dataset and the model."));
+        if (options.Value.WarmUp && !host.Started.IsCompletedSuccessfully)
+        {
+            var names = Queries.AlgorithmChoices.All.Select(a => a.Name).ToList();
+            int trained = names.Count(model.IsReady);
+            return Task.FromResult(HealthCheckResult.Unhealthy(
+                $"Warming up model {model.Version}: {trained} of {names.Count} algorithms trained; ready once every one has answered a first request."));
+        }
+        return Task.FromResult(HealthCheckResult.Healthy($"Serving model {model.Version}."));
+    }
 }
 
 /// <summary>Informational: the service serves before TMDB metadata is joined; this says whether it is.</summary>
@@ -53,17 +82,17 @@ internal sealed class MetadataCheck(ModelHost host) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(HealthCheckResult.Healthy(
-            host.Started.IsCompletedSuccessfully ? $"joined ({host.CatalogOrNull?.Catalog.WithTmdbCount ?? 0} movies with TMDB metadata)"
-            : host.StartupError is not null ? "not loaded (start-up failed, see model)"
-            : "joining TMDB metadata in the background"));
+            host.Started.IsCompletedSuccessfully ? $"Joined: {host.CatalogOrNull?.Catalog.WithTmdbCount ?? 0} movies have TMDB metadata."
+            : host.StartupError is not null ? "Not loaded: start-up failed (see model)."
+            : "Joining TMDB metadata in the background."));
 }
 
 internal sealed class RatingStoreCheck(IRatingStore store) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         await store.PingAsync(cancellationToken).ConfigureAwait(false)
-            ? HealthCheckResult.Healthy(store.Kind)
-            : HealthCheckResult.Unhealthy($"{store.Kind} does not answer");
+            ? HealthCheckResult.Healthy($"The {store.Kind} ratings database answers.")
+            : HealthCheckResult.Unhealthy($"The {store.Kind} ratings database does not answer; writes and account pages answer 503 until it is back.");
 }
 
 internal sealed class RedisCheck(Caching.RedisConnection redis) : IHealthCheck
@@ -73,13 +102,15 @@ internal sealed class RedisCheck(Caching.RedisConnection redis) : IHealthCheck
         try
         {
             var multiplexer = await redis.GetAsync().ConfigureAwait(false);
-            if (!multiplexer.IsConnected) return HealthCheckResult.Unhealthy("redis is not connected (serving from the in-memory cache)");
+            if (!multiplexer.IsConnected) return HealthCheckResult.Unhealthy("Redis is not connected; serving from the in-memory cache.");
             await multiplexer.GetDatabase().PingAsync().ConfigureAwait(false);
-            return HealthCheckResult.Healthy("redis");
+            return HealthCheckResult.Healthy("Redis answers.");
         }
         catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy($"redis: {e.GetType().Name}");
+            return HealthCheckResult.Unhealthy(e is TimeoutException
+                ? "Redis does not answer in time; serving from the in-memory cache."
+                : "Redis refused or dropped the connection; serving from the in-memory cache.");
         }
     }
 }

@@ -4,16 +4,17 @@ using MovieRec.Web.Queries;
 namespace MovieRec.Web.Api;
 
 /// <summary>A movie in a list.</summary>
-public sealed record MovieSummary(long MovieId, string Title, int? Year, IReadOnlyList<string> Genres, int RatingCount, double RatingMean, string PosterUrl)
+public sealed record MovieSummary(MovieId MovieId, string Title, int? Year, IReadOnlyList<string> Genres, int RatingCount, double RatingMean, string PosterUrl)
 {
     public static MovieSummary Of(MovieHit hit)
     {
         ArgumentNullException.ThrowIfNull(hit);
         var movie = hit.Movie;
-        return new(movie.Id, movie.Title, movie.Year, movie.Genres, hit.Stats.Count, Math.Round(hit.Stats.Mean, 3), PosterPath(movie.Id));
+        var id = MovieId.Of(movie);
+        return new(id, movie.Title, movie.Year, movie.Genres, hit.Stats.Count, Math.Round(hit.Stats.Mean, 3), PosterPath(id));
     }
 
-    public static string PosterPath(long movieId) => $"/api/v1/movies/{movieId}/poster";
+    public static string PosterPath(MovieId movieId) => $"/api/v1/movies/{movieId.Escaped}/poster";
 }
 
 /// <summary>A movie with a score (search relevance or similarity).</summary>
@@ -43,7 +44,7 @@ public sealed record MoviePage(IReadOnlyList<MovieSummary> Items, int Page, int 
 /// from IMDb's title.ratings.tsv when it was joined.
 /// </summary>
 public sealed record MovieDetails(
-    long MovieId, string Title, int? Year, IReadOnlyList<string> Genres, string PosterUrl,
+    MovieId MovieId, string Title, int? Year, IReadOnlyList<string> Genres, string PosterUrl,
     string? Overview, string? Tagline, int? Runtime, DateOnly? ReleaseDate, IReadOnlyList<string> Directors,
     IReadOnlyList<string> Cast, IReadOnlyList<string> Keywords, string? ImdbId, int? TmdbId,
     int RatingCount, double RatingMean, IReadOnlyList<HistogramBar> Histogram, double WeightedRating, ClusterRef? Cluster,
@@ -55,7 +56,7 @@ public sealed record MovieDetails(
         var movie = detail.Movie;
         var tmdb = movie.Tmdb;
         return new(
-            movie.Id, movie.Title, movie.Year, movie.Genres, MovieSummary.PosterPath(movie.Id),
+            MovieId.Of(movie), movie.Title, movie.Year, movie.Genres, MovieSummary.PosterPath(MovieId.Of(movie)),
             tmdb?.Overview, tmdb?.Tagline, movie.RuntimeMinutes, tmdb?.ReleaseDate, tmdb?.Directors ?? [],
             [.. (tmdb?.Cast ?? []).Take(8)], [.. (tmdb?.Keywords ?? []).Take(12)], movie.ImdbTconst, movie.TmdbId,
             detail.Stats.Count, Math.Round(detail.Stats.Mean, 3), detail.Histogram, Math.Round(detail.WeightedRating, 3),
@@ -68,7 +69,7 @@ public sealed record MovieDetails(
 public sealed record ClusterRef(int Id, string Name);
 
 /// <summary>Similar movies, and how they were found.</summary>
-public sealed record SimilarMovies(long MovieId, string By, IReadOnlyList<ScoredMovie> Items, string? Note)
+public sealed record SimilarMovies(MovieId MovieId, string By, IReadOnlyList<ScoredMovie> Items, string? Note)
 {
     public static SimilarMovies Of(SimilarAnswer answer)
     {

@@ -12,11 +12,11 @@ public static class MoviesApi
     {
         var movies = api.MapGroup("/movies").WithTags("Movies");
         movies.MapGet("/", List).WithSummary("Movies by title (prefix and fuzzy, accent-insensitive), genre and year, most rated first without a query.");
-        movies.MapGet("/{id:long}", Details).WithSummary("A movie with metadata and rating statistics.").ProducesProblem(StatusCodes.Status404NotFound)
-            .DescribeRouteValue("id", "The movie.");
-        movies.MapGet("/{id:long}/similar", Similar).WithSummary("Similar movies by content, text, semantic embeddings or ratings.")
-            .ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("id", "The movie.").RequireRateLimiting(RateLimits.Expensive);
-        movies.MapGet("/{id:long}/poster", Poster).WithSummary("The movie's poster: OMDb when configured, otherwise a generated SVG.").ExcludeFromDescription();
+        movies.MapGet("/{id}", Details).WithSummary("A movie with metadata and rating statistics.").ProducesProblem(StatusCodes.Status404NotFound)
+            .DescribeRouteValue("id", "The movie, by its id as the dataset spells it (1, track-123).");
+        movies.MapGet("/{id}/similar", Similar).WithSummary("Similar movies by content, text, semantic embeddings or ratings.")
+            .ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("id", "The movie, by its id as the dataset spells it.").RequireRateLimiting(RateLimits.Expensive);
+        movies.MapGet("/{id}/poster", Poster).WithSummary("The movie's poster: OMDb when configured, otherwise a generated SVG.").ExcludeFromDescription();
         return api;
     }
 
@@ -24,7 +24,7 @@ public static class MoviesApi
         [AsParameters] MovieListRequest request, MovieListQueries movies, CancellationToken cancellationToken) =>
         ApiProblems.Answer(await movies.ListAsync(request, cancellationToken).ConfigureAwait(false), MoviePage.Of);
 
-    private static async Task<Results<Ok<MovieDetails>, ProblemHttpResult>> Details(long id, MovieDetailQueries details, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<MovieDetails>, ProblemHttpResult>> Details(MovieId id, MovieDetailQueries details, CancellationToken cancellationToken)
     {
         var detail = await details.FindAsync(id, cancellationToken).ConfigureAwait(false);
         return detail.IsOk ? TypedResults.Ok(MovieDetails.Of(detail.Value)) : ApiProblems.NotFound(detail.Error.Message);
@@ -34,10 +34,10 @@ public static class MoviesApi
         [AsParameters] SimilarRequest request, SimilarQueries similar, CancellationToken cancellationToken) =>
         ApiProblems.Answer(await similar.SimilarAsync(request, cancellationToken).ConfigureAwait(false), SimilarMovies.Of);
 
-    private static async Task<Results<RedirectHttpResult, ContentHttpResult, ProblemHttpResult>> Poster(ModelHost host, PosterService posters, long id, CancellationToken cancellationToken)
+    private static async Task<Results<RedirectHttpResult, ContentHttpResult, ProblemHttpResult>> Poster(ModelHost host, PosterService posters, MovieId id, CancellationToken cancellationToken)
     {
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
-        if (catalog.Catalog[id] is not { } movie) return ApiProblems.NotFound($"No movie with id {id}.");
+        if (catalog.Find(id) is not { } movie) return ApiProblems.NotFound($"No movie with id {id}.");
         if (await posters.FindUrlAsync(movie, cancellationToken).ConfigureAwait(false) is { } url) return TypedResults.Redirect(url);
         return TypedResults.Content(GeneratedPoster.Svg(movie), "image/svg+xml");
     }

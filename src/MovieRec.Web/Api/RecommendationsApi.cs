@@ -11,8 +11,8 @@ public static class RecommendationsApi
     {
         api.MapPost("/recommendations", Anonymous).WithTags("Recommendations").RequireRateLimiting(RateLimits.Expensive)
             .WithSummary("Recommendations for the ratings in the body, folded into the model without retraining.");
-        api.MapGet("/users/{id:long}/recommendations", DatasetUser).WithTags("Recommendations").RequireRateLimiting(RateLimits.Expensive)
-            .WithSummary("Recommendations for a user of the dataset.").ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("id", "The user's id in the dataset.");
+        api.MapGet("/users/{id}/recommendations", DatasetUser).WithTags("Recommendations").RequireRateLimiting(RateLimits.Expensive)
+            .WithSummary("Recommendations for a user of the dataset.").ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("id", "The user's id in the dataset, as the dataset spells it.");
         api.MapGet("/algorithms", Algorithms).WithTags("Recommendations")
             .WithSummary("The algorithms a request may name, with what each one is; ?forNewUsers=true: those offered for recommendations from a handful of ratings (POST /recommendations, /me/recommendations).");
         return api;

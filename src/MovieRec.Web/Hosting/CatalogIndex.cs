@@ -30,6 +30,7 @@ public sealed class CatalogIndex : IDisposable
     private readonly string? _embeddingModel;
     private int _semanticStarted;
     private readonly MovieRatingStats[] _stats;
+    private readonly Lazy<Dictionary<long, int>> _storedKeys;
 
     public const int MaxOnboarding = 100;
 
@@ -39,18 +40,18 @@ public sealed class CatalogIndex : IDisposable
     /// The sentence-transformer folder for semantic search; null: MOVIEREC_EMBEDDING_MODEL, else the bundled
     /// all-MiniLM-L6-v2; "off": lexical search only.
     /// </param>
-    public CatalogIndex(Dataset dataset, int generation = 1, string? embeddingModel = null)
+    /// <param name="embeddingCache">The embedding cache folder; null: {cache}/movierec/embeddings.</param>
+    public CatalogIndex(Dataset dataset, int generation = 1, string? embeddingModel = null, string? embeddingCache = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         Dataset = dataset;
         Generation = generation;
         var ratings = dataset.Ratings;
         _stats = ComputeStats(ratings);
+        // Rating counts by catalogue key: the raw id of numeric datasets, the dense item id of string ones.
         var counts = new Dictionary<long, float>(ratings.ItemCount);
-        for (int i = 0; i < ratings.ItemCount; i++)
-        {
-            if (ratings.ItemIds.IsNumeric) counts[ratings.ItemIds.ToRawNumeric(i)] = _stats[i].Count;
-        }
+        for (int i = 0; i < ratings.ItemCount; i++) counts[ratings.ItemIds.IsNumeric ? ratings.ItemIds.ToRawNumeric(i) : i] = _stats[i].Count;
+        _storedKeys = new(() => StoredMovieIds.ItemsByStoredId(ratings.ItemIds));
         Titles = new TitleSearch(dataset.Catalog.Movies, id => counts.GetValueOrDefault(id));
         Genres = [.. dataset.Catalog.Movies.SelectMany(m => m.Genres).Where(g => g != "(no genres listed)").Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)];
         _content = new(() => ContentSimilarity.Build(dataset.Catalog.Movies));
@@ -66,6 +67,7 @@ public sealed class CatalogIndex : IDisposable
             return knn;
         });
         _embeddingModel = embeddingModel ?? Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable);
+        EmbeddingCacheFolder = string.IsNullOrWhiteSpace(embeddingCache) ? Path.Combine(DataLocator.CacheDirectory, "embeddings") : embeddingCache;
         _search = new(() =>
         {
             var search = new HybridSearch(dataset.Catalog.Movies, Lexical, Titles, id => counts.GetValueOrDefault(id));
@@ -126,11 +128,60 @@ public sealed class CatalogIndex : IDisposable
     {
         if (IsOff(_embeddingModel) || Interlocked.Exchange(ref _semanticStarted, 1) == 1) return;
         var folder = string.IsNullOrWhiteSpace(_embeddingModel) ? null : _embeddingModel;
-        _ = Search.StartSemantic(() => SentenceEmbedder.Load(folder, EmbedderOptions.FromEnvironment()), Path.Combine(DataLocator.CacheDirectory, "embeddings"));
+        _ = Search.StartSemantic(() => SentenceEmbedder.Load(folder, EmbedderOptions.FromEnvironment()), EmbeddingCacheFolder);
     }
 
-    /// <summary>The dense item index of a movie in the rating data, or -1 when nobody rated it.</summary>
-    public int ItemOf(long movieId) => Dataset.Ratings.ItemIds.IsNumeric ? Dataset.Ratings.ItemIds.ToDense(movieId) : -1;
+    /// <summary>Where the catalogue's embeddings are kept (MovieRec:EmbeddingCache).</summary>
+    public string EmbeddingCacheFolder { get; }
+
+    /// <summary>The dense item index of a movie (by catalogue key) in the rating data, or -1 when nobody rated it.</summary>
+    public int ItemOf(long movieId) => ItemOf(Dataset.Ratings.ItemIds, movieId);
+
+    /// <summary>The dense item of a catalogue key in <paramref name="items"/> (the dataset's, or a model's that shares them), or -1.</summary>
+    public static int ItemOf(IdMap items, long movieId)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.IsNumeric) return items.ToDense(movieId);
+        // A catalogue of string ids is keyed by dense item id.
+        return movieId >= 0 && movieId < items.Count ? (int)movieId : -1;
+    }
+
+    /// <summary>Whether the dataset's movie ids are numbers (MovieLens) rather than strings.</summary>
+    public bool NumericIds => Dataset.Ratings.ItemIds.IsNumeric;
+
+    /// <summary>
+    /// The catalogue key (<see cref="Movie.Id"/>) a client's id names, or null when it cannot name one: the number for
+    /// numeric datasets (given as a number or as digits), the dense item id of the string for datasets of string ids.
+    /// </summary>
+    public long? KeyOf(Api.MovieId id)
+    {
+        if (NumericIds) return id.TryNumber(out long n) ? n : null;
+        int item = Dataset.Ratings.ItemIds.ToDense(id.Value);
+        return item >= 0 ? item : null;
+    }
+
+    /// <summary>The movie a client's id names, or null.</summary>
+    public Movie? Find(Api.MovieId id) => KeyOf(id) is long key ? Catalog[key] : null;
+
+    /// <summary>The id clients see for the movie with catalogue key <paramref name="movieId"/>.</summary>
+    public Api.MovieId IdOf(long movieId) => Catalog[movieId] is { } movie ? Api.MovieId.Of(movie) : Api.MovieId.Number(movieId);
+
+    /// <summary>How the ratings table stores a movie (see <see cref="StoredMovieIds"/>).</summary>
+    public long StorageKeyOf(long movieId) => StoredMovieIds.Of(Dataset.Ratings.ItemIds, movieId);
+
+    /// <summary>Stored ratings with catalogue keys, leaving out movies this dataset does not have (string ids only).</summary>
+    public IReadOnlyList<Storage.StoredRating> FromStorage(IReadOnlyList<Storage.StoredRating> stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        if (NumericIds) return stored;
+        var keys = _storedKeys.Value;
+        var result = new List<Storage.StoredRating>(stored.Count);
+        foreach (var r in stored)
+        {
+            if (keys.TryGetValue(r.MovieId, out int item)) result.Add(r with { MovieId = item });
+        }
+        return result;
+    }
 
     public MovieRatingStats StatsOf(long movieId) => ItemOf(movieId) is int item and >= 0 ? _stats[item] : new MovieRatingStats(0, 0, new int[HistogramBuckets]);
 

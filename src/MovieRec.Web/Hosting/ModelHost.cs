@@ -18,7 +18,10 @@ public sealed class ModelHost
     /// <summary>The latest retrain attempt: promoted, kept the current model, or failed (for /admin/model).</summary>
     public RetrainOutcome? LastRetrain { get; set; }
 
-    /// <summary>Set when start-up failed (the dataset is missing, say): requests then fail with this message.</summary>
+    /// <summary>
+    /// Set when start-up failed (the dataset is missing, say): a sentence saying what is missing and how to fix it
+    /// (<see cref="StartupProblem"/>); requests then fail with it, /health/live too, so the orchestrator restarts.
+    /// </summary>
     public string? StartupError { get; private set; }
 
     public ServingModel? Current => Volatile.Read(ref _current);
@@ -57,11 +60,12 @@ public sealed class ModelHost
         _first.TrySetResult(model);
     }
 
-    public void Fail(Exception error)
+    /// <summary>Marks start-up failed with <paramref name="sentence"/>: every waiting and later request fails with it.</summary>
+    public void Fail(string sentence, Exception error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        StartupError = error.Message;
-        var unavailable = new ServiceUnavailableException(error.Message, error);
+        StartupError = sentence;
+        var unavailable = new StartupFailedException(sentence, error);
         _catalog.TrySetException(unavailable);
         _first.TrySetException(unavailable);
         _started.TrySetException(unavailable);
@@ -71,7 +75,17 @@ public sealed class ModelHost
 /// <summary>What a retrain did.</summary>
 public sealed record RetrainOutcome(DateTimeOffset At, bool Promoted, string Message, string? CandidateVersion, double? CandidateRmse, double? CurrentRmse);
 
-/// <summary>The service cannot answer now (start-up failed, a database is down): 503 with Retry-After.</summary>
+/// <summary>Start-up failed and will not succeed without a fix: 503 with the sentence saying what to fix.</summary>
+public sealed class StartupFailedException : Exception
+{
+    public StartupFailedException(string message, Exception inner) : base(message, inner) { }
+
+    public StartupFailedException(string message) : base(message) { }
+
+    public StartupFailedException() { }
+}
+
+/// <summary>The service cannot answer now (a database is down, start-up still running): 503 with Retry-After.</summary>
 public sealed class ServiceUnavailableException : Exception
 {
     public ServiceUnavailableException(string message, Exception inner) : base(message, inner) { }

@@ -10,16 +10,22 @@ namespace MovieRec.Web.Hosting;
 /// current model's, and picks up a newer model another replica published in the shared model directory.
 /// </summary>
 public sealed class ModelLifecycleService(
-    ModelHost host, ModelTrainer trainer, IRatingStore store, MovieRecOptions options, ILogger<ModelLifecycleService> logger) : BackgroundService
+    ModelHost host, ModelTrainer trainer, IRatingStore store, MovieRecOptions options, ServiceMetrics metrics, ModelWarmer warmer,
+    Microsoft.AspNetCore.Hosting.Server.IServer server, IHostApplicationLifetime lifetime, ILogger<ModelLifecycleService> logger)
+    : BackgroundService
 {
     private readonly Channel<TaskCompletionSource<RetrainOutcome>> _requests = Channel.CreateUnbounded<TaskCompletionSource<RetrainOutcome>>();
     private readonly SemaphoreSlim _training = new(1, 1);
 
-    /// <summary>Queues a retrain and completes when it has finished (promoted or not).</summary>
+    /// <summary>
+    /// Queues a retrain and completes when it has finished (promoted or not); fails at once with the reason when
+    /// start-up failed (nothing would ever serve the queue).
+    /// </summary>
     public Task<RetrainOutcome> RequestRetrainAsync()
     {
+        if (host.StartupError is { } error) return Task.FromException<RetrainOutcome>(new StartupFailedException(error));
         var done = new TaskCompletionSource<RetrainOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _requests.Writer.TryWrite(done);
+        if (!_requests.Writer.TryWrite(done)) done.TrySetException(new StartupFailedException(host.StartupError ?? "The service is stopping."));
         return done.Task;
     }
 
@@ -34,12 +40,18 @@ public sealed class ModelLifecycleService(
         {
             return;
         }
-#pragma warning disable CA1031 // Start-up failures are reported by /health/ready and every request, not by crashing.
+#pragma warning disable CA1031 // Start-up failures are reported by /health/live, /health/ready and every request, not by crashing.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            logger.LogError(e, "Start-up failed: {Message}", e.Message);
-            host.Fail(e);
+            // One line saying what is missing and how to fix it; a stack trace only for failures not foreseen.
+            string sentence = StartupProblem.Describe(e, options, out bool expected);
+            if (expected) logger.LogError("{Problem}", sentence);
+            else logger.LogError(e, "{Problem}", sentence);
+            host.Fail(sentence, e);
+            // Retrain requests already queued would wait for ever: answer them with the reason.
+            _requests.Writer.TryComplete();
+            while (_requests.Reader.TryRead(out var request)) request.TrySetException(new StartupFailedException(sentence, e));
             return;
         }
         await Task.WhenAll(ServeRetrainRequests(stoppingToken), RetrainOnSchedule(stoppingToken), WatchModelDirectory(stoppingToken)).ConfigureAwait(false);
@@ -54,7 +66,7 @@ public sealed class ModelLifecycleService(
         // keywords: most of the load time) is joined in the background and swapped in with its content indexes.
         var dataset = await Task.Run(() => DatasetLoader.Load(path, new LoadOptions { IncludeTmdb = false }), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Loaded {Name}: {Ratings} ratings, {Movies} movies ({Seconds:0.000} s)", dataset.Name, dataset.Ratings.Count, dataset.Catalog.Count, clock.Elapsed.TotalSeconds);
-        var catalog = new CatalogIndex(dataset, generation: 1, options.EmbeddingModel);
+        var catalog = new CatalogIndex(dataset, generation: 1, options.EmbeddingModel, options.EmbeddingCache);
         host.SetCatalog(catalog);
         var stored = await store.GetAllRatingsAsync(cancellationToken).ConfigureAwait(false);
         ServingModel? model = null;
@@ -67,6 +79,7 @@ public sealed class ModelLifecycleService(
             }
             catch (InvalidDataException e)
             {
+                // Truncated, corrupt, missing or unreadable: train a new one, as on a first start.
                 logger.LogWarning("Not using the saved model: {Problem} Training a new one.", e.Message);
             }
         }
@@ -77,20 +90,25 @@ public sealed class ModelLifecycleService(
         }
         host.Promote(model);
         logger.LogInformation("Serving model {Version} {Seconds:0.000} s after start-up began", model.Version, clock.Elapsed.TotalSeconds);
-        await Task.Run(() => JoinMetadata(path, stored), cancellationToken).ConfigureAwait(false);
+        await JoinMetadata(path, stored, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Loads the dataset with its TMDB metadata and swaps in the richer catalogue, serving the same model version.</summary>
-    private void JoinMetadata(string path, IReadOnlyList<AccountRating> stored)
+    /// <summary>
+    /// Loads the dataset with its TMDB metadata and swaps in the richer catalogue, serving the same model version; with
+    /// warm-up on (the default) the catalogue and the model are warmed first, and start-up (so /health/ready) completes
+    /// only then.
+    /// </summary>
+    private async Task JoinMetadata(string path, IReadOnlyList<AccountRating> stored, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var full = DatasetLoader.Load(path);
+        var full = await Task.Run(() => DatasetLoader.Load(path), cancellationToken).ConfigureAwait(false);
         var current = host.Current!;
         CatalogIndex catalog;
         if (full.Catalog.WithTmdbCount > 0)
         {
-            catalog = new CatalogIndex(full, generation: 2, options.EmbeddingModel);
+            catalog = new CatalogIndex(full, generation: 2, options.EmbeddingModel, options.EmbeddingCache);
             var model = new ServingModel(current.Report, current.Svd, ModelTrainer.BuildTrainingData(full, stored), catalog, options).Prepare();
+            await WarmAsync(model, catalog, cancellationToken).ConfigureAwait(false);
             host.SetCatalog(catalog);
             // Only when no retrain promoted a newer version meanwhile (that one already has the metadata).
             if (ReferenceEquals(host.Current, current)) host.Promote(model);
@@ -99,25 +117,41 @@ public sealed class ModelLifecycleService(
         else
         {
             catalog = host.CatalogOrNull!;
+            await WarmAsync(current, catalog, cancellationToken).ConfigureAwait(false);
+        }
+        if (options.WarmUp)
+        {
+            // The code paths of the first requests too (once per process), before /health/ready turns green.
+            await Task.Delay(Timeout.Infinite, lifetime.ApplicationStarted).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await warmer.WarmRequestsAsync(server, cancellationToken).ConfigureAwait(false);
         }
         host.CompleteStartup();
         catalog.StartSemantic();
-        if (options.WarmUp) _ = Task.Run(() => WarmUp(catalog, host.Current!));
     }
 
-    private void WarmUp(CatalogIndex catalog, ServingModel model)
+    /// <summary>
+    /// Warms <paramref name="model"/> before it is promoted (MovieRec:WarmUp, on by default; see <see cref="ModelWarmer"/>).
+    /// A failure is logged, not fatal: the algorithm that failed trains again on its first request.
+    /// </summary>
+    private async Task WarmAsync(ServingModel model, CatalogIndex catalog, CancellationToken cancellationToken)
     {
+        if (!options.WarmUp) return;
         try
         {
-            catalog.WarmUp();
-            _ = model.Explainer;
-            foreach (var algorithm in ServingModel.Algorithms.Keys) model.GetAsync(algorithm).Wait();
+            // Until start-up completes nothing waits on this replica (not ready): every core. Afterwards a candidate is
+            // warmed beside the serving model: one low-priority thread.
+            var mode = host.Started.IsCompleted ? ModelWarmer.WarmMode.Background : ModelWarmer.WarmMode.Start;
+            await warmer.WarmAsync(model, catalog, mode, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
         }
 #pragma warning disable CA1031 // A warm-up failure surfaces again on the request that needs the part; log it only.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            logger.LogWarning(e, "Warm-up failed: {Message}", e.Message);
+            logger.LogWarning(e, "Warm-up of model {Version} failed: {Message}", model.Version, e.Message);
         }
     }
 
@@ -134,9 +168,10 @@ public sealed class ModelLifecycleService(
             RetrainOutcome outcome;
             if (candidate.Report.HoldoutRmse <= current.Report.HoldoutRmse + options.PromotionTolerance)
             {
+                // Warmed before the swap: no request waits for an algorithm of the new version to train.
+                await WarmAsync(candidate, catalog, cancellationToken).ConfigureAwait(false);
                 trainer.Publish(candidate);
                 host.Promote(candidate);
-                if (options.WarmUp) _ = Task.Run(() => WarmUp(catalog, candidate), CancellationToken.None);
                 outcome = new(DateTimeOffset.UtcNow, true, $"promoted {candidate.Version}", candidate.Version, candidate.Report.HoldoutRmse, current.Report.HoldoutRmse);
             }
             else
@@ -201,8 +236,8 @@ public sealed class ModelLifecycleService(
 
     /// <summary>
     /// Serves a model file dropped into the incoming folder (the Spark hand-over): imported, published as the current
-    /// version (replicas pick it up) and moved to incoming/done; a file that cannot serve goes to incoming/rejected
-    /// with the reason beside it, and the current model keeps serving.
+    /// version (replicas pick it up) and moved to incoming/done; a file that cannot serve (corrupt, crafted, for other
+    /// movies) goes to incoming/rejected with the reason beside it, is counted, and the current model keeps serving.
     /// </summary>
     private async Task ImportIncoming(CancellationToken stoppingToken)
     {
@@ -213,69 +248,75 @@ public sealed class ModelLifecycleService(
             if (DateTime.UtcNow - file.LastWriteTimeUtc < TimeSpan.FromSeconds(1)) continue;
             if (!await _training.WaitAsync(0, stoppingToken).ConfigureAwait(false)) return;
             string outcome;
+            string? reason = null;
             try
             {
                 var catalog = await host.CatalogAsync(stoppingToken).ConfigureAwait(false);
                 var stored = await store.GetAllRatingsAsync(stoppingToken).ConfigureAwait(false);
                 var model = trainer.Import(file.FullName, catalog, stored);
+                await WarmAsync(model, catalog, stoppingToken).ConfigureAwait(false);
                 trainer.Publish(model);
                 host.Promote(model);
                 outcome = "done";
                 host.LastRetrain = new(DateTimeOffset.UtcNow, true, $"imported {file.Name} as {model.Version}", model.Version, model.Report.HoldoutRmse, null);
             }
-            catch (InvalidDataException e)
+            catch (Exception e) when (IsRefusal(e))
             {
-                logger.LogError("Refused the incoming model: {Problem} The current model keeps serving.", e.Message);
+                reason = Reason(e);
                 outcome = "rejected";
-                Directory.CreateDirectory(Path.Combine(trainer.IncomingDirectory, outcome));
-                await File.WriteAllTextAsync(Path.Combine(trainer.IncomingDirectory, outcome, file.Name + ".txt"), e.Message, stoppingToken).ConfigureAwait(false);
             }
             finally
             {
                 _training.Release();
             }
-            Directory.CreateDirectory(Path.Combine(trainer.IncomingDirectory, outcome));
-            file.MoveTo(Path.Combine(trainer.IncomingDirectory, outcome, file.Name), overwrite: true);
+            string folder = Path.Combine(trainer.IncomingDirectory, outcome);
+            Directory.CreateDirectory(folder);
+            file.MoveTo(Path.Combine(folder, file.Name), overwrite: true);
+            if (reason is not null)
+            {
+                await File.WriteAllTextAsync(Path.Combine(folder, file.Name + ".txt"), reason + Environment.NewLine, stoppingToken).ConfigureAwait(false);
+                metrics.ModelRefused("incoming");
+                logger.LogError("Refused the incoming model {File}: {Problem} Moved to {Folder}; the current model keeps serving.", file.Name, reason, folder);
+            }
         }
     }
 
-    /// <summary>Loads a model another replica (or the nightly job) published, when its version differs from ours.</summary>
+    /// <summary>
+    /// Loads a model another replica (or the nightly job) published, when its version differs from ours. A manifest
+    /// that cannot serve (not JSON, a null file, a missing, truncated or crafted model file) is logged, counted and
+    /// moved to rejected/ with the reason, so it is refused once; one made for another dataset is refused and left
+    /// (a replica with that dataset may serve it). No error ends the loop: the next valid model is still picked up.
+    /// </summary>
     private async Task WatchModelDirectory(CancellationToken stoppingToken)
     {
         if (options.ModelWatchInterval <= TimeSpan.Zero) return;
         using var timer = new PeriodicTimer(options.ModelWatchInterval);
+        string? refused = null; // the hash of the last manifest refused: not tried again until another is published
         try
         {
-            string? refused = null;
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 try
                 {
                     await ImportIncoming(stoppingToken).ConfigureAwait(false);
-                    if (trainer.ReadManifest() is not { } manifest || manifest.Version == host.Current?.Version || manifest.Version == refused) continue;
-                    if (!await _training.WaitAsync(0, stoppingToken).ConfigureAwait(false)) continue;
-                    try
-                    {
-                        var catalog = await host.CatalogAsync(stoppingToken).ConfigureAwait(false);
-                        var stored = await store.GetAllRatingsAsync(stoppingToken).ConfigureAwait(false);
-                        var model = trainer.Load(manifest, catalog, stored);
-                        host.Promote(model);
-                        logger.LogInformation("Picked up model {Version} from the model directory", model.Version);
-                    }
-                    catch (InvalidDataException e)
-                    {
-                        refused = manifest.Version; // not retried until another version is published
-                        logger.LogError("Refused the published model: {Problem} The current model keeps serving.", e.Message);
-                    }
-                    finally
-                    {
-                        _training.Release();
-                    }
+                    refused = await CheckManifest(refused, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    throw;
                 }
                 catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException)
                 {
                     // The database or the shared folder is unavailable for now: the next tick tries again.
-                    logger.LogWarning("Model directory check failed: {Problem}", e.Message);
+                    metrics.WatchError();
+                    logger.LogWarning("Model directory check failed: {Problem} Trying again in {Interval}.", e.Message, options.ModelWatchInterval);
+                }
+#pragma warning disable CA1031 // The watcher must outlive any one bad tick; the error is logged and counted.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    metrics.WatchError();
+                    logger.LogError(e, "Model directory check failed unexpectedly; the watcher goes on.");
                 }
             }
         }
@@ -283,4 +324,80 @@ public sealed class ModelLifecycleService(
         {
         }
     }
+
+    /// <summary>One look at the manifest; returns the hash of the manifest now refused (or still refused).</summary>
+    private async Task<string?> CheckManifest(string? refused, CancellationToken stoppingToken)
+    {
+        var manifest = trainer.InspectManifest();
+        if (manifest.Hash is null || manifest.Hash == refused) return refused;
+        if (manifest.Report is { } report && report.Version == host.Current?.Version) return refused;
+        if (!await _training.WaitAsync(0, stoppingToken).ConfigureAwait(false)) return refused;
+        try
+        {
+            if (manifest.Problem is { } problem)
+            {
+                Refuse(manifest, $"{trainer.ManifestPath}: {problem}", moveAside: true);
+                return manifest.Hash;
+            }
+            var catalog = await host.CatalogAsync(stoppingToken).ConfigureAwait(false);
+            if (manifest.Report!.DatasetFingerprint != Core.Models.ModelFile.Fingerprint(catalog.Dataset.Ratings))
+            {
+                Refuse(manifest, $"{manifest.Report.File} was trained on another dataset than {catalog.Dataset.Name}.", moveAside: false);
+                return manifest.Hash;
+            }
+            var stored = await store.GetAllRatingsAsync(stoppingToken).ConfigureAwait(false);
+            var model = trainer.Load(manifest.Report, catalog, stored);
+            await WarmAsync(model, catalog, stoppingToken).ConfigureAwait(false);
+            host.Promote(model);
+            logger.LogInformation("Picked up model {Version} from the model directory", model.Version);
+            return null;
+        }
+        catch (Exception e) when (IsRefusal(e))
+        {
+            Refuse(manifest, Reason(e), moveAside: true);
+            return manifest.Hash;
+        }
+        finally
+        {
+            _training.Release();
+        }
+    }
+
+    /// <summary>Logs and counts a refused manifest; moves it (and its model file) to rejected/ with the reason, unless a newer one replaced it meanwhile.</summary>
+    private void Refuse(ManifestState manifest, string reason, bool moveAside)
+    {
+        metrics.ModelRefused("manifest");
+        if (!moveAside)
+        {
+            logger.LogError("Refused the published model: {Problem} The current model keeps serving.", reason);
+            return;
+        }
+        string folder = Path.Combine(trainer.ModelDirectory, "rejected");
+        string stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            Directory.CreateDirectory(folder);
+            // Only the manifest that was refused: a publisher may have renamed a new one over it since.
+            if (trainer.InspectManifest().Hash == manifest.Hash)
+            {
+                File.Move(trainer.ManifestPath, Path.Combine(folder, $"current-{stamp}.json"), overwrite: true);
+                File.WriteAllText(Path.Combine(folder, $"current-{stamp}.json.txt"), reason + Environment.NewLine);
+                if (manifest.Report is { } report && File.Exists(Path.Combine(trainer.ModelDirectory, report.File)))
+                    File.Move(Path.Combine(trainer.ModelDirectory, report.File), Path.Combine(folder, report.File), overwrite: true);
+            }
+            logger.LogError("Refused the published model: {Problem} Moved to {Folder}; the current model keeps serving.", reason, folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError("Refused the published model: {Problem} (could not move it aside: {MoveProblem}); the current model keeps serving.", reason, e.Message);
+        }
+    }
+
+    // What a refused model file or manifest can throw: the reader's checks (InvalidDataException naming the file) and
+    // anything a crafted file might still provoke. Not cancellation, and not a database or folder that is unavailable
+    // for now (the loop tries again next tick instead of refusing a good model).
+    private static bool IsRefusal(Exception e) =>
+        e is not (OperationCanceledException or System.Data.Common.DbException or IOException or UnauthorizedAccessException);
+
+    private static string Reason(Exception e) => e is InvalidDataException ? e.Message : $"{e.GetType().Name}: {e.Message}";
 }

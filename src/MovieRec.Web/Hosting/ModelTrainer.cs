@@ -9,6 +9,12 @@ using MovieRec.Web.Storage;
 
 namespace MovieRec.Web.Hosting;
 
+/// <summary>The model manifest as found on disk: <see cref="Report"/> when usable, else <see cref="Problem"/> (both null: none).</summary>
+public sealed record ManifestState(ModelReport? Report, string? Problem, string? Hash)
+{
+    public static ManifestState None { get; } = new(null, null, null);
+}
+
 /// <summary>
 /// Trains model versions and reads and writes them in the model directory: <c>{algorithm}-{version}.mrec</c> files
 /// and the manifest <c>current.json</c> naming the promoted one; models trained elsewhere are handed over by dropping
@@ -35,19 +41,21 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
     public string IncomingDirectory => Path.Combine(ModelDirectory, "incoming");
 
     /// <summary>
-    /// The dataset's ratings plus stored ratings, users of accounts as raw id -accountId. Stored ratings of movies no
-    /// dataset user rated are left out: a factor model cannot learn an item from a handful of ratings (content-based
-    /// models still reach those movies). Item ids stay the dataset's, so every model version shares them.
+    /// The dataset's ratings plus stored ratings, users of accounts as raw id -accountId ("-7" in a dataset of string
+    /// user ids). Stored ratings of movies no dataset user rated are left out: a factor model cannot learn an item from
+    /// a handful of ratings (content-based models still reach those movies). Item ids stay the dataset's, so every
+    /// model version shares them; stored movie ids are mapped back through <see cref="StoredMovieIds"/>.
     /// </summary>
     public static RatingDataset BuildTrainingData(Dataset dataset, IReadOnlyList<AccountRating> stored)
     {
         var ratings = dataset.Ratings;
         if (stored.Count == 0) return ratings;
-        var builder = new RatingDatasetBuilder(IdMap.FromNumeric(ratings.UserIds.NumericIds), IdMap.FromNumeric(ratings.ItemIds.NumericIds), ratings.Count + stored.Count);
+        var builder = new RatingDatasetBuilder(Copy(ratings.UserIds), Copy(ratings.ItemIds), ratings.Count + stored.Count);
         for (int k = 0; k < ratings.Count; k++) builder.Add(ratings.Users[k], ratings.Items[k], ratings.Values[k], ratings.Timestamps[k]);
+        var byStoredId = StoredMovieIds.ItemsByStoredId(ratings.ItemIds);
         foreach (var r in stored)
         {
-            int item = ratings.ItemIds.ToDense(r.MovieId);
+            int item = StoredMovieIds.ItemOf(ratings.ItemIds, byStoredId, r.MovieId);
             if (item < 0) continue;
             builder.Add(builder.UserIds.GetOrAdd(-r.AccountId), item, r.Rating, r.UnixSeconds);
         }
@@ -55,6 +63,8 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
         train.Catalog = ratings.Catalog; // for display (titles); models get the catalogue through TrainingData
         return train;
     }
+
+    private static IdMap Copy(IdMap map) => map.IsNumeric ? IdMap.FromNumeric(map.NumericIds) : IdMap.FromStrings(map.StringIds);
 
     /// <summary>Trains a candidate: SVD fitted on 90 % to measure the holdout, then on everything to serve.</summary>
     public ServingModel Train(CatalogIndex catalog, IReadOnlyList<AccountRating> stored, CancellationToken cancellationToken)
@@ -95,21 +105,51 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
         RemoveOldModels(keep: model.Report.File);
     }
 
-    /// <summary>The manifest's report, or null when there is none (or it cannot be read: then a model is trained).</summary>
+    /// <summary>The manifest's report, or null when there is none (or it cannot be used: then a model is trained).</summary>
     public ModelReport? ReadManifest()
     {
-        if (!File.Exists(ManifestPath)) return null;
-        try
-        {
-            return JsonSerializer.Deserialize<ModelReport>(File.ReadAllText(ManifestPath), Json);
-        }
-        catch (Exception e) when (e is JsonException or IOException)
-        {
-            logger.LogWarning("Ignoring the model manifest {Path}: {Problem}", ManifestPath, e.Message);
-            return null;
-        }
+        var manifest = InspectManifest();
+        if (manifest.Problem is { } problem) logger.LogWarning("Ignoring the model manifest {Path}: {Problem}", ManifestPath, problem);
+        return manifest.Report;
     }
 
+    /// <summary>
+    /// The manifest as it is on disk: absent, a report naming a model file, or the reason it cannot be used (not JSON,
+    /// a field missing or null, a file name with a folder in it), with a hash of its bytes to recognise it again.
+    /// </summary>
+    public ManifestState InspectManifest()
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(ManifestPath);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return ManifestState.None;
+        }
+        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        ModelReport? report;
+        try
+        {
+            report = JsonSerializer.Deserialize<ModelReport>(bytes, Json);
+        }
+        catch (JsonException e)
+        {
+            return new(null, $"it is not a model manifest ({e.Message.Split('.')[0]}).", hash);
+        }
+        string? problem = report switch
+        {
+            null => "it is empty (null).",
+            { Version: null or "" } => "its \"version\" is missing.",
+            { File: null or "" } => "its \"file\" is missing or null.",
+            _ when Path.GetFileName(report.File) != report.File || !report.File.EndsWith(".mrec", StringComparison.Ordinal) =>
+                $"its \"file\" ('{report.File}') is not the name of a .mrec file in the model directory.",
+            { DatasetFingerprint: null or "" } => "its \"datasetFingerprint\" is missing.",
+            _ => null,
+        };
+        return problem is null ? new(report, null, hash) : new(null, problem, hash);
+    }
     /// <summary>
     /// Loads the model a manifest names. Throws <see cref="InvalidDataException"/> naming the file when it is corrupt,
     /// truncated or made for another dataset; the caller keeps serving what it has.
@@ -121,7 +161,16 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
         string file = Path.Combine(ModelDirectory, Path.GetFileName(report.File));
         if (report.DatasetFingerprint != ModelFile.Fingerprint(dataset.Ratings))
             throw ModelFileError.Create(file, $"it was trained on another dataset than {dataset.Name}");
-        var contents = ModelFile.Read(file);
+        ModelContents contents;
+        try
+        {
+            contents = ModelFile.Read(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Missing or unreadable: as unusable as a truncated file (start-up trains a new model; the watcher refuses it).
+            throw ModelFileError.Create(file, $"it cannot be read ({e.Message})");
+        }
         if (PersistentModels.Restore(contents) is not FactorModel svd)
             throw ModelFileError.Create(file, "not a factor model");
         if (svd.ItemIds.Count != dataset.Ratings.ItemCount)
@@ -168,7 +217,7 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
     {
         var predicted = new float[test.Count];
         for (int k = 0; k < test.Count; k++)
-            predicted[k] = model.Predict(model.UserIds.ToDense(test.UserIds.ToRawNumeric(test.Users[k])), model.ItemIds.ToDense(test.ItemIds.ToRawNumeric(test.Items[k])));
+            predicted[k] = model.Predict(model.UserIds.ToDense(test.UserIds.ToRaw(test.Users[k])), model.ItemIds.ToDense(test.ItemIds.ToRaw(test.Items[k])));
         return (RatingMetrics.Rmse(test.Values, predicted), RatingMetrics.Mae(test.Values, predicted));
     }
 

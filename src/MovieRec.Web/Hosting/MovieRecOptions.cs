@@ -56,8 +56,33 @@ public sealed class MovieRecOptions
     /// <summary>Seed of training and of the holdout split.</summary>
     public int Seed { get; set; }
 
-    /// <summary>Session tokens expire after this long without use.</summary>
+    /// <summary>Session tokens expire after this long without use (each use moves the expiry on: sliding expiry).</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>
+    /// Accounts (and their ratings) not used for this long are deleted by a background purge; null (the default)
+    /// keeps them. Checked every <see cref="PurgeInterval"/>.
+    /// </summary>
+    public TimeSpan? PurgeUnusedAccountsAfter { get; set; }
+
+    /// <summary>How often the purge of unused accounts runs when <see cref="PurgeUnusedAccountsAfter"/> is set.</summary>
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: IP addresses and CIDR networks, separated
+    /// by commas ("10.0.0.0/8, 127.0.0.1"). Empty (the default): no proxy, the connection's peer is the client. Behind
+    /// a trusted hop, rate limits are per real client and cookies are Secure when the proxy terminated TLS.
+    /// </summary>
+    public string? TrustedProxies { get; set; }
+
+    /// <summary>
+    /// A port of its own for /metrics (Prometheus): the service also listens on it, and /metrics answers only there,
+    /// so an ingress that routes the main port never exposes it. Null: /metrics on the main port (development).
+    /// </summary>
+    public int? MetricsPort { get; set; }
+
+    /// <summary>How long an admin call waits for start-up to finish before answering 503 with the reason.</summary>
+    public TimeSpan AdminWait { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Requests per minute and client on writes and expensive endpoints; 0 turns rate limiting off.</summary>
     public int RateLimitPerMinute { get; set; } = 600;
@@ -77,6 +102,18 @@ public sealed class MovieRecOptions
     /// the bundled all-MiniLM-L6-v2; "off" means lexical search only.
     /// </summary>
     public string? EmbeddingModel { get; set; }
+
+    /// <summary>
+    /// Where the catalogue's sentence embeddings are kept (one file per model recipe; replicas may share it, and a
+    /// restart loads them instead of embedding again); default {XDG_CACHE_HOME or ~/.cache}/movierec/embeddings.
+    /// </summary>
+    public string? EmbeddingCache { get; set; }
+
+    /// <summary>
+    /// How many searches run at once (each embeds its query and ranks the catalogue: CPU-bound); the others wait
+    /// their turn in order. 0: one per core; negative: no limit.
+    /// </summary>
+    public int SearchConcurrency { get; set; }
 
     public string ResolvedModelDirectory => ModelDirectory is { Length: > 0 } dir ? dir : Path.Combine(DataDirectory, "models");
 }

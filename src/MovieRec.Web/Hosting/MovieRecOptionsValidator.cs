@@ -41,6 +41,22 @@ public sealed class MovieRecOptionsValidator : IValidateOptions<MovieRecOptions>
             $"is {options.RetrainInterval}; use a duration such as 1.00:00:00, or leave it unset to retrain only on request.");
         Check(options.SessionLifetime > TimeSpan.Zero, nameof(options.SessionLifetime),
             $"is {options.SessionLifetime}; use a positive duration such as 90.00:00:00.");
+        Check(options.PurgeUnusedAccountsAfter is null || options.PurgeUnusedAccountsAfter > TimeSpan.Zero, nameof(options.PurgeUnusedAccountsAfter),
+            $"is {options.PurgeUnusedAccountsAfter}; use a positive duration such as 365.00:00:00, or leave it unset to keep accounts.");
+        Check(options.PurgeInterval > TimeSpan.Zero, nameof(options.PurgeInterval),
+            $"is {options.PurgeInterval}; use a positive duration such as 01:00:00.");
+        Check(options.AdminWait >= TimeSpan.Zero, nameof(options.AdminWait),
+            $"is {options.AdminWait}; use a duration such as 00:00:30.");
+        Check(options.MetricsPort is null or (> 0 and <= 65535), nameof(options.MetricsPort),
+            $"is {options.MetricsPort}; use a port from 1 to 65535 (e.g. 9090), or leave it unset to serve /metrics on the main port.");
+        try
+        {
+            Security.ProxyTrust.Parse(options.TrustedProxies);
+        }
+        catch (FormatException e)
+        {
+            Check(false, nameof(options.TrustedProxies), $"is '{options.TrustedProxies}': {e.Message}; list addresses and networks separated by commas, e.g. 10.0.0.0/8, 127.0.0.1.");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -4,7 +4,7 @@ namespace MovieRec.Web.Hosting;
 
 /// <summary>
 /// The service's own Prometheus metrics beside prometheus-net's HTTP ones (request latency histograms per endpoint):
-/// recommendation cache hits and misses, the serving model version, stored ratings.
+/// recommendation cache hits and misses, the serving model version, stored ratings, models the watcher refused.
 /// </summary>
 public sealed class ServiceMetrics
 {
@@ -14,6 +14,9 @@ public sealed class ServiceMetrics
     private readonly Gauge _ratings;
     private readonly Counter _retrains;
     private readonly Gauge _hitRatio;
+    private readonly Counter _refused;
+    private readonly Counter _watchErrors;
+    private readonly Counter _purged;
     private string? _version;
 
     public ServiceMetrics(CollectorRegistry registry)
@@ -25,6 +28,11 @@ public sealed class ServiceMetrics
         _ratings = factory.CreateGauge("movierec_stored_ratings", "Ratings stored by the service's accounts.");
         _retrains = factory.CreateCounter("movierec_retrains_total", "Retrains by outcome.", "outcome");
         _hitRatio = factory.CreateGauge("movierec_recommendation_cache_hit_ratio", "Share of recommendation lookups answered from the cache since start.");
+        _refused = factory.CreateCounter("movierec_models_refused_total",
+            "Published manifests and incoming model files the model watcher refused (logged and moved aside), by source.", "source");
+        _watchErrors = factory.CreateCounter("movierec_model_watch_errors_total",
+            "Ticks of the model watcher that failed (the shared folder or the database unavailable, or an unforeseen error); it goes on.");
+        _purged = factory.CreateCounter("movierec_accounts_purged_total", "Accounts deleted with their ratings because nobody used them for MovieRec:PurgeUnusedAccountsAfter.");
     }
 
     public CollectorRegistry Registry => _registry;
@@ -34,6 +42,15 @@ public sealed class ServiceMetrics
     public double CacheHits => _cache.WithLabels("hit").Value;
 
     public double CacheMisses => _cache.WithLabels("miss").Value;
+
+    /// <summary>A manifest ("manifest") or incoming file ("incoming") the watcher refused.</summary>
+    public void ModelRefused(string source) => _refused.WithLabels(source).Inc();
+
+    public double ModelsRefused(string source) => _refused.WithLabels(source).Value;
+
+    public void WatchError() => _watchErrors.Inc();
+
+    public void AccountsPurged(int count) => _purged.Inc(count);
 
     public void Retrained(bool promoted) => _retrains.WithLabels(promoted ? "promoted" : "kept").Inc();
 

@@ -117,10 +117,32 @@ public sealed class ServingModel
     public bool IsReady(string algorithm) =>
         Find(algorithm) is { } entry && _models.TryGetValue(entry.Name, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully;
 
-    private IRecommender Fit(AlgorithmEntry entry)
+    /// <summary>
+    /// Trains <paramref name="algorithm"/> now, on the calling thread with <paramref name="threads"/> training threads,
+    /// unless it is trained or training already (<see cref="ModelWarmer"/>: a candidate warmed beside the serving model).
+    /// </summary>
+    public Task<IRecommender> Warm(string algorithm, int threads)
+    {
+        var entry = Find(algorithm) ?? throw new ArgumentException($"Unknown algorithm '{algorithm}'. Known: {string.Join(", ", Algorithms.Keys)}.", nameof(algorithm));
+        return _models.GetOrAdd(entry.Name, _ => new Lazy<Task<IRecommender>>(() =>
+        {
+            try
+            {
+                return Task.FromResult(Fit(entry, threads));
+            }
+#pragma warning disable CA1031 // Handed to whoever awaits the model, as GetAsync's task would.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                return Task.FromException<IRecommender>(e);
+            }
+        })).Value;
+    }
+
+    private IRecommender Fit(AlgorithmEntry entry, int? threads = null)
     {
         var model = entry.Create(_options.ParametersOf(entry));
-        model.Fit(_data, Context);
+        model.Fit(_data, threads is int n ? Context with { Threads = n } : Context);
         return model;
     }
 }

@@ -22,18 +22,23 @@ public sealed class MovieModel(MovieDetailQueries details, SimilarQueries simila
     public IReadOnlyList<Movie> MoreLikeThis { get; private set; } = [];
     public IReadOnlyList<Movie> AlsoLiked { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
     {
-        var detail = await details.FindAsync(id, cancellationToken).ConfigureAwait(false);
-        if (!detail.IsOk) return NotFound();
+        if (!Api.MovieId.TryParse(id, out var movieId)) return NotFound();
+        var detail = await details.FindAsync(movieId, cancellationToken).ConfigureAwait(false);
+        if (!detail.IsOk)
+        {
+            ErrorPages.SetReason(HttpContext, detail.Error.Message);
+            return NotFound();
+        }
         Detail = detail.Value;
         Visitor = await Visitor.LoadAsync(HttpContext, store).ConfigureAwait(false);
-        MoreLikeThis = await SimilarAsync(id, "content", cancellationToken).ConfigureAwait(false);
-        AlsoLiked = await SimilarAsync(id, "ratings", cancellationToken).ConfigureAwait(false);
+        MoreLikeThis = await SimilarAsync(movieId, "content", cancellationToken).ConfigureAwait(false);
+        AlsoLiked = await SimilarAsync(movieId, "ratings", cancellationToken).ConfigureAwait(false);
         return Page();
     }
 
-    private async Task<IReadOnlyList<Movie>> SimilarAsync(long id, string by, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Movie>> SimilarAsync(Api.MovieId id, string by, CancellationToken cancellationToken)
     {
         var answer = await similar.SimilarAsync(new SimilarRequest(id, by, SimilarCount), cancellationToken).ConfigureAwait(false);
         return answer.IsOk ? [.. answer.Value.Items.Select(h => h.Movie)] : [];

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.RateLimiting;
+using MovieRec.Web.Api;
 using MovieRec.Web.Hosting;
 
 namespace MovieRec.Web.Pages;
@@ -8,7 +10,12 @@ public static class PagesSetup
     public static WebApplicationBuilder AddMovieRecPages(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddRazorPages();
+        // One rate limiter for pages and API: every page (search, recommendations, a movie's similar movies) counts
+        // against the client's bucket for expensive reads, the same one the API's calls for the same answers use.
+        builder.Services.AddRazorPages(o => o.Conventions.AddFolderApplicationModelConvention("/", page =>
+        {
+            if (page.ViewEnginePath != "/Error") page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.Expensive));
+        }));
         builder.Services.AddSingleton<ClusterMap>();
         builder.Services.AddSingleton<EvaluationReport>();
         return builder;

@@ -8,8 +8,12 @@ using MovieRec.Web.Storage;
 namespace MovieRec.Web.Pages;
 
 /// <summary>Recommendations from the visitor's stored ratings, with an algorithm switcher.</summary>
-public sealed class RecommendationsModel(ModelHost host, IRatingStore store, RecommendationQueries recommendations, AlgorithmChoices algorithms) : PageModel
+public sealed class RecommendationsModel(ModelHost host, IRatingStore store, RecommendationQueries recommendations, AlgorithmChoices algorithms,
+    Microsoft.Extensions.Options.IOptions<MovieRecOptions> options) : PageModel
 {
+    /// <summary>How long an unused session lasts (said next to the delete-account button).</summary>
+    public TimeSpan SessionLifetime => options.Value.SessionLifetime;
+
     public const int Count = 24;
 
     /// <summary>The switcher's algorithms: every one the API accepts for a visitor's ratings, the default first.</summary>
@@ -54,6 +58,6 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
             return;
         }
         List = list.Value;
-        Items = [.. List.Items.Select(i => (i, catalog.Catalog[i.MovieId])).Where(p => p.Item2 is not null).Select(p => (p.i, p.Item2!))];
+        Items = [.. List.Items.Select(i => (i, catalog.Find(i.MovieId))).Where(p => p.Item2 is not null).Select(p => (p.i, p.Item2!))];
     }
 }

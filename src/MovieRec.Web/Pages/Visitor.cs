@@ -5,7 +5,7 @@ using MovieRec.Web.Storage;
 
 namespace MovieRec.Web.Pages;
 
-/// <summary>The visitor's anonymous account (from the session cookie) and their ratings by movie id.</summary>
+/// <summary>The visitor's anonymous account (from the session cookie) and their ratings by movie (catalogue key).</summary>
 public sealed record Visitor(long? AccountId, IReadOnlyList<StoredRating> Ratings)
 {
     public static Visitor Anonymous { get; } = new(null, []);
@@ -22,7 +22,10 @@ public sealed record Visitor(long? AccountId, IReadOnlyList<StoredRating> Rating
         ArgumentNullException.ThrowIfNull(store);
         if (http.User.Identity?.IsAuthenticated != true) return Anonymous;
         long account = http.User.AccountId();
-        return new Visitor(account, await store.GetRatingsAsync(account, http.RequestAborted).ConfigureAwait(false));
+        var stored = await store.GetRatingsAsync(account, http.RequestAborted).ConfigureAwait(false);
+        // The store holds movies as StoredMovieIds; pages work with catalogue keys.
+        var catalog = await http.RequestServices.GetRequiredService<Hosting.ModelHost>().CatalogAsync(http.RequestAborted).ConfigureAwait(false);
+        return new Visitor(account, catalog.FromStorage(stored));
     }
 }
 
@@ -38,7 +41,13 @@ public sealed record MovieCard(Movie Movie, float? MyRating, bool Rateable = tru
 /// <summary>Formatting shared by the pages.</summary>
 public static class Format
 {
-    public static string PosterUrl(long movieId) => Api.MovieSummary.PosterPath(movieId);
+    public static string PosterUrl(Movie movie) => Api.MovieSummary.PosterPath(Api.MovieId.Of(movie));
+
+    /// <summary>The movie page's address, by the id as the dataset spells it ("/movies/1", "/movies/track-123").</summary>
+    public static string MovieUrl(Movie movie) => "/movies/" + Api.MovieId.Of(movie).Escaped;
+
+    /// <summary>The id as the dataset spells it (data attributes the page's script sends back to the API).</summary>
+    public static string Id(Movie movie) => Api.MovieId.Of(movie).Value;
 
     public static string Stars(float value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 
@@ -51,4 +60,4 @@ public static class Format
 }
 
 /// <summary>The star rating control of one movie.</summary>
-public sealed record StarsModel(long MovieId, string Label, float? Rating);
+public sealed record StarsModel(Api.MovieId MovieId, string Label, float? Rating);

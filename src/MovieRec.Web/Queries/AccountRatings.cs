@@ -1,3 +1,4 @@
+using MovieRec.Web.Api;
 using MovieRec.Web.Hosting;
 using MovieRec.Web.Recommendations;
 using MovieRec.Web.Storage;
@@ -8,8 +9,8 @@ namespace MovieRec.Web.Queries;
 /// <param name="Rating">The rating, on the dataset's scale (0.5 to 5 in half stars for MovieLens).</param>
 public sealed record RatingBody(float? Rating = null);
 
-/// <summary>An account's rating of a movie.</summary>
-public sealed record MyRating(long MovieId, string Title, int? Year, float Rating, DateTimeOffset UpdatedAt);
+/// <summary>An account's rating of a movie (its id as the dataset spells it).</summary>
+public sealed record MyRating(MovieId MovieId, string Title, int? Year, float Rating, DateTimeOffset UpdatedAt);
 
 /// <summary>An account's ratings.</summary>
 public sealed record MyRatings(IReadOnlyList<MyRating> Items);
@@ -23,31 +24,32 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
     public async Task<MyRatings> ListAsync(long accountId, CancellationToken cancellationToken)
     {
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
-        var stored = await store.GetRatingsAsync(accountId, cancellationToken).ConfigureAwait(false);
+        var stored = catalog.FromStorage(await store.GetRatingsAsync(accountId, cancellationToken).ConfigureAwait(false));
         return new MyRatings([.. stored.Select(r =>
         {
             var movie = catalog.Catalog[r.MovieId];
-            return new MyRating(r.MovieId, movie?.Title ?? "", movie?.Year, r.Rating, r.UpdatedAt);
+            return new MyRating(catalog.IdOf(r.MovieId), movie?.Title ?? "", movie?.Year, r.Rating, r.UpdatedAt);
         })]);
     }
 
     /// <summary>Stores the rating (acknowledged once durable); a missing movie is 404, a missing or off-scale rating names "rating".</summary>
-    public async Task<QueryResult<MyRating>> RateAsync(long accountId, long movieId, RatingBody? body, CancellationToken cancellationToken)
+    public async Task<QueryResult<MyRating>> RateAsync(long accountId, MovieId movieId, RatingBody? body, CancellationToken cancellationToken)
     {
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
-        if (catalog.Catalog[movieId] is not { } movie) return QueryError.NotFound($"No movie with id {movieId}.");
+        if (catalog.Find(movieId) is not { } movie) return QueryError.NotFound($"No movie with id {movieId}.");
         if (body?.Rating is not float rating) return QueryError.Invalid("rating", "is required, e.g. {\"rating\": 4.5}.");
         if (catalog.Dataset.Ratings.Scale.Check(rating) is { } problem) return QueryError.Invalid("rating", problem + ".");
         var now = DateTimeOffset.UtcNow;
-        await store.UpsertRatingAsync(accountId, movieId, rating, now, cancellationToken).ConfigureAwait(false);
+        await store.UpsertRatingAsync(accountId, catalog.StorageKeyOf(movie.Id), rating, now, cancellationToken).ConfigureAwait(false);
         await recommender.ForgetAccountAsync(accountId, cancellationToken).ConfigureAwait(false);
-        return new MyRating(movieId, movie.Title, movie.Year, rating, now);
+        return new MyRating(MovieId.Of(movie), movie.Title, movie.Year, rating, now);
     }
 
     /// <summary>Removes the account's rating of a movie; null when done, the 404 when there was none.</summary>
-    public async Task<QueryError?> UnrateAsync(long accountId, long movieId, CancellationToken cancellationToken)
+    public async Task<QueryError?> UnrateAsync(long accountId, MovieId movieId, CancellationToken cancellationToken)
     {
-        if (!await store.DeleteRatingAsync(accountId, movieId, cancellationToken).ConfigureAwait(false))
+        var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
+        if (catalog.KeyOf(movieId) is not long key || !await store.DeleteRatingAsync(accountId, catalog.StorageKeyOf(key), cancellationToken).ConfigureAwait(false))
             return QueryError.NotFound($"You have not rated movie {movieId}.");
         await recommender.ForgetAccountAsync(accountId, cancellationToken).ConfigureAwait(false);
         return null;

@@ -1,5 +1,6 @@
 using MovieRec.Core.Algorithms.Clustering;
 using MovieRec.Core.Data;
+using MovieRec.Web.Api;
 using MovieRec.Web.Hosting;
 
 namespace MovieRec.Web.Queries;
@@ -16,10 +17,12 @@ public sealed record MovieDetail(Movie Movie, MovieRatingStats Stats, IReadOnlyL
 /// <summary>A movie's details. GET /movies/{id} and the movie page.</summary>
 public sealed class MovieDetailQueries(ModelHost host)
 {
-    public async Task<QueryResult<MovieDetail>> FindAsync(long id, CancellationToken cancellationToken)
+    /// <summary>The movie <paramref name="movieId"/> names (as the dataset spells it), or 404.</summary>
+    public async Task<QueryResult<MovieDetail>> FindAsync(MovieId movieId, CancellationToken cancellationToken)
     {
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
-        if (catalog.Catalog[id] is not { } movie) return QueryError.NotFound($"No movie with id {id}.");
+        if (catalog.Find(movieId) is not { } movie) return QueryError.NotFound($"No movie with id {movieId}.");
+        long id = movie.Id;
         var stats = catalog.StatsOf(id);
         var scale = catalog.Dataset.Ratings.Scale;
         var bars = new HistogramBar[stats.Histogram.Count];

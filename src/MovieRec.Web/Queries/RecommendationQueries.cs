@@ -1,3 +1,4 @@
+using MovieRec.Web.Api;
 using MovieRec.Web.Hosting;
 using MovieRec.Web.Recommendations;
 using MovieRec.Web.Storage;
@@ -21,9 +22,9 @@ public interface IRecommendationChoices
 }
 
 /// <summary>A (movie, rating) pair in a request body.</summary>
-/// <param name="MovieId">The movie (MovieLens id).</param>
+/// <param name="MovieId">The movie, by its id as the dataset spells it (a number for MovieLens, a string such as "track-123" for datasets of string ids).</param>
 /// <param name="Rating">The rating, on the dataset's scale (0.5 to 5 in half stars for MovieLens).</param>
-public sealed record RatingInput(long? MovieId = null, float? Rating = null);
+public sealed record RatingInput(MovieId? MovieId = null, float? Rating = null);
 
 /// <summary>POST /recommendations: ratings of an anonymous visitor, how many, which algorithm, optional filters.</summary>
 /// <param name="Ratings">The visitor's ratings (at most 1000; a movie rated twice keeps the last rating). None: well-liked movies.</param>
@@ -47,8 +48,8 @@ public sealed record RecommendationRequest(IReadOnlyList<RatingInput>? Ratings =
         {
             var r = ratings[k];
             if (r is null) return QueryError.Invalid($"ratings[{k}]", "must be an object with movieId and rating.");
-            if (r.MovieId is not long movieId) return QueryError.Invalid($"ratings[{k}].movieId", "is required.");
-            if (catalog.Catalog[movieId] is null) return QueryError.Invalid($"ratings[{k}].movieId", $"no movie with id {movieId}.");
+            if (r.MovieId is not MovieId id) return QueryError.Invalid($"ratings[{k}].movieId", "is required.");
+            if (catalog.KeyOf(id) is not long movieId || catalog.Catalog[movieId] is null) return QueryError.Invalid($"ratings[{k}].movieId", $"no movie with id {id}.");
             if (r.Rating is not float value) return QueryError.Invalid($"ratings[{k}].rating", "is required.");
             if (scale.Check(value) is { } problem) return QueryError.Invalid($"ratings[{k}].rating", problem + ".");
             profile[movieId] = value; // a movie rated twice keeps the last rating
@@ -65,12 +66,12 @@ public sealed record RecommendationRequest(IReadOnlyList<RatingInput>? Ratings =
 public sealed record RecommendationQuery(string? Algorithm = null, int? N = null, string? Genre = null, string? Year = null) : IRecommendationChoices;
 
 /// <summary>GET /users/{id}/recommendations: recommendations for a user of the dataset.</summary>
-/// <param name="Id">The user's id in the dataset.</param>
+/// <param name="Id">The user's id in the dataset, as the dataset spells it.</param>
 /// <param name="Algorithm">The algorithm (GET /algorithms lists them); none means the service's default.</param>
 /// <param name="N">How many movies, 1 to 100 (default 10).</param>
 /// <param name="Genre">Only movies of this genre.</param>
 /// <param name="Year">Only movies of this year (1995), decade (1990s) or range (1990-1999).</param>
-public sealed record DatasetUserRecommendationRequest(long Id, string? Algorithm = null, int? N = null, string? Genre = null, string? Year = null) : IRecommendationChoices;
+public sealed record DatasetUserRecommendationRequest(string Id, string? Algorithm = null, int? N = null, string? Genre = null, string? Year = null) : IRecommendationChoices;
 
 /// <summary>
 /// Recommendations for ratings in a request (an anonymous visitor), for an account's stored ratings (the API and the
@@ -96,7 +97,7 @@ public sealed class RecommendationQueries(ModelHost host, Recommender recommende
     /// <summary>Recommendations from an account's stored ratings.</summary>
     /// <param name="accountId">The account.</param>
     /// <param name="request">The choices.</param>
-    /// <param name="ratings">The account's ratings when the caller has just read them; null reads them from the store.</param>
+    /// <param name="ratings">The account's ratings (catalogue keys, <see cref="CatalogIndex.FromStorage"/>) when the caller has just read them; null reads them from the store.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     public async Task<QueryResult<RecommendationList>> ForAccountAsync(long accountId, IRecommendationChoices request, IReadOnlyList<StoredRating>? ratings, CancellationToken cancellationToken)
     {
@@ -104,7 +105,7 @@ public sealed class RecommendationQueries(ModelHost host, Recommender recommende
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
         var choices = Check(request, catalog, forNewUsers: true);
         if (!choices.IsOk) return choices.Error;
-        ratings ??= await store.GetRatingsAsync(accountId, cancellationToken).ConfigureAwait(false);
+        ratings ??= catalog.FromStorage(await store.GetRatingsAsync(accountId, cancellationToken).ConfigureAwait(false));
         var (algorithm, n, filter) = choices.Value;
         return await recommender.ForRatingsAsync([.. ratings.Select(r => new MovieRating(r.MovieId, r.Rating))], algorithm, n, filter, accountId, cancellationToken).ConfigureAwait(false);
     }

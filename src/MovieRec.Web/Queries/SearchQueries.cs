@@ -1,7 +1,9 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using MovieRec.Core.Algorithms;
 using MovieRec.Core.Data;
 using MovieRec.Core.Search;
+using MovieRec.Web.Api;
 using MovieRec.Web.Hosting;
 using MovieRec.Web.Recommendations;
 
@@ -34,11 +36,12 @@ public sealed record SearchRequest(string? Q = null, int? N = null, string? Rate
         var profile = new Dictionary<long, float>(pairs.Length);
         foreach (var pair in pairs)
         {
-            var parts = pair.Split('=');
-            if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long movieId)
-                || !float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float rating))
+            // The last '=' splits: the rating is a number, the id is as the dataset spells it.
+            int eq = pair.LastIndexOf('=');
+            if (eq <= 0 || !MovieId.TryParse(pair[..eq].Trim(), out var id)
+                || !float.TryParse(pair[(eq + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out float rating))
                 return QueryError.Invalid("rate", $"'{pair}' is not movieId=rating (e.g. 1=5,260=4.5).");
-            if (catalog.Catalog[movieId] is null) return QueryError.Invalid("rate", $"no movie with id {movieId}.");
+            if (catalog.KeyOf(id) is not long movieId || catalog.Catalog[movieId] is null) return QueryError.Invalid("rate", $"no movie with id {id}.");
             if (catalog.Dataset.Ratings.Scale.Check(rating) is { } problem) return QueryError.Invalid("rate", $"{pair}: {problem}.");
             profile[movieId] = rating;
         }
@@ -59,9 +62,21 @@ public sealed record SearchAnswer(string Query, string Mode, string? Note, IRead
 /// fused), re-ranked by the searcher's taste when ratings come with the request (the SVD folded in from them predicts
 /// a rating for each candidate). GET /search and the search page.
 /// </summary>
-public sealed class SearchQueries(ModelHost host)
+public sealed class SearchQueries(ModelHost host, IOptions<MovieRecOptions> options)
 {
     public const int DefaultN = 10;
+
+    /// <summary>
+    /// At most one search per core at a time (<see cref="MovieRecOptions.SearchConcurrency"/>): a search is CPU-bound
+    /// (about 5 ms, mostly the query's embedding), so more at once only time-slice the cores and evict each other's
+    /// caches; waiting requests queue asynchronously without holding a thread.
+    /// </summary>
+    private readonly SemaphoreSlim? _gate = options.Value.SearchConcurrency switch
+    {
+        < 0 => null,
+        0 => new SemaphoreSlim(Environment.ProcessorCount),
+        var n => new SemaphoreSlim(n),
+    };
 
     /// <summary>Searches with the ratings in the request (<see cref="SearchRequest.Rate"/>), if any.</summary>
     public async Task<QueryResult<SearchAnswer>> SearchAsync(SearchRequest request, CancellationToken cancellationToken)
@@ -84,7 +99,16 @@ public sealed class SearchQueries(ModelHost host)
         string q = request.Q!.Trim();
         TasteScorer? taste = null;
         if (ratings.Count > 0 && request.Personalise != false && host.Current is { } model) taste = Taste(model, ratings);
-        var result = catalog.Search.Search(q, new HybridSearchRequest { Count = request.N ?? DefaultN, Taste = taste, Personalise = request.Personalise ?? true });
+        HybridSearchResult result;
+        if (_gate is not null) await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            result = catalog.Search.Search(q, new HybridSearchRequest { Count = request.N ?? DefaultN, Taste = taste, Personalise = request.Personalise ?? true });
+        }
+        finally
+        {
+            _gate?.Release();
+        }
         var didYouMean = result.Hits.Count == 0 ? catalog.Titles.Suggest(q, 5) : null;
         return new SearchAnswer(q, result.Mode, result.Note, [.. result.Hits.Select(h => MovieHit.Of(h.Movie, catalog, h.Score))], didYouMean, result.Personalised);
     }
@@ -96,7 +120,7 @@ public sealed class SearchQueries(ModelHost host)
         var profile = new List<ItemRating>(ratings.Count);
         foreach (var r in ratings)
         {
-            int item = train.ItemIds.ToDense(r.MovieId);
+            int item = CatalogIndex.ItemOf(train.ItemIds, r.MovieId);
             if (item >= 0) profile.Add(new ItemRating(item, r.Rating));
         }
         var user = model.Svd.FoldIn([.. profile]);
@@ -104,7 +128,7 @@ public sealed class SearchQueries(ModelHost host)
         {
             for (int i = 0; i < candidates.Count; i++)
             {
-                int item = train.ItemIds.ToDense(candidates[i].Id);
+                int item = CatalogIndex.ItemOf(train.ItemIds, candidates[i].Id);
                 scores[i] = item >= 0 ? model.Svd.Predict(user, item) : float.NaN;
             }
         };

@@ -1,13 +1,14 @@
 using MovieRec.Core.Data;
+using MovieRec.Web.Api;
 using MovieRec.Web.Hosting;
 
 namespace MovieRec.Web.Queries;
 
 /// <summary>GET /movies/{id}/similar: movies like one movie.</summary>
-/// <param name="Id">The movie.</param>
+/// <param name="Id">The movie, by its id as the dataset spells it.</param>
 /// <param name="By">content (cast, director, genres, keywords; default), text (TF-IDF of overview and tags), semantic (sentence embeddings; text when no embedding model is configured) or ratings (people who liked it also liked).</param>
 /// <param name="N">How many movies, 1 to 100 (default 10).</param>
-public sealed record SimilarRequest(long Id, string? By = null, int? N = null)
+public sealed record SimilarRequest(MovieId Id, string? By = null, int? N = null)
 {
     public const int MaxN = 100;
     public const int DefaultN = 10;
@@ -24,7 +25,7 @@ public sealed record SimilarRequest(long Id, string? By = null, int? N = null)
 }
 
 /// <summary>Similar movies and how they were found (<paramref name="By"/>); <paramref name="Note"/> says why when there are none or when a fallback was used.</summary>
-public sealed record SimilarAnswer(long MovieId, string By, IReadOnlyList<MovieHit> Items, string? Note);
+public sealed record SimilarAnswer(MovieId MovieId, string By, IReadOnlyList<MovieHit> Items, string? Note);
 
 /// <summary>Movies similar to one movie, by content, text, sentence embeddings or ratings. GET /movies/{id}/similar and the movie page.</summary>
 public sealed class SimilarQueries(ModelHost host)
@@ -34,8 +35,8 @@ public sealed class SimilarQueries(ModelHost host)
         ArgumentNullException.ThrowIfNull(request);
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
         if (request.Check(out string mode) is { } bad) return bad;
-        if (catalog.Catalog[request.Id] is null) return QueryError.NotFound($"No movie with id {request.Id}.");
-        long id = request.Id;
+        if (catalog.Find(request.Id) is not { } movie) return QueryError.NotFound($"No movie with id {request.Id}.");
+        long id = movie.Id;
         int count = request.N ?? SimilarRequest.DefaultN;
         string? note = null;
         IReadOnlyList<(Movie Movie, float Similarity)> similar;
@@ -62,6 +63,6 @@ public sealed class SimilarQueries(ModelHost host)
         }
         if (similar.Count == 0 && note is null)
             note = mode is "ratings" ? "nobody in the dataset rated this movie" : "no metadata to compare for this movie";
-        return new SimilarAnswer(id, mode, [.. similar.Select(s => MovieHit.Of(s.Movie, catalog, s.Similarity))], note);
+        return new SimilarAnswer(MovieId.Of(movie), mode, [.. similar.Select(s => MovieHit.Of(s.Movie, catalog, s.Similarity))], note);
     }
 }

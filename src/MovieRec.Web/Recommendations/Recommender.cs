@@ -4,11 +4,12 @@ using Microsoft.Extensions.Caching.Hybrid;
 using MovieRec.Core.Algorithms;
 using MovieRec.Core.Data;
 using MovieRec.Core.Models;
+using MovieRec.Web.Api;
 using MovieRec.Web.Hosting;
 
 namespace MovieRec.Web.Recommendations;
 
-/// <summary>A (movie, rating) pair as a client sends it.</summary>
+/// <summary>A (movie, rating) pair as a client sends it, the movie by its catalogue key (<see cref="Movie.Id"/>).</summary>
 public sealed record MovieRating(long MovieId, float Rating);
 
 /// <summary>Which movies may be recommended: a genre and a year range (both optional).</summary>
@@ -26,9 +27,9 @@ public sealed record CandidateFilter(string? Genre, int? FromYear, int? ToYear)
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Genre}|{FromYear}|{ToYear}");
 }
 
-/// <summary>One recommended movie with its score, the predicted rating and why.</summary>
+/// <summary>One recommended movie with its score, the predicted rating and why (ids as the dataset spells them).</summary>
 [System.ComponentModel.ImmutableObject(true)]
-public sealed record RecommendedMovie(long MovieId, string Title, int? Year, IReadOnlyList<string> Genres, float Score, float PredictedRating, string Reason, long? BecauseOf);
+public sealed record RecommendedMovie(MovieId MovieId, string Title, int? Year, IReadOnlyList<string> Genres, float Score, float PredictedRating, string Reason, MovieId? BecauseOf);
 
 /// <summary>A recommendation list, with the model version that made it. Immutable: the cache hands out the instance itself.</summary>
 [System.ComponentModel.ImmutableObject(true)]
@@ -57,11 +58,16 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
         return await CachedAsync(key, tags, ct => ComputeForRatingsAsync(model, ratings, algorithm, n, filter, ct), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Recommendations for a user of the dataset, by raw user id; null when the dataset has no such user.</summary>
-    public async Task<RecommendationList?> ForDatasetUserAsync(long userId, string algorithm, int n, CandidateFilter filter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Recommendations for a user of the dataset, by raw user id as the dataset spells it ("1", "listener-07"); null
+    /// when the dataset has no such user (accounts' users, raw id -accountId, are not dataset users).
+    /// </summary>
+    public async Task<RecommendationList?> ForDatasetUserAsync(string userId, string algorithm, int n, CandidateFilter filter, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(userId);
         var model = await host.CurrentAsync(cancellationToken).ConfigureAwait(false);
-        if (userId < 0 || model.Train.UserIds.ToDense(userId) < 0) return null;
+        bool account = long.TryParse(userId, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long number) && number < 0;
+        if (account || model.Train.UserIds.ToDense(userId) < 0) return null;
         string key = $"rec:{model.CacheKey}:{algorithm.ToLowerInvariant()}:{n}:{filter}:user:{userId}";
         return await CachedAsync(key, null, ct => ComputeForUserAsync(model, userId, algorithm, n, filter, ct), cancellationToken).ConfigureAwait(false);
     }
@@ -100,7 +106,7 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
         var profile = new List<ItemRating>(ratings.Count);
         foreach (var r in ratings)
         {
-            int item = train.ItemIds.ToDense(r.MovieId);
+            int item = CatalogIndex.ItemOf(train.ItemIds, r.MovieId);
             if (item >= 0) profile.Add(new ItemRating(item, r.Rating));
         }
         var profileArray = profile.ToArray();
@@ -110,7 +116,7 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
         return Build(model, scorer, algorithm, top, profileArray, item => svdUser is null ? float.NaN : model.Svd.Predict(svdUser, item));
     }
 
-    private static async Task<RecommendationList> ComputeForUserAsync(ServingModel model, long userId, string algorithm, int n, CandidateFilter filter, CancellationToken cancellationToken)
+    private static async Task<RecommendationList> ComputeForUserAsync(ServingModel model, string userId, string algorithm, int n, CandidateFilter filter, CancellationToken cancellationToken)
     {
         var scorer = await model.GetAsync(algorithm).WaitAsync(cancellationToken).ConfigureAwait(false);
         var train = model.Train;
@@ -142,8 +148,8 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
             if (train.MovieOf(item) is not { } movie) continue;
             var why = model.Explainer.Explain(profile, item);
             float predicted = scale.Clip(predictsRatings ? score : predict(item));
-            items.Add(new RecommendedMovie(movie.Id, movie.Title, movie.Year, movie.Genres, score, MathF.Round(predicted, 2), why.Text is { Length: > 0 } text ? text : Standing(train, item),
-                why.BecauseOf is int b && train.MovieOf(b) is { } because ? because.Id : null));
+            items.Add(new RecommendedMovie(MovieId.Of(movie), movie.Title, movie.Year, movie.Genres, score, MathF.Round(predicted, 2), why.Text is { Length: > 0 } text ? text : Standing(train, item),
+                why.BecauseOf is int b && train.MovieOf(b) is { } because ? MovieId.Of(because) : null));
         }
         return new RecommendationList(items, algorithm.ToLowerInvariant(), model.Version);
     }
@@ -160,6 +166,20 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
         return values.Length == 1
             ? string.Create(CultureInfo.InvariantCulture, $"rated {mean:0.0} by one person")
             : string.Create(CultureInfo.InvariantCulture, $"rated {mean:0.0} on average by {values.Length:N0} people");
+    }
+
+    /// <summary>
+    /// Builds, without caching, what the first requests for <paramref name="algorithm"/> on <paramref name="model"/>
+    /// would: a list for a new visitor (fold-in of the five most rated movies) and one for the first dataset user
+    /// (see <see cref="ModelWarmer"/>).
+    /// </summary>
+    internal static async Task WarmAsync(ServingModel model, string algorithm, CancellationToken cancellationToken)
+    {
+        var train = model.Train;
+        var popular = Enumerable.Range(0, train.ItemCount).OrderByDescending(i => train.ByItem.RowColumns(i).Length).Take(5)
+            .Select((item, k) => new MovieRating(train.ItemIds.IsNumeric ? train.ItemIds.ToRawNumeric(item) : item, k == 4 ? 2f : 5f)).ToList();
+        await ComputeForRatingsAsync(model, popular, algorithm, 10, CandidateFilter.None, cancellationToken).ConfigureAwait(false);
+        if (train.UserCount > 0) await ComputeForUserAsync(model, train.UserIds.ToRaw(0), algorithm, 10, CandidateFilter.None, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A stable hash of a rating list regardless of order (the cache key of an anonymous request).</summary>

@@ -3,6 +3,9 @@ namespace MovieRec.Web.Storage;
 /// <summary>One rating of an account, as stored.</summary>
 public sealed record StoredRating(long MovieId, float Rating, DateTimeOffset UpdatedAt);
 
+/// <summary>An unexpired session: its account, when it expires and when it was last used.</summary>
+public sealed record SessionInfo(long AccountId, DateTimeOffset ExpiresAt, DateTimeOffset LastSeenAt);
+
 /// <summary>A stored rating with its account, for retraining.</summary>
 public readonly record struct AccountRating(long AccountId, long MovieId, float Rating, long UnixSeconds);
 
@@ -19,11 +22,27 @@ public interface IRatingStore
     /// <summary>Creates the schema, or migrates it to the current version.</summary>
     Task InitializeAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>A new account with a session whose token hashes to <paramref name="tokenHash"/>.</summary>
-    Task<long> CreateAccountAsync(byte[] tokenHash, DateTimeOffset expires, CancellationToken cancellationToken = default);
+    /// <summary>A new account with a session whose token hashes to <paramref name="tokenHash"/>, created and last used <paramref name="now"/>.</summary>
+    Task<long> CreateAccountAsync(byte[] tokenHash, DateTimeOffset now, DateTimeOffset expires, CancellationToken cancellationToken = default);
+
+    /// <summary>A new account created now (the system clock).</summary>
+    Task<long> CreateAccountAsync(byte[] tokenHash, DateTimeOffset expires, CancellationToken cancellationToken = default) =>
+        CreateAccountAsync(tokenHash, DateTimeOffset.UtcNow, expires, cancellationToken);
 
     /// <summary>The account of an unexpired session, or null.</summary>
     Task<long?> FindAccountAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>The unexpired session whose token hashes to <paramref name="tokenHash"/>, or null.</summary>
+    Task<SessionInfo?> FindSessionAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a use of the account's session: last used <paramref name="now"/>, expiring at <paramref name="expires"/> (sliding expiry).</summary>
+    Task TouchSessionAsync(long accountId, DateTimeOffset now, DateTimeOffset expires, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the account, its session and all its ratings (one transaction); false when there was none.</summary>
+    Task<bool> DeleteAccountAsync(long accountId, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every account last used before <paramref name="unusedSince"/> with its ratings; returns how many.</summary>
+    Task<int> PurgeAccountsAsync(DateTimeOffset unusedSince, CancellationToken cancellationToken = default);
 
     /// <summary>Inserts or replaces an account's rating of a movie.</summary>
     Task UpsertRatingAsync(long accountId, long movieId, float rating, DateTimeOffset at, CancellationToken cancellationToken = default);

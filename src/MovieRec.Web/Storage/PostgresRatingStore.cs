@@ -25,6 +25,12 @@ public sealed class PostgresRatingStore(string connectionString) : SqlRatingStor
             updated_at BIGINT NOT NULL,
             PRIMARY KEY (account_id, movie_id));
         """,
+        // 2: sliding expiry and the purge of unused accounts need the last use.
+        """
+        ALTER TABLE accounts ADD COLUMN last_seen_at BIGINT NOT NULL DEFAULT 0;
+        UPDATE accounts SET last_seen_at = created_at;
+        CREATE INDEX accounts_last_seen ON accounts (last_seen_at);
+        """,
     ];
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>

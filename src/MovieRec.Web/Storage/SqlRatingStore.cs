@@ -37,25 +37,81 @@ public abstract class SqlRatingStore : IRatingStore
     /// <summary>Serialises concurrent migrations (several replicas starting at once); nothing to do for SQLite.</summary>
     protected virtual Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task<long> CreateAccountAsync(byte[] tokenHash, DateTimeOffset expires, CancellationToken cancellationToken = default)
+    public async Task<long> CreateAccountAsync(byte[] tokenHash, DateTimeOffset now, DateTimeOffset expires, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null,
-            "INSERT INTO accounts (token_hash, created_at, expires_at) VALUES (@hash, @now, @expires) RETURNING id");
+            "INSERT INTO accounts (token_hash, created_at, expires_at, last_seen_at) VALUES (@hash, @now, @expires, @now) RETURNING id");
         Add(command, "hash", tokenHash);
-        Add(command, "now", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Add(command, "now", now.ToUnixTimeSeconds());
         Add(command, "expires", expires.ToUnixTimeSeconds());
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public async Task<long?> FindAccountAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task<long> CreateAccountAsync(byte[] tokenHash, DateTimeOffset expires, CancellationToken cancellationToken = default) =>
+        CreateAccountAsync(tokenHash, DateTimeOffset.UtcNow, expires, cancellationToken);
+
+    public async Task<long?> FindAccountAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        (await FindSessionAsync(tokenHash, now, cancellationToken).ConfigureAwait(false))?.AccountId;
+
+    public async Task<SessionInfo?> FindSessionAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, "SELECT id FROM accounts WHERE token_hash = @hash AND expires_at > @now");
+        await using var command = Command(connection, null, "SELECT id, expires_at, last_seen_at FROM accounts WHERE token_hash = @hash AND expires_at > @now");
         Add(command, "hash", tokenHash);
         Add(command, "now", now.ToUnixTimeSeconds());
-        var result = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        return result is null or DBNull ? null : Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
+        return new SessionInfo(reader.GetInt64(0), DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(1)), DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(2)));
+    }
+
+    public async Task TouchSessionAsync(long accountId, DateTimeOffset now, DateTimeOffset expires, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "UPDATE accounts SET last_seen_at = @now, expires_at = @expires WHERE id = @account");
+        Add(command, "now", now.ToUnixTimeSeconds());
+        Add(command, "expires", expires.ToUnixTimeSeconds());
+        Add(command, "account", accountId);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> DeleteAccountAsync(long accountId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var ratings = Command(connection, transaction, "DELETE FROM ratings WHERE account_id = @account"))
+        {
+            Add(ratings, "account", accountId);
+            await ratings.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        int deleted;
+        await using (var account = Command(connection, transaction, "DELETE FROM accounts WHERE id = @account"))
+        {
+            Add(account, "account", accountId);
+            deleted = await account.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted > 0;
+    }
+
+    public async Task<int> PurgeAccountsAsync(DateTimeOffset unusedSince, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var ratings = Command(connection, transaction,
+            "DELETE FROM ratings WHERE account_id IN (SELECT id FROM accounts WHERE last_seen_at < @cutoff)"))
+        {
+            Add(ratings, "cutoff", unusedSince.ToUnixTimeSeconds());
+            await ratings.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        int deleted;
+        await using (var accounts = Command(connection, transaction, "DELETE FROM accounts WHERE last_seen_at < @cutoff"))
+        {
+            Add(accounts, "cutoff", unusedSince.ToUnixTimeSeconds());
+            deleted = await accounts.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted;
     }
 
     public async Task UpsertRatingAsync(long accountId, long movieId, float rating, DateTimeOffset at, CancellationToken cancellationToken = default)

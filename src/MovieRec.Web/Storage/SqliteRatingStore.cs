@@ -38,6 +38,12 @@ public sealed class SqliteRatingStore : SqlRatingStore
             updated_at INTEGER NOT NULL,
             PRIMARY KEY (account_id, movie_id));
         """,
+        // 2: sliding expiry and the purge of unused accounts need the last use.
+        """
+        ALTER TABLE accounts ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;
+        UPDATE accounts SET last_seen_at = created_at;
+        CREATE INDEX accounts_last_seen ON accounts (last_seen_at);
+        """,
     ];
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)

@@ -210,6 +210,26 @@
         input.addEventListener("blur", () => setTimeout(close, 150));
     }
 
+    // --- Delete the account (and every rating) after confirming in a dialog: DELETE /api/v1/me. ---
+    const deleteButton = document.getElementById("delete-account");
+    const deleteDialog = document.getElementById("delete-account-dialog");
+    if (deleteButton && deleteDialog) {
+        deleteButton.addEventListener("click", () => deleteDialog.showModal());
+        document.getElementById("delete-account-cancel").addEventListener("click", () => deleteDialog.close());
+        document.getElementById("delete-account-confirm").addEventListener("click", async () => {
+            const status = document.getElementById("delete-account-status");
+            status.textContent = "Deleting…";
+            try {
+                const r = await fetch("/api/v1/me", { method: "DELETE", credentials: "same-origin" });
+                if (r.status !== 204 && r.status !== 401) throw new Error(String(r.status));
+                body.dataset.session = "0";
+                window.location.assign("/?deleted=1");
+            } catch (err) {
+                status.textContent = "Not deleted: " + err.message;
+            }
+        });
+    }
+
     initStars(document);
     updateProgress();
     document.querySelectorAll("input[data-autocomplete]").forEach(initAutocomplete);

@@ -61,7 +61,7 @@ public sealed class RealModelSearchTests(RealModelCatalog catalog) : IClassFixtu
     {
         var set = File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Search", "movie-descriptions.tsv"))
             .Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => l.Split('\t')).ToList();
-        Assert.True(set.Count >= 40);
+        Assert.True(set.Count >= 100);
         double Top5(SearchSignals signals, params string[] splits)
         {
             var rows = set.Where(r => splits.Contains(r[0])).ToList();
@@ -69,12 +69,15 @@ public sealed class RealModelSearchTests(RealModelCatalog catalog) : IClassFixtu
                 .Any(h => h.Movie.Id == long.Parse(r[1], CultureInfo.InvariantCulture)));
             return hits / (double)rows.Count;
         }
-        // Over the whole set fused is at least as good as each half of the engine (measured 56 of 60 against 54 and 54) (on the held-out half alone, embeddings with the
-        // popularity prior found one more movie than fused: docs/benchmarks.md).
-        double fused = Top5(SearchSignals.All, "tune", "holdout");
-        Assert.True(fused >= Top5(SearchSignals.Lexical | SearchSignals.Title, "tune", "holdout"), "fused below lexical");
-        Assert.True(fused >= Top5(SearchSignals.Semantic, "tune", "holdout"), "fused below embeddings");
+        // Over the whole set (tuning, old and fresh held-out) fused is at least as good as each half of the engine
+        // (measured 91 of 104 against 87 lexical and 86 embeddings, all with the popularity prior: docs/benchmarks.md).
+        string[] all = ["tune", "holdout", "fresh"];
+        double fused = Top5(SearchSignals.All, all);
+        Assert.True(fused >= Top5(SearchSignals.Lexical | SearchSignals.Title, all), "fused below lexical");
+        Assert.True(fused >= Top5(SearchSignals.Semantic, all), "fused below embeddings");
         Assert.True(Top5(SearchSignals.All, "tune") >= 0.95, "tuning half below 95 %");
-        Assert.True(Top5(SearchSignals.All, "holdout") >= 0.8, "held-out half below 80 %");
+        // Measured 87 % (old held-out) and 80 % (fresh held-out): issue 15's 95 % is not met on either.
+        Assert.True(Top5(SearchSignals.All, "holdout") >= 0.8, "old held-out half below 80 %");
+        Assert.True(Top5(SearchSignals.All, "fresh") >= 0.75, "fresh held-out set below 75 %");
     }
 }

@@ -9,10 +9,12 @@ namespace MovieRec.Core.Algorithms.Baselines;
 /// run is reproducible when predictions are asked in the same order. Thread-safe. No hyperparameters.
 /// Fold-in ignores the user's ratings: every user, known or not, gets the same random draws.
 /// </summary>
-public sealed class NormalPredictor : RatingPredictorBase
+public sealed partial class NormalPredictor : RatingPredictorBase
 {
     private readonly Lock _gate = new();
     private Random _rng = new(0);
+    private int _seed;
+    private long _draws;   // pairs drawn since the fit: a restored model continues the same sequence
 
     public override string Name => "normal";
 
@@ -24,7 +26,10 @@ public sealed class NormalPredictor : RatingPredictorBase
         double mu = train.GlobalMean, sum = 0;
         foreach (float r in train.Values) sum += (r - mu) * (r - mu);
         StdDev = train.Count == 0 ? 0 : Math.Sqrt(sum / train.Count);
-        _rng = new Random(context.Seed);
+        _seed = context.Seed;
+        _rng = new Random(_seed);
+        _draws = 0;
+        FitHistory(train);
     }
 
     protected override double Estimate(int user, int item)
@@ -34,6 +39,7 @@ public sealed class NormalPredictor : RatingPredictorBase
         {
             u1 = 1.0 - _rng.NextDouble();
             u2 = _rng.NextDouble();
+            _draws++;
         }
         return GlobalMean + StdDev * Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }

@@ -40,7 +40,7 @@ public sealed record CoClusteringOptions
 /// the user cluster minimising the squared error of those ratings with the item clusters fixed (the training
 /// epoch's user step); predictions then follow the formula above.
 /// </summary>
-public sealed class CoClustering : RatingPredictorBase
+public sealed partial class CoClustering : RatingPredictorBase
 {
     private int[] _userCluster = [];
     private int[] _itemCluster = [];
@@ -120,6 +120,7 @@ public sealed class CoClustering : RatingPredictorBase
         ComputeAverages(train, cltrU, cltrI);
         _userCluster = cltrU;
         _itemCluster = cltrI;
+        FitHistory(train);
     }
 
     // First index of the minimum, as numpy's argmin.

@@ -1,5 +1,6 @@
 using MovieRec.Core.Algorithms.Ranking;
 using MovieRec.Core.Data;
+using MovieRec.Core.Models;
 
 namespace MovieRec.Core.Algorithms.Content;
 
@@ -13,6 +14,7 @@ internal sealed class ContentNeighbourScorer
 {
     private readonly int _neighbours;
     private ContentSimilarity? _similarity;
+    private SimilarityIndex? _restoredIndex;
     private RatingDataset? _train;
 
     public ContentNeighbourScorer(int neighbours = 50)
@@ -21,8 +23,34 @@ internal sealed class ContentNeighbourScorer
         _neighbours = neighbours;
     }
 
-    /// <summary>The item-aligned similarity index (row = dense item id).</summary>
-    public ContentSimilarity Similarity => _similarity ?? throw new InvalidOperationException("content must be fitted first.");
+    /// <summary>The neighbours kept per movie.</summary>
+    public int Neighbours => _neighbours;
+
+    /// <summary>The training ratings (fitted) or each user's ratings (restored); null before either.</summary>
+    public RatingDataset? Ratings => _train;
+
+    /// <summary>The neighbour index scoring reads (fitted or restored).</summary>
+    private SimilarityIndex Index => _similarity?.Index ?? _restoredIndex ?? throw new InvalidOperationException("content must be fitted first.");
+
+    public ReadOnlySpan<int> RatedBy(int user) => PersistentModels.Row(_train?.ByUser, user);
+
+    /// <summary>
+    /// The item-aligned neighbour index and each training user's ratings: all scoring reads, so a restored scorer needs
+    /// no catalogue (the service joins TMDB after it starts; rebuilding from the catalogue would give another index).
+    /// </summary>
+    public void WriteArrays(ModelWriter writer)
+    {
+        var train = _train ?? throw new InvalidOperationException("content must be fitted before it is saved.");
+        Index.Write(writer);
+        PersistentModels.WriteRated(writer, train.ByUser, withValues: true);
+    }
+
+    /// <summary>The scorer written by <see cref="WriteArrays"/>.</summary>
+    public static ContentNeighbourScorer Restore(ModelContents contents, int neighbours) => new(neighbours)
+    {
+        _restoredIndex = SimilarityIndex.Read(contents, contents.ItemIds.Count),
+        _train = PersistentModels.RatingsOf(contents, PersistentModels.ReadRated(contents, withValues: true)),
+    };
 
     public void Fit(TrainingData data, TrainingContext context)
     {
@@ -45,7 +73,7 @@ internal sealed class ContentNeighbourScorer
         float mean = 0;
         foreach (var r in ratings) mean += r.Rating;
         mean /= ratings.Length;
-        var index = Similarity.Index;
+        var index = Index;
         foreach (var r in ratings)
         {
             if ((uint)r.Item >= (uint)index.Rows) continue;

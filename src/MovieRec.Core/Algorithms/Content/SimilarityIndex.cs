@@ -5,7 +5,7 @@ namespace MovieRec.Core.Algorithms.Content;
 /// a dense n x n matrix. Built from <see cref="SparseVectors"/> through an inverted index, so only pairs that share
 /// a term are ever touched.
 /// </summary>
-public sealed class SimilarityIndex
+public sealed partial class SimilarityIndex
 {
     private readonly int[] _neighbours;
     private readonly float[] _similarities;

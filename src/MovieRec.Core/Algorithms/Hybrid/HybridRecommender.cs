@@ -36,7 +36,7 @@ public sealed record HybridOptions
 /// can be explained by <see cref="Explainer"/>: a liked movie and a link that holds (director, top-billed actors,
 /// a distinctive keyword, or measured co-liking).
 /// </summary>
-public sealed class HybridRecommender : IRecommender
+public sealed partial class HybridRecommender : IRecommender
 {
     private readonly HybridOptions _options;
     private readonly IRecommender _collaborative;

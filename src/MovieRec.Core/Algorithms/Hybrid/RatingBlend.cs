@@ -51,7 +51,7 @@ public sealed record RatingBlendOptions
 /// support (feature-weighted linear stacking): r̂ = w₀ + a·lu + b·li + Σⱼ (wⱼ + cⱼ lu + dⱼ li) r̂ⱼ(u, i), where
 /// lu = ln(1 + n_u) and li = ln(1 + n_i) count the training ratings of the user and the item.
 /// </summary>
-public sealed class RatingBlend : RatingPredictorBase
+public sealed partial class RatingBlend : RatingPredictorBase
 {
     private readonly RatingBlendOptions _options;
     private IRatingPredictor[] _members = [];

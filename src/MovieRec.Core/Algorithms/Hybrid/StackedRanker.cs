@@ -51,7 +51,7 @@ public sealed record StackedRankerOptions
 /// are refitted on everything. A known user's "now" is their latest rating; a folded-in user's is the latest rating
 /// in the training data (serving time), with their ratings taken in the order given, the last as the newest.
 /// </summary>
-public sealed class StackedRanker : IRecommender
+public sealed partial class StackedRanker : IRecommender
 {
     private readonly Func<IRecommender>[] _memberFactories;
     private readonly int _sequenceMembers;
@@ -265,8 +265,13 @@ public sealed class StackedRanker : IRecommender
         private readonly int _genreCount;
 
         public Context(TrainingData data, IRecommender[] members, StackedRankerOptions options, FeatureLayout layout)
+            : this(data.Ratings, members, options, layout, Metadata(data))
         {
-            var train = data.Ratings;
+        }
+
+        /// <summary>From the catalogue's release years and genre vectors as <see cref="Metadata"/> gives them (a restored model's).</summary>
+        public Context(RatingDataset train, IRecommender[] members, StackedRankerOptions options, FeatureLayout layout, (int[] Years, float[][] Genres, int GenreCount) metadata)
+        {
             Train = train;
             Members = members;
             Options = options;
@@ -285,7 +290,7 @@ public sealed class StackedRanker : IRecommender
             Array.Fill(_userLatest, long.MinValue);
             for (int k = 0; k < train.Count; k++) _userLatest[train.Users[k]] = Math.Max(_userLatest[train.Users[k]], train.Timestamps[k]);
             _latest = _timesSorted.Length == 0 ? 0 : _timesSorted[^1];
-            (_years, _genres, _genreCount) = Metadata(data);
+            (_years, _genres, _genreCount) = metadata;
         }
 
         public RatingDataset Train { get; }
@@ -356,6 +361,9 @@ public sealed class StackedRanker : IRecommender
         public ReadOnlySpan<float> Genres(int item) => _genres[item];
 
         public int GenreCount => _genreCount;
+
+        /// <summary>What <see cref="Metadata"/> read from the catalogue, for the model file.</summary>
+        public (int[] Years, float[][] Genres) Catalogue => (_years, _genres);
     }
 
     /// <summary>x(u, i) for every item of one user, in pooled buffers.</summary>

@@ -104,6 +104,9 @@ public sealed class EmbeddingCache
                 done += chunk.Count;
                 progress?.Report(done);
             }
+            // Texts that repeat an embedded one (movies with identical texts) take its vector.
+            Missing(keys, result);
+            progress?.Report(texts.Count);
         }
         else
         {
@@ -112,16 +115,18 @@ public sealed class EmbeddingCache
         return result;
     }
 
+    /// <summary>Fills the results the cache has; returns one index per missing text (a repeated text is embedded once).</summary>
     private List<int> Missing(Hash128[] keys, float[][] result)
     {
         var missing = new List<int>();
+        var seen = new HashSet<Hash128>();
         lock (_gate)
         {
             for (int i = 0; i < keys.Length; i++)
             {
                 if (result[i] is not null) continue;
                 if (_vectors.TryGetValue(keys[i], out var v)) result[i] = v;
-                else missing.Add(i);
+                else if (seen.Add(keys[i])) missing.Add(i);
             }
         }
         return missing;

@@ -11,9 +11,11 @@ namespace MovieRec.Core.Algorithms.Semantic;
 public sealed class SemanticSearch
 {
     private readonly float[] _matrix;
+    private readonly float[] _extraMatrix;
+    private readonly int[] _extraMovie;
     private readonly Dictionary<long, int> _rowOf = [];
 
-    private SemanticSearch(SentenceEmbedder embedder, IReadOnlyList<Movie> movies, float[][] vectors)
+    private SemanticSearch(SentenceEmbedder embedder, IReadOnlyList<Movie> movies, float[][] vectors, float[][] extraVectors, int[] extraMovie)
     {
         Embedder = embedder;
         Movies = movies;
@@ -24,7 +26,13 @@ public sealed class SemanticSearch
             vectors[r].CopyTo(_matrix.AsSpan(r * d, d));
             _rowOf[movies[r].Id] = r;
         }
+        _extraMatrix = new float[extraVectors.Length * d];
+        for (int e = 0; e < extraVectors.Length; e++) extraVectors[e].CopyTo(_extraMatrix.AsSpan(e * d, d));
+        _extraMovie = extraMovie;
     }
+
+    /// <summary>How many vectors beyond one per movie (<see cref="Build"/>'s extra texts).</summary>
+    public int ExtraVectors => _extraMovie.Length;
 
     public SentenceEmbedder Embedder { get; }
 
@@ -43,22 +51,49 @@ public sealed class SemanticSearch
         return $"{movie.Title}. {genres}. {movie.Tmdb?.Overview} {keywords}".Trim();
     }
 
-    /// <summary>Embeds the catalogue through the cache (only texts it lacks), reporting how many movies have a vector.</summary>
-    public static SemanticSearch Build(IReadOnlyList<Movie> movies, SentenceEmbedder embedder, EmbeddingCache cache, IProgress<int>? progress = null, CancellationToken cancellation = default)
+    /// <summary>
+    /// Embeds the catalogue through the cache (only texts it lacks), reporting how many movies have a vector. With
+    /// <paramref name="extraTexts"/>, each movie may have more vectors (e.g. its overview alone); a movie's score is then
+    /// the best of its vectors' (max-sim over the movie's texts).
+    /// </summary>
+    public static SemanticSearch Build(IReadOnlyList<Movie> movies, SentenceEmbedder embedder, EmbeddingCache cache, IProgress<int>? progress = null, CancellationToken cancellation = default,
+        Func<Movie, IEnumerable<string>>? extraTexts = null)
     {
         ArgumentNullException.ThrowIfNull(movies);
         ArgumentNullException.ThrowIfNull(embedder);
         ArgumentNullException.ThrowIfNull(cache);
         var texts = new string[movies.Count];
         for (int i = 0; i < texts.Length; i++) texts[i] = MovieText(movies[i]);
-        var vectors = cache.GetOrEmbed(texts, embedder, progress, cancellation);
-        return new SemanticSearch(embedder, movies, vectors);
+        var extras = new List<string>();
+        var extraMovie = new List<int>();
+        if (extraTexts is not null)
+        {
+            for (int i = 0; i < movies.Count; i++)
+            {
+                foreach (var text in extraTexts(movies[i]))
+                {
+                    if (string.IsNullOrWhiteSpace(text)) continue;
+                    extras.Add(text);
+                    extraMovie.Add(i);
+                }
+            }
+        }
+        var all = extras.Count == 0 ? texts : [.. texts, .. extras];
+        // Progress is in movies: the extra texts are spread over the same total.
+        var scaled = progress is null || extras.Count == 0 ? progress : new ScaledProgress(progress, movies.Count, all.Length);
+        var vectors = cache.GetOrEmbed(all, embedder, scaled, cancellation);
+        return new SemanticSearch(embedder, movies, vectors[..movies.Count], vectors[movies.Count..], [.. extraMovie]);
+    }
+
+    private sealed class ScaledProgress(IProgress<int> inner, int total, int texts) : IProgress<int>
+    {
+        public void Report(int value) => inner.Report((int)((long)value * total / texts));
     }
 
     public IReadOnlyList<(Movie Movie, float Similarity)> Search(string query, int n = 10)
     {
         var scores = new float[Movies.Count];
-        Scores(Embedder.Embed(query ?? ""), scores);
+        Scores(Embedder.EmbedQuery(query ?? ""), scores);
         return Top(scores, n);
     }
 
@@ -70,6 +105,8 @@ public sealed class SemanticSearch
         if (scores.Length < Movies.Count) throw new ArgumentException("scores is shorter than the catalogue", nameof(scores));
         var matrix = _matrix.AsSpan();
         for (int r = 0; r < Movies.Count; r++) scores[r] = TensorPrimitives.Dot(query, matrix.Slice(r * d, d));
+        var extra = _extraMatrix.AsSpan();
+        for (int e = 0; e < _extraMovie.Length; e++) scores[_extraMovie[e]] = Math.Max(scores[_extraMovie[e]], TensorPrimitives.Dot(query, extra.Slice(e * d, d)));
     }
 
     /// <summary>The row of a movie, or -1.</summary>
@@ -83,13 +120,15 @@ public sealed class SemanticSearch
         return row < 0 ? default : _matrix.AsSpan(row * d, d);
     }
 
-    /// <summary>The movies whose vectors are closest to this movie's (itself left out).</summary>
+    /// <summary>The movies whose main vectors (<see cref="MovieText"/>) are closest to this movie's (itself left out).</summary>
     public IReadOnlyList<(Movie Movie, float Similarity)> Similar(long movieId, int n = 10)
     {
         int row = RowOf(movieId);
         if (row < 0) return [];
         var scores = new float[Movies.Count];
-        Scores(VectorOf(movieId), scores);
+        var query = VectorOf(movieId);
+        int d = Embedder.Dimensions;
+        for (int r = 0; r < Movies.Count; r++) scores[r] = TensorPrimitives.Dot(query, _matrix.AsSpan(r * d, d));
         scores[row] = float.NaN;
         return Top(scores, n);
     }

@@ -70,8 +70,10 @@ public sealed class SentenceEmbedder : IDisposable
     private readonly EmbedderOptions _options;
     private readonly int _workers;
 
-    private SentenceEmbedder(byte[] model, WordPieceTokenizer tokenizer, TokenizerSettings settings, string name, string modelHash, EmbedderOptions options)
+    private SentenceEmbedder(byte[] model, WordPieceTokenizer tokenizer, TokenizerSettings settings, string name, string modelHash, EmbedderOptions options, PoolingSettings? pooling = null)
     {
+        Pooling = pooling?.Mode ?? PoolingMode.Mean;
+        QueryPrefix = pooling?.QueryPrefix ?? "";
         if (options.Quantize) (model, Quantized) = OnnxQuantizer.Quantize(model);
         var session = new InferenceSession(model, SessionOptions(options));
         _session = session;
@@ -94,6 +96,8 @@ public sealed class SentenceEmbedder : IDisposable
         _inputNames = _wantsTokenTypes ? ["input_ids", "attention_mask", "token_type_ids"] : ["input_ids", "attention_mask"];
         var output = session.OutputMetadata.ContainsKey("last_hidden_state") ? "last_hidden_state" : session.OutputMetadata.Keys.First();
         _outputNames = [output];
+        if (session.OutputMetadata[output].Dimensions.Length != 3)
+            throw new InvalidDataException($"{name}: the output '{output}' is not token vectors [batch, tokens, dimensions] (pooled outputs are not supported)");
         Dimensions = (int)session.OutputMetadata[output].Dimensions[^1];
         if (Dimensions <= 0) throw new InvalidDataException($"{name}: the output '{output}' has no fixed last dimension");
     }
@@ -113,12 +117,21 @@ public sealed class SentenceEmbedder : IDisposable
     /// <summary>How many weight matrices run as int8 (0: the model runs as it is).</summary>
     public int Quantized { get; }
 
+    /// <summary>How token vectors become one text vector (the folder's 1_Pooling/config.json; mean by default).</summary>
+    public PoolingMode Pooling { get; }
+
+    /// <summary>
+    /// What <see cref="EmbedQuery"/> puts before a query (the folder's config_sentence_transformers.json
+    /// "prompts"."query"; empty for symmetric models such as all-MiniLM-L6-v2).
+    /// </summary>
+    public string QueryPrefix { get; }
+
     /// <summary>
     /// What vectors depend on besides the texts: the model, the truncation, the tokenizer, the pooling and the
     /// precision. Embedding caches key their
     /// files by it, so a change to any of them never serves old vectors.
     /// </summary>
-    public string Recipe => $"{ModelHash[..16]}-d{Dimensions}-t{MaxTokens}-{TokenizerVersion}-mean{(Quantized > 0 ? "-int8" : "")}";
+    public string Recipe => $"{ModelHash[..16]}-d{Dimensions}-t{MaxTokens}-{TokenizerVersion}-{(Pooling == PoolingMode.Cls ? "cls" : "mean")}{(Quantized > 0 ? "-int8" : "")}";
 
     /// <summary>Bumped whenever tokenisation changes, so cached vectors of the old token ids are not served.</summary>
     private const string TokenizerVersion = "wp1";
@@ -166,7 +179,7 @@ public sealed class SentenceEmbedder : IDisposable
         using var folderVocab = folderSettings.OpenVocabulary();
         var folderTokenizer = CreateTokenizer(folderVocab, folderSettings);
         var bytes = File.ReadAllBytes(modelFile);
-        return new SentenceEmbedder(bytes, folderTokenizer, folderSettings, Path.GetFullPath(folder), Convert.ToHexStringLower(SHA256.HashData(bytes)), options);
+        return new SentenceEmbedder(bytes, folderTokenizer, folderSettings, Path.GetFullPath(folder), Convert.ToHexStringLower(SHA256.HashData(bytes)), options, PoolingSettings.FromFolder(folder));
     }
 
     private static SessionOptions SessionOptions(EmbedderOptions options)
@@ -195,6 +208,9 @@ public sealed class SentenceEmbedder : IDisposable
         ids[^1] = _endId;
         return ids;
     }
+
+    /// <summary>A search query's unit vector: <see cref="QueryPrefix"/> + the query (documents go through <see cref="Embed(string)"/>).</summary>
+    public float[] EmbedQuery(string query) => Embed(QueryPrefix.Length == 0 ? query : QueryPrefix + query);
 
     /// <summary>One text's unit vector.</summary>
     public float[] Embed(string text)
@@ -301,9 +317,11 @@ public sealed class SentenceEmbedder : IDisposable
         for (int b = 0; b < rows; b++)
         {
             var v = vectors.AsSpan(targets[b] * d, d);
-            // Mean pooling over the real tokens; dividing by their count would not change the direction.
+            // Mean pooling over the real tokens (dividing by their count would not change the direction), or the
+            // first ([CLS]) token's vector.
             hidden.Slice(b * length * d, d).CopyTo(v);
-            for (int t = 1; t < batch[b].Length; t++) TensorPrimitives.Add(v, hidden.Slice((b * length + t) * d, d), v);
+            int pooled = Pooling == PoolingMode.Cls ? 1 : batch[b].Length;
+            for (int t = 1; t < pooled; t++) TensorPrimitives.Add(v, hidden.Slice((b * length + t) * d, d), v);
             float norm = TensorPrimitives.Norm(v);
             if (norm > 0) TensorPrimitives.Divide(v, norm, v);
         }
@@ -313,5 +331,43 @@ public sealed class SentenceEmbedder : IDisposable
     {
         _session.Dispose();
         _runOptions.Dispose();
+    }
+}
+
+/// <summary>How a sentence-transformer turns token vectors into one text vector.</summary>
+public enum PoolingMode
+{
+    /// <summary>The mean of the real tokens' vectors (all-MiniLM-L6-v2, all-mpnet-base-v2).</summary>
+    Mean,
+
+    /// <summary>The first ([CLS]) token's vector (e.g. the snowflake-arctic-embed and bge models).</summary>
+    Cls,
+}
+
+/// <summary>A model folder's pooling (1_Pooling/config.json) and query prompt (config_sentence_transformers.json).</summary>
+internal sealed record PoolingSettings(PoolingMode Mode, string QueryPrefix)
+{
+    public static PoolingSettings FromFolder(string folder)
+    {
+        var mode = PoolingMode.Mean;
+        var poolingFile = Path.Combine(folder, "1_Pooling", "config.json");
+        if (File.Exists(poolingFile))
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(poolingFile));
+            bool On(string name) => doc.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
+            if (On("pooling_mode_cls_token")) mode = PoolingMode.Cls;
+            else if (!On("pooling_mode_mean_tokens"))
+                throw new InvalidDataException($"{poolingFile}: only mean and CLS pooling are supported");
+        }
+        string prefix = "";
+        var configFile = Path.Combine(folder, "config_sentence_transformers.json");
+        if (File.Exists(configFile))
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(configFile));
+            if (doc.RootElement.TryGetProperty("prompts", out var prompts) && prompts.ValueKind == JsonValueKind.Object
+                && prompts.TryGetProperty("query", out var query) && query.ValueKind == JsonValueKind.String)
+                prefix = query.GetString() ?? "";
+        }
+        return new PoolingSettings(mode, prefix);
     }
 }

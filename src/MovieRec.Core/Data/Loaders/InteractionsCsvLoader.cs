@@ -221,7 +221,7 @@ public static class InteractionsCsvLoader
             {
                 var raw = itemIds.ToRaw(item);
                 // The id is the title as it stands: no "(year)" or ", The" parsing of an id.
-                catalog.TryAdd(new Movie(key, raw, []) { Title = raw, Year = null });
+                catalog.TryAdd(new Movie(key, raw, []) { Title = raw, Year = null, RawId = itemIds.IsNumeric ? null : raw });
             }
         }
     }
@@ -262,7 +262,7 @@ public static class InteractionsCsvLoader
                 string[] categories = category >= 0
                     ? reader.Text(category, mapping.ItemsCategory!).Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                     : [];
-                var movie = new Movie(key, name.Length > 0 ? name : rawId, categories);
+                var movie = new Movie(key, name.Length > 0 ? name : rawId, categories) { RawId = itemIds.IsNumeric ? null : rawId };
                 if (!catalog.TryAdd(movie))
                     throw reader.Error(idName, $"item '{rawId}' appears twice");
             }

@@ -35,6 +35,21 @@ public class EmbeddingCacheTests
     }
 
     [Fact]
+    public void A_repeated_text_is_embedded_and_stored_once()
+    {
+        using var tmp = TestData.NewFolder();
+        using var embedder = SentenceEmbedder.Load(TinyBertModel.Path);
+        var cache = EmbeddingCache.For(embedder, tmp.Path);
+        string[] texts = [Texts[0], Texts[1], Texts[0], Texts[2], Texts[1], Texts[0]];
+        var vectors = cache.GetOrEmbed(texts, embedder);
+        Assert.Equal(3, cache.Count);
+        Assert.Equal(12 + 3 * (16 + embedder.Dimensions * sizeof(float)), new FileInfo(cache.FilePath).Length);
+        Assert.All(vectors, v => Assert.NotNull(v));
+        Assert.Same(vectors[0], vectors[2]);
+        Assert.Same(vectors[1], vectors[4]);
+    }
+
+    [Fact]
     public void A_torn_last_record_is_ignored_and_overwritten()
     {
         using var tmp = TestData.NewFolder();

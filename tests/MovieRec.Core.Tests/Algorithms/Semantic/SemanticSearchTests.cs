@@ -158,4 +158,61 @@ public class SemanticSearchTests
         Assert.DoesNotContain(similar, p => p.Movie.Id == movies[3].Id);
         Assert.Empty(search.Similar(-1, 5));
     }
+
+    [Fact]
+    public void Extra_texts_give_a_movie_more_vectors_and_it_scores_by_its_best()
+    {
+        using var tmp = TestData.NewFolder();
+        using var embedder = SentenceEmbedder.Load(TinyBertModel.Path, new EmbedderOptions { Quantize = false });
+        var movies = DatasetLoader.Load(TestData.TmdbPath).Catalog.Movies.Take(40).ToList();
+        const string odd = "zebra banana quantum harpsichord";
+        var plain = SemanticSearch.Build(movies, embedder, EmbeddingCache.For(embedder, tmp.Path));
+        var multi = SemanticSearch.Build(movies, embedder, EmbeddingCache.For(embedder, tmp.Path),
+            extraTexts: m => m.Id == movies[7].Id ? [odd, "   "] : []);
+        Assert.Equal(0, plain.ExtraVectors);
+        Assert.Equal(1, multi.ExtraVectors); // blank texts are skipped
+        Assert.Equal(movies[7].Id, multi.Search(odd, 1)[0].Movie.Id);
+        var query = embedder.EmbedQuery(odd);
+        var a = new float[movies.Count];
+        var b = new float[movies.Count];
+        plain.Scores(query, a);
+        multi.Scores(query, b);
+        // Every other movie scores as before; movie 7 by the better of its two vectors.
+        for (int r = 0; r < movies.Count; r++)
+        {
+            if (r == 7) Assert.Equal(Math.Max(a[r], Cosine(query, embedder.Embed(odd))), b[r], 4);
+            else Assert.Equal(a[r], b[r]);
+        }
+        // Similar movies use the main vectors only.
+        Assert.Equal(plain.Similar(movies[7].Id, 5).Select(h => h.Movie.Id), multi.Similar(movies[7].Id, 5).Select(h => h.Movie.Id));
+    }
+
+    [Fact]
+    public void A_folder_with_cls_pooling_and_a_query_prompt_uses_them()
+    {
+        using var tmp = TestData.NewFolder();
+        foreach (var file in Directory.GetFiles(TinyBertModel.Path)) File.Copy(file, Path.Combine(tmp.Path, Path.GetFileName(file)));
+        Directory.CreateDirectory(Path.Combine(tmp.Path, "1_Pooling"));
+        File.WriteAllText(Path.Combine(tmp.Path, "1_Pooling", "config.json"), """{"pooling_mode_cls_token": true, "pooling_mode_mean_tokens": false}""");
+        File.WriteAllText(Path.Combine(tmp.Path, "config_sentence_transformers.json"), """{"prompts": {"query": "find: "}}""");
+        var options = new EmbedderOptions { Quantize = false };
+        using var mean = SentenceEmbedder.Load(TinyBertModel.Path, options);
+        using var cls = SentenceEmbedder.Load(tmp.Path, options);
+        Assert.Equal(PoolingMode.Mean, mean.Pooling);
+        Assert.Equal("", mean.QueryPrefix);
+        Assert.Equal(PoolingMode.Cls, cls.Pooling);
+        Assert.Equal("find: ", cls.QueryPrefix);
+        Assert.Contains("-cls", cls.Recipe, StringComparison.Ordinal);
+        Assert.NotEqual(mean.Recipe, cls.Recipe);
+        const string text = "a giant shark terrorises a beach town";
+        Assert.True(Cosine(mean.Embed(text), cls.Embed(text)) < 0.999f, "CLS pooling must differ from mean pooling");
+        Assert.Equal(cls.Embed("find: " + text), cls.EmbedQuery(text));
+        Assert.Equal(mean.Embed(text), mean.EmbedQuery(text));
+        // The CLS vector does not depend on padding: alone and batched with a longer text.
+        var batched = cls.Embed([text, text + " while the mayor refuses to close the beaches for the summer season"]);
+        var alone = cls.Embed(text);
+        for (int d = 0; d < alone.Length; d++) Assert.Equal(alone[d], batched[0][d], 4);
+        File.WriteAllText(Path.Combine(tmp.Path, "1_Pooling", "config.json"), """{"pooling_mode_max_tokens": true}""");
+        Assert.Contains("only mean and CLS pooling", Assert.Throws<InvalidDataException>(() => SentenceEmbedder.Load(tmp.Path, options)).Message, StringComparison.Ordinal);
+    }
 }

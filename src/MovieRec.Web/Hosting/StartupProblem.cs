@@ -1,0 +1,63 @@
+using System.Data.Common;
+using MovieRec.Core.Data;
+using MovieRec.Core.Data.Download;
+
+namespace MovieRec.Web.Hosting;
+
+/// <summary>
+/// Why start-up failed, as one sentence for people: what is missing and how to fix it. It is the one log line of the
+/// failure, the text of /health/live and /health/ready, the detail of every 503 and what the pages show, so nobody
+/// has to read a stack trace to learn that MOVIEREC_DATA is not set.
+/// </summary>
+public static class StartupProblem
+{
+    /// <summary>The sentence for <paramref name="error"/>; <paramref name="expected"/> is false for a failure not foreseen here (its stack is logged).</summary>
+    public static string Describe(Exception error, MovieRecOptions options, out bool expected)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(options);
+        expected = true;
+        string dataset = options.Dataset;
+        string where = DataLocator.DataRoot is { } root
+            ? $"{DataLocator.EnvironmentVariable} ({root}) and {DataLocator.CacheDirectory}"
+            : $"{DataLocator.CacheDirectory} ({DataLocator.EnvironmentVariable} is not set)";
+        switch (error)
+        {
+            case DatasetDownloadException download:
+                return $"Start-up failed: the dataset {dataset} is not on this machine (looked in {where}) and downloading it failed "
+                    + $"({Innermost(download)}). Fix: set {DataLocator.EnvironmentVariable} to a folder holding {dataset}/ (the extracted "
+                    + $"GroupLens release), or give the service network access to download it; then restart the service.";
+            case DatasetNotFoundException:
+                return $"Start-up failed: the dataset {dataset} was not found (looked in {where}) and it is not one the service can "
+                    + $"download. Fix: set {DataLocator.EnvironmentVariable} to a folder holding {dataset}/, or MovieRec:Dataset to a "
+                    + "dataset path; then restart the service.";
+            case DataFormatException format:
+                return $"Start-up failed: the dataset {dataset} cannot be read: {format.Message} Fix the file or point "
+                    + $"{DataLocator.EnvironmentVariable} at a good copy; then restart the service.";
+            case DbException db:
+                return $"Start-up failed: the ratings database does not answer ({FirstLine(db.Message)}). Check "
+                    + "ConnectionStrings:Ratings and that the database is up; the service restarts when /health/live fails.";
+            case UnauthorizedAccessException or IOException:
+                return $"Start-up failed: a file the service needs cannot be read or written ({FirstLine(error.Message)}). Check "
+                    + $"that MovieRec:DataDirectory ({options.DataDirectory}) and the model directory are writable; then restart the service.";
+            default:
+                expected = false;
+                return $"Start-up failed ({error.GetType().Name}: {FirstLine(error.Message)}). The log holds the details; the service "
+                    + "restarts when /health/live fails.";
+        }
+    }
+
+    private static string Innermost(Exception error)
+    {
+        var inner = error;
+        while (inner.InnerException is not null) inner = inner.InnerException;
+        return FirstLine(inner.Message).TrimEnd('.');
+    }
+
+    private static string FirstLine(string message)
+    {
+        int end = message.IndexOfAny(['\r', '\n']);
+        string line = end < 0 ? message : message[..end];
+        return line.Length > 200 ? line[..200] + "…" : line;
+    }
+}

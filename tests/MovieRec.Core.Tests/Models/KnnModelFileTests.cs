@@ -1,0 +1,127 @@
+using MovieRec.Core.Algorithms;
+using MovieRec.Core.Algorithms.Neighborhood;
+using MovieRec.Core.Data;
+using MovieRec.Core.Evaluation;
+using MovieRec.Core.Models;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace MovieRec.Core.Tests.Models;
+
+/// <summary>
+/// Item-based k-NN files keep only the similarities a prediction can read (the positive ones above the diagonal, and
+/// the diagonal): on ml-latest-small the file of knn-baseline item pearson-baseline (Surprise's best) is at most 30 MB
+/// instead of 363 MB, and the restored model predicts every held-out rating bit for bit as the fitted one.
+/// </summary>
+public sealed class KnnModelFileTests(ITestOutputHelper output)
+{
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Item_based_pearson_baseline_file_is_small_and_predicts_exactly_on_ml_latest_small()
+    {
+        var split = Splits.Random(TestData.MovieLensSmall.Ratings, 0.2, seed: 0);
+        var model = AlgorithmCatalog.Create("knn-baseline", AlgorithmParameters.Parse(["sim=pearson-baseline,user-based=false"]));
+        model.Fit(new TrainingData(split.Train), TrainingContext.Deterministic(0));
+        using var folder = TestData.NewFolder();
+        string path = Path.Combine(folder.Path, "knn.mrec");
+        ModelFile.Save(path, (IPersistentModel)model, ModelFile.Fingerprint(split.Train));
+        long bytes = new FileInfo(path).Length;
+        var restored = (KnnAlgorithm)PersistentModels.Load(path);
+        var fitted = (KnnAlgorithm)model;
+
+        var test = split.Test;
+        double seFitted = 0, seRestored = 0;
+        for (int k = 0; k < test.Count; k++)
+        {
+            float a = fitted.Predict(test.Users[k], test.Items[k]), b = restored.Predict(test.Users[k], test.Items[k]);
+            Assert.True(BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b), $"rating {k}: {a:R} fitted, {b:R} restored");
+            seFitted += (a - test.Values[k]) * (a - test.Values[k]);
+            seRestored += (b - test.Values[k]) * (b - test.Values[k]);
+        }
+        double rmseFitted = Math.Sqrt(seFitted / test.Count), rmseRestored = Math.Sqrt(seRestored / test.Count);
+        output.WriteLine($"file {bytes / 1e6:0.0} MB; holdout RMSE fitted {rmseFitted:0.00000}, restored {rmseRestored:0.00000}");
+        Assert.Equal(rmseFitted, rmseRestored);
+        Assert.InRange(rmseFitted, 0.80, 0.90);
+        Assert.True(bytes <= 30_000_000, $"the item-based file takes {bytes / 1e6:0.0} MB (goal: at most 30 MB)");
+
+        // A new user: every score the same.
+        var byUser = split.Train.ByUser;
+        var profile = new ItemRating[byUser.RowLength(7)];
+        for (int p = 0; p < profile.Length; p++) profile[p] = new ItemRating(byUser.RowColumns(7)[p], byUser.RowValues(7)[p]);
+        var expected = new float[fitted.ItemCount];
+        var actual = new float[fitted.ItemCount];
+        fitted.Score(fitted.FoldIn(profile), expected);
+        restored.Score(restored.FoldIn(profile), actual);
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+
+        // Every similarity a prediction can use survives; the others read back as 0.
+        var a0 = fitted.Similarity;
+        var b0 = restored.Similarity;
+        for (int x = 0; x < a0.Size; x += 97)
+        {
+            for (int y = 0; y < a0.Size; y++)
+            {
+                float s = a0[x, y];
+                float expectedValue = x == y || s > 0 ? s : 0;
+                Assert.True(BitConverter.SingleToInt32Bits(expectedValue) == BitConverter.SingleToInt32Bits(b0[x, y]), $"sim({x}, {y}) = {s:R} fitted, {b0[x, y]:R} restored");
+            }
+        }
+    }
+
+    [Fact]
+    public void A_file_with_the_dense_matrix_of_earlier_builds_still_loads()
+    {
+        var data = MovieRec.Core.Tests.Algorithms.MatrixFactorization.MfTestData.FirstRatings(2_000);
+        var model = (KnnAlgorithm)AlgorithmCatalog.Create("knn-means", AlgorithmParameters.Parse(["user-based=true,sim=pearson"]));
+        model.Fit(new TrainingData(data), TrainingContext.Deterministic(0));
+        using var folder = TestData.NewFolder();
+        string path = Path.Combine(folder.Path, "old.mrec");
+        ModelFile.Save(path, new DenseLayout(model));
+        var restored = (KnnAlgorithm)PersistentModels.Load(path);
+        var expected = new float[model.ItemCount];
+        var actual = new float[model.ItemCount];
+        for (int u = 0; u < data.UserCount; u++)
+        {
+            if (data.ByUser.RowLength(u) == 0) continue;
+            model.Score(u, expected);
+            restored.Score(u, actual);
+            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+        }
+        Assert.Equal(model.Similarity.Values, restored.Similarity.Values);
+    }
+
+    /// <summary>Writes a k-NN model as builds before the sparse layout did: the dense n × n matrix as "similarities".</summary>
+    private sealed class DenseLayout(KnnAlgorithm inner) : IPersistentModel
+    {
+        public string Name => inner.Name;
+
+        public int ItemCount => inner.ItemCount;
+
+        public ModelHeader Header => inner.Header;
+
+        public void Fit(TrainingData data, TrainingContext context) => inner.Fit(data, context);
+
+        public void Score(int user, Span<float> scores) => inner.Score(user, scores);
+
+        public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings) => inner.FoldIn(ratings);
+
+        public void Score(FoldedUser user, Span<float> scores) => inner.Score(user, scores);
+
+        public void WriteArrays(ModelWriter writer)
+        {
+            var all = new ModelWriter();
+            inner.WriteArrays(all);
+            foreach (var (name, _, data) in all.Arrays)
+            {
+                if (name.StartsWith("similarity_", StringComparison.Ordinal)) continue;
+                switch (data)
+                {
+                    case int[] ints: writer.Write(name, ints); break;
+                    case float[] floats: writer.Write(name, floats); break;
+                    case byte[] bytes: writer.Write(name, bytes); break;
+                }
+            }
+            writer.Write("similarities", inner.Similarity.Values);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using MovieRec.Core.Tests;
+using MovieRec.Core.Tests.Models;
+using MovieRec.Web.Hosting;
+using MovieRec.Web.Tests.Servers;
+
+namespace MovieRec.Web.Tests;
+
+/// <summary>
+/// The model watcher never dies (issue 16): a manifest whose "file" is null and a crafted incoming file (an id map
+/// declaring 0x7FFFFFFF ids) are each logged, counted in /metrics and moved aside with the reason, the current model
+/// keeps serving, and the next valid model published is still picked up.
+/// </summary>
+public sealed class ModelWatcherTests
+{
+    [Fact]
+    public async Task Bad_manifests_and_crafted_files_are_refused_and_the_next_valid_model_is_picked_up()
+    {
+        using var folder = TestData.NewFolder();
+        string models = folder.Path;
+        await using var factory = new ReplicaFactory(new Dictionary<string, string?>
+        {
+            ["MovieRec:ModelDirectory"] = models,
+            ["MovieRec:ModelWatchInterval"] = "00:00:00.2",
+        });
+        var client = await factory.ReadyClientAsync();
+        string first = factory.Host.Current!.Version;
+        string manifestPath = Path.Combine(models, ModelTrainer.ManifestName);
+        string rejected = Path.Combine(models, "rejected");
+
+        // 1. A manifest naming no file.
+        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(manifestPath))!.AsObject();
+        manifest["version"] = "20990101T000000Z-nullfile";
+        manifest["file"] = null;
+        await File.WriteAllTextAsync(manifestPath, manifest.ToJsonString());
+        await WaitFor(() => Directory.Exists(rejected) && Directory.GetFiles(rejected, "current-*.json").Length == 1, "the null-file manifest moved aside");
+        Assert.False(File.Exists(manifestPath));
+        string reason = await File.ReadAllTextAsync(Directory.GetFiles(rejected, "current-*.json.txt").Single());
+        Assert.Contains("\"file\" is missing or null", reason, StringComparison.Ordinal);
+        Assert.Equal(first, factory.Host.Current!.Version);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/users/1/recommendations?algorithm=svd")).StatusCode);
+
+        // 2. A crafted file dropped into incoming/.
+        string incoming = Path.Combine(models, "incoming");
+        Directory.CreateDirectory(incoming);
+        string crafted = Path.Combine(incoming, "crafted.mrec");
+        await File.WriteAllBytesAsync(crafted, CraftedModelFile.HugeIdMapCount());
+        File.SetLastWriteTimeUtc(crafted, DateTime.UtcNow.AddSeconds(-5));
+        string craftedReason = Path.Combine(incoming, "rejected", "crafted.mrec.txt");
+        await WaitFor(() => File.Exists(craftedReason), "the crafted file moved to incoming/rejected");
+        Assert.Contains("declares 2147483647 ids", await File.ReadAllTextAsync(craftedReason), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(incoming, "rejected", "crafted.mrec")));
+        Assert.Equal(first, factory.Host.Current!.Version);
+
+        // Both counted.
+        string metrics = await client.GetStringAsync("/metrics");
+        Assert.Contains("movierec_models_refused_total{source=\"manifest\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("movierec_models_refused_total{source=\"incoming\"} 1", metrics, StringComparison.Ordinal);
+
+        // 3. The next valid model published (another replica's retrain) is picked up.
+        var trainer = (ModelTrainer)factory.Services.GetService(typeof(ModelTrainer))!;
+        var catalog = await factory.Host.CatalogAsync(CancellationToken.None);
+        var next = await Task.Run(() => trainer.Train(catalog, [], CancellationToken.None));
+        trainer.Publish(next);
+        await WaitFor(() => factory.Host.Current!.Version == next.Version, "the valid model picked up");
+        Assert.NotSame(next, factory.Host.Current); // loaded from the directory by the watcher, not handed over
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/users/1/recommendations?algorithm=svd")).StatusCode);
+    }
+
+    private static async Task WaitFor(Func<bool> condition, string what)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"timed out waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+}

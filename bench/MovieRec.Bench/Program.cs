@@ -44,6 +44,7 @@ internal static class Program
                 "serve" => ServeBench.Run(args),
                 "soak" => ServeBench.Soak(args),
                 "first-start" => ServeBench.FirstStart(args),
+                "cli-start" => CliStartBench.Run(args),
                 "readers" => ReaderBench.Run(args),
                 "profile-load" => ProfileLoad(Option(args, "--file") ?? throw new ArgumentException("profile-load needs --file ratings.csv"), Engine(args)),
                 _ => Fail($"unknown benchmark '{args[0]}'"),

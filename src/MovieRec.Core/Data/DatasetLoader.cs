@@ -94,7 +94,7 @@ public static class DatasetLoader
         if (tmdbPath is null) return;
         using var tmdb = DataSource.Open(tmdbPath);
         if (!TmdbLoader.Matches(tmdb)) return;
-        var metadata = TmdbLoader.LoadMetadata(tmdb, options, dataset.Report);
+        var metadata = TmdbLoader.LoadMetadataOrCached(tmdb, options, dataset.Report);
         TmdbLoader.Join(dataset.Catalog, metadata);
     }
 

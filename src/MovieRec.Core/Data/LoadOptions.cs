@@ -22,6 +22,12 @@ public sealed record LoadOptions
     public bool IncludeTmdb { get; init; } = true;
 
     /// <summary>
+    /// A folder where parsed TMDB metadata is kept between processes (<see cref="Loaders.TmdbMetadataCache"/>: used
+    /// only while the files are unchanged); null parses the files on every load.
+    /// </summary>
+    public string? MetadataCacheFolder { get; init; }
+
+    /// <summary>
     /// The parser for delimited files; <see cref="IO.DelimitedEngine.Auto"/> takes the measured choice (benchmarks
     /// compare the engines through this option).
     /// </summary>

@@ -79,6 +79,15 @@ public static class TmdbLoader
         return result;
     }
 
+    /// <summary>
+    /// <see cref="LoadMetadata"/>, through <see cref="TmdbMetadataCache"/> when <see cref="LoadOptions.MetadataCacheFolder"/>
+    /// names a folder.
+    /// </summary>
+    public static Dictionary<int, TmdbMetadata> LoadMetadataOrCached(DataSource source, LoadOptions options, LoadReport report) =>
+        options.MetadataCacheFolder is string folder
+            ? TmdbMetadataCache.Load(source, options, report, folder)
+            : LoadMetadata(source, options, report);
+
     /// <summary>Attaches metadata to every catalog movie whose tmdbId has some; returns how many were joined.</summary>
     public static int Join(MovieCatalog catalog, IReadOnlyDictionary<int, TmdbMetadata> metadata)
     {
@@ -98,7 +107,7 @@ public static class TmdbLoader
     public static Dataset LoadCatalogOnly(DataSource source, LoadOptions options)
     {
         var report = new LoadReport();
-        var metadata = LoadMetadata(source, options, report);
+        var metadata = LoadMetadataOrCached(source, options, report);
         var catalog = new MovieCatalog();
         foreach (var meta in metadata.Values.OrderBy(m => m.TmdbId))
         {

@@ -102,9 +102,15 @@ public sealed class StartupRecoveryTests
     [Fact]
     public async Task An_admin_call_during_start_up_waits_a_bounded_time_then_answers_503()
     {
-        await using var factory = new ServiceFactory(new Dictionary<string, string?> { ["MovieRec:AdminWait"] = "00:00:00.05" });
+        // 200 epochs make the first training take seconds even on an idle machine (20 took 0.5 s, and the call then found
+        // the model serving).
+        await using var factory = new ServiceFactory(new Dictionary<string, string?>
+        {
+            ["MovieRec:AdminWait"] = "00:00:00.05",
+            ["MovieRec:Algorithms:svd:epochs"] = "200",
+        });
         using var admin = Admin(factory);
-        // The first start trains a model (more than a second): the call comes long before a model serves.
+        // The first start trains a model (seconds): the call comes long before a model serves.
         Assert.False(factory.Host.IsReady);
         var response = await admin.PostAsync("/api/v1/admin/retrain", null);
         var problem = await response.AssertProblem(503);

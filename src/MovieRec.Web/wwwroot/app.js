@@ -50,20 +50,40 @@
         clearTimeout(el._timer);
         const status = el.parentElement.querySelector(".rate-status");
         if (status) status.textContent = "…";
+        el._unsaved = v;
         el._timer = setTimeout(() => commit(el, v), commitDelay);
         updateProgress();
     }
+
+    // A visitor who leaves while an arrow-key change waits for its pause still has it saved.
+    window.addEventListener("pagehide", () => {
+        document.querySelectorAll(".stars[role=slider]").forEach(el => {
+            if (el._unsaved === undefined) return;
+            clearTimeout(el._timer);
+            const v = el._unsaved, url = "/api/v1/me/ratings/" + encodeURIComponent(el.dataset.movieId);
+            el._unsaved = undefined;
+            fetch(url, v > 0
+                ? { method: "PUT", keepalive: true, credentials: "same-origin", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ rating: v }) }
+                : { method: "DELETE", keepalive: true, credentials: "same-origin" });
+        });
+    });
 
     function commit(el, v) {
         const status = el.parentElement.querySelector(".rate-status");
         const card = el.closest(".card");
         if (card && v > 0) { card.classList.remove("unseen"); const b = card.querySelector(".unseen"); if (b) b.setAttribute("aria-pressed", "false"); }
-        const p = sendRating(el.dataset.movieId, v).then(() => {
+        if (el._unsaved === v) el._unsaved = undefined;
+        // Saves of one movie go out one after another, so the last value chosen is the one stored; the status says
+        // "Saved" only when nothing newer is waiting (a stale "Saved" would invite leaving before the last change).
+        const p = (el._saving || Promise.resolve()).catch(() => {}).then(() => sendRating(el.dataset.movieId, v)).then(() => {
+            const latest = el._unsaved === undefined && Number(el.dataset.value || 0) === v;
+            if (!latest) return;
             if (status) status.textContent = v > 0 ? "Saved" : "Removed";
             el.dispatchEvent(new CustomEvent("rated", { bubbles: true, detail: { movieId: el.dataset.movieId, value: v } }));
         }, err => {
             if (status) status.textContent = "Not saved: " + err.message;
         });
+        el._saving = p;
         pending.add(p);
         p.finally(() => pending.delete(p));
         return p;
@@ -131,7 +151,8 @@
             submit.disabled = true;
             submit.setAttribute("aria-busy", "true");
             submit.textContent = "Finding your movies…";
-            document.querySelectorAll(".stars").forEach(s => { if (s._timer) { clearTimeout(s._timer); } });
+            // A change still waiting for the visitor's pause is saved now, not dropped.
+            document.querySelectorAll(".stars").forEach(s => { if (s._unsaved !== undefined) { clearTimeout(s._timer); commit(s, s._unsaved); } });
             await Promise.allSettled([...pending]);
             window.location.assign(submit.dataset.href);
         });

@@ -6,7 +6,8 @@ using System.Text.Json;
 namespace MovieRec.Web.Tests;
 
 /// <summary>Sessions, /me/ratings and /me/recommendations: durable writes, isolation between tokens, online updates.</summary>
-public sealed class AccountApiTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
+[Collection(ServiceCollection.Name)]
+public sealed class AccountApiTests(ServiceFixture fixture)
 {
     private async Task<HttpClient> SignedInClient()
     {

@@ -8,7 +8,8 @@ namespace MovieRec.Web.Tests;
 /// strings, invalid UTF-8, path traversal, malformed JSON. The only answers allowed are 2xx or 4xx; every 4xx is a
 /// ProblemDetails; nothing is echoed unencoded. MOVIEREC_FUZZ_ITERATIONS runs longer.
 /// </summary>
-public sealed class ApiFuzzTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
+[Collection(ServiceCollection.Name)]
+public sealed class ApiFuzzTests(ServiceFixture fixture)
 {
     private static readonly string[] Nasty =
     [

@@ -4,7 +4,8 @@ using System.Text.Json;
 namespace MovieRec.Web.Tests;
 
 /// <summary>Movies, search, onboarding and clusters endpoints on ml-latest-small + TMDB 5000, error paths included.</summary>
-public sealed class CatalogApiTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
+[Collection(ServiceCollection.Name)]
+public sealed class CatalogApiTests(ServiceFixture fixture)
 {
     private HttpClient Client => fixture.Client;
 
@@ -183,14 +184,27 @@ public sealed class CatalogApiTests(ServiceFixture fixture) : IClassFixture<Serv
     }
 }
 
-/// <summary>One service for a test class.</summary>
+/// <summary>
+/// One service, with the product's default algorithm, shared by the test classes of <see cref="ServiceCollection"/>:
+/// it starts and trains each algorithm once for all of them, instead of once per class.
+/// </summary>
 public sealed class ServiceFixture : IAsyncLifetime
 {
-    public ServiceFactory Factory { get; } = new();
+    public ServiceFactory Factory { get; } = new(new Dictionary<string, string?> { ["MovieRec:DefaultAlgorithm"] = new Hosting.MovieRecOptions().DefaultAlgorithm });
 
     public HttpClient Client { get; private set; } = null!;
 
     public async Task InitializeAsync() => Client = await Factory.ReadyClientAsync();
 
     public async Task DisposeAsync() => await Factory.DisposeAsync();
+}
+
+/// <summary>
+/// The test classes that use the one <see cref="ServiceFixture"/>. They run one after another (a collection is never run
+/// in parallel with itself), so a test that counts (cache hits, stored ratings) sees only its own requests.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class ServiceCollection : ICollectionFixture<ServiceFixture>
+{
+    public const string Name = "one service";
 }

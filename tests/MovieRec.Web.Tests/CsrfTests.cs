@@ -10,7 +10,8 @@ namespace MovieRec.Web.Tests;
 /// Cross-site request forgery (issue 16): session creation and every cookie-authenticated write need a same-origin
 /// request (Sec-Fetch-Site, else Origin); requests with a bearer token and non-browser clients are unaffected.
 /// </summary>
-public sealed class CsrfTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
+[Collection(ServiceCollection.Name)]
+public sealed class CsrfTests(ServiceFixture fixture)
 {
     private const string Evil = "https://evil.example";
 

@@ -12,7 +12,8 @@ namespace MovieRec.Web.Tests;
 /// The query layer: the services the API endpoints and the pages share, called directly and through both doors. The
 /// same request gives the same movies on a page and from the API; one default algorithm serves both.
 /// </summary>
-public sealed partial class QueryLayerTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
+[Collection(ServiceCollection.Name)]
+public sealed partial class QueryLayerTests(ServiceFixture fixture)
 {
     // Horror films (MovieLens ids): The Shining, Scream, The Exorcist, The Blair Witch Project, The Omen.
     private static readonly long[] Horror = [1258, 1717, 1997, 2710, 1350];

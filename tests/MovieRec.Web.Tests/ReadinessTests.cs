@@ -61,6 +61,7 @@ public sealed class ReadinessTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // warms every algorithm three times (start, retrain, pick-up): about a minute of CPU
     public async Task A_promotion_swaps_in_a_model_whose_algorithms_are_all_trained()
     {
         using var folder = TestData.NewFolder();

@@ -6,7 +6,8 @@ using System.Text.Json;
 namespace MovieRec.Web.Tests;
 
 /// <summary>POST /recommendations and GET /users/{id}/recommendations: every algorithm, fold-in, filters, bad input.</summary>
-public sealed class RecommendationApiTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
+[Collection(ServiceCollection.Name)]
+public sealed class RecommendationApiTests(ServiceFixture fixture)
 {
     private HttpClient Client => fixture.Client;
 

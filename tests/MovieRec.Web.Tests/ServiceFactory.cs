@@ -30,6 +30,10 @@ public class ServiceFactory : WebApplicationFactory<Program>
             ["MovieRec:RateLimitPerMinute"] = "0",
             // Lexical search unless a test names a model: embedding the catalogue costs a core-minute per cold cache.
             ["MovieRec:EmbeddingModel"] = "off",
+            // A request that names no algorithm gets item-knn (trained in about a second) rather than the product's
+            // default, taste (about 15 s on one thread), unless a test sets it: most tests ask for a list only to see
+            // that the service answers. ServiceFixture and the tests of the default itself set the product's default.
+            ["MovieRec:DefaultAlgorithm"] = "item-knn",
             ["Admin:ApiKey"] = AdminKey,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) _settings[key] = value;

@@ -32,6 +32,7 @@ public class BestAlgorithmsTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // 36 fits of six rating models
     public void Best_beats_each_of_its_members_on_a_seeded_split()
     {
         var split = Splits.Random(Sample(), 0.2, seed: 0);
@@ -47,6 +48,7 @@ public class BestAlgorithmsTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // 36 fits of six rating models; ModelPersistenceTests keeps a quick round trip of best
     public void Best_folds_in_a_user_when_every_member_can()
     {
         var split = Splits.Random(Sample(), 0.2, seed: 1);
@@ -74,6 +76,7 @@ public class BestAlgorithmsTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // accuracy on all of ml-latest-small
     public void Best_ranking_hits_the_latest_movie_in_its_top_ten_often()
     {
         var data = TestData.MovieLensSmall.Ratings;

@@ -7,6 +7,14 @@ namespace MovieRec.Core.Tests.Algorithms.Hybrid;
 
 public class HybridRecommenderTests
 {
+    /// <summary>The hybrid fitted on all of ml-latest-small, once for the tests here and <see cref="HybridColdStartTests"/>.</summary>
+    internal static readonly Lazy<HybridRecommender> Full = new(() =>
+    {
+        var hybrid = (HybridRecommender)AlgorithmCatalog.Create("hybrid");
+        hybrid.Fit(TrainingData.From(TestData.MovieLensSmall), TrainingContext.Default);
+        return hybrid;
+    });
+
     private static double LeaveLatestOutNdcg(string algorithm)
     {
         var split = Splits.LeaveLatestOut(TestData.MovieLensSmall.Ratings);
@@ -34,6 +42,7 @@ public class HybridRecommenderTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // accuracy: three models fitted on all of ml-latest-small
     public void Hybrid_beats_pure_collaborative_and_pure_content_on_leave_latest_out_ndcg()
     {
         double hybrid = LeaveLatestOutNdcg("hybrid");
@@ -47,8 +56,7 @@ public class HybridRecommenderTests
     public void Recommendations_carry_the_liked_movie_and_shared_features()
     {
         var d = TestData.MovieLensSmall;
-        var hybrid = (HybridRecommender)AlgorithmCatalog.Create("hybrid");
-        hybrid.Fit(TrainingData.From(d), TrainingContext.Default);
+        var hybrid = Full.Value;
         int Item(string title) => d.Ratings.ItemIds.ToDense(d.Catalog.FindByTitle(title)[0].Id);
         ItemRating[] ratings = [new(Item("The Dark Knight"), 5f), new(Item("Notting Hill"), 2f), new(Item("Mamma Mia!"), 1.5f)];
         var why = hybrid.Explain(ratings, Item("Batman Begins"));
@@ -81,8 +89,7 @@ public class HybridColdStartTests
     public void A_user_with_no_ratings_gets_the_popular_movies()
     {
         var d = TestData.MovieLensSmall;
-        var hybrid = AlgorithmCatalog.Create("hybrid");
-        hybrid.Fit(TrainingData.From(d), TrainingContext.Default);
+        var hybrid = HybridRecommenderTests.Full.Value;
         var scores = new float[hybrid.ItemCount];
         hybrid.Score(hybrid.FoldIn([]), scores);
         var top = TopN.Select(scores, 10, TieBreak.ByTrainingRatings(d.Ratings));

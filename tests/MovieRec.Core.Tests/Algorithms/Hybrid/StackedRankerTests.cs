@@ -15,6 +15,7 @@ public class StackedRankerTests
     });
 
     [Fact]
+    [Trait("Category", "Slow")] // best-ranking fitted on all of ml-latest-small
     public void Best_ranking_reaches_both_leave_latest_out_goals()
     {
         var figures = LeaveLatestOut.MovieLensSmall.Evaluate(Trained.Value);
@@ -31,6 +32,7 @@ public class StackedRankerTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // best-ranking fitted on all of ml-latest-small
     public void Learns_that_the_next_movie_follows_the_last_ones()
     {
         var model = Trained.Value;
@@ -49,6 +51,7 @@ public class StackedRankerTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // best-ranking fitted on all of ml-latest-small
     public void Fold_in_of_a_known_users_recent_history_ranks_like_the_trained_user()
     {
         var model = Trained.Value;

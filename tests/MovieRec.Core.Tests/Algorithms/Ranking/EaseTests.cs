@@ -13,6 +13,7 @@ public class EaseTests
     });
 
     [Fact]
+    [Trait("Category", "Slow")] // accuracy on the full catalogue
     public void Beats_the_ranking_goal_on_leave_latest_out()
     {
         var figures = LeaveLatestOut.MovieLensSmall.Evaluate(Trained.Value);

@@ -13,6 +13,7 @@ public class ImplicitAlsTests
     });
 
     [Fact]
+    [Trait("Category", "Slow")] // accuracy on the full catalogue
     public void Ranks_far_better_than_popularity_on_leave_latest_out()
     {
         var figures = LeaveLatestOut.MovieLensSmall.Evaluate(Trained.Value);

@@ -27,6 +27,7 @@ public class LoaderFuzzTests(ITestOutputHelper output)
             ? s : DefaultSeed;
 
     [Fact]
+    [Trait("Category", "Slow")] // 2,500 mutated files; the unmutated seeds and LoaderFuzzRegressionTests stay in the fast tier
     public void Every_format_loads_cleanly_or_fails_with_file_and_line()
     {
         var seeds = FuzzSeeds.All;

@@ -17,6 +17,7 @@ namespace MovieRec.Cli.Tests;
 public sealed class ReadmeCommandTests(ITestOutputHelper output)
 {
     [Fact]
+    [Trait("Category", "Slow")] // 5-fold evaluations, a grid search and the first embedding of the catalogue: minutes of CPU
     public void Every_movierec_command_in_the_readme_runs_as_written()
     {
         var commands = ReadmeCommands();

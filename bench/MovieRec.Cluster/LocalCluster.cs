@@ -28,6 +28,14 @@ internal sealed record ClusterOptions
     /// always: its anonymous users rate at random, and the scenario is about the swap, not the model's quality.
     /// </summary>
     public double PromotionTolerance { get; init; } = 10;
+
+    /// <summary>
+    /// Null: the replicas serve all of ml-latest-small. N: they serve a copy in the folder holding its first N ratings
+    /// (the first users' histories) and every movie, without TMDB metadata, so every start-up and every warm-up of the
+    /// catalogue's algorithms takes seconds instead of minutes (the test: the scenario is about failover and the swap,
+    /// not about the models).
+    /// </summary>
+    public int? Ratings { get; init; }
 }
 
 /// <summary>One replica of the service: its port, its own data directory, its process.</summary>
@@ -148,6 +156,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         // candidate first) and the default algorithm; the load asks for every algorithm the service offers.
         _replicaEnvironment["Admin__ApiKey"] = AdminKey;
         _replicaEnvironment["MOVIEREC_DATA"] = dataRoot;
+        if (_options.Ratings is int ratings) _replicaEnvironment["MovieRec__Dataset"] = WriteSmallDataset(dataRoot, ratings);
         _replicaEnvironment["ASPNETCORE_ENVIRONMENT"] = "Production";
         _replicaEnvironment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
 
@@ -192,6 +201,18 @@ internal sealed class LocalCluster : IAsyncDisposable
     }
 
     private string? _webDll;
+
+    /// <summary>The first <paramref name="ratings"/> ratings of ml-latest-small and its movies and links, in the folder.</summary>
+    private string WriteSmallDataset(string dataRoot, int ratings)
+    {
+        if (ratings < 1) throw new ClusterException($"Ratings is {ratings}; use a positive number of ratings.");
+        string source = Path.Combine(dataRoot, "ml-latest-small"), target = Path.Combine(Folder, $"ml-latest-small-{ratings}");
+        Directory.CreateDirectory(target);
+        File.WriteAllLines(Path.Combine(target, "ratings.csv"), File.ReadLines(Path.Combine(source, "ratings.csv")).Take(ratings + 1));
+        foreach (string file in (string[])["movies.csv", "links.csv"]) File.Copy(Path.Combine(source, file), Path.Combine(target, file));
+        _log($"the replicas serve {target} (the first {ratings} ratings of ml-latest-small)");
+        return target;
+    }
 
     private async Task StartPostgresAsync(int port, CancellationToken cancellationToken)
     {

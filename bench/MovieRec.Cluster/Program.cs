@@ -17,13 +17,14 @@ var requests = new Option<int>("--requests") { Description = "At most this many 
 var connections = new Option<int>("--connections", "-c") { Description = "Concurrent clients.", DefaultValueFactory = _ => 8 };
 var killAfter = new Option<int>("--kill-after") { Description = "Seconds of load before replica 1 is killed.", DefaultValueFactory = _ => 5 };
 var report = new Option<string?>("--report") { Description = "Write the figures as JSON to this file." };
+var ratings = new Option<int?>("--ratings") { Description = "Serve only the first N ratings of ml-latest-small (quick start-ups and warm-ups; default: all of it)." };
 
 var root = new RootCommand("MovieRec on a local cluster: PostgreSQL + Redis + 2 replicas + nginx on 127.0.0.1.");
 
-var up = new Command("up", "Start PostgreSQL, Redis, two replicas and nginx; leave them running.") { dir, web };
+var up = new Command("up", "Start PostgreSQL, Redis, two replicas and nginx; leave them running.") { dir, web, ratings };
 up.SetAction(async (parse, cancellationToken) =>
 {
-    var cluster = await LocalCluster.StartAsync(new ClusterOptions { Folder = Path.GetFullPath(parse.GetValue(dir)!), WebDll = parse.GetValue(web) }, Log, cancellationToken);
+    var cluster = await LocalCluster.StartAsync(new ClusterOptions { Folder = Path.GetFullPath(parse.GetValue(dir)!), WebDll = parse.GetValue(web), Ratings = parse.GetValue(ratings) }, Log, cancellationToken);
     AnsiConsole.MarkupLine($"[green]up[/]: {Markup.Escape(cluster.LoadBalancer.ToString())} (state in {Markup.Escape(Path.Combine(cluster.Folder, LocalCluster.StateFile))})");
     return 0;
 });
@@ -60,7 +61,7 @@ load.SetAction(async (parse, cancellationToken) =>
 
 var updateDocs = new Option<string?>("--update-docs") { Description = "Write the figures into this document's <!-- movierec:faults-cluster --> block (docs/reliability.md)." };
 var faults = new Command("faults", "Start a cluster, run the fault scenario under load (SIGKILL a replica and restart it; promote a model), report, stop it.")
-    { dir, web, seconds, requests, connections, killAfter, report, updateDocs };
+    { dir, web, seconds, requests, connections, killAfter, report, updateDocs, ratings };
 faults.SetAction(async (parse, cancellationToken) =>
 {
     var options = new FaultOptions
@@ -68,7 +69,7 @@ faults.SetAction(async (parse, cancellationToken) =>
         Load = new LoadOptions { Duration = TimeSpan.FromSeconds(parse.GetValue(seconds)), MaxRequests = parse.GetValue(requests), Connections = parse.GetValue(connections) },
         KillAfter = TimeSpan.FromSeconds(parse.GetValue(killAfter)),
     };
-    await using var cluster = await LocalCluster.StartAsync(new ClusterOptions { Folder = Path.GetFullPath(parse.GetValue(dir)!), WebDll = parse.GetValue(web) }, Log, cancellationToken);
+    await using var cluster = await LocalCluster.StartAsync(new ClusterOptions { Folder = Path.GetFullPath(parse.GetValue(dir)!), WebDll = parse.GetValue(web), Ratings = parse.GetValue(ratings) }, Log, cancellationToken);
     FaultReport figures;
     try
     {

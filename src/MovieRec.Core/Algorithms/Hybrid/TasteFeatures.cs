@@ -135,24 +135,37 @@ internal sealed class TasteFeatures
     /// <summary>Column-major features (feature f of item i at [f * ItemCount + i]) for a person who liked <paramref name="liked"/>.</summary>
     public float[] Compute(ItemRating[] liked)
     {
+        var x = new float[Count * _items];
+        Compute(liked, x);
+        return x;
+    }
+
+    /// <summary>
+    /// <see cref="Compute(ItemRating[])"/> into <paramref name="x"/> (at least <see cref="Count"/> × <see cref="ItemCount"/>
+    /// long): a request's 450 KB of features would otherwise be a large-object allocation, and those trigger full
+    /// collections (the service's tail; docs/benchmarks.md).
+    /// </summary>
+    public void Compute(ItemRating[] liked, Span<float> x)
+    {
         int n = _items;
-        var x = new float[Count * n];
+        if (x.Length < Count * n) throw new ArgumentException($"needs {Count * n} floats, not {x.Length}", nameof(x));
+        x = x[..(Count * n)];
         for (int m = 0; m < _members.Length; m++)
         {
-            var column = x.AsSpan(m * n, n);
+            var column = x.Slice(m * n, n);
             _members[m].Score(_members[m].FoldIn(liked), column);
             ZScore(column);
         }
-        _quality.CopyTo(x.AsSpan(Quality * n, n));
-        _logPopularity.CopyTo(x.AsSpan(LogPopularity * n, n));
-        _mostRated.CopyTo(x.AsSpan(MostRated * n, n));
-        GenreCosine(liked, x.AsSpan(Genre * n, n));
-        ZScore(x.AsSpan(Genre * n, n));
+        _quality.CopyTo(x.Slice(Quality * n, n));
+        _logPopularity.CopyTo(x.Slice(LogPopularity * n, n));
+        _mostRated.CopyTo(x.Slice(MostRated * n, n));
+        GenreCosine(liked, x.Slice(Genre * n, n));
+        ZScore(x.Slice(Genre * n, n));
         float era = MeanOf(liked, _meanTime, 2008);
         float year = MeanOf(liked, _year, 2000);
-        var eraColumn = x.AsSpan(Era * n, n);
-        var eraPopularity = x.AsSpan(EraPopularity * n, n);
-        var yearColumn = x.AsSpan(ReleaseYear * n, n);
+        var eraColumn = x.Slice(Era * n, n);
+        var eraPopularity = x.Slice(EraPopularity * n, n);
+        var yearColumn = x.Slice(ReleaseYear * n, n);
         for (int i = 0; i < n; i++)
         {
             eraColumn[i] = float.IsNaN(_meanTime[i]) ? -20 : -MathF.Abs(_meanTime[i] - era);
@@ -164,7 +177,6 @@ internal sealed class TasteFeatures
         ZScore(eraColumn);
         ZScore(eraPopularity);
         ZScore(yearColumn);
-        return x;
     }
 
     private void GenreCosine(ItemRating[] liked, Span<float> column)

@@ -23,7 +23,8 @@ public sealed record MemoryPart(string Part, double MiB, IReadOnlyList<string> L
 public sealed record MemoryReport(IReadOnlyList<MemoryPart> Parts, double PartsMiB, double GcHeapMiB, double GcCommittedMiB, double GcFragmentedMiB,
     double WorkingSetMiB, double? ResidentAnonymousMiB, double? ResidentFileMiB)
 {
-    internal static MemoryReport Now(IReadOnlyList<MemoryPart> parts)
+    /// <summary>The process's memory now, without the parts.</summary>
+    internal static MemoryReport Process()
     {
         var gc = GC.GetGCMemoryInfo();
         double? anon = null, file = null;
@@ -36,7 +37,7 @@ public sealed record MemoryReport(IReadOnlyList<MemoryPart> Parts, double PartsM
             }
         }
         using var process = System.Diagnostics.Process.GetCurrentProcess();
-        return new MemoryReport(parts, Math.Round(parts.Sum(p => p.MiB), 2), MiB(gc.HeapSizeBytes), MiB(gc.TotalCommittedBytes), MiB(gc.FragmentedBytes),
+        return new MemoryReport([], 0, MiB(gc.HeapSizeBytes), MiB(gc.TotalCommittedBytes), MiB(gc.FragmentedBytes),
             MiB(process.WorkingSet64), anon, file);
 
         static double KiB(string line) => Math.Round(long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0, 2);
@@ -73,6 +74,8 @@ public static class AdminApi
         await MemoryWalk.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // The process's figures first: the walk itself allocates (its set of visited objects).
+            var process = MemoryReport.Process();
             var walk = new Core.Diagnostics.MemoryFootprint { ListArraysFrom = arrays == true ? 1 << 20 : 0 };
             // The movies first: every content model reaches them, and they are the catalogue's, not the first model's.
             var parts = new List<MemoryPart>();
@@ -82,7 +85,7 @@ public static class AdminApi
                 parts.Add(new MemoryPart(part, Math.Round(bytes / 1048576.0, 2), [.. walk.Largest.OrderByDescending(a => a.Bytes).Select(a => $"{a.Holder} {a.Bytes / 1048576.0:0.00} MiB")]));
                 walk.Largest.Clear();
             }
-            return TypedResults.Ok(MemoryReport.Now(parts));
+            return TypedResults.Ok(process with { Parts = parts, PartsMiB = Math.Round(parts.Sum(p => p.MiB), 2) });
         }
         finally
         {

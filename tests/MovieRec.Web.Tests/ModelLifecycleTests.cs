@@ -45,6 +45,31 @@ public sealed class ModelLifecycleTests
     }
 
     [Fact]
+    public async Task Memory_report_charges_each_part_once_and_names_the_arrays()
+    {
+        await using var factory = new ServiceFactory();
+        var client = await factory.ReadyClientAsync();
+        // Two algorithms that share one EASE weight matrix, trained by their first requests.
+        foreach (string algorithm in new[] { "ease", "hybrid" })
+        {
+            var body = new { ratings = RecommendationApiTests.AnimatedFamily.Select(id => new { movieId = id, rating = 5 }), algorithm };
+            (await client.PostAsJsonAsync("/api/v1/recommendations", body)).EnsureSuccessStatusCode();
+        }
+        await (await client.GetAsync("/api/v1/admin/memory")).AssertProblem(401);
+        var report = await (await Admin(factory).GetAsync("/api/v1/admin/memory?arrays=true")).Json();
+        var parts = report.GetProperty("parts").EnumerateArray().ToDictionary(p => p.GetProperty("part").GetString()!, p => p);
+        double ease = parts["ease"].GetProperty("miB").GetDouble();
+        Assert.InRange(ease, 40, 60); // B over the ~3,650 items with at least 5 ratings
+        Assert.Contains(parts["ease"].GetProperty("largeArrays").EnumerateArray(), a => a.GetString()!.StartsWith("Ease._b: Single[", StringComparison.Ordinal));
+        Assert.InRange(parts["hybrid"].GetProperty("miB").GetDouble(), 0.1, 15); // its EASE is ease's, charged there
+        Assert.True(parts.ContainsKey("movies (titles, genres, TMDB cast, crew, keywords, overviews)"));
+        double sum = parts.Values.Sum(p => p.GetProperty("miB").GetDouble());
+        Assert.Equal(sum, report.GetProperty("partsMiB").GetDouble(), 0.1);
+        Assert.True(report.GetProperty("gcHeapMiB").GetDouble() >= sum * 0.8, report.ToString());
+        Assert.True(report.GetProperty("workingSetMiB").GetDouble() > report.GetProperty("gcHeapMiB").GetDouble() * 0.5, report.ToString());
+    }
+
+    [Fact]
     public async Task Retrain_includes_stored_ratings_and_promotes_a_model_that_is_not_worse()
     {
         await using var factory = new ServiceFactory();

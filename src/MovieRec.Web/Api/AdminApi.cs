@@ -13,6 +13,39 @@ namespace MovieRec.Web.Api;
 public sealed record ModelStatus(ModelReport Model, RetrainOutcome? LastRetrain, DatasetStatistics Dataset, long StoredRatings,
     IReadOnlyDictionary<string, bool> AlgorithmsReady, double CacheHits, double CacheMisses, string RatingStore);
 
+/// <summary>One part of the serving state and the managed memory it holds, in MiB.</summary>
+public sealed record MemoryPart(string Part, double MiB, IReadOnlyList<string> LargeArrays);
+
+/// <summary>
+/// GET /admin/memory: the parts (managed bytes, each charged once) and the process: working set (resident), its
+/// anonymous and file-backed shares (Linux), the GC heap after the last collection and what the GC has committed.
+/// </summary>
+public sealed record MemoryReport(IReadOnlyList<MemoryPart> Parts, double PartsMiB, double GcHeapMiB, double GcCommittedMiB, double GcFragmentedMiB,
+    double WorkingSetMiB, double? ResidentAnonymousMiB, double? ResidentFileMiB)
+{
+    /// <summary>The process's memory now, without the parts.</summary>
+    internal static MemoryReport Process()
+    {
+        var gc = GC.GetGCMemoryInfo();
+        double? anon = null, file = null;
+        if (File.Exists("/proc/self/status"))
+        {
+            foreach (string line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("RssAnon:", StringComparison.Ordinal)) anon = KiB(line);
+                else if (line.StartsWith("RssFile:", StringComparison.Ordinal)) file = KiB(line);
+            }
+        }
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return new MemoryReport([], 0, MiB(gc.HeapSizeBytes), MiB(gc.TotalCommittedBytes), MiB(gc.FragmentedBytes),
+            MiB(process.WorkingSet64), anon, file);
+
+        static double KiB(string line) => Math.Round(long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0, 2);
+    }
+
+    private static double MiB(long bytes) => Math.Round(bytes / 1048576.0, 2);
+}
+
 /// <summary>Admin endpoints behind the API key from configuration (Admin:ApiKey), sent as X-Api-Key.</summary>
 public static class AdminApi
 {
@@ -23,8 +56,44 @@ public static class AdminApi
         var admin = api.MapGroup("/admin").WithTags("Admin").AddEndpointFilter(RequireKey);
         admin.MapPost("/retrain", Retrain).WithSummary("Retrain with every stored rating; the candidate is promoted unless its holdout RMSE is worse.");
         admin.MapGet("/model", Model).WithSummary("The serving model: version, training metrics, per-epoch loss, data statistics.");
+        admin.MapGet("/memory", Memory).WithSummary("What holds the memory: the managed bytes of every part of the serving model and catalogue, and the process's totals (a diagnostic walk: seconds).");
         return api;
     }
+
+    /// <param name="http">The request.</param>
+    /// <param name="host">The serving model and catalogue.</param>
+    /// <param name="options">The service's options.</param>
+    /// <param name="arrays">List each part's arrays of 1 MiB or more with the field that holds them.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    private static async Task<Results<Ok<MemoryReport>, ProblemHttpResult>> Memory(HttpContext http, ModelHost host, IOptions<MovieRecOptions> options, bool? arrays, CancellationToken cancellationToken)
+    {
+        if (await WaitForStartAsync(http, host, options.Value, cancellationToken).ConfigureAwait(false) is { } notReady) return notReady;
+        var model = await host.CurrentAsync(cancellationToken).ConfigureAwait(false);
+        var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
+        // The walk reads the model and catalogue while requests are served (both are immutable once built): one at a time.
+        await MemoryWalk.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // The process's figures first: the walk itself allocates (its set of visited objects).
+            var process = MemoryReport.Process();
+            var walk = new Core.Diagnostics.MemoryFootprint { ListArraysFrom = arrays == true ? 1 << 20 : 0 };
+            // The movies first: every content model reaches them, and they are the catalogue's, not the first model's.
+            var parts = new List<MemoryPart>();
+            foreach (var (part, bytes) in new[] { ("movies (titles, genres, TMDB cast, crew, keywords, overviews)", walk.Measure(catalog.Catalog)) }.Concat(model.Footprint(walk)).Concat(catalog.Footprint(walk)))
+            {
+                if (bytes == 0) continue;
+                parts.Add(new MemoryPart(part, Math.Round(bytes / 1048576.0, 2), [.. walk.Largest.OrderByDescending(a => a.Bytes).Select(a => $"{a.Holder} {a.Bytes / 1048576.0:0.00} MiB")]));
+                walk.Largest.Clear();
+            }
+            return TypedResults.Ok(process with { Parts = parts, PartsMiB = Math.Round(parts.Sum(p => p.MiB), 2) });
+        }
+        finally
+        {
+            MemoryWalk.Release();
+        }
+    }
+
+    private static readonly SemaphoreSlim MemoryWalk = new(1, 1);
 
     private static async ValueTask<object?> RequireKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

@@ -5,6 +5,7 @@ using MovieRec.Core.Algorithms.Onboarding;
 using MovieRec.Core.Algorithms.Ranking;
 using MovieRec.Core.Algorithms.Semantic;
 using MovieRec.Core.Data;
+using MovieRec.Core.Diagnostics;
 using MovieRec.Core.Search;
 
 namespace MovieRec.Web.Hosting;
@@ -128,7 +129,33 @@ public sealed class CatalogIndex : IDisposable
     {
         if (IsOff(_embeddingModel) || Interlocked.Exchange(ref _semanticStarted, 1) == 1) return;
         var folder = string.IsNullOrWhiteSpace(_embeddingModel) ? null : _embeddingModel;
-        _ = Search.StartSemantic(() => SentenceEmbedder.Load(folder, EmbedderOptions.FromEnvironment()), EmbeddingCacheFolder);
+        // Embedding the catalogue (or reading its cache) leaves large buffers behind: give them back once it is ready.
+        _ = Search.StartSemantic(() => SentenceEmbedder.Load(folder, EmbedderOptions.FromEnvironment()), EmbeddingCacheFolder)
+            .ContinueWith(_ => HeapCompaction.Schedule(TimeSpan.FromSeconds(1)), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    /// <summary>What this catalogue's parts hold (the lazy ones only once built), charged in this order (see <see cref="MemoryFootprint"/>).</summary>
+    public IEnumerable<(string Part, long Bytes)> Footprint(MemoryFootprint walk)
+    {
+        ArgumentNullException.ThrowIfNull(walk);
+        yield return ("dataset ratings", walk.Measure(Dataset.Ratings));
+        yield return ("title search index", walk.Measure(Titles));
+        yield return ("per-movie rating statistics", walk.Measure(_stats));
+        foreach (var (part, lazy) in new (string, Func<object?>)[]
+        {
+            ("content similarity (movie pages)", () => _content.IsValueCreated ? _content.Value : null),
+            ("overview text similarity", () => _text.IsValueCreated ? _text.Value : null),
+            ("BM25 lexical search", () => _lexical.IsValueCreated ? _lexical.Value : null),
+            ("semantic search (catalogue vectors; the ONNX model is native)", () => _search.IsValueCreated ? _search.Value : null),
+            ("movie clusters", () => _clusters.IsValueCreated ? _clusters.Value : null),
+            ("weighted rating", () => _weighted.IsValueCreated ? _weighted.Value : null),
+            ("rating neighbours (movie pages)", () => _ratingNeighbours.IsValueCreated ? _ratingNeighbours.Value : null),
+            ("onboarding list", () => _onboarding.IsValueCreated ? _onboarding.Value : null),
+        })
+        {
+            yield return (part, walk.Measure(lazy()));
+        }
+        yield return ("other catalogue indexes", walk.Measure(this));
     }
 
     /// <summary>Where the catalogue's embeddings are kept (MovieRec:EmbeddingCache).</summary>

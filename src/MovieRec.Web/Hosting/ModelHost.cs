@@ -34,7 +34,12 @@ public sealed class ModelHost
     public Task Started => _started.Task;
 
     /// <summary>Marks start-up finished (see <see cref="Started"/>).</summary>
-    public void CompleteStartup() => _started.TrySetResult();
+    public void CompleteStartup()
+    {
+        // Training and warm-up left their temporaries in the large object heap; nothing is served by this replica yet.
+        if (!Started.IsCompleted) HeapCompaction.Now();
+        _started.TrySetResult();
+    }
 
     public Task<CatalogIndex> CatalogAsync(CancellationToken cancellationToken) =>
         CatalogOrNull is { } catalog ? Task.FromResult(catalog) : _catalog.Task.WaitAsync(cancellationToken);
@@ -56,8 +61,10 @@ public sealed class ModelHost
     public void Promote(ServingModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        Volatile.Write(ref _current, model);
+        var replaced = Interlocked.Exchange(ref _current, model);
         _first.TrySetResult(model);
+        // The replaced version's arrays become garbage in the large object heap: give the memory back once they are.
+        if (replaced is not null && Started.IsCompleted) HeapCompaction.Schedule(TimeSpan.FromSeconds(5));
     }
 
     /// <summary>Marks start-up failed with <paramref name="sentence"/>: every waiting and later request fails with it.</summary>

@@ -3,6 +3,7 @@ using MovieRec.Core.Algorithms;
 using MovieRec.Core.Algorithms.Hybrid;
 using MovieRec.Core.Algorithms.MatrixFactorization;
 using MovieRec.Core.Data;
+using MovieRec.Core.Diagnostics;
 
 namespace MovieRec.Web.Hosting;
 
@@ -137,6 +138,27 @@ public sealed class ServingModel
                 return Task.FromException<IRecommender>(e);
             }
         })).Value;
+    }
+
+    /// <summary>
+    /// What this version's parts hold: its training ratings, the persisted SVD, the explainer, then every trained
+    /// algorithm in catalogue order (a part shared with an earlier one, such as the EASE inside hybrid and taste, is
+    /// charged to the earlier one; see <see cref="MemoryFootprint"/>).
+    /// </summary>
+    public IEnumerable<(string Part, long Bytes)> Footprint(MemoryFootprint walk)
+    {
+        ArgumentNullException.ThrowIfNull(walk);
+        yield return ("training ratings (dataset and accounts, both CSR views)", walk.Measure(Train));
+        yield return ($"{ModelTrainer.Algorithm} (the persisted model)", walk.Measure(Svd));
+        yield return ("explainer", walk.Measure(_explainer.IsValueCreated ? _explainer.Value : null));
+        yield return ("tie-break order", walk.Measure(ItemTies));
+        foreach (var entry in AlgorithmCatalog.Servable)
+        {
+            if (!_models.TryGetValue(entry.Name, out var lazy) || !lazy.IsValueCreated || !lazy.Value.IsCompletedSuccessfully) continue;
+            var model = lazy.Value.Result;
+            if (ReferenceEquals(model, Svd)) continue;
+            yield return (entry.Name, walk.Measure(model));
+        }
     }
 
     private IRecommender Fit(AlgorithmEntry entry, int? threads = null)

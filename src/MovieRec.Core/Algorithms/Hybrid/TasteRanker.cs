@@ -195,11 +195,18 @@ public sealed partial class TasteRanker : IRecommender
     /// <summary>The best <see cref="TasteRankerOptions.Candidates"/> items by the candidate score, favourites left out.</summary>
     private int[] Candidates(float[] x, int n, ItemRating[] rated, TieBreak ties)
     {
-        var score = new float[n];
-        Combine(x, n, CandidateWeights, score);
-        var exclude = Array.ConvertAll(rated, r => r.Item);
-        Array.Sort(exclude);
-        return Array.ConvertAll(TopN.Select(score, Options.Candidates, ties, exclude), s => s.Item);
+        var score = System.Buffers.ArrayPool<float>.Shared.Rent(n);
+        try
+        {
+            Combine(x, n, CandidateWeights, score.AsSpan(0, n));
+            var exclude = Array.ConvertAll(rated, r => r.Item);
+            Array.Sort(exclude);
+            return Array.ConvertAll(TopN.Select(score.AsSpan(0, n), Options.Candidates, ties, exclude), s => s.Item);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(score);
+        }
     }
 
     private static void Combine(float[] x, int n, double[] weights, Span<float> score)
@@ -291,14 +298,23 @@ public sealed partial class TasteRanker : IRecommender
         RankingChecks.ScoreLength(scores, ItemCount);
         int n = features.ItemCount;
         var liked = NewUserRecommendations.Liked(user.Ratings, _data!.Ratings.Scale);
-        var x = features.Compute(liked);
-        var candidates = Candidates(x, n, user.Ratings, _ties);
-        Combine(x, n, _weights[Bucket(liked.Length)], scores);
-        var isCandidate = new bool[n];
-        foreach (int c in candidates) isCandidate[c] = true;
-        for (int i = 0; i < n; i++)
+        // The features are a large array per request: pooled, so serving allocates no large objects.
+        var x = System.Buffers.ArrayPool<float>.Shared.Rent(TasteFeatures.Count * n);
+        try
         {
-            if (!isCandidate[i]) scores[i] -= 1000;
+            features.Compute(liked, x);
+            var candidates = Candidates(x, n, user.Ratings, _ties);
+            Combine(x, n, _weights[Bucket(liked.Length)], scores);
+            var isCandidate = new bool[n];
+            foreach (int c in candidates) isCandidate[c] = true;
+            for (int i = 0; i < n; i++)
+            {
+                if (!isCandidate[i]) scores[i] -= 1000;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(x);
         }
     }
 

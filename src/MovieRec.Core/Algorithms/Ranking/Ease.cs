@@ -86,32 +86,56 @@ public sealed class Ease : IRecommender, IPersistentModel, IUserHistory
         ArgumentNullException.ThrowIfNull(data);
         var train = data.Ratings;
         ArgumentNullException.ThrowIfNull(context);
+        // The same options on the same ratings give the same B: ease, hybrid and taste share one, ease-recency and
+        // best-ranking another (see SharedFits). Rating input over values that are all 1 is binary input.
+        var options = Options.Input == EaseInput.Rating && AllOnes(train.Values) ? Options with { Input = EaseInput.Binary } : Options;
+        object values = options.Input == EaseInput.Binary ? "binary" : train.Values;
+        var weights = SharedFits.GetOrFit(train, (typeof(Ease), options, values), () => FitWeights(train, options, context));
+        (_local, _items, _b, _n) = (weights.Local, weights.Items, weights.B, weights.N);
+        _rated = train.ByUser;
+        _header = PersistentModels.HeaderOf(Name, PersistentModels.ToJson(Options), train);
+    }
+
+    private static bool AllOnes(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+        {
+            if (v != 1f) return false;
+        }
+        return true;
+    }
+
+    /// <summary>B over the modelled items, with the item ↔ model index maps.</summary>
+    private sealed record Weights(int[] Local, int[] Items, float[] B, int N);
+
+    private static Weights FitWeights(RatingDataset train, EaseOptions options, TrainingContext context)
+    {
         var byItem = train.ByItem;
         var byUser = train.ByUser;
-        _local = new int[train.ItemCount];
-        Array.Fill(_local, -1);
+        var local = new int[train.ItemCount];
+        Array.Fill(local, -1);
         var items = new List<int>();
         for (int i = 0; i < train.ItemCount; i++)
         {
-            if (byItem.RowLength(i) >= Options.MinItemCount) items.Add(i);
+            if (byItem.RowLength(i) >= options.MinItemCount) items.Add(i);
         }
-        if (items.Count > Options.MaxItems)
+        if (items.Count > options.MaxItems)
         {
             // Keep the most rated (ties: lower id), then restore id order so model rows follow item ids.
             items.Sort((a, b) => byItem.RowLength(a) != byItem.RowLength(b) ? byItem.RowLength(b).CompareTo(byItem.RowLength(a)) : a.CompareTo(b));
-            items.RemoveRange(Options.MaxItems, items.Count - Options.MaxItems);
+            items.RemoveRange(options.MaxItems, items.Count - options.MaxItems);
             items.Sort();
         }
-        for (int li = 0; li < items.Count; li++) _local[items[li]] = li;
-        _items = [.. items];
-        int n = _n = _items.Length;
-        bool binary = Options.Input == EaseInput.Binary;
+        for (int li = 0; li < items.Count; li++) local[items[li]] = li;
+        int[] modelItems = [.. items];
+        int n = modelItems.Length;
+        bool binary = options.Input == EaseInput.Binary;
 
         // G = XᵀX over the model's items, one row per task: G_i· = Σ_{u rated i} x_ui x_u.
         var g = new double[(long)n * n];
         Parallel.For(0, n, context.ParallelOptions, li =>
         {
-            int item = _items[li];
+            int item = modelItems[li];
             var users = byItem.RowColumns(item);
             var userValues = byItem.RowValues(item);
             var row = g.AsSpan(li * n, n);
@@ -122,11 +146,11 @@ public sealed class Ease : IRecommender, IPersistentModel, IUserHistory
                 var vals = byUser.RowValues(users[p]);
                 for (int q = 0; q < cols.Length; q++)
                 {
-                    int lj = _local[cols[q]];
+                    int lj = local[cols[q]];
                     if (lj >= 0) row[lj] += xi * (binary ? 1 : vals[q]);
                 }
             }
-            row[li] += Options.Lambda;
+            row[li] += options.Lambda;
         });
         context.Cancellation.ThrowIfCancellationRequested();
 
@@ -138,9 +162,7 @@ public sealed class Ease : IRecommender, IPersistentModel, IUserHistory
             for (int j = 0; j < n; j++)
                 b[i * n + j] = i == j ? 0f : (float)(-g[i * n + j] / g[j * n + j]);
         });
-        _b = b;
-        _rated = train.ByUser;
-        _header = PersistentModels.HeaderOf(Name, PersistentModels.ToJson(Options), train);
+        return new Weights(local, modelItems, b, n);
     }
 
     public void Score(int user, Span<float> scores)

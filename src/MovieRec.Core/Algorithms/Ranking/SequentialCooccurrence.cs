@@ -94,10 +94,18 @@ public sealed class SequentialCooccurrence : IRecommender, IPersistentModel, IUs
         ItemCount = train.ItemCount;
         var histories = train.ByUserChronological;
         (_sequenceOffsets, _sequences) = (histories.Offsets, histories.Columns);
-        BuildRows(train.ItemCount, context);
+        // The served sequential and best-ranking's member of the same options share one set of rows (see SharedFits).
+        var rows = SharedFits.GetOrFit(train, (typeof(SequentialCooccurrence), Options, train.Timestamps), () =>
+        {
+            BuildRows(train.ItemCount, context);
+            return new Rows(_rowOffsets, _neighbors, _weights);
+        });
+        (_rowOffsets, _neighbors, _weights) = (rows.Offsets, rows.Neighbors, rows.Weights);
         _header = PersistentModels.HeaderOf(Name, PersistentModels.ToJson(Options), train);
         _fitted = true;
     }
+
+    private sealed record Rows(int[] Offsets, int[] Neighbors, float[] Weights);
 
     private void BuildRows(int itemCount, TrainingContext context)
     {

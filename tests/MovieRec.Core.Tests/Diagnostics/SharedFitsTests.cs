@@ -1,0 +1,72 @@
+using MovieRec.Core.Algorithms;
+using MovieRec.Core.Algorithms.Ranking;
+using MovieRec.Core.Diagnostics;
+
+namespace MovieRec.Core.Tests.Diagnostics;
+
+/// <summary>
+/// Models fitted on the same ratings with the same options share their fitted weights (SharedFits), which the memory
+/// walk sees: the second model holds only its own small state. Different options or different ratings fit their own.
+/// </summary>
+public sealed class SharedFitsTests
+{
+    private static readonly TrainingData Data = TrainingData.From(TestData.MovieLensSmall);
+
+    private static IRecommender Fit(string algorithm, TrainingData data, string? parameters = null)
+    {
+        var entry = AlgorithmCatalog.Get(algorithm);
+        var model = parameters is null ? entry.Create() : entry.Create(AlgorithmParameters.Parse([parameters]));
+        model.Fit(data, new TrainingContext { Seed = 1 });
+        return model;
+    }
+
+    [Fact]
+    public void Ease_hybrid_taste_and_ease_recency_share_one_weight_matrix_and_score_as_before()
+    {
+        var walk = new MemoryFootprint();
+        walk.Measure(Data.Ratings); // the ratings are everyone's
+        var ease = Fit("ease", Data);
+        long first = walk.Measure(ease);
+        // B over the ~3,650 items with at least 5 ratings: 3,650² floats = 53 MB.
+        Assert.InRange(first, 40L << 20, 60L << 20);
+        var recency = Fit("ease-recency", Data);
+        Assert.InRange(walk.Measure(recency), 0, 4L << 20);
+
+        // Sharing changes nothing in the scores: a second EASE fitted alone on a copy of the ratings agrees.
+        var copy = Data.WithRatings(new Core.Data.RatingDataset(Data.Ratings.UserIds, Data.Ratings.ItemIds, [.. Data.Ratings.Users], [.. Data.Ratings.Items],
+            [.. Data.Ratings.Values], [.. Data.Ratings.Timestamps], Data.Ratings.Scale));
+        var alone = Fit("ease", copy);
+        Assert.InRange(walk.Measure(alone), 40L << 20, 60L << 20);
+        var shared = new float[ease.ItemCount];
+        var own = new float[alone.ItemCount];
+        for (int user = 0; user < 50; user++)
+        {
+            ease.Score(user, shared);
+            alone.Score(user, own);
+            Assert.Equal(own, shared);
+        }
+    }
+
+    [Fact]
+    public void Other_options_fit_their_own_weights()
+    {
+        var walk = new MemoryFootprint();
+        walk.Measure(Data.Ratings);
+        walk.Measure(Fit("ease", Data));
+        Assert.InRange(walk.Measure(Fit("ease", Data, "lambda=500")), 40L << 20, 60L << 20);
+    }
+
+    [Fact]
+    public void The_walk_charges_a_shared_array_once_and_names_its_holder()
+    {
+        var walk = new MemoryFootprint { ListArraysFrom = 1 << 20 };
+        var big = new float[1 << 20];
+        var a = new Holder(big);
+        var b = new Holder(big);
+        Assert.InRange(walk.Measure(a), 4L << 20, (4L << 20) + 200);
+        Assert.Contains(walk.Largest, l => l.Holder.StartsWith("Holder.<Values>", StringComparison.Ordinal) && l.Holder.Contains("Single[1,048,576]", StringComparison.Ordinal));
+        Assert.InRange(walk.Measure(b), 1, 100);
+    }
+
+    private sealed record Holder(float[] Values);
+}

@@ -188,6 +188,6 @@ public sealed class TasteRankerTests
             int f = TasteRanker.FeatureNames.ToList().IndexOf(name);
             Assert.All(model.Weights, w => Assert.True(w[f] <= -model.Options.DislikeWeight, $"{name}: {w[f]}"));
         }
-        Assert.Contains("popular-share=0.45", model.ToString(), StringComparison.Ordinal);
+        Assert.Contains("popular-share=0.47", model.ToString(), StringComparison.Ordinal);
     }
 }

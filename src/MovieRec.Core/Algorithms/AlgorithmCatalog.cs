@@ -199,7 +199,6 @@ public static class AlgorithmCatalog
                     AlgorithmOption.Int("k", new ItemKnnRankerOptions().Neighbors, "neighbours kept per item", "neighbors") with { Property = nameof(ItemKnnRankerOptions.Neighbors) },
                     AlgorithmOption.Choice("vectors", "binary", ["binary", "mean-centred"], "item vectors: 1 per rating, or user-mean-centred ratings (adjusted cosine)"),
                     AlgorithmOption.Bool("normalize", false, "scale each item's kept similarities to sum to 1") with { Property = nameof(ItemKnnRankerOptions.NormalizeRows) },
-                    AlgorithmOption.Int("fold-in-k", new ItemKnnRankerOptions().FoldInNeighbors, "neighbours per rated movie for a new user (fold-in), scaled to sum to 1") with { Property = nameof(ItemKnnRankerOptions.FoldInNeighbors) },
                     BlendOption,
                 ],
                 o => Blend(o, new ItemKnnRanker(new ItemKnnRankerOptions
@@ -207,7 +206,6 @@ public static class AlgorithmCatalog
                     Neighbors = o.Int("k"),
                     Vectors = o.Choice<ItemVectors>("vectors"),
                     NormalizeRows = o.Bool("normalize"),
-                    FoldInNeighbors = o.Int("fold-in-k"),
                 })),
                 AlgorithmPersistence.Saved(ItemKnnRanker.Restore, "the neighbour lists (CSR offsets, items, similarities) and each user's rated items" + BlendLayout),
                 aliases: ["knn"],

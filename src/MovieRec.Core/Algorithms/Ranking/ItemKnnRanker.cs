@@ -32,19 +32,9 @@ public sealed record ItemKnnRankerOptions
     /// </summary>
     public bool NormalizeRows { get; init; }
 
-    /// <summary>
-    /// k for a folded-in user (a new user's handful of ratings; default 50): each rated item's FoldInNeighbors best
-    /// neighbours, their similarities scaled to sum to 1, so that every rated movie weighs alike. With k = 20 and raw
-    /// sums a new user's five favourites reach at most 100 movies, mostly the favourites' most-rated neighbours, and the
-    /// list was hardly better than the most-rated one (new-user protocol, docs/benchmarks.md). Known users keep
-    /// <see cref="Neighbors"/> and <see cref="NormalizeRows"/>.
-    /// </summary>
-    public int FoldInNeighbors { get; init; } = 50;
-
     public void Validate()
     {
         OptionChecks.Positive(Neighbors, nameof(Neighbors));
-        OptionChecks.Positive(FoldInNeighbors, nameof(FoldInNeighbors));
         if (!Enum.IsDefined(Vectors)) throw new ArgumentException($"Vectors {Vectors} is not an item vector kind.", nameof(Vectors));
     }
 }
@@ -54,9 +44,7 @@ public sealed record ItemKnnRankerOptions
 /// ACM TOIS 22(1)). sim(i, j) = x_i · x_j / (‖x_i‖ ‖x_j‖) over the item columns of the user-item matrix (binary or
 /// mean-centred); each item keeps its k most similar items with positive similarity (optionally scaled to sum to 1).
 /// A user's score for item i is the sum of sim(j, i) over the items j they rated that have i among their neighbours:
-/// score(u, i) = Σ_{j ∈ I_u, i ∈ N_k(j)} sim(j, i). A folded-in user is scored from the given ratings with the
-/// neighbourhoods of <see cref="ItemKnnRankerOptions.FoldInNeighbors"/>, each scaled to sum to 1:
-/// score(i) = Σ_{j ∈ I_u, i ∈ N_k'(j)} sim(j, i) / Σ_{l ∈ N_k'(j)} sim(j, l).
+/// score(u, i) = Σ_{j ∈ I_u, i ∈ N_k(j)} sim(j, i). Fold-in scores from the given ratings the same way.
 /// </summary>
 public sealed class ItemKnnRanker : IRecommender, IPersistentModel, IUserHistory
 {
@@ -78,11 +66,11 @@ public sealed class ItemKnnRanker : IRecommender, IPersistentModel, IUserHistory
 
     public int ItemCount { get; private set; }
 
-    /// <summary>Item i's k (<see cref="ItemKnnRankerOptions.Neighbors"/>) nearest neighbours and their similarities, best first.</summary>
+    /// <summary>Item i's kept neighbours and their similarities, best first.</summary>
     public (ReadOnlyMemory<int> Items, ReadOnlyMemory<float> Similarities) Neighbours(int item)
     {
         RankingChecks.Fitted(_rated is not null, Name);
-        int start = _offsets[item], len = Math.Min(_offsets[item + 1] - start, Options.Neighbors);
+        int start = _offsets[item], len = _offsets[item + 1] - start;
         return (_neighbors.AsMemory(start, len), _similarities.AsMemory(start, len));
     }
 
@@ -116,8 +104,7 @@ public sealed class ItemKnnRanker : IRecommender, IPersistentModel, IUserHistory
         var xByRating = new float[train.Count];
         for (int p = 0; p < x.Length; p++) xByRating[byUser.RatingIndex[p]] = x[p];
 
-        // Lists as long as the longer k; known users read the first Neighbors of each.
-        int k = Math.Min(Math.Max(Options.Neighbors, Options.FoldInNeighbors), Math.Max(items - 1, 0));
+        int k = Math.Min(Options.Neighbors, Math.Max(items - 1, 0));
         var rows = new ScoredItem[items][];
         Parallel.For(0, items, context.ParallelOptions, () => (Acc: new double[items], Scores: new float[items], Touched: new List<int>()), (i, _, ws) =>
         {
@@ -146,7 +133,14 @@ public sealed class ItemKnnRanker : IRecommender, IPersistentModel, IUserHistory
                 acc[j] = 0;
             }
             // acc[j] may have returned to exactly 0 mid-way and been listed twice; clearing twice is harmless.
-            rows[i] = TopN.Select(scores, k, TieBreak.ById);
+            var top = TopN.Select(scores, k, TieBreak.ById);
+            if (Options.NormalizeRows && top.Length > 0)
+            {
+                double sum = 0;
+                foreach (var t in top) sum += t.Score;
+                for (int t = 0; t < top.Length; t++) top[t] = new ScoredItem(top[t].Item, (float)(top[t].Score / sum));
+            }
+            rows[i] = top;
             return ws;
         }, static _ => { });
 
@@ -171,7 +165,7 @@ public sealed class ItemKnnRanker : IRecommender, IPersistentModel, IUserHistory
         var rated = _rated ?? throw new InvalidOperationException($"{Name} must be fitted before it scores.");
         RankingChecks.ScoreLength(scores, ItemCount);
         if ((uint)user >= (uint)rated.Rows) throw new ArgumentOutOfRangeException(nameof(user));
-        ScoreFrom(rated.RowColumns(user), Options.Neighbors, Options.NormalizeRows, scores);
+        ScoreFrom(rated.RowColumns(user), scores);
     }
 
     public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings)
@@ -187,26 +181,17 @@ public sealed class ItemKnnRanker : IRecommender, IPersistentModel, IUserHistory
         RankingChecks.ScoreLength(scores, ItemCount);
         var items = new int[user.Ratings.Length];
         for (int p = 0; p < items.Length; p++) items[p] = user.Ratings[p].Item;
-        ScoreFrom(items, Options.FoldInNeighbors, normalize: true, scores);
+        ScoreFrom(items, scores);
     }
 
-    /// <summary>Scatters each rated item's first <paramref name="k"/> neighbour similarities (scaled to sum to 1 when <paramref name="normalize"/>) into the scores.</summary>
-    private void ScoreFrom(ReadOnlySpan<int> rated, int k, bool normalize, Span<float> scores)
+    /// <summary>Scatters each rated item's neighbour similarities into the scores.</summary>
+    private void ScoreFrom(ReadOnlySpan<int> rated, Span<float> scores)
     {
         scores.Clear();
         foreach (int j in rated)
         {
-            int end = Math.Min(_offsets[j + 1], _offsets[j] + k);
-            if (!normalize)
-            {
-                for (int p = _offsets[j]; p < end; p++)
-                    scores[_neighbors[p]] += _similarities[p];
-                continue;
-            }
-            double sum = 0;
-            for (int p = _offsets[j]; p < end; p++) sum += _similarities[p];
-            for (int p = _offsets[j]; p < end; p++)
-                scores[_neighbors[p]] += (float)(_similarities[p] / sum);
+            for (int p = _offsets[j]; p < _offsets[j + 1]; p++)
+                scores[_neighbors[p]] += _similarities[p];
         }
     }
 
@@ -244,5 +229,5 @@ public sealed class ItemKnnRanker : IRecommender, IPersistentModel, IUserHistory
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"item-knn(k={Options.Neighbors}, vectors={Options.Vectors.ToString().ToLowerInvariant()}, normalize={Options.NormalizeRows}, fold-in-k={Options.FoldInNeighbors})");
+        $"item-knn(k={Options.Neighbors}, vectors={Options.Vectors.ToString().ToLowerInvariant()}, normalize={Options.NormalizeRows})");
 }

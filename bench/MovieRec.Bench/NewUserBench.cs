@@ -8,7 +8,7 @@ using MovieRec.Core.Evaluation;
 namespace MovieRec.Bench;
 
 /// <summary>
-/// <c>newuser [--seeds 0,1,2] [--only a,b] [--curve 1,3,5,10,20] [--update-docs docs/benchmarks.md]</c>: the new-user
+/// <c>newuser [--seeds 0,1,2] [--only a,b] [--curve 1,3,5,10,20|none] [--param algorithm:name=value]... [--update-docs docs/benchmarks.md]</c>: the new-user
 /// protocol (<see cref="NewUserProtocol"/>: 20 % of users held out, each gives 5 favourites) for every algorithm the
 /// service serves, with the options the service gives them (src/MovieRec.Web/appsettings.json), averaged over seeds;
 /// the floor every algorithm offered to new users must meet (precision@10 at least the most-rated list's,
@@ -20,14 +20,31 @@ internal static class NewUserBench
 {
     private const string Default = "taste";
 
+    private const string Usage = """
+        usage: newuser [--seeds 0,1,2] [--only a,b] [--curve 1,3,5,10,20|none] [--param algorithm:name=value]... [--data X] [--update-docs FILE]
+          --seeds    the protocol's seeds (figures are their means; default 0,1,2)
+          --only     these algorithms (and the most-rated list) instead of every servable one
+          --curve    numbers of ratings given for the default's curve, favourites and random; none skips it
+          --param    an algorithm's option over the service's (repeatable), e.g. --param taste:popular-share=0.5
+          --per-seed print each seed's precision@10, HR@10 and personalization as well
+        """;
+
     public static int Run(string[] args)
     {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
         var seeds = Counts(Bench.Option(args, "--seeds") ?? "0,1,2", allowZero: true);
-        var curve = Counts(Bench.Option(args, "--curve") ?? "1,3,5,10,20", allowZero: false);
+        string curveText = Bench.Option(args, "--curve") ?? "1,3,5,10,20";
+        var curve = curveText == "none" ? [] : Counts(curveText, allowZero: false);
         var entries = Bench.Option(args, "--only") is { } only ? AlgorithmCatalog.Resolve(only) : [.. AlgorithmCatalog.Servable];
         if (!entries.Any(e => e.Name == "popularity")) entries = [AlgorithmCatalog.Get("popularity"), .. entries];
         var dataset = DatasetLoader.Load(DataLocator.Resolve(Bench.Option(args, "--data") ?? DataLocator.DefaultDataset));
         var served = ServiceOptions();
+        Override(served, args);
+        PerSeed = args.Contains("--per-seed");
         Console.WriteLine($"newuser: {dataset.Name}, seeds {string.Join(',', seeds)}, the service's options ({string.Join("; ", served.Select(p => $"{p.Key}: {p.Value}"))}). {Bench.Contention}");
 
         var main = Measure(dataset, entries, served, seeds, [5], GivenSelection.Favourites);
@@ -42,10 +59,15 @@ internal static class NewUserBench
                 Bench.F(p.Coverage, "0.000"), Bench.F(p.FitSeconds, "0.0"), entry.ForNewUsers ? Bench.YesNo(floor) : "not offered");
         }
         table.Print(Console.Out);
-        var d = main[(Default, 5)];
+        if (!main.TryGetValue((Default, 5), out var d)) return 0;
         Console.WriteLine($"default {Default}: P@10 {d.Precision:0.000} (goal >= 0.40, {d.Precision / popularPrecision:0.00}x the most-rated list), HR@10 {d.HitRate:0.000} (goal >= 0.92), " +
             $"personalization {d.Personalization:0.000} (goal >= 0.9), top-100 share {d.PopularityShare:0.000} (goal <= 0.5)");
 
+        if (curve.Length == 0)
+        {
+            if (Bench.Option(args, "--update-docs") is not null) throw new ArgumentException("--update-docs needs the curve.");
+            return 0;
+        }
         var curveEntries = new[] { AlgorithmCatalog.Get("popularity"), AlgorithmCatalog.Get(Default) };
         var byCount = Measure(dataset, curveEntries, served, seeds, curve, GivenSelection.Favourites);
         var random = Measure(dataset, curveEntries, served, seeds, curve, GivenSelection.Random);
@@ -93,6 +115,7 @@ internal static class NewUserBench
                     Array.ConvertAll(NewUserRecommendations.Recommend(model, ratings, split.Train.Scale, k, ties), s => s.Item));
                 foreach (var p in points)
                 {
+                    if (PerSeed) Console.Error.WriteLine($"    seed {seed} given {p.Given}: P@10 {p.Precision:0.000} HR@10 {p.HitRate:0.000} personal. {p.Personalization:0.000} top-100 {p.PopularityShare:0.000}");
                     if (!sums.TryGetValue((entry.Name, p.Given), out var list)) sums[(entry.Name, p.Given)] = list = [];
                     list.Add((p, fit));
                 }
@@ -117,6 +140,22 @@ internal static class NewUserBench
         foreach (var algorithm in algorithms.EnumerateObject())
             result[algorithm.Name] = AlgorithmParameters.Parse(algorithm.Value.EnumerateObject().Select(o => $"{o.Name}={o.Value.GetString() ?? o.Value.GetRawText()}"));
         return result;
+    }
+
+    private static bool PerSeed;
+
+    /// <summary>--param algorithm:name=value: options over the service's, for trying a change before it becomes the default.</summary>
+    private static void Override(Dictionary<string, AlgorithmParameters> served, string[] args)
+    {
+        for (int i = 0; i + 1 < args.Length; i++)
+        {
+            if (args[i] != "--param") continue;
+            string text = args[i + 1];
+            int colon = text.IndexOf(':', StringComparison.Ordinal), eq = text.IndexOf('=', StringComparison.Ordinal);
+            if (colon <= 0 || eq < colon + 2) throw new ArgumentException($"--param takes algorithm:name=value, not '{text}'.");
+            string name = AlgorithmCatalog.Get(text[..colon]).Name;
+            served[name] = served.GetValueOrDefault(name, AlgorithmParameters.Empty).With(text[(colon + 1)..eq], text[(eq + 1)..]);
+        }
     }
 
     private static int[] Counts(string text, bool allowZero) =>

@@ -3,6 +3,12 @@ using MovieRec.Core.Data;
 namespace MovieRec.Core.Algorithms;
 
 /// <summary>
+/// A top-N model that folds in every rating and reads the low ones itself (as <see cref="Feedback.Disliked"/>), so
+/// <see cref="NewUserRecommendations.Recommend"/> gives it all of them rather than the liked ones only.
+/// </summary>
+public interface IReadsDislikes : IRecommender;
+
+/// <summary>
 /// The one path from a new user's ratings to a top-N list, shared by the service and the new-user protocol, so what
 /// is measured is what a person gets: fold the ratings into the model, score every movie, leave out the rated ones.
 /// </summary>
@@ -33,7 +39,7 @@ public static class NewUserRecommendations
         var scores = System.Buffers.ArrayPool<float>.Shared.Rent(items);
         try
         {
-            var folded = model.FoldIn(model is IRatingPredictor ? ratings : Liked(ratings, scale));
+            var folded = model.FoldIn(model is IRatingPredictor or IReadsDislikes ? ratings : Liked(ratings, scale));
             model.Score(folded, scores.AsSpan(0, items));
             var exclude = new int[ratings.Length];
             for (int r = 0; r < exclude.Length; r++) exclude[r] = ratings[r].Item;

@@ -12,6 +12,34 @@ namespace MovieRec.Core.Algorithms.Hybrid;
 /// </summary>
 internal static class PairwiseLogisticRegression
 {
+    /// <summary>
+    /// As <see cref="Fit(float[], int, double, ParallelOptions, int)"/>, with the weights of <paramref name="nonPositive"/>
+    /// features held at or below 0: a feature whose unconstrained weight comes out positive is held at 0 and the rest
+    /// refitted (an active-set loop; with w_f = 0 the others' optimum is the fit without f).
+    /// </summary>
+    public static double[] Fit(float[] differences, int features, double l2, ParallelOptions parallel, IReadOnlyList<int> nonPositive, int maxIterations = 30)
+    {
+        ArgumentNullException.ThrowIfNull(differences);
+        ArgumentNullException.ThrowIfNull(nonPositive);
+        var held = new HashSet<int>();
+        while (true)
+        {
+            var w = Fit(differences, features, l2, parallel, maxIterations);
+            int added = 0;
+            foreach (int f in nonPositive)
+            {
+                if (w[f] > 0 && held.Add(f)) added++;
+            }
+            if (added == 0) return w;
+            // A held feature's differences are zeroed: its weight then has no pull but the L2 term's, which keeps it at 0.
+            differences = (float[])differences.Clone();
+            for (int k = 0; k < differences.Length / features; k++)
+            {
+                foreach (int f in held) differences[k * features + f] = 0;
+            }
+        }
+    }
+
     public static double[] Fit(float[] differences, int features, double l2, ParallelOptions parallel, int maxIterations = 30)
     {
         ArgumentNullException.ThrowIfNull(differences);

@@ -7,21 +7,37 @@ using MovieRec.Core.Data;
 namespace MovieRec.Core.Algorithms.Hybrid;
 
 /// <summary>
-/// What <see cref="TasteRanker"/> knows about each movie for one person's favourites: three collaborative members'
-/// scores (EASE, iALS, item kNN; each z-scored over the catalogue for this person, so people are comparable), the
-/// movie's quality (Bayesian-average rating) and familiarity (log rating count, and whether it is among the most-rated),
-/// the cosine between its genres and the favourites' genres, how close it sits to the favourites in time (when people
-/// rated it, and when it was released), and how much it was rated in the favourites' era. Static parts are computed
-/// once at fit; a profile costs one fold-in per member and a few passes over the items.
+/// What <see cref="TasteRanker"/> knows about each movie for one person's ratings: the members' scores for what they
+/// like (EASE, iALS and content affinity; each z-scored over the catalogue for this person, so people are comparable),
+/// the movie's quality (Bayesian-average rating) and familiarity (log rating count, and whether it is among the
+/// most-rated), the cosine between its genres and the liked movies' genres, how close it sits in time to the movies they
+/// rated (when people rated it, and when it was released), how much it was rated in their era, and how close it is to
+/// what they disliked (EASE's score and the genre cosine for the disliked movies; 0 when nothing is disliked). Static
+/// parts are computed once at fit; a profile costs one fold-in per member (and one more of EASE for the disliked) and a
+/// few passes over the items.
 /// </summary>
 internal sealed class TasteFeatures
 {
     /// <summary>The feature names, in column order (the weights of <see cref="TasteRanker"/> follow it).</summary>
     public static readonly string[] Names =
-        ["ease", "ials", "quality", "log-popularity", "most-rated", "genre", "era", "era-popularity", "release-year"];
+        ["ease", "ials", "content", "quality", "log-popularity", "most-rated", "genre", "era", "era-popularity", "release-year", "liked-rating-similarity", "disliked-rating-similarity", "disliked-genre"];
 
-    public const int Ease = 0, Ials = 1, Quality = 2, LogPopularity = 3, MostRated = 4, Genre = 5, Era = 6, EraPopularity = 7, ReleaseYear = 8;
+    public const int Ease = 0, Ials = 1, Content = 2, Quality = 3, LogPopularity = 4, MostRated = 5, Genre = 6, Era = 7, EraPopularity = 8, ReleaseYear = 9,
+        LikedRatingSimilarity = 10, DislikedRatingSimilarity = 11, DislikedGenre = 12;
 
+    /// <summary>
+    /// The features about disliked movies, whose weights may not be positive: a dislike is evidence against what is
+    /// close to it. (EASE's score for the disliked movies was tried and learnt a positive weight: a low rating still
+    /// says the person watches such films, and the metric counts only watched ones; as a product rule a dislike must
+    /// never pull its neighbours up, so closeness to it is measured by how alike people rate, and by genre.)
+    /// </summary>
+    public static readonly int[] NonPositive = [DislikedRatingSimilarity, DislikedGenre];
+
+    /// <summary>Shrinkage of the rating similarity: its common raters n count n / (n + this).</summary>
+    private const float SimilarityShrinkage = 10;
+
+    /// <summary>The column of each member's score, in member order: EASE, iALS, content (absent without a catalogue).</summary>
+    private static readonly int[] MemberColumns = [Ease, Ials, Content];
 
     public static int Count => Names.Length;
 
@@ -44,6 +60,11 @@ internal sealed class TasteFeatures
     private readonly int[] _timeOffsets;     // CSR of each movie's rating times (years, ascending)
     private readonly float[] _times;
     private readonly Lazy<(float[] Times, int[] Items)> _byTime;
+    private readonly CsrMatrix _byUser;      // the training ratings by user, and by item
+    private readonly CsrMatrix _byItem;
+    private readonly float[] _centredByUser;  // r_ui − r̄_u, aligned with _byUser's entries
+    private readonly float[] _centredByItem;  // the same, aligned with _byItem's entries
+    private readonly float[] _centredNorms;   // ‖r_·i − r̄_·‖ over each item's raters
 
     public TasteFeatures(TrainingData data, IRecommender[] members, int mostRated)
         : this(data is null ? throw new ArgumentNullException(nameof(data)) : data.Ratings, FromCatalogue(data), members, mostRated)
@@ -58,12 +79,16 @@ internal sealed class TasteFeatures
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(catalogue);
+        if (members.Length > MemberColumns.Length) throw new ArgumentException($"At most {MemberColumns.Length} members, not {members.Length}.", nameof(members));
         if (catalogue.Years.Length != train.ItemCount || catalogue.GenreOffsets.Length != train.ItemCount + 1)
             throw new ArgumentException($"The catalogue features cover {catalogue.Years.Length} items, the ratings {train.ItemCount}.", nameof(catalogue));
         _members = members;
         _scale = train.Scale;
         int n = _items = train.ItemCount;
         var byItem = train.ByItem;
+        _byItem = byItem;
+        _byUser = train.ByUser;
+        (_centredByUser, _centredByItem, _centredNorms) = Centred(train);
         double mu = train.GlobalMean;
         _quality = new float[n];
         _logPopularity = new float[n];
@@ -104,6 +129,85 @@ internal sealed class TasteFeatures
         ZScore(_logPopularity);
     }
 
+    /// <summary>Each rating less its user's mean, by user and by item, and each item's norm of those.</summary>
+    private static (float[] ByUser, float[] ByItem, float[] Norms) Centred(RatingDataset train)
+    {
+        var byUser = train.ByUser;
+        var byItem = train.ByItem;
+        var perRating = new float[train.Count];
+        var centredByUser = new float[byUser.NonZeros];
+        for (int u = 0; u < byUser.Rows; u++)
+        {
+            var values = byUser.RowValues(u);
+            if (values.IsEmpty) continue;
+            float mean = TensorPrimitives.Sum(values) / values.Length;
+            for (int p = byUser.Offsets[u]; p < byUser.Offsets[u + 1]; p++)
+            {
+                centredByUser[p] = byUser.Values[p] - mean;
+                perRating[byUser.RatingIndex[p]] = centredByUser[p];
+            }
+        }
+        var centredByItem = new float[byItem.NonZeros];
+        var norms = new float[byItem.Rows];
+        for (int i = 0; i < byItem.Rows; i++)
+        {
+            double sum = 0;
+            for (int p = byItem.Offsets[i]; p < byItem.Offsets[i + 1]; p++)
+            {
+                centredByItem[p] = perRating[byItem.RatingIndex[p]];
+                sum += (double)centredByItem[p] * centredByItem[p];
+            }
+            norms[i] = (float)Math.Sqrt(sum);
+        }
+        return (centredByUser, centredByItem, norms);
+    }
+
+    /// <summary>
+    /// Σ_s sim(s, i) over <paramref name="sources"/>: the adjusted cosine of the items' user-mean-centred ratings
+    /// (Sarwar et al. 2001), shrunk by n / (n + 10) for n common raters. Unlike co-occurrence (which says who watches
+    /// both) it says whether people rate the two alike, so for a disliked source it points at what they would dislike too.
+    /// </summary>
+    private void RatingSimilarity(ItemRating[] sources, Span<float> column)
+    {
+        column.Clear();
+        if (sources.Length == 0) return;
+        var accPool = System.Buffers.ArrayPool<float>.Shared.Rent(_items);
+        var commonPool = System.Buffers.ArrayPool<int>.Shared.Rent(_items);
+        var acc = accPool.AsSpan(0, _items);
+        var common = commonPool.AsSpan(0, _items);
+        try
+        {
+        foreach (var s in sources)
+        {
+            if (_centredNorms[s.Item] == 0) continue;
+            acc.Clear();
+            common.Clear();
+            for (int p = _byItem.Offsets[s.Item]; p < _byItem.Offsets[s.Item + 1]; p++)
+            {
+                int u = _byItem.Columns[p];
+                float cs = _centredByItem[p];
+                for (int q = _byUser.Offsets[u]; q < _byUser.Offsets[u + 1]; q++)
+                {
+                    int i = _byUser.Columns[q];
+                    acc[i] += cs * _centredByUser[q];
+                    common[i]++;
+                }
+            }
+            float ns = _centredNorms[s.Item];
+            for (int i = 0; i < _items; i++)
+            {
+                if (common[i] == 0 || _centredNorms[i] == 0 || i == s.Item) continue;
+                column[i] += acc[i] / (ns * _centredNorms[i]) * (common[i] / (common[i] + SimilarityShrinkage));
+            }
+        }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(accPool);
+            System.Buffers.ArrayPool<int>.Shared.Return(commonPool);
+        }
+    }
+
     /// <summary>What the features read from the movie catalogue: release years (NaN: unknown) and each item's genre ids (CSR).</summary>
     public sealed record CatalogueFeatures(float[] Years, int[] GenreOffsets, int[] Genres, int GenreCount);
 
@@ -137,37 +241,62 @@ internal sealed class TasteFeatures
 
     public IReadOnlyList<IRecommender> Members => _members;
 
-    /// <summary>Column-major features (feature f of item i at [f * ItemCount + i]) for a person who liked <paramref name="liked"/>.</summary>
-    public float[] Compute(ItemRating[] liked)
+    /// <summary>
+    /// Column-major features (feature f of item i at [f * ItemCount + i]) for a person who liked
+    /// <paramref name="positive"/> (the members fold these in), disliked <paramref name="disliked"/> and rated
+    /// <paramref name="rated"/> (all of them: when they were active and which years they watch, liked or not).
+    /// </summary>
+    public float[] Compute(ItemRating[] positive, ItemRating[] disliked, ItemRating[] rated)
     {
         var x = new float[Count * _items];
-        Compute(liked, x);
+        Compute(positive, disliked, rated, x);
         return x;
     }
 
     /// <summary>
-    /// <see cref="Compute(ItemRating[])"/> into <paramref name="x"/> (at least <see cref="Count"/> × <see cref="ItemCount"/>
-    /// long): a request's 450 KB of features would otherwise be a large-object allocation, and those trigger full
-    /// collections (the service's tail; docs/benchmarks.md).
+    /// <see cref="Compute(ItemRating[], ItemRating[], ItemRating[])"/> into <paramref name="x"/> (at least
+    /// <see cref="Count"/> × <see cref="ItemCount"/> long; every value is written): a request's half megabyte of
+    /// features would otherwise be a large-object allocation, and those trigger full collections (the service's tail;
+    /// docs/benchmarks.md).
     /// </summary>
-    public void Compute(ItemRating[] liked, Span<float> x)
+    public void Compute(ItemRating[] positive, ItemRating[] disliked, ItemRating[] rated, Span<float> x)
     {
         int n = _items;
         if (x.Length < Count * n) throw new ArgumentException($"needs {Count * n} floats, not {x.Length}", nameof(x));
         x = x[..(Count * n)];
+        for (int m = _members.Length; m < MemberColumns.Length; m++) x.Slice(MemberColumns[m] * n, n).Clear();
         for (int m = 0; m < _members.Length; m++)
         {
-            var column = x.Slice(m * n, n);
-            _members[m].Score(_members[m].FoldIn(liked), column);
+            var column = x.Slice(MemberColumns[m] * n, n);
+            if (positive.Length == 0)
+            {
+                column.Clear();
+                continue;
+            }
+            _members[m].Score(_members[m].FoldIn(positive), column);
             ZScore(column);
         }
         _quality.CopyTo(x.Slice(Quality * n, n));
         _logPopularity.CopyTo(x.Slice(LogPopularity * n, n));
         _mostRated.CopyTo(x.Slice(MostRated * n, n));
-        GenreCosine(liked, x.Slice(Genre * n, n));
+        GenreCosine(positive, x.Slice(Genre * n, n));
         ZScore(x.Slice(Genre * n, n));
-        float era = MeanOf(liked, _meanTime, 2008);
-        float year = MeanOf(liked, _year, 2000);
+        RatingSimilarity(positive, x.Slice(LikedRatingSimilarity * n, n));
+        ZScore(x.Slice(LikedRatingSimilarity * n, n));
+        if (disliked.Length > 0)
+        {
+            GenreCosine(disliked, x.Slice(DislikedGenre * n, n));
+            ZScore(x.Slice(DislikedGenre * n, n));
+            RatingSimilarity(disliked, x.Slice(DislikedRatingSimilarity * n, n));
+            ZScore(x.Slice(DislikedRatingSimilarity * n, n));
+        }
+        else
+        {
+            x.Slice(DislikedGenre * n, n).Clear();
+            x.Slice(DislikedRatingSimilarity * n, n).Clear();
+        }
+        float era = MeanOf(rated, _meanTime, 2008);
+        float year = MeanOf(rated, _year, 2000);
         var eraColumn = x.Slice(Era * n, n);
         var eraPopularity = x.Slice(EraPopularity * n, n);
         var yearColumn = x.Slice(ReleaseYear * n, n);

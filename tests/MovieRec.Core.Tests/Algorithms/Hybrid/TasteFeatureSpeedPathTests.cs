@@ -1,4 +1,6 @@
+using MovieRec.Core.Algorithms;
 using MovieRec.Core.Algorithms.Hybrid;
+using MovieRec.Core.Data;
 
 namespace MovieRec.Core.Tests.Algorithms.Hybrid;
 
@@ -41,5 +43,32 @@ public sealed class TasteFeatureSpeedPathTests
         var column = Enumerable.Repeat(3.5f, 100).ToArray();
         TasteFeatures.ZScore(column);
         Assert.All(column, v => Assert.Equal(0f, v));
+    }
+}
+
+/// <summary>
+/// The service computes taste's features into a pooled buffer that still holds the last request's values: every
+/// column must be written, the ones a request has nothing for (no members, nothing disliked) included.
+/// </summary>
+public sealed class TasteFeaturePooledBufferTests
+{
+    [Fact]
+    public void A_reused_buffer_gives_the_same_features_as_a_fresh_one()
+    {
+        var data = TrainingData.From(TestData.MovieLensSmall);
+        var features = new TasteFeatures(data, [], mostRated: 100);
+        var ids = data.Ratings.ItemIds;
+        ItemRating R(long movieId, float rating) => new(ids.ToDense(movieId), rating);
+        ItemRating[] liked = [R(1, 5), R(364, 5), R(6377, 4.5f)];
+        ItemRating[] disliked = [R(1036, 1), R(589, 1)];
+        var buffer = new float[TasteFeatures.Count * features.ItemCount + 7];
+        Array.Fill(buffer, float.NaN);
+        features.Compute(liked, disliked, [.. liked, .. disliked], buffer);
+        Assert.Equal(features.Compute(liked, disliked, [.. liked, .. disliked]), buffer[..^7]);
+        // The next request dislikes nothing: the dislike columns must not keep the last request's values.
+        features.Compute(liked, [], liked, buffer);
+        var fresh = features.Compute(liked, [], liked);
+        Assert.Equal(fresh, buffer[..^7]);
+        Assert.DoesNotContain(fresh, float.IsNaN);
     }
 }

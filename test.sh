@@ -69,15 +69,24 @@ fi
 echo "test.sh: $tier tier (--filter \"$together_filter\")"
 log=$(mktemp)
 set +e
-# Four test projects at once (MSBuild's default is one per core): the service and browser tests wait on servers and
-# start-ups, so more projects than cores keep both cores busy; the fast tier's wall time on 2 cores is about the sum of
-# its CPU time over two. A later -m:N (or -maxcpucount:N) among the arguments overrides it.
-dotnet test MovieRec.slnx -c Release -maxcpucount:4 "${args[@]}" --filter "$together_filter" 2>&1 | tee "$log"
+# Build first, with every core, then start the test projects together: built and tested project by project, the
+# service tests (the longest) waited for a build node until the others' tests were done.
+built=0
+for a in "${args[@]}"; do [ "$a" != --no-build ] || built=1; done
+if [ "$built" = 0 ]; then
+  dotnet build MovieRec.slnx -c Release 2>&1 | tee "$log"
+  [ "${PIPESTATUS[0]}" = 0 ] || { echo "test.sh: the build failed" >&2; rm -f "$log"; exit 1; }
+  args+=(--no-build)
+fi
+# Every test project at once (MSBuild's default is one per core): the service and browser tests wait on servers and
+# start-ups, so more projects than cores keep both cores busy. A later -m:N (or -maxcpucount:N) among the arguments
+# overrides it.
+dotnet test MovieRec.slnx -c Release -maxcpucount:8 "${args[@]}" --filter "$together_filter" 2>&1 | tee -a "$log"
 status=${PIPESTATUS[0]}
 if [ "$tier" != fast ]; then
   for project in "${alone_projects[@]}"; do
     echo "test.sh: alone: $project (--filter \"$alone_filter\")"
-    dotnet test "$project" -c Release --no-build "${args[@]}" --filter "$alone_filter" 2>&1 | tee -a "$log"
+    dotnet test "$project" -c Release "${args[@]}" --filter "$alone_filter" 2>&1 | tee -a "$log"
     [ "${PIPESTATUS[0]}" = 0 ] || status=1
   done
 fi

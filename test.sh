@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs the tests: by default the fast tier (every test not tagged [Trait("Category", "Slow")]); --slow runs only the
 # slow tier (accuracy on real data, the cluster fault scenario, the README walk-through), --all runs both. Other
-# arguments go to `dotnet test` (a --filter is combined with the tier's). Installs what the tests need on a fresh
-# Debian machine (when run as root) and points MOVIEREC_DATA at ../shared/datasets unless it is already set.
+# arguments go to `dotnet test` (a --filter is combined with the tier's). Tests tagged [Trait("RunsAlone", "true")]
+# (they compare latencies over time, so other test projects' load must not come and go under them) run after the
+# others, one project at a time. Installs what the tests need on a fresh Debian machine (when run as root) and points
+# MOVIEREC_DATA at ../shared/datasets unless it is already set.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -25,8 +27,19 @@ case "$tier" in
   slow) tier_filter="Category=Slow" ;;
   all) tier_filter="" ;;
 esac
-if [ -n "$tier_filter" ] && [ -n "$filter" ]; then filter="($filter)&$tier_filter"; else filter="${filter:-$tier_filter}"; fi
-if [ -n "$filter" ]; then args+=(--filter "$filter"); fi
+# The filter of a phase: the caller's, the tier's and the phase's, all of them.
+and_filter() {
+  local result="" part
+  for part in "$@"; do
+    [ -n "$part" ] || continue
+    if [ -z "$result" ]; then result="$part"; else result="($result)&$part"; fi
+  done
+  printf '%s' "$result"
+}
+together_filter=$(and_filter "$filter" "$tier_filter" "RunsAlone!=true")
+alone_filter=$(and_filter "$filter" "$tier_filter" "RunsAlone=true")
+# The projects holding tests that run alone.
+mapfile -t alone_projects < <(grep -rl --include='*.cs' 'Trait("RunsAlone", "true")' tests 2>/dev/null | cut -d/ -f1-2 | sort -u)
 
 if [ -z "${MOVIEREC_DATA:-}" ] && [ -d ../shared/datasets ]; then
   export MOVIEREC_DATA="$(cd ../shared/datasets && pwd)"
@@ -53,11 +66,30 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-echo "test.sh: $tier tier${filter:+ (--filter \"$filter\")}"
+echo "test.sh: $tier tier (--filter \"$together_filter\")"
 log=$(mktemp)
 set +e
-dotnet test MovieRec.slnx -c Release "${args[@]}" 2>&1 | tee "$log"
+# Build first, with every core, then start the test projects together: built and tested project by project, the
+# service tests (the longest) waited for a build node until the others' tests were done.
+built=0
+for a in "${args[@]}"; do [ "$a" != --no-build ] || built=1; done
+if [ "$built" = 0 ]; then
+  dotnet build MovieRec.slnx -c Release 2>&1 | tee "$log"
+  [ "${PIPESTATUS[0]}" = 0 ] || { echo "test.sh: the build failed" >&2; rm -f "$log"; exit 1; }
+  args+=(--no-build)
+fi
+# Every test project at once (MSBuild's default is one per core): the service and browser tests wait on servers and
+# start-ups, so more projects than cores keep both cores busy. A later -m:N (or -maxcpucount:N) among the arguments
+# overrides it.
+dotnet test MovieRec.slnx -c Release -maxcpucount:8 "${args[@]}" --filter "$together_filter" 2>&1 | tee -a "$log"
 status=${PIPESTATUS[0]}
+if [ "$tier" != fast ]; then
+  for project in "${alone_projects[@]}"; do
+    echo "test.sh: alone: $project (--filter \"$alone_filter\")"
+    dotnet test "$project" -c Release "${args[@]}" --filter "$alone_filter" 2>&1 | tee -a "$log"
+    [ "${PIPESTATUS[0]}" = 0 ] || status=1
+  done
+fi
 set -e
 
 # One plain closing line for CI: the sum over every test project. A run that ran no test at all fails (a tier or

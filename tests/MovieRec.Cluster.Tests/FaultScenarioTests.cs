@@ -13,7 +13,8 @@ namespace MovieRec.Cluster.Tests;
 public sealed class FaultScenarioTests(ITestOutputHelper output)
 {
     [Fact]
-    [Trait("Category", "Slow")] // minutes: four replica start-ups and warm-ups, two of them under load
+    [Trait("Category", "Slow")] // four replica start-ups and warm-ups, two of them under load
+    [Trait("RunsAlone", "true")] // it compares the p99 during the promotion with the steady p99: test.sh runs it after the other projects
     public async Task Killing_a_replica_and_promoting_a_model_under_load_loses_no_acknowledged_rating()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));

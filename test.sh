@@ -93,7 +93,7 @@ set -e
 
 # One plain closing line for CI: the sum over every test project. A run that ran no test at all fails (a tier or
 # filter that matches nothing must not pass silently).
-awk '/(Passed|Failed)!/ {
+awk '/(Passed|Failed|Skipped)!/ {
   for (i = 1; i <= NF; i++) {
     if ($i == "Failed:") f += $(i + 1) + 0
     if ($i == "Passed:") p += $(i + 1) + 0

@@ -51,7 +51,7 @@ public class DiscoverCommandTests
         Assert.Contains("does not exist", output);
     }
 
-    [Fact]
+    [Core.Tests.Algorithms.Semantic.ModelFact]
     public void Search_with_a_model_folder_is_hybrid()
     {
         var (exit, output, error) = CliRunner.Run("search", "toy story", "-n", "3", "--model", Core.Tests.Algorithms.Semantic.TinyBertModel.Path, "--data", TestData.MovieLensSmallPath);

@@ -10,7 +10,7 @@ namespace MovieRec.Web.Tests;
 /// </summary>
 public sealed class SemanticSearchApiTests
 {
-    [Fact]
+    [ModelFact]
     public async Task Search_and_similar_are_semantic_when_a_model_is_configured()
     {
         await using var factory = new ServiceFactory(new Dictionary<string, string?> { ["MovieRec:EmbeddingModel"] = TinyBertModel.Path });
@@ -28,7 +28,7 @@ public sealed class SemanticSearchApiTests
         Assert.DoesNotContain(similar.GetProperty("items").EnumerateArray(), i => i.GetProperty("movie").GetProperty("movieId").GetInt64() == 1);
     }
 
-    [Fact]
+    [ModelFact]
     public async Task Ratings_in_the_request_re_rank_by_taste_unless_turned_off()
     {
         await using var factory = new ServiceFactory();
@@ -83,7 +83,7 @@ public sealed class SemanticSearchApiTests
     /// Until the catalogue's vectors are ready the service answers lexically and says how far embedding is. Another
     /// process's lock on the cache (a replica embedding) keeps this one in that state for as long as the test holds it.
     /// </summary>
-    [Fact]
+    [ModelFact]
     public async Task Search_answers_lexically_and_says_so_until_the_vectors_are_ready()
     {
         using var cache = TestData.NewFolder();
@@ -124,7 +124,7 @@ public sealed class SemanticSearchApiTests
     /// A restarted service loads the vectors it kept (it becomes semantic even while the cache's lock is held, which
     /// it would need to embed anything), and two replicas starting together on one cache embed the catalogue once.
     /// </summary>
-    [Fact]
+    [ModelFact]
     public async Task A_restart_and_a_second_replica_load_the_vectors_instead_of_embedding_again()
     {
         using var cache = TestData.NewFolder();

@@ -32,7 +32,7 @@ public sealed class HybridSearchTests : IDisposable
         return search;
     }
 
-    [Fact]
+    [ModelFact]
     public async Task Searches_are_lexical_and_say_so_until_the_embeddings_are_ready()
     {
         using var search = new HybridSearch(Movies.Value, Counts());
@@ -66,7 +66,7 @@ public sealed class HybridSearchTests : IDisposable
         Assert.Equal(5, similar.Count);
     }
 
-    [Fact]
+    [ModelFact]
     public async Task A_model_that_fails_to_load_leaves_search_lexical_with_the_reason()
     {
         using var search = new HybridSearch(Movies.Value, Counts());
@@ -80,7 +80,7 @@ public sealed class HybridSearchTests : IDisposable
         Assert.Contains("turned off for this test", search.Search("pig").Note);
     }
 
-    [Fact]
+    [ModelFact]
     public void A_title_query_puts_the_title_first()
     {
         using var search = Ready();
@@ -92,7 +92,7 @@ public sealed class HybridSearchTests : IDisposable
         Assert.Empty(search.Search("   ").Hits);
     }
 
-    [Fact]
+    [ModelFact]
     public void Taste_reorders_the_fused_results_and_the_flag_turns_it_off()
     {
         using var search = Ready();
@@ -122,7 +122,7 @@ public sealed class HybridSearchTests : IDisposable
         Assert.Equal(plain.Hits.Select(h => h.Movie.Id), unknown.Hits.Select(h => h.Movie.Id));
     }
 
-    [Fact]
+    [ModelFact]
     public void Each_signal_can_be_used_alone()
     {
         using var search = Ready();
@@ -135,7 +135,7 @@ public sealed class HybridSearchTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => search.Search("wizard", new HybridSearchRequest { Count = 0 }));
     }
 
-    [Fact]
+    [ModelFact]
     public async Task Disposing_during_a_build_stops_it()
     {
         var search = new HybridSearch(TestData.MovieLensSmall.Catalog.Movies, Counts());

@@ -6,7 +6,7 @@ public class EmbeddingCacheTests
 {
     private static readonly string[] Texts = [.. Enumerable.Range(0, 40).Select(i => $"movie {i}: a story about {i % 7} friends and {i % 3} dogs")];
 
-    [Fact]
+    [ModelFact]
     public void Vectors_are_kept_per_recipe_and_text_and_a_second_instance_loads_them()
     {
         using var tmp = TestData.NewFolder();
@@ -34,7 +34,7 @@ public class EmbeddingCacheTests
         Assert.Throws<ArgumentException>(() => new EmbeddingCache(tmp.Path, "recipe", 16).GetOrEmbed(Texts, embedder));
     }
 
-    [Fact]
+    [ModelFact]
     public void A_repeated_text_is_embedded_and_stored_once()
     {
         using var tmp = TestData.NewFolder();
@@ -49,7 +49,7 @@ public class EmbeddingCacheTests
         Assert.Same(vectors[1], vectors[4]);
     }
 
-    [Fact]
+    [ModelFact]
     public void A_torn_last_record_is_ignored_and_overwritten()
     {
         using var tmp = TestData.NewFolder();
@@ -67,7 +67,7 @@ public class EmbeddingCacheTests
         Assert.Equal(20, EmbeddingCache.For(embedder, tmp.Path).Count);
     }
 
-    [Fact]
+    [ModelFact]
     public void Two_caches_embedding_at_once_write_each_vector_once()
     {
         using var tmp = TestData.NewFolder();
@@ -80,7 +80,7 @@ public class EmbeddingCacheTests
         Assert.Equal(12 + Texts.Length * record, new FileInfo(a.FilePath).Length);
     }
 
-    [Fact]
+    [ModelFact]
     public void Cancelling_keeps_the_chunks_already_written()
     {
         using var tmp = TestData.NewFolder();

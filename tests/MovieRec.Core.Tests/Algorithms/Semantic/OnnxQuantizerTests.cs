@@ -31,7 +31,7 @@ public class OnnxQuantizerTests
         Assert.All(zeroScales, s => Assert.Equal(1f, s));
     }
 
-    [Fact]
+    [ModelFact]
     public void Every_weight_matmul_of_the_tiny_model_is_rewritten_and_the_rest_is_kept()
     {
         var model = File.ReadAllBytes(Path.Combine(TinyBertModel.Path, "model.onnx"));

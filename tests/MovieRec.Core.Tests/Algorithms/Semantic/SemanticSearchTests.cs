@@ -8,7 +8,7 @@ public class SemanticSearchTests
 {
     private static float Cosine(float[] a, float[] b) => TensorPrimitives.Dot(a, b);
 
-    [Fact]
+    [ModelFact]
     public void Tokenisation_adds_the_special_tokens_and_truncates_at_max_seq_length()
     {
         using var embedder = SentenceEmbedder.Load(TinyBertModel.Path);
@@ -21,7 +21,7 @@ public class SemanticSearchTests
         Assert.NotEqual(embedder.Recipe, shorter.Recipe);
     }
 
-    [Fact]
+    [ModelFact]
     public void Embeddings_are_unit_vectors_independent_of_batching_order_and_padding()
     {
         using var embedder = SentenceEmbedder.Load(TinyBertModel.Path);
@@ -57,7 +57,7 @@ public class SemanticSearchTests
         for (int t = 0; t < texts.Length; t++) Assert.True(Cosine(int8Alone[t], int8Batched[t]) > 0.999f, $"text {t}: cosine {Cosine(int8Alone[t], int8Batched[t])}");
     }
 
-    [Fact]
+    [ModelFact]
     public void Quantised_model_stays_close_to_the_float_model()
     {
         using var int8 = SentenceEmbedder.Load(TinyBertModel.Path);
@@ -71,7 +71,7 @@ public class SemanticSearchTests
         for (int i = 0; i < texts.Count; i++) Assert.True(Cosine(a[i], b[i]) > 0.99f, $"text {i}: cosine {Cosine(a[i], b[i])}");
     }
 
-    [Fact]
+    [ModelFact]
     public void Mpnet_layout_loads_with_768_dimensions_and_no_token_types()
     {
         using var mpnet = SentenceEmbedder.Load(TinyBertModel.MpnetPath);
@@ -84,7 +84,7 @@ public class SemanticSearchTests
         Assert.True(Cosine(v, batch[0]) > 0.999f);
     }
 
-    [Fact]
+    [ModelFact]
     public void Bundled_model_loads_by_default_and_is_hash_checked()
     {
         var path = BundledModel.Locate();
@@ -110,7 +110,7 @@ public class SemanticSearchTests
         Assert.Contains("SHA-256", error.Message);
     }
 
-    [Fact]
+    [ModelFact]
     public void A_broken_model_folder_says_why_semantic_search_is_off()
     {
         Assert.Null(SentenceEmbedder.TryLoad(TinyBertModel.RealTokenizerFolder, out var reason));
@@ -141,7 +141,7 @@ public class SemanticSearchTests
         }
     }
 
-    [Fact]
+    [ModelFact]
     public void Search_ranks_movies_and_similar_leaves_the_movie_out()
     {
         using var tmp = TestData.NewFolder();
@@ -159,7 +159,7 @@ public class SemanticSearchTests
         Assert.Empty(search.Similar(-1, 5));
     }
 
-    [Fact]
+    [ModelFact]
     public void Extra_texts_give_a_movie_more_vectors_and_it_scores_by_its_best()
     {
         using var tmp = TestData.NewFolder();
@@ -187,7 +187,7 @@ public class SemanticSearchTests
         Assert.Equal(plain.Similar(movies[7].Id, 5).Select(h => h.Movie.Id), multi.Similar(movies[7].Id, 5).Select(h => h.Movie.Id));
     }
 
-    [Fact]
+    [ModelFact]
     public void A_folder_with_cls_pooling_and_a_query_prompt_uses_them()
     {
         using var tmp = TestData.NewFolder();

@@ -47,7 +47,7 @@ public sealed class TokenizerReferenceTests : IDisposable
         return texts;
     }
 
-    [Fact]
+    [ModelFact]
     public void Bundled_model_tokenises_like_hugging_face()
     {
         using var reference = new Tokenizers.DotNet.Tokenizer(ReferenceTokenizer(File.ReadAllText(Path.Combine(TinyBertModel.RealTokenizerFolder, "tokenizer.json")), 256, "minilm.json"));
@@ -71,7 +71,7 @@ public sealed class TokenizerReferenceTests : IDisposable
         Assert.True(differ == 0, $"{differ} of {texts.Count} texts differ: {string.Join(" | ", first)}");
     }
 
-    [Fact]
+    [ModelFact]
     public void Mpnet_layout_tokenises_like_hugging_face()
     {
         using var reference = new Tokenizers.DotNet.Tokenizer(ReferenceTokenizer(TinyBertModel.MpnetTokenizerJson(), 384, "mpnet.json"));
@@ -86,7 +86,7 @@ public sealed class TokenizerReferenceTests : IDisposable
         Assert.Equal([0, 1041, 2162, 2007, 5987, 2837, 1016, 2], mpnet.Tokenize("A man is eating food."));
     }
 
-    [Fact]
+    [ModelFact]
     public void Bundled_vocabulary_is_the_reference_vocabulary()
     {
         var (_, vocab) = BundledModel.Read(BundledModel.Locate()!);

@@ -177,29 +177,29 @@ internal sealed class TasteFeatures
         var common = commonPool.AsSpan(0, _items);
         try
         {
-        foreach (var s in sources)
-        {
-            if (_centredNorms[s.Item] == 0) continue;
-            acc.Clear();
-            common.Clear();
-            for (int p = _byItem.Offsets[s.Item]; p < _byItem.Offsets[s.Item + 1]; p++)
+            foreach (var s in sources)
             {
-                int u = _byItem.Columns[p];
-                float cs = _centredByItem[p];
-                for (int q = _byUser.Offsets[u]; q < _byUser.Offsets[u + 1]; q++)
+                if (_centredNorms[s.Item] == 0) continue;
+                acc.Clear();
+                common.Clear();
+                for (int p = _byItem.Offsets[s.Item]; p < _byItem.Offsets[s.Item + 1]; p++)
                 {
-                    int i = _byUser.Columns[q];
-                    acc[i] += cs * _centredByUser[q];
-                    common[i]++;
+                    int u = _byItem.Columns[p];
+                    float cs = _centredByItem[p];
+                    for (int q = _byUser.Offsets[u]; q < _byUser.Offsets[u + 1]; q++)
+                    {
+                        int i = _byUser.Columns[q];
+                        acc[i] += cs * _centredByUser[q];
+                        common[i]++;
+                    }
+                }
+                float ns = _centredNorms[s.Item];
+                for (int i = 0; i < _items; i++)
+                {
+                    if (common[i] == 0 || _centredNorms[i] == 0 || i == s.Item) continue;
+                    column[i] += acc[i] / (ns * _centredNorms[i]) * (common[i] / (common[i] + SimilarityShrinkage));
                 }
             }
-            float ns = _centredNorms[s.Item];
-            for (int i = 0; i < _items; i++)
-            {
-                if (common[i] == 0 || _centredNorms[i] == 0 || i == s.Item) continue;
-                column[i] += acc[i] / (ns * _centredNorms[i]) * (common[i] / (common[i] + SimilarityShrinkage));
-            }
-        }
         }
         finally
         {

@@ -32,7 +32,7 @@ public static class StartupProblem
                     + $"download. Fix: set {DataLocator.EnvironmentVariable} to a folder holding {dataset}/, or MovieRec:Dataset to a "
                     + "dataset path; then restart the service.";
             case DataFormatException format:
-                return $"Start-up failed: the dataset {dataset} cannot be read: {format.Message} Fix the file or point "
+                return $"Start-up failed: the dataset {dataset} cannot be read: {Sentence(format.Message)} Fix the file or point "
                     + $"{DataLocator.EnvironmentVariable} at a good copy; then restart the service.";
             case DbException db:
                 return $"Start-up failed: the ratings database does not answer ({FirstLine(db.Message)}). Check "
@@ -53,6 +53,9 @@ public static class StartupProblem
         while (inner.InnerException is not null) inner = inner.InnerException;
         return FirstLine(inner.Message).TrimEnd('.');
     }
+
+    /// <summary>A loader's message ends a sentence here; most carry no full stop of their own.</summary>
+    private static string Sentence(string message) => message.EndsWith('.') ? message : message + ".";
 
     private static string FirstLine(string message)
     {

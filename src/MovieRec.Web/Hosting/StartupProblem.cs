@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using MovieRec.Core.Data;
 using MovieRec.Core.Data.Download;
 
@@ -34,6 +35,10 @@ public static class StartupProblem
             case DataFormatException format:
                 return $"Start-up failed: the dataset {dataset} cannot be read: {Sentence(format.Message)} Fix the file or point "
                     + $"{DataLocator.EnvironmentVariable} at a good copy; then restart the service.";
+            case NoRatingsException none:
+                return $"Start-up failed: the dataset {none.Dataset} has no ratings (a catalogue of {none.Movies.ToString("N0", CultureInfo.InvariantCulture)} movies), and the service "
+                    + "recommends from ratings. Fix: set MovieRec:Dataset to a dataset with ratings (a MovieLens release, or an interactions "
+                    + "file with a movierec.columns beside it); then restart the service.";
             case DbException db:
                 return $"Start-up failed: the ratings database does not answer ({FirstLine(db.Message)}). Check "
                     + "ConnectionStrings:Ratings and that the database is up; the service restarts when /health/live fails.";
@@ -63,4 +68,15 @@ public static class StartupProblem
         string line = end < 0 ? message : message[..end];
         return line.Length > 200 ? line[..200] + "…" : line;
     }
+}
+
+/// <summary>The dataset holds no ratings (a catalogue: TMDB or IMDb alone, a header-only ratings.csv): nothing to train or serve.</summary>
+public sealed class NoRatingsException(string dataset, int movies)
+    : Exception($"The dataset {dataset} has no ratings (a catalogue of {movies} movies).")
+{
+    /// <summary>The dataset's name.</summary>
+    public string Dataset { get; } = dataset;
+
+    /// <summary>How many movies its catalogue holds.</summary>
+    public int Movies { get; } = movies;
 }

@@ -11,8 +11,11 @@ public static class MovieRecCli
     /// <summary>Exit code for a mistake in the input (bad file, unknown dataset, invalid option).</summary>
     public const int UserError = 2;
 
-    /// <summary>Columns of plain (non-terminal) output: wide enough that no message or table row wraps.</summary>
-    public const int UnwrappedWidth = 400;
+    /// <summary>
+    /// Columns of plain (non-terminal) output: wide enough that no message or table row wraps, even one naming two
+    /// paths of Linux's 4,096-character limit (400 columns wrapped "Downloads go to" before a long MOVIEREC_DATA).
+    /// </summary>
+    public const int UnwrappedWidth = 1 << 15;
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {

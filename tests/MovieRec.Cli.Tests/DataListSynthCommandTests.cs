@@ -19,6 +19,37 @@ public class DataListSynthCommandTests
         Assert.Contains($"Downloads go to {DataLocator.DownloadDirectory} (set", output);
     }
 
+    /// <summary>Out of process, through a pipe, with a MOVIEREC_DATA path longer than any terminal: the message stays one line.</summary>
+    [Fact]
+    public async Task List_through_a_pipe_never_wraps_a_long_data_path()
+    {
+        using var tmp = TestData.NewFolder();
+        string root = tmp.Path;
+        while (root.Length < 600) root = Path.Combine(root, "a-folder-with-a-rather-long-name-for-a-dataset-root");
+        Directory.CreateDirectory(root);
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "movierec.dll"));
+        start.ArgumentList.Add("data");
+        start.ArgumentList.Add("list");
+        start.Environment["MOVIEREC_DATA"] = root;
+        start.Environment["COLUMNS"] = "80";
+        using var process = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("movierec data list ran over a minute");
+        }
+        Assert.True(process.ExitCode == 0, await stderr);
+        Assert.Contains($"Downloads go to {root} (set MOVIEREC_DATA to change).", await stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void List_as_json_gives_the_data_not_a_table()
     {

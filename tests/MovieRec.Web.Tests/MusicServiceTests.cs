@@ -197,3 +197,26 @@ public sealed class MusicServiceTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.String, member.GetProperty("movieId").ValueKind);
     }
 }
+
+/// <summary>
+/// The README's form of a string-id dataset: MovieRec:Dataset names the interactions file itself (a movierec.columns
+/// beside it), as the CLI's --data takes it. Start-up used to fail with "is a file but not a .zip archive".
+/// </summary>
+public sealed class MusicFileServiceTests
+{
+    [Fact]
+    public async Task The_service_started_on_the_interactions_file_itself_answers_with_string_ids()
+    {
+        using var data = TestData.NewFolder();
+        string plays = Path.Combine(MusicServiceTests.WriteMusic(data.Path), "plays.csv");
+        await using var factory = new ServiceFactory(new Dictionary<string, string?> { ["MovieRec:Dataset"] = plays });
+        var client = await factory.ReadyClientAsync();
+        var response = await client.PostAsJsonAsync("/api/v1/recommendations",
+            new { ratings = new object[] { new { movieId = "track-001", rating = 5 }, new { movieId = "track-004", rating = 5 } }, n = 3, algorithm = "knn" });
+        var list = await response.Json();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, list.ToString());
+        var items = list.GetProperty("items").EnumerateArray().ToList();
+        Assert.NotEmpty(items);
+        Assert.All(items, i => Assert.StartsWith("track-", i.GetProperty("movieId").GetString(), StringComparison.Ordinal));
+    }
+}

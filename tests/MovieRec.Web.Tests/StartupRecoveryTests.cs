@@ -121,6 +121,38 @@ public sealed class StartupRecoveryTests
         Assert.True(outcome.GetProperty("promoted").GetBoolean(), outcome.ToString());
     }
 
+    /// <summary>
+    /// A dataset without ratings (a header-only ratings.csv: a catalogue) cannot be served: liveness fails with a
+    /// sentence saying why and what to do (it was "Start-up failed (ArgumentException: .NET number values such as
+    /// positive and negative infinity cannot be written as valid JSON ...").
+    /// </summary>
+    [Fact]
+    public async Task A_dataset_without_ratings_fails_start_up_with_a_sentence_saying_why()
+    {
+        using var folder = TestData.NewFolder();
+        folder.Write("catalogue/ratings.csv", "userId,movieId,rating,timestamp\r\n");
+        folder.Write("catalogue/movies.csv", "movieId,title,genres\n1,Toy Story (1995),Animation|Children\n2,Heat (1995),Action\n");
+        await using var factory = new ServiceFactory(new Dictionary<string, string?>
+        {
+            ["MovieRec:Dataset"] = Path.Combine(folder.Path, "catalogue"),
+            ["MovieRec:ModelDirectory"] = Path.Combine(folder.Path, "models"),
+        });
+        var client = factory.CreateClient();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (factory.Host.StartupError is null)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "start-up did not fail");
+            await Task.Delay(50);
+        }
+        var response = await client.GetAsync("/health/live");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        string text = (await response.Json()).GetProperty("checks").GetProperty("startup").GetProperty("description").GetString()!;
+        Assert.StartsWith("Start-up failed: the dataset catalogue has no ratings (a catalogue of 2 movies)", text, StringComparison.Ordinal);
+        Assert.Contains("MovieRec:Dataset", text, StringComparison.Ordinal);
+        Assert.EndsWith(".", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
+    }
+
     private static void AssertSentence(string text)
     {
         Assert.StartsWith("Start-up failed: the dataset no-such-dataset was not found", text, StringComparison.Ordinal);

@@ -36,10 +36,15 @@ public static class DatasetLoader
             [[TmdbLoader.MoviesFile]], [TmdbLoader.CreditsFile]),
     ];
 
-    /// <summary>Loads the dataset at <paramref name="path"/> (a folder or a .zip).</summary>
+    /// <summary>
+    /// Loads the dataset at <paramref name="path"/>: a folder, a .zip, or a single interactions file with a
+    /// <c>movierec.columns</c> mapping beside it (what the CLI's --data and the service's MovieRec:Dataset both accept).
+    /// </summary>
     public static Dataset Load(string path, LoadOptions? options = null)
     {
         options ??= LoadOptions.Default;
+        if (File.Exists(path) && !path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+            return LoadSingleFile(path, options);
         using var source = DataSource.Open(path);
         var format = Detect(source);
         var dataset = format.Load(source, options);
@@ -49,6 +54,30 @@ public static class DatasetLoader
             JoinTmdb(dataset, path, options);
         if (format.Name != ImdbLoader.FormatName && dataset.Catalog.Movies.Any(m => m.ImdbId is not null))
             JoinImdb(dataset, source, path, options);
+        return dataset;
+    }
+
+    /// <summary>An interactions file read through the movierec.columns beside it; the folder's other files are not a dataset.</summary>
+    private static Dataset LoadSingleFile(string path, LoadOptions options)
+    {
+        var mappingFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, InteractionsCsvMapping.MappingFileName);
+        if (!File.Exists(mappingFile))
+        {
+            throw new DataFormatException(path, 0, null, $"is a single file with no {InteractionsCsvMapping.MappingFileName} beside it: give the "
+                + $"dataset folder or its .zip, or put a {InteractionsCsvMapping.MappingFileName} file (user=<column>, item=<column>[, "
+                + "rating=<column>]) beside the file to read it as interactions.");
+        }
+        InteractionsCsvMapping mapping;
+        try
+        {
+            mapping = InteractionsCsvMapping.Parse(File.ReadAllText(mappingFile));
+        }
+        catch (ArgumentException e)
+        {
+            throw new DataFormatException(mappingFile, 0, null, e.Message.Split(" (Parameter", 2)[0], e);
+        }
+        var dataset = InteractionsCsvLoader.Load(path, mapping, options);
+        dataset.Ratings.Catalog ??= dataset.Catalog;
         return dataset;
     }
 

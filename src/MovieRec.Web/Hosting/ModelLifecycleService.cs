@@ -66,6 +66,7 @@ public sealed class ModelLifecycleService(
         // keywords: most of the load time) is joined in the background and swapped in with its content indexes.
         var dataset = await Task.Run(() => DatasetLoader.Load(path, new LoadOptions { IncludeTmdb = false }), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Loaded {Name}: {Ratings} ratings, {Movies} movies ({Seconds:0.000} s)", dataset.Name, dataset.Ratings.Count, dataset.Catalog.Count, clock.Elapsed.TotalSeconds);
+        if (dataset.Ratings.Count == 0) throw new NoRatingsException(dataset.Name, dataset.Catalog.Count);
         var catalog = new CatalogIndex(dataset, generation: 1, options.EmbeddingModel, options.EmbeddingCache);
         host.SetCatalog(catalog);
         var stored = await store.GetAllRatingsAsync(cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using MovieRec.Core.Data;
 using MovieRec.Core.Data.Download;
 
@@ -32,8 +33,12 @@ public static class StartupProblem
                     + $"download. Fix: set {DataLocator.EnvironmentVariable} to a folder holding {dataset}/, or MovieRec:Dataset to a "
                     + "dataset path; then restart the service.";
             case DataFormatException format:
-                return $"Start-up failed: the dataset {dataset} cannot be read: {format.Message} Fix the file or point "
+                return $"Start-up failed: the dataset {dataset} cannot be read: {Sentence(format.Message)} Fix the file or point "
                     + $"{DataLocator.EnvironmentVariable} at a good copy; then restart the service.";
+            case NoRatingsException none:
+                return $"Start-up failed: the dataset {none.Dataset} has no ratings (a catalogue of {none.Movies.ToString("N0", CultureInfo.InvariantCulture)} movies), and the service "
+                    + "recommends from ratings. Fix: set MovieRec:Dataset to a dataset with ratings (a MovieLens release, or an interactions "
+                    + "file with a movierec.columns beside it); then restart the service.";
             case DbException db:
                 return $"Start-up failed: the ratings database does not answer ({FirstLine(db.Message)}). Check "
                     + "ConnectionStrings:Ratings and that the database is up; the service restarts when /health/live fails.";
@@ -54,10 +59,24 @@ public static class StartupProblem
         return FirstLine(inner.Message).TrimEnd('.');
     }
 
+    /// <summary>A loader's message ends a sentence here; most carry no full stop of their own.</summary>
+    private static string Sentence(string message) => message.EndsWith('.') ? message : message + ".";
+
     private static string FirstLine(string message)
     {
         int end = message.IndexOfAny(['\r', '\n']);
         string line = end < 0 ? message : message[..end];
         return line.Length > 200 ? line[..200] + "…" : line;
     }
+}
+
+/// <summary>The dataset holds no ratings (a catalogue: TMDB or IMDb alone, a header-only ratings.csv): nothing to train or serve.</summary>
+public sealed class NoRatingsException(string dataset, int movies)
+    : Exception($"The dataset {dataset} has no ratings (a catalogue of {movies} movies).")
+{
+    /// <summary>The dataset's name.</summary>
+    public string Dataset { get; } = dataset;
+
+    /// <summary>How many movies its catalogue holds.</summary>
+    public int Movies { get; } = movies;
 }

@@ -161,4 +161,30 @@ public class InteractionsCsvLoaderTests
             ItemsCategory = "genre",
         }, m);
     }
+
+    /// <summary>
+    /// The service loads its dataset through <see cref="DatasetLoader.Load(string, LoadOptions?)"/>, and the README
+    /// points <c>MovieRec__Dataset</c> at an interactions file with a movierec.columns beside it (as the CLI's --data
+    /// takes it): that file loads, named after itself; a lone file without a mapping says what to put beside it.
+    /// </summary>
+    [Fact]
+    public void A_single_interactions_file_with_a_mapping_beside_it_loads_through_the_dataset_loader()
+    {
+        using var tmp = TestData.NewFolder();
+        tmp.Write("plays.tsv", Plays.Replace("\n", "\r\n", StringComparison.Ordinal));
+        tmp.Write("songs.tsv", Songs);
+        tmp.Write("movierec.columns", "user=userId\nitem=songId\ntimestamp=ts\nitems=songs.tsv, title=title, category=genre\n");
+        var d = DatasetLoader.Load(Path.Combine(tmp.Path, "plays.tsv"), NoTmdb);
+        Assert.Equal("interactions-csv", d.Format);
+        Assert.Equal("plays", d.Name);
+        Assert.Equal(5, d.Ratings.Count);
+        Assert.Equal("Blue in Green", d.MovieOf(d.Ratings.ItemIds.ToDense("S1a"))!.Title);
+        Assert.Same(d.Catalog, d.Ratings.Catalog);
+
+        using var lone = TestData.NewFolder();
+        lone.Write("plays.tsv", Plays);
+        var e = Assert.Throws<DataFormatException>(() => DatasetLoader.Load(Path.Combine(lone.Path, "plays.tsv"), NoTmdb));
+        Assert.Contains("movierec.columns", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith(".", e.Message, StringComparison.Ordinal);
+    }
 }

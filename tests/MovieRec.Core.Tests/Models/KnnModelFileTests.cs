@@ -68,6 +68,108 @@ public sealed class KnnModelFileTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// Issue 17: the item-based file of the default measure (msd, positive for nearly every co-rated pair: 12.8M pairs,
+    /// 102.5 MB in the plain layout) is at most 30 MB, and the restored model is the fitted one bit for bit: every
+    /// held-out prediction, a folded-in user's scores and every stored similarity.
+    /// </summary>
+    [Fact]
+    public void Item_based_msd_file_is_at_most_30_mb_and_restores_bit_identically_on_ml_latest_small()
+    {
+        var split = Splits.Random(TestData.MovieLensSmall.Ratings, 0.2, seed: 1);
+        var fitted = (KnnAlgorithm)AlgorithmCatalog.Create("knn-basic", AlgorithmParameters.Parse(["user-based=false"]));
+        fitted.Fit(new TrainingData(split.Train), TrainingContext.Deterministic(0));
+        using var folder = TestData.NewFolder();
+        string path = Path.Combine(folder.Path, "knn-basic-item.mrec");
+        ModelFile.Save(path, fitted, ModelFile.Fingerprint(split.Train));
+        long bytes = new FileInfo(path).Length;
+        output.WriteLine($"knn-basic item msd: {bytes / 1e6:0.0} MB");
+        Assert.True(bytes <= 30_000_000, $"the item-based msd file takes {bytes / 1e6:0.0} MB (goal: at most 30 MB)");
+
+        var restored = (KnnAlgorithm)PersistentModels.Load(path);
+        var test = split.Test;
+        for (int k = 0; k < test.Count; k += 7)
+        {
+            float a = fitted.Predict(test.Users[k], test.Items[k]), b = restored.Predict(test.Users[k], test.Items[k]);
+            Assert.True(BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b), $"rating {k}: {a:R} fitted, {b:R} restored");
+        }
+        var profile = new[] { new ItemRating(0, 5f), new ItemRating(10, 3.5f), new ItemRating(100, 4f) };
+        var expected = new float[fitted.ItemCount];
+        var actual = new float[fitted.ItemCount];
+        fitted.Score(fitted.FoldIn(profile), expected);
+        restored.Score(restored.FoldIn(profile), actual);
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+        var a0 = fitted.Similarity.Values;
+        var b0 = restored.Similarity.Values;
+        for (long p = 0; p < a0.Length; p++)
+        {
+            float want = a0[p] > 0 || p % (fitted.Similarity.Size + 1) == 0 ? a0[p] : 0;
+            if (BitConverter.SingleToInt32Bits(want) != BitConverter.SingleToInt32Bits(b0[p])) Assert.Fail($"similarity {p}: {a0[p]:R} fitted, {b0[p]:R} restored");
+        }
+    }
+
+    [Fact]
+    public void A_file_with_the_plain_sparse_layout_still_loads_and_a_damaged_packed_one_is_refused()
+    {
+        // Id maps of only these ratings' users and items: the item-based matrix is items².
+        var first = MovieRec.Core.Tests.Algorithms.MatrixFactorization.MfTestData.FirstRatings(2_000);
+        var builder = new RatingDatasetBuilder();
+        for (int k = 0; k < first.Count; k++)
+            builder.Add(first.UserIds.ToRawNumeric(first.Users[k]), first.ItemIds.ToRawNumeric(first.Items[k]), first.Values[k], first.Timestamps[k]);
+        var data = builder.Build(first.Scale);
+        var model = (KnnAlgorithm)AlgorithmCatalog.Create("knn-means", AlgorithmParameters.Parse(["user-based=false"]));
+        model.Fit(new TrainingData(data), TrainingContext.Deterministic(0));
+        using var folder = TestData.NewFolder();
+        string plain = Path.Combine(folder.Path, "plain.mrec");
+        ModelFile.Save(plain, new Rewritten(model, all => model.WriteArrays(all, packed: false)));
+        var restored = (KnnAlgorithm)PersistentModels.Load(plain);
+        Assert.Equal(model.Similarity.Values.Select(v => v > 0 ? v : 0), restored.Similarity.Values.Select(v => v > 0 ? v : 0));
+
+        // The packed frame cut in half, then one that decompresses to more than the offsets count.
+        string cut = Path.Combine(folder.Path, "cut.mrec");
+        ModelFile.Save(cut, new Rewritten(model, all => model.WriteArrays(all), packed => packed[..(packed.Length / 2)]));
+        var e = Assert.Throws<InvalidDataException>(() => PersistentModels.Load(cut));
+        Assert.Contains("cut.mrec", e.Message, StringComparison.Ordinal);
+        Assert.Contains("packed similarities", e.Message, StringComparison.Ordinal);
+        string longer = Path.Combine(folder.Path, "longer.mrec");
+        ModelFile.Save(longer, new Rewritten(model, all => model.WriteArrays(all), packed => [.. packed, .. packed]));
+        e = Assert.Throws<InvalidDataException>(() => PersistentModels.Load(longer));
+        Assert.Contains("packed similarities", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A k-NN model written through <paramref name="write"/>, its packed similarities passed through <paramref name="damage"/>.</summary>
+    private sealed class Rewritten(KnnAlgorithm inner, Action<ModelWriter> write, Func<byte[], byte[]>? damage = null) : IPersistentModel
+    {
+        public string Name => inner.Name;
+
+        public int ItemCount => inner.ItemCount;
+
+        public ModelHeader Header => inner.Header;
+
+        public void Fit(TrainingData data, TrainingContext context) => inner.Fit(data, context);
+
+        public void Score(int user, Span<float> scores) => inner.Score(user, scores);
+
+        public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings) => inner.FoldIn(ratings);
+
+        public void Score(FoldedUser user, Span<float> scores) => inner.Score(user, scores);
+
+        public void WriteArrays(ModelWriter writer)
+        {
+            var all = new ModelWriter();
+            write(all);
+            foreach (var (name, _, data) in all.Arrays)
+            {
+                switch (data)
+                {
+                    case int[] ints: writer.Write(name, ints); break;
+                    case float[] floats: writer.Write(name, floats); break;
+                    case byte[] bytes: writer.Write(name, name == "similarity_packed" && damage is not null ? damage(bytes) : bytes); break;
+                }
+            }
+        }
+    }
+
     [Fact]
     public void A_file_with_the_dense_matrix_of_earlier_builds_still_loads()
     {

@@ -391,12 +391,11 @@ public sealed partial class TasteRanker : IReadsDislikes
             var (liked, disliked) = Features(features, user.Ratings, _data!.Ratings.Scale, _data.Ratings.GlobalMean, x);
             var candidates = Candidates(x, n, user.Ratings, _ties);
             Combine(x, n, _weights[Bucket(liked, disliked)], scores);
-            var isCandidate = new bool[n];
-            foreach (int c in candidates) isCandidate[c] = true;
-            for (int i = 0; i < n; i++)
-            {
-                if (!isCandidate[i]) scores[i] -= 1000;
-            }
+            // Everything less 1000, then the candidates' own scores put back (no per-request mask of n flags).
+            Span<float> kept = candidates.Length <= 1024 ? stackalloc float[candidates.Length] : new float[candidates.Length];
+            for (int k = 0; k < candidates.Length; k++) kept[k] = scores[candidates[k]];
+            System.Numerics.Tensors.TensorPrimitives.Subtract(scores[..n], 1000f, scores[..n]);
+            for (int k = 0; k < candidates.Length; k++) scores[candidates[k]] = kept[k];
         }
         finally
         {

@@ -63,6 +63,7 @@ internal sealed class TasteFeatures
     private readonly int[] _timeOffsets;     // CSR of each movie's rating times (years, ascending)
     private readonly float[] _times;
     private readonly Lazy<(float[] Times, int[] Items)> _byTime;
+    private readonly float[] _logCounts;     // log(1 + c) for c up to the most ratings of one movie (EraCounts)
     private readonly CsrMatrix _byUser;      // the training ratings by user, and by item
     private readonly CsrMatrix _byItem;
     private readonly float[] _centredByUser;  // r_ui − r̄_u, aligned with _byUser's entries
@@ -104,6 +105,10 @@ internal sealed class TasteFeatures
         _timeOffsets = new int[n + 1];
         _times = new float[byItem.NonZeros];
         _byTime = new(SortByTime);
+        int most = 0;
+        for (int i = 0; i < n; i++) most = Math.Max(most, byItem.RowLength(i));
+        _logCounts = new float[most + 1];
+        for (int c = 0; c <= most; c++) _logCounts[c] = MathF.Log(1 + c);
         var counts = new int[n];
         for (int i = 0; i < n; i++)
         {
@@ -436,11 +441,8 @@ internal sealed class TasteFeatures
         var eraColumn = x.Slice(Era * n, n);
         var eraPopularity = x.Slice(EraPopularity * n, n);
         var yearColumn = x.Slice(ReleaseYear * n, n);
-        for (int i = 0; i < n; i++)
-        {
-            eraColumn[i] = float.IsNaN(_meanTime[i]) ? -20 : -MathF.Abs(_meanTime[i] - era);
-            yearColumn[i] = float.IsNaN(_year[i]) ? -30 : -MathF.Abs(_year[i] - year);
-        }
+        Closeness(_meanTime, era, -20, eraColumn);
+        Closeness(_year, year, -30, yearColumn);
         EraCounts(era, eraPopularity);
         ZScore(eraColumn);
         ZScore(eraPopularity);
@@ -510,6 +512,26 @@ internal sealed class TasteFeatures
         return (listOf, [.. listOffsets], [.. listGenres]);
     }
 
+    /// <summary>column[i] = −|values[i] − centre|, or <paramref name="unknown"/> where the value is NaN; eight at a time.</summary>
+    internal static void Closeness(float[] values, float centre, float unknown, Span<float> column)
+    {
+        int n = column.Length, i = 0;
+        ref float v = ref MemoryMarshal.GetArrayDataReference(values);
+        ref float c = ref MemoryMarshal.GetReference(column);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vCentre = Vector256.Create(centre);
+            var vUnknown = Vector256.Create(unknown);
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var x = Vector256.LoadUnsafe(ref v, (nuint)i);
+                var close = -Vector256.Abs(x - vCentre);
+                Vector256.ConditionalSelect(Vector256.Equals(x, x), close, vUnknown).StoreUnsafe(ref c, (nuint)i);
+            }
+        }
+        for (; i < n; i++) column[i] = float.IsNaN(values[i]) ? unknown : -MathF.Abs(values[i] - centre);
+    }
+
     private static float MeanOf(ItemRating[] liked, float[] values, float fallback)
     {
         double sum = 0;
@@ -540,7 +562,7 @@ internal sealed class TasteFeatures
             for (int i = 0; i < n; i++)
             {
                 var own = _times.AsSpan(_timeOffsets[i], _timeOffsets[i + 1] - _timeOffsets[i]);
-                column[i] = MathF.Log(1 + LowerBound(own, to) - LowerBound(own, from));
+                column[i] = _logCounts[LowerBound(own, to) - LowerBound(own, from)];
             }
             return;
         }
@@ -549,7 +571,7 @@ internal sealed class TasteFeatures
         {
             counts.AsSpan(0, n).Clear();
             for (int k = lo; k < hi; k++) counts[items[k]]++;
-            for (int i = 0; i < n; i++) column[i] = MathF.Log(1 + counts[i]);
+            for (int i = 0; i < n; i++) column[i] = _logCounts[counts[i]];
         }
         finally
         {
@@ -585,7 +607,11 @@ internal sealed class TasteFeatures
     /// </summary>
     internal static void ZScore(Span<float> column)
     {
-        if (Vector256.IsHardwareAccelerated && column.Length >= Vector256<float>.Count && ZScoreFinite(column)) return;
+        if (Vector256.IsHardwareAccelerated && column.Length >= Vector256<float>.Count)
+        {
+            ZScoreVectorised(column);
+            return;
+        }
         double sum = 0, squares = 0, min = double.MaxValue;
         int count = 0;
         foreach (float v in column)
@@ -609,45 +635,60 @@ internal sealed class TasteFeatures
     }
 
     /// <summary>
-    /// <see cref="ZScore"/> for a column without NaN or infinity (most columns, on every request), eight floats at a
-    /// time with the sums in double lanes; false, with the column untouched, when a value is not finite.
+    /// <see cref="ZScore"/> eight floats at a time with the sums in double lanes (only the order of the double additions
+    /// differs from the plain loop); values that are not finite (a member's unscored items, NaN) are masked out of the
+    /// sums and get the floor, without a branch per value.
     /// </summary>
-    private static bool ZScoreFinite(Span<float> column)
+    private static void ZScoreVectorised(Span<float> column)
     {
         int n = column.Length, i = 0;
         ref float start = ref MemoryMarshal.GetReference(column);
         var sums = Vector256<double>.Zero;
         var squares = Vector256<double>.Zero;
+        var counts = Vector256<int>.Zero;
         var mins = Vector256.Create(float.MaxValue);
         for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
         {
             var v = Vector256.LoadUnsafe(ref start, (nuint)i);
-            if (!Vector256.EqualsAll(v - v, Vector256<float>.Zero)) return false; // NaN − NaN and ∞ − ∞ are NaN
-            var (lo, hi) = Vector256.Widen(v);
+            var finite = Vector256.Equals(v - v, Vector256<float>.Zero); // NaN − NaN and ∞ − ∞ are NaN
+            var x = v & finite;
+            var (lo, hi) = Vector256.Widen(x);
             sums += lo + hi;
             squares += lo * lo + hi * hi;
-            mins = Vector256.Min(mins, v);
+            counts -= finite.AsInt32();
+            mins = Vector256.Min(mins, Vector256.ConditionalSelect(finite, v, Vector256.Create(float.MaxValue)));
         }
         double sum = Vector256.Sum(sums), sq = Vector256.Sum(squares), min = double.MaxValue;
+        int count = Vector256.Sum(counts);
         for (int l = 0; l < Vector256<float>.Count; l++) min = Math.Min(min, mins.GetElement(l));
         for (int t = i; t < n; t++)
         {
             float v = column[t];
-            if (!float.IsFinite(v)) return false;
+            if (!float.IsFinite(v)) continue;
             sum += v;
             sq += (double)v * v;
             min = Math.Min(min, v);
+            count++;
         }
-        double mean = sum / n, sd = Math.Sqrt(Math.Max(sq / n - mean * mean, 0));
+        if (count == 0)
+        {
+            column.Clear();
+            return;
+        }
+        double mean = sum / count, sd = Math.Sqrt(Math.Max(sq / count - mean * mean, 0));
         double scale = sd > 1e-12 ? (float)(1 / sd) : 0;
+        float floor = (float)((min - mean) * scale);
         var vMean = Vector256.Create(mean);
         var vScale = Vector256.Create(scale);
+        var vFloor = Vector256.Create(floor);
         for (i = 0; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
         {
-            var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref start, (nuint)i));
-            Vector256.Narrow((lo - vMean) * vScale, (hi - vMean) * vScale).StoreUnsafe(ref start, (nuint)i);
+            var v = Vector256.LoadUnsafe(ref start, (nuint)i);
+            var finite = Vector256.Equals(v - v, Vector256<float>.Zero);
+            var (lo, hi) = Vector256.Widen(v);
+            var z = Vector256.Narrow((lo - vMean) * vScale, (hi - vMean) * vScale);
+            Vector256.ConditionalSelect(finite, z, vFloor).StoreUnsafe(ref start, (nuint)i);
         }
-        for (; i < n; i++) column[i] = (float)((column[i] - mean) * scale);
-        return true;
+        for (; i < n; i++) column[i] = float.IsFinite(column[i]) ? (float)((column[i] - mean) * scale) : floor;
     }
 }

@@ -37,6 +37,19 @@ public sealed class TasteFeatureSpeedPathTests
         Assert.InRange(mean, -1e-5, 1e-5);
     }
 
+    [Theory]
+    [InlineData(9724)]
+    [InlineData(13)]
+    public void Closeness_matches_the_per_movie_formula(int length)
+    {
+        var rng = new Random(length);
+        var values = new float[length];
+        for (int i = 0; i < length; i++) values[i] = i % 7 == 3 ? float.NaN : (float)(1990 + rng.NextDouble() * 30);
+        var column = new float[length];
+        TasteFeatures.Closeness(values, 2004.3f, -20, column);
+        for (int i = 0; i < length; i++) Assert.Equal(float.IsNaN(values[i]) ? -20 : -MathF.Abs(values[i] - 2004.3f), column[i]);
+    }
+
     [Fact]
     public void A_constant_column_becomes_zeros()
     {

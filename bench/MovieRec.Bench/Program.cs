@@ -36,6 +36,7 @@ internal static class Program
                 "ranking" => Ranking.Run(args),
                 "newuser" => NewUserBench.Run(args),
                 "latency" => Latency.Run(args),
+                "taste-cost" => TasteCostBench.Run(args),
                 "scale" => Scale.Run(args),
                 "kmeans" => KMeansBench.Run(args),
                 "content" => ContentBench.Run(args),

@@ -54,6 +54,7 @@ public sealed partial class ContentRecommender : IPersistentModel, IUserHistory
         model._taste = ContentTaste.FromParts(new SparseVectors(offsets, terms, weights, vocabulary), mean);
         model._prior = prior;
         model._years = Array.ConvertAll(years, y => (short)y);
+        model._yearRange = YearRange(model._years);
         model._train = PersistentModels.RatingsOf(contents, PersistentModels.ReadRated(contents, withValues: true));
         model._header = PersistentModels.HeaderOf(model.Name, contents.OptionsJson, contents);
         return model;

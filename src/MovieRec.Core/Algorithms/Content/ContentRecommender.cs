@@ -65,6 +65,7 @@ public sealed partial class ContentRecommender : IRecommender
     private RatingDataset? _train;
     private float[] _prior = [];
     private short[] _years = [];
+    private (int First, int Last) _yearRange = (1, 1); // of _years, set with it (never changes while scoring)
 
     public ContentRecommender(ContentRecommenderOptions? options = null)
     {
@@ -97,6 +98,7 @@ public sealed partial class ContentRecommender : IRecommender
             _prior[i] = (float)(_options.FamiliarityWeight * familiarity[i] + _options.QualityWeight * quality[i]);
         _years = new short[train.ItemCount];
         for (int i = 0; i < _years.Length; i++) _years[i] = (short)(data.MovieOf(i)?.Year ?? 0);
+        _yearRange = YearRange(_years);
         _train = train;
         _header = Models.PersistentModels.HeaderOf(Name, Models.PersistentModels.ToJson(_options), train);
     }
@@ -198,21 +200,37 @@ public sealed partial class ContentRecommender : IRecommender
             dated++;
         }
         if (dated == 0) return;
-        var era = new Dictionary<int, float>();
+        // Each release year's term once, in a table by year (a dictionary lookup per movie cost more than the terms).
+        var (first, last) = _yearRange;
+        Span<float> era = last - first < 1024 ? stackalloc float[last - first + 1] : new float[last - first + 1];
+        era.Fill(float.NaN);
         double twoSigmaSquared = 2 * _options.YearWidth * _options.YearWidth;
         for (int i = 0; i < scores.Length; i++)
         {
             int year = _years[i];
             if (year <= 0) continue;
-            if (!era.TryGetValue(year, out float e))
+            ref float e = ref era[year - first];
+            if (float.IsNaN(e))
             {
                 double sum = 0;
                 foreach (var (y, c) in counts) sum += c * Math.Exp(-(double)(year - y) * (year - y) / twoSigmaSquared);
                 e = (float)(_options.YearWeight * sum / dated);
-                era[year] = e;
             }
             scores[i] += e;
         }
+    }
+
+    /// <summary>The first and last known release year (1, 1 when none is known).</summary>
+    private static (int First, int Last) YearRange(short[] years)
+    {
+        int first = int.MaxValue, last = 0;
+        foreach (short y in years)
+        {
+            if (y <= 0) continue;
+            first = Math.Min(first, y);
+            last = Math.Max(last, y);
+        }
+        return last == 0 ? (1, 1) : (first, last);
     }
 
     private RatingDataset Fitted() => _train ?? throw new InvalidOperationException($"{Name} must be fitted before it scores.");

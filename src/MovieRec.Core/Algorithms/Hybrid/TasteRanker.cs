@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.Intrinsics;
 using MovieRec.Core.Algorithms.Ranking;
 using MovieRec.Core.Evaluation;
 
@@ -291,13 +292,39 @@ public sealed partial class TasteRanker : IReadsDislikes
         }
     }
 
+    /// <summary>
+    /// score = Σ_c w_c x_c, the columns added in order (x_c w_c + score, as one multiply-add pass per column would),
+    /// eight movies at a time through every column: one pass over the scores instead of one per feature.
+    /// </summary>
     private static void Combine(ReadOnlySpan<float> x, int n, double[] weights, Span<float> score)
     {
-        score.Clear();
+        Span<int> columns = stackalloc int[weights.Length];
+        Span<float> w = stackalloc float[weights.Length];
+        int used = 0;
         for (int c = 0; c < weights.Length; c++)
         {
             if (weights[c] == 0) continue;
-            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(x.Slice(c * n, n), (float)weights[c], score, score);
+            columns[used] = c;
+            w[used++] = (float)weights[c];
+        }
+        ref float xs = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float ss = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(score);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= n - 8; i += 8)
+            {
+                var sum = Vector256<float>.Zero;
+                for (int k = 0; k < used; k++)
+                    sum = Vector256.LoadUnsafe(ref xs, (nuint)(columns[k] * n + i)) * w[k] + sum;
+                sum.StoreUnsafe(ref ss, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float sum = 0;
+            for (int k = 0; k < used; k++) sum = x[columns[k] * n + i] * w[k] + sum;
+            score[i] = sum;
         }
     }
 
@@ -391,12 +418,11 @@ public sealed partial class TasteRanker : IReadsDislikes
             var (liked, disliked) = Features(features, user.Ratings, _data!.Ratings.Scale, _data.Ratings.GlobalMean, x);
             var candidates = Candidates(x, n, user.Ratings, _ties);
             Combine(x, n, _weights[Bucket(liked, disliked)], scores);
-            var isCandidate = new bool[n];
-            foreach (int c in candidates) isCandidate[c] = true;
-            for (int i = 0; i < n; i++)
-            {
-                if (!isCandidate[i]) scores[i] -= 1000;
-            }
+            // Everything less 1000, then the candidates' own scores put back (no per-request mask of n flags).
+            Span<float> kept = candidates.Length <= 1024 ? stackalloc float[candidates.Length] : new float[candidates.Length];
+            for (int k = 0; k < candidates.Length; k++) kept[k] = scores[candidates[k]];
+            System.Numerics.Tensors.TensorPrimitives.Subtract(scores[..n], 1000f, scores[..n]);
+            for (int k = 0; k < candidates.Length; k++) scores[candidates[k]] = kept[k];
         }
         finally
         {

@@ -111,6 +111,8 @@ public sealed class ServingModel
     public Task<IRecommender> GetAsync(string algorithm)
     {
         var entry = Find(algorithm) ?? throw new ArgumentException($"Unknown algorithm '{algorithm}'. Known: {string.Join(", ", Algorithms.Keys)}.", nameof(algorithm));
+        // Looked up first: GetOrAdd's closures would be two allocations on every request.
+        if (_models.TryGetValue(entry.Name, out var known)) return known.Value;
         return _models.GetOrAdd(entry.Name, _ => new Lazy<Task<IRecommender>>(() => Task.Run(() => Fit(entry)))).Value;
     }
 

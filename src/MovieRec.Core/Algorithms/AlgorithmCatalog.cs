@@ -45,7 +45,14 @@ public static class AlgorithmCatalog
     public static AlgorithmEntry? Find(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return All.FirstOrDefault(e => e.IsCalled(name.Trim()));
+        // A loop, not FirstOrDefault with a closure: every recommendation request looks its algorithm up.
+        string trimmed = name.Trim();
+        var all = All;
+        for (int k = 0; k < all.Count; k++)
+        {
+            if (all[k].IsCalled(trimmed)) return all[k];
+        }
+        return null;
     }
 
     /// <summary>The entry called <paramref name="name"/>, or an <see cref="ArgumentException"/> listing the known names.</summary>

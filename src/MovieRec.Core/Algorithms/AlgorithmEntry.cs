@@ -117,8 +117,16 @@ public sealed class AlgorithmEntry
     public bool NeedsCatalog { get; }
 
     /// <summary>Whether <paramref name="name"/> is this entry's name or one of its aliases (case-insensitive).</summary>
-    public bool IsCalled(string name) =>
-        Name.Equals(name, StringComparison.OrdinalIgnoreCase) || Aliases.Any(a => a.Equals(name, StringComparison.OrdinalIgnoreCase));
+    public bool IsCalled(string name)
+    {
+        if (Name.Equals(name, StringComparison.OrdinalIgnoreCase)) return true;
+        var aliases = Aliases;
+        for (int k = 0; k < aliases.Count; k++)
+        {
+            if (aliases[k].Equals(name, StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
+    }
 
     /// <summary>
     /// A new unfitted model with <paramref name="parameters"/> (the defaults for options not given). An unknown option

@@ -84,6 +84,22 @@ public static class TopN
     {
         if (k <= 0) return [];
         var heap = new ScoredItem[k];
+        int size = Heap(scores, ties, exclude, filter, heap);
+        var result = heap.AsSpan(0, size).ToArray();
+        Array.Sort(result, (a, b) => ties.Before(a.Score, a.Item, b.Score, b.Item) ? -1 : ties.Before(b.Score, b.Item, a.Score, a.Item) ? 1 : 0);
+        return result;
+    }
+
+    /// <summary>
+    /// The items <see cref="Select"/> would return, in no particular order, into <paramref name="heap"/> (its length is
+    /// k); returns how many. For callers that use the best k as a set: no allocation.
+    /// </summary>
+    public static int SelectUnordered(ReadOnlySpan<float> scores, TieBreak ties, ReadOnlySpan<int> exclude, Span<ScoredItem> heap) =>
+        heap.IsEmpty ? 0 : Heap(scores, ties, exclude, null, heap);
+
+    private static int Heap(ReadOnlySpan<float> scores, TieBreak ties, ReadOnlySpan<int> exclude, Func<int, bool>? filter, Span<ScoredItem> heap)
+    {
+        int k = heap.Length;
         int size = 0, e = 0;
         for (int i = 0; i < scores.Length; i++)
         {
@@ -104,15 +120,13 @@ public static class TopN
                 SiftDown(heap, 0, size, ties);
             }
         }
-        var result = heap.AsSpan(0, size).ToArray();
-        Array.Sort(result, (a, b) => ties.Before(a.Score, a.Item, b.Score, b.Item) ? -1 : ties.Before(b.Score, b.Item, a.Score, a.Item) ? 1 : 0);
-        return result;
+        return size;
     }
 
     // The heap's root is the worst kept item.
     private static bool Before(ScoredItem a, ScoredItem b, TieBreak ties) => ties.Before(a.Score, a.Item, b.Score, b.Item);
 
-    private static void SiftUp(ScoredItem[] heap, int i, TieBreak ties)
+    private static void SiftUp(Span<ScoredItem> heap, int i, TieBreak ties)
     {
         while (i > 0)
         {
@@ -123,7 +137,7 @@ public static class TopN
         }
     }
 
-    private static void SiftDown(ScoredItem[] heap, int i, int size, TieBreak ties)
+    private static void SiftDown(Span<ScoredItem> heap, int i, int size, TieBreak ties)
     {
         while (true)
         {

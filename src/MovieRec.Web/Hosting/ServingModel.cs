@@ -111,8 +111,12 @@ public sealed class ServingModel
     public Task<IRecommender> GetAsync(string algorithm)
     {
         var entry = Find(algorithm) ?? throw new ArgumentException($"Unknown algorithm '{algorithm}'. Known: {string.Join(", ", Algorithms.Keys)}.", nameof(algorithm));
-        return _models.GetOrAdd(entry.Name, _ => new Lazy<Task<IRecommender>>(() => Task.Run(() => Fit(entry)))).Value;
+        // Looked up first, the closures in a method of their own: they would be allocations on every request.
+        return _models.TryGetValue(entry.Name, out var known) ? known.Value : Start(entry);
     }
+
+    private Task<IRecommender> Start(AlgorithmEntry entry) =>
+        _models.GetOrAdd(entry.Name, _ => new Lazy<Task<IRecommender>>(() => Task.Run(() => Fit(entry)))).Value;
 
     /// <summary>Whether <paramref name="algorithm"/> is trained and ready to answer at once.</summary>
     public bool IsReady(string algorithm) =>

@@ -191,12 +191,23 @@ public sealed partial class ContentRecommender : IRecommender
         System.Numerics.Tensors.TensorPrimitives.Add(scores, _prior, scores);
         if (_options.YearWeight == 0) return;
         // The era term through a histogram of the liked years: O(years²), not O(liked × items).
-        var counts = new Dictionary<int, int>();
+        // The distinct years in order of first appearance, with their counts (at most one per liked movie).
+        Span<int> years = liked.Length <= 256 ? stackalloc int[liked.Length] : new int[liked.Length];
+        Span<int> counts = liked.Length <= 256 ? stackalloc int[liked.Length] : new int[liked.Length];
+        int distinct = 0;
         int dated = 0;
         foreach (int item in liked)
         {
-            if (_years[item] <= 0) continue;
-            counts[_years[item]] = counts.GetValueOrDefault(_years[item]) + 1;
+            int y = _years[item];
+            if (y <= 0) continue;
+            int at = years[..distinct].IndexOf(y);
+            if (at < 0)
+            {
+                at = distinct++;
+                years[at] = y;
+                counts[at] = 0;
+            }
+            counts[at]++;
             dated++;
         }
         if (dated == 0) return;
@@ -213,7 +224,7 @@ public sealed partial class ContentRecommender : IRecommender
             if (float.IsNaN(e))
             {
                 double sum = 0;
-                foreach (var (y, c) in counts) sum += c * Math.Exp(-(double)(year - y) * (year - y) / twoSigmaSquared);
+                for (int k = 0; k < distinct; k++) sum += counts[k] * Math.Exp(-(double)(year - years[k]) * (year - years[k]) / twoSigmaSquared);
                 e = (float)(_options.YearWeight * sum / dated);
             }
             scores[i] += e;

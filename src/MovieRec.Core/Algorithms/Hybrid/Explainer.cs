@@ -213,12 +213,12 @@ public sealed class Explainer
         int best = -1;
         double bestStrength = 0;
         List<ExplanationLink>? bestLinks = null;
-        var seen = new HashSet<int>();
-        foreach (var r in ratings)
+        for (int k = 0; k < ratings.Length; k++)
         {
-            if (r.Rating < threshold || r.Item == item || !seen.Add(r.Item)) continue;
+            var r = ratings[k];
+            if (r.Rating < threshold || r.Item == item || SeenBefore(ratings, k, threshold)) continue;
             var links = LinksOf(r.Item, item);
-            if (links.Count == 0) continue;
+            if (links is null) continue;
             double strength = Strength(links);
             if (strength > bestStrength || (strength == bestStrength && best >= 0 && r.Item < best))
             {
@@ -232,24 +232,35 @@ public sealed class Explainer
     }
 
     /// <summary>Every link that holds between the liked <paramref name="source"/> and <paramref name="item"/>.</summary>
-    public IReadOnlyList<ExplanationLink> Links(int source, int item) => LinksOf(source, item);
+    public IReadOnlyList<ExplanationLink> Links(int source, int item) => LinksOf(source, item) ?? [];
 
-    private List<ExplanationLink> LinksOf(int source, int item)
+    /// <summary>Whether an earlier liked rating than the k-th names the same item (a profile is a handful: no set).</summary>
+    private static bool SeenBefore(ReadOnlySpan<ItemRating> ratings, int k, float threshold)
     {
-        var links = new List<ExplanationLink>();
+        for (int j = 0; j < k; j++)
+        {
+            if (ratings[j].Item == ratings[k].Item && ratings[j].Rating >= threshold) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The links between <paramref name="source"/> and <paramref name="item"/>, or null when none holds (no list allocated).</summary>
+    private List<ExplanationLink>? LinksOf(int source, int item)
+    {
+        List<ExplanationLink>? links = null;
         if ((uint)source < (uint)_directors.Length && (uint)item < (uint)_directors.Length)
         {
             foreach (var director in _directors[source])
             {
                 if (Array.IndexOf(_directors[item], director) < 0) continue;
-                links.Add(new ExplanationLink(LinkKind.Director, director));
+                (links ??= []).Add(new ExplanationLink(LinkKind.Director, director));
                 break;
             }
             int actors = 0;
             foreach (var actor in _cast[source])
             {
                 if (actors == 2 || Array.IndexOf(_cast[item], actor) < 0) continue;
-                links.Add(new ExplanationLink(LinkKind.Actor, actor));
+                (links ??= []).Add(new ExplanationLink(LinkKind.Actor, actor));
                 actors++;
             }
             // Shared distinctive keywords, rarest first; "toy" says nothing "toy comes to life" does not, so a keyword
@@ -263,7 +274,7 @@ public sealed class Explainer
             foreach (var keyword in shared ?? [])
             {
                 if (said == 2 || shared!.Exists(other => other.Length > keyword.Length && ContainsWords(other, keyword))) continue;
-                links.Add(new ExplanationLink(LinkKind.Keyword, keyword));
+                (links ??= []).Add(new ExplanationLink(LinkKind.Keyword, keyword));
                 said++;
             }
         }
@@ -274,7 +285,7 @@ public sealed class Explainer
             int both = CountCommon(likedSource, likedTarget);
             double lift = (double)both / likedSource.Length / ((double)likedTarget.Length / _users);
             if (both >= _options.MinimumSupport && lift >= _options.MinimumLift)
-                links.Add(new ExplanationLink(LinkKind.LikedBySamePeople, "", both, likedSource.Length, lift));
+                (links ??= []).Add(new ExplanationLink(LinkKind.LikedBySamePeople, "", both, likedSource.Length, lift));
         }
         return links;
     }
@@ -308,16 +319,34 @@ public sealed class Explainer
         {
             if (link.Kind == LinkKind.Director) phrases.Add($"same director ({link.Value})");
         }
-        var actors = links.Where(l => l.Kind == LinkKind.Actor).Select(l => l.Value).Distinct(StringComparer.Ordinal).ToList();
+        var actors = Distinct(links, LinkKind.Actor, StringComparer.Ordinal);
         if (actors.Count > 0) phrases.Add($"also starring {string.Join(" and ", actors)}");
-        var keywords = links.Where(l => l.Kind == LinkKind.Keyword).Select(l => l.Value).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        if (keywords.Count > 0) phrases.Add($"both tagged {string.Join(" and ", keywords.Select(k => $"\"{k}\""))}");
+        var keywords = Distinct(links, LinkKind.Keyword, StringComparer.OrdinalIgnoreCase);
+        if (keywords.Count > 0)
+        {
+            for (int k = 0; k < keywords.Count; k++) keywords[k] = $"\"{keywords[k]}\"";
+            phrases.Add($"both tagged {string.Join(" and ", keywords)}");
+        }
         foreach (var link in links)
         {
             if (link.Kind == LinkKind.LikedBySamePeople)
                 phrases.Add(string.Create(CultureInfo.InvariantCulture, $"{link.Both} of the {link.LikedSource} people who liked it also liked this, {link.Lift:0.0}× the usual share"));
         }
         return phrases;
+    }
+
+    /// <summary>The values of the links of <paramref name="kind"/>, each once (first spelling kept), in link order.</summary>
+    private static List<string> Distinct(IReadOnlyList<ExplanationLink> links, LinkKind kind, StringComparer comparer)
+    {
+        var values = new List<string>(2);
+        foreach (var link in links)
+        {
+            if (link.Kind != kind) continue;
+            bool repeated = false;
+            foreach (var v in values) repeated |= comparer.Equals(v, link.Value);
+            if (!repeated) values.Add(link.Value);
+        }
+        return values;
     }
 
     private static int CountCommon(ReadOnlySpan<int> a, ReadOnlySpan<int> b)

@@ -416,13 +416,22 @@ public sealed partial class TasteRanker : IReadsDislikes
         {
             var x = pooled.AsSpan(0, TasteFeatures.Count * n);
             var (liked, disliked) = Features(features, user.Ratings, _data!.Ratings.Scale, _data.Ratings.GlobalMean, x);
-            var candidates = Candidates(x, n, user.Ratings, _ties);
+            // The candidates as a set (the same items as Candidates, unsorted: only membership matters here), with
+            // the candidate score in the scores span: no per-request arrays.
+            Combine(x, n, CandidateWeights, scores[..n]);
+            var rated = user.Ratings;
+            Span<int> exclude = rated.Length <= 256 ? stackalloc int[rated.Length] : new int[rated.Length];
+            for (int k = 0; k < rated.Length; k++) exclude[k] = rated[k].Item;
+            exclude.Sort();
+            int want = Math.Min(Options.Candidates, n);
+            Span<ScoredItem> candidates = want <= 1024 ? stackalloc ScoredItem[want] : new ScoredItem[want];
+            candidates = candidates[..TopN.SelectUnordered(scores[..n], _ties, exclude, candidates)];
             Combine(x, n, _weights[Bucket(liked, disliked)], scores);
             // Everything less 1000, then the candidates' own scores put back (no per-request mask of n flags).
             Span<float> kept = candidates.Length <= 1024 ? stackalloc float[candidates.Length] : new float[candidates.Length];
-            for (int k = 0; k < candidates.Length; k++) kept[k] = scores[candidates[k]];
+            for (int k = 0; k < candidates.Length; k++) kept[k] = scores[candidates[k].Item];
             System.Numerics.Tensors.TensorPrimitives.Subtract(scores[..n], 1000f, scores[..n]);
-            for (int k = 0; k < candidates.Length; k++) scores[candidates[k]] = kept[k];
+            for (int k = 0; k < candidates.Length; k++) scores[candidates[k].Item] = kept[k];
         }
         finally
         {

@@ -195,18 +195,28 @@ public sealed class Ease : IRecommender, IPersistentModel, IUserHistory
     private void ScoreFrom(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> scores)
     {
         int n = _n;
-        var acc = new float[n];
-        bool binary = Options.Input == EaseInput.Binary;
-        for (int k = 0; k < items.Length; k++)
+        // Pooled: a request's n floats would be garbage on every fold-in.
+        var pooled = System.Buffers.ArrayPool<float>.Shared.Rent(n);
+        try
         {
-            int li = _local[items[k]];
-            if (li < 0) continue;
-            var row = _b.AsSpan(li * n, n);
-            if (binary) TensorPrimitives.Add(acc, row, acc);
-            else TensorPrimitives.MultiplyAdd(row, values[k], acc, acc);
+            var acc = pooled.AsSpan(0, n);
+            acc.Clear();
+            bool binary = Options.Input == EaseInput.Binary;
+            for (int k = 0; k < items.Length; k++)
+            {
+                int li = _local[items[k]];
+                if (li < 0) continue;
+                var row = _b.AsSpan(li * n, n);
+                if (binary) TensorPrimitives.Add(acc, row, acc);
+                else TensorPrimitives.MultiplyAdd(row, values[k], acc, acc);
+            }
+            scores.Fill(float.NaN);
+            for (int li = 0; li < n; li++) scores[_items[li]] = acc[li];
         }
-        scores.Fill(float.NaN);
-        for (int li = 0; li < n; li++) scores[_items[li]] = acc[li];
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(pooled);
+        }
     }
 
     // ---- persistence: B over the modelled items, the model index → item map, and each user's ratings ----

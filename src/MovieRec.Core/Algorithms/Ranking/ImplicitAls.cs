@@ -226,6 +226,9 @@ public sealed class ImplicitAls : IRecommender, IIterativeModel, IPersistentMode
         }
     }
 
+    [ThreadStatic]
+    private static Workspace? _foldInWorkspace;
+
     private sealed class Workspace(int k)
     {
         public readonly double[] A = new double[k * k];
@@ -391,7 +394,9 @@ public sealed class ImplicitAls : IRecommender, IIterativeModel, IPersistentMode
         var conf = new float[normalized.Length];
         for (int j = 0; j < normalized.Length; j++) (cols[j], conf[j]) = (normalized[j].Item, Confidence(normalized[j].Rating));
         var x = new float[k];
-        SolveExact(_yty, _y, cols, conf, x, new Workspace(k));
+        // A request's workspace (k² doubles: 32 KB at 64 factors) is kept per thread: SolveExact overwrites all it reads.
+        var ws = _foldInWorkspace is { } cached && cached.B.Length == k ? cached : _foldInWorkspace = new Workspace(k);
+        SolveExact(_yty, _y, cols, conf, x, ws);
         return new AlsFoldedUser(normalized, x);
     }
 

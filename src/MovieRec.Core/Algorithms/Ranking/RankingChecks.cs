@@ -19,17 +19,29 @@ internal static class RankingChecks
     /// <summary>Fold-in ratings sorted by item, later duplicates winning, ids checked against the catalogue.</summary>
     public static ItemRating[] Normalize(ReadOnlySpan<ItemRating> ratings, int itemCount)
     {
-        var byItem = new SortedDictionary<int, float>();
-        foreach (var r in ratings)
+        // Sorted by item, then position: the last rating of each item is the one kept (no tree per request).
+        var keys = ratings.Length <= 128 ? stackalloc long[ratings.Length] : new long[ratings.Length];
+        for (int k = 0; k < ratings.Length; k++)
         {
+            var r = ratings[k];
             if ((uint)r.Item >= (uint)itemCount)
                 throw new ArgumentException($"Item id {r.Item} is outside the trained catalogue (0..{itemCount - 1}).", nameof(ratings));
             if (!float.IsFinite(r.Rating)) throw new ArgumentException($"Rating for item {r.Item} is not a finite number.", nameof(ratings));
-            byItem[r.Item] = r.Rating;
+            keys[k] = ((long)r.Item << 32) | (uint)k;
         }
-        var result = new ItemRating[byItem.Count];
-        int k = 0;
-        foreach (var (item, rating) in byItem) result[k++] = new ItemRating(item, rating);
+        keys.Sort();
+        int distinct = 0;
+        for (int k = 0; k < keys.Length; k++)
+        {
+            if (k + 1 == keys.Length || keys[k + 1] >> 32 != keys[k] >> 32) distinct++;
+        }
+        var result = new ItemRating[distinct];
+        int at = 0;
+        for (int k = 0; k < keys.Length; k++)
+        {
+            if (k + 1 < keys.Length && keys[k + 1] >> 32 == keys[k] >> 32) continue;
+            result[at++] = ratings[(int)(uint)keys[k]];
+        }
         return result;
     }
 

@@ -150,6 +150,7 @@ public class DatasetSurfaceTests
             Assert.Equal(MovieRecCli.UserError, exit);
             Assert.Contains("Nothing to train on", error);
             Assert.Contains("has no ratings", error);
+            if (movies == 1) Assert.Contains("(a catalogue of 1 movie)", error); // not "1 movies"
             Assert.False(File.Exists(Path.Combine(tmp.Path, "m.mrec")));
         }
         var (code, _, err) = CliRunner.Run("clusters", "--data", Path.Combine(tmp.Path, "imdb"));

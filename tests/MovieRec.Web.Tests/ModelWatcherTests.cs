@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using MovieRec.Core.Tests;
 using MovieRec.Core.Tests.Models;
 using MovieRec.Web.Hosting;
@@ -10,7 +13,8 @@ namespace MovieRec.Web.Tests;
 /// <summary>
 /// The model watcher never dies (issue 16): a manifest whose "file" is null and a crafted incoming file (an id map
 /// declaring 0x7FFFFFFF ids) are each logged, counted in /metrics and moved aside with the reason, the current model
-/// keeps serving, and the next valid model published is still picked up.
+/// keeps serving, and the next valid model published is still picked up. Each refusal is logged when it happens (the
+/// watcher used to die with nothing logged until shutdown).
 /// </summary>
 public sealed class ModelWatcherTests
 {
@@ -19,11 +23,15 @@ public sealed class ModelWatcherTests
     {
         using var folder = TestData.NewFolder();
         string models = folder.Path;
+        var log = new ErrorLog();
         await using var factory = new ReplicaFactory(new Dictionary<string, string?>
         {
             ["MovieRec:ModelDirectory"] = models,
             ["MovieRec:ModelWatchInterval"] = "00:00:00.2",
-        });
+        })
+        {
+            TestServices = s => s.AddSingleton<ILoggerProvider>(log),
+        };
         var client = await factory.ReadyClientAsync();
         string first = factory.Host.Current!.Version;
         string manifestPath = Path.Combine(models, ModelTrainer.ManifestName);
@@ -38,6 +46,8 @@ public sealed class ModelWatcherTests
         Assert.False(File.Exists(manifestPath));
         string reason = await File.ReadAllTextAsync(Directory.GetFiles(rejected, "current-*.json.txt").Single());
         Assert.Contains("\"file\" is missing or null", reason, StringComparison.Ordinal);
+        await WaitFor(() => log.Errors.Any(e => e.StartsWith("Refused the published model: ", StringComparison.Ordinal) && e.Contains("\"file\" is missing or null", StringComparison.Ordinal)),
+            "the refused manifest logged");
         Assert.Equal(first, factory.Host.Current!.Version);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/users/1/recommendations?algorithm=svd")).StatusCode);
 
@@ -50,6 +60,8 @@ public sealed class ModelWatcherTests
         string craftedReason = Path.Combine(incoming, "rejected", "crafted.mrec.txt");
         await WaitFor(() => File.Exists(craftedReason), "the crafted file moved to incoming/rejected");
         Assert.Contains("declares 2147483647 ids", await File.ReadAllTextAsync(craftedReason), StringComparison.Ordinal);
+        await WaitFor(() => log.Errors.Any(e => e.StartsWith("Refused the incoming model crafted.mrec: ", StringComparison.Ordinal) && e.Contains("declares 2147483647 ids", StringComparison.Ordinal)),
+            "the refused incoming file logged");
         Assert.True(File.Exists(Path.Combine(incoming, "rejected", "crafted.mrec")));
         Assert.Equal(first, factory.Host.Current!.Version);
 
@@ -66,6 +78,33 @@ public sealed class ModelWatcherTests
         await WaitFor(() => factory.Host.Current!.Version == next.Version, "the valid model picked up");
         Assert.NotSame(next, factory.Host.Current); // loaded from the directory by the watcher, not handed over
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/users/1/recommendations?algorithm=svd")).StatusCode);
+    }
+
+    /// <summary>The service's error-level log entries, as formatted messages.</summary>
+    private sealed class ErrorLog : ILoggerProvider
+    {
+        private readonly ConcurrentQueue<string> _errors = new();
+
+        public IReadOnlyCollection<string> Errors => _errors;
+
+        public ILogger CreateLogger(string categoryName) => new Logger(_errors);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ConcurrentQueue<string> errors) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel)) errors.Enqueue(formatter(state, exception));
+            }
+        }
     }
 
     private static async Task WaitFor(Func<bool> condition, string what)

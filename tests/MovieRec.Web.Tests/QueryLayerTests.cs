@@ -94,6 +94,24 @@ public sealed partial class QueryLayerTests(ServiceFixture fixture)
         Assert.Contains("svd", all.Keys.Except(offered.Keys));
     }
 
+    [Fact]
+    public async Task The_algorithm_note_on_the_page_is_the_catalogue_description_ending_in_one_full_stop()
+    {
+        var visitor = await VisitorAsync([1, 2355, 3114, 4886, 6377], 4.5f);
+        foreach (var name in new[] { "taste", "ease", "content" })
+        {
+            string html = await visitor.GetStringAsync($"/recommendations?algorithm={name}");
+            var note = NoteRegex().Match(html);
+            Assert.True(note.Success, $"no algorithm note on the page for {name}");
+            string text = System.Net.WebUtility.HtmlDecode(note.Groups[1].Value);
+            Assert.EndsWith(".", text, StringComparison.Ordinal);
+            Assert.False(text.EndsWith("..", StringComparison.Ordinal), $"{name}: '{text}'");
+        }
+    }
+
+    [GeneratedRegex("""<p class="algorithm-note">([^<]*)</p>""")]
+    private static partial Regex NoteRegex();
+
     [GeneratedRegex("""<a href="/recommendations\?algorithm=[a-z-]+" data-algorithm="([a-z-]+)" """)]
     private static partial Regex SwitcherRegex();
 

@@ -245,7 +245,7 @@ internal static class DiscoverCommands
     internal static void RequireRatings(Dataset dataset, string why)
     {
         if (dataset.IsCatalogue)
-            throw new CliException($"{dataset.Name} has no ratings (a catalogue of {dataset.Catalog.Count:N0} movies): {why}. Use a dataset with ratings.");
+            throw new CliException($"{dataset.Name} has no ratings (a catalogue of {dataset.Catalog.Count:N0} movie{(dataset.Catalog.Count == 1 ? "" : "s")}): {why}. Use a dataset with ratings.");
     }
 
     /// <summary>How many ratings a movie has in the dataset (0 when unrated).</summary>

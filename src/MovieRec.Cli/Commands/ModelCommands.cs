@@ -121,7 +121,7 @@ internal static class ModelCommands
             {
                 throw new CliException(dataset.Report.Skipped > 0
                     ? $"Nothing to train on: every rating row of {dataset.Name} was skipped ({dataset.Report.Summary()}); fix the file or drop --lenient to see the first problem."
-                    : $"Nothing to train on: {dataset.Name} has no ratings (a catalogue of {dataset.Catalog.Count:N0} movies), and a model learns from ratings. "
+                    : $"Nothing to train on: {dataset.Name} has no ratings (a catalogue of {dataset.Catalog.Count:N0} movie{(dataset.Catalog.Count == 1 ? "" : "s")}), and a model learns from ratings. "
                         + "Give a dataset with ratings, e.g. --data ml-latest-small.");
             }
             string path = parse.GetValue(output)!;

@@ -36,7 +36,7 @@ public static class StartupProblem
                 return $"Start-up failed: the dataset {dataset} cannot be read: {Sentence(format.Message)} Fix the file or point "
                     + $"{DataLocator.EnvironmentVariable} at a good copy; then restart the service.";
             case NoRatingsException none:
-                return $"Start-up failed: the dataset {none.Dataset} has no ratings (a catalogue of {none.Movies.ToString("N0", CultureInfo.InvariantCulture)} movies), and the service "
+                return $"Start-up failed: the dataset {none.Dataset} has no ratings (a catalogue of {none.Movies.ToString("N0", CultureInfo.InvariantCulture)} movie{(none.Movies == 1 ? "" : "s")}), and the service "
                     + "recommends from ratings. Fix: set MovieRec:Dataset to a dataset with ratings (a MovieLens release, or an interactions "
                     + "file with a movierec.columns beside it); then restart the service.";
             case DbException db:
@@ -72,7 +72,7 @@ public static class StartupProblem
 
 /// <summary>The dataset holds no ratings (a catalogue: TMDB or IMDb alone, a header-only ratings.csv): nothing to train or serve.</summary>
 public sealed class NoRatingsException(string dataset, int movies)
-    : Exception($"The dataset {dataset} has no ratings (a catalogue of {movies} movies).")
+    : Exception($"The dataset {dataset} has no ratings (a catalogue of {movies} movie{(movies == 1 ? "" : "s")}).")
 {
     /// <summary>The dataset's name.</summary>
     public string Dataset { get; } = dataset;

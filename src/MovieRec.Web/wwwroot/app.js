@@ -142,6 +142,8 @@
         const min = Number(onboarding.dataset.minimum || 5);
         const count = [...onboarding.querySelectorAll(".stars")].filter(s => Number(s.dataset.value) > 0).length;
         document.getElementById("rated-count").textContent = String(count);
+        const hint = document.getElementById("progress-hint");
+        if (hint) hint.textContent = count < min ? `rate at least ${min}` : "enough for recommendations";
         const bar = document.getElementById("progress-bar");
         bar.value = Math.min(count, min);
         if (submit) submit.disabled = count < min;

@@ -74,7 +74,7 @@ public sealed class SentenceEmbedder : IDisposable
     {
         Pooling = pooling?.Mode ?? PoolingMode.Mean;
         QueryPrefix = pooling?.QueryPrefix ?? "";
-        if (options.Quantize) (model, Quantized) = OnnxQuantizer.Quantize(model);
+        if (options.Quantize) (model, Quantized, QuantizedTables) = OnnxQuantizer.Quantize(model);
         var session = new InferenceSession(model, SessionOptions(options));
         _session = session;
         _tokenizer = tokenizer;
@@ -117,6 +117,9 @@ public sealed class SentenceEmbedder : IDisposable
     /// <summary>How many weight matrices run as int8 (0: the model runs as it is).</summary>
     public int Quantized { get; }
 
+    /// <summary>How many token-embedding tables are kept as int8 per row (0: float, or the model runs as it is).</summary>
+    public int QuantizedTables { get; }
+
     /// <summary>How token vectors become one text vector (the folder's 1_Pooling/config.json; mean by default).</summary>
     public PoolingMode Pooling { get; }
 
@@ -128,10 +131,10 @@ public sealed class SentenceEmbedder : IDisposable
 
     /// <summary>
     /// What vectors depend on besides the texts: the model, the truncation, the tokenizer, the pooling and the
-    /// precision. Embedding caches key their
+    /// precision (int8 matrices, and "-e8" for an int8 token-embedding table). Embedding caches key their
     /// files by it, so a change to any of them never serves old vectors.
     /// </summary>
-    public string Recipe => $"{ModelHash[..16]}-d{Dimensions}-t{MaxTokens}-{TokenizerVersion}-{(Pooling == PoolingMode.Cls ? "cls" : "mean")}{(Quantized > 0 ? "-int8" : "")}";
+    public string Recipe => $"{ModelHash[..16]}-d{Dimensions}-t{MaxTokens}-{TokenizerVersion}-{(Pooling == PoolingMode.Cls ? "cls" : "mean")}{(Quantized > 0 ? "-int8" : "")}{(QuantizedTables > 0 ? "-e8" : "")}";
 
     /// <summary>Bumped whenever tokenisation changes, so cached vectors of the old token ids are not served.</summary>
     private const string TokenizerVersion = "wp1";

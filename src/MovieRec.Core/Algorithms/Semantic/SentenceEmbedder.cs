@@ -60,6 +60,7 @@ public sealed class SentenceEmbedder : IDisposable
 
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
+    private readonly RunOptions _shrinkOptions = ShrinkingRun();
     private readonly WordPieceTokenizer _tokenizer;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
@@ -76,6 +77,7 @@ public sealed class SentenceEmbedder : IDisposable
         QueryPrefix = pooling?.QueryPrefix ?? "";
         if (options.Quantize) (model, Quantized, QuantizedTables) = OnnxQuantizer.Quantize(model);
         var session = new InferenceSession(model, SessionOptions(options));
+        NativeHeap.Trim();
         _session = session;
         _tokenizer = tokenizer;
         _options = options;
@@ -290,10 +292,29 @@ public sealed class SentenceEmbedder : IDisposable
             cancellation.ThrowIfCancellationRequested();
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
+        if (batches.Count > 1) ShrinkArena();
+    }
+
+    /// <summary>
+    /// Gives back what the batches grew ONNX Runtime's CPU arena to: one small run whose end frees the arena's free
+    /// regions beyond its first. Bulk embedding (the catalogue) grows it by tens of MiB; queries need little.
+    /// </summary>
+    private void ShrinkArena()
+    {
+        var vector = new float[Dimensions];
+        RunBatch([Tokenize("")], [0], vector, _shrinkOptions);
+        NativeHeap.Trim();
+    }
+
+    private static RunOptions ShrinkingRun()
+    {
+        var options = new RunOptions();
+        options.AddRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
+        return options;
     }
 
     /// <summary>One ONNX Runtime run over a padded batch; pooled unit vectors go to the rows of <paramref name="targets"/>.</summary>
-    private void RunBatch(int[][] batch, ReadOnlySpan<int> targets, float[] vectors)
+    private void RunBatch(int[][] batch, ReadOnlySpan<int> targets, float[] vectors, RunOptions? runOptions = null)
     {
         int rows = batch.Length;
         int length = 0;
@@ -314,7 +335,7 @@ public sealed class SentenceEmbedder : IDisposable
         using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
         using var typesValue = _wantsTokenTypes ? OrtValue.CreateTensorValueFromMemory(new long[cells], shape) : null;
         OrtValue[] inputs = typesValue is null ? [idsValue, maskValue] : [idsValue, maskValue, typesValue];
-        using var outputs = _session.Run(_runOptions, _inputNames, inputs, _outputNames);
+        using var outputs = _session.Run(runOptions ?? _runOptions, _inputNames, inputs, _outputNames);
         var hidden = outputs[0].GetTensorDataAsSpan<float>();
         int d = Dimensions;
         for (int b = 0; b < rows; b++)
@@ -334,6 +355,7 @@ public sealed class SentenceEmbedder : IDisposable
     {
         _session.Dispose();
         _runOptions.Dispose();
+        _shrinkOptions.Dispose();
     }
 }
 

@@ -127,18 +127,29 @@ public sealed class KnnModelFileTests(ITestOutputHelper output)
 
         // The packed frame cut in half, then one that decompresses to more than the offsets count.
         string cut = Path.Combine(folder.Path, "cut.mrec");
-        ModelFile.Save(cut, new Rewritten(model, all => model.WriteArrays(all), packed => packed[..(packed.Length / 2)]));
+        ModelFile.Save(cut, new Rewritten(model, all => model.WriteArrays(all), Packed(packed => packed[..(packed.Length / 2)])));
         var e = Assert.Throws<InvalidDataException>(() => PersistentModels.Load(cut));
         Assert.Contains("cut.mrec", e.Message, StringComparison.Ordinal);
         Assert.Contains("packed similarities", e.Message, StringComparison.Ordinal);
         string longer = Path.Combine(folder.Path, "longer.mrec");
-        ModelFile.Save(longer, new Rewritten(model, all => model.WriteArrays(all), packed => [.. packed, .. packed]));
+        ModelFile.Save(longer, new Rewritten(model, all => model.WriteArrays(all), Packed(packed => [.. packed, .. packed])));
         e = Assert.Throws<InvalidDataException>(() => PersistentModels.Load(longer));
         Assert.Contains("packed similarities", e.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>A k-NN model written through <paramref name="write"/>, its packed similarities passed through <paramref name="damage"/>.</summary>
-    private sealed class Rewritten(KnnAlgorithm inner, Action<ModelWriter> write, Func<byte[], byte[]>? damage = null) : IPersistentModel
+    /// <summary>Passes the packed similarities through <paramref name="damage"/> and keeps every other array.</summary>
+    private static Func<string, object, object?> Packed(Func<byte[], byte[]> damage) =>
+        (name, array) => name == "similarity_packed" ? damage((byte[])array) : array;
+
+    /// <summary>
+    /// A k-NN model written through <paramref name="write"/>, each array passed through <paramref name="map"/> (null drops
+    /// it), then <paramref name="append"/>'s arrays: files as damaged or as earlier builds wrote them.
+    /// </summary>
+    private sealed class Rewritten(
+        KnnAlgorithm inner,
+        Action<ModelWriter> write,
+        Func<string, object, object?>? map = null,
+        Action<ModelWriter>? append = null) : IPersistentModel
     {
         public string Name => inner.Name;
 
@@ -160,13 +171,14 @@ public sealed class KnnModelFileTests(ITestOutputHelper output)
             write(all);
             foreach (var (name, _, data) in all.Arrays)
             {
-                switch (data)
+                switch (map is null ? data : map(name, data))
                 {
                     case int[] ints: writer.Write(name, ints); break;
                     case float[] floats: writer.Write(name, floats); break;
-                    case byte[] bytes: writer.Write(name, name == "similarity_packed" && damage is not null ? damage(bytes) : bytes); break;
+                    case byte[] bytes: writer.Write(name, bytes); break;
                 }
             }
+            append?.Invoke(writer);
         }
     }
 
@@ -178,7 +190,12 @@ public sealed class KnnModelFileTests(ITestOutputHelper output)
         model.Fit(new TrainingData(data), TrainingContext.Deterministic(0));
         using var folder = TestData.NewFolder();
         string path = Path.Combine(folder.Path, "old.mrec");
-        ModelFile.Save(path, new DenseLayout(model));
+        // As builds before the sparse layout wrote it: the dense n × n matrix as "similarities".
+        ModelFile.Save(path, new Rewritten(
+            model,
+            all => model.WriteArrays(all),
+            (name, array) => name.StartsWith("similarity_", StringComparison.Ordinal) ? null : array,
+            writer => writer.Write("similarities", model.Similarity.Values)));
         var restored = (KnnAlgorithm)PersistentModels.Load(path);
         var expected = new float[model.ItemCount];
         var actual = new float[model.ItemCount];
@@ -190,40 +207,5 @@ public sealed class KnnModelFileTests(ITestOutputHelper output)
             Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
         }
         Assert.Equal(model.Similarity.Values, restored.Similarity.Values);
-    }
-
-    /// <summary>Writes a k-NN model as builds before the sparse layout did: the dense n × n matrix as "similarities".</summary>
-    private sealed class DenseLayout(KnnAlgorithm inner) : IPersistentModel
-    {
-        public string Name => inner.Name;
-
-        public int ItemCount => inner.ItemCount;
-
-        public ModelHeader Header => inner.Header;
-
-        public void Fit(TrainingData data, TrainingContext context) => inner.Fit(data, context);
-
-        public void Score(int user, Span<float> scores) => inner.Score(user, scores);
-
-        public FoldedUser FoldIn(ReadOnlySpan<ItemRating> ratings) => inner.FoldIn(ratings);
-
-        public void Score(FoldedUser user, Span<float> scores) => inner.Score(user, scores);
-
-        public void WriteArrays(ModelWriter writer)
-        {
-            var all = new ModelWriter();
-            inner.WriteArrays(all);
-            foreach (var (name, _, data) in all.Arrays)
-            {
-                if (name.StartsWith("similarity_", StringComparison.Ordinal)) continue;
-                switch (data)
-                {
-                    case int[] ints: writer.Write(name, ints); break;
-                    case float[] floats: writer.Write(name, floats); break;
-                    case byte[] bytes: writer.Write(name, bytes); break;
-                }
-            }
-            writer.Write("similarities", inner.Similarity.Values);
-        }
     }
 }

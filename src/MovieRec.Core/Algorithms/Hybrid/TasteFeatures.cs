@@ -614,14 +614,7 @@ internal sealed class TasteFeatures
         }
         double sum = 0, squares = 0, min = double.MaxValue;
         int count = 0;
-        foreach (float v in column)
-        {
-            if (!float.IsFinite(v)) continue;
-            sum += v;
-            squares += (double)v * v;
-            if (v < min) min = v;
-            count++;
-        }
+        AddFinite(column, ref sum, ref squares, ref min, ref count);
         if (count == 0)
         {
             column.Clear();
@@ -632,6 +625,19 @@ internal sealed class TasteFeatures
         float floor = (float)((min - mean) * scale);
         for (int i = 0; i < column.Length; i++)
             column[i] = float.IsFinite(column[i]) ? (float)((column[i] - mean) * scale) : floor;
+    }
+
+    /// <summary>Adds the finite values' sum, sum of squares, minimum and count (a NaN or infinity is skipped).</summary>
+    private static void AddFinite(ReadOnlySpan<float> values, ref double sum, ref double squares, ref double min, ref int count)
+    {
+        foreach (float v in values)
+        {
+            if (!float.IsFinite(v)) continue;
+            sum += v;
+            squares += (double)v * v;
+            if (v < min) min = v;
+            count++;
+        }
     }
 
     /// <summary>
@@ -661,15 +667,7 @@ internal sealed class TasteFeatures
         double sum = Vector256.Sum(sums), sq = Vector256.Sum(squares), min = double.MaxValue;
         int count = Vector256.Sum(counts);
         for (int l = 0; l < Vector256<float>.Count; l++) min = Math.Min(min, mins.GetElement(l));
-        for (int t = i; t < n; t++)
-        {
-            float v = column[t];
-            if (!float.IsFinite(v)) continue;
-            sum += v;
-            sq += (double)v * v;
-            min = Math.Min(min, v);
-            count++;
-        }
+        AddFinite(column[i..], ref sum, ref sq, ref min, ref count);
         if (count == 0)
         {
             column.Clear();

@@ -47,18 +47,7 @@ public class ItemKnnRankerTests
     [Fact]
     public void Fold_in_gives_the_in_training_scores()
     {
-        var model = Trained.Value;
-        var train = LeaveLatestOut.MovieLensSmall.Train;
-        foreach (int user in new[] { 0, 17, 413 })
-        {
-            var ratings = train.ByUser.RowColumns(user).ToArray().Zip(train.ByUser.RowValues(user).ToArray(), (i, r) => new ItemRating(i, r)).Reverse().ToArray();
-            var folded = model.FoldIn(ratings);
-            var inTraining = new float[model.ItemCount];
-            var foldedScores = new float[model.ItemCount];
-            model.Score(user, inTraining);
-            model.Score(folded, foldedScores);
-            Assert.Equal(inTraining, foldedScores);
-        }
+        FoldInChecks.Folding_in_a_training_user_gives_their_in_training_scores(Trained.Value, LeaveLatestOut.MovieLensSmall.Train, 0, 17, 413);
     }
 
     [Fact]

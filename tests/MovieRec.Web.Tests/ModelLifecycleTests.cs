@@ -148,14 +148,33 @@ public sealed class ModelLifecycleTests
     {
         string folder = TestData.NewFolder().Path;
         string version;
+        float[] before = new float[40];
         await using (var first = new ServiceFactory(dataDirectory: folder))
         {
             await first.ReadyClientAsync();
             version = first.Host.Current!.Version;
+            Predictions(first.Host.Current, before);
         }
         await using var second = new ServiceFactory(dataDirectory: folder);
         await second.ReadyClientAsync();
-        Assert.Equal(version, second.Host.Current!.Version);
+        var loaded = second.Host.Current!;
+        Assert.Equal(version, loaded.Version);
+        // The file's copy of each user's ratings is dropped for the training ratings' own rows (one copy, not two),
+        // and the model predicts and excludes exactly as the one that was saved.
+        Assert.True(loaded.Svd.SharesRatingsWith(loaded.Train.ByUser));
+        float[] after = new float[40];
+        Predictions(loaded, after);
+        Assert.Equal(before, after);
+    }
+
+    private static void Predictions(ServingModel model, float[] into)
+    {
+        var train = model.Train;
+        for (int k = 0; k < into.Length; k++)
+        {
+            int user = k * 13 % train.UserCount, item = k * 97 % train.ItemCount;
+            into[k] = model.Svd.Predict(user, item) + model.Svd.RatedBy(user).Length;
+        }
     }
 
     [Fact]

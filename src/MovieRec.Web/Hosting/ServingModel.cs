@@ -120,7 +120,12 @@ public sealed class ServingModel
     }
 
     private Task<IRecommender> Start(AlgorithmEntry entry) =>
-        _models.GetOrAdd(entry.Name, _ => new Lazy<Task<IRecommender>>(() => Task.Run(() => Fit(entry)))).Value;
+        _models.GetOrAdd(entry.Name, _ => new Lazy<Task<IRecommender>>(() => Task.Run(() =>
+        {
+            var model = Fit(entry);
+            HeapCompaction.AfterTraining();
+            return model;
+        }))).Value;
 
     /// <summary>Whether <paramref name="algorithm"/> is trained and ready to answer at once.</summary>
     public bool IsReady(string algorithm) =>

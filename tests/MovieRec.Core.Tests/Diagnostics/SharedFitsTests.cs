@@ -48,6 +48,34 @@ public sealed class SharedFitsTests
     }
 
     [Fact]
+    public void Ials_and_the_ials_inside_taste_share_their_factors_and_score_as_before()
+    {
+        var walk = new MemoryFootprint();
+        walk.Measure(Data.Ratings);
+        var ials = Fit("ials", Data);
+        // Item factors: 9,724 x 64 floats = 2.4 MiB.
+        Assert.InRange(walk.Measure(ials), 2L << 20, 4L << 20);
+        var again = Fit("ials", Data);
+        Assert.InRange(walk.Measure(again), 0, 1L << 16);
+        // Another seed is another fit; a fit alone on a copy of the ratings gives the same scores as the shared one.
+        var other = AlgorithmCatalog.Get("ials").Create();
+        other.Fit(Data, new TrainingContext { Seed = 2 });
+        Assert.InRange(walk.Measure(other), 2L << 20, 4L << 20);
+        var copy = Data.WithRatings(new Core.Data.RatingDataset(Data.Ratings.UserIds, Data.Ratings.ItemIds, [.. Data.Ratings.Users], [.. Data.Ratings.Items],
+            [.. Data.Ratings.Values], [.. Data.Ratings.Timestamps], Data.Ratings.Scale));
+        var alone = Fit("ials", copy);
+        var shared = new float[ials.ItemCount];
+        var own = new float[alone.ItemCount];
+        for (int user = 0; user < 50; user++)
+        {
+            again.Score(user, shared);
+            alone.Score(user, own);
+            Assert.Equal(own, shared);
+        }
+        Assert.Equal(((ImplicitAls)alone).EpochLoss, ((ImplicitAls)again).EpochLoss);
+    }
+
+    [Fact]
     public void Other_options_fit_their_own_weights()
     {
         var walk = new MemoryFootprint();

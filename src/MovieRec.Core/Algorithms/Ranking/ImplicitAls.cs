@@ -133,37 +133,49 @@ public sealed class ImplicitAls : IRecommender, IIterativeModel, IPersistentMode
         ArgumentNullException.ThrowIfNull(data);
         var train = data.Ratings;
         ArgumentNullException.ThrowIfNull(context);
+        // The served ials and the members of taste and best-ranking fit the same options on the same ratings with the
+        // same seed: one set of factors (see SharedFits). The fit is deterministic whatever the thread count.
+        var fitted = SharedFits.GetOrFit(train, (typeof(ImplicitAls), Options, context.Seed, train.Values), () => FitFactors(train, context));
+        (_users, _items, _x, _y, _yty) = (train.UserCount, train.ItemCount, fitted.X, fitted.Y, fitted.Yty);
+        _loss.Clear();
+        _loss.AddRange(fitted.Loss);
+        _rated = train.ByUser;
+        _header = PersistentModels.HeaderOf(Name, PersistentModels.ToJson(Options), train);
+        _fitted = true;
+    }
+
+    /// <summary>Fitted factors (read-only once made), the Gram matrix YᵀY of fold-in and the loss per epoch.</summary>
+    private sealed record Factors(float[] X, float[] Y, double[] Yty, double[] Loss);
+
+    private Factors FitFactors(RatingDataset train, TrainingContext context)
+    {
         int k = Options.Factors;
-        _users = train.UserCount;
-        _items = train.ItemCount;
-        _x = new float[(long)_users * k];
-        _y = new float[(long)_items * k];
+        int users = train.UserCount, items = train.ItemCount;
+        var x = new float[(long)users * k];
+        var y = new float[(long)items * k];
         var rng = new Random(context.Seed);
-        Gaussian(rng, _x, Options.InitStd);
-        Gaussian(rng, _y, Options.InitStd);
+        Gaussian(rng, x, Options.InitStd);
+        Gaussian(rng, y, Options.InitStd);
         var byUser = train.ByUser;
         var byItem = train.ByItem;
         var userConfidence = Confidences(byUser.Values);
         var itemConfidence = Confidences(byItem.Values);
-        _loss.Clear();
-        var userLoss = new double[_users];
+        var losses = new double[Options.Epochs];
+        var userLoss = new double[users];
         for (int epoch = 0; epoch < Options.Epochs; epoch++)
         {
             context.Cancellation.ThrowIfCancellationRequested();
-            HalfEpoch(_x, _y, _users, byUser, userConfidence, context, null);
-            HalfEpoch(_y, _x, _items, byItem, itemConfidence, context, userLoss);
+            HalfEpoch(x, y, users, byUser, userConfidence, context, null);
+            HalfEpoch(y, x, items, byItem, itemConfidence, context, userLoss);
             double loss = 0;
             foreach (double l in userLoss) loss += l;
             double reg = 0;
-            foreach (float v in _y) reg += (double)v * v;
+            foreach (float v in y) reg += (double)v * v;
             loss += Options.Regularization * reg;
-            _loss.Add(loss);
+            losses[epoch] = loss;
             context.Progress?.Report(new TrainingProgress("epoch", epoch + 1, Options.Epochs, loss));
         }
-        _yty = Gram(_y, _items, k);
-        _rated = byUser;
-        _header = PersistentModels.HeaderOf(Name, PersistentModels.ToJson(Options), train);
-        _fitted = true;
+        return new Factors(x, y, Gram(y, items, k), losses);
     }
 
     private float[] Confidences(float[] ratings)

@@ -15,7 +15,10 @@ namespace MovieRec.Bench;
 /// ≤ 3 ms at 1 connection), the same body repeated (cached), GET /movies?q= and GET /movies/{id}/similar (goal p99
 /// &lt; 5 ms), the resident memory with every algorithm warm and what holds it (GET /admin/memory; goal ≤ 300 MB),
 /// against the Flask + Surprise server of ../shared/reference (14.9 requests/s at 16 connections, p99 1.74 s). With
-/// <c>--data</c> a synthetic 25M folder: the #7 goal (≥ 2,000 requests/s, p99 &lt; 20 ms).
+/// <c>--data</c> a synthetic 25M folder: the #7 goal (≥ 2,000 requests/s, p99 &lt; 20 ms) and issue #18's steady resident
+/// memory ≤ 1.5 GB; there the requests are answered by item-knn unless <c>--algorithm</c> names another (the default,
+/// taste, had not finished training after 16 minutes and 12.4 GiB at that scale: docs/benchmarks.md), and nothing else
+/// is trained in the background.
 /// </summary>
 internal static partial class ServeBench
 {
@@ -35,7 +38,7 @@ internal static partial class ServeBench
         // Issue #18: all-miss fold-in + top 10 with the service's default algorithm: 32 connections >= 5,000 req/s with
         // p99 <= 20 ms; 1 connection p99 <= 3 ms. The 25M shape: >= 2,000 req/s, p99 < 20 ms.
         double rpsGoal = synthetic ? 2000 : 5000, p99Goal = 20, singleP99Goal = 3;
-        string? algorithm = Bench.Option(args, "--algorithm");
+        string? algorithm = Bench.Option(args, "--algorithm") ?? (synthetic ? SyntheticAlgorithm : null);
         if (FindOnPath("wrk") is not { } wrk) throw new ArgumentException("serve needs wrk on PATH (apt-get install wrk)");
         string dll = FindServiceDll();
         string folder = Directory.CreateTempSubdirectory("movierec-serve-").FullName;
@@ -137,7 +140,7 @@ internal static partial class ServeBench
             }
             service.Refresh();
             // Issue #18 item 2: steady resident memory with every offered algorithm warm (goal <= 300 MB), and what holds it.
-            if (!synthetic && only is null) PrintMemory(servePort, table);
+            if (only is null) PrintMemory(servePort, table, synthetic ? algorithm : null);
             table.Print(Console.Out);
             Console.WriteLine($"Flask + Surprise reference: {FlaskRequestsPerSecond} requests/s, p99 {FlaskP99Ms:0} ms at 16 connections; service peak working set {service.PeakWorkingSet64 / 1048576.0:0} MiB.");
             Stop(service);
@@ -457,7 +460,7 @@ internal static partial class ServeBench
         """;
 
     /// <summary>GET /admin/memory after the load: the parts table, and the working set beside its goal in the scenario table.</summary>
-    private static void PrintMemory(int port, BenchTable scenarios)
+    private static void PrintMemory(int port, BenchTable scenarios, string? syntheticAlgorithm)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
         client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
@@ -477,7 +480,11 @@ internal static partial class ServeBench
             parts.Add("  of which file-backed (code, mapped files)", Bench.F(root.GetProperty("residentFileMiB").GetDouble(), "0.0"));
         }
         parts.Print(Console.Out);
-        scenarios.Add("resident memory, every algorithm warm, after the load", "", "", "", "<= 300 MB", Bench.YesNo(resident * 1.048576 <= 300), Bench.F(resident * 1.048576, "0") + " MB");
+        // Issue #18: <= 300 MB on ml-latest-small with every algorithm warm; <= 1.5 GB at the 25M shape.
+        bool synthetic = syntheticAlgorithm is not null;
+        double goalMb = synthetic ? 1500 : 300;
+        scenarios.Add(synthetic ? $"resident memory, {syntheticAlgorithm} and svd trained, after the load" : "resident memory, every algorithm warm, after the load", "", "", "",
+            synthetic ? "<= 1.5 GB" : "<= 300 MB", Bench.YesNo(resident * 1.048576 <= goalMb), Bench.F(resident * 1.048576, "0") + " MB");
     }
 
     private static Process Start(string dll, string data, string folder, out int port, string? searchConcurrency = null, string? algorithm = null)
@@ -523,12 +530,19 @@ internal static partial class ServeBench
             {
                 // not listening yet
             }
+            catch (TaskCanceledException) when (clock.Elapsed <= timeout)
+            {
+                // The first request waits for the model it needs to train (minutes at the 25M shape): ask again.
+            }
             if (clock.Elapsed > timeout) throw new IOException($"the service did not answer within {timeout}");
             Thread.Sleep(20);
         }
     }
 
     private const string AdminKey = "bench-admin-key";
+
+    /// <summary>What answers the all-miss requests at the 25M shape unless --algorithm names another.</summary>
+    private const string SyntheticAlgorithm = "item-knn";
 
     /// <summary>Waits until every algorithm is trained (GET /admin/model), so no background training competes with the load.</summary>
     private static void WaitForWarmUp(int port, TimeSpan timeout)

@@ -26,8 +26,10 @@ public sealed class RatingDataset
         Values = values;
         Timestamps = timestamps;
         Scale = scale;
-        _byUser = new Lazy<CsrMatrix>(() => CsrMatrix.Build(UserCount, ItemCount, Users, Items, Values));
-        _byItem = new Lazy<CsrMatrix>(() => CsrMatrix.Build(ItemCount, UserCount, Items, Users, Values));
+        // The views do not hold their rating index (training reads it, serving does not: 100 MB a view at 25 million
+        // ratings); it is rebuilt, equal, when asked for after the garbage collector took it.
+        _byUser = new Lazy<CsrMatrix>(() => CsrMatrix.BuildDroppingIndex(UserCount, ItemCount, Users, Items, Values));
+        _byItem = new Lazy<CsrMatrix>(() => CsrMatrix.BuildDroppingIndex(ItemCount, UserCount, Items, Users, Values));
         _byUserChronological = new Lazy<CsrMatrix>(BuildChronological);
         double sum = 0;
         foreach (float v in values) sum += v;
@@ -80,6 +82,12 @@ public sealed class RatingDataset
     private CsrMatrix BuildChronological()
     {
         var byUser = ByUser;
+        var (items, values, index) = ChronologicalArrays(byUser);
+        return new CsrMatrix(byUser.Rows, byUser.ColumnCount, byUser.Offsets, items, values, index, () => ChronologicalArrays(ByUser).Index);
+    }
+
+    private (int[] Items, float[] Values, int[] Index) ChronologicalArrays(CsrMatrix byUser)
+    {
         var times = Timestamps;
         var ratingIndex = byUser.RatingIndex;
         var columns = byUser.Columns;
@@ -104,7 +112,7 @@ public sealed class RatingDataset
             values[p] = byUser.Values[order[p]];
             index[p] = ratingIndex[order[p]];
         }
-        return new CsrMatrix(byUser.Rows, byUser.ColumnCount, byUser.Offsets, items, values, index);
+        return (items, values, index);
     }
 
     /// <summary>Ratings at <paramref name="indices"/>, sharing this dataset's id maps and scale.</summary>

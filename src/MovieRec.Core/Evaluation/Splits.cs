@@ -92,16 +92,17 @@ public static class Splits
     {
         ArgumentNullException.ThrowIfNull(data);
         var byUser = data.ByUser;
+        var ratingIndex = byUser.RatingIndex;
         var isTest = new bool[data.Count];
         int testCount = 0;
         for (int u = 0; u < byUser.Rows; u++)
         {
             int from = byUser.Offsets[u], to = byUser.Offsets[u + 1];
             if (to - from < 2) continue;
-            int best = byUser.RatingIndex[from];
+            int best = ratingIndex[from];
             for (int p = from + 1; p < to; p++)
             {
-                int k = byUser.RatingIndex[p];
+                int k = ratingIndex[p];
                 long t = data.Timestamps[k], bt = data.Timestamps[best];
                 if (t > bt || (t == bt && CompareRawItems(data.ItemIds, data.Items[k], data.Items[best]) > 0))
                     best = k;

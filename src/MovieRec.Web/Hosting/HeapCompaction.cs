@@ -13,6 +13,23 @@ namespace MovieRec.Web.Hosting;
 public static class HeapCompaction
 {
     private static int _scheduled;
+    private static int _started;
+
+    /// <summary>
+    /// Marks that a service in this process finished start-up: from then on a model trained on its first request
+    /// (<see cref="AfterTraining"/>) compacts once it is done.
+    /// </summary>
+    public static void MarkStarted() => Volatile.Write(ref _started, 1);
+
+    /// <summary>
+    /// After a model was trained on its first request (warm-up off, or an algorithm not warmed): its temporaries are
+    /// garbage in the large object heap (at 25 million ratings item-knn's per-rating vectors and rating indexes, 500 MB),
+    /// which nothing else compacts. Before start-up completes the compaction at its end covers them.
+    /// </summary>
+    public static void AfterTraining()
+    {
+        if (Volatile.Read(ref _started) == 1) Schedule(TimeSpan.FromSeconds(1));
+    }
 
     /// <summary>Compacts now, on the calling thread (a pause of tens of milliseconds: only when nothing is served yet).</summary>
     public static void Now()

@@ -41,6 +41,7 @@ public sealed class ModelHost
     {
         // Training and warm-up left their temporaries in the large object heap; nothing is served by this replica yet.
         if (!Started.IsCompleted) HeapCompaction.Now();
+        HeapCompaction.MarkStarted();
         _started.TrySetResult();
     }
 

@@ -102,10 +102,12 @@ public sealed class ModelLifecycleService(
     private async Task JoinMetadata(string path, IReadOnlyList<AccountRating> stored, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var full = await Task.Run(() => DatasetLoader.Load(path), cancellationToken).ConfigureAwait(false);
+        // Without TMDB files to join, a second load would only read every rating again (25 million at the ml-25m shape:
+        // seconds and a second copy of the ratings in memory until it is dropped).
+        var full = DatasetLoader.HasTmdbToJoin(path) ? await Task.Run(() => DatasetLoader.Load(path), cancellationToken).ConfigureAwait(false) : null;
         var current = host.Current!;
         CatalogIndex catalog;
-        if (full.Catalog.WithTmdbCount > 0)
+        if (full is not null && full.Catalog.WithTmdbCount > 0)
         {
             catalog = new CatalogIndex(full, generation: 2, options.EmbeddingModel, options.EmbeddingCache);
             var model = new ServingModel(current.Report, current.Svd, ModelTrainer.BuildTrainingData(full, stored), catalog, options).Prepare();

@@ -75,10 +75,14 @@ public sealed class ServingModel
         ItemTies = TieBreak.ByTrainingRatings(train);
     }
 
-    /// <summary>Builds what the first request would otherwise wait for, before the model is promoted.</summary>
+    /// <summary>
+    /// Builds what the first request would otherwise wait for, before the model is promoted; the persisted model then
+    /// reads each user's ratings from the training ratings' rows instead of its own copy when they are the same ratings
+    /// (a model loaded from its file, or kept across the metadata join: 200 MB at 25 million ratings).
+    /// </summary>
     public ServingModel Prepare()
     {
-        _ = Train.ByUser;
+        Svd.ShareRatings(Train.ByUser);
         _ = Train.ByItem;
         _ = Explainer;
         return this;
@@ -116,7 +120,12 @@ public sealed class ServingModel
     }
 
     private Task<IRecommender> Start(AlgorithmEntry entry) =>
-        _models.GetOrAdd(entry.Name, _ => new Lazy<Task<IRecommender>>(() => Task.Run(() => Fit(entry)))).Value;
+        _models.GetOrAdd(entry.Name, _ => new Lazy<Task<IRecommender>>(() => Task.Run(() =>
+        {
+            var model = Fit(entry);
+            HeapCompaction.AfterTraining();
+            return model;
+        }))).Value;
 
     /// <summary>Whether <paramref name="algorithm"/> is trained and ready to answer at once.</summary>
     public bool IsReady(string algorithm) =>

@@ -71,4 +71,21 @@ public class TmdbLoaderTests
         Assert.Equal(TestData.MovieLensSmall.Catalog.Movies.Count(m => m.Tmdb is not null), joined);
         Assert.InRange(joined, 3000, 4803);
     }
+
+    [Fact]
+    public void Whether_a_load_would_join_TMDB_is_known_without_reading_the_ratings()
+    {
+        // ml-latest-small has tmdb-5000 beside it; a copy of its links elsewhere has none, so loading it with TMDB on
+        // gives the same dataset as without (the service then does not read the ratings a second time).
+        Assert.True(DatasetLoader.HasTmdbToJoin(TestData.MovieLensSmallPath));
+        Assert.False(DatasetLoader.HasTmdbToJoin(TestData.MovieLensSmallPath, new LoadOptions { IncludeTmdb = false }));
+        using var folder = TestData.NewFolder();
+        string lonely = Path.Combine(folder.Path, "lonely");
+        Directory.CreateDirectory(lonely);
+        foreach (string file in new[] { "ratings.csv", "movies.csv", "links.csv" })
+            File.Copy(Path.Combine(TestData.MovieLensSmallPath, file), Path.Combine(lonely, file));
+        Assert.False(DatasetLoader.HasTmdbToJoin(lonely));
+        Assert.Equal(0, DatasetLoader.Load(lonely).Catalog.WithTmdbCount);
+        Assert.True(DatasetLoader.HasTmdbToJoin(lonely, new LoadOptions { TmdbPath = TestData.TmdbPath }));
+    }
 }

@@ -110,6 +110,7 @@ internal sealed class TasteFeatures
         _logCounts = new float[most + 1];
         for (int c = 0; c <= most; c++) _logCounts[c] = MathF.Log(1 + c);
         var counts = new int[n];
+        var ratingIndex = byItem.RatingIndex;
         for (int i = 0; i < n; i++)
         {
             var values = byItem.RowValues(i);
@@ -119,7 +120,7 @@ internal sealed class TasteFeatures
             // Bayesian average with a prior of 10 ratings at the global mean: few ratings do not make a film "great".
             _quality[i] = (float)((sum + 10 * mu) / (values.Length + 10));
             _logPopularity[i] = MathF.Log(1 + values.Length);
-            var indices = byItem.RatingIndex.AsSpan(byItem.Offsets[i], values.Length);
+            var indices = ratingIndex.AsSpan(byItem.Offsets[i], values.Length);
             var times = _times.AsSpan(byItem.Offsets[i], values.Length);
             double timeSum = 0;
             for (int k = 0; k < indices.Length; k++)
@@ -148,6 +149,7 @@ internal sealed class TasteFeatures
         var byUser = train.ByUser;
         var byItem = train.ByItem;
         var perRating = new float[train.Count];
+        int[] userIndex = byUser.RatingIndex, itemIndex = byItem.RatingIndex;
         var centredByUser = new float[byUser.NonZeros];
         for (int u = 0; u < byUser.Rows; u++)
         {
@@ -157,7 +159,7 @@ internal sealed class TasteFeatures
             for (int p = byUser.Offsets[u]; p < byUser.Offsets[u + 1]; p++)
             {
                 centredByUser[p] = byUser.Values[p] - mean;
-                perRating[byUser.RatingIndex[p]] = centredByUser[p];
+                perRating[userIndex[p]] = centredByUser[p];
             }
         }
         var centredByItem = new float[byItem.NonZeros];
@@ -167,7 +169,7 @@ internal sealed class TasteFeatures
             double sum = 0;
             for (int p = byItem.Offsets[i]; p < byItem.Offsets[i + 1]; p++)
             {
-                centredByItem[p] = perRating[byItem.RatingIndex[p]];
+                centredByItem[p] = perRating[itemIndex[p]];
                 sum += (double)centredByItem[p] * centredByItem[p];
             }
             norms[i] = (float)Math.Sqrt(sum);

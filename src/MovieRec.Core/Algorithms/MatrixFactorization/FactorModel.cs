@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MovieRec.Core.Data;
 using MovieRec.Core.Models;
 
@@ -69,6 +70,35 @@ public abstract partial class FactorModel : RatingPredictorBase, IIterativeModel
     /// <summary>The user's training ratings (sorted by item).</summary>
     public ReadOnlySpan<int> RatedBy(int user) =>
         (uint)user < (uint)(RatedOffsets.Length - 1) ? RatedItems.AsSpan(RatedOffsets[user], RatedOffsets[user + 1] - RatedOffsets[user]) : default;
+
+    /// <summary>
+    /// Whether this model's record of each user's training ratings is <paramref name="byUser"/>'s arrays themselves
+    /// (not a copy).
+    /// </summary>
+    public bool SharesRatingsWith(CsrMatrix byUser)
+    {
+        ArgumentNullException.ThrowIfNull(byUser);
+        return ReferenceEquals(RatedOffsets, byUser.Offsets) && ReferenceEquals(RatedItems, byUser.Columns) && ReferenceEquals(RatedValues, byUser.Values);
+    }
+
+    /// <summary>
+    /// Drops this model's own copy of each user's training ratings for <paramref name="byUser"/>'s rows when they hold
+    /// exactly the same ratings (bit for bit): a model read from its file beside the dataset it was trained on then
+    /// keeps one copy instead of two (200 MB at 25 million ratings). Scores and predictions are unchanged, since the
+    /// arrays are equal. Returns whether the rows are shared now.
+    /// </summary>
+    public bool ShareRatings(CsrMatrix byUser)
+    {
+        ArgumentNullException.ThrowIfNull(byUser);
+        if (SharesRatingsWith(byUser)) return true;
+        if (!RatedOffsets.AsSpan().SequenceEqual(byUser.Offsets) || !RatedItems.AsSpan().SequenceEqual(byUser.Columns)
+            || !MemoryMarshal.AsBytes(RatedValues.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(byUser.Values.AsSpan())))
+            return false;
+        RatedOffsets = byUser.Offsets;
+        RatedItems = byUser.Columns;
+        RatedValues = byUser.Values;
+        return true;
+    }
 
     protected override void FitCore(RatingDataset train, TrainingContext context)
     {

@@ -102,7 +102,9 @@ public sealed class ItemKnnRanker : IRecommender, IPersistentModel, IUserHistory
         for (int i = 0; i < items; i++) norms[i] = Math.Sqrt(norms[i]);
         // Each item-row entry's x_ui, via the rating index shared by both CSR views.
         var xByRating = new float[train.Count];
-        for (int p = 0; p < x.Length; p++) xByRating[byUser.RatingIndex[p]] = x[p];
+        var userIndex = byUser.RatingIndex;
+        for (int p = 0; p < x.Length; p++) xByRating[userIndex[p]] = x[p];
+        var itemIndex = byItem.RatingIndex;
 
         int k = Math.Min(Options.Neighbors, Math.Max(items - 1, 0));
         var rows = new ScoredItem[items][];
@@ -115,7 +117,7 @@ public sealed class ItemKnnRanker : IRecommender, IPersistentModel, IUserHistory
             touched.Clear();
             for (int p = byItem.Offsets[i]; p < byItem.Offsets[i + 1]; p++)
             {
-                double xi = xByRating[byItem.RatingIndex[p]];
+                double xi = xByRating[itemIndex[p]];
                 int u = byItem.Columns[p];
                 for (int q = byUser.Offsets[u]; q < byUser.Offsets[u + 1]; q++)
                 {

@@ -7,8 +7,8 @@ namespace MovieRec.Core.Algorithms;
 /// <summary>
 /// Fitted parts shared by every model fitted on the same ratings with the same options. The service serves one EASE
 /// as <c>ease</c>, inside <c>hybrid</c> and inside <c>taste</c>, and one recency EASE as <c>ease-recency</c> and inside
-/// <c>best-ranking</c>: each B is a dense 3,650² float matrix (53 MB on ml-latest-small), so fitting each copy
-/// separately held five of them (266 MB). Parts are immutable once made; they live as long as the ratings instance
+/// <c>best-ranking</c>: each B is a dense 3,650² matrix (53 MB on ml-latest-small in float, 27 MB in half precision
+/// since issue #18), so fitting each copy separately held five of them (266 MB in float). Parts are immutable once made; they live as long as the ratings instance
 /// they were fitted on (a <see cref="ConditionalWeakTable{TKey, TValue}"/>), so a replaced model version or a finished
 /// cross-validation fold frees them with its data.
 /// </summary>

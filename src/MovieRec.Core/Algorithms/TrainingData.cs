@@ -26,7 +26,7 @@ public sealed record TrainingData(RatingDataset Ratings, MovieCatalog? Catalog =
     /// <summary>The catalogue, or an <see cref="ArgumentException"/> saying that <paramref name="algorithm"/> needs one.</summary>
     public MovieCatalog RequireCatalog(string algorithm) =>
         Catalog ?? throw new ArgumentException(
-            $"{algorithm} needs the movie catalogue (movies with genres, and cast, crew and keywords when TMDB metadata is joined), and this training data has none: load a dataset that has one.",
+            $"{algorithm} needs the movie catalogue (movies with genres, and cast, directors and keywords when TMDB metadata is joined), and this training data has none: load a dataset that has one.",
             nameof(Catalog));
 
     /// <summary>The catalogue entry of a dense item id, or null (no catalogue, or no such movie).</summary>

@@ -75,10 +75,12 @@ public sealed class TmdbMetadata
     /// <summary>Cast names in billing order.</summary>
     public IReadOnlyList<string> Cast { get; init; } = [];
 
+    /// <summary>
+    /// The crew credits whose job is "Director", in credit order, without duplicates. The rest of the crew (producers,
+    /// writers, composers...: 113,314 credits for ml-latest-small's 3,537 TMDB movies, 21 MiB) is shown and used
+    /// nowhere, so it is not kept (issue #18).
+    /// </summary>
     public IReadOnlyList<string> Directors { get; init; } = [];
-
-    /// <summary>Every crew credit (directors included).</summary>
-    public IReadOnlyList<CrewCredit> Crew { get; init; } = [];
 
     public IReadOnlyList<string> Keywords { get; init; } = [];
     public string? OriginalLanguage { get; init; }
@@ -89,8 +91,6 @@ public sealed class TmdbMetadata
     public int? Runtime { get; init; }
     public string? PosterPath { get; init; }
 }
-
-public sealed record CrewCredit(string Name, string Job, string Department);
 
 /// <summary>One user tag applied to a movie.</summary>
 public readonly record struct TagApplication(long UserId, long MovieId, string Tag, long Timestamp);

@@ -30,6 +30,21 @@ public sealed class ModelContents
 
     public byte[] Bytes(string name) => Get<byte>(name);
 
+    /// <summary>
+    /// Half-precision values: an f16 array as written, or a float array (as files of earlier builds hold it) rounded to
+    /// the nearest half.
+    /// </summary>
+    public Half[] Halves(string name)
+    {
+        if (Arrays.TryGetValue(name, out var a) && a is float[] floats)
+        {
+            var halves = GC.AllocateUninitializedArray<Half>(floats.Length);
+            System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(floats, halves);
+            return halves;
+        }
+        return Get<Half>(name);
+    }
+
     /// <summary>Doubles written by <see cref="ModelWriter.Write(string, double[])"/>.</summary>
     public double[] Doubles(string name)
     {

@@ -12,9 +12,12 @@ namespace MovieRec.Core.Models;
 /// "MREC" | u32 format version | u64 payload length | u64 payload checksum (64-bit FNV-1a over 8-byte words) | payload
 /// payload: algorithm, options JSON, dataset fingerprint (length-prefixed UTF-8) | i64 creation time (Unix ms)
 ///          | scale (f32 min, max, step) | f64 global mean | user id map | item id map
-///          | i32 array count | per array: name, u8 type (1 f32, 2 i32, 3 u8), i64 length, padding to 8 bytes, raw bytes
+///          | i32 array count | per array: name, u8 type (1 f32, 2 i32, 3 u8, 4 f16), i64 length, padding to 8 bytes, raw bytes
 /// id map:  u8 kind (0 numeric, 1 string) | i32 count | i64[] raw ids, or length-prefixed UTF-8 strings
 /// </code>
+/// Version 2 added the f16 type (EASE's weight matrix in half precision). A file is written as version 1 unless it
+/// holds an f16 array, so files without one still load in builds that read only version 1 (a replica on the previous
+/// build during a rolling deploy reads the persisted SVD); such a build refuses a version 2 file by its version.
 /// Arrays are copied straight from the file bytes (<see cref="MemoryMarshal"/>), never parsed element by element,
 /// so a 25M-rating model loads in a fraction of a second (a synthetic model of ml-25m's shape, 162,541 users ×
 /// 59,047 items × 100 factors plus the 25M rated entries, 292 MB: 0.46-0.82 s to read, verify and restore on a
@@ -23,8 +26,13 @@ namespace MovieRec.Core.Models;
 /// </summary>
 public static class ModelFile
 {
-    public const int CurrentVersion = 1;
-    internal const byte FloatType = 1, IntType = 2, ByteType = 3;
+    /// <summary>The newest format version this build reads and writes (2: f16 arrays); it reads every version from 1.</summary>
+    public const int CurrentVersion = 2;
+
+    /// <summary>The version a file without f16 arrays is written as: the layout of version 1, which older builds read.</summary>
+    public const int FirstVersion = 1;
+
+    internal const byte FloatType = 1, IntType = 2, ByteType = 3, HalfType = 4;
     private static readonly byte[] Magic = "MREC"u8.ToArray();
     private const int HeaderSize = 4 + 4 + 8 + 8;
 
@@ -61,6 +69,7 @@ public static class ModelFile
                 {
                     FloatType => MemoryMarshal.AsBytes(((float[])data).AsSpan()),
                     IntType => MemoryMarshal.AsBytes(((int[])data).AsSpan()),
+                    HalfType => MemoryMarshal.AsBytes(((Half[])data).AsSpan()),
                     _ => ((byte[])data).AsSpan(),
                 };
                 payload.Write(bytes);
@@ -69,7 +78,7 @@ public static class ModelFile
         var body = payload.GetBuffer().AsSpan(0, (int)payload.Length);
         Span<byte> head = stackalloc byte[HeaderSize];
         Magic.CopyTo(head);
-        BinaryPrimitives.WriteUInt32LittleEndian(head[4..], CurrentVersion);
+        BinaryPrimitives.WriteUInt32LittleEndian(head[4..], (uint)VersionFor(writer));
         BinaryPrimitives.WriteUInt64LittleEndian(head[8..], (ulong)body.Length);
         BinaryPrimitives.WriteUInt64LittleEndian(head[16..], Checksum(body));
         // Written beside the target, flushed to disk, then renamed over it: a reader (a replica watching the model
@@ -91,6 +100,16 @@ public static class ModelFile
         }
     }
 
+    /// <summary>The oldest version that can hold the writer's arrays: 2 with an f16 array, else 1.</summary>
+    internal static int VersionFor(ModelWriter writer)
+    {
+        foreach (var (_, type, _) in writer.Arrays)
+        {
+            if (type == HalfType) return CurrentVersion;
+        }
+        return FirstVersion;
+    }
+
     /// <summary>Reads and verifies a model file (any algorithm).</summary>
     public static ModelContents Read(string path)
     {
@@ -101,8 +120,8 @@ public static class ModelFile
         if (file.Length < HeaderSize || file.ReadAtLeast(head, HeaderSize, throwOnEndOfStream: false) < HeaderSize || !head[..4].SequenceEqual(Magic))
             throw ModelFileError.Create(path, "it does not start with the MREC magic bytes");
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(head[4..]);
-        if (version != CurrentVersion)
-            throw ModelFileError.Create(path, $"format version {version} is not supported (this build reads version {CurrentVersion})");
+        if (version is < FirstVersion or > CurrentVersion)
+            throw ModelFileError.Create(path, $"format version {version} is not supported (this build reads versions {FirstVersion} to {CurrentVersion})");
         ulong length = BinaryPrimitives.ReadUInt64LittleEndian(head[8..]);
         ulong checksum = BinaryPrimitives.ReadUInt64LittleEndian(head[16..]);
         if (length != (ulong)(file.Length - HeaderSize))
@@ -112,7 +131,7 @@ public static class ModelFile
         Exception? malformed = null;
         try
         {
-            contents = Parse(path, body);
+            contents = Parse(path, body, (int)version);
         }
         catch (Exception e) when (e is EndOfStreamException or ArgumentException or DecoderFallbackException or OverflowException or IndexOutOfRangeException or InvalidDataException)
         {
@@ -127,7 +146,7 @@ public static class ModelFile
         return contents!;
     }
 
-    private static ModelContents Parse(string path, ChecksummedStream stream)
+    private static ModelContents Parse(string path, ChecksummedStream stream, int version)
     {
         using var r = new BinaryReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), leaveOpen: true);
         string algorithm = r.ReadString();
@@ -141,7 +160,7 @@ public static class ModelFile
         var contents = new ModelContents
         {
             Path = path,
-            FormatVersion = CurrentVersion,
+            FormatVersion = version,
             Algorithm = algorithm,
             OptionsJson = options,
             DatasetFingerprint = fingerprint,
@@ -158,7 +177,14 @@ public static class ModelFile
             byte type = r.ReadByte();
             long length = r.ReadInt64();
             while (stream.Consumed % 8 != 0) r.ReadByte();
-            int size = type switch { FloatType => 4, IntType => 4, ByteType => 1, _ => throw ModelFileError.Create(path, $"array '{name}' has unknown type {type}") };
+            int size = type switch
+            {
+                FloatType => 4,
+                IntType => 4,
+                ByteType => 1,
+                HalfType when version >= 2 => 2,
+                _ => throw ModelFileError.Create(path, $"array '{name}' has unknown type {type}"),
+            };
             if (length < 0 || length > int.MaxValue || length * size > stream.Remaining)
                 throw ModelFileError.Create(path, $"array '{name}' runs past the end of the file");
             Array data;
@@ -173,6 +199,11 @@ public static class ModelFile
                     var ints = GC.AllocateUninitializedArray<int>((int)length);
                     stream.ReadExactly(MemoryMarshal.AsBytes(ints.AsSpan()));
                     data = ints;
+                    break;
+                case HalfType:
+                    var halves = GC.AllocateUninitializedArray<Half>((int)length);
+                    stream.ReadExactly(MemoryMarshal.AsBytes(halves.AsSpan()));
+                    data = halves;
                     break;
                 default:
                     var bytes = GC.AllocateUninitializedArray<byte>((int)length);

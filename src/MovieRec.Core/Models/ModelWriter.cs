@@ -28,6 +28,9 @@ public sealed class ModelWriter
 
     public void Write(string name, byte[] data) => Arrays.Add((_prefix + name, ModelFile.ByteType, data));
 
+    /// <summary>Half-precision floats (format version 2: a file holding one is written as version 2).</summary>
+    public void Write(string name, Half[] data) => Arrays.Add((_prefix + name, ModelFile.HalfType, data));
+
     /// <summary>Doubles as their raw bytes (a byte array, so the format keeps its three element types).</summary>
     public void Write(string name, double[] data) => Write(name, MemoryMarshal.AsBytes(data.AsSpan()).ToArray());
 }

@@ -79,7 +79,7 @@ public static class AdminApi
             var walk = new Core.Diagnostics.MemoryFootprint { ListArraysFrom = arrays == true ? 1 << 20 : 0 };
             // The movies first: every content model reaches them, and they are the catalogue's, not the first model's.
             var parts = new List<MemoryPart>();
-            foreach (var (part, bytes) in new[] { ("movies (titles, genres, TMDB cast, crew, keywords, overviews)", walk.Measure(catalog.Catalog)) }.Concat(model.Footprint(walk)).Concat(catalog.Footprint(walk)))
+            foreach (var (part, bytes) in new[] { ("movies (titles, genres, TMDB cast, directors, keywords, overviews)", walk.Measure(catalog.Catalog)) }.Concat(model.Footprint(walk)).Concat(catalog.Footprint(walk)))
             {
                 if (bytes == 0) continue;
                 parts.Add(new MemoryPart(part, Math.Round(bytes / 1048576.0, 2), [.. walk.Largest.OrderByDescending(a => a.Bytes).Select(a => $"{a.Holder} {a.Bytes / 1048576.0:0.00} MiB")]));

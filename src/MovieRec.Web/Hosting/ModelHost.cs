@@ -9,8 +9,11 @@ namespace MovieRec.Web.Hosting;
 /// </summary>
 public sealed class ModelHost
 {
-    private readonly TaskCompletionSource<CatalogIndex> _catalog = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource<ServingModel> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Signals without a result: a completed TaskCompletionSource<T> keeps its result for ever, which kept the first
+    // catalogue and model version (the ones without TMDB metadata, replaced at the metadata join: their ratings,
+    // movies and indexes) alive for the life of the process. Waiters read the current ones once signalled.
+    private readonly TaskCompletionSource _catalogSet = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _firstPromoted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ServingModel? _current;
     private CatalogIndex? _currentCatalog;
@@ -43,19 +46,31 @@ public sealed class ModelHost
     }
 
     public Task<CatalogIndex> CatalogAsync(CancellationToken cancellationToken) =>
-        CatalogOrNull is { } catalog ? Task.FromResult(catalog) : _catalog.Task.WaitAsync(cancellationToken);
+        CatalogOrNull is { } catalog ? Task.FromResult(catalog) : WaitForCatalogAsync(cancellationToken);
+
+    private async Task<CatalogIndex> WaitForCatalogAsync(CancellationToken cancellationToken)
+    {
+        await _catalogSet.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return CatalogOrNull!;
+    }
 
     public Dataset? Dataset => CatalogOrNull?.Dataset;
 
     public ValueTask<ServingModel> CurrentAsync(CancellationToken cancellationToken) =>
-        Current is { } model ? ValueTask.FromResult(model) : new(_first.Task.WaitAsync(cancellationToken));
+        Current is { } model ? ValueTask.FromResult(model) : new(WaitForModelAsync(cancellationToken));
+
+    private async Task<ServingModel> WaitForModelAsync(CancellationToken cancellationToken)
+    {
+        await _firstPromoted.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return Current!;
+    }
 
     /// <summary>Makes <paramref name="catalog"/> the one every new request uses (first at start, then with metadata joined).</summary>
     public void SetCatalog(CatalogIndex catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         Volatile.Write(ref _currentCatalog, catalog);
-        _catalog.TrySetResult(catalog);
+        _catalogSet.TrySetResult();
     }
 
     /// <summary>Makes <paramref name="model"/> the one every new request uses.</summary>
@@ -63,7 +78,7 @@ public sealed class ModelHost
     {
         ArgumentNullException.ThrowIfNull(model);
         var replaced = Interlocked.Exchange(ref _current, model);
-        _first.TrySetResult(model);
+        _firstPromoted.TrySetResult();
         // The replaced version's arrays become garbage in the large object heap: give the memory back once they are.
         if (replaced is not null && Started.IsCompleted) HeapCompaction.Schedule(TimeSpan.FromSeconds(5));
     }
@@ -74,8 +89,8 @@ public sealed class ModelHost
         ArgumentNullException.ThrowIfNull(error);
         StartupError = sentence;
         var unavailable = new StartupFailedException(sentence, error);
-        _catalog.TrySetException(unavailable);
-        _first.TrySetException(unavailable);
+        _catalogSet.TrySetException(unavailable);
+        _firstPromoted.TrySetException(unavailable);
         _started.TrySetException(unavailable);
     }
 }

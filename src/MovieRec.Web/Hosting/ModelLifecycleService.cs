@@ -62,7 +62,7 @@ public sealed class ModelLifecycleService(
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         string path = await Task.Run(() => DataLocator.ResolveOrDownload(options.Dataset, m => logger.LogInformation("{Message}", m)), cancellationToken).ConfigureAwait(false);
-        // Ratings and titles first (a fifth of a second): the service answers while TMDB metadata (cast, crew,
+        // Ratings and titles first (a fifth of a second): the service answers while TMDB metadata (cast, directors,
         // keywords: most of the load time) is joined in the background and swapped in with its content indexes.
         var dataset = await Task.Run(() => DatasetLoader.Load(path, new LoadOptions { IncludeTmdb = false }), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Loaded {Name}: {Ratings} ratings, {Movies} movies ({Seconds:0.000} s)", dataset.Name, dataset.Ratings.Count, dataset.Catalog.Count, clock.Elapsed.TotalSeconds);

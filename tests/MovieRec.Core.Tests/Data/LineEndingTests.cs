@@ -163,7 +163,7 @@ public class LineEndingTests
             if (m.Tmdb is { } t)
             {
                 sb.AppendLine(inv, $"  tmdb [{t.Title}] [{t.Overview}] [{t.Tagline}] [{string.Join('|', t.Genres)}] [{string.Join('|', t.Cast)}] [{string.Join('|', t.Directors)}] "
-                    + $"[{string.Join('|', t.Keywords)}] {t.VoteAverage} {t.VoteCount} {t.Runtime} {t.ReleaseDate} {t.PosterPath} crew {t.Crew.Count}");
+                    + $"[{string.Join('|', t.Keywords)}] {t.VoteAverage} {t.VoteCount} {t.Runtime} {t.ReleaseDate} {t.PosterPath}");
             }
             if (m.Imdb is { } i)
                 sb.AppendLine(inv, $"  imdb {i.Tconst} {i.TitleType} [{i.PrimaryTitle}] [{i.OriginalTitle}] {i.IsAdult} {i.StartYear} {i.EndYear} {i.RuntimeMinutes} [{string.Join('|', i.Genres)}] {i.AverageRating} {i.NumVotes}");

@@ -7,7 +7,7 @@ namespace MovieRec.Core.Tests.Data;
 public class TmdbLoaderTests
 {
     [Fact]
-    public void Tmdb_5000_has_4803_movies_with_cast_crew_and_keywords()
+    public void Tmdb_5000_has_4803_movies_with_cast_directors_and_keywords()
     {
         var d = DatasetLoader.Load(TestData.TmdbPath);
         Assert.Equal("tmdb-5000", d.Format);
@@ -25,6 +25,37 @@ public class TmdbLoaderTests
         Assert.Equal(162, avatar.Tmdb.Runtime);
         Assert.Equal("en", avatar.Tmdb.OriginalLanguage);
         Assert.Contains("Science Fiction", avatar.Genres);
+    }
+
+    [Fact]
+    public void The_ml_latest_small_catalogue_with_tmdb_takes_at_most_16_MiB()
+    {
+        // 36.5 MiB with the whole crew (113,314 credits) and a string per name, keyword and genre (issue #18); about 12
+        // with the directors only and repeated strings shared.
+        var catalog = TestData.MovieLensSmall.Catalog;
+        Assert.True(catalog.WithTmdbCount > 3000);
+        long bytes = new Core.Diagnostics.MemoryFootprint().Measure(catalog);
+        Assert.InRange(bytes, 4L << 20, 16L << 20);
+    }
+
+    [Fact]
+    public void A_parse_keeps_one_instance_of_each_repeated_name_keyword_and_genre()
+    {
+        var movies = DatasetLoader.Load(TestData.TmdbPath).Catalog.Movies.Select(m => m.Tmdb!).ToList();
+        void Shared(string what, IEnumerable<string> values, string value)
+        {
+            var found = values.Where(v => v == value).Take(2).ToList();
+            Assert.True(found.Count == 2, $"{value} should occur twice among the {what}");
+            Assert.True(ReferenceEquals(found[0], found[1]), $"{what}: two instances of {value}");
+        }
+        Shared("cast", movies.SelectMany(m => m.Cast), "Samuel L. Jackson");
+        Shared("directors", movies.SelectMany(m => m.Directors), "Steven Spielberg");
+        Shared("keywords", movies.SelectMany(m => m.Keywords), "based on novel");
+        Shared("genres", movies.SelectMany(m => m.Genres), "Drama");
+        Shared("languages", movies.Select(m => m.OriginalLanguage ?? ""), "fr");
+        // A cast member who also directs is one instance too.
+        var eastwood = movies.SelectMany(m => m.Cast).First(n => n == "Clint Eastwood");
+        Assert.Same(eastwood, movies.SelectMany(m => m.Directors).First(n => n == "Clint Eastwood"));
     }
 
     [Fact]

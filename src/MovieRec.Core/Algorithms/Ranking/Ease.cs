@@ -56,12 +56,14 @@ public sealed record EaseOptions
 /// A user's scores are s_u = x_u B. The Gram matrix and its inverse are dense, so only items with at least
 /// <see cref="EaseOptions.MinItemCount"/> training ratings (and at most <see cref="EaseOptions.MaxItems"/>) take part; the inverse is a float64 Cholesky (<see cref="DenseSpd"/>).
 /// Fold-in is the same closed form: any rating vector x gives x B.
+/// B is held in half precision (<see cref="Half"/>: 11 significant bits, 2 bytes a weight; 27 MB instead of 53 on
+/// ml-latest-small's 3,650 modelled items) and widened to float a slice at a time when scoring, the sums in float.
 /// </summary>
 public sealed class Ease : IRecommender, IPersistentModel, IUserHistory
 {
     private int[] _local = [];   // item -> model index, or -1
     private int[] _items = [];   // model index -> item
-    private float[] _b = [];     // n × n, row i = weights of item i's contribution to every item
+    private Half[] _b = [];      // n × n, row i = weights of item i's contribution to every item
     private int _n;
     private CsrMatrix? _rated;   // each training user's ratings: their x_u
     private ModelHeader? _header;
@@ -106,7 +108,7 @@ public sealed class Ease : IRecommender, IPersistentModel, IUserHistory
     }
 
     /// <summary>B over the modelled items, with the item ↔ model index maps.</summary>
-    private sealed record Weights(int[] Local, int[] Items, float[] B, int N);
+    private sealed record Weights(int[] Local, int[] Items, Half[] B, int N);
 
     private static Weights FitWeights(RatingDataset train, EaseOptions options, TrainingContext context)
     {
@@ -156,11 +158,11 @@ public sealed class Ease : IRecommender, IPersistentModel, IUserHistory
 
         DenseSpd.Invert(g, n, context.ParallelOptions);
 
-        var b = new float[(long)n * n];
+        var b = new Half[(long)n * n];
         Parallel.For(0, n, context.ParallelOptions, i =>
         {
             for (int j = 0; j < n; j++)
-                b[i * n + j] = i == j ? 0f : (float)(-g[i * n + j] / g[j * n + j]);
+                b[i * n + j] = i == j ? Half.Zero : (Half)(-g[i * n + j] / g[j * n + j]);
         });
         return new Weights(local, modelItems, b, n);
     }
@@ -191,6 +193,9 @@ public sealed class Ease : IRecommender, IPersistentModel, IUserHistory
         ScoreFrom(items, values, scores);
     }
 
+    /// <summary>Weights widened from half to float at a time when scoring (2 KB on the stack, in the L1 cache).</summary>
+    private const int Slice = 512;
+
     /// <summary>s = x B: a sum of B's rows for the rated items, weighted by x_ui.</summary>
     private void ScoreFrom(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> scores)
     {
@@ -202,13 +207,21 @@ public sealed class Ease : IRecommender, IPersistentModel, IUserHistory
             var acc = pooled.AsSpan(0, n);
             acc.Clear();
             bool binary = Options.Input == EaseInput.Binary;
+            Span<float> wide = stackalloc float[Slice];
             for (int k = 0; k < items.Length; k++)
             {
                 int li = _local[items[k]];
                 if (li < 0) continue;
                 var row = _b.AsSpan(li * n, n);
-                if (binary) TensorPrimitives.Add(acc, row, acc);
-                else TensorPrimitives.MultiplyAdd(row, values[k], acc, acc);
+                for (int start = 0; start < n; start += Slice)
+                {
+                    int length = Math.Min(Slice, n - start);
+                    var w = wide[..length];
+                    var a = acc.Slice(start, length);
+                    TensorPrimitives.ConvertToSingle(row.Slice(start, length), w);
+                    if (binary) TensorPrimitives.Add(a, w, a);
+                    else TensorPrimitives.MultiplyAdd(w, values[k], a, a);
+                }
             }
             scores.Fill(float.NaN);
             for (int li = 0; li < n; li++) scores[_items[li]] = acc[li];
@@ -219,7 +232,8 @@ public sealed class Ease : IRecommender, IPersistentModel, IUserHistory
         }
     }
 
-    // ---- persistence: B over the modelled items, the model index → item map, and each user's ratings ----
+    // ---- persistence: B over the modelled items (f16, format version 2), the model index → item map, and each user's
+    // ratings. Files of earlier builds hold B as float32: it is rounded to half precision on load. ----
 
     public ModelHeader Header => PersistentModels.Fitted(_header, Name);
 
@@ -238,7 +252,7 @@ public sealed class Ease : IRecommender, IPersistentModel, IUserHistory
     {
         var model = new Ease(PersistentModels.FromJson<EaseOptions>(contents));
         var items = contents.Ints("model_items");
-        var b = contents.Floats("weights");
+        var b = contents.Halves("weights");
         int itemCount = contents.ItemIds.Count, n = items.Length;
         var local = new int[itemCount];
         Array.Fill(local, -1);

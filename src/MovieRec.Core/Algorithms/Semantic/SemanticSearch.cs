@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using MovieRec.Core.Data;
 
 namespace MovieRec.Core.Algorithms.Semantic;
@@ -8,10 +9,15 @@ namespace MovieRec.Core.Algorithms.Semantic;
 /// embedded at request time, movies ranked by cosine similarity (a dot product of unit vectors) over one flat
 /// row-major matrix. Also semantic similar-movies from the same vectors.
 /// </summary>
+/// <remarks>
+/// The catalogue's vectors are held in int8 with one scale per vector (the largest component maps to ±127): a quarter
+/// of the float32 matrix (3.7 instead of 15 MB for ml-latest-small's 9,742 × 384), and a similarity within about
+/// 0.003 of the float32 one. The query stays float32. The cache on disk keeps float32 vectors.
+/// </remarks>
 public sealed class SemanticSearch
 {
-    private readonly float[] _matrix;
-    private readonly float[] _extraMatrix;
+    private readonly Int8Rows _matrix;
+    private readonly Int8Rows _extraMatrix;
     private readonly int[] _extraMovie;
     private readonly Dictionary<long, int> _rowOf = [];
 
@@ -20,14 +26,9 @@ public sealed class SemanticSearch
         Embedder = embedder;
         Movies = movies;
         int d = embedder.Dimensions;
-        _matrix = new float[movies.Count * d];
-        for (int r = 0; r < movies.Count; r++)
-        {
-            vectors[r].CopyTo(_matrix.AsSpan(r * d, d));
-            _rowOf[movies[r].Id] = r;
-        }
-        _extraMatrix = new float[extraVectors.Length * d];
-        for (int e = 0; e < extraVectors.Length; e++) extraVectors[e].CopyTo(_extraMatrix.AsSpan(e * d, d));
+        _matrix = new Int8Rows(vectors, d);
+        for (int r = 0; r < movies.Count; r++) _rowOf[movies[r].Id] = r;
+        _extraMatrix = new Int8Rows(extraVectors, d);
         _extraMovie = extraMovie;
     }
 
@@ -103,21 +104,21 @@ public sealed class SemanticSearch
         int d = Embedder.Dimensions;
         if (query.Length != d) throw new ArgumentException($"the query vector has {query.Length} dimensions, not {d}", nameof(query));
         if (scores.Length < Movies.Count) throw new ArgumentException("scores is shorter than the catalogue", nameof(scores));
-        var matrix = _matrix.AsSpan();
-        for (int r = 0; r < Movies.Count; r++) scores[r] = TensorPrimitives.Dot(query, matrix.Slice(r * d, d));
-        var extra = _extraMatrix.AsSpan();
-        for (int e = 0; e < _extraMovie.Length; e++) scores[_extraMovie[e]] = Math.Max(scores[_extraMovie[e]], TensorPrimitives.Dot(query, extra.Slice(e * d, d)));
+        for (int r = 0; r < Movies.Count; r++) scores[r] = _matrix.Dot(r, query);
+        for (int e = 0; e < _extraMovie.Length; e++) scores[_extraMovie[e]] = Math.Max(scores[_extraMovie[e]], _extraMatrix.Dot(e, query));
     }
 
     /// <summary>The row of a movie, or -1.</summary>
     public int RowOf(long movieId) => _rowOf.TryGetValue(movieId, out int row) ? row : -1;
 
-    /// <summary>A movie's unit vector (empty when the movie is not in the catalogue).</summary>
-    public ReadOnlySpan<float> VectorOf(long movieId)
+    /// <summary>A movie's vector as held (int8 widened back to float: close to, not exactly, a unit vector); empty when the movie is not in the catalogue.</summary>
+    public float[] VectorOf(long movieId)
     {
         int row = RowOf(movieId);
-        int d = Embedder.Dimensions;
-        return row < 0 ? default : _matrix.AsSpan(row * d, d);
+        if (row < 0) return [];
+        var vector = new float[Embedder.Dimensions];
+        _matrix.Widen(row, vector);
+        return vector;
     }
 
     /// <summary>The movies whose main vectors (<see cref="MovieText"/>) are closest to this movie's (itself left out).</summary>
@@ -127,8 +128,7 @@ public sealed class SemanticSearch
         if (row < 0) return [];
         var scores = new float[Movies.Count];
         var query = VectorOf(movieId);
-        int d = Embedder.Dimensions;
-        for (int r = 0; r < Movies.Count; r++) scores[r] = TensorPrimitives.Dot(query, _matrix.AsSpan(r * d, d));
+        for (int r = 0; r < Movies.Count; r++) scores[r] = _matrix.Dot(r, query);
         scores[row] = float.NaN;
         return Top(scores, n);
     }
@@ -139,5 +139,73 @@ public sealed class SemanticSearch
         var result = new List<(Movie, float)>(top.Length);
         foreach (var s in top) result.Add((Movies[s.Item], s.Score));
         return result;
+    }
+}
+
+/// <summary>
+/// Vectors of one length as int8 rows with a float scale each: component i of row r is <c>scale[r] × q[r, i]</c>, the
+/// scale chosen so the row's largest magnitude maps to 127 (rounded to nearest). Dot products with a float32 vector
+/// widen the bytes 32 at a time.
+/// </summary>
+internal sealed class Int8Rows
+{
+    private readonly sbyte[] _values;
+    private readonly float[] _scales;
+    private readonly int _d;
+
+    public Int8Rows(float[][] vectors, int d)
+    {
+        _d = d;
+        _values = new sbyte[(long)vectors.Length * d];
+        _scales = new float[vectors.Length];
+        for (int r = 0; r < vectors.Length; r++)
+        {
+            var v = vectors[r].AsSpan(0, d);
+            float max = v.IsEmpty ? 0 : MathF.Abs(TensorPrimitives.MaxMagnitude(v));
+            if (max == 0 || !float.IsFinite(max)) continue; // a zero row stays zero (scale 0)
+            float inverse = 127f / max;
+            var row = _values.AsSpan(r * d, d);
+            for (int i = 0; i < d; i++) row[i] = (sbyte)Math.Clamp(MathF.Round(v[i] * inverse), -127f, 127f);
+            _scales[r] = max / 127f;
+        }
+    }
+
+    public int Count => _scales.Length;
+
+    /// <summary>Row <paramref name="r"/> widened to float into <paramref name="destination"/>.</summary>
+    public void Widen(int r, Span<float> destination)
+    {
+        var row = _values.AsSpan(r * _d, _d);
+        float scale = _scales[r];
+        for (int i = 0; i < _d; i++) destination[i] = row[i] * scale;
+    }
+
+    /// <summary>Row <paramref name="r"/> · <paramref name="x"/> (x of the row length).</summary>
+    public float Dot(int r, ReadOnlySpan<float> x)
+    {
+        var row = _values.AsSpan(r * _d, _d);
+        float sum = 0;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && _d >= 32)
+        {
+            var acc0 = Vector256<float>.Zero;
+            var acc1 = Vector256<float>.Zero;
+            ref sbyte bytes = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(row);
+            ref float floats = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            for (; i <= _d - 32; i += 32)
+            {
+                var b = Vector256.LoadUnsafe(ref bytes, (nuint)i);
+                var (lo, hi) = Vector256.Widen(b);
+                var (w0, w1) = Vector256.Widen(lo);
+                var (w2, w3) = Vector256.Widen(hi);
+                acc0 += Vector256.ConvertToSingle(w0) * Vector256.LoadUnsafe(ref floats, (nuint)i);
+                acc1 += Vector256.ConvertToSingle(w1) * Vector256.LoadUnsafe(ref floats, (nuint)(i + 8));
+                acc0 += Vector256.ConvertToSingle(w2) * Vector256.LoadUnsafe(ref floats, (nuint)(i + 16));
+                acc1 += Vector256.ConvertToSingle(w3) * Vector256.LoadUnsafe(ref floats, (nuint)(i + 24));
+            }
+            sum = Vector256.Sum(acc0 + acc1);
+        }
+        for (; i < _d; i++) sum += row[i] * x[i];
+        return sum * _scales[r];
     }
 }

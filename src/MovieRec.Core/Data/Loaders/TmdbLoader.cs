@@ -17,9 +17,15 @@ public static class TmdbLoader
     public static bool Matches(DataSource source) => source.Has(MoviesFile);
 
     /// <summary>Reads the metadata keyed by TMDB id.</summary>
+    /// <remarks>
+    /// Repeated strings (cast and director names, keywords, genres, languages) are one instance per load: ml-latest-small's
+    /// 3,537 TMDB movies name 88,845 cast credits of 46,503 people and 31,279 keywords of 9,041. Only the directors of the
+    /// crew are kept (<see cref="TmdbMetadata.Directors"/>).
+    /// </remarks>
     public static Dictionary<int, TmdbMetadata> LoadMetadata(DataSource source, LoadOptions options, LoadReport report)
     {
-        var credits = source.Find(CreditsFile) is string cf ? LoadCredits(source, cf, options, report) : [];
+        var pool = new HashSet<string>(StringComparer.Ordinal);
+        var credits = source.Find(CreditsFile) is string cf ? LoadCredits(source, cf, options, report, pool) : [];
         var result = new Dictionary<int, TmdbMetadata>();
         var file = source.Find(MoviesFile) ?? throw new DataFormatException(source.Location, 0, null, $"has no {MoviesFile}");
         using var reader = LoaderSupport.OpenReader(source, file, options);
@@ -48,16 +54,18 @@ public static class TmdbLoader
                 reader.ExpectFields(columns, names);
                 int tmdbId = reader.Int(id, "id");
                 credits.TryGetValue(tmdbId, out var credit);
+                string movieTitle = reader.Text(title, "title");
+                string? original = originalTitle >= 0 ? reader.Text(originalTitle, "original_title") : null;
                 var meta = new TmdbMetadata
                 {
                     TmdbId = tmdbId,
-                    Title = reader.Text(title, "title"),
-                    OriginalTitle = originalTitle >= 0 ? reader.Text(originalTitle, "original_title") : null,
+                    Title = movieTitle,
+                    OriginalTitle = original == movieTitle ? movieTitle : original,
                     Overview = NullIfEmpty(reader.Text(overview, "overview")),
                     Tagline = tagline >= 0 ? NullIfEmpty(reader.Text(tagline, "tagline")) : null,
-                    Genres = Names(reader, genres, "genres"),
-                    Keywords = Names(reader, keywords, "keywords"),
-                    OriginalLanguage = language >= 0 ? NullIfEmpty(reader.Text(language, "original_language")) : null,
+                    Genres = Names(reader, genres, "genres", pool),
+                    Keywords = Names(reader, keywords, "keywords", pool),
+                    OriginalLanguage = language >= 0 && NullIfEmpty(reader.Text(language, "original_language")) is string lang ? Pooled(pool, lang) : null,
                     VoteAverage = reader.OptionalDouble(voteAverage, "vote_average") ?? 0,
                     VoteCount = Count(reader, voteCount, "vote_count"),
                     Popularity = popularity >= 0 ? reader.OptionalDouble(popularity, "popularity") ?? 0 : 0,
@@ -65,7 +73,6 @@ public static class TmdbLoader
                     Runtime = runtime >= 0 && reader.OptionalDouble(runtime, "runtime") is double rt ? (int)rt : null,
                     PosterPath = poster >= 0 ? NullIfEmpty(reader.Text(poster, "poster_path")) : null,
                     Cast = credit?.Cast ?? [],
-                    Crew = credit?.Crew ?? [],
                     Directors = credit?.Directors ?? [],
                 };
                 if (!result.TryAdd(tmdbId, meta))
@@ -120,9 +127,17 @@ public static class TmdbLoader
         return new Dataset { Name = "tmdb-5000", Format = FormatName, Location = source.Location, Ratings = empty, Catalog = catalog, Report = report };
     }
 
-    private sealed record Credits(string[] Cast, CrewCredit[] Crew, string[] Directors);
+    private sealed record Credits(string[] Cast, string[] Directors);
 
-    private static Dictionary<int, Credits> LoadCredits(DataSource source, string file, LoadOptions options, LoadReport report)
+    /// <summary>The instance of <paramref name="s"/> already in <paramref name="pool"/>, else <paramref name="s"/> (added).</summary>
+    private static string Pooled(HashSet<string> pool, string s)
+    {
+        if (pool.TryGetValue(s, out var shared)) return shared;
+        pool.Add(s);
+        return s;
+    }
+
+    private static Dictionary<int, Credits> LoadCredits(DataSource source, string file, LoadOptions options, LoadReport report, HashSet<string> pool)
     {
         var result = new Dictionary<int, Credits>();
         using var reader = LoaderSupport.OpenReader(source, file, options);
@@ -142,23 +157,24 @@ public static class TmdbLoader
                 {
                     var entries = new List<(int Order, string Name)>();
                     foreach (var e in root.EnumerateArray())
-                        entries.Add((e.TryGetProperty("order", out var o) && o.TryGetInt32(out int oi) ? oi : entries.Count, e.GetProperty("name").GetString() ?? ""));
+                        entries.Add((e.TryGetProperty("order", out var o) && o.TryGetInt32(out int oi) ? oi : entries.Count, Pooled(pool, e.GetProperty("name").GetString() ?? "")));
                     return entries.OrderBy(e => e.Order).Select(e => e.Name).ToArray();
                 });
-                var crewList = ParseJson(reader, crew, "crew", root =>
+                // Of the crew only the directors are kept; every entry must still have a name (and a job and a
+                // department that are strings, when present), as when the whole crew was kept.
+                var directors = ParseJson(reader, crew, "crew", root =>
                 {
-                    var entries = new List<CrewCredit>();
+                    var names = new List<string>();
                     foreach (var e in root.EnumerateArray())
                     {
-                        entries.Add(new CrewCredit(
-                            e.GetProperty("name").GetString() ?? "",
-                            e.TryGetProperty("job", out var j) ? j.GetString() ?? "" : "",
-                            e.TryGetProperty("department", out var d) ? d.GetString() ?? "" : ""));
+                        var name = e.GetProperty("name").GetString() ?? "";
+                        string job = e.TryGetProperty("job", out var j) ? j.GetString() ?? "" : "";
+                        if (e.TryGetProperty("department", out var d)) _ = d.GetString();
+                        if (job == "Director" && !names.Contains(name)) names.Add(Pooled(pool, name));
                     }
-                    return entries.ToArray();
+                    return names.ToArray();
                 });
-                var directors = crewList.Where(c => c.Job == "Director").Select(c => c.Name).Distinct().ToArray();
-                result[movieId] = new Credits(castList, crewList, directors);
+                result[movieId] = new Credits(castList, directors);
             }
             catch (DataFormatException e)
             {
@@ -169,13 +185,13 @@ public static class TmdbLoader
     }
 
     /// <summary>The "name" of each object in a JSON array column such as genres or keywords.</summary>
-    private static string[] Names(DelimitedReader reader, int column, string field) =>
+    private static string[] Names(DelimitedReader reader, int column, string field, HashSet<string> pool) =>
         ParseJson(reader, column, field, root =>
         {
             var names = new List<string>();
             foreach (var e in root.EnumerateArray())
             {
-                if (e.TryGetProperty("name", out var n) && n.GetString() is string s) names.Add(s);
+                if (e.TryGetProperty("name", out var n) && n.GetString() is string s) names.Add(Pooled(pool, s));
             }
             return names.ToArray();
         });

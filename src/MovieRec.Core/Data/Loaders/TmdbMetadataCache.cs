@@ -16,13 +16,13 @@ namespace MovieRec.Core.Data.Loaders;
 /// modification time and XxHash128 of its bytes; otherwise, or when the entry is damaged or of another
 /// <see cref="FormatVersion"/>, the files are parsed again and the entry rewritten (to a temporary file, then renamed,
 /// so a concurrent reader sees the old entry or the new one). A parse that skipped rows (lenient mode) is not kept, so a
-/// hit is the same metadata a strict parse returns. Strings are written once in a table, so repeated names, jobs and
-/// departments are shared between movies after a read.
+/// hit is the same metadata a strict parse returns. Strings are written once in a table, so repeated names, keywords and
+/// genres are shared between movies after a read (as after a parse, <see cref="TmdbLoader"/>).
 /// </remarks>
 public static class TmdbMetadataCache
 {
     /// <summary>Bump when what is written changes (a new <see cref="TmdbMetadata"/> property, another encoding).</summary>
-    internal const int FormatVersion = 1;
+    internal const int FormatVersion = 2; // 2: no crew list (only the directors are kept, issue #18)
 
     private const string Magic = "movierec-tmdb-metadata";
 
@@ -196,7 +196,6 @@ public static class TmdbMetadataCache
         Genres = r.Strings(table),
         Cast = r.Strings(table),
         Directors = r.Strings(table),
-        Crew = r.Crew(table),
         Keywords = r.Strings(table),
         OriginalLanguage = r.Optional(table),
         VoteAverage = r.Double(),
@@ -294,13 +293,6 @@ public static class TmdbMetadataCache
             Strings(m.Genres);
             Strings(m.Cast);
             Strings(m.Directors);
-            w.Write(m.Crew.Count);
-            foreach (var c in m.Crew)
-            {
-                w.Write(Index(c.Name));
-                w.Write(Index(c.Job));
-                w.Write(Index(c.Department));
-            }
             Strings(m.Keywords);
             Optional(m.OriginalLanguage);
             w.Write(m.VoteAverage);
@@ -419,15 +411,6 @@ public static class TmdbMetadataCache
             if (n == 0) return [];
             var list = new string[n];
             for (int i = 0; i < n; i++) list[i] = table[Int()];
-            return list;
-        }
-
-        public CrewCredit[] Crew(string[] table)
-        {
-            int n = Count();
-            if (n == 0) return [];
-            var list = new CrewCredit[n];
-            for (int i = 0; i < n; i++) list[i] = new CrewCredit(table[Int()], table[Int()], table[Int()]);
             return list;
         }
     }

@@ -167,6 +167,7 @@ public sealed class KnnModelFileTests(ITestOutputHelper output)
         }
         Assert.Equal(model.Similarity.Values, restored.Similarity.Values);
     }
+
     [Fact]
     public void A_file_with_the_8_byte_timestamps_of_earlier_builds_still_loads_with_the_same_timestamps()
     {

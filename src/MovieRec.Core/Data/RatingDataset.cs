@@ -13,7 +13,15 @@ public sealed class RatingDataset
     private readonly Lazy<CsrMatrix> _byItem;
     private readonly Lazy<CsrMatrix> _byUserChronological;
 
+    /// <summary>A dataset over the arrays given (shared, not copied); the timestamps are stored in 4 bytes each (see
+    /// <see cref="TimestampColumn"/>), so they must lie within 136 years of each other.</summary>
     public RatingDataset(IdMap userIds, IdMap itemIds, int[] users, int[] items, float[] values, long[] timestamps, RatingScale scale)
+        : this(userIds, itemIds, users, items, values, TimestampColumn.From(timestamps ?? throw new ArgumentNullException(nameof(timestamps))), scale)
+    {
+    }
+
+    /// <summary>A dataset over the arrays given (shared, not copied).</summary>
+    public RatingDataset(IdMap userIds, IdMap itemIds, int[] users, int[] items, float[] values, TimestampColumn timestamps, RatingScale scale)
     {
         ArgumentNullException.ThrowIfNull(userIds);
         ArgumentNullException.ThrowIfNull(itemIds);
@@ -41,7 +49,8 @@ public sealed class RatingDataset
     public int[] Users { get; }
     public int[] Items { get; }
     public float[] Values { get; }
-    public long[] Timestamps { get; }
+    /// <summary>Unix seconds per rating, read like a <c>long[]</c> (<c>Timestamps[k]</c>), stored in 4 bytes each.</summary>
+    public TimestampColumn Timestamps { get; }
     public RatingScale Scale { get; }
 
     /// <summary>
@@ -122,16 +131,14 @@ public sealed class RatingDataset
         var u = new int[n];
         var i = new int[n];
         var v = new float[n];
-        var t = new long[n];
         for (int k = 0; k < n; k++)
         {
             int src = indices[k];
             u[k] = Users[src];
             i[k] = Items[src];
             v[k] = Values[src];
-            t[k] = Timestamps[src];
         }
-        return new RatingDataset(UserIds, ItemIds, u, i, v, t, Scale) { Catalog = Catalog };
+        return new RatingDataset(UserIds, ItemIds, u, i, v, Timestamps.Subset(indices), Scale) { Catalog = Catalog };
     }
 
     /// <summary>Users with at least one rating in this dataset.</summary>

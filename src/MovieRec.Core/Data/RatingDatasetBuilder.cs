@@ -68,16 +68,17 @@ public sealed class RatingDatasetBuilder
         var users = new int[m];
         var items = new int[m];
         var values = new float[m];
-        var timestamps = new long[m];
+        TimestampColumn timestamps;
         if (removed == 0)
         {
             Array.Copy(_users, users, m);
             Array.Copy(_items, items, m);
             Array.Copy(_values, values, m);
-            Array.Copy(_timestamps, timestamps, m);
+            timestamps = TimestampColumn.From(_timestamps.AsSpan(0, m));
         }
         else
         {
+            var seconds = new long[m];
             int w = 0;
             for (int k = 0; k < n; k++)
             {
@@ -85,9 +86,10 @@ public sealed class RatingDatasetBuilder
                 users[w] = _users[k];
                 items[w] = _items[k];
                 values[w] = _values[k];
-                timestamps[w] = _timestamps[k];
+                seconds[w] = _timestamps[k];
                 w++;
             }
+            timestamps = TimestampColumn.From(seconds);
         }
         return new RatingDataset(UserIds, ItemIds, users, items, values, timestamps, scale ?? RatingScale.Detect(values));
     }

@@ -124,7 +124,7 @@ public static class Splits
             throw new ArgumentException($"testFraction must be between 0 and 1 (exclusive), not {testFraction}.", nameof(testFraction));
         var order = new int[data.Count];
         for (int k = 0; k < order.Length; k++) order[k] = k;
-        var keys = (long[])data.Timestamps.Clone();
+        var keys = data.Timestamps.ToArray();
         // Array.Sort is unstable; sorting (timestamp, index) pairs makes it deterministic and stable.
         Array.Sort(order, (a, b) => keys[a] != keys[b] ? keys[a].CompareTo(keys[b]) : a.CompareTo(b));
         int testCount = (int)Math.Round(testFraction * data.Count);

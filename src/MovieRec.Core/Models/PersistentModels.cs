@@ -148,13 +148,19 @@ public static class PersistentModels
         return new CsrMatrix(users, itemCount, offsets, items, values, []);
     }
 
-    /// <summary>The training ratings as they are (coordinate arrays in their order, timestamps as raw bytes).</summary>
+    /// <summary>
+    /// The training ratings as they are (coordinate arrays in their order); the timestamps as their column stores them,
+    /// the epoch ("timestamp_epoch", one int64 as raw bytes) and 4-byte offsets ("timestamp_offsets", uint32 as raw
+    /// bytes). Files written before the column had 8-byte "timestamps" instead; <see cref="ReadRatings"/> reads both.
+    /// </summary>
     internal static void WriteRatings(ModelWriter writer, RatingDataset train)
     {
         writer.Write("users", train.Users);
         writer.Write("items", train.Items);
         writer.Write("values", train.Values);
-        writer.Write("timestamps", MemoryMarshal.AsBytes(train.Timestamps.AsSpan()).ToArray());
+        long epoch = train.Timestamps.Epoch;
+        writer.Write("timestamp_epoch", MemoryMarshal.AsBytes(new ReadOnlySpan<long>(in epoch)).ToArray());
+        writer.Write("timestamp_offsets", MemoryMarshal.AsBytes(train.Timestamps.Offsets).ToArray());
     }
 
     /// <summary>The ratings written by <see cref="WriteRatings"/>, checked against the id maps, as a dataset over them.</summary>
@@ -163,14 +169,40 @@ public static class PersistentModels
         var users = contents.Ints("users");
         var items = contents.Ints("items");
         var values = contents.Floats("values");
-        var stamps = contents.Bytes("timestamps");
         int userCount = contents.UserIds.Count, itemCount = contents.ItemIds.Count;
-        bool ok = items.Length == users.Length && values.Length == users.Length && stamps.Length == (long)users.Length * sizeof(long);
+        bool ok = items.Length == users.Length && values.Length == users.Length;
         foreach (int u in users) ok &= (uint)u < (uint)userCount;
         foreach (int i in items) ok &= (uint)i < (uint)itemCount;
         Check(contents, ok, "the training ratings do not match the id maps");
-        var timestamps = MemoryMarshal.Cast<byte, long>(stamps).ToArray();
-        return new RatingDataset(contents.UserIds, contents.ItemIds, users, items, values, timestamps, contents.Scale);
+        return new RatingDataset(contents.UserIds, contents.ItemIds, users, items, values, ReadTimestamps(contents, users.Length), contents.Scale);
+    }
+
+    /// <summary>The timestamps written by <see cref="WriteRatings"/>, or by earlier builds as 8-byte "timestamps".</summary>
+    private static TimestampColumn ReadTimestamps(ModelContents contents, int count)
+    {
+        if (!contents.Has("timestamp_offsets"))
+        {
+            var stamps = contents.Bytes("timestamps");
+            Check(contents, stamps.Length == (long)count * sizeof(long), "the training ratings' timestamps do not match the ratings");
+            var seconds = MemoryMarshal.Cast<byte, long>(stamps);
+            try
+            {
+                return TimestampColumn.From(seconds);
+            }
+            catch (OverflowException e)
+            {
+                throw ModelFileError.Create(contents.Path, e.Message);
+            }
+        }
+        var epochBytes = contents.Bytes("timestamp_epoch");
+        var offsetBytes = contents.Bytes("timestamp_offsets");
+        Check(contents, epochBytes.Length == sizeof(long) && offsetBytes.Length == (long)count * sizeof(uint),
+            "the training ratings' timestamps do not match the ratings");
+        long epoch = MemoryMarshal.Read<long>(epochBytes);
+        var offsets = MemoryMarshal.Cast<byte, uint>(offsetBytes).ToArray();
+        Check(contents, offsets.Length == 0 || epoch <= long.MaxValue - System.Numerics.Tensors.TensorPrimitives.Max<uint>(offsets),
+            "the training ratings' timestamps overflow");
+        return new TimestampColumn(epoch, offsets);
     }
 
     /// <summary>A dataset over the rows written by <see cref="WriteRated"/> with values (timestamps 0): what scoring from a user's ratings reads.</summary>

@@ -167,4 +167,42 @@ public sealed class KnnModelFileTests(ITestOutputHelper output)
         }
         Assert.Equal(model.Similarity.Values, restored.Similarity.Values);
     }
+
+    [Fact]
+    public void A_file_with_the_8_byte_timestamps_of_earlier_builds_still_loads_with_the_same_timestamps()
+    {
+        var first = MovieRec.Core.Tests.Algorithms.MatrixFactorization.MfTestData.FirstRatings(2_000);
+        // Before 1970 and after 2038, 4.0e9 s apart: within the 4-byte offsets, beyond an int32 of seconds since 1970.
+        var seconds = new long[first.Count];
+        for (int k = 0; k < seconds.Length; k++) seconds[k] = -1_000_000_000 + (k * 1_999_999L);
+        seconds[^1] = 3_000_000_000;
+        var data = new RatingDataset(first.UserIds, first.ItemIds, first.Users, first.Items, first.Values, seconds, first.Scale);
+        var model = (KnnAlgorithm)AlgorithmCatalog.Create("knn-means", AlgorithmParameters.Parse(["user-based=false,sim=msd"]));
+        model.Fit(new TrainingData(data), TrainingContext.Deterministic(0));
+        using var folder = TestData.NewFolder();
+        string current = Path.Combine(folder.Path, "current.mrec"), old = Path.Combine(folder.Path, "old.mrec");
+        ModelFile.Save(current, model);
+        // As builds before the 4-byte column wrote it: "timestamps", each an int64 as raw bytes.
+        ModelFile.Save(old, new Rewritten(
+            model,
+            all => model.WriteArrays(all),
+            (name, array) => name.StartsWith("timestamp_", StringComparison.Ordinal) ? null : array,
+            writer => writer.Write("timestamps", System.Runtime.InteropServices.MemoryMarshal.AsBytes(seconds.AsSpan()).ToArray())));
+        var oldContents = ModelFile.Read(old);
+        Assert.False(oldContents.Has("timestamp_offsets"));
+        Assert.Equal(seconds, PersistentModels.ReadRatings(oldContents).Timestamps.ToArray());
+        var currentContents = ModelFile.Read(current);
+        Assert.False(currentContents.Has("timestamps"));
+        Assert.Equal(seconds, PersistentModels.ReadRatings(currentContents).Timestamps.ToArray());
+        var restored = (KnnAlgorithm)PersistentModels.Load(old);
+        var expected = new float[model.ItemCount];
+        var actual = new float[model.ItemCount];
+        for (int u = 0; u < data.UserCount; u++)
+        {
+            if (data.ByUser.RowLength(u) == 0) continue;
+            model.Score(u, expected);
+            restored.Score(u, actual);
+            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+        }
+    }
 }

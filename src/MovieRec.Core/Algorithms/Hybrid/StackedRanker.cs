@@ -283,7 +283,7 @@ public sealed partial class StackedRanker : IRecommender
             foreach (int c in _counts) maxCount = Math.Max(maxCount, c);
             _logPopularity = new float[n];
             for (int i = 0; i < n; i++) _logPopularity[i] = (float)(Math.Log(1 + _counts[i]) / Math.Log(1 + maxCount));
-            _timesSorted = (long[])train.Timestamps.Clone();
+            _timesSorted = train.Timestamps.ToArray();
             _itemsByTime = (int[])train.Items.Clone();
             Array.Sort(_timesSorted, _itemsByTime);
             _userLatest = new long[train.UserCount];

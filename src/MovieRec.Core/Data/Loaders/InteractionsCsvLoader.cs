@@ -98,7 +98,7 @@ public static class InteractionsCsvLoader
                 }
             }
         }
-        var ratings = builder.Build(declared);
+        var ratings = LoaderSupport.BuildRatings(builder, declared, source.Display(file));
         report.DuplicatesMerged += builder.DuplicatesMerged;
         var catalog = new MovieCatalog();
         if (mapping.ItemsFile is not null)

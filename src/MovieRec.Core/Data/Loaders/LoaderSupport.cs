@@ -15,6 +15,22 @@ internal static class LoaderSupport
         return DelimitedReader.Open(stream, source.Display(relativePath), delimiter, quotes, encoding, options.Reader);
     }
 
+    /// <summary>
+    /// The builder's dataset; timestamps more than 136 years apart (they are stored as 4-byte offsets, see
+    /// <see cref="TimestampColumn"/>) are an error of the whole <paramref name="file"/>.
+    /// </summary>
+    public static RatingDataset BuildRatings(RatingDatasetBuilder builder, RatingScale? scale, string file)
+    {
+        try
+        {
+            return builder.Build(scale);
+        }
+        catch (OverflowException e)
+        {
+            throw new DataFormatException(file, 0, "timestamp", e.Message, e);
+        }
+    }
+
     /// <summary>Checks a header row against expected column names (case-insensitive).</summary>
     public static void ExpectHeader(DelimitedReader reader, params string[] columns)
     {

@@ -93,7 +93,7 @@ public static class MovieLens100KLoader
                 LoaderSupport.SkipOrThrow(e, options, report);
             }
         }
-        var dataset = builder.Build(scale);
+        var dataset = LoaderSupport.BuildRatings(builder, scale, reader.File);
         if (addIds) report.DuplicatesMerged += builder.DuplicatesMerged;
         return dataset;
     }

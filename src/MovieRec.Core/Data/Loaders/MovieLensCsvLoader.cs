@@ -47,7 +47,7 @@ public static class MovieLensCsvLoader
         report.Files.Add(reader.File);
         LoaderSupport.ExpectHeader(reader, RatingFields);
         LoaderSupport.ReadRatingRows(reader, RatingFields, builder, scale, options, report);
-        var dataset = builder.Build(scale);
+        var dataset = LoaderSupport.BuildRatings(builder, scale, reader.File);
         report.DuplicatesMerged += builder.DuplicatesMerged;
         return dataset;
     }

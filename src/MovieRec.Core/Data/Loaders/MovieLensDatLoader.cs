@@ -103,7 +103,7 @@ public static class MovieLensDatLoader
         using var reader = LoaderSupport.OpenReader(source, file, options, "::", quotes: false);
         report.Files.Add(reader.File);
         LoaderSupport.ReadRatingRows(reader, RatingFields, builder, scale, options, report);
-        var dataset = builder.Build(scale);
+        var dataset = LoaderSupport.BuildRatings(builder, scale, reader.File);
         report.DuplicatesMerged += builder.DuplicatesMerged;
         return dataset;
     }

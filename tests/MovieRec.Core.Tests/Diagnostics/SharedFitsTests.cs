@@ -20,6 +20,24 @@ public sealed class SharedFitsTests
         return model;
     }
 
+    /// <summary>The same ratings in new arrays: a dataset that shares no fitted part with <see cref="Data"/>.</summary>
+    private static TrainingData CopyOfRatings() =>
+        Data.WithRatings(new Core.Data.RatingDataset(Data.Ratings.UserIds, Data.Ratings.ItemIds, [.. Data.Ratings.Users], [.. Data.Ratings.Items],
+            [.. Data.Ratings.Values], [.. Data.Ratings.Timestamps], Data.Ratings.Scale));
+
+    /// <summary>The first 50 users' scores are equal in both models.</summary>
+    private static void AssertSameScores(IRecommender expected, IRecommender actual)
+    {
+        var want = new float[expected.ItemCount];
+        var got = new float[actual.ItemCount];
+        for (int user = 0; user < 50; user++)
+        {
+            expected.Score(user, want);
+            actual.Score(user, got);
+            Assert.Equal(want, got);
+        }
+    }
+
     [Fact]
     public void Ease_hybrid_taste_and_ease_recency_share_one_weight_matrix_and_score_as_before()
     {
@@ -33,18 +51,10 @@ public sealed class SharedFitsTests
         Assert.InRange(walk.Measure(recency), 0, 4L << 20);
 
         // Sharing changes nothing in the scores: a second EASE fitted alone on a copy of the ratings agrees.
-        var copy = Data.WithRatings(new Core.Data.RatingDataset(Data.Ratings.UserIds, Data.Ratings.ItemIds, [.. Data.Ratings.Users], [.. Data.Ratings.Items],
-            [.. Data.Ratings.Values], [.. Data.Ratings.Timestamps], Data.Ratings.Scale));
+        var copy = CopyOfRatings();
         var alone = Fit("ease", copy);
         Assert.InRange(walk.Measure(alone), 20L << 20, 32L << 20);
-        var shared = new float[ease.ItemCount];
-        var own = new float[alone.ItemCount];
-        for (int user = 0; user < 50; user++)
-        {
-            ease.Score(user, shared);
-            alone.Score(user, own);
-            Assert.Equal(own, shared);
-        }
+        AssertSameScores(alone, ease);
     }
 
     [Fact]
@@ -61,17 +71,9 @@ public sealed class SharedFitsTests
         var other = AlgorithmCatalog.Get("ials").Create();
         other.Fit(Data, new TrainingContext { Seed = 2 });
         Assert.InRange(walk.Measure(other), 2L << 20, 4L << 20);
-        var copy = Data.WithRatings(new Core.Data.RatingDataset(Data.Ratings.UserIds, Data.Ratings.ItemIds, [.. Data.Ratings.Users], [.. Data.Ratings.Items],
-            [.. Data.Ratings.Values], [.. Data.Ratings.Timestamps], Data.Ratings.Scale));
+        var copy = CopyOfRatings();
         var alone = Fit("ials", copy);
-        var shared = new float[ials.ItemCount];
-        var own = new float[alone.ItemCount];
-        for (int user = 0; user < 50; user++)
-        {
-            again.Score(user, shared);
-            alone.Score(user, own);
-            Assert.Equal(own, shared);
-        }
+        AssertSameScores(alone, again);
         Assert.Equal(((ImplicitAls)alone).EpochLoss, ((ImplicitAls)again).EpochLoss);
     }
 

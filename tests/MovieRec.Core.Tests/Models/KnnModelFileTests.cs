@@ -156,15 +156,7 @@ public sealed class KnnModelFileTests(ITestOutputHelper output)
             (name, array) => name.StartsWith("similarity_", StringComparison.Ordinal) ? null : array,
             writer => writer.Write("similarities", model.Similarity.Values)));
         var restored = (KnnAlgorithm)PersistentModels.Load(path);
-        var expected = new float[model.ItemCount];
-        var actual = new float[model.ItemCount];
-        for (int u = 0; u < data.UserCount; u++)
-        {
-            if (data.ByUser.RowLength(u) == 0) continue;
-            model.Score(u, expected);
-            restored.Score(u, actual);
-            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
-        }
+        AssertKnownUsersScoreBitForBit(model, restored, data);
         Assert.Equal(model.Similarity.Values, restored.Similarity.Values);
     }
 
@@ -195,6 +187,12 @@ public sealed class KnnModelFileTests(ITestOutputHelper output)
         Assert.False(currentContents.Has("timestamps"));
         Assert.Equal(seconds, PersistentModels.ReadRatings(currentContents).Timestamps.ToArray());
         var restored = (KnnAlgorithm)PersistentModels.Load(old);
+        AssertKnownUsersScoreBitForBit(model, restored, data);
+    }
+
+    /// <summary>Every user with training ratings scores every item with the same bits in both models.</summary>
+    private static void AssertKnownUsersScoreBitForBit(KnnAlgorithm model, KnnAlgorithm restored, RatingDataset data)
+    {
         var expected = new float[model.ItemCount];
         var actual = new float[model.ItemCount];
         for (int u = 0; u < data.UserCount; u++)

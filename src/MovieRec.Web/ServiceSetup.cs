@@ -32,7 +32,13 @@ public static class ServiceSetup
         var services = builder.Services;
         var configuration = builder.Configuration;
         // Settings through IOptions, checked when the host starts: a bad value stops start-up with a sentence naming it.
-        services.AddOptions<MovieRecOptions>().BindConfiguration(MovieRecOptions.Section).ValidateOnStart();
+        services.AddOptions<MovieRecOptions>().BindConfiguration(MovieRecOptions.Section)
+            // MovieRec__ServedAlgorithms=ease,popularity is one value, which binding a list ignores (it binds __0, __1).
+            .Configure<IConfiguration>((o, config) =>
+            {
+                if (config[Queries.AlgorithmChoices.Setting] is { Length: > 0 } listed) o.ServedAlgorithms.Add(listed);
+            })
+            .ValidateOnStart();
         services.AddSingleton<IValidateOptions<MovieRecOptions>, MovieRecOptionsValidator>();
         // The validated settings as an object, for the hosting classes that take it directly.
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MovieRecOptions>>().Value);

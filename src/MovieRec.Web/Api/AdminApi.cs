@@ -130,13 +130,13 @@ public static class AdminApi
     }
 
     private static async Task<Results<Ok<ModelStatus>, ProblemHttpResult>> Model(
-        HttpContext http, ModelHost host, IRatingStore store, ServiceMetrics metrics, IOptions<MovieRecOptions> options, CancellationToken cancellationToken)
+        HttpContext http, ModelHost host, IRatingStore store, ServiceMetrics metrics, IOptions<MovieRecOptions> options, AlgorithmChoices algorithms, CancellationToken cancellationToken)
     {
         if (await WaitForStartAsync(http, host, options.Value, cancellationToken).ConfigureAwait(false) is { } notReady) return notReady;
         var model = await host.CurrentAsync(cancellationToken).ConfigureAwait(false);
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
         long stored = await store.CountRatingsAsync(cancellationToken).ConfigureAwait(false);
-        var ready = AlgorithmChoices.All.ToDictionary(a => a.Name, a => model.IsReady(a.Name));
+        var ready = algorithms.Served.ToDictionary(a => a.Name, a => model.IsReady(a.Name));
         return TypedResults.Ok(new ModelStatus(model.Report, host.LastRetrain, DatasetStatistics.Compute(catalog.Dataset), stored, ready,
             metrics.CacheHits, metrics.CacheMisses, store.Kind));
     }

@@ -57,10 +57,10 @@ internal sealed class StartupCheck(ModelHost host) : IHealthCheck
 
 /// <summary>
 /// Readiness of the model: with warm-up on (MovieRec:WarmUp, the default) ready only once start-up has finished, the
-/// metadata joined and every algorithm trained and tried (<see cref="ModelWarmer"/>), so the first request of each is
+/// metadata joined and every served algorithm trained and tried (<see cref="ModelWarmer"/>), so the first request of each is
 /// fast; with warm-up off, as soon as a model serves (the other algorithms train on their first request).
 /// </summary>
-internal sealed class ModelReadyCheck(ModelHost host, Microsoft.Extensions.Options.IOptions<MovieRecOptions> options) : IHealthCheck
+internal sealed class ModelReadyCheck(ModelHost host, Microsoft.Extensions.Options.IOptions<MovieRecOptions> options, Queries.AlgorithmChoices algorithms) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -68,7 +68,7 @@ internal sealed class ModelReadyCheck(ModelHost host, Microsoft.Extensions.Optio
         if (host.Current is not { } model) return Task.FromResult(HealthCheckResult.Unhealthy("Loading the dataset and the model."));
         if (options.Value.WarmUp && !host.Started.IsCompletedSuccessfully)
         {
-            var names = Queries.AlgorithmChoices.All.Select(a => a.Name).ToList();
+            var names = algorithms.Served.Select(a => a.Name).ToList();
             int trained = names.Count(model.IsReady);
             return Task.FromResult(HealthCheckResult.Unhealthy(
                 $"Warming up model {model.Version}: {trained} of {names.Count} algorithms trained; ready once every one has answered a first request."));

@@ -14,7 +14,7 @@ public static class RecommendationsApi
         api.MapGet("/users/{id}/recommendations", DatasetUser).WithTags("Recommendations").RequireRateLimiting(RateLimits.Expensive)
             .WithSummary("Recommendations for a user of the dataset.").ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("id", "The user's id in the dataset, as the dataset spells it.");
         api.MapGet("/algorithms", Algorithms).WithTags("Recommendations")
-            .WithSummary("The algorithms a request may name, with what each one is; ?forNewUsers=true: those offered for recommendations from a handful of ratings (POST /recommendations, /me/recommendations).");
+            .WithSummary("The algorithms a request may name (those this deployment serves, MovieRec:ServedAlgorithms), with what each one is; ?forNewUsers=true: those offered for recommendations from a handful of ratings (POST /recommendations, /me/recommendations).");
         return api;
     }
 
@@ -27,6 +27,7 @@ public static class RecommendationsApi
         ApiProblems.Answer(await recommendations.ForDatasetUserAsync(request, cancellationToken).ConfigureAwait(false));
 
     /// <param name="forNewUsers">Only the algorithms offered for recommendations from a handful of ratings.</param>
-    private static Ok<Dictionary<string, string>> Algorithms(bool? forNewUsers) =>
-        TypedResults.Ok(AlgorithmChoices.All.Where(a => forNewUsers != true || a.ForNewUsers).ToDictionary(a => a.Name, a => a.Description));
+    /// <param name="algorithms">What this deployment serves (MovieRec:ServedAlgorithms).</param>
+    private static Ok<Dictionary<string, string>> Algorithms(bool? forNewUsers, AlgorithmChoices algorithms) =>
+        TypedResults.Ok(algorithms.Served.Where(a => forNewUsers != true || a.ForNewUsers).ToDictionary(a => a.Name, a => a.Description));
 }

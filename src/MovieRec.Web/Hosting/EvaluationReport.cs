@@ -19,13 +19,17 @@ public sealed record EvaluationSnapshot(string ModelVersion, int TrainRatings, i
 /// rating held out; RMSE and MAE on those ratings where the algorithm predicts ratings, HR@10 and NDCG@10 ranking the
 /// held-out movie among every movie the user has not rated). It runs once per model version, lazily (on the first
 /// dashboard visit), in the background on one thread, algorithm by algorithm, so it never holds up a request; the
-/// dashboard shows the rows done so far. The rows are the algorithms the service serves, in the configurations it
+/// dashboard shows the rows done so far. The rows are the algorithms this deployment serves, in the configurations it
 /// serves them (<see cref="MovieRecOptions.Algorithms"/>), the persisted one first, then in catalogue order.
 /// </summary>
-public sealed class EvaluationReport(ILogger<EvaluationReport> logger, MovieRecOptions options)
+public sealed class EvaluationReport(ILogger<EvaluationReport> logger, MovieRecOptions options, Queries.AlgorithmChoices algorithms)
 {
-    /// <summary>The order rows are computed in: the persisted algorithm first, then the catalogue's order.</summary>
-    public static IReadOnlyList<string> Order { get; } = [ModelTrainer.Algorithm, .. ServingModel.Algorithms.Keys.Where(a => a != ModelTrainer.Algorithm)];
+    /// <summary>
+    /// The order rows are computed in: the served algorithms (MovieRec:ServedAlgorithms), the persisted one first when
+    /// served, then the catalogue's order. One not served is not evaluated: that would train it.
+    /// </summary>
+    public IReadOnlyList<string> Order { get; } =
+        [.. algorithms.Served.Where(a => a.Name == ModelTrainer.Algorithm).Select(a => a.Name), .. algorithms.Served.Where(a => a.Name != ModelTrainer.Algorithm).Select(a => a.Name)];
 
     private static readonly Metric HitRate = new(MetricKind.HitRate, 10);
     private static readonly Metric Ndcg = new(MetricKind.Ndcg, 10);

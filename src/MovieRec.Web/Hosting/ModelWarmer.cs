@@ -10,12 +10,12 @@ namespace MovieRec.Web.Hosting;
 /// another replica's model is picked up) every algorithm the service offers is trained and has answered one request
 /// through the path real requests take, and the catalogue's indexes are built, so the first request after
 /// /health/ready turns green, or after a swap, finds nothing cold. The algorithms come from
-/// <see cref="AlgorithmChoices.All"/> (the one list of what the service serves). Before the service is ready nobody
+/// <see cref="AlgorithmChoices.Served"/> (the one list of what this deployment serves, MovieRec:ServedAlgorithms). Before the service is ready nobody
 /// waits on it, so warming uses every core (<see cref="WarmMode.Start"/>); a candidate warmed while the current model
 /// serves is trained on one thread at the lowest CPU priority (<see cref="WarmMode.Background"/>), so the requests
 /// being served keep their cores: the promotion's p99 stays near the steady p99 (docs/reliability.md).
 /// </summary>
-public sealed class ModelWarmer(ILogger<ModelWarmer> logger)
+public sealed class ModelWarmer(ILogger<ModelWarmer> logger, AlgorithmChoices algorithms)
 {
     /// <summary>How a warm-up shares the machine.</summary>
     public enum WarmMode
@@ -34,7 +34,7 @@ public sealed class ModelWarmer(ILogger<ModelWarmer> logger)
         ArgumentNullException.ThrowIfNull(catalog);
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
         var total = Stopwatch.StartNew();
-        var names = AlgorithmChoices.All.Select(a => a.Name).ToList();
+        var names = algorithms.Served.Select(a => a.Name).ToList();
         void Train()
         {
             var clock = Stopwatch.StartNew();
@@ -151,7 +151,7 @@ public sealed class ModelWarmer(ILogger<ModelWarmer> logger)
             request.Headers.Accept.ParseAdd("text/html");
             return request;
         }
-        foreach (var algorithm in AlgorithmChoices.All)
+        foreach (var algorithm in algorithms.Served)
         {
             // Rating models are offered to dataset users only (a handful of ratings gets a 400 naming why).
             await Send(algorithm.ForNewUsers

@@ -24,6 +24,16 @@ public sealed class MovieRecOptions
     public string DefaultAlgorithm { get; set; } = "taste";
 
     /// <summary>
+    /// The algorithms this deployment serves, by catalogue name or alias in any case ("knn" is item-knn); empty (the
+    /// default): every servable algorithm. Nothing else is trained, warmed, listed or accepted by a request; the
+    /// persisted SVD is loaded all the same (every version is evaluated and promoted by it) but answers requests only
+    /// when "svd" is listed. Environment: <c>MovieRec__ServedAlgorithms=ease,popularity</c> (one value, commas) or
+    /// <c>MovieRec__ServedAlgorithms__0=ease</c>, <c>__1=popularity</c> (one entry each); checked at start
+    /// (<see cref="MovieRecOptionsValidator"/>), read through <see cref="Queries.AlgorithmChoices"/>.
+    /// </summary>
+    public List<string> ServedAlgorithms { get; set; } = [];
+
+    /// <summary>
     /// Options of the algorithms the service trains, by catalogue name and option name, as in
     /// <c>MovieRec:Algorithms:svd:factors=50</c> (environment: <c>MovieRec__Algorithms__svd__factors=50</c>); an algorithm
     /// not listed runs at its catalogue defaults. Checked at start (<see cref="MovieRecOptionsValidator"/>).

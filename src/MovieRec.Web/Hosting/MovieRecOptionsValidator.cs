@@ -20,10 +20,15 @@ public sealed class MovieRecOptionsValidator : IValidateOptions<MovieRecOptions>
             if (!ok) failures.Add($"{MovieRecOptions.Section}:{setting} {problem}");
         }
 
+        var served = AlgorithmChoices.ServedEntries(options.ServedAlgorithms);
+        string offered = AlgorithmCatalog.KnownNames(served.Where(e => e.ForNewUsers));
         Check(AlgorithmChoices.IsServable(options.DefaultAlgorithm), nameof(options.DefaultAlgorithm),
             $"is '{options.DefaultAlgorithm}', which the service does not serve; use one of {AlgorithmChoices.KnownNames}.");
         Check(!AlgorithmChoices.IsServable(options.DefaultAlgorithm) || AlgorithmChoices.IsForNewUsers(options.DefaultAlgorithm), nameof(options.DefaultAlgorithm),
-            $"is '{options.DefaultAlgorithm}', which is not offered for recommendations from a handful of ratings; use one of {AlgorithmChoices.NewUserNames}.");
+            $"is '{options.DefaultAlgorithm}', which is not offered for recommendations from a handful of ratings; use one of {(offered.Length > 0 ? offered : AlgorithmChoices.NewUserNames)}.");
+        Check(ServingModel.Find(options.DefaultAlgorithm) is not { } byDefault || !byDefault.ForNewUsers || served.Contains(byDefault), nameof(options.DefaultAlgorithm),
+            $"is '{options.DefaultAlgorithm}', which {AlgorithmChoices.Setting} does not list; add it there or use one of {(offered.Length > 0 ? offered : "the algorithms listed there")}.");
+        CheckServed(options, served, failures);
         CheckAlgorithms(options, failures);
         Check(!string.IsNullOrWhiteSpace(options.Dataset), nameof(options.Dataset), "is empty; name a dataset (ml-latest-small) or a path.");
         Check(!string.IsNullOrWhiteSpace(options.DataDirectory), nameof(options.DataDirectory), "is empty; name a folder for the ratings database and models.");
@@ -58,6 +63,26 @@ public sealed class MovieRecOptionsValidator : IValidateOptions<MovieRecOptions>
             Check(false, nameof(options.TrustedProxies), $"is '{options.TrustedProxies}': {e.Message}; list addresses and networks separated by commas, e.g. 10.0.0.0/8, 127.0.0.1.");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// Every name <c>MovieRec:ServedAlgorithms</c> lists is a servable algorithm, and at least one of them is offered for
+    /// recommendations from a handful of ratings (visitors and accounts need one). Options sections
+    /// (<c>MovieRec:Algorithms:{name}</c>) of algorithms not served are allowed: replicas serving different sets may share
+    /// one configuration; they are checked all the same and used by nothing.
+    /// </summary>
+    private static void CheckServed(MovieRecOptions options, IReadOnlyList<AlgorithmEntry> served, List<string> failures)
+    {
+        var listed = AlgorithmChoices.Listed(options.ServedAlgorithms).ToList();
+        if (listed.Count == 0) return; // every servable algorithm
+        foreach (string algorithm in listed)
+        {
+            if (ServingModel.Find(algorithm) is not null) continue;
+            string why = AlgorithmCatalog.Find(algorithm) is { } known ? $"not served: {known.NotServable}" : "no such algorithm";
+            failures.Add($"{AlgorithmChoices.Setting} names '{algorithm}', which the service does not serve ({why}); use names from {AlgorithmChoices.KnownNames}.");
+        }
+        if (served.Count > 0 && !served.Any(e => e.ForNewUsers))
+            failures.Add($"{AlgorithmChoices.Setting} lists only {AlgorithmCatalog.KnownNames(served)}, none of which is offered for recommendations from a handful of ratings (visitors and accounts); add one of {AlgorithmChoices.NewUserNames}.");
     }
 
     /// <summary>

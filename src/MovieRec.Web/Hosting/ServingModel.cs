@@ -59,6 +59,9 @@ public sealed class ServingModel
     private readonly TrainingData _data;
     private readonly MovieRecOptions _options;
 
+    /// <summary>The names of the algorithms this deployment serves (<see cref="MovieRecOptions.ServedAlgorithms"/>): the only ones trained.</summary>
+    private readonly HashSet<string> _served;
+
     public ServingModel(ModelReport report, FactorModel svd, RatingDataset train, CatalogIndex catalog, MovieRecOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -68,6 +71,7 @@ public sealed class ServingModel
         Svd = svd;
         Train = train;
         _options = options;
+        _served = Queries.AlgorithmChoices.ServedEntries(options.ServedAlgorithms).Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
         _data = new TrainingData(train, catalog.Dataset.Catalog);
         // The persisted factor model answers for the trained algorithm's name, whatever made it (svd, or an import).
         _models[ModelTrainer.Algorithm] = new(Task.FromResult<IRecommender>(svd));
@@ -111,12 +115,16 @@ public sealed class ServingModel
 
     private TrainingContext Context => new() { Seed = _options.Seed, Threads = _options.TrainingThreads };
 
-    /// <summary>The model for <paramref name="algorithm"/> (a servable name or alias), trained on first use.</summary>
+    /// <summary>
+    /// The model for <paramref name="algorithm"/> (a served name or alias), trained on first use; the persisted model
+    /// (<see cref="ModelTrainer.Algorithm"/>) whether served or not, since it is loaded anyway.
+    /// </summary>
     public Task<IRecommender> GetAsync(string algorithm)
     {
-        var entry = Find(algorithm) ?? throw new ArgumentException($"Unknown algorithm '{algorithm}'. Known: {string.Join(", ", Algorithms.Keys)}.", nameof(algorithm));
-        // Looked up first, the closures in a method of their own: they would be allocations on every request.
-        return _models.TryGetValue(entry.Name, out var known) ? known.Value : Start(entry);
+        var entry = Find(algorithm) ?? throw Unknown(algorithm);
+        // Looked up first, the closures in a method of their own: they would be allocations on every request. Only
+        // served algorithms (and the persisted one) are ever added, so a model found needs no served check.
+        return _models.TryGetValue(entry.Name, out var known) ? known.Value : Start(Served(entry, algorithm));
     }
 
     private Task<IRecommender> Start(AlgorithmEntry entry) =>
@@ -137,7 +145,7 @@ public sealed class ServingModel
     /// </summary>
     public Task<IRecommender> Warm(string algorithm, int threads)
     {
-        var entry = Find(algorithm) ?? throw new ArgumentException($"Unknown algorithm '{algorithm}'. Known: {string.Join(", ", Algorithms.Keys)}.", nameof(algorithm));
+        var entry = Served(Find(algorithm) ?? throw Unknown(algorithm), algorithm);
         return _models.GetOrAdd(entry.Name, _ => new Lazy<Task<IRecommender>>(() =>
         {
             try
@@ -173,6 +181,21 @@ public sealed class ServingModel
             yield return (entry.Name, walk.Measure(model));
         }
     }
+
+    /// <summary>
+    /// The entry of <paramref name="algorithm"/> when this deployment may use it: nothing trains an algorithm it does
+    /// not serve (a path that skipped <see cref="Queries.AlgorithmChoices.Resolve"/> fails here instead of training
+    /// for minutes and gigabytes at 25 million ratings).
+    /// </summary>
+    private AlgorithmEntry Served(AlgorithmEntry entry, string algorithm)
+    {
+        if (!_served.Contains(entry.Name) && entry.Name != ModelTrainer.Algorithm)
+            throw new ArgumentException($"'{algorithm}' is not served by this deployment ({Queries.AlgorithmChoices.Setting}). Served: {AlgorithmCatalog.KnownNames(AlgorithmCatalog.Servable.Where(e => _served.Contains(e.Name)))}.", nameof(algorithm));
+        return entry;
+    }
+
+    private static ArgumentException Unknown(string algorithm) =>
+        new($"Unknown algorithm '{algorithm}'. Known: {string.Join(", ", Algorithms.Keys)}.", nameof(algorithm));
 
     private IRecommender Fit(AlgorithmEntry entry, int? threads = null)
     {

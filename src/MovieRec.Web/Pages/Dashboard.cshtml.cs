@@ -8,7 +8,7 @@ using MovieRec.Web.Storage;
 namespace MovieRec.Web.Pages;
 
 /// <summary>The model dashboard: data, the serving model's training, per-algorithm evaluation, last retrain.</summary>
-public sealed class DashboardModel(ModelHost host, IRatingStore store, EvaluationReport evaluation) : PageModel
+public sealed class DashboardModel(ModelHost host, IRatingStore store, EvaluationReport evaluation, AlgorithmChoices algorithms) : PageModel
 {
     // Dataset statistics scan every rating: computed once per dataset.
     private static readonly ConditionalWeakTable<Dataset, DatasetStatistics> StatisticsCache = [];
@@ -31,6 +31,6 @@ public sealed class DashboardModel(ModelHost host, IRatingStore store, Evaluatio
         Evaluation = evaluation.For(model);
         StoredRatings = await store.CountRatingsAsync(cancellationToken).ConfigureAwait(false);
         StoreKind = store.Kind;
-        Ready = AlgorithmChoices.All.ToDictionary(a => a.Name, a => model.IsReady(a.Name));
+        Ready = algorithms.Served.ToDictionary(a => a.Name, a => model.IsReady(a.Name));
     }
 }

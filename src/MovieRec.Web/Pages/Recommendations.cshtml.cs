@@ -19,8 +19,8 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
     /// <summary>The switcher's algorithms: every one the API accepts for a visitor's ratings, the default first.</summary>
     public IReadOnlyList<AlgorithmInfo> Choices => algorithms.Ordered;
 
-    /// <summary>The algorithms the service serves but not from a handful of ratings, with the reason (shown on the page).</summary>
-    public IReadOnlyList<AlgorithmInfo> NotOffered => AlgorithmChoices.NotOfferedForNewUsers;
+    /// <summary>The algorithms this deployment serves but not from a handful of ratings, with the reason (shown on the page).</summary>
+    public IReadOnlyList<AlgorithmInfo> NotOffered => algorithms.NotOfferedForNewUsers;
 
     /// <summary>The algorithm shown.</summary>
     public AlgorithmInfo Shown => AlgorithmChoices.Get(Algorithm);
@@ -43,9 +43,9 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
         Algorithm = resolved.Value ?? algorithms.Default;
         if (!resolved.IsOk)
         {
-            Problem = AlgorithmChoices.IsServable(algorithm)
-                ? $"{AlgorithmChoices.Get(algorithm!).Label} is not offered for recommendations from your ratings: {AlgorithmChoices.Get(algorithm!).NotForNewUsers}. Showing {Shown.Label}."
-                : $"There is no algorithm called “{algorithm}”; showing {Shown.Label}.";
+            Problem = !AlgorithmChoices.IsServable(algorithm) ? $"There is no algorithm called “{algorithm}”; showing {Shown.Label}."
+                : !algorithms.IsServed(algorithm) ? $"{AlgorithmChoices.Get(algorithm!).Label} is not served by this deployment; showing {Shown.Label}."
+                : $"{AlgorithmChoices.Get(algorithm!).Label} is not offered for recommendations from your ratings: {AlgorithmChoices.Get(algorithm!).NotForNewUsers}. Showing {Shown.Label}.";
         }
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
         Visitor = await Visitor.LoadAsync(HttpContext, store).ConfigureAwait(false);

@@ -15,22 +15,35 @@ public sealed record AlgorithmInfo(string Name, string Label, string Description
 }
 
 /// <summary>
-/// The algorithms the service serves (the catalogue's servable entries, <see cref="ServingModel.Find"/>) and the
-/// default one (setting <c>MovieRec:DefaultAlgorithm</c>): the one place the API, the pages and the options validation
-/// learn them, so the page's switcher, the names a request may use and the start-up check always agree.
+/// The algorithms this deployment serves (setting <c>MovieRec:ServedAlgorithms</c>; every servable catalogue entry,
+/// <see cref="ServingModel.Find"/>, when it lists none) and the default one (setting <c>MovieRec:DefaultAlgorithm</c>):
+/// the one place the API, the pages, the warm-up, the dashboard and the options validation learn them, so the page's
+/// switcher, the names a request may use, what is trained and the start-up check always agree. The static members are
+/// about the catalogue (what any deployment could serve); the instance ones about this deployment.
 /// </summary>
 public sealed class AlgorithmChoices
 {
+    /// <summary>The setting that lists the served algorithms, as messages name it.</summary>
+    public const string Setting = $"{MovieRecOptions.Section}:{nameof(MovieRecOptions.ServedAlgorithms)}";
+
+    private readonly HashSet<string> _served;
+
     public AlgorithmChoices(IOptions<MovieRecOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var served = ServedEntries(options.Value.ServedAlgorithms);
+        _served = served.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        Served = [.. served.Select(Info)];
+        ServedNames = AlgorithmCatalog.KnownNames(served);
+        OfferedNames = AlgorithmCatalog.KnownNames(served.Where(e => e.ForNewUsers));
+        NotOfferedForNewUsers = [.. Served.Where(a => !a.ForNewUsers)];
         Default = Normalize(options.Value.DefaultAlgorithm);
         string first = ServingModel.Find(Default)?.Name ?? Default;
-        var offered = All.Where(a => a.ForNewUsers).ToArray();
+        var offered = Served.Where(a => a.ForNewUsers).ToArray();
         Ordered = [.. offered.Where(a => a.Name == first), .. offered.Where(a => a.Name != first)];
     }
 
-    /// <summary>Every servable algorithm in catalogue order (what GET /algorithms returns), with its label.</summary>
+    /// <summary>Every servable algorithm in catalogue order (what any deployment could serve), with its label.</summary>
     public static IReadOnlyList<AlgorithmInfo> All => [.. AlgorithmCatalog.Servable.Select(Info)];
 
     /// <summary>Whether <paramref name="name"/> (a catalogue name or alias, any case) is a servable algorithm.</summary>
@@ -46,15 +59,46 @@ public sealed class AlgorithmChoices
     /// <summary>The names offered for recommendations from a handful of ratings, comma-separated.</summary>
     public static string NewUserNames => AlgorithmCatalog.KnownNames(AlgorithmCatalog.Servable.Where(e => e.ForNewUsers));
 
-    /// <summary>The servable algorithms that are not offered from a handful of ratings, each with the reason.</summary>
-    public static IReadOnlyList<AlgorithmInfo> NotOfferedForNewUsers => [.. All.Where(a => !a.ForNewUsers)];
+    /// <summary>
+    /// The names a <c>MovieRec:ServedAlgorithms</c> value lists: each entry may hold several, separated by commas
+    /// (<c>MovieRec__ServedAlgorithms=ease,popularity</c>), trimmed, empty ones left out.
+    /// </summary>
+    public static IEnumerable<string> Listed(IEnumerable<string>? configured) =>
+        (configured ?? []).SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>
+    /// The servable entries <paramref name="configured"/> names (<see cref="Listed"/>), in catalogue order, each once;
+    /// every servable entry when it names none. Names that are not servable are left out (the validator reports them).
+    /// </summary>
+    public static IReadOnlyList<AlgorithmEntry> ServedEntries(IEnumerable<string>? configured)
+    {
+        var listed = Listed(configured).ToList();
+        if (listed.Count == 0) return [.. AlgorithmCatalog.Servable];
+        var named = listed.Select(ServingModel.Find).OfType<AlgorithmEntry>().Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        return [.. AlgorithmCatalog.Servable.Where(e => named.Contains(e.Name))];
+    }
+
+    /// <summary>The algorithms this deployment serves, in catalogue order (what GET /algorithms returns), with their labels.</summary>
+    public IReadOnlyList<AlgorithmInfo> Served { get; }
+
+    /// <summary>The served names (with aliases), comma-separated, for messages.</summary>
+    public string ServedNames { get; }
+
+    /// <summary>The served names offered for recommendations from a handful of ratings, comma-separated.</summary>
+    public string OfferedNames { get; }
+
+    /// <summary>The served algorithms that are not offered from a handful of ratings, each with the reason.</summary>
+    public IReadOnlyList<AlgorithmInfo> NotOfferedForNewUsers { get; }
+
+    /// <summary>Whether <paramref name="name"/> (a catalogue name or alias, any case) is served by this deployment.</summary>
+    public bool IsServed(string? name) => !string.IsNullOrWhiteSpace(name) && ServingModel.Find(Normalize(name)) is { } entry && _served.Contains(entry.Name);
 
     /// <summary>The algorithm used when a request names none.</summary>
     public string Default { get; }
 
     /// <summary>
-    /// The algorithms a person chooses from for recommendations from their ratings: those offered for new users, the
-    /// default first, then the catalogue's order.
+    /// The algorithms a person chooses from for recommendations from their ratings: the served ones offered for new
+    /// users, the default first, then the catalogue's order.
     /// </summary>
     public IReadOnlyList<AlgorithmInfo> Ordered { get; }
 
@@ -64,7 +108,8 @@ public sealed class AlgorithmChoices
 
     /// <summary>
     /// The algorithm a request named (the default when it named none), as the request spelt it (an alias such as
-    /// "knn" stays "knn" in the response), or the "algorithm" field error.
+    /// "knn" stays "knn" in the response), or the "algorithm" field error: unknown, not served by this deployment, or
+    /// not offered from a handful of ratings.
     /// </summary>
     /// <param name="requested">The name the request gave, or null.</param>
     /// <param name="forNewUsers">
@@ -76,8 +121,10 @@ public sealed class AlgorithmChoices
         if (string.IsNullOrWhiteSpace(requested)) return Default;
         string name = Normalize(requested);
         if (ServingModel.Find(name) is not { } entry) return QueryError.Invalid("algorithm", $"unknown algorithm '{requested}'. Known: {KnownNames}.");
+        if (!_served.Contains(entry.Name))
+            return QueryError.Invalid("algorithm", $"'{requested}' is not served by this deployment ({Setting}). Served: {ServedNames}.");
         if (forNewUsers && !entry.ForNewUsers)
-            return QueryError.Invalid("algorithm", $"'{requested}' is not offered for recommendations from your ratings: {entry.NotForNewUsers}. Offered: {NewUserNames}.");
+            return QueryError.Invalid("algorithm", $"'{requested}' is not offered for recommendations from your ratings: {entry.NotForNewUsers}. Offered: {OfferedNames}.");
         return name;
     }
 

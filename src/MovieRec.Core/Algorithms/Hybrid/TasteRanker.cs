@@ -17,6 +17,14 @@ public sealed record TasteRankerOptions
     /// <summary>Share of the training users simulated as new users to learn the weights from (default 0.2).</summary>
     public double SimulatedUsers { get; init; } = 0.2;
 
+    /// <summary>
+    /// At most this many training users are simulated (default 1,000), whatever <see cref="SimulatedUsers"/> says:
+    /// 1,000 people giving 6 counts of favourites and of random ratings are 12,000 samples, plenty for the dozen weights
+    /// of a bucket, and the simulation's time and memory stop growing with the dataset (at the ml-25m shape the share
+    /// alone would simulate 32,500 people: gigabytes of candidate features). ml-latest-small has about 100.
+    /// </summary>
+    public int MaxSimulatedUsers { get; init; } = 1000;
+
     /// <summary>Simulated users need at least this many ratings (default 15).</summary>
     public int MinRatings { get; init; } = 15;
 
@@ -61,6 +69,7 @@ public sealed record TasteRankerOptions
         if (Given is null || Given.Count == 0) throw new ArgumentException("given needs at least one count.", "given");
         foreach (int g in Given) OptionChecks.Positive(g, "given");
         if (!(SimulatedUsers > 0 && SimulatedUsers < 1)) throw new ArgumentException($"simulated-users must be between 0 and 1 (exclusive), not {SimulatedUsers}.", "simulated-users");
+        OptionChecks.Positive(MaxSimulatedUsers, "max-simulated-users");
         OptionChecks.Positive(MinRatings, "min-ratings");
         OptionChecks.Positive(Pairs, "pairs");
         OptionChecks.Positive(L2, "l2");
@@ -70,7 +79,7 @@ public sealed record TasteRankerOptions
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"candidates={Candidates}, given={string.Join('/', Given)}, simulated-users={SimulatedUsers}, min-ratings={MinRatings}, pairs={Pairs}, l2={L2}, popular-share={PopularShare}, most-rated={MostRated}, learn-from-random={LearnFromRandom.ToString().ToLowerInvariant()}, dislike-weight={DislikeWeight}");
+        $"candidates={Candidates}, given={string.Join('/', Given)}, simulated-users={SimulatedUsers}, max-simulated-users={MaxSimulatedUsers}, min-ratings={MinRatings}, pairs={Pairs}, l2={L2}, popular-share={PopularShare}, most-rated={MostRated}, learn-from-random={LearnFromRandom.ToString().ToLowerInvariant()}, dislike-weight={DislikeWeight}");
 }
 
 /// <summary>
@@ -131,6 +140,9 @@ public sealed partial class TasteRanker : IReadsDislikes
     /// <summary>What each weight multiplies.</summary>
     public static IReadOnlyList<string> FeatureNames => TasteFeatures.Names;
 
+    /// <summary>How many training users the last <see cref="Fit"/> simulated as new users (0 for a restored ranker).</summary>
+    public int SimulatedUserCount { get; private set; }
+
     /// <summary>The penalty on "most rated" that the popularity share needed, per bucket.</summary>
     public IReadOnlyList<double> PopularityPenalties => _penalties;
 
@@ -170,39 +182,54 @@ public sealed partial class TasteRanker : IReadsDislikes
     private List<Sample> Simulate(TrainingData data, TrainingContext context)
     {
         var train = data.Ratings;
-        var settings = new NewUserSettings { UsersHeld = Options.SimulatedUsers, Seed = context.Seed, MinRatings = Options.MinRatings, Given = Options.Given };
+        // The share, or less where it would exceed the cap (users with a rating: those the split draws from).
+        int active = 0;
+        for (int u = 0; u < train.UserCount; u++)
+        {
+            if (train.ByUser.RowLength(u) > 0) active++;
+        }
+        double share = Math.Min(Options.SimulatedUsers, (double)Options.MaxSimulatedUsers / Math.Max(1, active));
+        var settings = new NewUserSettings { UsersHeld = share, Seed = context.Seed, MinRatings = Options.MinRatings, Given = Options.Given };
         var split = NewUserProtocol.Split(train, settings);
+        SimulatedUserCount = split.Users.Count;
         var simulated = new TasteFeatures(data.WithRatings(split.Train), FitMembers(data.WithRatings(split.Train), context), Options.MostRated);
         double mean = split.Train.GlobalMean;
         var ties = TieBreak.ByTrainingRatings(split.Train);
         float threshold = RelevanceThreshold(train.Scale);
         int n = simulated.ItemCount;
-        var samples = new List<Sample>();
         // The same users give their favourites, then (to learn what low and middling ratings say) random ratings.
         var selections = Options.LearnFromRandom
             ? new[] { split, NewUserProtocol.Split(train, settings with { Selection = GivenSelection.Random }) }
             : [split];
+        var work = new List<(bool Favourites, HeldOutUser User, int Given)>();
         for (int s = 0; s < selections.Length; s++)
         {
             foreach (var user in selections[s].Users)
             {
                 foreach (int given in Options.Given)
                 {
-                    if (user.Ordered.Length < Math.Max(Options.MinRatings, given + 1)) continue;
-                    context.Cancellation.ThrowIfCancellationRequested();
-                    var rated = user.Ordered.AsSpan(0, given).ToArray();
-                    var (x, liked, disliked) = Features(simulated, rated, train.Scale, mean);
-                    var candidates = Candidates(x, n, rated, ties);
-                    var relevant = new HashSet<int>();
-                    for (int k = given; k < user.Ordered.Length; k++)
-                    {
-                        if (user.Ordered[k].Rating >= threshold) relevant.Add(user.Ordered[k].Item);
-                    }
-                    samples.Add(new Sample(Bucket(liked, disliked), s == 0, Gather(x, n, candidates), Array.ConvertAll(candidates, relevant.Contains)));
+                    if (user.Ordered.Length >= Math.Max(Options.MinRatings, given + 1)) work.Add((s == 0, user, given));
                 }
             }
         }
-        return samples;
+        // Each sample depends on its person and count alone: computed side by side, kept in order, so the samples
+        // (and the weights learnt from them) are the same at any thread count. One feature buffer per worker.
+        var samples = new Sample[work.Count];
+        Parallel.For(0, work.Count, context.ParallelOptions, () => new float[TasteFeatures.Count * n], (w, _, x) =>
+        {
+            var (favourites, user, given) = work[w];
+            var rated = user.Ordered.AsSpan(0, given).ToArray();
+            var (liked, disliked) = Features(simulated, rated, train.Scale, mean, x);
+            var candidates = Candidates(x, n, rated, ties);
+            var relevant = new HashSet<int>();
+            for (int k = given; k < user.Ordered.Length; k++)
+            {
+                if (user.Ordered[k].Rating >= threshold) relevant.Add(user.Ordered[k].Item);
+            }
+            samples[w] = new Sample(Bucket(liked, disliked), favourites, Gather(x, n, candidates), Array.ConvertAll(candidates, relevant.Contains));
+            return x;
+        }, _ => { });
+        return [.. samples];
     }
 
     /// <summary>
@@ -231,14 +258,6 @@ public sealed partial class TasteRanker : IReadsDislikes
     }
 
     /// <summary>The features for someone who rated <paramref name="rated"/>, and how many of those they liked and disliked.</summary>
-    private static (float[] X, int Liked, int Disliked) Features(TasteFeatures features, ItemRating[] rated, Data.RatingScale scale, double mean)
-    {
-        var x = new float[TasteFeatures.Count * features.ItemCount];
-        var (liked, disliked) = Features(features, rated, scale, mean, x);
-        return (x, liked, disliked);
-    }
-
-    /// <summary><see cref="Features(TasteFeatures, ItemRating[], Data.RatingScale, double)"/> into <paramref name="x"/>.</summary>
     private static (int Liked, int Disliked) Features(TasteFeatures features, ItemRating[] rated, Data.RatingScale scale, double mean, Span<float> x)
     {
         var positive = Feedback.Positive(rated, scale, mean);

@@ -191,4 +191,26 @@ public sealed class TasteRankerTests
         }
         Assert.Contains("popular-share=0.47", model.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_simulation_is_capped_and_learns_the_same_weights_at_any_thread_count()
+    {
+        // The cap keeps the simulation's time and memory flat on large datasets; samples are computed side by side
+        // and kept in order, so one thread and two learn the same weights bit for bit.
+        var data = TrainingData.From(TestData.MovieLensSmall);
+        var parameters = AlgorithmParameters.Parse(["max-simulated-users=40"]);
+        var models = new[] { 1, 2 }.Select(threads =>
+        {
+            var model = (TasteRanker)AlgorithmCatalog.Create("taste", parameters);
+            model.Fit(data, new TrainingContext { Seed = 3, Threads = threads });
+            return model;
+        }).ToArray();
+        Assert.All(models, m => Assert.InRange(m.SimulatedUserCount, 30, 40));
+        Assert.Equal(models[0].SimulatedUserCount, models[1].SimulatedUserCount);
+        for (int b = 0; b < models[0].Weights.Count; b++) Assert.Equal(models[0].Weights[b], models[1].Weights[b]);
+        Assert.Equal(models[0].PopularityPenalties, models[1].PopularityPenalties);
+        // Uncapped, the default share simulates about a fifth of the users with enough ratings.
+        Assert.InRange(Full.Value.Model.SimulatedUserCount, 80, 125);
+        Assert.Contains("max-simulated-users=40", models[0].ToString(), StringComparison.Ordinal);
+    }
 }

@@ -89,4 +89,50 @@ public class ExplainerTests
         double lift = (double)both / fansOfSource.Count / ((double)fansOfTarget.Count / users.Count);
         return (both, fansOfSource.Count, lift);
     }
+
+    [Fact]
+    public void Co_liking_counts_are_exact_whether_the_likers_are_lists_or_bitsets()
+    {
+        // Popular movies keep their likers as a bitset, the rest as sorted lists: every pairing of the two must count
+        // the same users a plain recount of the ratings does.
+        var data = TrainingData.From(TestData.MovieLensSmall);
+        var explainer = Shared.Value;
+        var ratings = data.Ratings;
+        float threshold = Likes.Threshold(ratings.Scale);
+        var likers = new HashSet<int>[ratings.ItemCount];
+        for (int i = 0; i < ratings.ItemCount; i++)
+        {
+            likers[i] = [];
+            var users = ratings.ByItem.RowColumns(i);
+            var values = ratings.ByItem.RowValues(i);
+            for (int k = 0; k < users.Length; k++)
+            {
+                if (values[k] >= threshold) likers[i].Add(users[k]);
+            }
+        }
+        var rng = new Random(7);
+        var kinds = new int[3];
+        for (int t = 0; t < 20_000; t++)
+        {
+            // A third of the pairs any two movies, a third one of them among the 300 most rated, a third both: every
+            // pairing (list and list, list and bitset, bitset and bitset) comes up often.
+            int a = t % 3 == 2 ? MostRated(ratings, rng) : rng.Next(ratings.ItemCount);
+            int b = t % 3 == 0 ? rng.Next(ratings.ItemCount) : MostRated(ratings, rng);
+            kinds[(explainer.LikersAsBitset(a) ? 1 : 0) + (explainer.LikersAsBitset(b) ? 1 : 0)]++;
+            Assert.Equal(likers[a].Count, explainer.LikeCount(a));
+            int expected = 0;
+            foreach (int u in likers[a]) expected += likers[b].Contains(u) ? 1 : 0;
+            Assert.Equal(expected, explainer.LikedBoth(a, b));
+            Assert.Equal(expected, explainer.LikedBoth(b, a));
+        }
+        Assert.All(kinds, k => Assert.True(k > 100, string.Join(", ", kinds)));
+    }
+
+    private static int[]? _mostRated;
+
+    private static int MostRated(MovieRec.Core.Data.RatingDataset ratings, Random rng)
+    {
+        _mostRated ??= [.. Enumerable.Range(0, ratings.ItemCount).OrderByDescending(i => ratings.ByItem.RowLength(i)).Take(300)];
+        return _mostRated[rng.Next(_mostRated.Length)];
+    }
 }

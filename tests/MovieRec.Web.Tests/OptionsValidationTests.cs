@@ -58,4 +58,18 @@ public sealed class OptionsValidationTests
         var mine = await (await client.GetAsync("/api/v1/me/recommendations?n=3")).Json();
         Assert.Equal("ease", mine.GetProperty("algorithm").GetString());
     }
+
+    [Fact]
+    public async Task A_default_named_by_an_alias_is_the_one_the_page_marks_as_shown()
+    {
+        // "knn" is item-knn: the switcher's entry for it is the current one, whether the default or the URL says so.
+        await using var factory = new ServiceFactory(new Dictionary<string, string?> { ["MovieRec:DefaultAlgorithm"] = "knn" });
+        var client = await factory.ReadyClientAsync();
+        foreach (var page in new[] { "/recommendations", "/recommendations?algorithm=KNN", "/recommendations?algorithm=item-knn" })
+        {
+            string html = await client.GetStringAsync(page);
+            var current = System.Text.RegularExpressions.Regex.Matches(html, "data-algorithm=\"([^\"]+)\"[^>]*aria-current=\"page\"");
+            Assert.Equal(["item-knn"], current.Select(m => m.Groups[1].Value));
+        }
+    }
 }

@@ -19,6 +19,9 @@ public sealed record NewUserSettings
     /// <summary>Share of the dataset's users held out entirely (the model never sees them).</summary>
     public double UsersHeld { get; init; } = 0.2;
 
+    /// <summary>At most this many users are held out, whatever <see cref="UsersHeld"/> says (default: no limit).</summary>
+    public int MaxUsersHeld { get; init; } = int.MaxValue;
+
     /// <summary>How many ratings each held-out user gives; several values give the curve.</summary>
     public IReadOnlyList<int> Given { get; init; } = [5];
 
@@ -43,6 +46,7 @@ public sealed record NewUserSettings
     public void Validate()
     {
         if (!(UsersHeld > 0 && UsersHeld < 1)) throw new ArgumentException($"users-held must be between 0 and 1 (exclusive), not {UsersHeld}.", "users-held");
+        OptionChecks.Positive(MaxUsersHeld, "max-users-held");
         if (Given.Count == 0) throw new ArgumentException("given needs at least one count.", "given");
         foreach (int g in Given) OptionChecks.Positive(g, "given");
         OptionChecks.Positive(K, "k");
@@ -97,7 +101,7 @@ public static class NewUserProtocol
         }
         var users = active.ToArray();
         rng.Shuffle(users);
-        int heldCount = (int)Math.Round(settings.UsersHeld * users.Length);
+        int heldCount = (int)Math.Min(Math.Round(settings.UsersHeld * users.Length), settings.MaxUsersHeld);
         var held = new bool[data.UserCount];
         foreach (int u in users.AsSpan(0, heldCount)) held[u] = true;
         var trainIndices = new List<int>(data.Count);

@@ -182,14 +182,7 @@ public sealed partial class TasteRanker : IReadsDislikes
     private List<Sample> Simulate(TrainingData data, TrainingContext context)
     {
         var train = data.Ratings;
-        // The share, or less where it would exceed the cap (users with a rating: those the split draws from).
-        int active = 0;
-        for (int u = 0; u < train.UserCount; u++)
-        {
-            if (train.ByUser.RowLength(u) > 0) active++;
-        }
-        double share = Math.Min(Options.SimulatedUsers, (double)Options.MaxSimulatedUsers / Math.Max(1, active));
-        var settings = new NewUserSettings { UsersHeld = share, Seed = context.Seed, MinRatings = Options.MinRatings, Given = Options.Given };
+        var settings = new NewUserSettings { UsersHeld = Options.SimulatedUsers, MaxUsersHeld = Options.MaxSimulatedUsers, Seed = context.Seed, MinRatings = Options.MinRatings, Given = Options.Given };
         var split = NewUserProtocol.Split(train, settings);
         SimulatedUserCount = split.Users.Count;
         var simulated = new TasteFeatures(data.WithRatings(split.Train), FitMembers(data.WithRatings(split.Train), context), Options.MostRated);

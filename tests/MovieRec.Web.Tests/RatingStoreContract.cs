@@ -112,6 +112,17 @@ public abstract class RatingStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rating_for_a_deleted_account_is_refused_without_an_error_and_stores_nothing()
+    {
+        // DELETE /me racing PUT /me/ratings: the write comes after the delete. It was a foreign-key DbException (a 503).
+        long gone = await Store.CreateAccountAsync(Hash("gone"), Now, Later);
+        Assert.True(await Store.UpsertRatingAsync(gone, 1, 4f, Now));
+        Assert.True(await Store.DeleteAccountAsync(gone));
+        Assert.False(await Store.UpsertRatingAsync(gone, 2, 3f, Now));
+        Assert.Equal(0, await Store.CountRatingsAsync());
+    }
+
+    [Fact]
     public async Task The_purge_deletes_accounts_unused_since_the_cutoff_with_their_ratings()
     {
         long old = await Store.CreateAccountAsync(Hash("old"), Now, Later);

@@ -44,8 +44,8 @@ public interface IRatingStore
     /// <summary>Deletes every account last used before <paramref name="unusedSince"/> with its ratings; returns how many.</summary>
     Task<int> PurgeAccountsAsync(DateTimeOffset unusedSince, CancellationToken cancellationToken = default);
 
-    /// <summary>Inserts or replaces an account's rating of a movie.</summary>
-    Task UpsertRatingAsync(long accountId, long movieId, float rating, DateTimeOffset at, CancellationToken cancellationToken = default);
+    /// <summary>Inserts or replaces an account's rating of a movie; false (nothing stored) when the account no longer exists.</summary>
+    Task<bool> UpsertRatingAsync(long accountId, long movieId, float rating, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes an account's rating; false when there was none.</summary>
     Task<bool> DeleteRatingAsync(long accountId, long movieId, CancellationToken cancellationToken = default);

@@ -114,7 +114,7 @@ public abstract class SqlRatingStore : IRatingStore
         return deleted;
     }
 
-    public async Task UpsertRatingAsync(long accountId, long movieId, float rating, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public async Task<bool> UpsertRatingAsync(long accountId, long movieId, float rating, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null,
@@ -124,7 +124,25 @@ public abstract class SqlRatingStore : IRatingStore
         Add(command, "movie", movieId);
         Add(command, "rating", (double)rating);
         Add(command, "at", at.ToUnixTimeMilliseconds());
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (DbException)
+        {
+            // The account was deleted between the request's authentication and this write (DELETE /me at the same
+            // time): the foreign key refused the rating. Not a database fault; the caller says the account is gone.
+            if (!await AccountExistsAsync(connection, accountId, cancellationToken).ConfigureAwait(false)) return false;
+            throw;
+        }
+    }
+
+    private static async Task<bool> AccountExistsAsync(DbConnection connection, long accountId, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, null, "SELECT COUNT(*) FROM accounts WHERE id = @account");
+        Add(command, "account", accountId);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     public async Task<bool> DeleteRatingAsync(long accountId, long movieId, CancellationToken cancellationToken = default)

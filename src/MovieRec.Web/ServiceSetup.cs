@@ -125,6 +125,7 @@ public static class ServiceSetup
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = ErrorPages.Path, SuppressDiagnosticsCallback = _ => true });
         app.UseMovieRecStatusCodePages();
         app.Use(LimitBody);
+        app.Use(RequestCharset.CheckAsync);
         app.Use(ModelVersionHeader);
         // Routing after the status code pages, so a browser's 404 or 429 re-run on /error is routed to the error page.
         app.UseRouting();

@@ -51,8 +51,13 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         {
             case BadHttpRequestException bad:
                 status = bad.StatusCode;
-                title = status == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request";
-                detail = bad.InnerException is JsonException json ? $"The body is not valid JSON for this request. {Clean(json.Message)}" : Describe(bad);
+                title = status switch
+                {
+                    StatusCodes.Status413PayloadTooLarge => "Request body too large",
+                    StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
+                    _ => "Bad request",
+                };
+                detail = bad.InnerException is JsonException json ? $"The body is not valid JSON for this request. {Clean(json.Message)}" : Describe(bad, httpContext.Request);
                 break;
             case StartupFailedException startup:
                 // Retrying does not help until someone fixes what the sentence names; it was logged once at start-up.
@@ -95,12 +100,19 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
 
     // "Failed to bind parameter "Nullable<int> Page" from "abc"." names the field (a property of an [AsParameters]
     // record, so camel-cased as the client wrote it); the client's value is not echoed.
-    private static string Describe(BadHttpRequestException bad)
+    private static string Describe(BadHttpRequestException bad, HttpRequest request)
     {
+        if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType) return UnsupportedMediaType(request);
         var bind = System.Text.RegularExpressions.Regex.Match(bad.Message, "^Failed to bind parameter \"(?:[^\"]*? )?([A-Za-z_][A-Za-z0-9_]*)\"");
         if (bind.Success) return $"{JsonNamingPolicy.CamelCase.ConvertName(bind.Groups[1].Value)}: the value is not valid for this parameter.";
         return bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request could not be read.";
     }
+
+    /// <summary>What a 415 says: the body must be JSON, and what the client sent instead.</summary>
+    internal static string UnsupportedMediaType(HttpRequest request) =>
+        request.ContentType is { Length: > 0 } given
+            ? $"Content-Type: the body must be JSON (application/json), not '{given[..Math.Min(given.Length, 100)]}'."
+            : "Content-Type: the body must be JSON; send Content-Type: application/json.";
 
     // System.Text.Json's messages end with the .NET type and line numbers; keep the path, which names the field.
     private static string Clean(string message)

@@ -75,10 +75,17 @@ public static class ErrorPages
             await problems.TryWriteAsync(new ProblemDetailsContext
             {
                 HttpContext = http,
-                ProblemDetails = { Status = http.Response.StatusCode, Detail = Reason(http) },
+                ProblemDetails = { Status = http.Response.StatusCode, Detail = Reason(http) ?? DefaultReason(http) },
             }).ConfigureAwait(false);
         });
     }
+
+    // A status answered without a body still says what was wrong.
+    private static string? DefaultReason(HttpContext http) => http.Response.StatusCode switch
+    {
+        StatusCodes.Status415UnsupportedMediaType => Api.ApiExceptionHandler.UnsupportedMediaType(http.Request),
+        _ => null,
+    };
 
     // What UseStatusCodePagesWithReExecute does, for browser requests only.
     private static async Task ReExecuteAsync(StatusCodeContext context)

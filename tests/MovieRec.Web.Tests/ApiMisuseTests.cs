@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace MovieRec.Web.Tests;
+
+/// <summary>
+/// Requests real clients get wrong, found by exploratory QA of the running service: each was a 500, a problem
+/// that named nothing, or a 405 for HEAD. Every answer must be a 4xx ProblemDetails that names what to fix.
+/// </summary>
+[Collection(ServiceCollection.Name)]
+public sealed class ApiMisuseTests(ServiceFixture fixture)
+{
+    private static StringContent Json(string json, string contentType)
+    {
+        var content = new StringContent(json, Encoding.UTF8);
+        content.Headers.Remove("Content-Type");
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType); // as sent, even when not valid
+        return content;
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=bogus")]
+    [InlineData("application/json; charset=")]
+    [InlineData("application/json;charset=UTF8")]
+    public async Task An_unknown_charset_is_a_415_problem_naming_the_content_type(string contentType)
+    {
+        // Was a 500: the JSON reader throws InvalidOperationException for a charset it cannot map to an encoding.
+        var response = await fixture.Client.PostAsync("/api/v1/recommendations", Json("""{"ratings":[],"n":1}""", contentType));
+        await response.AssertProblem(415, "Content-Type");
+    }
+
+    [Fact]
+    public async Task A_quoted_charset_is_the_same_as_an_unquoted_one()
+    {
+        // charset="utf-8" is valid HTTP (RFC 9110 parameter values may be quoted); it was a 500.
+        var response = await fixture.Client.PostAsync("/api/v1/recommendations", Json("""{"ratings":[{"movieId":1,"rating":4}],"n":2}""", "application/json; charset=\"utf-8\""));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, (await response.Json()).GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_rating_with_an_unknown_charset_is_refused_and_the_stored_rating_kept()
+    {
+        var client = fixture.Factory.CreateClient(new() { HandleCookies = false });
+        var session = await (await client.PostAsync("/api/v1/sessions", null)).Json();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", session.GetProperty("token").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync("/api/v1/me/ratings/1", new { rating = 4.5 })).StatusCode);
+
+        await (await client.PutAsync("/api/v1/me/ratings/1", Json("""{"rating":1}""", "application/json; charset=bogus"))).AssertProblem(415, "Content-Type");
+
+        var items = (await (await client.GetAsync("/api/v1/me/ratings")).Json()).GetProperty("items");
+        Assert.Equal(4.5, Assert.Single(items.EnumerateArray()).GetProperty("rating").GetDouble());
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_is_a_415_problem_naming_the_content_type()
+    {
+        // Was titled "Bad request" with "The request could not be read.", which says nothing about what to change.
+        var response = await fixture.Client.PostAsync("/api/v1/recommendations", Json("""{"ratings":[]}""", "text/plain"));
+        var problem = await response.AssertProblem(415, "Content-Type");
+        Assert.Contains("application/json", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+}

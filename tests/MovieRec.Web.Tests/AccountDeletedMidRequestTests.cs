@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using MovieRec.Core.Tests;
 using MovieRec.Web.Storage;
@@ -19,7 +18,12 @@ public sealed class AccountDeletedMidRequestTests
         await using var factory = new ServiceFactory(dataDirectory: data)
         {
             // The store deletes the account just before the rating's write: what DELETE /me does when it wins the race.
-            TestServices = services => services.AddSingleton(_ => DeletingBeforeUpsert.Wrap(new SqliteRatingStore($"Data Source={Path.Combine(data, "ratings.db")}"))),
+            TestServices = services => services.AddSingleton(_ => InterceptingStore.Wrap(new SqliteRatingStore($"Data Source={Path.Combine(data, "ratings.db")}"),
+                (store, method, args) =>
+                {
+                    if (method.Name == nameof(IRatingStore.UpsertRatingAsync)) store.DeleteAccountAsync((long)args[0]!).GetAwaiter().GetResult();
+                    return null;
+                })),
         };
         var client = await factory.ReadyClientAsync();
         var session = await (await client.PostAsync("/api/v1/sessions", null)).Json();
@@ -31,27 +35,5 @@ public sealed class AccountDeletedMidRequestTests
         Assert.Contains("account", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Null(response.Headers.RetryAfter);
         Assert.Equal(0, await factory.Services.GetRequiredService<IRatingStore>().CountRatingsAsync());
-    }
-
-    /// <summary>An <see cref="IRatingStore"/> that deletes the account first whenever a rating is written.</summary>
-    public class DeletingBeforeUpsert : DispatchProxy
-    {
-        private IRatingStore _inner = null!;
-
-        public static IRatingStore Wrap(IRatingStore inner)
-        {
-            var proxy = Create<IRatingStore, DeletingBeforeUpsert>();
-            ((DeletingBeforeUpsert)(object)proxy)._inner = inner;
-            return proxy;
-        }
-
-        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
-        {
-            ArgumentNullException.ThrowIfNull(targetMethod);
-            ArgumentNullException.ThrowIfNull(args);
-            if (targetMethod.Name == nameof(IRatingStore.UpsertRatingAsync))
-                _inner.DeleteAccountAsync((long)args[0]!).GetAwaiter().GetResult();
-            return targetMethod.Invoke(_inner, args);
-        }
     }
 }

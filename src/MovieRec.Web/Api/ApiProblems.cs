@@ -45,6 +45,8 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
+        // The path the client asked for: the middleware has already pointed the request at the error page.
+        var path = httpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? httpContext.Request.Path.Value;
         int status;
         string title, detail;
         switch (exception)
@@ -64,14 +66,14 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
                 status = StatusCodes.Status503ServiceUnavailable;
                 title = "Service unavailable";
                 detail = startup.Message;
-                logger.LogDebug("503 for {Path}: start-up failed", httpContext.Request.Path);
+                logger.LogDebug("503 for {Path}: start-up failed", path);
                 break;
             case ServiceUnavailableException or DbException or TimeoutException or StackExchange.Redis.RedisException:
                 status = StatusCodes.Status503ServiceUnavailable;
                 title = "Service unavailable";
                 detail = exception is ServiceUnavailableException unavailable ? unavailable.Message : "A backing service is unavailable; retry shortly.";
                 httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                logger.LogWarning("503 for {Path}: {Problem}", httpContext.Request.Path, exception.Message);
+                logger.LogWarning("503 for {Path}: {Problem}", path, exception.Message);
                 break;
             case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
                 return true;
@@ -79,7 +81,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
                 status = StatusCodes.Status500InternalServerError;
                 title = "Internal error";
                 detail = "The server failed to answer; the error is logged.";
-                logger.LogError(exception, "Unhandled error for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+                logger.LogError(exception, "Unhandled error for {Method} {Path}", httpContext.Request.Method, path);
                 break;
         }
         httpContext.Response.StatusCode = status;

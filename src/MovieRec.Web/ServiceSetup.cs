@@ -119,6 +119,7 @@ public static class ServiceSetup
         if (options.MetricsPort is int metricsPort) app.Use((context, next) => MetricsOnItsPort(context, next, metricsPort));
         app.UseForwardedHeaders();
         app.Use(SecurityHeaders);
+        app.Use(HeadAsGet);
         // Exceptions: ProblemDetails for API clients (ApiExceptionHandler), the HTML error page for browsers.
         // ApiExceptionHandler logs each exception as it deserves (a 500 with its stack, a 503 in one line, a failed
         // start-up not again): the middleware's own log of every exception is turned off.
@@ -230,6 +231,31 @@ public static class ServiceSetup
                 + "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
         }
         return next(context);
+    }
+
+    /// <summary>
+    /// HEAD is answered as GET without the body (HTTP requires it wherever GET is; the endpoints are mapped for GET
+    /// only, so it was 405): same status and headers, so a monitor or link checker can probe any GET URL.
+    /// </summary>
+    private static async Task HeadAsGet(HttpContext context, RequestDelegate next)
+    {
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+        var body = context.Features.Get<IHttpResponseBodyFeature>();
+        context.Request.Method = HttpMethods.Get;
+        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null, body));
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            context.Request.Method = HttpMethods.Head;
+            context.Features.Set(body);
+        }
     }
 
     /// <summary>Every API response names the model version that served it.</summary>

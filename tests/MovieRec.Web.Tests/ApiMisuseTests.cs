@@ -61,4 +61,19 @@ public sealed class ApiMisuseTests(ServiceFixture fixture)
         var problem = await response.AssertProblem(415, "Content-Type");
         Assert.Contains("application/json", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Head_answers_like_get_without_a_body()
+    {
+        // Was 405 (Allow: GET) for every API URL: HTTP requires HEAD wherever GET is served.
+        var head = await fixture.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/api/v1/movies/1"));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        Assert.True(head.Headers.Contains("X-Model-Version"));
+        var missing = await fixture.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/api/v1/movies/123456789"));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/api/v1/movies?q=toy"))).StatusCode);
+        // And GET still has its body afterwards.
+        Assert.Equal(1, (await (await fixture.Client.GetAsync("/api/v1/movies/1")).Json()).GetProperty("movieId").GetInt32());
+    }
 }

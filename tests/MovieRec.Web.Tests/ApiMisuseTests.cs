@@ -62,6 +62,15 @@ public sealed class ApiMisuseTests(ServiceFixture fixture)
         Assert.Contains("application/json", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("99999999999")]
+    public async Task A_cluster_id_that_is_not_a_number_is_a_400_naming_id(string id)
+    {
+        // Was a 404 with no detail at all: the route's int constraint matched nothing.
+        await (await fixture.Client.GetAsync($"/api/v1/clusters/{id}/movies")).AssertProblem(400, "id");
+    }
+
     [Fact]
     public async Task Head_answers_like_get_without_a_body()
     {
@@ -75,5 +84,15 @@ public sealed class ApiMisuseTests(ServiceFixture fixture)
         Assert.Equal(HttpStatusCode.OK, (await fixture.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/api/v1/movies?q=toy"))).StatusCode);
         // And GET still has its body afterwards.
         Assert.Equal(1, (await (await fixture.Client.GetAsync("/api/v1/movies/1")).Json()).GetProperty("movieId").GetInt32());
+    }
+
+    [Fact]
+    public async Task Wrong_methods_and_unknown_routes_say_what_is_wrong()
+    {
+        // Both were problems with a title only.
+        var method = await (await fixture.Client.DeleteAsync("/api/v1/movies/1")).AssertProblem(405);
+        Assert.Contains("GET", method.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var route = await (await fixture.Client.GetAsync("/api/v1/nothing-here")).AssertProblem(404);
+        Assert.Contains("/openapi/v1.json", route.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 }

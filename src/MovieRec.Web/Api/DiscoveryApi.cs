@@ -12,7 +12,7 @@ public static class DiscoveryApi
             .WithSummary("Search by describing a movie: semantic (sentence embeddings) when a model is configured, lexical (BM25) otherwise; the response says which.");
         api.MapGet("/onboarding", Onboarding).WithTags("Onboarding").WithSummary("Well-known, informative movies to rate first, covering the movie clusters.");
         api.MapGet("/clusters", Clusters).WithTags("Clusters").WithSummary("The K-Means movie clusters (k = 9) with names from their features.");
-        api.MapGet("/clusters/{id:int}/movies", ClusterMovies).WithTags("Clusters").WithSummary("The movies of a cluster, best rated (IMDb weighted rating) first.")
+        api.MapGet("/clusters/{id}/movies", ClusterMovies).WithTags("Clusters").WithSummary("The movies of a cluster, best rated (IMDb weighted rating) first.")
             .ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("id", "The cluster, from 0.");
         return api;
     }

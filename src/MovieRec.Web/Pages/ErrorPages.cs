@@ -80,9 +80,15 @@ public static class ErrorPages
         });
     }
 
-    // A status answered without a body still says what was wrong.
+    // A status answered without a body (no endpoint, a method it does not take, a body over the limit found while
+    // reading it) still says what was wrong.
     private static string? DefaultReason(HttpContext http) => http.Response.StatusCode switch
     {
+        StatusCodes.Status404NotFound when http.GetEndpoint() is null =>
+            $"No endpoint at {http.Request.Path}; the API is described at /openapi/v1.json.",
+        StatusCodes.Status405MethodNotAllowed =>
+            $"{http.Request.Path} does not take {http.Request.Method}; it takes {http.Response.Headers.Allow}.",
+        StatusCodes.Status413PayloadTooLarge => $"Request bodies are limited to {ServiceSetup.MaxBodyBytes / 1024} KiB.",
         StatusCodes.Status415UnsupportedMediaType => Api.ApiExceptionHandler.UnsupportedMediaType(http.Request),
         _ => null,
     };

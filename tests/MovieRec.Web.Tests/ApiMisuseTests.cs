@@ -95,4 +95,28 @@ public sealed class ApiMisuseTests(ServiceFixture fixture)
         var route = await (await fixture.Client.GetAsync("/api/v1/nothing-here")).AssertProblem(404);
         Assert.Contains("/openapi/v1.json", route.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("""{"ratings":[{"movieId":1,"rating":"4"}]}""", "ratings[0].rating", "a number")]
+    [InlineData("""{"ratings":[{"movieId":true,"rating":4}]}""", "ratings[0].movieId", "a movie id")]
+    [InlineData("""{"ratings":"x"}""", "ratings", "an array")]
+    [InlineData("""{"ratings":[],"n":99999999999}""", "n", "a whole number")]
+    [InlineData("""{"ratings":[],"algorithm":5}""", "algorithm", "a string")]
+    [InlineData("""[]""", "body", "an object")]
+    public async Task A_value_of_the_wrong_type_is_named_with_what_it_expects(string json, string field, string expects)
+    {
+        // Was "The body is not valid JSON for this request. Path: $.ratings[0].rating." for valid JSON, without the
+        // errors member the other 400s have.
+        var problem = await (await fixture.Client.PostAsync("/api/v1/recommendations", Json(json, "application/json"))).AssertProblem(400);
+        string message = Assert.Single(problem.GetProperty("errors").GetProperty(field).EnumerateArray()).GetString()!;
+        Assert.StartsWith("expects " + expects, message, StringComparison.Ordinal);
+        Assert.StartsWith($"{field}: expects {expects}", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_still_called_malformed()
+    {
+        var problem = await (await fixture.Client.PostAsync("/api/v1/recommendations", Json("""{"ratings":[""", "application/json"))).AssertProblem(400);
+        Assert.Contains("not valid JSON", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Reflection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -49,8 +50,18 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         var path = httpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? httpContext.Request.Path.Value;
         int status;
         string title, detail;
+        Dictionary<string, string[]>? errors = null;
         switch (exception)
         {
+            case BadHttpRequestException { InnerException: JsonException { InnerException: not JsonException } wrongType }:
+                // Valid JSON with a value of the wrong type ("rating": "4", "n": 99999999999, a body that is an
+                // array): the field and what it expects, like the other 400s (not "the body is not valid JSON").
+                status = StatusCodes.Status400BadRequest;
+                title = "Invalid request";
+                var (field, expects) = WrongType(wrongType, httpContext);
+                detail = $"{field}: {expects}";
+                errors = new() { [field] = [expects] };
+                break;
             case BadHttpRequestException bad:
                 status = bad.StatusCode;
                 title = status switch
@@ -92,13 +103,53 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             Pages.ErrorPages.SetReason(httpContext, detail);
             return false;
         }
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetailsContext
         {
             HttpContext = httpContext,
             Exception = exception,
             ProblemDetails = { Status = status, Title = title, Detail = detail },
-        }).ConfigureAwait(false);
+        };
+        if (errors is not null) problem.ProblemDetails.Extensions["errors"] = errors;
+        return await problems.TryWriteAsync(problem).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The field (the JSON path without "$.", "body" for the whole body) and what it expects: the type found by
+    /// following the path through the endpoint's body type (the serializer's message names only the enclosing type).
+    /// </summary>
+    private static (string Field, string Expects) WrongType(JsonException json, HttpContext httpContext)
+    {
+        string path = json.Path ?? "$";
+        string field = path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+        var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint();
+        Type? type = endpoint?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType;
+        foreach (System.Text.RegularExpressions.Match segment in System.Text.RegularExpressions.Regex.Matches(path, @"\.([^.\[]+)|\[(\d+)\]"))
+        {
+            if (type is null) break;
+            type = segment.Groups[1].Success
+                ? type.GetProperty(segment.Groups[1].Value, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)?.PropertyType
+                : ElementType(type);
+        }
+        return (field, $"expects {Expected(type)} (JSON path {path}).");
+    }
+
+    private static string Expected(Type? type)
+    {
+        if (type is null) return "a value of another type";
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type == typeof(MovieId)) return "a movie id: a number such as 1, or a non-empty string";
+        if (type == typeof(float) || type == typeof(double) || type == typeof(decimal)) return "a number, such as 4.5";
+        if (type == typeof(int)) return "a whole number from -2147483648 to 2147483647";
+        if (type == typeof(long)) return "a whole number";
+        if (type == typeof(bool)) return "true or false";
+        if (type == typeof(string)) return "a string";
+        return ElementType(type) is not null ? "an array" : "an object";
+    }
+
+    private static Type? ElementType(Type type) =>
+        type.IsArray ? type.GetElementType()
+        : (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IEnumerable<>) ? type : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>)))
+            ?.GetGenericArguments()[0];
 
     // "Failed to bind parameter "Nullable<int> Page" from "abc"." names the field (a property of an [AsParameters]
     // record, so camel-cased as the client wrote it); the client's value is not echoed.

@@ -119,4 +119,18 @@ public sealed class ApiMisuseTests(ServiceFixture fixture)
         var problem = await (await fixture.Client.PostAsync("/api/v1/recommendations", Json("""{"ratings":[""", "application/json"))).AssertProblem(400);
         Assert.Contains("not valid JSON", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("/api/v1/movies?page=abc", "page", "expects a whole number.")]
+    [InlineData("/api/v1/movies?page=&pageSize=", "page", "expects a whole number.")]
+    [InlineData("/api/v1/movies/1/similar?n=1.5", "n", "expects a whole number.")]
+    [InlineData("/api/v1/search?q=robots&personalise=maybe", "personalise", "expects true or false.")]
+    [InlineData("/api/v1/clusters/abc/movies", "id", "expects a whole number.")]
+    public async Task A_query_or_route_value_of_the_wrong_type_is_named_with_what_it_expects(string url, string field, string expects)
+    {
+        // Was "page: the value is not valid for this parameter." without the errors member the other 400s have.
+        var problem = await (await fixture.Client.GetAsync(url)).AssertProblem(400);
+        Assert.Equal(expects, Assert.Single(problem.GetProperty("errors").GetProperty(field).EnumerateArray()).GetString());
+        Assert.Equal($"{field}: {expects}", problem.GetProperty("detail").GetString());
+    }
 }

@@ -62,6 +62,13 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
                 detail = $"{field}: {expects}";
                 errors = new() { [field] = [expects] };
                 break;
+            case BadHttpRequestException unbound when BindFailure(unbound) is { } failure:
+                // A query or route value that is not of its type (?page=abc, ?n=, ?personalise=maybe).
+                status = StatusCodes.Status400BadRequest;
+                title = "Invalid request";
+                detail = $"{failure.Field}: {failure.Expects}";
+                errors = new() { [failure.Field] = [failure.Expects] };
+                break;
             case BadHttpRequestException bad:
                 status = bad.StatusCode;
                 title = status switch
@@ -152,12 +159,26 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             ?.GetGenericArguments()[0];
 
     // "Failed to bind parameter "Nullable<int> Page" from "abc"." names the field (a property of an [AsParameters]
-    // record, so camel-cased as the client wrote it); the client's value is not echoed.
+    // record, so camel-cased as the client wrote it) and its type; the client's value is not echoed.
+    private static (string Field, string Expects)? BindFailure(BadHttpRequestException bad)
+    {
+        var bind = System.Text.RegularExpressions.Regex.Match(bad.Message, "^Failed to bind parameter \"(?:([^\"]*?) )?([A-Za-z_][A-Za-z0-9_]*)\"");
+        if (!bind.Success) return null;
+        string type = bind.Groups[1].Value;
+        // "int", "Nullable<int>", "bool?": the C# keyword names the type.
+        string expects = System.Text.RegularExpressions.Regex.Match(type, @"\b(int|long|bool|float|double)\b").Value switch
+        {
+            "int" or "long" => "expects a whole number.",
+            "bool" => "expects true or false.",
+            "float" or "double" => "expects a number.",
+            _ => "the value is not valid for this parameter.",
+        };
+        return (JsonNamingPolicy.CamelCase.ConvertName(bind.Groups[2].Value), expects);
+    }
+
     private static string Describe(BadHttpRequestException bad, HttpRequest request)
     {
         if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType) return UnsupportedMediaType(request);
-        var bind = System.Text.RegularExpressions.Regex.Match(bad.Message, "^Failed to bind parameter \"(?:[^\"]*? )?([A-Za-z_][A-Za-z0-9_]*)\"");
-        if (bind.Success) return $"{JsonNamingPolicy.CamelCase.ConvertName(bind.Groups[1].Value)}: the value is not valid for this parameter.";
         return bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request could not be read.";
     }
 

@@ -106,6 +106,23 @@ public sealed class ModelLifecycleTests
     }
 
     [Fact]
+    public async Task Retrain_requests_that_wait_together_share_one_retrain()
+    {
+        // Found live: three POST /admin/retrain at once ran three full retrains one after another (the last caller
+        // waited 177 s); a client retrying after its timeout queued one more each time.
+        await using var factory = new ServiceFactory();
+        await factory.ReadyClientAsync();
+        var admin = Admin(factory);
+        admin.Timeout = TimeSpan.FromMinutes(5);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ => await (await admin.PostAsync("/api/v1/admin/retrain", null)).Json()));
+
+        // The first request may start its retrain before the others arrive; they then share the next one.
+        var versions = outcomes.Select(o => o.GetProperty("candidateVersion").GetString()).Distinct().ToList();
+        Assert.True(versions.Count <= 2, $"{versions.Count} retrains for 4 requests: {string.Join(", ", versions)}");
+    }
+
+    [Fact]
     public async Task Scheduled_retraining_promotes_new_versions_without_a_request()
     {
         await using var factory = new ServiceFactory(new Dictionary<string, string?> { ["MovieRec:RetrainInterval"] = "00:00:02" });

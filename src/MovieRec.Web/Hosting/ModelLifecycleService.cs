@@ -199,17 +199,23 @@ public sealed class ModelLifecycleService(
         {
             await foreach (var request in _requests.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
+                // Every request waiting now shares this retrain: it reads every rating stored before it starts, which
+                // is all any of them asked for. An admin's double click or a client retrying after its timeout used
+                // to queue one full retrain each, every caller waiting for all those ahead of it.
+                var waiting = new List<TaskCompletionSource<RetrainOutcome>> { request };
+                while (_requests.Reader.TryRead(out var more)) waiting.Add(more);
                 try
                 {
-                    request.TrySetResult(await RetrainAsync(stoppingToken).ConfigureAwait(false));
+                    var outcome = await RetrainAsync(stoppingToken).ConfigureAwait(false);
+                    foreach (var caller in waiting) caller.TrySetResult(outcome);
                 }
-#pragma warning disable CA1031 // A failed retrain is reported to its caller; the current model keeps serving.
+#pragma warning disable CA1031 // A failed retrain is reported to its callers; the current model keeps serving.
                 catch (Exception e)
 #pragma warning restore CA1031
                 {
                     logger.LogError(e, "Retrain failed");
                     host.LastRetrain = new(DateTimeOffset.UtcNow, false, $"failed: {e.Message}", null, null, host.Current?.Report.HoldoutRmse);
-                    request.TrySetException(e);
+                    foreach (var caller in waiting) caller.TrySetException(e);
                 }
             }
         }

@@ -129,20 +129,33 @@ public abstract class SqlRatingStore : IRatingStore
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (DbException)
+        catch (DbException e)
         {
             // The account was deleted between the request's authentication and this write (DELETE /me at the same
             // time): the foreign key refused the rating. Not a database fault; the caller says the account is gone.
-            if (!await AccountExistsAsync(connection, accountId, cancellationToken).ConfigureAwait(false)) return false;
+            if (await AccountIsGoneAsync(accountId, cancellationToken).ConfigureAwait(false)) return false;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
             throw;
         }
     }
 
-    private static async Task<bool> AccountExistsAsync(DbConnection connection, long accountId, CancellationToken cancellationToken)
+    /// <summary>Whether the account is known to be gone; false when that cannot be told (the database is down).</summary>
+    private async Task<bool> AccountIsGoneAsync(long accountId, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, null, "SELECT COUNT(*) FROM accounts WHERE id = @account");
-        Add(command, "account", accountId);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        try
+        {
+            // A new connection: the failed write's may be broken.
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = Command(connection, null, "SELECT COUNT(*) FROM accounts WHERE id = @account");
+            Add(command, "account", accountId);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0;
+        }
+#pragma warning disable CA1031 // Any failure here means "cannot tell": the write's own error is what the caller gets.
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            return false;
+        }
     }
 
     public async Task<bool> DeleteRatingAsync(long accountId, long movieId, CancellationToken cancellationToken = default)

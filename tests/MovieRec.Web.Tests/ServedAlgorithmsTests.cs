@@ -61,6 +61,12 @@ public sealed partial class ServedAlgorithmsTests(ServedAlgorithmsTests.Fixture 
         // A name that is no algorithm at all keeps its own error.
         var magic = await (await fixture.Client.PostJson("/api/v1/recommendations", Ratings("magic"))).AssertProblem(400, "algorithm");
         Assert.Contains("unknown algorithm 'magic'", magic.GetProperty("errors").GetProperty("algorithm")[0].GetString(), StringComparison.Ordinal);
+        // ... listing only what this request could name (it listed the whole catalogue: baseline, svd, ..., which the
+        // next request would be refused).
+        var offered = fixture.Factory.Services.GetRequiredService<AlgorithmChoices>().OfferedNames;
+        Assert.Equal($"unknown algorithm 'magic'. Offered: {offered}.", magic.GetProperty("errors").GetProperty("algorithm")[0].GetString());
+        var forUser = await (await fixture.Client.GetAsync("/api/v1/users/1/recommendations?algorithm=magic")).AssertProblem(400, "algorithm");
+        Assert.Equal("unknown algorithm 'magic'. Known: popularity, item-knn (knn).", forUser.GetProperty("errors").GetProperty("algorithm")[0].GetString());
         // Nothing trained it on the way: a path that skipped the check would fail, not train.
         var model = fixture.Factory.Host.Current!;
         Assert.False(model.IsReady("taste"));

@@ -120,7 +120,10 @@ public sealed class AlgorithmChoices
     {
         if (string.IsNullOrWhiteSpace(requested)) return Default;
         string name = Normalize(requested);
-        if (ServingModel.Find(name) is not { } entry) return QueryError.Invalid("algorithm", $"unknown algorithm '{requested}'. Known: {KnownNames}.");
+        // The names listed are those this request could use: served here, and offered when the list is made from a
+        // handful of ratings (listing the whole catalogue named algorithms the next request would be refused).
+        if (ServingModel.Find(name) is not { } entry)
+            return QueryError.Invalid("algorithm", forNewUsers ? $"unknown algorithm '{requested}'. Offered: {OfferedNames}." : $"unknown algorithm '{requested}'. Known: {ServedNames}.");
         if (!_served.Contains(entry.Name))
             return QueryError.Invalid("algorithm", $"'{requested}' is not served by this deployment ({Setting}). Served: {ServedNames}.");
         if (forNewUsers && !entry.ForNewUsers)

@@ -108,6 +108,31 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
         AssertNoConsoleErrors();
     }
 
+    [Fact]
+    public void A_rating_can_be_changed_and_taken_back_with_the_mouse()
+    {
+        NewVisitor("/movies/1");
+        IWebElement Stars() => Driver.FindElement(By.CssSelector(".your-rating .stars"));
+        IWebElement Remove() => Driver.FindElement(By.CssSelector(".your-rating button.clear-rating"));
+        Assert.False(Remove().Displayed); // nothing to take back yet
+        RateByMouse(Stars(), 4);
+        Assert.True(Remove().Displayed);
+        Assert.Equal("Remove your rating of Toy Story (1995)", Remove().GetAttribute("aria-label"));
+        RateByMouse(Stars(), 2.5);
+        Driver.Navigate().Refresh();
+        Assert.Equal("2.5", Stars().GetAttribute("aria-valuenow"));
+        Assert.True(Remove().Displayed);
+
+        Remove().Click();
+        Until(() => Driver.FindElement(By.CssSelector(".your-rating .rate-status")).Text == "Removed");
+        Assert.Equal("0", Stars().GetAttribute("aria-valuenow"));
+        Assert.False(Remove().Displayed);
+        Driver.Navigate().Refresh();
+        Assert.Equal("0", Stars().GetAttribute("aria-valuenow"));
+        Assert.False(Remove().Displayed);
+        AssertNoConsoleErrors();
+    }
+
     /// <summary>Rates Toy Story 5 stars on its page (the page creates the session) and returns the session cookie's value.</summary>
     private string RateToyStory()
     {

@@ -133,6 +133,26 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
         AssertNoConsoleErrors();
     }
 
+    [Fact]
+    public void Ratings_given_on_other_pages_count_towards_the_five_on_the_start_page()
+    {
+        // A horror fan finds A Nightmare on Elm Street (1984) through search (it is not among the start page's movies)
+        // and rates it on its page, then comes back to the start page.
+        NewVisitor("/");
+        Assert.Empty(Driver.FindElements(By.CssSelector("#onboarding .card[data-movie-id='1347']")));
+        Go("/movies/1347");
+        RateByMouse(Driver.FindElement(By.CssSelector(".your-rating .stars")), 5);
+        Go("/");
+        Assert.Equal("1 rated, rate at least 5", Driver.FindElement(By.Id("progress")).Text);
+
+        // Four more on the start page make five: Submit is offered.
+        var cards = Driver.FindElements(By.CssSelector("#onboarding .card")).Take(4).ToList();
+        foreach (var card in cards) RateByMouse(card.FindElement(By.CssSelector(".stars")), 4);
+        Assert.Equal("5 rated, enough for recommendations", Driver.FindElement(By.Id("progress")).Text);
+        Assert.True(Driver.FindElement(By.Id("submit")).Enabled);
+        AssertNoConsoleErrors();
+    }
+
     /// <summary>Rates Toy Story 5 stars on its page (the page creates the session) and returns the session cookie's value.</summary>
     private string RateToyStory()
     {

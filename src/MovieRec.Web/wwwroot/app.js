@@ -153,7 +153,9 @@
     function updateProgress() {
         if (!onboarding) return;
         const min = Number(onboarding.dataset.minimum || 5);
-        const count = [...onboarding.querySelectorAll(".stars")].filter(s => Number(s.dataset.value) > 0).length;
+        // The ratings given on other pages (search, a movie's page) and the ones on this page.
+        const count = Number(onboarding.dataset.ratedElsewhere || 0)
+            + [...onboarding.querySelectorAll(".stars")].filter(s => Number(s.dataset.value) > 0).length;
         document.getElementById("rated-count").textContent = String(count);
         const hint = document.getElementById("progress-hint");
         if (hint) hint.textContent = count < min ? `rate at least ${min}` : "enough for recommendations";

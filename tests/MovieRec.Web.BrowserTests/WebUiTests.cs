@@ -349,7 +349,7 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
-    public void Every_page_fits_a_phone_screen_without_sideways_scrolling()
+    public void Every_page_fits_a_phone_screen_without_sideways_scrolling_or_a_header_left_on_top()
     {
         // A phone viewport (390 x 844 CSS pixels, device scale 3) through the DevTools protocol, reset afterwards.
         Driver.ExecuteCdpCommand("Emulation.setDeviceMetricsOverride", new Dictionary<string, object?>
@@ -367,6 +367,12 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
                 long overflow = (long)Driver.ExecuteScript("return document.documentElement.scrollWidth - window.innerWidth")!;
                 Assert.True(overflow <= 0, $"{page} is {overflow} px wider than a 390 px phone screen");
             }
+            // Scrolled down a list, the page's header (two rows of links and the search box) does not stay over a
+            // fifth of the phone's screen.
+            NewVisitor("/search?q=star");
+            Driver.ExecuteScript("window.scrollTo(0, 1500)");
+            long covered = (long)Driver.ExecuteScript("return Math.max(0, Math.round(document.querySelector('.site-header').getBoundingClientRect().bottom))")!;
+            Assert.True(covered <= 84, $"the header covers the top {covered} px of an 844 px phone screen after scrolling");
             NewVisitor("/movies/1");
             Screenshot("movie-phone");
             AssertNoConsoleErrors();

@@ -153,6 +153,32 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
         AssertNoConsoleErrors();
     }
 
+    [Fact]
+    public void Back_to_a_page_shows_the_ratings_given_since()
+    {
+        NewVisitor("/");
+        RateByMouse(Driver.FindElement(By.CssSelector("#onboarding .card .stars")), 4);
+        Go("/movies/1347"); // not on the start page
+        RateByMouse(Driver.FindElement(By.CssSelector(".your-rating .stars")), 5);
+        Driver.Navigate().Back();
+        Until(() => Driver.FindElement(By.Id("progress")).Text == "2 rated, rate at least 5");
+
+        // The recommendations page: a rating given there refreshes the list and the visitor's ratings below it.
+        for (int k = 0; k < 3; k++) RateByMouse(Driver.FindElements(By.CssSelector("#onboarding .card .stars"))[k + 1], 4);
+        Go("/recommendations");
+        Assert.Equal("Your ratings (5)", Driver.FindElement(By.CssSelector("#your-ratings summary")).Text);
+        var stars = Driver.FindElement(By.CssSelector("#rec-list .card .stars"));
+        Driver.ExecuteScript("arguments[0].scrollIntoView({block: 'center'})", stars);
+        new Actions(Driver).MoveToElement(stars, stars.Size.Width / 2 - 2, 0).Click().Perform();
+        Until(() => Driver.FindElement(By.Id("recs-status")).Text == "Updated with your new rating.");
+        Assert.Equal("Your ratings (6)", Driver.FindElement(By.CssSelector("#your-ratings summary")).Text);
+        Go("/movies/791"); // one rating in the dataset: never among the recommendations
+        RateByMouse(Driver.FindElement(By.CssSelector(".your-rating .stars")), 3);
+        Driver.Navigate().Back();
+        Until(() => Driver.FindElement(By.CssSelector("#your-ratings summary")).Text == "Your ratings (7)");
+        AssertNoConsoleErrors();
+    }
+
     /// <summary>Rates Toy Story 5 stars on its page (the page creates the session) and returns the session cookie's value.</summary>
     private string RateToyStory()
     {

@@ -268,6 +268,12 @@
         });
     }
 
+    // A page shown again from the back/forward cache was frozen before ratings given on later pages: its stars,
+    // counts and lists would be out of date, so it is loaded afresh.
+    window.addEventListener("pageshow", e => {
+        if (e.persisted && document.querySelector(".stars[role=slider]")) window.location.reload();
+    });
+
     initStars(document);
     updateProgress();
     document.querySelectorAll("input[data-autocomplete]").forEach(initAutocomplete);

@@ -223,7 +223,7 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
         // Changing one's mind keeps everything.
         open.Click();
         Until(() => dialog.GetAttribute("open") is not null);
-        Assert.Contains("all 1 of your ratings", dialog.Text, StringComparison.Ordinal);
+        Assert.Contains("This deletes your account and your rating for good.", dialog.Text, StringComparison.Ordinal); // one rating
         Driver.FindElement(By.Id("delete-account-cancel")).Click();
         Until(() => dialog.GetAttribute("open") is null);
         Assert.Equal(session, Driver.Manage().Cookies.GetCookieNamed("movierec_session")?.Value);

@@ -111,6 +111,8 @@ public sealed partial class PageTests(ServiceFixture fixture)
         var (_, liked) = await Browse(liker, "/recommendations");
         Assert.DoesNotContain("id=\"no-likes\"", liked, StringComparison.Ordinal);
         Assert.Contains("Based on your rating.", liked, StringComparison.Ordinal);
+        Assert.Contains("This deletes your account and your rating for good.", liked, StringComparison.Ordinal);
+        Assert.Contains("This deletes your account and all 5 of your ratings for good.", html, StringComparison.Ordinal);
     }
 
     [Fact]

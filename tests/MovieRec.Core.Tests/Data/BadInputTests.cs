@@ -90,6 +90,35 @@ public class BadInputTests
     }
 
     [Fact]
+    public void A_gzip_file_cut_short_is_an_error_not_fewer_rows_even_when_lenient()
+    {
+        // GZipStream ends quietly where the compressed bytes stop: an interrupted download loaded as the rows before
+        // the cut (the partial last row skipped under --lenient, every later row gone without a word).
+        using var tmp = TestData.NewFolder();
+        var text = new System.Text.StringBuilder("user,item,rating\n");
+        var random = new Random(7);
+        for (int k = 0; k < 20_000; k++) text.Append(random.Next(1, 500)).Append(',').Append(random.Next(1, 3000)).Append(',').Append(random.Next(1, 6)).Append('\n');
+        using (var file = File.Create(Path.Combine(tmp.Path, "plays.csv.gz")))
+        using (var gz = new GZipStream(file, CompressionLevel.Fastest))
+            gz.Write(System.Text.Encoding.UTF8.GetBytes(text.ToString()));
+        var mapping = MovieRec.Core.Data.Loaders.InteractionsCsvMapping.Parse("user=user,item=item,rating=rating");
+        var lenient = new LoadOptions { Lenient = true, IncludeTmdb = false };
+        var whole = MovieRec.Core.Data.Loaders.InteractionsCsvLoader.Load(Path.Combine(tmp.Path, "plays.csv.gz"), mapping, lenient);
+        Assert.Equal(0, whole.Report.Skipped);
+
+        var bytes = File.ReadAllBytes(Path.Combine(tmp.Path, "plays.csv.gz"));
+        foreach (int cut in new[] { bytes.Length / 2, bytes.Length - 8 })
+        {
+            var cutPath = Path.Combine(tmp.Path, "cut", "plays.csv.gz");
+            Directory.CreateDirectory(Path.GetDirectoryName(cutPath)!);
+            File.WriteAllBytes(cutPath, bytes[..cut]);
+            var e = Assert.Throws<DataFormatException>(() => MovieRec.Core.Data.Loaders.InteractionsCsvLoader.Load(cutPath, mapping, lenient));
+            Assert.EndsWith("plays.csv.gz", e.File);
+            Assert.Contains("cut short", e.Message);
+        }
+    }
+
+    [Fact]
     public void Unreadable_encoding_names_the_line_and_field()
     {
         using var tmp = TestData.NewFolder();

@@ -73,6 +73,25 @@ public class BadInputTests
     }
 
     [Fact]
+    public void A_movie_listed_twice_in_the_tmdb_credits_is_an_error_not_one_cast_dropped()
+    {
+        // The movies file refuses a repeated id; the credits file kept the later row and dropped the earlier one's
+        // cast and directors without a word.
+        using var tmp = TestData.NewFolder();
+        tmp.Write("tmdb_5000_movies.csv",
+            "budget,genres,homepage,id,keywords,original_language,original_title,overview,popularity,production_companies,production_countries,release_date,revenue,runtime,spoken_languages,status,tagline,title,vote_average,vote_count\n"
+            + "1,[],,10,[],en,X,An overview,1.5,[],[],2009-12-10,1,120,[],Released,,X,7.2,100\n");
+        tmp.Write("tmdb_5000_credits.csv", "movie_id,title,cast,crew\n"
+            + "10,X,\"[{\"\"name\"\": \"\"Ann\"\", \"\"order\"\": 0}]\",[]\n"
+            + "10,X,\"[{\"\"name\"\": \"\"Bob\"\", \"\"order\"\": 0}]\",[]\n");
+        var e = LoadFails(tmp);
+        Assert.EndsWith("tmdb_5000_credits.csv", e.File);
+        Assert.Equal(3, e.Line);
+        Assert.Equal("movie_id", e.Field);
+        Assert.Contains("appears twice", e.Message);
+    }
+
+    [Fact]
     public void Truncated_zip_is_reported_with_its_path()
     {
         using var tmp = TestData.NewFolder();

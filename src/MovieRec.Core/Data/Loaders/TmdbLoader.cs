@@ -174,7 +174,9 @@ public static class TmdbLoader
                     }
                     return names.ToArray();
                 });
-                result[movieId] = new Credits(castList, directors);
+                // As in the movies file, a repeated id is an error: keeping one row would drop the other's credits.
+                if (!result.TryAdd(movieId, new Credits(castList, directors)))
+                    throw reader.Error("movie_id", $"TMDB id {movieId} appears twice");
             }
             catch (DataFormatException e)
             {

@@ -115,6 +115,8 @@ internal static class ModelCommands
             var model = info.Create(ParseParameters(parse.GetValue(parameters)));
             if (!PersistentModels.CanSave(model) || model is not IPersistentModel persistent)
                 throw new CliException($"{model} cannot be saved to a model file: a part of it does not persist.");
+            string path = parse.GetValue(output)!;
+            CommonOptions.CheckOutput(path, "--out");
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, parse.GetValue(lenient), parse.GetValue(columns));
             var ratings = dataset.Ratings;
             if (ratings.Count == 0)
@@ -124,7 +126,6 @@ internal static class ModelCommands
                     : $"Nothing to train on: {dataset.Name} has no ratings (a catalogue of {dataset.Catalog.Count:N0} movie{(dataset.Catalog.Count == 1 ? "" : "s")}), and a model learns from ratings. "
                         + "Give a dataset with ratings, e.g. --data ml-latest-small.");
             }
-            string path = parse.GetValue(output)!;
             var clock = Stopwatch.StartNew();
             context.Console.Progress().AutoClear(false).Start(progress =>
             {
@@ -144,7 +145,7 @@ internal static class ModelCommands
                 task.Value = task.MaxValue;
             });
             double seconds = clock.Elapsed.TotalSeconds;
-            ModelFile.Save(path, persistent, ModelFile.Fingerprint(ratings));
+            CommonOptions.WriteOutput(path, "--out", () => ModelFile.Save(path, persistent, ModelFile.Fingerprint(ratings)));
             var inv = CultureInfo.InvariantCulture;
             context.Output.WriteLine(string.Create(inv, $"trained {model} on {ratings.Count:N0} ratings ({dataset.Name}) in {seconds:0.000} s"));
             if (model is IIterativeModel { EpochLoss.Count: > 0 } iterative)

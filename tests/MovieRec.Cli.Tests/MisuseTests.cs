@@ -1,0 +1,36 @@
+using MovieRec.Core.Tests;
+
+namespace MovieRec.Cli.Tests;
+
+/// <summary>
+/// Options a user gets wrong (found by exploratory QA): each is one line naming the option, exit code 2, and is
+/// caught before the work that it would waste.
+/// </summary>
+public class MisuseTests
+{
+    private static string Small => TestData.MovieLensSmallPath;
+
+    [Fact]
+    public void An_out_path_that_cannot_be_written_is_refused_before_training_naming_the_option()
+    {
+        using var tmp = TestData.NewFolder();
+        string missing = Path.Combine(tmp.Path, "no-such-folder", "model.mrec");
+        var (exit, output, error) = CliRunner.Run("train", "--data", Small, "--algorithm", "popularity", "--out", missing);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("--out", error);
+        Assert.Contains("no-such-folder", error);
+        Assert.DoesNotContain(".tmp", error); // was: Could not find a part of the path '.../model.mrec.1234.tmp'
+        Assert.DoesNotContain("trained", output);
+
+        (exit, output, error) = CliRunner.Run("train", "--data", Small, "--algorithm", "popularity", "--out", tmp.Path);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("--out", error);
+        Assert.Contains("is a folder", error);
+        Assert.DoesNotContain("trained", output);
+
+        (exit, _, error) = CliRunner.Run("export", "similarity", "--data", Small, "--out", Path.Combine(tmp.Path, "no-such-folder", "similar.csv"));
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("--out", error);
+        Assert.Contains("no-such-folder", error);
+    }
+}

@@ -45,10 +45,19 @@ public static class MovieRecCli
         }
         catch (Exception e) when (IsUserError(e))
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {MessageOf(e)}");
             return UserError;
         }
     }
+
+    /// <summary>
+    /// The sentence for the user: an <see cref="ArgumentException"/>'s message without the " (Parameter 'folds')" that
+    /// .NET appends, which names a C# parameter, not anything the user typed.
+    /// </summary>
+    internal static string MessageOf(Exception e) =>
+        e is ArgumentException { ParamName: { } name } argument
+            ? argument.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal)
+            : e.Message;
 
     private static bool IsUserError(Exception e) =>
         e is DataFormatException or DatasetNotFoundException or DirectoryNotFoundException or FileNotFoundException

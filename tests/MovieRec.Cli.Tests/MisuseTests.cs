@@ -33,4 +33,16 @@ public class MisuseTests
         Assert.Contains("--out", error);
         Assert.Contains("no-such-folder", error);
     }
+
+    [Theory]
+    [InlineData("evaluate", "-a", "svd", "--param", "no-such-option=1")]
+    [InlineData("train", "--algorithm", "no-such-algorithm", "--out", "x.mrec")]
+    [InlineData("evaluate", "-a", "svd", "--cv", "1000000")]
+    public void Messages_do_not_end_in_a_dotnet_parameter_name(params string[] args)
+    {
+        var (exit, _, error) = CliRunner.Run([.. args, "--data", Small]);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.StartsWith("error: ", error);
+        Assert.DoesNotContain("(Parameter '", error);
+    }
 }

@@ -40,7 +40,7 @@ public static class EvaluateCommands
         }
         catch (Exception e) when (e is ArgumentException or CliException or DataFormatException or DatasetNotFoundException or IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {MovieRecCli.MessageOf(e)}");
             return MovieRecCli.UserError;
         }
     }

@@ -45,4 +45,16 @@ public class MisuseTests
         Assert.StartsWith("error: ", error);
         Assert.DoesNotContain("(Parameter '", error);
     }
+
+    [Fact]
+    public void A_data_path_that_does_not_exist_says_so_instead_of_offering_to_download_it()
+    {
+        using var tmp = TestData.NewFolder();
+        string path = Path.Combine(tmp.Path, "my-ratings");
+        var (exit, _, error) = CliRunner.Run("data", "info", "--data", path);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains(path, error);
+        Assert.Contains("does not exist", error);
+        Assert.DoesNotContain("data download", error); // was: Download it with 'movierec data download /tmp/.../my-ratings'
+    }
 }

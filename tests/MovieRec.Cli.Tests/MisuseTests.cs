@@ -57,4 +57,12 @@ public class MisuseTests
         Assert.Contains("does not exist", error);
         Assert.DoesNotContain("data download", error); // was: Download it with 'movierec data download /tmp/.../my-ratings'
     }
+
+    [Fact]
+    public void An_unknown_protocol_lists_every_protocol()
+    {
+        var (exit, _, error) = CliRunner.Run("evaluate", "-a", "svd", "--protocol", "no-such", "--data", Small);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("new-user", error); // was: Known: kfold, loo, sampled, predefined, temporal.
+    }
 }

@@ -65,4 +65,22 @@ public class MisuseTests
         Assert.Equal(MovieRecCli.UserError, exit);
         Assert.Contains("new-user", error); // was: Known: kfold, loo, sampled, predefined, temporal.
     }
+
+    [Fact]
+    public void Train_refuses_a_negative_thread_count_as_evaluate_does()
+    {
+        using var tmp = TestData.NewFolder();
+        var (exit, output, error) = CliRunner.Run("train", "--data", Small, "--algorithm", "popularity", "--threads", "-1", "--out", Path.Combine(tmp.Path, "m.mrec"));
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("--threads", error);
+        Assert.DoesNotContain("trained", output);
+    }
+
+    [Fact]
+    public void Similar_refuses_a_quality_that_is_not_a_number()
+    {
+        var (exit, _, error) = CliRunner.Run("similar", "Toy Story", "--quality", "NaN", "--data", Small);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("--quality", error);
+    }
 }

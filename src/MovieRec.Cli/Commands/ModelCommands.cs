@@ -115,6 +115,7 @@ internal static class ModelCommands
             var model = info.Create(ParseParameters(parse.GetValue(parameters)));
             if (!PersistentModels.CanSave(model) || model is not IPersistentModel persistent)
                 throw new CliException($"{model} cannot be saved to a model file: a part of it does not persist.");
+            if (parse.GetValue(threads) is var threadCount and < 0) throw new CliException($"--threads must not be negative, not {threadCount}.");
             string path = parse.GetValue(output)!;
             CommonOptions.CheckOutput(path, "--out");
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, parse.GetValue(lenient), parse.GetValue(columns));

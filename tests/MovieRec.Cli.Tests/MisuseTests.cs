@@ -83,4 +83,16 @@ public class MisuseTests
         Assert.Equal(MovieRecCli.UserError, exit);
         Assert.Contains("--quality", error);
     }
+
+    [Theory]
+    [InlineData("--seed", "abc")]
+    [InlineData("--cv", "2.5")]
+    public void An_option_value_of_the_wrong_type_is_a_user_error_in_words(string option, string value)
+    {
+        var (exit, _, error) = CliRunner.Run("evaluate", "-a", "svd", option, value, "--data", Small);
+        Assert.Equal(MovieRecCli.UserError, exit); // was 1, with the help text
+        Assert.Contains(option, error);
+        Assert.Contains("integer", error);
+        Assert.DoesNotContain("System.Int32", error);
+    }
 }

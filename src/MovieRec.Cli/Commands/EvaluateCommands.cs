@@ -34,9 +34,11 @@ public static class EvaluateCommands
         var context = new CliContext(console, output, error);
         var root = new RootCommand("MovieRec evaluation commands.");
         AddTo(root, context, () => algorithms);
+        var parse = root.Parse(args);
+        if (MovieRecCli.ParseErrors(parse, error) is int code) return code;
         try
         {
-            return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is ArgumentException or CliException or DataFormatException or DatasetNotFoundException or IOException or UnauthorizedAccessException)
         {

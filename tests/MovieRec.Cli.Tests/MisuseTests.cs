@@ -95,4 +95,22 @@ public class MisuseTests
         Assert.Contains("integer", error);
         Assert.DoesNotContain("System.Int32", error);
     }
+
+    [Fact]
+    public void Recommend_says_when_the_dataset_for_titles_had_rows_skipped()
+    {
+        using var tmp = TestData.NewFolder();
+        string model = Path.Combine(tmp.Path, "pop.mrec");
+        var (exit, _, error) = CliRunner.Run("train", "--data", Small, "--algorithm", "popularity", "--out", model);
+        Assert.True(exit == 0, error);
+        string data = Path.Combine(tmp.Path, "ml");
+        Directory.CreateDirectory(data);
+        File.Copy(Path.Combine(Small, "ratings.csv"), Path.Combine(data, "ratings.csv"));
+        File.WriteAllText(Path.Combine(data, "movies.csv"), File.ReadAllText(Path.Combine(Small, "movies.csv")) + "999999,Broken row without genres\n");
+        (exit, _, error) = CliRunner.Run("recommend", "--model", model, "--user", "1", "--data", data);
+        Assert.True(exit == 0, error);
+        // Titles come from a lenient load: what it skipped is said, not silently dropped.
+        Assert.Contains("skipped", error);
+        Assert.Contains("movies.csv", error);
+    }
 }

@@ -202,7 +202,12 @@ internal static class ModelCommands
             var top = TopN.Select(scores, n, TrainingRatingsTieBreak(history, header), exclude);
             Dataset? titles = null;
             if (parse.GetValue(data) is { } dataPath)
+            {
+                // Titles only: a bad row costs one title, not the recommendation; but what was skipped is said.
                 titles = CommonOptions.LoadDataset(dataPath, lenient: true, acceptsColumns: false);
+                if (titles.Report.Skipped > 0)
+                    context.Error.WriteLine($"warning: reading titles from {titles.Name}: {titles.Report.Summary()}; the first: {titles.Report.Examples[0]}");
+            }
             // Titles are found through the raw id, the one thing model and dataset share for both kinds of id.
             var movies = top.Select(t => titles is null ? null : MovieByRawId(titles, header.ItemIds.ToRaw(t.Item))).ToList();
             bool imdb = MovieFacts.AnyImdb(movies);

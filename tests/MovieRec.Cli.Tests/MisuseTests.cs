@@ -113,4 +113,19 @@ public class MisuseTests
         Assert.Contains("skipped", error);
         Assert.Contains("movies.csv", error);
     }
+
+    [Theory]
+    [InlineData("1=5,260=4,1=1", "twice")] // was: a new user with 2 rating(s), one of movie 1's silently dropped
+    [InlineData(",", "no ratings")] // was: None of the rated movies is known to the model.
+    public void Recommend_rate_refuses_a_movie_rated_twice_and_an_empty_list(string rate, string expected)
+    {
+        using var tmp = TestData.NewFolder();
+        string model = Path.Combine(tmp.Path, "pop.mrec");
+        var (exit, _, error) = CliRunner.Run("train", "--data", Small, "--algorithm", "popularity", "--out", model);
+        Assert.True(exit == 0, error);
+        (exit, _, error) = CliRunner.Run("recommend", "--model", model, "--rate", rate);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("--rate", error);
+        Assert.Contains(expected, error);
+    }
 }

@@ -288,13 +288,18 @@ internal static class ModelCommands
     {
         var result = new List<ItemRating>();
         var unknown = new List<string>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0) throw new CliException("--rate has no ratings: give movieId=rating pairs, e.g. --rate 1=5,260=4.5.");
+        foreach (var part in parts)
         {
             int eq = part.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0 || !float.TryParse(part[(eq + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out float rating))
                 throw new CliException($"--rate expects movieId=rating pairs, not '{part}'.");
             if (header.Scale.Check(rating) is { } problem) throw new CliException($"--rate: {problem}.");
             string id = part[..eq].Trim();
+            // One rating per movie, as in a dataset: which of two would count is not for the parser to guess.
+            if (!seen.Add(id)) throw new CliException($"--rate rates movie {id} twice.");
             int item = header.ItemIds.ToDense(id);
             bool known = item >= 0 && (model is RatingPredictorBase predictor ? predictor.IsItemKnown(item) : item < header.ItemIds.Count);
             if (!known) unknown.Add(id);

@@ -72,6 +72,21 @@ public class BadInputTests
         Assert.Contains("not valid JSON", e.Message);
     }
 
+    [Theory]
+    [InlineData("-90")]
+    [InlineData("1e20")]
+    public void A_tmdb_runtime_that_is_not_minutes_names_the_field(string runtime)
+    {
+        // Was loaded as it came: a runtime of -90 minutes, or 1e20 cast to int.
+        using var tmp = TestData.NewFolder();
+        tmp.Write("tmdb_5000_movies.csv",
+            "budget,genres,homepage,id,keywords,original_language,original_title,overview,popularity,production_companies,production_countries,release_date,revenue,runtime,spoken_languages,status,tagline,title,vote_average,vote_count\n"
+            + $"1,[],,10,[],en,X,An overview,1.5,[],[],2009-12-10,1,{runtime},[],Released,,X,7.2,100\n");
+        var e = LoadFails(tmp);
+        Assert.Equal(2, e.Line);
+        Assert.Equal("runtime", e.Field);
+    }
+
     [Fact]
     public void A_movie_listed_twice_in_the_tmdb_credits_is_an_error_not_one_cast_dropped()
     {

@@ -192,6 +192,21 @@ public class BadInputTests
     }
 
     [Fact]
+    public void A_compressed_ratings_file_is_named_as_the_reason_ratings_csv_is_missing()
+    {
+        // Was: "ratings.csv is missing: the folder has movies.csv of the movielens-csv format" beside ratings.csv.gz.
+        using var tmp = TestData.NewFolder();
+        tmp.Write("movies.csv", Movies);
+        using (var file = File.Create(Path.Combine(tmp.Path, "ratings.csv.gz")))
+        using (var gz = new GZipStream(file, CompressionLevel.Fastest))
+            gz.Write("userId,movieId,rating,timestamp\n1,1,4.0,10\n"u8);
+        var e = LoadFails(tmp);
+        Assert.Contains("ratings.csv is missing", e.Message);
+        Assert.Contains("ratings.csv.gz is there", e.Message);
+        Assert.Contains("decompress", e.Message);
+    }
+
+    [Fact]
     public void A_folder_without_a_known_format_lists_the_formats()
     {
         using var tmp = TestData.NewFolder();

@@ -128,4 +128,21 @@ public class MisuseTests
         Assert.Contains("--rate", error);
         Assert.Contains(expected, error);
     }
+
+    [Fact]
+    public void Data_info_counts_rated_movies_the_movies_file_does_not_list()
+    {
+        // A ratings.csv naming a movie missing from movies.csv (or an empty movies.dat) loaded with no sign of it:
+        // those movies are untitled in every table.
+        using var tmp = TestData.NewFolder();
+        tmp.Write("movies.csv", "movieId,title,genres\n1,A (1990),Drama\n");
+        tmp.Write("ratings.csv", "userId,movieId,rating,timestamp\n1,1,4.0,10\n1,7,3.0,11\n2,8,3.0,12\n2,7,5.0,13\n");
+        var (exit, output, error) = CliRunner.Run("data", "info", "--data", tmp.Path, "--json");
+        Assert.True(exit == 0, error);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal(2, doc.RootElement.GetProperty("rated_not_in_catalog").GetInt32());
+        (exit, output, error) = CliRunner.Run("data", "info", "--data", tmp.Path);
+        Assert.True(exit == 0, error);
+        Assert.Contains("rated movies not in the catalog", output);
+    }
 }

@@ -40,10 +40,11 @@ internal static class TasteCostBench
         var scores = new float[profiles][];
         for (int p = 0; p < profiles; p++) scores[p] = new float[n];
         var tops = new ScoredItem[profiles][];
-        var table = new BenchTable("pass", "mean ms", "median ms", "p99 ms", "max ms", "requests/s (1 core)");
+        var table = new BenchTable("pass", "mean ms", "median ms", "p99 ms", "max ms", "requests/s (1 core)", "KiB allocated / request");
         var times = new double[profiles];
         for (int pass = 0; pass < passes; pass++)
         {
+            long allocated = GC.GetAllocatedBytesForCurrentThread();
             for (int p = 0; p < profiles; p++)
             {
                 long start = Stopwatch.GetTimestamp();
@@ -54,10 +55,12 @@ internal static class TasteCostBench
                 tops[p] = TopN.Select(scores[p], 10, ties, exclude);
                 times[p] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             }
+            allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
             var sorted = times.Order().ToArray();
             double mean = times.Average();
             table.Add(pass == 0 ? "0 (warm-up)" : pass.ToString(CultureInfo.InvariantCulture), Bench.F(mean, "0.000"), Bench.F(Bench.Median(sorted), "0.000"),
-                Bench.F(Bench.Quantile(sorted, 0.99), "0.000"), Bench.F(sorted[^1], "0.000"), Bench.F(1000 / mean, "0"));
+                Bench.F(Bench.Quantile(sorted, 0.99), "0.000"), Bench.F(sorted[^1], "0.000"), Bench.F(1000 / mean, "0"),
+                Bench.F(allocated / 1024.0 / profiles, "0.0"));
         }
         table.Print(Console.Out);
         if (Bench.Option(args, "--save") is { } save)

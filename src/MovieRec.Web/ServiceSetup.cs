@@ -236,12 +236,13 @@ public static class ServiceSetup
     {
         if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
         {
-            var host = context.RequestServices.GetRequiredService<ModelHost>();
-            context.Response.OnStarting(() =>
+            // The state overload with a static callback: no closure per request.
+            context.Response.OnStarting(static state =>
             {
-                if (host.Current is { } model) context.Response.Headers["X-Model-Version"] = model.Version;
+                var http = (HttpContext)state;
+                if (http.RequestServices.GetRequiredService<ModelHost>().Current is { } model) http.Response.Headers["X-Model-Version"] = model.Version;
                 return Task.CompletedTask;
-            });
+            }, context);
         }
         return next(context);
     }

@@ -108,6 +108,77 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
         AssertNoConsoleErrors();
     }
 
+    [Fact]
+    public void A_rating_can_be_changed_and_taken_back_with_the_mouse()
+    {
+        NewVisitor("/movies/1");
+        IWebElement Stars() => Driver.FindElement(By.CssSelector(".your-rating .stars"));
+        IWebElement Remove() => Driver.FindElement(By.CssSelector(".your-rating button.clear-rating"));
+        Assert.False(Remove().Displayed); // nothing to take back yet
+        RateByMouse(Stars(), 4);
+        Assert.True(Remove().Displayed);
+        Assert.Equal("Remove your rating of Toy Story (1995)", Remove().GetAttribute("aria-label"));
+        RateByMouse(Stars(), 2.5);
+        Driver.Navigate().Refresh();
+        Assert.Equal("2.5", Stars().GetAttribute("aria-valuenow"));
+        Assert.True(Remove().Displayed);
+
+        Remove().Click();
+        Until(() => Driver.FindElement(By.CssSelector(".your-rating .rate-status")).Text == "Removed");
+        Assert.Equal("0", Stars().GetAttribute("aria-valuenow"));
+        Assert.False(Remove().Displayed);
+        Driver.Navigate().Refresh();
+        Assert.Equal("0", Stars().GetAttribute("aria-valuenow"));
+        Assert.False(Remove().Displayed);
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public void Ratings_given_on_other_pages_count_towards_the_five_on_the_start_page()
+    {
+        // A horror fan finds A Nightmare on Elm Street (1984) through search (it is not among the start page's movies)
+        // and rates it on its page, then comes back to the start page.
+        NewVisitor("/");
+        Assert.Empty(Driver.FindElements(By.CssSelector("#onboarding .card[data-movie-id='1347']")));
+        Go("/movies/1347");
+        RateByMouse(Driver.FindElement(By.CssSelector(".your-rating .stars")), 5);
+        Go("/");
+        Assert.Equal("1 rated, rate at least 5", Driver.FindElement(By.Id("progress")).Text);
+
+        // Four more on the start page make five: Submit is offered.
+        var cards = Driver.FindElements(By.CssSelector("#onboarding .card")).Take(4).ToList();
+        foreach (var card in cards) RateByMouse(card.FindElement(By.CssSelector(".stars")), 4);
+        Assert.Equal("5 rated, enough for recommendations", Driver.FindElement(By.Id("progress")).Text);
+        Assert.True(Driver.FindElement(By.Id("submit")).Enabled);
+        AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public void Back_to_a_page_shows_the_ratings_given_since()
+    {
+        NewVisitor("/");
+        RateByMouse(Driver.FindElement(By.CssSelector("#onboarding .card .stars")), 4);
+        Go("/movies/1347"); // not on the start page
+        RateByMouse(Driver.FindElement(By.CssSelector(".your-rating .stars")), 5);
+        Driver.Navigate().Back();
+        Until(() => Driver.FindElement(By.Id("progress")).Text == "2 rated, rate at least 5");
+
+        // The recommendations page: a rating given there refreshes the list and the visitor's ratings below it.
+        for (int k = 0; k < 3; k++) RateByMouse(Driver.FindElements(By.CssSelector("#onboarding .card .stars"))[k + 1], 4);
+        Go("/recommendations");
+        Assert.Equal("Your ratings (5)", Driver.FindElement(By.CssSelector("#your-ratings summary")).Text);
+        var stars = Driver.FindElement(By.CssSelector("#rec-list .card .stars"));
+        Driver.ExecuteScript("arguments[0].scrollIntoView({block: 'center'})", stars);
+        new Actions(Driver).MoveToElement(stars, stars.Size.Width / 2 - 2, 0).Click().Perform();
+        Until(() => Driver.FindElement(By.Id("recs-status")).Text == "Updated with your new rating.");
+        Assert.Equal("Your ratings (6)", Driver.FindElement(By.CssSelector("#your-ratings summary")).Text);
+        Go("/movies/791"); // one rating in the dataset: never among the recommendations
+        RateByMouse(Driver.FindElement(By.CssSelector(".your-rating .stars")), 3);
+        Driver.Navigate().Back();
+        Until(() => Driver.FindElement(By.CssSelector("#your-ratings summary")).Text == "Your ratings (7)");
+        AssertNoConsoleErrors();
+    }
+
     /// <summary>Rates Toy Story 5 stars on its page (the page creates the session) and returns the session cookie's value.</summary>
     private string RateToyStory()
     {
@@ -152,7 +223,7 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
         // Changing one's mind keeps everything.
         open.Click();
         Until(() => dialog.GetAttribute("open") is not null);
-        Assert.Contains("all 1 of your ratings", dialog.Text, StringComparison.Ordinal);
+        Assert.Contains("This deletes your account and your rating for good.", dialog.Text, StringComparison.Ordinal); // one rating
         Driver.FindElement(By.Id("delete-account-cancel")).Click();
         Until(() => dialog.GetAttribute("open") is null);
         Assert.Equal(session, Driver.Manage().Cookies.GetCookieNamed("movierec_session")?.Value);
@@ -304,7 +375,7 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
-    public void Every_page_fits_a_phone_screen_without_sideways_scrolling()
+    public void Every_page_fits_a_phone_screen_without_sideways_scrolling_or_a_header_left_on_top()
     {
         // A phone viewport (390 x 844 CSS pixels, device scale 3) through the DevTools protocol, reset afterwards.
         Driver.ExecuteCdpCommand("Emulation.setDeviceMetricsOverride", new Dictionary<string, object?>
@@ -322,6 +393,12 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
                 long overflow = (long)Driver.ExecuteScript("return document.documentElement.scrollWidth - window.innerWidth")!;
                 Assert.True(overflow <= 0, $"{page} is {overflow} px wider than a 390 px phone screen");
             }
+            // Scrolled down a list, the page's header (two rows of links and the search box) does not stay over a
+            // fifth of the phone's screen.
+            NewVisitor("/search?q=star");
+            Driver.ExecuteScript("window.scrollTo(0, 1500)");
+            long covered = (long)Driver.ExecuteScript("return Math.max(0, Math.round(document.querySelector('.site-header').getBoundingClientRect().bottom))")!;
+            Assert.True(covered <= 84, $"the header covers the top {covered} px of an 844 px phone screen after scrolling");
             NewVisitor("/movies/1");
             Screenshot("movie-phone");
             AssertNoConsoleErrors();

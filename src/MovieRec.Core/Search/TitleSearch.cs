@@ -4,8 +4,8 @@ namespace MovieRec.Core.Search;
 
 /// <summary>
 /// Title look-up as people type: accent- and case-insensitive, exact, prefix, word-prefix and fuzzy matches (edit
-/// distance within 1 for short words, 2 for long ones), ties broken by popularity. Also "did you mean" suggestions
-/// for a misspelled title.
+/// distance within 1 for short words, 2 for long ones), ties broken by popularity (among titles that begin with the
+/// query, popularity decides). Also "did you mean" suggestions for a misspelled title.
 /// </summary>
 public sealed class TitleSearch
 {
@@ -175,7 +175,14 @@ public sealed class TitleSearch
     {
         var title = _titles[i];
         if (title == q) return 100;
-        if (title.StartsWith(q, StringComparison.Ordinal)) return 50 + 10f * q.Length / title.Length;
+        if (title.StartsWith(q, StringComparison.Ordinal))
+        {
+            // The title begins with the query: most popular first among titles that begin with its words ("star":
+            // Star Wars, Star Trek), then titles whose first word merely begins with it ("Starman", "Stargate"), with
+            // a little weight on how much of the title the query covers.
+            bool wholeWords = title.Length == q.Length || title[q.Length] == ' ';
+            return (wholeWords ? 50 : 30) + 2f * q.Length / title.Length + MathF.Log(1 + _popularity[i]);
+        }
         int words = _words[i].Length;
         return wordScores / queryWords * (0.5f + 0.5f * queryWords / Math.Max(queryWords, words));
     }

@@ -31,6 +31,12 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
 
     public string? Problem { get; private set; }
 
+    /// <summary>The lowest rating read as "liked" (3.5 on 0.5-5 stars).</summary>
+    public float LikeThreshold { get; private set; }
+
+    /// <summary>Whether the visitor rated movies but liked none of them (the list cannot say "because you liked").</summary>
+    public bool LikesNone { get; private set; }
+
     public RecommendationList? List { get; private set; }
 
     public IReadOnlyList<(RecommendedMovie Item, Movie Movie)> Items { get; private set; } = [];
@@ -50,6 +56,9 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
         Visitor = await Visitor.LoadAsync(HttpContext, store).ConfigureAwait(false);
         Rated = [.. Visitor.Ratings.Select(r => (r, catalog.Catalog[r.MovieId])).Where(p => p.Item2 is not null).Select(p => (p.r, p.Item2!))];
+        var scale = catalog.Dataset.Ratings.Scale;
+        LikeThreshold = Core.Algorithms.Content.Likes.Threshold(scale);
+        LikesNone = Visitor.Count > 0 && Visitor.Ratings.All(r => r.Rating < LikeThreshold);
         if (Visitor.AccountId is not long account || Visitor.Count == 0) return;
         var list = await recommendations.ForAccountAsync(account, new RecommendationQuery(Algorithm, Count), Visitor.Ratings, cancellationToken).ConfigureAwait(false);
         if (!list.IsOk)

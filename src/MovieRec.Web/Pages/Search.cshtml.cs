@@ -16,6 +16,15 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
     public string? Genre { get; private set; }
     public int? Decade { get; private set; }
     public string? Describe { get; private set; }
+
+    /// <summary>The page of title results shown, from 1.</summary>
+    public int PageNumber { get; private set; } = 1;
+
+    /// <summary>How many titles match (every page).</summary>
+    public int Total { get; private set; }
+
+    /// <summary>The last page of title results.</summary>
+    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
     public IReadOnlyList<string> Genres { get; private set; } = [];
     public Visitor Visitor { get; private set; } = Visitor.Anonymous;
     public IReadOnlyList<Movie>? TitleResults { get; private set; }
@@ -27,7 +36,7 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
     /// <summary>What was wrong with the query string (a hand-edited address), shown instead of results.</summary>
     public string? Problem { get; private set; }
 
-    public async Task OnGetAsync(string? q, string? genre, string? decade, string? describe, CancellationToken cancellationToken)
+    public async Task OnGetAsync(string? q, string? genre, string? decade, string? describe, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "page")] string? pageNumber, CancellationToken cancellationToken)
     {
         Genres = await movies.GenresAsync(cancellationToken).ConfigureAwait(false);
         Visitor = await Visitor.LoadAsync(HttpContext, store).ConfigureAwait(false);
@@ -35,14 +44,22 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
         Describe = Blank(describe);
         string? wantedGenre = Blank(genre);
         if (int.TryParse(decade, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int d) && Decades.Contains(d)) Decade = d;
+        else if (Blank(decade) is { } other) Problem = $"decade: must be one of {Decades[0]} to {Decades[^1]}, not “{other}”.";
 
-        if (Q is not null || wantedGenre is not null || Decade is not null)
+        if (pageNumber is not null)
         {
-            var request = new MovieListRequest(Q, wantedGenre, Decade is int from ? $"{from}s" : null, Page: 1, PageSize: PageSize);
+            if (int.TryParse(pageNumber, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int p) && p >= 1) PageNumber = p;
+            else Problem = $"page: must be a whole number from 1, not “{pageNumber}”.";
+        }
+
+        if (Problem is null && (Q is not null || wantedGenre is not null || Decade is not null))
+        {
+            var request = new MovieListRequest(Q, wantedGenre, Decade is int from ? $"{from}s" : null, PageNumber, PageSize);
             var listing = await movies.ListAsync(request, cancellationToken).ConfigureAwait(false);
             if (listing.IsOk)
             {
                 TitleResults = [.. listing.Value.Items.Select(h => h.Movie)];
+                Total = listing.Value.Total;
                 DidYouMean = listing.Value.DidYouMean ?? [];
                 Genre = listing.Value.Filter.Genre;
             }
@@ -52,7 +69,7 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
             }
         }
 
-        if (Describe is not null)
+        if (Problem is null && Describe is not null)
         {
             // The visitor's stored ratings re-rank the matches by their taste.
             var ratings = Visitor.Ratings.Select(r => new Recommendations.MovieRating(r.MovieId, r.Rating)).ToList();
@@ -68,6 +85,26 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
                 Problem = answer.Error.ToString();
             }
         }
+
+        // A hand-edited address the page cannot answer is a client mistake: the page says what is wrong, with a 400.
+        if (Problem is not null) Response.StatusCode = StatusCodes.Status400BadRequest;
+    }
+
+    /// <summary>The page's title: what was searched for, shortened.</summary>
+    public string PageTitle => (Q ?? Describe) is { } text
+        ? (Q is null ? "Movies like: " : "Search: ") + (text.Length > 60 ? text[..59] + "…" : text)
+        : "Search";
+
+    /// <summary>This search's address with another page of title results.</summary>
+    public string PageUrl(int page)
+    {
+        var query = new List<KeyValuePair<string, string?>>();
+        if (Q is not null) query.Add(new("q", Q));
+        if (Genre is not null) query.Add(new("genre", Genre));
+        if (Decade is int d) query.Add(new("decade", d.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (Describe is not null) query.Add(new("describe", Describe));
+        if (page > 1) query.Add(new("page", page.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return "/search" + Microsoft.AspNetCore.Http.QueryString.Create(query);
     }
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

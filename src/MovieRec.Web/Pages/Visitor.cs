@@ -55,6 +55,9 @@ public static class Format
 
     public static string Int(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>A count with its noun, singular for one: "1 rating", "215 ratings".</summary>
+    public static string Count(long value, string one, string many) => Int(value) + " " + (value == 1 ? one : many);
+
     /// <summary>A number for an SVG attribute (always invariant culture).</summary>
     public static string Svg(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 }

@@ -52,7 +52,8 @@ public sealed class MovieListQueries(ModelHost host)
         IReadOnlyList<Movie>? didYouMean = null;
         if (!string.IsNullOrWhiteSpace(request.Q))
         {
-            matches = [.. catalog.Titles.Search(request.Q, page * size, filter.IsEmpty ? null : filter.Accepts).Select(h => h.Movie)];
+            // Every match, so the total is the number of matching titles (a pager needs it), not the page's end.
+            matches = [.. catalog.Titles.Search(request.Q, int.MaxValue, filter.IsEmpty ? null : filter.Accepts).Select(h => h.Movie)];
             if (matches.Count == 0) didYouMean = catalog.Titles.Suggest(request.Q, 5);
         }
         else

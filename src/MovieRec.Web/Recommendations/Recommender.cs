@@ -222,12 +222,16 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
     /// <summary>A stable hash of a rating list regardless of order (the cache key of an anonymous request).</summary>
     private static string ProfileHash(IReadOnlyList<MovieRating> ratings)
     {
-        var sorted = ratings.OrderBy(r => r.MovieId).ThenBy(r => r.Rating).ToArray();
-        var bytes = new byte[sorted.Length * 12];
-        for (int k = 0; k < sorted.Length; k++)
+        // Sorted by movie, then rating, on the stack for a request's handful (MaxRatings bounds the rest).
+        int n = ratings.Count;
+        Span<(long MovieId, float Rating)> sorted = n <= 64 ? stackalloc (long, float)[n] : new (long, float)[n];
+        for (int k = 0; k < n; k++) sorted[k] = (ratings[k].MovieId, ratings[k].Rating);
+        sorted.Sort();
+        Span<byte> bytes = n <= 64 ? stackalloc byte[n * 12] : new byte[n * 12];
+        for (int k = 0; k < n; k++)
         {
-            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(k * 12), sorted[k].MovieId);
-            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(k * 12 + 8), sorted[k].Rating);
+            BinaryPrimitives.WriteInt64LittleEndian(bytes[(k * 12)..], sorted[k].MovieId);
+            BinaryPrimitives.WriteSingleLittleEndian(bytes[(k * 12 + 8)..], sorted[k].Rating);
         }
         return ModelFile.Checksum(bytes).ToString("x16", CultureInfo.InvariantCulture);
     }

@@ -34,7 +34,7 @@
         if (!response.ok && !(value === 0 && response.status === 404)) throw new Error("Saving failed (" + response.status + ")");
     }
 
-    // --- Star ratings: role=slider, 0.5 steps; click/tap a half star, or arrows/Home/End/1-5/Delete. ---
+    // --- Star ratings: role=slider, 0.5 steps; click/tap a half star, or arrows/Home/End/1-5/Delete; Remove takes it back. ---
     function format(v) { return v === 0 ? "not rated" : (Number.isInteger(v) ? v + ".0" : String(v)) + " of 5 stars"; }
 
     function show(el, v) {
@@ -47,6 +47,8 @@
         el.setAttribute("aria-valuenow", String(v));
         el.setAttribute("aria-valuetext", format(v));
         show(el, v);
+        const clear = el.parentElement.querySelector(".clear-rating");
+        if (clear) clear.hidden = v === 0;
         clearTimeout(el._timer);
         const status = el.parentElement.querySelector(".rate-status");
         if (status) status.textContent = "…";
@@ -120,6 +122,17 @@
                 setValue(el, next, e.key.startsWith("Arrow") ? 600 : 0);
             });
         });
+        // Remove: the mouse and touch way to take a rating back (the keyboard has Delete).
+        root.querySelectorAll("button.clear-rating").forEach(b => {
+            if (b._ready) return;
+            b._ready = true;
+            b.addEventListener("click", () => {
+                const stars = b.parentElement.querySelector(".stars[role=slider]");
+                if (!stars) return;
+                setValue(stars, 0, 0);
+                stars.focus();
+            });
+        });
         root.querySelectorAll("button.unseen").forEach(b => {
             if (b._ready) return;
             b._ready = true;
@@ -140,7 +153,9 @@
     function updateProgress() {
         if (!onboarding) return;
         const min = Number(onboarding.dataset.minimum || 5);
-        const count = [...onboarding.querySelectorAll(".stars")].filter(s => Number(s.dataset.value) > 0).length;
+        // The ratings given on other pages (search, a movie's page) and the ones on this page.
+        const count = Number(onboarding.dataset.ratedElsewhere || 0)
+            + [...onboarding.querySelectorAll(".stars")].filter(s => Number(s.dataset.value) > 0).length;
         document.getElementById("rated-count").textContent = String(count);
         const hint = document.getElementById("progress-hint");
         if (hint) hint.textContent = count < min ? `rate at least ${min}` : "enough for recommendations";
@@ -252,6 +267,12 @@
             }
         });
     }
+
+    // A page shown again from the back/forward cache was frozen before ratings given on later pages: its stars,
+    // counts and lists would be out of date, so it is loaded afresh.
+    window.addEventListener("pageshow", e => {
+        if (e.persisted && document.querySelector(".stars[role=slider]")) window.location.reload();
+    });
 
     initStars(document);
     updateProgress();

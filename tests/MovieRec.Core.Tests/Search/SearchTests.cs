@@ -23,6 +23,20 @@ public class SearchTests
     }
 
     [Fact]
+    public void A_first_word_puts_the_well_known_titles_that_begin_with_it_first()
+    {
+        // Someone typing "star" (the search box, its suggestions) means Star Wars or Star Trek, not Starman (13
+        // ratings) or Star Maps (1) because their titles are short.
+        var hits = Titles.Value.Search("star", 8).Select(h => h.Movie.Title).ToList();
+        Assert.StartsWith("Star Wars", hits[0], StringComparison.Ordinal);
+        Assert.Contains("Star Wars: Episode IV - A New Hope", hits.Take(3));
+        Assert.All(hits.Take(5), t => Assert.StartsWith("Star ", t, StringComparison.Ordinal));
+        // The whole title still wins, and so does a longer query's own film.
+        Assert.Equal("Batman", Titles.Value.Search("batman", 1)[0].Movie.Title);
+        Assert.Equal("Toy Story", Titles.Value.Search("toy story", 1)[0].Movie.Title);
+    }
+
+    [Fact]
     public void Accents_and_case_do_not_matter()
     {
         var accented = Titles.Value.Search("AMÉLIE", 3);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using MovieRec.Core.Algorithms.Content;
 using MovieRec.Core.Data;
 
@@ -269,28 +270,31 @@ public sealed class Explainer
     /// Why <paramref name="item"/> suits someone with <paramref name="ratings"/>: the liked movie with the strongest links
     /// to it and those links, or <see cref="Explanation.None"/>.
     /// </summary>
+    /// <remarks>
+    /// Every liked movie's links are weighed without building them (<see cref="StrengthOf"/>: the same sum, in the same
+    /// order, as <see cref="Strength"/> of <see cref="LinksOf"/>); only the winner's are built. A request explains ten
+    /// movies against a handful of ratings, and the lists built for the losers were a third of what a request allocated.
+    /// </remarks>
     public Explanation Explain(ReadOnlySpan<ItemRating> ratings, int item)
     {
         float threshold = Likes.Threshold(_data.Ratings.Scale);
         int best = -1;
         double bestStrength = 0;
-        List<ExplanationLink>? bestLinks = null;
         for (int k = 0; k < ratings.Length; k++)
         {
             var r = ratings[k];
             if (r.Rating < threshold || r.Item == item || SeenBefore(ratings, k, threshold)) continue;
-            var links = LinksOf(r.Item, item);
-            if (links is null) continue;
-            double strength = Strength(links);
+            double strength = StrengthOf(r.Item, item);
+            if (strength <= 0) continue;
             if (strength > bestStrength || (strength == bestStrength && best >= 0 && r.Item < best))
             {
-                (best, bestStrength, bestLinks) = (r.Item, strength, links);
+                (best, bestStrength) = (r.Item, strength);
             }
         }
-        if (best < 0 || bestLinks is null) return Explanation.None;
+        if (best < 0 || LinksOf(best, item) is not { } bestLinks) return Explanation.None;
         var source = _data.MovieOf(best);
         string title = source?.Title ?? _data.Ratings.ItemIds.ToRaw(best);
-        return new Explanation(best, $"because you liked {title}: {string.Join("; ", Phrases(bestLinks))}", bestLinks);
+        return new Explanation(best, Text(title, bestLinks), bestLinks);
     }
 
     /// <summary>Every link that holds between the liked <paramref name="source"/> and <paramref name="item"/>.</summary>
@@ -306,56 +310,128 @@ public sealed class Explainer
         return false;
     }
 
+    /// <summary>Actors and keywords said at most (each).</summary>
+    private const int MaxSaid = 2;
+
     /// <summary>The links between <paramref name="source"/> and <paramref name="item"/>, or null when none holds (no list allocated).</summary>
     private List<ExplanationLink>? LinksOf(int source, int item)
     {
         List<ExplanationLink>? links = null;
-        if ((uint)source < (uint)_directors.Length && (uint)item < (uint)_directors.Length)
+        Span<int> said = stackalloc int[MaxSaid];
+        if (HasMetadata(source, item))
         {
-            foreach (var director in _directors[source])
-            {
-                if (Array.IndexOf(_directors[item], director) < 0) continue;
-                (links ??= []).Add(new ExplanationLink(LinkKind.Director, director));
-                break;
-            }
-            int actors = 0;
-            foreach (var actor in _cast[source])
-            {
-                if (actors == 2 || Array.IndexOf(_cast[item], actor) < 0) continue;
-                (links ??= []).Add(new ExplanationLink(LinkKind.Actor, actor));
-                actors++;
-            }
-            // Shared distinctive keywords, rarest first; "toy" says nothing "toy comes to life" does not, so a keyword
-            // inside another shared one is a repeat.
-            List<string>? shared = null;
-            foreach (var keyword in _keywords[source])
-            {
-                if (Array.IndexOf(_keywords[item], keyword) >= 0) (shared ??= []).Add(keyword);
-            }
-            int said = 0;
-            foreach (var keyword in shared ?? [])
-            {
-                if (said == 2 || shared!.Exists(other => other.Length > keyword.Length && ContainsWords(other, keyword))) continue;
-                (links ??= []).Add(new ExplanationLink(LinkKind.Keyword, keyword));
-                said++;
-            }
+            if (SharedDirector(source, item) is { } director) (links ??= []).Add(new ExplanationLink(LinkKind.Director, director));
+            int actors = SharedActors(source, item, said);
+            for (int a = 0; a < actors; a++) (links ??= []).Add(new ExplanationLink(LinkKind.Actor, _cast[source][said[a]]));
+            int keywords = SaidKeywords(source, item, said);
+            for (int w = 0; w < keywords; w++) (links ??= []).Add(new ExplanationLink(LinkKind.Keyword, _keywords[source][said[w]]));
         }
-        int likedSource = LikeCount(source), likedTarget = LikeCount(item);
-        if (likedSource > 0 && likedTarget > 0 && _users > 0)
-        {
-            int both = LikedBoth(source, item);
-            double lift = (double)both / likedSource / ((double)likedTarget / _users);
-            if (both >= _options.MinimumSupport && lift >= _options.MinimumLift)
-                (links ??= []).Add(new ExplanationLink(LinkKind.LikedBySamePeople, "", both, likedSource, lift));
-        }
+        if (CoLiked(source, item, out int both, out int likedSource, out double lift))
+            (links ??= []).Add(new ExplanationLink(LinkKind.LikedBySamePeople, "", both, likedSource, lift));
         return links;
     }
 
-    /// <summary>Whether <paramref name="inner"/>'s words appear, in order, as whole words of <paramref name="outer"/>.</summary>
-    private static bool ContainsWords(string outer, string inner) =>
-        (" " + outer + " ").Contains(" " + inner + " ", StringComparison.Ordinal);
+    /// <summary>
+    /// <see cref="Strength"/> of <see cref="LinksOf"/> (0 when no link holds), without building the links: the same
+    /// terms added in the same order, so the same double.
+    /// </summary>
+    internal double StrengthOf(int source, int item)
+    {
+        double s = 0;
+        Span<int> said = stackalloc int[MaxSaid];
+        if (HasMetadata(source, item))
+        {
+            if (SharedDirector(source, item) is not null) s += 3;
+            int actors = SharedActors(source, item, said);
+            for (int a = 0; a < actors; a++) s += 2;
+            int keywords = SaidKeywords(source, item, said);
+            for (int w = 0; w < keywords; w++) s += 1;
+        }
+        if (CoLiked(source, item, out _, out _, out double lift)) s += 2 * Math.Log2(lift);
+        return s;
+    }
 
-    private static double Strength(List<ExplanationLink> links)
+    private bool HasMetadata(int source, int item) => (uint)source < (uint)_directors.Length && (uint)item < (uint)_directors.Length;
+
+    /// <summary>The first of <paramref name="source"/>'s directors who also directed <paramref name="item"/>, or null.</summary>
+    private string? SharedDirector(int source, int item)
+    {
+        foreach (var director in _directors[source])
+        {
+            if (Array.IndexOf(_directors[item], director) >= 0) return director;
+        }
+        return null;
+    }
+
+    /// <summary>Indexes into <paramref name="source"/>'s cast of the first <see cref="MaxSaid"/> actors billed in both.</summary>
+    private int SharedActors(int source, int item, Span<int> said)
+    {
+        var cast = _cast[source];
+        int count = 0;
+        for (int a = 0; a < cast.Length && count < MaxSaid; a++)
+        {
+            if (Array.IndexOf(_cast[item], cast[a]) >= 0) said[count++] = a;
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// Indexes into <paramref name="source"/>'s keywords (rarest first) of the first <see cref="MaxSaid"/> shared
+    /// distinctive keywords worth saying: "toy" says nothing "toy comes to life" does not, so a keyword inside another
+    /// shared one is a repeat.
+    /// </summary>
+    private int SaidKeywords(int source, int item, Span<int> said)
+    {
+        var keywords = _keywords[source];
+        var other = _keywords[item];
+        int count = 0;
+        for (int k = 0; k < keywords.Length && count < MaxSaid; k++)
+        {
+            var keyword = keywords[k];
+            if (Array.IndexOf(other, keyword) < 0) continue;
+            bool inside = false;
+            for (int j = 0; j < keywords.Length && !inside; j++)
+            {
+                var longer = keywords[j];
+                inside = longer.Length > keyword.Length && Array.IndexOf(other, longer) >= 0 && ContainsWords(longer, keyword);
+            }
+            if (!inside) said[count++] = k;
+        }
+        return count;
+    }
+
+    /// <summary>Whether the co-liking link holds: enough people liked both, far more often than everyone liked the item.</summary>
+    private bool CoLiked(int source, int item, out int both, out int likedSource, out double lift)
+    {
+        both = 0;
+        lift = 0;
+        likedSource = LikeCount(source);
+        int likedTarget = LikeCount(item);
+        if (likedSource <= 0 || likedTarget <= 0 || _users <= 0) return false;
+        both = LikedBoth(source, item);
+        lift = (double)both / likedSource / ((double)likedTarget / _users);
+        return both >= _options.MinimumSupport && lift >= _options.MinimumLift;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="inner"/>'s words appear, in order, as whole words of <paramref name="outer"/>: " inner "
+    /// inside " outer ", found without building either.
+    /// </summary>
+    internal static bool ContainsWords(string outer, string inner)
+    {
+        if (inner.Length == 0) return (" " + outer + " ").Contains("  ", StringComparison.Ordinal);
+        for (int from = 0; from <= outer.Length - inner.Length;)
+        {
+            int at = outer.IndexOf(inner, from, StringComparison.Ordinal);
+            if (at < 0) return false;
+            int end = at + inner.Length;
+            if ((at == 0 || outer[at - 1] == ' ') && (end == outer.Length || outer[end] == ' ')) return true;
+            from = at + 1;
+        }
+        return false;
+    }
+
+    internal static double Strength(IReadOnlyList<ExplanationLink> links)
     {
         double s = 0;
         foreach (var link in links)
@@ -375,39 +451,93 @@ public sealed class Explainer
     public static IReadOnlyList<string> Phrases(IReadOnlyList<ExplanationLink> links)
     {
         ArgumentNullException.ThrowIfNull(links);
-        var phrases = new List<string>();
-        foreach (var link in links)
-        {
-            if (link.Kind == LinkKind.Director) phrases.Add($"same director ({link.Value})");
-        }
-        var actors = Distinct(links, LinkKind.Actor, StringComparer.Ordinal);
-        if (actors.Count > 0) phrases.Add($"also starring {string.Join(" and ", actors)}");
-        var keywords = Distinct(links, LinkKind.Keyword, StringComparer.OrdinalIgnoreCase);
-        if (keywords.Count > 0)
-        {
-            for (int k = 0; k < keywords.Count; k++) keywords[k] = $"\"{keywords[k]}\"";
-            phrases.Add($"both tagged {string.Join(" and ", keywords)}");
-        }
-        foreach (var link in links)
-        {
-            if (link.Kind == LinkKind.LikedBySamePeople)
-                phrases.Add(string.Create(CultureInfo.InvariantCulture, $"{link.Both} of the {link.LikedSource} people who liked it also liked this, {link.Lift:0.0}× the usual share"));
-        }
+        var phrases = new List<string>(4);
+        var sink = new PhraseSink(new StringBuilder(), phrases);
+        WritePhrases(links, ref sink);
         return phrases;
     }
 
-    /// <summary>The values of the links of <paramref name="kind"/>, each once (first spelling kept), in link order.</summary>
-    private static List<string> Distinct(IReadOnlyList<ExplanationLink> links, LinkKind kind, StringComparer comparer)
+    [ThreadStatic]
+    private static StringBuilder? t_text;
+
+    /// <summary>"because you liked {title}: " and the phrases joined by "; ", built in one reused builder.</summary>
+    private static string Text(string title, IReadOnlyList<ExplanationLink> links)
     {
-        var values = new List<string>(2);
-        foreach (var link in links)
+        var text = t_text ??= new StringBuilder(256);
+        text.Clear().Append("because you liked ").Append(title).Append(": ");
+        var sink = new PhraseSink(text, null);
+        WritePhrases(links, ref sink);
+        string result = text.ToString();
+        if (text.Capacity > 4096) t_text = null;
+        return result;
+    }
+
+    /// <summary>Where phrases go: appended to one text with "; " between them, or (with a list) each its own string.</summary>
+    private struct PhraseSink(StringBuilder text, List<string>? list)
+    {
+        private int _count;
+
+        public StringBuilder Begin()
         {
+            if (list is not null) text.Clear();
+            else if (_count > 0) text.Append("; ");
+            _count++;
+            return text;
+        }
+
+        public readonly void End() => list?.Add(text.ToString());
+    }
+
+    private static void WritePhrases(IReadOnlyList<ExplanationLink> links, ref PhraseSink sink)
+    {
+        for (int k = 0; k < links.Count; k++)
+        {
+            if (links[k].Kind == LinkKind.Director)
+            {
+                sink.Begin().Append("same director (").Append(links[k].Value).Append(')');
+                sink.End();
+            }
+        }
+        Span<int> chosen = stackalloc int[links.Count];
+        int actors = Distinct(links, LinkKind.Actor, StringComparer.Ordinal, chosen);
+        if (actors > 0)
+        {
+            var text = sink.Begin().Append("also starring ");
+            for (int a = 0; a < actors; a++) (a > 0 ? text.Append(" and ") : text).Append(links[chosen[a]].Value);
+            sink.End();
+        }
+        int keywords = Distinct(links, LinkKind.Keyword, StringComparer.OrdinalIgnoreCase, chosen);
+        if (keywords > 0)
+        {
+            var text = sink.Begin().Append("both tagged ");
+            for (int w = 0; w < keywords; w++) (w > 0 ? text.Append(" and ") : text).Append('"').Append(links[chosen[w]].Value).Append('"');
+            sink.End();
+        }
+        for (int k = 0; k < links.Count; k++)
+        {
+            var link = links[k];
+            if (link.Kind != LinkKind.LikedBySamePeople) continue;
+            sink.Begin().Append(CultureInfo.InvariantCulture, $"{link.Both} of the {link.LikedSource} people who liked it also liked this, {link.Lift:0.0}× the usual share");
+            sink.End();
+        }
+    }
+
+    /// <summary>
+    /// Indexes of the links of <paramref name="kind"/> whose values come first (first spelling kept), in link order,
+    /// into <paramref name="chosen"/>; returns how many.
+    /// </summary>
+    private static int Distinct(IReadOnlyList<ExplanationLink> links, LinkKind kind, StringComparer comparer, Span<int> chosen)
+    {
+        int count = 0;
+        for (int k = 0; k < links.Count; k++)
+        {
+            var link = links[k];
             if (link.Kind != kind) continue;
             bool repeated = false;
-            foreach (var v in values) repeated |= comparer.Equals(v, link.Value);
-            if (!repeated) values.Add(link.Value);
+            for (int c = 0; c < count; c++) repeated |= comparer.Equals(links[chosen[c]].Value, link.Value);
+            if (!repeated) chosen[count++] = k;
         }
-        return values;
+        return count;
     }
 
     private static int CountCommon(ReadOnlySpan<int> a, ReadOnlySpan<int> b)

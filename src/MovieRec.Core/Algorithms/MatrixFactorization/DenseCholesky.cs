@@ -4,7 +4,7 @@ namespace MovieRec.Core.Algorithms.MatrixFactorization;
 internal static class DenseCholesky
 {
     /// <summary>Overwrites the lower triangle of <paramref name="a"/> with L where A = LLᵀ.</summary>
-    public static void Factor(double[] a, int n)
+    public static void Factor(Span<double> a, int n)
     {
         for (int j = 0; j < n; j++)
         {
@@ -23,7 +23,7 @@ internal static class DenseCholesky
     }
 
     /// <summary>Solves LLᵀx = b with the factor from <see cref="Factor"/>.</summary>
-    public static void Solve(double[] l, int n, double[] b, double[] x)
+    public static void Solve(ReadOnlySpan<double> l, int n, ReadOnlySpan<double> b, Span<double> x)
     {
         for (int i = 0; i < n; i++)
         {

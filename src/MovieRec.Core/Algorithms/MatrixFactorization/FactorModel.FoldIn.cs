@@ -37,19 +37,46 @@ public abstract partial class FactorModel
         return new FoldedFactorUser(profile, bias, vector, profile.Length > 0);
     }
 
+    /// <summary>
+    /// The ratings of known items, one per item (the last given), sorted by item: keys item·2³² + position sorted in
+    /// place, so a request allocates only the result.
+    /// </summary>
     private ItemRating[] Normalise(ReadOnlySpan<ItemRating> ratings)
     {
-        var byItem = new Dictionary<int, float>();
+        int known = 0;
         foreach (var r in ratings)
         {
             if (float.IsNaN(r.Rating)) throw new ArgumentException($"The rating of item {r.Item} is not a number.", nameof(ratings));
-            if (IsItemKnown(r.Item)) byItem[r.Item] = r.Rating;
+            if (IsItemKnown(r.Item)) known++;
         }
-        var result = new ItemRating[byItem.Count];
-        int k = 0;
-        foreach (var (item, rating) in byItem) result[k++] = new ItemRating(item, rating);
-        Array.Sort(result, (a, b) => a.Item.CompareTo(b.Item));
-        return result;
+        long[]? rented = known > 256 ? System.Buffers.ArrayPool<long>.Shared.Rent(known) : null;
+        Span<long> keys = rented is null ? stackalloc long[known] : rented.AsSpan(0, known);
+        try
+        {
+            int c = 0;
+            for (int k = 0; k < ratings.Length; k++)
+            {
+                if (IsItemKnown(ratings[k].Item)) keys[c++] = ((long)ratings[k].Item << 32) | (uint)k;
+            }
+            keys.Sort();
+            int distinct = 0;
+            for (int k = 0; k < known; k++)
+            {
+                if (k + 1 == known || keys[k + 1] >> 32 != keys[k] >> 32) distinct++;
+            }
+            var result = new ItemRating[distinct];
+            int d = 0;
+            for (int k = 0; k < known; k++)
+            {
+                // The last of an item's keys is its last rating: a later rating replaces an earlier one.
+                if (k + 1 == known || keys[k + 1] >> 32 != keys[k] >> 32) result[d++] = ratings[(int)(keys[k] & 0xFFFFFFFF)];
+            }
+            return result;
+        }
+        finally
+        {
+            if (rented is not null) System.Buffers.ArrayPool<long>.Shared.Return(rented);
+        }
     }
 
     /// <summary>Every item's unclipped estimate for a folded-in user: the same SIMD pass as for a known user.</summary>
@@ -95,93 +122,108 @@ public abstract partial class FactorModel
     protected virtual void SolveUser(ReadOnlySpan<ItemRating> profile, out float bias, Span<float> vector)
     {
         int n = profile.Length, f = Factors;
-        var offset = new float[f];
-        ImplicitOffset(profile, offset);
-        var targets = new double[n];
-        for (int k = 0; k < n; k++)
-        {
-            var q = ItemFactors.AsSpan(profile[k].Item * f, f);
-            double t = profile[k].Rating - TensorPrimitives.Dot(q, offset);
-            if (Biased) t -= GlobalMean + ItemBias[profile[k].Item];
-            targets[k] = t;
-        }
         // Ridge regression of the targets on the rated items' factors Q (n x f), ridge lambda*n:
         // p = (QᵀQ + λnI_f)⁻¹ Qᵀy. With fewer ratings than factors (a new user's handful), the same p is
         // Qᵀ(QQᵀ + λnI_n)⁻¹ y (push-through identity), an n x n system: 50x less work for 10 ratings and 100 factors.
         double ridge = FoldInRegularization * n;
         bool dual = n < f;
         int m = dual ? n : f;
-        var a = new double[m * m];
-        if (dual)
+        // One pooled buffer for the system and the vectors: a fold-in is on every request's path.
+        int length = m * m + m + 3 * n + f;
+        var pooled = System.Buffers.ArrayPool<double>.Shared.Rent(length);
+        float[]? pooledOffset = f > 512 ? System.Buffers.ArrayPool<float>.Shared.Rent(f) : null;
+        try
         {
-            for (int r = 0; r < n; r++)
-            {
-                var qr = ItemFactors.AsSpan(profile[r].Item * f, f);
-                for (int c = 0; c <= r; c++) a[r * n + c] = DotD(qr, ItemFactors.AsSpan(profile[c].Item * f, f));
-            }
-        }
-        else
-        {
+            var buffer = pooled.AsSpan(0, length);
+            buffer.Clear();
+            var a = buffer[..(m * m)];
+            var rhs = buffer.Slice(m * m, m);
+            var targets = buffer.Slice(m * m + m, n);
+            var y = buffer.Slice(m * m + m + n, n);
+            var z = buffer.Slice(m * m + m + 2 * n, n);
+            var p = buffer.Slice(m * m + m + 3 * n, f);
+            Span<float> offset = pooledOffset is null ? stackalloc float[f] : pooledOffset.AsSpan(0, f);
+            offset.Clear();
+            ImplicitOffset(profile, offset);
             for (int k = 0; k < n; k++)
             {
                 var q = ItemFactors.AsSpan(profile[k].Item * f, f);
-                for (int r = 0; r < f; r++)
-                {
-                    double qr = q[r];
-                    var row = a.AsSpan(r * f, r + 1);
-                    for (int c = 0; c <= r; c++) row[c] += qr * q[c];
-                }
+                double t = profile[k].Rating - TensorPrimitives.Dot(q, offset);
+                if (Biased) t -= GlobalMean + ItemBias[profile[k].Item];
+                targets[k] = t;
             }
-        }
-        for (int r = 0; r < m; r++) a[r * m + r] += ridge;
-        DenseCholesky.Factor(a, m);
-        var rhs = new double[m];
-        var y = new double[n];
-        var z = dual ? new double[n] : null;
-        double bu = 0;
-        int rounds = Biased ? 3 : 1;
-        var p = new double[f];
-        for (int round = 0; round < rounds; round++)
-        {
-            if (Biased)
-            {
-                double s = 0;
-                for (int k = 0; k < n; k++) s += targets[k] - DotD(ItemFactors.AsSpan(profile[k].Item * f, f), p);
-                bu = s / (n + FoldInBiasRegularization * n);
-            }
-            for (int k = 0; k < n; k++) y[k] = targets[k] - bu;
             if (dual)
             {
-                DenseCholesky.Solve(a, n, y, z!);
-                Array.Clear(p);
-                for (int k = 0; k < n; k++)
+                for (int r = 0; r < n; r++)
                 {
-                    var q = ItemFactors.AsSpan(profile[k].Item * f, f);
-                    double zk = z![k];
-                    for (int c = 0; c < f; c++) p[c] += zk * q[c];
+                    var qr = ItemFactors.AsSpan(profile[r].Item * f, f);
+                    for (int c = 0; c <= r; c++) a[r * n + c] = DotD(qr, ItemFactors.AsSpan(profile[c].Item * f, f));
                 }
             }
             else
             {
-                Array.Clear(rhs);
                 for (int k = 0; k < n; k++)
                 {
                     var q = ItemFactors.AsSpan(profile[k].Item * f, f);
-                    double t = y[k];
-                    for (int c = 0; c < f; c++) rhs[c] += q[c] * t;
+                    for (int r = 0; r < f; r++)
+                    {
+                        double qr = q[r];
+                        var row = a.Slice(r * f, r + 1);
+                        for (int c = 0; c <= r; c++) row[c] += qr * q[c];
+                    }
                 }
-                DenseCholesky.Solve(a, f, rhs, p);
             }
+            for (int r = 0; r < m; r++) a[r * m + r] += ridge;
+            DenseCholesky.Factor(a, m);
+            double bu = 0;
+            int rounds = Biased ? 3 : 1;
+            for (int round = 0; round < rounds; round++)
+            {
+                if (Biased)
+                {
+                    double s = 0;
+                    for (int k = 0; k < n; k++) s += targets[k] - DotD(ItemFactors.AsSpan(profile[k].Item * f, f), p);
+                    bu = s / (n + FoldInBiasRegularization * n);
+                }
+                for (int k = 0; k < n; k++) y[k] = targets[k] - bu;
+                if (dual)
+                {
+                    DenseCholesky.Solve(a, n, y, z);
+                    p.Clear();
+                    for (int k = 0; k < n; k++)
+                    {
+                        var q = ItemFactors.AsSpan(profile[k].Item * f, f);
+                        double zk = z[k];
+                        for (int c = 0; c < f; c++) p[c] += zk * q[c];
+                    }
+                }
+                else
+                {
+                    rhs.Clear();
+                    for (int k = 0; k < n; k++)
+                    {
+                        var q = ItemFactors.AsSpan(profile[k].Item * f, f);
+                        double t = y[k];
+                        for (int c = 0; c < f; c++) rhs[c] += q[c] * t;
+                    }
+                    DenseCholesky.Solve(a, f, rhs, p);
+                }
+            }
+            if (Biased)
+            {
+                // One last bias step so b_u matches the final p.
+                double s = 0;
+                for (int k = 0; k < n; k++) s += targets[k] - DotD(ItemFactors.AsSpan(profile[k].Item * f, f), p);
+                bu = s / (n + FoldInBiasRegularization * n);
+            }
+            for (int c = 0; c < f; c++) vector[c] = (float)p[c] + offset[c];
+            bias = (float)bu;
         }
-        if (Biased)
+        finally
         {
-            // One last bias step so b_u matches the final p.
-            double s = 0;
-            for (int k = 0; k < n; k++) s += targets[k] - DotD(ItemFactors.AsSpan(profile[k].Item * f, f), p);
-            bu = s / (n + FoldInBiasRegularization * n);
+            System.Buffers.ArrayPool<double>.Shared.Return(pooled);
+            if (pooledOffset is not null) System.Buffers.ArrayPool<float>.Shared.Return(pooledOffset);
         }
-        for (int c = 0; c < f; c++) vector[c] = (float)p[c] + offset[c];
-        bias = (float)bu;
     }
 
     private static double DotD(ReadOnlySpan<float> q, ReadOnlySpan<float> p)
@@ -191,7 +233,7 @@ public abstract partial class FactorModel
         return s;
     }
 
-    private static double DotD(ReadOnlySpan<float> q, double[] p)
+    private static double DotD(ReadOnlySpan<float> q, ReadOnlySpan<double> p)
     {
         double s = 0;
         for (int c = 0; c < q.Length; c++) s += q[c] * p[c];

@@ -128,4 +128,54 @@ public class ExplainerTests
         }
         Assert.All(kinds, k => Assert.True(k > 100, string.Join(", ", kinds)));
     }
+
+    [Fact]
+    public void The_winning_liked_movie_is_weighed_without_building_its_links()
+    {
+        // Explain weighs every liked movie by StrengthOf and builds only the winner's links: the weight must be the
+        // very double the built links give, for every kind of link.
+        var explainer = Shared.Value;
+        var data = TrainingData.From(TestData.MovieLensSmall);
+        var ratings = data.Ratings;
+        var popular = Enumerable.Range(0, ratings.ItemCount).OrderByDescending(i => ratings.ByItem.RowLength(i)).Take(300).ToArray();
+        var kinds = new int[4];
+        int none = 0;
+        foreach (int a in popular)
+        {
+            foreach (int b in popular)
+            {
+                if (a == b) continue;
+                var links = explainer.Links(a, b);
+                Assert.Equal(Explainer.Strength(links), explainer.StrengthOf(a, b));
+                if (links.Count == 0) none++;
+                else
+                {
+                    // The text is written in one builder: the same words as the phrases joined.
+                    var why = explainer.Explain([new ItemRating(a, 5)], b);
+                    Assert.Equal($"because you liked {data.MovieOf(a)!.Title}: {string.Join("; ", Explainer.Phrases(links))}", why.Text);
+                    Assert.Equal(links, why.Links);
+                }
+                foreach (var link in links) kinds[(int)link.Kind]++;
+            }
+        }
+        Assert.True(none > 1000, $"{none} pairs without a link");
+        Assert.All(kinds, k => Assert.True(k >= 20, string.Join(", ", kinds)));
+    }
+
+    [Fact]
+    public void A_keyword_inside_another_is_found_by_whole_words()
+    {
+        // ContainsWords searches " inner " in " outer " without building either string: the same answer for any words.
+        string[] words = ["toy", "toys", "life", "to", "comes", "o", "", "toy comes"];
+        var rng = new Random(3);
+        for (int t = 0; t < 5_000; t++)
+        {
+            string outer = string.Join(' ', Enumerable.Range(0, rng.Next(0, 5)).Select(_ => words[rng.Next(words.Length)]));
+            string inner = string.Join(' ', Enumerable.Range(0, rng.Next(1, 3)).Select(_ => words[rng.Next(words.Length)]));
+            bool expected = (" " + outer + " ").Contains(" " + inner + " ", StringComparison.Ordinal);
+            Assert.True(expected == Explainer.ContainsWords(outer, inner), $"\"{outer}\" / \"{inner}\"");
+        }
+        Assert.True(Explainer.ContainsWords("toy comes to life", "toy"));
+        Assert.False(Explainer.ContainsWords("toys", "toy"));
+    }
 }

@@ -130,4 +130,37 @@ public sealed class FoldInTests(ITestOutputHelper output)
         for (int k = 0; k < a.Count; k++) se += (a[k] - b[k]) * (a[k] - b[k]);
         return Math.Sqrt(se / a.Count);
     }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void A_later_rating_of_an_item_replaces_the_earlier_and_unknown_items_are_ignored(string algorithm)
+    {
+        var data = TestData.MovieLensSmall.Ratings;
+        var model = (FactorModel)AlgorithmCatalog.Create(algorithm);
+        model.Fit(new TrainingData(data.Subset([.. Enumerable.Range(0, data.Count / 4)])), TrainingContext.Deterministic(0));
+        int[] known = [.. Enumerable.Range(0, model.ItemCount).Where(model.IsItemKnown).Take(300)];
+        Assert.Equal(300, known.Length);
+        // Given in any order, with repeats (the last counts) and items the model does not know: the same user as the
+        // distinct known ratings in item order. 300 ratings: more than the factors (the primal solve) and more than fit
+        // on the stack.
+        var rng = new Random(5);
+        var expected = known.Select(i => new ItemRating(i, rng.Next(1, 11) / 2f)).ToArray();
+        var given = new List<ItemRating>();
+        foreach (var r in expected.Reverse())
+        {
+            given.Add(new ItemRating(r.Item, 0.5f));
+            given.Add(new ItemRating(-1 - r.Item, 3f));
+        }
+        foreach (var r in expected.Reverse()) given.Add(r);
+        var plain = (FactorModel.FoldedFactorUser)model.FoldIn(expected);
+        var messy = (FactorModel.FoldedFactorUser)model.FoldIn(given.ToArray());
+        Assert.Equal(expected, messy.Ratings.ToArray());
+        Assert.Equal(plain.Bias, messy.Bias);
+        Assert.Equal(plain.Vector, messy.Vector);
+        // A handful (the dual solve) behaves the same.
+        var few = (FactorModel.FoldedFactorUser)model.FoldIn([expected[3], expected[1], new ItemRating(expected[3].Item, 1f), expected[2]]);
+        var fewPlain = (FactorModel.FoldedFactorUser)model.FoldIn([expected[1], expected[2], new ItemRating(expected[3].Item, 1f)]);
+        Assert.Equal(fewPlain.Vector, few.Vector);
+        Assert.Throws<ArgumentException>(() => model.FoldIn([new ItemRating(-5, float.NaN)]));
+    }
 }

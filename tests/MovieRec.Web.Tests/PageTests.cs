@@ -1,0 +1,136 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace MovieRec.Web.Tests;
+
+/// <summary>
+/// The server-rendered pages as a person meets them (the HTML a browser gets): paging through search results, an
+/// address edited by hand, counts of one, a visitor who liked nothing, and a browser with JavaScript off.
+/// </summary>
+[Collection(ServiceCollection.Name)]
+public sealed partial class PageTests(ServiceFixture fixture)
+{
+    private static async Task<(HttpStatusCode Status, string Html)> Browse(HttpClient client, string url)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        var response = await client.SendAsync(request);
+        Assert.StartsWith("text/html", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+        return (response.StatusCode, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+    }
+
+    private static List<string> Cards(string html, string list) =>
+        [.. CardId().Matches(html[html.IndexOf($"id=\"{list}\"", StringComparison.Ordinal)..]).Select(m => m.Groups[1].Value)];
+
+    private static string Title(string html) => TitleTag().Match(html).Groups[1].Value;
+
+    [Fact]
+    public async Task Search_results_beyond_the_first_page_are_reached_by_next_and_previous_links()
+    {
+        var client = fixture.Factory.CreateClient();
+        // "star" matches 74 titles of ml-latest-small, the Horror genre hundreds: more than one page of 24 each.
+        foreach (string query in new[] { "q=star", "genre=Horror" })
+        {
+            var (status, first) = await Browse(client, "/search?" + query);
+            Assert.Equal(HttpStatusCode.OK, status);
+            var firstPage = Cards(first, "title-results");
+            Assert.Equal(24, firstPage.Count);
+            var position = Regex.Match(first, @"Page 1 of (\d+) \((\d+) titles\)");
+            Assert.True(position.Success, $"{query}: the first page says where it is");
+            Assert.True(int.Parse(position.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 3);
+            string next = Regex.Match(first, "id=\"next-page\" rel=\"next\" href=\"([^\"]+)\"").Groups[1].Value;
+            Assert.Equal("/search?" + query + "&page=2", next);
+            Assert.DoesNotContain("id=\"previous-page\"", first, StringComparison.Ordinal);
+
+            var (_, second) = await Browse(client, next);
+            var secondPage = Cards(second, "title-results");
+            Assert.Equal(24, secondPage.Count);
+            Assert.Empty(secondPage.Intersect(firstPage));
+            Assert.Contains("href=\"/search?" + query + "\"", second, StringComparison.Ordinal); // previous: page 1
+        }
+
+        // Past the last page: the page says how many there are, with a link back.
+        var (_, beyond) = await Browse(client, "/search?q=star&page=40");
+        Assert.Empty(Cards(beyond, "title-results"));
+        Assert.Matches(@"There is no page 40: \d+ titles match, on \d+ pages\.", beyond);
+    }
+
+    [Theory]
+    [InlineData("/search?q=toy&page=abc", "page: must be a whole number from 1")]
+    [InlineData("/search?q=toy&page=0", "page: must be a whole number from 1")]
+    [InlineData("/search?decade=abc", "decade: must be one of 1910 to 2010")]
+    [InlineData("/search?genre=Nope", "unknown genre")]
+    public async Task A_search_address_edited_by_hand_is_a_friendly_400_page_that_says_what_is_wrong(string url, string says)
+    {
+        var (status, html) = await Browse(fixture.Factory.CreateClient(), url);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(says, Regex.Match(html, "role=\"alert\">([^<]*)<").Groups[1].Value, StringComparison.Ordinal);
+        Assert.Contains("<form", html, StringComparison.Ordinal); // the search forms, to try again
+    }
+
+    [Fact]
+    public async Task A_long_query_is_shortened_in_the_page_title_and_a_description_search_names_itself()
+    {
+        var client = fixture.Factory.CreateClient();
+        var (status, html) = await Browse(client, "/search?q=" + new string('a', 300));
+        Assert.Equal(HttpStatusCode.BadRequest, status); // over 200 characters
+        Assert.True(Title(html).Length < 100, $"title of {Title(html).Length} characters");
+        var (_, described) = await Browse(client, "/search?describe=space+adventure+with+robots");
+        Assert.Equal("Movies like: space adventure with robots · MovieRec", Title(described));
+    }
+
+    [Fact]
+    public async Task A_movie_with_one_rating_says_one_rating_not_one_ratings()
+    {
+        // The Last Klezmer (1994): one rating in ml-latest-small.
+        var (_, html) = await Browse(fixture.Factory.CreateClient(), "/movies/791");
+        Assert.Contains("<dd>1 rating, mean 4.00 ★</dd>", html, StringComparison.Ordinal);
+        Assert.Contains("How 1 person rated it", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("1 ratings", html, StringComparison.Ordinal);
+        var (_, toyStory) = await Browse(fixture.Factory.CreateClient(), "/movies/1");
+        Assert.Matches(@"<dd>\d{3} ratings, mean", toyStory);
+    }
+
+    [Fact]
+    public async Task A_visitor_who_rated_only_low_is_told_why_no_recommendation_is_because_of_a_liked_movie()
+    {
+        var client = fixture.Factory.CreateClient(); // keeps the session cookie, as a browser does
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/api/v1/sessions", null)).StatusCode);
+        foreach (var (movie, rating) in new[] { (1, 1.0), (356, 1.5), (2571, 0.5), (318, 1.0), (593, 2.0) })
+            Assert.True((await client.PutAsync($"/api/v1/me/ratings/{movie}", JsonContent(rating))).IsSuccessStatusCode);
+        var (status, html) = await Browse(client, "/recommendations");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Based on your 5 ratings.", html, StringComparison.Ordinal);
+        Assert.Matches("id=\"no-likes\"[^>]*>You have not given any movie 3.5 stars or more yet", html);
+        Assert.DoesNotContain("class=\"reason\">because you liked", html, StringComparison.Ordinal);
+
+        // One liked movie: the notice goes, and one rating is "your rating".
+        var liker = fixture.Factory.CreateClient();
+        await liker.PostAsync("/api/v1/sessions", null);
+        await liker.PutAsync("/api/v1/me/ratings/1", JsonContent(4.5));
+        var (_, liked) = await Browse(liker, "/recommendations");
+        Assert.DoesNotContain("id=\"no-likes\"", liked, StringComparison.Ordinal);
+        Assert.Contains("Based on your rating.", liked, StringComparison.Ordinal);
+        Assert.Contains("This deletes your account and your rating for good.", liked, StringComparison.Ordinal);
+        Assert.Contains("This deletes your account and all 5 of your ratings for good.", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_javascript_the_pages_say_that_rating_needs_it()
+    {
+        foreach (string page in new[] { "/", "/movies/1", "/search?q=toy" })
+        {
+            var (_, html) = await Browse(fixture.Factory.CreateClient(), page);
+            Assert.Matches("<noscript>.*Rating movies needs JavaScript", html.ReplaceLineEndings(" "));
+        }
+    }
+
+    private static StringContent JsonContent(double rating) =>
+        new(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{{\"rating\":{rating}}}"), System.Text.Encoding.UTF8, "application/json");
+
+    [GeneratedRegex("<li class=\"card\" data-movie-id=\"([^\"]+)\"")]
+    private static partial Regex CardId();
+
+    [GeneratedRegex("<title>([^<]*)</title>")]
+    private static partial Regex TitleTag();
+}

@@ -39,16 +39,60 @@ public static class MovieRecCli
         foreach (var command in ModelCommands.Create(context)) root.Subcommands.Add(command);
         root.Subcommands.Add(ImportCommands.Create(context));
         var parse = root.Parse(args);
+        if (ParseErrors(parse, error) is int code) return code;
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (IsUserError(e))
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {MessageOf(e)}");
             return UserError;
         }
     }
+
+    /// <summary>
+    /// A command line that does not parse (an unknown option, '--seed abc') is a user error like any other: its
+    /// problems, one line each in words ("must be an integer", not "expected type 'System.Int32'"), where to find the
+    /// options, and exit code 2 (System.CommandLine's default printed the whole help and returned 1). Null when it parsed.
+    /// </summary>
+    internal static int? ParseErrors(ParseResult parse, TextWriter error)
+    {
+        if (parse.Errors.Count == 0) return null;
+        foreach (var problem in parse.Errors)
+            error.WriteLine($"error: {InWords(problem.Message)}");
+        var command = parse.CommandResult.Command;
+        var path = new List<string>();
+        for (var c = parse.CommandResult; c is not null; c = c.Parent as System.CommandLine.Parsing.CommandResult)
+            path.Insert(0, c.Command is RootCommand ? "movierec" : c.Command.Name);
+        error.WriteLine($"{string.Join(' ', path)} --help lists the {(command.Subcommands.Count > 0 ? "commands" : "options")}.");
+        return UserError;
+    }
+
+    private static string InWords(string message)
+    {
+        int at = message.IndexOf(" as expected type '", StringComparison.Ordinal);
+        if (at < 0) return message;
+        int end = message.IndexOf('\'', at + 19);
+        string type = end < 0 ? "" : message[(at + 19)..end];
+        string kind = type switch
+        {
+            "System.Int32" or "System.Int64" or "System.Nullable`1[System.Int32]" => "an integer",
+            "System.Double" or "System.Single" or "System.Nullable`1[System.Double]" => "a number",
+            "System.Boolean" => "true or false",
+            _ => "a " + type[(type.LastIndexOf('.') + 1)..].ToLowerInvariant(),
+        };
+        return string.Concat(message.AsSpan(0, at), $": it must be {kind}.");
+    }
+
+    /// <summary>
+    /// The sentence for the user: an <see cref="ArgumentException"/>'s message without the " (Parameter 'folds')" that
+    /// .NET appends, which names a C# parameter, not anything the user typed.
+    /// </summary>
+    internal static string MessageOf(Exception e) =>
+        e is ArgumentException { ParamName: { } name } argument
+            ? argument.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal)
+            : e.Message;
 
     private static bool IsUserError(Exception e) =>
         e is DataFormatException or DatasetNotFoundException or DirectoryNotFoundException or FileNotFoundException

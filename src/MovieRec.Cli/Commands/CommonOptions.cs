@@ -26,6 +26,48 @@ internal static class CommonOptions
     /// </summary>
     public static string ResolveOrDownload(string data) => DataLocator.ResolveOrDownload(data, Console.Error.WriteLine);
 
+    /// <summary>
+    /// Checks that <paramref name="option"/>'s file can be written before any work is done (a model can take minutes
+    /// to train, only to fail at the save): not a folder, in a folder that exists and takes new files.
+    /// </summary>
+    public static void CheckOutput(string path, string option)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new CliException($"{option} needs a file path.");
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            throw new CliException($"{option} {path} is a folder; give the path of the file to write (in it, or elsewhere).");
+        string folder = Path.GetDirectoryName(full) ?? full;
+        if (!Directory.Exists(folder))
+            throw new CliException($"{option} {path}: the folder {folder} does not exist.");
+        // The save writes a temporary file beside the target, then renames it: the folder must take new files.
+        string probe = Path.Combine(folder, $".movierec-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"{option} {path}: cannot write in {folder}{(e is UnauthorizedAccessException ? " (permission denied)" : "")}.", e);
+        }
+        finally
+        {
+            if (File.Exists(probe)) File.Delete(probe);
+        }
+    }
+
+    /// <summary>Runs the write of <paramref name="option"/>'s file; a failure (disk full) is one line naming the option and the path.</summary>
+    public static void WriteOutput(string path, string option, Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"{option} {path}: could not be written: {e.Message}", e);
+        }
+    }
+
     public static Option<string?> Columns() => new("--columns")
     {
         Description = "Read --data as a generic interactions file with this column mapping, e.g. "

@@ -204,6 +204,7 @@ internal static class DataCommands
         ["genres"] = s.Genres.ToDictionary(p => p.Key, p => p.Value),
         ["duplicates_merged"] = s.DuplicatesMerged,
         ["rows_skipped"] = s.RowsSkipped,
+        ["rated_not_in_catalog"] = s.RatedNotInCatalog,
         ["skipped_by_reason"] = report.SkippedByReason,
     };
 
@@ -235,6 +236,8 @@ internal static class DataCommands
         }
         Row("movies with a runtime", $"{s.MoviesWithRuntime:N0} of {s.Movies:N0}");
         Row("load", report.Summary());
+        if (s.RatedNotInCatalog > 0)
+            Row("rated movies not in the catalog", $"{s.RatedNotInCatalog:N0} (no title, genres or metadata: is the movies file complete?)");
         console.Write(table);
         foreach (var example in report.Examples)
             console.MarkupLine($"[yellow]skipped:[/] {Markup.Escape(example)}");

@@ -75,6 +75,9 @@ internal static class DiscoverCommands
         var command = new Command("similar", "Movies similar to a movie.") { title, by, n, quality, data };
         command.SetAction(parse =>
         {
+            // Checked before the load, and NaN is not between 0 and 1 (it passed both range patterns below).
+            if (parse.GetValue(quality) is var q && !(q >= 0 && q <= 1))
+                throw new CliException($"--quality must be between 0 and 1, not {q.ToString(CultureInfo.InvariantCulture)}.");
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
             var (movie, others) = FindMovie(dataset, parse.GetValue(title)!);
             int count = Positive(parse.GetValue(n), "-n");
@@ -88,7 +91,6 @@ internal static class DiscoverCommands
             IReadOnlyList<(Movie Movie, float Similarity)> similar = parse.GetValue(by) switch
             {
                 "content" when parse.GetValue(quality) is > 0 and <= 1 => ContentSimilarity.Build(dataset.Catalog.Movies).Similar(movie.Id, count, WeightedRating.Compute(dataset), parse.GetValue(quality)),
-                "content" when parse.GetValue(quality) is < 0 or > 1 => throw new CliException($"--quality must be between 0 and 1, not {parse.GetValue(quality)}."),
                 "content" => ContentSimilarity.Build(dataset.Catalog.Movies).Similar(movie.Id, count),
                 "text" => TextSimilarity.Build(dataset).Similar(movie.Id, count),
                 "semantic" => SemanticOrExplain(context, dataset).Similar(movie.Id, count),

@@ -34,13 +34,15 @@ public static class EvaluateCommands
         var context = new CliContext(console, output, error);
         var root = new RootCommand("MovieRec evaluation commands.");
         AddTo(root, context, () => algorithms);
+        var parse = root.Parse(args);
+        if (MovieRecCli.ParseErrors(parse, error) is int code) return code;
         try
         {
-            return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is ArgumentException or CliException or DataFormatException or DatasetNotFoundException or IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {MovieRecCli.MessageOf(e)}");
             return MovieRecCli.UserError;
         }
     }
@@ -109,6 +111,7 @@ public static class EvaluateCommands
         command.SetAction(parse =>
         {
             var chosen = AlgorithmCatalog.Resolve(parse.GetValue(names)!, algorithms());
+            CheckProtocol(parse.GetValue(protocol)!, "evaluate");
             if (NewUserCommand.IsNewUser(parse.GetValue(protocol)!))
             {
                 var newUser = NewUserCommand.Settings(parse.GetValue(given)!, parse.GetValue(usersHeld), parse.GetValue(givenRatings)!, parse.GetValue(seed));
@@ -159,6 +162,7 @@ public static class EvaluateCommands
         {
             var info = AlgorithmCatalog.Resolve(parse.GetValue(name)!, algorithms());
             if (info.Count != 1) throw new CliException("tune takes one algorithm.");
+            CheckProtocol(parse.GetValue(protocol)!, "tune");
             var target = Metric.Parse(parse.GetValue(metric)!);
             var settings = Settings(parse.GetValue(protocol)!, parse.GetValue(cv), parse.GetValue(seed), parse.GetValue(threads), target.Name);
             var entries = (parse.GetValue(grid) ?? []).Select(GridSearch.ParseEntry).ToArray();
@@ -179,6 +183,27 @@ public static class EvaluateCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// An unknown --protocol lists what <paramref name="command"/> takes: evaluate also runs new-user (handled here, not
+    /// by <see cref="EvaluationSettings.ParseProtocol"/>), tune does not.
+    /// </summary>
+    private static void CheckProtocol(string text, string command)
+    {
+        if (NewUserCommand.IsNewUser(text))
+        {
+            if (command == "evaluate") return;
+            throw new CliException($"--protocol {text} is for evaluate; {command} takes kfold, loo, sampled, predefined or temporal.");
+        }
+        try
+        {
+            EvaluationSettings.ParseProtocol(text);
+        }
+        catch (ArgumentException)
+        {
+            throw new CliException($"Unknown protocol '{text}'. Known: kfold, loo, sampled, predefined, temporal{(command == "evaluate" ? ", new-user" : "")}.");
+        }
     }
 
     private static EvaluationSettings Settings(string protocolText, int folds, int seed, int threads, string? metricsText)

@@ -22,22 +22,24 @@ internal static class ExportCommands
         var similarity = new Command("similarity", "Content similarity (cast, director, genres, keywords).") { format, output, k, data };
         similarity.SetAction(parse =>
         {
+            var path = parse.GetValue(output)!;
+            CommonOptions.CheckOutput(path, "--out");
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
             var movies = dataset.Catalog.Movies;
-            var path = parse.GetValue(output)!;
             switch (parse.GetValue(format))
             {
                 case "npy":
                     if (movies.Count > MaxDenseMovies)
                         throw new CliException($"{movies.Count:N0} movies is too many for a dense matrix (at most {MaxDenseMovies:N0}, {MaxDenseMovies}² float32 = 1.6 GB); use --format csv.");
                     var vectors = ContentSimilarity.Build(movies, new ContentSimilarityOptions { Neighbours = 1 }).Vectors;
-                    WriteDenseNpy(path, vectors);
+                    CommonOptions.WriteOutput(path, "--out", () => WriteDenseNpy(path, vectors));
                     context.Console.WriteLine($"Wrote a {movies.Count} x {movies.Count} float32 matrix to {path} (rows in catalogue order).");
                     break;
                 case "csv":
                     var sim = ContentSimilarity.Build(movies, new ContentSimilarityOptions { Neighbours = DiscoverCommands.Positive(parse.GetValue(k), "-k") });
-                    using (var writer = new StreamWriter(path, false, new UTF8Encoding(false)))
+                    CommonOptions.WriteOutput(path, "--out", () =>
                     {
+                        using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
                         writer.WriteLine("movieId,rank,similarMovieId,similarity");
                         foreach (var m in movies)
                         {
@@ -45,7 +47,7 @@ internal static class ExportCommands
                             foreach (var (other, s) in sim.Similar(m.Id, sim.Index.K))
                                 writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{m.Id},{rank++},{other.Id},{s:0.######}"));
                         }
-                    }
+                    });
                     context.Console.WriteLine($"Wrote the top {sim.Index.K} similar movies of {movies.Count} movies to {path}.");
                     break;
                 default:

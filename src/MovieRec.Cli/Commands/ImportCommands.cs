@@ -36,6 +36,7 @@ internal static class ImportCommands
             double? lambda = parse.GetValue(reg);
             if (lambda is < 0 or double.NaN) throw new CliException($"--reg must be non-negative, not {lambda}.");
             var parsedScale = ParseScale(parse.GetValue(scale)!);
+            CommonOptions.CheckOutput(file, "--out");
             Dataset? dataset = parse.GetValue(data) is { } dataPath ? CommonOptions.LoadDataset(dataPath, lenient: false, acceptsColumns: false) : null;
             var options = new SparkAlsImportOptions { Scale = parsedScale, RegParam = lambda, AlignTo = dataset?.Ratings };
             var clock = Stopwatch.StartNew();
@@ -54,7 +55,7 @@ internal static class ImportCommands
             string fingerprint = dataset is not null
                 ? ModelFile.Fingerprint(dataset.Ratings)
                 : string.Create(inv, $"spark-als;uid={meta.Uid};users={model.UserCount};items={model.ItemCount}");
-            ModelFile.Save(file, model, fingerprint);
+            CommonOptions.WriteOutput(file, "--out", () => ModelFile.Save(file, model, fingerprint));
             context.Output.WriteLine(string.Create(inv, $"imported {model} from {folder} in {seconds:0.000} s"));
             context.Output.WriteLine(string.Create(inv, $"users {result.SparkUsers:N0}, items {result.SparkItems:N0}, rank {model.Factors}, scale {model.Scale}"));
             if (dataset is not null)

@@ -115,6 +115,9 @@ internal static class ModelCommands
             var model = info.Create(ParseParameters(parse.GetValue(parameters)));
             if (!PersistentModels.CanSave(model) || model is not IPersistentModel persistent)
                 throw new CliException($"{model} cannot be saved to a model file: a part of it does not persist.");
+            if (parse.GetValue(threads) is var threadCount and < 0) throw new CliException($"--threads must not be negative, not {threadCount}.");
+            string path = parse.GetValue(output)!;
+            CommonOptions.CheckOutput(path, "--out");
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, parse.GetValue(lenient), parse.GetValue(columns));
             var ratings = dataset.Ratings;
             if (ratings.Count == 0)
@@ -124,7 +127,6 @@ internal static class ModelCommands
                     : $"Nothing to train on: {dataset.Name} has no ratings (a catalogue of {dataset.Catalog.Count:N0} movie{(dataset.Catalog.Count == 1 ? "" : "s")}), and a model learns from ratings. "
                         + "Give a dataset with ratings, e.g. --data ml-latest-small.");
             }
-            string path = parse.GetValue(output)!;
             var clock = Stopwatch.StartNew();
             context.Console.Progress().AutoClear(false).Start(progress =>
             {
@@ -144,7 +146,7 @@ internal static class ModelCommands
                 task.Value = task.MaxValue;
             });
             double seconds = clock.Elapsed.TotalSeconds;
-            ModelFile.Save(path, persistent, ModelFile.Fingerprint(ratings));
+            CommonOptions.WriteOutput(path, "--out", () => ModelFile.Save(path, persistent, ModelFile.Fingerprint(ratings)));
             var inv = CultureInfo.InvariantCulture;
             context.Output.WriteLine(string.Create(inv, $"trained {model} on {ratings.Count:N0} ratings ({dataset.Name}) in {seconds:0.000} s"));
             if (model is IIterativeModel { EpochLoss.Count: > 0 } iterative)
@@ -200,7 +202,12 @@ internal static class ModelCommands
             var top = TopN.Select(scores, n, TrainingRatingsTieBreak(history, header), exclude);
             Dataset? titles = null;
             if (parse.GetValue(data) is { } dataPath)
+            {
+                // Titles only: a bad row costs one title, not the recommendation; but what was skipped is said.
                 titles = CommonOptions.LoadDataset(dataPath, lenient: true, acceptsColumns: false);
+                if (titles.Report.Skipped > 0)
+                    context.Error.WriteLine($"warning: reading titles from {titles.Name}: {titles.Report.Summary()}; the first: {titles.Report.Examples[0]}");
+            }
             // Titles are found through the raw id, the one thing model and dataset share for both kinds of id.
             var movies = top.Select(t => titles is null ? null : MovieByRawId(titles, header.ItemIds.ToRaw(t.Item))).ToList();
             bool imdb = MovieFacts.AnyImdb(movies);
@@ -281,13 +288,18 @@ internal static class ModelCommands
     {
         var result = new List<ItemRating>();
         var unknown = new List<string>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0) throw new CliException("--rate has no ratings: give movieId=rating pairs, e.g. --rate 1=5,260=4.5.");
+        foreach (var part in parts)
         {
             int eq = part.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0 || !float.TryParse(part[(eq + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out float rating))
                 throw new CliException($"--rate expects movieId=rating pairs, not '{part}'.");
             if (header.Scale.Check(rating) is { } problem) throw new CliException($"--rate: {problem}.");
             string id = part[..eq].Trim();
+            // One rating per movie, as in a dataset: which of two would count is not for the parser to guess.
+            if (!seen.Add(id)) throw new CliException($"--rate rates movie {id} twice.");
             int item = header.ItemIds.ToDense(id);
             bool known = item >= 0 && (model is RatingPredictorBase predictor ? predictor.IsItemKnown(item) : item < header.ItemIds.Count);
             if (!known) unknown.Add(id);

@@ -86,13 +86,21 @@ public static class DataLocator
 public sealed class DatasetNotFoundException : Exception
 {
     public DatasetNotFoundException(string data)
-        : base($"Dataset '{data}' was not found: it is not a folder or zip, and not a name under "
-            + $"{string.Join(" or ", DataLocator.SearchRoots)}. Download it with 'movierec data download {data}', "
-            + $"or set {DataLocator.EnvironmentVariable} to a folder holding '{data}/' (an extracted release, e.g. "
-            + $"{data}/ratings.csv and {data}/movies.csv) or '{data}.zip'.")
+        : base(LooksLikePath(data)
+            // A path is not a dataset name: offering to download '/home/me/ratings' or to look for it under
+            // MOVIEREC_DATA would only mislead.
+            ? $"'{data}' does not exist: there is no folder, zip or file at {Path.GetFullPath(data)}."
+            : $"Dataset '{data}' was not found: it is not a folder or zip, and not a name under "
+                + $"{string.Join(" or ", DataLocator.SearchRoots)}. Download it with 'movierec data download {data}', "
+                + $"or set {DataLocator.EnvironmentVariable} to a folder holding '{data}/' (an extracted release, e.g. "
+                + $"{data}/ratings.csv and {data}/movies.csv) or '{data}.zip'.")
     {
         Data = data;
     }
+
+    /// <summary>Whether <paramref name="data"/> was given as a path (it names a folder) rather than a dataset name.</summary>
+    private static bool LooksLikePath(string data) =>
+        data.Contains('/', StringComparison.Ordinal) || data.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal) || data.StartsWith('~');
 
     public DatasetNotFoundException() : this("(none)") { }
 

@@ -104,13 +104,34 @@ public static class DatasetLoader
             var present = format.Required.SelectMany(names => names).Concat(format.Companions)
                 .Select(source.Find).OfType<string>().Select(Path.GetFileName).ToList();
             if (present.Count == 0) continue;
-            var missing = format.Required.Where(names => !names.Any(source.Has)).Select(names => string.Join(" or ", names)).ToList();
+            var absent = format.Required.Where(names => !names.Any(source.Has)).ToList();
+            var missing = absent.Select(names => string.Join(" or ", names)).ToList();
             if (missing.Count == 0) continue;
             var verb = missing.Count == 1 ? "is" : "are";
-            return $"{string.Join(" and ", missing)} {verb} missing: the folder has {string.Join(", ", present)} of the {format.Name} format, "
+            var hints = string.Concat(absent.Select(names => Hint(source, names)));
+            return $"{string.Join(" and ", missing)} {verb} missing{hints}: the folder has {string.Join(", ", present)} of the {format.Name} format, "
                 + $"which reads {format.Files}";
         }
         return null;
+    }
+
+    /// <summary>
+    /// Why a required file may look absent: it was compressed (ratings.csv.gz; only IMDb's and interactions files are
+    /// read compressed), or a folder has its name. Empty when neither.
+    /// </summary>
+    private static string Hint(DataSource source, string[] names)
+    {
+        foreach (var name in names)
+        {
+            foreach (var packed in new[] { ".gz", ".zip", ".bz2", ".xz", ".zst" })
+            {
+                if (source.Find(name + packed) is string found)
+                    return $" ({Path.GetFileName(found)} is there: this format reads {name} uncompressed; decompress it)";
+            }
+            if (Directory.Exists(Path.Combine(source.Location, name)))
+                return $" ({name} is a folder, not a file)";
+        }
+        return "";
     }
 
     /// <summary>

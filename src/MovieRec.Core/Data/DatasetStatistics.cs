@@ -58,6 +58,9 @@ public sealed record DatasetStatistics
 
     public int RowsSkipped { get; init; }
 
+    /// <summary>Rated items the catalog has no movie for (a movie id in ratings.csv missing from movies.csv): untitled everywhere.</summary>
+    public int RatedNotInCatalog { get; init; }
+
     public static readonly double[] Quantiles = [0, 0.25, 0.5, 0.75, 0.9, 0.99, 1];
 
     public static DatasetStatistics Compute(Dataset dataset)
@@ -96,7 +99,19 @@ public sealed record DatasetStatistics
                 .Select(g => new KeyValuePair<string, int>(g.Key, g.Count())).OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)],
             DuplicatesMerged = dataset.Report.DuplicatesMerged,
             RowsSkipped = dataset.Report.Skipped,
+            RatedNotInCatalog = CountRatedNotInCatalog(dataset),
         };
+    }
+
+    private static int CountRatedNotInCatalog(Dataset dataset)
+    {
+        var byItem = dataset.Ratings.ByItem;
+        int count = 0;
+        for (int item = 0; item < dataset.Ratings.ItemCount; item++)
+        {
+            if (byItem.RowLength(item) > 0 && dataset.MovieOf(item) is null) count++;
+        }
+        return count;
     }
 
     private static List<KeyValuePair<double, int>> RowQuantiles(CsrMatrix m)

@@ -72,6 +72,40 @@ public class BadInputTests
         Assert.Contains("not valid JSON", e.Message);
     }
 
+    [Theory]
+    [InlineData("-90")]
+    [InlineData("1e20")]
+    public void A_tmdb_runtime_that_is_not_minutes_names_the_field(string runtime)
+    {
+        // Was loaded as it came: a runtime of -90 minutes, or 1e20 cast to int.
+        using var tmp = TestData.NewFolder();
+        tmp.Write("tmdb_5000_movies.csv",
+            "budget,genres,homepage,id,keywords,original_language,original_title,overview,popularity,production_companies,production_countries,release_date,revenue,runtime,spoken_languages,status,tagline,title,vote_average,vote_count\n"
+            + $"1,[],,10,[],en,X,An overview,1.5,[],[],2009-12-10,1,{runtime},[],Released,,X,7.2,100\n");
+        var e = LoadFails(tmp);
+        Assert.Equal(2, e.Line);
+        Assert.Equal("runtime", e.Field);
+    }
+
+    [Fact]
+    public void A_movie_listed_twice_in_the_tmdb_credits_is_an_error_not_one_cast_dropped()
+    {
+        // The movies file refuses a repeated id; the credits file kept the later row and dropped the earlier one's
+        // cast and directors without a word.
+        using var tmp = TestData.NewFolder();
+        tmp.Write("tmdb_5000_movies.csv",
+            "budget,genres,homepage,id,keywords,original_language,original_title,overview,popularity,production_companies,production_countries,release_date,revenue,runtime,spoken_languages,status,tagline,title,vote_average,vote_count\n"
+            + "1,[],,10,[],en,X,An overview,1.5,[],[],2009-12-10,1,120,[],Released,,X,7.2,100\n");
+        tmp.Write("tmdb_5000_credits.csv", "movie_id,title,cast,crew\n"
+            + "10,X,\"[{\"\"name\"\": \"\"Ann\"\", \"\"order\"\": 0}]\",[]\n"
+            + "10,X,\"[{\"\"name\"\": \"\"Bob\"\", \"\"order\"\": 0}]\",[]\n");
+        var e = LoadFails(tmp);
+        Assert.EndsWith("tmdb_5000_credits.csv", e.File);
+        Assert.Equal(3, e.Line);
+        Assert.Equal("movie_id", e.Field);
+        Assert.Contains("appears twice", e.Message);
+    }
+
     [Fact]
     public void Truncated_zip_is_reported_with_its_path()
     {
@@ -87,6 +121,35 @@ public class BadInputTests
         File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
         var e = Assert.Throws<DataFormatException>(() => DatasetLoader.Load(truncated));
         Assert.Contains("truncated.zip", e.Message);
+    }
+
+    [Fact]
+    public void A_gzip_file_cut_short_is_an_error_not_fewer_rows_even_when_lenient()
+    {
+        // GZipStream ends quietly where the compressed bytes stop: an interrupted download loaded as the rows before
+        // the cut (the partial last row skipped under --lenient, every later row gone without a word).
+        using var tmp = TestData.NewFolder();
+        var text = new System.Text.StringBuilder("user,item,rating\n");
+        var random = new Random(7);
+        for (int k = 0; k < 20_000; k++) text.Append(random.Next(1, 500)).Append(',').Append(random.Next(1, 3000)).Append(',').Append(random.Next(1, 6)).Append('\n');
+        using (var file = File.Create(Path.Combine(tmp.Path, "plays.csv.gz")))
+        using (var gz = new GZipStream(file, CompressionLevel.Fastest))
+            gz.Write(System.Text.Encoding.UTF8.GetBytes(text.ToString()));
+        var mapping = MovieRec.Core.Data.Loaders.InteractionsCsvMapping.Parse("user=user,item=item,rating=rating");
+        var lenient = new LoadOptions { Lenient = true, IncludeTmdb = false };
+        var whole = MovieRec.Core.Data.Loaders.InteractionsCsvLoader.Load(Path.Combine(tmp.Path, "plays.csv.gz"), mapping, lenient);
+        Assert.Equal(0, whole.Report.Skipped);
+
+        var bytes = File.ReadAllBytes(Path.Combine(tmp.Path, "plays.csv.gz"));
+        foreach (int cut in new[] { bytes.Length / 2, bytes.Length - 8 })
+        {
+            var cutPath = Path.Combine(tmp.Path, "cut", "plays.csv.gz");
+            Directory.CreateDirectory(Path.GetDirectoryName(cutPath)!);
+            File.WriteAllBytes(cutPath, bytes[..cut]);
+            var e = Assert.Throws<DataFormatException>(() => MovieRec.Core.Data.Loaders.InteractionsCsvLoader.Load(cutPath, mapping, lenient));
+            Assert.EndsWith("plays.csv.gz", e.File);
+            Assert.Contains("cut short", e.Message);
+        }
     }
 
     [Fact]
@@ -126,6 +189,21 @@ public class BadInputTests
         var e = LoadFails(tmp);
         Assert.Equal(1, e.Line);
         Assert.Equal("userId", e.Field);
+    }
+
+    [Fact]
+    public void A_compressed_ratings_file_is_named_as_the_reason_ratings_csv_is_missing()
+    {
+        // Was: "ratings.csv is missing: the folder has movies.csv of the movielens-csv format" beside ratings.csv.gz.
+        using var tmp = TestData.NewFolder();
+        tmp.Write("movies.csv", Movies);
+        using (var file = File.Create(Path.Combine(tmp.Path, "ratings.csv.gz")))
+        using (var gz = new GZipStream(file, CompressionLevel.Fastest))
+            gz.Write("userId,movieId,rating,timestamp\n1,1,4.0,10\n"u8);
+        var e = LoadFails(tmp);
+        Assert.Contains("ratings.csv is missing", e.Message);
+        Assert.Contains("ratings.csv.gz is there", e.Message);
+        Assert.Contains("decompress", e.Message);
     }
 
     [Fact]

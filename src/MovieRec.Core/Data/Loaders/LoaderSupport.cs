@@ -5,13 +5,16 @@ namespace MovieRec.Core.Data.Loaders;
 /// <summary>Pieces every loader shares: opening files with good errors, lenient skipping, capacity guesses.</summary>
 internal static class LoaderSupport
 {
-    /// <summary>The one way every loader opens a delimited file (a .gz is decompressed on the fly).</summary>
+    /// <summary>
+    /// The one way every loader opens a delimited file (a .gz is decompressed on the fly, and a .gz cut short is an
+    /// error at its end, not fewer rows: <see cref="CheckedGZipStream"/>).
+    /// </summary>
     public static DelimitedReader OpenReader(DataSource source, string relativePath, LoadOptions options, string delimiter = ",", bool quotes = true,
         System.Text.Encoding? encoding = null)
     {
         var stream = source.OpenFile(relativePath);
         if (relativePath.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
-            stream = new System.IO.Compression.GZipStream(stream, System.IO.Compression.CompressionMode.Decompress);
+            stream = new CheckedGZipStream(stream);
         return DelimitedReader.Open(stream, source.Display(relativePath), delimiter, quotes, encoding, options.Reader);
     }
 

@@ -70,7 +70,7 @@ public static class TmdbLoader
                     VoteCount = Count(reader, voteCount, "vote_count"),
                     Popularity = popularity >= 0 ? reader.OptionalDouble(popularity, "popularity") ?? 0 : 0,
                     ReleaseDate = release >= 0 ? ParseDate(reader, release) : null,
-                    Runtime = runtime >= 0 && reader.OptionalDouble(runtime, "runtime") is double rt ? (int)rt : null,
+                    Runtime = runtime >= 0 ? Minutes(reader, runtime) : null,
                     PosterPath = poster >= 0 ? NullIfEmpty(reader.Text(poster, "poster_path")) : null,
                     Cast = credit?.Cast ?? [],
                     Directors = credit?.Directors ?? [],
@@ -174,7 +174,9 @@ public static class TmdbLoader
                     }
                     return names.ToArray();
                 });
-                result[movieId] = new Credits(castList, directors);
+                // As in the movies file, a repeated id is an error: keeping one row would drop the other's credits.
+                if (!result.TryAdd(movieId, new Credits(castList, directors)))
+                    throw reader.Error("movie_id", $"TMDB id {movieId} appears twice");
             }
             catch (DataFormatException e)
             {
@@ -232,6 +234,15 @@ public static class TmdbLoader
             null => 0,
             < 0 and int n => throw reader.Error(field, $"{n} is negative"),
             int n => n,
+        };
+
+    /// <summary>A runtime in minutes, null when empty; a negative one (or one past int) is an error, not a negative or wrapped runtime.</summary>
+    private static int? Minutes(DelimitedReader reader, int column) =>
+        reader.OptionalDouble(column, "runtime") switch
+        {
+            null => null,
+            double rt and >= 0 and <= int.MaxValue => (int)rt,
+            double rt => throw reader.Error("runtime", $"{rt.ToString(CultureInfo.InvariantCulture)} is not a runtime in minutes"),
         };
 
     private static string? NullIfEmpty(string s) => string.IsNullOrWhiteSpace(s) ? null : s;

@@ -1,0 +1,148 @@
+using MovieRec.Core.Tests;
+
+namespace MovieRec.Cli.Tests;
+
+/// <summary>
+/// Options a user gets wrong (found by exploratory QA): each is one line naming the option, exit code 2, and is
+/// caught before the work that it would waste.
+/// </summary>
+public class MisuseTests
+{
+    private static string Small => TestData.MovieLensSmallPath;
+
+    [Fact]
+    public void An_out_path_that_cannot_be_written_is_refused_before_training_naming_the_option()
+    {
+        using var tmp = TestData.NewFolder();
+        string missing = Path.Combine(tmp.Path, "no-such-folder", "model.mrec");
+        var (exit, output, error) = CliRunner.Run("train", "--data", Small, "--algorithm", "popularity", "--out", missing);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("--out", error);
+        Assert.Contains("no-such-folder", error);
+        Assert.DoesNotContain(".tmp", error); // was: Could not find a part of the path '.../model.mrec.1234.tmp'
+        Assert.DoesNotContain("trained", output);
+
+        (exit, output, error) = CliRunner.Run("train", "--data", Small, "--algorithm", "popularity", "--out", tmp.Path);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("--out", error);
+        Assert.Contains("is a folder", error);
+        Assert.DoesNotContain("trained", output);
+
+        (exit, _, error) = CliRunner.Run("export", "similarity", "--data", Small, "--out", Path.Combine(tmp.Path, "no-such-folder", "similar.csv"));
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("--out", error);
+        Assert.Contains("no-such-folder", error);
+    }
+
+    [Theory]
+    [InlineData("evaluate", "-a", "svd", "--param", "no-such-option=1")]
+    [InlineData("train", "--algorithm", "no-such-algorithm", "--out", "x.mrec")]
+    [InlineData("evaluate", "-a", "svd", "--cv", "1000000")]
+    public void Messages_do_not_end_in_a_dotnet_parameter_name(params string[] args)
+    {
+        var (exit, _, error) = CliRunner.Run([.. args, "--data", Small]);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.StartsWith("error: ", error);
+        Assert.DoesNotContain("(Parameter '", error);
+    }
+
+    [Fact]
+    public void A_data_path_that_does_not_exist_says_so_instead_of_offering_to_download_it()
+    {
+        using var tmp = TestData.NewFolder();
+        string path = Path.Combine(tmp.Path, "my-ratings");
+        var (exit, _, error) = CliRunner.Run("data", "info", "--data", path);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains(path, error);
+        Assert.Contains("does not exist", error);
+        Assert.DoesNotContain("data download", error); // was: Download it with 'movierec data download /tmp/.../my-ratings'
+    }
+
+    [Fact]
+    public void An_unknown_protocol_lists_every_protocol()
+    {
+        var (exit, _, error) = CliRunner.Run("evaluate", "-a", "svd", "--protocol", "no-such", "--data", Small);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("new-user", error); // was: Known: kfold, loo, sampled, predefined, temporal.
+    }
+
+    [Fact]
+    public void Train_refuses_a_negative_thread_count_as_evaluate_does()
+    {
+        using var tmp = TestData.NewFolder();
+        var (exit, output, error) = CliRunner.Run("train", "--data", Small, "--algorithm", "popularity", "--threads", "-1", "--out", Path.Combine(tmp.Path, "m.mrec"));
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("--threads", error);
+        Assert.DoesNotContain("trained", output);
+    }
+
+    [Fact]
+    public void Similar_refuses_a_quality_that_is_not_a_number()
+    {
+        var (exit, _, error) = CliRunner.Run("similar", "Toy Story", "--quality", "NaN", "--data", Small);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("--quality", error);
+    }
+
+    [Theory]
+    [InlineData("--seed", "abc")]
+    [InlineData("--cv", "2.5")]
+    public void An_option_value_of_the_wrong_type_is_a_user_error_in_words(string option, string value)
+    {
+        var (exit, _, error) = CliRunner.Run("evaluate", "-a", "svd", option, value, "--data", Small);
+        Assert.Equal(MovieRecCli.UserError, exit); // was 1, with the help text
+        Assert.Contains(option, error);
+        Assert.Contains("integer", error);
+        Assert.DoesNotContain("System.Int32", error);
+    }
+
+    [Fact]
+    public void Recommend_says_when_the_dataset_for_titles_had_rows_skipped()
+    {
+        using var tmp = TestData.NewFolder();
+        string model = Path.Combine(tmp.Path, "pop.mrec");
+        var (exit, _, error) = CliRunner.Run("train", "--data", Small, "--algorithm", "popularity", "--out", model);
+        Assert.True(exit == 0, error);
+        string data = Path.Combine(tmp.Path, "ml");
+        Directory.CreateDirectory(data);
+        File.Copy(Path.Combine(Small, "ratings.csv"), Path.Combine(data, "ratings.csv"));
+        File.WriteAllText(Path.Combine(data, "movies.csv"), File.ReadAllText(Path.Combine(Small, "movies.csv")) + "999999,Broken row without genres\n");
+        (exit, _, error) = CliRunner.Run("recommend", "--model", model, "--user", "1", "--data", data);
+        Assert.True(exit == 0, error);
+        // Titles come from a lenient load: what it skipped is said, not silently dropped.
+        Assert.Contains("skipped", error);
+        Assert.Contains("movies.csv", error);
+    }
+
+    [Theory]
+    [InlineData("1=5,260=4,1=1", "twice")] // was: a new user with 2 rating(s), one of movie 1's silently dropped
+    [InlineData(",", "no ratings")] // was: None of the rated movies is known to the model.
+    public void Recommend_rate_refuses_a_movie_rated_twice_and_an_empty_list(string rate, string expected)
+    {
+        using var tmp = TestData.NewFolder();
+        string model = Path.Combine(tmp.Path, "pop.mrec");
+        var (exit, _, error) = CliRunner.Run("train", "--data", Small, "--algorithm", "popularity", "--out", model);
+        Assert.True(exit == 0, error);
+        (exit, _, error) = CliRunner.Run("recommend", "--model", model, "--rate", rate);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("--rate", error);
+        Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public void Data_info_counts_rated_movies_the_movies_file_does_not_list()
+    {
+        // A ratings.csv naming a movie missing from movies.csv (or an empty movies.dat) loaded with no sign of it:
+        // those movies are untitled in every table.
+        using var tmp = TestData.NewFolder();
+        tmp.Write("movies.csv", "movieId,title,genres\n1,A (1990),Drama\n");
+        tmp.Write("ratings.csv", "userId,movieId,rating,timestamp\n1,1,4.0,10\n1,7,3.0,11\n2,8,3.0,12\n2,7,5.0,13\n");
+        var (exit, output, error) = CliRunner.Run("data", "info", "--data", tmp.Path, "--json");
+        Assert.True(exit == 0, error);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal(2, doc.RootElement.GetProperty("rated_not_in_catalog").GetInt32());
+        (exit, output, error) = CliRunner.Run("data", "info", "--data", tmp.Path);
+        Assert.True(exit == 0, error);
+        Assert.Contains("rated movies not in the catalog", output);
+    }
+}

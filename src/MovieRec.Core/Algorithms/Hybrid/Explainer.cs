@@ -384,17 +384,18 @@ public sealed class Explainer
     {
         var keywords = _keywords[source];
         var other = _keywords[item];
+        Span<bool> shared = keywords.Length <= 256 ? stackalloc bool[keywords.Length] : new bool[keywords.Length];
+        bool any = false;
+        for (int k = 0; k < keywords.Length; k++) any |= shared[k] = Array.IndexOf(other, keywords[k]) >= 0;
+        if (!any) return 0;
         int count = 0;
         for (int k = 0; k < keywords.Length && count < MaxSaid; k++)
         {
+            if (!shared[k]) continue;
             var keyword = keywords[k];
-            if (Array.IndexOf(other, keyword) < 0) continue;
             bool inside = false;
             for (int j = 0; j < keywords.Length && !inside; j++)
-            {
-                var longer = keywords[j];
-                inside = longer.Length > keyword.Length && Array.IndexOf(other, longer) >= 0 && ContainsWords(longer, keyword);
-            }
+                inside = shared[j] && keywords[j].Length > keyword.Length && ContainsWords(keywords[j], keyword);
             if (!inside) said[count++] = k;
         }
         return count;

@@ -14,39 +14,27 @@ namespace MovieRec.Core.Data.IO;
 /// member (gzip, pigz and IMDb's files are); a file of several members joined is refused with that said.
 /// Costs one CRC-32 pass over each 1 MiB buffer the reader fills, nothing per row.
 /// </remarks>
-internal sealed class CheckedGZipStream : Stream
+internal sealed class CheckedGZipStream : ForwardReadStream
 {
     private const int TrailerSize = 8;
     private const int MinimumSize = 18; // a 10-byte header, an empty deflate block needs 2, the 8-byte trailer
 
     private readonly TailStream _compressed;
-    private readonly GZipStream _gzip;
     private readonly Crc32 _crc = new();
     private long _length;
     private bool _checked;
 
     public CheckedGZipStream(Stream compressed)
+        : this(new TailStream(compressed))
     {
-        _compressed = new TailStream(compressed);
-        _gzip = new GZipStream(_compressed, CompressionMode.Decompress);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    private CheckedGZipStream(TailStream compressed)
+        : base(new GZipStream(compressed, CompressionMode.Decompress)) => _compressed = compressed;
 
     public override int Read(Span<byte> buffer)
     {
-        int read = _gzip.Read(buffer);
+        int read = Inner.Read(buffer);
         if (read > 0)
         {
             _crc.Append(buffer[..read]);
@@ -76,22 +64,8 @@ internal sealed class CheckedGZipStream : Stream
         }
     }
 
-    public override void Flush() { }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _gzip.Dispose();
-        base.Dispose(disposing);
-    }
-
     /// <summary>Passes reads through, counting the bytes and keeping the last 8 (the gzip trailer at the end).</summary>
-    private sealed class TailStream(Stream inner) : Stream
+    private sealed class TailStream(Stream inner) : ForwardReadStream(inner)
     {
         private readonly byte[] _tail = new byte[TrailerSize];
         private readonly byte[] _window = new byte[TrailerSize * 2];
@@ -101,22 +75,9 @@ internal sealed class CheckedGZipStream : Stream
         /// <summary>The last 8 bytes read (valid once <see cref="Total"/> is at least 8).</summary>
         public ReadOnlySpan<byte> Tail => _tail;
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
-            int read = inner.Read(buffer);
+            int read = Inner.Read(buffer);
             Keep(buffer[..read]);
             return read;
         }
@@ -141,20 +102,6 @@ internal sealed class CheckedGZipStream : Stream
             _tail.CopyTo(_window, 0);
             read.CopyTo(_window.AsSpan(TrailerSize));
             _window.AsSpan(read.Length, TrailerSize).CopyTo(_tail);
-        }
-
-        public override void Flush() { }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -80,32 +79,6 @@ public sealed class ModelWatcherTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/users/1/recommendations?algorithm=svd")).StatusCode);
     }
 
-    /// <summary>The service's error-level log entries, as formatted messages.</summary>
-    private sealed class ErrorLog : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> _errors = new();
-
-        public IReadOnlyCollection<string> Errors => _errors;
-
-        public ILogger CreateLogger(string categoryName) => new Logger(_errors);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ConcurrentQueue<string> errors) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (IsEnabled(logLevel)) errors.Enqueue(formatter(state, exception));
-            }
-        }
-    }
 
     private static async Task WaitFor(Func<bool> condition, string what)
     {

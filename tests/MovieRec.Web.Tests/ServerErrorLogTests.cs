@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MovieRec.Core.Tests;
@@ -34,32 +33,5 @@ public sealed class ServerErrorLogTests
 
         string error = Assert.Single(log.Errors, e => e.StartsWith("Unhandled error", StringComparison.Ordinal));
         Assert.Equal("Unhandled error for GET /api/v1/me/ratings", error);
-    }
-
-    /// <summary>The service's error-level log entries, as formatted messages.</summary>
-    private sealed class ErrorLog : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> _errors = new();
-
-        public IReadOnlyCollection<string> Errors => _errors;
-
-        public ILogger CreateLogger(string categoryName) => new Logger(_errors);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ConcurrentQueue<string> errors) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (IsEnabled(logLevel)) errors.Enqueue(formatter(state, exception));
-            }
-        }
     }
 }

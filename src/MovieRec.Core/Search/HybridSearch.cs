@@ -274,9 +274,11 @@ public sealed class HybridSearch : IDisposable
             var lexicalRank = ranks[..n];
             var semanticRank = ranks.Slice(n, n);
             var titleRank = ranks.Slice(2 * n, n);
+            int wordMatches = 0;
             if ((request.Signals & SearchSignals.Lexical) != 0)
             {
                 var hits = Lexical.Search(query, o.Depth);
+                wordMatches += hits.Count;
                 float best = hits.Count > 0 ? hits[0].Score : 1;
                 for (int i = 0; i < hits.Count; i++)
                 {
@@ -304,6 +306,7 @@ public sealed class HybridSearch : IDisposable
             if ((request.Signals & SearchSignals.Title) != 0)
             {
                 var hits = Titles.Search(query, o.Depth);
+                wordMatches += hits.Count;
                 for (int i = 0; i < hits.Count; i++)
                 {
                     int r = _rowOf[hits[i].Movie.Id];
@@ -330,6 +333,10 @@ public sealed class HybridSearch : IDisposable
                 result.Add(new HybridSearchHit(_movies[r], ranked[i].Score, Rank(lexicalRank[r]), Rank(semanticRank[r]), Rank(titleRank[r]),
                     taste is null || float.IsNaN(taste[i]) ? null : taste[i]));
             }
+            // Embeddings always rank something: when no title, overview, keyword or tag shares a word with the query
+            // (a typo past fixing, gibberish), the page should not present their nearest vectors as matches.
+            if (semantic is not null && wordMatches == 0 && (request.Signals & (SearchSignals.Lexical | SearchSignals.Title)) == (SearchSignals.Lexical | SearchSignals.Title))
+                note = NoWordMatchNote;
             return new HybridSearchResult(result, mode, note, personalise && ranked.Length > 1, status);
         }
         finally
@@ -341,6 +348,9 @@ public sealed class HybridSearch : IDisposable
     }
 
     private static int? Rank(int rank) => rank > 0 ? rank : null;
+
+    /// <summary>The note of a hybrid search in which no word of the query matched a title, overview, keyword or tag.</summary>
+    public const string NoWordMatchNote = "No close match: no title, overview, keyword or tag has these words; the movies below are only the nearest in meaning.";
 
     /// <summary>
     /// Re-ranks fused results by final = 1 / (k_t + fused rank) + w_t / (k_t + taste rank): relevance leads, taste

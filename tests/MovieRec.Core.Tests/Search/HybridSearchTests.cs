@@ -81,6 +81,20 @@ public sealed class HybridSearchTests : IDisposable
     }
 
     [ModelFact]
+    public void A_query_no_word_of_which_matches_says_the_results_are_only_near_in_meaning()
+    {
+        // The embeddings rank every movie for any text; gibberish must not look like a match.
+        using var search = Ready();
+        var gibberish = search.Search("xqzvk wrpflt");
+        Assert.Equal("hybrid", gibberish.Mode);
+        Assert.NotEmpty(gibberish.Hits);
+        Assert.All(gibberish.Hits, h => Assert.True(h.LexicalRank is null && h.TitleRank is null));
+        Assert.Equal(HybridSearch.NoWordMatchNote, gibberish.Note);
+        Assert.Null(search.Search("a pig who wants to be a sheepdog").Note);
+        Assert.Null(search.Search("jumanji").Note);
+    }
+
+    [ModelFact]
     public void A_title_query_puts_the_title_first()
     {
         using var search = Ready();

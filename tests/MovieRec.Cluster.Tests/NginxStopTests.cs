@@ -25,6 +25,9 @@ public sealed class NginxStopTests
         try
         {
             await Tools.WaitAsync("nginx", () => Task.FromResult(Listening(port)), TimeSpan.FromSeconds(20), CancellationToken.None);
+            // The master binds the port before it forks its worker: listening alone does not mean the worker is there
+            // yet (CI once saw none).
+            await Tools.WaitAsync("nginx's worker", () => Task.FromResult(Children(masterPid).Count > 0), TimeSpan.FromSeconds(20), CancellationToken.None);
             workers.AddRange(Children(masterPid));
             Assert.NotEmpty(workers); // worker_processes 1: the process that holds the connections
 

@@ -441,7 +441,7 @@ public static class AlgorithmCatalog
                 Baseline = Baseline(o, o.Choice("bsl-method") == "als" ? BaselineMethod.Als : BaselineMethod.Sgd),
             }),
             AlgorithmPersistence.Saved(c => KnnAlgorithm.Restore(c, create),
-                "the training ratings (user-based fold-in compares a new user with every training user), the positive similarities above the diagonal and the diagonal (all a prediction reads, Zstandard-compressed losslessly: item-based msd on ml-latest-small 19.4 MB, pearson-baseline 12.1 MB) and the baselines when used"),
+                "the training ratings (user-based fold-in compares a new user with every training user), the positive similarities above the diagonal and the diagonal (all a prediction reads, Zstandard-compressed losslessly: item-based msd on ml-latest-small about 19 MB, pearson-baseline about 12 MB) and the baselines when used"),
             notServable: NotServableRatingKnn, label: name);
     }
 

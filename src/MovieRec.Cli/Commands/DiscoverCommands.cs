@@ -135,7 +135,7 @@ internal static class DiscoverCommands
             try
             {
                 if (parse.GetValue(lexical)) search.DisableSemantic("semantic search was turned off (--lexical)");
-                else if ((embedder = LoadEmbedder(context, parse.GetValue(model))) is not null) BuildSemantic(context, dataset, search, embedder);
+                else if ((embedder = LoadEmbedder(search, parse.GetValue(model))) is not null) BuildSemantic(context, dataset, search, embedder);
                 var result = search.Search(text, new HybridSearchRequest { Count = count });
                 if (result.Note is not null) context.Console.MarkupLine($"[grey]{Markup.Escape(result.Note)}.[/]");
                 var table = new Table().Title($"[bold]{Markup.Escape(text)}[/] ({result.Mode})").AddColumn("#").AddColumn("movie").AddColumn(new TableColumn("score").RightAligned());
@@ -178,10 +178,14 @@ internal static class DiscoverCommands
     }
 
     /// <summary>The embedding model (MOVIEREC_EMBEDDING_MODEL, else the bundled one), or null after saying why not.</summary>
-    private static SentenceEmbedder? LoadEmbedder(CliContext context, string? folder)
+    /// <summary>
+    /// The embedding model, or null when it cannot be loaded: then the search is turned off with the reason, so the
+    /// answer's one note says why it is lexical (it said "has not been started" after the reason before).
+    /// </summary>
+    private static SentenceEmbedder? LoadEmbedder(HybridSearch search, string? folder)
     {
         var embedder = SentenceEmbedder.TryLoad(folder ?? Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), out var reason, EmbedderOptions.FromEnvironment());
-        if (embedder is null) context.Console.MarkupLine($"[yellow]{Markup.Escape(reason!)}.[/]");
+        if (embedder is null) search.DisableSemantic(reason!);
         return embedder;
     }
 

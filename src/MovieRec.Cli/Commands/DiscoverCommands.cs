@@ -68,7 +68,7 @@ internal static class DiscoverCommands
     private static Command Similar(CliContext context)
     {
         var title = new Argument<string>("title") { Description = "A movie title, e.g. \"The Dark Knight Rises\" (a year in parentheses picks one of several)." };
-        var by = new Option<string>("--by") { Description = "content (cast, director, genres, keywords), text (TF-IDF of overview and tags), semantic (sentence embeddings), ratings (people who liked this also liked: item-kNN cosine).", DefaultValueFactory = _ => "content" };
+        var by = new Option<string>("--by") { Description = "content (directors, top-3 cast, keywords, genres, MovieLens tags, decade), text (TF-IDF of overview and tags), semantic (sentence embeddings), ratings (people who liked this also liked: item-kNN cosine).", DefaultValueFactory = _ => "content" };
         var n = new Option<int>("-n", "--count") { Description = "How many.", DefaultValueFactory = _ => 10 };
         var quality = new Option<double>("--quality") { Description = "With --by content: blend this share (0-1) of the IMDb weighted rating into the order (well-rated, well-known first).", DefaultValueFactory = _ => 0 };
         var data = CommonOptions.Data();

@@ -254,7 +254,6 @@ internal static class DiscoverCommands
             throw new CliException($"{dataset.Name} has no ratings (a catalogue of {dataset.Catalog.Count:N0} movie{(dataset.Catalog.Count == 1 ? "" : "s")}): {why}. Use a dataset with ratings.");
     }
 
-    /// <summary>How many ratings a movie has in the dataset (0 when unrated).</summary>
     /// <summary>Content similarity as the movie page shows it: fields, neighbours ordered with familiarity (rating counts).</summary>
     internal static ContentSimilarity ContentWithFamiliarity(Dataset dataset)
     {
@@ -263,6 +262,7 @@ internal static class DiscoverCommands
         return ContentSimilarity.Build(dataset.Catalog.Movies, ratingCount: id => counts.GetValueOrDefault(id));
     }
 
+    /// <summary>How many ratings a movie has in the dataset (0 when unrated).</summary>
     internal static int RatingCount(Dataset dataset, Movie movie)
     {
         int item = dataset.ItemOf(movie);

@@ -125,6 +125,8 @@ public static class ServiceSetup
         // start-up not again): the middleware's own log of every exception is turned off.
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = ErrorPages.Path, SuppressDiagnosticsCallback = _ => true });
         app.UseMovieRecStatusCodePages();
+        // Authentication first: an admin request without its key is 401 before anything reads its parameters or body.
+        app.UseAdminKey();
         app.Use(LimitBody);
         app.Use(RequestCharset.CheckAsync);
         app.Use(ModelVersionHeader);

@@ -39,6 +39,13 @@ public sealed class RequestLimitTests : IAsyncLifetime
         string detail = body.GetProperty("detail").GetString()!;
         Assert.Contains("8 KiB", detail, StringComparison.Ordinal);
         Assert.Contains("URL", detail, StringComparison.Ordinal);
+        // A browser gets the error page with the same sentence.
+        using var page = new HttpRequestMessage(HttpMethod.Get, "/search?q=" + new string('a', 9000));
+        page.Headers.Accept.ParseAdd("text/html");
+        var html = await _client.SendAsync(page);
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, html.StatusCode);
+        Assert.StartsWith("text/html", html.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+        Assert.Contains("limited to 8 KiB", await html.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         // Just under the limit the request reaches its endpoint.
         var under = await _client.GetAsync(new Uri("/health/live?x=" + new string('a', 8000), UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, under.StatusCode);

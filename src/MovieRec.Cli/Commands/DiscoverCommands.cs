@@ -91,7 +91,7 @@ internal static class DiscoverCommands
             IReadOnlyList<(Movie Movie, float Similarity)> similar = parse.GetValue(by) switch
             {
                 "content" when parse.GetValue(quality) is > 0 and <= 1 => ContentSimilarity.Build(dataset.Catalog.Movies).Similar(movie.Id, count, WeightedRating.Compute(dataset), parse.GetValue(quality)),
-                "content" => ContentSimilarity.Build(dataset.Catalog.Movies).Similar(movie.Id, count),
+                "content" => ContentWithFamiliarity(dataset).Similar(movie.Id, count),
                 "text" => TextSimilarity.Build(dataset).Similar(movie.Id, count),
                 "semantic" => SemanticOrExplain(context, dataset).Similar(movie.Id, count),
                 "ratings" => RatingSimilar(dataset, movie, count),
@@ -251,6 +251,14 @@ internal static class DiscoverCommands
     }
 
     /// <summary>How many ratings a movie has in the dataset (0 when unrated).</summary>
+    /// <summary>Content similarity as the movie page shows it: fields, neighbours ordered with familiarity (rating counts).</summary>
+    internal static ContentSimilarity ContentWithFamiliarity(Dataset dataset)
+    {
+        var counts = new Dictionary<long, float>(dataset.Catalog.Movies.Count);
+        foreach (var m in dataset.Catalog.Movies) counts[m.Id] = RatingCount(dataset, m);
+        return ContentSimilarity.Build(dataset.Catalog.Movies, ratingCount: id => counts.GetValueOrDefault(id));
+    }
+
     internal static int RatingCount(Dataset dataset, Movie movie)
     {
         int item = dataset.ItemOf(movie);

@@ -133,6 +133,9 @@ public sealed class ModelLifecycleService(
         {
             catalog = host.CatalogOrNull!;
             await WarmAsync(current, catalog, cancellationToken).ConfigureAwait(false);
+            // Warmed (or its warm-up failed and was logged): from now on a request naming no algorithm gets the default,
+            // trained on demand if need be, never a quick list saying it is still being trained.
+            current.Interim = false;
         }
         if (options.WarmUp)
         {

@@ -91,7 +91,7 @@ public sealed class ModelLifecycleService(
         }
         // Served at once, before anything but the persisted model is trained on it; with warm-up on, the version warmed
         // next replaces it as soon as its default algorithm is trained (JoinMetadata), and meanwhile a request naming
-        // no algorithm gets a quick one's list, saying so, rather than waiting seconds for the default (8.5 s measured).
+        // no algorithm gets a quick one's list, saying so, rather than waiting seconds for the default (8.7 s measured: docs/reliability.md).
         model.Interim = options.WarmUp;
         host.Promote(model);
         logger.LogInformation("Serving model {Version} {Seconds:0.000} s after start-up began", model.Version, clock.Elapsed.TotalSeconds);

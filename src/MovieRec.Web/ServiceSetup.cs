@@ -43,7 +43,11 @@ public static class ServiceSetup
         // The validated settings as an object, for the hosting classes that take it directly.
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MovieRecOptions>>().Value);
 
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = MaxBodyBytes;
+            RequestLimits.RaiseServerLimits(kestrel.Limits);
+        });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o =>
         {
@@ -125,6 +129,10 @@ public static class ServiceSetup
         // start-up not again): the middleware's own log of every exception is turned off.
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = ErrorPages.Path, SuppressDiagnosticsCallback = _ => true });
         app.UseMovieRecStatusCodePages();
+        // The URL and header limits, as ProblemDetails naming the limit (Kestrel's own limits are set above them).
+        app.Use(RequestLimits.CheckAsync);
+        // Authentication first: an admin request without its key is 401 before anything reads its parameters or body.
+        app.UseAdminKey();
         app.Use(LimitBody);
         app.Use(RequestCharset.CheckAsync);
         app.Use(ModelVersionHeader);

@@ -27,6 +27,33 @@ public class InteractionsCsvLoaderCliTests
     }
 
     [Fact]
+    public void Data_info_says_when_the_scale_was_detected_and_an_absurd_rating_names_its_line()
+    {
+        using var tmp = TestData.NewFolder();
+        tmp.Write("plays.csv", Plays);
+        tmp.Write("movierec.columns", "user=userId,item=songId,rating=plays\n");
+        var (exit, output, error) = CliRunner.Run("data", "info", "--data", tmp.Path);
+        Assert.True(exit == 0, error);
+        Assert.Contains("detected from the ratings", output, StringComparison.Ordinal);
+        (exit, output, error) = CliRunner.Run("data", "info", "--data", tmp.Path, "--json");
+        Assert.True(exit == 0, error);
+        using (var doc = JsonDocument.Parse(output)) Assert.True(doc.RootElement.GetProperty("scale_detected").GetBoolean());
+
+        tmp.Write("movierec.columns", "user=userId,item=songId,rating=plays,scale=1-20\n");
+        (exit, output, error) = CliRunner.Run("data", "info", "--data", tmp.Path);
+        Assert.True(exit == 0, error);
+        Assert.DoesNotContain("detected", output, StringComparison.Ordinal);
+
+        tmp.Write("plays.csv", Plays + "dan,S1,1e9\n");
+        tmp.Write("movierec.columns", "user=userId,item=songId,rating=plays\n");
+        (exit, _, error) = CliRunner.Run("data", "info", "--data", tmp.Path);
+        Assert.Equal(2, exit);
+        Assert.Contains("plays.csv", error, StringComparison.Ordinal);
+        Assert.Contains("plays.csv, line 6", error, StringComparison.Ordinal);
+        Assert.Contains("declare the scale", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_columns_option_reads_a_single_file_with_its_mapping()
     {
         using var tmp = TestData.NewFolder();

@@ -27,6 +27,23 @@ public sealed class ModelLifecycleTests
         await (await (await noKey.ReadyClientAsync()).GetAsync("/api/v1/admin/model")).AssertProblem(403);
     }
 
+    [Theory]
+    [InlineData("GET", "/api/v1/admin/memory?arrays=maybe")]
+    [InlineData("POST", "/api/v1/admin/retrain?wait=maybe")]
+    [InlineData("GET", "/api/v1/admin/memory?arrays=2")]
+    public async Task Admin_endpoints_ask_for_the_key_before_looking_at_the_parameters(string method, string url)
+    {
+        await using var factory = new ServiceFactory();
+        var client = factory.CreateClient();
+        // Without the key, a parameter of the wrong type is not the client's first problem: the key is.
+        var body = await (await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url))).AssertProblem(401);
+        Assert.Contains("X-Api-Key", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        client.DefaultRequestHeaders.Add("X-Api-Key", "wrong");
+        await (await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url))).AssertProblem(401);
+        // With the key, the parameter is the problem.
+        await (await Admin(factory).SendAsync(new HttpRequestMessage(new HttpMethod(method), url))).AssertProblem(400);
+    }
+
     [Fact]
     public async Task Model_status_reports_training_metrics_loss_and_data()
     {

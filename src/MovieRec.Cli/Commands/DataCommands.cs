@@ -189,6 +189,7 @@ internal static class DataCommands
         ["density"] = s.Density,
         ["mean_rating"] = s.MeanRating,
         ["scale"] = s.Scale,
+        ["scale_detected"] = s.ScaleDetected,
         ["histogram"] = s.Histogram.ToDictionary(p => p.Key.ToString(CultureInfo.InvariantCulture), p => p.Value),
         ["ratings_per_user"] = s.RatingsPerUser.ToDictionary(p => $"p{p.Key * 100:0}", p => p.Value),
         ["ratings_per_item"] = s.RatingsPerItem.ToDictionary(p => $"p{p.Key * 100:0}", p => p.Value),
@@ -221,7 +222,7 @@ internal static class DataCommands
         {
             Row("density", s.Density.ToString("P3", CultureInfo.InvariantCulture));
             Row("mean rating", s.MeanRating.ToString("0.000", CultureInfo.InvariantCulture));
-            Row("scale", s.Scale);
+            Row("scale", s.ScaleDetected ? $"{s.Scale}, detected from the ratings (declare it with scale=min-max[:step])" : s.Scale);
         }
         if (s.Years is var (from, to)) Row("years", from == to ? $"{from}" : $"{from}-{to}");
         if (s.Genres.Count > 0)

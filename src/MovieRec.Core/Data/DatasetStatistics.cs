@@ -17,6 +17,9 @@ public sealed record DatasetStatistics
     public double MeanRating { get; init; }
     public required string Scale { get; init; }
 
+    /// <summary>The scale was inferred from the ratings, not declared (see <see cref="LoadReport.ScaleDetected"/>).</summary>
+    public bool ScaleDetected { get; init; }
+
     /// <summary>Rating value to count, ascending.</summary>
     public required IReadOnlyList<KeyValuePair<float, int>> Histogram { get; init; }
 
@@ -84,6 +87,7 @@ public sealed record DatasetStatistics
             Density = users == 0 || items == 0 ? 0 : r.Count / ((double)users * items),
             MeanRating = r.GlobalMean,
             Scale = r.Scale.ToString(),
+            ScaleDetected = dataset.Report.ScaleDetected,
             Histogram = [.. histogram],
             RatingsPerUser = RowQuantiles(r.ByUser),
             RatingsPerItem = RowQuantiles(r.ByItem),

@@ -57,6 +57,12 @@ public sealed class LoadReport
     /// <summary>Files that were read, as shown in messages.</summary>
     public List<string> Files { get; } = [];
 
+    /// <summary>
+    /// The rating scale was inferred from the values read (min, max and step), neither declared nor the format's own:
+    /// `data info` says so, since one odd value moves it.
+    /// </summary>
+    public bool ScaleDetected { get; set; }
+
     public void Skip(DataFormatException error, string reason)
     {
         Skipped++;

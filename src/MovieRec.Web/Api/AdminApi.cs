@@ -51,9 +51,32 @@ public static class AdminApi
 {
     public const string KeyHeader = "X-Api-Key";
 
+    /// <summary>The admin group under the API's base path (Program.cs maps the API at /api/v1).</summary>
+    private const string Segment = "/admin";
+
+    /// <summary>Every admin URL starts with this.</summary>
+    public const string PathPrefix = "/api/v1" + Segment;
+
+    /// <summary>
+    /// Authentication first: a request under <see cref="PathPrefix"/> without the right key is 401 (403 while admin is
+    /// disabled) whatever its parameters, method or path, before anything binds or validates them.
+    /// </summary>
+    public static IApplicationBuilder UseAdminKey(this IApplicationBuilder app) => app.Use(static async (context, next) =>
+    {
+        if (context.Request.Path.StartsWithSegments(PathPrefix, StringComparison.OrdinalIgnoreCase) && KeyProblem(context) is { } problem)
+        {
+            await problem.ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+        await next(context).ConfigureAwait(false);
+    });
+
     public static RouteGroupBuilder MapAdminApi(this RouteGroupBuilder api)
     {
-        var admin = api.MapGroup("/admin").WithTags("Admin").AddEndpointFilter(RequireKey);
+        // The key is checked by UseAdminKey before routing binds any parameter (an endpoint filter runs only after
+        // binding, so a request without the key but with ?wait=maybe got the 400 first); the filter stays as a second
+        // check for a pipeline without the middleware.
+        var admin = api.MapGroup(Segment).WithTags("Admin").AddEndpointFilter(RequireKey);
         admin.MapPost("/retrain", Retrain).WithSummary("Retrain with every stored rating; the candidate is promoted unless its holdout RMSE is worse.");
         admin.MapGet("/model", Model).WithSummary("The serving model: version, training metrics, per-epoch loss, data statistics.");
         admin.MapGet("/memory", Memory).WithSummary("What holds the memory: the managed bytes of every part of the serving model and catalogue, and the process's totals (a diagnostic walk: seconds).");
@@ -95,17 +118,19 @@ public static class AdminApi
 
     private static readonly SemaphoreSlim MemoryWalk = new(1, 1);
 
-    private static async ValueTask<object?> RequireKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    private static async ValueTask<object?> RequireKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        KeyProblem(context.HttpContext) ?? await next(context).ConfigureAwait(false);
+
+    /// <summary>Null when the request carries the configured admin key; otherwise the 401 or 403 to answer.</summary>
+    private static ProblemHttpResult? KeyProblem(HttpContext http)
     {
-        var configured = context.HttpContext.RequestServices.GetRequiredService<IConfiguration>()["Admin:ApiKey"];
+        var configured = http.RequestServices.GetRequiredService<IConfiguration>()["Admin:ApiKey"];
         if (string.IsNullOrEmpty(configured))
             return TypedResults.Problem(statusCode: 403, title: "Forbidden", detail: "Admin endpoints are disabled: no Admin:ApiKey is configured.");
-        string given = context.HttpContext.Request.Headers[KeyHeader].ToString();
+        string given = http.Request.Headers[KeyHeader].ToString();
         // Fixed-time comparison of hashes: the time taken says nothing about the key.
         bool ok = CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(configured)));
-        if (!ok)
-            return TypedResults.Problem(statusCode: 401, title: "Unauthorized", detail: $"Send the admin key in the {KeyHeader} header.");
-        return await next(context).ConfigureAwait(false);
+        return ok ? null : TypedResults.Problem(statusCode: 401, title: "Unauthorized", detail: $"Send the admin key in the {KeyHeader} header.");
     }
 
     private static async Task<Results<Ok<RetrainOutcome>, Accepted, ProblemHttpResult>> Retrain(

@@ -27,14 +27,19 @@ public sealed class ModelWarmer(ILogger<ModelWarmer> logger, AlgorithmChoices al
         Background,
     }
 
-    /// <summary>Warms <paramref name="model"/> and <paramref name="catalog"/>; returns the seconds each part took.</summary>
-    public async Task<IReadOnlyDictionary<string, double>> WarmAsync(ServingModel model, CatalogIndex catalog, WarmMode mode, CancellationToken cancellationToken)
+    /// <summary>
+    /// Warms <paramref name="model"/> and <paramref name="catalog"/>, the catalogue first, then the default algorithm,
+    /// then the others; calls <paramref name="defaultWarm"/> once the default is trained (start-up promotes the model
+    /// then). Returns the seconds each part took.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, double>> WarmAsync(ServingModel model, CatalogIndex catalog, WarmMode mode, CancellationToken cancellationToken, Action? defaultWarm = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(catalog);
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
         var total = Stopwatch.StartNew();
-        var names = algorithms.Served.Select(a => a.Name).ToList();
+        string? first = ServingModel.Find(algorithms.Default)?.Name;
+        var names = algorithms.Served.Select(a => a.Name).OrderBy(name => name == first ? 0 : 1).ToList();
         void Train()
         {
             var clock = Stopwatch.StartNew();
@@ -48,6 +53,7 @@ public sealed class ModelWarmer(ILogger<ModelWarmer> logger, AlgorithmChoices al
                 if (mode == WarmMode.Background) model.Warm(name, threads: 1).GetAwaiter().GetResult();
                 else model.GetAsync(name).GetAwaiter().GetResult();
                 seconds[name] = clock.Elapsed.TotalSeconds;
+                if (name == first) defaultWarm?.Invoke();
             }
         }
         if (mode == WarmMode.Background) await OnLowPriorityThread(Train).ConfigureAwait(false);

@@ -135,6 +135,20 @@ public sealed class ServingModel
             return model;
         }))).Value;
 
+    /// <summary>
+    /// Served only until the version being warmed replaces it: the first model of a fresh start, promoted at once while
+    /// the metadata join builds and warms the next one (MovieRec:WarmUp). Until its default algorithm is ready, a
+    /// request naming no algorithm gets a quick algorithm's list, saying so, instead of training the default on demand
+    /// (<see cref="Queries.RecommendationQueries"/>).
+    /// </summary>
+    public bool Interim
+    {
+        get => Volatile.Read(ref _interim);
+        set => Volatile.Write(ref _interim, value);
+    }
+
+    private bool _interim;
+
     /// <summary>Whether <paramref name="algorithm"/> is trained and ready to answer at once.</summary>
     public bool IsReady(string algorithm) =>
         Find(algorithm) is { } entry && _models.TryGetValue(entry.Name, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully;

@@ -91,7 +91,8 @@ public sealed class RecommendationQueries(ModelHost host, Recommender recommende
         var profile = request.CheckRatings(catalog);
         if (!profile.IsOk) return profile.Error;
         var (algorithm, n, filter) = choices.Value;
-        return await recommender.ForRatingsAsync(profile.Value, algorithm, n, filter, null, cancellationToken).ConfigureAwait(false);
+        var (served, notice) = await WhileDefaultTrainsAsync(request.Algorithm, algorithm, cancellationToken).ConfigureAwait(false);
+        return Noted(await recommender.ForRatingsAsync(profile.Value, served, n, filter, null, cancellationToken).ConfigureAwait(false), notice);
     }
 
     /// <summary>Recommendations from an account's stored ratings.</summary>
@@ -107,7 +108,8 @@ public sealed class RecommendationQueries(ModelHost host, Recommender recommende
         if (!choices.IsOk) return choices.Error;
         ratings ??= catalog.FromStorage(await store.GetRatingsAsync(accountId, cancellationToken).ConfigureAwait(false));
         var (algorithm, n, filter) = choices.Value;
-        return await recommender.ForRatingsAsync([.. ratings.Select(r => new MovieRating(r.MovieId, r.Rating))], algorithm, n, filter, accountId, cancellationToken).ConfigureAwait(false);
+        var (served, notice) = await WhileDefaultTrainsAsync(request.Algorithm, algorithm, cancellationToken).ConfigureAwait(false);
+        return Noted(await recommender.ForRatingsAsync([.. ratings.Select(r => new MovieRating(r.MovieId, r.Rating))], served, n, filter, accountId, cancellationToken).ConfigureAwait(false), notice);
     }
 
     public async Task<QueryResult<RecommendationList>> ForDatasetUserAsync(DatasetUserRecommendationRequest request, CancellationToken cancellationToken)
@@ -117,9 +119,39 @@ public sealed class RecommendationQueries(ModelHost host, Recommender recommende
         var choices = Check(request, catalog, forNewUsers: false);
         if (!choices.IsOk) return choices.Error;
         var (algorithm, n, filter) = choices.Value;
-        var list = await recommender.ForDatasetUserAsync(request.Id, algorithm, n, filter, cancellationToken).ConfigureAwait(false);
-        return list is null ? QueryError.NotFound($"No user {request.Id} in the dataset.") : list;
+        var (served, notice) = await WhileDefaultTrainsAsync(request.Algorithm, algorithm, cancellationToken).ConfigureAwait(false);
+        var list = await recommender.ForDatasetUserAsync(request.Id, served, n, filter, cancellationToken).ConfigureAwait(false);
+        return list is null ? QueryError.NotFound($"No user {request.Id} in the dataset.") : Noted(list, notice);
     }
+
+    /// <summary>
+    /// Algorithms that train in well under a second (item-knn 0.4 s, popularity 0.01 s on ml-latest-small; the
+    /// default, taste, takes seconds): the first one this deployment serves answers while the default trains.
+    /// </summary>
+    internal static readonly string[] QuickAlgorithms = ["item-knn", "popularity"];
+
+    /// <summary>
+    /// The algorithm to serve and, when it is not the one asked for, why. A request that names no algorithm gets the
+    /// default; while the serving model is an interim one whose default is not trained (the first seconds after a
+    /// fresh start: <see cref="ServingModel.Interim"/>), it gets a quick algorithm's list, which says so. A request
+    /// that names its algorithm always gets that one, waiting for it if need be; so does every request outside
+    /// start-up's warm-up (MovieRec:WarmUp off: the default is trained by the first request that needs it).
+    /// </summary>
+    private async Task<(string Algorithm, string? Notice)> WhileDefaultTrainsAsync(string? named, string algorithm, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(named)) return (algorithm, null);
+        var model = await host.CurrentAsync(cancellationToken).ConfigureAwait(false);
+        if (!model.Interim || model.IsReady(algorithm)) return (algorithm, null);
+        string? quick = Array.Find(QuickAlgorithms, a => a != algorithm && algorithms.IsServed(a) && AlgorithmChoices.IsForNewUsers(a));
+        if (quick is null) return (algorithm, null);
+        // The default is not trained on the interim model: the version replacing it in seconds trains it (training
+        // it here too would take the cores the warm-up needs). The quick one is trained here, in under a second.
+        await model.GetAsync(quick).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return (quick, $"The default algorithm, {algorithm}, is still being trained (the service has just started): this list is {quick}'s. "
+            + $"Ask again in a few seconds for {algorithm}'s, or name an algorithm to wait for it.");
+    }
+
+    private static RecommendationList Noted(RecommendationList list, string? notice) => notice is null ? list : list with { Notice = notice };
 
     /// <summary>
     /// The algorithm (the default when none is named; from a handful of ratings only one offered for new users), the

@@ -31,9 +31,13 @@ public sealed record CandidateFilter(string? Genre, int? FromYear, int? ToYear)
 [System.ComponentModel.ImmutableObject(true)]
 public sealed record RecommendedMovie(MovieId MovieId, string Title, int? Year, IReadOnlyList<string> Genres, float Score, float PredictedRating, string Reason, MovieId? BecauseOf);
 
-/// <summary>A recommendation list, with the model version that made it. Immutable: the cache hands out the instance itself.</summary>
+/// <summary>
+/// A recommendation list, with the algorithm and model version that made it. <paramref name="Notice"/> is set when the
+/// list is not what the request would normally get (the default algorithm still training at start-up: another one's
+/// list, saying so). Immutable: the cache hands out the instance itself.
+/// </summary>
 [System.ComponentModel.ImmutableObject(true)]
-public sealed record RecommendationList(IReadOnlyList<RecommendedMovie> Items, string Algorithm, string ModelVersion);
+public sealed record RecommendationList(IReadOnlyList<RecommendedMovie> Items, string Algorithm, string ModelVersion, string? Notice = null);
 
 /// <summary>
 /// The one place the service asks for recommendations: folds a list of ratings (an anonymous visitor, an account) or

@@ -67,6 +67,58 @@ public class InteractionsCsvLoaderTests
         Assert.Equal(new DateTimeOffset(2024, 3, 1, 10, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds(), d.Ratings.Timestamps[0]);
         Assert.Equal(new DateTimeOffset(2024, 3, 3, 11, 30, 0, TimeSpan.Zero).ToUnixTimeSeconds(), d.Ratings.Timestamps[2]);
         Assert.Equal(5001, d.Ratings.ItemIds.ToRawNumeric(d.Ratings.Items[0]));
+        Assert.True(d.Report.ScaleDetected);
+    }
+
+    [Theory]
+    [InlineData("1e9")]
+    [InlineData("2000000")]
+    [InlineData("3.4e38")]
+    [InlineData("-2000000")]
+    public void An_absurd_rating_without_a_declared_scale_is_an_error_naming_file_and_line(string absurd)
+    {
+        using var tmp = TestData.NewFolder();
+        var file = tmp.Write("reviews.csv", $"customer,product,stars\n100,5001,10\n100,5002,3\n101,5001,{absurd}\n102,5003,1\n");
+        var mapping = InteractionsCsvMapping.Parse("user=customer,item=product,rating=stars");
+        var e = Assert.Throws<DataFormatException>(() => InteractionsCsvLoader.Load(file, mapping, NoTmdb));
+        Assert.EndsWith("reviews.csv", e.File);
+        Assert.Equal(4, e.Line);
+        Assert.Equal("stars", e.Field);
+        Assert.Contains("declare the scale", e.Message);
+        Assert.Contains("1,000,000", e.Message);
+
+        // Lenient: the row is skipped and the scale is the other ratings' (not stretched to the absurd value).
+        var lenient = InteractionsCsvLoader.Load(file, mapping, NoTmdb with { Lenient = true });
+        Assert.Equal(1, lenient.Report.Skipped);
+        Assert.Equal(new RatingScale(1, 10, 1), lenient.Ratings.Scale);
+
+        // Declared, any finite range is the data's own business.
+        var declared = InteractionsCsvLoader.Load(file, InteractionsCsvMapping.Parse("user=customer,item=product,rating=stars,scale=-3.4e38-3.4e38:0"), NoTmdb);
+        Assert.Equal(4, declared.Ratings.Count);
+        Assert.False(declared.Report.ScaleDetected);
+    }
+
+    [Theory]
+    [InlineData("-2-2", -2f, 2f, 1f)]
+    [InlineData("-10--1:0.5", -10f, -1f, 0.5f)]
+    [InlineData("1e-3-5:0", 0.001f, 5f, 0f)]
+    [InlineData("-1e9-1e9:0", -1e9f, 1e9f, 0f)]
+    [InlineData("0.5-5:0.5", 0.5f, 5f, 0.5f)]
+    public void A_scale_with_a_negative_minimum_or_an_exponent_can_be_declared(string scale, float min, float max, float step)
+    {
+        var mapping = InteractionsCsvMapping.Parse($"user=u,item=i,rating=r,scale={scale}");
+        Assert.Equal(new RatingScale(min, max, step), mapping.Scale);
+        Assert.Equal(mapping, InteractionsCsvMapping.Parse(mapping.ToString()));
+    }
+
+    [Fact]
+    public void Counts_such_as_plays_load_without_a_declared_scale()
+    {
+        using var tmp = TestData.NewFolder();
+        var file = tmp.Write("plays.csv", "user,song,plays\nann,S1,1\nann,S2,250000\nbob,S1,12\n");
+        var d = InteractionsCsvLoader.Load(file, InteractionsCsvMapping.Parse("user=user,item=song,rating=plays"), NoTmdb);
+        Assert.Equal(new RatingScale(1, 250000, 1), d.Ratings.Scale);
+        Assert.True(d.Report.ScaleDetected);
     }
 
     [Fact]
@@ -77,6 +129,7 @@ public class InteractionsCsvLoaderTests
         var mapping = InteractionsCsvMapping.Parse("delimiter=semicolon,header=no,user=1,item=2,rating=3,scale=1-10");
         var d = InteractionsCsvLoader.Load(file, mapping, NoTmdb);
         Assert.Equal(new RatingScale(1, 10, 1), d.Ratings.Scale);
+        Assert.False(d.Report.ScaleDetected);
         Assert.True(d.Ratings.UserIds.IsNumeric);
         Assert.False(d.Ratings.ItemIds.IsNumeric);
         Assert.Equal(3, d.Ratings.Count);

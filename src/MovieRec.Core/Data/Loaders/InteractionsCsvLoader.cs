@@ -7,11 +7,21 @@ namespace MovieRec.Core.Data.Loaders;
 /// Any user-item interactions file (music plays, shop purchases or ratings) read through an
 /// <see cref="InteractionsCsvMapping"/>. Ids that are all integers keep the fast numeric id maps; otherwise they
 /// are strings. Without a rating column every interaction counts as 1 (implicit feedback). The rating scale is
-/// detected from the values unless declared. An optional item file gives titles and categories.
+/// detected from the values unless declared (and <see cref="LoadReport.ScaleDetected"/> says so); undeclared, a rating
+/// beyond <see cref="UndeclaredLimit"/> in magnitude is an error naming its file and line, not the top of a scale
+/// stretched to fit it. An optional item file gives titles and categories.
 /// </summary>
 public static class InteractionsCsvLoader
 {
     public const string FormatName = "interactions-csv";
+
+    /// <summary>
+    /// The largest rating magnitude accepted without a declared scale: ratings (1-5, 1-10, 0-100) and counts (plays,
+    /// purchases) fit; 1e9 or 3.4e38 is a broken export or a column mix-up (an id or a timestamp read as the rating),
+    /// which would otherwise become the top of the detected scale and squash every real rating towards its bottom.
+    /// A scale declared with <c>scale=</c> allows any finite range.
+    /// </summary>
+    public const float UndeclaredLimit = 1_000_000f;
 
     private static readonly string[] DataExtensions = [".csv", ".tsv", ".tab", ".txt", ".csv.gz", ".tsv.gz"];
 
@@ -86,6 +96,7 @@ public static class InteractionsCsvLoader
                     {
                         value = reader.Float(columns.Rating, mapping.Rating!);
                         if (declared is RatingScale scale) LoaderSupport.CheckRating(reader, value, scale, mapping.Rating!);
+                        else if (!(Math.Abs(value) <= UndeclaredLimit)) throw reader.Error(mapping.Rating!, Implausible(value));
                     }
                     long timestamp = columns.Timestamp >= 0 ? Timestamp(reader, columns.Timestamp, mapping.Timestamp!) : 0;
                     int user = userNumeric ? userIds.GetOrAdd(reader.Long(columns.User, mapping.User)) : userIds.GetOrAdd(Id(reader, columns.User, mapping.User));
@@ -100,6 +111,7 @@ public static class InteractionsCsvLoader
         }
         var ratings = LoaderSupport.BuildRatings(builder, declared, source.Display(file));
         report.DuplicatesMerged += builder.DuplicatesMerged;
+        report.ScaleDetected = declared is null;
         var catalog = new MovieCatalog();
         if (mapping.ItemsFile is not null)
             LoadItems(source, mapping, itemIds, catalog, options, report);
@@ -114,6 +126,9 @@ public static class InteractionsCsvLoader
             Report = report,
         };
     }
+
+    private static string Implausible(float value) => string.Create(CultureInfo.InvariantCulture,
+        $"{value} is not a plausible rating without a declared scale (undeclared, ratings may be at most {UndeclaredLimit:N0} in magnitude); if such values are real, declare the scale in the column mapping, e.g. scale=0-1e9:0 (min-max[:step], step 0 for a continuous scale)");
 
     private static string StripExtension(string name)
     {

@@ -141,11 +141,11 @@ public sealed record InteractionsCsvMapping
         _ => throw new ArgumentException($"column mapping {key}={value} must be yes or no", "text"),
     };
 
-    /// <summary>"1-10" (whole steps), "0.5-5:0.5", or "1-10:0" (continuous).</summary>
+    /// <summary>"1-10" (whole steps), "0.5-5:0.5", "1-10:0" (continuous), "-2-2" (a negative end).</summary>
     private static RatingScale ParseScale(string s)
     {
         var parts = s.Split(':');
-        var range = parts[0].Split('-');
+        var range = SplitRange(parts[0]);
         if (range.Length == 2 && parts.Length <= 2
             && float.TryParse(range[0], NumberStyles.Float, CultureInfo.InvariantCulture, out float min)
             && float.TryParse(range[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float max) && min <= max
@@ -157,6 +157,20 @@ public sealed record InteractionsCsvMapping
             return new RatingScale(min, max, step);
         }
         throw new ArgumentException($"column mapping scale '{s}' is not min-max[:step], e.g. 1-10 or 0.5-5:0.5", "text");
+    }
+
+    /// <summary>
+    /// "min-max" at the first '-' that is neither a leading sign nor an exponent's: "-2-2", "-10--1" and "1e-3-5" name
+    /// their two ends (a split at every '-' refused any scale with a negative end or exponent).
+    /// </summary>
+    private static string[] SplitRange(string range)
+    {
+        for (int i = 1; i < range.Length; i++)
+        {
+            char before = range[i - 1];
+            if (range[i] == '-' && before is not ('e' or 'E' or '-' or '+' or ' ')) return [range[..i].Trim(), range[(i + 1)..].Trim()];
+        }
+        return [range];
     }
 
     public override string ToString()

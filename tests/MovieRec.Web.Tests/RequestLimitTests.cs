@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using MovieRec.Core.Tests;
+using MovieRec.Web.Tests.Servers;
+
+namespace MovieRec.Web.Tests;
+
+/// <summary>
+/// The request limits on the real server (Kestrel, not the in-process test server): a URL or headers over the
+/// product's limits are ProblemDetails naming the limit (Kestrel's own 414 and 431 have an empty body); what Kestrel
+/// still refuses itself (a request line that does not parse) is a bare 400, as docs/api.md says.
+/// </summary>
+public sealed class RequestLimitTests : IAsyncLifetime
+{
+    private readonly TempFolder _data = TestData.NewFolder();
+    private ServiceProcess _service = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _service = await ServiceProcess.StartAsync(_data.Path, waitForReady: false);
+        _client = _service.Client();
+    }
+
+    public Task DisposeAsync()
+    {
+        _client.Dispose();
+        _service.Dispose();
+        _data.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_url_over_the_limit_is_a_414_problem_naming_the_limit()
+    {
+        var response = await _client.GetAsync(new Uri("/api/v1/movies?q=" + new string('a', 9000), UriKind.Relative));
+        var body = await response.AssertProblem(414);
+        string detail = body.GetProperty("detail").GetString()!;
+        Assert.Contains("8 KiB", detail, StringComparison.Ordinal);
+        Assert.Contains("URL", detail, StringComparison.Ordinal);
+        // A browser gets the error page with the same sentence.
+        using var page = new HttpRequestMessage(HttpMethod.Get, "/search?q=" + new string('a', 9000));
+        page.Headers.Accept.ParseAdd("text/html");
+        var html = await _client.SendAsync(page);
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, html.StatusCode);
+        Assert.StartsWith("text/html", html.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+        Assert.Contains("limited to 8 KiB", await html.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Just under the limit the request reaches its endpoint.
+        var under = await _client.GetAsync(new Uri("/health/live?x=" + new string('a', 8000), UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, under.StatusCode);
+    }
+
+    [Fact]
+    public async Task Headers_over_the_limit_are_a_431_problem_naming_the_limit()
+    {
+        using var big = new HttpRequestMessage(HttpMethod.Get, "/api/v1/movies");
+        big.Headers.Add("X-Filler", new string('b', 40 * 1024));
+        var body = await (await _client.SendAsync(big)).AssertProblem(431);
+        Assert.Contains("32 KiB", body.GetProperty("detail").GetString()!, StringComparison.Ordinal);
+
+        using var many = new HttpRequestMessage(HttpMethod.Get, "/api/v1/movies");
+        for (int k = 0; k < 150; k++) many.Headers.Add($"X-Filler-{k}", "c");
+        body = await (await _client.SendAsync(many)).AssertProblem(431);
+        Assert.Contains("100 header", body.GetProperty("detail").GetString()!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_request_line_kestrel_cannot_parse_is_still_a_bare_400()
+    {
+        // Documented as Kestrel's: nothing of the application runs for it, so there is no ProblemDetails body.
+        using var socket = new TcpClient();
+        await socket.ConnectAsync(IPAddress.Loopback, _service.Port);
+        var stream = socket.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("GET /a b c HTTP/1.1\r\nHost: x\r\n\r\n"));
+        var buffer = new byte[4096];
+        int read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.StartsWith("HTTP/1.1 400", Encoding.ASCII.GetString(buffer, 0, read), StringComparison.Ordinal);
+    }
+}

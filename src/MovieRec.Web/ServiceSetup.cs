@@ -63,9 +63,10 @@ public static class ServiceSetup
         services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", ApiDocs.CamelCaseParameters);
         services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", MovieId.Describe);
 
-        // Ratings: PostgreSQL when ConnectionStrings:Ratings is an Npgsql connection string, otherwise SQLite.
+        // Ratings: PostgreSQL when ConnectionStrings:Ratings is an Npgsql connection string (Host= or Server=), otherwise SQLite;
+        // a value that is neither stops start-up with a sentence naming the setting.
         string? ratings = configuration.GetConnectionString("Ratings");
-        if (ratings is { Length: > 0 } && ratings.Contains("Host=", StringComparison.OrdinalIgnoreCase))
+        if (ratings is { Length: > 0 } && BackingServiceSettings.IsPostgres(ratings))
             services.AddSingleton<IRatingStore>(new PostgresRatingStore(ratings));
         else
             services.AddSingleton<IRatingStore>(sp => new SqliteRatingStore(ratings is { Length: > 0 } ? ratings
@@ -75,6 +76,7 @@ public static class ServiceSetup
         string? redis = configuration["Redis:Configuration"];
         if (!string.IsNullOrEmpty(redis))
         {
+            BackingServiceSettings.CheckRedis(redis);
             var connection = new RedisConnection(redis);
             services.AddSingleton(connection);
             services.AddStackExchangeRedisCache(o =>

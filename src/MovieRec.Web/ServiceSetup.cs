@@ -79,11 +79,14 @@ public static class ServiceSetup
             BackingServiceSettings.CheckRedis(redis);
             var connection = new RedisConnection(redis);
             services.AddSingleton(connection);
-            services.AddStackExchangeRedisCache(o =>
+            services.Configure<RedisCacheOptions>(o =>
             {
                 o.ConnectionMultiplexerFactory = connection.GetAsync;
                 o.InstanceName = "movierec:";
             });
+            // Redis behind SharedCacheTier: while Redis is down the tier holds nothing instead of throwing (one log line, not two per request).
+            services.AddSingleton<Microsoft.Extensions.Caching.Distributed.IDistributedCache>(sp => new SharedCacheTier(
+                new RedisCache(sp.GetRequiredService<IOptions<RedisCacheOptions>>()), connection, sp.GetRequiredService<ILogger<SharedCacheTier>>()));
         }
         // The in-memory tier, bounded in bytes (the soak found it growing ~850 MiB a minute under unique requests).
         services.AddMemoryCache(o => o.TrackStatistics = true);

@@ -86,6 +86,25 @@ public sealed class PostgresFaultTests : IAsyncLifetime
         Assert.Equal(503, ready);
         Assert.Equal("Unhealthy", checks["database"].Status);
         Assert.Contains("postgresql", checks["database"].Description, StringComparison.Ordinal);
+        // Pages: a visitor whose session cookie cannot be checked is not shown as someone who has rated nothing. The
+        // account page is a 503 page saying why (it was a 200 "Nothing rated yet"); catalogue pages answer with a notice.
+        string token = clients[2].DefaultRequestHeaders.Authorization!.Parameter!;
+        using var browser = _factory.CreateClient(new() { HandleCookies = false });
+        browser.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+        using var withCookie = new HttpRequestMessage(HttpMethod.Get, "/recommendations");
+        withCookie.Headers.Add("Cookie", $"movierec_session={token}");
+        using var accountPage = await browser.SendAsync(withCookie);
+        string accountHtml = await accountPage.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, accountPage.StatusCode);
+        Assert.True(accountPage.Headers.RetryAfter?.Delta is { TotalSeconds: > 0 }, "the 503 page says when to retry");
+        Assert.Contains("Your ratings cannot be read right now", accountHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("Nothing rated yet", accountHtml, StringComparison.Ordinal);
+        using var movieWithCookie = new HttpRequestMessage(HttpMethod.Get, "/movies/1");
+        movieWithCookie.Headers.Add("Cookie", $"movierec_session={token}");
+        using var moviePage = await browser.SendAsync(movieWithCookie);
+        Assert.Equal(HttpStatusCode.OK, moviePage.StatusCode);
+        Assert.Contains("id=\"ratings-unavailable\"", await moviePage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("ratings-unavailable", await browser.GetStringAsync(new Uri("/movies/1", UriKind.Relative)), StringComparison.Ordinal);
         // Recommendations that need no database keep answering.
         Assert.Equal(HttpStatusCode.OK, (await _client.PostAsJsonAsync("/api/v1/recommendations", new { ratings = new[] { new { movieId = 1L, rating = 5.0 } }, n = 5 })).StatusCode);
         await Task.Delay(TimeSpan.FromSeconds(1));

@@ -34,6 +34,33 @@ public sealed class PostgresFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Readiness_says_a_database_that_does_not_answer_is_down_within_seconds()
+    {
+        // A server that accepts connections but never answers (SIGSTOP: a hung server, a partition). /health/ready took
+        // 15 to more than 60 s (the driver's connect and command timeouts), longer than any probe waits.
+        using var signedIn = _factory.CreateClient(new() { HandleCookies = false }).WithToken(await Clients.NewTokenAsync(_client));
+        Assert.Equal(HttpStatusCode.OK, (await signedIn.GetAsync(new Uri("/api/v1/me/ratings", UriKind.Relative))).StatusCode); // a pooled connection
+        using var probe = _factory.CreateClient(new() { HandleCookies = false }); // a probe sends no session cookie
+        await _postgres.FreezeAsync();
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var (ready, checks) = await Clients.ReadinessAsync(probe).WaitAsync(TimeSpan.FromSeconds(90));
+            double seconds = clock.Elapsed.TotalSeconds;
+            Assert.Equal(503, ready);
+            Assert.Equal(("Unhealthy", "The postgresql ratings database does not answer; writes and account pages answer 503 until it is back."), checks["database"]);
+            Assert.True(seconds < 10, $"/health/ready took {seconds:0.0} s to say the database does not answer");
+            Report.Write("postgres-frozen", string.Create(CultureInfo.InvariantCulture, $"readinessAnsweredAfterMs={clock.ElapsedMilliseconds}"));
+        }
+        finally
+        {
+            await _postgres.ThawAsync();
+        }
+        await ServerBinaries.WaitUntilAsync(async () => (await Clients.ReadinessAsync(_client)).Status == 200, TimeSpan.FromSeconds(90),
+            "/health/ready did not recover after PostgreSQL resumed");
+    }
+
+    [Fact]
     public async Task Writes_fail_with_503_while_postgresql_is_down_and_no_acknowledged_rating_is_lost()
     {
         var movies = Clients.MovieLensIds(Writers * 400);

@@ -87,12 +87,31 @@ internal sealed class MetadataCheck(ModelHost host) : IHealthCheck
             : "Joining TMDB metadata in the background."));
 }
 
+/// <summary>
+/// Whether the ratings database answers, within <see cref="Limit"/>: a server that accepts connections but does not
+/// answer (stopped, a network partition) held /health/ready for the driver's timeouts (15 s to connect, 30 s a
+/// command, and more), so the probe itself hung instead of saying the database is down.
+/// </summary>
 internal sealed class RatingStoreCheck(IRatingStore store) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        await store.PingAsync(cancellationToken).ConfigureAwait(false)
+    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(3);
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        bool answers;
+        try
+        {
+            answers = await store.PingAsync(cancellationToken).WaitAsync(Limit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The ping goes on in the background until the driver's own timeouts end it.
+            answers = false;
+        }
+        return answers
             ? HealthCheckResult.Healthy($"The {store.Kind} ratings database answers.")
             : HealthCheckResult.Unhealthy($"The {store.Kind} ratings database does not answer; writes and account pages answer 503 until it is back.");
+    }
 }
 
 internal sealed class RedisCheck(Caching.RedisConnection redis) : IHealthCheck

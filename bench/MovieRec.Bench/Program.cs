@@ -40,6 +40,7 @@ internal static class Program
                 "scale" => Scale.Run(args),
                 "kmeans" => KMeansBench.Run(args),
                 "content" => ContentBench.Run(args),
+                "similar" => SimilarBench.Run(args),
                 "hybrid" => HybridBench.Run(args),
                 "semantic" => SemanticBench.Run(args),
                 "serve" => ServeBench.Run(args),

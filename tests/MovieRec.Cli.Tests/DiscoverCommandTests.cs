@@ -49,6 +49,9 @@ public class DiscoverCommandTests
         Assert.True(exit == 0, error);
         Assert.Contains("(lexical)", output);
         Assert.Contains("does not exist", output);
+        // One explanation, the real one: the engine's note used to add "semantic search has not been started".
+        Assert.DoesNotContain("has not been started", output);
+        Assert.Single(output.Split('\n'), line => line.Contains("semantic search", StringComparison.Ordinal));
     }
 
     [Core.Tests.Algorithms.Semantic.ModelFact]

@@ -115,4 +115,19 @@ public class EvaluateCommandTests
         Assert.Equal(2, rows.Length);
         Assert.True(rows[0].GetProperty("rmse").GetDouble() <= rows[1].GetProperty("rmse").GetDouble());
     }
+
+    [Fact]
+    public void Tune_help_offers_only_the_protocols_tune_takes()
+    {
+        var (exit, help, err) = CliRunner.Run("tune", "--help");
+        Assert.True(exit == 0, err);
+        Assert.Contains("temporal:", help, StringComparison.Ordinal);
+        // tune refuses new-user ("--protocol new-user is for evaluate"); its help described it all the same.
+        Assert.DoesNotContain("new-user", help, StringComparison.Ordinal);
+        var (refused, _, error) = CliRunner.Run("tune", "--algorithm", "svd", "--grid", "factors=5", "--protocol", "new-user");
+        Assert.Equal(MovieRecCli.UserError, refused);
+        Assert.Contains("is for evaluate", error, StringComparison.Ordinal);
+        var (_, evaluateHelp, _) = CliRunner.Run("evaluate", "--help");
+        Assert.Contains("new-user:", evaluateHelp, StringComparison.Ordinal);
+    }
 }

@@ -61,6 +61,36 @@ public class ImportCommandTests
     }
 
     [Fact]
+    public void Recommend_for_a_known_user_of_an_imported_model_leaves_out_what_they_rated_in_data()
+    {
+        // Spark's model holds no ratings, so the file alone cannot know what user 1 rated; --data can, and the help
+        // promises "movies they have not rated".
+        using var tmp = TestData.NewFolder();
+        var (folder, _, _, _, _) = WriteModel(tmp);
+        string model = Path.Combine(tmp.Path, "spark.mrec");
+        var (exit, _, error) = CliRunner.Run("import", "spark-als", "--path", folder, "--out", model);
+        Assert.True(exit == 0, error);
+        var ratings = TestData.MovieLensSmall.Ratings;
+        int user = ratings.UserIds.ToDense(1L);
+        var rated = ratings.ByUser.RowColumns(user).ToArray().Select(i => ratings.ItemIds.ToRaw(i)).ToHashSet();
+
+        static List<string> Listed(string output) => output.Split('\n')
+            .Select(l => l.Split('│', StringSplitOptions.TrimEntries))
+            .Where(c => c.Length > 3 && int.TryParse(c[1], CultureInfo.InvariantCulture, out _))
+            .Select(c => c[2]).ToList();
+
+        (exit, var alone, error) = CliRunner.Run("recommend", "--model", model, "--user", "1", "-n", "500");
+        Assert.True(exit == 0, error);
+        Assert.Contains(Listed(alone), rated.Contains); // without --data, rated movies come back: the file cannot tell
+
+        (exit, var withData, error) = CliRunner.Run("recommend", "--model", model, "--user", "1", "-n", "500", "--data", TestData.MovieLensSmallPath);
+        Assert.True(exit == 0, error);
+        var listed = Listed(withData);
+        Assert.Equal(500, listed.Count);
+        Assert.DoesNotContain(listed, rated.Contains);
+    }
+
+    [Fact]
     public void Scale_and_reg_options_reach_the_model()
     {
         using var tmp = TestData.NewFolder();

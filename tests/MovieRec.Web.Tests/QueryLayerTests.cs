@@ -158,6 +158,27 @@ public sealed partial class QueryLayerTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task A_title_search_that_matches_no_title_searches_the_words_as_a_description()
+    {
+        // The header's "Find a movie" box is a title search; people type descriptions there too.
+        var client = fixture.Factory.CreateClient();
+        const string words = "space adventure with robots";
+        string html = await client.GetStringAsync("/search?q=" + Uri.EscapeDataString(words));
+        var api = await (await fixture.Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString(words) + "&n=24")).Json();
+        Assert.Empty(Cards(html, "title-results"));
+        string text = WebUtility.HtmlDecode(html);
+        Assert.Contains("No titles match.", text, StringComparison.Ordinal);
+        Assert.Contains("Below: movies that fit it as a description.", text, StringComparison.Ordinal);
+        Assert.Contains($"Movies that fit “{words}”", text, StringComparison.Ordinal);
+        var described = Cards(html, "describe-results");
+        Assert.NotEmpty(described);
+        Assert.Equal(Ids(api.GetProperty("items")), described);
+        // A title that matches: no description search; and a filter or a later page keeps the title search alone.
+        foreach (string url in new[] { "/search?q=toy", "/search?q=" + Uri.EscapeDataString(words) + "&genre=Horror", "/search?q=" + Uri.EscapeDataString(words) + "&page=2" })
+            Assert.DoesNotContain("id=\"describe-results\"", await client.GetStringAsync(url), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_movie_page_shows_the_similar_movies_the_api_returns()
     {
         var client = fixture.Factory.CreateClient();

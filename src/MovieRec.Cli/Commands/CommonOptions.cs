@@ -72,7 +72,7 @@ internal static class CommonOptions
     {
         Description = "Read --data as a generic interactions file with this column mapping, e.g. "
             + "user=userId,item=songId,rating=plays,timestamp=ts (rating=none for implicit feedback; also file=, "
-            + "delimiter=, header=no, scale=1-10, items=<file>, title=, category=). A folder can carry it in a movierec.columns file.",
+            + "delimiter=, header=no, scale=1-10, items=<file>, item_id=, title=, category=). A folder can carry it in a movierec.columns file.",
     };
 
     public static Dataset LoadDataset(string data, bool lenient, string? columns = null, bool acceptsColumns = true)

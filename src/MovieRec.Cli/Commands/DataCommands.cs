@@ -115,8 +115,8 @@ internal static class DataCommands
 
     private static Command Synth(CliContext context)
     {
-        var users = new Option<int?>("--users") { Description = "Users (ids 1..U). Default: fitted to --ratings as MovieLens grows (610 for 100,836 ratings, 162,541 for 25 million)." };
-        var items = new Option<int?>("--items") { Description = "Movies (ids 1..I). Default: fitted to --ratings (9,742 for 100,836 ratings, 59,047 for 25 million)." };
+        var users = new Option<int?>("--users") { Description = "Users (ids 1..U). Default: fitted to --ratings as MovieLens grows (610 for 100,836 ratings, 162,541 for ml-25m's 25,000,095)." };
+        var items = new Option<int?>("--items") { Description = "Movies (ids 1..I). Default: fitted to --ratings (9,742 for 100,836 ratings, 59,047 for 25,000,095)." };
         var ratings = new Option<int>("--ratings") { Description = "Ratings, exactly; no (user, movie) pair twice.", DefaultValueFactory = _ => 100_836 };
         var seed = new Option<int>("--seed") { Description = "Random seed: the same options give the same files.", DefaultValueFactory = _ => 42 };
         var format = new Option<string>("--format") { Description = "csv (ratings.csv, movies.csv, links.csv) or dat (ratings.dat, movies.dat with ::).", DefaultValueFactory = _ => "csv" };

@@ -68,7 +68,7 @@ internal static class DiscoverCommands
     private static Command Similar(CliContext context)
     {
         var title = new Argument<string>("title") { Description = "A movie title, e.g. \"The Dark Knight Rises\" (a year in parentheses picks one of several)." };
-        var by = new Option<string>("--by") { Description = "content (cast, director, genres, keywords), text (TF-IDF of overview and tags), semantic (sentence embeddings), ratings (people who liked this also liked: item-kNN cosine).", DefaultValueFactory = _ => "content" };
+        var by = new Option<string>("--by") { Description = "content (directors, top-3 cast, keywords, genres, MovieLens tags, decade), text (TF-IDF of overview and tags), semantic (sentence embeddings), ratings (people who liked this also liked: item-kNN cosine).", DefaultValueFactory = _ => "content" };
         var n = new Option<int>("-n", "--count") { Description = "How many.", DefaultValueFactory = _ => 10 };
         var quality = new Option<double>("--quality") { Description = "With --by content: blend this share (0-1) of the IMDb weighted rating into the order (well-rated, well-known first).", DefaultValueFactory = _ => 0 };
         var data = CommonOptions.Data();
@@ -91,7 +91,7 @@ internal static class DiscoverCommands
             IReadOnlyList<(Movie Movie, float Similarity)> similar = parse.GetValue(by) switch
             {
                 "content" when parse.GetValue(quality) is > 0 and <= 1 => ContentSimilarity.Build(dataset.Catalog.Movies).Similar(movie.Id, count, WeightedRating.Compute(dataset), parse.GetValue(quality)),
-                "content" => ContentSimilarity.Build(dataset.Catalog.Movies).Similar(movie.Id, count),
+                "content" => ContentWithFamiliarity(dataset).Similar(movie.Id, count),
                 "text" => TextSimilarity.Build(dataset).Similar(movie.Id, count),
                 "semantic" => SemanticOrExplain(context, dataset).Similar(movie.Id, count),
                 "ratings" => RatingSimilar(dataset, movie, count),
@@ -135,7 +135,7 @@ internal static class DiscoverCommands
             try
             {
                 if (parse.GetValue(lexical)) search.DisableSemantic("semantic search was turned off (--lexical)");
-                else if ((embedder = LoadEmbedder(context, parse.GetValue(model))) is not null) BuildSemantic(context, dataset, search, embedder);
+                else if ((embedder = LoadEmbedder(search, parse.GetValue(model))) is not null) BuildSemantic(context, dataset, search, embedder);
                 var result = search.Search(text, new HybridSearchRequest { Count = count });
                 if (result.Note is not null) context.Console.MarkupLine($"[grey]{Markup.Escape(result.Note)}.[/]");
                 var table = new Table().Title($"[bold]{Markup.Escape(text)}[/] ({result.Mode})").AddColumn("#").AddColumn("movie").AddColumn(new TableColumn("score").RightAligned());
@@ -178,10 +178,14 @@ internal static class DiscoverCommands
     }
 
     /// <summary>The embedding model (MOVIEREC_EMBEDDING_MODEL, else the bundled one), or null after saying why not.</summary>
-    private static SentenceEmbedder? LoadEmbedder(CliContext context, string? folder)
+    /// <summary>
+    /// The embedding model, or null when it cannot be loaded: then the search is turned off with the reason, so the
+    /// answer's one note says why it is lexical (it said "has not been started" after the reason before).
+    /// </summary>
+    private static SentenceEmbedder? LoadEmbedder(HybridSearch search, string? folder)
     {
         var embedder = SentenceEmbedder.TryLoad(folder ?? Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), out var reason, EmbedderOptions.FromEnvironment());
-        if (embedder is null) context.Console.MarkupLine($"[yellow]{Markup.Escape(reason!)}.[/]");
+        if (embedder is null) search.DisableSemantic(reason!);
         return embedder;
     }
 
@@ -248,6 +252,14 @@ internal static class DiscoverCommands
     {
         if (dataset.IsCatalogue)
             throw new CliException($"{dataset.Name} has no ratings (a catalogue of {dataset.Catalog.Count:N0} movie{(dataset.Catalog.Count == 1 ? "" : "s")}): {why}. Use a dataset with ratings.");
+    }
+
+    /// <summary>Content similarity as the movie page shows it: fields, neighbours ordered with familiarity (rating counts).</summary>
+    internal static ContentSimilarity ContentWithFamiliarity(Dataset dataset)
+    {
+        var counts = new Dictionary<long, float>(dataset.Catalog.Movies.Count);
+        foreach (var m in dataset.Catalog.Movies) counts[m.Id] = RatingCount(dataset, m);
+        return ContentSimilarity.Build(dataset.Catalog.Movies, ratingCount: id => counts.GetValueOrDefault(id));
     }
 
     /// <summary>How many ratings a movie has in the dataset (0 when unrated).</summary>

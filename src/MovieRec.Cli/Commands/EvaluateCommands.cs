@@ -61,14 +61,17 @@ public static class EvaluateCommands
         DefaultValueFactory = _ => 0,
     };
 
-    private static Option<string> ProtocolOption() => new("--protocol")
+    /// <summary>--protocol; <paramref name="newUser"/>: whether the command takes new-user (evaluate does, tune does not).</summary>
+    private static Option<string> ProtocolOption(bool newUser) => new("--protocol")
     {
         Description = "kfold: rating metrics per fold, ranking metrics with test ratings >= 4 relevant among all unrated items; "
             + "loo: leave-latest-out, the held-out item ranked against the full catalogue (plus RMSE for rating predictors); "
             + "sampled: leave-latest-out, the held-out item among 100 sampled never-rated items; "
-            + "predefined: the dataset's own splits (ml-100k u1..u5), measured like kfold; temporal: the latest 20% of ratings held out, measured like kfold; "
-            + "new-user: --users-held of the users held out entirely, each gives --given ratings (favourites or random) and gets a top 10 by fold-in "
-            + "(precision, recall, HR, NDCG at 10, personalization, popularity share, coverage).",
+            + "predefined: the dataset's own splits (ml-100k u1..u5), measured like kfold; temporal: the latest 20% of ratings held out, measured like kfold"
+            + (newUser
+                ? "; new-user: --users-held of the users held out entirely, each gives --given ratings (favourites or random) and gets a top 10 by fold-in "
+                    + "(precision, recall, HR, NDCG at 10, personalization, popularity share, coverage)."
+                : "."),
         DefaultValueFactory = _ => "kfold",
     };
 
@@ -88,9 +91,10 @@ public static class EvaluateCommands
         var metrics = new Option<string?>("--metrics")
         {
             Description = "Comma-separated: rmse, mae, fcp, hr@K, precision@K, recall@K, ndcg@K, map@K, mrr@K, coverage@K, novelty@K. "
-                + "Default: rmse,mae for kfold; rmse,mae,hr@10,ndcg@10 for loo; hr@10,ndcg@10 for sampled.",
+                + "Default: rmse,mae for kfold, predefined and temporal (plus hr@10,ndcg@10 when an algorithm only ranks); "
+                + "rmse,mae,hr@10,ndcg@10 for loo; hr@10,ndcg@10 for sampled. RMSE and MAE are always reported: - (null in --json) for a model that only ranks.",
         };
-        var protocol = ProtocolOption();
+        var protocol = ProtocolOption(newUser: true);
         var parameters = ParamOption();
         var threads = ThreadsOption();
         var given = new Option<string>("--given")
@@ -151,7 +155,7 @@ public static class EvaluateCommands
         var metric = new Option<string>("--metric") { Description = "The metric to optimise (lowest rmse/mae, highest otherwise).", DefaultValueFactory = _ => "rmse" };
         var random = new Option<int>("--random") { Description = "Randomized search: try this many combinations drawn from the grid (0 = the whole grid)." };
         var seed = SeedOption();
-        var protocol = ProtocolOption();
+        var protocol = ProtocolOption(newUser: false);
         var parameters = ParamOption();
         var threads = ThreadsOption();
         var command = new Command("tune", "Grid (or randomized) search of hyperparameters with cross-validation.")

@@ -19,7 +19,7 @@ internal static class ExportCommands
         var output = new Option<string>("--out") { Description = "The file to write.", Required = true };
         var k = new Option<int>("-k") { Description = "Neighbours per movie in csv.", DefaultValueFactory = _ => 20 };
         var data = CommonOptions.Data();
-        var similarity = new Command("similarity", "Content similarity (cast, director, genres, keywords).") { format, output, k, data };
+        var similarity = new Command("similarity", "Content similarity (directors, top-3 cast, keywords, genres, MovieLens tags, decade).") { format, output, k, data };
         similarity.SetAction(parse =>
         {
             var path = parse.GetValue(output)!;

@@ -23,7 +23,7 @@ internal static class ImportCommands
         var scale = new Option<string>("--scale") { Description = "The rating scale predictions are clipped to, as MIN,MAX[,STEP].", DefaultValueFactory = _ => "0.5,5" };
         var reg = new Option<double?>("--reg")
         {
-            Description = "The regParam the Spark job trained with, for folding in new users (default: the metadata's, else Spark's default 0.1).",
+            Description = "The regParam the Spark job trained with, for folding in new users (default: the hyperparameters.json the job writes beside the model, else the metadata's if it records one, else Spark's default 0.1).",
         };
         var data = new Option<string?>("--data")
         {

@@ -160,10 +160,13 @@ internal static class ModelCommands
     private static Command Recommend(CliContext context)
     {
         var modelOption = new Option<string>("--model") { Description = "A model file written by `movierec train`.", Required = true };
-        var user = new Option<string?>("--user") { Description = "A user of the training set, by raw id: recommends movies they have not rated." };
+        var user = new Option<string?>("--user") { Description = "A user of the training set, by raw id: recommends movies they have not rated (in the model file, and in --data when given)." };
         var rate = new Option<string?>("--rate") { Description = "Ratings of a new user as movieId=rating,... (fold-in, no retraining), e.g. 1=5,260=4.5." };
         var count = new Option<int>("-n", "--count") { Description = "How many movies.", DefaultValueFactory = _ => 10 };
-        var data = new Option<string?>("--data") { Description = "The dataset, for movie titles (optional: ids only without it)." };
+        var data = new Option<string?>("--data")
+        {
+            Description = "The dataset, for movie titles and, with --user, to leave out what the user rated in it (an imported spark-als model holds no ratings) (optional: ids only without it).",
+        };
         var command = new Command("recommend", "Top-N movies from a saved model for a known user or for new ratings.") { modelOption, user, rate, count, data };
         command.SetAction(parse =>
         {
@@ -179,6 +182,14 @@ internal static class ModelCommands
             var header = persistent.Header;
             bool predictsRatings = loaded is IRatingPredictor;
             var scores = new float[model.ItemCount];
+            Dataset? titles = null;
+            if (parse.GetValue(data) is { } dataPath)
+            {
+                // Titles only: a bad row costs one title, not the recommendation; but what was skipped is said.
+                titles = CommonOptions.LoadDataset(dataPath, lenient: true, acceptsColumns: false);
+                if (titles.Report.Skipped > 0)
+                    context.Error.WriteLine($"warning: reading titles from {titles.Name}: {titles.Report.Summary()}; the first: {titles.Report.Examples[0]}");
+            }
             int[] exclude;
             string who;
             if (userId is not null)
@@ -188,7 +199,7 @@ internal static class ModelCommands
                 if (!known)
                     throw new CliException($"User {userId} is not in the model's training set; use --rate to fold in a new user.");
                 model.Score(dense, scores);
-                exclude = [.. history.RatedBy(dense).ToArray().Order()];
+                exclude = [.. history.RatedBy(dense).ToArray().Concat(RatedIn(titles, userId, header)).Distinct().Order()];
                 who = $"user {userId}";
             }
             else
@@ -200,14 +211,6 @@ internal static class ModelCommands
                 who = $"a new user with {folded.Ratings.Length} rating(s)";
             }
             var top = TopN.Select(scores, n, TrainingRatingsTieBreak(history, header), exclude);
-            Dataset? titles = null;
-            if (parse.GetValue(data) is { } dataPath)
-            {
-                // Titles only: a bad row costs one title, not the recommendation; but what was skipped is said.
-                titles = CommonOptions.LoadDataset(dataPath, lenient: true, acceptsColumns: false);
-                if (titles.Report.Skipped > 0)
-                    context.Error.WriteLine($"warning: reading titles from {titles.Name}: {titles.Report.Summary()}; the first: {titles.Report.Examples[0]}");
-            }
             // Titles are found through the raw id, the one thing model and dataset share for both kinds of id.
             var movies = top.Select(t => titles is null ? null : MovieByRawId(titles, header.ItemIds.ToRaw(t.Item))).ToList();
             bool imdb = MovieFacts.AnyImdb(movies);
@@ -235,6 +238,25 @@ internal static class ModelCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The model's item ids of the movies <paramref name="userId"/> rated in <paramref name="dataset"/> (by raw ids, which
+    /// model and dataset share): what a file without the user's ratings (an imported spark-als model) cannot leave out.
+    /// </summary>
+    private static IEnumerable<int> RatedIn(Dataset? dataset, string userId, ModelHeader header)
+    {
+        if (dataset is null) return [];
+        var ratings = dataset.Ratings;
+        int user = ratings.UserIds.ToDense(userId);
+        if (user < 0) return [];
+        var items = new List<int>(ratings.ByUser.RowLength(user));
+        foreach (int item in ratings.ByUser.RowColumns(user))
+        {
+            int inModel = header.ItemIds.ToDense(ratings.ItemIds.ToRaw(item));
+            if (inModel >= 0) items.Add(inModel);
+        }
+        return items;
     }
 
     /// <summary>Equal scores go to the movie with more training ratings, counted from the users' histories in the file.</summary>

@@ -55,7 +55,7 @@ public sealed class CatalogIndex : IDisposable
         _storedKeys = new(() => StoredMovieIds.ItemsByStoredId(ratings.ItemIds));
         Titles = new TitleSearch(dataset.Catalog.Movies, id => counts.GetValueOrDefault(id));
         Genres = [.. dataset.Catalog.Movies.SelectMany(m => m.Genres).Where(g => g != "(no genres listed)").Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)];
-        _content = new(() => ContentSimilarity.Build(dataset.Catalog.Movies));
+        _content = new(() => ContentSimilarity.Build(dataset.Catalog.Movies, ratingCount: id => counts.GetValueOrDefault(id)));
         _text = new(() => TextSimilarity.Build(dataset));
         _lexical = new(() => new LexicalSearch(dataset.Catalog.Movies));
         _weighted = new(() => WeightedRating.Compute(dataset));

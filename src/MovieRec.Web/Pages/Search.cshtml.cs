@@ -33,6 +33,9 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
     public string? DescribeMode { get; private set; }
     public string? DescribeNote { get; private set; }
 
+    /// <summary>No title matched the title search, so its words were searched as a description too.</summary>
+    public bool DescribedFromTitle { get; private set; }
+
     /// <summary>What was wrong with the query string (a hand-edited address), shown instead of results.</summary>
     public string? Problem { get; private set; }
 
@@ -69,6 +72,14 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
             }
         }
 
+        // The header's box is a title search; what people type there is often a description ("space adventure with
+        // robots"). When no title matches, the same words are searched as a description below the "no titles" line.
+        if (Problem is null && Describe is null && Q is not null && wantedGenre is null && Decade is null && PageNumber == 1 && Total == 0)
+        {
+            Describe = Q;
+            DescribedFromTitle = true;
+        }
+
         if (Problem is null && Describe is not null)
         {
             // The visitor's stored ratings re-rank the matches by their taste.
@@ -102,7 +113,7 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
         if (Q is not null) query.Add(new("q", Q));
         if (Genre is not null) query.Add(new("genre", Genre));
         if (Decade is int d) query.Add(new("decade", d.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        if (Describe is not null) query.Add(new("describe", Describe));
+        if (Describe is not null && !DescribedFromTitle) query.Add(new("describe", Describe));
         if (page > 1) query.Add(new("page", page.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return "/search" + Microsoft.AspNetCore.Http.QueryString.Create(query);
     }

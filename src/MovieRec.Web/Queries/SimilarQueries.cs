@@ -6,7 +6,7 @@ namespace MovieRec.Web.Queries;
 
 /// <summary>GET /movies/{id}/similar: movies like one movie.</summary>
 /// <param name="Id">The movie, by its id as the dataset spells it.</param>
-/// <param name="By">content (cast, director, genres, keywords; default), text (TF-IDF of overview and tags), semantic (sentence embeddings; text when no embedding model is configured) or ratings (people who liked it also liked).</param>
+/// <param name="By">content (directors, top-3 cast, keywords, genres, MovieLens tags, decade; default), text (TF-IDF of overview and tags), semantic (sentence embeddings; text when no embedding model is configured) or ratings (people who liked it also liked).</param>
 /// <param name="N">How many movies, 1 to 100 (default 10).</param>
 public sealed record SimilarRequest(MovieId Id, string? By = null, int? N = null)
 {

@@ -55,7 +55,7 @@ internal sealed class ContentNeighbourScorer
     public void Fit(TrainingData data, TrainingContext context)
     {
         _train = data.Ratings;
-        _similarity = ContentSimilarity.Build(ContentRecommender.ItemAlignedMovies(data), new ContentSimilarityOptions { Neighbours = _neighbours, Threads = context.Threads });
+        _similarity = ContentSimilarity.Build(ContentRecommender.ItemAlignedMovies(data), new ContentSimilarityOptions { Neighbours = _neighbours, Threads = context.Threads, Fields = null });
     }
 
     public void Score(int user, Span<float> scores)

@@ -87,4 +87,49 @@ public sealed class SparseVectors
         }
         return new SparseVectors(offsets, termArray, weights, terms);
     }
+
+    /// <summary>
+    /// Blocks of vectors over the same rows joined side by side, each block's weights multiplied by its scale and the
+    /// rows not normalised again: with unit-length blocks and Σ scale² = 1, the dot product of two rows is the
+    /// scale²-weighted sum of the blocks' cosines, a block empty on either side adding 0. Block b's terms are
+    /// numbered after those of the blocks before it and named with its prefix.
+    /// </summary>
+    public static SparseVectors Concatenate(IReadOnlyList<(SparseVectors Block, float Scale, string Prefix)> blocks)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        if (blocks.Count == 0) throw new ArgumentException("Concatenate needs at least one block.", nameof(blocks));
+        int rows = blocks[0].Block.Rows, nonZeros = 0;
+        foreach (var (block, _, _) in blocks)
+        {
+            if (block.Rows != rows) throw new ArgumentException("Every block must have the same rows.", nameof(blocks));
+            nonZeros += block.NonZeros;
+        }
+        var offsets = new int[rows + 1];
+        var terms = new int[nonZeros];
+        var weights = new float[nonZeros];
+        var vocabulary = new List<string>();
+        var firstTerm = new int[blocks.Count];
+        for (int b = 0; b < blocks.Count; b++)
+        {
+            firstTerm[b] = vocabulary.Count;
+            foreach (var term in blocks[b].Block.Vocabulary) vocabulary.Add(blocks[b].Prefix + term);
+        }
+        int at = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            for (int b = 0; b < blocks.Count; b++)
+            {
+                var (block, scale, _) = blocks[b];
+                var t = block.RowTerms(r);
+                var w = block.RowWeights(r);
+                for (int k = 0; k < t.Length; k++, at++)
+                {
+                    terms[at] = t[k] + firstTerm[b];
+                    weights[at] = w[k] * scale;
+                }
+            }
+            offsets[r + 1] = at;
+        }
+        return new SparseVectors(offsets, terms, weights, vocabulary);
+    }
 }

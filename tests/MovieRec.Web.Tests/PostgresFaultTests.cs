@@ -134,6 +134,9 @@ public sealed class PostgresFaultTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, moviePage.StatusCode);
         Assert.Contains("id=\"ratings-unavailable\"", await moviePage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain("ratings-unavailable", await browser.GetStringAsync(new Uri("/movies/1", UriKind.Relative)), StringComparison.Ordinal);
+        // The dashboard (where an operator looks) keeps answering and says the store does not answer (it was a 503 page).
+        string dashboard = await browser.GetStringAsync(new Uri("/dashboard", UriKind.Relative));
+        Assert.Contains("postgresql, does not answer right now", dashboard, StringComparison.Ordinal);
         // Recommendations that need no database keep answering.
         Assert.Equal(HttpStatusCode.OK, (await _client.PostAsJsonAsync("/api/v1/recommendations", new { ratings = new[] { new { movieId = 1L, rating = 5.0 } }, n = 5 })).StatusCode);
         await Task.Delay(TimeSpan.FromSeconds(1));

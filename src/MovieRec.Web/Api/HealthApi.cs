@@ -99,7 +99,8 @@ internal sealed class MetadataCheck(ModelHost host) : IHealthCheck
 /// </summary>
 internal sealed class RatingStoreCheck(IRatingStore store) : IHealthCheck
 {
-    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(3);
+    /// <summary>Well inside the readiness probe's timeout (deploy/k8s: timeoutSeconds 3), so a slow database answers Degraded, not a timed-out probe.</summary>
+    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(1.5);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

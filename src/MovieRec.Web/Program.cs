@@ -3,6 +3,9 @@ using MovieRec.Web;
 using MovieRec.Web.Api;
 using MovieRec.Web.Pages;
 
+// A setting the service cannot run with ends the process with one line naming it (exit code 1), not a stack trace.
+AppDomain.CurrentDomain.UnhandledException += MovieRec.Web.Hosting.StartupProblem.ExitOnBadSetting;
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddMovieRec();
 builder.AddMovieRecPages();

@@ -67,9 +67,10 @@ public static class ServiceSetup
         services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", ApiDocs.CamelCaseParameters);
         services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", MovieId.Describe);
 
-        // Ratings: PostgreSQL when ConnectionStrings:Ratings is an Npgsql connection string, otherwise SQLite.
+        // Ratings: PostgreSQL when ConnectionStrings:Ratings is an Npgsql connection string (Host= or Server=), otherwise SQLite;
+        // a value that is neither stops start-up with a sentence naming the setting.
         string? ratings = configuration.GetConnectionString("Ratings");
-        if (ratings is { Length: > 0 } && ratings.Contains("Host=", StringComparison.OrdinalIgnoreCase))
+        if (ratings is { Length: > 0 } && BackingServiceSettings.IsPostgres(ratings))
             services.AddSingleton<IRatingStore>(new PostgresRatingStore(ratings));
         else
             services.AddSingleton<IRatingStore>(sp => new SqliteRatingStore(ratings is { Length: > 0 } ? ratings
@@ -79,13 +80,17 @@ public static class ServiceSetup
         string? redis = configuration["Redis:Configuration"];
         if (!string.IsNullOrEmpty(redis))
         {
+            BackingServiceSettings.CheckRedis(redis);
             var connection = new RedisConnection(redis);
             services.AddSingleton(connection);
-            services.AddStackExchangeRedisCache(o =>
+            services.Configure<RedisCacheOptions>(o =>
             {
                 o.ConnectionMultiplexerFactory = connection.GetAsync;
                 o.InstanceName = "movierec:";
             });
+            // Redis behind SharedCacheTier: while Redis is down the tier holds nothing instead of throwing (one log line, not two per request).
+            services.AddSingleton<Microsoft.Extensions.Caching.Distributed.IDistributedCache>(sp => new SharedCacheTier(
+                new RedisCache(sp.GetRequiredService<IOptions<RedisCacheOptions>>()), connection, sp.GetRequiredService<ILogger<SharedCacheTier>>()));
         }
         // The in-memory tier, bounded in bytes (the soak found it growing ~850 MiB a minute under unique requests).
         services.AddMemoryCache(o => o.TrackStatistics = true);

@@ -46,6 +46,24 @@ public sealed class AccountApiTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task The_acknowledged_rating_is_the_one_stored_updated_at_included()
+    {
+        // The PUT answered updatedAt to the tick (…04.8688475) while the store keeps milliseconds (…04.868): a client
+        // comparing the acknowledgement with GET /me/ratings saw two different times for one write.
+        var client = await SignedInClient();
+        var acknowledged = new SortedDictionary<long, string>();
+        foreach (long movie in new long[] { 1, 2571, 260 })
+        {
+            var put = await client.PutAsJsonAsync($"/api/v1/me/ratings/{movie}", new { rating = 4 });
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            acknowledged[movie] = (await put.Json()).GetProperty("updatedAt").GetString()!;
+        }
+        var stored = new SortedDictionary<long, string>((await (await client.GetAsync("/api/v1/me/ratings")).Json()).GetProperty("items").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("movieId").GetInt64(), r => r.GetProperty("updatedAt").GetString()!));
+        Assert.Equal(acknowledged, stored);
+    }
+
+    [Fact]
     public async Task One_token_never_reads_or_changes_another_accounts_ratings()
     {
         var alice = await SignedInClient();

@@ -25,11 +25,48 @@ public sealed class OptionsValidationTests
     [InlineData("MovieRec:TrustedProxies", "ingress", "MovieRec:TrustedProxies is 'ingress': 'ingress' is not an IP address or a network")]
     [InlineData("MovieRec:MetricsPort", "70000", "MovieRec:MetricsPort is 70000; use a port from 1 to 65535")]
     [InlineData("MovieRec:PurgeUnusedAccountsAfter", "00:00:00", "MovieRec:PurgeUnusedAccountsAfter is 00:00:00;")]
+    [InlineData("ConnectionStrings:Ratings", "Host=127.0.0.1;Portt=5432;Password=hunter2", "ConnectionStrings:Ratings is not a valid PostgreSQL connection string: Npgsql knows no keyword 'portt'.")]
+    [InlineData("ConnectionStrings:Ratings", "Host=127.0.0.1;Port=five;Password=hunter2", "ConnectionStrings:Ratings is not a valid PostgreSQL connection string: the value of 'port' is not valid.")]
+    [InlineData("ConnectionStrings:Ratings", "Data Sourc=/tmp/ratings.db;Password=hunter2", "ConnectionStrings:Ratings is neither a PostgreSQL connection string (it has no Host=) nor a SQLite one ('data sourc' is not a SQLite keyword).")]
+    [InlineData("ConnectionStrings:Ratings", "Host", "ConnectionStrings:Ratings is not a connection string")]
+    [InlineData("Redis:Configuration", "127.0.0.1:six-three-seven-nine,password=hunter2", "Redis:Configuration names no server")]
+    [InlineData("Redis:Configuration", "127.0.0.1:6379,ssl=maybe,password=hunter2", "Redis:Configuration is not a valid Redis configuration: the option 'ssl' has a value it does not accept.")]
     public void A_bad_setting_stops_start_up_with_a_sentence_naming_it(string setting, string value, string sentence)
     {
         var error = StartWith(setting, value);
         var validation = Assert.IsType<OptionsValidationException>(error);
         Assert.Contains(validation.Failures, f => f.StartsWith(sentence, StringComparison.Ordinal));
+        Assert.DoesNotContain("hunter2", validation.Message, StringComparison.Ordinal); // connection strings hold passwords
+    }
+
+    [Fact]
+    public async Task A_postgresql_connection_string_naming_its_server_with_server_selects_postgresql()
+    {
+        // Server= is Npgsql's other name for Host=; it used to select SQLite, whose builder threw at start.
+        await using var factory = new ServiceFactory(new Dictionary<string, string?> { ["ConnectionStrings:Ratings"] = "Server=127.0.0.1;Port=1;Username=postgres;Timeout=1" });
+        var (_, checks) = await Servers.Clients.ReadinessAsync(factory.CreateClient());
+        Assert.Equal(("Degraded", "The postgresql ratings database does not answer; writes and account pages answer 503 until it is back."), checks["database"]);
+    }
+
+    [Fact]
+    public async Task The_built_service_stops_on_a_bad_setting_with_one_line_naming_it_and_exit_code_1()
+    {
+        using var data = MovieRec.Core.Tests.TestData.NewFolder();
+        foreach (var (setting, value, naming) in new[]
+        {
+            ("ConnectionStrings__Ratings", "Host=127.0.0.1;Portt=5432;Password=hunter2", "ConnectionStrings:Ratings"),
+            ("Redis__Configuration", "127.0.0.1:notaport", "Redis:Configuration"),
+            ("MovieRec__RateLimitPerMinute", "-1", "MovieRec:RateLimitPerMinute"),
+        })
+        {
+            var (exitCode, log) = await Servers.ServiceProcess.RunToExitAsync(data.Path, new Dictionary<string, string?> { [setting] = value }, TimeSpan.FromSeconds(60));
+            var lines = log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Assert.True(exitCode == 1, $"exit code {exitCode} for {setting}:\n{log}");
+            Assert.True(lines.Length == 1, $"{lines.Length} lines for {setting}:\n{log}");
+            Assert.StartsWith("Start-up failed: " + naming, lines[0], StringComparison.Ordinal);
+            Assert.EndsWith("Fix the setting; then restart the service.", lines[0], StringComparison.Ordinal);
+            Assert.DoesNotContain("hunter2", log, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

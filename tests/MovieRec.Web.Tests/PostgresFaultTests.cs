@@ -34,6 +34,33 @@ public sealed class PostgresFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Readiness_says_a_database_that_does_not_answer_is_down_within_seconds()
+    {
+        // A server that accepts connections but never answers (SIGSTOP: a hung server, a partition). /health/ready took
+        // 15 to more than 60 s (the driver's connect and command timeouts), longer than any probe waits.
+        using var signedIn = _factory.CreateClient(new() { HandleCookies = false }).WithToken(await Clients.NewTokenAsync(_client));
+        Assert.Equal(HttpStatusCode.OK, (await signedIn.GetAsync(new Uri("/api/v1/me/ratings", UriKind.Relative))).StatusCode); // a pooled connection
+        using var probe = _factory.CreateClient(new() { HandleCookies = false }); // a probe sends no session cookie
+        await _postgres.FreezeAsync();
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var (ready, checks) = await Clients.ReadinessAsync(probe).WaitAsync(TimeSpan.FromSeconds(90));
+            double seconds = clock.Elapsed.TotalSeconds;
+            Assert.Equal(200, ready); // Degraded: the replica stays in rotation for what needs no database
+            Assert.Equal(("Degraded", "The postgresql ratings database does not answer; writes and account pages answer 503 until it is back."), checks["database"]);
+            Assert.True(seconds < 10, $"/health/ready took {seconds:0.0} s to say the database does not answer");
+            Report.Write("postgres-frozen", string.Create(CultureInfo.InvariantCulture, $"readinessAnsweredAfterMs={clock.ElapsedMilliseconds}"));
+        }
+        finally
+        {
+            await _postgres.ThawAsync();
+        }
+        await ServerBinaries.WaitUntilAsync(async () => (await Clients.ReadinessAsync(probe)).Checks["database"].Status == "Healthy", TimeSpan.FromSeconds(90),
+            "the database check did not recover after PostgreSQL resumed");
+    }
+
+    [Fact]
     public async Task Writes_fail_with_503_while_postgresql_is_down_and_no_acknowledged_rating_is_lost()
     {
         var movies = Clients.MovieLensIds(Writers * 400);
@@ -82,10 +109,34 @@ public sealed class PostgresFaultTests : IAsyncLifetime
         await (await clients[1].GetAsync(new Uri("/api/v1/me/ratings", UriKind.Relative))).AssertProblem(503);
         await (await clients[1].GetAsync(new Uri("/api/v1/me/recommendations", UriKind.Relative))).AssertProblem(503);
         await (await _client.PostAsync(new Uri("/api/v1/sessions", UriKind.Relative), null)).AssertProblem(503);
+        // Readiness stays 200, Degraded: the database is every replica's, and a 503 took them all out of rotation
+        // (Kubernetes' readiness probe), so what needs no database (below) could not be reached either.
         var (ready, checks) = await Clients.ReadinessAsync(_client);
-        Assert.Equal(503, ready);
-        Assert.Equal("Unhealthy", checks["database"].Status);
+        Assert.Equal(200, ready);
+        Assert.Equal("Degraded", checks["database"].Status);
         Assert.Contains("postgresql", checks["database"].Description, StringComparison.Ordinal);
+        // Pages: a visitor whose session cookie cannot be checked is not shown as someone who has rated nothing. The
+        // account page is a 503 page saying why (it was a 200 "Nothing rated yet"); catalogue pages answer with a notice.
+        string token = clients[2].DefaultRequestHeaders.Authorization!.Parameter!;
+        using var browser = _factory.CreateClient(new() { HandleCookies = false });
+        browser.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+        using var withCookie = new HttpRequestMessage(HttpMethod.Get, "/recommendations");
+        withCookie.Headers.Add("Cookie", $"movierec_session={token}");
+        using var accountPage = await browser.SendAsync(withCookie);
+        string accountHtml = await accountPage.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, accountPage.StatusCode);
+        Assert.True(accountPage.Headers.RetryAfter?.Delta is { TotalSeconds: > 0 }, "the 503 page says when to retry");
+        Assert.Contains("Your ratings cannot be read right now", accountHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("Nothing rated yet", accountHtml, StringComparison.Ordinal);
+        using var movieWithCookie = new HttpRequestMessage(HttpMethod.Get, "/movies/1");
+        movieWithCookie.Headers.Add("Cookie", $"movierec_session={token}");
+        using var moviePage = await browser.SendAsync(movieWithCookie);
+        Assert.Equal(HttpStatusCode.OK, moviePage.StatusCode);
+        Assert.Contains("id=\"ratings-unavailable\"", await moviePage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("ratings-unavailable", await browser.GetStringAsync(new Uri("/movies/1", UriKind.Relative)), StringComparison.Ordinal);
+        // The dashboard (where an operator looks) keeps answering and says the store does not answer (it was a 503 page).
+        string dashboard = await browser.GetStringAsync(new Uri("/dashboard", UriKind.Relative));
+        Assert.Contains("postgresql, does not answer right now", dashboard, StringComparison.Ordinal);
         // Recommendations that need no database keep answering.
         Assert.Equal(HttpStatusCode.OK, (await _client.PostAsJsonAsync("/api/v1/recommendations", new { ratings = new[] { new { movieId = 1L, rating = 5.0 } }, n = 5 })).StatusCode);
         await Task.Delay(TimeSpan.FromSeconds(1));

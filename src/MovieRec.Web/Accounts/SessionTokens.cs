@@ -18,7 +18,21 @@ public static class SessionTokens
     public const string CookieName = "movierec_session";
     public const string AccountClaim = "account";
 
+    private const string UnreadableItem = "movierec.session-unreadable";
+
     public static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>
+    /// Whether this request carried a session token that could not be checked because the database did not answer
+    /// (the request went on as anonymous): pages must not show such a visitor as someone who has rated nothing.
+    /// </summary>
+    public static bool SessionUnreadable(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Items.ContainsKey(UnreadableItem);
+    }
+
+    internal static void MarkSessionUnreadable(HttpContext context) => context.Items[UnreadableItem] = true;
 
     public static byte[] Hash(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
 
@@ -80,7 +94,8 @@ public sealed class SessionTokenHandler(
         catch (System.Data.Common.DbException) when (Context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>() is null)
         {
             // The database is down: endpoints that need no signed-in user (pages, anonymous API, /health/ready) go on
-            // as anonymous for a client sending the cookie; /me endpoints still answer 503.
+            // as anonymous for a client sending the cookie, marked so that pages say so; /me endpoints still answer 503.
+            SessionTokens.MarkSessionUnreadable(Context);
             return AuthenticateResult.NoResult();
         }
         if (session is null) return AuthenticateResult.Fail("Unknown or expired token.");

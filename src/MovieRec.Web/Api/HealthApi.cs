@@ -8,8 +8,9 @@ namespace MovieRec.Web.Api;
 
 /// <summary>
 /// GET /health/live (the process answers and start-up has not failed: a start-up that cannot succeed fails liveness,
-/// so the orchestrator restarts the process) and /health/ready (model loaded, database, Redis when configured). Every
-/// description is a sentence for people.
+/// so the orchestrator restarts the process) and /health/ready (503 until the model serves; the database and Redis, when
+/// configured, are Degraded when they do not answer: still 200, the body says which). Every description is a sentence
+/// for people.
 /// </summary>
 public static class HealthApi
 {
@@ -87,14 +88,42 @@ internal sealed class MetadataCheck(ModelHost host) : IHealthCheck
             : "Joining TMDB metadata in the background."));
 }
 
+/// <summary>
+/// Whether the ratings database answers, within <see cref="Limit"/>: a server that accepts connections but does not
+/// answer (stopped, a network partition) held /health/ready for the driver's timeouts (15 s to connect, 30 s a
+/// command, and more), so the probe itself hung instead of saying the database is down.
+/// Degraded, not Unhealthy, when it does not: /health/ready stays 200 (its body says Degraded) because the replica still
+/// serves the catalogue, the pages and anonymous recommendations. The database is shared by every replica, so an
+/// Unhealthy answer took them all out of the orchestrator's rotation at once and turned the outage of the account
+/// features into an outage of everything.
+/// </summary>
 internal sealed class RatingStoreCheck(IRatingStore store) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        await store.PingAsync(cancellationToken).ConfigureAwait(false)
+    /// <summary>Well inside the readiness probe's timeout (deploy/k8s: timeoutSeconds 3), so a slow database answers Degraded, not a timed-out probe.</summary>
+    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(1.5);
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        bool answers;
+        try
+        {
+            answers = await store.PingAsync(cancellationToken).WaitAsync(Limit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The ping goes on in the background until the driver's own timeouts end it.
+            answers = false;
+        }
+        return answers
             ? HealthCheckResult.Healthy($"The {store.Kind} ratings database answers.")
-            : HealthCheckResult.Unhealthy($"The {store.Kind} ratings database does not answer; writes and account pages answer 503 until it is back.");
+            : HealthCheckResult.Degraded($"The {store.Kind} ratings database does not answer; writes and account pages answer 503 until it is back.");
+    }
 }
 
+/// <summary>
+/// Whether Redis answers. Degraded, not Unhealthy, when it does not: every request still answers from the in-memory
+/// tier, and Redis is shared by every replica, so Unhealthy took them all out of rotation for a cache outage.
+/// </summary>
 internal sealed class RedisCheck(Caching.RedisConnection redis) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -102,13 +131,13 @@ internal sealed class RedisCheck(Caching.RedisConnection redis) : IHealthCheck
         try
         {
             var multiplexer = await redis.GetAsync().ConfigureAwait(false);
-            if (!multiplexer.IsConnected) return HealthCheckResult.Unhealthy("Redis is not connected; serving from the in-memory cache.");
+            if (!multiplexer.IsConnected) return HealthCheckResult.Degraded("Redis is not connected; serving from the in-memory cache.");
             await multiplexer.GetDatabase().PingAsync().ConfigureAwait(false);
             return HealthCheckResult.Healthy("Redis answers.");
         }
         catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy(e is TimeoutException
+            return HealthCheckResult.Degraded(e is TimeoutException
                 ? "Redis does not answer in time; serving from the in-memory cache."
                 : "Redis refused or dropped the connection; serving from the in-memory cache.");
         }

@@ -22,6 +22,9 @@ public sealed class RedisConnection(string configuration) : IAsyncDisposable
 
     public Task<IConnectionMultiplexer> GetAsync() => _connection.Value;
 
+    /// <summary>Whether the connection exists and is down now (false while it is still being made: commands decide then).</summary>
+    public bool IsDisconnected => _connection.IsValueCreated && _connection.Value.IsCompletedSuccessfully && !_connection.Value.Result.IsConnected;
+
     public async ValueTask DisposeAsync()
     {
         if (_connection.IsValueCreated) await (await _connection.Value.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);

@@ -59,6 +59,30 @@ public static class StartupProblem
         return FirstLine(inner.Message).TrimEnd('.');
     }
 
+    /// <summary>
+    /// Registered on <see cref="AppDomain.UnhandledException"/> by Program.cs: a setting the service cannot run with
+    /// (<see cref="BadSetting"/>) ends the process with one line naming it on standard error and exit code 1, instead of
+    /// the runtime's "Unhandled exception" and a stack trace (and an abort). Any other exception is left to the runtime.
+    /// </summary>
+    public static void ExitOnBadSetting(object? sender, UnhandledExceptionEventArgs e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (BadSetting(e.ExceptionObject as Exception) is not { } sentence) return;
+        Console.Error.WriteLine($"Start-up failed: {sentence} Fix the setting; then restart the service.");
+        Console.Error.Flush();
+        Environment.Exit(1);
+    }
+
+    /// <summary>The sentence of a setting the service cannot run with, or null when <paramref name="error"/> is something else.</summary>
+    public static string? BadSetting(Exception? error) => error switch
+    {
+        Microsoft.Extensions.Options.OptionsValidationException invalid => string.Join(" ", invalid.Failures.Select(Sentence)),
+        // Configuration binding: "Failed to convert configuration value at 'MovieRec:RateLimitPerMinute' to type 'System.Int32'."
+        InvalidOperationException conversion when conversion.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) => Sentence(FirstLine(conversion.Message)),
+        AggregateException all when all.Flatten().InnerExceptions is { Count: > 0 } inner && inner.All(e => BadSetting(e) is not null) => string.Join(" ", inner.Select(BadSetting)),
+        _ => null,
+    };
+
     /// <summary>A loader's message ends a sentence here; most carry no full stop of their own.</summary>
     private static string Sentence(string message) => message.EndsWith('.') ? message : message + ".";
 

@@ -17,7 +17,8 @@ public sealed class DashboardModel(ModelHost host, IRatingStore store, Evaluatio
     public RetrainOutcome? LastRetrain { get; private set; }
     public DatasetStatistics Statistics { get; private set; } = null!;
     public EvaluationSnapshot Evaluation { get; private set; } = null!;
-    public long StoredRatings { get; private set; }
+    /// <summary>Ratings stored by visitors; null when the database does not answer (the rest of the page does not need it).</summary>
+    public long? StoredRatings { get; private set; }
     public string StoreKind { get; private set; } = "";
     public IReadOnlyDictionary<string, bool> Ready { get; private set; } = new Dictionary<string, bool>();
 
@@ -29,7 +30,15 @@ public sealed class DashboardModel(ModelHost host, IRatingStore store, Evaluatio
         LastRetrain = host.LastRetrain;
         Statistics = StatisticsCache.GetValue(catalog.Dataset, DatasetStatistics.Compute);
         Evaluation = evaluation.For(model);
-        StoredRatings = await store.CountRatingsAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            StoredRatings = await store.CountRatingsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // The database is down: the operator's page still shows the model and the data (it was a 503 page).
+            StoredRatings = null;
+        }
         StoreKind = store.Kind;
         Ready = algorithms.Served.ToDictionary(a => a.Name, a => model.IsReady(a.Name));
     }

@@ -55,6 +55,9 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
         }
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
         Visitor = await Visitor.LoadAsync(HttpContext, store).ConfigureAwait(false);
+        // The account page of a visitor whose session could not be checked: a 503 page, not "Nothing rated yet".
+        if (Accounts.SessionTokens.SessionUnreadable(HttpContext))
+            throw new ServiceUnavailableException("Your ratings cannot be read right now: the ratings database does not answer. Try again in a few seconds.");
         Rated = [.. Visitor.Ratings.Select(r => (r, catalog.Catalog[r.MovieId])).Where(p => p.Item2 is not null).Select(p => (p.r, p.Item2!))];
         var scale = catalog.Dataset.Ratings.Scale;
         LikeThreshold = Core.Algorithms.Content.Likes.Threshold(scale);

@@ -39,7 +39,8 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
         if (catalog.Find(movieId) is not { } movie) return QueryError.NotFound($"No movie with id {movieId}.");
         if (body?.Rating is not float rating) return QueryError.Invalid("rating", "is required, e.g. {\"rating\": 4.5}.");
         if (catalog.Dataset.Ratings.Scale.Check(rating) is { } problem) return QueryError.Invalid("rating", problem + ".");
-        var now = DateTimeOffset.UtcNow;
+        // To the millisecond, as the store keeps it: the acknowledgement says what GET /me/ratings will.
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         if (!await store.UpsertRatingAsync(accountId, catalog.StorageKeyOf(movie.Id), rating, now, cancellationToken).ConfigureAwait(false))
             return QueryError.NotFound("The account no longer exists (it was deleted); start a new one with POST /api/v1/sessions.");
         await recommender.ForgetAccountAsync(accountId, cancellationToken).ConfigureAwait(false);

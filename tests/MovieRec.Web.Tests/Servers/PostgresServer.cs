@@ -96,6 +96,22 @@ public sealed class PostgresServer : IAsyncDisposable
         IsRunning = false;
     }
 
+    /// <summary>
+    /// SIGSTOP to the server and its backends: connections are still accepted (by the kernel) but nothing answers, as
+    /// with a hung server or a network partition. <see cref="ThawAsync"/> resumes them.
+    /// </summary>
+    public Task FreezeAsync() => SignalAllAsync("-STOP");
+
+    public Task ThawAsync() => SignalAllAsync("-CONT");
+
+    private async Task SignalAllAsync(string signal)
+    {
+        string postmaster = File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First().Trim();
+        string children = await ServerBinaries.RunAsync("ps", ["-o", "pid=", "--ppid", postmaster], CommandTimeout).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "", TaskScheduler.Default);
+        var pids = children.Split((char[])['\n', ' '], StringSplitOptions.RemoveEmptyEntries).Prepend(postmaster).ToArray();
+        await ServerBinaries.RunAsync("kill", [signal, .. pids], CommandTimeout);
+    }
+
     public async Task RestartAsync()
     {
         await StopAsync();

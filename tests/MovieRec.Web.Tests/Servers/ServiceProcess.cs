@@ -83,6 +83,46 @@ internal sealed class ServiceProcess : IDisposable
         return service;
     }
 
+    /// <summary>
+    /// Starts the service expecting it to stop by itself (a setting it cannot run with); returns its exit code and
+    /// everything it wrote. Fails when it is still running after <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<(int ExitCode, string Log)> RunToExitAsync(string dataDirectory, IReadOnlyDictionary<string, string?> environment, TimeSpan timeout)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "MovieRec.Web.dll");
+        var start = ServerBinaries.Command(DotnetHost(), [dll, "--urls", $"http://127.0.0.1:{ServerBinaries.FreePort().ToString(CultureInfo.InvariantCulture)}"]);
+        start.WorkingDirectory = AppContext.BaseDirectory;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        foreach (var key in new[] { "ConnectionStrings__Ratings", "Redis__Configuration", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS" }) start.Environment.Remove(key);
+        start.Environment["MOVIEREC_DATA"] = TestData.DatasetsRoot;
+        start.Environment["MovieRec__DataDirectory"] = dataDirectory;
+        start.Environment["DOTNET_DbgEnableMiniDump"] = "0";
+        foreach (var (key, value) in environment)
+        {
+            if (value is null) start.Environment.Remove(key);
+            else start.Environment[key] = value;
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the service");
+        var log = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (log) if (e.Data is not null) log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (log) if (e.Data is not null) log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            lock (log) throw new TimeoutException($"the service still runs after {timeout}:\n{log}");
+        }
+        process.WaitForExit(); // the output's last lines
+        lock (log) return (process.ExitCode, log.ToString());
+    }
+
     /// <summary>The dotnet executable running these tests (DOTNET_HOST_PATH, else this process when it is dotnet).</summary>
     private static string DotnetHost()
     {

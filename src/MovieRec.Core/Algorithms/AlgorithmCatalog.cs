@@ -325,6 +325,7 @@ public static class AlgorithmCatalog
                     AlgorithmOption.Int("most-rated", new TasteRankerOptions().MostRated, "how many most-rated movies the share counts"),
                     AlgorithmOption.Bool("learn-from-random", new TasteRankerOptions().LearnFromRandom, "simulated users also give random ratings (low ones included)"),
                     AlgorithmOption.Number("dislike-weight", new TasteRankerOptions().DislikeWeight, "the least weight against closeness (rating similarity, genres) to a disliked movie"),
+                    AlgorithmOption.Number("genre-weight", new TasteRankerOptions().GenreWeight, "the least weight on genre fit to the liked movies"),
                 ],
                 o => new TasteRanker(new TasteRankerOptions
                 {
@@ -339,6 +340,7 @@ public static class AlgorithmCatalog
                     MostRated = o.Int("most-rated"),
                     LearnFromRandom = o.Bool("learn-from-random"),
                     DislikeWeight = o.Number("dislike-weight"),
+                    GenreWeight = o.Number("genre-weight"),
                 }),
                 AlgorithmPersistence.Saved(TasteRanker.Restore, "the learnt weights per bucket of evidence, the EASE, iALS and content members' arrays (nested), the training ratings with timestamps and each movie's release year and genres: scoring needs no catalogue"),
                 label: "Your taste"),

@@ -84,6 +84,24 @@ public sealed class TasteRankerTests
     }
 
     [Fact]
+    public void A_documentary_fan_gets_documentaries()
+    {
+        // Bowling for Columbine, Super Size Me, March of the Penguins, An Inconvenient Truth, Fahrenheit 9/11. With the
+        // genre weight as learnt (0.06) the era features ruled: Lost in Translation, Donnie Darko, Shaun of the Dead,
+        // The Ring, X2 ... and 2 documentaries (genre-weight, TasteRankerOptions).
+        var list = TopTen((5669, 5), (8464, 5), (34072, 5), (45950, 5), (8622, 5));
+        Assert.True(With(list, "Documentary") >= 6, Show(list));
+    }
+
+    [Fact]
+    public void A_western_fan_gets_westerns()
+    {
+        // The Good, the Bad and the Ugly, Unforgiven, Once Upon a Time in the West, Tombstone, True Grit (2010).
+        var list = TopTen((1201, 5), (1266, 5), (1209, 5), (553, 5), (82459, 5));
+        Assert.True(With(list, "Western") >= 5, Show(list));
+    }
+
+    [Fact]
     public void Different_people_get_different_lists()
     {
         var horror = TopTen((1258, 5), (1219, 5), (1997, 5), (1982, 5), (1347, 5));

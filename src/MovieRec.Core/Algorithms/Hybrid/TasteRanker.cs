@@ -65,7 +65,7 @@ public sealed record TasteRankerOptions
 
     /// <summary>
     /// The least weight on genre fit (the cosine between a movie's genres and the liked movies'), and the least weight
-    /// against closeness to the disliked movies' genres, for people with three or more liked movies (default 0.3).
+    /// against closeness to the disliked movies' genres, for people with three to six liked movies (default 0.3).
     /// Learnt alone genre fit comes out 0.03-0.11 on ml-latest-small: the protocol's people like films across genres,
     /// and the era features stand in for taste, so five documentaries at 5 stars got 2 documentaries in 10 and a horror
     /// fan Dr. Strangelove and Chinatown. As a product rule a person's genres must count; at 0.3 the new-user protocol
@@ -171,9 +171,11 @@ public sealed partial class TasteRanker : IReadsDislikes
             var inBucket = samples.FindAll(s => s.Bucket == b);
             var weights = Learn(inBucket, rng, context) ?? (double[])CandidateWeights.Clone();
             // Before the popularity cap is calibrated, so the share it promises holds with the genre weight in.
-            // With three or more liked movies (the capped buckets) there is a taste to fit; one or two liked genres say
-            // little. Closeness to disliked genres counts against as much as fit counts for.
-            if (Capped(b))
+            // With three to six liked movies (the handful a new user gives) there is a taste to fit; one or two liked
+            // genres say little, and for seven or more the learnt weights rank the next movie better (leave-latest-out
+            // NDCG@10 0.0278 against 0.0235 with the rule there too). Closeness to disliked genres counts against as
+            // much as fit counts for.
+            if (b is 2 or 5)
             {
                 weights[TasteFeatures.Genre] = Math.Max(weights[TasteFeatures.Genre], Options.GenreWeight);
                 weights[TasteFeatures.DislikedGenre] = Math.Min(weights[TasteFeatures.DislikedGenre], -Options.GenreWeight);

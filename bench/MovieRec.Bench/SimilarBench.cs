@@ -57,34 +57,17 @@ internal static class SimilarBench
         Measure("the first seed's soup, cosine", id => similarity.Similar(id, n));
         foreach (double w in new[] { 0.5 })
             Measure($"weighted-rating blend {w}", id => similarity.Similar(id, n, quality, w));
-        double maxLog = Math.Log(1 + counts.Values.Max());
-        foreach (double beta in new[] { 0.1 })
-        {
-            Measure($"familiarity blend {beta}", id =>
-            {
-                var c = similarity.Similar(id, similarity.Index.K);
-                if (c.Count == 0) return c;
-                float max = c.Max(x => x.Similarity);
-                return [.. c.Select((x, r) => (x, r, s: x.Similarity / max + beta * Math.Log(1 + counts.GetValueOrDefault(x.Movie.Id)) / maxLog))
-                    .OrderByDescending(x => x.s).ThenBy(x => x.r).Take(n).Select(x => x.x)];
-            });
-        }
+        float Count(long id) => counts.GetValueOrDefault(id);
+        var soupFamiliar = ContentSimilarity.Build(movies, new ContentSimilarityOptions { Fields = null }, Count);
+        Measure("familiarity blend 0.1", id => soupFamiliar.Similar(id, n));
         foreach (var spec in (Bench.Option(args, "--fields") ?? "3/2/2/2/1/0.5,2/2/2/2/1/0.5,2/2/2/2/1/1,1/1/2/2/1/0.5").Split(','))
         {
             var w = Array.ConvertAll(spec.Split('/'), x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture));
-            var fielded = ContentSimilarity.Build(movies, new ContentSimilarityOptions { Fields = new ContentFieldWeights(w[0], w[1], w[2], w[3], w[4], w[5]) });
+            var fields = new ContentFieldWeights(w[0], w[1], w[2], w[3], w[4], w[5]);
+            var fielded = ContentSimilarity.Build(movies, new ContentSimilarityOptions { Fields = fields });
             Measure($"fields d/c/k/g/t/y {spec}", id => fielded.Similar(id, n));
-            foreach (double beta in new[] { 0.1 })
-            {
-                Measure($"  + familiarity {beta}", id =>
-                {
-                    var c = fielded.Similar(id, fielded.Index.K);
-                    if (c.Count == 0) return c;
-                    float max = c.Max(x => x.Similarity);
-                    return [.. c.Select((x, r) => (x, r, s: x.Similarity / max + beta * Math.Log(1 + counts.GetValueOrDefault(x.Movie.Id)) / maxLog))
-                        .OrderByDescending(x => x.s).ThenBy(x => x.r).Take(n).Select(x => x.x)];
-                });
-            }
+            var familiar = ContentSimilarity.Build(movies, new ContentSimilarityOptions { Fields = fields }, Count);
+            Measure("  + familiarity 0.1", id => familiar.Similar(id, n));
         }
         table.Print(Console.Out);
         return 0;

@@ -32,16 +32,8 @@ internal sealed class ServiceProcess : IDisposable
     /// </summary>
     public static async Task<ServiceProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string?>? environment = null, bool waitForReady = true)
     {
-        string dll = Path.Combine(AppContext.BaseDirectory, "MovieRec.Web.dll");
-        Assert.True(File.Exists(dll), $"the built service is missing: {dll}");
         int port = ServerBinaries.FreePort();
-        var start = ServerBinaries.Command(DotnetHost(), [dll, "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"]);
-        start.WorkingDirectory = AppContext.BaseDirectory;
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        foreach (var key in new[] { "ConnectionStrings__Ratings", "Redis__Configuration", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS" }) start.Environment.Remove(key);
-        start.Environment["MOVIEREC_DATA"] = TestData.DatasetsRoot;
-        start.Environment["MovieRec__DataDirectory"] = dataDirectory;
+        var start = Command(dataDirectory, port);
         start.Environment["MovieRec__WarmUp"] = "false";
         start.Environment["MovieRec__TrainingThreads"] = "1";
         start.Environment["MovieRec__RateLimitPerMinute"] = "0";
@@ -84,19 +76,30 @@ internal sealed class ServiceProcess : IDisposable
     }
 
     /// <summary>
-    /// Starts the service expecting it to stop by itself (a setting it cannot run with); returns its exit code and
-    /// everything it wrote. Fails when it is still running after <paramref name="timeout"/>.
+    /// The built service on <paramref name="port"/> with <paramref name="dataDirectory"/>, its output redirected, without
+    /// the PostgreSQL, Redis and URL settings of the environment the tests run in.
     /// </summary>
-    public static async Task<(int ExitCode, string Log)> RunToExitAsync(string dataDirectory, IReadOnlyDictionary<string, string?> environment, TimeSpan timeout)
+    private static ProcessStartInfo Command(string dataDirectory, int port)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "MovieRec.Web.dll");
-        var start = ServerBinaries.Command(DotnetHost(), [dll, "--urls", $"http://127.0.0.1:{ServerBinaries.FreePort().ToString(CultureInfo.InvariantCulture)}"]);
+        Assert.True(File.Exists(dll), $"the built service is missing: {dll}");
+        var start = ServerBinaries.Command(DotnetHost(), [dll, "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"]);
         start.WorkingDirectory = AppContext.BaseDirectory;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         foreach (var key in new[] { "ConnectionStrings__Ratings", "Redis__Configuration", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS" }) start.Environment.Remove(key);
         start.Environment["MOVIEREC_DATA"] = TestData.DatasetsRoot;
         start.Environment["MovieRec__DataDirectory"] = dataDirectory;
+        return start;
+    }
+
+    /// <summary>
+    /// Starts the service expecting it to stop by itself (a setting it cannot run with); returns its exit code and
+    /// everything it wrote. Fails when it is still running after <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<(int ExitCode, string Log)> RunToExitAsync(string dataDirectory, IReadOnlyDictionary<string, string?> environment, TimeSpan timeout)
+    {
+        var start = Command(dataDirectory, ServerBinaries.FreePort());
         start.Environment["DOTNET_DbgEnableMiniDump"] = "0";
         foreach (var (key, value) in environment)
         {

@@ -73,10 +73,9 @@ public static class AdminApi
 
     public static RouteGroupBuilder MapAdminApi(this RouteGroupBuilder api)
     {
-        // The key is checked by UseAdminKey before routing binds any parameter (an endpoint filter runs only after
-        // binding, so a request without the key but with ?wait=maybe got the 400 first); the filter stays as a second
-        // check for a pipeline without the middleware.
-        var admin = api.MapGroup(Segment).WithTags("Admin").AddEndpointFilter(RequireKey);
+        // The key is checked by UseAdminKey (UseMovieRec) before routing binds any parameter: an endpoint filter runs
+        // only after binding, so a request without the key but with ?wait=maybe got the 400 first.
+        var admin = api.MapGroup(Segment).WithTags("Admin");
         admin.MapPost("/retrain", Retrain).WithSummary("Retrain with every stored rating; the candidate is promoted unless its holdout RMSE is worse.");
         admin.MapGet("/model", Model).WithSummary("The serving model: version, training metrics, per-epoch loss, data statistics.");
         admin.MapGet("/memory", Memory).WithSummary("What holds the memory: the managed bytes of every part of the serving model and catalogue, and the process's totals (a diagnostic walk: seconds).");
@@ -117,9 +116,6 @@ public static class AdminApi
     }
 
     private static readonly SemaphoreSlim MemoryWalk = new(1, 1);
-
-    private static async ValueTask<object?> RequireKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        KeyProblem(context.HttpContext) ?? await next(context).ConfigureAwait(false);
 
     /// <summary>Null when the request carries the configured admin key; otherwise the 401 or 403 to answer.</summary>
     private static ProblemHttpResult? KeyProblem(HttpContext http)

@@ -22,17 +22,9 @@ public static class RequestCharset
             string charset = HeaderUtilities.RemoveQuotes(mediaType.Charset).ToString().Trim();
             if (!IsKnown(charset))
             {
+                // The status code pages (outside this middleware) write the problem with this sentence as its detail.
                 context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
-                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context,
-                    ProblemDetails =
-                    {
-                        Status = StatusCodes.Status415UnsupportedMediaType,
-                        Title = "Unsupported media type",
-                        Detail = $"Content-Type: charset '{charset}' is not a known encoding; send the body as UTF-8 (Content-Type: application/json).",
-                    },
-                }).ConfigureAwait(false);
+                Pages.ErrorPages.SetReason(context, $"Content-Type: charset '{charset}' is not a known encoding; send the body as UTF-8 (Content-Type: application/json).");
                 return;
             }
             if (!StringSegment.Equals(mediaType.Charset, charset, StringComparison.Ordinal))

@@ -48,7 +48,7 @@ public static class RequestLimits
         int url = UrlBytes(context);
         if (url > MaxUrlBytes)
         {
-            return RefuseAsync(context, StatusCodes.Status414UriTooLong, "URL too long", string.Create(CultureInfo.InvariantCulture,
+            return RefuseAsync(context, StatusCodes.Status414UriTooLong, string.Create(CultureInfo.InvariantCulture,
                 $"The URL (path and query) is {url:N0} bytes; it is limited to {MaxUrlBytes / 1024} KiB ({MaxUrlBytes:N0} bytes). Send long inputs in a request body."));
         }
         int count = 0;
@@ -63,12 +63,12 @@ public static class RequestLimits
         }
         if (count > MaxHeaderCount)
         {
-            return RefuseAsync(context, StatusCodes.Status431RequestHeaderFieldsTooLarge, "Request headers too large", string.Create(CultureInfo.InvariantCulture,
+            return RefuseAsync(context, StatusCodes.Status431RequestHeaderFieldsTooLarge, string.Create(CultureInfo.InvariantCulture,
                 $"The request has {count} header lines; it is limited to {MaxHeaderCount} header lines."));
         }
         if (bytes > MaxHeaderBytes)
         {
-            return RefuseAsync(context, StatusCodes.Status431RequestHeaderFieldsTooLarge, "Request headers too large", string.Create(CultureInfo.InvariantCulture,
+            return RefuseAsync(context, StatusCodes.Status431RequestHeaderFieldsTooLarge, string.Create(CultureInfo.InvariantCulture,
                 $"The request headers are {bytes:N0} bytes; they are limited to {MaxHeaderBytes / 1024} KiB ({MaxHeaderBytes:N0} bytes) in all."));
         }
         return next(context);
@@ -82,19 +82,14 @@ public static class RequestLimits
         return request.PathBase.Value!.Length + request.Path.Value!.Length + (request.QueryString.Value?.Length ?? 0);
     }
 
-    private static async Task RefuseAsync(HttpContext context, int status, string title, string detail)
+    /// <summary>
+    /// The status and its sentence; the status code pages (outside this middleware) answer it: the HTML error page for
+    /// a browser, ProblemDetails with the sentence as detail for everyone else.
+    /// </summary>
+    private static Task RefuseAsync(HttpContext context, int status, string detail)
     {
         context.Response.StatusCode = status;
-        if (Pages.BrowserRequests.WantsHtml(context.Request))
-        {
-            // A browser gets the error page with the sentence (the status code pages re-run the request on /error).
-            Pages.ErrorPages.SetReason(context, detail);
-            return;
-        }
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
-        }).ConfigureAwait(false);
+        Pages.ErrorPages.SetReason(context, detail);
+        return Task.CompletedTask;
     }
 }

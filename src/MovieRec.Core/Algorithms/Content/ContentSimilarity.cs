@@ -49,7 +49,6 @@ public sealed class ContentSimilarity
 {
     private readonly MovieNeighbours _neighbours;
     private readonly float[]? _familiarity; // per row: log(1 + ratings) / log(1 + most ratings), times β
-    private readonly Dictionary<long, int>? _rowOf;
 
     private ContentSimilarity(IReadOnlyList<Movie> movies, SparseVectors vectors, SimilarityIndex index, float[]? familiarity)
     {
@@ -58,11 +57,6 @@ public sealed class ContentSimilarity
         Index = index;
         _neighbours = new MovieNeighbours(movies, index);
         _familiarity = familiarity;
-        if (familiarity is not null)
-        {
-            _rowOf = new Dictionary<long, int>(movies.Count);
-            for (int r = 0; r < movies.Count; r++) _rowOf[movies[r].Id] = r;
-        }
     }
 
     public IReadOnlyList<Movie> Movies { get; }
@@ -152,24 +146,8 @@ public sealed class ContentSimilarity
     /// <see cref="ContentSimilarityOptions.FamiliarityWeight"/>; the value returned is the similarity); empty for an
     /// unknown id.
     /// </summary>
-    public IReadOnlyList<(Movie Movie, float Similarity)> Similar(long movieId, int n)
-    {
-        if (_familiarity is null || _rowOf is null || !_rowOf.TryGetValue(movieId, out int row)) return _neighbours.Similar(movieId, n);
-        var neighbours = Index.Neighbours(row);
-        var sims = Index.Similarities(row);
-        if (neighbours.Length == 0) return [];
-        float max = 0;
-        foreach (float s in sims) max = Math.Max(max, s);
-        var order = new (float Score, int Rank)[neighbours.Length];
-        for (int j = 0; j < neighbours.Length; j++)
-            order[j] = ((max > 0 ? sims[j] / max : 0) + _familiarity[neighbours[j]], j);
-        // Best blended score first; equal scores keep the similarity order.
-        Array.Sort(order, (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Rank.CompareTo(b.Rank));
-        int count = Math.Min(n, order.Length);
-        var result = new List<(Movie, float)>(count);
-        for (int j = 0; j < count; j++) result.Add((Movies[neighbours[order[j].Rank]], sims[order[j].Rank]));
-        return result;
-    }
+    public IReadOnlyList<(Movie Movie, float Similarity)> Similar(long movieId, int n) =>
+        _familiarity is null ? _neighbours.Similar(movieId, n) : _neighbours.Similar(movieId, n, _familiarity);
 
     /// <summary>Similar movies re-ranked by a blend of similarity and weighted rating (see <see cref="MovieNeighbours"/>).</summary>
     public IReadOnlyList<(Movie Movie, float Similarity)> Similar(long movieId, int n, WeightedRating quality, double weight) =>

@@ -39,6 +39,27 @@ public sealed class MovieNeighbours
             .OrderByDescending(x => x.score).ThenBy(x => x.rank).Take(n).Select(x => x.c)];
     }
 
+    /// <summary>
+    /// The kept neighbours of <paramref name="movieId"/> ordered by sim / sim_max + <paramref name="prior"/>[row] (a
+    /// per-movie prior by catalogue row, e.g. familiarity), equal scores in similarity order; the value returned is
+    /// still the similarity. Empty when the movie is not indexed.
+    /// </summary>
+    public IReadOnlyList<(Movie Movie, float Similarity)> Similar(long movieId, int n, ReadOnlySpan<float> prior)
+    {
+        if (!_rowOf.TryGetValue(movieId, out int row)) return [];
+        var neighbours = Index.Neighbours(row);
+        var sims = Index.Similarities(row);
+        float max = 0;
+        foreach (float s in sims) max = Math.Max(max, s);
+        var order = new (float Score, int Rank)[neighbours.Length];
+        for (int j = 0; j < neighbours.Length; j++) order[j] = ((max > 0 ? sims[j] / max : 0) + prior[neighbours[j]], j);
+        Array.Sort(order, static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Rank.CompareTo(b.Rank));
+        int count = Math.Min(n, order.Length);
+        var result = new List<(Movie, float)>(count);
+        for (int j = 0; j < count; j++) result.Add((Movies[neighbours[order[j].Rank]], sims[order[j].Rank]));
+        return result;
+    }
+
     /// <summary>The movies most similar to <paramref name="movieId"/>, best first; empty when it is not indexed.</summary>
     public IReadOnlyList<(Movie Movie, float Similarity)> Similar(long movieId, int n)
     {

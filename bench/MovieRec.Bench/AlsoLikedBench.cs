@@ -5,6 +5,7 @@ using MovieRec.Core.Algorithms.Neighborhood;
 using MovieRec.Core.Algorithms.Onboarding;
 using MovieRec.Core.Algorithms.Ranking;
 using MovieRec.Core.Data;
+using MovieRec.Core.Data.Synthetic;
 
 namespace MovieRec.Bench;
 
@@ -21,6 +22,7 @@ internal static class AlsoLikedBench
 {
     public static int Run(string[] args)
     {
+        if (Array.IndexOf(args, "--time") >= 0) return Time(args);
         var dataset = DatasetLoader.Load(DataLocator.Resolve(Bench.Option(args, "--data") ?? DataLocator.DefaultDataset));
         int n = Bench.IntOption(args, "--n", 8);
         int minHeld = Bench.IntOption(args, "--min-held", 5), maxHeld = Bench.IntOption(args, "--max-held", int.MaxValue);
@@ -93,6 +95,45 @@ internal static class AlsoLikedBench
             table.Add(name, Bench.F(s[0] / s[4], "0.000"), Bench.F(s[7] / s[4], "0.000"), Bench.F(Math.Exp(s[1] / s[4]), "0.00"), Bench.F(s[2] / s[4], "0.000"), Bench.F(s[3] / s[4], "0.000"), Bench.F(s[5] / s[6], "0.000"));
         }
         table.Print(Console.Out);
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>also-liked --time [--synthetic RATINGS]</c>: the cost of one list (computed per request, nothing precomputed)
+    /// for every movie at least one person liked, on ml-latest-small or a generated dataset of the given size
+    /// (the ml-25m shape at 25,000,000), and the most expensive movies.
+    /// </summary>
+    private static int Time(string[] args)
+    {
+        RatingDataset ratings;
+        if (Bench.Option(args, "--synthetic") is { } size)
+        {
+            var options = SyntheticOptions.ForRatings(int.Parse(size, CultureInfo.InvariantCulture));
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            ratings = SyntheticDatasetGenerator.Generate(options);
+            Console.WriteLine($"generated {ratings.Count:N0} ratings ({options.Users:N0} users, {options.Items:N0} items) in {started.Elapsed.TotalSeconds:0.0} s");
+        }
+        else
+        {
+            ratings = DatasetLoader.Load(DataLocator.Resolve(Bench.Option(args, "--data") ?? DataLocator.DefaultDataset)).Ratings;
+        }
+        var coLiked = new CoLikedMovies(ratings, new CoLikedMoviesOptions { CachedMovies = 0 }); // every list computed
+        var items = Enumerable.Range(0, ratings.ItemCount).Where(i => coLiked.LikeCount(i) > 0).ToArray();
+        int limit = Bench.IntOption(args, "--items", 2000);
+        // The most-liked movies first (the expensive ones), then a spread of the rest.
+        var ordered = items.OrderByDescending(coLiked.LikeCount).ToArray();
+        var chosen = ordered.Take(limit / 2).Concat(ordered.Skip(limit / 2).Where((_, k) => k % Math.Max(1, (ordered.Length - limit / 2) / (limit / 2)) == 0).Take(limit / 2)).ToArray();
+        foreach (int i in chosen.Take(20)) coLiked.Top(i, 10); // JIT and caches
+        var ms = new double[chosen.Length];
+        for (int k = 0; k < chosen.Length; k++)
+        {
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            coLiked.Top(chosen[k], 10);
+            ms[k] = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        }
+        var most = ms.Take(Math.Min(10, ms.Length)).ToArray();
+        Console.WriteLine($"also-liked --time: {chosen.Length:N0} movies (the {limit / 2:N0} most liked and a spread of the rest; most liked: {coLiked.LikeCount(ordered[0]):N0} likers)");
+        Console.WriteLine($"  per list: p50 {Bench.F(Bench.Quantile((double[])ms.Clone(), 0.5), "0.000")} ms, p90 {Bench.F(Bench.Quantile((double[])ms.Clone(), 0.9), "0.000")} ms, p99 {Bench.F(Bench.Quantile((double[])ms.Clone(), 0.99), "0.000")} ms, max {Bench.F(ms.Max(), "0.000")} ms; the 10 most liked movies: mean {Bench.F(most.Average(), "0.000")} ms");
         return 0;
     }
 

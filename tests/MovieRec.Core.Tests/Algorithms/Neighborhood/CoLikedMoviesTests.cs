@@ -52,6 +52,21 @@ public sealed class CoLikedMoviesTests
         Assert.Equal(3 / (Math.Pow(4, 0.35) * Math.Pow(3, 0.65)) * 3 / 8, byDefault.Top(0, 1)[0].Score, 5);
     }
 
+    [Fact]
+    public void Kept_lists_answer_as_computed_ones_for_any_length()
+    {
+        var ratings = TestData.MovieLensSmall.Ratings;
+        var kept = new CoLikedMovies(ratings, new CoLikedMoviesOptions { CachedMovies = 2 });
+        var fresh = new CoLikedMovies(ratings, new CoLikedMoviesOptions { CachedMovies = 0 });
+        int toyStory = ratings.ItemIds.ToDense(1), boot = ratings.ItemIds.ToDense(1233);
+        // A movie whose whole list is shorter than 30.
+        int laura = Enumerable.Range(0, ratings.ItemCount).First(i => fresh.Top(i, 30).Count is > 0 and < 30);
+        // Short then long (the kept 20 must not stand in for 50), long then short, a list shorter than asked (kept
+        // whole), and more movies than the cache holds.
+        foreach (var (item, n) in new[] { (toyStory, 5), (toyStory, 50), (toyStory, 8), (laura, 30), (laura, 30), (boot, 10), (laura, 3), (toyStory, 100) })
+            Assert.Equal(fresh.Top(item, n), kept.Top(item, n));
+    }
+
     [Theory]
     [InlineData(-0.1, 5, 3)]
     [InlineData(1.5, 5, 3)]

@@ -199,6 +199,11 @@ internal static class DiscoverCommands
         var command = new Command("clusters", "K-Means clusters of movies (genres, weighted rating, year, popularity) or of users (by the movies they like).") { k, users, seed, elbow, data };
         command.SetAction(parse =>
         {
+            // --elbow tries every k of the movie clusters: a --k or --users beside it was silently ignored.
+            if (parse.GetValue(elbow) && parse.GetResult(k) is not null)
+                throw new CliException($"--elbow tries k = 2..15 itself: drop {CommonOptions.Spelt(parse, k)}, or drop --elbow to cluster with k = {parse.GetValue(k)}.");
+            if (parse.GetValue(elbow) && parse.GetValue(users))
+                throw new CliException("--elbow chooses k for the movie clusters, not the user clusters: drop --users or --elbow.");
             int clusterCount = parse.GetResult(k) is null ? (parse.GetValue(users) ? UserClusters.DefaultK : 9) : CommonOptions.Positive(parse, k);
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
             RequireRatings(dataset, "clusters are built over the rated movies (their genres, vote-weighted rating, year and popularity)");

@@ -114,7 +114,19 @@ public static class EvaluateCommands
         {
             var chosen = AlgorithmCatalog.Resolve(parse.GetValue(names)!, algorithms());
             CheckProtocol(parse.GetValue(protocol)!, "evaluate");
-            if (NewUserCommand.IsNewUser(parse.GetValue(protocol)!))
+            // An option the protocol does not read is refused, not ignored: `--given 10` without `--protocol new-user`
+            // printed k-fold figures as if it had been understood.
+            bool isNewUser = NewUserCommand.IsNewUser(parse.GetValue(protocol)!);
+            foreach (var option in isNewUser ? new Option[] { cv, metrics } : [given, usersHeld, givenRatings])
+            {
+                if (parse.GetResult(option) is { Implicit: false })
+                {
+                    throw new CliException(isNewUser
+                        ? $"{CommonOptions.Spelt(parse, option)} is not used by --protocol new-user (it holds out users, not folds, and reports precision, recall, HR and NDCG at 10, personalization, popularity share and coverage)."
+                        : $"{CommonOptions.Spelt(parse, option)} is for --protocol new-user; --protocol {parse.GetValue(protocol)} does not use it.");
+                }
+            }
+            if (isNewUser)
             {
                 var newUser = NewUserCommand.Settings(parse.GetValue(given)!, parse.GetValue(usersHeld), parse.GetValue(givenRatings)!, parse.GetValue(seed));
                 var newUserParameters = ParseParameters(parse.GetValue(parameters) ?? [], chosen);

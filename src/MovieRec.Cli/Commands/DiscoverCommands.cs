@@ -3,6 +3,7 @@ using System.Globalization;
 using MovieRec.Core.Algorithms;
 using MovieRec.Core.Algorithms.Clustering;
 using MovieRec.Core.Algorithms.Content;
+using MovieRec.Core.Algorithms.Neighborhood;
 using MovieRec.Core.Algorithms.Onboarding;
 using MovieRec.Core.Algorithms.Semantic;
 using MovieRec.Core.Data;
@@ -68,7 +69,7 @@ internal static class DiscoverCommands
     private static Command Similar(CliContext context)
     {
         var title = new Argument<string>("title") { Description = "A movie title, e.g. \"The Dark Knight Rises\" (a year in parentheses picks one of several)." };
-        var by = new Option<string>("--by") { Description = "content (directors, top-3 cast, keywords, genres, MovieLens tags, decade), text (TF-IDF of overview and tags), semantic (sentence embeddings), ratings (people who liked this also liked: item-kNN cosine).", DefaultValueFactory = _ => "content" };
+        var by = new Option<string>("--by") { Description = "content (directors, top-3 cast, keywords, genres, MovieLens tags, decade), text (TF-IDF of overview and tags), semantic (sentence embeddings), ratings (people who liked this also liked: the movies its likers liked, more than most people do, with at least 3 co-likers; a column says how many).", DefaultValueFactory = _ => "content" };
         var n = CommonOptions.Count("How many.", 10);
         var quality = new Option<double>("--quality") { Description = "With --by content: blend this share (0-1) of the IMDb weighted rating into the order (well-rated, well-known first).", DefaultValueFactory = _ => 0 };
         var data = CommonOptions.Data();
@@ -88,30 +89,38 @@ internal static class DiscoverCommands
                     + $"Also: {string.Join("; ", others.Take(5).Select(o => $"{o} ({RatingCount(dataset, o):N0} ratings)"))}{(others.Count > 5 ? $" and {others.Count - 5} more" : "")}. "
                     + "Add the year, e.g. \"Title (1998)\", to pick another."));
             }
+            IReadOnlyList<string>? coLikers = null;
             IReadOnlyList<(Movie Movie, float Similarity)> similar = parse.GetValue(by) switch
             {
                 "content" when parse.GetValue(quality) is > 0 and <= 1 => ContentSimilarity.Build(dataset.Catalog.Movies).Similar(movie.Id, count, WeightedRating.Compute(dataset), parse.GetValue(quality)),
                 "content" => ContentWithFamiliarity(dataset).Similar(movie.Id, count),
                 "text" => TextSimilarity.Build(dataset).Similar(movie.Id, count),
                 "semantic" => SemanticOrExplain(context, dataset).Similar(movie.Id, count),
-                "ratings" => RatingSimilar(dataset, movie, count),
+                "ratings" => CoLiked(dataset, movie, count, out coLikers),
                 var other => throw new CliException($"--by must be content, text, semantic or ratings, not '{other}'."),
             };
             var table = new Table().Title($"Like [bold]{Markup.Escape(movie.ToString())}[/] (by {parse.GetValue(by)})")
                 .AddColumn("#").AddColumn("movie").AddColumn(new TableColumn("similarity").RightAligned());
             bool imdb = MovieFacts.AnyImdb(similar.Select(p => p.Movie).Append(movie));
+            if (coLikers is not null) table.AddColumn(new TableColumn("liked by").RightAligned());
             if (imdb) table.AddColumn(MovieFacts.ImdbColumn);
             int rank = 1;
             foreach (var (m, s) in similar)
             {
-                var cells = new List<string> { (rank++).ToString(CultureInfo.InvariantCulture), Markup.Escape(m.ToString()), s.ToString("0.000", CultureInfo.InvariantCulture) };
+                var cells = new List<string> { rank.ToString(CultureInfo.InvariantCulture), Markup.Escape(m.ToString()), s.ToString("0.000", CultureInfo.InvariantCulture) };
+                if (coLikers is not null) cells.Add(coLikers[rank - 1]);
+                rank++;
                 if (imdb) cells.Add(Markup.Escape(MovieFacts.Imdb(m)));
                 table.AddRow([.. cells]);
             }
             if (imdb) context.Console.MarkupLine(Markup.Escape($"{movie}: {MovieFacts.Imdb(movie)}"));
             context.Console.Write(table);
-            if (similar.Count == 0)
+            if (similar.Count == 0 && coLikers is not null)
+                context.Console.MarkupLine(Markup.Escape($"No similar movies: {CoLikedNote(dataset, movie)}."));
+            else if (similar.Count == 0)
                 context.Console.MarkupLine("[yellow]No similar movies: this movie has too little metadata for this measure.[/]");
+            else if (coLikers is not null)
+                context.Console.MarkupLine(Markup.Escape($"liked by: how many of the people who liked {movie.Title} liked the listed movie too."));
             return 0;
         });
         return command;
@@ -274,22 +283,34 @@ internal static class DiscoverCommands
         return item < 0 ? 0 : dataset.Ratings.ByItem.RowLength(item);
     }
 
-    /// <summary>"People who liked this also liked": the movie's item-kNN neighbours by rating cosine.</summary>
-    internal static IReadOnlyList<(Movie Movie, float Similarity)> RatingSimilar(Dataset dataset, Movie movie, int count)
+    /// <summary>"People who liked this also liked" (<see cref="CoLikedMovies"/>), and each listed movie's co-likers as "23 of 31".</summary>
+    internal static IReadOnlyList<(Movie Movie, float Similarity)> CoLiked(Dataset dataset, Movie movie, int count, out IReadOnlyList<string> coLikers)
     {
         if (dataset.IsCatalogue)
             throw new CliException($"{dataset.Name} has no ratings: --by ratings needs them; use --by content or --by text.");
+        coLikers = [];
         int item = dataset.ItemOf(movie);
         if (item < 0) return [];
-        var knn = new Core.Algorithms.Ranking.ItemKnnRanker(new Core.Algorithms.Ranking.ItemKnnRankerOptions { Neighbors = Math.Max(count, 20) });
-        knn.Fit(new TrainingData(dataset.Ratings), TrainingContext.Default);
-        var (items, sims) = knn.Neighbours(item);
         var result = new List<(Movie, float)>();
-        for (int k = 0; k < items.Length && result.Count < count; k++)
+        var counts = new List<string>();
+        foreach (var link in new CoLikedMovies(dataset.Ratings).Top(item, count))
         {
-            if (dataset.MovieOf(items.Span[k]) is { } m) result.Add((m, sims.Span[k]));
+            if (dataset.MovieOf(link.Item) is not { } m) continue;
+            result.Add((m, link.Score));
+            counts.Add($"{link.Both} of {link.LikedSource}");
         }
+        coLikers = counts;
         return result;
+    }
+
+    private static string CoLikedNote(Dataset dataset, Movie movie)
+    {
+        var coLiked = new CoLikedMovies(dataset.Ratings);
+        int item = dataset.ItemOf(movie), likers = item < 0 ? 0 : coLiked.LikeCount(item);
+        int least = coLiked.Options.MinimumBoth;
+        return likers == 0 ? "nobody in the dataset liked this movie"
+            : likers < least ? $"only {likers} {(likers == 1 ? "person" : "people")} liked this movie: too few to say what its fans also liked"
+            : $"no other movie was liked by at least {least} of the {likers} people who liked this one";
     }
 
     /// <summary>

@@ -25,14 +25,14 @@ internal static class DiscoverCommands
 
     private static Command Onboarding(CliContext context)
     {
-        var n = new Option<int>("-n", "--count") { Description = "How many movies to ask about.", DefaultValueFactory = _ => 15 };
+        var n = CommonOptions.Count("How many movies to ask about.", 15);
         var evaluate = new Option<bool>("--evaluate") { Description = "Simulate new users (20 % of users held out) and compare with random and most-popular sets (HR@10)." };
         var data = CommonOptions.Data();
         var command = new Command("onboarding", "Movies for a new user to rate: well known, informative, covering the movie clusters.") { n, evaluate, data };
         command.SetAction(parse =>
         {
+            int count = CommonOptions.Positive(parse, n);
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
-            int count = Positive(parse.GetValue(n), "-n");
             RequireRatings(dataset, "onboarding picks well-known movies by their ratings");
             var clusters = MovieClusters.Build(dataset);
             var set = OnboardingSet.Select(dataset, clusters, count);
@@ -70,7 +70,7 @@ internal static class DiscoverCommands
     {
         var title = new Argument<string>("title") { Description = "A movie title, e.g. \"The Dark Knight Rises\" (a year in parentheses picks one of several)." };
         var by = new Option<string>("--by") { Description = "content (directors, top-3 cast, keywords, genres, MovieLens tags, decade), text (TF-IDF of overview and tags), semantic (sentence embeddings), ratings (people who liked this also liked: the movies its likers liked, more than most people do, with at least 3 co-likers; a column says how many).", DefaultValueFactory = _ => "content" };
-        var n = new Option<int>("-n", "--count") { Description = "How many.", DefaultValueFactory = _ => 10 };
+        var n = CommonOptions.Count("How many.", 10);
         var quality = new Option<double>("--quality") { Description = "With --by content: blend this share (0-1) of the IMDb weighted rating into the order (well-rated, well-known first).", DefaultValueFactory = _ => 0 };
         var data = CommonOptions.Data();
         var command = new Command("similar", "Movies similar to a movie.") { title, by, n, quality, data };
@@ -79,9 +79,9 @@ internal static class DiscoverCommands
             // Checked before the load, and NaN is not between 0 and 1 (it passed both range patterns below).
             if (parse.GetValue(quality) is var q && !(q >= 0 && q <= 1))
                 throw new CliException($"--quality must be between 0 and 1, not {q.ToString(CultureInfo.InvariantCulture)}.");
+            int count = CommonOptions.Positive(parse, n);
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
             var (movie, others) = FindMovie(dataset, parse.GetValue(title)!);
-            int count = Positive(parse.GetValue(n), "-n");
             if (others.Count > 0)
             {
                 context.Console.MarkupLine(Markup.Escape(
@@ -129,15 +129,15 @@ internal static class DiscoverCommands
     private static Command Search(CliContext context)
     {
         var query = new Argument<string>("query") { Description = "Words, a title, or a description such as \"a giant shark terrorises a beach town\"." };
-        var n = new Option<int>("-n", "--count") { Description = "How many.", DefaultValueFactory = _ => 10 };
+        var n = CommonOptions.Count("How many.", 10);
         var lexical = new Option<bool>("--lexical") { Description = "BM25 and title matches only: no embedding model." };
         var model = new Option<string?>("--model") { Description = $"A sentence-transformer folder (default: {SentenceEmbedder.ModelVariable}, else the bundled all-MiniLM-L6-v2)." };
         var data = CommonOptions.Data();
         var command = new Command("search", $"Search movies: BM25, sentence embeddings (the bundled all-MiniLM-L6-v2, or the folder in {SentenceEmbedder.ModelVariable}) and title matches, fused.") { query, n, lexical, model, data };
         command.SetAction(parse =>
         {
+            int count = CommonOptions.Positive(parse, n);
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
-            int count = Positive(parse.GetValue(n), "-n");
             var text = parse.GetValue(query)!;
             using var search = new HybridSearch(dataset.Catalog.Movies, RatingCounts(dataset));
             SentenceEmbedder? embedder = null;
@@ -200,7 +200,7 @@ internal static class DiscoverCommands
 
     private static Command Clusters(CliContext context)
     {
-        var k = new Option<int>("--k") { Description = $"Number of clusters (default 9 for movies, {UserClusters.DefaultK} for users as the kmeans recommender)." };
+        var k = CommonOptions.K($"Number of clusters (default 9 for movies, {UserClusters.DefaultK} for users as the kmeans recommender).");
         var users = new Option<bool>("--users") { Description = "Cluster users by the movies they like (the kmeans recommender's clusters) instead of movies." };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
         var elbow = new Option<bool>("--elbow") { Description = "Choose k: inertia (elbow) and silhouette of the movie clustering for k = 2..15." };
@@ -208,6 +208,12 @@ internal static class DiscoverCommands
         var command = new Command("clusters", "K-Means clusters of movies (genres, weighted rating, year, popularity) or of users (by the movies they like).") { k, users, seed, elbow, data };
         command.SetAction(parse =>
         {
+            // --elbow tries every k of the movie clusters: a --k or --users beside it was silently ignored.
+            if (parse.GetValue(elbow) && parse.GetResult(k) is not null)
+                throw new CliException($"--elbow tries k = 2..15 itself: drop {CommonOptions.Spelt(parse, k)}, or drop --elbow to cluster with k = {parse.GetValue(k)}.");
+            if (parse.GetValue(elbow) && parse.GetValue(users))
+                throw new CliException("--elbow chooses k for the movie clusters, not the user clusters: drop --users or --elbow.");
+            int clusterCount = parse.GetResult(k) is null ? (parse.GetValue(users) ? UserClusters.DefaultK : 9) : CommonOptions.Positive(parse, k);
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
             RequireRatings(dataset, "clusters are built over the rated movies (their genres, vote-weighted rating, year and popularity)");
             if (parse.GetValue(elbow))
@@ -224,7 +230,6 @@ internal static class DiscoverCommands
                 context.Console.MarkupLine($"Best silhouette at k = {bestK}; look for the elbow where inertia stops falling fast.");
                 return 0;
             }
-            int clusterCount = parse.GetResult(k) is null ? (parse.GetValue(users) ? UserClusters.DefaultK : 9) : Positive(parse.GetValue(k), "--k");
             var options = new KMeansOptions { K = clusterCount, Seed = parse.GetValue(seed) };
             if (parse.GetValue(users))
             {
@@ -352,7 +357,4 @@ internal static class DiscoverCommands
             task.Value = task.MaxValue;
         });
     }
-
-    internal static int Positive(int value, string option) =>
-        value > 0 ? value : throw new CliException($"{option} must be a positive number, not {value}.");
 }

@@ -45,10 +45,12 @@ public class DiscoverCommandTests
         Assert.Contains("turned off (--lexical)", output);
     }
 
-    [Fact]
-    public void Search_with_a_broken_model_folder_falls_back_to_lexical_and_says_why()
+    [Theory]
+    [InlineData("--embedding-model")]
+    [InlineData("--model")] // search's former name, kept for scripts
+    public void Search_with_a_broken_model_folder_falls_back_to_lexical_and_says_why(string option)
     {
-        var (exit, output, error) = CliRunner.Run("search", "space adventure with robots", "-n", "5", "--model", "/nonexistent/model", "--data", TestData.MovieLensSmallPath);
+        var (exit, output, error) = CliRunner.Run("search", "space adventure with robots", "-n", "5", option, "/nonexistent/model", "--data", TestData.MovieLensSmallPath);
         Assert.True(exit == 0, error);
         Assert.Contains("(lexical)", output);
         Assert.Contains("does not exist", output);
@@ -60,7 +62,7 @@ public class DiscoverCommandTests
     [Core.Tests.Algorithms.Semantic.ModelFact]
     public void Search_with_a_model_folder_is_hybrid()
     {
-        var (exit, output, error) = CliRunner.Run("search", "toy story", "-n", "3", "--model", Core.Tests.Algorithms.Semantic.TinyBertModel.Path, "--data", TestData.MovieLensSmallPath);
+        var (exit, output, error) = CliRunner.Run("search", "toy story", "-n", "3", "--embedding-model", Core.Tests.Algorithms.Semantic.TinyBertModel.Path, "--data", TestData.MovieLensSmallPath);
         Assert.True(exit == 0, error);
         Assert.Contains("(hybrid)", output);
         Assert.Contains("Toy Story (1995)", output);

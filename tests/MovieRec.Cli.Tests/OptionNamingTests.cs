@@ -24,9 +24,16 @@ public class OptionNamingTests
         }
     }
 
-    /// <summary>Every spelling an option answers to: its name, its aliases and its hidden aliases.</summary>
-    private static string Spellings(Option option) =>
-        string.Join(' ', new[] { option.Name }.Concat(option.Aliases).Concat(CommonOptions.HiddenAliasesOf(option)).Order(StringComparer.Ordinal));
+    /// <summary>
+    /// Former names kept working for scripts, though the spelling now means something else elsewhere: search's
+    /// sentence-embedding folder was --model, the spelling of recommend's .mrec file.
+    /// </summary>
+    private static readonly HashSet<(string Path, string Spelling)> FormerNames = [("movierec search", "--model")];
+
+    /// <summary>Every spelling an option answers to: its name, its aliases and its hidden aliases (but its former names).</summary>
+    private static string Spellings(string path, Option option) =>
+        string.Join(' ', new[] { option.Name }.Concat(option.Aliases)
+            .Concat(CommonOptions.HiddenAliasesOf(option).Where(a => !FormerNames.Contains((path, a)))).Order(StringComparer.Ordinal));
 
     [Fact]
     public void Every_option_has_a_long_name_and_each_spelling_means_the_same_set_of_spellings_everywhere()
@@ -36,7 +43,7 @@ public class OptionNamingTests
         var bySpelling = new Dictionary<string, Dictionary<string, List<string>>>(StringComparer.Ordinal);
         foreach (var (path, option) in options)
         {
-            string set = Spellings(option);
+            string set = Spellings(path, option);
             foreach (var spelling in set.Split(' '))
             {
                 if (!bySpelling.TryGetValue(spelling, out var sets)) bySpelling[spelling] = sets = [];
@@ -69,6 +76,8 @@ public class OptionNamingTests
     [InlineData("search heat --count 3", "search heat -n 3")]
     [InlineData("onboarding --count 3", "onboarding -n 3")]
     [InlineData("recommend --model m.mrec --user 1 --count 3", "recommend --model m.mrec --user 1 -n 3")]
+    [InlineData("search heat --embedding-model dir", "search heat --model dir")]
+    [InlineData("search heat --embedding-model dir", "search heat --model=dir")]
     public void Another_spelling_parses_to_the_same_command_line(string canonical, string other)
     {
         var root = Tree();
@@ -87,6 +96,15 @@ public class OptionNamingTests
     }
 
     [Fact]
+    public void Every_former_name_is_a_hidden_alias_of_its_command()
+    {
+        var options = Options(Tree(), "movierec").ToList();
+        Assert.All(FormerNames, former => Assert.Contains(options, o => o.Path == former.Path && CommonOptions.HiddenAliasesOf(o.Option).Contains(former.Spelling)));
+        // --model is shown once, on recommend: a .mrec model file.
+        Assert.Equal(["movierec recommend"], options.Where(o => o.Option.Name == "--model" || o.Option.Aliases.Contains("--model")).Select(o => o.Path));
+    }
+
+    [Fact]
     public void Hidden_aliases_change_only_the_invoked_commands_options_and_nothing_after_a_double_dash()
     {
         var root = Tree();
@@ -100,6 +118,7 @@ public class OptionNamingTests
     [InlineData("tune", "-a, --algorithm", @"--algorithms\b|--metrics\b")]
     [InlineData("train", "-a, --algorithm", @"--algorithms\b")]
     [InlineData("similar", "-n, --count", "<n>")]
+    [InlineData("search", "--embedding-model", @"--model\b")]
     public void The_help_shows_the_short_alias_and_not_the_hidden_spellings(string command, string shown, string hidden)
     {
         var (exit, output, error) = CliRunner.Run(command, "--help");

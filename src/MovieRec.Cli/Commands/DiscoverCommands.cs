@@ -131,7 +131,11 @@ internal static class DiscoverCommands
         var query = new Argument<string>("query") { Description = "Words, a title, or a description such as \"a giant shark terrorises a beach town\"." };
         var n = CommonOptions.Count("How many.", 10);
         var lexical = new Option<bool>("--lexical") { Description = "BM25 and title matches only: no embedding model." };
-        var model = new Option<string?>("--model") { Description = $"A sentence-transformer folder (default: {SentenceEmbedder.ModelVariable}, else the bundled all-MiniLM-L6-v2)." };
+        // --embedding-model, not --model: recommend's --model is a .mrec file. search's former --model still parses.
+        var model = CommonOptions.WithHiddenAliases(new Option<string?>("--embedding-model")
+        {
+            Description = $"A sentence-transformer model folder for the embeddings (default: {SentenceEmbedder.ModelVariable}, else the bundled all-MiniLM-L6-v2).",
+        }, "--model");
         var data = CommonOptions.Data();
         var command = new Command("search", $"Search movies: BM25, sentence embeddings (the bundled all-MiniLM-L6-v2, or the folder in {SentenceEmbedder.ModelVariable}) and title matches, fused.") { query, n, lexical, model, data };
         command.SetAction(parse =>

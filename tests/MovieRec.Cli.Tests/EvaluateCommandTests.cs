@@ -36,6 +36,27 @@ public class EvaluateCommandTests
     }
 
     [Fact]
+    public void Tune_names_an_unknown_algorithm_without_offering_all()
+    {
+        // tune takes exactly one algorithm: its error offered "(or all)", which tune then refused.
+        var (exit, _, err) = Run("tune", "--algorithm", "svdd", "--grid", "factors=1,2");
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Equal("error: Unknown algorithm 'svdd'. Known: test-item-mean, test-popularity.", err.Trim());
+    }
+
+    [Theory]
+    [InlineData("all")]
+    [InlineData("test-item-mean,test-popularity")]
+    [InlineData("test-item-mean,svdd")]
+    public void Tune_refuses_several_algorithms_saying_it_takes_one(string algorithms)
+    {
+        var (exit, _, err) = Run("tune", "--algorithm", algorithms, "--grid", "factors=1,2");
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.StartsWith($"error: tune takes one algorithm, not '{algorithms}'", err.Trim(), StringComparison.Ordinal);
+        Assert.Single(err.Trim().Split('\n'));
+    }
+
+    [Fact]
     public void Bad_metric_is_named()
     {
         var (exit, _, err) = Run("evaluate", "--algorithms", "all", "--metrics", "rmse,ndcg@x");

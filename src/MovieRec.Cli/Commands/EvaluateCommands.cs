@@ -154,7 +154,7 @@ public static class EvaluateCommands
         var lenient = CommonOptions.Lenient();
         var columns = CommonOptions.Columns();
         var json = CommonOptions.Json();
-        var name = CommonOptions.Algorithm("The algorithm to tune.");
+        var name = CommonOptions.Algorithm("The one algorithm to tune, by name or alias (`movierec algorithms` lists them).");
         name.Required = true;
         var grid = new Option<string[]>("--grid")
         {
@@ -176,8 +176,7 @@ public static class EvaluateCommands
         };
         command.SetAction(parse =>
         {
-            var info = AlgorithmCatalog.Resolve(parse.GetValue(name)!, algorithms());
-            if (info.Count != 1) throw new CliException("tune takes one algorithm.");
+            var info = new[] { TunedAlgorithm(parse.GetValue(name)!, algorithms()) };
             CheckProtocol(parse.GetValue(protocol)!, "tune");
             var target = Metric.Parse(parse.GetValue(metric)!);
             var settings = Settings(parse.GetValue(protocol)!, parse.GetValue(cv), parse.GetValue(seed), parse.GetValue(threads), target.Name);
@@ -199,6 +198,19 @@ public static class EvaluateCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// tune's one algorithm, by name or alias: a list or "all" is refused as such, and an unknown name lists the known
+    /// ones without evaluate's "(or all)", which tune then refused.
+    /// </summary>
+    private static AlgorithmEntry TunedAlgorithm(string text, IReadOnlyCollection<AlgorithmEntry> known)
+    {
+        string name = text.Trim();
+        if (name.Contains(',', StringComparison.Ordinal) || name.Equals("all", StringComparison.OrdinalIgnoreCase))
+            throw new CliException($"tune takes one algorithm, not '{name}': tune each in turn (`movierec algorithms` lists them).");
+        return known.FirstOrDefault(e => e.IsCalled(name))
+            ?? throw new CliException($"Unknown algorithm '{name}'. Known: {AlgorithmCatalog.KnownNames(known)}.");
     }
 
     /// <summary>

@@ -116,6 +116,51 @@ public class MisuseTests
     }
 
     [Fact]
+    public void Movie_clusters_refuse_a_k_above_the_rated_movies_naming_k_and_the_largest()
+    {
+        // Was: "K (100000) must not exceed the number of points (9724)." naming neither -k nor what the points were.
+        var ratings = TestData.MovieLensSmall.Ratings;
+        int rated = Enumerable.Range(0, ratings.ItemCount).Count(i => ratings.ByItem.RowLength(i) > 0);
+        var (exit, output, error) = CliRunner.Run("clusters", "-k", "100000", "--data", Small);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Empty(output);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.StartsWith("error: -k 100000 is more than the ", error, StringComparison.Ordinal);
+        Assert.Contains($"rated movies to cluster: give -k {rated} or less.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void User_clusters_refuse_a_k_above_the_users_clustered_naming_k_and_the_largest()
+    {
+        // Was: exit 0 and k silently lowered to the users clustered (610 on ml-latest-small for -k 100000).
+        // Six users each like five of movies 1-6 (so each is liked by five: the clustering's dimensions); a seventh
+        // likes only movie 7, which nobody else likes: not clustered.
+        using var tmp = TestData.NewFolder();
+        var movies = new System.Text.StringBuilder("movieId,title,genres\n");
+        for (int m = 1; m <= 7; m++) movies.Append(System.Globalization.CultureInfo.InvariantCulture, $"{m},Movie {m} (1990),{(m % 2 == 0 ? "Drama" : "Comedy")}\n");
+        var ratings = new System.Text.StringBuilder("userId,movieId,rating,timestamp\n");
+        for (int u = 1; u <= 6; u++)
+        {
+            for (int m = 1; m <= 6; m++) ratings.Append(System.Globalization.CultureInfo.InvariantCulture, $"{u},{m},{(m == u ? "1.0" : "5.0")},{u * 10 + m}\n");
+        }
+        ratings.Append("7,7,5.0,100\n");
+        tmp.Write("seven/movies.csv", movies.ToString());
+        tmp.Write("seven/ratings.csv", ratings.ToString());
+        string data = Path.Combine(tmp.Path, "seven");
+
+        var (exit, output, error) = CliRunner.Run("clusters", "--users", "-k", "7", "--data", data);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Empty(output);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.StartsWith("error: -k 7 is more than the 6 users to cluster", error, StringComparison.Ordinal);
+        Assert.EndsWith("give -k 6 or less.", error.Trim(), StringComparison.Ordinal);
+
+        (exit, output, error) = CliRunner.Run("clusters", "--users", "--k", "6", "--data", data);
+        Assert.True(exit == 0, error);
+        Assert.Contains("(k = 6,", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Similar_refuses_a_quality_that_is_not_a_number()
     {
         var (exit, _, error) = CliRunner.Run("similar", "Toy Story", "--quality", "NaN", "--data", Small);

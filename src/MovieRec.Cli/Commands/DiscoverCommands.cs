@@ -204,8 +204,9 @@ internal static class DiscoverCommands
 
     private static Command Clusters(CliContext context)
     {
-        var k = CommonOptions.K($"Number of clusters (default 9 for movies, {UserClusters.DefaultK} for users as the kmeans recommender).");
-        var users = new Option<bool>("--users") { Description = "Cluster users by the movies they like (the kmeans recommender's clusters) instead of movies." };
+        var k = CommonOptions.K($"Number of clusters: at most the movies (or users) there are to cluster. Default 9 for movies, {UserClusters.DefaultK} for users as the kmeans recommender (fewer when there are fewer to cluster).");
+        // A switch here; `data synth --users` is a number: each help says which.
+        var users = new Option<bool>("--users") { Description = "A switch (no value): cluster users by the movies they like (the kmeans recommender's clusters) instead of movies; -k sets how many clusters." };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
         var elbow = new Option<bool>("--elbow") { Description = "Choose k: inertia (elbow) and silhouette of the movie clustering for k = 2..15." };
         var data = CommonOptions.Data();
@@ -234,7 +235,21 @@ internal static class DiscoverCommands
                 context.Console.MarkupLine($"Best silhouette at k = {bestK}; look for the elbow where inertia stops falling fast.");
                 return 0;
             }
-            var options = new KMeansOptions { K = clusterCount, Seed = parse.GetValue(seed) };
+            // k-means makes at most one cluster per point: a larger -k is refused naming the largest, for users as for
+            // movies (user clusters lowered it silently, movie clusters said "K must not exceed the number of points").
+            // The default is lowered to what there is.
+            int most = parse.GetValue(users)
+                ? Math.Max(1, UserClusters.ClusterableUsers(dataset.Ratings))
+                : RatedMovies(dataset.Ratings);
+            if (clusterCount > most && parse.GetResult(k) is not null)
+            {
+                string spelt = CommonOptions.Spelt(parse, k);
+                string what = parse.GetValue(users)
+                    ? string.Create(CultureInfo.InvariantCulture, $"{most:N0} users to cluster (those who liked a movie that at least {new UserClustersOptions().MinimumLikes} users liked)")
+                    : string.Create(CultureInfo.InvariantCulture, $"{most:N0} rated movies to cluster");
+                throw new CliException($"{spelt} {clusterCount} is more than the {what}: give {spelt} {most} or less.");
+            }
+            var options = new KMeansOptions { K = Math.Min(clusterCount, most), Seed = parse.GetValue(seed) };
             if (parse.GetValue(users))
             {
                 var model = new UserClusters(options);
@@ -263,6 +278,17 @@ internal static class DiscoverCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Movies with at least one rating: the points of the movie clusters.</summary>
+    private static int RatedMovies(RatingDataset ratings)
+    {
+        int rated = 0;
+        for (int i = 0; i < ratings.ItemCount; i++)
+        {
+            if (ratings.ByItem.RowLength(i) > 0) rated++;
+        }
+        return rated;
     }
 
     /// <summary>A catalogue (no ratings) cannot do what needs ratings: say so in one sentence.</summary>

@@ -157,12 +157,7 @@ public sealed partial class UserClusters : IRecommender
         var clustered = new List<int>();
         for (int r = 0; r < users.Count; r++)
         {
-            foreach (int i in liked[r])
-            {
-                if (_dimensionOf[i] < 0) continue;
-                clustered.Add(r);
-                break;
-            }
+            if (LikesADimension(liked[r], _dimensionOf)) clustered.Add(r);
         }
         _labelOfUser = new int[ratings.UserCount];
         Array.Fill(_labelOfUser, -1);
@@ -228,6 +223,43 @@ public sealed partial class UserClusters : IRecommender
     }
 
     private ReadOnlySpan<int> GenresOf(int item) => _genreOfItem.AsSpan(_genreOffsets[item], _genreOffsets[item + 1] - _genreOffsets[item]);
+
+    /// <summary>
+    /// How many of <paramref name="ratings"/>' users <see cref="Fit"/> clusters: those who liked (<see cref="Likes.OfUser"/>)
+    /// a movie among the dimensions (liked by at least <see cref="UserClustersOptions.MinimumLikes"/> users). Fit lowers a
+    /// larger k to this (to 1 when it is 0), so a command can refuse such a k before fitting.
+    /// </summary>
+    public static int ClusterableUsers(RatingDataset ratings, UserClustersOptions? taste = null)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        taste ??= new UserClustersOptions();
+        taste.Validate();
+        var liked = new List<int[]>();
+        var likeCount = new int[ratings.ItemCount];
+        for (int u = 0; u < ratings.UserCount; u++)
+        {
+            if (ratings.ByUser.RowLength(u) == 0) continue;
+            var l = Likes.OfUser(ratings, u);
+            liked.Add(l);
+            foreach (int i in l) likeCount[i]++;
+        }
+        var dimensionOf = Dimensions(likeCount, taste.MinimumLikes, taste.MaxDimensions, out _);
+        int count = 0;
+        foreach (var l in liked)
+        {
+            if (LikesADimension(l, dimensionOf)) count++;
+        }
+        return count;
+    }
+
+    private static bool LikesADimension(int[] liked, int[] dimensionOf)
+    {
+        foreach (int i in liked)
+        {
+            if (dimensionOf[i] >= 0) return true;
+        }
+        return false;
+    }
 
     /// <summary>The most-liked movies (at least <paramref name="minimum"/> likes, at most <paramref name="max"/>) as dimensions.</summary>
     private static int[] Dimensions(int[] likeCount, int minimum, int max, out int count)

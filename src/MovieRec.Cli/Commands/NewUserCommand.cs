@@ -39,6 +39,7 @@ internal static class NewUserCommand
     {
         if (threads < 0) throw new CliException($"--threads must not be negative, not {threads}.");
         var split = NewUserProtocol.Split(dataset.Ratings, settings);
+        settings = UsableGiven(context, split, settings);
         var rows = new List<(string Algorithm, string Model, double FitSeconds, NewUserPoint Point)>();
         foreach (var info in algorithms)
         {
@@ -90,6 +91,30 @@ internal static class NewUserCommand
         }
         context.Console.Write(table);
         return 0;
+    }
+
+    /// <summary>
+    /// The settings with only the given counts some held-out user can give (with a liked rating left to find): a count
+    /// none can give printed a row of 0 users and "-" figures. Alone it is refused; in a curve it is dropped with a
+    /// warning and the other points are kept. Either way the largest usable count is named.
+    /// </summary>
+    private static NewUserSettings UsableGiven(CliContext context, NewUserSplit split, NewUserSettings settings)
+    {
+        int largest = NewUserProtocol.LargestGiven(split, settings);
+        string liked = settings.RelevanceThreshold.ToString("0.#", CultureInfo.InvariantCulture);
+        if (largest == 0)
+        {
+            throw new CliException($"--protocol new-user: none of the {split.Users.Count} held-out users has {settings.MinRatings} or more ratings "
+                + $"with one rated {liked} or more to find after those given; use a larger dataset or a larger --users-held.");
+        }
+        var dropped = settings.Given.Where(g => g > largest).ToList();
+        if (dropped.Count == 0) return settings;
+        string counts = string.Join(",", dropped.Select(g => g.ToString(CultureInfo.InvariantCulture)));
+        string why = $"no held-out user has that many ratings and one rated {liked} or more left to find";
+        if (dropped.Count == settings.Given.Count)
+            throw new CliException($"--given {counts}: {why}; the largest usable --given is {largest}.");
+        context.Error.WriteLine($"warning: --given {counts} dropped: {why} (the largest usable --given is {largest}).");
+        return settings with { Given = settings.Given.Where(g => g <= largest).ToList() };
     }
 
     private static double? Number(double v) => double.IsFinite(v) ? v : null;

@@ -193,6 +193,30 @@ public static class NewUserProtocol
         return points;
     }
 
+    /// <summary>
+    /// The largest given count for which <see cref="Evaluate"/> evaluates at least one of <paramref name="split"/>'s users
+    /// (0 when none can be evaluated at all): a user with at least <see cref="NewUserSettings.MinRatings"/> ratings counts
+    /// for every given count up to the position of their last relevant rating, which is then left to find. Every count
+    /// up to it evaluates someone; none above it does.
+    /// </summary>
+    public static int LargestGiven(NewUserSplit split, NewUserSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        ArgumentNullException.ThrowIfNull(settings);
+        int largest = 0;
+        foreach (var user in split.Users)
+        {
+            if (user.Ordered.Length < settings.MinRatings) continue;
+            for (int k = user.Ordered.Length - 1; k > largest; k--)
+            {
+                if (user.Ordered[k].Rating < settings.RelevanceThreshold) continue;
+                largest = k;
+                break;
+            }
+        }
+        return largest;
+    }
+
     /// <summary>1 - mean pairwise overlap |A ∩ B| / k of the lists (NaN with fewer than two lists).</summary>
     public static double Personalization(IReadOnlyList<int[]> lists, int k)
     {

@@ -115,10 +115,24 @@ internal static class DataCommands
 
     private static Command Synth(CliContext context)
     {
-        var users = new Option<int?>("--users") { Description = "Users (ids 1..U). Default: fitted to --ratings as MovieLens grows (610 for 100,836 ratings, 162,541 for ml-25m's 25,000,095)." };
-        var items = new Option<int?>("--items") { Description = "Movies (ids 1..I). Default: fitted to --ratings (9,742 for 100,836 ratings, 59,047 for 25,000,095)." };
+        // A number here; `clusters --users` is a switch: each help says which.
+        var users = new Option<int?>("--users")
+        {
+            HelpName = "count",
+            Description = "How many users to write (ids 1..count). Default: fitted to --ratings as MovieLens grows (610 for 100,836 ratings, 162,541 for ml-25m's 25,000,095).",
+        };
+        var items = new Option<int?>("--items")
+        {
+            HelpName = "count",
+            Description = "How many movies to write (ids 1..count). Default: fitted to --ratings (9,742 for 100,836 ratings, 59,047 for 25,000,095).",
+        };
         var ratings = new Option<int>("--ratings") { Description = "Ratings, exactly; no (user, movie) pair twice.", DefaultValueFactory = _ => 100_836 };
-        var seed = new Option<int>("--seed") { Description = "Random seed: the same options give the same files.", DefaultValueFactory = _ => 42 };
+        // 42, unlike every other --seed (0): the synthetic datasets docs/benchmarks.md measures were written without --seed.
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Random seed, 42 by default (not 0 as elsewhere: docs/benchmarks.md measures datasets written with it); the same options give the same files.",
+            DefaultValueFactory = _ => 42,
+        };
         var format = new Option<string>("--format") { Description = "csv (ratings.csv, movies.csv, links.csv) or dat (ratings.dat, movies.dat with ::).", DefaultValueFactory = _ => "csv" };
         format.AcceptOnlyFromAmong("csv", "dat");
         var output = new Option<string>("--out") { Description = "Folder to write (created if needed).", Required = true };

@@ -41,6 +41,7 @@ internal static class Program
                 "kmeans" => KMeansBench.Run(args),
                 "content" => ContentBench.Run(args),
                 "similar" => SimilarBench.Run(args),
+                "also-liked" => AlsoLikedBench.Run(args),
                 "hybrid" => HybridBench.Run(args),
                 "semantic" => SemanticBench.Run(args),
                 "serve" => ServeBench.Run(args),

@@ -60,6 +60,8 @@ internal static class SemanticBench
                 return EmbedQuery(embedder, options, args);
             case "query":
                 return Query(dataset, embedder, args);
+            case "explain":
+                return Explain(dataset, embedder, args);
             case "all":
                 Embed(dataset, embedder, options, args);
                 Quality(dataset, embedder, args);
@@ -151,6 +153,21 @@ internal static class SemanticBench
             result.Add(new Description(f[0], id, f[2], f[3]));
         }
         return result;
+    }
+
+    /// <summary><c>semantic explain "words" [--n 15]</c>: one search's results with where each signal ranked them.</summary>
+    private static int Explain(Dataset dataset, SentenceEmbedder embedder, string[] args)
+    {
+        string query = args.Skip(2).FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? throw new ArgumentException("semantic explain needs the query words");
+        using var search = Hybrid(dataset, embedder);
+        var result = search.Search(query, new HybridSearchRequest { Count = Bench.IntOption(args, "--n", 15) });
+        var table = new BenchTable("#", "movie", "score", "BM25 rank", "embedding rank", "title rank");
+        int rank = 1;
+        foreach (var h in result.Hits)
+            table.Add($"{rank++}", h.Movie.ToString(), Bench.F(h.Score), $"{h.LexicalRank}", $"{h.SemanticRank}", $"{h.TitleRank}");
+        Console.WriteLine($"\"{query}\" ({result.Mode}{(result.Note is null ? "" : ", " + result.Note)})");
+        table.Print(Console.Out);
+        return 0;
     }
 
     private static HybridSearch Hybrid(Dataset dataset, SentenceEmbedder embedder, HybridSearchOptions? options = null)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using MovieRec.Cli.Commands;
 using MovieRec.Core.Data;
 using Spectre.Console;
@@ -31,14 +32,7 @@ public static class MovieRecCli
         });
         if (!terminal) console.Profile.Width = UnwrappedWidth;
         var context = new CliContext(console, output, error);
-        var root = new RootCommand("MovieRec: movie recommendations, fast. Datasets are found by path, or by name under MOVIEREC_DATA or the download cache.");
-        root.Subcommands.Add(DataCommands.Create(context));
-        foreach (var command in DiscoverCommands.Create(context)) root.Subcommands.Add(command);
-        root.Subcommands.Add(ExportCommands.Create(context));
-        EvaluateCommands.AddTo(root, context);
-        foreach (var command in ModelCommands.Create(context)) root.Subcommands.Add(command);
-        root.Subcommands.Add(ImportCommands.Create(context));
-        var parse = root.Parse(args);
+        var parse = Parse(Commands(context), args);
         if (ParseErrors(parse, error) is int code) return code;
         try
         {
@@ -51,6 +45,22 @@ public static class MovieRecCli
         }
     }
 
+    /// <summary>The whole `movierec` command tree.</summary>
+    internal static RootCommand Commands(CliContext context)
+    {
+        var root = new RootCommand("MovieRec: movie recommendations, fast. Datasets are found by path, or by name under MOVIEREC_DATA or the download cache.");
+        root.Subcommands.Add(DataCommands.Create(context));
+        foreach (var command in DiscoverCommands.Create(context)) root.Subcommands.Add(command);
+        root.Subcommands.Add(ExportCommands.Create(context));
+        EvaluateCommands.AddTo(root, context);
+        foreach (var command in ModelCommands.Create(context)) root.Subcommands.Add(command);
+        root.Subcommands.Add(ImportCommands.Create(context));
+        return root;
+    }
+
+    /// <summary>Parses <paramref name="args"/> against <paramref name="root"/>, hidden aliases taken as their option's name.</summary>
+    internal static ParseResult Parse(RootCommand root, string[] args) => root.Parse(CommonOptions.Respell(root, args));
+
     /// <summary>
     /// A command line that does not parse (an unknown option, '--seed abc') is a user error like any other: its
     /// problems, one line each in words ("must be an integer", not "expected type 'System.Int32'"), where to find the
@@ -60,13 +70,36 @@ public static class MovieRecCli
     {
         if (parse.Errors.Count == 0) return null;
         foreach (var problem in parse.Errors)
-            error.WriteLine($"error: {InWords(problem.Message)}");
+            error.WriteLine($"error: {InWords(NamingTheOption(problem))}");
         var command = parse.CommandResult.Command;
         var path = new List<string>();
         for (var c = parse.CommandResult; c is not null; c = c.Parent as System.CommandLine.Parsing.CommandResult)
             path.Insert(0, c.Command is RootCommand ? "movierec" : c.Command.Name);
         error.WriteLine($"{string.Join(' ', path)} --help lists the {(command.Subcommands.Count > 0 ? "commands" : "options")}.");
         return UserError;
+    }
+
+    /// <summary>
+    /// A value outside an option's choices, in one line naming the option ("--format must be csv or dat, not 'xyz'."):
+    /// System.CommandLine's "Argument 'xyz' not recognized. Must be one of:" named neither and listed them a line each.
+    /// </summary>
+    private static string NamingTheOption(ParseError problem)
+    {
+        const string NotRecognized = "' not recognized. Must be one of:";
+        int at = problem.Message.IndexOf(NotRecognized, StringComparison.Ordinal);
+        var option = problem.SymbolResult switch
+        {
+            OptionResult o => o.Option,
+            ArgumentResult { Parent: OptionResult o } => o.Option,
+            _ => null,
+        };
+        if (at < 0 || option is null || !problem.Message.StartsWith("Argument '", StringComparison.Ordinal)) return problem.Message;
+        string value = problem.Message[10..at];
+        var choices = problem.Message[(at + NotRecognized.Length)..]
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(c => c.Trim('\'')).ToList();
+        string listed = choices.Count > 1 ? $"{string.Join(", ", choices[..^1])} or {choices[^1]}" : string.Join("", choices);
+        return $"{option.Name} must be {listed}, not '{value}'.";
     }
 
     private static string InWords(string message)

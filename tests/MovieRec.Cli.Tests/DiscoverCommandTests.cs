@@ -31,6 +31,9 @@ public class DiscoverCommandTests
         Assert.Contains("ratings", output);
         Assert.Contains("similarity", output);
         Assert.Matches(@"│ 5 │", output);
+        // People who liked Toy Story also liked Toy Story 2 first; the column says how many of them (of 165 who liked it).
+        Assert.Matches(@"│ 1 │ Toy Story 2 \(1999\) +│ +[0-9.]+ │ +58 of 165 │", output);
+        Assert.Contains("liked by: how many of the people who liked Toy Story liked the listed movie too.", output.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal));
     }
 
     [Fact]

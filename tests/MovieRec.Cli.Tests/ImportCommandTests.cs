@@ -117,6 +117,43 @@ public class ImportCommandTests
         Assert.Equal(ratings.ItemIds.NumericIds.ToArray(), ((SparkAlsModel)aligned).ItemIds.NumericIds.ToArray());
     }
 
+    [Theory]
+    [InlineData("--scale -10,10", -10f, 10f, 1f)]
+    [InlineData("--scale=-10,10", -10f, 10f, 1f)]
+    [InlineData("--scale -2.5,2.5,0.5", -2.5f, 2.5f, 0.5f)]
+    [InlineData("--scale -10-10", -10f, 10f, 1f)] // a column mapping's scale= form: refused before
+    [InlineData("--scale=-10--1:0.5", -10f, -1f, 0.5f)]
+    [InlineData("--scale 1-10:0", 1f, 10f, 0f)]
+    public void A_scale_with_a_negative_end_is_taken_in_either_form(string option, float min, float max, float step)
+    {
+        using var tmp = TestData.NewFolder();
+        var (folder, _, _, _, _) = WriteModel(tmp);
+        string model = Path.Combine(tmp.Path, "spark.mrec");
+        var (exit, output, error) = CliRunner.Run(["import", "spark-als", "--path", folder, "--out", model, .. option.Split(' ')]);
+        Assert.True(exit == 0, error);
+        var expected = new RatingScale(min, max, step);
+        Assert.Contains($"scale {expected}", output);
+        Assert.Equal(expected, Assert.IsType<SparkAlsModel>(PersistentModels.Restore(ModelFile.Read(model))).Scale);
+    }
+
+    [Theory]
+    [InlineData("--scale", "-10", "--scale expects MIN,MAX[,STEP] or MIN-MAX[:STEP]")]
+    [InlineData("--scale=abc", null, "--scale expects MIN,MAX[,STEP] or MIN-MAX[:STEP]")]
+    [InlineData("--scale", "-1-1:x", "--scale expects MIN,MAX[,STEP] or MIN-MAX[:STEP]")]
+    [InlineData("--scale", "5-5", "--scale: the maximum 5 must be above the minimum 5.")]
+    [InlineData("--scale", "1,-1", "--scale: the maximum -1 must be above the minimum 1.")]
+    public void A_bad_scale_is_one_line_naming_the_option(string option, string? value, string expected)
+    {
+        using var tmp = TestData.NewFolder();
+        string model = Path.Combine(tmp.Path, "m.mrec");
+        var args = new List<string> { "import", "spark-als", "--path", Path.Combine(tmp.Path, "missing"), "--out", model, option };
+        if (value is not null) args.Add(value);
+        var (exit, _, error) = CliRunner.Run([.. args]);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.StartsWith($"error: {expected}", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
     [Fact]
     public void Mistakes_give_one_line_and_exit_code_2()
     {

@@ -76,6 +76,45 @@ public class MisuseTests
         Assert.DoesNotContain("trained", output);
     }
 
+    [Theory]
+    [InlineData("--given", "10", "kfold")] // was: exit 0 and 5-fold figures, --given silently ignored
+    [InlineData("--users-held", "0.3", "kfold")]
+    [InlineData("--given-ratings", "random", "loo")]
+    public void A_new_user_option_without_the_new_user_protocol_is_refused(string option, string value, string protocol)
+    {
+        var (exit, output, error) = CliRunner.Run("evaluate", "-a", "popularity", "--protocol", protocol, option, value, "--data", Small);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Equal($"error: {option} is for --protocol new-user; --protocol {protocol} does not use it.", error.Trim());
+        Assert.Empty(output);
+    }
+
+    [Theory]
+    [InlineData("--cv", "3")] // was: exit 0, the folds silently ignored
+    [InlineData("--metrics", "rmse")]
+    [InlineData("--metric", "rmse")]
+    public void An_option_the_new_user_protocol_does_not_use_is_refused(string option, string value)
+    {
+        var (exit, output, error) = CliRunner.Run("evaluate", "-a", "popularity", "--protocol", "new-user", option, value, "--data", Small);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.StartsWith($"error: {(option == "--metric" ? "--metrics" : option)} is not used by --protocol new-user", error, StringComparison.Ordinal);
+        Assert.Empty(output);
+    }
+
+    [Theory]
+    [InlineData("-k", "5")] // was: exit 0, the elbow table for k = 2..15 and -k ignored
+    [InlineData("--users", null)] // was: exit 0, the movie clusters' elbow although --users asked for users
+    public void Clusters_elbow_refuses_options_it_would_ignore(string option, string? value)
+    {
+        var args = new List<string> { "clusters", "--elbow", option };
+        if (value is not null) args.Add(value);
+        args.AddRange(["--data", Small]);
+        var (exit, output, error) = CliRunner.Run([.. args]);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("--elbow", error, StringComparison.Ordinal);
+        Assert.Contains(option, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Choosing k", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Similar_refuses_a_quality_that_is_not_a_number()
     {

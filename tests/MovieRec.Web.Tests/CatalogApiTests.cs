@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using MovieRec.Core.Tests;
 
 namespace MovieRec.Web.Tests;
 
@@ -97,9 +98,39 @@ public sealed class CatalogApiTests(ServiceFixture fixture)
         var ratings = await (await Client.GetAsync("/api/v1/movies/1/similar?by=ratings&n=10")).Json();
         Assert.Equal(10, ratings.GetProperty("items").GetArrayLength());
         Assert.DoesNotContain("Toy Story", Titles(ratings.GetProperty("items")));
+        // People who liked Toy Story also liked: family films, each with the count that makes the heading true.
+        var likers = Likers();
+        int family = 0;
+        foreach (var item in ratings.GetProperty("items").EnumerateArray())
+        {
+            var movie = item.GetProperty("movie");
+            if (movie.GetProperty("genres").EnumerateArray().Any(g => g.GetString() is "Animation" or "Children")) family++;
+            int both = likers[1].Count(likers.GetValueOrDefault(movie.GetProperty("movieId").GetInt64(), []).Contains);
+            Assert.Equal($"{both} of the {likers[1].Count} people who liked Toy Story liked this too", item.GetProperty("reason").GetString());
+        }
+        Assert.True(family >= 7, $"{family} of 10 animated or for children");
+        // A movie few people liked lists nothing rather than films one or two of them rated, and says why.
+        var niche = (await (await Client.GetAsync("/api/v1/movies/2851/similar?by=ratings")).Json());
+        Assert.Empty(niche.GetProperty("items").EnumerateArray());
+        Assert.Equal("only 1 person liked this movie: too few to say what its fans also liked", niche.GetProperty("note").GetString());
         var text = await (await Client.GetAsync("/api/v1/movies/1/similar?by=text&n=5")).Json();
         Assert.Equal("text", text.GetProperty("by").GetString());
         Assert.True(text.GetProperty("items").GetArrayLength() > 0);
+    }
+
+    /// <summary>Who liked each movie (rated it 3.5 or more), read from ratings.csv apart from the service.</summary>
+    private static Dictionary<long, HashSet<int>> Likers()
+    {
+        var likers = new Dictionary<long, HashSet<int>>();
+        foreach (var line in File.ReadLines(Path.Combine(TestData.MovieLensSmallPath, "ratings.csv")).Skip(1))
+        {
+            var f = line.Split(',');
+            if (double.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture) < 3.5) continue;
+            long movie = long.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture);
+            if (!likers.TryGetValue(movie, out var set)) likers[movie] = set = [];
+            set.Add(int.Parse(f[0], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return likers;
     }
 
     [Fact]

@@ -187,6 +187,9 @@ public sealed partial class QueryLayerTests(ServiceFixture fixture)
         var ratings = await (await fixture.Client.GetAsync("/api/v1/movies/1/similar?by=ratings&n=8")).Json();
         Assert.Equal(Ids(content.GetProperty("items")), Cards(html, "similar-content"));
         Assert.Equal(Ids(ratings.GetProperty("items")), Cards(html, "similar-ratings"));
+        // Each "also liked" card says how many of the movie's likers liked it, as the API does.
+        foreach (var item in ratings.GetProperty("items").EnumerateArray())
+            Assert.Contains($"<p class=\"reason\">{item.GetProperty("reason").GetString()}</p>", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
         // The histogram the page draws is the API's.
         var details = await (await fixture.Client.GetAsync("/api/v1/movies/1")).Json();
         string bars = string.Join("; ", details.GetProperty("histogram").EnumerateArray()

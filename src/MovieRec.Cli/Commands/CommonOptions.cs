@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.CompilerServices;
 using MovieRec.Core.Data;
 using MovieRec.Core.Data.Loaders;
 
@@ -12,6 +13,88 @@ internal static class CommonOptions
         Description = $"A dataset folder, a .zip, or a name looked up under {DataLocator.EnvironmentVariable}, then the download cache.",
         DefaultValueFactory = _ => DataLocator.DefaultDataset,
     };
+
+    /// <summary>How many results: `-n`, `--count` on every command that lists movies.</summary>
+    public static Option<int> Count(string description, int defaultValue) => new("--count", "-n")
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+    };
+
+    /// <summary>The k of k-means and of top-k lists: `-k`, `--k` wherever a command takes one.</summary>
+    public static Option<int> K(string description) => new("--k", "-k") { Description = description };
+
+    /// <summary>One algorithm (`train`, `tune`): `-a`, `--algorithm`; `--algorithms` (evaluate's spelling) works too.</summary>
+    public static Option<string> Algorithm(string description) =>
+        WithHiddenAliases(new Option<string>("--algorithm", "-a") { Description = description }, "--algorithms");
+
+    /// <summary>Several algorithms (`evaluate`): `-a`, `--algorithms`; `--algorithm` (train's and tune's spelling) works too.</summary>
+    public static Option<string> Algorithms(string description) =>
+        WithHiddenAliases(new Option<string>("--algorithms", "-a") { Description = description }, "--algorithm");
+
+    /// <summary>Spellings each option also answers to without --help showing them (see <see cref="Respell"/>).</summary>
+    private static readonly ConditionalWeakTable<Option, string[]> HiddenAliases = [];
+
+    /// <summary>
+    /// Makes <paramref name="option"/> answer to <paramref name="aliases"/> too, without listing them in --help: the
+    /// spelling a sibling command uses for the same thing (evaluate's --algorithms on train), so a user's habit or an
+    /// older script still parses. System.CommandLine shows every alias in the help, so these are rewritten to the
+    /// option's name before parsing instead.
+    /// </summary>
+    public static T WithHiddenAliases<T>(T option, params string[] aliases) where T : Option
+    {
+        HiddenAliases.AddOrUpdate(option, aliases);
+        return option;
+    }
+
+    /// <summary>The hidden aliases of <paramref name="option"/> (empty for most).</summary>
+    public static IReadOnlyList<string> HiddenAliasesOf(Option option) =>
+        HiddenAliases.TryGetValue(option, out var aliases) ? aliases : [];
+
+    /// <summary>
+    /// <paramref name="args"/> with each hidden alias of the invoked command's options (as a token, or before '=' or
+    /// ':' and a value) replaced by the option's name; the command is found by its names at the start, as the parser
+    /// does. Nothing after "--" changes.
+    /// </summary>
+    public static string[] Respell(Command root, string[] args)
+    {
+        var command = root;
+        int start = 0;
+        while (start < args.Length && command.Subcommands.FirstOrDefault(c => c.Name == args[start] || c.Aliases.Contains(args[start])) is { } sub)
+        {
+            command = sub;
+            start++;
+        }
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var option in command.Options)
+        {
+            foreach (var alias in HiddenAliasesOf(option)) names[alias] = option.Name;
+        }
+        if (names.Count == 0) return args;
+        var result = (string[])args.Clone();
+        for (int i = start; i < result.Length && result[i] != "--"; i++)
+        {
+            string token = result[i];
+            if (names.TryGetValue(token, out var name))
+            {
+                result[i] = name;
+                continue;
+            }
+            int separator = token.IndexOfAny(['=', ':']);
+            if (separator > 0 && names.TryGetValue(token[..separator], out name)) result[i] = name + token[separator..];
+        }
+        return result;
+    }
+
+    /// <summary>The option's value, which must be positive; the error names the spelling the user typed (-n or --count).</summary>
+    public static int Positive(ParseResult parse, Option<int> option)
+    {
+        int value = parse.GetValue(option);
+        return value > 0 ? value : throw new CliException($"{Spelt(parse, option)} must be a positive number, not {value}.");
+    }
+
+    /// <summary>The spelling of <paramref name="option"/> on the command line (its name when it was not given).</summary>
+    public static string Spelt(ParseResult parse, Option option) => parse.GetResult(option)?.IdentifierToken?.Value ?? option.Name;
 
     public static Option<bool> Lenient() => new("--lenient")
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using MovieRec.Core.Algorithms;
 using MovieRec.Core.Algorithms.Clustering;
 using MovieRec.Core.Algorithms.Content;
+using MovieRec.Core.Algorithms.Neighborhood;
 using MovieRec.Core.Algorithms.Onboarding;
 using MovieRec.Core.Algorithms.Semantic;
 using MovieRec.Core.Data;
@@ -24,14 +25,14 @@ internal static class DiscoverCommands
 
     private static Command Onboarding(CliContext context)
     {
-        var n = new Option<int>("-n", "--count") { Description = "How many movies to ask about.", DefaultValueFactory = _ => 15 };
+        var n = CommonOptions.Count("How many movies to ask about.", 15);
         var evaluate = new Option<bool>("--evaluate") { Description = "Simulate new users (20 % of users held out) and compare with random and most-popular sets (HR@10)." };
         var data = CommonOptions.Data();
         var command = new Command("onboarding", "Movies for a new user to rate: well known, informative, covering the movie clusters.") { n, evaluate, data };
         command.SetAction(parse =>
         {
+            int count = CommonOptions.Positive(parse, n);
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
-            int count = Positive(parse.GetValue(n), "-n");
             RequireRatings(dataset, "onboarding picks well-known movies by their ratings");
             var clusters = MovieClusters.Build(dataset);
             var set = OnboardingSet.Select(dataset, clusters, count);
@@ -68,8 +69,8 @@ internal static class DiscoverCommands
     private static Command Similar(CliContext context)
     {
         var title = new Argument<string>("title") { Description = "A movie title, e.g. \"The Dark Knight Rises\" (a year in parentheses picks one of several)." };
-        var by = new Option<string>("--by") { Description = "content (directors, top-3 cast, keywords, genres, MovieLens tags, decade), text (TF-IDF of overview and tags), semantic (sentence embeddings), ratings (people who liked this also liked: item-kNN cosine).", DefaultValueFactory = _ => "content" };
-        var n = new Option<int>("-n", "--count") { Description = "How many.", DefaultValueFactory = _ => 10 };
+        var by = new Option<string>("--by") { Description = "content (directors, top-3 cast, keywords, genres, MovieLens tags, decade), text (TF-IDF of overview and tags), semantic (sentence embeddings), ratings (people who liked this also liked: the movies its likers liked, more than most people do, with at least 3 co-likers; a column says how many).", DefaultValueFactory = _ => "content" };
+        var n = CommonOptions.Count("How many.", 10);
         var quality = new Option<double>("--quality") { Description = "With --by content: blend this share (0-1) of the IMDb weighted rating into the order (well-rated, well-known first).", DefaultValueFactory = _ => 0 };
         var data = CommonOptions.Data();
         var command = new Command("similar", "Movies similar to a movie.") { title, by, n, quality, data };
@@ -78,9 +79,9 @@ internal static class DiscoverCommands
             // Checked before the load, and NaN is not between 0 and 1 (it passed both range patterns below).
             if (parse.GetValue(quality) is var q && !(q >= 0 && q <= 1))
                 throw new CliException($"--quality must be between 0 and 1, not {q.ToString(CultureInfo.InvariantCulture)}.");
+            int count = CommonOptions.Positive(parse, n);
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
             var (movie, others) = FindMovie(dataset, parse.GetValue(title)!);
-            int count = Positive(parse.GetValue(n), "-n");
             if (others.Count > 0)
             {
                 context.Console.MarkupLine(Markup.Escape(
@@ -88,30 +89,38 @@ internal static class DiscoverCommands
                     + $"Also: {string.Join("; ", others.Take(5).Select(o => $"{o} ({RatingCount(dataset, o):N0} ratings)"))}{(others.Count > 5 ? $" and {others.Count - 5} more" : "")}. "
                     + "Add the year, e.g. \"Title (1998)\", to pick another."));
             }
+            IReadOnlyList<string>? coLikers = null;
             IReadOnlyList<(Movie Movie, float Similarity)> similar = parse.GetValue(by) switch
             {
                 "content" when parse.GetValue(quality) is > 0 and <= 1 => ContentSimilarity.Build(dataset.Catalog.Movies).Similar(movie.Id, count, WeightedRating.Compute(dataset), parse.GetValue(quality)),
                 "content" => ContentWithFamiliarity(dataset).Similar(movie.Id, count),
                 "text" => TextSimilarity.Build(dataset).Similar(movie.Id, count),
                 "semantic" => SemanticOrExplain(context, dataset).Similar(movie.Id, count),
-                "ratings" => RatingSimilar(dataset, movie, count),
+                "ratings" => CoLiked(dataset, movie, count, out coLikers),
                 var other => throw new CliException($"--by must be content, text, semantic or ratings, not '{other}'."),
             };
             var table = new Table().Title($"Like [bold]{Markup.Escape(movie.ToString())}[/] (by {parse.GetValue(by)})")
                 .AddColumn("#").AddColumn("movie").AddColumn(new TableColumn("similarity").RightAligned());
             bool imdb = MovieFacts.AnyImdb(similar.Select(p => p.Movie).Append(movie));
+            if (coLikers is not null) table.AddColumn(new TableColumn("liked by").RightAligned());
             if (imdb) table.AddColumn(MovieFacts.ImdbColumn);
             int rank = 1;
             foreach (var (m, s) in similar)
             {
-                var cells = new List<string> { (rank++).ToString(CultureInfo.InvariantCulture), Markup.Escape(m.ToString()), s.ToString("0.000", CultureInfo.InvariantCulture) };
+                var cells = new List<string> { rank.ToString(CultureInfo.InvariantCulture), Markup.Escape(m.ToString()), s.ToString("0.000", CultureInfo.InvariantCulture) };
+                if (coLikers is not null) cells.Add(coLikers[rank - 1]);
+                rank++;
                 if (imdb) cells.Add(Markup.Escape(MovieFacts.Imdb(m)));
                 table.AddRow([.. cells]);
             }
             if (imdb) context.Console.MarkupLine(Markup.Escape($"{movie}: {MovieFacts.Imdb(movie)}"));
             context.Console.Write(table);
-            if (similar.Count == 0)
+            if (similar.Count == 0 && coLikers is not null)
+                context.Console.MarkupLine(Markup.Escape($"No similar movies: {CoLikedNote(dataset, movie)}."));
+            else if (similar.Count == 0)
                 context.Console.MarkupLine("[yellow]No similar movies: this movie has too little metadata for this measure.[/]");
+            else if (coLikers is not null)
+                context.Console.MarkupLine(Markup.Escape($"liked by: how many of the people who liked {movie.Title} liked the listed movie too."));
             return 0;
         });
         return command;
@@ -120,15 +129,15 @@ internal static class DiscoverCommands
     private static Command Search(CliContext context)
     {
         var query = new Argument<string>("query") { Description = "Words, a title, or a description such as \"a giant shark terrorises a beach town\"." };
-        var n = new Option<int>("-n", "--count") { Description = "How many.", DefaultValueFactory = _ => 10 };
+        var n = CommonOptions.Count("How many.", 10);
         var lexical = new Option<bool>("--lexical") { Description = "BM25 and title matches only: no embedding model." };
         var model = new Option<string?>("--model") { Description = $"A sentence-transformer folder (default: {SentenceEmbedder.ModelVariable}, else the bundled all-MiniLM-L6-v2)." };
         var data = CommonOptions.Data();
         var command = new Command("search", $"Search movies: BM25, sentence embeddings (the bundled all-MiniLM-L6-v2, or the folder in {SentenceEmbedder.ModelVariable}) and title matches, fused.") { query, n, lexical, model, data };
         command.SetAction(parse =>
         {
+            int count = CommonOptions.Positive(parse, n);
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
-            int count = Positive(parse.GetValue(n), "-n");
             var text = parse.GetValue(query)!;
             using var search = new HybridSearch(dataset.Catalog.Movies, RatingCounts(dataset));
             SentenceEmbedder? embedder = null;
@@ -191,7 +200,7 @@ internal static class DiscoverCommands
 
     private static Command Clusters(CliContext context)
     {
-        var k = new Option<int>("--k") { Description = $"Number of clusters (default 9 for movies, {UserClusters.DefaultK} for users as the kmeans recommender)." };
+        var k = CommonOptions.K($"Number of clusters (default 9 for movies, {UserClusters.DefaultK} for users as the kmeans recommender).");
         var users = new Option<bool>("--users") { Description = "Cluster users by the movies they like (the kmeans recommender's clusters) instead of movies." };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
         var elbow = new Option<bool>("--elbow") { Description = "Choose k: inertia (elbow) and silhouette of the movie clustering for k = 2..15." };
@@ -199,6 +208,12 @@ internal static class DiscoverCommands
         var command = new Command("clusters", "K-Means clusters of movies (genres, weighted rating, year, popularity) or of users (by the movies they like).") { k, users, seed, elbow, data };
         command.SetAction(parse =>
         {
+            // --elbow tries every k of the movie clusters: a --k or --users beside it was silently ignored.
+            if (parse.GetValue(elbow) && parse.GetResult(k) is not null)
+                throw new CliException($"--elbow tries k = 2..15 itself: drop {CommonOptions.Spelt(parse, k)}, or drop --elbow to cluster with k = {parse.GetValue(k)}.");
+            if (parse.GetValue(elbow) && parse.GetValue(users))
+                throw new CliException("--elbow chooses k for the movie clusters, not the user clusters: drop --users or --elbow.");
+            int clusterCount = parse.GetResult(k) is null ? (parse.GetValue(users) ? UserClusters.DefaultK : 9) : CommonOptions.Positive(parse, k);
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
             RequireRatings(dataset, "clusters are built over the rated movies (their genres, vote-weighted rating, year and popularity)");
             if (parse.GetValue(elbow))
@@ -215,7 +230,6 @@ internal static class DiscoverCommands
                 context.Console.MarkupLine($"Best silhouette at k = {bestK}; look for the elbow where inertia stops falling fast.");
                 return 0;
             }
-            int clusterCount = parse.GetResult(k) is null ? (parse.GetValue(users) ? UserClusters.DefaultK : 9) : Positive(parse.GetValue(k), "--k");
             var options = new KMeansOptions { K = clusterCount, Seed = parse.GetValue(seed) };
             if (parse.GetValue(users))
             {
@@ -269,22 +283,34 @@ internal static class DiscoverCommands
         return item < 0 ? 0 : dataset.Ratings.ByItem.RowLength(item);
     }
 
-    /// <summary>"People who liked this also liked": the movie's item-kNN neighbours by rating cosine.</summary>
-    internal static IReadOnlyList<(Movie Movie, float Similarity)> RatingSimilar(Dataset dataset, Movie movie, int count)
+    /// <summary>"People who liked this also liked" (<see cref="CoLikedMovies"/>), and each listed movie's co-likers as "23 of 31".</summary>
+    internal static IReadOnlyList<(Movie Movie, float Similarity)> CoLiked(Dataset dataset, Movie movie, int count, out IReadOnlyList<string> coLikers)
     {
         if (dataset.IsCatalogue)
             throw new CliException($"{dataset.Name} has no ratings: --by ratings needs them; use --by content or --by text.");
+        coLikers = [];
         int item = dataset.ItemOf(movie);
         if (item < 0) return [];
-        var knn = new Core.Algorithms.Ranking.ItemKnnRanker(new Core.Algorithms.Ranking.ItemKnnRankerOptions { Neighbors = Math.Max(count, 20) });
-        knn.Fit(new TrainingData(dataset.Ratings), TrainingContext.Default);
-        var (items, sims) = knn.Neighbours(item);
         var result = new List<(Movie, float)>();
-        for (int k = 0; k < items.Length && result.Count < count; k++)
+        var counts = new List<string>();
+        foreach (var link in new CoLikedMovies(dataset.Ratings).Top(item, count))
         {
-            if (dataset.MovieOf(items.Span[k]) is { } m) result.Add((m, sims.Span[k]));
+            if (dataset.MovieOf(link.Item) is not { } m) continue;
+            result.Add((m, link.Score));
+            counts.Add($"{link.Both} of {link.LikedSource}");
         }
+        coLikers = counts;
         return result;
+    }
+
+    private static string CoLikedNote(Dataset dataset, Movie movie)
+    {
+        var coLiked = new CoLikedMovies(dataset.Ratings);
+        int item = dataset.ItemOf(movie), likers = item < 0 ? 0 : coLiked.LikeCount(item);
+        int least = coLiked.Options.MinimumBoth;
+        return likers == 0 ? "nobody in the dataset liked this movie"
+            : likers < least ? $"only {likers} {(likers == 1 ? "person" : "people")} liked this movie: too few to say what its fans also liked"
+            : $"no other movie was liked by at least {least} of the {likers} people who liked this one";
     }
 
     /// <summary>
@@ -331,7 +357,4 @@ internal static class DiscoverCommands
             task.Value = task.MaxValue;
         });
     }
-
-    internal static int Positive(int value, string option) =>
-        value > 0 ? value : throw new CliException($"{option} must be a positive number, not {value}.");
 }

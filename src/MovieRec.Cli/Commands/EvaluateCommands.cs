@@ -34,7 +34,7 @@ public static class EvaluateCommands
         var context = new CliContext(console, output, error);
         var root = new RootCommand("MovieRec evaluation commands.");
         AddTo(root, context, () => algorithms);
-        var parse = root.Parse(args);
+        var parse = MovieRecCli.Parse(root, args);
         if (MovieRecCli.ParseErrors(parse, error) is int code) return code;
         try
         {
@@ -50,7 +50,7 @@ public static class EvaluateCommands
     private static Option<string[]> ParamOption() => new("--param")
     {
         Description = "A hyperparameter, name=value (repeatable); algorithm:name=value sets it for one algorithm only.",
-        AllowMultipleArgumentsPerToken = false,
+        AllowMultipleArgumentsPerToken = true,
     };
 
     private static Option<int> SeedOption() => new("--seed") { Description = "Seeds the split, negative sampling and training.", DefaultValueFactory = _ => 0 };
@@ -81,19 +81,17 @@ public static class EvaluateCommands
         var lenient = CommonOptions.Lenient();
         var columns = CommonOptions.Columns();
         var json = CommonOptions.Json();
-        var names = new Option<string>("--algorithms", "-a")
-        {
-            Description = "Comma-separated algorithm names (`movierec algorithms` lists them), or all; best is our most accurate rating model, best-ranking our best top-N model for the next movie (on random k-fold holdouts ease ranks better).",
-            Required = true,
-        };
+        var names = CommonOptions.Algorithms(
+            "Comma-separated algorithm names (`movierec algorithms` lists them), or all; best is our most accurate rating model, best-ranking our best top-N model for the next movie (on random k-fold holdouts ease ranks better).");
+        names.Required = true;
         var cv = new Option<int>("--cv") { Description = "Folds for --protocol kfold.", DefaultValueFactory = _ => 5 };
         var seed = SeedOption();
-        var metrics = new Option<string?>("--metrics")
+        var metrics = CommonOptions.WithHiddenAliases(new Option<string?>("--metrics")
         {
             Description = "Comma-separated: rmse, mae, fcp, hr@K, precision@K, recall@K, ndcg@K, map@K, mrr@K, coverage@K, novelty@K. "
                 + "Default: rmse,mae for kfold, predefined and temporal (plus hr@10,ndcg@10 when an algorithm only ranks); "
                 + "rmse,mae,hr@10,ndcg@10 for loo; hr@10,ndcg@10 for sampled. RMSE and MAE are always reported: - (null in --json) for a model that only ranks.",
-        };
+        }, "--metric");
         var protocol = ProtocolOption(newUser: true);
         var parameters = ParamOption();
         var threads = ThreadsOption();
@@ -116,7 +114,19 @@ public static class EvaluateCommands
         {
             var chosen = AlgorithmCatalog.Resolve(parse.GetValue(names)!, algorithms());
             CheckProtocol(parse.GetValue(protocol)!, "evaluate");
-            if (NewUserCommand.IsNewUser(parse.GetValue(protocol)!))
+            // An option the protocol does not read is refused, not ignored: `--given 10` without `--protocol new-user`
+            // printed k-fold figures as if it had been understood.
+            bool isNewUser = NewUserCommand.IsNewUser(parse.GetValue(protocol)!);
+            foreach (var option in isNewUser ? new Option[] { cv, metrics } : [given, usersHeld, givenRatings])
+            {
+                if (parse.GetResult(option) is { Implicit: false })
+                {
+                    throw new CliException(isNewUser
+                        ? $"{CommonOptions.Spelt(parse, option)} is not used by --protocol new-user (it holds out users, not folds, and reports precision, recall, HR and NDCG at 10, personalization, popularity share and coverage)."
+                        : $"{CommonOptions.Spelt(parse, option)} is for --protocol new-user; --protocol {parse.GetValue(protocol)} does not use it.");
+                }
+            }
+            if (isNewUser)
             {
                 var newUser = NewUserCommand.Settings(parse.GetValue(given)!, parse.GetValue(usersHeld), parse.GetValue(givenRatings)!, parse.GetValue(seed));
                 var newUserParameters = ParseParameters(parse.GetValue(parameters) ?? [], chosen);
@@ -144,15 +154,17 @@ public static class EvaluateCommands
         var lenient = CommonOptions.Lenient();
         var columns = CommonOptions.Columns();
         var json = CommonOptions.Json();
-        var name = new Option<string>("--algorithm", "-a") { Description = "The algorithm to tune.", Required = true };
+        var name = CommonOptions.Algorithm("The algorithm to tune.");
+        name.Required = true;
         var grid = new Option<string[]>("--grid")
         {
             Description = "A parameter and the values to try, name=v1,v2,v3 (repeatable; the grid is their product).",
             Required = true,
-            AllowMultipleArgumentsPerToken = false,
+            AllowMultipleArgumentsPerToken = true,
         };
         var cv = new Option<int>("--cv") { Description = "Folds.", DefaultValueFactory = _ => 3 };
-        var metric = new Option<string>("--metric") { Description = "The metric to optimise (lowest rmse/mae, highest otherwise).", DefaultValueFactory = _ => "rmse" };
+        var metric = CommonOptions.WithHiddenAliases(
+            new Option<string>("--metric") { Description = "The metric to optimise (lowest rmse/mae, highest otherwise).", DefaultValueFactory = _ => "rmse" }, "--metrics");
         var random = new Option<int>("--random") { Description = "Randomized search: try this many combinations drawn from the grid (0 = the whole grid)." };
         var seed = SeedOption();
         var protocol = ProtocolOption(newUser: false);

@@ -16,14 +16,17 @@ internal static class ExportCommands
     {
         var export = new Command("export", "Export model artefacts.");
         var format = new Option<string>("--format") { Description = "npy (dense float32 matrix, small catalogues) or csv (top-k lists).", DefaultValueFactory = _ => "csv" };
+        format.AcceptOnlyFromAmong("csv", "npy");
         var output = new Option<string>("--out") { Description = "The file to write.", Required = true };
-        var k = new Option<int>("-k") { Description = "Neighbours per movie in csv.", DefaultValueFactory = _ => 20 };
+        var k = CommonOptions.K("Neighbours per movie in csv.");
+        k.DefaultValueFactory = _ => 20;
         var data = CommonOptions.Data();
         var similarity = new Command("similarity", "Content similarity (directors, top-3 cast, keywords, genres, MovieLens tags, decade).") { format, output, k, data };
         similarity.SetAction(parse =>
         {
             var path = parse.GetValue(output)!;
             CommonOptions.CheckOutput(path, "--out");
+            int neighbours = parse.GetValue(format) == "csv" ? CommonOptions.Positive(parse, k) : 0;
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
             var movies = dataset.Catalog.Movies;
             switch (parse.GetValue(format))
@@ -36,7 +39,7 @@ internal static class ExportCommands
                     context.Console.WriteLine($"Wrote a {movies.Count} x {movies.Count} float32 matrix to {path} (rows in catalogue order).");
                     break;
                 case "csv":
-                    var sim = ContentSimilarity.Build(movies, new ContentSimilarityOptions { Neighbours = DiscoverCommands.Positive(parse.GetValue(k), "-k") });
+                    var sim = ContentSimilarity.Build(movies, new ContentSimilarityOptions { Neighbours = neighbours });
                     CommonOptions.WriteOutput(path, "--out", () =>
                     {
                         using var writer = new StreamWriter(path, false, new UTF8Encoding(false));

@@ -20,7 +20,12 @@ internal static class ImportCommands
     {
         var path = new Option<string>("--path") { Description = "The folder Spark's ALSModel.save wrote (metadata/, userFactors/, itemFactors/).", Required = true };
         var output = new Option<string>("--out") { Description = "The model file to write (.mrec).", Required = true };
-        var scale = new Option<string>("--scale") { Description = "The rating scale predictions are clipped to, as MIN,MAX[,STEP].", DefaultValueFactory = _ => "0.5,5" };
+        var scale = new Option<string>("--scale")
+        {
+            Description = "The rating scale predictions are clipped to, as MIN,MAX[,STEP] (without a step: the largest of 1, 0.5, 0.25, ... both ends sit on) "
+                + "or as a column mapping's scale=, MIN-MAX[:STEP] (step 1 unless given; 0 = continuous). A negative end works in both: --scale -10,10, --scale=-10-10.",
+            DefaultValueFactory = _ => "0.5,5",
+        };
         var reg = new Option<double?>("--reg")
         {
             Description = "The regParam the Spark job trained with, for folding in new users (default: the hyperparameters.json the job writes beside the model, else the metadata's if it records one, else Spark's default 0.1).",
@@ -74,17 +79,35 @@ internal static class ImportCommands
         return command;
     }
 
-    /// <summary>MIN,MAX[,STEP]; without a step, the largest of 1, 0.5, ... that both ends sit on.</summary>
+    /// <summary>
+    /// MIN,MAX[,STEP] (without a step, the largest of 1, 0.5, ... that both ends sit on), or MIN-MAX[:STEP] as a column
+    /// mapping declares a scale (<see cref="RatingScale.Parse"/>): "-10,10" and "-10-10" are the same scale.
+    /// </summary>
     internal static RatingScale ParseScale(string text)
     {
+        const string Forms = "MIN,MAX[,STEP] or MIN-MAX[:STEP] (e.g. 0.5,5 or -10-10:0.5)";
+        RatingScale result;
+        if (!text.Contains(',', StringComparison.Ordinal))
+        {
+            try
+            {
+                result = RatingScale.Parse(text.Trim());
+            }
+            catch (FormatException)
+            {
+                throw new CliException($"--scale expects {Forms}, not '{text}'.");
+            }
+            if (!(result.Max > result.Min)) throw new CliException($"--scale: the maximum {result.Max.ToString(CultureInfo.InvariantCulture)} must be above the minimum {result.Min.ToString(CultureInfo.InvariantCulture)}.");
+            return result;
+        }
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
         var values = new float[parts.Length];
         for (int k = 0; k < parts.Length; k++)
         {
             if (!float.TryParse(parts[k], NumberStyles.Float, CultureInfo.InvariantCulture, out values[k]) || !float.IsFinite(values[k]))
-                throw new CliException($"--scale expects MIN,MAX[,STEP], not '{text}'.");
+                throw new CliException($"--scale expects {Forms}, not '{text}'.");
         }
-        if (values.Length is < 2 or > 3) throw new CliException($"--scale expects MIN,MAX[,STEP], not '{text}'.");
+        if (values.Length is < 2 or > 3) throw new CliException($"--scale expects {Forms}, not '{text}'.");
         if (!(values[1] > values[0])) throw new CliException($"--scale: the maximum {parts[1]} must be above the minimum {parts[0]}.");
         if (values.Length == 3)
         {

@@ -98,7 +98,8 @@ internal static class ModelCommands
         var data = CommonOptions.Data();
         var lenient = CommonOptions.Lenient();
         var columns = CommonOptions.Columns();
-        var algorithm = new Option<string>("--algorithm") { Description = "Algorithm name: any the catalogue can save (`movierec algorithms` lists them).", DefaultValueFactory = _ => "svd" };
+        var algorithm = CommonOptions.Algorithm("Algorithm name: any the catalogue can save (`movierec algorithms` lists them).");
+        algorithm.DefaultValueFactory = _ => "svd";
         var parameters = new Option<string[]>("--param")
         {
             Description = "A hyperparameter as name=value (repeatable), e.g. --param factors=200 --param epochs=30.",
@@ -162,7 +163,7 @@ internal static class ModelCommands
         var modelOption = new Option<string>("--model") { Description = "A model file written by `movierec train`.", Required = true };
         var user = new Option<string?>("--user") { Description = "A user of the training set, by raw id: recommends movies they have not rated (in the model file, and in --data when given)." };
         var rate = new Option<string?>("--rate") { Description = "Ratings of a new user as movieId=rating,... (fold-in, no retraining), e.g. 1=5,260=4.5." };
-        var count = new Option<int>("-n", "--count") { Description = "How many movies.", DefaultValueFactory = _ => 10 };
+        var count = CommonOptions.Count("How many movies.", 10);
         var data = new Option<string?>("--data")
         {
             Description = "The dataset, for movie titles and, with --user, to leave out what the user rated in it (an imported spark-als model holds no ratings) (optional: ids only without it).",
@@ -172,8 +173,7 @@ internal static class ModelCommands
         {
             string path = parse.GetValue(modelOption)!;
             string? userId = parse.GetValue(user), ratings = parse.GetValue(rate);
-            int n = parse.GetValue(count);
-            if (n <= 0) throw new CliException($"-n must be positive, not {n}.");
+            int n = CommonOptions.Positive(parse, count);
             if ((userId is null) == (ratings is null)) throw new CliException("Give exactly one of --user and --rate.");
             var loaded = Load(path);
             if (loaded is not (IPersistentModel persistent and IUserHistory history))

@@ -68,6 +68,41 @@ public readonly record struct RatingScale(float Min, float Max, float Step)
         return new RatingScale(min, max, 0f);
     }
 
+    /// <summary>
+    /// A declared scale as a column mapping's scale= writes it, min-max[:step]: "1-10" (whole steps), "0.5-5:0.5",
+    /// "1-10:0" (continuous), "-2-2" and "-10--1" (negative ends: the range splits at the first '-' that is neither a
+    /// leading sign nor an exponent's), "1e-3-5:0".
+    /// </summary>
+    /// <exception cref="FormatException">The text is not min-max[:step] with min &lt;= max, or its step is not a finite number &gt;= 0.</exception>
+    public static RatingScale Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Split(':');
+        var range = SplitRange(parts[0]);
+        if (range.Length == 2 && parts.Length <= 2
+            && float.TryParse(range[0], NumberStyles.Float, CultureInfo.InvariantCulture, out float min)
+            && float.TryParse(range[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float max) && min <= max
+            && float.IsFinite(min) && float.IsFinite(max))
+        {
+            float step = 1;
+            if (parts.Length == 2 && (!float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out step) || !(step >= 0) || !float.IsFinite(step)))
+                throw new FormatException($"'{text}' has a bad step");
+            return new RatingScale(min, max, step);
+        }
+        throw new FormatException($"'{text}' is not min-max[:step], e.g. 1-10 or 0.5-5:0.5");
+    }
+
+    /// <summary>"min-max" at the first '-' that is neither a leading sign nor an exponent's.</summary>
+    private static string[] SplitRange(string range)
+    {
+        for (int i = 1; i < range.Length; i++)
+        {
+            char before = range[i - 1];
+            if (range[i] == '-' && before is not ('e' or 'E' or '-' or '+' or ' ')) return [range[..i].Trim(), range[(i + 1)..].Trim()];
+        }
+        return [range];
+    }
+
     public override string ToString() =>
         Step > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{Min}-{Max} step {Step}")

@@ -17,13 +17,13 @@ public sealed record MovieSummary(MovieId MovieId, string Title, int? Year, IRea
     public static string PosterPath(MovieId movieId) => $"/api/v1/movies/{movieId.Escaped}/poster";
 }
 
-/// <summary>A movie with a score (search relevance or similarity).</summary>
-public sealed record ScoredMovie(MovieSummary Movie, float Score)
+/// <summary>A movie with a score (search relevance or similarity) and, for similar movies by ratings, the reason it is listed.</summary>
+public sealed record ScoredMovie(MovieSummary Movie, float Score, string? Reason = null)
 {
     public static ScoredMovie Of(MovieHit hit)
     {
         ArgumentNullException.ThrowIfNull(hit);
-        return new(MovieSummary.Of(hit), MathF.Round(hit.Score, 4));
+        return new(MovieSummary.Of(hit), MathF.Round(hit.Score, 4), hit.Reason);
     }
 }
 

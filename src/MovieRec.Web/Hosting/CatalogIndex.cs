@@ -1,6 +1,7 @@
 using MovieRec.Core.Algorithms;
 using MovieRec.Core.Algorithms.Clustering;
 using MovieRec.Core.Algorithms.Content;
+using MovieRec.Core.Algorithms.Neighborhood;
 using MovieRec.Core.Algorithms.Onboarding;
 using MovieRec.Core.Algorithms.Ranking;
 using MovieRec.Core.Algorithms.Semantic;
@@ -25,7 +26,7 @@ public sealed class CatalogIndex : IDisposable
     private readonly Lazy<LexicalSearch> _lexical;
     private readonly Lazy<MovieClusters> _clusters;
     private readonly Lazy<WeightedRating> _weighted;
-    private readonly Lazy<ItemKnnRanker> _ratingNeighbours;
+    private readonly Lazy<CoLikedMovies> _coLiked;
     private readonly Lazy<IReadOnlyList<OnboardingMovie>> _onboarding;
     private readonly Lazy<HybridSearch> _search;
     private readonly string? _embeddingModel;
@@ -61,12 +62,7 @@ public sealed class CatalogIndex : IDisposable
         _weighted = new(() => WeightedRating.Compute(dataset));
         _clusters = new(() => MovieClusters.Build(dataset));
         _onboarding = new(() => OnboardingSet.Select(dataset, _clusters.Value, MaxOnboarding));
-        _ratingNeighbours = new(() =>
-        {
-            var knn = new ItemKnnRanker(new ItemKnnRankerOptions { Neighbors = 50 });
-            knn.Fit(new TrainingData(ratings), TrainingContext.Default);
-            return knn;
-        });
+        _coLiked = new(() => new CoLikedMovies(ratings));
         _embeddingModel = embeddingModel ?? Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable);
         EmbeddingCacheFolder = string.IsNullOrWhiteSpace(embeddingCache) ? Path.Combine(DataLocator.CacheDirectory, "embeddings") : embeddingCache;
         _search = new(() =>
@@ -149,7 +145,7 @@ public sealed class CatalogIndex : IDisposable
             ("semantic search (catalogue vectors; the ONNX model is native)", () => _search.IsValueCreated ? _search.Value : null),
             ("movie clusters", () => _clusters.IsValueCreated ? _clusters.Value : null),
             ("weighted rating", () => _weighted.IsValueCreated ? _weighted.Value : null),
-            ("rating neighbours (movie pages)", () => _ratingNeighbours.IsValueCreated ? _ratingNeighbours.Value : null),
+            ("co-liked movies (movie pages)", () => _coLiked.IsValueCreated ? _coLiked.Value : null),
             ("onboarding list", () => _onboarding.IsValueCreated ? _onboarding.Value : null),
         })
         {
@@ -212,19 +208,27 @@ public sealed class CatalogIndex : IDisposable
 
     public MovieRatingStats StatsOf(long movieId) => ItemOf(movieId) is int item and >= 0 ? _stats[item] : new MovieRatingStats(0, 0, new int[HistogramBuckets]);
 
-    /// <summary>"People who liked this also liked": the movie's item-kNN neighbours by rating cosine.</summary>
-    public IReadOnlyList<(Movie Movie, float Similarity)> RatingSimilar(long movieId, int n)
+    /// <summary>
+    /// "People who liked this also liked" (<see cref="CoLikedMovies"/>): the movies the people who liked this one liked,
+    /// relative to how many people like them at all, each with its co-liker count.
+    /// </summary>
+    public IReadOnlyList<(Movie Movie, CoLikedMovie Link)> CoLiked(long movieId, int n)
     {
         int item = ItemOf(movieId);
         if (item < 0) return [];
-        var (items, sims) = _ratingNeighbours.Value.Neighbours(item);
-        var result = new List<(Movie, float)>(n);
-        for (int k = 0; k < items.Length && result.Count < n; k++)
+        var result = new List<(Movie, CoLikedMovie)>(n);
+        foreach (var link in _coLiked.Value.Top(item, n))
         {
-            if (Dataset.MovieOf(items.Span[k]) is { } m) result.Add((m, sims.Span[k]));
+            if (Dataset.MovieOf(link.Item) is { } m) result.Add((m, link));
         }
         return result;
     }
+
+    /// <summary>How many people liked the movie (rated it in the upper third of the scale).</summary>
+    public int LikeCount(long movieId) => ItemOf(movieId) is int item and >= 0 ? _coLiked.Value.LikeCount(item) : 0;
+
+    /// <summary>The fewest co-likers for a movie to be listed as also liked.</summary>
+    public int MinimumCoLikers => _coLiked.Value.Options.MinimumBoth;
 
     /// <summary>Builds the lazy parts now (called in the background after start).</summary>
     public void WarmUp()
@@ -233,7 +237,7 @@ public sealed class CatalogIndex : IDisposable
         _ = Lexical;
         _ = Weighted;
         _ = Onboarding;
-        _ = _ratingNeighbours.Value;
+        _ = _coLiked.Value;
         _ = Text;
         _ = Search;
     }

@@ -20,7 +20,10 @@ public sealed class MovieModel(MovieDetailQueries details, SimilarQueries simila
     public MovieClusterInfo? Cluster => Detail.Cluster;
     public Visitor Visitor { get; private set; } = Visitor.Anonymous;
     public IReadOnlyList<Movie> MoreLikeThis { get; private set; } = [];
-    public IReadOnlyList<Movie> AlsoLiked { get; private set; } = [];
+    public IReadOnlyList<MovieHit> AlsoLiked { get; private set; } = [];
+
+    /// <summary>Why "also liked" is empty, when it is.</summary>
+    public string? AlsoLikedNote { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
     {
@@ -33,14 +36,15 @@ public sealed class MovieModel(MovieDetailQueries details, SimilarQueries simila
         }
         Detail = detail.Value;
         Visitor = await Visitor.LoadAsync(HttpContext, store).ConfigureAwait(false);
-        MoreLikeThis = await SimilarAsync(movieId, "content", cancellationToken).ConfigureAwait(false);
-        AlsoLiked = await SimilarAsync(movieId, "ratings", cancellationToken).ConfigureAwait(false);
+        MoreLikeThis = [.. (await SimilarAsync(movieId, "content", cancellationToken).ConfigureAwait(false)).Items.Select(h => h.Movie)];
+        var alsoLiked = await SimilarAsync(movieId, "ratings", cancellationToken).ConfigureAwait(false);
+        (AlsoLiked, AlsoLikedNote) = (alsoLiked.Items, alsoLiked.Note);
         return Page();
     }
 
-    private async Task<IReadOnlyList<Movie>> SimilarAsync(Api.MovieId id, string by, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<MovieHit> Items, string? Note)> SimilarAsync(Api.MovieId id, string by, CancellationToken cancellationToken)
     {
         var answer = await similar.SimilarAsync(new SimilarRequest(id, by, SimilarCount), cancellationToken).ConfigureAwait(false);
-        return answer.IsOk ? [.. answer.Value.Items.Select(h => h.Movie)] : [];
+        return answer.IsOk ? (answer.Value.Items, answer.Value.Note) : ([], null);
     }
 }

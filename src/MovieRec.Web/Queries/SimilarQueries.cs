@@ -6,7 +6,7 @@ namespace MovieRec.Web.Queries;
 
 /// <summary>GET /movies/{id}/similar: movies like one movie.</summary>
 /// <param name="Id">The movie, by its id as the dataset spells it.</param>
-/// <param name="By">content (directors, top-3 cast, keywords, genres, MovieLens tags, decade; default), text (TF-IDF of overview and tags), semantic (sentence embeddings; text when no embedding model is configured) or ratings (people who liked it also liked).</param>
+/// <param name="By">content (directors, top-3 cast, keywords, genres, MovieLens tags, decade; default), text (TF-IDF of overview and tags), semantic (sentence embeddings; text when no embedding model is configured) or ratings (people who liked it also liked: the movies its likers liked, relative to how widely each is liked, with at least 3 co-likers; each item's reason gives the count).</param>
 /// <param name="N">How many movies, 1 to 100 (default 10).</param>
 public sealed record SimilarRequest(MovieId Id, string? By = null, int? N = null)
 {
@@ -40,6 +40,7 @@ public sealed class SimilarQueries(ModelHost host)
         int count = request.N ?? SimilarRequest.DefaultN;
         string? note = null;
         IReadOnlyList<(Movie Movie, float Similarity)> similar;
+        if (mode is "ratings") return CoLiked(catalog, movie, count);
         switch (mode)
         {
             case "content":
@@ -53,16 +54,28 @@ public sealed class SimilarQueries(ModelHost host)
                 mode = "text";
                 similar = catalog.Text.Similar(id, count);
                 break;
-            case "ratings":
-                similar = catalog.RatingSimilar(id, count);
-                break;
             case "text":
             default:
                 similar = catalog.Text.Similar(id, count);
                 break;
         }
-        if (similar.Count == 0 && note is null)
-            note = mode is "ratings" ? "nobody in the dataset rated this movie" : "no metadata to compare for this movie";
+        if (similar.Count == 0 && note is null) note = "no metadata to compare for this movie";
         return new SimilarAnswer(MovieId.Of(movie), mode, [.. similar.Select(s => MovieHit.Of(s.Movie, catalog, s.Similarity))], note);
+    }
+
+    /// <summary>People who liked the movie also liked: each with the count that makes the heading true.</summary>
+    private static SimilarAnswer CoLiked(CatalogIndex catalog, Movie movie, int count)
+    {
+        var coLiked = catalog.CoLiked(movie.Id, count);
+        string? note = null;
+        if (coLiked.Count == 0)
+        {
+            int likers = catalog.LikeCount(movie.Id), least = catalog.MinimumCoLikers;
+            note = likers == 0 ? "nobody in the dataset liked this movie yet"
+                : likers < least ? $"only {likers} {(likers == 1 ? "person" : "people")} liked this movie: too few to say what its fans also liked"
+                : $"no other movie was liked by at least {least} of the {likers} people who liked this one";
+        }
+        return new SimilarAnswer(MovieId.Of(movie), "ratings",
+            [.. coLiked.Select(c => MovieHit.Of(c.Movie, catalog, c.Link.Score, $"{c.Link.Both} of the {c.Link.LikedSource} people who liked {movie.Title} liked this too"))], note);
     }
 }

@@ -141,36 +141,17 @@ public sealed record InteractionsCsvMapping
         _ => throw new ArgumentException($"column mapping {key}={value} must be yes or no", "text"),
     };
 
-    /// <summary>"1-10" (whole steps), "0.5-5:0.5", "1-10:0" (continuous), "-2-2" (a negative end).</summary>
+    /// <summary>"1-10" (whole steps), "0.5-5:0.5", "1-10:0" (continuous), "-2-2" (a negative end): <see cref="RatingScale.Parse"/>.</summary>
     private static RatingScale ParseScale(string s)
     {
-        var parts = s.Split(':');
-        var range = SplitRange(parts[0]);
-        if (range.Length == 2 && parts.Length <= 2
-            && float.TryParse(range[0], NumberStyles.Float, CultureInfo.InvariantCulture, out float min)
-            && float.TryParse(range[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float max) && min <= max
-            && float.IsFinite(min) && float.IsFinite(max))
+        try
         {
-            float step = 1;
-            if (parts.Length == 2 && (!float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out step) || !(step >= 0) || !float.IsFinite(step)))
-                throw new ArgumentException($"column mapping scale '{s}' has a bad step", "text");
-            return new RatingScale(min, max, step);
+            return RatingScale.Parse(s);
         }
-        throw new ArgumentException($"column mapping scale '{s}' is not min-max[:step], e.g. 1-10 or 0.5-5:0.5", "text");
-    }
-
-    /// <summary>
-    /// "min-max" at the first '-' that is neither a leading sign nor an exponent's: "-2-2", "-10--1" and "1e-3-5" name
-    /// their two ends (a split at every '-' refused any scale with a negative end or exponent).
-    /// </summary>
-    private static string[] SplitRange(string range)
-    {
-        for (int i = 1; i < range.Length; i++)
+        catch (FormatException e)
         {
-            char before = range[i - 1];
-            if (range[i] == '-' && before is not ('e' or 'E' or '-' or '+' or ' ')) return [range[..i].Trim(), range[(i + 1)..].Trim()];
+            throw new ArgumentException($"column mapping scale {e.Message}", "text", e);
         }
-        return [range];
     }
 
     public override string ToString()

@@ -131,7 +131,7 @@ internal sealed class LocalCluster : IAsyncDisposable
 
         int pgPort = Tools.FreePort();
         await StartPostgresAsync(pgPort, cancellationToken).ConfigureAwait(false);
-        RatingsConnectionString = $"Host=127.0.0.1;Port={pgPort};Username=postgres;Database=movierec;Maximum Pool Size=40;Timeout=5";
+        RatingsConnectionString = $"Host=127.0.0.1;Port={pgPort};Username=postgres;Database=movierec;Maximum Pool Size=40;Timeout=5;Command Timeout=5";
         SaveState(); // after each server, so `down` stops whatever started even if this process dies mid-way
 
         int redisPort = Tools.FreePort();

@@ -125,6 +125,8 @@ public static class ServiceSetup
         ArgumentNullException.ThrowIfNull(app);
         var options = app.Services.GetRequiredService<IOptions<MovieRecOptions>>().Value;
         var metrics = app.Services.GetRequiredService<ServiceMetrics>();
+        // First: every store call of a request (the session lookup, the endpoint's queries, the error page) shares one wait.
+        app.UseOneDatabaseWaitPerRequest();
         if (options.MetricsPort is int metricsPort) app.Use((context, next) => MetricsOnItsPort(context, next, metricsPort));
         app.UseForwardedHeaders();
         app.Use(SecurityHeaders);

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 
 namespace MovieRec.Web.Tests;
@@ -5,7 +6,8 @@ namespace MovieRec.Web.Tests;
 /// <summary>
 /// A fresh start serves its first model at once, before the default algorithm (taste, seconds to train) is trained on
 /// it: a request naming no algorithm does not wait for it but gets a quick algorithm's list that says so; a request
-/// naming taste waits for taste, and from then on the default's list is taste's.
+/// naming taste waits for taste, and from then on the default's list is taste's. The recommendations page does the
+/// same: without an algorithm picked in its switcher it shows the quick list at once with a notice (it waited for taste).
 /// </summary>
 public sealed class DefaultAlgorithmStartupTests
 {
@@ -37,5 +39,49 @@ public sealed class DefaultAlgorithmStartupTests
         var later = await (await client.PostAsJsonAsync("/api/v1/recommendations", body)).Json();
         Assert.Equal("taste", later.GetProperty("algorithm").GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, later.GetProperty("notice").ValueKind);
+    }
+
+    [Fact]
+    public async Task While_the_default_trains_the_recommendations_page_shows_a_quick_list_at_once_unless_an_algorithm_is_picked()
+    {
+        await using var factory = new ServiceFactory(new Dictionary<string, string?> { ["MovieRec:DefaultAlgorithm"] = "taste" });
+        await factory.ReadyClientAsync();
+        var model = factory.Host.Current!;
+        model.Interim = true;
+        var browser = factory.CreateClient(); // keeps the session cookie, as a browser does
+        Assert.Equal(HttpStatusCode.Created, (await browser.PostAsync(new Uri("/api/v1/sessions", UriKind.Relative), null)).StatusCode);
+        foreach (long movie in RecommendationApiTests.AnimatedFamily[..5])
+            Assert.True((await browser.PutAsJsonAsync($"/api/v1/me/ratings/{movie}", new { rating = 5 })).IsSuccessStatusCode);
+
+        // No algorithm picked: the quick list at once, saying the default is still training and reloading gives its list.
+        string page = await Page(browser, "/recommendations");
+        Assert.False(model.IsReady("taste"), "the page trained the default on the interim model (it waited for it)");
+        Assert.Contains("data-algorithm=\"item-knn\"", page, StringComparison.Ordinal);
+        Assert.Matches("<li class=\"card\"", page);
+        var notice = System.Text.RegularExpressions.Regex.Match(page, "<p id=\"interim-notice\"[^>]*>(.*?)</p>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(notice.Success, "no notice that the list is not the default's");
+        string text = System.Text.RegularExpressions.Regex.Replace(notice.Groups[1].Value, "\\s+", " ");
+        Assert.Contains("still being trained", text, StringComparison.Ordinal);
+        Assert.Contains($"“{Queries.AlgorithmChoices.Get("taste").Label}”", text, StringComparison.Ordinal);
+        Assert.Contains($"“{Queries.AlgorithmChoices.Get("item-knn").Label}”", text, StringComparison.Ordinal);
+        Assert.Contains("Reload", text, StringComparison.Ordinal);
+
+        // Picked in the switcher: that algorithm, waited for, without the notice; then the default's list is taste's.
+        string picked = await Page(browser, "/recommendations?algorithm=taste");
+        Assert.Contains("data-algorithm=\"taste\"", picked, StringComparison.Ordinal);
+        Assert.DoesNotContain("interim-notice", picked, StringComparison.Ordinal);
+        string later = await Page(browser, "/recommendations");
+        Assert.Contains("data-algorithm=\"taste\"", later, StringComparison.Ordinal);
+        Assert.DoesNotContain("interim-notice", later, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> Page(HttpClient browser, string url)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Accept.ParseAdd("text/html");
+        using var response = await browser.SendAsync(request);
+        string html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode}");
+        return html;
     }
 }

@@ -59,6 +59,9 @@ public sealed class ModelLifecycleTests
         Assert.Equal(100836, model.GetProperty("ratings").GetInt32());
         Assert.Equal(610, status.GetProperty("dataset").GetProperty("users").GetInt32());
         Assert.Equal("sqlite", status.GetProperty("ratingStore").GetString());
+        Assert.True(status.GetProperty("ratingStoreAnswers").GetBoolean());
+        Assert.Equal(0, status.GetProperty("storedRatings").GetInt64());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, status.GetProperty("ratingStoreProblem").ValueKind);
     }
 
     [Fact]

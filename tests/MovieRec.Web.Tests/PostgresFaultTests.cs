@@ -137,6 +137,12 @@ public sealed class PostgresFaultTests : IAsyncLifetime
         // The dashboard (where an operator looks) keeps answering and says the store does not answer (it was a 503 page).
         string dashboard = await browser.GetStringAsync(new Uri("/dashboard", UriKind.Relative));
         Assert.Contains("postgresql, does not answer right now", dashboard, StringComparison.Ordinal);
+        // The model's state needs no database (GET /admin/model was a 503): the store's one fact is said to be unavailable.
+        using var admin = _factory.CreateClient(new() { HandleCookies = false });
+        admin.DefaultRequestHeaders.Add("X-Api-Key", ServiceFactory.AdminKey);
+        using var model = await admin.GetAsync(new Uri("/api/v1/admin/model", UriKind.Relative));
+        Assert.True(model.StatusCode == HttpStatusCode.OK, $"GET /admin/model: {(int)model.StatusCode} {await model.Content.ReadAsStringAsync()}");
+        Assert.False((await model.Json()).GetProperty("ratingStoreAnswers").GetBoolean());
         // Recommendations that need no database keep answering.
         Assert.Equal(HttpStatusCode.OK, (await _client.PostAsJsonAsync("/api/v1/recommendations", new { ratings = new[] { new { movieId = 1L, rating = 5.0 } }, n = 5 })).StatusCode);
         await Task.Delay(TimeSpan.FromSeconds(1));

@@ -83,7 +83,8 @@ public static class ModelFile
         BinaryPrimitives.WriteUInt64LittleEndian(head[16..], Checksum(body));
         // Written beside the target, flushed to disk, then renamed over it: a reader (a replica watching the model
         // directory) sees the old file or the whole new one, and a crash cannot leave a manifest naming a torn file.
-        string temp = $"{path}.{Environment.ProcessId}.tmp";
+        // Unique to this call: two writers (replicas in containers often share process id 1) never share a temp file.
+        string temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
         {
             using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))

@@ -9,9 +9,14 @@ using MovieRec.Web.Storage;
 
 namespace MovieRec.Web.Api;
 
-/// <summary>GET /admin/model: the serving model, its training figures, the data and the cache.</summary>
-public sealed record ModelStatus(ModelReport Model, RetrainOutcome? LastRetrain, DatasetStatistics Dataset, long StoredRatings,
-    IReadOnlyDictionary<string, bool> AlgorithmsReady, double CacheHits, double CacheMisses, string RatingStore);
+/// <summary>
+/// GET /admin/model: the serving model, its training figures, the data and the cache, none of which needs the database.
+/// The one store fact, <see cref="StoredRatings"/>, is null while the ratings database does not answer
+/// (<see cref="RatingStoreAnswers"/> false, <see cref="RatingStoreProblem"/> says so): the rest is still reported.
+/// </summary>
+public sealed record ModelStatus(ModelReport Model, RetrainOutcome? LastRetrain, DatasetStatistics Dataset, long? StoredRatings,
+    IReadOnlyDictionary<string, bool> AlgorithmsReady, double CacheHits, double CacheMisses, string RatingStore, bool RatingStoreAnswers,
+    string? RatingStoreProblem);
 
 /// <summary>One part of the serving state and the managed memory it holds, in MiB.</summary>
 public sealed record MemoryPart(string Part, double MiB, IReadOnlyList<string> LargeArrays);
@@ -156,10 +161,21 @@ public static class AdminApi
         if (await WaitForStartAsync(http, host, options.Value, cancellationToken).ConfigureAwait(false) is { } notReady) return notReady;
         var model = await host.CurrentAsync(cancellationToken).ConfigureAwait(false);
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
-        long stored = await store.CountRatingsAsync(cancellationToken).ConfigureAwait(false);
+        long? stored;
+        string? storeProblem = null;
+        try
+        {
+            stored = await store.CountRatingsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // The model's state needs no database: an outage of the store is reported, not answered with a 503 (it was).
+            stored = null;
+            storeProblem = $"The {store.Kind} ratings database does not answer: stored ratings are not counted; everything else here needs no database.";
+        }
         var ready = algorithms.Served.ToDictionary(a => a.Name, a => model.IsReady(a.Name));
         return TypedResults.Ok(new ModelStatus(model.Report, host.LastRetrain, DatasetStatistics.Compute(catalog.Dataset), stored, ready,
-            metrics.CacheHits, metrics.CacheMisses, store.Kind));
+            metrics.CacheHits, metrics.CacheMisses, store.Kind, storeProblem is null, storeProblem));
     }
 
     /// <summary>

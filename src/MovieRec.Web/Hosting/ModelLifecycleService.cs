@@ -71,7 +71,9 @@ public sealed class ModelLifecycleService(
         host.SetCatalog(catalog);
         var stored = await store.GetAllRatingsAsync(cancellationToken).ConfigureAwait(false);
         ServingModel? model = null;
-        if (trainer.ReadManifest() is { } manifest)
+        var seen = trainer.InspectManifest();
+        if (seen.Problem is { } unusable) logger.LogWarning("Ignoring the model manifest {Path}: {Problem}", trainer.ManifestPath, unusable);
+        if (seen.Report is { } manifest)
         {
             try
             {
@@ -87,7 +89,7 @@ public sealed class ModelLifecycleService(
         if (model is null)
         {
             model = await Task.Run(() => trainer.Train(catalog, stored, cancellationToken), cancellationToken).ConfigureAwait(false);
-            trainer.Publish(model);
+            if (!trainer.PublishFirst(model, seen.Hash)) model = AdoptPublished(model, catalog, stored);
         }
         // Served at once, before anything but the persisted model is trained on it; with warm-up on, the version warmed
         // next replaces it as soon as its default algorithm is trained (JoinMetadata), and meanwhile a request naming
@@ -96,6 +98,28 @@ public sealed class ModelLifecycleService(
         host.Promote(model);
         logger.LogInformation("Serving model {Version} {Seconds:0.000} s after start-up began", model.Version, clock.Elapsed.TotalSeconds);
         await JoinMetadata(path, stored, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Another replica published a model while this one trained its own at start-up (replicas starting together on an
+    /// empty shared folder): serve that one, so every replica serves one version. Should it not load, this replica's
+    /// model is published over it after all.
+    /// </summary>
+    private ServingModel AdoptPublished(ServingModel trained, CatalogIndex catalog, IReadOnlyList<AccountRating> stored)
+    {
+        var published = trainer.InspectManifest();
+        try
+        {
+            var model = trainer.Load(published.Report ?? throw new InvalidDataException($"{trainer.ManifestPath}: {published.Problem ?? "it is gone."}"), catalog, stored);
+            logger.LogInformation("Serving model {Version}, published by another replica while this one trained {Trained}", model.Version, trained.Version);
+            return model;
+        }
+        catch (InvalidDataException e)
+        {
+            logger.LogWarning("Not using the model another replica published: {Problem} Publishing {Version}.", e.Message, trained.Version);
+            trainer.Publish(trained);
+            return trained;
+        }
     }
 
     /// <summary>

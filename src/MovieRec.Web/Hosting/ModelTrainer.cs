@@ -89,20 +89,86 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
         return new ServingModel(report, svd, train, catalog, options).Prepare();
     }
 
-    /// <summary>Writes the model file, then the manifest that makes it current (atomic rename).</summary>
+    /// <summary>Writes the model file, then the manifest that makes it current (atomic rename, over any manifest there).</summary>
     public void Publish(ServingModel model)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        Directory.CreateDirectory(ModelDirectory);
+        ModelFile.Save(Path.Combine(ModelDirectory, model.Report.File), model.Svd, model.Report.DatasetFingerprint);
+        string temp = WriteManifestBeside(model.Report);
+        try
+        {
+            File.Move(temp, ManifestPath, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+        RemoveOldModels(keep: model.Report.File);
+    }
+
+    /// <summary>
+    /// Publishes a model trained at start-up only if the manifest is still what start-up saw (<paramref name="seenHash"/>:
+    /// the hash of an unusable manifest, or null for none), so that replicas starting together on one folder agree on
+    /// one model. With no manifest seen the claim is atomic: the manifest is moved into place without overwriting
+    /// (link(2): exactly one replica succeeds). False when another publisher came first: this model's file is deleted
+    /// (it was left behind, named by no manifest) and the caller serves the published one.
+    /// </summary>
+    public bool PublishFirst(ServingModel model, string? seenHash)
+    {
+        ArgumentNullException.ThrowIfNull(model);
         Directory.CreateDirectory(ModelDirectory);
         string file = Path.Combine(ModelDirectory, model.Report.File);
         ModelFile.Save(file, model.Svd, model.Report.DatasetFingerprint);
-        string temp = ManifestPath + $".{Environment.ProcessId}.tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        string temp = WriteManifestBeside(model.Report);
+        bool claimed;
+        try
         {
-            JsonSerializer.Serialize(stream, model.Report, Json);
-            stream.Flush(flushToDisk: true);
+            if (seenHash is null)
+            {
+                try
+                {
+                    File.Move(temp, ManifestPath, overwrite: false);
+                    claimed = true;
+                }
+                catch (IOException) when (File.Exists(ManifestPath))
+                {
+                    claimed = false;
+                }
+            }
+            else
+            {
+                // An unusable manifest is replaced only if nobody replaced it meanwhile (check, then rename: a narrow window).
+                claimed = InspectManifest().Hash == seenHash;
+                if (claimed) File.Move(temp, ManifestPath, overwrite: true);
+            }
         }
-        File.Move(temp, ManifestPath, overwrite: true);
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+        if (!claimed)
+        {
+            File.Delete(file);
+            logger.LogInformation("Another replica published a model first; not publishing {Version} (its file is deleted)", model.Version);
+            return false;
+        }
         RemoveOldModels(keep: model.Report.File);
+        return true;
+    }
+
+    /// <summary>
+    /// The manifest written to a temp file beside it, flushed to disk. The name is unique to this call: replicas in
+    /// containers often all have process id 1, and a name made of the process id alone was opened by two replicas at
+    /// once (one start-up failed: "being used by another process").
+    /// </summary>
+    private string WriteManifestBeside(ModelReport report)
+    {
+        string temp = $"{ManifestPath}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        JsonSerializer.Serialize(stream, report, Json);
+        stream.Flush(flushToDisk: true);
+        return temp;
     }
 
     /// <summary>The manifest's report, or null when there is none (or it cannot be used: then a model is trained).</summary>

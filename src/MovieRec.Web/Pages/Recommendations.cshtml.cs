@@ -31,6 +31,12 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
 
     public string? Problem { get; private set; }
 
+    /// <summary>
+    /// Set while the default algorithm is still training at start-up and no algorithm was picked: the list shown is a
+    /// quick one's (as the API's for a request naming none), and this says so and that a reload gives the default's.
+    /// </summary>
+    public string? InterimNotice { get; private set; }
+
     /// <summary>The lowest rating read as "liked" (3.5 on 0.5-5 stars).</summary>
     public float LikeThreshold { get; private set; }
 
@@ -63,13 +69,23 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
         LikeThreshold = Core.Algorithms.Content.Likes.Threshold(scale);
         LikesNone = Visitor.Count > 0 && Visitor.Ratings.All(r => r.Rating < LikeThreshold);
         if (Visitor.AccountId is not long account || Visitor.Count == 0) return;
-        var list = await recommendations.ForAccountAsync(account, new RecommendationQuery(Algorithm, Count), Visitor.Ratings, cancellationToken).ConfigureAwait(false);
+        // An algorithm picked in the switcher is waited for; otherwise the page asks as an API request naming none does,
+        // so while the default still trains at start-up it shows a quick algorithm's list at once (it waited seconds).
+        bool picked = resolved.IsOk && !string.IsNullOrWhiteSpace(algorithm);
+        var list = await recommendations.ForAccountAsync(account, new RecommendationQuery(picked ? Algorithm : null, Count), Visitor.Ratings, cancellationToken).ConfigureAwait(false);
         if (!list.IsOk)
         {
             Problem = list.Error.ToString();
             return;
         }
         List = list.Value;
+        if (List.Algorithm != Algorithm && List.Notice is not null)
+        {
+            var wanted = Shown;
+            Algorithm = List.Algorithm;
+            InterimNotice = $"The personal model, “{wanted.Label}”, is still being trained (the service has just started), so this list comes from “{Shown.Label}”. "
+                + $"Reload the page in a few seconds for the list from “{wanted.Label}”, or pick it above to wait for it.";
+        }
         Items = [.. List.Items.Select(i => (i, catalog.Find(i.MovieId))).Where(p => p.Item2 is not null).Select(p => (p.i, p.Item2!))];
     }
 }

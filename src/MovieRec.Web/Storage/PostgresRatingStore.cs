@@ -8,6 +8,12 @@ public sealed class PostgresRatingStore(string connectionString) : SqlRatingStor
 {
     private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
 
+    /// <summary>
+    /// A request waits for one call at most the connection string's Command Timeout (Npgsql's default, 30 s, when it
+    /// sets none); the driver's connect and cancellation waits no longer add to it.
+    /// </summary>
+    protected override TimeSpan? WaitLimit { get; } = TimeSpan.FromSeconds(new NpgsqlConnectionStringBuilder(connectionString).CommandTimeout is > 0 and var seconds ? seconds : 30);
+
     public override string Kind => "postgresql";
 
     protected override IReadOnlyList<string> Migrations { get; } =
@@ -42,6 +48,7 @@ public sealed class PostgresRatingStore(string connectionString) : SqlRatingStor
         command.Transaction = transaction;
         // A transaction-scoped advisory lock: replicas starting together migrate one at a time.
         command.CommandText = "SELECT pg_advisory_xact_lock(7263501)";
+        command.CommandTimeout = MaintenanceCommandTimeoutSeconds;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

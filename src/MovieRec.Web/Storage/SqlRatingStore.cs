@@ -16,6 +16,54 @@ public abstract class SqlRatingStore : IRatingStore
     /// <summary>The schema migrations in order; the index + 1 is the schema version they bring.</summary>
     protected abstract IReadOnlyList<string> Migrations { get; }
 
+    /// <summary>
+    /// How long a request waits for one database call before it gives up (null: as long as the driver waits). The
+    /// driver's own timeouts can add up past it: a command on a pooled connection to a frozen PostgreSQL waited its
+    /// Command Timeout, then twice the connect Timeout for the cancellation it sent (7 s for Timeout=1;Command Timeout=5).
+    /// </summary>
+    protected virtual TimeSpan? WaitLimit => null;
+
+    /// <summary>
+    /// Runs one call of a request: at most <see cref="WaitLimit"/>, and not at all when the database already failed to
+    /// answer earlier in the same request (<see cref="DatabaseWaits"/>). A call that gives up leaves the driver to end
+    /// the operation in the background; its outcome is observed there.
+    /// </summary>
+    protected async Task<T> BoundedAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (DatabaseWaits.UnavailableInThisRequest is { } earlier) throw new RatingStoreUnavailableException(earlier);
+        var task = call(cancellationToken);
+        try
+        {
+            return WaitLimit is { } limit ? await task.WaitAsync(limit, cancellationToken).ConfigureAwait(false) : await task.ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (!task.IsCompleted)
+        {
+            _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            string reason = $"The {Kind} ratings database did not answer within {WaitLimit!.Value.TotalSeconds:0.#} s.";
+            DatabaseWaits.MarkUnavailable(reason);
+            throw new RatingStoreUnavailableException(reason);
+        }
+        catch (Exception e) when (e is TimeoutException or DbException { IsTransient: true })
+        {
+            DatabaseWaits.MarkUnavailable($"The {Kind} ratings database does not answer ({e.Message}).");
+            throw;
+        }
+    }
+
+    private async Task BoundedAsync(Func<CancellationToken, Task> call, CancellationToken cancellationToken) =>
+        await BoundedAsync(async c =>
+        {
+            await call(c).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Command timeout of the calls that are not a request's (migrations, the purge, reading every rating to retrain):
+    /// they may take long on a large store, and nobody waits on them.
+    /// </summary>
+    protected const int MaintenanceCommandTimeoutSeconds = 600;
+
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -23,6 +71,7 @@ public abstract class SqlRatingStore : IRatingStore
         await LockSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", cancellationToken).ConfigureAwait(false);
         await using var read = Command(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+        read.CommandTimeout = MaintenanceCommandTimeoutSeconds;
         int version = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         if (version > Migrations.Count)
             throw new InvalidOperationException($"The ratings database has schema version {version}, newer than this build knows ({Migrations.Count}).");
@@ -39,13 +88,16 @@ public abstract class SqlRatingStore : IRatingStore
 
     public async Task<long> CreateAccountAsync(byte[] tokenHash, DateTimeOffset now, DateTimeOffset expires, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null,
-            "INSERT INTO accounts (token_hash, created_at, expires_at, last_seen_at) VALUES (@hash, @now, @expires, @now) RETURNING id");
-        Add(command, "hash", tokenHash);
-        Add(command, "now", now.ToUnixTimeSeconds());
-        Add(command, "expires", expires.ToUnixTimeSeconds());
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        return await BoundedAsync(async cancellationToken =>
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = Command(connection, null,
+                "INSERT INTO accounts (token_hash, created_at, expires_at, last_seen_at) VALUES (@hash, @now, @expires, @now) RETURNING id");
+            Add(command, "hash", tokenHash);
+            Add(command, "now", now.ToUnixTimeSeconds());
+            Add(command, "expires", expires.ToUnixTimeSeconds());
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<long> CreateAccountAsync(byte[] tokenHash, DateTimeOffset expires, CancellationToken cancellationToken = default) =>
@@ -56,42 +108,49 @@ public abstract class SqlRatingStore : IRatingStore
 
     public async Task<SessionInfo?> FindSessionAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, "SELECT id, expires_at, last_seen_at FROM accounts WHERE token_hash = @hash AND expires_at > @now");
-        Add(command, "hash", tokenHash);
-        Add(command, "now", now.ToUnixTimeSeconds());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
-        return new SessionInfo(reader.GetInt64(0), DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(1)), DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(2)));
+        return await BoundedAsync(async cancellationToken =>
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = Command(connection, null, "SELECT id, expires_at, last_seen_at FROM accounts WHERE token_hash = @hash AND expires_at > @now");
+            Add(command, "hash", tokenHash);
+            Add(command, "now", now.ToUnixTimeSeconds());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
+            return new SessionInfo(reader.GetInt64(0), DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(1)), DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(2)));
+        }, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task TouchSessionAsync(long accountId, DateTimeOffset now, DateTimeOffset expires, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, "UPDATE accounts SET last_seen_at = @now, expires_at = @expires WHERE id = @account");
-        Add(command, "now", now.ToUnixTimeSeconds());
-        Add(command, "expires", expires.ToUnixTimeSeconds());
-        Add(command, "account", accountId);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task TouchSessionAsync(long accountId, DateTimeOffset now, DateTimeOffset expires, CancellationToken cancellationToken = default) =>
+        BoundedAsync(async cancellationToken =>
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = Command(connection, null, "UPDATE accounts SET last_seen_at = @now, expires_at = @expires WHERE id = @account");
+            Add(command, "now", now.ToUnixTimeSeconds());
+            Add(command, "expires", expires.ToUnixTimeSeconds());
+            Add(command, "account", accountId);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
 
     public async Task<bool> DeleteAccountAsync(long accountId, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var ratings = Command(connection, transaction, "DELETE FROM ratings WHERE account_id = @account"))
+        return await BoundedAsync(async cancellationToken =>
         {
-            Add(ratings, "account", accountId);
-            await ratings.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        int deleted;
-        await using (var account = Command(connection, transaction, "DELETE FROM accounts WHERE id = @account"))
-        {
-            Add(account, "account", accountId);
-            deleted = await account.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return deleted > 0;
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (var ratings = Command(connection, transaction, "DELETE FROM ratings WHERE account_id = @account"))
+            {
+                Add(ratings, "account", accountId);
+                await ratings.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            int deleted;
+            await using (var account = Command(connection, transaction, "DELETE FROM accounts WHERE id = @account"))
+            {
+                Add(account, "account", accountId);
+                deleted = await account.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return deleted > 0;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<int> PurgeAccountsAsync(DateTimeOffset unusedSince, CancellationToken cancellationToken = default)
@@ -102,12 +161,14 @@ public abstract class SqlRatingStore : IRatingStore
             "DELETE FROM ratings WHERE account_id IN (SELECT id FROM accounts WHERE last_seen_at < @cutoff)"))
         {
             Add(ratings, "cutoff", unusedSince.ToUnixTimeSeconds());
+            ratings.CommandTimeout = MaintenanceCommandTimeoutSeconds;
             await ratings.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         int deleted;
         await using (var accounts = Command(connection, transaction, "DELETE FROM accounts WHERE last_seen_at < @cutoff"))
         {
             Add(accounts, "cutoff", unusedSince.ToUnixTimeSeconds());
+            accounts.CommandTimeout = MaintenanceCommandTimeoutSeconds;
             deleted = await accounts.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -116,27 +177,30 @@ public abstract class SqlRatingStore : IRatingStore
 
     public async Task<bool> UpsertRatingAsync(long accountId, long movieId, float rating, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null,
-            "INSERT INTO ratings (account_id, movie_id, rating, updated_at) VALUES (@account, @movie, @rating, @at) " +
-            "ON CONFLICT (account_id, movie_id) DO UPDATE SET rating = excluded.rating, updated_at = excluded.updated_at");
-        Add(command, "account", accountId);
-        Add(command, "movie", movieId);
-        Add(command, "rating", (double)rating);
-        Add(command, "at", at.ToUnixTimeMilliseconds());
-        try
+        return await BoundedAsync(async cancellationToken =>
         {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (DbException e)
-        {
-            // The account was deleted between the request's authentication and this write (DELETE /me at the same
-            // time): the foreign key refused the rating. Not a database fault; the caller says the account is gone.
-            if (await AccountIsGoneAsync(accountId, cancellationToken).ConfigureAwait(false)) return false;
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
-            throw;
-        }
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = Command(connection, null,
+                "INSERT INTO ratings (account_id, movie_id, rating, updated_at) VALUES (@account, @movie, @rating, @at) " +
+                "ON CONFLICT (account_id, movie_id) DO UPDATE SET rating = excluded.rating, updated_at = excluded.updated_at");
+            Add(command, "account", accountId);
+            Add(command, "movie", movieId);
+            Add(command, "rating", (double)rating);
+            Add(command, "at", at.ToUnixTimeMilliseconds());
+            try
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (DbException e) when (!e.IsTransient)
+            {
+                // The account was deleted between the request's authentication and this write (DELETE /me at the same
+                // time): the foreign key refused the rating. Not a database fault; the caller says the account is gone.
+                if (await AccountIsGoneAsync(accountId, cancellationToken).ConfigureAwait(false)) return false;
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+                throw;
+            }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Whether the account is known to be gone; false when that cannot be told (the database is down).</summary>
@@ -160,30 +224,37 @@ public abstract class SqlRatingStore : IRatingStore
 
     public async Task<bool> DeleteRatingAsync(long accountId, long movieId, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, "DELETE FROM ratings WHERE account_id = @account AND movie_id = @movie");
-        Add(command, "account", accountId);
-        Add(command, "movie", movieId);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+        return await BoundedAsync(async cancellationToken =>
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = Command(connection, null, "DELETE FROM ratings WHERE account_id = @account AND movie_id = @movie");
+            Add(command, "account", accountId);
+            Add(command, "movie", movieId);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<StoredRating>> GetRatingsAsync(long accountId, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null,
-            "SELECT movie_id, rating, updated_at FROM ratings WHERE account_id = @account ORDER BY updated_at DESC, movie_id");
-        Add(command, "account", accountId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var result = new List<StoredRating>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            result.Add(new StoredRating(reader.GetInt64(0), (float)reader.GetDouble(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
-        return result;
+        return await BoundedAsync(async cancellationToken =>
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = Command(connection, null,
+                "SELECT movie_id, rating, updated_at FROM ratings WHERE account_id = @account ORDER BY updated_at DESC, movie_id");
+            Add(command, "account", accountId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var result = new List<StoredRating>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                result.Add(new StoredRating(reader.GetInt64(0), (float)reader.GetDouble(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+            return result;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<AccountRating>> GetAllRatingsAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, "SELECT account_id, movie_id, rating, updated_at FROM ratings ORDER BY account_id, movie_id");
+        command.CommandTimeout = MaintenanceCommandTimeoutSeconds;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var result = new List<AccountRating>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -193,19 +264,25 @@ public abstract class SqlRatingStore : IRatingStore
 
     public async Task<long> CountRatingsAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, "SELECT COUNT(*) FROM ratings");
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        return await BoundedAsync(async cancellationToken =>
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = Command(connection, null, "SELECT COUNT(*) FROM ratings");
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken = default)
     {
         try
         {
-            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = Command(connection, null, "SELECT 1");
-            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            return true;
+            return await BoundedAsync(async cancellationToken =>
+            {
+                await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                await using var command = Command(connection, null, "SELECT 1");
+                await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (DbException)
         {
@@ -226,6 +303,7 @@ public abstract class SqlRatingStore : IRatingStore
     private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, transaction, sql);
+        command.CommandTimeout = MaintenanceCommandTimeoutSeconds;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -90,22 +90,11 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
     }
 
     /// <summary>Writes the model file, then the manifest that makes it current (atomic rename, over any manifest there).</summary>
-    public void Publish(ServingModel model)
+    public void Publish(ServingModel model) => Publish(model, temp =>
     {
-        ArgumentNullException.ThrowIfNull(model);
-        Directory.CreateDirectory(ModelDirectory);
-        ModelFile.Save(Path.Combine(ModelDirectory, model.Report.File), model.Svd, model.Report.DatasetFingerprint);
-        string temp = WriteManifestBeside(model.Report);
-        try
-        {
-            File.Move(temp, ManifestPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-        RemoveOldModels(keep: model.Report.File);
-    }
+        File.Move(temp, ManifestPath, overwrite: true);
+        return true;
+    });
 
     /// <summary>
     /// Publishes a model trained at start-up only if the manifest is still what start-up saw (<paramref name="seenHash"/>:
@@ -114,7 +103,28 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
     /// (link(2): exactly one replica succeeds). False when another publisher came first: this model's file is deleted
     /// (it was left behind, named by no manifest) and the caller serves the published one.
     /// </summary>
-    public bool PublishFirst(ServingModel model, string? seenHash)
+    public bool PublishFirst(ServingModel model, string? seenHash) => Publish(model, temp =>
+    {
+        if (seenHash is not null)
+        {
+            // An unusable manifest is replaced only if nobody replaced it meanwhile (check, then rename: a narrow window).
+            if (InspectManifest().Hash != seenHash) return false;
+            File.Move(temp, ManifestPath, overwrite: true);
+            return true;
+        }
+        try
+        {
+            File.Move(temp, ManifestPath, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(ManifestPath))
+        {
+            return false;
+        }
+    });
+
+    /// <summary>Saves the model file and its manifest beside the current one; <paramref name="claim"/> moves the manifest into place, or declines (false).</summary>
+    private bool Publish(ServingModel model, Func<string, bool> claim)
     {
         ArgumentNullException.ThrowIfNull(model);
         Directory.CreateDirectory(ModelDirectory);
@@ -124,24 +134,7 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
         bool claimed;
         try
         {
-            if (seenHash is null)
-            {
-                try
-                {
-                    File.Move(temp, ManifestPath, overwrite: false);
-                    claimed = true;
-                }
-                catch (IOException) when (File.Exists(ManifestPath))
-                {
-                    claimed = false;
-                }
-            }
-            else
-            {
-                // An unusable manifest is replaced only if nobody replaced it meanwhile (check, then rename: a narrow window).
-                claimed = InspectManifest().Hash == seenHash;
-                if (claimed) File.Move(temp, ManifestPath, overwrite: true);
-            }
+            claimed = claim(temp);
         }
         finally
         {

@@ -11,8 +11,27 @@ public static class DataLocator
     /// <summary>The dataset a command uses when none is named.</summary>
     public const string DefaultDataset = "ml-latest-small";
 
+    /// <summary>MOVIEREC_DATA as a full path (see <see cref="ResolveRoot"/>), or null when it is not set.</summary>
     public static string? DataRoot =>
-        Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } root ? root : null;
+        Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } root
+            ? ResolveRoot(root, Environment.CurrentDirectory, Environment.GetEnvironmentVariable("PWD"))
+            : null;
+
+    /// <summary>
+    /// A relative MOVIEREC_DATA as the person who typed it meant it: against the working directory, or, when nothing is
+    /// there, against the shell's (<paramref name="shellDirectory"/>, $PWD). <c>dotnet run --project src/MovieRec.Web</c>
+    /// starts the app in the project's folder, so <c>MOVIEREC_DATA=../shared/datasets</c> typed at the repository's
+    /// root named src/shared/datasets and start-up failed looking there.
+    /// </summary>
+    public static string ResolveRoot(string root, string currentDirectory, string? shellDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        if (Path.IsPathRooted(root)) return root;
+        string here = Path.GetFullPath(root, currentDirectory);
+        if (Directory.Exists(here) || string.IsNullOrEmpty(shellDirectory) || !Path.IsPathRooted(shellDirectory)) return here;
+        string typed = Path.GetFullPath(root, shellDirectory);
+        return Directory.Exists(typed) ? typed : here;
+    }
 
     public static string CacheDirectory
     {

@@ -120,7 +120,7 @@ internal static class DiscoverCommands
             else if (similar.Count == 0)
                 context.Console.MarkupLine("[yellow]No similar movies: this movie has too little metadata for this measure.[/]");
             else if (coLikers is not null)
-                context.Console.MarkupLine(Markup.Escape($"liked by: how many of the people who liked {movie.Title} liked the listed movie too."));
+                context.Console.MarkupLine(Markup.Escape($"liked by: how many of the people who liked {movie.ShortTitle} liked the listed movie too."));
             return 0;
         });
         return command;

@@ -28,6 +28,29 @@ public sealed class Movie
     /// <summary>The title for display, e.g. "The Matrix".</summary>
     public string Title { get; set; }
 
+    /// <summary>
+    /// The title as a sentence says it ("because you liked Das Boot"): <see cref="Title"/> without the alternative and
+    /// original titles MovieLens appends in parentheses ("Das Boot (Boat, The)", "Spirited Away (Sen to Chihiro no
+    /// kamikakushi)", "Seven (a.k.a. Se7en)"). The whole title where the parentheses are part of it ("Birdman: Or (The
+    /// Unexpected Virtue of Ignorance)", "(500) Days of Summer").
+    /// </summary>
+    public string ShortTitle
+    {
+        get
+        {
+            var title = Title.AsSpan().TrimEnd();
+            while (title.Length > 0 && title[^1] == ')')
+            {
+                int open = title.LastIndexOf('(');
+                if (open <= 0 || title[(open + 1)..^1].Contains('(')) break;
+                var before = title[..open].TrimEnd();
+                if (before.Length == 0 || before[^1] == ':' || before.EndsWith(" or", StringComparison.OrdinalIgnoreCase)) break;
+                title = before;
+            }
+            return title.Length == Title.Length ? Title : title.ToString();
+        }
+    }
+
     public int? Year { get; set; }
 
     /// <summary>Genres as the dataset names them; empty for "(no genres listed)".</summary>

@@ -76,6 +76,6 @@ public sealed class SimilarQueries(ModelHost host)
                 : $"no other movie was liked by at least {least} of the {likers} people who liked this one";
         }
         return new SimilarAnswer(MovieId.Of(movie), "ratings",
-            [.. coLiked.Select(c => MovieHit.Of(c.Movie, catalog, c.Link.Score, $"{c.Link.Both} of the {c.Link.LikedSource} people who liked {movie.Title} liked this too"))], note);
+            [.. coLiked.Select(c => MovieHit.Of(c.Movie, catalog, c.Link.Score, $"{c.Link.Both} of the {c.Link.LikedSource} people who liked {movie.ShortTitle} liked this too"))], note);
     }
 }

@@ -19,6 +19,21 @@ public class MovieTitleTests
         Assert.Equal(year, y);
     }
 
+    [Theory]
+    [InlineData("Boot, Das (Boat, The) (1981)", "Das Boot")]
+    [InlineData("Spirited Away (Sen to Chihiro no kamikakushi) (2001)", "Spirited Away")]
+    [InlineData("Léon: The Professional (a.k.a. The Professional) (Léon) (1994)", "Léon: The Professional")]
+    [InlineData("Seven (a.k.a. Se7en) (1995)", "Seven")]
+    [InlineData("Toy Story (1995)", "Toy Story")]
+    [InlineData("Birdman: Or (The Unexpected Virtue of Ignorance) (2014)", "Birdman: Or (The Unexpected Virtue of Ignorance)")]
+    [InlineData("(500) Days of Summer (2009)", "(500) Days of Summer")]
+    [InlineData("Babylon 5", "Babylon 5")]
+    public void The_short_title_drops_the_alternative_titles_in_parentheses(string raw, string spoken)
+    {
+        var movie = new Movie(1, raw, []);
+        Assert.Equal(spoken, movie.ShortTitle);
+    }
+
     [Fact]
     public void Scale_detection_finds_half_and_whole_stars()
     {

@@ -293,7 +293,7 @@ public sealed class Explainer
         }
         if (best < 0 || LinksOf(best, item) is not { } bestLinks) return Explanation.None;
         var source = _data.MovieOf(best);
-        string title = source?.Title ?? _data.Ratings.ItemIds.ToRaw(best);
+        string title = source?.ShortTitle ?? _data.Ratings.ItemIds.ToRaw(best);
         return new Explanation(best, Text(title, bestLinks), bestLinks);
     }
 

@@ -152,7 +152,7 @@ public class ExplainerTests
                 {
                     // The text is written in one builder: the same words as the phrases joined.
                     var why = explainer.Explain([new ItemRating(a, 5)], b);
-                    Assert.Equal($"because you liked {data.MovieOf(a)!.Title}: {string.Join("; ", Explainer.Phrases(links))}", why.Text);
+                    Assert.Equal($"because you liked {data.MovieOf(a)!.ShortTitle}: {string.Join("; ", Explainer.Phrases(links))}", why.Text);
                     Assert.Equal(links, why.Links);
                 }
                 foreach (var link in links) kinds[(int)link.Kind]++;

@@ -51,7 +51,7 @@ public partial class ExplanationAuditTests(ITestOutputHelper output)
                     explained++;
                     var source = d.MovieOf(because)!;
                     if (!rated.Contains(because)) problems.Add($"{where}: {source} is not one of the persona's movies");
-                    string prefix = $"because you liked {source.Title}: ";
+                    string prefix = $"because you liked {source.ShortTitle}: ";
                     if (!why.Text.StartsWith(prefix, StringComparison.Ordinal)) problems.Add($"{where}: does not name {source.Title}");
                     string reasons = why.Text.Length > prefix.Length ? why.Text[prefix.Length..] : "";
                     if (why.Links.Count == 0) problems.Add($"{where}: no link");

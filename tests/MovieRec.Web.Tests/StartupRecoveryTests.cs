@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using MovieRec.Core.Tests;
 using MovieRec.Web.Hosting;
+using MovieRec.Web.Storage;
 
 namespace MovieRec.Web.Tests;
 
@@ -102,23 +104,33 @@ public sealed class StartupRecoveryTests
     [Fact]
     public async Task An_admin_call_during_start_up_waits_a_bounded_time_then_answers_503()
     {
-        // 200 epochs make the first training take seconds even on an idle machine (20 took 0.5 s, and the call then found
-        // the model serving).
-        await using var factory = new ServiceFactory(new Dictionary<string, string?>
+        // Start-up is held before it trains (its read of the stored ratings waits for the test), so the call surely comes
+        // before a model serves: timing it by a slow training raced the machine (200 SVD epochs took under a second).
+        string data = TestData.NewFolder().Path;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var factory = new ServiceFactory(new Dictionary<string, string?> { ["MovieRec:AdminWait"] = "00:00:00.05" }, data)
         {
-            ["MovieRec:AdminWait"] = "00:00:00.05",
-            ["MovieRec:Algorithms:svd:epochs"] = "200",
-        });
+            TestServices = services => services.AddSingleton(_ => InterceptingStore.Wrap(new SqliteRatingStore($"Data Source={Path.Combine(data, "ratings.db")}"),
+                (store, method, args) => method.Name == nameof(IRatingStore.GetAllRatingsAsync) && !release.Task.IsCompleted
+                    ? HeldAsync(store, release.Task)
+                    : null)),
+        };
         using var admin = Admin(factory);
-        // The first start trains a model (seconds): the call comes long before a model serves.
         Assert.False(factory.Host.IsReady);
         var response = await admin.PostAsync("/api/v1/admin/retrain", null);
         var problem = await response.AssertProblem(503);
         Assert.Contains("still starting", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.True(response.Headers.RetryAfter is not null);
+        release.SetResult();
         await factory.Host.Started.WaitAsync(TimeSpan.FromMinutes(2));
         var outcome = await (await admin.PostAsync("/api/v1/admin/retrain", null)).Json();
         Assert.True(outcome.GetProperty("promoted").GetBoolean(), outcome.ToString());
+
+        static async Task<IReadOnlyList<AccountRating>> HeldAsync(IRatingStore store, Task released)
+        {
+            await released.ConfigureAwait(false);
+            return await store.GetAllRatingsAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>

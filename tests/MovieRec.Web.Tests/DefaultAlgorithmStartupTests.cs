@@ -23,13 +23,13 @@ public sealed class DefaultAlgorithmStartupTests
 
         var quick = await (await client.PostAsJsonAsync("/api/v1/recommendations", body)).Json();
         Assert.False(model.IsReady("taste"), "the interim model trained the default for a request that named none");
-        Assert.Equal("item-knn", quick.GetProperty("algorithm").GetString());
+        Assert.Equal("ease", quick.GetProperty("algorithm").GetString());
         string notice = quick.GetProperty("notice").GetString()!;
         Assert.Contains("taste", notice, StringComparison.Ordinal);
         Assert.Contains("still being trained", notice, StringComparison.Ordinal);
         Assert.Equal(10, quick.GetProperty("items").GetArrayLength());
         var user = await (await client.GetAsync("/api/v1/users/1/recommendations")).Json();
-        Assert.Equal("item-knn", user.GetProperty("algorithm").GetString());
+        Assert.Equal("ease", user.GetProperty("algorithm").GetString());
         Assert.Contains("taste", user.GetProperty("notice").GetString()!, StringComparison.Ordinal);
 
         // Named, it is waited for; once trained, it is the default's list again, without a notice.
@@ -56,14 +56,14 @@ public sealed class DefaultAlgorithmStartupTests
         // No algorithm picked: the quick list at once, saying the default is still training and reloading gives its list.
         string page = await Page(browser, "/recommendations");
         Assert.False(model.IsReady("taste"), "the page trained the default on the interim model (it waited for it)");
-        Assert.Contains("data-algorithm=\"item-knn\"", page, StringComparison.Ordinal);
+        Assert.Contains("data-algorithm=\"ease\"", page, StringComparison.Ordinal);
         Assert.Matches("<li class=\"card\"", page);
         var notice = System.Text.RegularExpressions.Regex.Match(page, "<p id=\"interim-notice\"[^>]*>(.*?)</p>", System.Text.RegularExpressions.RegexOptions.Singleline);
         Assert.True(notice.Success, "no notice that the list is not the default's");
         string text = System.Text.RegularExpressions.Regex.Replace(notice.Groups[1].Value, "\\s+", " ");
         Assert.Contains("still being trained", text, StringComparison.Ordinal);
         Assert.Contains($"“{Queries.AlgorithmChoices.Get("taste").Label}”", text, StringComparison.Ordinal);
-        Assert.Contains($"“{Queries.AlgorithmChoices.Get("item-knn").Label}”", text, StringComparison.Ordinal);
+        Assert.Contains($"“{Queries.AlgorithmChoices.Get("ease").Label}”", text, StringComparison.Ordinal);
         Assert.Contains("Reload", text, StringComparison.Ordinal);
 
         // Picked in the switcher: that algorithm, waited for, without the notice; then the default's list is taste's.

@@ -90,13 +90,14 @@ internal static class DiscoverCommands
                     + "Add the year, e.g. \"Title (1998)\", to pick another."));
             }
             IReadOnlyList<string>? coLikers = null;
+            string whyNone = "";
             IReadOnlyList<(Movie Movie, float Similarity)> similar = parse.GetValue(by) switch
             {
                 "content" when parse.GetValue(quality) is > 0 and <= 1 => ContentSimilarity.Build(dataset.Catalog.Movies).Similar(movie.Id, count, WeightedRating.Compute(dataset), parse.GetValue(quality)),
                 "content" => ContentWithFamiliarity(dataset).Similar(movie.Id, count),
                 "text" => TextSimilarity.Build(dataset).Similar(movie.Id, count),
                 "semantic" => SemanticOrExplain(context, dataset).Similar(movie.Id, count),
-                "ratings" => CoLiked(dataset, movie, count, out coLikers),
+                "ratings" => CoLiked(dataset, movie, count, out coLikers, out whyNone),
                 var other => throw new CliException($"--by must be content, text, semantic or ratings, not '{other}'."),
             };
             var table = new Table().Title($"Like [bold]{Markup.Escape(movie.ToString())}[/] (by {parse.GetValue(by)})")
@@ -116,7 +117,7 @@ internal static class DiscoverCommands
             if (imdb) context.Console.MarkupLine(Markup.Escape($"{movie}: {MovieFacts.Imdb(movie)}"));
             context.Console.Write(table);
             if (similar.Count == 0 && coLikers is not null)
-                context.Console.MarkupLine(Markup.Escape($"No similar movies: {CoLikedNote(dataset, movie)}."));
+                context.Console.MarkupLine(Markup.Escape($"No similar movies: {whyNone}."));
             else if (similar.Count == 0)
                 context.Console.MarkupLine("[yellow]No similar movies: this movie has too little metadata for this measure.[/]");
             else if (coLikers is not null)
@@ -313,34 +314,27 @@ internal static class DiscoverCommands
         return item < 0 ? 0 : dataset.Ratings.ByItem.RowLength(item);
     }
 
-    /// <summary>"People who liked this also liked" (<see cref="CoLikedMovies"/>), and each listed movie's co-likers as "23 of 31".</summary>
-    internal static IReadOnlyList<(Movie Movie, float Similarity)> CoLiked(Dataset dataset, Movie movie, int count, out IReadOnlyList<string> coLikers)
+    /// <summary>
+    /// "People who liked this also liked" (<see cref="CoLikedMovies"/>), and each listed movie's co-likers as "23 of
+    /// 31"; when none is listed, <paramref name="whyNone"/> says why.
+    /// </summary>
+    internal static IReadOnlyList<(Movie Movie, float Similarity)> CoLiked(Dataset dataset, Movie movie, int count, out IReadOnlyList<string> coLikers, out string whyNone)
     {
         if (dataset.IsCatalogue)
             throw new CliException($"{dataset.Name} has no ratings: --by ratings needs them; use --by content or --by text.");
-        coLikers = [];
+        var index = new CoLikedMovies(dataset.Ratings);
         int item = dataset.ItemOf(movie);
-        if (item < 0) return [];
         var result = new List<(Movie, float)>();
         var counts = new List<string>();
-        foreach (var link in new CoLikedMovies(dataset.Ratings).Top(item, count))
+        foreach (var link in index.Top(item, count))
         {
             if (dataset.MovieOf(link.Item) is not { } m) continue;
             result.Add((m, link.Score));
             counts.Add($"{link.Both} of {link.LikedSource}");
         }
         coLikers = counts;
+        whyNone = index.WhyNone(item);
         return result;
-    }
-
-    private static string CoLikedNote(Dataset dataset, Movie movie)
-    {
-        var coLiked = new CoLikedMovies(dataset.Ratings);
-        int item = dataset.ItemOf(movie), likers = item < 0 ? 0 : coLiked.LikeCount(item);
-        int least = coLiked.Options.MinimumBoth;
-        return likers == 0 ? "nobody in the dataset liked this movie"
-            : likers < least ? $"only {likers} {(likers == 1 ? "person" : "people")} liked this movie: too few to say what its fans also liked"
-            : $"no other movie was liked by at least {least} of the {likers} people who liked this one";
     }
 
     /// <summary>

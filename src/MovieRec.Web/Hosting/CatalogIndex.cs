@@ -224,11 +224,8 @@ public sealed class CatalogIndex : IDisposable
         return result;
     }
 
-    /// <summary>How many people liked the movie (rated it in the upper third of the scale).</summary>
-    public int LikeCount(long movieId) => ItemOf(movieId) is int item and >= 0 ? _coLiked.Value.LikeCount(item) : 0;
-
-    /// <summary>The fewest co-likers for a movie to be listed as also liked.</summary>
-    public int MinimumCoLikers => _coLiked.Value.Options.MinimumBoth;
+    /// <summary>Why <see cref="CoLiked"/> lists nothing for the movie (<see cref="CoLikedMovies.WhyNone"/>).</summary>
+    public string WhyNoCoLiked(long movieId) => _coLiked.Value.WhyNone(ItemOf(movieId));
 
     /// <summary>Builds the lazy parts now (called in the background after start).</summary>
     public void WarmUp()

@@ -67,14 +67,7 @@ public sealed class SimilarQueries(ModelHost host)
     private static SimilarAnswer CoLiked(CatalogIndex catalog, Movie movie, int count)
     {
         var coLiked = catalog.CoLiked(movie.Id, count);
-        string? note = null;
-        if (coLiked.Count == 0)
-        {
-            int likers = catalog.LikeCount(movie.Id), least = catalog.MinimumCoLikers;
-            note = likers == 0 ? "nobody in the dataset liked this movie yet"
-                : likers < least ? $"only {likers} {(likers == 1 ? "person" : "people")} liked this movie: too few to say what its fans also liked"
-                : $"no other movie was liked by at least {least} of the {likers} people who liked this one";
-        }
+        string? note = coLiked.Count == 0 ? catalog.WhyNoCoLiked(movie.Id) : null;
         return new SimilarAnswer(MovieId.Of(movie), "ratings",
             [.. coLiked.Select(c => MovieHit.Of(c.Movie, catalog, c.Link.Score, $"{c.Link.Both} of the {c.Link.LikedSource} people who liked {movie.ShortTitle} liked this too"))], note);
     }

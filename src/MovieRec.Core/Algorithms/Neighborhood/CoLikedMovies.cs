@@ -78,6 +78,15 @@ public sealed class CoLikedMovies
     /// <summary>How many users liked <paramref name="item"/> (0 for an unknown item).</summary>
     public int LikeCount(int item) => (uint)item < (uint)_likes.Length ? _likes[item] : 0;
 
+    /// <summary>Why <paramref name="item"/> lists no movie, in words for a person ("only 2 people liked this movie: ...").</summary>
+    public string WhyNone(int item)
+    {
+        int likers = LikeCount(item), least = Options.MinimumBoth;
+        return likers == 0 ? "nobody in the dataset liked this movie yet"
+            : likers < least ? $"only {likers} {(likers == 1 ? "person" : "people")} liked this movie: too few to say what its fans also liked"
+            : $"no other movie was liked by at least {least} of the {likers} people who liked this one";
+    }
+
     /// <summary>The <paramref name="n"/> movies best liked by the people who liked <paramref name="item"/>, best first (fewer or none when too few people liked both).</summary>
     public IReadOnlyList<CoLikedMovie> Top(int item, int n)
     {

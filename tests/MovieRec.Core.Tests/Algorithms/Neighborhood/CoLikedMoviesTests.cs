@@ -37,6 +37,10 @@ public sealed class CoLikedMoviesTests
         Assert.Empty(coLiked.Top(4, 10)); // nobody liked it
         Assert.Empty(coLiked.Top(3, 10)); // two likers: under the minimum of three
         Assert.Empty(coLiked.Top(99, 10));
+        Assert.Equal("nobody in the dataset liked this movie yet", coLiked.WhyNone(4));
+        Assert.Equal("only 2 people liked this movie: too few to say what its fans also liked", coLiked.WhyNone(3));
+        Assert.Equal("no other movie was liked by at least 4 of the 4 people who liked this one",
+            new CoLikedMovies(Likes(), new CoLikedMoviesOptions { MinimumBoth = 4 }).WhyNone(0));
         Assert.Equal([3], new CoLikedMovies(Likes(), new CoLikedMoviesOptions { MinimumBoth = 2 }).Top(0, 10).Select(t => t.Item).Where(i => i == 3));
     }
 

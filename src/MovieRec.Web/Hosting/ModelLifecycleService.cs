@@ -213,8 +213,11 @@ public sealed class ModelLifecycleService(
                 // Warmed before the swap: no request waits for an algorithm of the new version to train.
                 await WarmAsync(candidate, catalog, cancellationToken).ConfigureAwait(false);
                 trainer.Publish(candidate);
-                host.Promote(candidate);
                 outcome = new(DateTimeOffset.UtcNow, true, $"promoted {candidate.Version}", candidate.Version, candidate.Report.HoldoutRmse, current.Report.HoldoutRmse);
+                // Recorded before the swap: whoever sees the new version (an admin's GET /admin/model) sees why it
+                // serves. Set after it, a reader could find the new model beside the previous retrain's outcome.
+                host.LastRetrain = outcome;
+                host.Promote(candidate);
             }
             else
             {
@@ -304,9 +307,9 @@ public sealed class ModelLifecycleService(
                 var model = trainer.Import(file.FullName, catalog, stored);
                 await WarmAsync(model, catalog, stoppingToken).ConfigureAwait(false);
                 trainer.Publish(model);
+                host.LastRetrain = new(DateTimeOffset.UtcNow, true, $"imported {file.Name} as {model.Version}", model.Version, model.Report.HoldoutRmse, null);
                 host.Promote(model);
                 outcome = "done";
-                host.LastRetrain = new(DateTimeOffset.UtcNow, true, $"imported {file.Name} as {model.Version}", model.Version, model.Report.HoldoutRmse, null);
             }
             catch (Exception e) when (IsRefusal(e))
             {

@@ -326,6 +326,7 @@ public static class AlgorithmCatalog
                     AlgorithmOption.Bool("learn-from-random", new TasteRankerOptions().LearnFromRandom, "simulated users also give random ratings (low ones included)"),
                     AlgorithmOption.Number("dislike-weight", new TasteRankerOptions().DislikeWeight, "the least weight against closeness (rating similarity, genres) to a disliked movie"),
                     AlgorithmOption.Number("genre-weight", new TasteRankerOptions().GenreWeight, "the least weight on genre fit to the liked movies"),
+                    AlgorithmOption.Number("theme-weight", new TasteRankerOptions().ThemeWeight, "the least weight on theme fit (recurring keywords, directors, lead actors of the liked movies)"),
                 ],
                 o => new TasteRanker(new TasteRankerOptions
                 {
@@ -341,6 +342,7 @@ public static class AlgorithmCatalog
                     LearnFromRandom = o.Bool("learn-from-random"),
                     DislikeWeight = o.Number("dislike-weight"),
                     GenreWeight = o.Number("genre-weight"),
+                    ThemeWeight = o.Number("theme-weight"),
                 }),
                 AlgorithmPersistence.Saved(TasteRanker.Restore, "the learnt weights per bucket of evidence, the EASE, iALS and content members' arrays (nested), the training ratings with timestamps and each movie's release year and genres: scoring needs no catalogue"),
                 label: "Your taste"),

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using MovieRec.Core.Algorithms.Content;
 using MovieRec.Core.Data;
 
 namespace MovieRec.Core.Algorithms.Hybrid;
@@ -20,10 +21,10 @@ internal sealed class TasteFeatures
 {
     /// <summary>The feature names, in column order (the weights of <see cref="TasteRanker"/> follow it).</summary>
     public static readonly string[] Names =
-        ["ease", "ials", "content", "quality", "log-popularity", "most-rated", "genre", "era", "era-popularity", "release-year", "liked-rating-similarity", "disliked-rating-similarity", "disliked-genre"];
+        ["ease", "ials", "content", "quality", "log-popularity", "most-rated", "genre", "era", "era-popularity", "release-year", "liked-rating-similarity", "disliked-rating-similarity", "disliked-genre", "theme"];
 
     public const int Ease = 0, Ials = 1, Content = 2, Quality = 3, LogPopularity = 4, MostRated = 5, Genre = 6, Era = 7, EraPopularity = 8, ReleaseYear = 9,
-        LikedRatingSimilarity = 10, DislikedRatingSimilarity = 11, DislikedGenre = 12;
+        LikedRatingSimilarity = 10, DislikedRatingSimilarity = 11, DislikedGenre = 12, Theme = 13;
 
     /// <summary>
     /// The features about disliked movies, whose weights may not be positive: a dislike is evidence against what is
@@ -438,6 +439,7 @@ internal sealed class TasteFeatures
             x.Slice(DislikedGenre * n, n).Clear();
             x.Slice(DislikedRatingSimilarity * n, n).Clear();
         }
+        ThemeFit(positive, x.Slice(Theme * n, n));
         float era = MeanOf(rated, _meanTime, 2008);
         float year = MeanOf(rated, _year, 2000);
         var eraColumn = x.Slice(Era * n, n);
@@ -449,6 +451,28 @@ internal sealed class TasteFeatures
         ZScore(eraColumn);
         ZScore(eraPopularity);
         ZScore(yearColumn);
+    }
+
+    /// <summary>
+    /// The share of the liked movies' common theme each movie has (<see cref="ContentTaste.Theme"/>: keywords, directors
+    /// and lead actors that recur among the movies rated at least "liked"), in [0, 1]; 0 without the content member.
+    /// Not z-scored: few movies share a theme, and a z-score would make those few outweigh everything else.
+    /// </summary>
+    private void ThemeFit(ItemRating[] positive, Span<float> column)
+    {
+        if (_members.Length <= 2 || _members[2] is not ContentRecommender content)
+        {
+            column.Clear();
+            return;
+        }
+        float like = Likes.Threshold(_scale);
+        Span<int> liked = positive.Length <= 256 ? stackalloc int[positive.Length] : new int[positive.Length];
+        int count = 0;
+        foreach (var r in positive)
+        {
+            if (r.Rating >= like) liked[count++] = r.Item;
+        }
+        content.Taste.Theme(liked[..count], column);
     }
 
     /// <summary>

@@ -71,6 +71,9 @@ public sealed partial class TasteRanker : IPersistentModel, IUserHistory
         var years = contents.Floats("release_years");
         var offsets = contents.Ints("item_genre_offsets");
         var genres = contents.Ints("item_genres");
+        // A file from a version with fewer features (before "theme") would score with misaligned weights.
+        PersistentModels.Check(contents, weights.Length == Buckets * f,
+            $"it holds {weights.Length / Buckets} ranking weights per bucket and this version ranks by {f} ({string.Join(", ", TasteFeatures.Names)}): it was written by another version of MovieRec; train it again");
         bool ok = weights.Length == Buckets * f && penalties.Length == Buckets && years.Length == items
             && offsets.Length == items + 1 && offsets[0] == 0 && offsets[items] == genres.Length && members.All(m => m.ItemCount == items);
         for (int i = 0; ok && i < items; i++) ok = offsets[i] <= offsets[i + 1];

@@ -101,6 +101,33 @@ public sealed class TasteRankerTests
         Assert.True(With(list, "Western") >= 5, Show(list));
     }
 
+    /// <summary>Whether a TMDB keyword or a MovieLens tag of the movie contains one of <paramref name="words"/>.</summary>
+    private static bool Tagged(Movie movie, params string[] words) =>
+        (movie.Tmdb?.Keywords ?? []).Concat(movie.Tags).Any(k => words.Any(w => k.Contains(w, StringComparison.OrdinalIgnoreCase)));
+
+    private static string ShowTags(Movie[] list) =>
+        string.Join("; ", list.Select(m => $"{m.Title} [{string.Join('|', (m.Tmdb?.Keywords ?? []).Concat(m.Tags).Take(8))}]"));
+
+    [Fact]
+    public void A_sports_fan_gets_sports_films()
+    {
+        // Rocky, Remember the Titans, Hoosiers, Moneyball, Raging Bull. MovieLens has no sports genre; three of them share
+        // TMDB's "sport" (the theme, ContentTaste.Theme). Without the theme weight: To Kill a Mockingbird, Dead Poets
+        // Society, Rain Man, One Flew Over the Cuckoo's Nest, Taxi Driver ... and no sports film.
+        var list = TopTen((1954, 5), (3916, 5), (3360, 5), (89492, 5), (1228, 5));
+        string[] sports = ["sport", "boxing", "boxer", "baseball", "basketball", "football", "golf", "wrestl", "hockey", "soccer"];
+        Assert.True(list.Count(m => Tagged(m, sports)) >= 5, ShowTags(list));
+    }
+
+    [Fact]
+    public void A_zombie_fan_gets_zombie_films()
+    {
+        // Night of the Living Dead, Dawn of the Dead (1978), 28 Days Later, Shaun of the Dead, Zombieland. Without the
+        // theme weight one zombie film in 10 (The Shining, Kill Bill 2, Battle Royale, Donnie Darko ...).
+        var list = TopTen((968, 5), (7387, 5), (6502, 5), (8874, 5), (71535, 5));
+        Assert.True(list.Count(m => Tagged(m, "zombie")) >= 4, ShowTags(list));
+    }
+
     [Fact]
     public void Different_people_get_different_lists()
     {

@@ -70,7 +70,7 @@ public static class MovieRecCli
     {
         if (parse.Errors.Count == 0) return null;
         foreach (var problem in parse.Errors)
-            error.WriteLine($"error: {InWords(NamingTheOption(problem))}");
+            error.WriteLine($"error: {SwitchGivenAValue(parse, problem) ?? WrongType(problem) ?? InWords(NamingTheOption(problem))}");
         var command = parse.CommandResult.Command;
         var path = new List<string>();
         for (var c = parse.CommandResult; c is not null; c = c.Parent as System.CommandLine.Parsing.CommandResult)
@@ -102,20 +102,82 @@ public static class MovieRecCli
         return $"{option.Name} must be {listed}, not '{value}'.";
     }
 
+    /// <summary>
+    /// A value after a switch (`clusters --users 610`, `--users=610`): the switch, that it takes no value, and what it
+    /// does. System.CommandLine left the value unmatched and said only "Unrecognized command or argument '610'".
+    /// </summary>
+    private static string? SwitchGivenAValue(ParseResult parse, ParseError problem)
+    {
+        const string Unrecognized = "Unrecognized command or argument '";
+        if (!problem.Message.StartsWith(Unrecognized, StringComparison.Ordinal) || !problem.Message.EndsWith("'.", StringComparison.Ordinal)) return null;
+        string value = problem.Message[Unrecognized.Length..^2];
+        var tokens = parse.Tokens;
+        for (int i = 1; i < tokens.Count; i++)
+        {
+            if (tokens[i].Type != TokenType.Argument || tokens[i].Value != value || tokens[i - 1].Type != TokenType.Option) continue;
+            for (SymbolResult? result = parse.CommandResult; result is not null; result = result.Parent)
+            {
+                if (result is not CommandResult command) continue;
+                foreach (var child in command.Children)
+                {
+                    if (child is OptionResult { Option: Option<bool> flag } given && given.IdentifierToken?.Equals(tokens[i - 1]) == true)
+                        return $"{flag.Name} is a switch and takes no value, not '{value}'.{Meaning(flag, flag.Name)}";
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// An option's value of the wrong type (`-k abc`, `--seed 1.5`): the option, what it accepts and what it means
+    /// ("--k must be an integer, not 'abc'. --k: Number of clusters ..."), worded as the other refusals.
+    /// </summary>
+    private static string? WrongType(ParseError problem)
+    {
+        const string CannotParse = "Cannot parse argument '";
+        var given = problem.SymbolResult switch
+        {
+            OptionResult o => o,
+            ArgumentResult { Parent: OptionResult o } => o,
+            _ => null,
+        };
+        int end = problem.Message.IndexOf("' for option '", StringComparison.Ordinal);
+        if (given is null || !problem.Message.StartsWith(CannotParse, StringComparison.Ordinal) || end < CannotParse.Length
+            || Kind(problem.Message) is not { } kind) return null;
+        // Named as the user spelt it (-k, not --k).
+        string name = given.IdentifierToken?.Value ?? given.Option.Name;
+        return $"{name} must be {kind}, not '{problem.Message[CannotParse.Length..end]}'.{Meaning(given.Option, name)}";
+    }
+
+    /// <summary>" --k: Number of clusters ...", from the option's help, ending in a full stop; empty without one.</summary>
+    private static string Meaning(Option option, string name)
+    {
+        string description = (option.Description ?? "").Trim();
+        if (description.Length == 0) return "";
+        return $" {name}: {description}{(description.EndsWith('.') ? "" : ".")}";
+    }
+
     private static string InWords(string message)
     {
         int at = message.IndexOf(" as expected type '", StringComparison.Ordinal);
-        if (at < 0) return message;
+        if (at < 0 || Kind(message) is not { } kind) return message;
+        return string.Concat(message.AsSpan(0, at), $": it must be {kind}.");
+    }
+
+    /// <summary>The type in "... as expected type 'System.Int32'." in words ("an integer"); null without one.</summary>
+    private static string? Kind(string message)
+    {
+        int at = message.IndexOf(" as expected type '", StringComparison.Ordinal);
+        if (at < 0) return null;
         int end = message.IndexOf('\'', at + 19);
         string type = end < 0 ? "" : message[(at + 19)..end];
-        string kind = type switch
+        return type switch
         {
-            "System.Int32" or "System.Int64" or "System.Nullable`1[System.Int32]" => "an integer",
-            "System.Double" or "System.Single" or "System.Nullable`1[System.Double]" => "a number",
+            "System.Int32" or "System.Int64" or "System.Nullable`1[System.Int32]" or "System.Nullable`1[System.Int64]" => "an integer",
+            "System.Double" or "System.Single" or "System.Nullable`1[System.Double]" or "System.Nullable`1[System.Single]" => "a number",
             "System.Boolean" => "true or false",
             _ => "a " + type[(type.LastIndexOf('.') + 1)..].ToLowerInvariant(),
         };
-        return string.Concat(message.AsSpan(0, at), $": it must be {kind}.");
     }
 
     /// <summary>

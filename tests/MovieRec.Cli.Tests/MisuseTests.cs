@@ -180,6 +180,35 @@ public class MisuseTests
         Assert.DoesNotContain("System.Int32", error);
     }
 
+    [Theory]
+    [InlineData("--users", "610")] // was: error: Unrecognized command or argument '610'.
+    [InlineData("--users=610", null)]
+    [InlineData("--elbow", "3")]
+    public void A_value_after_a_switch_names_the_switch_and_what_it_does(string option, string? value)
+    {
+        string[] args = value is null ? ["clusters", option, "--data", Small] : ["clusters", option, value, "--data", Small];
+        var (exit, output, error) = CliRunner.Run(args);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        string name = option.Split('=')[0];
+        string given = value ?? option.Split('=')[1];
+        Assert.StartsWith($"error: {name} is a switch and takes no value, not '{given}'.", error, StringComparison.Ordinal);
+        // What the switch means, from its help: for --users, that -k is how many clusters.
+        Assert.Contains(name == "--users" ? "-k sets how many clusters" : "silhouette", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unrecognized", error, StringComparison.Ordinal);
+        Assert.Equal("", output);
+    }
+
+    [Theory]
+    [InlineData("-k", "abc", "an integer", "Number of clusters")] // was: Cannot parse argument 'abc' for option '--k': it must be an integer.
+    [InlineData("--seed", "1.5", "an integer", "Random seed")]
+    public void An_option_value_of_the_wrong_type_says_what_the_option_accepts_and_means(string option, string value, string kind, string meaning)
+    {
+        var (exit, _, error) = CliRunner.Run("clusters", option, value, "--data", Small);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.StartsWith($"error: {option} must be {kind}, not '{value}'. {option}: {meaning}", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cannot parse", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Recommend_says_when_the_dataset_for_titles_had_rows_skipped()
     {

@@ -97,6 +97,48 @@ public sealed class ApiMisuseTests(ServiceFixture fixture)
     }
 
     [Theory]
+    [InlineData("POST", "/search")]
+    [InlineData("POST", "/")]
+    [InlineData("PUT", "/movies/1")]
+    [InlineData("DELETE", "/recommendations")]
+    public async Task A_write_to_a_page_is_a_405_problem_naming_the_methods_it_takes(string method, string path)
+    {
+        // Was a 400 problem with a title only: the pages have no POST handlers, and the antiforgery check refused the
+        // form post (a malformed one, over 1,024 fields, the same) before anything said what was wrong.
+        using var request = new HttpRequestMessage(new HttpMethod(method), path)
+        {
+            Content = new FormUrlEncodedContent(Enumerable.Range(0, 2000).Select(i => KeyValuePair.Create($"k{i}", "v"))),
+        };
+        var body = await (await fixture.Client.SendAsync(request)).AssertProblem(405);
+        Assert.Equal($"{path} does not take {method}; it takes GET, HEAD.", body.GetProperty("detail").GetString());
+        // A browser gets the error page with the same sentence.
+        using var page = new HttpRequestMessage(new HttpMethod(method), path) { Content = new FormUrlEncodedContent([KeyValuePair.Create("q", "toy")]) };
+        page.Headers.Accept.ParseAdd("text/html");
+        var html = await fixture.Client.SendAsync(page);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, html.StatusCode);
+        Assert.StartsWith("text/html", html.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"does not take {method}; it takes GET, HEAD.", await html.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // GET and HEAD still answer.
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Client.GetAsync(path == "/movies/1" ? path : path + "?q=toy")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_static_files_range_or_precondition_that_fails_is_a_problem_saying_why()
+    {
+        // Both were problems with a title only.
+        using var range = new HttpRequestMessage(HttpMethod.Get, "/favicon.svg");
+        range.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(999_999, null);
+        var beyond = await (await fixture.Client.SendAsync(range)).AssertProblem(416, "Range");
+        long length = (await fixture.Client.GetByteArrayAsync("/favicon.svg")).Length;
+        Assert.Contains($"which is {length:N0} bytes long", beyond.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        using var changed = new HttpRequestMessage(HttpMethod.Get, "/favicon.svg");
+        changed.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"not-this-version\""));
+        var precondition = await (await fixture.Client.SendAsync(changed)).AssertProblem(412, "If-Match");
+        Assert.Contains("/favicon.svg has changed", precondition.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("""{"ratings":[{"movieId":1,"rating":"4"}]}""", "ratings[0].rating", "a number")]
     [InlineData("""{"ratings":[{"movieId":true,"rating":4}]}""", "ratings[0].movieId", "a movie id")]
     [InlineData("""{"ratings":"x"}""", "ratings", "an array")]

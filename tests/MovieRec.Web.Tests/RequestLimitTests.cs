@@ -66,6 +66,29 @@ public sealed class RequestLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_body_the_server_cannot_read_is_a_400_problem_saying_so()
+    {
+        // A chunk size that is not hexadecimal: Kestrel throws while the endpoint reads the body, the endpoint's
+        // binding catches it and answered a 400 problem with a title only.
+        string response = await RawAsync("POST /api/v1/recommendations HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\nZZ\r\n{\"ratings\":[]}\r\n0\r\n\r\n");
+        Assert.StartsWith("HTTP/1.1 400", response, StringComparison.Ordinal);
+        Assert.Contains("application/problem+json", response, StringComparison.Ordinal);
+        Assert.Contains("\"detail\":\"The request body could not be read: it ended before its Content-Length, or its chunked transfer encoding is malformed.\"", response, StringComparison.Ordinal);
+    }
+
+    /// <summary>Sends <paramref name="request"/> as written and reads the answer until the server closes the connection.</summary>
+    private async Task<string> RawAsync(string request)
+    {
+        using var socket = new TcpClient();
+        await socket.ConnectAsync(IPAddress.Loopback, _service.Port);
+        var stream = socket.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task A_request_line_kestrel_cannot_parse_is_still_a_bare_400()
     {
         // Documented as Kestrel's: nothing of the application runs for it, so there is no ProblemDetails body.

@@ -25,6 +25,13 @@ public sealed class ErrorModel(ModelHost host) : PageModel
 
     public IActionResult OnPost() => Show();
 
+    // A browser's PUT, DELETE or PATCH to a page (fetch with Accept: text/html) is a 405 re-run here with its method.
+    public IActionResult OnPut() => Show();
+
+    public IActionResult OnDelete() => Show();
+
+    public IActionResult OnPatch() => Show();
+
     private PageResult Show()
     {
         var reExecuted = HttpContext.Features.Get<IStatusCodeReExecuteFeature>();

@@ -68,6 +68,8 @@ public static class ErrorPages
             var http = context.HttpContext;
             if (BrowserRequests.WantsHtml(http.Request))
             {
+                // The page says why too (a 404's own sentence, "There is no page at", is the page's).
+                if (Reason(http) is null && http.Response.StatusCode != StatusCodes.Status404NotFound && DefaultReason(http) is { } reason) SetReason(http, reason);
                 await ReExecuteAsync(context).ConfigureAwait(false);
                 return;
             }
@@ -90,8 +92,30 @@ public static class ErrorPages
             $"{http.Request.Path} does not take {http.Request.Method}; it takes {http.Response.Headers.Allow}.",
         StatusCodes.Status413PayloadTooLarge => $"Request bodies are limited to {ServiceSetup.MaxBodyBytes / 1024} KiB.",
         StatusCodes.Status415UnsupportedMediaType => Api.ApiExceptionHandler.UnsupportedMediaType(http.Request),
+        // The static files' answers to a client's conditional and range requests.
+        StatusCodes.Status412PreconditionFailed =>
+            $"A precondition does not hold (If-Match, If-Unmodified-Since): {http.Request.Path} has changed; GET it again without them.",
+        StatusCodes.Status416RangeNotSatisfiable =>
+            $"Range: the bytes asked for are not in {http.Request.Path}, which is {FileLength(http)} long (Content-Range: {http.Response.Headers.ContentRange}).",
+        // The endpoint read the body and the server could not (a chunk size that is not hexadecimal, a body shorter
+        // than its Content-Length): Kestrel's exception is caught by the endpoint's binding, which answers a bare 400.
+        StatusCodes.Status400BadRequest when HasBody(http.Request) && http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>() is not null =>
+            "The request body could not be read: it ended before its Content-Length, or its chunked transfer encoding is malformed.",
         _ => null,
     };
+
+    private static bool HasBody(HttpRequest request) =>
+        request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+
+    // "bytes */1234" names the file's length.
+    private static string FileLength(HttpContext http)
+    {
+        string range = http.Response.Headers.ContentRange.ToString();
+        int slash = range.LastIndexOf('/');
+        return slash >= 0 && long.TryParse(range.AsSpan(slash + 1), System.Globalization.CultureInfo.InvariantCulture, out long bytes)
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes:N0} bytes")
+            : "shorter";
+    }
 
     // What UseStatusCodePagesWithReExecute does, for browser requests only.
     private static async Task ReExecuteAsync(StatusCodeContext context)

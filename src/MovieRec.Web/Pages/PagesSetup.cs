@@ -14,11 +14,24 @@ public static class PagesSetup
         // against the client's bucket for expensive reads, the same one the API's calls for the same answers use.
         builder.Services.AddRazorPages(o => o.Conventions.AddFolderApplicationModelConvention("/", page =>
         {
-            if (page.ViewEnginePath != "/Error") page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.Expensive));
+            if (page.ViewEnginePath == "/Error") return; // answers every status, whatever the method re-run on it
+            page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.Expensive));
+            page.EndpointMetadata.Add(new HttpMethodMetadata(HandledMethods(page)));
         }));
         builder.Services.AddSingleton<ClusterMap>();
         builder.Services.AddSingleton<EvaluationReport>();
         return builder;
+    }
+
+    /// <summary>
+    /// The methods a page has handlers for (GET, and HEAD with it): routing answers any other with 405 naming them.
+    /// Without this a POST to a page (which has no OnPost) was refused by the antiforgery check, a 400 saying nothing.
+    /// </summary>
+    private static string[] HandledMethods(Microsoft.AspNetCore.Mvc.ApplicationModels.PageApplicationModel page)
+    {
+        var methods = page.HandlerMethods.Select(h => h.HttpMethod.ToUpperInvariant()).Distinct().ToList();
+        if (methods.Contains(HttpMethods.Get) && !methods.Contains(HttpMethods.Head)) methods.Add(HttpMethods.Head);
+        return [.. methods];
     }
 
     public static WebApplication MapMovieRecPages(this WebApplication app)

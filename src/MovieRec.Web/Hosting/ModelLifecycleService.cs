@@ -89,7 +89,7 @@ public sealed class ModelLifecycleService(
         if (model is null)
         {
             model = await Task.Run(() => trainer.Train(catalog, stored, cancellationToken), cancellationToken).ConfigureAwait(false);
-            if (!trainer.PublishFirst(model, seen.Hash)) model = AdoptPublished(model, catalog, stored);
+            if (!trainer.PublishFirst(model, seen.Hash)) model = await ServePublishedAsync(model, fallback: model, catalog, stored, warm: false, cancellationToken).ConfigureAwait(false);
         }
         // Served at once, before anything but the persisted model is trained on it; with warm-up on, the version warmed
         // next replaces it as soon as its default algorithm is trained (JoinMetadata), and meanwhile a request naming
@@ -101,25 +101,33 @@ public sealed class ModelLifecycleService(
     }
 
     /// <summary>
-    /// Another replica published a model while this one trained its own at start-up (replicas starting together on an
-    /// empty shared folder): serve that one, so every replica serves one version. Should it not load, this replica's
-    /// model is published over it after all.
+    /// Another replica published a model while this one trained <paramref name="own"/> (replicas starting together on
+    /// an empty shared folder, or retraining at about the same time): serve that one, so every replica serves one
+    /// version, the one the manifest names. Should it not load, <paramref name="own"/> is published over exactly that
+    /// manifest after all; should the manifest change again meanwhile (a third publisher), the newer one is tried, a
+    /// few times, then <paramref name="fallback"/> is served and the watcher picks up whatever is published.
     /// </summary>
-    private ServingModel AdoptPublished(ServingModel trained, CatalogIndex catalog, IReadOnlyList<AccountRating> stored)
+    private async Task<ServingModel> ServePublishedAsync(ServingModel own, ServingModel fallback, CatalogIndex catalog, IReadOnlyList<AccountRating> stored,
+        bool warm, CancellationToken cancellationToken)
     {
-        var published = trainer.InspectManifest();
-        try
+        for (int attempt = 1; attempt <= 3; attempt++)
         {
-            var model = trainer.Load(published.Report ?? throw new InvalidDataException($"{trainer.ManifestPath}: {published.Problem ?? "it is gone."}"), catalog, stored);
-            logger.LogInformation("Serving model {Version}, published by another replica while this one trained {Trained}", model.Version, trained.Version);
-            return model;
+            var published = trainer.InspectManifest();
+            try
+            {
+                var model = trainer.Load(published.Report ?? throw new InvalidDataException($"{trainer.ManifestPath}: {published.Problem ?? "it is gone."}"), catalog, stored);
+                if (warm) await WarmAsync(model, catalog, cancellationToken).ConfigureAwait(false);
+                logger.LogInformation("Serving model {Version}, published by another replica while this one trained {Trained}", model.Version, own.Version);
+                return model;
+            }
+            catch (InvalidDataException e)
+            {
+                logger.LogWarning("Not using the model another replica published: {Problem} Publishing {Version}.", e.Message, own.Version);
+            }
+            if (trainer.PublishFirst(own, published.Hash)) return own;
         }
-        catch (InvalidDataException e)
-        {
-            logger.LogWarning("Not using the model another replica published: {Problem} Publishing {Version}.", e.Message, trained.Version);
-            trainer.Publish(trained);
-            return trained;
-        }
+        logger.LogWarning("The model manifest kept changing while {Version} was being published; serving {Fallback}", own.Version, fallback.Version);
+        return fallback;
     }
 
     /// <summary>
@@ -212,12 +220,22 @@ public sealed class ModelLifecycleService(
             {
                 // Warmed before the swap: no request waits for an algorithm of the new version to train.
                 await WarmAsync(candidate, catalog, cancellationToken).ConfigureAwait(false);
-                trainer.Publish(candidate);
-                outcome = new(DateTimeOffset.UtcNow, true, $"promoted {candidate.Version}", candidate.Version, candidate.Report.HoldoutRmse, current.Report.HoldoutRmse);
+                // Published only over the version this retrain started from: another replica sharing the folder may
+                // have published its own retrain meanwhile, and then this one serves that (replicas agree on one version).
+                var serve = trainer.PublishOver(candidate, current.Version)
+                    ? candidate
+                    : await ServePublishedAsync(candidate, fallback: current, catalog, stored, warm: true, cancellationToken).ConfigureAwait(false);
+                outcome = ReferenceEquals(serve, candidate)
+                    ? new(DateTimeOffset.UtcNow, true, $"promoted {candidate.Version}", candidate.Version, candidate.Report.HoldoutRmse, current.Report.HoldoutRmse)
+                    : new(DateTimeOffset.UtcNow, false,
+                        ReferenceEquals(serve, current)
+                            ? $"kept {current.Version}: the model manifest kept changing while {candidate.Version} was being published"
+                            : $"serving {serve.Version}, published by another replica while this retrain (from {current.Version}) ran; its candidate {candidate.Version} was not published",
+                        candidate.Version, candidate.Report.HoldoutRmse, current.Report.HoldoutRmse);
                 // Recorded before the swap: whoever sees the new version (an admin's GET /admin/model) sees why it
                 // serves. Set after it, a reader could find the new model beside the previous retrain's outcome.
                 host.LastRetrain = outcome;
-                host.Promote(candidate);
+                if (!ReferenceEquals(serve, current)) host.Promote(serve);
             }
             else
             {
@@ -429,9 +447,8 @@ public sealed class ModelLifecycleService(
         {
             Directory.CreateDirectory(folder);
             // Only the manifest that was refused: a publisher may have renamed a new one over it since.
-            if (trainer.InspectManifest().Hash == manifest.Hash)
+            if (trainer.MoveManifestAside(manifest.Hash!, Path.Combine(folder, $"current-{stamp}.json")))
             {
-                File.Move(trainer.ManifestPath, Path.Combine(folder, $"current-{stamp}.json"), overwrite: true);
                 File.WriteAllText(Path.Combine(folder, $"current-{stamp}.json.txt"), reason + Environment.NewLine);
                 if (manifest.Report is { } report && File.Exists(Path.Combine(trainer.ModelDirectory, report.File)))
                     File.Move(Path.Combine(trainer.ModelDirectory, report.File), Path.Combine(folder, report.File), overwrite: true);

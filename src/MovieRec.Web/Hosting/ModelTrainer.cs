@@ -89,42 +89,57 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
         return new ServingModel(report, svd, train, catalog, options).Prepare();
     }
 
-    /// <summary>Writes the model file, then the manifest that makes it current (atomic rename, over any manifest there).</summary>
-    public void Publish(ServingModel model) => Publish(model, temp =>
-    {
-        File.Move(temp, ManifestPath, overwrite: true);
-        return true;
-    });
+    /// <summary>
+    /// Where publishers take turns: every change of the manifest (publish, move aside) is made holding an exclusive lock
+    /// on this file (flock(2) on Unix, a share lock on Windows; NFS takes it as a POSIX lock), so a publisher's check
+    /// of the manifest and its rename are one step for every other publisher. The file stays (deleting a lock file
+    /// lets two publishers lock two different files).
+    /// </summary>
+    public string ManifestLockPath => ManifestPath + ".lock";
+
+    /// <summary>How long a publisher waits for another to finish its check and rename (milliseconds, normally).</summary>
+    private static readonly TimeSpan ManifestLockWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Writes the model file, then the manifest that makes it current over any manifest there: an operator's hand-over
+    /// (incoming/). A retrain publishes with <see cref="PublishOver"/>.
+    /// </summary>
+    public void Publish(ServingModel model) => Publish(model, _ => true);
+
+    /// <summary>
+    /// Publishes a retrained model only if the manifest still names <paramref name="basedOn"/>, the version the retrain
+    /// started from (or names none that can serve), so that two replicas retraining at about the same time on one
+    /// folder do not publish one over the other: the later one finds the manifest moved on, declines (its file is
+    /// deleted) and serves the published model instead. Before, each published its own and served it, the manifest
+    /// naming only the last.
+    /// </summary>
+    public bool PublishOver(ServingModel model, string basedOn) =>
+        Publish(model, manifest => manifest.Report is null || manifest.Report.Version == basedOn);
 
     /// <summary>
     /// Publishes a model trained at start-up only if the manifest is still what start-up saw (<paramref name="seenHash"/>:
     /// the hash of an unusable manifest, or null for none), so that replicas starting together on one folder agree on
-    /// one model. With no manifest seen the claim is atomic: the manifest is moved into place without overwriting
-    /// (link(2): exactly one replica succeeds). False when another publisher came first: this model's file is deleted
-    /// (it was left behind, named by no manifest) and the caller serves the published one.
+    /// one model. False when another publisher came first: this model's file is deleted (it was left behind, named by
+    /// no manifest) and the caller serves the published one.
     /// </summary>
-    public bool PublishFirst(ServingModel model, string? seenHash) => Publish(model, temp =>
+    public bool PublishFirst(ServingModel model, string? seenHash) => Publish(model, manifest => manifest.Hash == seenHash);
+
+    /// <summary>
+    /// Moves the manifest to <paramref name="destination"/> if it is still the one hashed <paramref name="hash"/>
+    /// (a refused manifest), not one a publisher renamed over it since.
+    /// </summary>
+    public bool MoveManifestAside(string hash, string destination) => WithManifestLock(() =>
     {
-        if (seenHash is not null)
-        {
-            // An unusable manifest is replaced only if nobody replaced it meanwhile (check, then rename: a narrow window).
-            if (InspectManifest().Hash != seenHash) return false;
-            File.Move(temp, ManifestPath, overwrite: true);
-            return true;
-        }
-        try
-        {
-            File.Move(temp, ManifestPath, overwrite: false);
-            return true;
-        }
-        catch (IOException) when (File.Exists(ManifestPath))
-        {
-            return false;
-        }
+        if (InspectManifest().Hash != hash) return false;
+        File.Move(ManifestPath, destination, overwrite: true);
+        return true;
     });
 
-    /// <summary>Saves the model file and its manifest beside the current one; <paramref name="claim"/> moves the manifest into place, or declines (false).</summary>
-    private bool Publish(ServingModel model, Func<string, bool> claim)
+    /// <summary>
+    /// Saves the model file and its manifest beside the current one, then, holding the manifest lock, moves it into
+    /// place if <paramref name="accept"/> accepts the manifest there now; else declines (false) and deletes the file.
+    /// </summary>
+    private bool Publish(ServingModel model, Func<ManifestState, bool> accept)
     {
         ArgumentNullException.ThrowIfNull(model);
         Directory.CreateDirectory(ModelDirectory);
@@ -134,7 +149,27 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
         bool claimed;
         try
         {
-            claimed = claim(temp);
+            claimed = WithManifestLock(() =>
+            {
+                var manifest = InspectManifest();
+                if (!accept(manifest)) return false;
+                if (manifest.Hash is not null)
+                {
+                    File.Move(temp, ManifestPath, overwrite: true);
+                    return true;
+                }
+                try
+                {
+                    // None there: claimed without overwriting (link(2)), in case a publisher that takes no lock
+                    // (an earlier version of the service, during a rolling update) writes one meanwhile.
+                    File.Move(temp, ManifestPath, overwrite: false);
+                    return true;
+                }
+                catch (IOException) when (File.Exists(ManifestPath))
+                {
+                    return false;
+                }
+            });
         }
         finally
         {
@@ -148,6 +183,31 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
         }
         RemoveOldModels(keep: model.Report.File);
         return true;
+    }
+
+    /// <summary>Runs <paramref name="action"/> holding the manifest lock (<see cref="ManifestLockPath"/>).</summary>
+    private T WithManifestLock<T>(Func<T> action)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            FileStream held;
+            try
+            {
+                held = new FileStream(ManifestLockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException e) when (clock.Elapsed < ManifestLockWait && e is not (FileNotFoundException or DirectoryNotFoundException))
+            {
+                // Another publisher holds it for its check and rename.
+                Thread.Sleep(10);
+                continue;
+            }
+            catch (IOException e)
+            {
+                throw new IOException($"Could not lock {ManifestLockPath} to publish a model within {ManifestLockWait.TotalSeconds:0} s: {e.Message}", e);
+            }
+            using (held) return action();
+        }
     }
 
     /// <summary>

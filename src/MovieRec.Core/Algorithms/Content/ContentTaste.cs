@@ -283,7 +283,7 @@ public sealed class ContentTaste
 
     private float[]? _themeIdf;
 
-    /// <summary>A theme term is one at least this many of the liked movies (and a third of them) have.</summary>
+    /// <summary>A theme term is one at least this many of the liked movies (and half of them) have.</summary>
     public const int ThemeLeastShared = 3;
 
     /// <summary>
@@ -311,7 +311,7 @@ public sealed class ContentTaste
 
     /// <summary>
     /// How much of what the liked movies have in common each movie shares: the theme T is the keywords, directors and
-    /// lead actors that at least two of the liked movies (and at least a quarter of them) have, each weighted by how many
+    /// lead actors that at least three of the liked movies (and at least half of them) have, each weighted by how many
     /// have it times its rarity, w_t = c_t · ln(N / df_t); a movie's fit is Σ_{t ∈ T ∩ terms(i)} w_t / Σ_{t ∈ T} w_t, in
     /// [0, 1] (all 0 when the liked movies share nothing). Unlike <see cref="Affinity"/>, where a sports film's "sport"
     /// is one keyword among the dozen each liked movie has, a term counts only when it recurs: three boxing and
@@ -349,7 +349,8 @@ public sealed class ContentTaste
                     counts[slot]++;
                 }
             }
-            double least = Math.Max(ThemeLeastShared, n / 3.0), total = 0;
+            // Half: "magic" on 3 of 8 animated family films (Shrek, Shrek 2, Aladdin) put Harry Potter in their top 5.
+            double least = Math.Max(ThemeLeastShared, n / 2.0), total = 0;
             for (int k = 0; k < distinct; k++)
             {
                 if (counts[k] < least) continue;

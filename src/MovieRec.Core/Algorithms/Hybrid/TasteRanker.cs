@@ -121,7 +121,7 @@ public sealed record TasteRankerOptions
 /// </summary>
 public sealed partial class TasteRanker : IReadsDislikes
 {
-    /// <summary>The candidate score: EASE, half of iALS and half of quality (z-scores).</summary>
+    /// <summary>The candidate score: EASE, half of iALS and half of quality (z-scores), and 3 × theme fit (in [0, 1]).</summary>
     private static readonly double[] CandidateWeights = Candidate();
 
     private TasteFeatures? _features;
@@ -318,6 +318,9 @@ public sealed partial class TasteRanker : IReadsDislikes
         w[TasteFeatures.Ease] = 1;
         w[TasteFeatures.Ials] = 0.5;
         w[TasteFeatures.Quality] = 0.5;
+        // A theme's films must reach the re-ranking to be ranked by it: five vampire films at 5 stars had only two
+        // vampire films among EASE's and iALS's first 200.
+        w[TasteFeatures.Theme] = 3;
         return w;
     }
 

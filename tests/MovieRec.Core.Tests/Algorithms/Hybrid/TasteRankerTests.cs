@@ -137,6 +137,16 @@ public sealed class TasteRankerTests
     }
 
     [Fact]
+    public void A_vampire_fan_gets_vampire_films()
+    {
+        // Interview with the Vampire, Dracula (1931), Let the Right One In, Blade, Twilight. Ranking by theme alone left
+        // two vampire films in 10 (Blade II, The Lost Boys): the others were not among EASE's and iALS's first 200
+        // candidates, so the theme counts in the candidate score too.
+        var list = TopTen((253, 5), (2644, 5), (61240, 5), (2167, 5), (63992, 5));
+        Assert.True(list.Count(m => Tagged(m, "vampire")) >= 5, ShowTags(list));
+    }
+
+    [Fact]
     public void Different_people_get_different_lists()
     {
         var horror = TopTen((1258, 5), (1219, 5), (1997, 5), (1982, 5), (1347, 5));

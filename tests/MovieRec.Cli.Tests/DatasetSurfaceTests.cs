@@ -210,4 +210,15 @@ public class DatasetSurfaceTests
         Assert.True(exit == 0, error);
         Assert.Contains("Like Psycho (1998)", output);
     }
+
+    [Fact]
+    public void Similar_by_meaning_of_a_movie_with_no_description_says_so_and_compares_content()
+    {
+        // Enter the Dragon has no overview and no tags: by embeddings its nearest were Double Dragon and Dragonheart 3.
+        var (exit, output, error) = CliRunner.Run("similar", "Enter the Dragon", "--by", "semantic", "-n", "3", "--data", TestData.MovieLensSmallPath);
+        Assert.True(exit == 0, error);
+        Assert.Contains("There is no description of Enter the Dragon (no overview, no tags) to compare by meaning", output);
+        Assert.Contains("(by content)", output);
+        Assert.DoesNotContain("Dragonheart", output);
+    }
 }

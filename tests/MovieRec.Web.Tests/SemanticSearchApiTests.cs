@@ -26,6 +26,12 @@ public sealed class SemanticSearchApiTests
         Assert.Equal("semantic", similar.GetProperty("by").GetString());
         Assert.Equal(5, similar.GetProperty("items").GetArrayLength());
         Assert.DoesNotContain(similar.GetProperty("items").EnumerateArray(), i => i.GetProperty("movie").GetProperty("movieId").GetInt64() == 1);
+        // Enter the Dragon has no overview and no tags: its embedding would be its title's (the real model's nearest were
+        // Double Dragon, Dragonheart 3, Red Dragon), so the answer is content similarity, saying why.
+        var dragon = await (await client.GetAsync("/api/v1/movies/7482/similar?by=semantic&n=5")).Json();
+        Assert.Equal("content", dragon.GetProperty("by").GetString());
+        Assert.Contains("no description of Enter the Dragon", dragon.GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.Equal(5, dragon.GetProperty("items").GetArrayLength());
     }
 
     [ModelFact]

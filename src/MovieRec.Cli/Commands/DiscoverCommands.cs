@@ -91,7 +91,14 @@ internal static class DiscoverCommands
             }
             IReadOnlyList<string>? coLikers = null;
             string whyNone = "";
-            IReadOnlyList<(Movie Movie, float Similarity)> similar = parse.GetValue(by) switch
+            string mode = parse.GetValue(by)!;
+            if (mode == "semantic" && !movie.IsDescribed)
+            {
+                // Its embedding would be its title's: Enter the Dragon's nearest were Double Dragon and Dragonheart 3.
+                context.Console.MarkupLine(Markup.Escape($"There is no description of {movie.ShortTitle} (no overview, no tags) to compare by meaning: showing content similarity."));
+                mode = "content";
+            }
+            IReadOnlyList<(Movie Movie, float Similarity)> similar = mode switch
             {
                 "content" when parse.GetValue(quality) is > 0 and <= 1 => ContentSimilarity.Build(dataset.Catalog.Movies).Similar(movie.Id, count, WeightedRating.Compute(dataset), parse.GetValue(quality)),
                 "content" => ContentWithFamiliarity(dataset).Similar(movie.Id, count),
@@ -100,7 +107,7 @@ internal static class DiscoverCommands
                 "ratings" => CoLiked(dataset, movie, count, out coLikers, out whyNone),
                 var other => throw new CliException($"--by must be content, text, semantic or ratings, not '{other}'."),
             };
-            var table = new Table().Title($"Like [bold]{Markup.Escape(movie.ToString())}[/] (by {parse.GetValue(by)})")
+            var table = new Table().Title($"Like [bold]{Markup.Escape(movie.ToString())}[/] (by {mode})")
                 .AddColumn("#").AddColumn("movie").AddColumn(new TableColumn("similarity").RightAligned());
             bool imdb = MovieFacts.AnyImdb(similar.Select(p => p.Movie).Append(movie));
             if (coLikers is not null) table.AddColumn(new TableColumn("liked by").RightAligned());

@@ -61,6 +61,12 @@ public sealed class Movie
 
     public int? TmdbId { get; set; }
 
+    /// <summary>
+    /// Whether there is text about what the movie is (a TMDB overview or user tags) beyond its title and genres: without
+    /// it, a sentence embedding of the movie is one of its title, and its nearest movies share a word of the title.
+    /// </summary>
+    public bool IsDescribed => !string.IsNullOrWhiteSpace(Tmdb?.Overview) || Tags.Count > 0;
+
     /// <summary>User tags (MovieLens tags.csv), in file order, without duplicates.</summary>
     public List<string> Tags { get; } = [];
 

@@ -6,7 +6,7 @@ namespace MovieRec.Web.Queries;
 
 /// <summary>GET /movies/{id}/similar: movies like one movie.</summary>
 /// <param name="Id">The movie, by its id as the dataset spells it.</param>
-/// <param name="By">content (directors, top-3 cast, keywords, genres, MovieLens tags, decade; default), text (TF-IDF of overview and tags), semantic (sentence embeddings; text when no embedding model is configured) or ratings (people who liked it also liked: the movies its likers liked, relative to how widely each is liked, with at least 3 co-likers; each item's reason gives the count).</param>
+/// <param name="By">content (directors, top-3 cast, keywords, genres, MovieLens tags, decade; default), text (TF-IDF of overview and tags), semantic (sentence embeddings; text when no embedding model is configured, content when the movie has no overview and no tags, with a note saying so) or ratings (people who liked it also liked: the movies its likers liked, relative to how widely each is liked, with at least 3 co-likers; each item's reason gives the count).</param>
 /// <param name="N">How many movies, 1 to 100 (default 10).</param>
 public sealed record SimilarRequest(MovieId Id, string? By = null, int? N = null)
 {
@@ -44,6 +44,13 @@ public sealed class SimilarQueries(ModelHost host)
         switch (mode)
         {
             case "content":
+                similar = catalog.Content.Similar(id, count);
+                break;
+            case "semantic" when catalog.Semantic is not null && !movie.IsDescribed:
+                // Its embedding would be of the title and genres alone: Enter the Dragon's nearest were Double Dragon,
+                // Dragonheart 3 and Red Dragon, films that share a word of the title.
+                note = $"there is no description of {movie.ShortTitle} (no overview, no tags) to compare by meaning; showing content similarity";
+                mode = "content";
                 similar = catalog.Content.Similar(id, count);
                 break;
             case "semantic" when catalog.Semantic is { } semantic:

@@ -20,10 +20,11 @@ namespace MovieRec.Bench;
 internal static class PersonasBench
 {
     private const string Usage = """
-        usage: personas [--only taste,ease] [--persona name,...] [--show] [--data X] [--update-docs FILE]
+        usage: personas [--only taste,ease] [--persona name,...] [--show] [--threads N] [--data X] [--update-docs FILE]
           --only     these algorithms (names or aliases) instead of the service's default (taste)
           --persona  only these personas (names as in the table)
           --show     print each list with its reasons
+          --threads  training threads (default 1: the same lists every run; the service trains on every core)
           --update-docs  write the table into FILE's personas-table block (docs/benchmarks.md)
         """;
 
@@ -40,6 +41,8 @@ internal static class PersonasBench
         var entries = AlgorithmCatalog.Resolve(Bench.Option(args, "--only") ?? Default);
         var personas = Select(Bench.Option(args, "--persona"));
         bool show = args.Contains("--show");
+        int threads = Bench.IntOption(args, "--threads", 1);
+        if (threads < 1) throw new ArgumentException("--threads must be at least 1.");
         var watch = Stopwatch.StartNew();
         var dataset = DatasetLoader.Load(DataLocator.Resolve(Bench.Option(args, "--data") ?? DataLocator.DefaultDataset));
         var data = TrainingData.From(dataset);
@@ -61,9 +64,9 @@ internal static class PersonasBench
         {
             var model = entry.Create(served.GetValueOrDefault(entry.Name));
             watch.Restart();
-            model.Fit(data, new TrainingContext { Seed = 0, Threads = 1 });
+            model.Fit(data, new TrainingContext { Seed = 0, Threads = threads });
             Console.WriteLine();
-            Console.WriteLine($"{entry.Name}{(entry.Name == Default ? " (the service's default)" : "")}: fitted in {watch.Elapsed.TotalSeconds:0.0} s (one thread, seed 0; options: {Describe(served.GetValueOrDefault(entry.Name))})");
+            Console.WriteLine($"{entry.Name}{(entry.Name == Default ? " (the service's default)" : "")}: fitted in {watch.Elapsed.TotalSeconds:0.0} s ({threads} training thread(s), seed 0; options: {Describe(served.GetValueOrDefault(entry.Name))})");
             var table = new BenchTable("persona", "fit", "dir/cast", "reason", "co-liked only", "weak", "top-100", "liked that fit", "liked w/ TMDB", "fitting in catalogue");
             int fitSum = 0, fitting6 = 0, weakSum = 0, reasonSum = 0, popularSum = 0, shown = 0;
             foreach (var (persona, ratings) in resolved)
@@ -128,8 +131,8 @@ internal static class PersonasBench
 
         if (Bench.Option(args, "--update-docs") is { } doc)
         {
-            if (entries.Count != 1 || entries[0].Name != Default || resolved.Count != Personas.Count)
-                throw new ArgumentException($"--update-docs writes the {Default} table for every persona: drop --only and --persona.");
+            if (entries.Count != 1 || entries[0].Name != Default || resolved.Count != Personas.Count || threads != 1)
+                throw new ArgumentException($"--update-docs writes the {Default} table for every persona on one thread: drop --only, --persona and --threads.");
             DocSection.Replace(doc, "personas-table", markdown!);
             Console.WriteLine($"updated {doc}");
         }

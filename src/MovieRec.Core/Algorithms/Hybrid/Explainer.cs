@@ -278,7 +278,7 @@ public sealed class Explainer
                 (best, bestStrength) = (r.Item, strength);
             }
         }
-        if (best < 0 || LinksOf(best, item) is not { } bestLinks) return Explanation.None;
+        if (best < 0 || LinksOf(best, item, ratings, threshold) is not { } bestLinks) return Explanation.None;
         var source = _data.MovieOf(best);
         string title = source?.ShortTitle ?? _data.Ratings.ItemIds.ToRaw(best);
         return new Explanation(best, Text(title, bestLinks), bestLinks);
@@ -300,8 +300,12 @@ public sealed class Explainer
     /// <summary>Actors and keywords said at most (each).</summary>
     private const int MaxSaid = 2;
 
-    /// <summary>The links between <paramref name="source"/> and <paramref name="item"/>, or null when none holds (no list allocated).</summary>
-    private List<ExplanationLink>? LinksOf(int source, int item)
+    /// <summary>
+    /// The links between <paramref name="source"/> and <paramref name="item"/>, or null when none holds (no list
+    /// allocated). With the person's <paramref name="profile"/>, the keywords said are those more of their liked movies
+    /// have first (see <see cref="SaidKeywords"/>).
+    /// </summary>
+    private List<ExplanationLink>? LinksOf(int source, int item, ReadOnlySpan<ItemRating> profile = default, float threshold = 0)
     {
         List<ExplanationLink>? links = null;
         Span<int> said = stackalloc int[MaxSaid];
@@ -310,7 +314,7 @@ public sealed class Explainer
             if (SharedDirector(source, item) is { } director) (links ??= []).Add(new ExplanationLink(LinkKind.Director, director));
             int actors = SharedActors(source, item, said);
             for (int a = 0; a < actors; a++) (links ??= []).Add(new ExplanationLink(LinkKind.Actor, _cast[source][said[a]]));
-            int keywords = SaidKeywords(source, item, said);
+            int keywords = SaidKeywords(source, item, said, profile, threshold);
             for (int w = 0; w < keywords; w++) (links ??= []).Add(new ExplanationLink(LinkKind.Keyword, _keywords[source][said[w]]));
         }
         if (CoLiked(source, item, out int both, out int likedSource, out double lift))
@@ -363,11 +367,13 @@ public sealed class Explainer
     }
 
     /// <summary>
-    /// Indexes into <paramref name="source"/>'s keywords (rarest first) of the first <see cref="MaxSaid"/> shared
-    /// distinctive keywords worth saying: "toy" says nothing "toy comes to life" does not, so a keyword inside another
-    /// shared one is a repeat.
+    /// Indexes into <paramref name="source"/>'s keywords of the first <see cref="MaxSaid"/> shared distinctive keywords
+    /// worth saying: "toy" says nothing "toy comes to life" does not, so a keyword inside another shared one is a repeat.
+    /// Rarest first; with the person's <paramref name="profile"/>, those more of their liked movies have come first
+    /// (Underworld for a vampire fan: "vampire", on four of their five, before the rarer "bite" and "fang vamp"). How
+    /// many are said does not depend on the order, so <see cref="StrengthOf"/> is the same either way.
     /// </summary>
-    private int SaidKeywords(int source, int item, Span<int> said)
+    private int SaidKeywords(int source, int item, Span<int> said, ReadOnlySpan<ItemRating> profile = default, float threshold = 0)
     {
         var keywords = _keywords[source];
         var other = _keywords[item];
@@ -375,15 +381,47 @@ public sealed class Explainer
         bool any = false;
         for (int k = 0; k < keywords.Length; k++) any |= shared[k] = Array.IndexOf(other, keywords[k]) >= 0;
         if (!any) return 0;
+        Span<int> eligible = keywords.Length <= 256 ? stackalloc int[keywords.Length] : new int[keywords.Length];
         int count = 0;
-        for (int k = 0; k < keywords.Length && count < MaxSaid; k++)
+        for (int k = 0; k < keywords.Length; k++)
         {
             if (!shared[k]) continue;
             var keyword = keywords[k];
             bool inside = false;
             for (int j = 0; j < keywords.Length && !inside; j++)
                 inside = shared[j] && keywords[j].Length > keyword.Length && ContainsWords(keywords[j], keyword);
-            if (!inside) said[count++] = k;
+            if (!inside) eligible[count++] = k;
+        }
+        eligible = eligible[..count];
+        int saying = Math.Min(count, MaxSaid);
+        if (profile.IsEmpty)
+        {
+            eligible[..saying].CopyTo(said);
+            return saying;
+        }
+        // The most recurring first, rarest first among equals: MaxSaid passes of a selection over a handful.
+        Span<int> recurs = eligible.Length <= 256 ? stackalloc int[eligible.Length] : new int[eligible.Length];
+        for (int e = 0; e < eligible.Length; e++) recurs[e] = LikedWith(keywords[eligible[e]], profile, threshold);
+        for (int s = 0; s < saying; s++)
+        {
+            int pick = -1;
+            for (int e = 0; e < eligible.Length; e++)
+            {
+                if (recurs[e] >= 0 && (pick < 0 || recurs[e] > recurs[pick])) pick = e;
+            }
+            said[s] = eligible[pick];
+            recurs[pick] = -1;
+        }
+        return saying;
+    }
+
+    /// <summary>How many of the liked movies of <paramref name="profile"/> carry <paramref name="keyword"/>.</summary>
+    private int LikedWith(string keyword, ReadOnlySpan<ItemRating> profile, float threshold)
+    {
+        int count = 0;
+        foreach (var r in profile)
+        {
+            if (r.Rating >= threshold && (uint)r.Item < (uint)_keywords.Length && Array.IndexOf(_keywords[r.Item], keyword) >= 0) count++;
         }
         return count;
     }

@@ -142,8 +142,19 @@ public sealed class TasteRankerTests
         // Interview with the Vampire, Dracula (1931), Let the Right One In, Blade, Twilight. Ranking by theme alone left
         // two vampire films in 10 (Blade II, The Lost Boys): the others were not among EASE's and iALS's first 200
         // candidates, so the theme counts in the candidate score too.
-        var list = TopTen((253, 5), (2644, 5), (61240, 5), (2167, 5), (63992, 5));
+        (long, float)[] rated = [(253, 5), (2644, 5), (61240, 5), (2167, 5), (63992, 5)];
+        var list = TopTen(rated);
         Assert.True(list.Count(m => Tagged(m, "vampire")) >= 5, ShowTags(list));
+        // The keywords said are the ones the person's films share most: Underworld was "both tagged "bite" and "fang
+        // vamp"" (the rarest two), never "vampire".
+        var (_, data) = Full.Value;
+        var explainer = new Explainer(data);
+        var given = rated.Select(r => new ItemRating(data.Ratings.ItemIds.ToDense(r.Item1), r.Item2)).ToArray();
+        foreach (var movie in list.Where(m => m.Tmdb?.Keywords.Contains("vampire") == true))
+        {
+            var why = explainer.Explain(given, data.Ratings.ItemIds.ToDense(movie.Id));
+            if (why.Links.Any(l => l.Kind == LinkKind.Keyword)) Assert.Contains("\"vampire\"", why.Text, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

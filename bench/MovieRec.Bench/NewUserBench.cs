@@ -128,7 +128,7 @@ internal static class NewUserBench
     }
 
     /// <summary>The options the service gives each algorithm: MovieRec:Algorithms in src/MovieRec.Web/appsettings.json.</summary>
-    private static Dictionary<string, AlgorithmParameters> ServiceOptions()
+    internal static Dictionary<string, AlgorithmParameters> ServiceOptions()
     {
         var result = new Dictionary<string, AlgorithmParameters>(StringComparer.OrdinalIgnoreCase);
         var dir = new DirectoryInfo(Environment.CurrentDirectory);

@@ -86,26 +86,11 @@ public sealed record ExplainerOptions
 /// </summary>
 public sealed class Explainer
 {
-    /// <summary>TMDB keywords about how a film was made or marketed, not what it is about: never a reason.</summary>
-    public static IReadOnlySet<string> ProductionKeywords { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-    {
-        "duringcreditsstinger", "aftercreditsstinger", "woman director", "independent film", "3d", "imax", "sequel",
-        "remake", "based on novel", "based on comic book", "based on true story", "nudity", "female nudity", "male nudity",
-        "sex", "sex scene", "softcore", "short", "anime", "live action remake", "silent film", "black and white",
-    };
+    /// <summary>TMDB keywords about how a film was made or marketed (<see cref="UninformativeKeywords.Production"/>): never a reason.</summary>
+    public static IReadOnlySet<string> ProductionKeywords => UninformativeKeywords.Production;
 
-    /// <summary>
-    /// TMDB keywords below the frequency cap that still say nothing about why two films go together (relationships,
-    /// feelings and everyday things almost every story has): never a reason.
-    /// </summary>
-    public static IReadOnlySet<string> VagueKeywords { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-    {
-        "family", "friends", "friendship", "best friend", "love", "new love", "love of one's life", "lovesickness",
-        "relationship", "marriage", "husband wife relationship", "father son relationship", "father daughter relationship",
-        "mother son relationship", "mother daughter relationship", "brother brother relationship", "brother sister relationship",
-        "sister sister relationship", "daughter", "son", "mother", "father", "daughter of protagonist", "money", "party",
-        "secret", "death", "dying and death", "life", "loss of loved one", "hope", "fear", "kiss", "dream", "night", "individual",
-    };
+    /// <summary>TMDB keywords that say nothing about why two films go together (<see cref="UninformativeKeywords.Vague"/>): never a reason.</summary>
+    public static IReadOnlySet<string> VagueKeywords => UninformativeKeywords.Vague;
 
     private readonly TrainingData _data;
     private readonly ExplainerOptions _options;

@@ -1,0 +1,29 @@
+namespace MovieRec.Core.Algorithms.Content;
+
+/// <summary>
+/// TMDB keywords that say nothing about what a film is like: never a reason in an explanation, never a theme of a
+/// person's taste (<see cref="ContentTaste.Theme"/>).
+/// </summary>
+public static class UninformativeKeywords
+{
+    /// <summary>How a film was made or marketed, not what it is about.</summary>
+    public static IReadOnlySet<string> Production { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "duringcreditsstinger", "aftercreditsstinger", "woman director", "independent film", "3d", "imax", "sequel",
+        "remake", "based on novel", "based on comic book", "based on true story", "nudity", "female nudity", "male nudity",
+        "sex", "sex scene", "softcore", "short", "anime", "live action remake", "silent film", "black and white",
+    };
+
+    /// <summary>
+    /// Below any frequency cap, still nothing about why two films go together: relationships, feelings and everyday
+    /// things almost every story has ("friendship" is on three of five romantic comedies and on Toy Story).
+    /// </summary>
+    public static IReadOnlySet<string> Vague { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "family", "friends", "friendship", "best friend", "love", "new love", "love of one's life", "lovesickness",
+        "relationship", "marriage", "husband wife relationship", "father son relationship", "father daughter relationship",
+        "mother son relationship", "mother daughter relationship", "brother brother relationship", "brother sister relationship",
+        "sister sister relationship", "daughter", "son", "mother", "father", "daughter of protagonist", "money", "party",
+        "secret", "death", "dying and death", "life", "loss of loved one", "hope", "fear", "kiss", "dream", "night", "individual",
+    };
+}

@@ -61,7 +61,8 @@ public static class ServiceSetup
         services.AddProxyTrust();
         services.TryAddSingleton(TimeProvider.System);
         AddMetricsPort(builder);
-        services.AddProblemDetails();
+        // One title per status, the HTTP reason phrase, whoever writes the problem (ApiProblems.Title).
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiProblems.UseStatusTitle);
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddOpenApi();
         services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", ApiDocs.CamelCaseParameters);
@@ -151,6 +152,8 @@ public static class ServiceSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        // The endpoint's parameters, what binding cannot check: a query parameter given twice, a route value that is not UTF-8.
+        app.Use(BoundParameters.CheckAsync);
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", o => o.WithTitle("MovieRec API"));
         app.MapMetrics("/metrics", metrics.Registry);
@@ -221,7 +224,7 @@ public static class ServiceSetup
             await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = context,
-                ProblemDetails = { Status = 413, Title = "Request body too large", Detail = $"Request bodies are limited to {MaxBodyBytes / 1024} KiB." },
+                ProblemDetails = { Status = 413, Detail = $"Request bodies are limited to {MaxBodyBytes / 1024} KiB." },
             }).ConfigureAwait(false);
             return;
         }

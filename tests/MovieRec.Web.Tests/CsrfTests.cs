@@ -44,7 +44,8 @@ public sealed class CsrfTests(ServiceFixture fixture)
     {
         var response = await Browser().SendAsync(Request(HttpMethod.Post, "/api/v1/sessions", origin, site));
         var problem = await response.AssertProblem(403);
-        Assert.Equal("Cross-site request refused", problem.GetProperty("title").GetString());
+        Assert.Equal("Forbidden", problem.GetProperty("title").GetString());
+        Assert.StartsWith("Cross-site request refused", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.False(response.Headers.Contains("Set-Cookie"));
     }
 

@@ -77,6 +77,40 @@ public sealed class RequestLimitTests : IAsyncLifetime
         Assert.Contains("\"detail\":\"The request body could not be read: it ended before its Content-Length, or its chunked transfer encoding is malformed.\"", response, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_body_over_the_limit_is_titled_alike_with_or_without_a_content_length()
+    {
+        // Was "Request body too large" with a Content-Length and "Content Too Large" for a chunked body.
+        byte[] big = Encoding.UTF8.GetBytes("{\"ratings\":[]" + new string(' ', 70 * 1024) + "}");
+        var sized = new ByteArrayContent(big);
+        sized.Headers.ContentType = new("application/json");
+        var chunked = new StreamContent(new NoLength(big));
+        chunked.Headers.ContentType = new("application/json");
+        foreach (var content in new HttpContent[] { sized, chunked })
+        {
+            var problem = await (await _client.PostAsync(new Uri("/api/v1/recommendations", UriKind.Relative), content)).AssertProblem(413);
+            Assert.Equal("Content Too Large", problem.GetProperty("title").GetString());
+            Assert.Equal("Request bodies are limited to 64 KiB.", problem.GetProperty("detail").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task A_route_id_that_is_not_utf8_is_told_from_the_id_it_looks_like()
+    {
+        // Kestrel leaves %FF, which does not decode, as "%FF": the same text as the id "%FF" sent as %25FF. Both were
+        // a 404 "No movie with id %FF.".
+        var bad = await (await _client.GetAsync(new Uri("/api/v1/movies/%FF", UriKind.Relative))).AssertProblem(400, "id");
+        Assert.Equal("id: not a valid id: bad encoding ('%FF' is not percent-encoded UTF-8).", bad.GetProperty("detail").GetString());
+        var literal = await (await _client.GetAsync(new Uri("/api/v1/movies/%25FF", UriKind.Relative))).AssertProblem(404);
+        Assert.Equal("No movie with id %FF.", literal.GetProperty("detail").GetString());
+    }
+
+    /// <summary>A stream whose length is unknown, so HttpClient sends it chunked.</summary>
+    private sealed class NoLength(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+
     /// <summary>Sends <paramref name="request"/> as written and reads the answer until the server closes the connection.</summary>
     private async Task<string> RawAsync(string request)
     {

@@ -121,7 +121,7 @@ public sealed class SessionTokenHandler(
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,
-            ProblemDetails = { Status = 401, Title = "Unauthorized", Detail = "Send the token from POST /api/v1/sessions as 'Authorization: Bearer <token>'." },
+            ProblemDetails = { Status = 401, Detail = "Send the token from POST /api/v1/sessions as 'Authorization: Bearer <token>'." },
         }).ConfigureAwait(false);
     }
 }

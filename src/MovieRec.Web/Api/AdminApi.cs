@@ -127,11 +127,11 @@ public static class AdminApi
     {
         var configured = http.RequestServices.GetRequiredService<IConfiguration>()["Admin:ApiKey"];
         if (string.IsNullOrEmpty(configured))
-            return TypedResults.Problem(statusCode: 403, title: "Forbidden", detail: "Admin endpoints are disabled: no Admin:ApiKey is configured.");
+            return TypedResults.Problem(statusCode: 403, title: ApiProblems.Title(403), detail: "Admin endpoints are disabled: no Admin:ApiKey is configured.");
         string given = http.Request.Headers[KeyHeader].ToString();
         // Fixed-time comparison of hashes: the time taken says nothing about the key.
         bool ok = CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(configured)));
-        return ok ? null : TypedResults.Problem(statusCode: 401, title: "Unauthorized", detail: $"Send the admin key in the {KeyHeader} header.");
+        return ok ? null : TypedResults.Problem(statusCode: 401, title: ApiProblems.Title(401), detail: $"Send the admin key in the {KeyHeader} header.");
     }
 
     private static async Task<Results<Ok<RetrainOutcome>, Accepted, ProblemHttpResult>> Retrain(
@@ -205,6 +205,6 @@ public static class AdminApi
     private static ProblemHttpResult Unavailable(HttpContext http, string reason, bool retry)
     {
         if (retry) http.Response.Headers.RetryAfter = ApiExceptionHandler.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable", detail: reason);
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: ApiProblems.Title(StatusCodes.Status503ServiceUnavailable), detail: reason);
     }
 }

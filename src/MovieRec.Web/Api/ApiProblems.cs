@@ -12,10 +12,32 @@ namespace MovieRec.Web.Api;
 public static class ApiProblems
 {
     public static ValidationProblem Field(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, detail: $"{field}: {message}", title: "Invalid request");
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, detail: $"{field}: {message}", title: Title(StatusCodes.Status400BadRequest));
 
     public static ProblemHttpResult NotFound(string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: Title(StatusCodes.Status404NotFound));
+
+    /// <summary>
+    /// A problem's title: the status's HTTP reason phrase ("Bad Request", "Content Too Large", "Unsupported Media
+    /// Type"), one per status whoever answers (an endpoint, the exception handler, the status code pages, the rate
+    /// limiter), as RFC 9457 asks of a problem without a type of its own. The detail says what was wrong.
+    /// </summary>
+    public static string Title(int status) => status switch
+    {
+        // RFC 9110's names where .NET's table still has RFC 7231's ("Payload Too Large", "Unprocessable Entity").
+        StatusCodes.Status413PayloadTooLarge => "Content Too Large",
+        StatusCodes.Status414UriTooLong => "URI Too Long",
+        StatusCodes.Status416RangeNotSatisfiable => "Range Not Satisfiable",
+        StatusCodes.Status422UnprocessableEntity => "Unprocessable Content",
+        _ => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error",
+    };
+
+    /// <summary>Every problem written through <see cref="IProblemDetailsService"/> gets its status's <see cref="Title"/>.</summary>
+    public static void UseStatusTitle(ProblemDetailsContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.ProblemDetails.Status is int status) context.ProblemDetails.Title = Title(status);
+    }
 
     /// <summary>
     /// A query's answer as HTTP: 200 with <paramref name="map"/> of the value, 400 naming the field, or 404.
@@ -49,7 +71,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         // The path the client asked for: the middleware has already pointed the request at the error page.
         var path = httpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? httpContext.Request.Path.Value;
         int status;
-        string title, detail;
+        string detail;
         Dictionary<string, string[]>? errors = null;
         switch (exception)
         {
@@ -57,7 +79,6 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
                 // Valid JSON with a value of the wrong type ("rating": "4", "n": 99999999999, a body that is an
                 // array): the field and what it expects, like the other 400s (not "the body is not valid JSON").
                 status = StatusCodes.Status400BadRequest;
-                title = "Invalid request";
                 var (field, expects) = WrongType(wrongType, httpContext);
                 detail = $"{field}: {expects}";
                 errors = new() { [field] = [expects] };
@@ -65,30 +86,21 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             case BadHttpRequestException unbound when BindFailure(unbound) is { } failure:
                 // A query or route value that is not of its type (?page=abc, ?n=, ?personalise=maybe).
                 status = StatusCodes.Status400BadRequest;
-                title = "Invalid request";
                 detail = $"{failure.Field}: {failure.Expects}";
                 errors = new() { [failure.Field] = [failure.Expects] };
                 break;
             case BadHttpRequestException bad:
                 status = bad.StatusCode;
-                title = status switch
-                {
-                    StatusCodes.Status413PayloadTooLarge => "Request body too large",
-                    StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
-                    _ => "Bad request",
-                };
                 detail = bad.InnerException is JsonException json ? $"The body is not valid JSON for this request. {Clean(json.Message)}" : Describe(bad, httpContext.Request);
                 break;
             case StartupFailedException startup:
                 // Retrying does not help until someone fixes what the sentence names; it was logged once at start-up.
                 status = StatusCodes.Status503ServiceUnavailable;
-                title = "Service unavailable";
                 detail = startup.Message;
                 logger.LogDebug("503 for {Path}: start-up failed", path);
                 break;
             case ServiceUnavailableException or DbException or TimeoutException or StackExchange.Redis.RedisException:
                 status = StatusCodes.Status503ServiceUnavailable;
-                title = "Service unavailable";
                 detail = exception is ServiceUnavailableException unavailable ? unavailable.Message : "A backing service is unavailable; retry shortly.";
                 httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 logger.LogWarning("503 for {Path}: {Problem}", path, exception.Message);
@@ -97,7 +109,6 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
                 return true;
             default:
                 status = StatusCodes.Status500InternalServerError;
-                title = "Internal error";
                 detail = "The server failed to answer; the error is logged.";
                 logger.LogError(exception, "Unhandled error for {Method} {Path}", httpContext.Request.Method, path);
                 break;
@@ -114,7 +125,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         {
             HttpContext = httpContext,
             Exception = exception,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
+            ProblemDetails = { Status = status, Title = ApiProblems.Title(status), Detail = detail },
         };
         if (errors is not null) problem.ProblemDetails.Extensions["errors"] = errors;
         return await problems.TryWriteAsync(problem).ConfigureAwait(false);

@@ -17,6 +17,8 @@ public static class HealthApi
     public const string Ready = "ready";
     public const string Live = "live";
 
+    private static readonly string[] Methods = [HttpMethods.Get, HttpMethods.Head];
+
     public static IHealthChecksBuilder AddMovieRecHealthChecks(this IServiceCollection services, bool redis)
     {
         var checks = services.AddHealthChecks()
@@ -30,8 +32,12 @@ public static class HealthApi
 
     public static WebApplication MapHealthApi(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Live), ResponseWriter = Write }).ExcludeFromDescription();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready), ResponseWriter = Write }).ExcludeFromDescription();
+        // GET and HEAD only, like the pages: MapHealthChecks answers every method, so POST /health/ready was a 200;
+        // routing now answers any other method with 405 naming GET, HEAD (Allow and the problem's detail).
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Live), ResponseWriter = Write })
+            .WithMetadata(new HttpMethodMetadata(Methods)).ExcludeFromDescription();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready), ResponseWriter = Write })
+            .WithMetadata(new HttpMethodMetadata(Methods)).ExcludeFromDescription();
         return app;
     }
 

@@ -37,7 +37,7 @@ public static class MoviesApi
     private static async Task<Results<RedirectHttpResult, ContentHttpResult, ProblemHttpResult>> Poster(ModelHost host, PosterService posters, MovieId id, CancellationToken cancellationToken)
     {
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
-        if (catalog.Find(id) is not { } movie) return ApiProblems.NotFound($"No movie with id {id}.");
+        if (catalog.Find(id) is not { } movie) return ApiProblems.NotFound($"No movie with id {QueryError.Echo(id.Value)}.");
         if (await posters.FindUrlAsync(movie, cancellationToken).ConfigureAwait(false) is { } url) return TypedResults.Redirect(url);
         return TypedResults.Content(GeneratedPoster.Svg(movie), "image/svg+xml");
     }

@@ -49,7 +49,7 @@ public static class RateLimits
                 await problems.WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = http,
-                    ProblemDetails = { Status = 429, Title = "Too many requests", Detail = detail },
+                    ProblemDetails = { Status = 429, Detail = detail },
                 }).ConfigureAwait(false);
             };
         });

@@ -36,7 +36,7 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
     public async Task<QueryResult<MyRating>> RateAsync(long accountId, MovieId movieId, RatingBody? body, CancellationToken cancellationToken)
     {
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
-        if (catalog.Find(movieId) is not { } movie) return QueryError.NotFound($"No movie with id {movieId}.");
+        if (catalog.Find(movieId) is not { } movie) return QueryError.NotFound($"No movie with id {QueryError.Echo(movieId.Value)}.");
         if (body?.Rating is not float rating) return QueryError.Invalid("rating", "is required, e.g. {\"rating\": 4.5}.");
         if (catalog.Dataset.Ratings.Scale.Check(rating) is { } problem) return QueryError.Invalid("rating", problem + ".");
         // To the millisecond, as the store keeps it: the acknowledgement says what GET /me/ratings will.
@@ -52,7 +52,7 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
     {
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
         if (catalog.KeyOf(movieId) is not long key || !await store.DeleteRatingAsync(accountId, catalog.StorageKeyOf(key), cancellationToken).ConfigureAwait(false))
-            return QueryError.NotFound($"You have not rated movie {movieId}.");
+            return QueryError.NotFound($"You have not rated movie {QueryError.Echo(movieId.Value)}.");
         await recommender.ForgetAccountAsync(accountId, cancellationToken).ConfigureAwait(false);
         return null;
     }

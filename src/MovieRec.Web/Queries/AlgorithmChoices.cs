@@ -123,11 +123,11 @@ public sealed class AlgorithmChoices
         // The names listed are those this request could use: served here, and offered when the list is made from a
         // handful of ratings (listing the whole catalogue named algorithms the next request would be refused).
         if (ServingModel.Find(name) is not { } entry)
-            return QueryError.Invalid("algorithm", forNewUsers ? $"unknown algorithm '{requested}'. Offered: {OfferedNames}." : $"unknown algorithm '{requested}'. Known: {ServedNames}.");
+            return QueryError.Invalid("algorithm", forNewUsers ? $"unknown algorithm '{QueryError.Echo(requested)}'. Offered: {OfferedNames}." : $"unknown algorithm '{QueryError.Echo(requested)}'. Known: {ServedNames}.");
         if (!_served.Contains(entry.Name))
-            return QueryError.Invalid("algorithm", $"'{requested}' is not served by this deployment ({Setting}). Served: {ServedNames}.");
+            return QueryError.Invalid("algorithm", $"'{QueryError.Echo(requested)}' is not served by this deployment ({Setting}). Served: {ServedNames}.");
         if (forNewUsers && !entry.ForNewUsers)
-            return QueryError.Invalid("algorithm", $"'{requested}' is not offered for recommendations from your ratings: {entry.NotForNewUsers}. Offered: {OfferedNames}.");
+            return QueryError.Invalid("algorithm", $"'{QueryError.Echo(requested)}' is not offered for recommendations from your ratings: {entry.NotForNewUsers}. Offered: {OfferedNames}.");
         return name;
     }
 

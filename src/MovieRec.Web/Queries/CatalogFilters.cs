@@ -23,10 +23,10 @@ public static class CatalogFilters
         if (!string.IsNullOrWhiteSpace(genre))
         {
             genreName = catalog.Genres.FirstOrDefault(g => string.Equals(g, genre.Trim(), StringComparison.OrdinalIgnoreCase));
-            if (genreName is null) return QueryError.Invalid("genre", $"unknown genre '{genre}'.");
+            if (genreName is null) return QueryError.Invalid("genre", $"unknown genre '{QueryError.Echo(genre)}'.");
         }
         if (!TryParseYears(year, out int? from, out int? to))
-            return QueryError.Invalid("year", $"expects a year (1995), a decade (1990s) or a range (1990-1999), not '{year}'.");
+            return QueryError.Invalid("year", $"expects a year (1995), a decade (1990s) or a range (1990-1999), not '{QueryError.Echo(year)}'.");
         return new CandidateFilter(genreName, from, to);
     }
 

@@ -21,7 +21,7 @@ public sealed class MovieDetailQueries(ModelHost host)
     public async Task<QueryResult<MovieDetail>> FindAsync(MovieId movieId, CancellationToken cancellationToken)
     {
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
-        if (catalog.Find(movieId) is not { } movie) return QueryError.NotFound($"No movie with id {movieId}.");
+        if (catalog.Find(movieId) is not { } movie) return QueryError.NotFound($"No movie with id {QueryError.Echo(movieId.Value)}.");
         long id = movie.Id;
         var stats = catalog.StatsOf(id);
         var scale = catalog.Dataset.Ratings.Scale;

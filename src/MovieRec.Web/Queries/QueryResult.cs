@@ -20,6 +20,21 @@ public sealed record QueryError(string? Field, string Message)
     public static QueryError? CheckCount(int? n, int max, string field = "n") =>
         n is < 1 || n > max ? Invalid(field, $"must be between 1 and {max}, not {n}.") : null;
 
+    /// <summary>At most this many characters of a client's value are repeated in a message.</summary>
+    public const int MaxEcho = 40;
+
+    /// <summary>
+    /// A client's value as a message repeats it: the first <see cref="MaxEcho"/> characters and "..." when longer (a
+    /// movie id of 8,000 characters was repeated whole in its 404), never a half of a surrogate pair.
+    /// </summary>
+    public static string Echo(string? value)
+    {
+        value ??= "";
+        if (value.Length <= MaxEcho) return value;
+        int cut = char.IsHighSurrogate(value[MaxEcho - 1]) ? MaxEcho - 1 : MaxEcho;
+        return string.Concat(value.AsSpan(0, cut), "...");
+    }
+
     /// <summary>"field: message", the sentence a page shows.</summary>
     public override string ToString() => Field is null ? Message : $"{Field}: {Message}";
 }

@@ -49,7 +49,7 @@ public sealed record RecommendationRequest(IReadOnlyList<RatingInput>? Ratings =
             var r = ratings[k];
             if (r is null) return QueryError.Invalid($"ratings[{k}]", "must be an object with movieId and rating.");
             if (r.MovieId is not MovieId id) return QueryError.Invalid($"ratings[{k}].movieId", "is required.");
-            if (catalog.KeyOf(id) is not long movieId || catalog.Catalog[movieId] is null) return QueryError.Invalid($"ratings[{k}].movieId", $"no movie with id {id}.");
+            if (catalog.KeyOf(id) is not long movieId || catalog.Catalog[movieId] is null) return QueryError.Invalid($"ratings[{k}].movieId", $"no movie with id {QueryError.Echo(id.Value)}.");
             if (r.Rating is not float value) return QueryError.Invalid($"ratings[{k}].rating", "is required.");
             if (scale.Check(value) is { } problem) return QueryError.Invalid($"ratings[{k}].rating", problem + ".");
             profile[movieId] = value; // a movie rated twice keeps the last rating
@@ -121,7 +121,7 @@ public sealed class RecommendationQueries(ModelHost host, Recommender recommende
         var (algorithm, n, filter) = choices.Value;
         var (served, notice) = await WhileDefaultTrainsAsync(request.Algorithm, algorithm, cancellationToken).ConfigureAwait(false);
         var list = await recommender.ForDatasetUserAsync(request.Id, served, n, filter, cancellationToken).ConfigureAwait(false);
-        return list is null ? QueryError.NotFound($"No user {request.Id} in the dataset.") : Noted(list, notice);
+        return list is null ? QueryError.NotFound($"No user {QueryError.Echo(request.Id)} in the dataset.") : Noted(list, notice);
     }
 
     /// <summary>

@@ -40,9 +40,9 @@ public sealed record SearchRequest(string? Q = null, int? N = null, string? Rate
             int eq = pair.LastIndexOf('=');
             if (eq <= 0 || !MovieId.TryParse(pair[..eq].Trim(), out var id)
                 || !float.TryParse(pair[(eq + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out float rating))
-                return QueryError.Invalid("rate", $"'{pair}' is not movieId=rating (e.g. 1=5,260=4.5).");
-            if (catalog.KeyOf(id) is not long movieId || catalog.Catalog[movieId] is null) return QueryError.Invalid("rate", $"no movie with id {id}.");
-            if (catalog.Dataset.Ratings.Scale.Check(rating) is { } problem) return QueryError.Invalid("rate", $"{pair}: {problem}.");
+                return QueryError.Invalid("rate", $"'{QueryError.Echo(pair)}' is not movieId=rating (e.g. 1=5,260=4.5).");
+            if (catalog.KeyOf(id) is not long movieId || catalog.Catalog[movieId] is null) return QueryError.Invalid("rate", $"no movie with id {QueryError.Echo(id.Value)}.");
+            if (catalog.Dataset.Ratings.Scale.Check(rating) is { } problem) return QueryError.Invalid("rate", $"{QueryError.Echo(pair)}: {problem}.");
             profile[movieId] = rating;
         }
         return QueryResult<IReadOnlyList<MovieRating>>.Ok([.. profile.Select(p => new MovieRating(p.Key, p.Value))]);

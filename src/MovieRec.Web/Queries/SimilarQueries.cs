@@ -20,7 +20,7 @@ public sealed record SimilarRequest(MovieId Id, string? By = null, int? N = null
     {
         mode = (By ?? "content").Trim().ToLowerInvariant();
         if (QueryError.CheckCount(N, MaxN) is { } bad) return bad;
-        return Modes.Contains(mode) ? null : QueryError.Invalid("by", $"must be content, text, semantic or ratings, not '{By}'.");
+        return Modes.Contains(mode) ? null : QueryError.Invalid("by", $"must be content, text, semantic or ratings, not '{QueryError.Echo(By)}'.");
     }
 }
 
@@ -35,7 +35,7 @@ public sealed class SimilarQueries(ModelHost host)
         ArgumentNullException.ThrowIfNull(request);
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
         if (request.Check(out string mode) is { } bad) return bad;
-        if (catalog.Find(request.Id) is not { } movie) return QueryError.NotFound($"No movie with id {request.Id}.");
+        if (catalog.Find(request.Id) is not { } movie) return QueryError.NotFound($"No movie with id {QueryError.Echo(request.Id.Value)}.");
         long id = movie.Id;
         int count = request.N ?? SimilarRequest.DefaultN;
         string? note = null;

@@ -35,8 +35,7 @@ public static class SameOriginRequests
             ProblemDetails =
             {
                 Status = 403,
-                Title = "Cross-site request refused",
-                Detail = "This request comes from another site's page; sessions and cookie-authenticated changes are accepted only from MovieRec's own pages (or with 'Authorization: Bearer <token>').",
+                Detail = "Cross-site request refused: this request comes from another site's page; sessions and cookie-authenticated changes are accepted only from MovieRec's own pages (or with 'Authorization: Bearer <token>').",
             },
         }).ConfigureAwait(false);
     }

@@ -84,7 +84,7 @@ internal static class PersonasBench
                     bool shares = likedMovies.Any(l => SharesPeople(l, movie));
                     var why = explainer.Explain(ratings, item);
                     bool strong = why.Text.Length > 0;
-                    string reason = strong ? why.Text : Standing(train, item);
+                    string reason = strong ? why.Text : Explainer.Standing(train, item);
                     fit += fits ? 1 : 0;
                     people += shares ? 1 : 0;
                     reasons += strong ? 1 : 0;
@@ -148,20 +148,6 @@ internal static class PersonasBench
     private static bool SharesPeople(Movie a, Movie b) =>
         a.Tmdb is { } x && b.Tmdb is { } y
         && (x.Directors.Any(d => y.Directors.Contains(d)) || x.Cast.Take(MovieSoup.CastCount).Any(c => y.Cast.Take(MovieSoup.CastCount).Contains(c)));
-
-    /// <summary>
-    /// The service's reason when the explainer finds no link (MovieRec.Web's Recommender.Standing, which the bench cannot
-    /// reference: the same text).
-    /// </summary>
-    private static string Standing(RatingDataset train, int item)
-    {
-        var values = train.ByItem.RowValues(item);
-        if (values.IsEmpty) return "new in the catalogue";
-        float mean = System.Numerics.Tensors.TensorPrimitives.Sum(values) / values.Length;
-        return values.Length == 1
-            ? string.Create(CultureInfo.InvariantCulture, $"rated {mean:0.0} by one person")
-            : string.Create(CultureInfo.InvariantCulture, $"rated {mean:0.0} on average by {values.Length:N0} people");
-    }
 
     /// <summary>The <paramref name="count"/> movies with the most training ratings (ties: the lower item id).</summary>
     private static HashSet<int> MostRated(RatingDataset train, int count)

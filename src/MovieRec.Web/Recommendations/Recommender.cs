@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using Microsoft.Extensions.Caching.Hybrid;
 using MovieRec.Core.Algorithms;
+using MovieRec.Core.Algorithms.Hybrid;
 using MovieRec.Core.Data;
 using MovieRec.Core.Models;
 using MovieRec.Web.Api;
@@ -189,24 +190,10 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
             if (train.MovieOf(item) is not { } movie) continue;
             var why = model.Explainer.Explain(profile, item);
             float predicted = scale.Clip(predictsRatings ? score : predict(item));
-            items.Add(new RecommendedMovie(MovieId.Of(movie), movie.Title, movie.Year, movie.Genres, score, MathF.Round(predicted, 2), why.Text is { Length: > 0 } text ? text : Standing(train, item),
+            items.Add(new RecommendedMovie(MovieId.Of(movie), movie.Title, movie.Year, movie.Genres, score, MathF.Round(predicted, 2), why.Text is { Length: > 0 } text ? text : Explainer.Standing(train, item),
                 why.BecauseOf is int b && train.MovieOf(b) is { } because ? MovieId.Of(because) : null));
         }
         return new RecommendationList(items, algorithm.ToLowerInvariant(), model.Version);
-    }
-
-    /// <summary>
-    /// The reason when no link to the user's ratings holds (the explainer never invents one): how the movie stands with
-    /// everyone, which is true of every movie that has ratings.
-    /// </summary>
-    private static string Standing(RatingDataset train, int item)
-    {
-        var values = train.ByItem.RowValues(item);
-        if (values.IsEmpty) return "new in the catalogue";
-        float mean = System.Numerics.Tensors.TensorPrimitives.Sum(values) / values.Length;
-        return values.Length == 1
-            ? string.Create(CultureInfo.InvariantCulture, $"rated {mean:0.0} by one person")
-            : string.Create(CultureInfo.InvariantCulture, $"rated {mean:0.0} on average by {values.Length:N0} people");
     }
 
     /// <summary>

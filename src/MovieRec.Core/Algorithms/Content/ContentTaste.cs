@@ -229,8 +229,6 @@ public sealed class ContentTaste
         // The liked movies' term sums in order of first appearance (as a dictionary would enumerate them), in a
         // per-thread scratch: a dictionary per request was a fifth of the service's allocation.
         var scratch = AffinityScratch.For(_postingOffsets.Length - 1);
-        var order = scratch.Order;
-        var sums = scratch.Sums;
         var slotOf = scratch.SlotOf;
         int distinct = 0;
         int n = 0;
@@ -244,19 +242,12 @@ public sealed class ContentTaste
                 var w = _vectors.RowWeights(item);
                 for (int j = 0; j < terms.Length; j++)
                 {
-                    int term = terms[j];
-                    int slot = slotOf[term] - 1;
-                    if (slot < 0)
-                    {
-                        if (distinct == order.Length) scratch.Grow(ref order, ref sums);
-                        slot = distinct++;
-                        slotOf[term] = slot + 1;
-                        order[slot] = term;
-                        sums[slot] = 0;
-                    }
-                    sums[slot] += w[j];
+                    // The slot first: adding one may grow (replace) Sums, which the indexer would have read before.
+                    int slot = scratch.Slot(terms[j], ref distinct);
+                    scratch.Sums[slot] += w[j];
                 }
             }
+            var (order, sums) = (scratch.Order, scratch.Sums);
             if (n == 0) return;
             double norm = (double)n * n * _meanNormSquared;
             for (int k = 0; k < distinct; k++)
@@ -274,7 +265,7 @@ public sealed class ContentTaste
         }
         finally
         {
-            for (int k = 0; k < distinct; k++) slotOf[order[k]] = 0;
+            for (int k = 0; k < distinct; k++) slotOf[scratch.Order[k]] = 0;
         }
     }
 
@@ -324,8 +315,6 @@ public sealed class ContentTaste
         fit.Clear();
         var idf = ThemeIdf;
         var scratch = AffinityScratch.For(_postingOffsets.Length - 1);
-        var order = scratch.Order;
-        var counts = scratch.Sums;
         var slotOf = scratch.SlotOf;
         int distinct = 0, n = 0;
         try
@@ -337,18 +326,11 @@ public sealed class ContentTaste
                 foreach (int term in _vectors.RowTerms(item))
                 {
                     if (idf[term] <= 0) continue;
-                    int slot = slotOf[term] - 1;
-                    if (slot < 0)
-                    {
-                        if (distinct == order.Length) scratch.Grow(ref order, ref counts);
-                        slot = distinct++;
-                        slotOf[term] = slot + 1;
-                        order[slot] = term;
-                        counts[slot] = 0;
-                    }
-                    counts[slot]++;
+                    int slot = scratch.Slot(term, ref distinct);
+                    scratch.Sums[slot]++;
                 }
             }
+            var (order, counts) = (scratch.Order, scratch.Sums);
             // Half: "magic" on 3 of 8 animated family films (Shrek, Shrek 2, Aladdin) put Harry Potter in their top 5.
             double least = Math.Max(ThemeLeastShared, n / 2.0), total = 0;
             for (int k = 0; k < distinct; k++)
@@ -363,7 +345,7 @@ public sealed class ContentTaste
         }
         finally
         {
-            for (int k = 0; k < distinct; k++) slotOf[order[k]] = 0;
+            for (int k = 0; k < distinct; k++) slotOf[scratch.Order[k]] = 0;
         }
     }
 
@@ -388,12 +370,21 @@ public sealed class ContentTaste
             return s;
         }
 
-        public void Grow(ref int[] order, ref double[] sums)
+        /// <summary>The term's slot in <see cref="Order"/> and <see cref="Sums"/>, added (sum 0) when new.</summary>
+        public int Slot(int term, ref int distinct)
         {
-            Array.Resize(ref Order, Order.Length * 2);
-            Array.Resize(ref Sums, Sums.Length * 2);
-            order = Order;
-            sums = Sums;
+            int slot = SlotOf[term] - 1;
+            if (slot >= 0) return slot;
+            if (distinct == Order.Length)
+            {
+                Array.Resize(ref Order, Order.Length * 2);
+                Array.Resize(ref Sums, Sums.Length * 2);
+            }
+            slot = distinct++;
+            SlotOf[term] = slot + 1;
+            Order[slot] = term;
+            Sums[slot] = 0;
+            return slot;
         }
     }
 }

@@ -284,6 +284,22 @@ public sealed class Explainer
         return new Explanation(best, Text(title, bestLinks), bestLinks);
     }
 
+    /// <summary>
+    /// What to say when no link to the person's ratings holds (the explainer never invents one): how the movie stands
+    /// with everyone ("rated 4.3 on average by 18 people"), true of every movie that has ratings. The service and
+    /// `bench personas` give it beside <see cref="Explain"/>.
+    /// </summary>
+    public static string Standing(RatingDataset train, int item)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        var values = train.ByItem.RowValues(item);
+        if (values.IsEmpty) return "new in the catalogue";
+        float mean = System.Numerics.Tensors.TensorPrimitives.Sum(values) / values.Length;
+        return values.Length == 1
+            ? string.Create(CultureInfo.InvariantCulture, $"rated {mean:0.0} by one person")
+            : string.Create(CultureInfo.InvariantCulture, $"rated {mean:0.0} on average by {values.Length:N0} people");
+    }
+
     /// <summary>Every link that holds between the liked <paramref name="source"/> and <paramref name="item"/>.</summary>
     public IReadOnlyList<ExplanationLink> Links(int source, int item) => LinksOf(source, item) ?? [];
 

@@ -12,36 +12,19 @@ namespace MovieRec.Web.Tests;
 /// answer 503 ProblemDetails with Retry-After (never 500, no stack trace), /health/ready names the database, writes
 /// succeed again once it is back, and every rating acknowledged with 2xx is in the database.
 /// </summary>
-public sealed class PostgresFaultTests : IAsyncLifetime
+public sealed class PostgresFaultTests : PostgresReplicaTests
 {
     private const int Writers = 6;
-    private PostgresServer _postgres = null!;
-    private ServiceFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _postgres = await PostgresServer.StartNewAsync();
-        string ratings = await _postgres.CreateDatabaseAsync("movierec");
-        _factory = new ReplicaFactory(ReplicaFactory.Settings(ratings, null));
-        _client = await _factory.ReadyClientAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_factory is not null) await _factory.DisposeAsync();
-        if (_postgres is not null) await _postgres.DisposeAsync();
-    }
 
     [Fact]
     public async Task Readiness_says_a_database_that_does_not_answer_is_down_within_seconds()
     {
         // A server that accepts connections but never answers (SIGSTOP: a hung server, a partition). /health/ready took
         // 15 to more than 60 s (the driver's connect and command timeouts), longer than any probe waits.
-        using var signedIn = _factory.CreateClient(new() { HandleCookies = false }).WithToken(await Clients.NewTokenAsync(_client));
+        using var signedIn = Factory.CreateClient(new() { HandleCookies = false }).WithToken(await Clients.NewTokenAsync(Client));
         Assert.Equal(HttpStatusCode.OK, (await signedIn.GetAsync(new Uri("/api/v1/me/ratings", UriKind.Relative))).StatusCode); // a pooled connection
-        using var probe = _factory.CreateClient(new() { HandleCookies = false }); // a probe sends no session cookie
-        await _postgres.FreezeAsync();
+        using var probe = Factory.CreateClient(new() { HandleCookies = false }); // a probe sends no session cookie
+        await Postgres.FreezeAsync();
         try
         {
             var clock = Stopwatch.StartNew();
@@ -54,18 +37,18 @@ public sealed class PostgresFaultTests : IAsyncLifetime
         }
         finally
         {
-            await _postgres.ThawAsync();
+            await Postgres.ThawAsync();
         }
         await ServerBinaries.WaitUntilAsync(async () => (await Clients.ReadinessAsync(probe)).Checks["database"].Status == "Healthy", TimeSpan.FromSeconds(90),
             "the database check did not recover after PostgreSQL resumed");
     }
 
     [Fact]
-    public async Task Writes_fail_with_503_while_postgresql_is_down_and_no_acknowledged_rating_is_lost()
+    public async Task Writes_fail_with_503_whilePostgresql_is_down_and_no_acknowledged_rating_is_lost()
     {
         var movies = Clients.MovieLensIds(Writers * 400);
         var clients = new HttpClient[Writers];
-        for (int w = 0; w < Writers; w++) clients[w] = _factory.CreateClient(new() { HandleCookies = false }).WithToken(await Clients.NewTokenAsync(_client));
+        for (int w = 0; w < Writers; w++) clients[w] = Factory.CreateClient(new() { HandleCookies = false }).WithToken(await Clients.NewTokenAsync(Client));
         var acknowledged = new ConcurrentDictionary<(int Writer, long Movie), float>();
         var statuses = new ConcurrentDictionary<int, int>();
         var unexpected = new ConcurrentQueue<string>();
@@ -97,7 +80,7 @@ public sealed class PostgresFaultTests : IAsyncLifetime
         await ServerBinaries.WaitUntilAsync(() => Task.FromResult(acknowledged.Count >= 60), TimeSpan.FromSeconds(20), "the writers did not store 60 ratings");
         int beforeOutage = acknowledged.Count;
 
-        await _postgres.StopAsync();
+        await Postgres.StopAsync();
         var outage = Stopwatch.StartNew();
         // While it is down: a write is a 503 problem with Retry-After, without internals; reads that need the database too.
         var write = await clients[0].PutAsJsonAsync("/api/v1/me/ratings/1", new { rating = 4 });
@@ -108,17 +91,17 @@ public sealed class PostgresFaultTests : IAsyncLifetime
             Assert.DoesNotContain(leak, text, StringComparison.Ordinal);
         await (await clients[1].GetAsync(new Uri("/api/v1/me/ratings", UriKind.Relative))).AssertProblem(503);
         await (await clients[1].GetAsync(new Uri("/api/v1/me/recommendations", UriKind.Relative))).AssertProblem(503);
-        await (await _client.PostAsync(new Uri("/api/v1/sessions", UriKind.Relative), null)).AssertProblem(503);
+        await (await Client.PostAsync(new Uri("/api/v1/sessions", UriKind.Relative), null)).AssertProblem(503);
         // Readiness stays 200, Degraded: the database is every replica's, and a 503 took them all out of rotation
         // (Kubernetes' readiness probe), so what needs no database (below) could not be reached either.
-        var (ready, checks) = await Clients.ReadinessAsync(_client);
+        var (ready, checks) = await Clients.ReadinessAsync(Client);
         Assert.Equal(200, ready);
         Assert.Equal("Degraded", checks["database"].Status);
         Assert.Contains("postgresql", checks["database"].Description, StringComparison.Ordinal);
         // Pages: a visitor whose session cookie cannot be checked is not shown as someone who has rated nothing. The
         // account page is a 503 page saying why (it was a 200 "Nothing rated yet"); catalogue pages answer with a notice.
         string token = clients[2].DefaultRequestHeaders.Authorization!.Parameter!;
-        using var browser = _factory.CreateClient(new() { HandleCookies = false });
+        using var browser = Factory.CreateClient(new() { HandleCookies = false });
         browser.DefaultRequestHeaders.Accept.ParseAdd("text/html");
         using var withCookie = new HttpRequestMessage(HttpMethod.Get, "/recommendations");
         withCookie.Headers.Add("Cookie", $"movierec_session={token}");
@@ -138,17 +121,17 @@ public sealed class PostgresFaultTests : IAsyncLifetime
         string dashboard = await browser.GetStringAsync(new Uri("/dashboard", UriKind.Relative));
         Assert.Contains("postgresql, does not answer right now", dashboard, StringComparison.Ordinal);
         // The model's state needs no database (GET /admin/model was a 503): the store's one fact is said to be unavailable.
-        using var admin = _factory.CreateClient(new() { HandleCookies = false });
+        using var admin = Factory.CreateClient(new() { HandleCookies = false });
         admin.DefaultRequestHeaders.Add("X-Api-Key", ServiceFactory.AdminKey);
         using var model = await admin.GetAsync(new Uri("/api/v1/admin/model", UriKind.Relative));
         Assert.True(model.StatusCode == HttpStatusCode.OK, $"GET /admin/model: {(int)model.StatusCode} {await model.Content.ReadAsStringAsync()}");
         Assert.False((await model.Json()).GetProperty("ratingStoreAnswers").GetBoolean());
         // Recommendations that need no database keep answering.
-        Assert.Equal(HttpStatusCode.OK, (await _client.PostAsJsonAsync("/api/v1/recommendations", new { ratings = new[] { new { movieId = 1L, rating = 5.0 } }, n = 5 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client.PostAsJsonAsync("/api/v1/recommendations", new { ratings = new[] { new { movieId = 1L, rating = 5.0 } }, n = 5 })).StatusCode);
         await Task.Delay(TimeSpan.FromSeconds(1));
         int during = acknowledged.Count;
 
-        await _postgres.StartAsync();
+        await Postgres.StartAsync();
         long outageMs = outage.ElapsedMilliseconds;
         var recovery = Stopwatch.StartNew();
         await ServerBinaries.WaitUntilAsync(() => Task.FromResult(acknowledged.Count >= during + 60), TimeSpan.FromSeconds(30),
@@ -158,7 +141,7 @@ public sealed class PostgresFaultTests : IAsyncLifetime
         await load.WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.True(unexpected.IsEmpty, "only 2xx and 503 are allowed: " + string.Join("; ", unexpected.Take(3)));
-        Assert.Equal(200, (await Clients.ReadinessAsync(_client)).Status);
+        Assert.Equal(200, (await Clients.ReadinessAsync(Client)).Status);
         // Every acknowledged rating is stored, with the acknowledged value (each writer rates distinct movies).
         int stored = 0;
         for (int w = 0; w < Writers; w++)
@@ -169,7 +152,7 @@ public sealed class PostgresFaultTests : IAsyncLifetime
             foreach (var ((writer, movie), rating) in acknowledged.Where(a => a.Key.Writer == w))
                 Assert.True(mine.TryGetValue(movie, out float value) && value == rating, $"writer {writer}: acknowledged rating of {movie} = {rating} is not stored");
         }
-        long inDatabase = Convert.ToInt64(await _postgres.ScalarAsync("movierec", "SELECT COUNT(*) FROM ratings"), CultureInfo.InvariantCulture);
+        long inDatabase = Convert.ToInt64(await Postgres.ScalarAsync("movierec", "SELECT COUNT(*) FROM ratings"), CultureInfo.InvariantCulture);
         Assert.True(inDatabase >= acknowledged.Count, $"{inDatabase} rows for {acknowledged.Count} acknowledged ratings");
         Assert.True(statuses.GetValueOrDefault(503) > 0, "the load saw the outage");
         Report.Write("postgres-restart", string.Create(CultureInfo.InvariantCulture,

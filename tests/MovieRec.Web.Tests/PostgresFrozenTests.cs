@@ -12,42 +12,27 @@ namespace MovieRec.Web.Tests;
 /// twice the connect Timeout for the cancellation it sent; a request with a session cookie waited once for the session
 /// lookup and again for its own query.
 /// </summary>
-public sealed class PostgresFrozenTests : IAsyncLifetime
+public sealed class PostgresFrozenTests : PostgresReplicaTests
 {
     // A long connect timeout and a short command timeout: before the fix each request waited one to two connect
     // timeouts on top (23 s and 20 s here), so the bound below tells the two apart with room for a loaded machine.
     private const int CommandTimeoutSeconds = 3;
     private const int ConnectTimeoutSeconds = 10;
     private static readonly TimeSpan OneWait = TimeSpan.FromSeconds(3 * CommandTimeoutSeconds);
-    private PostgresServer _postgres = null!;
-    private ServiceFactory _factory = null!;
-    private HttpClient _client = null!;
 
-    public async Task InitializeAsync()
-    {
-        _postgres = await PostgresServer.StartNewAsync();
-        string ratings = await _postgres.CreateDatabaseAsync("movierec");
-        ratings += string.Create(CultureInfo.InvariantCulture, $";Timeout={ConnectTimeoutSeconds};Command Timeout={CommandTimeoutSeconds}");
-        _factory = new ReplicaFactory(ReplicaFactory.Settings(ratings, null));
-        _client = await _factory.ReadyClientAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_factory is not null) await _factory.DisposeAsync();
-        if (_postgres is not null) await _postgres.DisposeAsync();
-    }
+    protected override IReadOnlyDictionary<string, int> ConnectionSettings { get; } =
+        new Dictionary<string, int> { ["Timeout"] = ConnectTimeoutSeconds, ["Command Timeout"] = CommandTimeoutSeconds };
 
     [Fact]
     public async Task A_request_gives_up_after_one_bounded_wait_with_a_503()
     {
-        string token = await Clients.NewTokenAsync(_client);
-        using var signedIn = _factory.CreateClient(new() { HandleCookies = false }).WithToken(token);
+        string token = await Clients.NewTokenAsync(Client);
+        using var signedIn = Factory.CreateClient(new() { HandleCookies = false }).WithToken(token);
         // Pooled connections: the first request of the outage takes one of them, as in production.
         for (int i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await signedIn.GetAsync(new Uri("/api/v1/me/ratings", UriKind.Relative))).StatusCode);
-        using var browser = _factory.CreateClient(new() { HandleCookies = false });
+        using var browser = Factory.CreateClient(new() { HandleCookies = false });
         browser.DefaultRequestHeaders.Accept.ParseAdd("text/html");
-        await _postgres.FreezeAsync();
+        await Postgres.FreezeAsync();
         try
         {
             // A signed-in read on a pooled connection (it took 3 s + 2 x 10 s before).
@@ -59,7 +44,7 @@ public sealed class PostgresFrozenTests : IAsyncLifetime
             // An anonymous endpoint with a session cookie: the session lookup, then the endpoint's own query (2 x 10 s before).
             using var withCookie = new HttpRequestMessage(HttpMethod.Post, "/api/v1/sessions");
             withCookie.Headers.Add("Cookie", $"movierec_session={token}");
-            var (session, sessionTook) = await Timed(() => _client.SendAsync(withCookie));
+            var (session, sessionTook) = await Timed(() => Client.SendAsync(withCookie));
             await session.AssertProblem(503);
             Assert.True(sessionTook < OneWait, $"POST /sessions with a session cookie answered 503 after {sessionTook.TotalSeconds:0.0} s");
 
@@ -71,12 +56,12 @@ public sealed class PostgresFrozenTests : IAsyncLifetime
             Assert.StartsWith("text/html", html.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
             Assert.True(pageTook < OneWait, $"the recommendations page answered 503 after {pageTook.TotalSeconds:0.0} s");
             // The model's state needs no database: 200 with what the replica knows, the store said to be unavailable (it was a 503).
-            using var admin = _factory.CreateClient(new() { HandleCookies = false });
+            using var admin = Factory.CreateClient(new() { HandleCookies = false });
             admin.DefaultRequestHeaders.Add("X-Api-Key", ServiceFactory.AdminKey);
             var (model, modelTook) = await Timed(() => admin.GetAsync(new Uri("/api/v1/admin/model", UriKind.Relative)));
             var status = await model.Json();
             Assert.True(model.StatusCode == HttpStatusCode.OK, $"GET /admin/model: {(int)model.StatusCode} {status}");
-            Assert.Equal(_factory.Host.Current!.Version, status.GetProperty("model").GetProperty("version").GetString());
+            Assert.Equal(Factory.Host.Current!.Version, status.GetProperty("model").GetProperty("version").GetString());
             Assert.True(status.GetProperty("dataset").GetProperty("ratings").GetInt64() > 0);
             Assert.Equal("postgresql", status.GetProperty("ratingStore").GetString());
             Assert.False(status.GetProperty("ratingStoreAnswers").GetBoolean());
@@ -88,7 +73,7 @@ public sealed class PostgresFrozenTests : IAsyncLifetime
         }
         finally
         {
-            await _postgres.ThawAsync();
+            await Postgres.ThawAsync();
         }
         // Back: the same account reads its ratings again.
         await ServerBinaries.WaitUntilAsync(async () => (await signedIn.GetAsync(new Uri("/api/v1/me/ratings", UriKind.Relative))).StatusCode == HttpStatusCode.OK,

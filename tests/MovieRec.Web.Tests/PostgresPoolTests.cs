@@ -13,49 +13,38 @@ namespace MovieRec.Web.Tests;
 /// exhausted", no wait for a pool slot. Measured: they do (each abandoned operation ends by the driver's own timeouts,
 /// or at once when the server resumes, and its connection goes back to the pool or is discarded); the test keeps it so.
 /// </summary>
-public sealed class PostgresPoolTests : IAsyncLifetime
+public sealed class PostgresPoolTests : PostgresReplicaTests
 {
     private const int PoolSize = 3;
     private const int CommandTimeoutSeconds = 3;
     private const int ConnectTimeoutSeconds = 2;
     private const int DuringFreeze = 3 * PoolSize;
     private readonly ErrorLog _log = new(Microsoft.Extensions.Logging.LogLevel.Warning);
-    private PostgresServer _postgres = null!;
-    private ServiceFactory _factory = null!;
-    private HttpClient _client = null!;
 
-    public async Task InitializeAsync()
+    protected override IReadOnlyDictionary<string, int> ConnectionSettings { get; } = new Dictionary<string, int>
     {
-        _postgres = await PostgresServer.StartNewAsync();
-        string ratings = await _postgres.CreateDatabaseAsync("movierec");
-        ratings += string.Create(CultureInfo.InvariantCulture, $";Timeout={ConnectTimeoutSeconds};Command Timeout={CommandTimeoutSeconds};Maximum Pool Size={PoolSize}");
-        _factory = new ReplicaFactory(ReplicaFactory.Settings(ratings, null))
-        {
-            TestServices = services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(_log),
-        };
-        _client = await _factory.ReadyClientAsync();
-    }
+        ["Timeout"] = ConnectTimeoutSeconds,
+        ["Command Timeout"] = CommandTimeoutSeconds,
+        ["Maximum Pool Size"] = PoolSize,
+    };
 
-    public async Task DisposeAsync()
-    {
-        if (_factory is not null) await _factory.DisposeAsync();
-        if (_postgres is not null) await _postgres.DisposeAsync();
-    }
+    protected override Action<IServiceCollection>? TestServices =>
+        services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(_log);
 
     [Theory]
     [InlineData(0)] // resumed while the abandoned operations still wait for the server
     [InlineData(9)] // resumed after the driver gave the first ones up (Command Timeout 3 s, then the cancellation: 7 s)
-    public async Task Requests_abandoned_during_a_freeze_leave_the_pool_usable_once_postgresql_resumes(int freezeSeconds)
+    public async Task Requests_abandoned_during_a_freeze_leave_the_pool_usable_oncePostgresql_resumes(int freezeSeconds)
     {
-        string token = await Clients.NewTokenAsync(_client);
-        using var signedIn = _factory.CreateClient(new() { HandleCookies = false }).WithToken(token);
+        string token = await Clients.NewTokenAsync(Client);
+        using var signedIn = Factory.CreateClient(new() { HandleCookies = false }).WithToken(token);
         var me = new Uri("/api/v1/me/ratings", UriKind.Relative);
         // The pool's connections open and idle, as in production before an outage.
         await Task.WhenAll(Enumerable.Range(0, PoolSize).Select(async _ => Assert.Equal(HttpStatusCode.OK, (await signedIn.GetAsync(me)).StatusCode)));
 
         int logged = _log.Errors.Count;
         var frozen = Stopwatch.StartNew();
-        await _postgres.FreezeAsync();
+        await Postgres.FreezeAsync();
         var during = new List<int>();
         try
         {
@@ -67,7 +56,7 @@ public sealed class PostgresPoolTests : IAsyncLifetime
         }
         finally
         {
-            await _postgres.ThawAsync();
+            await Postgres.ThawAsync();
         }
         double frozenSeconds = frozen.Elapsed.TotalSeconds;
         Assert.All(during, status => Assert.Equal(503, status));

@@ -121,8 +121,11 @@ public sealed record TasteRankerOptions
 /// </summary>
 public sealed partial class TasteRanker : IReadsDislikes
 {
-    /// <summary>The candidate score: EASE, half of iALS and half of quality (z-scores), and 3 × theme fit (in [0, 1]).</summary>
-    private static readonly double[] CandidateWeights = Candidate();
+    /// <summary>
+    /// The candidate score: EASE, half of iALS and half of quality (z-scores), and theme fit (in [0, 1]) at
+    /// <see cref="TasteRankerOptions.ThemeWeight"/>.
+    /// </summary>
+    private readonly double[] _candidateWeights;
 
     private TasteFeatures? _features;
     private TrainingData? _data;
@@ -149,6 +152,7 @@ public sealed partial class TasteRanker : IReadsDislikes
     {
         Options = options ?? new TasteRankerOptions();
         Options.Validate();
+        _candidateWeights = Candidate(Options.ThemeWeight);
     }
 
     public TasteRankerOptions Options { get; }
@@ -181,7 +185,7 @@ public sealed partial class TasteRanker : IReadsDislikes
         for (int b = 0; b < Buckets; b++)
         {
             var inBucket = samples.FindAll(s => s.Bucket == b);
-            var weights = Learn(inBucket, rng, context) ?? (double[])CandidateWeights.Clone();
+            var weights = Learn(inBucket, rng, context) ?? (double[])_candidateWeights.Clone();
             // Before the popularity cap is calibrated, so the share it promises holds with the genre weight in.
             // With three to six liked movies (the handful a new user gives) there is a taste to fit; one or two liked
             // genres say little, and for seven or more the learnt weights rank the next movie better (leave-latest-out
@@ -312,7 +316,7 @@ public sealed partial class TasteRanker : IReadsDislikes
         return members;
     }
 
-    private static double[] Candidate()
+    private static double[] Candidate(double themeWeight)
     {
         var w = new double[TasteFeatures.Count];
         w[TasteFeatures.Ease] = 1;
@@ -320,7 +324,7 @@ public sealed partial class TasteRanker : IReadsDislikes
         w[TasteFeatures.Quality] = 0.5;
         // A theme's films must reach the re-ranking to be ranked by it: five vampire films at 5 stars had only two
         // vampire films among EASE's and iALS's first 200.
-        w[TasteFeatures.Theme] = 3;
+        w[TasteFeatures.Theme] = themeWeight;
         return w;
     }
 
@@ -330,7 +334,7 @@ public sealed partial class TasteRanker : IReadsDislikes
         var score = System.Buffers.ArrayPool<float>.Shared.Rent(n);
         try
         {
-            Combine(x, n, CandidateWeights, score.AsSpan(0, n));
+            Combine(x, n, _candidateWeights, score.AsSpan(0, n));
             var exclude = Array.ConvertAll(rated, r => r.Item);
             Array.Sort(exclude);
             return Array.ConvertAll(TopN.Select(score.AsSpan(0, n), Options.Candidates, ties, exclude), s => s.Item);
@@ -467,7 +471,7 @@ public sealed partial class TasteRanker : IReadsDislikes
             var (liked, disliked) = Features(features, user.Ratings, _data!.Ratings.Scale, _data.Ratings.GlobalMean, x);
             // The candidates as a set (the same items as Candidates, unsorted: only membership matters here), with
             // the candidate score in the scores span: no per-request arrays.
-            Combine(x, n, CandidateWeights, scores[..n]);
+            Combine(x, n, _candidateWeights, scores[..n]);
             var rated = user.Ratings;
             Span<int> exclude = rated.Length <= 256 ? stackalloc int[rated.Length] : new int[rated.Length];
             for (int k = 0; k < rated.Length; k++) exclude[k] = rated[k].Item;

@@ -12,7 +12,8 @@ namespace MovieRec.Web.Tests;
 /// <summary>
 /// The model watcher never dies (issue 16): a manifest whose "file" is null and a crafted incoming file (an id map
 /// declaring 0x7FFFFFFF ids) are each logged, counted in /metrics and moved aside with the reason, the current model
-/// keeps serving, and the next valid model published is still picked up. Each refusal is logged when it happens (the
+/// keeps serving, and the next valid model published is still picked up. A manifest read half written is not judged
+/// until it has been still for a second. Each refusal is logged when it happens (the
 /// watcher used to die with nothing logged until shutdown).
 /// </summary>
 public sealed class ModelWatcherTests
@@ -40,7 +41,16 @@ public sealed class ModelWatcherTests
         var manifest = JsonNode.Parse(await File.ReadAllTextAsync(manifestPath))!.AsObject();
         manifest["version"] = "20990101T000000Z-nullfile";
         manifest["file"] = null;
-        await File.WriteAllTextAsync(manifestPath, manifest.ToJsonString());
+        // Written in place in two parts, three ticks apart, as a hand edit would: the half-written manifest is not
+        // refused as "not a model manifest" (CI once caught the watcher moving it aside mid-write).
+        string text = manifest.ToJsonString();
+        await using (var writer = new StreamWriter(manifestPath, append: false))
+        {
+            await writer.WriteAsync(text.AsMemory(0, text.Length / 2));
+            await writer.FlushAsync();
+            await Task.Delay(600);
+            await writer.WriteAsync(text.AsMemory(text.Length / 2));
+        }
         await WaitFor(() => Directory.Exists(rejected) && Directory.GetFiles(rejected, "current-*.json").Length == 1, "the null-file manifest moved aside");
         Assert.False(File.Exists(manifestPath));
         string reason = await File.ReadAllTextAsync(Directory.GetFiles(rejected, "current-*.json.txt").Single());

@@ -405,6 +405,9 @@ public sealed class ModelLifecycleService(
         {
             if (manifest.Problem is { } problem)
             {
+                // A manifest written in place (by hand, or by a publisher that does not rename) can be read half
+                // written: like a file still being copied into incoming/, it is judged once it has been still a second.
+                if (DateTime.UtcNow - File.GetLastWriteTimeUtc(trainer.ManifestPath) < TimeSpan.FromSeconds(1)) return refused;
                 Refuse(manifest, $"{trainer.ManifestPath}: {problem}", moveAside: true);
                 return manifest.Hash;
             }

@@ -19,11 +19,14 @@ public enum LinkKind
 
     /// <summary>People who liked the one liked the other far more often than everyone did (training ratings).</summary>
     LikedBySamePeople,
+
+    /// <summary>A genre of both that few movies have (<see cref="ExplainerOptions.MaxGenreShare"/>): documentary, western, film noir.</summary>
+    Genre,
 }
 
 /// <summary>One link that holds between the liked movie and the recommendation, with what it rests on.</summary>
 /// <param name="Kind">The kind of link.</param>
-/// <param name="Value">The director, actor or keyword (empty for <see cref="LinkKind.LikedBySamePeople"/>).</param>
+/// <param name="Value">The director, actor, keyword or genre (empty for <see cref="LinkKind.LikedBySamePeople"/>).</param>
 /// <param name="Both">For <see cref="LinkKind.LikedBySamePeople"/>: training users who liked both movies.</param>
 /// <param name="LikedSource">For <see cref="LinkKind.LikedBySamePeople"/>: training users who liked the user's movie.</param>
 /// <param name="Lift">For <see cref="LinkKind.LikedBySamePeople"/>: (Both / LikedSource) / (likers of the recommendation / users).</param>
@@ -65,8 +68,16 @@ public sealed record ExplainerOptions
     /// </summary>
     public double MaxKeywordShare { get; init; } = 0.03;
 
+    /// <summary>
+    /// A genre both movies have is a reason only when at most this share of the catalogue's movies with genres has it.
+    /// Default 0.05: on ml-latest-small documentaries (4.5 %), war films, musicals, westerns and film noir, never drama
+    /// (45 %) or comedy. Without it a documentary fan's documentaries, which few people rate, had no reason to give.
+    /// </summary>
+    public double MaxGenreShare { get; init; } = 0.05;
+
     public void Validate()
     {
+        OptionChecks.InRange(MaxGenreShare, 0, 1, nameof(MaxGenreShare));
         OptionChecks.Positive(MinimumSupport, nameof(MinimumSupport));
         OptionChecks.NonNegative(MinimumLift, nameof(MinimumLift));
         OptionChecks.InRange(MaxKeywordShare, 0, 1, nameof(MaxKeywordShare));
@@ -80,9 +91,10 @@ public sealed record ExplainerOptions
 /// "duringcreditsstinger", no vague ones such as "friendship", none shared by more than
 /// <see cref="ExplainerOptions.MaxKeywordShare"/> of the catalogue; a keyword inside another one given is left out),
 /// or, measured on the training ratings, that the people who liked X liked it much more often than everyone
-/// (co-liking lift with a minimum support). Genres are never a reason: half the catalogue is a drama. The liked movie
-/// with the strongest links wins (director 3, each actor 2, each keyword 1, co-liking 2·log₂ lift); with no link, the
-/// explanation is <see cref="Explanation.None"/>.
+/// (co-liking lift with a minimum support), or a rare genre both have (<see cref="ExplainerOptions.MaxGenreShare"/>:
+/// "both documentaries"; never drama, which half the catalogue is). The liked movie with the strongest links wins
+/// (director 3, each actor 2, each keyword or rare genre 1, co-liking 2·log₂ lift); with no link, the explanation is
+/// <see cref="Explanation.None"/>.
 /// </summary>
 public sealed class Explainer
 {
@@ -110,6 +122,8 @@ public sealed class Explainer
     private readonly string[][] _directors;
     private readonly string[][] _cast;
     private readonly string[][] _keywords;
+    private readonly string[][] _rareGenres;
+    private readonly Dictionary<string, string> _genreWords; // "Film-Noir" -> "film noir", as keywords spell it
 
     /// <param name="data">The training ratings (the co-liking counts) and the catalogue (directors, cast, keywords).</param>
     /// <param name="options">Thresholds; defaults when null.</param>
@@ -187,6 +201,63 @@ public sealed class Explainer
             _keywords[i] = [.. (tmdb?.Keywords ?? []).Where(IsDistinctive).Select(k => k.ToLowerInvariant()).Distinct(StringComparer.Ordinal)
                 .OrderBy(k => _keywordMovies.GetValueOrDefault(k)).ThenBy(k => k, StringComparer.Ordinal)];
         }
+        _rareGenres = RareGenres(data, _options.MaxGenreShare);
+        _genreWords = _rareGenres.SelectMany(g => g).Distinct(StringComparer.Ordinal).ToDictionary(g => g, g => g.Replace('-', ' ').ToLowerInvariant(), StringComparer.Ordinal);
+    }
+
+    /// <summary>Screen formats the genre column carries that are not a kind of film.</summary>
+    private static readonly HashSet<string> NotKinds = new(StringComparer.OrdinalIgnoreCase) { "IMAX" };
+
+    /// <summary>Per item, its genres that at most <paramref name="maxShare"/> of the movies with genres have.</summary>
+    private static string[][] RareGenres(TrainingData data, double maxShare)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        int withGenres = 0;
+        foreach (var movie in data.Catalog?.Movies ?? [])
+        {
+            if (movie.Genres.Count == 0) continue;
+            withGenres++;
+            foreach (var genre in movie.Genres) counts[genre] = counts.GetValueOrDefault(genre) + 1;
+        }
+        double cap = maxShare * withGenres;
+        var rare = new string[data.Ratings.ItemCount][];
+        for (int i = 0; i < rare.Length; i++)
+        {
+            var genres = data.MovieOf(i)?.Genres ?? [];
+            int n = 0;
+            foreach (var g in genres) n += counts.GetValueOrDefault(g) <= cap && !NotKinds.Contains(g) ? 1 : 0;
+            if (n == 0)
+            {
+                rare[i] = [];
+                continue;
+            }
+            rare[i] = new string[n];
+            n = 0;
+            foreach (var g in genres)
+            {
+                if (counts.GetValueOrDefault(g) <= cap && !NotKinds.Contains(g)) rare[i][n++] = g;
+            }
+        }
+        return rare;
+    }
+
+    /// <summary>
+    /// How a shared genre is said: "both documentaries", "both westerns", "both film noir"; "both {genre} films" for a
+    /// genre of another dataset.
+    /// </summary>
+    public static string GenrePhrase(string genre)
+    {
+        ArgumentNullException.ThrowIfNull(genre);
+        return genre.ToLowerInvariant() switch
+        {
+            "documentary" => "both documentaries",
+            "western" => "both westerns",
+            "musical" => "both musicals",
+            "war" => "both war films",
+            "film-noir" or "film noir" => "both film noir",
+            "animation" => "both animated",
+            var other => $"both {other} films",
+        };
     }
 
     public ExplainerOptions Options => _options;
@@ -333,6 +404,7 @@ public sealed class Explainer
             int keywords = SaidKeywords(source, item, said, profile, threshold);
             for (int w = 0; w < keywords; w++) (links ??= []).Add(new ExplanationLink(LinkKind.Keyword, _keywords[source][said[w]]));
         }
+        if (SharedGenre(source, item) is { } genre) (links ??= []).Add(new ExplanationLink(LinkKind.Genre, genre));
         if (CoLiked(source, item, out int both, out int likedSource, out double lift))
             (links ??= []).Add(new ExplanationLink(LinkKind.LikedBySamePeople, "", both, likedSource, lift));
         return links;
@@ -354,6 +426,7 @@ public sealed class Explainer
             int keywords = SaidKeywords(source, item, said);
             for (int w = 0; w < keywords; w++) s += 1;
         }
+        if (SharedGenre(source, item) is not null) s += 1;
         if (CoLiked(source, item, out _, out _, out double lift)) s += 2 * Math.Log2(lift);
         return s;
     }
@@ -366,6 +439,28 @@ public sealed class Explainer
         foreach (var director in _directors[source])
         {
             if (Array.IndexOf(_directors[item], director) >= 0) return director;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The first rare genre of <paramref name="source"/> that <paramref name="item"/> has too, or null; not one a shared
+    /// keyword already says ("spaghetti western" for westerns).
+    /// </summary>
+    private string? SharedGenre(int source, int item)
+    {
+        if ((uint)source >= (uint)_rareGenres.Length || (uint)item >= (uint)_rareGenres.Length) return null;
+        foreach (var genre in _rareGenres[source])
+        {
+            if (Array.IndexOf(_rareGenres[item], genre) < 0) continue;
+            string word = _genreWords[genre];
+            bool said = false;
+            if (HasMetadata(source, item))
+            {
+                foreach (var keyword in _keywords[source])
+                    said |= ContainsWords(keyword, word) && Array.IndexOf(_keywords[item], keyword) >= 0;
+            }
+            if (!said) return genre;
         }
         return null;
     }
@@ -482,14 +577,14 @@ public sealed class Explainer
             {
                 LinkKind.Director => 3,
                 LinkKind.Actor => 2,
-                LinkKind.Keyword => 1,
+                LinkKind.Keyword or LinkKind.Genre => 1,
                 _ => 2 * Math.Log2(link.Lift),
             };
         }
         return s;
     }
 
-    /// <summary>The links as phrases: director, actors together, keywords together, then the co-liking figures.</summary>
+    /// <summary>The links as phrases: director, actors together, keywords together, the genre, then the co-liking figures.</summary>
     public static IReadOnlyList<string> Phrases(IReadOnlyList<ExplanationLink> links)
     {
         ArgumentNullException.ThrowIfNull(links);
@@ -553,6 +648,12 @@ public sealed class Explainer
         {
             var text = sink.Begin().Append("both tagged ");
             for (int w = 0; w < keywords; w++) (w > 0 ? text.Append(" and ") : text).Append('"').Append(links[chosen[w]].Value).Append('"');
+            sink.End();
+        }
+        for (int k = 0; k < links.Count; k++)
+        {
+            if (links[k].Kind != LinkKind.Genre) continue;
+            sink.Begin().Append(GenrePhrase(links[k].Value));
             sink.End();
         }
         for (int k = 0; k < links.Count; k++)

@@ -41,6 +41,28 @@ public class ExplainerTests
     }
 
     [Fact]
+    public void A_rare_genre_both_have_is_a_reason_a_common_one_never()
+    {
+        var explainer = Shared.Value;
+        // Few people rate documentaries, so no co-liking figure holds between these two; the genre is what they share.
+        var corporation = explainer.Explain([new ItemRating(Item("Bowling for Columbine|2002"), 5f)], Item("The Corporation|2003"));
+        Assert.Equal(Item("Bowling for Columbine|2002"), corporation.BecauseOf);
+        Assert.Contains("both documentaries", corporation.SharedFeatures);
+        Assert.Equal(new ExplanationLink(LinkKind.Genre, "Documentary"), Assert.Single(corporation.Links, l => l.Kind == LinkKind.Genre));
+        // Dramas and animated films are too many to say (45 % and 6 % of the catalogue).
+        var mile = explainer.Explain([new ItemRating(Item("Forrest Gump|1994"), 5f)], Item("The Green Mile|1999"));
+        Assert.DoesNotContain(mile.Links, l => l.Kind == LinkKind.Genre);
+        var toys = explainer.Explain([new ItemRating(Item("Toy Story|1995"), 5f)], Item("Toy Story 2|1999"));
+        Assert.DoesNotContain(toys.Links, l => l.Kind == LinkKind.Genre);
+        // A shared keyword that already says it ("spaghetti western") is not repeated as "both westerns".
+        var fistful = explainer.Explain([new ItemRating(Item("The Good, the Bad and the Ugly|1966"), 5f)], Item("A Fistful of Dollars|1964"));
+        Assert.Contains("spaghetti western", fistful.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("both westerns", fistful.Text, StringComparison.Ordinal);
+        Assert.Equal("both film noir", Explainer.GenrePhrase("Film-Noir"));
+        Assert.Equal("both k-pop films", Explainer.GenrePhrase("K-Pop"));
+    }
+
+    [Fact]
     public void Only_a_liked_movie_is_a_reason_and_no_link_means_no_reason()
     {
         var explainer = Shared.Value;
@@ -138,7 +160,7 @@ public class ExplainerTests
         var data = TrainingData.From(TestData.MovieLensSmall);
         var ratings = data.Ratings;
         var popular = Enumerable.Range(0, ratings.ItemCount).OrderByDescending(i => ratings.ByItem.RowLength(i)).Take(300).ToArray();
-        var kinds = new int[4];
+        var kinds = new int[Enum.GetValues<LinkKind>().Length];
         int none = 0;
         foreach (int a in popular)
         {

@@ -9,8 +9,8 @@ namespace MovieRec.Core.Tests.Algorithms.Hybrid;
 /// <summary>
 /// Every reason the service would show the personas, checked against the metadata and the training ratings: for every
 /// servable algorithm's top 10 (through the service's fold-in path), each "because you liked X" names a movie the
-/// persona rated, and each link it gives holds (director, top-billed actor, a distinctive keyword in words, a co-liking
-/// figure recounted from the ratings). Fits every servable algorithm on all of ml-latest-small: slow.
+/// persona rated, and each link it gives holds (director, top-billed actor, a distinctive keyword in words, a rare genre
+/// of both, a co-liking figure recounted from the ratings). Fits every servable algorithm on all of ml-latest-small: slow.
 /// </summary>
 [Trait("Category", "Slow")]
 public partial class ExplanationAuditTests(ITestOutputHelper output)
@@ -62,7 +62,11 @@ public partial class ExplanationAuditTests(ITestOutputHelper output)
                     {
                         string? problem = Check(link, source, target, d, explainer, withKeywords, because, item);
                         if (problem is not null) problems.Add($"{where}: {problem}");
-                        if (link.Value.Length > 0 && CountOf(reasons, link.Value) != 1) problems.Add($"{where}: '{link.Value}' said {CountOf(reasons, link.Value)} times");
+                        if (link.Kind == LinkKind.Genre)
+                        {
+                            if (CountOf(reasons, Explainer.GenrePhrase(link.Value)) != 1) problems.Add($"{where}: '{Explainer.GenrePhrase(link.Value)}' not said once");
+                        }
+                        else if (link.Value.Length > 0 && CountOf(reasons, link.Value) != 1) problems.Add($"{where}: '{link.Value}' said {CountOf(reasons, link.Value)} times");
                     }
                 }
             }
@@ -91,6 +95,11 @@ public partial class ExplanationAuditTests(ITestOutputHelper output)
                 if (movies > explainer.Options.MaxKeywordShare * withKeywords) return $"'{link.Value}' is on {movies} movies: generic";
                 if (Explainer.ProductionKeywords.Contains(link.Value) || Explainer.VagueKeywords.Contains(link.Value)) return $"'{link.Value}' says nothing";
                 return null;
+            case LinkKind.Genre:
+                if (!source.Genres.Contains(link.Value) || !target.Genres.Contains(link.Value)) return $"'{link.Value}' is not a genre of both";
+                int withGenre = d.Catalog.Movies.Count(m => m.Genres.Contains(link.Value));
+                int withGenres = d.Catalog.Movies.Count(m => m.Genres.Count > 0);
+                return withGenre <= explainer.Options.MaxGenreShare * withGenres && link.Value != "IMAX" ? null : $"'{link.Value}' is on {withGenre} movies: common";
             case LinkKind.LikedBySamePeople:
                 var (both, likedSource, lift) = ExplainerTests.Recount(d.Ratings, sourceItem, targetItem);
                 if (both != link.Both || likedSource != link.LikedSource || Math.Abs(lift - link.Lift) > 1e-9) return $"co-liking {link.Both}/{link.LikedSource} {link.Lift:F3} recounts as {both}/{likedSource} {lift:F3}";

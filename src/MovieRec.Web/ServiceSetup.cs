@@ -72,10 +72,16 @@ public static class ServiceSetup
         // a value that is neither stops start-up with a sentence naming the setting.
         string? ratings = configuration.GetConnectionString("Ratings");
         if (ratings is { Length: > 0 } && BackingServiceSettings.IsPostgres(ratings))
-            services.AddSingleton<IRatingStore>(new PostgresRatingStore(ratings));
+            services.AddSingleton<IRatingStore>(sp => new PostgresRatingStore(ratings)
+            {
+                ReadAllTimeout = sp.GetRequiredService<IOptions<MovieRecOptions>>().Value.StoredRatingsReadTimeout,
+            });
         else
             services.AddSingleton<IRatingStore>(sp => new SqliteRatingStore(ratings is { Length: > 0 } ? ratings
-                : $"Data Source={Path.Combine(sp.GetRequiredService<IOptions<MovieRecOptions>>().Value.DataDirectory, "ratings.db")}"));
+                : $"Data Source={Path.Combine(sp.GetRequiredService<IOptions<MovieRecOptions>>().Value.DataDirectory, "ratings.db")}")
+            {
+                ReadAllTimeout = sp.GetRequiredService<IOptions<MovieRecOptions>>().Value.StoredRatingsReadTimeout,
+            });
 
         // Cache: HybridCache in memory; Redis as the shared tier when Redis:Configuration is set.
         string? redis = configuration["Redis:Configuration"];

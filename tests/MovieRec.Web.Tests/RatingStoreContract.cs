@@ -21,8 +21,8 @@ public abstract class RatingStoreContract : IAsyncLifetime
     /// <summary>A new store on an empty database (not yet initialised).</summary>
     protected abstract Task<IRatingStore> NewStoreAsync();
 
-    /// <summary>Another store on the same database as <see cref="Store"/> (a second replica).</summary>
-    protected abstract IRatingStore SameDatabase();
+    /// <summary>Another store on the same database as <see cref="Store"/> (a second replica), reading every rating in pages of <paramref name="readAllPageSize"/>.</summary>
+    protected abstract IRatingStore SameDatabase(int readAllPageSize = 50_000);
 
     /// <summary>Runs <paramref name="check"/> on a store whose database does not answer, then brings it back.</summary>
     protected abstract Task WithDatabaseDownAsync(Func<IRatingStore, Task> check);
@@ -200,6 +200,31 @@ public abstract class RatingStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_rating_is_read_in_pages_by_account_and_movie_whatever_the_page_size()
+    {
+        long a = await Store.CreateAccountAsync(Hash("a"), Later);
+        long b = await Store.CreateAccountAsync(Hash("b"), Later);
+        foreach (var (account, movie) in new[] { (b, 2L), (a, 7L), (b, 1L), (a, 3L), (a, 900_000_000_000L), (b, 5L) })
+            await Store.UpsertRatingAsync(account, movie, movie % 5 + 0.5f, Now);
+        var expected = await Store.GetAllRatingsAsync();
+        Assert.Equal(6, expected.Count);
+        Assert.Equal(expected.OrderBy(r => r.AccountId).ThenBy(r => r.MovieId), expected);
+        // Pages that end inside an account, at its end, and exactly at the last rating (then one empty page).
+        foreach (int pageSize in new[] { 1, 2, 3, 4, 6, 7 })
+        {
+            var paged = SameDatabase(pageSize);
+            try
+            {
+                Assert.Equal(expected, await paged.GetAllRatingsAsync());
+            }
+            finally
+            {
+                (paged as IDisposable)?.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Ping_answers_true_when_up_and_false_when_the_database_is_down()
     {
         Assert.True(await Store.PingAsync());
@@ -237,7 +262,7 @@ public sealed class SqliteRatingStoreTests : RatingStoreContract, IDisposable
 
     protected override Task<IRatingStore> NewStoreAsync() => Task.FromResult<IRatingStore>(new SqliteRatingStore($"Data Source={DatabasePath}"));
 
-    protected override IRatingStore SameDatabase() => new SqliteRatingStore($"Data Source={DatabasePath}");
+    protected override IRatingStore SameDatabase(int readAllPageSize = 50_000) => new SqliteRatingStore($"Data Source={DatabasePath}") { ReadAllPageSize = readAllPageSize };
 
     protected override Task WithDatabaseDownAsync(Func<IRatingStore, Task> check)
     {
@@ -321,7 +346,7 @@ public sealed class PostgresRatingStoreTests(PostgresFixture postgres) : RatingS
         return new PostgresRatingStore(_connectionString);
     }
 
-    protected override IRatingStore SameDatabase() => new PostgresRatingStore(_connectionString);
+    protected override IRatingStore SameDatabase(int readAllPageSize = 50_000) => new PostgresRatingStore(_connectionString) { ReadAllPageSize = readAllPageSize };
 
     protected override async Task WithDatabaseDownAsync(Func<IRatingStore, Task> check)
     {

@@ -54,6 +54,13 @@ public sealed class MovieRecOptions
     /// <summary>Retrain with every stored rating this often; null or zero turns scheduled retraining off.</summary>
     public TimeSpan? RetrainInterval { get; set; }
 
+    /// <summary>
+    /// How long reading every stored rating (a retrain, start-up, picking up a published model) waits for the database
+    /// to send more of a page before the read fails and gives its connection back; the read is paged, so a large
+    /// healthy store takes as long as it needs. It was 600 s on one pooled connection while the database was frozen.
+    /// </summary>
+    public TimeSpan StoredRatingsReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often replicas look for a newer model in <see cref="ModelDirectory"/>; zero turns watching off.</summary>
     public TimeSpan ModelWatchInterval { get; set; } = TimeSpan.FromSeconds(10);
 

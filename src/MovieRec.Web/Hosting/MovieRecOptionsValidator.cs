@@ -44,6 +44,8 @@ public sealed class MovieRecOptionsValidator : IValidateOptions<MovieRecOptions>
             $"is {options.ModelWatchInterval}; use a duration such as 00:00:10, or 00:00:00 to stop watching.");
         Check(options.RetrainInterval is null || options.RetrainInterval >= TimeSpan.Zero, nameof(options.RetrainInterval),
             $"is {options.RetrainInterval}; use a duration such as 1.00:00:00, or leave it unset to retrain only on request.");
+        Check(options.StoredRatingsReadTimeout >= TimeSpan.FromSeconds(1) && options.StoredRatingsReadTimeout <= TimeSpan.FromDays(1), nameof(options.StoredRatingsReadTimeout),
+            $"is {options.StoredRatingsReadTimeout}; use a duration of 1 s to a day, such as 00:00:30.");
         Check(options.SessionLifetime > TimeSpan.Zero, nameof(options.SessionLifetime),
             $"is {options.SessionLifetime}; use a positive duration such as 90.00:00:00.");
         Check(options.PurgeUnusedAccountsAfter is null || options.PurgeUnusedAccountsAfter > TimeSpan.Zero, nameof(options.PurgeUnusedAccountsAfter),

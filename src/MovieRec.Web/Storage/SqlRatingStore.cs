@@ -59,10 +59,23 @@ public abstract class SqlRatingStore : IRatingStore
         }, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
-    /// Command timeout of the calls that are not a request's (migrations, the purge, reading every rating to retrain):
-    /// they may take long on a large store, and nobody waits on them.
+    /// Command timeout of the calls that are not a request's and may take long on a large store: the migrations and
+    /// the advisory lock that serialises them, and the purge's deletes. Nobody waits on them. Not the read of every
+    /// rating (<see cref="GetAllRatingsAsync"/>), which is paged and bounded by <see cref="ReadAllTimeout"/>.
     /// </summary>
     protected const int MaintenanceCommandTimeoutSeconds = 600;
+
+    /// <summary>Rows per page of <see cref="GetAllRatingsAsync"/> (50,000: about 2 MB, some 10 ms of an index range scan).</summary>
+    public int ReadAllPageSize { get; init; } = 50_000;
+
+    /// <summary>
+    /// How long <see cref="GetAllRatingsAsync"/> waits for the database to send more of a page (MovieRec:StoredRatingsReadTimeout,
+    /// the command timeout of each page: Npgsql applies it to each wait for the network, so it bounds a read that makes
+    /// no progress, not a long one that does). A database that freezes or drops mid-read fails the read after it, plus
+    /// the driver's attempt to cancel the query (PostgreSQL: up to the connection string's connect Timeout and 2 s), and
+    /// the connection is given back. It was the 600 s of the maintenance commands, on one pooled connection.
+    /// </summary>
+    public TimeSpan ReadAllTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
@@ -250,16 +263,50 @@ public abstract class SqlRatingStore : IRatingStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Every stored rating, in (account, movie) order, read in pages of <see cref="ReadAllPageSize"/> rows by key (each
+    /// an index range scan that answers at once, on its own pooled connection for milliseconds): the read of a large
+    /// store takes as long as it needs while requests share the pool between pages, and one page that gets no answer
+    /// within <see cref="ReadAllTimeout"/> fails the read with <see cref="RatingStoreUnavailableException"/>. Pages are
+    /// separate statements: a rating written during the read is included or not, as if written just before or after it.
+    /// </summary>
     public async Task<IReadOnlyList<AccountRating>> GetAllRatingsAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, "SELECT account_id, movie_id, rating, updated_at FROM ratings ORDER BY account_id, movie_id");
-        command.CommandTimeout = MaintenanceCommandTimeoutSeconds;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = new List<AccountRating>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            result.Add(new AccountRating(reader.GetInt64(0), reader.GetInt64(1), (float)reader.GetDouble(2), reader.GetInt64(3) / 1000));
-        return result;
+        long afterAccount = long.MinValue, afterMovie = long.MinValue;
+        int timeout = Math.Max(1, (int)Math.Ceiling(ReadAllTimeout.TotalSeconds));
+        int pageSize = Math.Max(1, ReadAllPageSize);
+        while (true)
+        {
+            int read = 0;
+            try
+            {
+                await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                await using var command = Command(connection, null,
+                    "SELECT account_id, movie_id, rating, updated_at FROM ratings WHERE (account_id, movie_id) > (@account, @movie) " +
+                    "ORDER BY account_id, movie_id LIMIT @limit");
+                Add(command, "account", afterAccount);
+                Add(command, "movie", afterMovie);
+                Add(command, "limit", pageSize);
+                command.CommandTimeout = timeout;
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var rating = new AccountRating(reader.GetInt64(0), reader.GetInt64(1), (float)reader.GetDouble(2), reader.GetInt64(3) / 1000);
+                    result.Add(rating);
+                    (afterAccount, afterMovie) = (rating.AccountId, rating.MovieId);
+                    read++;
+                }
+            }
+            catch (Exception e) when (e is TimeoutException or DbException { IsTransient: true } && e is not RatingStoreUnavailableException)
+            {
+                throw new RatingStoreUnavailableException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"Reading every stored rating from the {Kind} ratings database failed after {result.Count} ratings and {clock.Elapsed.TotalSeconds:0.0} s: " +
+                    $"a page got no answer within {timeout} s (MovieRec:StoredRatingsReadTimeout) or the connection failed ({e.Message})"), e);
+            }
+            if (read < pageSize) return result;
+        }
     }
 
     public async Task<long> CountRatingsAsync(CancellationToken cancellationToken = default)

@@ -17,6 +17,9 @@ public abstract class PostgresReplicaTests : IAsyncLifetime
     /// <summary>Npgsql settings appended to the connection string (e.g. timeouts, pool size); none by default.</summary>
     protected virtual IReadOnlyDictionary<string, int> ConnectionSettings { get; } = new Dictionary<string, int>();
 
+    /// <summary>Service settings of the replica (e.g. MovieRec:StoredRatingsReadTimeout); none by default.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ServiceSettings { get; } = new Dictionary<string, string?>();
+
     /// <summary>Services the test adds to the replica (e.g. a log provider); none by default.</summary>
     protected virtual Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? TestServices => null;
 
@@ -25,11 +28,13 @@ public abstract class PostgresReplicaTests : IAsyncLifetime
         Postgres = await PostgresServer.StartNewAsync();
         string ratings = await Postgres.CreateDatabaseAsync("movierec");
         foreach (var (name, value) in ConnectionSettings) ratings += string.Create(CultureInfo.InvariantCulture, $";{name}={value}");
-        Factory = new ReplicaFactory(ReplicaFactory.Settings(ratings, null)) { TestServices = TestServices };
+        var settings = ReplicaFactory.Settings(ratings, null);
+        foreach (var (name, value) in ServiceSettings) settings[name] = value;
+        Factory = new ReplicaFactory(settings) { TestServices = TestServices };
         Client = await Factory.ReadyClientAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Factory is not null) await Factory.DisposeAsync();
         if (Postgres is not null) await Postgres.DisposeAsync();

@@ -187,7 +187,7 @@ public sealed class Explainer
         }
         double cap = Math.Max(2, _options.MaxKeywordShare * withKeywords);
         _distinctiveKeywords = new HashSet<string>(
-            _keywordMovies.Where(p => p.Value >= 2 && p.Value <= cap && IsWords(p.Key) && !ProductionKeywords.Contains(p.Key) && !VagueKeywords.Contains(p.Key)).Select(p => p.Key),
+            _keywordMovies.Where(p => p.Value >= 2 && p.Value <= cap && IsWords(p.Key) && !UninformativeKeywords.Contains(p.Key)).Select(p => p.Key),
             StringComparer.OrdinalIgnoreCase);
         // Per item, what a link can rest on: directors, the top-billed three, distinctive keywords (lower case, rarest first).
         _directors = new string[ratings.ItemCount][];
@@ -270,7 +270,8 @@ public sealed class Explainer
 
     /// <summary>
     /// Whether <paramref name="keyword"/> may be a reason: on 2 to the cap's movies, in words, neither a production tag
-    /// (<see cref="ProductionKeywords"/>) nor vague (<see cref="VagueKeywords"/>).
+    /// (<see cref="ProductionKeywords"/>), vague (<see cref="VagueKeywords"/>) nor mislabelled
+    /// (<see cref="UninformativeKeywords.Mislabelled"/>).
     /// </summary>
     public bool IsDistinctive(string keyword) => _distinctiveKeywords.Contains(keyword);
 

@@ -30,6 +30,11 @@ public class ExplainerTests
         Assert.False(explainer.IsDistinctive("murder")); // on 150 movies: generic
         Assert.False(explainer.IsDistinctive("friendship"));
         Assert.True(explainer.IsDistinctive("serial killer"));
+        // TMDB's "transporter" on boxing films is a mislabel: Rocky and Million Dollar Baby share "boxer", not it.
+        Assert.False(explainer.IsDistinctive("transporter"));
+        var boxing = explainer.Explain([new ItemRating(Item("Rocky|1976"), 5f)], Item("Million Dollar Baby|2004"));
+        Assert.Contains("\"boxer\"", boxing.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("transporter", boxing.Text, StringComparison.Ordinal);
         // Iron Man and The Avengers share "duringcreditsstinger" and Marvel's keywords: only the words that say something.
         var why = explainer.Explain([new ItemRating(Item("Iron Man|2008"), 5f)], Item("The Avengers|2012"));
         Assert.DoesNotContain("stinger", why.Text, StringComparison.Ordinal);

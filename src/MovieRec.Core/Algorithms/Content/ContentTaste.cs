@@ -288,7 +288,7 @@ public sealed class ContentTaste
         // Keywords the explanations never give as a reason (how a film was made, or what almost every story has:
         // "friendship" is on three of five romantic comedies and on Toy Story) are no theme either.
         var never = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var keyword in UninformativeKeywords.Production.Concat(UninformativeKeywords.Vague)) never.Add("k:" + MovieSoup.Normalize(keyword));
+        foreach (var keyword in UninformativeKeywords.Production.Concat(UninformativeKeywords.Vague).Concat(UninformativeKeywords.Mislabelled)) never.Add("k:" + MovieSoup.Normalize(keyword));
         var idf = new float[_vectors.Vocabulary.Count];
         for (int t = 0; t < idf.Length; t++)
         {

@@ -26,4 +26,17 @@ public static class UninformativeKeywords
         "sister sister relationship", "daughter", "son", "mother", "father", "daughter of protagonist", "money", "party",
         "secret", "death", "dying and death", "life", "loss of loved one", "hope", "fear", "kiss", "dream", "night", "individual",
     };
+
+    /// <summary>
+    /// Keywords TMDB 5000 attaches where they do not mean what they say: "transporter" is on nine boxing films (Rocky,
+    /// Raging Bull, Million Dollar Baby, Cinderella Man, Ali ...) and on Pulp Fiction, beside "boxer", so "Million Dollar
+    /// Baby: both tagged "transporter"" read as nonsense to a sports fan.
+    /// </summary>
+    public static IReadOnlySet<string> Mislabelled { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "transporter",
+    };
+
+    /// <summary>Whether <paramref name="keyword"/> is in any of the lists: never a reason, never a theme.</summary>
+    public static bool Contains(string keyword) => Production.Contains(keyword) || Vague.Contains(keyword) || Mislabelled.Contains(keyword);
 }

@@ -187,7 +187,7 @@ public sealed class Explainer
         }
         double cap = Math.Max(2, _options.MaxKeywordShare * withKeywords);
         _distinctiveKeywords = new HashSet<string>(
-            _keywordMovies.Where(p => p.Value >= 2 && p.Value <= cap && IsWords(p.Key) && !ProductionKeywords.Contains(p.Key) && !VagueKeywords.Contains(p.Key)).Select(p => p.Key),
+            _keywordMovies.Where(p => p.Value >= 2 && p.Value <= cap && IsWords(p.Key) && !UninformativeKeywords.Contains(p.Key)).Select(p => p.Key),
             StringComparer.OrdinalIgnoreCase);
         // Per item, what a link can rest on: directors, the top-billed three, distinctive keywords (lower case, rarest first).
         _directors = new string[ratings.ItemCount][];
@@ -270,7 +270,8 @@ public sealed class Explainer
 
     /// <summary>
     /// Whether <paramref name="keyword"/> may be a reason: on 2 to the cap's movies, in words, neither a production tag
-    /// (<see cref="ProductionKeywords"/>) nor vague (<see cref="VagueKeywords"/>).
+    /// (<see cref="ProductionKeywords"/>), vague (<see cref="VagueKeywords"/>) nor mislabelled
+    /// (<see cref="UninformativeKeywords.Mislabelled"/>).
     /// </summary>
     public bool IsDistinctive(string keyword) => _distinctiveKeywords.Contains(keyword);
 
@@ -344,7 +345,7 @@ public sealed class Explainer
             if (r.Rating < threshold || r.Item == item || SeenBefore(ratings, k, threshold)) continue;
             double strength = StrengthOf(r.Item, item);
             if (strength <= 0) continue;
-            if (strength > bestStrength || (strength == bestStrength && best >= 0 && r.Item < best))
+            if (strength > bestStrength || (strength == bestStrength && best >= 0 && BreaksTie(r.Item, best, item)))
             {
                 (best, bestStrength) = (r.Item, strength);
             }
@@ -353,6 +354,17 @@ public sealed class Explainer
         var source = _data.MovieOf(best);
         string title = source?.ShortTitle ?? _data.Ratings.ItemIds.ToRaw(best);
         return new Explanation(best, Text(title, bestLinks), bestLinks);
+    }
+
+    /// <summary>
+    /// Between two liked movies with links of the same strength, the one more of the item's fans also liked (a
+    /// documentary fan's documentaries, each "both documentaries", then name the documentary their fans share rather
+    /// than always the same one), then the lower id.
+    /// </summary>
+    private bool BreaksTie(int candidate, int best, int item)
+    {
+        int a = LikedBoth(candidate, item), b = LikedBoth(best, item);
+        return a > b || (a == b && candidate < best);
     }
 
     /// <summary>

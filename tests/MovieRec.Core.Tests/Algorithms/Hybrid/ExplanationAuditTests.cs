@@ -93,7 +93,7 @@ public partial class ExplanationAuditTests(ITestOutputHelper output)
                 if (!Words().IsMatch(link.Value) || link.Value.Contains("stinger", StringComparison.Ordinal)) return $"'{link.Value}' is not spelt as words";
                 int movies = d.Catalog.Movies.Count(m => m.Tmdb is { } t && t.Keywords.Contains(link.Value, StringComparer.OrdinalIgnoreCase));
                 if (movies > explainer.Options.MaxKeywordShare * withKeywords) return $"'{link.Value}' is on {movies} movies: generic";
-                if (Explainer.ProductionKeywords.Contains(link.Value) || Explainer.VagueKeywords.Contains(link.Value)) return $"'{link.Value}' says nothing";
+                if (Core.Algorithms.Content.UninformativeKeywords.Contains(link.Value)) return $"'{link.Value}' says nothing";
                 return null;
             case LinkKind.Genre:
                 if (!source.Genres.Contains(link.Value) || !target.Genres.Contains(link.Value)) return $"'{link.Value}' is not a genre of both";

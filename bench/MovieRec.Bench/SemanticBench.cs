@@ -351,6 +351,7 @@ internal static class SemanticBench
             SemanticWeight = F("--w-embeddings", d.SemanticWeight),
             TitleWeight = F("--w-titles", d.TitleWeight),
             PopularityWeight = F("--popularity", d.PopularityWeight),
+            SemanticDescribedOnly = Bench.Option(args, "--semantic-described-only") is { } only ? bool.Parse(only) : d.SemanticDescribedOnly,
             Method = Bench.Option(args, "--fusion") switch
             {
                 null => d.Method,

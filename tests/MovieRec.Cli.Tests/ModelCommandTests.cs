@@ -30,6 +30,28 @@ public class ModelCommandTests
     }
 
     [Fact]
+    public void Recommendations_with_the_dataset_say_why_as_the_service_does()
+    {
+        using var tmp = TestData.NewFolder();
+        string model = Path.Combine(tmp.Path, "knn.mrec");
+        var (exit, output, error) = CliRunner.Run("train", "--data", TestData.MovieLensSmallPath, "--algorithm", "item-knn", "--out", model);
+        Assert.True(exit == 0, error);
+        // Toy Story, Finding Nemo and Monsters, Inc. at 5 stars: every row says which of them it is for, and how, or
+        // (no link) how the movie stands with everyone.
+        (exit, output, error) = CliRunner.Run("recommend", "--model", model, "--rate", "1=5,6377=5,4886=5", "-n", "8", "--data", TestData.MovieLensSmallPath);
+        Assert.True(exit == 0, error);
+        Assert.Contains("│ why", output);
+        var rows = output.Split('\n').Where(l => l.StartsWith("│ ", StringComparison.Ordinal) && !l.Contains("movie id", StringComparison.Ordinal)).ToList();
+        Assert.Equal(8, rows.Count);
+        Assert.All(rows, row => Assert.Matches(@"because you liked (Toy Story|Finding Nemo|Monsters, Inc\.): |rated \d\.\d (on average by [\d,]+ people|by one person)", row));
+        Assert.True(rows.Count(row => row.Contains("because you liked", StringComparison.Ordinal)) >= 6, string.Join('\n', rows));
+        // Without the dataset there are no titles and no reasons.
+        (exit, output, _) = CliRunner.Run("recommend", "--model", model, "--rate", "1=5,6377=5,4886=5", "-n", "8");
+        Assert.True(exit == 0);
+        Assert.DoesNotContain("because you liked", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Mistakes_give_one_line_and_exit_code_2()
     {
         using var tmp = TestData.NewFolder();

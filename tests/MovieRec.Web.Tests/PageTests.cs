@@ -68,6 +68,44 @@ public sealed partial class PageTests(ServiceFixture fixture)
         Assert.Contains("<form", html, StringComparison.Ordinal); // the search forms, to try again
     }
 
+    [Theory]
+    [InlineData("/search?q=toy&q=star", "/search?q=toy", "q")]
+    [InlineData("/search?genre=Horror&genre=Comedy", "/search?genre=Horror", "genre")]
+    [InlineData("/search?decade=1990&decade=1990", "/search?decade=1990", "decade")]
+    [InlineData("/search?describe=robots&describe=space", "/search?describe=robots", "describe")]
+    [InlineData("/search?q=toy&page=1&page=2", "/search?q=toy&page=1", "page")]
+    [InlineData("/search?q=toy&Q=star", "/search?Q=toy", "q")]
+    [InlineData("/recommendations?algorithm=svd&algorithm=ease", "/recommendations?algorithm=svd", "algorithm")]
+    public async Task A_query_parameter_a_page_reads_given_twice_is_a_400_page_naming_it(string twice, string once, string name)
+    {
+        // Was: the page bound "toy,star" (a search for it) or one of the values, silently, with a 200.
+        var client = fixture.Factory.CreateClient();
+        var (status, html) = await Browse(client, twice);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal($"{name}: given twice; expects one value.", Regex.Match(html, "id=\"error-reason\">([^<]*)<").Groups[1].Value);
+        Assert.Contains("<nav aria-label=\"Main\">", html, StringComparison.Ordinal); // the site's error page
+        // Three times, and a client that does not ask for HTML: the API's ProblemDetails, naming the parameter.
+        var problem = await (await client.GetAsync(twice + $"&{name}=x")).AssertProblem(400);
+        Assert.Equal($"{name}: given 3 times; expects one value.", problem.GetProperty("detail").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty(name, out _), problem.ToString());
+
+        var (single, _) = await Browse(client, once);
+        Assert.Equal(HttpStatusCode.OK, single);
+    }
+
+    [Theory]
+    [InlineData("/?q=a&q=b&deleted=1&deleted=1")]
+    [InlineData("/movies/1?id=2&id=3&q=a&q=b")]
+    [InlineData("/clusters?q=a&q=b")]
+    [InlineData("/dashboard?algorithm=svd&algorithm=ease")]
+    public async Task A_page_ignores_a_repeated_parameter_it_does_not_read(string url)
+    {
+        // As the API does: a parameter the page does not bind is ignored, once or twice (the movie's id is the path's).
+        var (status, html) = await Browse(fixture.Factory.CreateClient(), url);
+        Assert.Equal(HttpStatusCode.OK, status);
+        if (url.StartsWith("/movies/1?", StringComparison.Ordinal)) Assert.StartsWith("Toy Story", Title(html), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_long_query_is_shortened_in_the_page_title_and_a_description_search_names_itself()
     {

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using MovieRec.Core.Algorithms;
+using MovieRec.Core.Algorithms.Hybrid;
 using MovieRec.Core.Data;
 using MovieRec.Core.Evaluation;
 using MovieRec.Core.Models;
@@ -192,6 +194,7 @@ internal static class ModelCommands
             }
             int[] exclude;
             string who;
+            ItemRating[] liked; // the user's ratings in the model's ids, for the reasons
             if (userId is not null)
             {
                 int dense = header.UserIds.ToDense(userId);
@@ -201,6 +204,7 @@ internal static class ModelCommands
                 model.Score(dense, scores);
                 exclude = [.. history.RatedBy(dense).ToArray().Concat(RatedIn(titles, userId, header)).Distinct().Order()];
                 who = $"user {userId}";
+                liked = [];
             }
             else
             {
@@ -209,11 +213,13 @@ internal static class ModelCommands
                 model.Score(folded, scores);
                 exclude = [.. folded.Ratings.Select(r => r.Item).Order()];
                 who = $"a new user with {folded.Ratings.Length} rating(s)";
+                liked = [.. folded.Ratings];
             }
             var top = TopN.Select(scores, n, TrainingRatingsTieBreak(history, header), exclude);
             // Titles are found through the raw id, the one thing model and dataset share for both kinds of id.
             var movies = top.Select(t => titles is null ? null : MovieByRawId(titles, header.ItemIds.ToRaw(t.Item))).ToList();
             bool imdb = MovieFacts.AnyImdb(movies);
+            var reasons = titles is null ? null : Reasons(titles, header, top, userId, liked);
             context.Output.WriteLine($"Top {n} for {who} ({model.Name})");
             var table = new Table()
                 .AddColumn(new TableColumn("#").RightAligned()).AddColumn(new TableColumn("movie id").RightAligned());
@@ -221,6 +227,7 @@ internal static class ModelCommands
             if (imdb) table.AddColumn(MovieFacts.ImdbColumn);
             // Ranking models' scores only order the movies: they are shown as they are, not as ratings.
             table.AddColumn(new TableColumn(predictsRatings ? "predicted" : "score").RightAligned());
+            if (reasons is not null) table.AddColumn("why");
             for (int k = 0; k < top.Length; k++)
             {
                 string raw = header.ItemIds.ToRaw(top[k].Item);
@@ -232,12 +239,53 @@ internal static class ModelCommands
                 cells.Add(predictsRatings
                     ? header.Scale.Clip(top[k].Score).ToString("0.00", CultureInfo.InvariantCulture)
                     : top[k].Score.ToString("0.0000", CultureInfo.InvariantCulture));
+                if (reasons is not null) cells.Add(reasons[k]);
                 table.AddRow([.. cells.Select(Markup.Escape)]);
             }
             context.Console.Write(table);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Why each movie suits the user, as the service says it: "because you liked X: ..." (<see cref="Explainer"/>, on
+    /// <paramref name="dataset"/>'s ratings and metadata), or how the movie stands with everyone when no link holds.
+    /// The user's ratings are theirs in the dataset (--user) or the folded-in ones (--rate), matched by raw id.
+    /// </summary>
+    private static string[] Reasons(Dataset dataset, ModelHeader header, ReadOnlySpan<ScoredItem> top, string? userId, ItemRating[] folded)
+    {
+        var ratings = dataset.Ratings;
+        var profile = new List<ItemRating>();
+        if (userId is not null)
+        {
+            int user = ratings.UserIds.ToDense(userId);
+            if (user >= 0)
+            {
+                var items = ratings.ByUser.RowColumns(user);
+                var values = ratings.ByUser.RowValues(user);
+                for (int k = 0; k < items.Length; k++) profile.Add(new ItemRating(items[k], values[k]));
+            }
+        }
+        foreach (var r in folded)
+        {
+            int item = ratings.ItemIds.ToDense(header.ItemIds.ToRaw(r.Item));
+            if (item >= 0) profile.Add(new ItemRating(item, r.Rating));
+        }
+        var explainer = new Explainer(TrainingData.From(dataset));
+        var reasons = new string[top.Length];
+        for (int k = 0; k < top.Length; k++)
+        {
+            int item = ratings.ItemIds.ToDense(header.ItemIds.ToRaw(top[k].Item));
+            if (item < 0)
+            {
+                reasons[k] = "";
+                continue;
+            }
+            var why = explainer.Explain(CollectionsMarshal.AsSpan(profile), item);
+            reasons[k] = why.Text.Length > 0 ? why.Text : Explainer.Standing(ratings, item);
+        }
+        return reasons;
     }
 
     /// <summary>

@@ -4,6 +4,9 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Routing.Patterns;
 
 namespace MovieRec.Web.Api;
@@ -13,7 +16,9 @@ namespace MovieRec.Web.Api;
 /// binds: a query parameter given more than once (binding joins the values, "n=1&amp;n=2" into "1,2": a number was
 /// "expects a whole number", a string silently "x,y"), and a route value whose percent-encoding is not UTF-8
 /// (/api/v1/movies/%FF: Kestrel leaves the bytes it cannot decode as "%FF", which then read as the id "%FF", the id
-/// a client sends as %25FF). Both are a 400 naming the parameter.
+/// a client sends as %25FF). Both are a 400 naming the parameter. The pages' handlers are checked for the first alike
+/// (a page joined "?q=a&amp;q=b" into a search for "a,b"): the 400 is the HTML error page for a browser, ProblemDetails
+/// for any other client, with the same sentence.
 /// </summary>
 public static class BoundParameters
 {
@@ -23,31 +28,45 @@ public static class BoundParameters
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        // Endpoints with a handler method (the API's): the pages, static files and health checks bind nothing here.
-        if (context.GetEndpoint() is RouteEndpoint endpoint && endpoint.Metadata.GetMetadata<MethodInfo>() is { } handler)
+        if (context.GetEndpoint() is not RouteEndpoint endpoint) return next(context);
+        // Endpoints with a handler method (the API's) and Razor pages (their handlers' parameters); static files and
+        // health checks bind nothing.
+        var handler = endpoint.Metadata.GetMetadata<MethodInfo>();
+        var page = handler is null ? endpoint.Metadata.GetMetadata<CompiledPageActionDescriptor>() : null;
+        if (handler is null && page is null) return next(context);
+        if (handler is not null && BadlyEncodedRouteValue(context, endpoint.RoutePattern) is { } bad)
         {
-            if (BadlyEncodedRouteValue(context, endpoint.RoutePattern) is { } bad)
+            return Refuse(context, bad.Name, $"not a valid id: bad encoding ('{Queries.QueryError.Echo(bad.Raw)}' is not percent-encoded UTF-8).");
+        }
+        if (context.Request.QueryString.HasValue)
+        {
+            var bound = QueryParametersOf.GetOrAdd(endpoint, static (e, of) => of.Handler is { } h
+                ? QueryParameters(h, ((RouteEndpoint)e).RoutePattern)
+                : PageQueryParameters(of.Page!, ((RouteEndpoint)e).RoutePattern), (Handler: handler, Page: page));
+            foreach (var (key, values) in context.Request.Query)
             {
-                return Refuse(context, bad.Name, $"not a valid id: bad encoding ('{Queries.QueryError.Echo(bad.Raw)}' is not percent-encoded UTF-8).");
-            }
-            if (context.Request.QueryString.HasValue)
-            {
-                var bound = QueryParametersOf.GetOrAdd(endpoint, static (e, h) => QueryParameters(h, ((RouteEndpoint)e).RoutePattern), handler);
-                foreach (var (key, values) in context.Request.Query)
+                if (values.Count > 1 && bound.TryGetValue(key, out var parameter))
                 {
-                    if (values.Count > 1 && bound.TryGetValue(key, out var parameter))
-                    {
-                        string times = values.Count == 2 ? "twice" : $"{values.Count} times";
-                        return Refuse(context, parameter.Name, $"given {times}; expects one value{Expected(parameter.Type)}.");
-                    }
+                    string times = values.Count == 2 ? "twice" : $"{values.Count} times";
+                    return Refuse(context, parameter.Name, $"given {times}; expects one value{Expected(parameter.Type)}.");
                 }
             }
         }
         return next(context);
     }
 
-    private static Task Refuse(HttpContext context, string field, string message) =>
-        ApiProblems.Field(field, message).ExecuteAsync(context);
+    // A browser asking for a page gets the HTML error page saying the same (the status code pages re-run the request
+    // on /error with this reason); everyone else the ProblemDetails naming the field.
+    private static Task Refuse(HttpContext context, string field, string message)
+    {
+        if (Pages.BrowserRequests.WantsHtml(context.Request))
+        {
+            Pages.ErrorPages.SetReason(context, $"{field}: {message}");
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Task.CompletedTask;
+        }
+        return ApiProblems.Field(field, message).ExecuteAsync(context);
+    }
 
     private static string Expected(Type type)
     {
@@ -130,6 +149,34 @@ public static class BoundParameters
             {
                 Add(found, pattern, name, parameter.ParameterType, parameter.GetCustomAttributes());
             }
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// The query parameters a page's handlers bind (OnGet's parameters, by their [FromQuery] name if they have one) and
+    /// its properties bound on GET ([BindProperty(SupportsGet = true)]), as MVC's model binding reads them: one value
+    /// of a simple type, from the query unless the route has a value of that name (the route's wins).
+    /// </summary>
+    private static Dictionary<string, (string Name, Type Type)> PageQueryParameters(CompiledPageActionDescriptor page, RoutePattern pattern)
+    {
+        var found = new Dictionary<string, (string Name, Type Type)>(StringComparer.OrdinalIgnoreCase);
+        void Bind(string name, Type type, BindingInfo? binding)
+        {
+            var source = binding?.BindingSource;
+            if (source is not null && source != BindingSource.Query && source != BindingSource.ModelBinding) return;
+            string query = binding?.BinderModelName ?? name;
+            if ((source != BindingSource.Query && pattern.GetParameter(query) is not null) || !IsSingleValue(type)) return;
+            found[query] = (query, type);
+        }
+        foreach (var handler in page.HandlerMethods)
+        {
+            foreach (var parameter in handler.Parameters) Bind(parameter.Name, parameter.ParameterType, parameter.BindingInfo);
+        }
+        foreach (var property in page.BoundProperties.OfType<Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure.PageBoundPropertyDescriptor>())
+        {
+            bool onGet = property.Property.GetCustomAttribute<BindPropertyAttribute>() is { SupportsGet: true } || property.BindingInfo?.BindingSource == BindingSource.Query;
+            if (onGet) Bind(property.Name, property.ParameterType, property.BindingInfo);
         }
         return found;
     }

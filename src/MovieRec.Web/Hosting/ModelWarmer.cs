@@ -169,7 +169,11 @@ public sealed class ModelWarmer(ILogger<ModelWarmer> logger, AlgorithmChoices al
         }
         foreach (string path in new[] { "/api/v1/movies?pageSize=1", "/api/v1/search?q=star", "/api/v1/users/1/recommendations?n=1" })
             await Send(new HttpRequestMessage(HttpMethod.Get, path)).ConfigureAwait(false);
-        foreach (string path in new[] { "/", "/movies/1", "/search?q=star", "/recommendations", "/clusters" })
+        // Every page, and the search page's description search (a title search's words searched as a description
+        // when no title matches). The dashboard computes the dataset's statistics on its first request (about 50 ms).
+        // Not warmed: the account paths (POST /api/v1/sessions, PUT /api/v1/me/ratings, a visitor's list), which
+        // would create an account in the ratings database, shared by every replica, at each start (about 10 ms each).
+        foreach (string path in new[] { "/", "/movies/1", "/search?q=star", "/search?describe=star", "/recommendations", "/clusters", "/dashboard" })
             await Send(Page(path)).ConfigureAwait(false);
         logger.LogInformation("Warmed the request paths with {Ok} requests to {Address} ({Failed} not 2xx) in {Seconds:0.00} s", ok, baseUri, failed, clock.Elapsed.TotalSeconds);
     }

@@ -345,7 +345,7 @@ public sealed class Explainer
             if (r.Rating < threshold || r.Item == item || SeenBefore(ratings, k, threshold)) continue;
             double strength = StrengthOf(r.Item, item);
             if (strength <= 0) continue;
-            if (strength > bestStrength || (strength == bestStrength && best >= 0 && r.Item < best))
+            if (strength > bestStrength || (strength == bestStrength && best >= 0 && BreaksTie(r.Item, best, item)))
             {
                 (best, bestStrength) = (r.Item, strength);
             }
@@ -354,6 +354,17 @@ public sealed class Explainer
         var source = _data.MovieOf(best);
         string title = source?.ShortTitle ?? _data.Ratings.ItemIds.ToRaw(best);
         return new Explanation(best, Text(title, bestLinks), bestLinks);
+    }
+
+    /// <summary>
+    /// Between two liked movies with links of the same strength, the one more of the item's fans also liked (a
+    /// documentary fan's documentaries, each "both documentaries", then name the documentary their fans share rather
+    /// than always the same one), then the lower id.
+    /// </summary>
+    private bool BreaksTie(int candidate, int best, int item)
+    {
+        int a = LikedBoth(candidate, item), b = LikedBoth(best, item);
+        return a > b || (a == b && candidate < best);
     }
 
     /// <summary>

@@ -68,6 +68,29 @@ public class ExplainerTests
     }
 
     [Fact]
+    public void Equally_strong_liked_movies_are_told_apart_by_the_fans_they_share()
+    {
+        // Five documentaries liked: every documentary shown is "both documentaries" with all five; the one named is
+        // the liked one whose fans liked it most, not always the first (each said "because you liked Bowling for Columbine").
+        var explainer = Shared.Value;
+        ItemRating[] liked = [.. new[] { "Bowling for Columbine|2002", "Super Size Me|2004", "March of the Penguins|2005", "An Inconvenient Truth|2006", "Fahrenheit 9/11|2004" }
+            .Select(t => new ItemRating(Item(t), 5f))];
+        var named = new HashSet<int>();
+        foreach (var title in new[] { "The Corporation|2003", "Spellbound|2002", "Enron: The Smartest Guys in the Room|2005", "The King of Kong|2007", "This Film Is Not Yet Rated|2006" })
+        {
+            int item = Item(title);
+            var why = explainer.Explain(liked, item);
+            int because = Assert.IsType<int>(why.BecauseOf);
+            named.Add(because);
+            double top = liked.Max(r => explainer.StrengthOf(r.Item, item));
+            Assert.Equal(top, explainer.StrengthOf(because, item));
+            int shared = liked.Where(r => explainer.StrengthOf(r.Item, item) == top).Max(r => explainer.LikedBoth(r.Item, item));
+            Assert.Equal(shared, explainer.LikedBoth(because, item));
+        }
+        Assert.True(named.Count > 1, "every documentary named the same liked movie");
+    }
+
+    [Fact]
     public void Only_a_liked_movie_is_a_reason_and_no_link_means_no_reason()
     {
         var explainer = Shared.Value;

@@ -482,7 +482,7 @@ internal static class SemanticBench
     private static int Query(Dataset dataset, SentenceEmbedder embedder, string[] args)
     {
         int queries = Bench.IntOption(args, "--queries", 2000);
-        using var search = Hybrid(dataset, embedder);
+        using var search = Hybrid(dataset, embedder, FusionOptions(args), LexicalOptions(args));
         var texts = Descriptions(args).Select(d => d.Text).Concat(["space adventure with robots", "a giant shark terrorises a beach town", "the matrix", "heist in las vegas", "romantic comedy in new york"]).ToArray();
         for (int i = 0; i < 50; i++) search.Search(texts[i % texts.Length]); // warm-up
         var embed = new double[queries];

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using MovieRec.Core.Algorithms.Semantic;
 using MovieRec.Core.Data;
+using MovieRec.Core.Evaluation;
 using MovieRec.Core.Search;
 
 namespace MovieRec.Bench;
@@ -62,6 +63,8 @@ internal static class SemanticBench
                 return Query(dataset, embedder, args);
             case "explain":
                 return Explain(dataset, embedder, args);
+            case "topics":
+                return Topics(dataset, embedder, args);
             case "all":
                 Embed(dataset, embedder, options, args);
                 Quality(dataset, embedder, args);
@@ -159,7 +162,7 @@ internal static class SemanticBench
     private static int Explain(Dataset dataset, SentenceEmbedder embedder, string[] args)
     {
         string query = args.Skip(2).FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? throw new ArgumentException("semantic explain needs the query words");
-        using var search = Hybrid(dataset, embedder);
+        using var search = Hybrid(dataset, embedder, FusionOptions(args), LexicalOptions(args));
         var result = search.Search(query, new HybridSearchRequest { Count = Bench.IntOption(args, "--n", 15) });
         var table = new BenchTable("#", "movie", "score", "BM25 rank", "embedding rank", "title rank");
         int rank = 1;
@@ -170,9 +173,9 @@ internal static class SemanticBench
         return 0;
     }
 
-    private static HybridSearch Hybrid(Dataset dataset, SentenceEmbedder embedder, HybridSearchOptions? options = null)
+    private static HybridSearch Hybrid(Dataset dataset, SentenceEmbedder embedder, HybridSearchOptions? options = null, LexicalSearchOptions? lexical = null)
     {
-        var search = new HybridSearch(dataset.Catalog.Movies, RatingCounts(dataset), options);
+        var search = new HybridSearch(dataset.Catalog.Movies, new LexicalSearch(dataset.Catalog.Movies, lexical), new TitleSearch(dataset.Catalog.Movies, RatingCounts(dataset)), RatingCounts(dataset), options);
         var watch = Stopwatch.StartNew();
         search.BuildSemantic(embedder, Path.Combine(DataLocator.CacheDirectory, "embeddings"));
         if (watch.Elapsed.TotalSeconds > 5) Console.WriteLine($"  (embedded the catalogue into the cache in {watch.Elapsed.TotalSeconds:0} s)");
@@ -226,7 +229,7 @@ internal static class SemanticBench
     {
         var set = Descriptions(args);
         var splits = ChosenSplits(args);
-        using var search = Hybrid(dataset, embedder, FusionOptions(args));
+        using var search = Hybrid(dataset, embedder, FusionOptions(args), LexicalOptions(args));
         Console.WriteLine($"quality: {string.Join(", ", splits.Select(s => $"{set.Count(d => d.Split == s)} {SplitName(s)}"))} descriptions; intended movie in the top 5, and MRR");
         var columns = new List<string> { "signals" };
         columns.AddRange(splits.Select(s => $"{SplitName(s)} top 5"));
@@ -257,7 +260,7 @@ internal static class SemanticBench
             table.Add([.. cells]);
         }
         table.Print(Console.Out);
-        Console.WriteLine($"  fusion: {search.Options}");
+        Console.WriteLine($"  fusion: {search.Options}; BM25: {search.Lexical.Options}");
         var withText = set.Where(d => dataset.Catalog[d.MovieId]?.Tmdb?.Overview is { Length: > 0 }).ToList();
         Console.WriteLine($"  movies with a TMDB overview: {string.Join(", ", splits.Select(s => $"{withText.Count(d => d.Split == s)} of {set.Count(d => d.Split == s)} {SplitName(s)}"))} (the others have title, genres and tags only)");
         foreach (var s in splits)
@@ -266,6 +269,73 @@ internal static class SemanticBench
             if (misses[s].Count > 0 && (s == "tune" || args.Contains("--show-held-out-misses")))
                 Console.WriteLine($"  {SplitName(s)} misses (fused + popularity): {string.Join("; ", misses[s])}");
         }
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>topics [--splits tune,holdout] [--topics FILE] [--per-query]</c>: the topic set
+    /// (tests/MovieRec.Core.Tests/Search/topic-queries.tsv): precision@10, NDCG@10 and the share of the top 10 that are
+    /// title-word-only matches (not relevant, a title term shared with the query), per split, for each signal alone and
+    /// fused, without and with the popularity prior. While tuning, pass <c>--splits tune</c>.
+    /// </summary>
+    private static int Topics(Dataset dataset, SentenceEmbedder embedder, string[] args)
+    {
+        var path = Bench.Option(args, "--topics") ?? Path.Combine(RepositoryRoot(), "tests", "MovieRec.Core.Tests", "Search", "topic-queries.tsv");
+        var set = TopicQuery.Load(path);
+        var splits = (Bench.Option(args, "--splits") ?? "tune").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var s in splits)
+        {
+            if (!TopicQuery.Splits.Contains(s)) throw new ArgumentException($"--splits: '{s}' is not one of {string.Join(", ", TopicQuery.Splits)}");
+        }
+        using var search = Hybrid(dataset, embedder, FusionOptions(args), LexicalOptions(args));
+        using var plain = new HybridSearch(dataset.Catalog.Movies, search.Lexical, search.Titles, RatingCounts(dataset), search.Options with { PopularityWeight = 0 });
+        plain.UseSemantic(search.Semantic!);
+        var relevant = set.ToDictionary(q => q, q => dataset.Catalog.Movies.Count(q.IsRelevant));
+        Console.WriteLine($"topics: {string.Join(", ", splits.Select(s => $"{set.Count(q => q.Split == s)} {s}"))} queries; precision@10, NDCG@10, " +
+            "share of the top 10 that are title-word-only matches (not relevant, a title term shared with the query)");
+        var rows = new (string Name, HybridSearch Search, SearchSignals Signals)[]
+        {
+            ("BM25", plain, SearchSignals.Lexical),
+            ("BM25 + titles (lexical mode)", plain, SearchSignals.Lexical | SearchSignals.Title),
+            ("embeddings", plain, SearchSignals.Semantic),
+            ("fused, no popularity prior", plain, SearchSignals.All),
+            ("BM25 + popularity", search, SearchSignals.Lexical),
+            ("BM25 + titles + popularity (lexical mode)", search, SearchSignals.Lexical | SearchSignals.Title),
+            ("embeddings + popularity", search, SearchSignals.Semantic),
+            ("fused + popularity (the default)", search, SearchSignals.All),
+        };
+        var columns = new List<string> { "signals" };
+        foreach (var s in splits) columns.AddRange([$"{s} P@10", $"{s} NDCG@10", $"{s} title-word-only"]);
+        var table = new BenchTable([.. columns]);
+        var perQuery = new BenchTable("query", "split", "relevant movies", "fused P@10", "fused title-word-only", "BM25 + popularity P@10", "embeddings + popularity P@10", "fused top 3 (+ relevant)");
+        foreach (var (name, engine, signals) in rows)
+        {
+            var cells = new List<string> { name };
+            foreach (var s in splits)
+            {
+                double precision = 0, ndcg = 0, titleOnly = 0;
+                var queries = set.Where(q => q.Split == s).ToList();
+                foreach (var q in queries)
+                {
+                    var top = engine.Search(q.Text, new HybridSearchRequest { Count = 10, Signals = signals }).Hits.Select(h => h.Movie).ToList();
+                    precision += TopicMetrics.Precision(q, top);
+                    ndcg += TopicMetrics.Ndcg(q, top, relevant[q]);
+                    titleOnly += top.Count(m => TopicMetrics.IsTitleWordOnly(q, m)) / 10.0;
+                    if (args.Contains("--per-query") && engine == search && signals == SearchSignals.All && s == "tune")
+                    {
+                        static List<Movie> Top(HybridSearch e, string text, SearchSignals sig) => e.Search(text, new HybridSearchRequest { Count = 10, Signals = sig }).Hits.Select(h => h.Movie).ToList();
+                        perQuery.Add(q.Text, s, $"{relevant[q]}", Bench.F(TopicMetrics.Precision(q, top), "0.0"), $"{top.Count(m => TopicMetrics.IsTitleWordOnly(q, m))}",
+                            Bench.F(TopicMetrics.Precision(q, Top(search, q.Text, SearchSignals.Lexical)), "0.0"), Bench.F(TopicMetrics.Precision(q, Top(search, q.Text, SearchSignals.Semantic)), "0.0"),
+                            string.Join("; ", top.Take(3).Select(m => $"{(q.IsRelevant(m) ? "+" : "-")}{m.Title}")));
+                    }
+                }
+                cells.AddRange([Bench.F(precision / queries.Count, "0.000"), Bench.F(ndcg / queries.Count, "0.000"), Percent(titleOnly / queries.Count)]);
+            }
+            table.Add([.. cells]);
+        }
+        table.Print(Console.Out);
+        Console.WriteLine($"  fusion: {search.Options}; BM25: {search.Lexical.Options}");
+        if (args.Contains("--per-query")) perQuery.Print(Console.Out);
         return 0;
     }
 
@@ -281,6 +351,7 @@ internal static class SemanticBench
             SemanticWeight = F("--w-embeddings", d.SemanticWeight),
             TitleWeight = F("--w-titles", d.TitleWeight),
             PopularityWeight = F("--popularity", d.PopularityWeight),
+            SemanticDescribedOnly = Bench.Option(args, "--semantic-described-only") is { } only ? bool.Parse(only) : d.SemanticDescribedOnly,
             Method = Bench.Option(args, "--fusion") switch
             {
                 null => d.Method,
@@ -289,6 +360,14 @@ internal static class SemanticBench
                 var other => throw new ArgumentException($"--fusion must be rrf or scores, not '{other}'"),
             },
         };
+    }
+
+    /// <summary>BM25 settings from the command line (<c>--bm25-k1 --bm25-b --bm25-title</c>), else the defaults.</summary>
+    private static LexicalSearchOptions LexicalOptions(string[] args)
+    {
+        var d = LexicalSearchOptions.Default;
+        float F(string name, float fallback) => Bench.Option(args, name) is { } v ? float.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        return d with { K1 = F("--bm25-k1", d.K1), B = F("--bm25-b", d.B), TitleWeight = F("--bm25-title", d.TitleWeight) };
     }
 
     private static string Percent(double share) => $"{share * 100:0} %";
@@ -403,7 +482,7 @@ internal static class SemanticBench
     private static int Query(Dataset dataset, SentenceEmbedder embedder, string[] args)
     {
         int queries = Bench.IntOption(args, "--queries", 2000);
-        using var search = Hybrid(dataset, embedder);
+        using var search = Hybrid(dataset, embedder, FusionOptions(args), LexicalOptions(args));
         var texts = Descriptions(args).Select(d => d.Text).Concat(["space adventure with robots", "a giant shark terrorises a beach town", "the matrix", "heist in las vegas", "romantic comedy in new york"]).ToArray();
         for (int i = 0; i < 50; i++) search.Search(texts[i % texts.Length]); // warm-up
         var embed = new double[queries];

@@ -55,6 +55,14 @@ public sealed record HybridSearchOptions
     public float TitleWeight { get; init; } = 1;
 
     /// <summary>
+    /// Whether the embeddings rank only movies with a description (<see cref="Movie.IsDescribed"/>: a TMDB overview or
+    /// tags). A movie with only a title and genres embeds as its title, so its cosine to a query is a title match,
+    /// which <see cref="SearchSignals.Title"/> and BM25 already give (for topic queries, "sad movie about a dog", those
+    /// title matches filled the embeddings' top ranks: docs/search.md). On by default.
+    /// </summary>
+    public bool SemanticDescribedOnly { get; init; } = true;
+
+    /// <summary>
     /// A prior for well-known movies: the fused score is multiplied by 1 + w · log(1 + ratings) / log(1 + most ratings).
     /// 0 turns it off. 1.5 on the tuning half: top 5 93 % -> 100 %, MRR 0.79 -> 0.98 (docs/search.md).
     /// </summary>
@@ -128,6 +136,7 @@ public sealed class HybridSearch : IDisposable
     private readonly Movie[] _movies;
     private readonly Dictionary<long, int> _rowOf;
     private readonly float[] _popularity;
+    private volatile bool[] _undescribed = [];
     private readonly CancellationTokenSource _stop = new();
     private volatile SemanticSearch? _semantic;
     private volatile SemanticStatus _status;
@@ -194,6 +203,10 @@ public sealed class HybridSearch : IDisposable
         {
             if (semantic.Movies[r].Id != _movies[r].Id) throw new ArgumentException("the semantic index's movies are in another order", nameof(semantic));
         }
+        // Which movies the embeddings saw only a title and genres of: read now, with the metadata they were built from.
+        var undescribed = new bool[_movies.Length];
+        for (int r = 0; r < _movies.Length; r++) undescribed[r] = !_movies[r].IsDescribed;
+        _undescribed = undescribed;
         _semantic = semantic;
         _status = new SemanticStatus(SemanticState.Ready, _movies.Length, _movies.Length, null);
     }
@@ -291,6 +304,14 @@ public sealed class HybridSearch : IDisposable
             {
                 var scores = scoresBuffer.AsSpan(0, n);
                 semantic.Scores(semantic.Embedder.EmbedQuery(query), scores);
+                if (o.SemanticDescribedOnly)
+                {
+                    var undescribed = _undescribed;
+                    for (int r = 0; r < undescribed.Length; r++)
+                    {
+                        if (undescribed[r]) scores[r] = float.NaN;
+                    }
+                }
                 var top = TopN.Select(scores, o.Depth, TieBreak.ById);
                 for (int i = 0; i < top.Length; i++)
                 {
@@ -300,7 +321,7 @@ public sealed class HybridSearch : IDisposable
                 }
                 if (o.Method == FusionMethod.Scores)
                 {
-                    for (int r = 0; r < fused.Length; r++) fused[r] += o.SemanticWeight * Math.Max(0, scores[r]);
+                    for (int r = 0; r < fused.Length; r++) fused[r] += o.SemanticWeight * (scores[r] > 0 ? scores[r] : 0);
                 }
             }
             if ((request.Signals & SearchSignals.Title) != 0)

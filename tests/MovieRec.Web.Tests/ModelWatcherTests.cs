@@ -41,16 +41,21 @@ public sealed class ModelWatcherTests
         var manifest = JsonNode.Parse(await File.ReadAllTextAsync(manifestPath))!.AsObject();
         manifest["version"] = "20990101T000000Z-nullfile";
         manifest["file"] = null;
-        // Written in place in two parts, three ticks apart, as a hand edit would: the half-written manifest is not
-        // refused as "not a model manifest" (CI once caught the watcher moving it aside mid-write).
+        // Written in place in two parts, as a hand edit or a slow copy would: the half-written manifest (put in place
+        // whole, with a modification time ahead of the clock, so no tick of a loaded machine can see it as settled)
+        // is not refused as "not a model manifest" (CI caught the watcher moving a half-written one aside); once
+        // complete and still for a second it is judged on what it says.
         string text = manifest.ToJsonString();
-        await using (var writer = new StreamWriter(manifestPath, append: false))
-        {
-            await writer.WriteAsync(text.AsMemory(0, text.Length / 2));
-            await writer.FlushAsync();
-            await Task.Delay(600);
-            await writer.WriteAsync(text.AsMemory(text.Length / 2));
-        }
+        string half = manifestPath + ".half";
+        await File.WriteAllTextAsync(half, text[..(text.Length / 2)]);
+        File.SetLastWriteTimeUtc(half, DateTime.UtcNow.AddHours(1));
+        File.Move(half, manifestPath, overwrite: true);
+        await Task.Delay(600);
+        Assert.True(File.Exists(manifestPath), "the half-written manifest was moved aside");
+        Assert.False(Directory.Exists(rejected) && Directory.GetFiles(rejected).Length > 0, "the half-written manifest was refused");
+        await using (var rest = new FileStream(manifestPath, FileMode.Append, FileAccess.Write))
+            await rest.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text[(text.Length / 2)..]));
+        File.SetLastWriteTimeUtc(manifestPath, DateTime.UtcNow);
         await WaitFor(() => Directory.Exists(rejected) && Directory.GetFiles(rejected, "current-*.json").Length == 1, "the null-file manifest moved aside");
         Assert.False(File.Exists(manifestPath));
         string reason = await File.ReadAllTextAsync(Directory.GetFiles(rejected, "current-*.json.txt").Single());

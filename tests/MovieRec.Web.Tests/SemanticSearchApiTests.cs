@@ -1,4 +1,5 @@
 using MovieRec.Core.Algorithms.Semantic;
+using MovieRec.Core.IO;
 using MovieRec.Core.Tests;
 using MovieRec.Core.Tests.Algorithms.Semantic;
 
@@ -81,6 +82,10 @@ public sealed class SemanticSearchApiTests
         ["MovieRec:EmbeddingCache"] = cache,
     };
 
+    /// <summary>The cache's lock held as a replica embedding holds it (its lock file, touched while it embeds).</summary>
+    private static LockFileHandle HoldAsAnotherReplica(string cacheFile) =>
+        new LockFile(cacheFile + ".lock") { Heartbeat = TimeSpan.FromSeconds(1) }.Acquire();
+
     /// <summary>Bytes of a cache file holding each of the catalogue's distinct movie texts once (12-byte header, hash + vector per record).</summary>
     private static long ExpectedBytes(ServiceFactory factory) =>
         12 + factory.Host.CatalogOrNull!.Catalog.Movies.Select(SemanticSearch.MovieText).Distinct(StringComparer.Ordinal).LongCount() * (16 + 32 * sizeof(float));
@@ -94,7 +99,7 @@ public sealed class SemanticSearchApiTests
     {
         using var cache = TestData.NewFolder();
         var file = CacheFile(cache.Path);
-        var held = new FileStream(file + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        var held = HoldAsAnotherReplica(file);
         await using var factory = new ServiceFactory(Settings(cache.Path));
         try
         {
@@ -145,7 +150,7 @@ public sealed class SemanticSearchApiTests
             written = File.GetLastWriteTimeUtc(file);
             Assert.Equal(ExpectedBytes(first), bytes);
         }
-        using (new FileStream(file + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        using (HoldAsAnotherReplica(file))
         {
             await using var restarted = new ServiceFactory(Settings(cache.Path));
             var client = await restarted.ReadyClientAsync();

@@ -4,6 +4,7 @@ using MovieRec.Core.Algorithms;
 using MovieRec.Core.Algorithms.MatrixFactorization;
 using MovieRec.Core.Data;
 using MovieRec.Core.Evaluation;
+using MovieRec.Core.IO;
 using MovieRec.Core.Models;
 using MovieRec.Web.Storage;
 
@@ -91,13 +92,10 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
 
     /// <summary>
     /// Where publishers take turns: every change of the manifest (publish, move aside) is made holding this lock file,
-    /// so a publisher's check of the manifest and its rename are one step for every other publisher. The lock is the
-    /// file's existence: created with <see cref="FileMode.CreateNew"/> (open(2) with O_CREAT|O_EXCL, atomic on a local
-    /// filesystem and on NFSv3 and later), holding its owner (host, process, a token, when), deleted once the step is
-    /// done. It does not depend on flock(2), which .NET's FileShare uses on Unix: advisory, turned off by
-    /// DOTNET_SYSTEM_IO_DISABLEFILELOCKING, and a no-op on some NFS mounts. A lock file its owner left behind (the
-    /// process died within the step) is taken over: at once when the owner is a process of this host that no longer
-    /// runs, else once it has stayed the same for <see cref="ManifestLockStaleAfter"/>.
+    /// so a publisher's check of the manifest and its rename are one step for every other publisher. It is a
+    /// <see cref="LockFile"/> (created exclusively, holding its owner, deleted once the step is done; no flock(2)). A lock
+    /// file its owner left behind (the process died within the step) is taken over: at once when the owner is a process
+    /// of this host that no longer runs, else once it has stayed the same for <see cref="ManifestLockStaleAfter"/>.
     /// </summary>
     public string ManifestLockPath => ManifestPath + ".lock";
 
@@ -109,9 +107,6 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
     /// it guards takes milliseconds). Timed by this process's clock, so clocks that differ between hosts do not matter.
     /// </summary>
     public TimeSpan ManifestLockStaleAfter { get; init; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>This process, told apart from an earlier one with the same host name and process id (a restarted container).</summary>
-    private static readonly string ProcessInstance = Guid.NewGuid().ToString("N");
 
     /// <summary>
     /// Writes the model file, then the manifest that makes it current over any manifest there: an operator's hand-over
@@ -199,142 +194,29 @@ public sealed class ModelTrainer(MovieRecOptions options, ILogger<ModelTrainer> 
     }
 
     /// <summary>Runs <paramref name="action"/> holding the manifest lock (<see cref="ManifestLockPath"/>).</summary>
-    private T WithManifestLock<T>(Func<T> action)
+    private T WithManifestLock<T>(Func<T> action) => new LockFile(ManifestLockPath)
     {
-        string owner = AcquireManifestLock();
-        try
-        {
-            return action();
-        }
-        finally
-        {
-            ReleaseManifestLock(owner);
-        }
-    }
+        StaleAfter = ManifestLockStaleAfter,
+        Wait = ManifestLockWait,
+        Poll = TimeSpan.FromMilliseconds(10),
+        Purpose = "publish a model",
+        Events = LogManifestLock,
+    }.Run(action);
 
-    /// <summary>Creates the lock file exclusively (waiting for its holder, taking over one left behind); returns what it holds.</summary>
-    private string AcquireManifestLock()
+    private void LogManifestLock(LockFileEvent e)
     {
-        string owner = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"host={Environment.MachineName}\npid={Environment.ProcessId}\nprocess={ProcessInstance}\ntoken={Guid.NewGuid():N}\nat={DateTimeOffset.UtcNow:O}\n");
-        var clock = Stopwatch.StartNew();
-        string? seen = null;
-        var seenSince = TimeSpan.Zero;
-        while (true)
+        switch (e.Kind)
         {
-            IOException failure;
-            try
-            {
-                using (var created = new FileStream(ManifestLockPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read))
-                    created.Write(System.Text.Encoding.UTF8.GetBytes(owner));
-                return owner;
-            }
-            catch (IOException e) when (e is not (DirectoryNotFoundException or FileNotFoundException or PathTooLongException))
-            {
-                // EEXIST: another publisher holds it (or left it behind).
-                failure = e;
-            }
-            string? holder = ReadManifestLock();
-            if (holder is not null)
-            {
-                if (holder != seen) (seen, seenSince) = (holder, clock.Elapsed);
-                bool stale = clock.Elapsed - seenSince >= ManifestLockStaleAfter || LockOwnerIsGone(holder);
-                if (stale && BreakManifestLock(holder, clock.Elapsed - seenSince)) continue;
-            }
-            if (clock.Elapsed >= ManifestLockWait)
-            {
-                throw new IOException($"Could not lock {ManifestLockPath} to publish a model within {ManifestLockWait.TotalSeconds:0} s: " +
-                    (holder is null ? failure.Message : $"held by {holder.ReplaceLineEndings(" ").Trim()}"), failure);
-            }
-            Thread.Sleep(10);
-        }
-    }
-
-    /// <summary>The lock file's content (its owner), "" when it cannot be read now, null when there is none.</summary>
-    private string? ReadManifestLock()
-    {
-        try
-        {
-            using var stream = new FileStream(ManifestLockPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
-            return reader.ReadToEnd();
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-        catch (IOException)
-        {
-            return "";
-        }
-    }
-
-    /// <summary>Whether the lock's owner was a process of this host that no longer runs (or an earlier process with this one's id).</summary>
-    private static bool LockOwnerIsGone(string holder)
-    {
-        var fields = holder.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(line => line.Split('=', 2)).Where(pair => pair.Length == 2).ToDictionary(pair => pair[0], pair => pair[1], StringComparer.Ordinal);
-        if (fields.GetValueOrDefault("host") != Environment.MachineName
-            || !int.TryParse(fields.GetValueOrDefault("pid"), System.Globalization.CultureInfo.InvariantCulture, out int pid)) return false;
-        if (pid == Environment.ProcessId) return fields.GetValueOrDefault("process") != ProcessInstance;
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return true; // no such process
-        }
-        catch (InvalidOperationException)
-        {
-            return true;
-        }
-    }
-
-    /// <summary>
-    /// Deletes a lock left behind by <paramref name="holder"/>, if it is still that one. Breakers of one lock take turns
-    /// through a claim file named after it (created exclusively too), so that no two delete it and the fresh lock one of
-    /// them created after it. A claim whose breaker died is itself removed once the lock has been stale twice as long.
-    /// </summary>
-    private bool BreakManifestLock(string holder, TimeSpan unchangedFor)
-    {
-        string claim = $"{ManifestLockPath}.{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(holder)))[..16]}.break";
-        try
-        {
-            new FileStream(claim, FileMode.CreateNew, FileAccess.Write, FileShare.None).Dispose();
-        }
-        catch (IOException) when (File.Exists(claim))
-        {
-            if (unchangedFor >= 2 * ManifestLockStaleAfter) File.Delete(claim);
-            return false;
-        }
-        try
-        {
-            if (ReadManifestLock() != holder) return true;
-            File.Delete(ManifestLockPath);
-            logger.LogWarning("Took over the model manifest lock {Path}, left behind by {Holder} (unchanged for {Seconds:0.0} s)",
-                ManifestLockPath, holder.ReplaceLineEndings(" ").Trim(), unchangedFor.TotalSeconds);
-            return true;
-        }
-        finally
-        {
-            File.Delete(claim);
-        }
-    }
-
-    /// <summary>Deletes the lock file if it is still this publisher's (not taken over as stale meanwhile).</summary>
-    private void ReleaseManifestLock(string owner)
-    {
-        try
-        {
-            if (ReadManifestLock() == owner) File.Delete(ManifestLockPath);
-            else logger.LogWarning("The model manifest lock {Path} was taken over while this publisher held it", ManifestLockPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Left behind: another publisher takes it over once it is stale.
-            logger.LogWarning("Could not remove the model manifest lock {Path}: {Problem}", ManifestLockPath, e.Message);
+            case LockFileEventKind.TakenOver:
+                logger.LogWarning("Took over the model manifest lock {Path}, left behind by {Holder} (unchanged for {Seconds:0.0} s)",
+                    e.Path, e.Holder.ReplaceLineEndings(" ").Trim(), e.UnchangedFor.TotalSeconds);
+                break;
+            case LockFileEventKind.LostWhileHeld:
+                logger.LogWarning("The model manifest lock {Path} was taken over while this publisher held it", e.Path);
+                break;
+            default:
+                logger.LogWarning("Could not remove the model manifest lock {Path}: {Problem}", e.Path, e.Problem);
+                break;
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using MovieRec.Core.IO;
 
 namespace MovieRec.Core.Algorithms.Semantic;
 
@@ -10,8 +11,12 @@ namespace MovieRec.Core.Algorithms.Semantic;
 /// (SHA-256 of text, vector) records. A changed model or recipe uses another file and a changed text another key, so
 /// stale vectors are never served. The file is append-only: vectors are appended in chunks as they are computed, so
 /// an interrupted first run keeps what it had done, and a torn last record (a crash mid-write) is ignored on load.
-/// Processes sharing the folder (replicas, the CLI) take an exclusive lock on <c>.lock</c> while embedding; one that
-/// waited re-reads the file and embeds only what is still missing, so a second replica loads instead of re-embedding.
+/// Processes sharing the folder (replicas, the CLI) hold the lock file <c>{file}.lock</c> (a <see cref="LockFile"/>:
+/// created exclusively, no flock(2)) while embedding; one that waited re-reads the file and embeds only what is still
+/// missing, so a second replica loads instead of re-embedding. The holder touches its lock every
+/// <see cref="LockStaleAfter"/> / 6; a lock left behind by a process that died embedding is taken over (at once when
+/// that process was of this host, else once unchanged for <see cref="LockStaleAfter"/>), and a holder whose lock was
+/// taken over (it stalled that long) finishes its texts without writing the file.
 /// </summary>
 public sealed class EmbeddingCache
 {
@@ -55,6 +60,18 @@ public sealed class EmbeddingCache
 
     public string FilePath { get; }
 
+    /// <summary>The lock file processes embedding into <see cref="FilePath"/> take turns by.</summary>
+    public string LockPath => FilePath + ".lock";
+
+    /// <summary>
+    /// A lock seen unchanged this long (its holder touches it every sixth of this while embedding) is taken over as left
+    /// behind by a process that died; a waiter otherwise waits as long as the holder embeds.
+    /// </summary>
+    public TimeSpan LockStaleAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Receives the cache lock's take-overs and problems on release (for a log).</summary>
+    public Action<LockFileEvent>? LockEvents { get; init; }
+
     public static Hash128 Key(string text)
     {
         Span<byte> hash = stackalloc byte[32];
@@ -82,7 +99,15 @@ public sealed class EmbeddingCache
         var missing = Missing(keys, result);
         if (missing.Count > 0)
         {
-            using var fileLock = AcquireLock(cancellation);
+            using var fileLock = new LockFile(LockPath)
+            {
+                StaleAfter = LockStaleAfter,
+                Heartbeat = LockStaleAfter / 6,
+                Wait = null, // as long as another process embeds; the caller cancels
+                Poll = TimeSpan.FromMilliseconds(250),
+                Purpose = "embed texts into the cache",
+                Events = LockEvents,
+            }.Acquire(cancellation);
             lock (_gate) LoadNew(); // another process may have embedded them while this one waited
             missing = Missing(keys, result);
             int done = texts.Count - missing.Count;
@@ -100,7 +125,10 @@ public sealed class EmbeddingCache
                     result[chunk[j]] = vectors[j];
                     added.Add((keys[chunk[j]], vectors[j]));
                 }
-                Append(added);
+                // Not written once another process took the lock over (this one stalled past LockStaleAfter): it
+                // embeds and appends now, and two appenders would cut each other's records.
+                if (fileLock.IsHeld) Append(added);
+                else Remember(added);
                 done += chunk.Count;
                 progress?.Report(done);
             }
@@ -167,6 +195,14 @@ public sealed class EmbeddingCache
 
     private int RecordBytes => 16 + Dimensions * sizeof(float);
 
+    private void Remember(List<(Hash128 Key, float[] Vector)> records)
+    {
+        lock (_gate)
+        {
+            foreach (var (key, v) in records) _vectors[key] = v;
+        }
+    }
+
     private void Append(List<(Hash128 Key, float[] Vector)> records)
     {
         lock (_gate)
@@ -198,24 +234,6 @@ public sealed class EmbeddingCache
             writer.Flush();
             stream.Flush(flushToDisk: true);
             _loadedBytes = stream.Length;
-        }
-    }
-
-    /// <summary>An exclusive lock on the cache folder's lock file, waited for (another process is embedding).</summary>
-    private FileStream AcquireLock(CancellationToken cancellation)
-    {
-        var path = FilePath + ".lock";
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException)
-            {
-                cancellation.WaitHandle.WaitOne(250);
-                cancellation.ThrowIfCancellationRequested();
-            }
         }
     }
 

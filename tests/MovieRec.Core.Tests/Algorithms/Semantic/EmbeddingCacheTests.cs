@@ -1,4 +1,5 @@
 using MovieRec.Core.Algorithms.Semantic;
+using MovieRec.Core.IO;
 
 namespace MovieRec.Core.Tests.Algorithms.Semantic;
 
@@ -94,6 +95,59 @@ public class EmbeddingCacheTests
         }), cancel.Token));
         int kept = EmbeddingCache.For(embedder, tmp.Path).Count;
         Assert.True(kept >= 1024 && kept < many.Length, $"{kept} vectors kept");
+    }
+
+    /// <summary>
+    /// The cache's lock between processes embedding into one shared folder. It was an exclusive FileStream on a
+    /// <c>.lock</c> file that stayed: flock(2) on Linux, which another host (or DOTNET_SYSTEM_IO_DISABLEFILELOCKING, or
+    /// an NFS mount without locks) does not see, so two replicas appended at once. Now the lock is the file itself.
+    /// </summary>
+    [ModelFact]
+    public async Task A_lock_file_held_without_any_flock_keeps_a_second_writer_waiting_until_it_is_removed()
+    {
+        using var tmp = TestData.NewFolder();
+        using var embedder = SentenceEmbedder.Load(TinyBertModel.Path);
+        var cache = EmbeddingCache.For(embedder, tmp.Path);
+        // Another replica is embedding: its lock file exists, nobody here has it open.
+        await File.WriteAllTextAsync(cache.LockPath, $"host=another-replica\npid=1\ntoken=0\nat={DateTimeOffset.UtcNow:O}\n");
+        var embedding = Task.Run(() => cache.GetOrEmbed(Texts, embedder));
+        await Task.Delay(TimeSpan.FromMilliseconds(800));
+        // Before the fix the writer took a flock nobody held and embedded and appended at once.
+        Assert.False(embedding.IsCompleted, "the cache did not wait for the lock another replica holds");
+        Assert.False(File.Exists(cache.FilePath), "nothing may be written while another process holds the cache's lock");
+
+        File.Delete(cache.LockPath); // the other replica is done
+        var vectors = await embedding.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.All(vectors, v => Assert.NotNull(v));
+        Assert.Equal(12 + Texts.Length * (16 + embedder.Dimensions * sizeof(float)), new FileInfo(cache.FilePath).Length);
+        Assert.False(File.Exists(cache.LockPath), "the lock is released (deleted) after embedding");
+    }
+
+    [ModelFact]
+    public async Task A_lock_left_behind_is_taken_over_when_stale_or_at_once_when_its_process_is_gone()
+    {
+        using var tmp = TestData.NewFolder();
+        using var embedder = SentenceEmbedder.Load(TinyBertModel.Path);
+        var events = new System.Collections.Concurrent.ConcurrentQueue<LockFileEvent>();
+        var cache = new EmbeddingCache(tmp.Path, embedder.Recipe, embedder.Dimensions) { LockStaleAfter = TimeSpan.FromMilliseconds(300), LockEvents = events.Enqueue };
+        // Another host's replica died embedding: its lock stays unchanged, and after the stale age it is taken over.
+        await File.WriteAllTextAsync(cache.LockPath, "host=crashed-replica\npid=1\ntoken=0\nat=2026-01-01T00:00:00Z\n");
+        await Task.Run(() => cache.GetOrEmbed(Texts[..10], embedder)).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(10, EmbeddingCache.For(embedder, tmp.Path).Count);
+        Assert.False(File.Exists(cache.LockPath));
+        Assert.Empty(Directory.GetFiles(tmp.Path, "*.break"));
+        var takeOver = Assert.Single(events);
+        Assert.Equal(LockFileEventKind.TakenOver, takeOver.Kind);
+        Assert.Contains("host=crashed-replica", takeOver.Holder, StringComparison.Ordinal);
+
+        // A process of this host that no longer runs: taken over at once, though stale only after an hour.
+        var patient = new EmbeddingCache(tmp.Path, embedder.Recipe, embedder.Dimensions) { LockStaleAfter = TimeSpan.FromHours(1) };
+        using var gone = System.Diagnostics.Process.Start("true")!;
+        await gone.WaitForExitAsync();
+        await File.WriteAllTextAsync(patient.LockPath, $"host={Environment.MachineName}\npid={gone.Id}\ntoken=0\nat={DateTimeOffset.UtcNow:O}\n");
+        await Task.Run(() => patient.GetOrEmbed(Texts[..20], embedder)).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(20, EmbeddingCache.For(embedder, tmp.Path).Count);
+        Assert.False(File.Exists(patient.LockPath));
     }
 
     /// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool).</summary>

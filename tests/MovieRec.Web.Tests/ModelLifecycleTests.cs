@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using MovieRec.Core.Tests;
 using MovieRec.Web.Hosting;
+using MovieRec.Web.Storage;
 
 namespace MovieRec.Web.Tests;
 
@@ -42,6 +44,47 @@ public sealed class ModelLifecycleTests
         await (await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url))).AssertProblem(401);
         // With the key, the parameter is the problem.
         await (await Admin(factory).SendAsync(new HttpRequestMessage(new HttpMethod(method), url))).AssertProblem(400);
+    }
+
+    /// <summary>
+    /// movierec_retrains_total counts every retrain run by outcome, a failed one too: it counted only those an admin
+    /// call waited for and that finished (promoted or kept), so a retrain failing every night showed nothing.
+    /// </summary>
+    [Fact]
+    public async Task A_failed_retrain_is_counted_in_the_retrains_metric()
+    {
+        string data = TestData.NewFolder().Path;
+        bool unavailable = false;
+        await using var factory = new ServiceFactory(dataDirectory: data)
+        {
+            TestServices = services => services.AddSingleton(_ => InterceptingStore.Wrap(new SqliteRatingStore($"Data Source={Path.Combine(data, "ratings.db")}"),
+                (_, method, _) => Volatile.Read(ref unavailable) && method.Name == nameof(IRatingStore.GetAllRatingsAsync)
+                    ? Task.FromException<IReadOnlyList<AccountRating>>(new Microsoft.Data.Sqlite.SqliteException("unable to open database file", 14))
+                    : null)),
+        };
+        var client = await factory.ReadyClientAsync();
+        using var admin = Admin(factory);
+        // The registry is the process's (prometheus-net's default), shared with the tests running beside this one, whose
+        // retrains count too: so what this test checks is that its own retrains add to their series.
+        var metrics = factory.Services.GetRequiredService<ServiceMetrics>();
+        Assert.Contains("movierec_retrains_total{outcome=\"failed\"} ", await client.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        double failedBefore = metrics.Retrains("failed");
+
+        // The ratings store is unavailable: the retrain fails (503 with why), the current model serves on, and it is counted.
+        Volatile.Write(ref unavailable, true);
+        var serving = factory.Host.Current!.Version;
+        var failed = await (await admin.PostAsync("/api/v1/admin/retrain", null)).AssertProblem(503);
+        Assert.Contains("unable to open database file", failed.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(serving, factory.Host.Current!.Version);
+        Assert.True(metrics.Retrains("failed") >= failedBefore + 1, $"failed retrains {failedBefore} -> {metrics.Retrains("failed")}");
+        Assert.Contains($"movierec_retrains_total{{outcome=\"failed\"}} {metrics.Retrains("failed")}", await client.GetStringAsync("/metrics"), StringComparison.Ordinal);
+
+        // Back: the next retrain finishes and is counted under its own outcome.
+        Volatile.Write(ref unavailable, false);
+        double promotedBefore = metrics.Retrains("promoted"), keptBefore = metrics.Retrains("kept");
+        var outcome = await (await admin.PostAsync("/api/v1/admin/retrain", null)).Json();
+        string label = outcome.GetProperty("promoted").GetBoolean() ? "promoted" : "kept";
+        Assert.True(metrics.Retrains(label) >= (label == "promoted" ? promotedBefore : keptBefore) + 1, $"{label} retrains did not grow");
     }
 
     [Fact]

@@ -135,7 +135,7 @@ public static class AdminApi
     }
 
     private static async Task<Results<Ok<RetrainOutcome>, Accepted, ProblemHttpResult>> Retrain(
-        HttpContext http, ModelLifecycleService lifecycle, ModelHost host, ServiceMetrics metrics, IOptions<MovieRecOptions> options, bool? wait,
+        HttpContext http, ModelLifecycleService lifecycle, ModelHost host, IOptions<MovieRecOptions> options, bool? wait,
         CancellationToken cancellationToken)
     {
         if (await WaitForStartAsync(http, host, options.Value, cancellationToken).ConfigureAwait(false) is { } notReady) return notReady;
@@ -151,7 +151,6 @@ public static class AdminApi
             // The current model keeps serving; the caller learns why (the lifecycle service logged the details).
             return Unavailable(http, e is StartupFailedException ? e.Message : $"The retrain failed ({e.GetType().Name}: {e.Message}); the current model keeps serving.", retry: false);
         }
-        metrics.Retrained(outcome.Promoted);
         return TypedResults.Ok(outcome);
     }
 

@@ -267,6 +267,8 @@ public sealed class ModelLifecycleService(
                 try
                 {
                     var outcome = await RetrainAsync(stoppingToken).ConfigureAwait(false);
+                    // Counted once per retrain run, however many callers shared it (and scheduled ones too).
+                    metrics.Retrained(outcome);
                     foreach (var caller in waiting) caller.TrySetResult(outcome);
                 }
 #pragma warning disable CA1031 // A failed retrain is reported to its callers; the current model keeps serving.
@@ -274,6 +276,7 @@ public sealed class ModelLifecycleService(
 #pragma warning restore CA1031
                 {
                     logger.LogError(e, "Retrain failed");
+                    if (!stoppingToken.IsCancellationRequested) metrics.RetrainFailed();
                     host.LastRetrain = new(DateTimeOffset.UtcNow, false, $"failed: {e.Message}", null, null, host.Current?.Report.HoldoutRmse);
                     foreach (var caller in waiting) caller.TrySetException(e);
                 }

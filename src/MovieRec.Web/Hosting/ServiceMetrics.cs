@@ -26,7 +26,9 @@ public sealed class ServiceMetrics
         _cache = factory.CreateCounter("movierec_recommendation_cache_lookups_total", "Recommendation list lookups by result.", "result");
         _model = factory.CreateGauge("movierec_model_info", "The serving model: 1 for the current version.", "version");
         _ratings = factory.CreateGauge("movierec_stored_ratings", "Ratings stored by the service's accounts.");
-        _retrains = factory.CreateCounter("movierec_retrains_total", "Retrains by outcome.", "outcome");
+        _retrains = factory.CreateCounter("movierec_retrains_total",
+            "Retrains run (on request or on schedule), by outcome: promoted (its candidate serves), kept (the current model, or one another replica published, serves), failed.", "outcome");
+        foreach (var outcome in RetrainOutcomes) _retrains.WithLabels(outcome); // each series from 0, so a first failure is an increase
         _hitRatio = factory.CreateGauge("movierec_recommendation_cache_hit_ratio", "Share of recommendation lookups answered from the cache since start.");
         _refused = factory.CreateCounter("movierec_models_refused_total",
             "Published manifests and incoming model files the model watcher refused (logged and moved aside), by source.", "source");
@@ -52,7 +54,21 @@ public sealed class ServiceMetrics
 
     public void AccountsPurged(int count) => _purged.Inc(count);
 
-    public void Retrained(bool promoted) => _retrains.WithLabels(promoted ? "promoted" : "kept").Inc();
+    /// <summary>The values of movierec_retrains_total's outcome label.</summary>
+    public static IReadOnlyList<string> RetrainOutcomes { get; } = ["promoted", "kept", "failed"];
+
+    /// <summary>A retrain that finished: promoted or kept.</summary>
+    public void Retrained(RetrainOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        _retrains.WithLabels(outcome.Promoted ? "promoted" : "kept").Inc();
+    }
+
+    /// <summary>A retrain that failed (the ratings store unavailable, the model folder unwritable...); the current model serves on.</summary>
+    public void RetrainFailed() => _retrains.WithLabels("failed").Inc();
+
+    /// <summary>Retrains counted with <paramref name="outcome"/> (promoted, kept, failed) since start.</summary>
+    public double Retrains(string outcome) => _retrains.WithLabels(outcome).Value;
 
     public void SetModel(string version)
     {

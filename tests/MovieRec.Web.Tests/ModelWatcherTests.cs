@@ -56,7 +56,9 @@ public sealed class ModelWatcherTests
         await using (var rest = new FileStream(manifestPath, FileMode.Append, FileAccess.Write))
             await rest.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text[(text.Length / 2)..]));
         File.SetLastWriteTimeUtc(manifestPath, DateTime.UtcNow);
-        await WaitFor(() => Directory.Exists(rejected) && Directory.GetFiles(rejected, "current-*.json").Length == 1, "the null-file manifest moved aside");
+        // The reason is written beside the manifest just after the move: wait for both, the reason whole.
+        await WaitFor(() => Directory.Exists(rejected) && Directory.GetFiles(rejected, "current-*.json").Length == 1
+            && Directory.GetFiles(rejected, "current-*.json.txt") is [var written] && File.ReadAllText(written).EndsWith('\n'), "the null-file manifest moved aside with its reason");
         Assert.False(File.Exists(manifestPath));
         string reason = await File.ReadAllTextAsync(Directory.GetFiles(rejected, "current-*.json.txt").Single());
         Assert.Contains("\"file\" is missing or null", reason, StringComparison.Ordinal);
@@ -72,7 +74,7 @@ public sealed class ModelWatcherTests
         await File.WriteAllBytesAsync(crafted, CraftedModelFile.HugeIdMapCount());
         File.SetLastWriteTimeUtc(crafted, DateTime.UtcNow.AddSeconds(-5));
         string craftedReason = Path.Combine(incoming, "rejected", "crafted.mrec.txt");
-        await WaitFor(() => File.Exists(craftedReason), "the crafted file moved to incoming/rejected");
+        await WaitFor(() => File.Exists(craftedReason) && File.ReadAllText(craftedReason).EndsWith('\n'), "the crafted file moved to incoming/rejected with its reason");
         Assert.Contains("declares 2147483647 ids", await File.ReadAllTextAsync(craftedReason), StringComparison.Ordinal);
         await WaitFor(() => log.Errors.Any(e => e.StartsWith("Refused the incoming model crafted.mrec: ", StringComparison.Ordinal) && e.Contains("declares 2147483647 ids", StringComparison.Ordinal)),
             "the refused incoming file logged");

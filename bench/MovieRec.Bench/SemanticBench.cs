@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using MovieRec.Core.Algorithms;
 using MovieRec.Core.Algorithms.Semantic;
 using MovieRec.Core.Data;
 using MovieRec.Core.Evaluation;
@@ -65,6 +66,10 @@ internal static class SemanticBench
                 return Explain(dataset, embedder, args);
             case "topics":
                 return Topics(dataset, embedder, args);
+            case "prior-features":
+                return PriorFeatures(dataset, embedder, args);
+            case "prior-sweep":
+                return PriorSweep(dataset, embedder, args);
             case "all":
                 Embed(dataset, embedder, options, args);
                 Quality(dataset, embedder, args);
@@ -340,6 +345,86 @@ internal static class SemanticBench
         return 0;
     }
 
+    /// <summary>
+    /// <c>prior-features</c>: for the tune splits only (descriptions and topics), the query-time signals a
+    /// popularity prior could depend on: words, the embeddings' top cosine and its gaps, BM25's and the fused
+    /// list's (no prior) first-to-tenth ratios.
+    /// </summary>
+    private static int PriorFeatures(Dataset dataset, SentenceEmbedder embedder, string[] args)
+    {
+        using var search = Hybrid(dataset, embedder, FusionOptions(args), LexicalOptions(args));
+        using var plain = new HybridSearch(dataset.Catalog.Movies, search.Lexical, search.Titles, RatingCounts(dataset), search.Options with { PopularityWeight = 0 });
+        plain.UseSemantic(search.Semantic!);
+        var topics = TopicQuery.Load(Path.Combine(RepositoryRoot(), "tests", "MovieRec.Core.Tests", "Search", "topic-queries.tsv")).Where(q => q.Split == "tune").Select(q => ("topic", q.Text));
+        var descriptions = Descriptions(args).Where(d => d.Split == "tune").Select(d => ("description", d.Text));
+        var movies = dataset.Catalog.Movies;
+        var scores = new float[movies.Count];
+        var table = new BenchTable("set", "query", "words", "cos 1", "cos 1 - 2", "cos 1 - 10", "BM25 1/10", "fused 1/10", "fused 1/2");
+        foreach (var (set, text) in topics.Concat(descriptions))
+        {
+            var sem = search.Semantic!;
+            sem.Scores(sem.Embedder.EmbedQuery(text), scores);
+            for (int r = 0; r < movies.Count; r++)
+            {
+                if (!movies[r].IsDescribed) scores[r] = float.NaN;
+            }
+            var top = TopN.Select(scores, 10, TieBreak.ById);
+            var bm = search.Lexical.Search(text, 10);
+            var fused = plain.Search(text, new HybridSearchRequest { Count = 10 }).Hits;
+            table.Add(set, text.Length > 40 ? text[..40] : text, $"{text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length}", Bench.F(top[0].Score, "0.000"), Bench.F(top[0].Score - top[1].Score, "0.000"),
+                Bench.F(top[0].Score - top[9].Score, "0.000"), bm.Count >= 10 ? Bench.F(bm[0].Score / bm[9].Score, "0.00") : "-",
+                Bench.F(fused[0].Score / fused[9].Score, "0.00"), Bench.F(fused[0].Score / fused[1].Score, "0.00"));
+        }
+        table.Print(Console.Out);
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>prior-sweep</c>: popularity prior variants (weight, depth, full-weight query length) on the tune splits only:
+    /// topic tune precision@10 and NDCG@10, description tune top 5 and MRR.
+    /// </summary>
+    private static int PriorSweep(Dataset dataset, SentenceEmbedder embedder, string[] args)
+    {
+        using var cached = Hybrid(dataset, embedder, FusionOptions(args), LexicalOptions(args));
+        var topics = TopicQuery.Load(Path.Combine(RepositoryRoot(), "tests", "MovieRec.Core.Tests", "Search", "topic-queries.tsv")).Where(q => q.Split == "tune").ToList();
+        var relevant = topics.ToDictionary(q => q, q => dataset.Catalog.Movies.Count(q.IsRelevant));
+        var tune = Descriptions(args).Where(d => d.Split == "tune").ToList();
+        var table = new BenchTable("popularity", "depth", "full-weight words", "title match", "topic tune P@10", "topic tune NDCG@10", "description tune top 5", "description tune MRR");
+        var candidates = new List<HybridSearchOptions> { cached.Options with { PopularityWeight = 0 } };
+        foreach (float w in new[] { 1f, 1.5f, 2f, 3f })
+        {
+            foreach (int depth in new[] { 0, 10, 20, 30, 50 })
+                candidates.Add(cached.Options with { PopularityWeight = w, PopularityDepth = depth });
+        }
+        foreach (float w in new[] { 1.5f, 2f, 3f })
+        {
+            foreach (int full in new[] { 4, 6, 8, 10, 12, 16, 20 })
+                candidates.Add(cached.Options with { PopularityWeight = w, PopularityFullWords = full });
+        }
+        foreach (int full in new[] { 6, 8, 10 })
+        {
+            foreach (float title in new[] { 30f, 50f, 100f })
+                candidates.Add(cached.Options with { PopularityFullWords = full, PopularityTitleMatch = title });
+        }
+        foreach (var o in candidates)
+        {
+            using var search = new HybridSearch(dataset.Catalog.Movies, cached.Lexical, cached.Titles, RatingCounts(dataset), o);
+            search.UseSemantic(cached.Semantic!);
+            double precision = 0, ndcg = 0;
+            foreach (var q in topics)
+            {
+                var top = search.Search(q.Text, new HybridSearchRequest { Count = 10 }).Hits.Select(h => h.Movie).ToList();
+                precision += TopicMetrics.Precision(q, top);
+                ndcg += TopicMetrics.Ndcg(q, top, relevant[q]);
+            }
+            var score = Score(search, tune, SearchSignals.All);
+            table.Add(Bench.F(o.PopularityWeight, "0.0"), $"{o.PopularityDepth}", $"{o.PopularityFullWords}", $"{o.PopularityTitleMatch}", Bench.F(precision / topics.Count, "0.000"),
+                Bench.F(ndcg / topics.Count, "0.000"), score.Top5Text, Bench.F(score.Mrr, "0.000"));
+        }
+        table.Print(Console.Out);
+        return 0;
+    }
+
     /// <summary>Fusion settings from the command line (<c>--rrf-k --w-bm25 --w-embeddings --w-titles --popularity --fusion rrf|scores</c>), else the defaults.</summary>
     private static HybridSearchOptions FusionOptions(string[] args)
     {
@@ -352,6 +437,9 @@ internal static class SemanticBench
             SemanticWeight = F("--w-embeddings", d.SemanticWeight),
             TitleWeight = F("--w-titles", d.TitleWeight),
             PopularityWeight = F("--popularity", d.PopularityWeight),
+            PopularityDepth = (int)F("--popularity-depth", d.PopularityDepth),
+            PopularityFullWords = (int)F("--popularity-full-words", d.PopularityFullWords),
+            PopularityTitleMatch = F("--popularity-title-match", d.PopularityTitleMatch),
             SemanticDescribedOnly = Bench.Option(args, "--semantic-described-only") is { } only ? bool.Parse(only) : d.SemanticDescribedOnly,
             Method = Bench.Option(args, "--fusion") switch
             {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using MovieRec.Core.Algorithms;
 using MovieRec.Core.Algorithms.Semantic;
 using MovieRec.Core.Data;
 using MovieRec.Core.Evaluation;
@@ -65,6 +66,10 @@ internal static class SemanticBench
                 return Explain(dataset, embedder, args);
             case "topics":
                 return Topics(dataset, embedder, args);
+            case "prior-features":
+                return PriorFeatures(dataset, embedder, args);
+            case "prior-sweep":
+                return PriorSweep(dataset, embedder, args);
             case "all":
                 Embed(dataset, embedder, options, args);
                 Quality(dataset, embedder, args);
@@ -113,24 +118,25 @@ internal static class SemanticBench
         return 0;
     }
 
-    /// <summary>A description, the movie it describes and its part of the set (tune, holdout or fresh).</summary>
+    /// <summary>A description, the movie it describes and its part of the set (tune, holdout, fresh or fresh2).</summary>
     private sealed record Description(string Split, long MovieId, string Title, string Text);
 
     /// <summary>
     /// The parts of the description set: "tune" chooses settings; "holdout" was the first held-out half (its misses
     /// have since been seen, so it is no longer untouched); "fresh" is the second held-out set, written and committed
-    /// before any search ran on it.
+    /// before any search ran on it; "fresh2" the third, written the same way after "fresh" had been published.
     /// </summary>
-    private static readonly string[] Splits = ["tune", "holdout", "fresh"];
+    private static readonly string[] Splits = ["tune", "holdout", "fresh", "fresh2"];
 
     private static string SplitName(string split) => split switch
     {
         "tune" => "tuning",
         "holdout" => "old held-out",
-        _ => "fresh held-out",
+        "fresh" => "fresh held-out",
+        _ => "fresh held-out 2",
     };
 
-    /// <summary><c>--splits tune,holdout,fresh</c> (all by default): which parts are measured.</summary>
+    /// <summary><c>--splits tune,holdout,fresh,fresh2</c> (all by default): which parts are measured.</summary>
     private static string[] ChosenSplits(string[] args)
     {
         var chosen = (Bench.Option(args, "--splits") ?? string.Join(',', Splits)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -152,7 +158,7 @@ internal static class SemanticBench
             if (row.Length == 0 || row.StartsWith('#')) continue;
             var f = row.Split('\t');
             if (f.Length != 4 || !Splits.Contains(f[0]) || !long.TryParse(f[1], CultureInfo.InvariantCulture, out long id))
-                throw new FormatException($"{path}:{line}: expected split (tune|holdout|fresh), movieId, title, description separated by tabs");
+                throw new FormatException($"{path}:{line}: expected split (tune|holdout|fresh|fresh2), movieId, title, description separated by tabs");
             result.Add(new Description(f[0], id, f[2], f[3]));
         }
         return result;
@@ -222,7 +228,7 @@ internal static class SemanticBench
     }
 
     /// <summary>
-    /// <c>quality [--splits tune,holdout,fresh] [--show-held-out-misses]</c>: top 5 and MRR per part of the set for
+    /// <c>quality [--splits tune,holdout,fresh,fresh2] [--show-held-out-misses]</c>: top 5 and MRR per part of the set for
     /// each signal alone and fused, with and without the popularity prior. While tuning, pass <c>--splits tune</c>.
     /// </summary>
     private static int Quality(Dataset dataset, SentenceEmbedder embedder, string[] args)
@@ -273,7 +279,7 @@ internal static class SemanticBench
     }
 
     /// <summary>
-    /// <c>topics [--splits tune,holdout] [--topics FILE] [--per-query]</c>: the topic set
+    /// <c>topics [--splits tune,holdout,fresh] [--topics FILE] [--per-query]</c>: the topic set
     /// (tests/MovieRec.Core.Tests/Search/topic-queries.tsv): precision@10, NDCG@10 and the share of the top 10 that are
     /// title-word-only matches (not relevant, a title term shared with the query), per split, for each signal alone and
     /// fused, without and with the popularity prior. While tuning, pass <c>--splits tune</c>.
@@ -339,6 +345,86 @@ internal static class SemanticBench
         return 0;
     }
 
+    /// <summary>
+    /// <c>prior-features</c>: for the tune splits only (descriptions and topics), the query-time signals a
+    /// popularity prior could depend on: words, the embeddings' top cosine and its gaps, BM25's and the fused
+    /// list's (no prior) first-to-tenth ratios.
+    /// </summary>
+    private static int PriorFeatures(Dataset dataset, SentenceEmbedder embedder, string[] args)
+    {
+        using var search = Hybrid(dataset, embedder, FusionOptions(args), LexicalOptions(args));
+        using var plain = new HybridSearch(dataset.Catalog.Movies, search.Lexical, search.Titles, RatingCounts(dataset), search.Options with { PopularityWeight = 0 });
+        plain.UseSemantic(search.Semantic!);
+        var topics = TopicQuery.Load(Path.Combine(RepositoryRoot(), "tests", "MovieRec.Core.Tests", "Search", "topic-queries.tsv")).Where(q => q.Split == "tune").Select(q => ("topic", q.Text));
+        var descriptions = Descriptions(args).Where(d => d.Split == "tune").Select(d => ("description", d.Text));
+        var movies = dataset.Catalog.Movies;
+        var scores = new float[movies.Count];
+        var table = new BenchTable("set", "query", "words", "cos 1", "cos 1 - 2", "cos 1 - 10", "BM25 1/10", "fused 1/10", "fused 1/2");
+        foreach (var (set, text) in topics.Concat(descriptions))
+        {
+            var sem = search.Semantic!;
+            sem.Scores(sem.Embedder.EmbedQuery(text), scores);
+            for (int r = 0; r < movies.Count; r++)
+            {
+                if (!movies[r].IsDescribed) scores[r] = float.NaN;
+            }
+            var top = TopN.Select(scores, 10, TieBreak.ById);
+            var bm = search.Lexical.Search(text, 10);
+            var fused = plain.Search(text, new HybridSearchRequest { Count = 10 }).Hits;
+            table.Add(set, text.Length > 40 ? text[..40] : text, $"{text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length}", Bench.F(top[0].Score, "0.000"), Bench.F(top[0].Score - top[1].Score, "0.000"),
+                Bench.F(top[0].Score - top[9].Score, "0.000"), bm.Count >= 10 ? Bench.F(bm[0].Score / bm[9].Score, "0.00") : "-",
+                Bench.F(fused[0].Score / fused[9].Score, "0.00"), Bench.F(fused[0].Score / fused[1].Score, "0.00"));
+        }
+        table.Print(Console.Out);
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>prior-sweep</c>: popularity prior variants (weight, depth, full-weight query length) on the tune splits only:
+    /// topic tune precision@10 and NDCG@10, description tune top 5 and MRR.
+    /// </summary>
+    private static int PriorSweep(Dataset dataset, SentenceEmbedder embedder, string[] args)
+    {
+        using var cached = Hybrid(dataset, embedder, FusionOptions(args), LexicalOptions(args));
+        var topics = TopicQuery.Load(Path.Combine(RepositoryRoot(), "tests", "MovieRec.Core.Tests", "Search", "topic-queries.tsv")).Where(q => q.Split == "tune").ToList();
+        var relevant = topics.ToDictionary(q => q, q => dataset.Catalog.Movies.Count(q.IsRelevant));
+        var tune = Descriptions(args).Where(d => d.Split == "tune").ToList();
+        var table = new BenchTable("popularity", "depth", "full-weight words", "title match", "topic tune P@10", "topic tune NDCG@10", "description tune top 5", "description tune MRR");
+        var candidates = new List<HybridSearchOptions> { cached.Options with { PopularityWeight = 0 } };
+        foreach (float w in new[] { 1f, 1.5f, 2f, 3f })
+        {
+            foreach (int depth in new[] { 0, 10, 20, 30, 50 })
+                candidates.Add(cached.Options with { PopularityWeight = w, PopularityDepth = depth });
+        }
+        foreach (float w in new[] { 1.5f, 2f, 3f })
+        {
+            foreach (int full in new[] { 4, 6, 8, 10, 12, 16, 20 })
+                candidates.Add(cached.Options with { PopularityWeight = w, PopularityFullWords = full });
+        }
+        foreach (int full in new[] { 6, 8, 10 })
+        {
+            foreach (float title in new[] { 30f, 50f, 100f })
+                candidates.Add(cached.Options with { PopularityFullWords = full, PopularityTitleMatch = title });
+        }
+        foreach (var o in candidates)
+        {
+            using var search = new HybridSearch(dataset.Catalog.Movies, cached.Lexical, cached.Titles, RatingCounts(dataset), o);
+            search.UseSemantic(cached.Semantic!);
+            double precision = 0, ndcg = 0;
+            foreach (var q in topics)
+            {
+                var top = search.Search(q.Text, new HybridSearchRequest { Count = 10 }).Hits.Select(h => h.Movie).ToList();
+                precision += TopicMetrics.Precision(q, top);
+                ndcg += TopicMetrics.Ndcg(q, top, relevant[q]);
+            }
+            var score = Score(search, tune, SearchSignals.All);
+            table.Add(Bench.F(o.PopularityWeight, "0.0"), $"{o.PopularityDepth}", $"{o.PopularityFullWords}", $"{o.PopularityTitleMatch}", Bench.F(precision / topics.Count, "0.000"),
+                Bench.F(ndcg / topics.Count, "0.000"), score.Top5Text, Bench.F(score.Mrr, "0.000"));
+        }
+        table.Print(Console.Out);
+        return 0;
+    }
+
     /// <summary>Fusion settings from the command line (<c>--rrf-k --w-bm25 --w-embeddings --w-titles --popularity --fusion rrf|scores</c>), else the defaults.</summary>
     private static HybridSearchOptions FusionOptions(string[] args)
     {
@@ -351,6 +437,9 @@ internal static class SemanticBench
             SemanticWeight = F("--w-embeddings", d.SemanticWeight),
             TitleWeight = F("--w-titles", d.TitleWeight),
             PopularityWeight = F("--popularity", d.PopularityWeight),
+            PopularityDepth = (int)F("--popularity-depth", d.PopularityDepth),
+            PopularityFullWords = (int)F("--popularity-full-words", d.PopularityFullWords),
+            PopularityTitleMatch = F("--popularity-title-match", d.PopularityTitleMatch),
             SemanticDescribedOnly = Bench.Option(args, "--semantic-described-only") is { } only ? bool.Parse(only) : d.SemanticDescribedOnly,
             Method = Bench.Option(args, "--fusion") switch
             {

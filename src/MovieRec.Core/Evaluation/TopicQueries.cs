@@ -25,7 +25,7 @@ public sealed class TopicQuery
         _clauses = clauses;
     }
 
-    /// <summary>"tune" or "holdout".</summary>
+    /// <summary>"tune", "holdout" or "fresh".</summary>
     public string Split { get; }
 
     /// <summary>The words a person types.</summary>
@@ -34,8 +34,11 @@ public sealed class TopicQuery
     /// <summary>The rule as written.</summary>
     public string Rule { get; }
 
-    /// <summary>The parts of a topic set: settings are chosen on "tune"; "holdout" only measures.</summary>
-    public static IReadOnlyList<string> Splits { get; } = ["tune", "holdout"];
+    /// <summary>
+    /// The parts of a topic set: settings are chosen on "tune"; "holdout" and "fresh" (a second held-out set, written
+    /// after "holdout" had been measured and published) only measure.
+    /// </summary>
+    public static IReadOnlyList<string> Splits { get; } = ["tune", "holdout", "fresh"];
 
     /// <summary>Whether <paramref name="movie"/> satisfies the rule.</summary>
     public bool IsRelevant(Movie movie)

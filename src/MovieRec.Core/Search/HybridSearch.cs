@@ -64,9 +64,33 @@ public sealed record HybridSearchOptions
 
     /// <summary>
     /// A prior for well-known movies: the fused score is multiplied by 1 + w · log(1 + ratings) / log(1 + most ratings).
-    /// 0 turns it off. 1.5 on the tuning half: top 5 93 % -> 100 %, MRR 0.79 -> 0.98 (docs/search.md).
+    /// 0 turns it off. 1.5 on the tuning half: top 5 93 % -> 100 %, MRR 0.79 -> 0.98 (docs/search.md). Short queries
+    /// that are not a title get less (<see cref="PopularityFullWords"/>).
     /// </summary>
     public float PopularityWeight { get; init; } = 1.5f;
+
+    /// <summary>
+    /// How many of the fused results (ranked without the prior) the popularity prior reorders; 0 (the default): every
+    /// result. Meant to keep a popular movie that matched weakly (a title word) from climbing over closer matches;
+    /// tried on the tune halves and not adopted (docs/search.md, "Topic queries").
+    /// </summary>
+    public int PopularityDepth { get; init; }
+
+    /// <summary>
+    /// Query length (words) at which the prior has its full weight; shorter queries get <see cref="PopularityWeight"/>
+    /// · words / this. A description of one movie is a sentence of specifics ("a hacker learns that the world he lives
+    /// in is a simulation", 12 words or more in the description set), a kind of movie a short phrase ("vampire
+    /// comedy", 2 to 6 words in the topic set), for which the prior pushed popular movies sharing a query word over
+    /// the ones on the topic. 8, chosen on the tune halves (docs/search.md); 0: the full weight whatever the length.
+    /// </summary>
+    public int PopularityFullWords { get; init; } = 8;
+
+    /// <summary>
+    /// A title match at least this strong (<see cref="TitleSearch"/>: 100 for the whole title, 30 and more for a title
+    /// that begins with the query) gives the prior its full weight however short the query: it names a movie
+    /// ("batman": Batman (1989) before Batman (1966)). 0: off.
+    /// </summary>
+    public float PopularityTitleMatch { get; init; } = 30;
 
     /// <summary>How many fused results the taste re-rank reorders.</summary>
     public int TasteDepth { get; init; } = 30;
@@ -288,6 +312,7 @@ public sealed class HybridSearch : IDisposable
             var semanticRank = ranks.Slice(n, n);
             var titleRank = ranks.Slice(2 * n, n);
             int wordMatches = 0;
+            float bestTitle = 0;
             if ((request.Signals & SearchSignals.Lexical) != 0)
             {
                 var hits = Lexical.Search(query, o.Depth);
@@ -328,6 +353,7 @@ public sealed class HybridSearch : IDisposable
             {
                 var hits = Titles.Search(query, o.Depth);
                 wordMatches += hits.Count;
+                if (hits.Count > 0) bestTitle = hits[0].Score;
                 for (int i = 0; i < hits.Count; i++)
                 {
                     int r = _rowOf[hits[i].Movie.Id];
@@ -337,13 +363,16 @@ public sealed class HybridSearch : IDisposable
                     fused[r] += o.Method == FusionMethod.ReciprocalRank ? o.TitleWeight * strength / (o.RrfK + i + 1) : o.TitleWeight * strength;
                 }
             }
+            float prior = PriorWeight(query, o, bestTitle);
+            bool head = o.PopularityDepth > 0 && prior != 0;
             for (int r = 0; r < fused.Length; r++)
             {
                 if (fused[r] <= 0) fused[r] = float.NaN;
-                else if (o.PopularityWeight != 0) fused[r] *= 1 + o.PopularityWeight * _popularity[r];
+                else if (prior != 0 && !head) fused[r] *= 1 + prior * _popularity[r];
             }
             bool personalise = request.Personalise && request.Taste is not null;
-            var ranked = TopN.Select(fused, personalise ? Math.Max(request.Count, o.TasteDepth) : request.Count, TieBreak.ById);
+            int take = personalise ? Math.Max(request.Count, o.TasteDepth) : request.Count;
+            var ranked = head ? PriorOverHead(fused, take, prior, o.PopularityDepth) : TopN.Select(fused, take, TieBreak.ById);
             float[]? taste = null;
             if (personalise && ranked.Length > 1) (ranked, taste) = ReRankByTaste(ranked, request.Taste!, o);
             int count = Math.Min(request.Count, ranked.Length);
@@ -369,6 +398,38 @@ public sealed class HybridSearch : IDisposable
     }
 
     private static int? Rank(int rank) => rank > 0 ? rank : null;
+
+    /// <summary>
+    /// The prior's weight for this query (<see cref="HybridSearchOptions.PopularityFullWords"/>,
+    /// <see cref="HybridSearchOptions.PopularityTitleMatch"/>; <paramref name="bestTitle"/>: the title search's best score).
+    /// </summary>
+    private static float PriorWeight(string query, HybridSearchOptions o, float bestTitle)
+    {
+        if (o.PopularityWeight == 0 || o.PopularityFullWords <= 0) return o.PopularityWeight;
+        if (o.PopularityTitleMatch > 0 && bestTitle >= o.PopularityTitleMatch) return o.PopularityWeight;
+        int words = 0;
+        bool inWord = false;
+        foreach (char c in query)
+        {
+            bool w = !char.IsWhiteSpace(c);
+            if (w && !inWord) words++;
+            inWord = w;
+        }
+        return o.PopularityWeight * Math.Min(1f, words / (float)o.PopularityFullWords);
+    }
+
+    /// <summary>
+    /// The first <paramref name="take"/> results when the prior reorders only the first <paramref name="depth"/> of
+    /// the fused list: the rest follow in fused order (their scores, without the prior, are below the head's).
+    /// </summary>
+    private ScoredItem[] PriorOverHead(ReadOnlySpan<float> fused, int take, float prior, int depth)
+    {
+        var top = TopN.Select(fused, Math.Max(take, depth), TieBreak.ById);
+        int d = Math.Min(depth, top.Length);
+        for (int i = 0; i < d; i++) top[i] = top[i] with { Score = top[i].Score * (1 + prior * _popularity[top[i].Item]) };
+        top.AsSpan(0, d).Sort(static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Item.CompareTo(b.Item));
+        return top.Length > take ? top[..take] : top;
+    }
 
     /// <summary>The note of a hybrid search in which no word of the query matched a title, overview, keyword or tag.</summary>
     public const string NoWordMatchNote = "No close match: no title, overview, keyword or tag has these words; the movies below are only the nearest in meaning.";

@@ -106,6 +106,42 @@ public sealed class HybridSearchTests : IDisposable
         Assert.Empty(search.Search("   ").Hits);
     }
 
+    [Fact]
+    public void A_short_query_gets_a_smaller_popularity_prior_unless_it_names_a_title()
+    {
+        // Lexical mode (no model): the prior multiplies the fused score by 1 + w · log(1 + ratings) / log(1 + most).
+        var counts = Counts();
+        using var search = new HybridSearch(Movies.Value, counts);
+        using var plain = new HybridSearch(Movies.Value, counts, HybridSearchOptions.Default with { PopularityWeight = 0 });
+        double most = Movies.Value.Max(m => Math.Log(1 + counts(m.Id)));
+        void AssertWeight(string query, double weight)
+        {
+            var hit = search.Search(query).Hits[0];
+            var without = plain.Search(query, new HybridSearchRequest { Count = 100 }).Hits.Single(h => h.Movie.Id == hit.Movie.Id);
+            double expected = 1 + weight * Math.Log(1 + counts(hit.Movie.Id)) / most;
+            Assert.Equal(expected, hit.Score / without.Score, 3);
+        }
+        // A kind of movie in three words: 1.5 · 3/8.
+        AssertWeight("pig sheepdog farm", 1.5 * 3 / 8);
+        // A title, however short, and a description of eight words or more: the full weight.
+        AssertWeight("jumanji", 1.5);
+        AssertWeight("a pig who wants to be a sheepdog on a farm", 1.5);
+        var o = HybridSearchOptions.Default;
+        Assert.Equal((1.5f, 8, 30f), (o.PopularityWeight, o.PopularityFullWords, o.PopularityTitleMatch));
+    }
+
+    [Fact]
+    public void A_popularity_depth_reorders_only_the_head_of_the_fused_list()
+    {
+        var counts = Counts();
+        using var plain = new HybridSearch(Movies.Value, counts, HybridSearchOptions.Default with { PopularityWeight = 0 });
+        using var head = new HybridSearch(Movies.Value, counts, HybridSearchOptions.Default with { PopularityDepth = 3, PopularityFullWords = 0 });
+        var a = plain.Search("a pig who wants to be a sheepdog on a farm", new HybridSearchRequest { Count = 20 }).Hits.Select(h => h.Movie.Id).ToList();
+        var b = head.Search("a pig who wants to be a sheepdog on a farm", new HybridSearchRequest { Count = 20 }).Hits.Select(h => h.Movie.Id).ToList();
+        Assert.Equal(a.Take(3).Order(), b.Take(3).Order());
+        Assert.Equal(a.Skip(3), b.Skip(3));
+    }
+
     [ModelFact]
     public void Taste_reorders_the_fused_results_and_the_flag_turns_it_off()
     {

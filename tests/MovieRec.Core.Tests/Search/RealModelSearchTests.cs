@@ -94,7 +94,8 @@ public sealed class RealModelTopicTests(RealModelCatalog catalog) : IClassFixtur
         double Precision(string split) => set.Where(q => q.Split == split)
             .Average(q => TopicMetrics.Precision(q, catalog.Search.Search(q.Text, new HybridSearchRequest { Count = 10 }).Hits.Select(h => h.Movie).ToList()));
         // Measured (bench semantic topics): tune 0.550 before the embeddings left out undescribed movies and BM25's b
-        // fell to 0.5, 0.700 after.
-        Assert.True(Precision("tune") >= 0.65, "topic tune half: fused precision@10 below 0.65");
+        // fell to 0.5, 0.700 after, 0.729 once short queries that are not a title got a smaller popularity prior
+        // (HybridSearchOptions.PopularityFullWords; 0.700 with the full prior for every query).
+        Assert.True(Precision("tune") >= 0.715, "topic tune half: fused precision@10 below 0.715");
     }
 }

@@ -21,6 +21,7 @@ public sealed class TopicQueryTests
         var set = TopicQuery.Load(TopicFile);
         Assert.True(set.Count >= 50, $"{set.Count} queries");
         Assert.Equal(set.Count(q => q.Split == "tune"), set.Count(q => q.Split == "holdout"));
+        Assert.Equal(30, set.Count(q => q.Split == "fresh"));
         Assert.Equal(set.Count, set.Select(q => q.Text).Distinct(StringComparer.OrdinalIgnoreCase).Count());
         var movies = TestData.MovieLensSmall.Catalog.Movies;
         var few = set.Select(q => (q.Text, Count: movies.Count(q.IsRelevant))).Where(x => x.Count < 3).ToList();

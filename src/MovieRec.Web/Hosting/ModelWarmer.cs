@@ -123,6 +123,16 @@ public sealed class ModelWarmer(ILogger<ModelWarmer> logger, AlgorithmChoices al
     /// once, the service sends itself one of each through its own listener before it says it is ready. Skipped when
     /// there is no network listener (in-process tests).
     /// </summary>
+    /// <summary>
+    /// The pages the warm-up asks for, and the search page's description search (a title search's words searched as a
+    /// description when no title matches). Not the dashboard: its first visit starts the per-algorithm evaluation
+    /// (<see cref="EvaluationReport"/>: every served algorithm trained again, minutes of a core and 350 MB at every
+    /// start of every replica, for a first visit of about 50 ms). Not the account paths (POST /api/v1/sessions, PUT
+    /// /api/v1/me/ratings, a visitor's list): they would create an account in the ratings database, shared by every
+    /// replica, at each start (about 10 ms each).
+    /// </summary>
+    internal static readonly string[] WarmedPages = ["/", "/movies/1", "/search?q=star", "/search?describe=star", "/recommendations", "/clusters"];
+
     public async Task WarmRequestsAsync(Microsoft.AspNetCore.Hosting.Server.IServer server, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(server);
@@ -169,11 +179,7 @@ public sealed class ModelWarmer(ILogger<ModelWarmer> logger, AlgorithmChoices al
         }
         foreach (string path in new[] { "/api/v1/movies?pageSize=1", "/api/v1/search?q=star", "/api/v1/users/1/recommendations?n=1" })
             await Send(new HttpRequestMessage(HttpMethod.Get, path)).ConfigureAwait(false);
-        // Every page, and the search page's description search (a title search's words searched as a description
-        // when no title matches). The dashboard computes the dataset's statistics on its first request (about 50 ms).
-        // Not warmed: the account paths (POST /api/v1/sessions, PUT /api/v1/me/ratings, a visitor's list), which
-        // would create an account in the ratings database, shared by every replica, at each start (about 10 ms each).
-        foreach (string path in new[] { "/", "/movies/1", "/search?q=star", "/search?describe=star", "/recommendations", "/clusters", "/dashboard" })
+        foreach (string path in WarmedPages)
             await Send(Page(path)).ConfigureAwait(false);
         logger.LogInformation("Warmed the request paths with {Ok} requests to {Address} ({Failed} not 2xx) in {Seconds:0.00} s", ok, baseUri, failed, clock.Elapsed.TotalSeconds);
     }

@@ -35,6 +35,10 @@ public sealed class EvaluationReport(ILogger<EvaluationReport> logger, MovieRecO
     private static readonly Metric Ndcg = new(MetricKind.Ndcg, 10);
 
     private readonly Lock _lock = new();
+    private int _compactionsAsked;
+
+    /// <summary>How many runs ended by asking for a heap compaction (every run does: it trained every served algorithm again).</summary>
+    public int CompactionsAsked => Volatile.Read(ref _compactionsAsked);
     private string? _version;
     private EvaluationSnapshot? _snapshot;
 
@@ -107,6 +111,14 @@ public sealed class EvaluationReport(ILogger<EvaluationReport> logger, MovieRecO
         {
             logger.LogWarning(e, "The dashboard evaluation of model {Version} failed", version);
             Update(version, s => s with { Finished = DateTimeOffset.UtcNow, Rows = [.. s.Rows.Select(r => r.State is "done" ? r : r with { State = "failed", Error = e.Message })] });
+        }
+        finally
+        {
+            // Every served algorithm was trained again: its models and temporaries are garbage in the large object
+            // heap, which nothing else compacts (one dashboard visit left the replica at 1,080 MiB resident instead
+            // of 360 for good).
+            Interlocked.Increment(ref _compactionsAsked);
+            HeapCompaction.Schedule(TimeSpan.FromSeconds(1));
         }
     }
 

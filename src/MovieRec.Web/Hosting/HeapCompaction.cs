@@ -36,6 +36,9 @@ public static class HeapCompaction
     {
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        // What training freed outside the managed heap (the GC's own bookkeeping for a heap that grew, native buffers)
+        // glibc keeps unless trimmed.
+        Core.Algorithms.Semantic.NativeHeap.Trim();
     }
 
     /// <summary>

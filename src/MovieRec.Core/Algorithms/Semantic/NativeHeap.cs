@@ -8,10 +8,11 @@ namespace MovieRec.Core.Algorithms.Semantic;
 /// heap, so after a session is built (and after bulk embedding) the process holds freed memory: 7-16 MiB measured
 /// with the bundled model (docs/benchmarks.md, issue 18). Elsewhere (musl, macOS, Windows) this does nothing.
 /// </summary>
-internal static class NativeHeap
+public static class NativeHeap
 {
     private static bool _unavailable = !OperatingSystem.IsLinux();
 
+    /// <summary>Gives the C heap's free pages back (glibc); nothing elsewhere.</summary>
     public static void Trim()
     {
         if (_unavailable) return;

@@ -27,6 +27,8 @@ internal static class NewUserBench
           --curve    numbers of ratings given for the default's curve, favourites and random; none skips it
           --param    an algorithm's option over the service's (repeatable), e.g. --param taste:popular-share=0.5
           --per-seed print each seed's precision@10, HR@10 and personalization as well
+          --all-tags keep the held-out users' own MovieLens tags in the catalogue (by default only the training
+                     users' tags are: a person's tags say what they watched)
         """;
 
     public static int Run(string[] args)
@@ -45,6 +47,7 @@ internal static class NewUserBench
         var served = ServiceOptions();
         Override(served, args);
         PerSeed = args.Contains("--per-seed");
+        AllTags = args.Contains("--all-tags");
         Console.WriteLine($"newuser: {dataset.Name}, seeds {string.Join(',', seeds)}, the service's options ({string.Join("; ", served.Select(p => $"{p.Key}: {p.Value}"))}). {Bench.Contention}");
 
         var main = Measure(dataset, entries, served, seeds, [5], GivenSelection.Favourites);
@@ -103,6 +106,8 @@ internal static class NewUserBench
         {
             var settings = new NewUserSettings { Seed = seed, Given = given, Selection = selection };
             var split = NewUserProtocol.Split(dataset.Ratings, settings);
+            // The held-out users' own tags would tell content models what they watched (--all-tags: measure with them).
+            using var tags = AllTags ? null : TrainingUsersTags.Restrict(dataset, split);
             var data = new TrainingData(split.Train, dataset.Catalog);
             var ties = TieBreak.ByTrainingRatings(split.Train);
             foreach (var entry in entries)
@@ -143,6 +148,9 @@ internal static class NewUserBench
     }
 
     private static bool PerSeed;
+
+    /// <summary>Keep the held-out users' own tags in the catalogue (leaks what they watched; for comparison only).</summary>
+    private static bool AllTags;
 
     /// <summary>--param algorithm:name=value: options over the service's, for trying a change before it becomes the default.</summary>
     private static void Override(Dictionary<string, AlgorithmParameters> served, string[] args)

@@ -20,6 +20,12 @@ public static class TestData
     /// <summary>ml-latest-small with TMDB joined, loaded once per test run.</summary>
     public static Dataset MovieLensSmall => Small.Value;
 
+    /// <summary>
+    /// ml-latest-small loaded again, movies of its own: for a test that changes them for a while (the new-user protocol's
+    /// <see cref="Core.Evaluation.TrainingUsersTags"/>) while other tests read the shared one in parallel.
+    /// </summary>
+    public static Dataset LoadMovieLensSmallCopy() => DatasetLoader.Load(MovieLensSmallPath);
+
     private static string FindRoot()
     {
         if (Environment.GetEnvironmentVariable(DataLocator.EnvironmentVariable) is { Length: > 0 } env

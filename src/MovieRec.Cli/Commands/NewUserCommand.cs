@@ -40,6 +40,8 @@ internal static class NewUserCommand
         if (threads < 0) throw new CliException($"--threads must not be negative, not {threads}.");
         var split = NewUserProtocol.Split(dataset.Ratings, settings);
         settings = UsableGiven(context, split, settings);
+        // The held-out users' own tags would tell content models what they watched.
+        using var tags = TrainingUsersTags.Restrict(dataset, split);
         var rows = new List<(string Algorithm, string Model, double FitSeconds, NewUserPoint Point)>();
         foreach (var info in algorithms)
         {

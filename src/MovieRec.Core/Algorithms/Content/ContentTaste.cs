@@ -20,8 +20,18 @@ public sealed record ContentBlockWeights
     /// <summary>The dataset's genres.</summary>
     public double Genres { get; init; } = 1;
 
-    /// <summary>TMDB keywords.</summary>
+    /// <summary>TMDB keywords (and MovieLens tags, with <see cref="TagsAsKeywords"/>).</summary>
     public double Keywords { get; init; } = 1;
+
+    /// <summary>
+    /// Whether a movie's MovieLens tags join its TMDB keywords where they are words TMDB uses as keywords, spelt the same
+    /// way ("Heist" the tag and "heist" the keyword are one term, "zombies" joins "zombie"; verdicts and bookkeeping
+    /// such as "in netflix queue" are left out, <see cref="UninformativeKeywords.Opinions"/>, and so are moods TMDB has
+    /// no keyword for, "atmospheric"). Default true: TMDB puts "heist" on two of five heist films a person may love,
+    /// people's tags on three more, so the theme (<see cref="ContentTaste.Theme"/>) their favourites share forms: one
+    /// heist film in that person's 10 before, ten after (docs/evaluation.md, "Themes").
+    /// </summary>
+    public bool TagsAsKeywords { get; init; } = true;
 
     /// <summary>The overview's words (<see cref="TextAnalyzer"/>: stop words out, Porter stems).</summary>
     public double Overview { get; init; } = 0.5;
@@ -155,12 +165,13 @@ public sealed class ContentTaste
             Parallel.For(0, movies.Count, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount },
                 r => overviews[r] = analyzer.Terms(movies[r].Tmdb?.Overview));
         }
+        var tagVocabulary = weights.TagsAsKeywords ? new TagVocabulary(movies) : null;
         var blocks = new List<(string Prefix, double Weight, Func<int, IReadOnlyList<string>> Tokens)>
         {
             ("c", weights.Cast, r => Names(movies[r].Tmdb?.Cast.Take(MovieSoup.CastCount))),
             ("d", weights.Director, r => Names(movies[r].Tmdb?.Directors.Take(1))),
             ("g", weights.Genres, r => Names(movies[r].Genres)),
-            ("k", weights.Keywords, r => Names(movies[r].Tmdb?.Keywords)),
+            ("k", weights.Keywords, r => Keywords(movies[r], tagVocabulary)),
             ("o", weights.Overview, r => overviews[r] ?? []),
             ("y", weights.Decade, r => movies[r].Year is int y ? [string.Create(CultureInfo.InvariantCulture, $"{y / 10 * 10}s")] : []),
         };
@@ -202,6 +213,71 @@ public sealed class ContentTaste
             for (int j = 0; j < w.Length; j++) allWeights[offsets[r] + j] = norm > 0 ? w[j] / norm : 0;
         }
         return new SparseVectors(offsets, allTerms, allWeights, vocabulary);
+    }
+
+    /// <summary>
+    /// The movie's TMDB keywords and, with <paramref name="vocabulary"/>, those of its MovieLens tags that are TMDB keywords
+    /// somewhere in the catalogue, each term once. A tag that repeats what another block says (a genre, the movie's
+    /// director or lead actors) is left out, and a plural tag takes the singular that TMDB spells ("zombies" joins
+    /// "zombie"), so a theme is not split in two.
+    /// </summary>
+    private static List<string> Keywords(Movie movie, TagVocabulary? vocabulary)
+    {
+        var tokens = Names(movie.Tmdb?.Keywords);
+        if (vocabulary is null || movie.Tags.Count == 0) return tokens;
+        foreach (var tag in movie.Tags)
+        {
+            if (UninformativeKeywords.Opinions.Contains(tag)) continue;
+            var token = vocabulary.Spell(MovieSoup.Normalize(tag));
+            if (token.Length == 0 || vocabulary.Genres.Contains(token) || tokens.Contains(token) || Repeats(movie, token)) continue;
+            // TMDB's vocabulary only: "heist" and "zombie" are TMDB's words too, "atmospheric" and "dark comedy" are
+            // people's moods, which gave more of the protocol's people a theme that is not what they rate next.
+            if (!vocabulary.IsKeyword(token)) continue;
+            tokens.Add(token);
+        }
+        return tokens;
+    }
+
+    private static bool Repeats(Movie movie, string token)
+    {
+        if (movie.Tmdb is not { } tmdb) return false;
+        foreach (var name in tmdb.Directors)
+        {
+            if (MovieSoup.Normalize(name) == token) return true;
+        }
+        foreach (var name in tmdb.Cast.Take(MovieSoup.CastCount))
+        {
+            if (MovieSoup.Normalize(name) == token) return true;
+        }
+        return false;
+    }
+
+    /// <summary>What tags are spelt against: the catalogue's keywords (for plurals) and its genres (left out).</summary>
+    private sealed class TagVocabulary
+    {
+        private readonly HashSet<string> _keywords = new(StringComparer.Ordinal);
+
+        public HashSet<string> Genres { get; } = new(StringComparer.Ordinal);
+
+        public TagVocabulary(IReadOnlyList<Movie> movies)
+        {
+            foreach (var movie in movies)
+            {
+                foreach (var keyword in movie.Tmdb?.Keywords ?? []) _keywords.Add(MovieSoup.Normalize(keyword));
+                foreach (var genre in movie.Genres) Genres.Add(MovieSoup.Normalize(genre));
+                foreach (var genre in movie.Tmdb?.Genres ?? []) Genres.Add(MovieSoup.Normalize(genre));
+            }
+        }
+
+        public bool IsKeyword(string token) => _keywords.Contains(token);
+
+        /// <summary>The keyword spelling of a tag: its singular when only that is a keyword.</summary>
+        public string Spell(string token)
+        {
+            if (token.Length < 4 || _keywords.Contains(token) || token[^1] != 's') return token;
+            if (_keywords.Contains(token[..^1])) return token[..^1];
+            return token.EndsWith("es", StringComparison.Ordinal) && _keywords.Contains(token[..^2]) ? token[..^2] : token;
+        }
     }
 
     private static List<string> Names(IEnumerable<string>? names)

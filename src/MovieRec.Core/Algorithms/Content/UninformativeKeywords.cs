@@ -37,6 +37,24 @@ public static class UninformativeKeywords
         "transporter",
     };
 
+    /// <summary>
+    /// MovieLens tags that are a verdict or bookkeeping, not what a film is about ("in netflix queue" is on 131 movies,
+    /// one person's list; "imdb top 250", "overrated", "great acting"): never content, never a theme, even where a
+    /// person's liked movies share them (<see cref="ContentTaste"/> reads tags beside the keywords).
+    /// </summary>
+    public static IReadOnlySet<string> Opinions { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "in netflix queue", "netflix", "netflix finland", "imdb top 250", "dvd", "dvd-video", "bd-r", "bd-video", "clv",
+        "seen", "seen more than once", "to see", "watched", "owned", "must see", "should see", "awesome", "bad", "bad plot",
+        "bad acting", "boring", "overrated", "underrated", "predictable", "plot holes", "masterpiece", "great acting",
+        "good acting", "good dialogue", "great dialogue", "good soundtrack", "great soundtrack", "soundtrack", "highly quotable",
+        "quotable", "interesting", "beautiful", "cinematography", "great cinematography", "visually appealing",
+        "visually stunning", "unique", "classic", "cult film", "cult classic", "oscar (best actress)", "oscar (best actor)",
+        "oscar (best picture)", "oscar (best directing)", "oscar (best supporting actor)", "oscar (best supporting actress)",
+        "06 oscar nominated best movie - animation", "good", "great", "great movie", "excellent", "amazing", "favorite",
+        "movies", "entertaining", "enjoyable", "worth watching", "not funny", "stupid", "waste of time",
+    };
+
     /// <summary>Whether <paramref name="keyword"/> is in any of the lists: never a reason, never a theme.</summary>
     public static bool Contains(string keyword) => Production.Contains(keyword) || Vague.Contains(keyword) || Mislabelled.Contains(keyword);
 }

@@ -14,7 +14,7 @@ public enum LinkKind
     /// <summary>An actor billed in the top three of both.</summary>
     Actor,
 
-    /// <summary>A TMDB keyword of both that few movies carry (<see cref="ExplainerOptions.MaxKeywordShare"/>).</summary>
+    /// <summary>A TMDB keyword or MovieLens tag of both that few movies carry (<see cref="ExplainerOptions.MaxKeywordShare"/>).</summary>
     Keyword,
 
     /// <summary>People who liked the one liked the other far more often than everyone did (training ratings).</summary>
@@ -61,8 +61,8 @@ public sealed record ExplainerOptions
     public double MinimumLift { get; init; } = 1.5;
 
     /// <summary>
-    /// Keywords on more than this share of the catalogue's movies with keywords are too generic to say ("murder",
-    /// "based on novel"). Default 0.03 (about 102 of ml-latest-small's 3,420 movies with TMDB keywords): 0.025 left out
+    /// Keywords on more than this share of the catalogue's movies with keywords (or MovieLens tags) are too generic to say
+    /// ("murder", "based on novel"). Default 0.03 (about 102 of ml-latest-small's 3,420 movies with TMDB keywords): 0.025 left out
     /// "sport" (97 movies), so a sports fan's Hustler and Caddyshack, ranked there for it (the taste ranker's theme), had
     /// no reason to give; 0.03 lets in "sport" and "revenge" alone.
     /// </summary>
@@ -87,7 +87,8 @@ public sealed record ExplainerOptions
 /// <summary>
 /// "Because you liked X": explains any recommendation, whichever model made it, by a link that holds between the
 /// recommendation and one of the movies the user liked (rated in the upper third of the scale, <see cref="Likes"/>):
-/// the same director, an actor top-billed in both, a distinctive keyword both carry (no production tags such as
+/// the same director, an actor top-billed in both, a distinctive keyword both carry (a TMDB keyword, or a MovieLens tag in
+/// TMDB's words, <see cref="Keywords"/>; no production tags such as
 /// "duringcreditsstinger", no vague ones such as "friendship", none shared by more than
 /// <see cref="ExplainerOptions.MaxKeywordShare"/> of the catalogue; a keyword inside another one given is left out),
 /// or, measured on the training ratings, that the people who liked X liked it much more often than everyone
@@ -178,12 +179,13 @@ public sealed class Explainer
         }
         _keywordMovies = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         int withKeywords = 0;
+        var tmdbKeywords = TmdbKeywords(data.Catalog?.Movies ?? []);
         foreach (var movie in data.Catalog?.Movies ?? [])
         {
-            if (movie.Tmdb is not { Keywords.Count: > 0 } tmdb) continue;
+            var terms = Keywords(movie, tmdbKeywords);
+            if (terms.Count == 0) continue;
             withKeywords++;
-            foreach (var keyword in tmdb.Keywords.Distinct(StringComparer.OrdinalIgnoreCase))
-                _keywordMovies[keyword] = _keywordMovies.GetValueOrDefault(keyword) + 1;
+            foreach (var keyword in terms) _keywordMovies[keyword] = _keywordMovies.GetValueOrDefault(keyword) + 1;
         }
         double cap = Math.Max(2, _options.MaxKeywordShare * withKeywords);
         _distinctiveKeywords = new HashSet<string>(
@@ -195,15 +197,73 @@ public sealed class Explainer
         _keywords = new string[ratings.ItemCount][];
         for (int i = 0; i < ratings.ItemCount; i++)
         {
-            var tmdb = data.MovieOf(i)?.Tmdb;
+            var movie = data.MovieOf(i);
+            var tmdb = movie?.Tmdb;
             _directors[i] = [.. tmdb?.Directors ?? []];
             _cast[i] = [.. (tmdb?.Cast ?? []).Take(MovieSoup.CastCount)];
-            _keywords[i] = [.. (tmdb?.Keywords ?? []).Where(IsDistinctive).Select(k => k.ToLowerInvariant()).Distinct(StringComparer.Ordinal)
+            _keywords[i] = movie is null ? [] : [.. Keywords(movie, tmdbKeywords).Where(IsDistinctive).Select(k => k.ToLowerInvariant()).Distinct(StringComparer.Ordinal)
                 .OrderBy(k => _keywordMovies.GetValueOrDefault(k)).ThenBy(k => k, StringComparer.Ordinal)];
         }
         _rareGenres = RareGenres(data, _options.MaxGenreShare);
         _genreWords = _rareGenres.SelectMany(g => g).Distinct(StringComparer.Ordinal).ToDictionary(g => g, g => g.Replace('-', ' ').ToLowerInvariant(), StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// What "both tagged" can name for a movie: its TMDB keywords and those MovieLens tags people gave it that are TMDB
+    /// keywords somewhere in the catalogue (<paramref name="tmdbKeywords"/>, spelt as TMDB does: "Heist" as "heist",
+    /// "zombies" as "zombie" when only that is one), each once, without verdicts and bookkeeping
+    /// (<see cref="UninformativeKeywords.Opinions"/>) or what a genre, the director or a lead actor already says. TMDB has
+    /// "heist" on two of five heist films a person may love, people's tags on three more.
+    /// </summary>
+    public static IReadOnlyList<string> Keywords(Movie movie, IReadOnlySet<string> tmdbKeywords)
+    {
+        ArgumentNullException.ThrowIfNull(movie);
+        ArgumentNullException.ThrowIfNull(tmdbKeywords);
+        var keywords = movie.Tmdb?.Keywords ?? [];
+        if (movie.Tags.Count == 0) return keywords.Count < 2 ? keywords : [.. keywords.Distinct(StringComparer.OrdinalIgnoreCase)];
+        var terms = new List<string>(keywords.Count + movie.Tags.Count);
+        foreach (var keyword in keywords)
+        {
+            if (!terms.Contains(keyword, StringComparer.OrdinalIgnoreCase)) terms.Add(keyword);
+        }
+        foreach (var tag in movie.Tags)
+        {
+            if (UninformativeKeywords.Opinions.Contains(tag) || Repeats(movie, tag)) continue;
+            string? spelt = tmdbKeywords.Contains(tag) ? tag : tmdbKeywords.Contains(Singular(tag)) ? Singular(tag) : null;
+            if (spelt is null) continue;
+            string singular = Singular(spelt);
+            if (!terms.Exists(t => string.Equals(Singular(t), singular, StringComparison.OrdinalIgnoreCase))) terms.Add(spelt.ToLowerInvariant());
+        }
+        return terms;
+    }
+
+    /// <summary>Every TMDB keyword of the catalogue (case aside): the words a tag may be said in.</summary>
+    public static IReadOnlySet<string> TmdbKeywords(IEnumerable<Movie> movies)
+    {
+        ArgumentNullException.ThrowIfNull(movies);
+        var set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var movie in movies) set.UnionWith(movie.Tmdb?.Keywords ?? []);
+        return set;
+    }
+
+    /// <summary>A tag that says what another link or the genres say: a genre, the director, a lead actor.</summary>
+    private static bool Repeats(Movie movie, string tag)
+    {
+        string token = MovieSoup.Normalize(tag);
+        foreach (var genre in movie.Genres)
+        {
+            if (MovieSoup.Normalize(genre) == token) return true;
+        }
+        if (movie.Tmdb is not { } tmdb) return false;
+        foreach (var name in tmdb.Genres.Concat(tmdb.Directors).Concat(tmdb.Cast.Take(MovieSoup.CastCount)))
+        {
+            if (MovieSoup.Normalize(name) == token) return true;
+        }
+        return false;
+    }
+
+    /// <summary>"zombies" and "zombie" are one tag: the first without a final "s" (words of four letters or more).</summary>
+    private static string Singular(string term) => term.Length >= 4 && (term[^1] is 's' or 'S') ? term[..^1] : term;
 
     /// <summary>Screen formats the genre column carries that are not a kind of film.</summary>
     private static readonly HashSet<string> NotKinds = new(StringComparer.OrdinalIgnoreCase) { "IMAX" };

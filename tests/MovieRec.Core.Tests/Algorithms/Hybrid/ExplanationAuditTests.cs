@@ -25,7 +25,7 @@ public partial class ExplanationAuditTests(ITestOutputHelper output)
         var data = TrainingData.From(d);
         var explainer = new Explainer(data);
         var catalogueGenres = d.Catalog.Movies.SelectMany(m => m.Genres).Select(g => g.ToLowerInvariant()).ToHashSet();
-        int withKeywords = d.Catalog.Movies.Count(m => m.Tmdb is { Keywords.Count: > 0 });
+        int withKeywords = d.Catalog.Movies.Count(m => m.Tmdb is { Keywords.Count: > 0 } || m.Tags.Any(t => !Core.Algorithms.Content.UninformativeKeywords.Opinions.Contains(t)));
         int explained = 0, shown = 0;
         var problems = new List<string>();
         foreach (var entry in AlgorithmCatalog.Servable)
@@ -77,6 +77,10 @@ public partial class ExplanationAuditTests(ITestOutputHelper output)
         Assert.True(explained >= 0.6 * shown, $"only {explained} of {shown} explained");
     }
 
+    private static bool KeywordOrTag(Movie movie, string value) =>
+        (movie.Tmdb?.Keywords ?? []).Contains(value, StringComparer.OrdinalIgnoreCase)
+        || movie.Tags.Any(t => string.Equals(t, value, StringComparison.OrdinalIgnoreCase) || string.Equals(t, value + "s", StringComparison.OrdinalIgnoreCase));
+
     private static string? Check(ExplanationLink link, Movie source, Movie target, Dataset d, Explainer explainer, int withKeywords, int sourceItem, int targetItem)
     {
         var a = source.Tmdb;
@@ -88,10 +92,12 @@ public partial class ExplanationAuditTests(ITestOutputHelper output)
             case LinkKind.Actor:
                 return a is not null && b is not null && a.Cast.Take(3).Contains(link.Value) && b.Cast.Take(3).Contains(link.Value) ? null : $"{link.Value} is not top-billed in both";
             case LinkKind.Keyword:
-                if (a is null || b is null || !a.Keywords.Contains(link.Value, StringComparer.OrdinalIgnoreCase) || !b.Keywords.Contains(link.Value, StringComparer.OrdinalIgnoreCase))
-                    return $"'{link.Value}' is not a keyword of both";
+                // A TMDB keyword or a MovieLens tag people gave both, not a verdict ("overrated") nor bookkeeping.
+                if (!KeywordOrTag(source, link.Value) || !KeywordOrTag(target, link.Value))
+                    return $"'{link.Value}' is not a keyword or tag of both";
+                if (Core.Algorithms.Content.UninformativeKeywords.Opinions.Contains(link.Value)) return $"'{link.Value}' is a verdict, not a theme";
                 if (!Words().IsMatch(link.Value) || link.Value.Contains("stinger", StringComparison.Ordinal)) return $"'{link.Value}' is not spelt as words";
-                int movies = d.Catalog.Movies.Count(m => m.Tmdb is { } t && t.Keywords.Contains(link.Value, StringComparer.OrdinalIgnoreCase));
+                int movies = d.Catalog.Movies.Count(m => KeywordOrTag(m, link.Value));
                 if (movies > explainer.Options.MaxKeywordShare * withKeywords) return $"'{link.Value}' is on {movies} movies: generic";
                 if (Core.Algorithms.Content.UninformativeKeywords.Contains(link.Value)) return $"'{link.Value}' says nothing";
                 return null;

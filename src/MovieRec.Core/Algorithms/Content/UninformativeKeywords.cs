@@ -53,6 +53,8 @@ public static class UninformativeKeywords
         "oscar (best picture)", "oscar (best directing)", "oscar (best supporting actor)", "oscar (best supporting actress)",
         "06 oscar nominated best movie - animation", "good", "great", "great movie", "excellent", "amazing", "favorite",
         "movies", "entertaining", "enjoyable", "worth watching", "not funny", "stupid", "waste of time",
+        // Words TMDB also uses as keywords, but as people's tags they praise: Pulp Fiction is tagged "genius".
+        "genius", "intelligent", "iconic", "moving", "funny", "humor", "strange", "crazy", "epic", "dialogue", "storytelling",
     };
 
     /// <summary>Whether <paramref name="keyword"/> is in any of the lists: never a reason, never a theme.</summary>

@@ -25,6 +25,38 @@ public sealed class CatalogApiTests(ServiceFixture fixture)
         Assert.Contains(Titles(accent.GetProperty("items")), t => t.StartsWith("Amelie", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("movies like oceans eleven", "Ocean's Eleven", "Ocean's Twelve")]
+    [InlineData("Films similar to Alien?", "Alien", "Aliens")]
+    [InlineData("more like the matrix", "The Matrix", "The Matrix Reloaded")]
+    [InlineData("show me something like Toy Story", "Toy Story", "Toy Story 2")]
+    public async Task Search_for_movies_like_a_named_one_gives_its_neighbours(string query, string named, string expected)
+    {
+        // Searched as words, "oceans eleven" gave The Life Aquatic, Sphere and Deep Rising after the three Ocean's films.
+        var answer = await (await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString(query))).Json();
+        Assert.Equal("similar", answer.GetProperty("mode").GetString());
+        Assert.StartsWith($"Movies like {named} (", answer.GetProperty("note").GetString(), StringComparison.Ordinal);
+        var titles = Titles(answer.GetProperty("items")).ToList();
+        Assert.Contains(expected, titles);
+        Assert.DoesNotContain(named, titles);
+        // The movie page's own list ("more like this"), in its order.
+        var found = await (await Client.GetAsync("/api/v1/movies?q=" + Uri.EscapeDataString(named))).Json();
+        var first = found.GetProperty("items")[0];
+        long id = (first.TryGetProperty("movie", out var m) ? m : first).GetProperty("movieId").GetInt64();
+        var similar = await (await Client.GetAsync($"/api/v1/movies/{id}/similar")).Json();
+        Assert.Equal(Titles(similar.GetProperty("items")), titles);
+    }
+
+    [Theory]
+    [InlineData("movies like a boxer who never gives up")] // no title: a description
+    [InlineData("a movie like a dream")]                   // not a request for a named movie's neighbours
+    public async Task Search_that_names_no_movie_is_searched_as_words(string query)
+    {
+        var answer = await (await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString(query))).Json();
+        Assert.NotEqual("similar", answer.GetProperty("mode").GetString());
+        Assert.True(answer.GetProperty("items").GetArrayLength() > 0);
+    }
+
     [Fact]
     public async Task Movie_list_filters_by_genre_and_decade_and_pages()
     {

@@ -283,6 +283,9 @@ internal static class PersonasBench
             Fit.Genre("Animation").And(Fit.Words("anime", "japan", "manga"))),
         new("hitchcock", ["Vertigo|1958", "Rear Window|1954", "North by Northwest|1959", "The Birds|1963", "Strangers on a Train|1951"],
             Fit.Director("Alfred Hitchcock").Or(Fit.Words("hitchcock"))),
+        new("period-drama", ["Sense and Sensibility|1995", "The Age of Innocence|1993", "Pride & Prejudice|2005", "Atonement|2007", "Little Women|1994"],
+            Fit.Words("period drama", "costume drama", "jane austen", "19th century", "18th century", "victorian", "edwardian", "regency", "georgian",
+                "e.m. forster", "e. m. forster", "louisa may alcott", "edith wharton", "henry james", "charlotte bront", "charles dickens")),
         new("time-travel", ["Back to the Future|1985", "Twelve Monkeys (a.k.a. 12 Monkeys)|1995", "Looper|2012", "Primer|2004", "Groundhog Day|1993"], Fit.Words("time travel", "time loop", "time machine")),
     ];
 }

@@ -17,7 +17,9 @@ public sealed class SemanticSearchApiTests
         await using var factory = new ServiceFactory(new Dictionary<string, string?> { ["MovieRec:EmbeddingModel"] = TinyBertModel.Path });
         var client = await factory.ReadyClientAsync();
         await factory.WaitForSemanticAsync();
-        var search = await (await client.GetAsync("/api/v1/search?q=space%20adventure%20with%20robots&n=7")).Json();
+        var response = await client.GetAsync("/api/v1/search?q=space%20adventure%20with%20robots&n=7");
+        var search = await response.Json();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {search}");
         Assert.Equal("hybrid", search.GetProperty("mode").GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, search.GetProperty("note").ValueKind);
         var scores = search.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("score").GetSingle()).ToList();

@@ -143,9 +143,11 @@ public sealed partial class SearchQueries(ModelHost host, IOptions<MovieRecOptio
     /// </summary>
     private const float MinNamedScore = 5;
 
+    // No match timeout: a query is at most 500 characters and the pattern is anchored (a lazy name before an optional
+    // "?"), so a match is at worst quadratic in 500; a wall-clock timeout could fail a search on a loaded machine.
     [System.Text.RegularExpressions.GeneratedRegex(
         @"^(?:(?:please\s+)?(?:show\s+me|find\s+me|find|recommend|suggest|give\s+me|i\s+want|i'd\s+like)\s+)?(?:(?:some|more|other|any)\s+)?(?:movies?|films?|something|anything)\s+(?:like|similar\s+to)\s+(?<title>.+?)[\s?.!]*$|^(?:more\s+like|similar\s+to)\s+(?<title>.+?)[\s?.!]*$",
-        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex LikeRequest();
 
     /// <summary>The searcher's taste: the serving SVD folded in from their ratings predicts each candidate's rating.</summary>

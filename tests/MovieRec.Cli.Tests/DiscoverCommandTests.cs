@@ -45,6 +45,21 @@ public class DiscoverCommandTests
         Assert.Contains("turned off (--lexical)", output);
     }
 
+    [Fact]
+    public void Search_for_movies_like_a_named_one_lists_its_neighbours()
+    {
+        // Searched as words, "oceans eleven" gave The Life Aquatic, Sphere and Deep Rising after the three Ocean's films.
+        var (exit, output, error) = CliRunner.Run("search", "movies like oceans eleven", "-n", "5", "--lexical", "--data", TestData.MovieLensSmallPath);
+        Assert.True(exit == 0, error);
+        Assert.Contains("Movies like Ocean's Eleven (2001)", output);
+        Assert.Contains("(similar)", output);
+        Assert.Contains("Ocean's Twelve (2004)", output);
+        Assert.DoesNotContain("Deep Rising", output);
+        // A description that names no movie is searched as words.
+        var (_, words, _) = CliRunner.Run("search", "movies like a boxer who never gives up", "-n", "5", "--lexical", "--data", TestData.MovieLensSmallPath);
+        Assert.Contains("(lexical)", words);
+    }
+
     [Theory]
     [InlineData("--embedding-model")]
     [InlineData("--model")] // search's former name, kept for scripts

@@ -152,6 +152,17 @@ internal static class DiscoverCommands
             var dataset = CommonOptions.LoadDataset(parse.GetValue(data)!, lenient: false, acceptsColumns: false);
             var text = parse.GetValue(query)!;
             using var search = new HybridSearch(dataset.Catalog.Movies, RatingCounts(dataset));
+            // "movies like Ocean's Eleven": that movie's more-like-this list (as `similar` and the movie page give it).
+            if (NamedMovieQuery.Resolve(search.Titles, text) is { } named && ContentWithFamiliarity(dataset).Similar(named.Id, count) is { Count: > 0 } similar)
+            {
+                context.Console.MarkupLine(Markup.Escape($"Movies like {named}: what they share with it (director, lead actors, keywords, genres)."));
+                var list = new Table().Title($"[bold]{Markup.Escape(text)}[/] (similar)").AddColumn("#").AddColumn("movie").AddColumn(new TableColumn("similarity").RightAligned());
+                int place = 1;
+                foreach (var (movie, similarity) in similar)
+                    list.AddRow((place++).ToString(CultureInfo.InvariantCulture), Markup.Escape(movie.ToString()), similarity.ToString("0.000", CultureInfo.InvariantCulture));
+                context.Console.Write(list);
+                return 0;
+            }
             SentenceEmbedder? embedder = null;
             try
             {

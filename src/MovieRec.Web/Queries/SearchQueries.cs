@@ -63,7 +63,7 @@ public sealed record SearchAnswer(string Query, string Mode, string? Note, IRead
 /// fused), re-ranked by the searcher's taste when ratings come with the request (the SVD folded in from them predicts
 /// a rating for each candidate). GET /search and the search page.
 /// </summary>
-public sealed partial class SearchQueries(ModelHost host, IOptions<MovieRecOptions> options)
+public sealed class SearchQueries(ModelHost host, IOptions<MovieRecOptions> options)
 {
     public const int DefaultN = 10;
 
@@ -98,7 +98,8 @@ public sealed partial class SearchQueries(ModelHost host, IOptions<MovieRecOptio
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
         if (request.Check() is { } bad) return bad;
         string q = request.Q!.Trim();
-        if (NamedMovie(catalog, q) is { } named)
+        // "movies like Ocean's Eleven": that movie's more-like-this list, as on its page.
+        if (NamedMovieQuery.Resolve(catalog.Titles, q) is { } named)
         {
             var similar = catalog.Content.Similar(named.Id, request.N ?? DefaultN);
             if (similar.Count > 0)
@@ -120,35 +121,6 @@ public sealed partial class SearchQueries(ModelHost host, IOptions<MovieRecOptio
         var didYouMean = result.Hits.Count == 0 ? catalog.Titles.Suggest(q, 5) : null;
         return new SearchAnswer(q, result.Mode, result.Note, [.. result.Hits.Select(h => MovieHit.Of(h.Movie, catalog, h.Score))], didYouMean, result.Personalised);
     }
-
-    /// <summary>
-    /// "movies like Ocean's Eleven", "films similar to Alien", "something like Amélie": a request for one movie's
-    /// neighbours rather than a description (searched as words, "oceans eleven" gave Ocean's Eleven, Twelve and Thirteen,
-    /// then The Life Aquatic, Sphere and Deep Rising). The movie named is the best title match when it is a good one
-    /// (every word of the name found in the title, exactly, as its beginning or within a letter or two); otherwise
-    /// null, and the words are searched as usual.
-    /// </summary>
-    internal static Movie? NamedMovie(CatalogIndex catalog, string query)
-    {
-        var match = LikeRequest().Match(query);
-        if (!match.Success) return null;
-        var best = catalog.Titles.Search(match.Groups["title"].Value, 1);
-        return best.Count == 1 && best[0].Score >= MinNamedScore ? best[0].Movie : null;
-    }
-
-    /// <summary>
-    /// The title search's score a named movie needs: 100 for the whole title, 30 and up for its beginning; below 10 the
-    /// mean quality of the word matches (10 equal, 7 a prefix, 4 a close spelling) scaled down for title words the name
-    /// lacks: "oceans eleven" scores 5.8 for Ocean's Eleven.
-    /// </summary>
-    private const float MinNamedScore = 5;
-
-    // No match timeout: a query is at most 500 characters and the pattern is anchored (a lazy name before an optional
-    // "?"), so a match is at worst quadratic in 500; a wall-clock timeout could fail a search on a loaded machine.
-    [System.Text.RegularExpressions.GeneratedRegex(
-        @"^(?:(?:please\s+)?(?:show\s+me|find\s+me|find|recommend|suggest|give\s+me|i\s+want|i'd\s+like)\s+)?(?:(?:some|more|other|any)\s+)?(?:movies?|films?|something|anything)\s+(?:like|similar\s+to)\s+(?<title>.+?)[\s?.!]*$|^(?:more\s+like|similar\s+to)\s+(?<title>.+?)[\s?.!]*$",
-        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
-    private static partial System.Text.RegularExpressions.Regex LikeRequest();
 
     /// <summary>The searcher's taste: the serving SVD folded in from their ratings predicts each candidate's rating.</summary>
     private static TasteScorer Taste(ServingModel model, IReadOnlyList<MovieRating> ratings)

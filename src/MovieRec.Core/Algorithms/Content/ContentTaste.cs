@@ -345,7 +345,7 @@ public sealed class ContentTaste
         }
     }
 
-    /// <summary>Each term's inverse document frequency ln(N / df) where it names a theme (keyword, director or lead actor), else 0.</summary>
+    /// <summary>Each term's inverse document frequency ln(N / df) where it names a theme (keyword, director or lead actor; a director's times three), else 0.</summary>
     private float[] ThemeIdf => _themeIdf ??= BuildThemeIdf();
 
     private float[]? _themeIdf;
@@ -371,7 +371,7 @@ public sealed class ContentTaste
             string term = _vectors.Vocabulary[t];
             int df = _postingOffsets[t + 1] - _postingOffsets[t];
             if (df > 0 && df <= ThemeMaxShare * ItemCount && term.Length > 2 && term[1] == ':' && term[0] is 'k' or 'd' or 'c' && !never.Contains(term))
-                idf[t] = (float)Math.Log((double)ItemCount / df);
+                idf[t] = (float)(Math.Log((double)ItemCount / df) * (term[0] == 'd' ? MovieSoup.DirectorWeight : 1));
         }
         return idf;
     }
@@ -379,7 +379,9 @@ public sealed class ContentTaste
     /// <summary>
     /// How much of what the liked movies have in common each movie shares: the theme T is the keywords, directors and
     /// lead actors that at least three of the liked movies (and at least half of them) have, each weighted by how many
-    /// have it times its rarity, w_t = c_t · ln(N / df_t); a movie's fit is Σ_{t ∈ T ∩ terms(i)} w_t / Σ_{t ∈ T} w_t, in
+    /// have it times its rarity, w_t = c_t · ln(N / df_t), three times that for a director (the content soup's director
+    /// weight: a keyword the tags add, "psychology" on three of five Nolan films, pushed Insomnia out of that fan's
+    /// list); a movie's fit is Σ_{t ∈ T ∩ terms(i)} w_t / Σ_{t ∈ T} w_t, in
     /// [0, 1] (all 0 when the liked movies share nothing). Unlike <see cref="Affinity"/>, where a sports film's "sport"
     /// is one keyword among the dozen each liked movie has, a term counts only when it recurs: three boxing and
     /// football films at five stars make "sport" the theme, and the sports films the candidates hold rise.

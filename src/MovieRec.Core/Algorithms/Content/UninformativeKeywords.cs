@@ -57,6 +57,16 @@ public static class UninformativeKeywords
         "genius", "intelligent", "iconic", "moving", "funny", "humor", "strange", "crazy", "epic", "dialogue", "storytelling",
     };
 
-    /// <summary>Whether <paramref name="keyword"/> is in any of the lists: never a reason, never a theme.</summary>
-    public static bool Contains(string keyword) => Production.Contains(keyword) || Vague.Contains(keyword) || Mislabelled.Contains(keyword);
+    /// <summary>
+    /// Keywords true to a film but no reason to give anyone for a recommendation: Tarantino's fan heard American History
+    /// X was there because it and Pulp Fiction were "both tagged "rape"". Still content and themes; never said.
+    /// </summary>
+    public static IReadOnlySet<string> Distressing { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "rape", "sexual abuse", "child abuse", "incest", "pedophilia", "suicide", "suicide attempt",
+    };
+
+    /// <summary>Whether <paramref name="keyword"/> is in any of the lists: never a reason (and, but for <see cref="Distressing"/>, never a theme).</summary>
+    public static bool Contains(string keyword) =>
+        Production.Contains(keyword) || Vague.Contains(keyword) || Mislabelled.Contains(keyword) || Distressing.Contains(keyword);
 }

@@ -155,6 +155,18 @@ public sealed class TasteRankerTests
     }
 
     [Fact]
+    public void A_director_s_fan_gets_the_director_s_other_films()
+    {
+        // Memento, The Dark Knight, Inception, Interstellar, The Prestige. The theme weighs a director three times a
+        // keyword (the content soup's weighting): once tags joined the keywords, "psychology" (tagged on three of them)
+        // halved Insomnia's share of the theme and it fell to 22nd.
+        var list = TopTen((4226, 5), (58559, 5), (79132, 5), (109487, 5), (48780, 5));
+        var byNolan = list.Where(m => m.Tmdb?.Directors.Contains("Christopher Nolan") == true).Select(m => m.Title).ToList();
+        Assert.True(byNolan.Count >= 3, Show(list));
+        Assert.Contains("Insomnia", byNolan);
+    }
+
+    [Fact]
     public void A_vampire_fan_gets_vampire_films()
     {
         // Interview with the Vampire, Dracula (1931), Let the Right One In, Blade, Twilight. Ranking by theme alone left

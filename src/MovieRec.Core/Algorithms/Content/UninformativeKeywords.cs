@@ -25,6 +25,7 @@ public static class UninformativeKeywords
         "mother son relationship", "mother daughter relationship", "brother brother relationship", "brother sister relationship",
         "sister sister relationship", "daughter", "son", "mother", "father", "daughter of protagonist", "money", "party",
         "secret", "death", "dying and death", "life", "loss of loved one", "hope", "fear", "kiss", "dream", "night", "individual",
+        "usa",
     };
 
     /// <summary>

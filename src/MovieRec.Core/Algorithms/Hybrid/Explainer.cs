@@ -550,6 +550,19 @@ public sealed class Explainer
     }
 
     /// <summary>
+    /// Whether two single-word keywords are one word in two forms ("psychology" and "psychological", "android" and
+    /// "androids": Donnie Darko was "both tagged "psychology" and "psychological""): all but their last three letters
+    /// alike, six at least.
+    /// </summary>
+    internal static bool OneWord(string a, string b)
+    {
+        if (a.Contains(' ', StringComparison.Ordinal) || b.Contains(' ', StringComparison.Ordinal)) return false;
+        int common = 0;
+        while (common < a.Length && common < b.Length && char.ToLowerInvariant(a[common]) == char.ToLowerInvariant(b[common])) common++;
+        return common >= 6 && common >= Math.Min(a.Length, b.Length) - 3;
+    }
+
+    /// <summary>
     /// Indexes into <paramref name="source"/>'s keywords of the first <see cref="MaxSaid"/> shared distinctive keywords
     /// worth saying: "toy" says nothing "toy comes to life" does not, so a keyword inside another shared one is a repeat.
     /// Rarest first; with the person's <paramref name="profile"/>, those more of their liked movies have come first
@@ -572,7 +585,7 @@ public sealed class Explainer
             var keyword = keywords[k];
             bool inside = false;
             for (int j = 0; j < keywords.Length && !inside; j++)
-                inside = shared[j] && keywords[j].Length > keyword.Length && ContainsWords(keywords[j], keyword);
+                inside = shared[j] && (keywords[j].Length > keyword.Length && ContainsWords(keywords[j], keyword) || j < k && OneWord(keywords[j], keyword));
             if (!inside) eligible[count++] = k;
         }
         eligible = eligible[..count];

@@ -212,6 +212,28 @@ public class ExplainerTests
         Assert.All(kinds, k => Assert.True(k >= 20, string.Join(", ", kinds)));
     }
 
+    [Theory]
+    [InlineData("psychology", "psychological", true)]
+    [InlineData("android", "androids", true)]
+    [InlineData("vampire", "vampires", true)]
+    [InlineData("space", "spaceship", false)]
+    [InlineData("prison", "prisoner of war", false)]
+    [InlineData("police", "politics", false)]
+    public void Two_forms_of_one_word_are_one_keyword(string a, string b, bool same)
+    {
+        Assert.Equal(same, Explainer.OneWord(a, b));
+        Assert.Equal(same, Explainer.OneWord(b, a));
+    }
+
+    [Fact]
+    public void One_word_is_said_once_in_whichever_form()
+    {
+        // Memento and Donnie Darko: both carry "psychology" and "psychological" (tags in TMDB's words).
+        var explainer = Shared.Value;
+        var why = explainer.Explain([new(Item("Memento|2000"), 5)], Item("Donnie Darko|2001"));
+        Assert.False(why.Text.Contains("\"psychology\"", StringComparison.Ordinal) && why.Text.Contains("\"psychological\"", StringComparison.Ordinal), why.Text);
+    }
+
     [Fact]
     public void A_keyword_inside_another_is_found_by_whole_words()
     {

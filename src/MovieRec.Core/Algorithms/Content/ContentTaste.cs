@@ -165,13 +165,13 @@ public sealed class ContentTaste
             Parallel.For(0, movies.Count, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount },
                 r => overviews[r] = analyzer.Terms(movies[r].Tmdb?.Overview));
         }
-        var tagVocabulary = weights.TagsAsKeywords ? new TagVocabulary(movies) : null;
+        var tagged = weights.TagsAsKeywords ? new TaggedKeywords(movies) : null;
         var blocks = new List<(string Prefix, double Weight, Func<int, IReadOnlyList<string>> Tokens)>
         {
             ("c", weights.Cast, r => Names(movies[r].Tmdb?.Cast.Take(MovieSoup.CastCount))),
             ("d", weights.Director, r => Names(movies[r].Tmdb?.Directors.Take(1))),
             ("g", weights.Genres, r => Names(movies[r].Genres)),
-            ("k", weights.Keywords, r => Keywords(movies[r], tagVocabulary)),
+            ("k", weights.Keywords, r => Names(tagged is null ? movies[r].Tmdb?.Keywords : tagged.Of(movies[r]))),
             ("o", weights.Overview, r => overviews[r] ?? []),
             ("y", weights.Decade, r => movies[r].Year is int y ? [string.Create(CultureInfo.InvariantCulture, $"{y / 10 * 10}s")] : []),
         };
@@ -213,71 +213,6 @@ public sealed class ContentTaste
             for (int j = 0; j < w.Length; j++) allWeights[offsets[r] + j] = norm > 0 ? w[j] / norm : 0;
         }
         return new SparseVectors(offsets, allTerms, allWeights, vocabulary);
-    }
-
-    /// <summary>
-    /// The movie's TMDB keywords and, with <paramref name="vocabulary"/>, those of its MovieLens tags that are TMDB keywords
-    /// somewhere in the catalogue, each term once. A tag that repeats what another block says (a genre, the movie's
-    /// director or lead actors) is left out, and a plural tag takes the singular that TMDB spells ("zombies" joins
-    /// "zombie"), so a theme is not split in two.
-    /// </summary>
-    private static List<string> Keywords(Movie movie, TagVocabulary? vocabulary)
-    {
-        var tokens = Names(movie.Tmdb?.Keywords);
-        if (vocabulary is null || movie.Tags.Count == 0) return tokens;
-        foreach (var tag in movie.Tags)
-        {
-            if (UninformativeKeywords.Opinions.Contains(tag)) continue;
-            var token = vocabulary.Spell(MovieSoup.Normalize(tag));
-            if (token.Length == 0 || vocabulary.Genres.Contains(token) || tokens.Contains(token) || Repeats(movie, token)) continue;
-            // TMDB's vocabulary only: "heist" and "zombie" are TMDB's words too, "atmospheric" and "dark comedy" are
-            // people's moods, which gave more of the protocol's people a theme that is not what they rate next.
-            if (!vocabulary.IsKeyword(token)) continue;
-            tokens.Add(token);
-        }
-        return tokens;
-    }
-
-    private static bool Repeats(Movie movie, string token)
-    {
-        if (movie.Tmdb is not { } tmdb) return false;
-        foreach (var name in tmdb.Directors)
-        {
-            if (MovieSoup.Normalize(name) == token) return true;
-        }
-        foreach (var name in tmdb.Cast.Take(MovieSoup.CastCount))
-        {
-            if (MovieSoup.Normalize(name) == token) return true;
-        }
-        return false;
-    }
-
-    /// <summary>What tags are spelt against: the catalogue's keywords (for plurals) and its genres (left out).</summary>
-    private sealed class TagVocabulary
-    {
-        private readonly HashSet<string> _keywords = new(StringComparer.Ordinal);
-
-        public HashSet<string> Genres { get; } = new(StringComparer.Ordinal);
-
-        public TagVocabulary(IReadOnlyList<Movie> movies)
-        {
-            foreach (var movie in movies)
-            {
-                foreach (var keyword in movie.Tmdb?.Keywords ?? []) _keywords.Add(MovieSoup.Normalize(keyword));
-                foreach (var genre in movie.Genres) Genres.Add(MovieSoup.Normalize(genre));
-                foreach (var genre in movie.Tmdb?.Genres ?? []) Genres.Add(MovieSoup.Normalize(genre));
-            }
-        }
-
-        public bool IsKeyword(string token) => _keywords.Contains(token);
-
-        /// <summary>The keyword spelling of a tag: its singular when only that is a keyword.</summary>
-        public string Spell(string token)
-        {
-            if (token.Length < 4 || _keywords.Contains(token) || token[^1] != 's') return token;
-            if (_keywords.Contains(token[..^1])) return token[..^1];
-            return token.EndsWith("es", StringComparison.Ordinal) && _keywords.Contains(token[..^2]) ? token[..^2] : token;
-        }
     }
 
     private static List<string> Names(IEnumerable<string>? names)

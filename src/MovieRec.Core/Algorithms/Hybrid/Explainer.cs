@@ -88,7 +88,7 @@ public sealed record ExplainerOptions
 /// "Because you liked X": explains any recommendation, whichever model made it, by a link that holds between the
 /// recommendation and one of the movies the user liked (rated in the upper third of the scale, <see cref="Likes"/>):
 /// the same director, an actor top-billed in both, a distinctive keyword both carry (a TMDB keyword, or a MovieLens tag in
-/// TMDB's words, <see cref="Keywords"/>; no production tags such as
+/// TMDB's words, <see cref="TaggedKeywords"/>; no production tags such as
 /// "duringcreditsstinger", no vague ones such as "friendship", none shared by more than
 /// <see cref="ExplainerOptions.MaxKeywordShare"/> of the catalogue; a keyword inside another one given is left out),
 /// or, measured on the training ratings, that the people who liked X liked it much more often than everyone
@@ -179,10 +179,11 @@ public sealed class Explainer
         }
         _keywordMovies = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         int withKeywords = 0;
-        var tmdbKeywords = TmdbKeywords(data.Catalog?.Movies ?? []);
+        // TMDB keywords and the tags people gave in TMDB's words (TaggedKeywords: one rule with the content vectors).
+        var tagged = new TaggedKeywords(data.Catalog?.Movies ?? []);
         foreach (var movie in data.Catalog?.Movies ?? [])
         {
-            var terms = Keywords(movie, tmdbKeywords);
+            var terms = tagged.Of(movie);
             if (terms.Count == 0) continue;
             withKeywords++;
             foreach (var keyword in terms) _keywordMovies[keyword] = _keywordMovies.GetValueOrDefault(keyword) + 1;
@@ -201,69 +202,12 @@ public sealed class Explainer
             var tmdb = movie?.Tmdb;
             _directors[i] = [.. tmdb?.Directors ?? []];
             _cast[i] = [.. (tmdb?.Cast ?? []).Take(MovieSoup.CastCount)];
-            _keywords[i] = movie is null ? [] : [.. Keywords(movie, tmdbKeywords).Where(IsDistinctive).Select(k => k.ToLowerInvariant()).Distinct(StringComparer.Ordinal)
+            _keywords[i] = movie is null ? [] : [.. tagged.Of(movie).Where(IsDistinctive).Select(k => k.ToLowerInvariant()).Distinct(StringComparer.Ordinal)
                 .OrderBy(k => _keywordMovies.GetValueOrDefault(k)).ThenBy(k => k, StringComparer.Ordinal)];
         }
         _rareGenres = RareGenres(data, _options.MaxGenreShare);
         _genreWords = _rareGenres.SelectMany(g => g).Distinct(StringComparer.Ordinal).ToDictionary(g => g, g => g.Replace('-', ' ').ToLowerInvariant(), StringComparer.Ordinal);
     }
-
-    /// <summary>
-    /// What "both tagged" can name for a movie: its TMDB keywords and those MovieLens tags people gave it that are TMDB
-    /// keywords somewhere in the catalogue (<paramref name="tmdbKeywords"/>, spelt as TMDB does: "Heist" as "heist",
-    /// "zombies" as "zombie" when only that is one), each once, without verdicts and bookkeeping
-    /// (<see cref="UninformativeKeywords.Opinions"/>) or what a genre, the director or a lead actor already says. TMDB has
-    /// "heist" on two of five heist films a person may love, people's tags on three more.
-    /// </summary>
-    public static IReadOnlyList<string> Keywords(Movie movie, IReadOnlySet<string> tmdbKeywords)
-    {
-        ArgumentNullException.ThrowIfNull(movie);
-        ArgumentNullException.ThrowIfNull(tmdbKeywords);
-        var keywords = movie.Tmdb?.Keywords ?? [];
-        if (movie.Tags.Count == 0) return keywords.Count < 2 ? keywords : [.. keywords.Distinct(StringComparer.OrdinalIgnoreCase)];
-        var terms = new List<string>(keywords.Count + movie.Tags.Count);
-        foreach (var keyword in keywords)
-        {
-            if (!terms.Contains(keyword, StringComparer.OrdinalIgnoreCase)) terms.Add(keyword);
-        }
-        foreach (var tag in movie.Tags)
-        {
-            if (UninformativeKeywords.Opinions.Contains(tag) || Repeats(movie, tag)) continue;
-            string? spelt = tmdbKeywords.Contains(tag) ? tag : tmdbKeywords.Contains(Singular(tag)) ? Singular(tag) : null;
-            if (spelt is null) continue;
-            string singular = Singular(spelt);
-            if (!terms.Exists(t => string.Equals(Singular(t), singular, StringComparison.OrdinalIgnoreCase))) terms.Add(spelt.ToLowerInvariant());
-        }
-        return terms;
-    }
-
-    /// <summary>Every TMDB keyword of the catalogue (case aside): the words a tag may be said in.</summary>
-    public static IReadOnlySet<string> TmdbKeywords(IEnumerable<Movie> movies)
-    {
-        ArgumentNullException.ThrowIfNull(movies);
-        var set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var movie in movies) set.UnionWith(movie.Tmdb?.Keywords ?? []);
-        return set;
-    }
-
-    /// <summary>A tag that says what another link or the genres say: a genre, the director, a lead actor.</summary>
-    private static bool Repeats(Movie movie, string tag)
-    {
-        string token = MovieSoup.Normalize(tag);
-        foreach (var genre in movie.Genres)
-        {
-            if (MovieSoup.Normalize(genre) == token) return true;
-        }
-        if (movie.Tmdb is not { } tmdb) return false;
-        foreach (var name in tmdb.Genres.Concat(tmdb.Directors).Concat(tmdb.Cast.Take(MovieSoup.CastCount)))
-        {
-            if (MovieSoup.Normalize(name) == token) return true;
-        }
-        return false;
-    }
-
-    /// <summary>"zombies" and "zombie" are one tag: the first without a final "s" (words of four letters or more).</summary>
-    private static string Singular(string term) => term.Length >= 4 && (term[^1] is 's' or 'S') ? term[..^1] : term;
 
     /// <summary>Screen formats the genre column carries that are not a kind of film.</summary>
     private static readonly HashSet<string> NotKinds = new(StringComparer.OrdinalIgnoreCase) { "IMAX" };
@@ -551,15 +495,15 @@ public sealed class Explainer
 
     /// <summary>
     /// Whether two single-word keywords are one word in two forms ("psychology" and "psychological", "android" and
-    /// "androids": Donnie Darko was "both tagged "psychology" and "psychological""): all but their last three letters
-    /// alike, six at least.
+    /// "androids": Donnie Darko was "both tagged "psychology" and "psychological""): the shorter alike to the other
+    /// but for its last two letters at most, six letters at least ("superhero" and "superhuman" are two words).
     /// </summary>
     internal static bool OneWord(string a, string b)
     {
         if (a.Contains(' ', StringComparison.Ordinal) || b.Contains(' ', StringComparison.Ordinal)) return false;
         int common = 0;
         while (common < a.Length && common < b.Length && char.ToLowerInvariant(a[common]) == char.ToLowerInvariant(b[common])) common++;
-        return common >= 6 && common >= Math.Min(a.Length, b.Length) - 3;
+        return common >= 6 && common >= Math.Min(a.Length, b.Length) - 2;
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace MovieRec.Core.Tests.Algorithms.Content;
 
 /// <summary>
 /// MovieLens tags join TMDB keywords in the content vectors (<see cref="ContentBlockWeights.TagsAsKeywords"/>) and in
-/// what "both tagged" may name (<see cref="Explainer.Keywords"/>): spelt as one term with the keyword, verdicts and
+/// what "both tagged" may name (<see cref="TaggedKeywords"/>, one rule for both): spelt as one term with the keyword, verdicts and
 /// bookkeeping left out, nothing another block already says.
 /// </summary>
 public sealed class TagsAsKeywordsTests
@@ -59,9 +59,9 @@ public sealed class TagsAsKeywordsTests
     [Fact]
     public void Both_tagged_names_keywords_and_tags_once()
     {
-        var tmdb = Explainer.TmdbKeywords(Movies);
-        Assert.Equal(["heist", "zombie"], Explainer.Keywords(Movies[0], tmdb));
-        Assert.Equal(["heist", "zombie"], Explainer.Keywords(Movies[1], tmdb));
-        Assert.Equal(["wedding"], Explainer.Keywords(Movies[2], tmdb));
+        var tagged = new TaggedKeywords(Movies);
+        Assert.Equal(["heist", "zombie"], tagged.Of(Movies[0]));
+        Assert.Equal(["heist", "zombie"], tagged.Of(Movies[1]));
+        Assert.Equal(["wedding"], tagged.Of(Movies[2]));
     }
 }

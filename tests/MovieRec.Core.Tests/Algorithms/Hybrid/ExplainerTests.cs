@@ -219,6 +219,7 @@ public class ExplainerTests
     [InlineData("space", "spaceship", false)]
     [InlineData("prison", "prisoner of war", false)]
     [InlineData("police", "politics", false)]
+    [InlineData("superhero", "superhuman", false)]
     public void Two_forms_of_one_word_are_one_keyword(string a, string b, bool same)
     {
         Assert.Equal(same, Explainer.OneWord(a, b));

@@ -36,13 +36,12 @@ public sealed class CatalogApiTests(ServiceFixture fixture)
         var answer = await (await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString(query))).Json();
         Assert.Equal("similar", answer.GetProperty("mode").GetString());
         Assert.StartsWith($"Movies like {named} (", answer.GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.Equal(named, answer.GetProperty("similarTo").GetProperty("title").GetString());
         var titles = Titles(answer.GetProperty("items")).ToList();
         Assert.Contains(expected, titles);
         Assert.DoesNotContain(named, titles);
         // The movie page's own list ("more like this"), in its order.
-        var found = await (await Client.GetAsync("/api/v1/movies?q=" + Uri.EscapeDataString(named))).Json();
-        var first = found.GetProperty("items")[0];
-        long id = (first.TryGetProperty("movie", out var m) ? m : first).GetProperty("movieId").GetInt64();
+        long id = answer.GetProperty("similarTo").GetProperty("movieId").GetInt64();
         var similar = await (await Client.GetAsync($"/api/v1/movies/{id}/similar")).Json();
         Assert.Equal(Titles(similar.GetProperty("items")), titles);
     }
@@ -54,6 +53,7 @@ public sealed class CatalogApiTests(ServiceFixture fixture)
     {
         var answer = await (await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString(query))).Json();
         Assert.NotEqual("similar", answer.GetProperty("mode").GetString());
+        Assert.Equal(JsonValueKind.Null, answer.GetProperty("similarTo").ValueKind);
         Assert.True(answer.GetProperty("items").GetArrayLength() > 0);
     }
 

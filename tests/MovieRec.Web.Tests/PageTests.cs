@@ -55,6 +55,19 @@ public sealed partial class PageTests(ServiceFixture fixture)
         Assert.Matches(@"There is no page 40: \d+ titles match, on \d+ pages\.", beyond);
     }
 
+    [Fact]
+    public async Task The_search_box_answers_movies_like_a_named_one_with_its_neighbours()
+    {
+        // Typed in the header's title box: no title matches the words, so the page searches them, and they name a movie.
+        var (status, html) = await Browse(fixture.Factory.CreateClient(), "/search?q=movies+like+oceans+eleven");
+        Assert.Equal(HttpStatusCode.OK, status);
+        html = WebUtility.HtmlDecode(html);
+        var headings = string.Join(" | ", Regex.Matches(html, "<h2[^>]*>[^<]*</h2>").Select(m => m.Value));
+        Assert.True(headings.Contains("<h2 id=\"describe-results-heading\">Movies like Ocean's Eleven (2001)</h2>", StringComparison.Ordinal), headings);
+        Assert.Contains("data-mode=\"similar\"", html, StringComparison.Ordinal);
+        Assert.Contains("Ocean's Twelve", html, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/search?q=toy&page=abc", "page: must be a whole number from 1")]
     [InlineData("/search?q=toy&page=0", "page: must be a whole number from 1")]

@@ -78,13 +78,18 @@ public sealed record SimilarMovies(MovieId MovieId, string By, IReadOnlyList<Sco
     }
 }
 
-/// <summary>Search results; mode is semantic or lexical (with the reason when semantic search is unavailable).</summary>
-public sealed record SearchResults(string Query, string Mode, string? Note, IReadOnlyList<ScoredMovie> Items, IReadOnlyList<string>? DidYouMean, bool Personalised)
+/// <summary>
+/// Search results; mode is hybrid, lexical (with the reason when semantic search is unavailable) or similar (the query
+/// named a movie, "movies like Ocean's Eleven": similarTo is that movie, the items its neighbours; null otherwise).
+/// </summary>
+public sealed record SearchResults(string Query, string Mode, string? Note, IReadOnlyList<ScoredMovie> Items, IReadOnlyList<string>? DidYouMean, bool Personalised,
+    MovieSummary? SimilarTo)
 {
     public static SearchResults Of(SearchAnswer answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
-        return new(answer.Query, answer.Mode, answer.Note, [.. answer.Items.Select(ScoredMovie.Of)], MoviePage.Titles(answer.DidYouMean), answer.Personalised);
+        return new(answer.Query, answer.Mode, answer.Note, [.. answer.Items.Select(ScoredMovie.Of)], MoviePage.Titles(answer.DidYouMean), answer.Personalised,
+            answer.SimilarTo is { } named ? MovieSummary.Of(named) : null);
     }
 }
 

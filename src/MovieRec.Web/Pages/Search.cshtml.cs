@@ -31,6 +31,9 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
     public IReadOnlyList<Movie> DidYouMean { get; private set; } = [];
     public IReadOnlyList<Movie>? DescribeResults { get; private set; }
     public string? DescribeMode { get; private set; }
+
+    /// <summary>The movie a "movies like ..." query named (its neighbours are the results), else null.</summary>
+    public Movie? SimilarTo { get; private set; }
     public string? DescribeNote { get; private set; }
 
     /// <summary>No title matched the title search, so its words were searched as a description too.</summary>
@@ -89,6 +92,7 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
             {
                 DescribeResults = [.. answer.Value.Items.Select(h => h.Movie)];
                 DescribeMode = answer.Value.Mode;
+                SimilarTo = answer.Value.SimilarTo?.Movie;
                 DescribeNote = answer.Value.Note;
             }
             else

@@ -52,11 +52,12 @@ public sealed record SearchRequest(string? Q = null, int? N = null, string? Rate
 /// <summary>
 /// Search results. <paramref name="Mode"/> is "hybrid" (BM25, sentence embeddings and titles fused), "lexical" (BM25
 /// and titles: while the embeddings are being built, or with semantic search off; <paramref name="Note"/> then says
-/// why) or "similar" (the query names a movie, "movies like Ocean's Eleven": its content neighbours, the note naming
-/// it); <paramref name="Personalised"/> whether the searcher's ratings re-ranked them; <paramref name="DidYouMean"/>
+/// why) or "similar" (the query names a movie, "movies like Ocean's Eleven": its content neighbours; the note and
+/// <paramref name="SimilarTo"/> name it); <paramref name="Personalised"/> whether the searcher's ratings re-ranked them; <paramref name="DidYouMean"/>
 /// holds close titles when nothing matched.
 /// </summary>
-public sealed record SearchAnswer(string Query, string Mode, string? Note, IReadOnlyList<MovieHit> Items, IReadOnlyList<Movie>? DidYouMean, bool Personalised = false);
+public sealed record SearchAnswer(string Query, string Mode, string? Note, IReadOnlyList<MovieHit> Items, IReadOnlyList<Movie>? DidYouMean, bool Personalised = false,
+    MovieHit? SimilarTo = null);
 
 /// <summary>
 /// Search by description, title or words (<see cref="HybridSearch"/>: BM25, sentence embeddings and title matches
@@ -104,7 +105,7 @@ public sealed class SearchQueries(ModelHost host, IOptions<MovieRecOptions> opti
             var similar = catalog.Content.Similar(named.Id, request.N ?? DefaultN);
             if (similar.Count > 0)
                 return new SearchAnswer(q, "similar", $"Movies like {named}: what they share with it (director, lead actors, keywords, genres), as on its page.",
-                    [.. similar.Select(s => MovieHit.Of(s.Movie, catalog, s.Similarity))], null);
+                    [.. similar.Select(s => MovieHit.Of(s.Movie, catalog, s.Similarity))], null, SimilarTo: MovieHit.Of(named, catalog, 1));
         }
         TasteScorer? taste = null;
         if (ratings.Count > 0 && request.Personalise != false && host.Current is { } model) taste = Taste(model, ratings);

@@ -155,7 +155,7 @@ internal static class DiscoverCommands
             // "movies like Ocean's Eleven": that movie's more-like-this list (as `similar` and the movie page give it).
             if (NamedMovieQuery.Resolve(search.Titles, text) is { } named && ContentWithFamiliarity(dataset).Similar(named.Id, count) is { Count: > 0 } similar)
             {
-                context.Console.MarkupLine(Markup.Escape($"Movies like {named}: what they share with it (director, lead actors, keywords, genres)."));
+                context.Console.MarkupLine(Markup.Escape(NamedMovieQuery.Note(named)));
                 var list = new Table().Title($"[bold]{Markup.Escape(text)}[/] (similar)").AddColumn("#").AddColumn("movie").AddColumn(new TableColumn("similarity").RightAligned());
                 int place = 1;
                 foreach (var (movie, similarity) in similar)

@@ -39,6 +39,13 @@ public static partial class NamedMovieQuery
         return best.Count == 1 && best[0].Score >= MinScore ? best[0].Movie : null;
     }
 
+    /// <summary>What the answer says about its list: "Movies like Ocean's Eleven (2001): what they share with it ...".</summary>
+    public static string Note(Movie named)
+    {
+        ArgumentNullException.ThrowIfNull(named);
+        return $"Movies like {named}: what they share with it (director, lead actors, keywords, genres).";
+    }
+
     // No match timeout: a query is short (the service takes at most 500 characters) and the pattern anchored (a lazy
     // name before an optional "?"), so a match is at worst quadratic in its length; a wall-clock timeout could fail a
     // search on a loaded machine.

@@ -104,7 +104,7 @@ public sealed class SearchQueries(ModelHost host, IOptions<MovieRecOptions> opti
         {
             var similar = catalog.Content.Similar(named.Id, request.N ?? DefaultN);
             if (similar.Count > 0)
-                return new SearchAnswer(q, "similar", $"Movies like {named}: what they share with it (director, lead actors, keywords, genres), as on its page.",
+                return new SearchAnswer(q, "similar", NamedMovieQuery.Note(named),
                     [.. similar.Select(s => MovieHit.Of(s.Movie, catalog, s.Similarity))], null, SimilarTo: MovieHit.Of(named, catalog, 1));
         }
         TasteScorer? taste = null;

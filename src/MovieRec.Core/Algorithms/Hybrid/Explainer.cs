@@ -181,9 +181,10 @@ public sealed class Explainer
         int withKeywords = 0;
         // TMDB keywords and the tags people gave in TMDB's words (TaggedKeywords: one rule with the content vectors).
         var tagged = new TaggedKeywords(data.Catalog?.Movies ?? []);
+        var keywordsOf = new Dictionary<Movie, List<string>>(ReferenceEqualityComparer.Instance);
         foreach (var movie in data.Catalog?.Movies ?? [])
         {
-            var terms = tagged.Of(movie);
+            var terms = keywordsOf[movie] = tagged.Of(movie);
             if (terms.Count == 0) continue;
             withKeywords++;
             foreach (var keyword in terms) _keywordMovies[keyword] = _keywordMovies.GetValueOrDefault(keyword) + 1;
@@ -202,7 +203,7 @@ public sealed class Explainer
             var tmdb = movie?.Tmdb;
             _directors[i] = [.. tmdb?.Directors ?? []];
             _cast[i] = [.. (tmdb?.Cast ?? []).Take(MovieSoup.CastCount)];
-            _keywords[i] = movie is null ? [] : [.. tagged.Of(movie).Where(IsDistinctive).Select(k => k.ToLowerInvariant()).Distinct(StringComparer.Ordinal)
+            _keywords[i] = movie is null ? [] : [.. (keywordsOf.GetValueOrDefault(movie) ?? tagged.Of(movie)).Where(IsDistinctive).Select(k => k.ToLowerInvariant()).Distinct(StringComparer.Ordinal)
                 .OrderBy(k => _keywordMovies.GetValueOrDefault(k)).ThenBy(k => k, StringComparer.Ordinal)];
         }
         _rareGenres = RareGenres(data, _options.MaxGenreShare);

@@ -35,6 +35,7 @@ internal static class Program
                 "parity" => Parity.Run(args),
                 "ranking" => Ranking.Run(args),
                 "newuser" => NewUserBench.Run(args),
+                "newuser-predict" => NewUserPredictionsBench.Run(args),
                 "personas" => PersonasBench.Run(args),
                 "latency" => Latency.Run(args),
                 "taste-cost" => TasteCostBench.Run(args),

@@ -451,7 +451,7 @@ public static class AlgorithmCatalog
 
     // ---- matrix factorisation (Surprise's names as aliases) ----
 
-    private static AlgorithmOption[] SgdCommonOptions(int factors, int epochs, double initMean, double initStd, double lrAll, double regAll, double decay, double foldInReg) =>
+    private static AlgorithmOption[] SgdCommonOptions(int factors, int epochs, double initMean, double initStd, double lrAll, double regAll, double decay, double foldInReg, double foldInPrior) =>
     [
         AlgorithmOption.Int("factors", factors, "latent factors", "n_factors"),
         AlgorithmOption.Int("epochs", epochs, "SGD epochs", "n_epochs"),
@@ -461,6 +461,7 @@ public static class AlgorithmCatalog
         AlgorithmOption.Number("reg-all", regAll, "regularisation of every parameter"),
         AlgorithmOption.Number("lr-decay", decay, "every learning rate is multiplied by this after each epoch (1: constant, Surprise's behaviour)"),
         AlgorithmOption.Number("fold-in-reg", foldInReg, "ridge λ per rating of the fold-in solve"),
+        AlgorithmOption.Number("fold-in-prior", foldInPrior, "prior strength of the fold-in, in ratings: a new user's bias and factors are shrunk as if they had this many more ratings at the population's mean"),
     ];
 
     private static AlgorithmOption PerParameter(string name, double? preset, string what) =>
@@ -468,7 +469,7 @@ public static class AlgorithmCatalog
 
     private static AlgorithmOption[] SvdOptionsOf(SvdOptions d) =>
     [
-        .. SgdCommonOptions(d.Factors, d.Epochs, d.InitMean, d.InitStdDev, d.LrAll, d.RegAll, d.LearningRateDecay, d.FoldInRegularization),
+        .. SgdCommonOptions(d.Factors, d.Epochs, d.InitMean, d.InitStdDev, d.LrAll, d.RegAll, d.LearningRateDecay, d.FoldInRegularization, d.FoldInPrior),
         AlgorithmOption.Bool("biased", d.Biased, "with the μ + b_u + b_i terms"),
         PerParameter("lr-bu", d.LrBu, "learning rate of b_u"),
         PerParameter("lr-bi", d.LrBi, "learning rate of b_i"),
@@ -500,6 +501,7 @@ public static class AlgorithmCatalog
             RegAll = o.Number("reg-all"),
             LearningRateDecay = o.Number("lr-decay"),
             FoldInRegularization = o.Number("fold-in-reg"),
+            FoldInPrior = o.Number("fold-in-prior"),
             LrBu = Lr("lr-bu", preset.LrBu),
             LrBi = Lr("lr-bi", preset.LrBi),
             LrPu = Lr("lr-pu", preset.LrPu),
@@ -518,7 +520,7 @@ public static class AlgorithmCatalog
         var d = SvdPlusPlusOptions.Default;
         return
         [
-            .. SgdCommonOptions(d.Factors, d.Epochs, d.InitMean, d.InitStdDev, d.LrAll, d.RegAll, d.LearningRateDecay, d.FoldInRegularization),
+            .. SgdCommonOptions(d.Factors, d.Epochs, d.InitMean, d.InitStdDev, d.LrAll, d.RegAll, d.LearningRateDecay, d.FoldInRegularization, d.FoldInPrior),
             AlgorithmOption.Bool("exact", d.ExactUpdates, "Surprise's SVDpp: every y_j moves after each rating; false: a different, approximate algorithm that moves y once per user per epoch") with { Property = nameof(SvdPlusPlusOptions.ExactUpdates) },
             PerParameter("lr-bu", null, "learning rate of b_u"),
             PerParameter("lr-bi", null, "learning rate of b_i"),
@@ -546,6 +548,7 @@ public static class AlgorithmCatalog
             LearningRateDecay = o.Number("lr-decay"),
             ExactUpdates = o.Bool("exact"),
             FoldInRegularization = o.Number("fold-in-reg"),
+            FoldInPrior = o.Number("fold-in-prior"),
             LrBu = o.OptionalNumber("lr-bu"),
             LrBi = o.OptionalNumber("lr-bi"),
             LrPu = o.OptionalNumber("lr-pu"),

@@ -67,6 +67,15 @@ public sealed record NewUserSettings
 /// <param name="Coverage">Distinct recommended movies / movies with training ratings.</param>
 public sealed record NewUserPoint(int Given, int Users, double Precision, double Recall, double HitRate, double Ndcg, double Personalization, double PopularityShare, double Coverage);
 
+/// <summary>The shown ratings' accuracy for one number of given ratings (<see cref="NewUserProtocol.EvaluatePredictions"/>).</summary>
+/// <param name="Given">Ratings each new user gave.</param>
+/// <param name="Users">Held-out users evaluated.</param>
+/// <param name="Ratings">Their other ratings, each predicted.</param>
+/// <param name="Rmse">Root mean squared error of the clipped predictions.</param>
+/// <param name="Mae">Mean absolute error.</param>
+/// <param name="MeanError">Mean of predicted − actual (positive: the shown stars promise too much).</param>
+public sealed record NewUserPredictionPoint(int Given, int Users, long Ratings, double Rmse, double Mae, double MeanError);
+
 /// <summary>
 /// A held-out user: their ratings (dense item ids of the shared map), sorted so the first <c>g</c> are what they give
 /// the model for any g (favourites first, or a random order).
@@ -189,6 +198,50 @@ public static class NewUserProtocol
                 Personalization(lists, settings.K),
                 shown == 0 ? double.NaN : popularShown / shown,
                 catalogue == 0 ? double.NaN : (double)distinct.Count / catalogue));
+        }
+        return points;
+    }
+
+    /// <summary>
+    /// How well the ratings shown beside a new user's recommendations ("predicted 4.5 stars") match what they rated:
+    /// each held-out user (as in <see cref="Evaluate"/>: at least <see cref="NewUserSettings.MinRatings"/> ratings and
+    /// one relevant left) gives <c>g</c> ratings, <paramref name="predictorFor"/> folds them in, and every other rating
+    /// of theirs is predicted (clipped to the scale, as shown). RMSE and MAE over all those ratings, and the mean
+    /// signed error (predicted − actual: positive when the shown stars promise too much).
+    /// </summary>
+    public static IReadOnlyList<NewUserPredictionPoint> EvaluatePredictions(NewUserSplit split, NewUserSettings settings, Func<ItemRating[], Func<int, double>> predictorFor)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(predictorFor);
+        settings.Validate();
+        var scale = split.Train.Scale;
+        var points = new List<NewUserPredictionPoint>(settings.Given.Count);
+        foreach (int given in settings.Given)
+        {
+            double squared = 0, absolute = 0, signed = 0;
+            long count = 0;
+            int users = 0;
+            foreach (var user in split.Users)
+            {
+                if (user.Ordered.Length < Math.Max(settings.MinRatings, given + 1)) continue;
+                bool anyRelevant = false;
+                for (int k = given; k < user.Ordered.Length && !anyRelevant; k++) anyRelevant = user.Ordered[k].Rating >= settings.RelevanceThreshold;
+                if (!anyRelevant) continue;
+                var predict = predictorFor(user.Ordered.AsSpan(0, given).ToArray());
+                users++;
+                for (int k = given; k < user.Ordered.Length; k++)
+                {
+                    double e = scale.Clip(predict(user.Ordered[k].Item)) - user.Ordered[k].Rating;
+                    squared += e * e;
+                    absolute += Math.Abs(e);
+                    signed += e;
+                    count++;
+                }
+            }
+            points.Add(count == 0
+                ? new NewUserPredictionPoint(given, users, 0, double.NaN, double.NaN, double.NaN)
+                : new NewUserPredictionPoint(given, users, count, Math.Sqrt(squared / count), absolute / count, signed / count));
         }
         return points;
     }

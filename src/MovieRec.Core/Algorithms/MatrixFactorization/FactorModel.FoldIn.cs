@@ -114,18 +114,21 @@ public abstract partial class FactorModel
     /// <summary>
     /// Regularised least squares for one user with the item parameters fixed. With t_k = r_k − μ − b_k − q_kᵀo
     /// (o the implicit offset), it alternates three times between
-    /// <c>p = (QᵀQ + λnI)⁻¹ Qᵀ(t − b_u)</c> (dense Cholesky: factors × factors, or ratings × ratings through
-    /// <c>Qᵀ(QQᵀ + λnI)⁻¹</c> when there are fewer ratings than factors) and
-    /// <c>b_u = Σ(t_k − q_kᵀp) / (n + λ_b n)</c>, the minimiser of the per-rating regularised SGD objective
-    /// Σ (e_k² + λ_b b_u² + λ|p|²). The result is x_u = p + o.
+    /// <c>p = (QᵀQ + λn'I)⁻¹ Qᵀ(t − b_u)</c> (dense Cholesky: factors × factors, or ratings × ratings through
+    /// <c>Qᵀ(QQᵀ + λn'I)⁻¹</c> when there are fewer ratings than factors) and
+    /// <c>b_u = Σ(t_k − q_kᵀp) / (n'(1 + λ_b))</c>, with n' = n + n₀ (<see cref="FoldInPrior"/>): the minimiser of
+    /// Σ e_k² + n'(λ_b b_u² + λ|p|²), the per-rating regularised SGD objective plus n₀ ratings' worth of pull towards
+    /// the population (b_u = 0, p = 0), so a handful of ratings moves a new user only part of the way (Koren 2010's
+    /// damped baselines). The result is x_u = p + o.
     /// </summary>
     protected virtual void SolveUser(ReadOnlySpan<ItemRating> profile, out float bias, Span<float> vector)
     {
         int n = profile.Length, f = Factors;
-        // Ridge regression of the targets on the rated items' factors Q (n x f), ridge lambda*n:
-        // p = (QᵀQ + λnI_f)⁻¹ Qᵀy. With fewer ratings than factors (a new user's handful), the same p is
-        // Qᵀ(QQᵀ + λnI_n)⁻¹ y (push-through identity), an n x n system: 50x less work for 10 ratings and 100 factors.
-        double ridge = FoldInRegularization * n;
+        // Ridge regression of the targets on the rated items' factors Q (n x f), ridge lambda*n' (n' = n + n₀):
+        // p = (QᵀQ + λn'I_f)⁻¹ Qᵀy. With fewer ratings than factors (a new user's handful), the same p is
+        // Qᵀ(QQᵀ + λn'I_n)⁻¹ y (push-through identity), an n x n system: 50x less work for 10 ratings and 100 factors.
+        double ridge = FoldInRegularization * (n + FoldInPrior);
+        double biasDenominator = (n + FoldInPrior) * (1 + FoldInBiasRegularization);
         bool dual = n < f;
         int m = dual ? n : f;
         // One pooled buffer for the system and the vectors: a fold-in is on every request's path.
@@ -183,7 +186,7 @@ public abstract partial class FactorModel
                 {
                     double s = 0;
                     for (int k = 0; k < n; k++) s += targets[k] - DotD(ItemFactors.AsSpan(profile[k].Item * f, f), p);
-                    bu = s / (n + FoldInBiasRegularization * n);
+                    bu = s / biasDenominator;
                 }
                 for (int k = 0; k < n; k++) y[k] = targets[k] - bu;
                 if (dual)
@@ -214,7 +217,7 @@ public abstract partial class FactorModel
                 // One last bias step so b_u matches the final p.
                 double s = 0;
                 for (int k = 0; k < n; k++) s += targets[k] - DotD(ItemFactors.AsSpan(profile[k].Item * f, f), p);
-                bu = s / (n + FoldInBiasRegularization * n);
+                bu = s / biasDenominator;
             }
             for (int c = 0; c < f; c++) vector[c] = (float)p[c] + offset[c];
             bias = (float)bu;

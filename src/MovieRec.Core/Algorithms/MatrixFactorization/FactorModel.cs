@@ -58,6 +58,12 @@ public abstract partial class FactorModel : RatingPredictorBase, IIterativeModel
     /// <summary>Bias regularisation of the fold-in solve (scaled by the number of ratings).</summary>
     protected abstract double FoldInBiasRegularization { get; }
 
+    /// <summary>
+    /// Prior strength of the fold-in, in ratings: both regularisation terms are scaled by n + n₀ instead of n, as if
+    /// the new user had n₀ more ratings at the population's mean (0: the per-rating objective alone).
+    /// </summary>
+    protected virtual double FoldInPrior => 0;
+
     /// <summary>Options as JSON, stored in model files.</summary>
     public abstract string OptionsJson { get; }
 

@@ -54,6 +54,8 @@ public sealed class Svd : FactorModel
 
     protected override double FoldInRegularization => Options.FoldInRegularization;
 
+    protected override double FoldInPrior => Options.FoldInPrior;
+
     protected override double FoldInBiasRegularization => Options.EffRegBu;
 
     public override string OptionsJson => Options.ToJson();

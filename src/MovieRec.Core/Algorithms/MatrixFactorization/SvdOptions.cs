@@ -36,6 +36,16 @@ public sealed record SvdOptions
     /// </summary>
     public double FoldInRegularization { get; init; } = 0.1;
 
+    /// <summary>
+    /// Prior strength of the fold-in, in ratings (n₀): the fold-in's regularisation is scaled by n + n₀ instead of n,
+    /// so a new user's bias is b_u = Σ t_k / ((n + n₀)(1 + λ_b)) and their factors are shrunk alike, as if they had n₀
+    /// more ratings at the population's mean. With n₀ = 0 one 1-star rating of Toy Story made every prediction
+    /// about 1.3 stars, and five favourites at 5 stars made most predictions 5; the damping of Koren's baseline
+    /// predictors (Koren 2010, "Factor in the neighbors", section 2.1: λ₃ = 10 for users). Default 10, chosen with
+    /// <c>bench newuser-predict</c> on seeds 10-14 (docs/evaluation.md, "The stars shown to a new user").
+    /// </summary>
+    public double FoldInPrior { get; init; } = 10;
+
     public double EffLrBu => LrBu ?? LrAll;
     public double EffLrBi => LrBi ?? LrAll;
     public double EffLrPu => LrPu ?? LrAll;
@@ -69,7 +79,7 @@ public sealed record SvdOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid hyperparameter.</summary>
     public void Validate()
     {
-        ValidateSgd(Factors, Epochs, InitMean, InitStdDev, LearningRateDecay, FoldInRegularization,
+        ValidateSgd(Factors, Epochs, InitMean, InitStdDev, LearningRateDecay, FoldInRegularization, FoldInPrior,
             [("lr-all", LrAll), ("lr-bu", EffLrBu), ("lr-bi", EffLrBi), ("lr-pu", EffLrPu), ("lr-qi", EffLrQi)],
             [("reg-all", RegAll), ("reg-bu", EffRegBu), ("reg-bi", EffRegBi), ("reg-pu", EffRegPu), ("reg-qi", EffRegQi)]);
     }
@@ -78,7 +88,7 @@ public sealed record SvdOptions
     /// The checks every SGD factor model shares (SVD, SVD++): positive sizes and learning rates, non-negative
     /// regularisation, a finite initialisation, a decay in (0, 1]; throws naming the first invalid parameter.
     /// </summary>
-    internal static void ValidateSgd(int factors, int epochs, double initMean, double initStdDev, double decay, double foldInReg,
+    internal static void ValidateSgd(int factors, int epochs, double initMean, double initStdDev, double decay, double foldInReg, double foldInPrior,
         ReadOnlySpan<(string Name, double Value)> rates, ReadOnlySpan<(string Name, double Value)> regularisation)
     {
         OptionChecks.Positive(factors, "factors");
@@ -88,11 +98,12 @@ public sealed record SvdOptions
         foreach (var (name, value) in rates) OptionChecks.Positive(value, name);
         foreach (var (name, value) in regularisation) OptionChecks.NonNegative(value, name);
         OptionChecks.InRange(decay, 1e-6, 1, "lr-decay");
+        OptionChecks.NonNegative(foldInPrior, "fold-in-prior");
         OptionChecks.Positive(foldInReg, "fold-in-reg");
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"factors={Factors}, epochs={Epochs}, biased={Biased}, init=N({InitMean}, {InitStdDev}), lr-bu={EffLrBu}, lr-bi={EffLrBi}, lr-pu={EffLrPu}, lr-qi={EffLrQi}, reg-bu={EffRegBu}, reg-bi={EffRegBi}, reg-pu={EffRegPu}, reg-qi={EffRegQi}, lr-decay={LearningRateDecay}");
+        $"factors={Factors}, epochs={Epochs}, biased={Biased}, init=N({InitMean}, {InitStdDev}), lr-bu={EffLrBu}, lr-bi={EffLrBi}, lr-pu={EffLrPu}, lr-qi={EffLrQi}, reg-bu={EffRegBu}, reg-bi={EffRegBi}, reg-pu={EffRegPu}, reg-qi={EffRegQi}, lr-decay={LearningRateDecay}, fold-in-reg={FoldInRegularization}, fold-in-prior={FoldInPrior}");
 
     internal string ToJson() => JsonSerializer.Serialize(this);
 

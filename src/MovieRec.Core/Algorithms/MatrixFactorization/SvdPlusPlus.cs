@@ -45,6 +45,9 @@ public sealed record SvdPlusPlusOptions
     /// <summary>Ridge λ of the fold-in solve, per rating (see <see cref="SvdOptions.FoldInRegularization"/>).</summary>
     public double FoldInRegularization { get; init; } = 0.1;
 
+    /// <summary>Prior strength of the fold-in, in ratings (see <see cref="SvdOptions.FoldInPrior"/>).</summary>
+    public double FoldInPrior { get; init; } = 10;
+
     public double EffLrBu => LrBu ?? LrAll;
     public double EffLrBi => LrBi ?? LrAll;
     public double EffLrPu => LrPu ?? LrAll;
@@ -60,13 +63,13 @@ public sealed record SvdPlusPlusOptions
 
     public void Validate()
     {
-        SvdOptions.ValidateSgd(Factors, Epochs, InitMean, InitStdDev, LearningRateDecay, FoldInRegularization,
+        SvdOptions.ValidateSgd(Factors, Epochs, InitMean, InitStdDev, LearningRateDecay, FoldInRegularization, FoldInPrior,
             [("lr-all", LrAll), ("lr-bu", EffLrBu), ("lr-bi", EffLrBi), ("lr-pu", EffLrPu), ("lr-qi", EffLrQi), ("lr-yj", EffLrYj)],
             [("reg-all", RegAll), ("reg-bu", EffRegBu), ("reg-bi", EffRegBi), ("reg-pu", EffRegPu), ("reg-qi", EffRegQi), ("reg-yj", EffRegYj)]);
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"factors={Factors}, epochs={Epochs}, init=N({InitMean}, {InitStdDev}), lr-bu={EffLrBu}, lr-bi={EffLrBi}, lr-pu={EffLrPu}, lr-qi={EffLrQi}, lr-yj={EffLrYj}, reg-bu={EffRegBu}, reg-bi={EffRegBi}, reg-pu={EffRegPu}, reg-qi={EffRegQi}, reg-yj={EffRegYj}, lr-decay={LearningRateDecay}, exact={ExactUpdates}");
+        $"factors={Factors}, epochs={Epochs}, init=N({InitMean}, {InitStdDev}), lr-bu={EffLrBu}, lr-bi={EffLrBi}, lr-pu={EffLrPu}, lr-qi={EffLrQi}, lr-yj={EffLrYj}, reg-bu={EffRegBu}, reg-bi={EffRegBi}, reg-pu={EffRegPu}, reg-qi={EffRegQi}, reg-yj={EffRegYj}, lr-decay={LearningRateDecay}, exact={ExactUpdates}, fold-in-reg={FoldInRegularization}, fold-in-prior={FoldInPrior}");
 }
 
 /// <summary>
@@ -110,6 +113,8 @@ public sealed class SvdPlusPlus : FactorModel
     public override string Name { get; }
 
     protected override double FoldInRegularization => Options.FoldInRegularization;
+
+    protected override double FoldInPrior => Options.FoldInPrior;
 
     /// <summary>The trained y_j (items × factors), for the golden tests.</summary>
     internal float[] TrainedImplicitFactors => _implicit;

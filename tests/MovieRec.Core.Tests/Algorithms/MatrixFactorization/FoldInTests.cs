@@ -103,6 +103,43 @@ public sealed class FoldInTests(ITestOutputHelper output)
         Assert.Equal(trained, model.Predict(user, worst));
     }
 
+    /// <summary>
+    /// One rating says little about a person's scale: a new user who gives Toy Story 1 star is not someone who rates
+    /// everything 1.3 (what the fold-in showed before its prior), and five 5-star favourites do not make every movie 5.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void A_handful_of_ratings_moves_the_stars_shown_only_part_of_the_way(string algorithm)
+    {
+        var data = TestData.MovieLensSmall.Ratings;
+        var model = (FactorModel)AlgorithmCatalog.Create(algorithm);
+        model.Fit(new TrainingData(data), TrainingContext.Deterministic(0));
+        var unshrunk = (FactorModel)AlgorithmCatalog.Create(algorithm, AlgorithmParameters.Parse(["fold-in-prior=0"]));
+        unshrunk.Fit(new TrainingData(data), TrainingContext.Deterministic(0));
+        int Item(long movieId) => data.ItemIds.ToDense(movieId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        int[] mostRated = [.. Enumerable.Range(0, data.ItemCount).OrderByDescending(i => data.ByItem.RowLength(i)).Take(40)];
+        var nobody = model.FoldIn([]);
+        double Mean(FactorModel m, FoldedUser user, int[] items) => items.Average(i => m.Predict(user, i));
+
+        ItemRating[] dislike = [new ItemRating(Item(1), 1f)]; // Toy Story
+        var others = mostRated.Where(i => i != Item(1)).ToArray();
+        double population = Mean(model, nobody, others), shrunk = Mean(model, model.FoldIn(dislike), others), raw = Mean(unshrunk, unshrunk.FoldIn(dislike), others);
+        output.WriteLine($"{algorithm}, Toy Story at 1 star: {population:0.00} for nobody, {shrunk:0.00} shown, {raw:0.00} without the prior");
+        Assert.InRange(population - shrunk, 0.05, 0.7);
+        Assert.True(population - raw > 1, $"without the prior {raw:0.00}");
+
+        // Five horror favourites at 5 stars: The Shining, Psycho, The Exorcist, Friday the 13th, A Nightmare on Elm Street.
+        ItemRating[] favourites = [.. new long[] { 1258, 1219, 1997, 1974, 1347 }.Select(id => new ItemRating(Item(id), 5f))];
+        var rest = mostRated.Where(i => !favourites.Any(f => f.Item == i)).ToArray();
+        var user = model.FoldIn(favourites);
+        double fan = Mean(model, user, rest), rawFan = Mean(unshrunk, unshrunk.FoldIn(favourites), rest);
+        int fives = rest.Count(i => model.Predict(user, i) >= 4.95f);
+        output.WriteLine($"{algorithm}, horror favourites: {fan:0.00} shown ({fives} of {rest.Length} at 5), {rawFan:0.00} without the prior");
+        Assert.InRange(fan - Mean(model, nobody, rest), 0.05, 0.6);
+        Assert.True(fives <= rest.Length / 4, $"{fives} of {rest.Length} predicted 5 stars");
+        Assert.True(rawFan > fan + 0.3, $"without the prior {rawFan:0.00}");
+    }
+
     [Fact]
     public void Fold_in_of_unknown_items_only_falls_back_to_item_means()
     {

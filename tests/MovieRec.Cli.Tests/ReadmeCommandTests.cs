@@ -41,7 +41,7 @@ public sealed class ReadmeCommandTests(ITestOutputHelper output)
             Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
         }
         // What the commands say they write is there.
-        foreach (var file in new[] { "svd.mrec", "ease.mrec", "als.mrec", "similar.csv" })
+        foreach (var file in new[] { "svd.mrec", "taste.mrec", "ease.mrec", "als.mrec", "similar.csv" })
             Assert.True(File.Exists(Path.Combine(work.Path, file)), $"{file} was not written");
     }
 

@@ -192,7 +192,7 @@ internal static class ModelCommands
                 if (titles.Report.Skipped > 0)
                     context.Error.WriteLine($"warning: reading titles from {titles.Name}: {titles.Report.Summary()}; the first: {titles.Report.Examples[0]}");
             }
-            int[] exclude;
+            ScoredItem[] top;
             string who;
             ItemRating[] liked; // the user's ratings in the model's ids, for the reasons
             if (userId is not null)
@@ -202,20 +202,22 @@ internal static class ModelCommands
                 if (!known)
                     throw new CliException($"User {userId} is not in the model's training set; use --rate to fold in a new user.");
                 model.Score(dense, scores);
-                exclude = [.. history.RatedBy(dense).ToArray().Concat(RatedIn(titles, userId, header)).Distinct().Order()];
+                int[] exclude = [.. history.RatedBy(dense).ToArray().Concat(RatedIn(titles, userId, header)).Distinct().Order()];
+                top = TopN.Select(scores, n, TrainingRatingsTieBreak(history, header), exclude);
                 who = $"user {userId}";
                 liked = [];
             }
             else
             {
                 var profile = ParseRatings(ratings!, loaded, header, context.Error);
-                var folded = model.FoldIn(profile);
-                model.Score(folded, scores);
-                exclude = [.. folded.Ratings.Select(r => r.Item).Order()];
-                who = $"a new user with {folded.Ratings.Length} rating(s)";
-                liked = [.. folded.Ratings];
+                // The service's one path for a new user (NewUserRecommendations): a top-N model folds in the liked
+                // ratings only (a 1-star rating is not a reason to show more of the same), a rating model every one.
+                top = NewUserRecommendations.Recommend(model, profile, header.Scale, n, TrainingRatingsTieBreak(history, header));
+                who = $"a new user with {profile.Length} rating(s)";
+                liked = profile;
+                if (AlgorithmCatalog.Find(header.Algorithm)?.NotForNewUsers is { } why)
+                    context.Error.WriteLine($"note: the service does not offer {header.Algorithm} for a handful of ratings: {why}. For new users, train taste (the service's default).");
             }
-            var top = TopN.Select(scores, n, TrainingRatingsTieBreak(history, header), exclude);
             // Titles are found through the raw id, the one thing model and dataset share for both kinds of id.
             var movies = top.Select(t => titles is null ? null : MovieByRawId(titles, header.ItemIds.ToRaw(t.Item))).ToList();
             bool imdb = MovieFacts.AnyImdb(movies);

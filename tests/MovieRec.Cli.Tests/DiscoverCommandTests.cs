@@ -60,6 +60,17 @@ public class DiscoverCommandTests
         Assert.Contains("(lexical)", words);
     }
 
+    [Fact]
+    public void Search_for_a_decade_says_which_years_and_lists_only_them()
+    {
+        var (exit, output, error) = CliRunner.Run("search", "westerns from the 1960s", "-n", "5", "--lexical", "--data", TestData.MovieLensSmallPath);
+        Assert.True(exit == 0, error);
+        Assert.Contains("Movies from the 1960s (1960-1969).", output);
+        var years = System.Text.RegularExpressions.Regex.Matches(output, @"│ \d+ │ .*\((\d{4})\)").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(5, years.Count);
+        Assert.All(years, y => Assert.InRange(y, 1960, 1969));
+    }
+
     [Theory]
     [InlineData("--embedding-model")]
     [InlineData("--model")] // search's former name, kept for scripts

@@ -57,6 +57,24 @@ public sealed class CatalogApiTests(ServiceFixture fixture)
         Assert.True(answer.GetProperty("items").GetArrayLength() > 0);
     }
 
+    /// <summary>"sci-fi from the 50s": the years are read, not searched as words ("50s" matched 50/50), and the answer says which.</summary>
+    [Fact]
+    public async Task Search_for_a_decade_answers_with_its_movies_and_names_the_years()
+    {
+        var answer = await (await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("sci-fi from the 50s"))).Json();
+        var era = answer.GetProperty("era");
+        Assert.Equal(1950, era.GetProperty("from").GetInt32());
+        Assert.Equal(1959, era.GetProperty("to").GetInt32());
+        Assert.Equal("the 1950s", era.GetProperty("label").GetString());
+        var items = answer.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(10, items.Count);
+        Assert.All(items, i => Assert.InRange(i.GetProperty("movie").GetProperty("year").GetInt32(), 1950, 1959));
+        int sciFi = items.Count(i => i.GetProperty("movie").GetProperty("genres").EnumerateArray().Any(g => g.GetString() == "Sci-Fi"));
+        Assert.True(sciFi >= 7, string.Join("; ", Titles(answer.GetProperty("items"))));
+        var plain = await (await Client.GetAsync("/api/v1/search?q=space%20adventure")).Json();
+        Assert.Equal(JsonValueKind.Null, plain.GetProperty("era").ValueKind);
+    }
+
     [Fact]
     public async Task Movie_list_filters_by_genre_and_decade_and_pages()
     {

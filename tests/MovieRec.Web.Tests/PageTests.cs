@@ -56,6 +56,19 @@ public sealed partial class PageTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Describing_a_kind_of_movie_from_a_decade_shows_that_decade()
+    {
+        var (status, html) = await Browse(fixture.Factory.CreateClient(), "/search?describe=80s+teen+comedy");
+        Assert.Equal(HttpStatusCode.OK, status);
+        html = WebUtility.HtmlDecode(html);
+        var heading = Regex.Match(html, "<h2 id=\"describe-results-heading\">([^<]*)</h2>").Groups[1].Value;
+        Assert.Equal("Movies like “80s teen comedy” · from the 1980s", heading);
+        var years = Regex.Matches(html[html.IndexOf("id=\"describe-results\"", StringComparison.Ordinal)..], @"\((19\d\d|20\d\d)\)").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.NotEmpty(years);
+        Assert.All(years, y => Assert.InRange(y, 1980, 1989));
+    }
+
+    [Fact]
     public async Task The_search_box_answers_movies_like_a_named_one_with_its_neighbours()
     {
         // Typed in the header's title box: no title matches the words, so the page searches them, and they name a movie.

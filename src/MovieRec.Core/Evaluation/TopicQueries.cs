@@ -11,7 +11,8 @@ namespace MovieRec.Core.Evaluation;
 /// A rule is clauses joined by " &amp; " (all must hold), each clause atoms joined by " | " (one must hold):
 /// <c>genre=NAME</c> (a MovieLens genre), <c>kw~WORDS</c> (a TMDB keyword containing WORDS as whole consecutive words;
 /// a keyword's word may add "s" or "es"), <c>tag~WORDS</c> (the same over MovieLens tags), <c>kt~WORDS</c> (either), and
-/// <c>kw=</c>, <c>tag=</c>, <c>kt=</c> for an exact keyword or tag. Words are runs of letters and digits, lower-cased.
+/// <c>kw=</c>, <c>tag=</c>, <c>kt=</c> for an exact keyword or tag, and <c>year=FROM..TO</c> (released in those years,
+/// inclusive). Words are runs of letters and digits, lower-cased.
 /// </remarks>
 public sealed class TopicQuery
 {
@@ -25,7 +26,7 @@ public sealed class TopicQuery
         _clauses = clauses;
     }
 
-    /// <summary>"tune", "holdout" or "fresh".</summary>
+    /// <summary>"tune", "holdout", "fresh" or "era".</summary>
     public string Split { get; }
 
     /// <summary>The words a person types.</summary>
@@ -36,9 +37,10 @@ public sealed class TopicQuery
 
     /// <summary>
     /// The parts of a topic set: settings are chosen on "tune"; "holdout" and "fresh" (a second held-out set, written
-    /// after "holdout" had been measured and published) only measure.
+    /// after "holdout" had been measured and published) only measure; "era" asks for release years ("80s teen comedy"),
+    /// written with their rules before <see cref="Search.EraQuery"/> ran on them.
     /// </summary>
-    public static IReadOnlyList<string> Splits { get; } = ["tune", "holdout", "fresh"];
+    public static IReadOnlyList<string> Splits { get; } = ["tune", "holdout", "fresh", "era"];
 
     /// <summary>Whether <paramref name="movie"/> satisfies the rule.</summary>
     public bool IsRelevant(Movie movie)
@@ -113,7 +115,7 @@ public sealed class TopicQuery
         return [.. words];
     }
 
-    private sealed record Atom(string Field, bool Exact, string Value, string[] Words)
+    private sealed record Atom(string Field, bool Exact, string Value, string[] Words, int From = 0, int To = 0)
     {
         public static Atom Parse(string text)
         {
@@ -122,7 +124,14 @@ public sealed class TopicQuery
             if (op <= 0 || op == text.Length - 1) throw new FormatException($"'{text}' is not field=value or field~words");
             string field = text[..op], value = text[(op + 1)..].Trim();
             bool exact = text[op] == '=';
-            if (field is not ("genre" or "kw" or "tag" or "kt")) throw new FormatException($"'{field}' is not genre, kw, tag or kt");
+            if (field is not ("genre" or "kw" or "tag" or "kt" or "year")) throw new FormatException($"'{field}' is not genre, kw, tag, kt or year");
+            if (field == "year")
+            {
+                var range = value.Split("..");
+                if (!exact || range.Length != 2 || !int.TryParse(range[0], out int from) || !int.TryParse(range[1], out int to) || from > to)
+                    throw new FormatException($"'{text}' is not year=FROM..TO");
+                return new Atom(field, exact, value, [], from, to);
+            }
             if (field == "genre" && !exact) throw new FormatException("genres are matched exactly: genre=NAME");
             var words = TopicQuery.Words(value);
             if (words.Length == 0) throw new FormatException($"'{text}' has no words");
@@ -131,6 +140,7 @@ public sealed class TopicQuery
 
         public bool Matches(Movie movie)
         {
+            if (Field == "year") return movie.Year is int y && y >= From && y <= To;
             if (Field == "genre")
             {
                 foreach (var g in movie.Genres)

@@ -125,6 +125,12 @@ public sealed record HybridSearchRequest
 
     /// <summary>Signals to use (all by default; the bench measures them one at a time).</summary>
     public SearchSignals Signals { get; init; } = SearchSignals.All;
+
+    /// <summary>
+    /// Whether release years in the query ("80s teen comedy", "sci-fi from the 1950s": <see cref="EraQuery"/>) restrict
+    /// the results to those years instead of being searched as words. On by default.
+    /// </summary>
+    public bool UnderstandEras { get; init; } = true;
 }
 
 /// <summary>One result: the movie, its final score, and where each signal ranked it (null: not in its list).</summary>
@@ -144,9 +150,9 @@ public sealed record SemanticStatus(SemanticState State, int Embedded, int Total
 
 /// <summary>
 /// A search's results: the hits, "hybrid" or "lexical" (semantic not ready or off), a note for the user when the
-/// results are lexical only, and whether the taste re-rank ran.
+/// results are lexical only, whether the taste re-rank ran, and the release years the query asked for (null: none).
 /// </summary>
-public sealed record HybridSearchResult(IReadOnlyList<HybridSearchHit> Hits, string Mode, string? Note, bool Personalised, SemanticStatus Semantic);
+public sealed record HybridSearchResult(IReadOnlyList<HybridSearchHit> Hits, string Mode, string? Note, bool Personalised, SemanticStatus Semantic, Era? Era = null);
 
 /// <summary>
 /// Search by description, title or words: BM25 (<see cref="LexicalSearch"/>), sentence embeddings
@@ -294,6 +300,15 @@ public sealed class HybridSearch : IDisposable
         string mode = semantic is not null ? "hybrid" : "lexical";
         string? note = semantic is not null || (request.Signals & SearchSignals.Semantic) == 0 ? null : LexicalNote(status);
         if (string.IsNullOrWhiteSpace(query)) return new HybridSearchResult([], mode, note, false, status);
+        Era? era = null;
+        Func<Movie, bool>? inEra = null;
+        if (request.UnderstandEras && EraQuery.Parse(query) is { } asked)
+        {
+            (era, query) = asked;
+            inEra = era.Contains;
+            // "90s movies", "the best films of the 1970s": nothing to match but the years.
+            if (EraQuery.NothingElse(query)) return new HybridSearchResult(BestKnown(era, request.Count), mode, note, false, status, era);
+        }
 
         var o = Options;
         int n = _movies.Length;
@@ -315,7 +330,7 @@ public sealed class HybridSearch : IDisposable
             float bestTitle = 0;
             if ((request.Signals & SearchSignals.Lexical) != 0)
             {
-                var hits = Lexical.Search(query, o.Depth);
+                var hits = Lexical.Search(query, o.Depth, inEra);
                 wordMatches += hits.Count;
                 float best = hits.Count > 0 ? hits[0].Score : 1;
                 for (int i = 0; i < hits.Count; i++)
@@ -337,6 +352,13 @@ public sealed class HybridSearch : IDisposable
                         if (undescribed[r]) scores[r] = float.NaN;
                     }
                 }
+                if (inEra is not null)
+                {
+                    for (int r = 0; r < scores.Length; r++)
+                    {
+                        if (!inEra(_movies[r])) scores[r] = float.NaN;
+                    }
+                }
                 var top = TopN.Select(scores, o.Depth, TieBreak.ById);
                 for (int i = 0; i < top.Length; i++)
                 {
@@ -351,7 +373,7 @@ public sealed class HybridSearch : IDisposable
             }
             if ((request.Signals & SearchSignals.Title) != 0)
             {
-                var hits = Titles.Search(query, o.Depth);
+                var hits = Titles.Search(query, o.Depth, inEra);
                 wordMatches += hits.Count;
                 if (hits.Count > 0) bestTitle = hits[0].Score;
                 for (int i = 0; i < hits.Count; i++)
@@ -387,7 +409,7 @@ public sealed class HybridSearch : IDisposable
             // (a typo past fixing, gibberish), the page should not present their nearest vectors as matches.
             if (semantic is not null && wordMatches == 0 && (request.Signals & (SearchSignals.Lexical | SearchSignals.Title)) == (SearchSignals.Lexical | SearchSignals.Title))
                 note = NoWordMatchNote;
-            return new HybridSearchResult(result, mode, note, personalise && ranked.Length > 1, status);
+            return new HybridSearchResult(result, mode, note, personalise && ranked.Length > 1, status, era);
         }
         finally
         {
@@ -398,6 +420,15 @@ public sealed class HybridSearch : IDisposable
     }
 
     private static int? Rank(int rank) => rank > 0 ? rank : null;
+
+    /// <summary>The best-known movies of <paramref name="era"/> (most ratings first): the answer to "90s movies".</summary>
+    private List<HybridSearchHit> BestKnown(Era era, int count)
+    {
+        var known = new float[_movies.Length];
+        for (int r = 0; r < known.Length; r++) known[r] = era.Contains(_movies[r]) ? _popularity[r] : float.NaN;
+        var top = TopN.Select(known, count, TieBreak.ById);
+        return [.. top.Select(t => new HybridSearchHit(_movies[t.Item], t.Score, null, null, null, null))];
+    }
 
     /// <summary>
     /// The prior's weight for this query (<see cref="HybridSearchOptions.PopularityFullWords"/>,

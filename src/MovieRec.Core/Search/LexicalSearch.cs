@@ -64,8 +64,8 @@ public sealed class LexicalSearch
         return tf;
     }
 
-    /// <summary>Movies ranked by BM25 for <paramref name="query"/>, best first.</summary>
-    public IReadOnlyList<(Movie Movie, float Score)> Search(string query, int n = 10)
+    /// <summary>Movies ranked by BM25 for <paramref name="query"/>, best first; only those <paramref name="filter"/> accepts when given.</summary>
+    public IReadOnlyList<(Movie Movie, float Score)> Search(string query, int n = 10, Func<Movie, bool>? filter = null)
     {
         var terms = TextAnalyzer.Shared.Terms(query);
         if (terms.Count == 0) return [];
@@ -88,7 +88,7 @@ public sealed class LexicalSearch
         }
         for (int d = 0; d < scores.Length; d++)
         {
-            if (scores[d] <= 0) scores[d] = float.NaN;
+            if (scores[d] <= 0 || (filter is not null && !filter(_movies[d]))) scores[d] = float.NaN;
         }
         var top = TopN.Select(scores, n, TieBreak.ById);
         ArrayPool<float>.Shared.Return(buffer);

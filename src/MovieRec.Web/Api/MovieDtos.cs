@@ -83,15 +83,21 @@ public sealed record SimilarMovies(MovieId MovieId, string By, IReadOnlyList<Sco
 /// named a movie, "movies like Ocean's Eleven": similarTo is that movie, the items its neighbours; null otherwise).
 /// </summary>
 public sealed record SearchResults(string Query, string Mode, string? Note, IReadOnlyList<ScoredMovie> Items, IReadOnlyList<string>? DidYouMean, bool Personalised,
-    MovieSummary? SimilarTo)
+    MovieSummary? SimilarTo, SearchEra? Era)
 {
     public static SearchResults Of(SearchAnswer answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
         return new(answer.Query, answer.Mode, answer.Note, [.. answer.Items.Select(ScoredMovie.Of)], MoviePage.Titles(answer.DidYouMean), answer.Personalised,
-            answer.SimilarTo is { } named ? MovieSummary.Of(named) : null);
+            answer.SimilarTo is { } named ? MovieSummary.Of(named) : null, answer.Era is { } era ? new SearchEra(era.From, era.To, era.Label) : null);
     }
 }
+
+/// <summary>
+/// The release years a search asked for ("80s teen comedy": 1980-1989, "the 1980s"); its results are all from them.
+/// Null when the query names no years.
+/// </summary>
+public sealed record SearchEra(int From, int To, string Label);
 
 /// <summary>A movie to rate when starting, with its cluster.</summary>
 public sealed record OnboardingItem(MovieSummary Movie, int Cluster, string ClusterName)

@@ -34,6 +34,9 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
 
     /// <summary>The movie a "movies like ..." query named (its neighbours are the results), else null.</summary>
     public Movie? SimilarTo { get; private set; }
+
+    /// <summary>The release years the description asked for ("80s teen comedy"), its results all from them.</summary>
+    public Core.Search.Era? Era { get; private set; }
     public string? DescribeNote { get; private set; }
 
     /// <summary>No title matched the title search, so its words were searched as a description too.</summary>
@@ -93,6 +96,7 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
                 DescribeResults = [.. answer.Value.Items.Select(h => h.Movie)];
                 DescribeMode = answer.Value.Mode;
                 SimilarTo = answer.Value.SimilarTo?.Movie;
+                Era = answer.Value.Era;
                 DescribeNote = answer.Value.Note;
             }
             else

@@ -441,6 +441,7 @@ internal static class SemanticBench
             PopularityDepth = (int)F("--popularity-depth", d.PopularityDepth),
             PopularityFullWords = (int)F("--popularity-full-words", d.PopularityFullWords),
             PopularityTitleMatch = F("--popularity-title-match", d.PopularityTitleMatch),
+            GenreWeight = F("--w-genre", d.GenreWeight),
             SemanticDescribedOnly = Bench.Option(args, "--semantic-described-only") is { } only ? bool.Parse(only) : d.SemanticDescribedOnly,
             Method = Bench.Option(args, "--fusion") switch
             {

@@ -55,6 +55,11 @@ public class DiscoverCommandTests
         Assert.Contains("(similar)", output);
         Assert.Contains("Ocean's Twelve (2004)", output);
         Assert.DoesNotContain("Deep Rising", output);
+        // Two named movies: those close to both.
+        (exit, var both, error) = CliRunner.Run("search", "movies like toy story and shrek", "-n", "5", "--lexical", "--data", TestData.MovieLensSmallPath);
+        Assert.True(exit == 0, error);
+        Assert.Contains("Movies like Toy Story (1995) and Shrek (2001)", both);
+        Assert.Contains("Toy Story 2 (1999)", both);
         // A description that names no movie is searched as words.
         var (_, words, _) = CliRunner.Run("search", "movies like a boxer who never gives up", "-n", "5", "--lexical", "--data", TestData.MovieLensSmallPath);
         Assert.Contains("(lexical)", words);

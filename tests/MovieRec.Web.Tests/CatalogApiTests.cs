@@ -46,6 +46,22 @@ public sealed class CatalogApiTests(ServiceFixture fixture)
         Assert.Equal(Titles(similar.GetProperty("items")), titles);
     }
 
+    [Fact]
+    public async Task Search_for_movies_like_several_named_ones_gives_those_close_to_all_of_them()
+    {
+        var answer = await (await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("movies like toy story and shrek"))).Json();
+        Assert.Equal("similar", answer.GetProperty("mode").GetString());
+        Assert.Equal(["Toy Story", "Shrek"], answer.GetProperty("similarToAll").EnumerateArray().Select(m => m.GetProperty("title").GetString()!));
+        Assert.Equal("Toy Story", answer.GetProperty("similarTo").GetProperty("title").GetString());
+        var titles = Titles(answer.GetProperty("items")).ToList();
+        Assert.Contains("Toy Story 2", titles);
+        Assert.Contains("Shrek 2", titles);
+        Assert.DoesNotContain("Toy Story", titles);
+        Assert.DoesNotContain("Shrek", titles);
+        var one = await (await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("movies like beauty and the beast"))).Json();
+        Assert.Equal(["Beauty and the Beast"], one.GetProperty("similarToAll").EnumerateArray().Select(m => m.GetProperty("title").GetString()!));
+    }
+
     [Theory]
     [InlineData("movies like a boxer who never gives up")] // no title: a description
     [InlineData("a movie like a dream")]                   // not a request for a named movie's neighbours

@@ -56,6 +56,16 @@ public sealed partial class PageTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task The_search_box_answers_movies_like_two_named_ones()
+    {
+        var (status, html) = await Browse(fixture.Factory.CreateClient(), "/search?describe=movies+like+alien+and+die+hard");
+        Assert.Equal(HttpStatusCode.OK, status);
+        html = WebUtility.HtmlDecode(html);
+        Assert.Equal("Movies like Alien (1979) and Die Hard (1988)", Regex.Match(html, "<h2 id=\"describe-results-heading\">([^<]*)</h2>").Groups[1].Value);
+        Assert.Contains("data-mode=\"similar\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Describing_a_kind_of_movie_from_a_decade_shows_that_decade()
     {
         var (status, html) = await Browse(fixture.Factory.CreateClient(), "/search?describe=80s+teen+comedy");

@@ -153,10 +153,11 @@ internal static class DiscoverCommands
             var text = parse.GetValue(query)!;
             using var search = new HybridSearch(dataset.Catalog.Movies, RatingCounts(dataset));
             // "movies like Ocean's Eleven": that movie's more-like-this list (as `similar` and the movie page give it).
-            if (NamedMovieQuery.Resolve(search.Titles, text) is { } named && ContentWithFamiliarity(dataset).Similar(named.Id, count) is { Count: > 0 } similar)
+            if (NamedMovieQuery.ResolveAll(search.Titles, text) is { Count: > 0 } named
+                && NamedMovieQuery.Neighbours(named, ContentWithFamiliarity(dataset).Similar, count) is { Count: > 0 } similar)
             {
                 context.Console.MarkupLine(Markup.Escape(NamedMovieQuery.Note(named)));
-                var list = new Table().Title($"[bold]{Markup.Escape(text)}[/] (similar)").AddColumn("#").AddColumn("movie").AddColumn(new TableColumn("similarity").RightAligned());
+                var list = new Table().Title($"[bold]{Markup.Escape(text)}[/] (similar)").AddColumn("#").AddColumn("movie").AddColumn(new TableColumn(named.Count == 1 ? "similarity" : "score").RightAligned());
                 int place = 1;
                 foreach (var (movie, similarity) in similar)
                     list.AddRow((place++).ToString(CultureInfo.InvariantCulture), Markup.Escape(movie.ToString()), similarity.ToString("0.000", CultureInfo.InvariantCulture));

@@ -34,9 +34,62 @@ public static partial class NamedMovieQuery
     public static Movie? Resolve(TitleSearch titles, string query)
     {
         ArgumentNullException.ThrowIfNull(titles);
-        if (Name(query) is not { } name) return null;
+        return Name(query) is { } name ? Best(titles, name) : null;
+    }
+
+    /// <summary>
+    /// The movies a "movies like ..." query names: the one its whole name matches ("movies like Beauty and the Beast"),
+    /// else, when the name joins several with "and", "or", "&amp;" or commas ("movies like Alien and Die Hard"), each
+    /// of them if every part is a good title match (at most <see cref="MaxNamed"/>); otherwise none.
+    /// </summary>
+    public static IReadOnlyList<Movie> ResolveAll(TitleSearch titles, string query)
+    {
+        ArgumentNullException.ThrowIfNull(titles);
+        if (Name(query) is not { } name) return [];
+        if (Best(titles, name) is { } whole) return [whole];
+        var parts = Joiners().Split(name).Select(p => p.Trim()).Where(p => p.Length > 0).ToArray();
+        if (parts.Length < 2 || parts.Length > MaxNamed) return [];
+        var movies = new List<Movie>(parts.Length);
+        foreach (var part in parts)
+        {
+            if (Best(titles, part) is not { } movie) return [];
+            if (!movies.Contains(movie)) movies.Add(movie);
+        }
+        return movies;
+    }
+
+    /// <summary>At most this many movies in one "movies like A, B and C".</summary>
+    public const int MaxNamed = 4;
+
+    private static Movie? Best(TitleSearch titles, string name)
+    {
         var best = titles.Search(name, 1);
         return best.Count == 1 && best[0].Score >= MinScore ? best[0].Movie : null;
+    }
+
+    /// <summary>
+    /// Neighbours of several movies at once: each one's more-like-this list (<paramref name="similar"/>, its first
+    /// <paramref name="depth"/>) fused by reciprocal rank (k = 10), so a movie close to all of them comes before one
+    /// close to only one; the named movies themselves are left out. One movie: its own list.
+    /// </summary>
+    public static IReadOnlyList<(Movie Movie, float Score)> Neighbours(IReadOnlyList<Movie> named, Func<long, int, IReadOnlyList<(Movie Movie, float Similarity)>> similar, int n, int depth = 50)
+    {
+        ArgumentNullException.ThrowIfNull(named);
+        ArgumentNullException.ThrowIfNull(similar);
+        if (named.Count == 1) return [.. similar(named[0].Id, n).Select(s => (s.Movie, s.Similarity))];
+        var scores = new Dictionary<long, (Movie Movie, float Score, int Order)>();
+        foreach (var movie in named)
+        {
+            var list = similar(movie.Id, depth);
+            for (int rank = 0; rank < list.Count; rank++)
+            {
+                var m = list[rank].Movie;
+                if (named.Any(x => x.Id == m.Id)) continue;
+                float add = 1f / (10 + rank + 1);
+                scores[m.Id] = scores.TryGetValue(m.Id, out var s) ? (m, s.Score + add, s.Order) : (m, add, scores.Count);
+            }
+        }
+        return [.. scores.Values.OrderByDescending(v => v.Score).ThenBy(v => v.Order).Take(n).Select(v => (v.Movie, v.Score))];
     }
 
     /// <summary>What the answer says about its list: "Movies like Ocean's Eleven (2001): what they share with it ...".</summary>
@@ -46,6 +99,21 @@ public static partial class NamedMovieQuery
         return $"Movies like {named}: what they share with it (director, lead actors, keywords, genres).";
     }
 
+    /// <summary>The note for one or several named movies: "Movies like Alien (1979) and Die Hard (1988): ... with them ...".</summary>
+    public static string Note(IReadOnlyList<Movie> named)
+    {
+        ArgumentNullException.ThrowIfNull(named);
+        if (named.Count == 1) return Note(named[0]);
+        return $"Movies like {Names(named)}: what they share with them (director, lead actors, keywords, genres), closest to all of them first.";
+    }
+
+    /// <summary>"Alien (1979)", "Alien (1979) and Die Hard (1988)", "A, B and C".</summary>
+    public static string Names(IReadOnlyList<Movie> named)
+    {
+        ArgumentNullException.ThrowIfNull(named);
+        return named.Count <= 1 ? string.Join("", named) : $"{string.Join(", ", named.Take(named.Count - 1))} and {named[^1]}";
+    }
+
     // No match timeout: a query is short (the service takes at most 500 characters) and the pattern anchored (a lazy
     // name before an optional "?"), so a match is at worst quadratic in its length; a wall-clock timeout could fail a
     // search on a loaded machine.
@@ -53,4 +121,7 @@ public static partial class NamedMovieQuery
         @"^(?:(?:please\s+)?(?:show\s+me|find\s+me|find|recommend|suggest|give\s+me|i\s+want|i'd\s+like)\s+)?(?:(?:some|more|other|any)\s+)?(?:movies?|films?|something|anything)\s+(?:like|similar\s+to)\s+(?<title>.+?)[\s?.!]*$|^(?:more\s+like|similar\s+to)\s+(?<title>.+?)[\s?.!]*$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex LikeRequest();
+
+    [GeneratedRegex(@"\s*(?:,\s*(?:and|or)\s+|,|\s+and\s+|\s+or\s+|\s*&\s*|\s*\+\s*)\s*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Joiners();
 }

@@ -35,6 +35,9 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
     /// <summary>The movie a "movies like ..." query named (its neighbours are the results), else null.</summary>
     public Movie? SimilarTo { get; private set; }
 
+    /// <summary>Every movie a "movies like A and B" search named (one for "movies like A").</summary>
+    public IReadOnlyList<Movie> SimilarToAll { get; private set; } = [];
+
     /// <summary>The release years the description asked for ("80s teen comedy"), its results all from them.</summary>
     public Core.Search.Era? Era { get; private set; }
     public string? DescribeNote { get; private set; }
@@ -96,6 +99,7 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
                 DescribeResults = [.. answer.Value.Items.Select(h => h.Movie)];
                 DescribeMode = answer.Value.Mode;
                 SimilarTo = answer.Value.SimilarTo?.Movie;
+                SimilarToAll = answer.Value.SimilarToAll is { } all ? [.. all.Select(h => h.Movie)] : [];
                 Era = answer.Value.Era;
                 DescribeNote = answer.Value.Note;
             }

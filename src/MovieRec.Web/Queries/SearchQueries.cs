@@ -57,7 +57,7 @@ public sealed record SearchRequest(string? Q = null, int? N = null, string? Rate
 /// holds close titles when nothing matched.
 /// </summary>
 public sealed record SearchAnswer(string Query, string Mode, string? Note, IReadOnlyList<MovieHit> Items, IReadOnlyList<Movie>? DidYouMean, bool Personalised = false,
-    MovieHit? SimilarTo = null, Era? Era = null);
+    MovieHit? SimilarTo = null, Era? Era = null, IReadOnlyList<MovieHit>? SimilarToAll = null);
 
 /// <summary>
 /// Search by description, title or words (<see cref="HybridSearch"/>: BM25, sentence embeddings and title matches
@@ -99,13 +99,15 @@ public sealed class SearchQueries(ModelHost host, IOptions<MovieRecOptions> opti
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
         if (request.Check() is { } bad) return bad;
         string q = request.Q!.Trim();
-        // "movies like Ocean's Eleven": that movie's more-like-this list, as on its page.
-        if (NamedMovieQuery.Resolve(catalog.Titles, q) is { } named)
+        // "movies like Ocean's Eleven": that movie's more-like-this list, as on its page; "movies like Alien and Die
+        // Hard": the movies closest to both first.
+        if (NamedMovieQuery.ResolveAll(catalog.Titles, q) is { Count: > 0 } named)
         {
-            var similar = catalog.Content.Similar(named.Id, request.N ?? DefaultN);
+            var similar = NamedMovieQuery.Neighbours(named, catalog.Content.Similar, request.N ?? DefaultN);
             if (similar.Count > 0)
                 return new SearchAnswer(q, "similar", NamedMovieQuery.Note(named),
-                    [.. similar.Select(s => MovieHit.Of(s.Movie, catalog, s.Similarity))], null, SimilarTo: MovieHit.Of(named, catalog, 1));
+                    [.. similar.Select(s => MovieHit.Of(s.Movie, catalog, s.Score))], null, SimilarTo: MovieHit.Of(named[0], catalog, 1),
+                    SimilarToAll: [.. named.Select(m => MovieHit.Of(m, catalog, 1))]);
         }
         TasteScorer? taste = null;
         if (ratings.Count > 0 && request.Personalise != false && host.Current is { } model) taste = Taste(model, ratings);

@@ -28,6 +28,45 @@ public sealed class AccountApiTests(ServiceFixture fixture)
         return [.. body.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("movieId").GetInt64())];
     }
 
+    /// <summary>
+    /// GET /me/predictions/{movieId}: the stars the account would give a movie, from its other ratings (the SVD's
+    /// fold-in, as beside recommendations), with a reason naming one of its liked movies; a movie it rated is predicted
+    /// from the others and says its own rating.
+    /// </summary>
+    [Fact]
+    public async Task Predictions_fold_in_the_other_ratings_and_say_why()
+    {
+        var client = await SignedInClient();
+        var empty = await (await client.GetAsync("/api/v1/me/predictions/1982")).Json();
+        Assert.Equal(JsonValueKind.Null, empty.GetProperty("predictedRating").ValueKind);
+        Assert.Contains("Rate a movie", empty.GetProperty("note").GetString(), StringComparison.Ordinal);
+        // The Shining, Psycho, The Exorcist, Friday the 13th, A Nightmare on Elm Street at 5 stars; Toy Story at 1.
+        long[] horror = [1258, 1219, 1997, 1974, 1347];
+        foreach (long id in horror) Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/v1/me/ratings/{id}", new { rating = 5 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync("/api/v1/me/ratings/1", new { rating = 1 })).StatusCode);
+
+        var halloween = await (await client.GetAsync("/api/v1/me/predictions/1982")).Json();
+        Assert.True(halloween.GetProperty("predictedRating").ValueKind == JsonValueKind.Number, halloween.ToString());
+        Assert.Equal("Halloween", halloween.GetProperty("title").GetString());
+        Assert.Equal(6, halloween.GetProperty("fromRatings").GetInt32());
+        Assert.InRange(halloween.GetProperty("predictedRating").GetSingle(), 3f, 4.9f); // shrunk, not the top of the scale
+        Assert.Contains(halloween.GetProperty("becauseOf").GetInt64(), horror);
+        Assert.StartsWith("because you liked ", halloween.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, halloween.GetProperty("yourRating").ValueKind);
+
+        // A movie their ratings pulled down (A Bug's Life, after Toy Story at 1 star) gets no "because you liked".
+        var bugsLife = await (await client.GetAsync("/api/v1/me/predictions/2355")).Json();
+        Assert.True(bugsLife.GetProperty("predictedRating").GetSingle() < halloween.GetProperty("predictedRating").GetSingle(), bugsLife.ToString());
+        Assert.Equal(JsonValueKind.Null, bugsLife.GetProperty("reason").ValueKind);
+
+        var rated = await (await client.GetAsync("/api/v1/me/predictions/1258")).Json();
+        Assert.Equal(5, rated.GetProperty("yourRating").GetSingle());
+        Assert.Equal(5, rated.GetProperty("fromRatings").GetInt32()); // its own rating left out
+        await (await client.GetAsync("/api/v1/me/predictions/999999999")).AssertProblem(404, "No movie");
+        var anonymous = fixture.Factory.CreateClient(new() { HandleCookies = false });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/me/predictions/1982")).StatusCode);
+    }
+
     [Fact]
     public async Task Ratings_are_stored_listed_replaced_and_deleted()
     {

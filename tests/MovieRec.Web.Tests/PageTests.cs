@@ -189,6 +189,27 @@ public sealed partial class PageTests(ServiceFixture fixture)
         Assert.Contains("This deletes your account and all 5 of your ratings for good.", html, StringComparison.Ordinal);
     }
 
+    /// <summary>A visitor with ratings sees on a movie's page the stars predicted for them and why; without ratings, or on a movie they rated, nothing.</summary>
+    [Fact]
+    public async Task A_movie_page_predicts_the_visitor_s_stars_from_their_ratings()
+    {
+        var (_, nobody) = await Browse(fixture.Factory.CreateClient(), "/movies/1982");
+        Assert.DoesNotContain("id=\"predicted-for-you\"", nobody, StringComparison.Ordinal);
+        var client = fixture.Factory.CreateClient();
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/api/v1/sessions", null)).StatusCode);
+        foreach (var movie in new[] { 1258, 1219, 1997, 1974, 1347 })
+            Assert.True((await client.PutAsync($"/api/v1/me/ratings/{movie}", JsonContent(5.0))).IsSuccessStatusCode);
+        var (status, html) = await Browse(client, "/movies/1982"); // Halloween
+        Assert.Equal(HttpStatusCode.OK, status);
+        html = WebUtility.HtmlDecode(html);
+        var predicted = Regex.Match(html, "<p id=\"predicted-for-you\"[^>]*>(.*?)</p>", RegexOptions.Singleline);
+        Assert.True(predicted.Success, "no prediction on the page");
+        string text = Regex.Replace(Regex.Replace(predicted.Groups[1].Value, "<[^>]+>", ""), @"\s+", " ");
+        Assert.Matches(@"^We think you would give it [0-9.]+ ★ stars \(from your 5 ratings\): because you liked (The Shining|Psycho|The Exorcist|Friday the 13th|A Nightmare on Elm Street)", text);
+        var (_, rated) = await Browse(client, "/movies/1258");
+        Assert.DoesNotContain("id=\"predicted-for-you\"", rated, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Without_javascript_the_pages_say_that_rating_needs_it()
     {

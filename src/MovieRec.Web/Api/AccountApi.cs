@@ -25,6 +25,8 @@ public static class AccountApi
         me.MapGet("/ratings", Ratings).WithSummary("Your ratings, most recent first.");
         me.MapPut("/ratings/{movieId}", Rate).RequireRateLimiting(RateLimits.Writes).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.").WithSummary("Rate a movie (acknowledged once durably stored).");
         me.MapDelete("/ratings/{movieId}", Unrate).RequireRateLimiting(RateLimits.Writes).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.").WithSummary("Remove your rating of a movie.");
+        me.MapGet("/predictions/{movieId}", Predict).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.")
+            .WithSummary("The stars you would give a movie, predicted from your other ratings (fold-in), and why it suits you.");
         me.MapGet("/recommendations", Recommend).RequireRateLimiting(RateLimits.Expensive).WithSummary("Recommendations from your stored ratings (fold-in, no retraining).");
         return api;
     }
@@ -63,6 +65,10 @@ public static class AccountApi
         await ratings.UnrateAsync(user.AccountId(), movieId, cancellationToken).ConfigureAwait(false) is { } missing
             ? ApiProblems.NotFound(missing.Message)
             : TypedResults.NoContent();
+
+    private static async Task<Results<Ok<MyPrediction>, ValidationProblem, ProblemHttpResult>> Predict(
+        ClaimsPrincipal user, MovieId movieId, AccountRatings ratings, CancellationToken cancellationToken) =>
+        ApiProblems.Answer(await ratings.PredictAsync(user.AccountId(), movieId, cancellationToken).ConfigureAwait(false));
 
     private static async Task<Results<Ok<RecommendationList>, ValidationProblem, ProblemHttpResult>> Recommend(
         ClaimsPrincipal user, [AsParameters] RecommendationQuery request, RecommendationQueries recommendations, CancellationToken cancellationToken) =>

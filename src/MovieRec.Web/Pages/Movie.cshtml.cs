@@ -9,7 +9,7 @@ using MovieRec.Web.Storage;
 namespace MovieRec.Web.Pages;
 
 /// <summary>A movie: metadata, rating histogram, similar movies by content and by ratings, the visitor's rating.</summary>
-public sealed class MovieModel(MovieDetailQueries details, SimilarQueries similar, IRatingStore store) : PageModel
+public sealed class MovieModel(MovieDetailQueries details, SimilarQueries similar, IRatingStore store, Recommendations.Recommender recommender) : PageModel
 {
     public const int SimilarCount = 8;
 
@@ -21,6 +21,9 @@ public sealed class MovieModel(MovieDetailQueries details, SimilarQueries simila
     public Visitor Visitor { get; private set; } = Visitor.Anonymous;
     public IReadOnlyList<Movie> MoreLikeThis { get; private set; } = [];
     public IReadOnlyList<MovieHit> AlsoLiked { get; private set; } = [];
+
+    /// <summary>The stars predicted for the visitor from their other ratings (null without any, or for a movie they rated).</summary>
+    public Recommendations.PredictedStars? Predicted { get; private set; }
 
     /// <summary>Why "also liked" is empty, when it is.</summary>
     public string? AlsoLikedNote { get; private set; }
@@ -36,6 +39,10 @@ public sealed class MovieModel(MovieDetailQueries details, SimilarQueries simila
         }
         Detail = detail.Value;
         Visitor = await Visitor.LoadAsync(HttpContext, store).ConfigureAwait(false);
+        if (Visitor.Count > 0 && Visitor.RatingOf(Movie.Id) is null)
+        {
+            Predicted = await recommender.PredictAsync([.. Visitor.Ratings.Select(r => new Recommendations.MovieRating(r.MovieId, r.Rating))], Movie.Id, cancellationToken).ConfigureAwait(false);
+        }
         MoreLikeThis = [.. (await SimilarAsync(movieId, "content", cancellationToken).ConfigureAwait(false)).Items.Select(h => h.Movie)];
         var alsoLiked = await SimilarAsync(movieId, "ratings", cancellationToken).ConfigureAwait(false);
         (AlsoLiked, AlsoLikedNote) = (alsoLiked.Items, alsoLiked.Note);

@@ -16,6 +16,14 @@ public sealed record MyRating(MovieId MovieId, string Title, int? Year, float Ra
 public sealed record MyRatings(IReadOnlyList<MyRating> Items);
 
 /// <summary>
+/// The stars predicted for the account on one movie (the serving SVD folded in from the account's other ratings, as
+/// shown beside recommendations), how many ratings it used, and why the movie suits them (null when no link holds).
+/// <paramref name="PredictedRating"/> is null, with a note, when none of the account's ratings can be used yet.
+/// </summary>
+public sealed record MyPrediction(MovieId MovieId, string Title, int? Year, float? PredictedRating, int FromRatings, string? Reason, MovieId? BecauseOf,
+    float? YourRating, string? Note, string ModelVersion);
+
+/// <summary>
 /// An account's own ratings: list them, rate a movie, remove a rating. A change drops the account's cached
 /// recommendation lists, so its next list folds in the new ratings at once.
 /// </summary>
@@ -45,6 +53,24 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
             return QueryError.NotFound("The account no longer exists (it was deleted); start a new one with POST /api/v1/sessions.");
         await recommender.ForgetAccountAsync(accountId, cancellationToken).ConfigureAwait(false);
         return new MyRating(MovieId.Of(movie), movie.Title, movie.Year, rating, now);
+    }
+
+    /// <summary>What the account would give <paramref name="movieId"/>, predicted from its other ratings; a missing movie is 404.</summary>
+    public async Task<QueryResult<MyPrediction>> PredictAsync(long accountId, MovieId movieId, CancellationToken cancellationToken)
+    {
+        var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
+        if (catalog.Find(movieId) is not { } movie) return QueryError.NotFound($"No movie with id {QueryError.Echo(movieId.Value)}.");
+        var stored = catalog.FromStorage(await store.GetRatingsAsync(accountId, cancellationToken).ConfigureAwait(false));
+        var ratings = stored.Select(r => new MovieRating(r.MovieId, r.Rating)).ToList();
+        float? yours = stored.FirstOrDefault(r => r.MovieId == movie.Id)?.Rating;
+        var predicted = await recommender.PredictAsync(ratings, movie.Id, cancellationToken).ConfigureAwait(false);
+        var model = await host.CurrentAsync(cancellationToken).ConfigureAwait(false);
+        if (predicted is null)
+            return new MyPrediction(MovieId.Of(movie), movie.Title, movie.Year, null, 0, null, null, yours,
+                ratings.Count(r => r.MovieId != movie.Id) == 0 ? "Rate a movie or two first: a prediction folds in your other ratings." : "None of your other rated movies is known to the serving model yet.",
+                model.Version);
+        return new MyPrediction(MovieId.Of(movie), movie.Title, movie.Year, predicted.Stars, predicted.From, predicted.Reason,
+            predicted.BecauseOf is long b && catalog.Catalog[b] is { } because ? MovieId.Of(because) : null, yours, null, predicted.ModelVersion);
     }
 
     /// <summary>Removes the account's rating of a movie; null when done, the 404 when there was none.</summary>

@@ -41,6 +41,13 @@ public sealed record RecommendedMovie(MovieId MovieId, string Title, int? Year, 
 public sealed record RecommendationList(IReadOnlyList<RecommendedMovie> Items, string Algorithm, string ModelVersion, string? Notice = null);
 
 /// <summary>
+/// The stars the serving SVD predicts a person would give one movie, folded in from their ratings (as shown beside
+/// every recommendation), how many of their ratings it used, and why the movie suits them when a link holds and their
+/// ratings raised the prediction above what the movie gets from anyone.
+/// </summary>
+public sealed record PredictedStars(float Stars, int From, string? Reason, long? BecauseOf, string ModelVersion);
+
+/// <summary>
 /// The one place the service asks for recommendations: folds a list of ratings (an anonymous visitor, an account) or
 /// takes a dataset user, scores every movie with the chosen algorithm, keeps the top n (movies already rated left
 /// out), adds the SVD's predicted rating and a "because you liked" reason, and caches the list under a key that
@@ -128,6 +135,38 @@ public sealed class Recommender(ModelHost host, HybridCache cache, ServiceMetric
     }
 
     /// <summary>Drops an account's cached lists (its ratings changed).</summary>
+    /// <summary>
+    /// What the serving SVD predicts for <paramref name="movieId"/> from <paramref name="ratings"/> (fold-in, clipped to
+    /// the scale) and the explainer's reason; null when none of the ratings is of a movie the model knows or the movie
+    /// itself is unknown to it. Not cached: one fold-in and one dot product.
+    /// </summary>
+    public async Task<PredictedStars?> PredictAsync(IReadOnlyList<MovieRating> ratings, long movieId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        var model = await host.CurrentAsync(cancellationToken).ConfigureAwait(false);
+        var train = model.Train;
+        int item = CatalogIndex.ItemOf(train.ItemIds, movieId);
+        if (item < 0 || !model.Svd.IsItemKnown(item)) return null;
+        var profile = new List<ItemRating>(ratings.Count);
+        foreach (var r in ratings)
+        {
+            int rated = CatalogIndex.ItemOf(train.ItemIds, r.MovieId);
+            if (rated >= 0 && rated != item) profile.Add(new ItemRating(rated, r.Rating));
+        }
+        if (profile.Count == 0) return null;
+        var array = profile.ToArray();
+        var user = model.Svd.FoldIn(array);
+        float stars = MathF.Round(train.Scale.Clip(model.Svd.Predict(user, item)), 1);
+        // "because you liked X" goes with a prediction above what the movie gets from anyone (μ + b_i, no personal
+        // term): there the person's ratings raised it. Below it (A Bug's Life for a horror fan who gave Toy Story one
+        // star), a link to a movie they liked would explain the opposite of what is shown.
+        float anyone = model.Svd.Predict(model.Svd.FoldIn([]), item);
+        if (stars <= anyone) return new PredictedStars(stars, array.Length, null, null, model.Version);
+        var why = model.Explainer.Explain(array, item);
+        long? because = why.BecauseOf is int b && train.MovieOf(b) is { } m ? m.Id : null;
+        return new PredictedStars(stars, array.Length, why.Text is { Length: > 0 } text ? text : null, because, model.Version);
+    }
+
     public async ValueTask ForgetAccountAsync(long accountId, CancellationToken cancellationToken)
     {
         try

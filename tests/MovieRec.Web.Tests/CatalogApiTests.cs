@@ -58,6 +58,11 @@ public sealed class CatalogApiTests(ServiceFixture fixture)
         Assert.Contains("Shrek 2", titles);
         Assert.DoesNotContain("Toy Story", titles);
         Assert.DoesNotContain("Shrek", titles);
+        var nineties = await (await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("movies like die hard from the 90s"))).Json();
+        Assert.Equal("similar", nineties.GetProperty("mode").GetString());
+        Assert.Equal("the 1990s", nineties.GetProperty("era").GetProperty("label").GetString());
+        Assert.All(nineties.GetProperty("items").EnumerateArray(), i => Assert.InRange(i.GetProperty("movie").GetProperty("year").GetInt32(), 1990, 1999));
+        Assert.Contains("Die Hard: With a Vengeance", Titles(nineties.GetProperty("items")));
         var one = await (await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("movies like beauty and the beast"))).Json();
         Assert.Equal(["Beauty and the Beast"], one.GetProperty("similarToAll").EnumerateArray().Select(m => m.GetProperty("title").GetString()!));
     }

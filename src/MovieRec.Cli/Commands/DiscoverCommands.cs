@@ -153,10 +153,11 @@ internal static class DiscoverCommands
             var text = parse.GetValue(query)!;
             using var search = new HybridSearch(dataset.Catalog.Movies, RatingCounts(dataset));
             // "movies like Ocean's Eleven": that movie's more-like-this list (as `similar` and the movie page give it).
-            if (NamedMovieQuery.ResolveAll(search.Titles, text) is { Count: > 0 } named
-                && NamedMovieQuery.Neighbours(named, ContentWithFamiliarity(dataset).Similar, count) is { Count: > 0 } similar)
+            if (NamedMovieQuery.ResolveWithEra(search.Titles, text) is ({ Count: > 0 } named, var era)
+                && NamedMovieQuery.Neighbours(named, NamedMovieQuery.InEra(ContentWithFamiliarity(dataset).Similar, era), count) is { Count: > 0 } similar)
             {
                 context.Console.MarkupLine(Markup.Escape(NamedMovieQuery.Note(named)));
+                if (era is not null) context.Console.MarkupLine($"[grey]Movies from {Markup.Escape(era.Label)} ({era.From}-{era.To}).[/]");
                 var list = new Table().Title($"[bold]{Markup.Escape(text)}[/] (similar)").AddColumn("#").AddColumn("movie").AddColumn(new TableColumn(named.Count == 1 ? "similarity" : "score").RightAligned());
                 int place = 1;
                 foreach (var (movie, similarity) in similar)
@@ -171,7 +172,7 @@ internal static class DiscoverCommands
                 else if ((embedder = LoadEmbedder(search, parse.GetValue(model))) is not null) BuildSemantic(context, dataset, search, embedder);
                 var result = search.Search(text, new HybridSearchRequest { Count = count });
                 if (result.Note is not null) context.Console.MarkupLine($"[grey]{Markup.Escape(result.Note)}.[/]");
-                if (result.Era is { } era) context.Console.MarkupLine($"[grey]Movies from {Markup.Escape(era.Label)} ({era.From}-{era.To}).[/]");
+                if (result.Era is { } asked) context.Console.MarkupLine($"[grey]Movies from {Markup.Escape(asked.Label)} ({asked.From}-{asked.To}).[/]");
                 var table = new Table().Title($"[bold]{Markup.Escape(text)}[/] ({result.Mode})").AddColumn("#").AddColumn("movie").AddColumn(new TableColumn("score").RightAligned());
                 bool imdb = MovieFacts.AnyImdb(result.Hits.Select(h => h.Movie));
                 if (imdb) table.AddColumn(MovieFacts.ImdbColumn);

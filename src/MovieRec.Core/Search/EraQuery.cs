@@ -29,7 +29,11 @@ public static partial class EraQuery
     /// only "from 1995", "made in 1995" or "released in 1995" are; nor is a decade a story is set in (see
     /// <see cref="AsksForReleaseYears"/>).
     /// </summary>
-    public static (Era Era, string Words)? Parse(string query)
+    /// <param name="query">The query.</param>
+    /// <param name="keepMovieWords">Keep "movies" and "films" in what is left ("movies like Die Hard from the 90s" ->
+    /// "movies like Die Hard", a request for a named movie's neighbours); by default they go ("90s action movies" ->
+    /// "action").</param>
+    public static (Era Era, string Words)? Parse(string query, bool keepMovieWords = false)
     {
         ArgumentNullException.ThrowIfNull(query);
         var match = Decade().Match(query);
@@ -65,6 +69,7 @@ public static partial class EraQuery
         string rest = Spaces().Replace(query.Remove(match.Index, match.Length).Insert(match.Index, " "), " ").Trim();
         // "90s action movies": "movies" would match titles (A Goofy Movie, The Brady Bunch Movie) among the decade's few
         // action films; what kind of movie is asked for is in the other words.
+        if (keepMovieWords) return (era, rest);
         var words = rest.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var kept = Array.FindAll(words, w => !MovieWords.Contains(w.TrimEnd(',', '.', '!', '?')));
         return (era, kept.Length > 0 ? string.Join(' ', kept) : rest);

@@ -58,6 +58,26 @@ public static partial class NamedMovieQuery
         return movies;
     }
 
+    /// <summary>
+    /// The movies a query names and the release years it asks for: "movies like Die Hard from the 90s" names Die Hard
+    /// and asks for the 1990s (<see cref="EraQuery"/>); without years, as <see cref="ResolveAll"/>.
+    /// </summary>
+    public static (IReadOnlyList<Movie> Movies, Era? Era) ResolveWithEra(TitleSearch titles, string query)
+    {
+        ArgumentNullException.ThrowIfNull(titles);
+        ArgumentNullException.ThrowIfNull(query);
+        if (EraQuery.Parse(query, keepMovieWords: true) is { } asked && ResolveAll(titles, asked.Words) is { Count: > 0 } inEra) return (inEra, asked.Era);
+        return (ResolveAll(titles, query), null);
+    }
+
+    /// <summary>The more-like-this lists restricted to <paramref name="era"/>: each list read 400 deep, then filtered.</summary>
+    public static Func<long, int, IReadOnlyList<(Movie Movie, float Similarity)>> InEra(Func<long, int, IReadOnlyList<(Movie Movie, float Similarity)>> similar, Era? era)
+    {
+        ArgumentNullException.ThrowIfNull(similar);
+        if (era is null) return similar;
+        return (id, n) => [.. similar(id, Math.Max(n, 400)).Where(s => era.Contains(s.Movie)).Take(n)];
+    }
+
     /// <summary>At most this many movies in one "movies like A, B and C".</summary>
     public const int MaxNamed = 4;
 

@@ -101,12 +101,13 @@ public sealed class SearchQueries(ModelHost host, IOptions<MovieRecOptions> opti
         string q = request.Q!.Trim();
         // "movies like Ocean's Eleven": that movie's more-like-this list, as on its page; "movies like Alien and Die
         // Hard": the movies closest to both first.
-        if (NamedMovieQuery.ResolveAll(catalog.Titles, q) is { Count: > 0 } named)
+        // "movies like Die Hard from the 90s": its neighbours from those years.
+        if (NamedMovieQuery.ResolveWithEra(catalog.Titles, q) is ({ Count: > 0 } named, var era))
         {
-            var similar = NamedMovieQuery.Neighbours(named, catalog.Content.Similar, request.N ?? DefaultN);
+            var similar = NamedMovieQuery.Neighbours(named, NamedMovieQuery.InEra(catalog.Content.Similar, era), request.N ?? DefaultN);
             if (similar.Count > 0)
                 return new SearchAnswer(q, "similar", NamedMovieQuery.Note(named),
-                    [.. similar.Select(s => MovieHit.Of(s.Movie, catalog, s.Score))], null, SimilarTo: MovieHit.Of(named[0], catalog, 1),
+                    [.. similar.Select(s => MovieHit.Of(s.Movie, catalog, s.Score))], null, SimilarTo: MovieHit.Of(named[0], catalog, 1), Era: era,
                     SimilarToAll: [.. named.Select(m => MovieHit.Of(m, catalog, 1))]);
         }
         TasteScorer? taste = null;

@@ -65,4 +65,19 @@ public sealed class NamedMovieQueryTests
         Assert.Equal("Movies like Toy Story (1995) and A Bug's Life (1998): what they share with them (director, lead actors, keywords, genres), closest to all of them first.",
             NamedMovieQuery.Note([a, b]));
     }
+
+    [Fact]
+    public void A_named_movie_with_years_asks_for_its_neighbours_from_those_years()
+    {
+        var titles = new TitleSearch(TestData.MovieLensSmall.Catalog.Movies);
+        var (movies, era) = NamedMovieQuery.ResolveWithEra(titles, "movies like die hard from the 90s");
+        Assert.Equal(["Die Hard"], movies.Select(m => m.Title));
+        Assert.Equal(new Era(1990, 1999, "the 1990s"), era);
+        var (plain, none) = NamedMovieQuery.ResolveWithEra(titles, "movies like die hard");
+        Assert.Equal(["Die Hard"], plain.Select(m => m.Title));
+        Assert.Null(none);
+        var catalog = TestData.MovieLensSmall.Catalog;
+        IReadOnlyList<(Core.Data.Movie, float)> All(long id, int n) => [.. catalog.Movies.Where(m => m.Id != id).Take(n).Select(m => (m, 1f))];
+        Assert.All(NamedMovieQuery.InEra(All, era)(1, 20), s => Assert.InRange(s.Item1.Year!.Value, 1990, 1999));
+    }
 }

@@ -70,9 +70,8 @@ public sealed class EraQueryTests
     public void A_search_for_a_decade_answers_only_with_movies_from_it_and_says_so()
     {
         var data = TestData.MovieLensSmall;
-        var counts = new Dictionary<long, float>();
-        for (int i = 0; i < data.Ratings.ItemCount; i++) counts[data.Ratings.ItemIds.ToRawNumeric(i)] = data.Ratings.ByItem.RowLength(i);
-        using var search = new HybridSearch(data.Catalog.Movies, id => counts.GetValueOrDefault(id));
+        var counts = SearchTestData.RatingCounts();
+        using var search = new HybridSearch(data.Catalog.Movies, counts);
         var sciFi = search.Search("sci-fi from the 50s");
         Assert.Equal(new Era(1950, 1959, "the 1950s"), sciFi.Era);
         Assert.Equal(10, sciFi.Hits.Count);
@@ -87,7 +86,7 @@ public sealed class EraQueryTests
         var nineties = search.Search("90s movies", new HybridSearchRequest { Count = 5 });
         Assert.Equal(5, nineties.Hits.Count);
         Assert.All(nineties.Hits, h => Assert.InRange(h.Movie.Year!.Value, 1990, 1999));
-        long[] mostRatedNineties = [.. data.Catalog.Movies.Where(m => m.Year is >= 1990 and <= 1999).OrderByDescending(m => counts.GetValueOrDefault(m.Id)).ThenBy(m => m.Id).Take(5).Select(m => m.Id)];
+        long[] mostRatedNineties = [.. data.Catalog.Movies.Where(m => m.Year is >= 1990 and <= 1999).OrderByDescending(m => counts(m.Id)).ThenBy(m => m.Id).Take(5).Select(m => m.Id)];
         Assert.Equal(mostRatedNineties, nineties.Hits.Select(h => h.Movie.Id));
     }
 }

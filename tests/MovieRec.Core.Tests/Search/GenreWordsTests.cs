@@ -36,13 +36,11 @@ public sealed class GenreWordsTests
     public void A_funny_movie_for_a_family_night_is_a_family_comedy()
     {
         var data = TestData.MovieLensSmall;
-        var counts = new Dictionary<long, float>();
-        for (int i = 0; i < data.Ratings.ItemCount; i++) counts[data.Ratings.ItemIds.ToRawNumeric(i)] = data.Ratings.ByItem.RowLength(i);
-        using var search = new HybridSearch(data.Catalog.Movies, id => counts.GetValueOrDefault(id));
+        using var search = new HybridSearch(data.Catalog.Movies, SearchTestData.RatingCounts());
         var hits = search.Search("funny movie for a family night").Hits;
         string shown = string.Join("; ", hits.Select(h => $"{h.Movie} [{string.Join('|', h.Movie.Genres)}]"));
         Assert.True(hits.Take(5).Count(h => h.Movie.Genres.Contains("Comedy")) >= 4, shown);
-        using var wordsOnly = new HybridSearch(data.Catalog.Movies, id => counts.GetValueOrDefault(id), new HybridSearchOptions { GenreWeight = 0 });
+        using var wordsOnly = new HybridSearch(data.Catalog.Movies, SearchTestData.RatingCounts(), new HybridSearchOptions { GenreWeight = 0 });
         var before = wordsOnly.Search("funny movie for a family night").Hits;
         Assert.True(before.Take(5).Count(h => h.Movie.Genres.Contains("Comedy")) < hits.Take(5).Count(h => h.Movie.Genres.Contains("Comedy")),
             $"before: {string.Join("; ", before.Select(h => h.Movie))} after: {shown}");

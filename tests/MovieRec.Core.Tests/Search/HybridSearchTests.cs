@@ -16,13 +16,7 @@ public sealed class HybridSearchTests : IDisposable
 
     public void Dispose() => _cache.Dispose();
 
-    private static Func<long, float> Counts()
-    {
-        var d = TestData.MovieLensSmall;
-        var counts = new Dictionary<long, float>();
-        for (int i = 0; i < d.Ratings.ItemCount; i++) counts[d.Ratings.ItemIds.ToRawNumeric(i)] = d.Ratings.ByItem.RowLength(i);
-        return id => counts.GetValueOrDefault(id);
-    }
+    private static Func<long, float> Counts() => SearchTestData.RatingCounts();
 
     private HybridSearch Ready()
     {

@@ -71,6 +71,10 @@ public class DiscoverCommandTests
         var (exit, output, error) = CliRunner.Run("search", "westerns from the 1960s", "-n", "5", "--lexical", "--data", TestData.MovieLensSmallPath);
         Assert.True(exit == 0, error);
         Assert.Contains("Movies from the 1960s (1960-1969).", output);
+        (exit, var people, error) = CliRunner.Run("search", "movies with tom hanks and meg ryan", "-n", "3", "--lexical", "--data", TestData.MovieLensSmallPath);
+        Assert.True(exit == 0, error);
+        Assert.Contains("Movies with Tom Hanks and Meg Ryan.", people);
+        Assert.Contains("│ 1 │ You've Got Mail (1998)", people);
         var years = System.Text.RegularExpressions.Regex.Matches(output, @"│ \d+ │ .*\((\d{4})\)").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(5, years.Count);
         Assert.All(years, y => Assert.InRange(y, 1960, 1969));

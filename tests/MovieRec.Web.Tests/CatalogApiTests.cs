@@ -97,6 +97,16 @@ public sealed class CatalogApiTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Search_naming_people_answers_with_their_movies_and_names_them()
+    {
+        var answer = await (await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("movies with tom hanks and meg ryan"))).Json();
+        Assert.Equal(["Tom Hanks", "Meg Ryan"], answer.GetProperty("people").EnumerateArray().Select(p => p.GetString()!));
+        Assert.Equal("You've Got Mail", Titles(answer.GetProperty("items")).First());
+        var plain = await (await Client.GetAsync("/api/v1/search?q=space%20adventure")).Json();
+        Assert.Equal(JsonValueKind.Null, plain.GetProperty("people").ValueKind);
+    }
+
+    [Fact]
     public async Task Movie_list_filters_by_genre_and_decade_and_pages()
     {
         var page1 = await (await Client.GetAsync("/api/v1/movies?genre=animation&year=1990s&pageSize=5")).Json();

@@ -66,6 +66,16 @@ public sealed partial class PageTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Describing_movies_by_their_people_names_them_in_the_heading()
+    {
+        var (status, html) = await Browse(fixture.Factory.CreateClient(), "/search?describe=brad+pitt+action+from+the+90s");
+        Assert.Equal(HttpStatusCode.OK, status);
+        html = WebUtility.HtmlDecode(html);
+        Assert.Equal("Movies like “brad pitt action from the 90s” · with Brad Pitt · from the 1990s",
+            Regex.Match(html, "<h2 id=\"describe-results-heading\">([^<]*)</h2>").Groups[1].Value);
+    }
+
+    [Fact]
     public async Task Describing_a_kind_of_movie_from_a_decade_shows_that_decade()
     {
         var (status, html) = await Browse(fixture.Factory.CreateClient(), "/search?describe=80s+teen+comedy");

@@ -11,8 +11,8 @@ namespace MovieRec.Core.Evaluation;
 /// A rule is clauses joined by " &amp; " (all must hold), each clause atoms joined by " | " (one must hold):
 /// <c>genre=NAME</c> (a MovieLens genre), <c>kw~WORDS</c> (a TMDB keyword containing WORDS as whole consecutive words;
 /// a keyword's word may add "s" or "es"), <c>tag~WORDS</c> (the same over MovieLens tags), <c>kt~WORDS</c> (either), and
-/// <c>kw=</c>, <c>tag=</c>, <c>kt=</c> for an exact keyword or tag, and <c>year=FROM..TO</c> (released in those years,
-/// inclusive). Words are runs of letters and digits, lower-cased.
+/// <c>kw=</c>, <c>tag=</c>, <c>kt=</c> for an exact keyword or tag, <c>year=FROM..TO</c> (released in those years,
+/// inclusive), <c>cast=NAME</c> (in the TMDB cast) and <c>director=NAME</c>. Words are runs of letters and digits, lower-cased.
 /// </remarks>
 public sealed class TopicQuery
 {
@@ -26,7 +26,7 @@ public sealed class TopicQuery
         _clauses = clauses;
     }
 
-    /// <summary>"tune", "holdout", "fresh" or "era".</summary>
+    /// <summary>"tune", "holdout", "fresh", "era" or "people".</summary>
     public string Split { get; }
 
     /// <summary>The words a person types.</summary>
@@ -38,9 +38,10 @@ public sealed class TopicQuery
     /// <summary>
     /// The parts of a topic set: settings are chosen on "tune"; "holdout" and "fresh" (a second held-out set, written
     /// after "holdout" had been measured and published) only measure; "era" asks for release years ("80s teen comedy"),
-    /// written with their rules before <see cref="Search.EraQuery"/> ran on them.
+    /// written with their rules before <see cref="Search.EraQuery"/> ran on them; "people" names actors or directors,
+    /// written before <see cref="Search.PersonIndex"/> ran on them.
     /// </summary>
-    public static IReadOnlyList<string> Splits { get; } = ["tune", "holdout", "fresh", "era"];
+    public static IReadOnlyList<string> Splits { get; } = ["tune", "holdout", "fresh", "era", "people"];
 
     /// <summary>Whether <paramref name="movie"/> satisfies the rule.</summary>
     public bool IsRelevant(Movie movie)
@@ -124,7 +125,8 @@ public sealed class TopicQuery
             if (op <= 0 || op == text.Length - 1) throw new FormatException($"'{text}' is not field=value or field~words");
             string field = text[..op], value = text[(op + 1)..].Trim();
             bool exact = text[op] == '=';
-            if (field is not ("genre" or "kw" or "tag" or "kt" or "year")) throw new FormatException($"'{field}' is not genre, kw, tag, kt or year");
+            if (field is not ("genre" or "kw" or "tag" or "kt" or "year" or "cast" or "director")) throw new FormatException($"'{field}' is not genre, kw, tag, kt, year, cast or director");
+            if (field is "cast" or "director" && !exact) throw new FormatException($"people are matched exactly: {field}=NAME");
             if (field == "year")
             {
                 var range = value.Split("..");
@@ -141,6 +143,11 @@ public sealed class TopicQuery
         public bool Matches(Movie movie)
         {
             if (Field == "year") return movie.Year is int y && y >= From && y <= To;
+            if (Field is "cast" or "director")
+            {
+                var people = Field == "cast" ? movie.Tmdb?.Cast : movie.Tmdb?.Directors;
+                return people is not null && people.Any(p => string.Equals(p, Value, StringComparison.OrdinalIgnoreCase));
+            }
             if (Field == "genre")
             {
                 foreach (var g in movie.Genres)

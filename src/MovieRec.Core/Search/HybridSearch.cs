@@ -140,6 +140,12 @@ public sealed record HybridSearchRequest
     /// the results to those years instead of being searched as words. On by default.
     /// </summary>
     public bool UnderstandEras { get; init; } = true;
+
+    /// <summary>
+    /// Whether people named in the query ("movies with Tom Hanks and Meg Ryan", "directed by Steven Spielberg":
+    /// <see cref="PersonIndex"/>) restrict the results to their movies instead of being searched as words. On by default.
+    /// </summary>
+    public bool UnderstandPeople { get; init; } = true;
 }
 
 /// <summary>One result: the movie, its final score, and where each signal ranked it (null: not in its list).</summary>
@@ -159,9 +165,10 @@ public sealed record SemanticStatus(SemanticState State, int Embedded, int Total
 
 /// <summary>
 /// A search's results: the hits, "hybrid" or "lexical" (semantic not ready or off), a note for the user when the
-/// results are lexical only, whether the taste re-rank ran, and the release years the query asked for (null: none).
+/// results are lexical only, whether the taste re-rank ran, and the release years and people the query asked for (null: none).
 /// </summary>
-public sealed record HybridSearchResult(IReadOnlyList<HybridSearchHit> Hits, string Mode, string? Note, bool Personalised, SemanticStatus Semantic, Era? Era = null);
+public sealed record HybridSearchResult(IReadOnlyList<HybridSearchHit> Hits, string Mode, string? Note, bool Personalised, SemanticStatus Semantic, Era? Era = null,
+    PeopleAsked? People = null);
 
 /// <summary>
 /// Search by description, title or words: BM25 (<see cref="LexicalSearch"/>), sentence embeddings
@@ -175,6 +182,7 @@ public sealed class HybridSearch : IDisposable
     private readonly Movie[] _movies;
     private readonly Dictionary<long, int> _rowOf;
     private readonly float[] _popularity;
+    private readonly Lazy<PersonIndex> _people;
     private volatile bool[] _undescribed = [];
     private readonly CancellationTokenSource _stop = new();
     private volatile SemanticSearch? _semantic;
@@ -202,6 +210,7 @@ public sealed class HybridSearch : IDisposable
         _rowOf = new Dictionary<long, int>(_movies.Length);
         for (int r = 0; r < _movies.Length; r++) _rowOf[_movies[r].Id] = r;
         _popularity = new float[_movies.Length];
+        _people = new(() => new PersonIndex(_movies));
         if (popularity is not null)
         {
             float max = 0;
@@ -315,9 +324,20 @@ public sealed class HybridSearch : IDisposable
         {
             (era, query) = asked;
             inEra = era.Contains;
-            // "90s movies", "the best films of the 1970s": nothing to match but the years.
-            if (EraQuery.NothingElse(query)) return new HybridSearchResult(BestKnown(era, request.Count), mode, note, false, status, era);
         }
+        PeopleAsked? people = null;
+        Func<Movie, bool>? withAll = null;
+        if (request.UnderstandPeople && _people.Value.Parse(query) is { } named)
+        {
+            people = named;
+            query = named.Words;
+            var (withAny, all) = _people.Value.Filter(named);
+            withAll = named.Names.Count > 1 ? all : null;
+            var years = inEra;
+            inEra = years is null ? withAny : movie => years(movie) && withAny(movie);
+        }
+        // "90s movies", "tom hanks movies", "the best films of the 1970s": nothing to match but the years or people.
+        if (inEra is not null && EraQuery.NothingElse(query)) return new HybridSearchResult(BestKnown(inEra, withAll, request.Count), mode, note, false, status, era, people);
 
         var o = Options;
         int n = _movies.Length;
@@ -401,6 +421,14 @@ public sealed class HybridSearch : IDisposable
                     if (fused[r] > 0) fused[r] *= 1 + o.GenreWeight * GenreWords.Share(_movies[r], genres);
                 }
             }
+            if (withAll is not null)
+            {
+                // Movies with every person named come before those with only some of them.
+                for (int r = 0; r < fused.Length; r++)
+                {
+                    if (fused[r] > 0 && withAll(_movies[r])) fused[r] += 1;
+                }
+            }
             float prior = PriorWeight(query, o, bestTitle);
             bool head = o.PopularityDepth > 0 && prior != 0;
             for (int r = 0; r < fused.Length; r++)
@@ -425,7 +453,7 @@ public sealed class HybridSearch : IDisposable
             // (a typo past fixing, gibberish), the page should not present their nearest vectors as matches.
             if (semantic is not null && wordMatches == 0 && (request.Signals & (SearchSignals.Lexical | SearchSignals.Title)) == (SearchSignals.Lexical | SearchSignals.Title))
                 note = NoWordMatchNote;
-            return new HybridSearchResult(result, mode, note, personalise && ranked.Length > 1, status, era);
+            return new HybridSearchResult(result, mode, note, personalise && ranked.Length > 1, status, era, people);
         }
         finally
         {
@@ -437,11 +465,14 @@ public sealed class HybridSearch : IDisposable
 
     private static int? Rank(int rank) => rank > 0 ? rank : null;
 
-    /// <summary>The best-known movies of <paramref name="era"/> (most ratings first): the answer to "90s movies".</summary>
-    private List<HybridSearchHit> BestKnown(Era era, int count)
+    /// <summary>
+    /// The best-known movies <paramref name="accept"/> takes (most ratings first; those <paramref name="first"/> takes
+    /// before the others): the answer to "90s movies" and "movies with Tom Hanks and Meg Ryan".
+    /// </summary>
+    private List<HybridSearchHit> BestKnown(Func<Movie, bool> accept, Func<Movie, bool>? first, int count)
     {
         var known = new float[_movies.Length];
-        for (int r = 0; r < known.Length; r++) known[r] = era.Contains(_movies[r]) ? _popularity[r] : float.NaN;
+        for (int r = 0; r < known.Length; r++) known[r] = !accept(_movies[r]) ? float.NaN : _popularity[r] + (first is not null && first(_movies[r]) ? 1 : 0);
         var top = TopN.Select(known, count, TieBreak.ById);
         return [.. top.Select(t => new HybridSearchHit(_movies[t.Item], t.Score, null, null, null, null))];
     }

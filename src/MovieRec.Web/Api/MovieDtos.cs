@@ -83,14 +83,14 @@ public sealed record SimilarMovies(MovieId MovieId, string By, IReadOnlyList<Sco
 /// named a movie, "movies like Ocean's Eleven": similarTo is that movie, the items its neighbours; null otherwise).
 /// </summary>
 public sealed record SearchResults(string Query, string Mode, string? Note, IReadOnlyList<ScoredMovie> Items, IReadOnlyList<string>? DidYouMean, bool Personalised,
-    MovieSummary? SimilarTo, SearchEra? Era, IReadOnlyList<MovieSummary>? SimilarToAll)
+    MovieSummary? SimilarTo, SearchEra? Era, IReadOnlyList<MovieSummary>? SimilarToAll, IReadOnlyList<string>? People)
 {
     public static SearchResults Of(SearchAnswer answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
         return new(answer.Query, answer.Mode, answer.Note, [.. answer.Items.Select(ScoredMovie.Of)], MoviePage.Titles(answer.DidYouMean), answer.Personalised,
             answer.SimilarTo is { } named ? MovieSummary.Of(named) : null, answer.Era is { } era ? new SearchEra(era.From, era.To, era.Label) : null,
-            answer.SimilarToAll is { } all ? [.. all.Select(MovieSummary.Of)] : null);
+            answer.SimilarToAll is { } all ? [.. all.Select(MovieSummary.Of)] : null, answer.People);
     }
 }
 

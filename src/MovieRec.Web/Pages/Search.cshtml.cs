@@ -40,6 +40,9 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
 
     /// <summary>The release years the description asked for ("80s teen comedy"), its results all from them.</summary>
     public Core.Search.Era? Era { get; private set; }
+
+    /// <summary>The people the description named ("movies with Tom Hanks and Meg Ryan"), its results all theirs.</summary>
+    public IReadOnlyList<string> People { get; private set; } = [];
     public string? DescribeNote { get; private set; }
 
     /// <summary>No title matched the title search, so its words were searched as a description too.</summary>
@@ -101,6 +104,7 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
                 SimilarTo = answer.Value.SimilarTo?.Movie;
                 SimilarToAll = answer.Value.SimilarToAll is { } all ? [.. all.Select(h => h.Movie)] : [];
                 Era = answer.Value.Era;
+                People = answer.Value.People ?? [];
                 DescribeNote = answer.Value.Note;
             }
             else

@@ -57,7 +57,7 @@ public sealed record SearchRequest(string? Q = null, int? N = null, string? Rate
 /// holds close titles when nothing matched.
 /// </summary>
 public sealed record SearchAnswer(string Query, string Mode, string? Note, IReadOnlyList<MovieHit> Items, IReadOnlyList<Movie>? DidYouMean, bool Personalised = false,
-    MovieHit? SimilarTo = null, Era? Era = null, IReadOnlyList<MovieHit>? SimilarToAll = null);
+    MovieHit? SimilarTo = null, Era? Era = null, IReadOnlyList<MovieHit>? SimilarToAll = null, IReadOnlyList<string>? People = null);
 
 /// <summary>
 /// Search by description, title or words (<see cref="HybridSearch"/>: BM25, sentence embeddings and title matches
@@ -123,7 +123,7 @@ public sealed class SearchQueries(ModelHost host, IOptions<MovieRecOptions> opti
             _gate?.Release();
         }
         var didYouMean = result.Hits.Count == 0 ? catalog.Titles.Suggest(q, 5) : null;
-        return new SearchAnswer(q, result.Mode, result.Note, [.. result.Hits.Select(h => MovieHit.Of(h.Movie, catalog, h.Score))], didYouMean, result.Personalised, Era: result.Era);
+        return new SearchAnswer(q, result.Mode, result.Note, [.. result.Hits.Select(h => MovieHit.Of(h.Movie, catalog, h.Score))], didYouMean, result.Personalised, Era: result.Era, People: result.People?.Names);
     }
 
     /// <summary>The searcher's taste: the serving SVD folded in from their ratings predicts each candidate's rating.</summary>

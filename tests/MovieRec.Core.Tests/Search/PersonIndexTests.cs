@@ -1,0 +1,63 @@
+using MovieRec.Core.Evaluation;
+using MovieRec.Core.Search;
+
+namespace MovieRec.Core.Tests.Search;
+
+/// <summary>People named in a query ("movies with Tom Hanks and Meg Ryan") restrict the results to their movies.</summary>
+public sealed class PersonIndexTests
+{
+    private static readonly Lazy<PersonIndex> Index = new(() => new PersonIndex(TestData.MovieLensSmall.Catalog.Movies));
+
+    [Theory]
+    [InlineData("tom hanks movies", "Tom Hanks", "")]
+    [InlineData("movies with Tom Hanks and Meg Ryan", "Tom Hanks|Meg Ryan", "")]
+    [InlineData("directed by steven spielberg", "Steven Spielberg", "")]
+    [InlineData("brad pitt action", "Brad Pitt", "action")]
+    [InlineData("scary movies by john carpenter", "John Carpenter", "scary")]
+    [InlineData("LEONARDO DICAPRIO and Kate Winslet", "Leonardo DiCaprio|Kate Winslet", "")]
+    public void Full_names_of_directors_and_leads_are_read_and_taken_out_of_the_words(string query, string names, string words)
+    {
+        var asked = Index.Value.Parse(query);
+        Assert.NotNull(asked);
+        Assert.Equal(names.Split('|'), asked.Names);
+        Assert.Equal(words, asked.Words);
+    }
+
+    [Theory]
+    [InlineData("a giant shark terrorises a beach town")]
+    [InlineData("escape from the rock")]
+    [InlineData("tom")]
+    [InlineData("space adventure with robots")]
+    public void Words_that_name_nobody_are_not_people(string query) => Assert.Null(Index.Value.Parse(query));
+
+    /// <summary>No description of the description set and no topic query outside the people rows names a person.</summary>
+    [Fact]
+    public void The_test_sets_name_people_only_in_their_people_rows()
+    {
+        var descriptions = File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Search", "movie-descriptions.tsv"))
+            .Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => l.Split('\t')[3]).ToList();
+        Assert.All(descriptions, d => Assert.Null(Index.Value.Parse(d)));
+        var topics = TopicQuery.Load(Path.Combine(AppContext.BaseDirectory, "Search", "topic-queries.tsv"));
+        Assert.All(topics.Where(t => t.Split != "people"), t => Assert.Null(Index.Value.Parse(t.Text)));
+        Assert.All(topics.Where(t => t.Split == "people"), t => Assert.NotNull(Index.Value.Parse(t.Text)));
+    }
+
+    /// <summary>Through the engine: movies with both named people first, then those with either; no one else.</summary>
+    [Fact]
+    public void A_search_naming_two_people_puts_their_movies_together_first()
+    {
+        var data = TestData.MovieLensSmall;
+        using var search = new HybridSearch(data.Catalog.Movies, SearchTestData.RatingCounts());
+        var result = search.Search("movies with tom hanks and meg ryan");
+        Assert.Equal(["Tom Hanks", "Meg Ryan"], result.People!.Names);
+        Assert.Equal("You've Got Mail", result.Hits[0].Movie.Title);
+        Assert.Equal(10, result.Hits.Count);
+        Assert.All(result.Hits, h => Assert.True(h.Movie.Tmdb!.Cast.Take(PersonIndex.CastDepth).Any(c => c is "Tom Hanks" or "Meg Ryan"), h.Movie.ToString()));
+        // As words, "Ryan" was a title: Saving Private Ryan led.
+        var asWords = search.Search("movies with tom hanks and meg ryan", new HybridSearchRequest { UnderstandPeople = false });
+        Assert.Null(asWords.People);
+        Assert.NotEqual("You've Got Mail", asWords.Hits[0].Movie.Title);
+        var action = search.Search("brad pitt action");
+        Assert.All(action.Hits, h => Assert.Contains("Brad Pitt", h.Movie.Tmdb!.Cast));
+    }
+}

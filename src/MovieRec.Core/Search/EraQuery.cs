@@ -38,7 +38,8 @@ public static partial class EraQuery
         ArgumentNullException.ThrowIfNull(query);
         var match = Decade().Match(query);
         Era? era = null;
-        if (match.Success && !AsksForReleaseYears(query, match)) return null;
+        if (match.Success && (!AsksForReleaseYears(query, match) || (match.Groups["word"].Success && !match.Groups["the"].Success) || PossessiveBefore().IsMatch(query[..match.Index])))
+            return null;
         if (match.Success)
         {
             int start;
@@ -116,12 +117,17 @@ public static partial class EraQuery
     }
 
     // Optional lead-in ("from the", "made in the", "of the"), then "early/mid/late", then the decade: 1990s, 1990's,
-    // 90s, '90s, ’90s, 90's, or after "the" a word ("the nineties"). Not after a possessive: "a woman in her 30s" and
-    // "in his late forties" are ages. No match timeout: the pattern has no nested repetition.
+    // 90s, '90s, ’90s, 90's, or a word ("the nineties"; the "the" is checked in code, as is a possessive before it:
+    // "a woman in her 30s" and "in his late forties" are ages). No lookbehind: a variable-length one made the generated
+    // matcher thousands of lines, whose first compilation kept about 10 MiB resident in the service. No match
+    // timeout: no nested repetition.
     [GeneratedRegex(
-        @"(?<!\b(?:his|her|their|my|your|our|its)\s+(?:(?:early|mid-?|late)\s*)?)(?<lead>\b(?:(?:made|released|set)\s+)?(?:from|of|in|during)\s+)?(?:\bthe\s+)?(?:\b(?<part>early|mid-?|late)\s*)?(?:\b(?<century>19|20)(?<tens>\d)0'?s\b|(?<![\w'’])['’]?(?<short>\d)0'?s\b|(?<=\bthe\s+(?:(?:early|mid-?|late)\s*)?)(?<word>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b)",
+        @"(?<lead>\b(?:(?:made|released|set)\s+)?(?:from|of|in|during)\s+)?(?<the>\bthe\s+)?(?:\b(?<part>early|mid-?|late)\s*)?(?:\b(?<century>19|20)(?<tens>\d)0'?s\b|['’]?\b(?<short>\d)0'?s\b|\b(?<word>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b)",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Decade();
+
+    [GeneratedRegex(@"\b(?:his|her|their|my|your|our|its)\s+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PossessiveBefore();
 
     /// <summary>"set in", "takes place in", "happens during": the years the story is set in, not when it was made.</summary>
     [GeneratedRegex(@"\b(?:set|takes?\s+place|taking\s+place|happens?|happening)\s+(?:(?:in|during)\s+)?(?:the\s+)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using MovieRec.Core.Data;
 
 namespace MovieRec.Core.Search;
@@ -9,29 +8,87 @@ namespace MovieRec.Core.Search;
 /// Funny Games (a thriller) first; <see cref="HybridSearch"/> lifts the fused score of movies of the genres asked for
 /// (<see cref="HybridSearchOptions.GenreWeight"/>) without leaving the others out.
 /// </summary>
-public static partial class GenreWords
+public static class GenreWords
 {
-    // The genres of each group of Words(), in the same order ("rom-com" is two).
-    private static readonly string[] Genres =
-        ["Comedy", "Horror", "Children", "Animation", "Romance", "Sci-Fi", "War", "Western", "Musical", "Documentary", "Thriller", "Crime", "Fantasy", "Mystery", "Action", "Adventure", "Film-Noir", "Comedy|Romance"];
+    // Words and phrases (lower case, hyphens kept inside words: "war-torn" is not "war") -> genres. A lookup, not a
+    // regular expression: the generated matcher for these alternations was thousands of lines, and compiling such
+    // matchers kept megabytes resident in the service (docs/benchmarks.md, memory).
+    private static readonly Dictionary<string, string[]> Phrases = Build(new (string Genres, string[] Words)[]
+    {
+        ("Comedy", ["funny", "comedy", "comedies", "comic", "hilarious", "laugh", "laughs", "laughing", "humor", "humour", "humorous", "humourous", "feel-good", "feelgood"]),
+        ("Horror", ["scary", "horror", "frightening", "terrifying", "creepy", "spooky", "slasher", "slashers"]),
+        // "family" alone is not Children ("mafia family crime saga"); these phrases are.
+        ("Children", ["kid", "kids", "children", "child-friendly", "family-friendly", "family movie", "family movies", "family film", "family films", "family night", "family fun",
+            "family friendly", "for the family", "for the whole family"]),
+        ("Animation", ["animated", "animation", "cartoon", "cartoons", "anime"]),
+        ("Romance", ["romantic", "romance", "love story", "love stories"]),
+        ("Sci-Fi", ["sci-fi", "scifi", "science fiction", "futuristic"]),
+        ("War", ["war", "wartime"]),
+        ("Western", ["western", "westerns", "cowboy", "cowboys"]),
+        ("Musical", ["musical", "musicals"]),
+        ("Documentary", ["documentary", "documentaries"]),
+        ("Thriller", ["thriller", "thrillers", "suspense", "suspenseful"]),
+        ("Crime", ["crime", "gangster", "gangsters", "mafia", "mob"]),
+        ("Fantasy", ["fantasy", "magical", "fairy tale", "fairy tales"]),
+        ("Mystery", ["mystery", "mysteries", "whodunit", "whodunnit"]),
+        ("Action", ["action"]),
+        ("Adventure", ["adventure", "adventures"]),
+        ("Film-Noir", ["noir", "film noir"]),
+        ("Comedy|Romance", ["rom-com", "rom-coms", "romcom", "romcoms"]),
+    });
+
+    private const int LongestPhrase = 4;
+
+    private static Dictionary<string, string[]> Build((string Genres, string[] Words)[] table)
+    {
+        var phrases = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var (genres, words) in table)
+        {
+            foreach (var word in words) phrases[word] = genres.Split('|');
+        }
+        return phrases;
+    }
 
     /// <summary>The genres <paramref name="query"/> asks for, in the order its words say them (empty when none).</summary>
     public static IReadOnlyList<string> Of(string query)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var words = Tokens(query);
         var genres = new List<string>();
-        foreach (Match match in Words().Matches(query))
+        for (int i = 0; i < words.Count;)
         {
-            for (int g = 0; g < Genres.Length; g++)
+            int used = 1;
+            for (int n = Math.Min(LongestPhrase, words.Count - i); n >= 1; n--)
             {
-                if (!match.Groups[g + 1].Success) continue;
-                foreach (var genre in Genres[g].Split('|'))
+                if (!Phrases.TryGetValue(n == 1 ? words[i] : string.Join(' ', words.GetRange(i, n)), out var found)) continue;
+                foreach (var genre in found)
                 {
                     if (!genres.Contains(genre)) genres.Add(genre);
                 }
+                used = n;
+                break;
             }
+            i += used;
         }
         return genres;
+    }
+
+    /// <summary>Lower-cased words: runs of letters, digits and inner hyphens.</summary>
+    private static List<string> Tokens(string text)
+    {
+        var words = new List<string>();
+        int start = -1;
+        for (int k = 0; k <= text.Length; k++)
+        {
+            bool inWord = k < text.Length && (char.IsLetterOrDigit(text[k]) || (text[k] == '-' && start >= 0));
+            if (inWord && start < 0) start = k;
+            else if (!inWord && start >= 0)
+            {
+                words.Add(text[start..k].TrimEnd('-').ToLowerInvariant());
+                start = -1;
+            }
+        }
+        return words;
     }
 
     /// <summary>The share of <paramref name="genres"/> that <paramref name="movie"/> has (0 to 1).</summary>
@@ -54,11 +111,4 @@ public static partial class GenreWords
         }
         return has / (float)genres.Count;
     }
-
-    // Whole words, any case, one group per genre of Genres. "family" alone is not Children ("mafia family crime saga");
-    // "family movie", "family night" and "for the whole family" are. No match timeout: alternations of literals.
-    [GeneratedRegex(
-        @"(?<![\w-])(?:(funny|comed(?:y|ies)|comic|hilarious|laugh(?:s|ing)?|humou?r(?:ous)?|feel-?good)|(scary|horror|frightening|terrifying|creepy|spooky|slashers?)|(kids?|children|child-friendly|family[- ](?:movies?|films?|night|fun|friendly)|for the (?:whole )?family)|(animated|animation|cartoons?|anime)|(romantic|romance|love stor(?:y|ies))|(sci-?fi|science fiction|futuristic)|(war|wartime)|(westerns?|cowboys?)|(musicals?)|(documentar(?:y|ies))|(thrillers?|suspense(?:ful)?)|(crime|gangsters?|mafia|mob)|(fantasy|magical|fairy tales?)|(myster(?:y|ies)|whodunn?it)|(action)|(adventures?)|(film noir|noir)|(rom-?coms?))(?![\w-])",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex Words();
 }

@@ -65,6 +65,22 @@ public sealed partial class PageTests(ServiceFixture fixture)
         Assert.Contains("data-mode=\"similar\"", html, StringComparison.Ordinal);
     }
 
+    /// <summary>The describe box shows what it understands besides plots, each example a working search.</summary>
+    [Fact]
+    public async Task The_describe_box_offers_examples_that_each_answer()
+    {
+        var client = fixture.Factory.CreateClient();
+        var (_, html) = await Browse(client, "/search");
+        var links = Regex.Matches(Regex.Match(html, "<p id=\"describe-examples\".*?</p>", RegexOptions.Singleline).Value, "href=\"([^\"]+)\"").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
+        Assert.Equal(Pages.SearchModel.DescribeExamples.Count, links.Count);
+        foreach (var link in links)
+        {
+            var (status, page) = await Browse(client, link);
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Matches("<ul id=\"describe-results\" class=\"grid\">\\s*<li", page);
+        }
+    }
+
     [Fact]
     public async Task Describing_movies_by_their_people_names_them_in_the_heading()
     {

@@ -33,6 +33,10 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
     public string? DescribeMode { get; private set; }
 
     /// <summary>The movie a "movies like ..." query named (its neighbours are the results), else null.</summary>
+    /// <summary>What the describe box understands besides a plot: years, people, several named movies, kinds of movie.</summary>
+    public static IReadOnlyList<string> DescribeExamples { get; } =
+        ["80s teen comedy", "movies with Tom Hanks and Meg Ryan", "movies like Alien and Die Hard", "funny movie for a family night"];
+
     public Movie? SimilarTo { get; private set; }
 
     /// <summary>Every movie a "movies like A and B" search named (one for "movies like A").</summary>

@@ -107,7 +107,7 @@ public static partial class EraQuery
     private static bool AsksForReleaseYears(string query, Match match)
     {
         string lead = match.Groups["lead"].Success ? match.Groups["lead"].Value.Trim().ToLowerInvariant() : "";
-        if (lead.StartsWith("set", StringComparison.Ordinal) || SettingBefore().IsMatch(query[..match.Index] + match.Groups["lead"].Value)) return false;
+        if (SettingBefore().IsMatch(query[..match.Index] + match.Groups["lead"].Value)) return false;
         if (lead.StartsWith("from", StringComparison.Ordinal) || lead.StartsWith("of", StringComparison.Ordinal) || lead.StartsWith("made", StringComparison.Ordinal) || lead.StartsWith("released", StringComparison.Ordinal))
             return true;
         if (lead.Length > 0) return false; // "in the 1970s", "during the 80s": where a story happens
@@ -122,7 +122,7 @@ public static partial class EraQuery
     // matcher thousands of lines, whose first compilation kept about 10 MiB resident in the service. No match
     // timeout: no nested repetition.
     [GeneratedRegex(
-        @"(?<lead>\b(?:(?:made|released|set)\s+)?(?:from|of|in|during)\s+)?(?<the>\bthe\s+)?(?:\b(?<part>early|mid-?|late)\s*)?(?:\b(?<century>19|20)(?<tens>\d)0'?s\b|['’]?\b(?<short>\d)0'?s\b|\b(?<word>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b)",
+        @"(?<lead>\b(?:(?:made|released)\s+)?(?:from|of|in|during)\s+)?(?<the>\bthe\s+)?(?:\b(?<part>early|mid-?|late)\s*)?(?:\b(?<century>19|20)(?<tens>\d)0'?s\b|['’]?\b(?<short>\d)0'?s\b|\b(?<word>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b)",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Decade();
 

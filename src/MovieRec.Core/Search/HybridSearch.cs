@@ -319,11 +319,11 @@ public sealed class HybridSearch : IDisposable
         string? note = semantic is not null || (request.Signals & SearchSignals.Semantic) == 0 ? null : LexicalNote(status);
         if (string.IsNullOrWhiteSpace(query)) return new HybridSearchResult([], mode, note, false, status);
         Era? era = null;
-        Func<Movie, bool>? inEra = null;
+        Func<Movie, bool>? accept = null; // the movies the query's years and people allow (null: every movie)
         if (request.UnderstandEras && EraQuery.Parse(query) is { } asked)
         {
             (era, query) = asked;
-            inEra = era.Contains;
+            accept = era.Contains;
         }
         PeopleAsked? people = null;
         Func<Movie, bool>? withAll = null;
@@ -333,11 +333,11 @@ public sealed class HybridSearch : IDisposable
             query = named.Words;
             var (withAny, all) = _people.Value.Filter(named);
             withAll = named.Names.Count > 1 ? all : null;
-            var years = inEra;
-            inEra = years is null ? withAny : movie => years(movie) && withAny(movie);
+            var years = accept;
+            accept = years is null ? withAny : movie => years(movie) && withAny(movie);
         }
         // "90s movies", "tom hanks movies", "the best films of the 1970s": nothing to match but the years or people.
-        if (inEra is not null && EraQuery.NothingElse(query)) return new HybridSearchResult(BestKnown(inEra, withAll, request.Count), mode, note, false, status, era, people);
+        if (accept is not null && EraQuery.NothingElse(query)) return new HybridSearchResult(BestKnown(accept, withAll, request.Count), mode, note, false, status, era, people);
 
         var o = Options;
         int n = _movies.Length;
@@ -359,7 +359,7 @@ public sealed class HybridSearch : IDisposable
             float bestTitle = 0;
             if ((request.Signals & SearchSignals.Lexical) != 0)
             {
-                var hits = Lexical.Search(query, o.Depth, inEra);
+                var hits = Lexical.Search(query, o.Depth, accept);
                 wordMatches += hits.Count;
                 float best = hits.Count > 0 ? hits[0].Score : 1;
                 for (int i = 0; i < hits.Count; i++)
@@ -381,11 +381,11 @@ public sealed class HybridSearch : IDisposable
                         if (undescribed[r]) scores[r] = float.NaN;
                     }
                 }
-                if (inEra is not null)
+                if (accept is not null)
                 {
                     for (int r = 0; r < scores.Length; r++)
                     {
-                        if (!inEra(_movies[r])) scores[r] = float.NaN;
+                        if (!accept(_movies[r])) scores[r] = float.NaN;
                     }
                 }
                 var top = TopN.Select(scores, o.Depth, TieBreak.ById);
@@ -402,7 +402,7 @@ public sealed class HybridSearch : IDisposable
             }
             if ((request.Signals & SearchSignals.Title) != 0)
             {
-                var hits = Titles.Search(query, o.Depth, inEra);
+                var hits = Titles.Search(query, o.Depth, accept);
                 wordMatches += hits.Count;
                 if (hits.Count > 0) bestTitle = hits[0].Score;
                 for (int i = 0; i < hits.Count; i++)

@@ -131,7 +131,7 @@ public static partial class NamedMovieQuery
     public static string Names(IReadOnlyList<Movie> named)
     {
         ArgumentNullException.ThrowIfNull(named);
-        return named.Count <= 1 ? string.Join("", named) : $"{string.Join(", ", named.Take(named.Count - 1))} and {named[^1]}";
+        return EnglishList.Join([.. named.Select(m => m.ToString())]);
     }
 
     // No match timeout: a query is short (the service takes at most 500 characters) and the pattern anchored (a lazy

@@ -37,9 +37,7 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
     public static IReadOnlyList<string> DescribeExamples { get; } =
         ["80s teen comedy", "movies with Tom Hanks and Meg Ryan", "movies like Alien and Die Hard", "funny movie for a family night"];
 
-    public Movie? SimilarTo { get; private set; }
-
-    /// <summary>Every movie a "movies like A and B" search named (one for "movies like A").</summary>
+    /// <summary>Every movie a "movies like A and B" search named (one for "movies like A"; none for other searches).</summary>
     public IReadOnlyList<Movie> SimilarToAll { get; private set; } = [];
 
     /// <summary>The release years the description asked for ("80s teen comedy"), its results all from them.</summary>
@@ -105,7 +103,6 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
             {
                 DescribeResults = [.. answer.Value.Items.Select(h => h.Movie)];
                 DescribeMode = answer.Value.Mode;
-                SimilarTo = answer.Value.SimilarTo?.Movie;
                 SimilarToAll = answer.Value.SimilarToAll is { } all ? [.. all.Select(h => h.Movie)] : [];
                 Era = answer.Value.Era;
                 People = answer.Value.People ?? [];

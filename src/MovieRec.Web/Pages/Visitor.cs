@@ -58,10 +58,6 @@ public static class Format
     /// <summary>A count with its noun, singular for one: "1 rating", "215 ratings".</summary>
     public static string Count(long value, string one, string many) => Int(value) + " " + (value == 1 ? one : many);
 
-    /// <summary>"Tom Hanks", "Tom Hanks and Meg Ryan", "A, B and C".</summary>
-    public static string Names(IReadOnlyList<string> names) =>
-        names.Count <= 1 ? string.Join("", names) : $"{string.Join(", ", names.Take(names.Count - 1))} and {names[^1]}";
-
     /// <summary>A number for an SVG attribute (always invariant culture).</summary>
     public static string Svg(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 }

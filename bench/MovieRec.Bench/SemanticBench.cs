@@ -11,7 +11,7 @@ namespace MovieRec.Bench;
 /// <summary>
 /// <c>semantic embed|quality|query|sweep [--data ml-latest-small] [--precision int8|float32]</c> (issue 15):
 /// <list type="bullet">
-/// <item><c>embed [--every 10] [--runs 3] [--threads 0] [--batch-tokens 512] [--rows 64] [--compare]</c>: embeds every
+/// <item><c>embed [--every 10] [--runs 3] [--threads 1] [--intra-op-threads 0] [--batch-tokens 512] [--rows 64] [--compare]</c>: embeds every
 /// n-th movie of the catalogue without the cache; prints wall and CPU time, the projection to the whole catalogue
 /// (wall, and CPU / cores: what an idle machine would take), the ratio to the 265 s baseline and to the 60 s goal.
 /// <c>--compare</c> also embeds with the other precision and prints the cosine between the two models' vectors.</item>
@@ -35,7 +35,8 @@ internal static class SemanticBench
         var dataset = DatasetLoader.Load(DataLocator.Resolve(Bench.Option(args, "--data") ?? "ml-latest-small"));
         var options = new EmbedderOptions
         {
-            Threads = Bench.IntOption(args, "--threads", 0),
+            Threads = Bench.IntOption(args, "--threads", EmbedderOptions.Default.Threads),
+            IntraOpThreads = Bench.IntOption(args, "--intra-op-threads", EmbedderOptions.Default.IntraOpThreads),
             BatchTokens = Bench.IntOption(args, "--batch-tokens", EmbedderOptions.Default.BatchTokens),
             MaxBatchRows = Bench.IntOption(args, "--rows", EmbedderOptions.Default.MaxBatchRows),
             Quantize = (Bench.Option(args, "--precision") ?? "int8") switch
@@ -47,7 +48,7 @@ internal static class SemanticBench
         };
         using var embedder = SentenceEmbedder.Load(Environment.GetEnvironmentVariable(SentenceEmbedder.ModelVariable), options);
         Console.WriteLine($"model: {embedder.Name}, {embedder.Dimensions} dimensions, {(embedder.Quantized > 0 ? $"int8 ({embedder.Quantized} matrices)" : "float32")}, " +
-            $"{Environment.ProcessorCount} cores; batches of <= {options.BatchTokens} tokens, <= {options.MaxBatchRows} rows. {Bench.Contention}");
+            $"{Environment.ProcessorCount} cores; batches of <= {options.BatchTokens} tokens, <= {options.MaxBatchRows} rows, {(options.Threads > 0 ? options.Threads : Environment.ProcessorCount)} at once, each over {(options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount)} threads. {Bench.Contention}");
         switch (what)
         {
             case "embed":

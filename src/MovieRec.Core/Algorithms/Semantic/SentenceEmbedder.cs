@@ -8,8 +8,16 @@ namespace MovieRec.Core.Algorithms.Semantic;
 /// <summary>Tuning of a <see cref="SentenceEmbedder"/>: ONNX Runtime threads and how texts are batched.</summary>
 public sealed record EmbedderOptions
 {
-    /// <summary>Batches embedded at once, each on one thread (0: one per core).</summary>
-    public int Threads { get; init; }
+    /// <summary>Batches embedded at once (0: one per core). Each batch also uses <see cref="IntraOpThreads"/>.</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>
+    /// Threads one ONNX Runtime run (a batch, or a query) is split over (0: one per core); they sleep between runs
+    /// rather than spin, so the service's requests keep the cores. On a 2-core AMD EPYC without AVX-512 (2026-12-07)
+    /// one query over 2 threads took p50 10.5 / p99 15.5 ms against 16.4 / 24.9 on one, while the catalogue, one
+    /// batch at a time over 2 threads, took 5 % longer than two single-threaded batches side by side (docs/benchmarks.md).
+    /// </summary>
+    public int IntraOpThreads { get; init; }
 
     /// <summary>Padded tokens per batch (rows x longest row): the unit of work one ONNX Runtime run gets.</summary>
     public int BatchTokens { get; init; } = 512;
@@ -191,13 +199,14 @@ public sealed class SentenceEmbedder : IDisposable
     {
         var session = new SessionOptions
         {
-            // One thread per run: batches run side by side (EmbedInto), and a query is too small to split.
-            IntraOpNumThreads = 1,
+            IntraOpNumThreads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             EnableMemoryPattern = true,
             EnableCpuMemArena = true,
         };
+        // Spinning pool threads would take the cores from the requests between two queries (and from a second batch).
+        session.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         return session;
     }
 
@@ -240,8 +249,8 @@ public sealed class SentenceEmbedder : IDisposable
     /// Embeds texts into <paramref name="vectors"/> (row i = text i, <see cref="Dimensions"/> floats each). Texts are
     /// tokenised, ordered by length and cut into batches of at most <see cref="EmbedderOptions.BatchTokens"/> padded
     /// tokens, so short texts are not padded to long ones; <see cref="EmbedderOptions.Threads"/> workers run batches
-    /// at once, each single-threaded inside ONNX Runtime (no hand-offs between threads within a batch), the largest
-    /// batches first so the workers finish together.
+    /// at once (one by default, each split over <see cref="EmbedderOptions.IntraOpThreads"/>), the largest batches
+    /// first so several workers finish together.
     /// </summary>
     public void EmbedInto(IReadOnlyList<string> texts, float[] vectors, IProgress<int>? progress = null, CancellationToken cancellation = default)
     {

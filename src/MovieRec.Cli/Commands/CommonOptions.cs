@@ -163,7 +163,7 @@ internal static class CommonOptions
         var path = ResolveOrDownload(data);
         // TMDB 5000's credits file takes most of a load to parse (0.9 s of CPU in a fresh process); a process per
         // command reads the parsed copy kept in the cache instead, while the files are unchanged.
-        var options = new LoadOptions { Lenient = lenient, MetadataCacheFolder = Path.Combine(DataLocator.CacheDirectory, "metadata") };
+        var options = new LoadOptions { Lenient = lenient, MetadataCacheFolder = DataLocator.MetadataCacheDirectory };
         bool singleFile = File.Exists(path) && !path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
         if (columns is null && singleFile)
         {

@@ -45,6 +45,9 @@ public static class DataLocator
         }
     }
 
+    /// <summary>Where parsed TMDB metadata is kept between processes (<see cref="Loaders.TmdbMetadataCache"/>).</summary>
+    public static string MetadataCacheDirectory => Path.Combine(CacheDirectory, "metadata");
+
     /// <summary>Where downloads are written: MOVIEREC_DATA when set, else the cache.</summary>
     public static string DownloadDirectory => DataRoot ?? CacheDirectory;
 

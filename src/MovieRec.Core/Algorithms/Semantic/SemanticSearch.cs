@@ -19,9 +19,11 @@ public sealed class SemanticSearch
     private readonly Int8Rows _matrix;
     private readonly Int8Rows _extraMatrix;
     private readonly int[] _extraMovie;
+    private readonly int[] _unembedded;
+    private readonly bool[] _embedded;
     private readonly Dictionary<long, int> _rowOf = [];
 
-    private SemanticSearch(SentenceEmbedder embedder, IReadOnlyList<Movie> movies, float[][] vectors, float[][] extraVectors, int[] extraMovie)
+    private SemanticSearch(SentenceEmbedder embedder, IReadOnlyList<Movie> movies, float[][] vectors, bool[] embedded, float[][] extraVectors, int[] extraMovie)
     {
         Embedder = embedder;
         Movies = movies;
@@ -30,7 +32,20 @@ public sealed class SemanticSearch
         for (int r = 0; r < movies.Count; r++) _rowOf[movies[r].Id] = r;
         _extraMatrix = new Int8Rows(extraVectors, d);
         _extraMovie = extraMovie;
+        _embedded = embedded;
+        var unembedded = new List<int>();
+        for (int r = 0; r < embedded.Length; r++)
+        {
+            if (!embedded[r]) unembedded.Add(r);
+        }
+        _unembedded = [.. unembedded];
     }
+
+    /// <summary>How many movies have a vector (all of <see cref="Movies"/> unless <see cref="Build"/> was given a filter).</summary>
+    public int EmbeddedCount => Movies.Count - _unembedded.Length;
+
+    /// <summary>Whether the movie in row <paramref name="row"/> has a vector (it is scored NaN otherwise).</summary>
+    public bool IsEmbedded(int row) => _embedded[row];
 
     /// <summary>How many vectors beyond one per movie (<see cref="Build"/>'s extra texts).</summary>
     public int ExtraVectors => _extraMovie.Length;
@@ -55,21 +70,32 @@ public sealed class SemanticSearch
     /// <summary>
     /// Embeds the catalogue through the cache (only texts it lacks), reporting how many movies have a vector. With
     /// <paramref name="extraTexts"/>, each movie may have more vectors (e.g. its overview alone); a movie's score is then
-    /// the best of its vectors' (max-sim over the movie's texts).
+    /// the best of its vectors' (max-sim over the movie's texts). With <paramref name="embed"/>, only the movies it
+    /// accepts are embedded; the others have no vector: <see cref="Scores"/> gives them NaN and <see cref="Similar"/>
+    /// never returns them (the service embeds only described movies, <see cref="Movie.IsDescribed"/>: a movie's title
+    /// and genres alone embed as a title match, which the title and word searches already give).
     /// </summary>
     public static SemanticSearch Build(IReadOnlyList<Movie> movies, SentenceEmbedder embedder, EmbeddingCache cache, IProgress<int>? progress = null, CancellationToken cancellation = default,
-        Func<Movie, IEnumerable<string>>? extraTexts = null)
+        Func<Movie, IEnumerable<string>>? extraTexts = null, Func<Movie, bool>? embed = null)
     {
         ArgumentNullException.ThrowIfNull(movies);
         ArgumentNullException.ThrowIfNull(embedder);
         ArgumentNullException.ThrowIfNull(cache);
-        var texts = new string[movies.Count];
-        for (int i = 0; i < texts.Length; i++) texts[i] = MovieText(movies[i]);
+        var embedded = new bool[movies.Count];
+        var rows = new List<int>(movies.Count);
+        for (int i = 0; i < movies.Count; i++)
+        {
+            if (embed is not null && !embed(movies[i])) continue;
+            embedded[i] = true;
+            rows.Add(i);
+        }
+        var texts = new string[rows.Count];
+        for (int k = 0; k < texts.Length; k++) texts[k] = MovieText(movies[rows[k]]);
         var extras = new List<string>();
         var extraMovie = new List<int>();
         if (extraTexts is not null)
         {
-            for (int i = 0; i < movies.Count; i++)
+            foreach (int i in rows)
             {
                 foreach (var text in extraTexts(movies[i]))
                 {
@@ -81,9 +107,13 @@ public sealed class SemanticSearch
         }
         var all = extras.Count == 0 ? texts : [.. texts, .. extras];
         // Progress is in movies: the extra texts are spread over the same total.
-        var scaled = progress is null || extras.Count == 0 ? progress : new ScaledProgress(progress, movies.Count, all.Length);
+        var scaled = progress is null || extras.Count == 0 ? progress : new ScaledProgress(progress, texts.Length, all.Length);
         var vectors = cache.GetOrEmbed(all, embedder, scaled, cancellation);
-        return new SemanticSearch(embedder, movies, vectors[..movies.Count], vectors[movies.Count..], [.. extraMovie]);
+        var byRow = new float[movies.Count][];
+        var none = new float[embedder.Dimensions];
+        for (int r = 0; r < byRow.Length; r++) byRow[r] = none; // a zero row: scale 0 in the int8 matrix
+        for (int k = 0; k < rows.Count; k++) byRow[rows[k]] = vectors[k];
+        return new SemanticSearch(embedder, movies, byRow, embedded, vectors[texts.Length..], [.. extraMovie]);
     }
 
     private sealed class ScaledProgress(IProgress<int> inner, int total, int texts) : IProgress<int>
@@ -106,29 +136,34 @@ public sealed class SemanticSearch
         if (scores.Length < Movies.Count) throw new ArgumentException("scores is shorter than the catalogue", nameof(scores));
         for (int r = 0; r < Movies.Count; r++) scores[r] = _matrix.Dot(r, query);
         for (int e = 0; e < _extraMovie.Length; e++) scores[_extraMovie[e]] = Math.Max(scores[_extraMovie[e]], _extraMatrix.Dot(e, query));
+        foreach (int r in _unembedded) scores[r] = float.NaN;
     }
 
     /// <summary>The row of a movie, or -1.</summary>
     public int RowOf(long movieId) => _rowOf.TryGetValue(movieId, out int row) ? row : -1;
 
-    /// <summary>A movie's vector as held (int8 widened back to float: close to, not exactly, a unit vector); empty when the movie is not in the catalogue.</summary>
+    /// <summary>A movie's vector as held (int8 widened back to float: close to, not exactly, a unit vector); empty when the movie is not in the catalogue or has no vector.</summary>
     public float[] VectorOf(long movieId)
     {
         int row = RowOf(movieId);
-        if (row < 0) return [];
+        if (row < 0 || !_embedded[row]) return [];
         var vector = new float[Embedder.Dimensions];
         _matrix.Widen(row, vector);
         return vector;
     }
 
-    /// <summary>The movies whose main vectors (<see cref="MovieText"/>) are closest to this movie's (itself left out).</summary>
+    /// <summary>
+    /// The movies whose main vectors (<see cref="MovieText"/>) are closest to this movie's (itself left out); empty for
+    /// a movie with no vector.
+    /// </summary>
     public IReadOnlyList<(Movie Movie, float Similarity)> Similar(long movieId, int n = 10)
     {
         int row = RowOf(movieId);
-        if (row < 0) return [];
+        if (row < 0 || !_embedded[row]) return [];
         var scores = new float[Movies.Count];
         var query = VectorOf(movieId);
         for (int r = 0; r < Movies.Count; r++) scores[r] = _matrix.Dot(r, query);
+        foreach (int r in _unembedded) scores[r] = float.NaN;
         scores[row] = float.NaN;
         return Top(scores, n);
     }

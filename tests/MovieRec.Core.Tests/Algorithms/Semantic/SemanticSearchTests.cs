@@ -163,6 +163,38 @@ public class SemanticSearchTests
         Assert.Empty(search.Similar(-1, 5));
     }
 
+    /// <summary>
+    /// With a filter only the movies it accepts are embedded (the service's: described movies): the others are never
+    /// ranked, never similar, and their texts are not in the cache.
+    /// </summary>
+    [ModelFact]
+    public void Movies_the_filter_leaves_out_have_no_vector_and_are_never_ranked()
+    {
+        using var tmp = TestData.NewFolder();
+        using var embedder = SentenceEmbedder.Load(TinyBertModel.Path);
+        var movies = DatasetLoader.Load(TestData.TmdbPath).Catalog.Movies.Take(60).ToList();
+        bool Even(Movie m) => movies.IndexOf(m) % 2 == 0;
+        var cache = EmbeddingCache.For(embedder, tmp.Path);
+        var search = SemanticSearch.Build(movies, embedder, cache, embed: Even);
+        Assert.Equal(30, search.EmbeddedCount);
+        Assert.Equal(30, cache.Count);
+        var scores = new float[movies.Count];
+        search.Scores(embedder.EmbedQuery("space adventure with robots"), scores);
+        for (int r = 0; r < movies.Count; r++)
+        {
+            Assert.Equal(r % 2 == 0, search.IsEmbedded(r));
+            Assert.Equal(r % 2 != 0, float.IsNaN(scores[r]));
+            Assert.Equal(r % 2 == 0, cache.TryGet(SemanticSearch.MovieText(movies[r]), out _));
+        }
+        var hits = search.Search("space adventure with robots", 40);
+        Assert.Equal(30, hits.Count);
+        Assert.All(hits, h => Assert.True(Even(h.Movie)));
+        Assert.All(search.Similar(movies[4].Id, 40), h => Assert.True(Even(h.Movie)));
+        Assert.Equal(29, search.Similar(movies[4].Id, 40).Count);
+        Assert.Empty(search.Similar(movies[5].Id, 5));
+        Assert.Empty(search.VectorOf(movies[5].Id));
+    }
+
     [ModelFact]
     public void The_catalogue_vectors_take_a_byte_a_dimension_and_score_within_0_005_of_the_float_cosine()
     {

@@ -316,6 +316,7 @@ public sealed class ServiceFixture : IAsyncLifetime
 /// in parallel with itself), so a test that counts (cache hits, stored ratings) sees only its own requests.
 /// </summary>
 [CollectionDefinition(Name)]
+[LongRunning]
 public sealed class ServiceCollection : ICollectionFixture<ServiceFixture>
 {
     public const string Name = "one service";

@@ -10,6 +10,7 @@ namespace MovieRec.Web.Tests;
 /// recommendations page does the same: without an algorithm picked in its switcher it shows the quick list at once
 /// with a notice (it waited for the default).
 /// </summary>
+[LongRunning]
 public sealed class DefaultAlgorithmStartupTests
 {
     // The path is the same for any default that is not a quick algorithm; iALS trains in seconds where taste (a

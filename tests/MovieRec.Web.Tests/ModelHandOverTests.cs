@@ -40,7 +40,7 @@ public sealed class ModelHandOverTests
         File.Move(staged, Path.Combine(incoming, "als.mrec"));
         File.SetLastWriteTimeUtc(Path.Combine(incoming, "als.mrec"), DateTime.UtcNow.AddSeconds(-5));
 
-        await WaitFor(() => factory.Host.Current!.Version != before);
+        await ServiceFactory.WaitFor(() => factory.Host.Current!.Version != before);
         var current = factory.Host.Current!;
         Assert.Equal("spark-als", current.Report.Algorithm);
         Assert.True(File.Exists(Path.Combine(incoming, "done", "als.mrec")));
@@ -65,18 +65,8 @@ public sealed class ModelHandOverTests
         ModelFile.Save(Path.Combine(models, "bad.tmp"), SparkAlsImport.Import(other).Model);
         File.Move(Path.Combine(models, "bad.tmp"), Path.Combine(incoming, "bad.mrec"));
         File.SetLastWriteTimeUtc(Path.Combine(incoming, "bad.mrec"), DateTime.UtcNow.AddSeconds(-5));
-        await WaitFor(() => File.Exists(Path.Combine(incoming, "rejected", "bad.mrec.txt")));
+        await ServiceFactory.WaitFor(() => File.Exists(Path.Combine(incoming, "rejected", "bad.mrec.txt")));
         Assert.Contains("movie ids", await File.ReadAllTextAsync(Path.Combine(incoming, "rejected", "bad.mrec.txt")), StringComparison.Ordinal);
         Assert.Equal(current.Version, factory.Host.Current!.Version);
-    }
-
-    private static async Task WaitFor(Func<bool> condition)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "timed out waiting");
-            await Task.Delay(50);
-        }
     }
 }

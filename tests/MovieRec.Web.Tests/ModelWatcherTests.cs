@@ -57,12 +57,12 @@ public sealed class ModelWatcherTests
             await rest.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text[(text.Length / 2)..]));
         File.SetLastWriteTimeUtc(manifestPath, DateTime.UtcNow);
         // The reason is written beside the manifest just after the move: wait for both, the reason whole.
-        await WaitFor(() => Directory.Exists(rejected) && Directory.GetFiles(rejected, "current-*.json").Length == 1
+        await ServiceFactory.WaitFor(() => Directory.Exists(rejected) && Directory.GetFiles(rejected, "current-*.json").Length == 1
             && Directory.GetFiles(rejected, "current-*.json.txt") is [var written] && File.ReadAllText(written).EndsWith('\n'), "the null-file manifest moved aside with its reason");
         Assert.False(File.Exists(manifestPath));
         string reason = await File.ReadAllTextAsync(Directory.GetFiles(rejected, "current-*.json.txt").Single());
         Assert.Contains("\"file\" is missing or null", reason, StringComparison.Ordinal);
-        await WaitFor(() => log.Errors.Any(e => e.StartsWith("Refused the published model: ", StringComparison.Ordinal) && e.Contains("\"file\" is missing or null", StringComparison.Ordinal)),
+        await ServiceFactory.WaitFor(() => log.Errors.Any(e => e.StartsWith("Refused the published model: ", StringComparison.Ordinal) && e.Contains("\"file\" is missing or null", StringComparison.Ordinal)),
             "the refused manifest logged");
         Assert.Equal(first, factory.Host.Current!.Version);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/users/1/recommendations?algorithm=svd")).StatusCode);
@@ -74,9 +74,9 @@ public sealed class ModelWatcherTests
         await File.WriteAllBytesAsync(crafted, CraftedModelFile.HugeIdMapCount());
         File.SetLastWriteTimeUtc(crafted, DateTime.UtcNow.AddSeconds(-5));
         string craftedReason = Path.Combine(incoming, "rejected", "crafted.mrec.txt");
-        await WaitFor(() => File.Exists(craftedReason) && File.ReadAllText(craftedReason).EndsWith('\n'), "the crafted file moved to incoming/rejected with its reason");
+        await ServiceFactory.WaitFor(() => File.Exists(craftedReason) && File.ReadAllText(craftedReason).EndsWith('\n'), "the crafted file moved to incoming/rejected with its reason");
         Assert.Contains("declares 2147483647 ids", await File.ReadAllTextAsync(craftedReason), StringComparison.Ordinal);
-        await WaitFor(() => log.Errors.Any(e => e.StartsWith("Refused the incoming model crafted.mrec: ", StringComparison.Ordinal) && e.Contains("declares 2147483647 ids", StringComparison.Ordinal)),
+        await ServiceFactory.WaitFor(() => log.Errors.Any(e => e.StartsWith("Refused the incoming model crafted.mrec: ", StringComparison.Ordinal) && e.Contains("declares 2147483647 ids", StringComparison.Ordinal)),
             "the refused incoming file logged");
         Assert.True(File.Exists(Path.Combine(incoming, "rejected", "crafted.mrec")));
         Assert.Equal(first, factory.Host.Current!.Version);
@@ -91,19 +91,9 @@ public sealed class ModelWatcherTests
         var catalog = await factory.Host.CatalogAsync(CancellationToken.None);
         var next = await Task.Run(() => trainer.Train(catalog, [], CancellationToken.None));
         trainer.Publish(next);
-        await WaitFor(() => factory.Host.Current!.Version == next.Version, "the valid model picked up");
+        await ServiceFactory.WaitFor(() => factory.Host.Current!.Version == next.Version, "the valid model picked up");
         Assert.NotSame(next, factory.Host.Current); // loaded from the directory by the watcher, not handed over
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/users/1/recommendations?algorithm=svd")).StatusCode);
     }
 
-
-    private static async Task WaitFor(Func<bool> condition, string what)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"timed out waiting for {what}");
-            await Task.Delay(50);
-        }
-    }
 }

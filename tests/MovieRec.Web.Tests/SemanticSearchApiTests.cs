@@ -9,6 +9,7 @@ namespace MovieRec.Web.Tests;
 /// With an embedding model configured (the tiny random BERT the Core tests generate, in all-MiniLM-L6-v2's layout),
 /// /search and /movies/{id}/similar?by=semantic use sentence embeddings (once built in the background) and say so.
 /// </summary>
+[LongRunning]
 public sealed class SemanticSearchApiTests
 {
     [ModelFact]

@@ -63,6 +63,26 @@ public class ServiceFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>A client that sends the admin key.</summary>
+    public HttpClient AdminClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        return client;
+    }
+
+    /// <summary>Polls <paramref name="condition"/> every 50 ms; fails the test after 30 s, naming <paramref name="what"/>.</summary>
+    public static async Task WaitFor(Func<bool> condition, string what = "the condition")
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"timed out waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Waits until the catalogue's embeddings are built (search is hybrid from then on).</summary>
     public async Task WaitForSemanticAsync()
     {

@@ -16,8 +16,7 @@ public sealed class StartupRecoveryTests
 {
     private static HttpClient Admin(ServiceFactory factory)
     {
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", ServiceFactory.AdminKey);
+        var client = factory.AdminClient();
         client.Timeout = TimeSpan.FromSeconds(20);
         return client;
     }

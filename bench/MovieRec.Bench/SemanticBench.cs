@@ -206,6 +206,19 @@ internal static class SemanticBench
         return 0;
     }
 
+    /// <summary>
+    /// <c>--semantic-first N</c>: the search as a first start has it while its first stage is all it has embedded: only
+    /// the N best-known described movies have vectors (<see cref="HybridSearch.FirstStageMovies"/>).
+    /// </summary>
+    private static void FirstStageOnly(Dataset dataset, SentenceEmbedder embedder, HybridSearch search, string[] args)
+    {
+        if (Bench.IntOption(args, "--semantic-first", 0) is not (> 0 and int first)) return;
+        var chosen = search.FirstStageMovies(first).Select(m => m.Id).ToHashSet();
+        var partial = SemanticSearch.Build(dataset.Catalog.Movies, embedder, EmbeddingCache.For(embedder, Path.Combine(DataLocator.CacheDirectory, "embeddings")), embed: m => chosen.Contains(m.Id));
+        search.UseSemantic(partial);
+        Console.WriteLine($"  embeddings of the first stage only: the {partial.EmbeddedCount:N0} best-known described movies");
+    }
+
     private static HybridSearch Hybrid(Dataset dataset, SentenceEmbedder embedder, HybridSearchOptions? options = null, LexicalSearchOptions? lexical = null)
     {
         var search = new HybridSearch(dataset.Catalog.Movies, new LexicalSearch(dataset.Catalog.Movies, lexical), new TitleSearch(dataset.Catalog.Movies, RatingCounts(dataset)), RatingCounts(dataset), options);
@@ -268,6 +281,7 @@ internal static class SemanticBench
         columns.AddRange(splits.Select(s => $"{SplitName(s)} top 5"));
         columns.AddRange(splits.Select(s => $"{SplitName(s)} MRR"));
         var table = new BenchTable([.. columns]);
+        FirstStageOnly(dataset, embedder, search, args);
         using var plain = new HybridSearch(dataset.Catalog.Movies, search.Lexical, search.Titles, RatingCounts(dataset), search.Options with { PopularityWeight = 0 });
         plain.UseSemantic(search.Semantic!);
         var rows = new (string Name, HybridSearch Search, SearchSignals Signals)[]
@@ -321,6 +335,7 @@ internal static class SemanticBench
             if (!TopicQuery.Splits.Contains(s)) throw new ArgumentException($"--splits: '{s}' is not one of {string.Join(", ", TopicQuery.Splits)}");
         }
         using var search = Hybrid(dataset, embedder, FusionOptions(args), LexicalOptions(args));
+        FirstStageOnly(dataset, embedder, search, args);
         using var plain = new HybridSearch(dataset.Catalog.Movies, search.Lexical, search.Titles, RatingCounts(dataset), search.Options with { PopularityWeight = 0 });
         plain.UseSemantic(search.Semantic!);
         var relevant = set.ToDictionary(q => q, q => dataset.Catalog.Movies.Count(q.IsRelevant));

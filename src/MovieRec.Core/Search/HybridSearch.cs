@@ -279,6 +279,25 @@ public sealed class HybridSearch : IDisposable
         UseSemantic(semantic);
     }
 
+    /// <summary>
+    /// The <paramref name="count"/> best-known of the movies <see cref="BuildSemantic"/> embeds (most ratings, then
+    /// catalogue order). <c>bench semantic quality|topics --semantic-first N</c> searches with only these embedded, as
+    /// a first start would if it searched with a first stage while embedding the rest: tried 2026-12-07 and not adopted
+    /// (the topic queries fell below lexical mode; docs/search.md).
+    /// </summary>
+    public IReadOnlyList<Movie> FirstStageMovies(int count)
+    {
+        var accept = EmbedFilter;
+        var rows = new List<int>(_movies.Length);
+        for (int r = 0; r < _movies.Length; r++)
+        {
+            if (accept is null || accept(_movies[r])) rows.Add(r);
+        }
+        // Stable: equal popularity keeps catalogue order.
+        var ordered = rows.OrderByDescending(r => _popularity[r]).Take(Math.Max(0, count));
+        return [.. ordered.Select(r => _movies[r])];
+    }
+
     /// <summary>Which movies <see cref="BuildSemantic"/> embeds (null: all).</summary>
     private Func<Movie, bool>? EmbedFilter => Options.SemanticDescribedOnly ? static m => m.IsDescribed : null;
 

@@ -212,6 +212,19 @@ internal static class SemanticBench
     /// </summary>
     private static void FirstStageOnly(Dataset dataset, SentenceEmbedder embedder, HybridSearch search, string[] args)
     {
+        // --movie-text no-title: each movie embedded from its genres, overview and keywords, without its title.
+        if (Bench.Option(args, "--movie-text") is { } variant)
+        {
+            Func<Movie, string> text = variant switch
+            {
+                "no-title" => m => SemanticSearch.MovieText(m)[(m.Title.Length + 2)..],
+                _ => throw new ArgumentException($"--movie-text must be no-title, not '{variant}'"),
+            };
+            var watch = Stopwatch.StartNew();
+            search.UseSemantic(SemanticSearch.Build(dataset.Catalog.Movies, embedder, EmbeddingCache.For(embedder, Path.Combine(DataLocator.CacheDirectory, "embeddings")),
+                embed: m => m.IsDescribed, text: text));
+            Console.WriteLine($"  movie texts: {variant} (e.g. \"{text(dataset.Catalog.Movies[0])[..60]}...\"; {watch.Elapsed.TotalSeconds:0} s)");
+        }
         if (Bench.IntOption(args, "--semantic-first", 0) is not (> 0 and int first)) return;
         var chosen = search.FirstStageMovies(first).Select(m => m.Id).ToHashSet();
         var partial = SemanticSearch.Build(dataset.Catalog.Movies, embedder, EmbeddingCache.For(embedder, Path.Combine(DataLocator.CacheDirectory, "embeddings")), embed: m => chosen.Contains(m.Id));

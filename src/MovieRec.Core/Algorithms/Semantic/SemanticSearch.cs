@@ -73,10 +73,11 @@ public sealed class SemanticSearch
     /// the best of its vectors' (max-sim over the movie's texts). With <paramref name="embed"/>, only the movies it
     /// accepts are embedded; the others have no vector: <see cref="Scores"/> gives them NaN and <see cref="Similar"/>
     /// never returns them (the service embeds only described movies, <see cref="Movie.IsDescribed"/>: a movie's title
-    /// and genres alone embed as a title match, which the title and word searches already give).
+    /// and genres alone embed as a title match, which the title and word searches already give). <paramref name="text"/>
+    /// replaces <see cref="MovieText"/> (the bench compares texts).
     /// </summary>
     public static SemanticSearch Build(IReadOnlyList<Movie> movies, SentenceEmbedder embedder, EmbeddingCache cache, IProgress<int>? progress = null, CancellationToken cancellation = default,
-        Func<Movie, IEnumerable<string>>? extraTexts = null, Func<Movie, bool>? embed = null)
+        Func<Movie, IEnumerable<string>>? extraTexts = null, Func<Movie, bool>? embed = null, Func<Movie, string>? text = null)
     {
         ArgumentNullException.ThrowIfNull(movies);
         ArgumentNullException.ThrowIfNull(embedder);
@@ -90,17 +91,18 @@ public sealed class SemanticSearch
             rows.Add(i);
         }
         var texts = new string[rows.Count];
-        for (int k = 0; k < texts.Length; k++) texts[k] = MovieText(movies[rows[k]]);
+        text ??= MovieText;
+        for (int k = 0; k < texts.Length; k++) texts[k] = text(movies[rows[k]]);
         var extras = new List<string>();
         var extraMovie = new List<int>();
         if (extraTexts is not null)
         {
             foreach (int i in rows)
             {
-                foreach (var text in extraTexts(movies[i]))
+                foreach (var extra in extraTexts(movies[i]))
                 {
-                    if (string.IsNullOrWhiteSpace(text)) continue;
-                    extras.Add(text);
+                    if (string.IsNullOrWhiteSpace(extra)) continue;
+                    extras.Add(extra);
                     extraMovie.Add(i);
                 }
             }

@@ -1,10 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
-using MovieRec.Core.Tests;
-using MovieRec.Web.Hosting;
-using MovieRec.Web.Storage;
-
 namespace MovieRec.Web.Tests;
 
 /// <summary>Admin endpoints: the key asked for first, and the model status with its training metrics.</summary>

@@ -1,9 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
 using MovieRec.Core.Tests;
 using MovieRec.Web.Hosting;
-using MovieRec.Web.Storage;
 
 namespace MovieRec.Web.Tests;
 

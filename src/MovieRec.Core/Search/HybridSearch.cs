@@ -183,7 +183,7 @@ public sealed class HybridSearch : IDisposable
     private readonly Dictionary<long, int> _rowOf;
     private readonly float[] _popularity;
     private readonly Lazy<PersonIndex> _people;
-    private volatile bool[] _undescribed = [];
+    private volatile int[] _undescribedEmbedded = [];
     private readonly CancellationTokenSource _stop = new();
     private volatile SemanticSearch? _semantic;
     private volatile SemanticStatus _status;
@@ -251,10 +251,14 @@ public sealed class HybridSearch : IDisposable
         {
             if (semantic.Movies[r].Id != _movies[r].Id) throw new ArgumentException("the semantic index's movies are in another order", nameof(semantic));
         }
-        // Which movies the embeddings saw only a title and genres of: read now, with the metadata they were built from.
-        var undescribed = new bool[_movies.Length];
-        for (int r = 0; r < _movies.Length; r++) undescribed[r] = !_movies[r].IsDescribed;
-        _undescribed = undescribed;
+        // Movies with a vector of only their title and genres (an index built with every movie): read now, with the
+        // metadata the vectors were built from. An index of described movies only (BuildSemantic's) has none.
+        var undescribed = new List<int>();
+        for (int r = 0; r < _movies.Length; r++)
+        {
+            if (semantic.IsEmbedded(r) && !_movies[r].IsDescribed) undescribed.Add(r);
+        }
+        _undescribedEmbedded = [.. undescribed];
         _semantic = semantic;
         _status = new SemanticStatus(SemanticState.Ready, semantic.EmbeddedCount, semantic.EmbeddedCount, null);
     }
@@ -415,11 +419,7 @@ public sealed class HybridSearch : IDisposable
                 semantic.Scores(semantic.Embedder.EmbedQuery(query), scores);
                 if (o.SemanticDescribedOnly)
                 {
-                    var undescribed = _undescribed;
-                    for (int r = 0; r < undescribed.Length; r++)
-                    {
-                        if (undescribed[r]) scores[r] = float.NaN;
-                    }
+                    foreach (int r in _undescribedEmbedded) scores[r] = float.NaN;
                 }
                 if (accept is not null)
                 {

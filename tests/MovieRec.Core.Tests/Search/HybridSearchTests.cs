@@ -26,6 +26,31 @@ public sealed class HybridSearchTests : IDisposable
         return search;
     }
 
+    /// <summary>
+    /// An index built elsewhere with every movie (UseSemantic): the embeddings still rank only described movies, unless
+    /// SemanticDescribedOnly is off; the service's own index (BuildSemantic) has no vector for the others at all.
+    /// </summary>
+    [ModelFact]
+    public void The_embeddings_rank_only_described_movies_whatever_the_index_holds()
+    {
+        using var embedder = SentenceEmbedder.Load(TinyBertModel.Path);
+        var everyMovie = SemanticSearch.Build(Movies.Value, embedder, EmbeddingCache.For(embedder, _cache.Path));
+        Assert.Equal(Movies.Value.Count, everyMovie.EmbeddedCount);
+        using var describedOnly = new HybridSearch(Movies.Value, Counts());
+        describedOnly.UseSemantic(everyMovie);
+        using var all = new HybridSearch(Movies.Value, Counts(), new HybridSearchOptions { SemanticDescribedOnly = false });
+        all.UseSemantic(everyMovie);
+        var request = new HybridSearchRequest { Count = 200, Signals = SearchSignals.Semantic };
+        var hits = describedOnly.Search("a story about friendship", request).Hits;
+        Assert.NotEmpty(hits);
+        Assert.All(hits, h => Assert.True(h.Movie.IsDescribed, $"{h.Movie} has no description"));
+        Assert.Contains(all.Search("a story about friendship", request).Hits, h => !h.Movie.IsDescribed);
+
+        using var built = new HybridSearch(Movies.Value, Counts());
+        built.BuildSemantic(embedder, _cache.Path);
+        Assert.Equal(Movies.Value.Count(m => m.IsDescribed), built.Semantic!.EmbeddedCount);
+    }
+
     [ModelFact]
     public async Task Searches_are_lexical_and_say_so_until_the_embeddings_are_ready()
     {

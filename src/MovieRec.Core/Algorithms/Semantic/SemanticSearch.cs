@@ -12,7 +12,8 @@ namespace MovieRec.Core.Algorithms.Semantic;
 /// <remarks>
 /// The catalogue's vectors are held in int8 with one scale per vector (the largest component maps to ±127): a quarter
 /// of the float32 matrix (3.7 instead of 15 MB for ml-latest-small's 9,742 × 384; the service holds its 4,355
-/// described movies' only, 1.7 MB), and a similarity within about 0.003 of the float32 one. The query stays float32. The cache on disk keeps float32 vectors.
+/// described movies' only, 1.7 MB), and a similarity within about 0.003 of the float32 one. The query stays float32.
+/// The cache on disk keeps float32 vectors.
 /// </remarks>
 public sealed class SemanticSearch
 {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the tests: by default the fast tier (every test not tagged [Trait("Category", "Slow")]); --slow runs only the
-# slow tier (accuracy on real data, the cluster fault scenario, the README walk-through), --all runs both. Other
+# slow tier (accuracy on real data, the browser tests, the service's restart, race and fault scenarios, the cluster
+# fault scenario, the README walk-through), --all runs both. Other
 # arguments go to `dotnet test` (a --filter is combined with the tier's). Tests tagged [Trait("RunsAlone", "true")]
 # (they compare latencies over time, so other test projects' load must not come and go under them, or they need the
 # machine's cores to finish within their bounds) run after the others, one project at a time. Installs what the tests need on a fresh Debian machine (when run as root) and points

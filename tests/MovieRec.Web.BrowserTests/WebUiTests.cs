@@ -13,6 +13,7 @@ namespace MovieRec.Web.BrowserTests;
 /// rating by keyboard only, and no errors in the browser console. Each test saves a screenshot to docs/screenshots/.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Slow")] // end to end: a production start (every algorithm warmed) and Chromium, 160 CPU-seconds
 public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);

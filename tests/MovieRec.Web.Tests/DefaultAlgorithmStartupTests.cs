@@ -11,6 +11,7 @@ namespace MovieRec.Web.Tests;
 /// with a notice (it waited for the default).
 /// </summary>
 [LongRunning]
+[Trait("Category", "Slow")] // a service scenario of seconds: the slow tier (CI runs both)
 public sealed class DefaultAlgorithmStartupTests
 {
     // The path is the same for any default that is not a quick algorithm; iALS trains in seconds where taste (a

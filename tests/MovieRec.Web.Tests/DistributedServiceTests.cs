@@ -39,6 +39,7 @@ public sealed class DistributedFixture : IAsyncLifetime
 }
 
 /// <summary>The service on PostgreSQL and Redis: readiness, a cache shared by replicas, ratings shared by replicas.</summary>
+[Trait("Category", "Slow")] // a service scenario of seconds: the slow tier (CI runs both)
 public sealed class DistributedServiceTests(DistributedFixture fixture) : IClassFixture<DistributedFixture>
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace MovieRec.Web.Tests;
 /// become the served model version: recommendations equal the direct dot-product ranking, fold-in works; a file for
 /// other movie ids is refused and the current model keeps serving.
 /// </summary>
+[Trait("Category", "Slow")] // a service scenario of seconds: the slow tier (CI runs both)
 public sealed class ModelHandOverTests
 {
     [Fact]

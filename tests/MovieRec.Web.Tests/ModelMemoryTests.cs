@@ -4,6 +4,7 @@ namespace MovieRec.Web.Tests;
 
 /// <summary>The memory report, and the compacting collection after a model trains on a request.</summary>
 [LongRunning]
+[Trait("Category", "Slow")] // a service scenario of seconds: the slow tier (CI runs both)
 public sealed class ModelMemoryTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using MovieRec.Web.Hosting;
 namespace MovieRec.Web.Tests;
 
 /// <summary>A restart loads the saved model, and a corrupt saved model is refused and a new one trained.</summary>
+[Trait("Category", "Slow")] // a service scenario of seconds: the slow tier (CI runs both)
 public sealed class ModelRestartTests
 {
     [Fact]

@@ -14,6 +14,7 @@ namespace MovieRec.Web.Tests;
 /// manifest moved on, drops its candidate and serves the published model. Before, each published over the other and
 /// served its own: the replicas served two versions, one of them named by no manifest (what a restart would not load).
 /// </summary>
+[Trait("Category", "Slow")] // a service scenario of seconds: the slow tier (CI runs both)
 public sealed class ModelRetrainRaceTests
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace MovieRec.Web.Tests;
 /// publish makes its model current; the others serve that one and delete their own file. Before, each published over
 /// the other and the loser's model file stayed in the folder, named by no manifest.
 /// </summary>
+[Trait("Category", "Slow")] // a service scenario of seconds: the slow tier (CI runs both)
 public sealed class ModelStartRaceTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using MovieRec.Web.Hosting;
 namespace MovieRec.Web.Tests;
 
 /// <summary>Hot swaps under concurrent requests, and a replica picking up a published model (and refusing a corrupt one).</summary>
+[Trait("Category", "Slow")] // a service scenario of seconds: the slow tier (CI runs both)
 public sealed class ModelSwapTests
 {
     [Fact]

@@ -16,6 +16,7 @@ namespace MovieRec.Web.Tests;
 /// until it has been still for a second. Each refusal is logged when it happens (the
 /// watcher used to die with nothing logged until shutdown).
 /// </summary>
+[Trait("Category", "Slow")] // a service scenario of seconds: the slow tier (CI runs both)
 public sealed class ModelWatcherTests
 {
     [Fact]

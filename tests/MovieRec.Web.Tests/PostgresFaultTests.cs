@@ -12,6 +12,7 @@ namespace MovieRec.Web.Tests;
 /// answer 503 ProblemDetails with Retry-After (never 500, no stack trace), /health/ready names the database, writes
 /// succeed again once it is back, and every rating acknowledged with 2xx is in the database.
 /// </summary>
+[Trait("Category", "Slow")] // a service scenario of seconds: the slow tier (CI runs both)
 public sealed class PostgresFaultTests : PostgresReplicaTests
 {
     private const int Writers = 6;

@@ -12,6 +12,7 @@ namespace MovieRec.Web.Tests;
 /// twice the connect Timeout for the cancellation it sent; a request with a session cookie waited once for the session
 /// lookup and again for its own query.
 /// </summary>
+[Trait("Category", "Slow")] // a service scenario of seconds: the slow tier (CI runs both)
 public sealed class PostgresFrozenTests : PostgresReplicaTests
 {
     // A long connect timeout and a short command timeout: before the fix each request waited one to two connect

@@ -13,6 +13,7 @@ namespace MovieRec.Web.Tests;
 /// exhausted", no wait for a pool slot. Measured: they do (each abandoned operation ends by the driver's own timeouts,
 /// or at once when the server resumes, and its connection goes back to the pool or is discarded); the test keeps it so.
 /// </summary>
+[Trait("Category", "Slow")] // a service scenario of seconds: the slow tier (CI runs both)
 public sealed class PostgresPoolTests : PostgresReplicaTests
 {
     private const int PoolSize = 3;

@@ -16,6 +16,7 @@ namespace MovieRec.Web.Tests;
 /// MovieRec:StoredRatingsReadTimeout plus the driver's attempt to cancel, gives its connection back to the pool, the
 /// retrain is recorded as failed with the reason, the current model keeps serving, and requests are answered.
 /// </summary>
+[Trait("Category", "Slow")] // a service scenario of seconds: the slow tier (CI runs both)
 public sealed class PostgresRetrainReadTests : PostgresReplicaTests
 {
     private const int ReadTimeoutSeconds = 2;

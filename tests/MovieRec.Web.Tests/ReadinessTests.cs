@@ -13,6 +13,7 @@ namespace MovieRec.Web.Tests;
 /// from the model itself (<see cref="ServingModel.IsReady"/>); the first-request latencies are measured by the cluster
 /// harness (docs/reliability.md), not here.
 /// </summary>
+[Trait("Category", "Slow")] // a service scenario of seconds: the slow tier (CI runs both)
 public sealed class ReadinessTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(4);

@@ -11,6 +11,7 @@ namespace MovieRec.Web.Tests;
 /// Issue 8, Redis stopped mid-run (in-process): the service keeps answering from its in-memory tier, /health/ready
 /// is 503 naming redis, and once Redis is back it is ready again and writes lists to Redis without a restart.
 /// </summary>
+[Trait("Category", "Slow")] // a service scenario of seconds: the slow tier (CI runs both)
 public sealed class RedisFaultTests : IAsyncLifetime
 {
     private RedisServer _redis = null!;

@@ -145,6 +145,7 @@ public sealed class SemanticSearchApiTests
     /// it would need to embed anything), and two replicas starting together on one cache embed the catalogue once.
     /// </summary>
     [ModelFact]
+    [Trait("Category", "Slow")] // a service scenario of seconds (four starts, one embedding): the slow tier
     public async Task A_restart_and_a_second_replica_load_the_vectors_instead_of_embedding_again()
     {
         using var cache = TestData.NewFolder();

@@ -13,6 +13,7 @@ namespace MovieRec.Web.Tests;
 /// Issue 8, a crash of the single SQLite-backed process: the built service runs as a child process, several clients
 /// write ratings, the process is killed (SIGKILL) mid-writes and restarted, and every acknowledged rating is there.
 /// </summary>
+[Trait("Category", "Slow")] // a service scenario of seconds: the slow tier (CI runs both)
 public sealed class SqliteCrashFaultTests : IDisposable
 {
     private const int Writers = 6;

@@ -12,6 +12,7 @@ namespace MovieRec.Web.Tests;
 /// like a truncated one; a start-up that cannot succeed fails liveness with a sentence saying what to fix, and admin
 /// calls answer 503 with that reason instead of hanging.
 /// </summary>
+[Trait("Category", "Slow")] // a service scenario of seconds: the slow tier (CI runs both)
 public sealed class StartupRecoveryTests
 {
     private static HttpClient Admin(ServiceFactory factory)

@@ -8,6 +8,7 @@ namespace MovieRec.Core.Tests.Diagnostics;
 /// Models fitted on the same ratings with the same options share their fitted weights (SharedFits), which the memory
 /// walk sees: the second model holds only its own small state. Different options or different ratings fit their own.
 /// </summary>
+[Trait("Category", "Slow")] // fits ials, ease and taste on all of ml-latest-small several times: about 30 s
 public sealed class SharedFitsTests
 {
     private static readonly TrainingData Data = TrainingData.From(TestData.MovieLensSmall);

@@ -12,6 +12,28 @@ public class ImplicitAlsTests
         return model;
     });
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(64)]
+    [InlineData(67)]
+    public void The_simd_update_of_a_conjugate_gradient_step_rounds_exactly_as_the_scalar_loop(int k)
+    {
+        var rng = new Random(k);
+        var f = new float[k];
+        var simd = new double[k];
+        for (int a = 0; a < k; a++)
+        {
+            f[a] = (float)(rng.NextDouble() - 0.5);
+            simd[a] = rng.NextDouble() * 1e3;
+        }
+        var scalar = (double[])simd.Clone();
+        double w = 0.1 + rng.NextDouble() * 1e-7; // a weight whose products round
+        ImplicitAls.AddScaledWidened(simd, w, f);
+        for (int a = 0; a < k; a++) scalar[a] += w * f[a];
+        Assert.Equal(scalar, simd); // bit for bit: fitted factors do not depend on the SIMD width
+    }
+
     [Fact]
     [Trait("Category", "Slow")] // accuracy on the full catalogue
     public void Ranks_far_better_than_popularity_on_leave_latest_out()

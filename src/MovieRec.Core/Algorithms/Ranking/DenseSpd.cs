@@ -8,7 +8,7 @@ namespace MovieRec.Core.Algorithms.Ranking;
 /// In-place inverse of a dense symmetric positive definite matrix (row-major, float64), written for EASE's
 /// item-item Gram matrix: blocked left-looking Cholesky A = L Lᵀ, then Wᵀ = L⁻ᵀ by blocked forward substitution,
 /// then A⁻¹ = Wᵀ W. Every step is built on one register-tiled kernel (<see cref="DotTile"/>: dot products of
-/// row blocks, 4 × 2 rows at a time, SIMD over k and chunked for the cache), so about n³ flops run near the
+/// row blocks, 4 × 3 rows at a time, SIMD over k and chunked for the cache), so about n³ flops run near the
 /// machine's SIMD rate; blocks run in parallel. Each entry is computed by the same sequence of operations
 /// whatever the thread count, so the result is deterministic.
 /// </summary>
@@ -133,8 +133,9 @@ internal static class DenseSpd
     }
 
     /// <summary>
-    /// tile[r · bRows + c] = Σ_{k0 ≤ k &lt; k1} a[(aRow0 + r) n + k] · b[(bRow0 + c) n + k]. Register-tiled 4 × 2 with
-    /// SIMD over k, chunked over k so the b rows stay in cache.
+    /// tile[r · bRows + c] = Σ_{k0 ≤ k &lt; k1} a[(aRow0 + r) n + k] · b[(bRow0 + c) n + k]. Register-tiled 4 × 3 and
+    /// 4 × 2 (12 accumulators, 3 b vectors and 1 a vector: the 16 AVX2 registers) with SIMD over k, chunked over k so
+    /// the b rows stay in cache.
     /// </summary>
     internal static void DotTile(double[] a, int aRow0, int aRows, double[] b, int bRow0, int bRows, int n, int k0, int k1, double[] tile)
     {
@@ -153,6 +154,56 @@ internal static class DenseSpd
             {
                 nuint a0 = (nuint)((long)(aRow0 + r) * n), a1 = a0 + (nuint)n, a2 = a1 + (nuint)n, a3 = a2 + (nuint)n;
                 int c = 0;
+                // 4 × 3 tiles first (7 loads per 12 multiply-adds instead of 6 per 8), an even count of them so the
+                // columns left for the 4 × 2 tiles are even; every entry is summed in the same order either way.
+                int triples = (bRows - (bRows & 1)) / 3;
+                triples -= triples & 1;
+                for (; c < 3 * triples; c += 3)
+                {
+                    nuint b0 = (nuint)((long)(bRow0 + c) * n), b1 = b0 + (nuint)n, b2 = b1 + (nuint)n;
+                    Vector<double> s00 = default, s01 = default, s02 = default, s10 = default, s11 = default, s12 = default;
+                    Vector<double> s20 = default, s21 = default, s22 = default, s30 = default, s31 = default, s32 = default;
+                    for (int k = kc; k < vecEnd; k += w)
+                    {
+                        var y0 = Vector.LoadUnsafe(ref rb, b0 + (nuint)k);
+                        var y1 = Vector.LoadUnsafe(ref rb, b1 + (nuint)k);
+                        var y2 = Vector.LoadUnsafe(ref rb, b2 + (nuint)k);
+                        var x = Vector.LoadUnsafe(ref ra, a0 + (nuint)k);
+                        s00 = Vector.FusedMultiplyAdd(x, y0, s00);
+                        s01 = Vector.FusedMultiplyAdd(x, y1, s01);
+                        s02 = Vector.FusedMultiplyAdd(x, y2, s02);
+                        x = Vector.LoadUnsafe(ref ra, a1 + (nuint)k);
+                        s10 = Vector.FusedMultiplyAdd(x, y0, s10);
+                        s11 = Vector.FusedMultiplyAdd(x, y1, s11);
+                        s12 = Vector.FusedMultiplyAdd(x, y2, s12);
+                        x = Vector.LoadUnsafe(ref ra, a2 + (nuint)k);
+                        s20 = Vector.FusedMultiplyAdd(x, y0, s20);
+                        s21 = Vector.FusedMultiplyAdd(x, y1, s21);
+                        s22 = Vector.FusedMultiplyAdd(x, y2, s22);
+                        x = Vector.LoadUnsafe(ref ra, a3 + (nuint)k);
+                        s30 = Vector.FusedMultiplyAdd(x, y0, s30);
+                        s31 = Vector.FusedMultiplyAdd(x, y1, s31);
+                        s32 = Vector.FusedMultiplyAdd(x, y2, s32);
+                    }
+                    double t00 = Vector.Sum(s00), t01 = Vector.Sum(s01), t02 = Vector.Sum(s02), t10 = Vector.Sum(s10), t11 = Vector.Sum(s11), t12 = Vector.Sum(s12);
+                    double t20 = Vector.Sum(s20), t21 = Vector.Sum(s21), t22 = Vector.Sum(s22), t30 = Vector.Sum(s30), t31 = Vector.Sum(s31), t32 = Vector.Sum(s32);
+                    for (int k = vecEnd; k < ke; k++)
+                    {
+                        double y0 = b[(long)b0 + k], y1 = b[(long)b1 + k], y2 = b[(long)b2 + k];
+                        t00 += a[(long)a0 + k] * y0; t01 += a[(long)a0 + k] * y1; t02 += a[(long)a0 + k] * y2;
+                        t10 += a[(long)a1 + k] * y0; t11 += a[(long)a1 + k] * y1; t12 += a[(long)a1 + k] * y2;
+                        t20 += a[(long)a2 + k] * y0; t21 += a[(long)a2 + k] * y1; t22 += a[(long)a2 + k] * y2;
+                        t30 += a[(long)a3 + k] * y0; t31 += a[(long)a3 + k] * y1; t32 += a[(long)a3 + k] * y2;
+                    }
+                    int o = r * bRows + c;
+                    tile[o] += t00; tile[o + 1] += t01; tile[o + 2] += t02;
+                    o += bRows;
+                    tile[o] += t10; tile[o + 1] += t11; tile[o + 2] += t12;
+                    o += bRows;
+                    tile[o] += t20; tile[o + 1] += t21; tile[o + 2] += t22;
+                    o += bRows;
+                    tile[o] += t30; tile[o + 1] += t31; tile[o + 2] += t32;
+                }
                 for (; c + 2 <= bRows; c += 2)
                 {
                     nuint b0 = (nuint)((long)(bRow0 + c) * n), b1 = b0 + (nuint)n;

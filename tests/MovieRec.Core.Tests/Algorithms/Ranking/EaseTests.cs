@@ -98,6 +98,33 @@ public class EaseTests
         Assert.Equal(inverse, single);
     }
 
+    [Theory]
+    [InlineData(64, 64, 0, 300)] // the usual block: 4 × 3 tiles then 4 × 2, k across a chunk boundary
+    [InlineData(7, 5, 3, 261)] // odd rows and columns: every kind of remainder
+    [InlineData(4, 1, 0, 3)] // shorter than a SIMD vector
+    [InlineData(9, 65, 10, 10)] // an empty range of k
+    public void Dot_tiles_equal_plain_dot_products_for_every_shape(int aRows, int bRows, int k0, int k1)
+    {
+        var rng = new Random(aRows * 31 + bRows);
+        int n = 300;
+        var a = new double[(aRows + 2) * n];
+        var b = new double[(bRows + 1) * n];
+        for (int p = 0; p < a.Length; p++) a[p] = rng.NextDouble() - 0.5;
+        for (int p = 0; p < b.Length; p++) b[p] = rng.NextDouble() - 0.5;
+        var tile = new double[aRows * bRows];
+        Array.Fill(tile, double.NaN); // the kernel clears it first
+        DenseSpd.DotTile(a, 2, aRows, b, 1, bRows, n, k0, k1, tile);
+        for (int r = 0; r < aRows; r++)
+        {
+            for (int c = 0; c < bRows; c++)
+            {
+                double expected = 0;
+                for (int k = k0; k < k1; k++) expected += a[(2 + r) * n + k] * b[(1 + c) * n + k];
+                Assert.Equal(expected, tile[r * bRows + c], 1e-12);
+            }
+        }
+    }
+
     [Fact]
     public void Weights_have_a_zero_diagonal_and_reproduce_the_closed_form_on_a_tiny_set()
     {

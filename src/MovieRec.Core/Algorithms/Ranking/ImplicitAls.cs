@@ -254,22 +254,67 @@ public sealed class ImplicitAls : IRecommender, IIterativeModel, IPersistentMode
         public readonly float[] Pf = new float[k];
     }
 
-    /// <summary>G = FᵀF (k × k, float64).</summary>
-    private static double[] Gram(float[] f, int rows, int k)
+    /// <summary>
+    /// G = FᵀF (k × k, float64). Each entry is Σ_r f_ra · f_rb summed row after row (a multiply, then an add), so G is
+    /// the same bit for bit whatever the blocking: rows are taken in chunks converted to double once, the upper
+    /// triangle is accumulated in SIMD registers over a chunk (f_ra broadcast), and the lower triangle is its mirror
+    /// (the products are the same). Called twice per epoch.
+    /// </summary>
+    internal static double[] Gram(float[] f, int rows, int k)
     {
+        const int Chunk = 128;
         var g = new double[k * k];
-        var row = new double[k];
-        for (int r = 0; r < rows; r++)
+        var block = new double[Chunk * k];
+        int w = Vector<double>.Count;
+        ref double rg = ref MemoryMarshal.GetArrayDataReference(g);
+        ref double rblock = ref MemoryMarshal.GetArrayDataReference(block);
+        for (int r0 = 0; r0 < rows; r0 += Chunk)
         {
-            var fr = f.AsSpan(r * k, k);
-            for (int a = 0; a < k; a++) row[a] = fr[a];
+            int count = Math.Min(Chunk, rows - r0);
+            TensorPrimitives.ConvertTruncating<float, double>(f.AsSpan(r0 * k, count * k), block.AsSpan(0, count * k)); // float to double is exact
             for (int a = 0; a < k; a++)
             {
-                double fa = row[a];
-                if (fa == 0) continue;
-                var ga = g.AsSpan(a * k, k);
-                TensorPrimitives.MultiplyAdd(row, fa, ga, ga);
+                // From the vector holding the diagonal to the end of the row.
+                int b = a - a % w;
+                for (; b + 4 * w <= k; b += 4 * w)
+                {
+                    nuint o = (nuint)(a * k + b);
+                    var s0 = Vector.LoadUnsafe(ref rg, o);
+                    var s1 = Vector.LoadUnsafe(ref rg, o + (nuint)w);
+                    var s2 = Vector.LoadUnsafe(ref rg, o + (nuint)(2 * w));
+                    var s3 = Vector.LoadUnsafe(ref rg, o + (nuint)(3 * w));
+                    for (int r = 0; r < count; r++)
+                    {
+                        var fa = new Vector<double>(block[r * k + a]);
+                        nuint row = (nuint)(r * k + b);
+                        s0 += Vector.LoadUnsafe(ref rblock, row) * fa;
+                        s1 += Vector.LoadUnsafe(ref rblock, row + (nuint)w) * fa;
+                        s2 += Vector.LoadUnsafe(ref rblock, row + (nuint)(2 * w)) * fa;
+                        s3 += Vector.LoadUnsafe(ref rblock, row + (nuint)(3 * w)) * fa;
+                    }
+                    Vector.StoreUnsafe(s0, ref rg, o);
+                    Vector.StoreUnsafe(s1, ref rg, o + (nuint)w);
+                    Vector.StoreUnsafe(s2, ref rg, o + (nuint)(2 * w));
+                    Vector.StoreUnsafe(s3, ref rg, o + (nuint)(3 * w));
+                }
+                for (; b + w <= k; b += w)
+                {
+                    nuint o = (nuint)(a * k + b);
+                    var s0 = Vector.LoadUnsafe(ref rg, o);
+                    for (int r = 0; r < count; r++) s0 += Vector.LoadUnsafe(ref rblock, (nuint)(r * k + b)) * new Vector<double>(block[r * k + a]);
+                    Vector.StoreUnsafe(s0, ref rg, o);
+                }
+                for (; b < k; b++)
+                {
+                    double s = g[a * k + b];
+                    for (int r = 0; r < count; r++) s += block[r * k + b] * block[r * k + a];
+                    g[a * k + b] = s;
+                }
             }
+        }
+        for (int a = 1; a < k; a++)
+        {
+            for (int b = 0; b < a; b++) g[a * k + b] = g[b * k + a];
         }
         return g;
     }

@@ -13,6 +13,26 @@ public class ImplicitAlsTests
     });
 
     [Theory]
+    [InlineData(300, 64)] // chunks of rows and whole SIMD vectors
+    [InlineData(5, 7)] // fewer rows than a chunk, a row narrower than two vectors
+    [InlineData(129, 13)]
+    public void The_gram_matrix_is_the_row_by_row_sum_bit_for_bit(int rows, int k)
+    {
+        var rng = new Random(rows + k);
+        var f = new float[rows * k];
+        for (int p = 0; p < f.Length; p++) f[p] = rng.NextDouble() < 0.1 ? 0 : (float)(rng.NextDouble() - 0.5);
+        var expected = new double[k * k];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int a = 0; a < k; a++)
+            {
+                for (int b = 0; b < k; b++) expected[a * k + b] += (double)f[r * k + b] * f[r * k + a];
+            }
+        }
+        Assert.Equal(expected, ImplicitAls.Gram(f, rows, k));
+    }
+
+    [Theory]
     [InlineData(3)]
     [InlineData(8)]
     [InlineData(64)]

@@ -26,7 +26,7 @@ public static partial class EraQuery
     /// <summary>
     /// The years <paramref name="query"/> asks for and the query without them (and without the "from the", "of the"
     /// around them), or null when it names none. A bare year is not an era ("2001", "1984" and "1917" are titles):
-    /// only "from 1995", "made in 1995" or "released in 1995" are; nor is a decade a story is set in (see
+    /// only "from 1995", "made in 1995", "released in 1995" and "movies of 1995" or "best of 1995" are; nor is a decade a story is set in (see
     /// <see cref="AsksForReleaseYears"/>).
     /// </summary>
     /// <param name="query">The query.</param>
@@ -64,6 +64,10 @@ public static partial class EraQuery
         {
             match = Year().Match(query);
             if (!match.Success) return null;
+            // "of 1995" asks for release years after a movie word or "best" ("the best films of 1994", "top movies of
+            // 2015"); elsewhere it is a setting ("a boy in the summer of 1942", "the class of 1999").
+            if (match.Groups["lead"].Value.TrimStart().StartsWith("of", StringComparison.OrdinalIgnoreCase) && !MovieWordBefore(query[..match.Index]))
+                return null;
             int year = int.Parse(match.Groups["year"].Value, CultureInfo.InvariantCulture);
             era = new Era(year, year, year.ToString(CultureInfo.InvariantCulture));
         }
@@ -88,6 +92,12 @@ public static partial class EraQuery
             if (!Generic.Contains(word)) return false;
         }
         return true;
+    }
+
+    private static bool MovieWordBefore(string before)
+    {
+        var words = before.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries);
+        return words.Length > 0 && (MovieWords.Contains(words[^1]) || words[^1].Equals("best", StringComparison.OrdinalIgnoreCase));
     }
 
     private static readonly HashSet<string> MovieWords = new(StringComparer.OrdinalIgnoreCase) { "movie", "movies", "film", "films", "flick", "flicks" };
@@ -133,7 +143,7 @@ public static partial class EraQuery
     [GeneratedRegex(@"\b(?:set|takes?\s+place|taking\s+place|happens?|happening)\s+(?:(?:in|during)\s+)?(?:the\s+)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SettingBefore();
 
-    [GeneratedRegex(@"(?<lead>\b(?:from|(?:made|released)\s+in)\s+)(?<year>(?:18[89]|19\d|20\d)\d)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<lead>\b(?:from|of|(?:made|released)\s+in)\s+)(?<year>(?:18[89]|19\d|20\d)\d)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Year();
 
     [GeneratedRegex(@"\s+")]

@@ -399,12 +399,14 @@ public sealed class HybridSearch : IDisposable
             var lexicalRank = ranks[..n];
             var semanticRank = ranks.Slice(n, n);
             var titleRank = ranks.Slice(2 * n, n);
-            int wordMatches = 0;
+            int wordMatches = 0, lexicalMatches = 0, titleMatches = 0;
             float bestTitle = 0;
-            if ((request.Signals & SearchSignals.Lexical) != 0)
+            bool lexicalSearched = (request.Signals & SearchSignals.Lexical) != 0;
+            if (lexicalSearched)
             {
                 var hits = Lexical.Search(query, o.Depth, accept);
                 wordMatches += hits.Count;
+                lexicalMatches = hits.Count;
                 float best = hits.Count > 0 ? hits[0].Score : 1;
                 for (int i = 0; i < hits.Count; i++)
                 {
@@ -413,7 +415,26 @@ public sealed class HybridSearch : IDisposable
                     fused[r] += o.Method == FusionMethod.ReciprocalRank ? o.LexicalWeight / (o.RrfK + i + 1) : o.LexicalWeight * hits[i].Score / best;
                 }
             }
-            if (semantic is not null)
+            if ((request.Signals & SearchSignals.Title) != 0)
+            {
+                var hits = Titles.Search(query, o.Depth, accept);
+                wordMatches += hits.Count;
+                titleMatches = hits.Count;
+                if (hits.Count > 0) bestTitle = hits[0].Score;
+                for (int i = 0; i < hits.Count; i++)
+                {
+                    int r = _rowOf[hits[i].Movie.Id];
+                    titleRank[r] = i + 1;
+                    // Title scores are 100 for the whole title, 50-60 for a prefix, below for word matches.
+                    float strength = Math.Clamp(hits[i].Score / 100f, 0, 1);
+                    fused[r] += o.Method == FusionMethod.ReciprocalRank ? o.TitleWeight * strength / (o.RrfK + i + 1) : o.TitleWeight * strength;
+                }
+            }
+            // No word of the query is in any title, overview, keyword or tag, yet titles match it within a few edits:
+            // a misspelt title ("matrx"). The embeddings of an unknown word are noise (xXx and Beyond the Mat ranked
+            // first for "matrx", The Matrix twelfth), so the titles answer alone.
+            bool misspeltTitle = lexicalSearched && lexicalMatches == 0 && titleMatches > 0;
+            if (semantic is not null && !misspeltTitle)
             {
                 var scores = scoresBuffer.AsSpan(0, n);
                 semantic.Scores(semantic.Embedder.EmbedQuery(query), scores);
@@ -438,20 +459,6 @@ public sealed class HybridSearch : IDisposable
                 if (o.Method == FusionMethod.Scores)
                 {
                     for (int r = 0; r < fused.Length; r++) fused[r] += o.SemanticWeight * (scores[r] > 0 ? scores[r] : 0);
-                }
-            }
-            if ((request.Signals & SearchSignals.Title) != 0)
-            {
-                var hits = Titles.Search(query, o.Depth, accept);
-                wordMatches += hits.Count;
-                if (hits.Count > 0) bestTitle = hits[0].Score;
-                for (int i = 0; i < hits.Count; i++)
-                {
-                    int r = _rowOf[hits[i].Movie.Id];
-                    titleRank[r] = i + 1;
-                    // Title scores are 100 for the whole title, 50-60 for a prefix, below for word matches.
-                    float strength = Math.Clamp(hits[i].Score / 100f, 0, 1);
-                    fused[r] += o.Method == FusionMethod.ReciprocalRank ? o.TitleWeight * strength / (o.RrfK + i + 1) : o.TitleWeight * strength;
                 }
             }
             if (o.GenreWeight > 0 && GenreWords.Of(query) is { Count: > 0 } genres)

@@ -22,6 +22,9 @@ public sealed class EraQueryTests
     [InlineData("00s horror", 2000, 2009, "the 2000s", "horror")]
     [InlineData("2010s superhero movies", 2010, 2019, "the 2010s", "superhero")]
     [InlineData("animated films released in 1998", 1998, 1998, "1998", "animated")]
+    [InlineData("best movies of 2015", 2015, 2015, "2015", "best")]
+    [InlineData("the best of 1994", 1994, 1994, "1994", "the best")]
+    [InlineData("top horror films of 1980", 1980, 1980, "1980", "top horror")]
     public void A_decade_or_a_year_asked_for_is_read_and_taken_out_of_the_words(string query, int from, int to, string label, string words)
     {
         var parsed = EraQuery.Parse(query);
@@ -41,6 +44,8 @@ public sealed class EraQueryTests
     [InlineData("a family in the 1970s drives across the country")]
     [InlineData("a heist that takes place in the 1960s")]
     [InlineData("a story in 1995")]
+    [InlineData("a boy in the summer of 1942")]
+    [InlineData("the class of 1999")]
     [InlineData("Mid90s")]
     public void Ages_settings_and_titles_are_not_release_years(string query) => Assert.Null(EraQuery.Parse(query));
 
@@ -88,5 +93,13 @@ public sealed class EraQueryTests
         Assert.All(nineties.Hits, h => Assert.InRange(h.Movie.Year!.Value, 1990, 1999));
         long[] mostRatedNineties = [.. data.Catalog.Movies.Where(m => m.Year is >= 1990 and <= 1999).OrderByDescending(m => counts(m.Id)).ThenBy(m => m.Id).Take(5).Select(m => m.Id)];
         Assert.Equal(mostRatedNineties, nineties.Hits.Select(h => h.Movie.Id));
+
+        // "of" a year after a movie word: that year's best-known movies, not titles with "Movie" or "Best" in them.
+        var of2015 = search.Search("best movies of 2015", new HybridSearchRequest { Count = 5 });
+        Assert.Equal(new Era(2015, 2015, "2015"), of2015.Era);
+        long[] mostRated2015 = [.. data.Catalog.Movies.Where(m => m.Year == 2015).OrderByDescending(m => counts(m.Id)).ThenBy(m => m.Id).Take(5).Select(m => m.Id)];
+        Assert.Equal(mostRated2015, of2015.Hits.Select(h => h.Movie.Id));
+        // A title with a year in it stays a title.
+        Assert.Equal("Gold Diggers of 1933", search.Search("gold diggers of 1933").Hits[0].Movie.Title);
     }
 }

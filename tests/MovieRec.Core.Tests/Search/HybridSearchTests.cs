@@ -128,6 +128,22 @@ public sealed class HybridSearchTests : IDisposable
         Assert.Empty(search.Search("   ").Hits);
     }
 
+    /// <summary>
+    /// A word no title, overview, keyword or tag has, within a few edits of a title word, is a misspelt title: the
+    /// titles answer, not the embeddings of an unknown word (with the real model xXx came first for "matrx").
+    /// </summary>
+    [ModelFact]
+    public void A_misspelt_title_is_answered_by_the_titles_alone()
+    {
+        using var search = Ready();
+        var typo = search.Search("matrx");
+        Assert.Equal(2571, typo.Hits[0].Movie.Id);
+        Assert.All(typo.Hits, h => Assert.True(h.TitleRank is not null && h.SemanticRank is null, h.Movie.Title));
+        Assert.Null(typo.Note);
+        // A word the catalogue has keeps the embeddings.
+        Assert.Contains(search.Search("matrix").Hits, h => h.SemanticRank is not null);
+    }
+
     [Fact]
     public void A_short_query_gets_a_smaller_popularity_prior_unless_it_names_a_title()
     {

@@ -63,6 +63,17 @@ public sealed class CatalogApiTests(ServiceFixture fixture)
         Assert.Equal("the 1990s", nineties.GetProperty("era").GetProperty("label").GetString());
         Assert.All(nineties.GetProperty("items").EnumerateArray(), i => Assert.InRange(i.GetProperty("movie").GetProperty("year").GetInt32(), 1990, 1999));
         Assert.Contains("Die Hard: With a Vengeance", Titles(nineties.GetProperty("items")));
+        // "but funnier": the closest comedies, from the years asked for too; the note and genres say so.
+        var funnier = await (await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("movies like die hard but funnier from the 90s"))).Json();
+        Assert.Equal("similar", funnier.GetProperty("mode").GetString());
+        Assert.Equal(["Comedy"], funnier.GetProperty("genres").EnumerateArray().Select(g => g.GetString()!));
+        Assert.StartsWith("Comedy movies like Die Hard (1988)", funnier.GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.Equal(10, funnier.GetProperty("items").GetArrayLength());
+        Assert.All(funnier.GetProperty("items").EnumerateArray(), i =>
+        {
+            Assert.Contains("Comedy", i.GetProperty("movie").GetProperty("genres").EnumerateArray().Select(g => g.GetString()));
+            Assert.InRange(i.GetProperty("movie").GetProperty("year").GetInt32(), 1990, 1999);
+        });
         var one = await (await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("movies like beauty and the beast"))).Json();
         Assert.Equal(["Beauty and the Beast"], one.GetProperty("similarToAll").EnumerateArray().Select(m => m.GetProperty("title").GetString()!));
     }

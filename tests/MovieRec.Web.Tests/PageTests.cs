@@ -92,6 +92,16 @@ public sealed partial class PageTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Movies_like_one_but_funnier_say_so_in_the_heading()
+    {
+        var (status, html) = await Browse(fixture.Factory.CreateClient(), "/search?describe=movies+like+the+matrix+but+funnier");
+        Assert.Equal(HttpStatusCode.OK, status);
+        html = WebUtility.HtmlDecode(html);
+        Assert.Equal("Movies like The Matrix (1999) · comedy",
+            Regex.Match(html, "<h2 id=\"describe-results-heading\">([^<]*)</h2>").Groups[1].Value);
+    }
+
+    [Fact]
     public async Task Describing_a_kind_of_movie_from_a_decade_shows_that_decade()
     {
         var (status, html) = await Browse(fixture.Factory.CreateClient(), "/search?describe=80s+teen+comedy");

@@ -153,10 +153,12 @@ internal static class DiscoverCommands
             var text = parse.GetValue(query)!;
             using var search = new HybridSearch(dataset.Catalog.Movies, RatingCounts(dataset));
             // "movies like Ocean's Eleven": that movie's more-like-this list (as `similar` and the movie page give it).
-            if (NamedMovieQuery.ResolveWithEra(search.Titles, text) is ({ Count: > 0 } named, var era)
-                && NamedMovieQuery.Neighbours(named, NamedMovieQuery.InEra(ContentWithFamiliarity(dataset).Similar, era), count) is { Count: > 0 } similar)
+            // "movies like the matrix but funnier": its closest comedies.
+            if (NamedMovieQuery.ResolveRequest(search.Titles, text) is { Movies: { Count: > 0 } named, Era: var era, Genres: var genres }
+                && ContentWithFamiliarity(dataset) is var content
+                && NamedMovieQuery.Neighbours(named, NamedMovieQuery.InEra(NamedMovieQuery.InGenres(content.Similar, content.SimilarAmong, genres), era), count) is { Count: > 0 } similar)
             {
-                context.Console.MarkupLine(Markup.Escape(NamedMovieQuery.Note(named)));
+                context.Console.MarkupLine(Markup.Escape(NamedMovieQuery.Note(named, genres)));
                 if (era is not null) context.Console.MarkupLine($"[grey]Movies from {Markup.Escape(era.Label)} ({era.From}-{era.To}).[/]");
                 var list = new Table().Title($"[bold]{Markup.Escape(text)}[/] (similar)").AddColumn("#").AddColumn("movie").AddColumn(new TableColumn(named.Count == 1 ? "similarity" : "score").RightAligned());
                 int place = 1;

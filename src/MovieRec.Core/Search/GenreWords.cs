@@ -15,8 +15,8 @@ public static class GenreWords
     // matchers kept megabytes resident in the service (docs/benchmarks.md, memory).
     private static readonly Dictionary<string, string[]> Phrases = Build(new (string Genres, string[] Words)[]
     {
-        ("Comedy", ["funny", "comedy", "comedies", "comic", "hilarious", "laugh", "laughs", "laughing", "humor", "humour", "humorous", "humourous", "feel-good", "feelgood"]),
-        ("Horror", ["scary", "horror", "frightening", "terrifying", "creepy", "spooky", "slasher", "slashers"]),
+        ("Comedy", ["funny", "funnier", "comedy", "comedies", "comic", "hilarious", "laugh", "laughs", "laughing", "humor", "humour", "humorous", "humourous", "feel-good", "feelgood"]),
+        ("Horror", ["scary", "scarier", "horror", "frightening", "terrifying", "creepy", "spooky", "slasher", "slashers"]),
         // "family" alone is not Children ("mafia family crime saga"); these phrases are.
         ("Children", ["kid", "kids", "children", "child-friendly", "family-friendly", "family movie", "family movies", "family film", "family films", "family night", "family fun",
             "family friendly", "for the family", "for the whole family"]),

@@ -66,9 +66,48 @@ public static partial class NamedMovieQuery
     {
         ArgumentNullException.ThrowIfNull(titles);
         ArgumentNullException.ThrowIfNull(query);
-        if (EraQuery.Parse(query, keepMovieWords: true) is { } asked && ResolveAll(titles, asked.Words) is { Count: > 0 } inEra) return (inEra, asked.Era);
+        if (EraQuery.Parse(query, keepMovieWords: true) is { } asked && ResolveAll(titles, WithoutTrailingBut(asked.Words)) is { Count: > 0 } inEra) return (inEra, asked.Era);
         return (ResolveAll(titles, query), null);
     }
+
+    /// <summary>
+    /// The movies a query names, the release years and the genres it asks for: "movies like the matrix but funnier"
+    /// names The Matrix and asks for comedies, "something like toy story but scarier from the 80s" Toy Story, horror
+    /// and the 1980s. The genres are those <see cref="GenreWords"/> finds after "but"; a "but" clause without any
+    /// ("movies like heat but longer") is left in the name, which then resolves to nothing (a description).
+    /// </summary>
+    public static NamedMovieRequest ResolveRequest(TitleSearch titles, string query)
+    {
+        ArgumentNullException.ThrowIfNull(titles);
+        ArgumentNullException.ThrowIfNull(query);
+        var but = ButClause().Match(query);
+        if (but.Success && GenreWords.Of(but.Groups["but"].Value) is { Count: > 0 } genres)
+        {
+            var (movies, era) = ResolveWithEra(titles, query[..but.Index]);
+            if (era is null && EraQuery.Parse(but.Groups["but"].Value, keepMovieWords: true) is { } inClause) era = inClause.Era;
+            return new NamedMovieRequest(movies, era, genres);
+        }
+        var (plain, plainEra) = ResolveWithEra(titles, query);
+        return new NamedMovieRequest(plain, plainEra, []);
+    }
+
+    /// <summary>
+    /// The more-like-this lists in <paramref name="genres"/>: with none asked, <paramref name="similar"/>; otherwise
+    /// <paramref name="similarAmong"/> (similarity over the whole catalogue to the movies a filter takes, e.g.
+    /// <see cref="Algorithms.Content.ContentSimilarity.SimilarAmong"/>: a movie's kept neighbours seldom hold ten of
+    /// another genre) over the movies of every genre asked.
+    /// </summary>
+    public static Func<long, int, IReadOnlyList<(Movie Movie, float Similarity)>> InGenres(Func<long, int, IReadOnlyList<(Movie Movie, float Similarity)>> similar,
+        Func<long, int, Func<Movie, bool>, IReadOnlyList<(Movie Movie, float Similarity)>> similarAmong, IReadOnlyList<string> genres)
+    {
+        ArgumentNullException.ThrowIfNull(similar);
+        ArgumentNullException.ThrowIfNull(similarAmong);
+        ArgumentNullException.ThrowIfNull(genres);
+        if (genres.Count == 0) return similar;
+        return (id, n) => similarAmong(id, n, movie => GenreWords.Share(movie, genres) == 1);
+    }
+
+    private static string WithoutTrailingBut(string words) => TrailingBut().Replace(words, "");
 
     /// <summary>The more-like-this lists restricted to <paramref name="era"/>: each list read 400 deep, then filtered.</summary>
     public static Func<long, int, IReadOnlyList<(Movie Movie, float Similarity)>> InEra(Func<long, int, IReadOnlyList<(Movie Movie, float Similarity)>> similar, Era? era)
@@ -127,6 +166,28 @@ public static partial class NamedMovieQuery
         return $"Movies like {Names(named)}: what they share with them (director, lead actors, keywords, genres), closest to all of them first.";
     }
 
+    /// <summary>
+    /// The note when genres were asked for too: "Comedy movies like The Matrix (1999): what they share with it ...";
+    /// without genres, as <see cref="Note(IReadOnlyList{Movie})"/>.
+    /// </summary>
+    public static string Note(IReadOnlyList<Movie> named, IReadOnlyList<string> genres)
+    {
+        ArgumentNullException.ThrowIfNull(named);
+        ArgumentNullException.ThrowIfNull(genres);
+        var note = Note(named);
+        if (genres.Count == 0) return note;
+        string kind = EnglishList.Join([.. genres.Select(GenreAdjective)]);
+        return char.ToUpperInvariant(kind[0]) + kind[1..] + " movies like" + note["Movies like".Length..];
+    }
+
+    /// <summary>How a genre reads before "movies": "comedy", "animated", "children's", "sci-fi".</summary>
+    public static string GenreAdjective(string genre) => genre switch
+    {
+        "Animation" => "animated",
+        "Children" => "children's",
+        _ => genre.ToLowerInvariant(),
+    };
+
     /// <summary>"Alien (1979)", "Alien (1979) and Die Hard (1988)", "A, B and C".</summary>
     public static string Names(IReadOnlyList<Movie> named)
     {
@@ -142,6 +203,19 @@ public static partial class NamedMovieQuery
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex LikeRequest();
 
+    // "... but funnier", "..., but for kids": the clause after the last "but".
+    [GeneratedRegex(@"[\s,]+but\s+(?<but>(?:(?!\bbut\b).)+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ButClause();
+
+    [GeneratedRegex(@"[\s,]+but\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex TrailingBut();
+
     [GeneratedRegex(@"\s*(?:,\s*(?:and|or)\s+|,|\s+and\s+|\s+or\s+|\s*&\s*|\s*\+\s*)\s*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Joiners();
 }
+
+/// <summary>
+/// A request for named movies' neighbours: the movies, the release years asked for (null: any) and the genres asked
+/// for ("but funnier": Comedy; empty: any).
+/// </summary>
+public sealed record NamedMovieRequest(IReadOnlyList<Movie> Movies, Era? Era, IReadOnlyList<string> Genres);

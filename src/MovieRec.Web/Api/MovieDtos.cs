@@ -80,17 +80,18 @@ public sealed record SimilarMovies(MovieId MovieId, string By, IReadOnlyList<Sco
 
 /// <summary>
 /// Search results; mode is hybrid, lexical (with the reason when semantic search is unavailable) or similar (the query
-/// named a movie, "movies like Ocean's Eleven": similarTo is that movie, the items its neighbours; null otherwise).
+/// named a movie, "movies like Ocean's Eleven": similarTo is that movie, the items its neighbours; null otherwise);
+/// genres: the genres "movies like The Matrix but funnier" asked the neighbours to be (null: none asked).
 /// </summary>
 public sealed record SearchResults(string Query, string Mode, string? Note, IReadOnlyList<ScoredMovie> Items, IReadOnlyList<string>? DidYouMean, bool Personalised,
-    MovieSummary? SimilarTo, SearchEra? Era, IReadOnlyList<MovieSummary>? SimilarToAll, IReadOnlyList<string>? People)
+    MovieSummary? SimilarTo, SearchEra? Era, IReadOnlyList<MovieSummary>? SimilarToAll, IReadOnlyList<string>? People, IReadOnlyList<string>? Genres)
 {
     public static SearchResults Of(SearchAnswer answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
         return new(answer.Query, answer.Mode, answer.Note, [.. answer.Items.Select(ScoredMovie.Of)], MoviePage.Titles(answer.DidYouMean), answer.Personalised,
             answer.SimilarTo is { } named ? MovieSummary.Of(named) : null, answer.Era is { } era ? new SearchEra(era.From, era.To, era.Label) : null,
-            answer.SimilarToAll is { } all ? [.. all.Select(MovieSummary.Of)] : null, answer.People);
+            answer.SimilarToAll is { } all ? [.. all.Select(MovieSummary.Of)] : null, answer.People, answer.Genres);
     }
 }
 

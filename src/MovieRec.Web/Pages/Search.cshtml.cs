@@ -45,6 +45,9 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
 
     /// <summary>The people the description named ("movies with Tom Hanks and Meg Ryan"), its results all theirs.</summary>
     public IReadOnlyList<string> People { get; private set; } = [];
+
+    /// <summary>The genres "movies like X but funnier" asked the neighbours to be (empty: none).</summary>
+    public IReadOnlyList<string> AskedGenres { get; private set; } = [];
     public string? DescribeNote { get; private set; }
 
     /// <summary>No title matched the title search, so its words were searched as a description too.</summary>
@@ -106,6 +109,7 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
                 SimilarToAll = answer.Value.SimilarToAll is { } all ? [.. all.Select(h => h.Movie)] : [];
                 Era = answer.Value.Era;
                 People = answer.Value.People ?? [];
+                AskedGenres = answer.Value.Genres ?? [];
                 DescribeNote = answer.Value.Note;
             }
             else

@@ -53,11 +53,11 @@ public sealed record SearchRequest(string? Q = null, int? N = null, string? Rate
 /// Search results. <paramref name="Mode"/> is "hybrid" (BM25, sentence embeddings and titles fused), "lexical" (BM25
 /// and titles: while the embeddings are being built, or with semantic search off; <paramref name="Note"/> then says
 /// why) or "similar" (the query names a movie, "movies like Ocean's Eleven": its content neighbours; the note and
-/// <paramref name="SimilarTo"/> name it); <paramref name="Personalised"/> whether the searcher's ratings re-ranked them; <paramref name="DidYouMean"/>
+/// <paramref name="SimilarTo"/> name it; <paramref name="Genres"/> the genres a "but funnier" asked them to be); <paramref name="Personalised"/> whether the searcher's ratings re-ranked them; <paramref name="DidYouMean"/>
 /// holds close titles when nothing matched.
 /// </summary>
 public sealed record SearchAnswer(string Query, string Mode, string? Note, IReadOnlyList<MovieHit> Items, IReadOnlyList<Movie>? DidYouMean, bool Personalised = false,
-    MovieHit? SimilarTo = null, Era? Era = null, IReadOnlyList<MovieHit>? SimilarToAll = null, IReadOnlyList<string>? People = null);
+    MovieHit? SimilarTo = null, Era? Era = null, IReadOnlyList<MovieHit>? SimilarToAll = null, IReadOnlyList<string>? People = null, IReadOnlyList<string>? Genres = null);
 
 /// <summary>
 /// Search by description, title or words (<see cref="HybridSearch"/>: BM25, sentence embeddings and title matches
@@ -101,14 +101,15 @@ public sealed class SearchQueries(ModelHost host, IOptions<MovieRecOptions> opti
         string q = request.Q!.Trim();
         // "movies like Ocean's Eleven": that movie's more-like-this list, as on its page; "movies like Alien and Die
         // Hard": the movies closest to both first.
-        // "movies like Die Hard from the 90s": its neighbours from those years.
-        if (NamedMovieQuery.ResolveWithEra(catalog.Titles, q) is ({ Count: > 0 } named, var era))
+        // "movies like Die Hard from the 90s": its neighbours from those years; "movies like the matrix but funnier":
+        // its neighbours that are comedies.
+        if (NamedMovieQuery.ResolveRequest(catalog.Titles, q) is { Movies: { Count: > 0 } named, Era: var era, Genres: var genres })
         {
-            var similar = NamedMovieQuery.Neighbours(named, NamedMovieQuery.InEra(catalog.Content.Similar, era), request.N ?? DefaultN);
+            var similar = NamedMovieQuery.Neighbours(named, NamedMovieQuery.InEra(NamedMovieQuery.InGenres(catalog.Content.Similar, catalog.Content.SimilarAmong, genres), era), request.N ?? DefaultN);
             if (similar.Count > 0)
-                return new SearchAnswer(q, "similar", NamedMovieQuery.Note(named),
+                return new SearchAnswer(q, "similar", NamedMovieQuery.Note(named, genres),
                     [.. similar.Select(s => MovieHit.Of(s.Movie, catalog, s.Score))], null, SimilarTo: MovieHit.Of(named[0], catalog, 1), Era: era,
-                    SimilarToAll: [.. named.Select(m => MovieHit.Of(m, catalog, 1))]);
+                    SimilarToAll: [.. named.Select(m => MovieHit.Of(m, catalog, 1))], Genres: genres.Count > 0 ? genres : null);
         }
         TasteScorer? taste = null;
         if (ratings.Count > 0 && request.Personalise != false && host.Current is { } model) taste = Taste(model, ratings);

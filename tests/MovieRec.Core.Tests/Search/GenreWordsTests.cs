@@ -13,6 +13,8 @@ public sealed class GenreWordsTests
     [InlineData("world war 2 soldiers rescue", "War")]
     [InlineData("mafia family crime saga", "Crime")]
     [InlineData("sci-fi thriller", "Sci-Fi,Thriller")]
+    [InlineData("but funnier", "Comedy")]
+    [InlineData("but scarier", "Horror")]
     [InlineData("a sad movie about a dog", "")]
     [InlineData("star wars", "")]
     [InlineData("warm-hearted", "")]

@@ -80,4 +80,62 @@ public sealed class NamedMovieQueryTests
         IReadOnlyList<(Core.Data.Movie, float)> All(long id, int n) => [.. catalog.Movies.Where(m => m.Id != id).Take(n).Select(m => (m, 1f))];
         Assert.All(NamedMovieQuery.InEra(All, era)(1, 20), s => Assert.InRange(s.Item1.Year!.Value, 1990, 1999));
     }
+
+    [Theory]
+    [InlineData("movies like the matrix but funnier", "The Matrix", "Comedy", null)]
+    [InlineData("something like Toy Story, but scarier", "Toy Story", "Horror", null)]
+    [InlineData("movies like alien but animated", "Alien", "Animation", null)]
+    [InlineData("films like die hard but funnier from the 90s", "Die Hard", "Comedy", 1990)]
+    [InlineData("movies like die hard from the 90s but funnier", "Die Hard", "Comedy", 1990)]
+    [InlineData("movies like die hard but from the 90s", "Die Hard", "", 1990)]
+    [InlineData("movies like heat", "Heat", "", null)]
+    [InlineData("movies like heat but longer", "", "", null)] // no genre in the clause: a name that is no title
+    public void A_but_clause_asks_for_genres_and_keeps_the_name(string query, string title, string genres, int? decade)
+    {
+        var titles = new TitleSearch(TestData.MovieLensSmall.Catalog.Movies);
+        var request = NamedMovieQuery.ResolveRequest(titles, query);
+        Assert.Equal(title.Split('|', StringSplitOptions.RemoveEmptyEntries), request.Movies.Select(m => m.Title));
+        Assert.Equal(genres.Split('|', StringSplitOptions.RemoveEmptyEntries), request.Genres);
+        Assert.Equal(decade, request.Era?.From);
+    }
+
+    /// <summary>
+    /// "movies like the matrix but funnier": comedies, by content similarity to The Matrix over the whole catalogue
+    /// (its 50 kept neighbours hold one comedy), most similar first; the note says what was asked.
+    /// </summary>
+    [Fact]
+    public void Neighbours_in_the_genres_asked_for_are_the_closest_movies_of_those_genres()
+    {
+        var catalog = TestData.MovieLensSmall.Catalog;
+        var content = Core.Algorithms.Content.ContentSimilarity.Build(catalog.Movies);
+        var matrix = catalog.Movies.First(m => m.Id == 2571);
+        Assert.True(content.Similar(2571, 50).Count(s => s.Movie.Genres.Contains("Comedy")) < 10);
+        var comedies = NamedMovieQuery.InGenres(content.Similar, content.SimilarAmong, ["Comedy"])(2571, 10);
+        Assert.Equal(10, comedies.Count);
+        Assert.All(comedies, s => Assert.Contains("Comedy", s.Movie.Genres));
+        Assert.DoesNotContain(comedies, s => s.Movie.Id == 2571);
+        // Without familiarity, the order is the cosine's, and the cosine is that of the vectors.
+        Assert.Equal(comedies.Select(s => s.Similarity).OrderByDescending(x => x), comedies.Select(s => s.Similarity));
+        var v = content.Vectors;
+        int row = catalog.Movies.ToList().FindIndex(m => m.Id == 2571), first = catalog.Movies.ToList().FindIndex(m => m.Id == comedies[0].Movie.Id);
+        float cosine = 0;
+        for (int a = 0; a < v.RowTerms(row).Length; a++)
+        {
+            for (int b = 0; b < v.RowTerms(first).Length; b++)
+            {
+                if (v.RowTerms(row)[a] == v.RowTerms(first)[b]) cosine += v.RowWeights(row)[a] * v.RowWeights(first)[b];
+            }
+        }
+        Assert.Equal(cosine, comedies[0].Similarity, 5);
+        // No comedy is closer than the first one found.
+        Assert.True(content.SimilarAmong(2571, 9999, m => m.Genres.Contains("Comedy")).All(s => s.Similarity <= comedies[0].Similarity));
+        // Nothing asked: the kept neighbours as they are.
+        Assert.Equal(content.Similar(2571, 5).Select(s => s.Movie.Id), NamedMovieQuery.InGenres(content.Similar, content.SimilarAmong, [])(2571, 5).Select(s => s.Movie.Id));
+        Assert.Empty(content.SimilarAmong(-7, 5, _ => true));
+
+        Assert.Equal("Comedy movies like The Matrix (1999): what they share with it (director, lead actors, keywords, genres).", NamedMovieQuery.Note([matrix], ["Comedy"]));
+        Assert.Equal("Animated and children's movies like The Matrix (1999): what they share with it (director, lead actors, keywords, genres).",
+            NamedMovieQuery.Note([matrix], ["Animation", "Children"]));
+        Assert.Equal(NamedMovieQuery.Note(matrix), NamedMovieQuery.Note([matrix], []));
+    }
 }

@@ -149,6 +149,44 @@ public sealed class ContentSimilarity
     public IReadOnlyList<(Movie Movie, float Similarity)> Similar(long movieId, int n) =>
         _familiarity is null ? _neighbours.Similar(movieId, n) : _neighbours.Similar(movieId, n, _familiarity);
 
+    /// <summary>
+    /// The movies <paramref name="accept"/> takes most similar to <paramref name="movieId"/>, over the whole catalogue
+    /// rather than the kept neighbours, ordered as <see cref="Similar(long, int)"/> orders them (sim / sim_max, plus
+    /// familiarity when given); the value returned is the similarity. For a narrower ask than "more like this": "movies
+    /// like The Matrix but funnier" wants comedies, of which The Matrix's 50 kept neighbours hold one. One pass over
+    /// the vectors' non-zeros; empty for an unknown id.
+    /// </summary>
+    public IReadOnlyList<(Movie Movie, float Similarity)> SimilarAmong(long movieId, int n, Func<Movie, bool> accept)
+    {
+        ArgumentNullException.ThrowIfNull(accept);
+        int row = _neighbours.RowOf(movieId);
+        if (row < 0 || n <= 0) return [];
+        var query = new float[Vectors.Vocabulary.Count];
+        var terms = Vectors.RowTerms(row);
+        var weights = Vectors.RowWeights(row);
+        for (int t = 0; t < terms.Length; t++) query[terms[t]] = weights[t];
+        var sims = new float[Movies.Count];
+        float max = 0;
+        for (int r = 0; r < sims.Length; r++)
+        {
+            sims[r] = float.NaN;
+            if (r == row || !accept(Movies[r])) continue;
+            float dot = 0;
+            var rowTerms = Vectors.RowTerms(r);
+            var rowWeights = Vectors.RowWeights(r);
+            for (int t = 0; t < rowTerms.Length; t++) dot += query[rowTerms[t]] * rowWeights[t];
+            if (dot <= 0) continue;
+            sims[r] = dot;
+            max = Math.Max(max, dot);
+        }
+        var keys = new float[sims.Length];
+        for (int r = 0; r < keys.Length; r++) keys[r] = float.IsNaN(sims[r]) ? float.NaN : sims[r] / max + (_familiarity?[r] ?? 0);
+        var top = TopN.Select(keys, n, TieBreak.ById);
+        var result = new List<(Movie, float)>(top.Length);
+        foreach (var t in top) result.Add((Movies[t.Item], sims[t.Item]));
+        return result;
+    }
+
     /// <summary>Similar movies re-ranked by a blend of similarity and weighted rating (see <see cref="MovieNeighbours"/>).</summary>
     public IReadOnlyList<(Movie Movie, float Similarity)> Similar(long movieId, int n, WeightedRating quality, double weight) =>
         _neighbours.Similar(movieId, n, quality, weight);

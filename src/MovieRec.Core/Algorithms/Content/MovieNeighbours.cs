@@ -22,6 +22,9 @@ public sealed class MovieNeighbours
 
     public bool Contains(long movieId) => _rowOf.ContainsKey(movieId);
 
+    /// <summary>The catalogue row of <paramref name="movieId"/>, or -1.</summary>
+    public int RowOf(long movieId) => _rowOf.TryGetValue(movieId, out int row) ? row : -1;
+
     /// <summary>
     /// The movies most similar to <paramref name="movieId"/>, re-ranked by (1 − w)·sim/sim_max + w·WR/WR_max over the
     /// neighbour list (the first seed's quality boost: among similar movies, the well-rated and well-known first).

@@ -15,7 +15,7 @@ public static class GenreWords
     // matchers kept megabytes resident in the service (docs/benchmarks.md, memory).
     private static readonly Dictionary<string, string[]> Phrases = Build(new (string Genres, string[] Words)[]
     {
-        ("Comedy", ["funny", "funnier", "comedy", "comedies", "comic", "hilarious", "laugh", "laughs", "laughing", "humor", "humour", "humorous", "humourous", "feel-good", "feelgood"]),
+        ("Comedy", ["funny", "funnier", "comedy", "comedies", "comic", "hilarious", "laugh", "laughs", "laughing", "humor", "humour", "humorous", "humourous", "feel-good", "feelgood", "feel good"]),
         ("Horror", ["scary", "scarier", "horror", "frightening", "terrifying", "creepy", "spooky", "slasher", "slashers"]),
         // "family" alone is not Children ("mafia family crime saga"); these phrases are.
         ("Children", ["kid", "kids", "children", "child-friendly", "family-friendly", "family movie", "family movies", "family film", "family films", "family night", "family fun",

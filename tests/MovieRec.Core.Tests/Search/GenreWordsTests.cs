@@ -15,6 +15,7 @@ public sealed class GenreWordsTests
     [InlineData("sci-fi thriller", "Sci-Fi,Thriller")]
     [InlineData("but funnier", "Comedy")]
     [InlineData("but scarier", "Horror")]
+    [InlineData("feel good movie for kids", "Comedy,Children")]
     [InlineData("a sad movie about a dog", "")]
     [InlineData("star wars", "")]
     [InlineData("warm-hearted", "")]

@@ -203,7 +203,8 @@ public static partial class NamedMovieQuery
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex LikeRequest();
 
-    // "... but funnier", "..., but for kids": the clause after the last "but".
+    // "... but funnier", "..., but for kids": the clause after the last "but". No match timeout, as above: anchored at
+    // the end, at worst quadratic in a query's 500 characters.
     [GeneratedRegex(@"[\s,]+but\s+(?<but>(?:(?!\bbut\b).)+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ButClause();
 

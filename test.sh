@@ -75,8 +75,14 @@ set +e
 built=0
 for a in "${args[@]}"; do [ "$a" != --no-build ] || built=1; done
 if [ "$built" = 0 ]; then
-  dotnet build MovieRec.slnx -c Release 2>&1 | tee "$log"
-  [ "${PIPESTATUS[0]}" = 0 ] || { echo "test.sh: the build failed" >&2; rm -f "$log"; exit 1; }
+  # The C# compiler server: one warm compiler for every project instead of a cold one per project (a clean build on 2
+  # cores 102-108 s -> 82-83 s). Shut down after the build, unless it was running before, so no process outlives test.sh.
+  compiler_was_running=0
+  pgrep -f VBCSCompiler >/dev/null 2>&1 && compiler_was_running=1
+  dotnet build MovieRec.slnx -c Release -p:UseSharedCompilation=true 2>&1 | tee "$log"
+  build_status=${PIPESTATUS[0]}
+  [ "$compiler_was_running" = 1 ] || dotnet build-server shutdown --vbcscompiler >/dev/null 2>&1
+  [ "$build_status" = 0 ] || { echo "test.sh: the build failed" >&2; rm -f "$log"; exit 1; }
   args+=(--no-build)
 fi
 # Every test project at once (MSBuild's default is one per core): the service and browser tests wait on servers and

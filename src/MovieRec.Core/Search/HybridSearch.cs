@@ -371,7 +371,8 @@ public sealed class HybridSearch : IDisposable
         }
         PeopleAsked? people = null;
         Func<Movie, bool>? withAll = null;
-        if (request.UnderstandPeople && _people.Value.Parse(query) is { } named)
+        // A surname that also begins a title ("hitchcock": Hitchcock (2012)) stays a title.
+        if (request.UnderstandPeople && _people.Value.Parse(query) is { } named && !(named.BySurname && BeginsATitle(Surname(named.Names[0]))))
         {
             people = named;
             query = named.Words;
@@ -511,6 +512,18 @@ public sealed class HybridSearch : IDisposable
     }
 
     private static int? Rank(int rank) => rank > 0 ? rank : null;
+
+    private bool BeginsATitle(string words)
+    {
+        var best = Titles.Search(words, 1);
+        return best.Count > 0 && best[0].Score >= 30;
+    }
+
+    private static string Surname(string name)
+    {
+        var key = MovieCatalog.NormalizeTitle(name);
+        return key[(key.LastIndexOf(' ') + 1)..];
+    }
 
     /// <summary>
     /// The best-known movies <paramref name="accept"/> takes (most ratings first; those <paramref name="first"/> takes

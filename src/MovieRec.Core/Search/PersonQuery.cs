@@ -10,7 +10,8 @@ namespace MovieRec.Core.Search;
 /// </summary>
 /// <param name="Names">The people, as the catalogue spells them.</param>
 /// <param name="Words">The query without the names and the words around them ("movies with", "starring", "directed by").</param>
-public sealed record PeopleAsked(IReadOnlyList<string> Names, string Words);
+/// <param name="BySurname">Whether the person was named by surname alone ("kubrick movies"; <see cref="PersonIndex.Parse"/>).</param>
+public sealed record PeopleAsked(IReadOnlyList<string> Names, string Words, bool BySurname = false);
 
 /// <summary>
 /// Full names (two words or more) of the catalogue's directors and first-billed actors, each with the movies they are
@@ -53,7 +54,29 @@ public sealed class PersonIndex
             for (int k = 0; k < tmdb.Cast.Count && k < CastDepth; k++) Add(tmdb.Cast[k], movie.Id);
         }
         _byName = building.ToDictionary(e => e.Key, e => (e.Value.Name, e.Value.Movies.ToArray()), StringComparer.Ordinal);
+        // Surnames that name one person: the one of that surname in the most movies, in at least SurnameMovies and in
+        // SurnameDominance times as many as the next ("kubrick", "hanks": Tom, not Colin; not "scott": Ridley and Tony).
+        var bySurname = new Dictionary<string, (string Key, int First, int Second)>(StringComparer.Ordinal);
+        foreach (var (key, (_, ids)) in _byName)
+        {
+            string surname = key[(key.LastIndexOf(' ') + 1)..];
+            int count = ids.Length;
+            if (!bySurname.TryGetValue(surname, out var seen)) bySurname[surname] = (key, count, 0);
+            else if (count > seen.First || (count == seen.First && string.CompareOrdinal(key, seen.Key) < 0)) bySurname[surname] = (key, count, seen.First);
+            else bySurname[surname] = (seen.Key, seen.First, Math.Max(seen.Second, count));
+        }
+        _bySurname = bySurname.Where(e => e.Key.Length >= 3 && e.Value.First >= SurnameMovies && e.Value.First >= SurnameDominance * e.Value.Second)
+            .ToDictionary(e => e.Key, e => e.Value.Key, StringComparer.Ordinal);
     }
+
+    /// <summary>A surname alone names a person who is in at least this many of the catalogue's movies ...</summary>
+    public const int SurnameMovies = 3;
+
+    /// <summary>... and in this many times as many as anyone else of that surname.</summary>
+    public const int SurnameDominance = 3;
+
+    // Surname -> the normalised full name it stands for.
+    private readonly Dictionary<string, string> _bySurname;
 
     /// <summary>Names indexed.</summary>
     public int Count => _byName.Count;
@@ -84,8 +107,26 @@ public sealed class PersonIndex
             rest.Add(words[i]);
             i++;
         }
-        if (names.Count == 0) return null;
+        if (names.Count == 0) return BySurname(rest);
         return new PeopleAsked(names, string.Join(' ', rest.Where(w => !Fillers.Contains(w))));
+    }
+
+    /// <summary>
+    /// A query that is one surname and filler words ("kubrick", "kubrick movies", "films by scorsese", "directed by
+    /// nolan"): the person it names. Searched as words, "kubrick movies" began with titles holding "Movie" (Disaster
+    /// Movie, The Lego Batman Movie) and "nolan" had Bruce Almighty third. Longer queries keep their surnames as words
+    /// (BM25 indexes cast and directors).
+    /// </summary>
+    private PeopleAsked? BySurname(List<string> words)
+    {
+        string? surname = null;
+        foreach (var w in words)
+        {
+            if (Fillers.Contains(w)) continue;
+            if (surname is not null) return null;
+            surname = w;
+        }
+        return surname is not null && _bySurname.TryGetValue(surname, out var key) ? new PeopleAsked([_byName[key].Name], "", BySurname: true) : null;
     }
 
     /// <summary>

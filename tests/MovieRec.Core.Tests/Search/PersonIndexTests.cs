@@ -30,6 +30,50 @@ public sealed class PersonIndexTests
     [InlineData("space adventure with robots")]
     public void Words_that_name_nobody_are_not_people(string query) => Assert.Null(Index.Value.Parse(query));
 
+    [Theory]
+    [InlineData("kubrick", "Stanley Kubrick")]
+    [InlineData("kubrick movies", "Stanley Kubrick")]
+    [InlineData("films by Scorsese", "Martin Scorsese")]
+    [InlineData("directed by nolan", "Christopher Nolan")]
+    [InlineData("hanks", "Tom Hanks")]                 // Tom, not Colin: far more movies
+    [InlineData("scott", "")]                          // Ridley and Tony: no one surname holder stands out
+    [InlineData("kubrick space", "")]                  // a surname among other words stays a word
+    public void A_surname_alone_names_the_one_person_it_stands_for(string query, string name)
+    {
+        var asked = Index.Value.Parse(query);
+        if (name.Length == 0)
+        {
+            Assert.Null(asked);
+            return;
+        }
+        Assert.NotNull(asked);
+        Assert.Equal([name], asked.Names);
+        Assert.True(asked.BySurname);
+        Assert.Equal("", asked.Words);
+        Assert.False(Index.Value.Parse("stanley kubrick movies")!.BySurname);
+    }
+
+    /// <summary>
+    /// Through the engine: "kubrick movies" is Kubrick's films (as words, with the embeddings, titles with "Movie" led); "hitchcock", a
+    /// surname that is also a title (Hitchcock, 2012), stays a search of words and titles.
+    /// </summary>
+    [Fact]
+    public void A_search_by_surname_answers_with_that_person_s_movies_unless_it_is_a_title()
+    {
+        var data = TestData.MovieLensSmall;
+        using var search = new HybridSearch(data.Catalog.Movies, SearchTestData.RatingCounts());
+        var kubrick = search.Search("kubrick movies");
+        Assert.Equal(["Stanley Kubrick"], kubrick.People!.Names);
+        Assert.All(kubrick.Hits, h => Assert.Contains("Stanley Kubrick", h.Movie.Tmdb!.Directors.Concat(h.Movie.Tmdb.Cast)));
+        // Nothing asked but the person: their best-known movies first.
+        var counts = SearchTestData.RatingCounts();
+        var mostRated = data.Catalog.Movies.Where(m => m.Tmdb?.Directors.Contains("Stanley Kubrick") == true).MaxBy(m => counts(m.Id))!;
+        Assert.Equal(mostRated.Id, kubrick.Hits[0].Movie.Id);
+        var hitchcock = search.Search("hitchcock");
+        Assert.Null(hitchcock.People);
+        Assert.Contains(hitchcock.Hits, h => h.Movie.Title == "Hitchcock");
+    }
+
     /// <summary>No description of the description set and no topic query outside the people rows names a person.</summary>
     [Fact]
     public void The_test_sets_name_people_only_in_their_people_rows()

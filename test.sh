@@ -79,9 +79,12 @@ if [ "$built" = 0 ]; then
   # cores 102-108 s -> 82-83 s). Shut down after the build, unless it was running before, so no process outlives test.sh.
   compiler_was_running=0
   pgrep -f VBCSCompiler >/dev/null 2>&1 && compiler_was_running=1
+  stop_compiler() { [ "$compiler_was_running" = 1 ] || dotnet build-server shutdown --vbcscompiler >/dev/null 2>&1 || true; }
+  trap stop_compiler EXIT # also when the build is interrupted
   dotnet build MovieRec.slnx -c Release -p:UseSharedCompilation=true 2>&1 | tee "$log"
   build_status=${PIPESTATUS[0]}
-  [ "$compiler_was_running" = 1 ] || dotnet build-server shutdown --vbcscompiler >/dev/null 2>&1
+  stop_compiler
+  trap - EXIT
   [ "$build_status" = 0 ] || { echo "test.sh: the build failed" >&2; rm -f "$log"; exit 1; }
   args+=(--no-build)
 fi

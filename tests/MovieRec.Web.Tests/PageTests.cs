@@ -81,24 +81,17 @@ public sealed partial class PageTests(ServiceFixture fixture)
         }
     }
 
-    [Fact]
-    public async Task Describing_movies_by_their_people_names_them_in_the_heading()
+    /// <summary>The heading says what the query was read as: the people, the years, the named movie and the genres asked for.</summary>
+    [Theory]
+    [InlineData("brad pitt action from the 90s", "Movies like “brad pitt action from the 90s” · with Brad Pitt · from the 1990s")]
+    [InlineData("kubrick movies", "Movies like “kubrick movies” · with Stanley Kubrick")]
+    [InlineData("movies like the matrix but funnier", "Movies like The Matrix (1999) · comedy")]
+    public async Task Describing_movies_says_in_the_heading_how_the_query_was_read(string query, string heading)
     {
-        var (status, html) = await Browse(fixture.Factory.CreateClient(), "/search?describe=brad+pitt+action+from+the+90s");
+        var (status, html) = await Browse(fixture.Factory.CreateClient(), "/search?describe=" + Uri.EscapeDataString(query));
         Assert.Equal(HttpStatusCode.OK, status);
         html = WebUtility.HtmlDecode(html);
-        Assert.Equal("Movies like “brad pitt action from the 90s” · with Brad Pitt · from the 1990s",
-            Regex.Match(html, "<h2 id=\"describe-results-heading\">([^<]*)</h2>").Groups[1].Value);
-    }
-
-    [Fact]
-    public async Task Movies_like_one_but_funnier_say_so_in_the_heading()
-    {
-        var (status, html) = await Browse(fixture.Factory.CreateClient(), "/search?describe=movies+like+the+matrix+but+funnier");
-        Assert.Equal(HttpStatusCode.OK, status);
-        html = WebUtility.HtmlDecode(html);
-        Assert.Equal("Movies like The Matrix (1999) · comedy",
-            Regex.Match(html, "<h2 id=\"describe-results-heading\">([^<]*)</h2>").Groups[1].Value);
+        Assert.Equal(heading, Regex.Match(html, "<h2 id=\"describe-results-heading\">([^<]*)</h2>").Groups[1].Value);
     }
 
     [Fact]

@@ -372,7 +372,7 @@ public sealed class HybridSearch : IDisposable
         PeopleAsked? people = null;
         Func<Movie, bool>? withAll = null;
         // A surname that also begins a title ("hitchcock": Hitchcock (2012)) stays a title.
-        if (request.UnderstandPeople && _people.Value.Parse(query) is { } named && !(named.BySurname && BeginsATitle(Surname(named.Names[0]))))
+        if (request.UnderstandPeople && _people.Value.Parse(query) is { } named && !(named.Surname is { } surname && BeginsATitle(surname)))
         {
             people = named;
             query = named.Words;
@@ -516,13 +516,7 @@ public sealed class HybridSearch : IDisposable
     private bool BeginsATitle(string words)
     {
         var best = Titles.Search(words, 1);
-        return best.Count > 0 && best[0].Score >= 30;
-    }
-
-    private static string Surname(string name)
-    {
-        var key = MovieCatalog.NormalizeTitle(name);
-        return key[(key.LastIndexOf(' ') + 1)..];
+        return best.Count > 0 && best[0].Score >= TitleSearch.BeginningScore;
     }
 
     /// <summary>

@@ -176,12 +176,18 @@ public static partial class NamedMovieQuery
         ArgumentNullException.ThrowIfNull(genres);
         var note = Note(named);
         if (genres.Count == 0) return note;
-        string kind = EnglishList.Join([.. genres.Select(GenreAdjective)]);
+        string kind = Kinds(genres);
         return char.ToUpperInvariant(kind[0]) + kind[1..] + " movies like" + note["Movies like".Length..];
     }
 
-    /// <summary>How a genre reads before "movies": "comedy", "animated", "children's", "sci-fi".</summary>
-    public static string GenreAdjective(string genre) => genre switch
+    /// <summary>How genres read before "movies": "comedy", "animated and children's", "sci-fi".</summary>
+    public static string Kinds(IReadOnlyList<string> genres)
+    {
+        ArgumentNullException.ThrowIfNull(genres);
+        return EnglishList.Join([.. genres.Select(GenreAdjective)]);
+    }
+
+    private static string GenreAdjective(string genre) => genre switch
     {
         "Animation" => "animated",
         "Children" => "children's",

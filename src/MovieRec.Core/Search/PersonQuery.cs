@@ -10,8 +10,8 @@ namespace MovieRec.Core.Search;
 /// </summary>
 /// <param name="Names">The people, as the catalogue spells them.</param>
 /// <param name="Words">The query without the names and the words around them ("movies with", "starring", "directed by").</param>
-/// <param name="BySurname">Whether the person was named by surname alone ("kubrick movies"; <see cref="PersonIndex.Parse"/>).</param>
-public sealed record PeopleAsked(IReadOnlyList<string> Names, string Words, bool BySurname = false);
+/// <param name="Surname">The surname that alone named the person ("kubrick" in "kubrick movies"; <see cref="PersonIndex.Parse"/>), or null.</param>
+public sealed record PeopleAsked(IReadOnlyList<string> Names, string Words, string? Surname = null);
 
 /// <summary>
 /// Full names (two words or more) of the catalogue's directors and first-billed actors, each with the movies they are
@@ -126,7 +126,7 @@ public sealed class PersonIndex
             if (surname is not null) return null;
             surname = w;
         }
-        return surname is not null && _bySurname.TryGetValue(surname, out var key) ? new PeopleAsked([_byName[key].Name], "", BySurname: true) : null;
+        return surname is not null && _bySurname.TryGetValue(surname, out var key) ? new PeopleAsked([_byName[key].Name], "", surname) : null;
     }
 
     /// <summary>

@@ -147,6 +147,9 @@ public sealed class TitleSearch
         }
     }
 
+    /// <summary>The least score of a title that begins with the query (100: the whole title; 50 and up: its first whole words).</summary>
+    public const float BeginningScore = 30;
+
     /// <summary>Titles closest to a misspelled query by edit distance, for "did you mean".</summary>
     public IReadOnlyList<Movie> Suggest(string query, int n = 5)
     {
@@ -181,7 +184,7 @@ public sealed class TitleSearch
             // Star Wars, Star Trek), then titles whose first word merely begins with it ("Starman", "Stargate"), with
             // a little weight on how much of the title the query covers.
             bool wholeWords = title.Length == q.Length || title[q.Length] == ' ';
-            return (wholeWords ? 50 : 30) + 2f * q.Length / title.Length + MathF.Log(1 + _popularity[i]);
+            return (wholeWords ? 50 : BeginningScore) + 2f * q.Length / title.Length + MathF.Log(1 + _popularity[i]);
         }
         int words = _words[i].Length;
         return wordScores / queryWords * (0.5f + 0.5f * queryWords / Math.Max(queryWords, words));

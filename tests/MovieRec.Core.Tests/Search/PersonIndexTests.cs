@@ -48,9 +48,9 @@ public sealed class PersonIndexTests
         }
         Assert.NotNull(asked);
         Assert.Equal([name], asked.Names);
-        Assert.True(asked.BySurname);
+        Assert.Equal(name.Split(' ')[^1].ToLowerInvariant(), asked.Surname);
         Assert.Equal("", asked.Words);
-        Assert.False(Index.Value.Parse("stanley kubrick movies")!.BySurname);
+        Assert.Null(Index.Value.Parse("stanley kubrick movies")!.Surname);
     }
 
     /// <summary>

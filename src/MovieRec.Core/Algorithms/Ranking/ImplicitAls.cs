@@ -463,7 +463,7 @@ public sealed class ImplicitAls : IRecommender, IIterativeModel, IPersistentMode
     {
         RankingChecks.ScoreLength(scores, ItemCount);
         int k = Options.Factors;
-        for (int i = 0; i < _items; i++) scores[i] = TensorPrimitives.Dot(x, _y.AsSpan(i * k, k));
+        RowDots.Multiply(_y, k, x, scores[.._items]);
     }
 
     /// <summary>x = (YᵀY + Yᵀ(C_u − I)Y + λI)⁻¹ Yᵀ C_u p_u, solved exactly with the item factors fixed.</summary>

@@ -41,6 +41,22 @@ together_filter=$(and_filter "$filter" "$tier_filter" "RunsAlone!=true")
 alone_filter=$(and_filter "$filter" "$tier_filter" "RunsAlone=true")
 # The projects holding tests that run alone.
 mapfile -t alone_projects < <(grep -rl --include='*.cs' 'Trait("RunsAlone", "true")' tests 2>/dev/null | cut -d/ -f1-2 | sort -u)
+# The fast tier skips a project whose every RunsAlone attribute shares its attribute block (the attribute and comment
+# lines above one member) with Category=Slow: its alone run would match no test and cost a test host's start-up.
+# Anything else (a RunsAlone without Slow in its block, or a Slow on the class) keeps the project, so a fast test
+# tagged RunsAlone still runs.
+if [ "$tier" = fast ]; then
+  kept=()
+  for project in "${alone_projects[@]}"; do
+    if grep -rl --include='*.cs' 'Trait("RunsAlone", "true")' "$project" | xargs awk '
+      /^[[:space:]]*(\[|\/\/)/ { if ($0 ~ /Trait\("RunsAlone", "true"\)/) alone = 1; if ($0 ~ /Trait\("Category", "Slow"\)/) slow = 1; next }
+      { if (alone && !slow) fast = 1; alone = 0; slow = 0 }
+      END { exit fast ? 0 : 1 }'; then
+      kept+=("$project")
+    fi
+  done
+  alone_projects=("${kept[@]}")
+fi
 
 if [ -z "${MOVIEREC_DATA:-}" ] && [ -d ../shared/datasets ]; then
   export MOVIEREC_DATA="$(cd ../shared/datasets && pwd)"

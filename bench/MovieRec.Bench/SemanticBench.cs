@@ -482,7 +482,7 @@ internal static class SemanticBench
         return 0;
     }
 
-    /// <summary>Fusion settings from the command line (<c>--rrf-k --w-bm25 --w-embeddings --w-titles --popularity --fusion rrf|scores</c>), else the defaults.</summary>
+    /// <summary>Fusion settings from the command line (<c>--rrf-k --w-bm25 --w-embeddings --w-titles --popularity --w-genre --not-for-children --fusion rrf|scores</c>), else the defaults.</summary>
     private static HybridSearchOptions FusionOptions(string[] args)
     {
         var d = HybridSearchOptions.Default;
@@ -498,6 +498,7 @@ internal static class SemanticBench
             PopularityFullWords = (int)F("--popularity-full-words", d.PopularityFullWords),
             PopularityTitleMatch = F("--popularity-title-match", d.PopularityTitleMatch),
             GenreWeight = F("--w-genre", d.GenreWeight),
+            NotForChildren = F("--not-for-children", d.NotForChildren),
             SemanticDescribedOnly = Bench.Option(args, "--semantic-described-only") is { } only ? bool.Parse(only) : d.SemanticDescribedOnly,
             Method = Bench.Option(args, "--fusion") switch
             {

@@ -73,6 +73,37 @@ public static class GenreWords
         return genres;
     }
 
+    // Phrases that say who the movie is for, not what it is like: "for kids", "a family movie". "kids" or "children"
+    // alone is not one ("a group of kids find a treasure map", "the two children of a stern banker" describe a plot).
+    private static readonly string[][] ForChildrenPhrases =
+    [
+        .. new[] { "kids", "the kids", "my kids", "our kids", "children", "the children", "my children", "young children", "a child", "a kid", "little kids", "small children", "the family", "the whole family", "all the family", "a family night", "family night", "a family movie night", "family movie night" }
+            .Select(p => ("for " + p).Split(' ')),
+        .. new[] { "kids movie", "kids movies", "kids film", "kids films", "kid movie", "children s movie", "children s movies", "children s film", "children s films", "childrens movie", "family movie", "family movies", "family film", "family films", "family night", "family movie night", "kid-friendly", "kid friendly", "child-friendly", "child friendly", "family-friendly", "family friendly", "suitable for kids", "safe for kids" }
+            .Select(p => p.Split(' ')),
+    ];
+
+    /// <summary>
+    /// Whether <paramref name="query"/> says the movie is for children ("funny movie for a family night", "ghost story
+    /// for kids", "family movies"): a constraint on who may watch, which <see cref="HybridSearch"/> applies more strongly
+    /// than a genre asked for (<see cref="HybridSearchOptions.NotForChildren"/>).
+    /// </summary>
+    public static bool ForChildren(string query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var words = Tokens(query);
+        foreach (var phrase in ForChildrenPhrases)
+        {
+            for (int i = 0; i + phrase.Length <= words.Count; i++)
+            {
+                int k = 0;
+                while (k < phrase.Length && words[i + k] == phrase[k]) k++;
+                if (k == phrase.Length) return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>Lower-cased words: runs of letters, digits and inner hyphens.</summary>
     private static List<string> Tokens(string text)
     {

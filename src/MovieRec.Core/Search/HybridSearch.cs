@@ -101,6 +101,16 @@ public sealed record HybridSearchOptions
     /// </summary>
     public float GenreWeight { get; init; } = 0.25f;
 
+    /// <summary>
+    /// The factor on the fused score of movies without the Children genre when the query says the movie is for
+    /// children (<see cref="GenreWords.ForChildren"/>: "for kids", "a family movie", "for a family night"); 1 turns
+    /// it off. A constraint, not a flavour, so stronger than <see cref="GenreWeight"/>: with the lift alone, "scary movie
+    /// for kids" began with Scary Movie 3, Scream and Misery, and "funny movie for a family night" had Funny Games U.S.
+    /// fourth, by title words. Still a factor, not a filter: a family film MovieLens files under other genres stays
+    /// findable by its words.
+    /// </summary>
+    public float NotForChildren { get; init; } = 0.25f;
+
     /// <summary>How many fused results the taste re-rank reorders.</summary>
     public int TasteDepth { get; init; } = 30;
 
@@ -179,6 +189,7 @@ public sealed record HybridSearchResult(IReadOnlyList<HybridSearchHit> Hits, str
 /// </summary>
 public sealed class HybridSearch : IDisposable
 {
+    private static readonly string[] ChildrenGenre = ["Children"];
     private readonly Movie[] _movies;
     private readonly Dictionary<long, int> _rowOf;
     private readonly float[] _popularity;
@@ -467,6 +478,13 @@ public sealed class HybridSearch : IDisposable
                 for (int r = 0; r < fused.Length; r++)
                 {
                     if (fused[r] > 0) fused[r] *= 1 + o.GenreWeight * GenreWords.Share(_movies[r], genres);
+                }
+            }
+            if (o.NotForChildren != 1 && GenreWords.ForChildren(query))
+            {
+                for (int r = 0; r < fused.Length; r++)
+                {
+                    if (fused[r] > 0 && GenreWords.Share(_movies[r], ChildrenGenre) == 0) fused[r] *= o.NotForChildren;
                 }
             }
             if (withAll is not null)

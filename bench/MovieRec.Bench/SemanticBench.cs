@@ -354,6 +354,7 @@ internal static class SemanticBench
         var relevant = set.ToDictionary(q => q, q => dataset.Catalog.Movies.Count(q.IsRelevant));
         bool eras = !args.Contains("--no-eras"); // --no-eras: years in a query are searched as words, as before EraQuery
         bool people = !args.Contains("--no-people"); // --no-people: names in a query are searched as words, as before PersonIndex
+        bool genres = !args.Contains("--no-browse"); // --no-browse: "horror movies" is searched as words, as before GenreWords.Browse
         Console.WriteLine($"topics: {string.Join(", ", splits.Select(s => $"{set.Count(q => q.Split == s)} {s}"))} queries; precision@10, NDCG@10, " +
             "share of the top 10 that are title-word-only matches (not relevant, a title term shared with the query)");
         var rows = new (string Name, HybridSearch Search, SearchSignals Signals)[]
@@ -380,13 +381,13 @@ internal static class SemanticBench
                 var queries = set.Where(q => q.Split == s).ToList();
                 foreach (var q in queries)
                 {
-                    var top = engine.Search(q.Text, new HybridSearchRequest { Count = 10, Signals = signals, UnderstandEras = eras, UnderstandPeople = people }).Hits.Select(h => h.Movie).ToList();
+                    var top = engine.Search(q.Text, new HybridSearchRequest { Count = 10, Signals = signals, UnderstandEras = eras, UnderstandPeople = people, UnderstandGenres = genres }).Hits.Select(h => h.Movie).ToList();
                     precision += TopicMetrics.Precision(q, top);
                     ndcg += TopicMetrics.Ndcg(q, top, relevant[q]);
                     titleOnly += top.Count(m => TopicMetrics.IsTitleWordOnly(q, m)) / 10.0;
                     if (args.Contains("--per-query") && engine == search && signals == SearchSignals.All && s == "tune")
                     {
-                        List<Movie> Top(HybridSearch e, string text, SearchSignals sig) => e.Search(text, new HybridSearchRequest { Count = 10, Signals = sig, UnderstandEras = eras, UnderstandPeople = people }).Hits.Select(h => h.Movie).ToList();
+                        List<Movie> Top(HybridSearch e, string text, SearchSignals sig) => e.Search(text, new HybridSearchRequest { Count = 10, Signals = sig, UnderstandEras = eras, UnderstandPeople = people, UnderstandGenres = genres }).Hits.Select(h => h.Movie).ToList();
                         perQuery.Add(q.Text, s, $"{relevant[q]}", Bench.F(TopicMetrics.Precision(q, top), "0.0"), $"{top.Count(m => TopicMetrics.IsTitleWordOnly(q, m))}",
                             Bench.F(TopicMetrics.Precision(q, Top(search, q.Text, SearchSignals.Lexical)), "0.0"), Bench.F(TopicMetrics.Precision(q, Top(search, q.Text, SearchSignals.Semantic)), "0.0"),
                             string.Join("; ", top.Take(3).Select(m => $"{(q.IsRelevant(m) ? "+" : "-")}{m.Title}")));

@@ -78,6 +78,32 @@ public sealed class CatalogApiTests(ServiceFixture fixture)
         Assert.Equal(["Beauty and the Beast"], one.GetProperty("similarToAll").EnumerateArray().Select(m => m.GetProperty("title").GetString()!));
     }
 
+    /// <summary>
+    /// "horror movies" asks only for a kind of movie: the best-known horror movies, not the titles with "movies" in them
+    /// (Scary Movie 3 and Disaster Movie were first); the genres say what was read. "Scary Movie" is a title and stays one.
+    /// </summary>
+    [Fact]
+    public async Task Search_for_a_kind_of_movie_gives_the_best_known_of_that_kind()
+    {
+        var horror = await (await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("horror movies"))).Json();
+        Assert.Equal(["Horror"], horror.GetProperty("genres").EnumerateArray().Select(g => g.GetString()!));
+        Assert.Equal(10, horror.GetProperty("items").GetArrayLength());
+        Assert.All(horror.GetProperty("items").EnumerateArray(), i => Assert.Contains("Horror", i.GetProperty("movie").GetProperty("genres").EnumerateArray().Select(g => g.GetString())));
+        var titles = Titles(horror.GetProperty("items")).ToList();
+        Assert.Contains("The Shining", titles);
+        var kids = await (await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("funny movie for kids"))).Json();
+        Assert.Equal(["Comedy", "Children"], kids.GetProperty("genres").EnumerateArray().Select(g => g.GetString()!));
+        Assert.All(kids.GetProperty("items").EnumerateArray(), i =>
+        {
+            var genres = i.GetProperty("movie").GetProperty("genres").EnumerateArray().Select(g => g.GetString()).ToList();
+            Assert.Contains("Comedy", genres);
+            Assert.Contains("Children", genres);
+        });
+        var title = await (await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("scary movie"))).Json();
+        Assert.Equal(JsonValueKind.Null, title.GetProperty("genres").ValueKind);
+        Assert.Contains("Scary Movie", Titles(title.GetProperty("items")).Take(3));
+    }
+
     [Theory]
     [InlineData("movies like a boxer who never gives up")] // no title: a description
     [InlineData("a movie like a dream")]                   // not a request for a named movie's neighbours

@@ -86,6 +86,9 @@ public sealed partial class PageTests(ServiceFixture fixture)
     [InlineData("brad pitt action from the 90s", "Movies like “brad pitt action from the 90s” · with Brad Pitt · from the 1990s")]
     [InlineData("kubrick movies", "Movies like “kubrick movies” · with Stanley Kubrick")]
     [InlineData("movies like the matrix but funnier", "Movies like The Matrix (1999) · comedy")]
+    [InlineData("horror movies", "The best-known horror movies")]
+    [InlineData("funny movie for kids", "The best-known comedy and children's movies")]
+    [InlineData("westerns from the 1960s", "The best-known western movies · from the 1960s")]
     public async Task Describing_movies_says_in_the_heading_how_the_query_was_read(string query, string heading)
     {
         var (status, html) = await Browse(fixture.Factory.CreateClient(), "/search?describe=" + Uri.EscapeDataString(query));

@@ -174,6 +174,7 @@ internal static class DiscoverCommands
                 else if ((embedder = LoadEmbedder(search, parse.GetValue(model))) is not null) BuildSemantic(context, dataset, search, embedder);
                 var result = search.Search(text, new HybridSearchRequest { Count = count });
                 if (result.Note is not null) context.Console.MarkupLine($"[grey]{Markup.Escape(result.Note)}.[/]");
+                if (result.Kinds is { } kinds) context.Console.MarkupLine($"[grey]{Markup.Escape(kinds.Heading)}.[/]");
                 if (result.People is { } people) context.Console.MarkupLine($"[grey]Movies with {Markup.Escape(EnglishList.Join(people.Names))}.[/]");
                 if (result.Era is { } asked) context.Console.MarkupLine($"[grey]Movies from {Markup.Escape(asked.Label)} ({asked.From}-{asked.To}).[/]");
                 var table = new Table().Title($"[bold]{Markup.Escape(text)}[/] ({result.Mode})").AddColumn("#").AddColumn("movie").AddColumn(new TableColumn("score").RightAligned());

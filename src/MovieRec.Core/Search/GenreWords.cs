@@ -92,16 +92,67 @@ public static class GenreWords
     {
         ArgumentNullException.ThrowIfNull(query);
         var words = Tokens(query);
-        foreach (var phrase in ForChildrenPhrases)
+        for (int i = 0; i < words.Count; i++)
         {
-            for (int i = 0; i + phrase.Length <= words.Count; i++)
-            {
-                int k = 0;
-                while (k < phrase.Length && words[i + k] == phrase[k]) k++;
-                if (k == phrase.Length) return true;
-            }
+            if (ChildrenPhraseAt(words, i) > 0) return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// The kinds a query asks for when it asks for nothing else ("horror movies", "a good western", "funny movie for
+    /// kids", "animated films for the whole family"): the genres, and whether the movie is for children; null when
+    /// any other word remains ("horror movie set in space", "sad movie about a dog") or no kind is asked.
+    /// </summary>
+    public static BrowseKinds? Browse(string query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var words = Tokens(query);
+        bool forChildren = false;
+        var genres = new List<string>();
+        for (int i = 0; i < words.Count;)
+        {
+            if (ChildrenPhraseAt(words, i) is int length and > 0)
+            {
+                forChildren = true;
+                i += length;
+                continue;
+            }
+            int used = 0;
+            for (int n = Math.Min(LongestPhrase, words.Count - i); n >= 1 && used == 0; n--)
+            {
+                if (!Phrases.TryGetValue(n == 1 ? words[i] : string.Join(' ', words.GetRange(i, n)), out var found)) continue;
+                foreach (var genre in found)
+                {
+                    if (!genres.Contains(genre)) genres.Add(genre);
+                }
+                used = n;
+            }
+            if (used == 0 && !BrowseFiller.Contains(words[i])) return null;
+            i += Math.Max(used, 1);
+        }
+        return genres.Count > 0 || forChildren ? new BrowseKinds(genres, forChildren) : null;
+    }
+
+    // Words that ask for nothing in a browse: "show me some good horror movies", "a classic western".
+    private static readonly HashSet<string> BrowseFiller = new(StringComparer.Ordinal)
+    {
+        "movie", "movies", "film", "films", "flick", "flicks", "cinema", "the", "a", "an", "some", "any", "best", "good", "great", "top",
+        "classic", "classics", "famous", "popular", "show", "me", "find", "recommend", "list", "of", "all", "time", "and", "or", "something",
+        "to", "watch", "i", "want", "need", "please", "genre",
+    };
+
+    private static int ChildrenPhraseAt(List<string> words, int i)
+    {
+        int longest = 0;
+        foreach (var phrase in ForChildrenPhrases)
+        {
+            if (phrase.Length <= longest || i + phrase.Length > words.Count) continue;
+            int k = 0;
+            while (k < phrase.Length && words[i + k] == phrase[k]) k++;
+            if (k == phrase.Length) longest = phrase.Length;
+        }
+        return longest;
     }
 
     /// <summary>Lower-cased words: runs of letters, digits and inner hyphens.</summary>
@@ -142,4 +193,36 @@ public static class GenreWords
         }
         return has / (float)genres.Count;
     }
+}
+
+/// <summary>What a browse query asks for (<see cref="GenreWords.Browse"/>): movies of all <paramref name="Genres"/>, and for children when <paramref name="ForChildren"/>.</summary>
+public sealed record BrowseKinds(IReadOnlyList<string> Genres, bool ForChildren)
+{
+    /// <summary>Whether <paramref name="movie"/> is of every kind asked.</summary>
+    public bool Accepts(Movie movie) =>
+        (Genres.Count == 0 || GenreWords.Share(movie, Genres) == 1) && (!ForChildren || GenreWords.Share(movie, Children) == 1);
+
+    /// <summary>The genres every answer has: those asked, and Children when the movie is for children.</summary>
+    public IReadOnlyList<string> AllGenres => ForChildren && !Genres.Contains("Children") ? [.. Genres, "Children"] : Genres;
+
+    /// <summary>What the answer is, for a heading: "The best-known horror movies", "The best-known comedy and children's movies".</summary>
+    public string Heading => HeadingFor(AllGenres);
+
+    /// <summary><see cref="Heading"/> for the genres of an answer (the page has only those).</summary>
+    public static string HeadingFor(IReadOnlyList<string> genres) => $"The best-known {NamedMovieQuery.Kinds(genres)} movies";
+
+    /// <summary>
+    /// How much <paramref name="movie"/> is of the kinds asked rather than of others: √(asked genres it has / its
+    /// genres), 1 when no genre is asked. "romantic movies" by ratings alone began with Forrest Gump, American Beauty,
+    /// True Lies and Speed (Romance one genre of three or four); with the square root a movie that is only a romance
+    /// needs about half the familiarity of one that is a quarter romance.
+    /// </summary>
+    public float Focus(Movie movie)
+    {
+        ArgumentNullException.ThrowIfNull(movie);
+        if (Genres.Count == 0 || movie.Genres.Count == 0) return 1;
+        return MathF.Sqrt(GenreWords.Share(movie, Genres) * Genres.Count / (float)movie.Genres.Count);
+    }
+
+    private static readonly string[] Children = ["Children"];
 }

@@ -156,6 +156,13 @@ public sealed record HybridSearchRequest
     /// <see cref="PersonIndex"/>) restrict the results to their movies instead of being searched as words. On by default.
     /// </summary>
     public bool UnderstandPeople { get; init; } = true;
+
+    /// <summary>
+    /// Whether a query that asks only for kinds of movie ("horror movies", "a good western", "funny movie for kids":
+    /// <see cref="GenreWords.Browse"/>) is answered with the best-known movies of those kinds instead of being searched
+    /// as words. On by default.
+    /// </summary>
+    public bool UnderstandGenres { get; init; } = true;
 }
 
 /// <summary>One result: the movie, its final score, and where each signal ranked it (null: not in its list).</summary>
@@ -178,7 +185,7 @@ public sealed record SemanticStatus(SemanticState State, int Embedded, int Total
 /// results are lexical only, whether the taste re-rank ran, and the release years and people the query asked for (null: none).
 /// </summary>
 public sealed record HybridSearchResult(IReadOnlyList<HybridSearchHit> Hits, string Mode, string? Note, bool Personalised, SemanticStatus Semantic, Era? Era = null,
-    PeopleAsked? People = null);
+    PeopleAsked? People = null, BrowseKinds? Kinds = null);
 
 /// <summary>
 /// Search by description, title or words: BM25 (<see cref="LexicalSearch"/>), sentence embeddings
@@ -394,6 +401,20 @@ public sealed class HybridSearch : IDisposable
         }
         // "90s movies", "tom hanks movies", "the best films of the 1970s": nothing to match but the years or people.
         if (accept is not null && EraQuery.NothingElse(query)) return new HybridSearchResult(BestKnown(accept, withAll, request.Count), mode, note, false, status, era, people);
+        // "horror movies", "a good western", "funny movie for kids", "80s horror", "tom hanks comedies": nothing to match
+        // but kinds of movie (with the years or people). Searched as words, "horror movies" began with Scary Movie 3 and
+        // Disaster Movie (title words) and "comedy" with Airheads and Punchline. A query that is a title ("Scary
+        // Movie") stays a title search.
+        // When few movies are of every kind ("scary movie for kids": five), the words are searched instead, with the
+        // genre lift and the children's constraint.
+        if (request.UnderstandGenres && GenreWords.Browse(query) is { } kinds && !IsATitle(query))
+        {
+            var within = accept;
+            Func<Movie, bool> ofKinds = within is null ? kinds.Accepts : movie => within(movie) && kinds.Accepts(movie);
+            var browsed = BestKnown(ofKinds, withAll, request.Count, kinds.Focus);
+            if (browsed.Count >= Math.Min(request.Count, MinBrowsed))
+                return new HybridSearchResult(browsed, mode, note, false, status, era, people, kinds);
+        }
 
         var o = Options;
         int n = _movies.Length;
@@ -537,14 +558,29 @@ public sealed class HybridSearch : IDisposable
         return best.Count > 0 && best[0].Score >= TitleSearch.BeginningScore;
     }
 
+    /// <summary>The fewest movies of the kinds asked that make a browse answer (<see cref="GenreWords.Browse"/>).</summary>
+    private const int MinBrowsed = 10;
+
+    /// <summary>Whether a title is the query's words exactly ("scary movie": Scary Movie).</summary>
+    private bool IsATitle(string query)
+    {
+        var best = Titles.Search(query, 1);
+        return best.Count > 0 && best[0].Score >= TitleSearch.WholeTitleScore;
+    }
+
     /// <summary>
-    /// The best-known movies <paramref name="accept"/> takes (most ratings first; those <paramref name="first"/> takes
-    /// before the others): the answer to "90s movies" and "movies with Tom Hanks and Meg Ryan".
+    /// The best-known movies <paramref name="accept"/> takes (most ratings first, each movie's share of the ratings
+    /// scale multiplied by <paramref name="weight"/> when given; those <paramref name="first"/> takes before the
+    /// others): the answer to "90s movies", "movies with Tom Hanks and Meg Ryan" and "horror movies".
     /// </summary>
-    private List<HybridSearchHit> BestKnown(Func<Movie, bool> accept, Func<Movie, bool>? first, int count)
+    private List<HybridSearchHit> BestKnown(Func<Movie, bool> accept, Func<Movie, bool>? first, int count, Func<Movie, float>? weight = null)
     {
         var known = new float[_movies.Length];
-        for (int r = 0; r < known.Length; r++) known[r] = !accept(_movies[r]) ? float.NaN : _popularity[r] + (first is not null && first(_movies[r]) ? 1 : 0);
+        for (int r = 0; r < known.Length; r++)
+        {
+            var movie = _movies[r];
+            known[r] = !accept(movie) ? float.NaN : _popularity[r] * (weight?.Invoke(movie) ?? 1) + (first is not null && first(movie) ? 1 : 0);
+        }
         var top = TopN.Select(known, count, TieBreak.ById);
         return [.. top.Select(t => new HybridSearchHit(_movies[t.Item], t.Score, null, null, null, null))];
     }

@@ -150,6 +150,9 @@ public sealed class TitleSearch
     /// <summary>The least score of a title that begins with the query (100: the whole title; 50 and up: its first whole words).</summary>
     public const float BeginningScore = 30;
 
+    /// <summary>The score of a title that is the whole query.</summary>
+    public const float WholeTitleScore = 100;
+
     /// <summary>Titles closest to a misspelled query by edit distance, for "did you mean".</summary>
     public IReadOnlyList<Movie> Suggest(string query, int n = 5)
     {
@@ -177,7 +180,7 @@ public sealed class TitleSearch
     private float Score(string q, int queryWords, float wordScores, int i)
     {
         var title = _titles[i];
-        if (title == q) return 100;
+        if (title == q) return WholeTitleScore;
         if (title.StartsWith(q, StringComparison.Ordinal))
         {
             // The title begins with the query: most popular first among titles that begin with its words ("star":

@@ -81,7 +81,9 @@ public sealed record SimilarMovies(MovieId MovieId, string By, IReadOnlyList<Sco
 /// <summary>
 /// Search results; mode is hybrid, lexical (with the reason when semantic search is unavailable) or similar (the query
 /// named a movie, "movies like Ocean's Eleven": similarTo is that movie, the items its neighbours; null otherwise);
-/// genres: the genres "movies like The Matrix but funnier" asked the neighbours to be (null: none asked).
+/// genres: the genres "movies like The Matrix but funnier" asked the neighbours to be, or, without similarTo, the genres
+/// a query that asked only for kinds of movie named ("horror movies", "funny movie for kids": Comedy and Children; the
+/// items are then the best-known movies of all of them); null: none asked.
 /// </summary>
 public sealed record SearchResults(string Query, string Mode, string? Note, IReadOnlyList<ScoredMovie> Items, IReadOnlyList<string>? DidYouMean, bool Personalised,
     MovieSummary? SimilarTo, SearchEra? Era, IReadOnlyList<MovieSummary>? SimilarToAll, IReadOnlyList<string>? People, IReadOnlyList<string>? Genres)

@@ -41,6 +41,73 @@ public sealed class GenreWordsTests
     public void A_query_that_says_the_movie_is_for_children(string query, bool expected) =>
         Assert.Equal(expected, GenreWords.ForChildren(query));
 
+    [Theory]
+    [InlineData("horror movies", "Horror", false)]
+    [InlineData("a good western", "Western", false)]
+    [InlineData("show me some romantic comedies", "Romance,Comedy", false)]
+    [InlineData("funny movie for kids", "Comedy", true)]
+    [InlineData("something for the whole family", "", true)]
+    [InlineData("sci-fi", "Sci-Fi", false)]
+    public void A_query_that_asks_only_for_kinds_of_movie(string query, string genres, bool forChildren)
+    {
+        var kinds = GenreWords.Browse(query);
+        Assert.NotNull(kinds);
+        Assert.Equal(genres.Split(',', StringSplitOptions.RemoveEmptyEntries), kinds.Genres);
+        Assert.Equal(forChildren, kinds.ForChildren);
+    }
+
+    [Theory]
+    [InlineData("horror movie set in space")]
+    [InlineData("sad movie about a dog")]
+    [InlineData("the kids are all right")]
+    [InlineData("star wars")]
+    [InlineData("movies")]
+    [InlineData("")]
+    public void A_query_that_asks_for_more_than_kinds_is_not_a_browse(string query) => Assert.Null(GenreWords.Browse(query));
+
+    [Fact]
+    public void A_movie_that_is_only_of_the_kind_asked_needs_less_familiarity()
+    {
+        var kinds = new BrowseKinds(["Romance"], false);
+        var romance = new Core.Data.Movie(1, "A (2000)", ["Romance"]);
+        var quarter = new Core.Data.Movie(2, "B (2000)", ["Comedy", "Drama", "Romance", "War"]);
+        Assert.Equal(1f, kinds.Focus(romance));
+        Assert.Equal(0.5f, kinds.Focus(quarter));
+        Assert.Equal("The best-known romance movies", kinds.Heading);
+        Assert.Equal("The best-known comedy and children's movies", new BrowseKinds(["Comedy"], true).Heading);
+        Assert.False(new BrowseKinds(["Comedy"], true).Accepts(new Core.Data.Movie(3, "C (2000)", ["Comedy"])));
+    }
+
+    /// <summary>
+    /// "horror movies": searched as words, Scary Movie 3 (a spoof) and Disaster Movie came first by the title word
+    /// "movie" (the service, with the embeddings); read as a kind, the best-known horror movies, those that are only horror before those that are also
+    /// three other things. A whole title ("scary movie") stays a title, and a kind too rare for ten movies ("scary movie
+    /// for kids": five are Horror and Children) is searched as words.
+    /// </summary>
+    [Fact]
+    public void A_kind_of_movie_is_answered_with_the_best_known_of_that_kind()
+    {
+        var data = TestData.MovieLensSmall;
+        using var search = new HybridSearch(data.Catalog.Movies, SearchTestData.RatingCounts());
+        var horror = search.Search("horror movies");
+        string shown = string.Join("; ", horror.Hits.Select(h => $"{h.Movie} [{string.Join('|', h.Movie.Genres)}]"));
+        Assert.NotNull(horror.Kinds);
+        Assert.Equal(10, horror.Hits.Count);
+        Assert.All(horror.Hits, h => Assert.Contains("Horror", h.Movie.Genres));
+        Assert.True(horror.Hits.Take(3).Any(h => h.Movie.Title == "The Shining"), shown);
+        var asWords = search.Search("horror movies", new HybridSearchRequest { UnderstandGenres = false });
+        Assert.Null(asWords.Kinds);
+        // As words (lexical here), the title word "movie" leads: Scary Movie, Killer Movie, Tales from the Darkside: The Movie.
+        Assert.True(asWords.Hits.Take(5).Count(h => h.Movie.Title.Contains("Movie", StringComparison.Ordinal)) >= 3, string.Join("; ", asWords.Hits.Select(h => h.Movie)));
+        Assert.DoesNotContain(horror.Hits.Take(5), h => h.Movie.Title.Contains("Movie", StringComparison.Ordinal));
+        var title = search.Search("scary movie");
+        Assert.Null(title.Kinds);
+        Assert.Contains(title.Hits.Take(3), h => h.Movie.Title == "Scary Movie");
+        var rare = search.Search("scary movie for kids");
+        Assert.Null(rare.Kinds);
+        Assert.NotEmpty(rare.Hits);
+    }
+
     /// <summary>
     /// "scary movie for kids": the Horror lift and the title words "scary" and "movie" put Scary Movie 2-4 and Scream
     /// first; said to be for kids, the movies filed under Children lead.
@@ -85,7 +152,7 @@ public sealed class GenreWordsTests
         Assert.True(top.Count(h => h.Movie.Genres.Contains("Comedy") && h.Movie.Genres.Contains("Children")) >= 2, shown);
         Assert.DoesNotContain(top, h => h.Movie.Genres.Contains("Horror") || h.Movie.Genres.Contains("Thriller"));
         using var wordsOnly = new HybridSearch(data.Catalog.Movies, SearchTestData.RatingCounts(), new HybridSearchOptions { GenreWeight = 0, NotForChildren = 1 });
-        var before = wordsOnly.Search("funny movie for a family night").Hits;
+        var before = wordsOnly.Search("funny movie for a family night", new HybridSearchRequest { UnderstandGenres = false }).Hits;
         static int FamilyComedies(IEnumerable<HybridSearchHit> hits) => hits.Take(5).Count(h => h.Movie.Genres.Contains("Comedy") && h.Movie.Genres.Contains("Children"));
         Assert.True(FamilyComedies(before) < FamilyComedies(hits), $"before: {string.Join("; ", before.Select(h => h.Movie))} after: {shown}");
     }

@@ -400,7 +400,11 @@ public sealed class HybridSearch : IDisposable
             accept = years is null ? withAny : movie => years(movie) && withAny(movie);
         }
         // "90s movies", "tom hanks movies", "the best films of the 1970s": nothing to match but the years or people.
-        if (accept is not null && EraQuery.NothingElse(query)) return new HybridSearchResult(BestKnown(accept, withAll, request.Count), mode, note, false, status, era, people);
+        if (accept is not null && EraQuery.NothingElse(query))
+        {
+            var (known, personalised) = BestKnown(accept, withAll, request);
+            return new HybridSearchResult(known, mode, note, personalised, status, era, people);
+        }
         // "horror movies", "a good western", "funny movie for kids", "80s horror", "tom hanks comedies": nothing to match
         // but kinds of movie (with the years or people). Searched as words, "horror movies" began with Scary Movie 3 and
         // Disaster Movie (title words) and "comedy" with Airheads and Punchline. A query that is a title ("Scary
@@ -411,9 +415,9 @@ public sealed class HybridSearch : IDisposable
         {
             var within = accept;
             Func<Movie, bool> ofKinds = within is null ? kinds.Accepts : movie => within(movie) && kinds.Accepts(movie);
-            var browsed = BestKnown(ofKinds, withAll, request.Count, kinds.Focus);
+            var (browsed, personalised) = BestKnown(ofKinds, withAll, request, kinds.Focus);
             if (browsed.Count >= Math.Min(request.Count, MinBrowsed))
-                return new HybridSearchResult(browsed, mode, note, false, status, era, people, kinds);
+                return new HybridSearchResult(browsed, mode, note, personalised, status, era, people, kinds);
         }
 
         var o = Options;
@@ -573,7 +577,8 @@ public sealed class HybridSearch : IDisposable
     /// scale multiplied by <paramref name="weight"/> when given; those <paramref name="first"/> takes before the
     /// others): the answer to "90s movies", "movies with Tom Hanks and Meg Ryan" and "horror movies".
     /// </summary>
-    private List<HybridSearchHit> BestKnown(Func<Movie, bool> accept, Func<Movie, bool>? first, int count, Func<Movie, float>? weight = null)
+    private (List<HybridSearchHit> Hits, bool Personalised) BestKnown(Func<Movie, bool> accept, Func<Movie, bool>? first, HybridSearchRequest request,
+        Func<Movie, float>? weight = null)
     {
         var known = new float[_movies.Length];
         for (int r = 0; r < known.Length; r++)
@@ -581,8 +586,16 @@ public sealed class HybridSearch : IDisposable
             var movie = _movies[r];
             known[r] = !accept(movie) ? float.NaN : _popularity[r] * (weight?.Invoke(movie) ?? 1) + (first is not null && first(movie) ? 1 : 0);
         }
-        var top = TopN.Select(known, count, TieBreak.ById);
-        return [.. top.Select(t => new HybridSearchHit(_movies[t.Item], t.Score, null, null, null, null))];
+        // With the searcher's ratings, the searcher's taste re-ranks the best-known, as it does fused results.
+        bool personalise = request.Personalise && request.Taste is not null;
+        var top = TopN.Select(known, personalise ? Math.Max(request.Count, Options.TasteDepth) : request.Count, TieBreak.ById);
+        float[]? taste = null;
+        if (personalise && top.Length > 1) (top, taste) = ReRankByTaste(top, request.Taste!, Options);
+        int count = Math.Min(request.Count, top.Length);
+        var hits = new List<HybridSearchHit>(count);
+        for (int i = 0; i < count; i++)
+            hits.Add(new HybridSearchHit(_movies[top[i].Item], top[i].Score, null, null, null, taste is null || float.IsNaN(taste[i]) ? null : taste[i]));
+        return (hits, personalise && top.Length > 1);
     }
 
     /// <summary>

@@ -109,6 +109,32 @@ public sealed class GenreWordsTests
     }
 
     /// <summary>
+    /// With the searcher's ratings the best-known of a kind are re-ranked by their taste, as fused results are: a taste
+    /// that loves vampires moves the vampire films among the 30 best-known horror movies up.
+    /// </summary>
+    [Fact]
+    public void The_best_known_of_a_kind_are_re_ranked_by_the_searchers_taste()
+    {
+        var data = TestData.MovieLensSmall;
+        using var search = new HybridSearch(data.Catalog.Movies, SearchTestData.RatingCounts());
+        TasteScorer vampires = (candidates, scores) =>
+        {
+            for (int i = 0; i < candidates.Count; i++) scores[i] = candidates[i].Title.Contains("Vampire", StringComparison.Ordinal) || candidates[i].Title.Contains("Dracula", StringComparison.Ordinal) ? 5 : 3;
+        };
+        var plain = search.Search("horror movies");
+        var personal = search.Search("horror movies", new HybridSearchRequest { Taste = vampires });
+        Assert.True(personal.Personalised);
+        Assert.False(plain.Personalised);
+        Assert.All(personal.Hits, h => Assert.Contains("Horror", h.Movie.Genres));
+        static int FirstVampire(HybridSearchResult r) => r.Hits.ToList().FindIndex(h => h.Movie.Title.Contains("Vampire", StringComparison.Ordinal));
+        Assert.InRange(FirstVampire(plain), 1, 9);
+        Assert.InRange(FirstVampire(personal), 0, FirstVampire(plain) - 1);
+        Assert.NotNull(personal.Hits[0].Taste);
+        var off = search.Search("horror movies", new HybridSearchRequest { Taste = vampires, Personalise = false });
+        Assert.Equal(plain.Hits.Select(h => h.Movie), off.Hits.Select(h => h.Movie));
+    }
+
+    /// <summary>
     /// "scary movie for kids": the Horror lift and the title words "scary" and "movie" put Scary Movie 2-4 and Scream
     /// first; said to be for kids, the movies filed under Children lead.
     /// </summary>

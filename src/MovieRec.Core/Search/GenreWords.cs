@@ -101,8 +101,9 @@ public static class GenreWords
 
     /// <summary>
     /// The kinds a query asks for when it asks for nothing else ("horror movies", "a good western", "funny movie for
-    /// kids", "animated films for the whole family"): the genres, and whether the movie is for children; null when
-    /// any other word remains ("horror movie set in space", "sad movie about a dog") or no kind is asked.
+    /// kids", "animated films for the whole family", "best movies": any kind): the genres, and whether the movie is for
+    /// children; null when any other word remains ("horror movie set in space", "sad movie about a dog") or the words
+    /// ask for nothing at all ("the", "show me").
     /// </summary>
     public static BrowseKinds? Browse(string query)
     {
@@ -131,8 +132,14 @@ public static class GenreWords
             if (used == 0 && !BrowseFiller.Contains(words[i])) return null;
             i += Math.Max(used, 1);
         }
-        return genres.Count > 0 || forChildren ? new BrowseKinds(genres, forChildren) : null;
+        // "best movies", "good films", "movies": any kind, when a word says movies or the best of them.
+        return genres.Count > 0 || forChildren || words.Exists(AnyKind.Contains) ? new BrowseKinds(genres, forChildren) : null;
     }
+
+    private static readonly HashSet<string> AnyKind = new(StringComparer.Ordinal)
+    {
+        "movie", "movies", "film", "films", "flick", "flicks", "best", "top", "good", "great", "popular", "classic", "classics", "famous",
+    };
 
     // Words that ask for nothing in a browse: "show me some good horror movies", "a classic western".
     private static readonly HashSet<string> BrowseFiller = new(StringComparer.Ordinal)
@@ -209,7 +216,11 @@ public sealed record BrowseKinds(IReadOnlyList<string> Genres, bool ForChildren)
     public string Heading => HeadingFor(AllGenres);
 
     /// <summary><see cref="Heading"/> for the genres of an answer (the page has only those).</summary>
-    public static string HeadingFor(IReadOnlyList<string> genres) => $"The best-known {NamedMovieQuery.Kinds(genres)} movies";
+    public static string HeadingFor(IReadOnlyList<string> genres)
+    {
+        ArgumentNullException.ThrowIfNull(genres);
+        return genres.Count == 0 ? "The best-known movies" : $"The best-known {NamedMovieQuery.Kinds(genres)} movies";
+    }
 
     /// <summary>
     /// How much <paramref name="movie"/> is of the kinds asked rather than of others: √(asked genres it has / its

@@ -46,8 +46,11 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
     /// <summary>The people the description named ("movies with Tom Hanks and Meg Ryan"), its results all theirs.</summary>
     public IReadOnlyList<string> People { get; private set; } = [];
 
-    /// <summary>The genres "movies like X but funnier" asked the neighbours to be (empty: none).</summary>
+    /// <summary>The genres "movies like X but funnier" asked the neighbours to be, or those a browse asked for (empty: none).</summary>
     public IReadOnlyList<string> AskedGenres { get; private set; } = [];
+
+    /// <summary>Whether the query asked only for kinds of movie ("horror movies", "best movies"): the answer is the best-known of <see cref="AskedGenres"/>.</summary>
+    public bool Browsed { get; private set; }
     public string? DescribeNote { get; private set; }
 
     /// <summary>No title matched the title search, so its words were searched as a description too.</summary>
@@ -110,6 +113,7 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
                 Era = answer.Value.Era;
                 People = answer.Value.People ?? [];
                 AskedGenres = answer.Value.Genres ?? [];
+                Browsed = answer.Value.Genres is not null && answer.Value.SimilarTo is null;
                 DescribeNote = answer.Value.Note;
             }
             else

@@ -48,6 +48,8 @@ public sealed class GenreWordsTests
     [InlineData("funny movie for kids", "Comedy", true)]
     [InlineData("something for the whole family", "", true)]
     [InlineData("sci-fi", "Sci-Fi", false)]
+    [InlineData("best movies", "", false)]
+    [InlineData("good films of all time", "", false)]
     public void A_query_that_asks_only_for_kinds_of_movie(string query, string genres, bool forChildren)
     {
         var kinds = GenreWords.Browse(query);
@@ -61,7 +63,8 @@ public sealed class GenreWordsTests
     [InlineData("sad movie about a dog")]
     [InlineData("the kids are all right")]
     [InlineData("star wars")]
-    [InlineData("movies")]
+    [InlineData("the")]
+    [InlineData("show me")]
     [InlineData("")]
     public void A_query_that_asks_for_more_than_kinds_is_not_a_browse(string query) => Assert.Null(GenreWords.Browse(query));
 
@@ -103,6 +106,11 @@ public sealed class GenreWordsTests
         var title = search.Search("scary movie");
         Assert.Null(title.Kinds);
         Assert.Contains(title.Hits.Take(3), h => h.Movie.Title == "Scary Movie");
+        // Any kind: "best movies" began with The Lego Batman Movie and Disaster Movie (title words).
+        var best = search.Search("best movies");
+        Assert.NotNull(best.Kinds);
+        Assert.Contains(best.Hits.Take(5), h => h.Movie.Title == "Forrest Gump");
+        Assert.DoesNotContain(best.Hits, h => h.Movie.Title.Contains("Movie", StringComparison.Ordinal));
         var rare = search.Search("scary movie for kids");
         Assert.Null(rare.Kinds);
         Assert.NotEmpty(rare.Hits);

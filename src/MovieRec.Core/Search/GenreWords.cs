@@ -31,6 +31,7 @@ public static class GenreWords
         ("Crime", ["crime", "gangster", "gangsters", "mafia", "mob"]),
         ("Fantasy", ["fantasy", "magical", "fairy tale", "fairy tales"]),
         ("Mystery", ["mystery", "mysteries", "whodunit", "whodunnit"]),
+        ("Drama", ["drama", "dramas"]),
         ("Action", ["action"]),
         ("Adventure", ["adventure", "adventures"]),
         ("Film-Noir", ["noir", "film noir"]),

@@ -13,6 +13,7 @@ public sealed class GenreWordsTests
     [InlineData("world war 2 soldiers rescue", "War")]
     [InlineData("mafia family crime saga", "Crime")]
     [InlineData("sci-fi thriller", "Sci-Fi,Thriller")]
+    [InlineData("courtroom drama", "Drama")]
     [InlineData("but funnier", "Comedy")]
     [InlineData("but scarier", "Horror")]
     [InlineData("feel good movie for kids", "Comedy,Children")]

@@ -99,6 +99,10 @@ public sealed class CatalogApiTests(ServiceFixture fixture)
             Assert.Contains("Comedy", genres);
             Assert.Contains("Children", genres);
         });
+        var pixar = await (await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("pixar movies"))).Json();
+        Assert.Equal("Pixar", pixar.GetProperty("studio").GetString());
+        Assert.Equal("Toy Story", Titles(pixar.GetProperty("items")).First());
+        Assert.Equal(JsonValueKind.Null, horror.GetProperty("studio").ValueKind);
         var title = await (await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("scary movie"))).Json();
         Assert.Equal(JsonValueKind.Null, title.GetProperty("genres").ValueKind);
         Assert.Contains("Scary Movie", Titles(title.GetProperty("items")).Take(3));

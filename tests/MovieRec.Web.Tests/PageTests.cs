@@ -88,6 +88,7 @@ public sealed partial class PageTests(ServiceFixture fixture)
     [InlineData("movies like the matrix but funnier", "Movies like The Matrix (1999) · comedy")]
     [InlineData("horror movies", "The best-known horror movies")]
     [InlineData("best movies", "The best-known movies")]
+    [InlineData("pixar movies", "The best-known Pixar movies")]
     [InlineData("funny movie for kids", "The best-known comedy and children's movies")]
     [InlineData("westerns from the 1960s", "The best-known western movies · from the 1960s")]
     public async Task Describing_movies_says_in_the_heading_how_the_query_was_read(string query, string heading)

@@ -112,6 +112,9 @@ public sealed class TmdbMetadata
     public IReadOnlyList<string> Directors { get; init; } = [];
 
     public IReadOnlyList<string> Keywords { get; init; } = [];
+
+    /// <summary>The production companies, as TMDB lists them ("Pixar Animation Studios"): "pixar movies" searches by them.</summary>
+    public IReadOnlyList<string> Companies { get; init; } = [];
     public string? OriginalLanguage { get; init; }
     public double VoteAverage { get; init; }
     public int VoteCount { get; init; }

@@ -106,12 +106,13 @@ public static class GenreWords
     /// children; null when any other word remains ("horror movie set in space", "sad movie about a dog") or the words
     /// ask for nothing at all ("the", "show me").
     /// </summary>
-    public static BrowseKinds? Browse(string query)
+    public static BrowseKinds? Browse(string query, Func<string, Studio?>? studios = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         var words = Tokens(query);
         bool forChildren = false;
         var genres = new List<string>();
+        var rest = new List<string>();
         for (int i = 0; i < words.Count;)
         {
             if (ChildrenPhraseAt(words, i) is int length and > 0)
@@ -130,11 +131,14 @@ public static class GenreWords
                 }
                 used = n;
             }
-            if (used == 0 && !BrowseFiller.Contains(words[i])) return null;
+            if (used == 0 && !BrowseFiller.Contains(words[i])) rest.Add(words[i]);
             i += Math.Max(used, 1);
         }
+        // "pixar movies", "disney animated movies": the other words name a studio.
+        Studio? studio = null;
+        if (rest.Count > 0 && (studio = studios?.Invoke(string.Join(' ', rest))) is null) return null;
         // "best movies", "good films", "movies": any kind, when a word says movies or the best of them.
-        return genres.Count > 0 || forChildren || words.Exists(AnyKind.Contains) ? new BrowseKinds(genres, forChildren) : null;
+        return genres.Count > 0 || forChildren || studio is not null || words.Exists(AnyKind.Contains) ? new BrowseKinds(genres, forChildren, studio) : null;
     }
 
     private static readonly HashSet<string> AnyKind = new(StringComparer.Ordinal)
@@ -147,7 +151,7 @@ public static class GenreWords
     {
         "movie", "movies", "film", "films", "flick", "flicks", "cinema", "the", "a", "an", "some", "any", "best", "good", "great", "top",
         "classic", "classics", "famous", "popular", "show", "me", "find", "recommend", "list", "of", "all", "time", "and", "or", "something",
-        "to", "watch", "i", "want", "need", "please", "genre",
+        "to", "watch", "i", "want", "need", "please", "genre", "by", "from", "made",
     };
 
     private static int ChildrenPhraseAt(List<string> words, int i)
@@ -203,24 +207,32 @@ public static class GenreWords
     }
 }
 
-/// <summary>What a browse query asks for (<see cref="GenreWords.Browse"/>): movies of all <paramref name="Genres"/>, and for children when <paramref name="ForChildren"/>.</summary>
-public sealed record BrowseKinds(IReadOnlyList<string> Genres, bool ForChildren)
+/// <summary>
+/// What a browse query asks for (<see cref="GenreWords.Browse"/>): movies of all <paramref name="Genres"/>, for children
+/// when <paramref name="ForChildren"/>, made by <paramref name="Studio"/> when it names one.
+/// </summary>
+public sealed record BrowseKinds(IReadOnlyList<string> Genres, bool ForChildren, Studio? Studio = null)
 {
     /// <summary>Whether <paramref name="movie"/> is of every kind asked.</summary>
     public bool Accepts(Movie movie) =>
-        (Genres.Count == 0 || GenreWords.Share(movie, Genres) == 1) && (!ForChildren || GenreWords.Share(movie, Children) == 1);
+        (Genres.Count == 0 || GenreWords.Share(movie, Genres) == 1) && (!ForChildren || GenreWords.Share(movie, Children) == 1)
+        && (Studio is null || Studio.Made(movie));
 
     /// <summary>The genres every answer has: those asked, and Children when the movie is for children.</summary>
     public IReadOnlyList<string> AllGenres => ForChildren && !Genres.Contains("Children") ? [.. Genres, "Children"] : Genres;
 
     /// <summary>What the answer is, for a heading: "The best-known horror movies", "The best-known comedy and children's movies".</summary>
-    public string Heading => HeadingFor(AllGenres);
+    public string Heading => HeadingFor(AllGenres, Studio?.Name);
 
-    /// <summary><see cref="Heading"/> for the genres of an answer (the page has only those).</summary>
-    public static string HeadingFor(IReadOnlyList<string> genres)
+    /// <summary><see cref="Heading"/> for the genres and studio of an answer (the page has only those): "The best-known animated Disney movies".</summary>
+    public static string HeadingFor(IReadOnlyList<string> genres, string? studio = null)
     {
         ArgumentNullException.ThrowIfNull(genres);
-        return genres.Count == 0 ? "The best-known movies" : $"The best-known {NamedMovieQuery.Kinds(genres)} movies";
+        var words = new List<string> { "The best-known" };
+        if (genres.Count > 0) words.Add(NamedMovieQuery.Kinds(genres));
+        if (studio is not null) words.Add(studio);
+        words.Add("movies");
+        return string.Join(' ', words);
     }
 
     /// <summary>

@@ -201,6 +201,7 @@ public sealed class HybridSearch : IDisposable
     private readonly Dictionary<long, int> _rowOf;
     private readonly float[] _popularity;
     private readonly Lazy<PersonIndex> _people;
+    private readonly Lazy<StudioIndex> _studios;
     private volatile int[] _undescribedEmbedded = [];
     private readonly CancellationTokenSource _stop = new();
     private volatile SemanticSearch? _semantic;
@@ -229,6 +230,7 @@ public sealed class HybridSearch : IDisposable
         for (int r = 0; r < _movies.Length; r++) _rowOf[_movies[r].Id] = r;
         _popularity = new float[_movies.Length];
         _people = new(() => new PersonIndex(_movies));
+        _studios = new(() => new StudioIndex(_movies));
         if (popularity is not null)
         {
             float max = 0;
@@ -411,7 +413,7 @@ public sealed class HybridSearch : IDisposable
         // Movie") stays a title search.
         // When few movies are of every kind ("scary movie for kids": five), the words are searched instead, with the
         // genre lift and the children's constraint.
-        if (request.UnderstandGenres && GenreWords.Browse(query) is { } kinds && !IsATitle(query))
+        if (request.UnderstandGenres && GenreWords.Browse(query, _studios.Value.Find) is { } kinds && !IsATitle(query))
         {
             var within = accept;
             Func<Movie, bool> ofKinds = within is null ? kinds.Accepts : movie => within(movie) && kinds.Accepts(movie);

@@ -51,6 +51,9 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
 
     /// <summary>Whether the query asked only for kinds of movie ("horror movies", "best movies"): the answer is the best-known of <see cref="AskedGenres"/>.</summary>
     public bool Browsed { get; private set; }
+
+    /// <summary>The studio a browse named ("pixar movies": Pixar), or null.</summary>
+    public string? Studio { get; private set; }
     public string? DescribeNote { get; private set; }
 
     /// <summary>No title matched the title search, so its words were searched as a description too.</summary>
@@ -114,6 +117,7 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
                 People = answer.Value.People ?? [];
                 AskedGenres = answer.Value.Genres ?? [];
                 Browsed = answer.Value.Genres is not null && answer.Value.SimilarTo is null;
+                Studio = answer.Value.Studio;
                 DescribeNote = answer.Value.Note;
             }
             else

@@ -16,7 +16,9 @@ public class TmdbLoaderTests
         Assert.True(movies.Count(m => m.Tmdb!.Cast.Count > 0) > 4700);
         Assert.True(movies.Count(m => m.Tmdb!.Directors.Count > 0) > 4700);
         Assert.True(movies.Count(m => m.Tmdb!.Keywords.Count > 0) > 4300);
+        Assert.True(movies.Count(m => m.Tmdb!.Companies.Count > 0) > 4400);
         var avatar = d.Catalog[19995]!;
+        Assert.Contains("Twentieth Century Fox Film Corporation", avatar.Tmdb!.Companies);
         Assert.Equal("Avatar", avatar.Title);
         Assert.Equal(2009, avatar.Year);
         Assert.Equal("James Cameron", avatar.Tmdb!.Directors[0]);

@@ -39,7 +39,7 @@ public sealed class TmdbMetadataCacheTests
         // cached load would quietly lose it. This list is what the cache writes today.
         string[] written =
         [
-            "TmdbId", "Title", "OriginalTitle", "Overview", "Tagline", "Genres", "Cast", "Directors", "Keywords",
+            "TmdbId", "Title", "OriginalTitle", "Overview", "Tagline", "Genres", "Cast", "Directors", "Keywords", "Companies",
             "OriginalLanguage", "VoteAverage", "VoteCount", "Popularity", "ReleaseDate", "Runtime", "PosterPath",
         ];
         var properties = typeof(TmdbMetadata).GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name);

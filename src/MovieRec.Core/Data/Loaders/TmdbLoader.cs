@@ -40,6 +40,7 @@ public static class TmdbLoader
         int voteCount = LoaderSupport.Require(header, "vote_count", reader.File);
         int popularity = header.GetValueOrDefault("popularity", -1);
         int language = header.GetValueOrDefault("original_language", -1);
+        int companies = header.GetValueOrDefault("production_companies", -1);
         int originalTitle = header.GetValueOrDefault("original_title", -1);
         int release = header.GetValueOrDefault("release_date", -1);
         int runtime = header.GetValueOrDefault("runtime", -1);
@@ -65,6 +66,7 @@ public static class TmdbLoader
                     Tagline = tagline >= 0 ? NullIfEmpty(reader.Text(tagline, "tagline")) : null,
                     Genres = Names(reader, genres, "genres", pool),
                     Keywords = Names(reader, keywords, "keywords", pool),
+                    Companies = companies >= 0 ? Names(reader, companies, "production_companies", pool) : [],
                     OriginalLanguage = language >= 0 && NullIfEmpty(reader.Text(language, "original_language")) is string lang ? Pooled(pool, lang) : null,
                     VoteAverage = reader.OptionalDouble(voteAverage, "vote_average") ?? 0,
                     VoteCount = Count(reader, voteCount, "vote_count"),

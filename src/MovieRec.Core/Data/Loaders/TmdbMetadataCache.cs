@@ -22,7 +22,7 @@ namespace MovieRec.Core.Data.Loaders;
 public static class TmdbMetadataCache
 {
     /// <summary>Bump when what is written changes (a new <see cref="TmdbMetadata"/> property, another encoding).</summary>
-    internal const int FormatVersion = 2; // 2: no crew list (only the directors are kept, issue #18)
+    internal const int FormatVersion = 3; // 2: no crew list (only the directors are kept, issue #18); 3: production companies
 
     private const string Magic = "movierec-tmdb-metadata";
 
@@ -197,6 +197,7 @@ public static class TmdbMetadataCache
         Cast = r.Strings(table),
         Directors = r.Strings(table),
         Keywords = r.Strings(table),
+        Companies = r.Strings(table),
         OriginalLanguage = r.Optional(table),
         VoteAverage = r.Double(),
         VoteCount = r.Int(),
@@ -294,6 +295,7 @@ public static class TmdbMetadataCache
             Strings(m.Cast);
             Strings(m.Directors);
             Strings(m.Keywords);
+            Strings(m.Companies);
             Optional(m.OriginalLanguage);
             w.Write(m.VoteAverage);
             w.Write(m.VoteCount);

@@ -113,6 +113,7 @@ public static class GenreWords
         bool forChildren = false;
         var genres = new List<string>();
         var rest = new List<string>();
+        bool recent = false;
         for (int i = 0; i < words.Count;)
         {
             if (ChildrenPhraseAt(words, i) is int length and > 0)
@@ -131,15 +132,19 @@ public static class GenreWords
                 }
                 used = n;
             }
-            if (used == 0 && !BrowseFiller.Contains(words[i])) rest.Add(words[i]);
+            if (used == 0 && RecentWords.Contains(words[i])) recent = true;
+            else if (used == 0 && !BrowseFiller.Contains(words[i])) rest.Add(words[i]);
             i += Math.Max(used, 1);
         }
         // "pixar movies", "disney animated movies": the other words name a studio.
         Studio? studio = null;
         if (rest.Count > 0 && (studio = studios?.Invoke(string.Join(' ', rest))) is null) return null;
         // "best movies", "good films", "movies": any kind, when a word says movies or the best of them.
-        return genres.Count > 0 || forChildren || studio is not null || words.Exists(AnyKind.Contains) ? new BrowseKinds(genres, forChildren, studio) : null;
+        return genres.Count > 0 || forChildren || studio is not null || words.Exists(AnyKind.Contains) ? new BrowseKinds(genres, forChildren, studio, recent) : null;
     }
+
+    // "new horror movies", "the latest comedies": the catalogue's last years (HybridSearch.RecentYears).
+    private static readonly HashSet<string> RecentWords = new(StringComparer.Ordinal) { "new", "newer", "newest", "latest", "recent" };
 
     private static readonly HashSet<string> AnyKind = new(StringComparer.Ordinal)
     {
@@ -209,9 +214,10 @@ public static class GenreWords
 
 /// <summary>
 /// What a browse query asks for (<see cref="GenreWords.Browse"/>): movies of all <paramref name="Genres"/>, for children
-/// when <paramref name="ForChildren"/>, made by <paramref name="Studio"/> when it names one.
+/// when <paramref name="ForChildren"/>, made by <paramref name="Studio"/> when it names one, from the catalogue's last
+/// years when <paramref name="Recent"/> ("new", "latest", "recent").
 /// </summary>
-public sealed record BrowseKinds(IReadOnlyList<string> Genres, bool ForChildren, Studio? Studio = null)
+public sealed record BrowseKinds(IReadOnlyList<string> Genres, bool ForChildren, Studio? Studio = null, bool Recent = false)
 {
     /// <summary>Whether <paramref name="movie"/> is of every kind asked.</summary>
     public bool Accepts(Movie movie) =>

@@ -202,6 +202,10 @@ public sealed class HybridSearch : IDisposable
     private readonly float[] _popularity;
     private readonly Lazy<PersonIndex> _people;
     private readonly Lazy<StudioIndex> _studios;
+    private readonly Lazy<int?> _latestYear;
+
+    /// <summary>The years "new" or "latest" asks for: the catalogue's last three (ml-latest-small: 2016 to 2018).</summary>
+    private const int RecentYears = 3;
     private volatile int[] _undescribedEmbedded = [];
     private readonly CancellationTokenSource _stop = new();
     private volatile SemanticSearch? _semantic;
@@ -231,6 +235,7 @@ public sealed class HybridSearch : IDisposable
         _popularity = new float[_movies.Length];
         _people = new(() => new PersonIndex(_movies));
         _studios = new(() => new StudioIndex(_movies));
+        _latestYear = new(() => _movies.Max(m => m.Year));
         if (popularity is not null)
         {
             float max = 0;
@@ -415,6 +420,14 @@ public sealed class HybridSearch : IDisposable
         // genre lift and the children's constraint.
         if (request.UnderstandGenres && GenreWords.Browse(query, _studios.Value.Find) is { } kinds && !IsATitle(query))
         {
+            // "new horror movies": the catalogue's last years, unless the query named years of its own.
+            if (kinds.Recent && era is null && _latestYear.Value is int latest)
+            {
+                era = new Era(latest - RecentYears + 1, latest, $"{latest - RecentYears + 1} to {latest}");
+                var before = accept;
+                var years = era;
+                accept = before is null ? years.Contains : movie => years.Contains(movie) && before(movie);
+            }
             var within = accept;
             Func<Movie, bool> ofKinds = within is null ? kinds.Accepts : movie => within(movie) && kinds.Accepts(movie);
             var (browsed, personalised) = BestKnown(ofKinds, withAll, request, kinds.Focus);

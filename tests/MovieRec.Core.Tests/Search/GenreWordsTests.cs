@@ -112,6 +112,16 @@ public sealed class GenreWordsTests
         Assert.NotNull(best.Kinds);
         Assert.Contains(best.Hits.Take(5), h => h.Movie.Title == "Forrest Gump");
         Assert.DoesNotContain(best.Hits, h => h.Movie.Title.Contains("Movie", StringComparison.Ordinal));
+        // "new": the catalogue's last three years (ml-latest-small ends in 2018); "new york" is no kind at all.
+        var recent = search.Search("new horror movies");
+        Assert.True(recent.Kinds?.Recent);
+        Assert.Equal(new Era(2016, 2018, "2016 to 2018"), recent.Era);
+        Assert.All(recent.Hits, h =>
+        {
+            Assert.InRange(h.Movie.Year ?? 0, 2016, 2018);
+            Assert.Contains("Horror", h.Movie.Genres);
+        });
+        Assert.Null(search.Search("new york").Kinds);
         var rare = search.Search("scary movie for kids");
         Assert.Null(rare.Kinds);
         Assert.NotEmpty(rare.Hits);

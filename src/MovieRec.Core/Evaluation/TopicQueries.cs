@@ -99,22 +99,7 @@ public sealed class TopicQuery
     public override string ToString() => Text;
 
     /// <summary>Lower-cased runs of letters and digits.</summary>
-    internal static string[] Words(string text)
-    {
-        var words = new List<string>();
-        int start = -1;
-        for (int i = 0; i <= text.Length; i++)
-        {
-            bool word = i < text.Length && char.IsLetterOrDigit(text[i]);
-            if (word && start < 0) start = i;
-            else if (!word && start >= 0)
-            {
-                words.Add(text[start..i].ToLowerInvariant());
-                start = -1;
-            }
-        }
-        return [.. words];
-    }
+    internal static string[] Words(string text) => [.. Search.QueryWords.Of(text)];
 
     private sealed record Atom(string Field, bool Exact, string Value, string[] Words, int From = 0, int To = 0)
     {

@@ -173,22 +173,7 @@ public static class GenreWords
     }
 
     /// <summary>Lower-cased words: runs of letters, digits and inner hyphens.</summary>
-    private static List<string> Tokens(string text)
-    {
-        var words = new List<string>();
-        int start = -1;
-        for (int k = 0; k <= text.Length; k++)
-        {
-            bool inWord = k < text.Length && (char.IsLetterOrDigit(text[k]) || (text[k] == '-' && start >= 0));
-            if (inWord && start < 0) start = k;
-            else if (!inWord && start >= 0)
-            {
-                words.Add(text[start..k].TrimEnd('-').ToLowerInvariant());
-                start = -1;
-            }
-        }
-        return words;
-    }
+    private static List<string> Tokens(string text) => QueryWords.Of(text, innerHyphens: true);
 
     /// <summary>The share of <paramref name="genres"/> that <paramref name="movie"/> has (0 to 1).</summary>
     public static float Share(Movie movie, IReadOnlyList<string> genres)
@@ -210,49 +195,4 @@ public static class GenreWords
         }
         return has / (float)genres.Count;
     }
-}
-
-/// <summary>
-/// What a browse query asks for (<see cref="GenreWords.Browse"/>): movies of all <paramref name="Genres"/>, for children
-/// when <paramref name="ForChildren"/>, made by <paramref name="Studio"/> when it names one, from the catalogue's last
-/// years when <paramref name="Recent"/> ("new", "latest", "recent").
-/// </summary>
-public sealed record BrowseKinds(IReadOnlyList<string> Genres, bool ForChildren, Studio? Studio = null, bool Recent = false)
-{
-    /// <summary>Whether <paramref name="movie"/> is of every kind asked.</summary>
-    public bool Accepts(Movie movie) =>
-        (Genres.Count == 0 || GenreWords.Share(movie, Genres) == 1) && (!ForChildren || GenreWords.Share(movie, Children) == 1)
-        && (Studio is null || Studio.Made(movie));
-
-    /// <summary>The genres every answer has: those asked, and Children when the movie is for children.</summary>
-    public IReadOnlyList<string> AllGenres => ForChildren && !Genres.Contains("Children") ? [.. Genres, "Children"] : Genres;
-
-    /// <summary>What the answer is, for a heading: "The best-known horror movies", "The best-known comedy and children's movies".</summary>
-    public string Heading => HeadingFor(AllGenres, Studio?.Name);
-
-    /// <summary><see cref="Heading"/> for the genres and studio of an answer (the page has only those): "The best-known animated Disney movies".</summary>
-    public static string HeadingFor(IReadOnlyList<string> genres, string? studio = null)
-    {
-        ArgumentNullException.ThrowIfNull(genres);
-        var words = new List<string> { "The best-known" };
-        if (genres.Count > 0) words.Add(NamedMovieQuery.Kinds(genres));
-        if (studio is not null) words.Add(studio);
-        words.Add("movies");
-        return string.Join(' ', words);
-    }
-
-    /// <summary>
-    /// How much <paramref name="movie"/> is of the kinds asked rather than of others: √(asked genres it has / its
-    /// genres), 1 when no genre is asked. "romantic movies" by ratings alone began with Forrest Gump, American Beauty,
-    /// True Lies and Speed (Romance one genre of three or four); with the square root a movie that is only a romance
-    /// needs about half the familiarity of one that is a quarter romance.
-    /// </summary>
-    public float Focus(Movie movie)
-    {
-        ArgumentNullException.ThrowIfNull(movie);
-        if (Genres.Count == 0 || movie.Genres.Count == 0) return 1;
-        return MathF.Sqrt(GenreWords.Share(movie, Genres) * Genres.Count / (float)movie.Genres.Count);
-    }
-
-    private static readonly string[] Children = ["Children"];
 }

@@ -121,21 +121,5 @@ public sealed class StudioIndex
         return null;
     }
 
-    /// <summary>Lower-cased runs of letters and digits.</summary>
-    private static List<string> Words(string text)
-    {
-        var words = new List<string>();
-        int start = -1;
-        for (int k = 0; k <= text.Length; k++)
-        {
-            bool inWord = k < text.Length && char.IsLetterOrDigit(text[k]);
-            if (inWord && start < 0) start = k;
-            else if (!inWord && start >= 0)
-            {
-                words.Add(text[start..k].ToLowerInvariant());
-                start = -1;
-            }
-        }
-        return words;
-    }
+    private static List<string> Words(string text) => QueryWords.Of(text);
 }

@@ -1,0 +1,48 @@
+using MovieRec.Core.Data;
+
+namespace MovieRec.Core.Search;
+
+/// <summary>
+/// What a browse query asks for (<see cref="GenreWords.Browse"/>): movies of all <paramref name="Genres"/>, for children
+/// when <paramref name="ForChildren"/>, made by <paramref name="Studio"/> when it names one, from the catalogue's last
+/// years when <paramref name="Recent"/> ("new", "latest", "recent").
+/// </summary>
+public sealed record BrowseKinds(IReadOnlyList<string> Genres, bool ForChildren, Studio? Studio = null, bool Recent = false)
+{
+    /// <summary>Whether <paramref name="movie"/> is of every kind asked.</summary>
+    public bool Accepts(Movie movie) =>
+        (Genres.Count == 0 || GenreWords.Share(movie, Genres) == 1) && (!ForChildren || GenreWords.Share(movie, Children) == 1)
+        && (Studio is null || Studio.Made(movie));
+
+    /// <summary>The genres every answer has: those asked, and Children when the movie is for children.</summary>
+    public IReadOnlyList<string> AllGenres => ForChildren && !Genres.Contains("Children") ? [.. Genres, "Children"] : Genres;
+
+    /// <summary>What the answer is, for a heading: "The best-known horror movies", "The best-known comedy and children's movies".</summary>
+    public string Heading => HeadingFor(AllGenres, Studio?.Name);
+
+    /// <summary><see cref="Heading"/> for the genres and studio of an answer (the page has only those): "The best-known animated Disney movies".</summary>
+    public static string HeadingFor(IReadOnlyList<string> genres, string? studio = null)
+    {
+        ArgumentNullException.ThrowIfNull(genres);
+        var words = new List<string> { "The best-known" };
+        if (genres.Count > 0) words.Add(NamedMovieQuery.Kinds(genres));
+        if (studio is not null) words.Add(studio);
+        words.Add("movies");
+        return string.Join(' ', words);
+    }
+
+    /// <summary>
+    /// How much <paramref name="movie"/> is of the kinds asked rather than of others: √(asked genres it has / its
+    /// genres), 1 when no genre is asked. "romantic movies" by ratings alone began with Forrest Gump, American Beauty,
+    /// True Lies and Speed (Romance one genre of three or four); with the square root a movie that is only a romance
+    /// needs about half the familiarity of one that is a quarter romance.
+    /// </summary>
+    public float Focus(Movie movie)
+    {
+        ArgumentNullException.ThrowIfNull(movie);
+        if (Genres.Count == 0 || movie.Genres.Count == 0) return 1;
+        return MathF.Sqrt(GenreWords.Share(movie, Genres) * Genres.Count / (float)movie.Genres.Count);
+    }
+
+    private static readonly string[] Children = ["Children"];
+}

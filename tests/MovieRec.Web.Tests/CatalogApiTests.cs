@@ -86,6 +86,7 @@ public sealed class CatalogApiTests(ServiceFixture fixture)
     public async Task Search_for_a_kind_of_movie_gives_the_best_known_of_that_kind()
     {
         var horror = await (await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("horror movies"))).Json();
+        Assert.Equal("browse", horror.GetProperty("mode").GetString());
         Assert.Equal(["Horror"], horror.GetProperty("genres").EnumerateArray().Select(g => g.GetString()!));
         Assert.Equal(10, horror.GetProperty("items").GetArrayLength());
         Assert.All(horror.GetProperty("items").EnumerateArray(), i => Assert.Contains("Horror", i.GetProperty("movie").GetProperty("genres").EnumerateArray().Select(g => g.GetString())));

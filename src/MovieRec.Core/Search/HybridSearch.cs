@@ -410,7 +410,7 @@ public sealed class HybridSearch : IDisposable
         if (accept is not null && EraQuery.NothingElse(query))
         {
             var (known, personalised) = BestKnown(accept, withAll, request);
-            return new HybridSearchResult(known, mode, note, personalised, status, era, people);
+            return new HybridSearchResult(known, BrowseMode, null, personalised, status, era, people);
         }
         // "horror movies", "a good western", "funny movie for kids", "80s horror", "tom hanks comedies": nothing to match
         // but kinds of movie (with the years or people). Searched as words, "horror movies" began with Scary Movie 3 and
@@ -432,7 +432,7 @@ public sealed class HybridSearch : IDisposable
             Func<Movie, bool> ofKinds = within is null ? kinds.Accepts : movie => within(movie) && kinds.Accepts(movie);
             var (browsed, personalised) = BestKnown(ofKinds, withAll, request, kinds.Focus);
             if (browsed.Count >= Math.Min(request.Count, MinBrowsed))
-                return new HybridSearchResult(browsed, mode, note, personalised, status, era, people, kinds);
+                return new HybridSearchResult(browsed, BrowseMode, null, personalised, status, era, people, kinds);
         }
 
         var o = Options;
@@ -576,6 +576,12 @@ public sealed class HybridSearch : IDisposable
         var best = Titles.Search(words, 1);
         return best.Count > 0 && best[0].Score >= TitleSearch.BeginningScore;
     }
+
+    /// <summary>
+    /// The mode of an answer that is the best-known movies of what the query asked for ("90s movies", "tom hanks movies",
+    /// "horror movies"): no signal ranks it, so it has no note about them.
+    /// </summary>
+    public const string BrowseMode = "browse";
 
     /// <summary>The fewest movies of the kinds asked that make a browse answer (<see cref="GenreWords.Browse"/>).</summary>
     private const int MinBrowsed = 10;

@@ -79,8 +79,10 @@ public sealed record SimilarMovies(MovieId MovieId, string By, IReadOnlyList<Sco
 }
 
 /// <summary>
-/// Search results; mode is hybrid, lexical (with the reason when semantic search is unavailable) or similar (the query
-/// named a movie, "movies like Ocean's Eleven": similarTo is that movie, the items its neighbours; null otherwise);
+/// Search results; mode is hybrid, lexical (with the reason when semantic search is unavailable), similar (the query
+/// named a movie, "movies like Ocean's Eleven": similarTo is that movie, the items its neighbours; null otherwise) or
+/// browse (the query asked only for years, people, genres or a studio: "90s movies", "horror movies", "pixar movies";
+/// the items are the best-known of those, era, people, genres and studio say what was read);
 /// genres: the genres "movies like The Matrix but funnier" asked the neighbours to be, or, without similarTo, the genres
 /// a query that asked only for kinds of movie named ("horror movies", "funny movie for kids": Comedy and Children; the
 /// items are then the best-known movies of all of them); null: none asked. studio: the production company such a

@@ -52,7 +52,7 @@ public sealed record SearchRequest(string? Q = null, int? N = null, string? Rate
 /// <summary>
 /// Search results. <paramref name="Mode"/> is "hybrid" (BM25, sentence embeddings and titles fused), "lexical" (BM25
 /// and titles: while the embeddings are being built, or with semantic search off; <paramref name="Note"/> then says
-/// why) or "similar" (the query names a movie, "movies like Ocean's Eleven": its content neighbours; the note and
+/// why), "browse" (the query asked only for years, people, genres or a studio: the best-known of those) or "similar" (the query names a movie, "movies like Ocean's Eleven": its content neighbours; the note and
 /// <paramref name="SimilarTo"/> name it; <paramref name="Genres"/> the genres a "but funnier" asked them to be);
 /// <paramref name="Genres"/> without <paramref name="SimilarTo"/>: the query asked only for kinds of movie ("horror
 /// movies", "funny movie for kids") and the items are the best-known movies of all those genres, made by

@@ -96,6 +96,8 @@ public sealed class GenreWordsTests
         var horror = search.Search("horror movies");
         string shown = string.Join("; ", horror.Hits.Select(h => $"{h.Movie} [{string.Join('|', h.Movie.Genres)}]"));
         Assert.NotNull(horror.Kinds);
+        Assert.Equal(HybridSearch.BrowseMode, horror.Mode);
+        Assert.Null(horror.Note);
         Assert.Equal(10, horror.Hits.Count);
         Assert.All(horror.Hits, h => Assert.Contains("Horror", h.Movie.Genres));
         Assert.True(horror.Hits.Take(3).Any(h => h.Movie.Title == "The Shining"), shown);

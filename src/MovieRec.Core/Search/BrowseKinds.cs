@@ -11,7 +11,7 @@ public sealed record BrowseKinds(IReadOnlyList<string> Genres, bool ForChildren,
 {
     /// <summary>Whether <paramref name="movie"/> is of every kind asked.</summary>
     public bool Accepts(Movie movie) =>
-        (Genres.Count == 0 || GenreWords.Share(movie, Genres) == 1) && (!ForChildren || GenreWords.Share(movie, Children) == 1)
+        (Genres.Count == 0 || GenreWords.Share(movie, Genres) == 1) && (!ForChildren || GenreWords.IsForChildren(movie))
         && (Studio is null || Studio.Made(movie));
 
     /// <summary>The genres every answer has: those asked, and Children when the movie is for children.</summary>
@@ -43,6 +43,4 @@ public sealed record BrowseKinds(IReadOnlyList<string> Genres, bool ForChildren,
         if (Genres.Count == 0 || movie.Genres.Count == 0) return 1;
         return MathF.Sqrt(GenreWords.Share(movie, Genres) * Genres.Count / (float)movie.Genres.Count);
     }
-
-    private static readonly string[] Children = ["Children"];
 }

@@ -175,6 +175,11 @@ public static class GenreWords
     /// <summary>Lower-cased words: runs of letters, digits and inner hyphens.</summary>
     private static List<string> Tokens(string text) => QueryWords.Of(text, innerHyphens: true);
 
+    private static readonly string[] ChildrenGenre = ["Children"];
+
+    /// <summary>Whether MovieLens files <paramref name="movie"/> under Children (what a movie "for kids" must be).</summary>
+    public static bool IsForChildren(Movie movie) => Share(movie, ChildrenGenre) == 1;
+
     /// <summary>The share of <paramref name="genres"/> that <paramref name="movie"/> has (0 to 1).</summary>
     public static float Share(Movie movie, IReadOnlyList<string> genres)
     {

@@ -196,7 +196,6 @@ public sealed record HybridSearchResult(IReadOnlyList<HybridSearchHit> Hits, str
 /// </summary>
 public sealed class HybridSearch : IDisposable
 {
-    private static readonly string[] ChildrenGenre = ["Children"];
     private readonly Movie[] _movies;
     private readonly Dictionary<long, int> _rowOf;
     private readonly float[] _popularity;
@@ -524,7 +523,7 @@ public sealed class HybridSearch : IDisposable
             {
                 for (int r = 0; r < fused.Length; r++)
                 {
-                    if (fused[r] > 0 && GenreWords.Share(_movies[r], ChildrenGenre) == 0) fused[r] *= o.NotForChildren;
+                    if (fused[r] > 0 && !GenreWords.IsForChildren(_movies[r])) fused[r] *= o.NotForChildren;
                 }
             }
             if (withAll is not null)

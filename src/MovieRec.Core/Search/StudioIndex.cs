@@ -84,6 +84,11 @@ public sealed class StudioIndex
             if (overviewWords.GetValueOrDefault(word) >= Math.Max(MaxOverviews, wordMovies[word] / WordShare)) continue;
             foreach (var company in companies) Add(word, company);
         }
+        // Only the named companies' counts are read again (Find); the rest would stay resident for nothing.
+        foreach (var company in _moviesOf.Keys.ToList())
+        {
+            if (_moviesOf[company] < MinMovies) _moviesOf.Remove(company);
+        }
     }
 
     /// <summary>A word alone must be in fewer overviews than its companies' movies over this (and than <see cref="MaxOverviews"/>).</summary>

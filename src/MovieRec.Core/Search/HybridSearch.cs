@@ -396,7 +396,8 @@ public sealed class HybridSearch : IDisposable
         PeopleAsked? people = null;
         Func<Movie, bool>? withAll = null;
         // A surname that also begins a title ("hitchcock": Hitchcock (2012)) stays a title.
-        if (request.UnderstandPeople && _people.Value.Parse(query) is { } named && !(named.Surname is { } surname && BeginsATitle(surname)))
+        if (request.UnderstandPeople && _people.Value.Parse(query) is { } named && !(named.Surname is { } surname && BeginsATitle(surname))
+            && !(request.UnderstandGenres && NamesABiggerStudio(named)))
         {
             people = named;
             query = named.Words;
@@ -569,6 +570,22 @@ public sealed class HybridSearch : IDisposable
     }
 
     private static int? Rank(int rank) => rank > 0 ? rank : null;
+
+    /// <summary>
+    /// Whether the one person <paramref name="named"/> names is also a studio's name with more of the catalogue's
+    /// movies: "walt disney films" asks for Walt Disney Pictures' movies (about 150), not the one Walt Disney directed
+    /// (Fantasia), which was the whole answer. A person with more movies than a studio of their name stays a person.
+    /// </summary>
+    private bool NamesABiggerStudio(PeopleAsked named)
+    {
+        if (named.Names.Count != 1 || _studios.Value.Find(named.Names[0]) is not { } studio) return false;
+        int studioMovies = 0;
+        foreach (var movie in _movies)
+        {
+            if (studio.Made(movie)) studioMovies++;
+        }
+        return studioMovies > _people.Value.MovieCount(named.Names[0]);
+    }
 
     private bool BeginsATitle(string words)
     {

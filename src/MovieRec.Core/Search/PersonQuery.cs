@@ -81,6 +81,13 @@ public sealed class PersonIndex
     /// <summary>Names indexed.</summary>
     public int Count => _byName.Count;
 
+    /// <summary>How many of the catalogue's movies <paramref name="name"/> (as <see cref="PeopleAsked.Names"/> spells it) is in; 0 for no one indexed.</summary>
+    public int MovieCount(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _byName.TryGetValue(MovieCatalog.NormalizeTitle(name), out var entry) ? entry.Movies.Length : 0;
+    }
+
     /// <summary>The people <paramref name="query"/> names and what is left of it, or null when it names nobody.</summary>
     public PeopleAsked? Parse(string query)
     {

@@ -55,4 +55,22 @@ public sealed class StudioIndexTests
         });
         Assert.Null(search.Search("legendary movies").Kinds);
     }
+
+    /// <summary>
+    /// "walt disney films": Walt Disney is also a director (Fantasia alone), and read as a person the answer was that
+    /// one movie; the studio of his name has far more, so it answers.
+    /// </summary>
+    [Fact]
+    public void A_name_that_is_a_bigger_studio_than_a_person_is_the_studio()
+    {
+        using var search = new HybridSearch(TestData.MovieLensSmall.Catalog.Movies, SearchTestData.RatingCounts());
+        var disney = search.Search("walt disney films");
+        Assert.Null(disney.People);
+        Assert.Equal("Walt Disney", disney.Kinds?.Studio?.Name);
+        Assert.Equal(10, disney.Hits.Count);
+        Assert.All(disney.Hits, h => Assert.Contains(h.Movie.Tmdb!.Companies, c => c.Contains("Disney", StringComparison.Ordinal)));
+        // A person with more movies than any studio of their name stays a person.
+        var hanks = search.Search("tom hanks movies");
+        Assert.Equal(["Tom Hanks"], hanks.People?.Names);
+    }
 }

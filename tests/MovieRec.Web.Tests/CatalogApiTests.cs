@@ -104,6 +104,14 @@ public sealed class CatalogApiTests(ServiceFixture fixture)
         Assert.Equal("Pixar", pixar.GetProperty("studio").GetString());
         Assert.Equal("Toy Story", Titles(pixar.GetProperty("items")).First());
         Assert.Equal(JsonValueKind.Null, horror.GetProperty("studio").ValueKind);
+        var dogs = await (await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("dog movies"))).Json();
+        Assert.Equal("dog", dogs.GetProperty("topic").GetString());
+        Assert.DoesNotContain("The Truth About Cats & Dogs", Titles(dogs.GetProperty("items")));
+        var korean = await (await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("korean thriller"))).Json();
+        Assert.Equal("Korean", korean.GetProperty("language").GetString());
+        Assert.Contains("Old Boy", Titles(korean.GetProperty("items")));
+        Assert.Equal(JsonValueKind.Null, horror.GetProperty("topic").ValueKind);
+        Assert.Equal(JsonValueKind.Null, horror.GetProperty("language").ValueKind);
         var title = await (await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("scary movie"))).Json();
         Assert.Equal(JsonValueKind.Null, title.GetProperty("genres").ValueKind);
         Assert.Contains("Scary Movie", Titles(title.GetProperty("items")).Take(3));

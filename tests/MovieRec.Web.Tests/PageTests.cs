@@ -89,6 +89,8 @@ public sealed partial class PageTests(ServiceFixture fixture)
     [InlineData("horror movies", "The best-known horror movies")]
     [InlineData("best movies", "The best-known movies")]
     [InlineData("pixar movies", "The best-known Pixar movies")]
+    [InlineData("korean thriller", "The best-known Korean thriller movies")]
+    [InlineData("zombie comedies", "The best-known comedy movies tagged “zombie”")]
     [InlineData("new horror movies", "The best-known horror movies · from 2016 to 2018")]
     [InlineData("funny movie for kids", "The best-known comedy and children's movies")]
     [InlineData("westerns from the 1960s", "The best-known western movies · from the 1960s")]

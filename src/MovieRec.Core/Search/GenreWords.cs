@@ -31,7 +31,8 @@ public static class GenreWords
         ("Crime", ["crime", "gangster", "gangsters", "mafia", "mob"]),
         ("Fantasy", ["fantasy", "magical", "fairy tale", "fairy tales"]),
         ("Mystery", ["mystery", "mysteries", "whodunit", "whodunnit"]),
-        ("Drama", ["drama", "dramas"]),
+        // "sad movie about a dog": a person asking for sadness asks for a drama.
+        ("Drama", ["drama", "dramas", "sad", "tearjerker", "tearjerkers", "tear-jerker", "tear-jerkers", "heartbreaking"]),
         ("Action", ["action"]),
         ("Adventure", ["adventure", "adventures"]),
         ("Film-Noir", ["noir", "film noir"]),
@@ -106,7 +107,7 @@ public static class GenreWords
     /// children; null when any other word remains ("horror movie set in space", "sad movie about a dog") or the words
     /// ask for nothing at all ("the", "show me").
     /// </summary>
-    public static BrowseKinds? Browse(string query, Func<string, Studio?>? studios = null)
+    public static BrowseKinds? Browse(string query, Func<string, Studio?>? studios = null, Func<string, Topic?>? topics = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         var words = Tokens(query);
@@ -114,6 +115,7 @@ public static class GenreWords
         var genres = new List<string>();
         var rest = new List<string>();
         bool recent = false;
+        LanguageAsked? language = null;
         for (int i = 0; i < words.Count;)
         {
             if (ChildrenPhraseAt(words, i) is int length and > 0)
@@ -132,15 +134,47 @@ public static class GenreWords
                 }
                 used = n;
             }
-            if (used == 0 && RecentWords.Contains(words[i])) recent = true;
+            if (used == 0 && language is null && Languages.TryGetValue(words[i], out var named)) language = named;
+            else if (used == 0 && RecentWords.Contains(words[i])) recent = true;
             else if (used == 0 && !BrowseFiller.Contains(words[i])) rest.Add(words[i]);
             i += Math.Max(used, 1);
         }
-        // "pixar movies", "disney animated movies": the other words name a studio.
+        // "pixar movies", "disney animated movies": the other words name a studio; "dog movies", "zombie comedies",
+        // "movies based on a true story": a subject.
         Studio? studio = null;
-        if (rest.Count > 0 && (studio = studios?.Invoke(string.Join(' ', rest))) is null) return null;
-        // "best movies", "good films", "movies": any kind, when a word says movies or the best of them.
-        return genres.Count > 0 || forChildren || studio is not null || words.Exists(AnyKind.Contains) ? new BrowseKinds(genres, forChildren, studio, recent) : null;
+        Topic? topic = null;
+        if (rest.Count > 0)
+        {
+            var other = string.Join(' ', rest);
+            if ((studio = studios?.Invoke(other)) is null && (topic = topics?.Invoke(other)) is null) return null;
+        }
+        // "best movies", "good films", "movies": any kind, when a word says movies or the best of them. A subject alone
+        // ("zombie apocalypse", "dogs") is a description, searched as words.
+        return genres.Count > 0 || forChildren || studio is not null || language is not null || words.Exists(AnyKind.Contains)
+            ? new BrowseKinds(genres, forChildren, studio, recent, language, topic) : null;
+    }
+
+    // "korean thriller", "french movies", "bollywood", "foreign films": TMDB's original language (ISO 639-1).
+    private static readonly Dictionary<string, LanguageAsked> Languages = BuildLanguages(
+    [
+        ("Korean", "ko", ["korean"]), ("Japanese", "ja", ["japanese"]), ("French", "fr", ["french"]), ("Italian", "it", ["italian"]),
+        ("Spanish-language", "es", ["spanish"]), ("German", "de", ["german"]), ("Chinese", "zh|cn", ["chinese", "mandarin", "cantonese"]),
+        ("Hindi", "hi", ["hindi", "bollywood"]), ("Russian", "ru", ["russian"]), ("Danish", "da", ["danish"]), ("Swedish", "sv", ["swedish"]),
+        ("Norwegian", "no|nb", ["norwegian"]), ("Dutch", "nl", ["dutch"]), ("Portuguese-language", "pt", ["portuguese"]), ("Persian", "fa", ["persian", "iranian", "farsi"]),
+        ("Thai", "th", ["thai"]), ("Turkish", "tr", ["turkish"]), ("Polish", "pl", ["polish"]), ("Czech", "cs", ["czech"]), ("Hebrew", "he", ["hebrew", "israeli"]),
+        ("Greek", "el", ["greek"]), ("Finnish", "fi", ["finnish"]),
+    ]);
+
+    private static Dictionary<string, LanguageAsked> BuildLanguages((string Name, string Codes, string[] Words)[] table)
+    {
+        var languages = new Dictionary<string, LanguageAsked>(StringComparer.Ordinal);
+        foreach (var (name, codes, words) in table)
+        {
+            var asked = new LanguageAsked(name, codes.Split('|').ToHashSet(StringComparer.Ordinal));
+            foreach (var word in words) languages[word] = asked;
+        }
+        languages["foreign"] = new LanguageAsked("foreign-language", new HashSet<string>(StringComparer.Ordinal) { "en" }, AnyBut: true);
+        return languages;
     }
 
     // "new horror movies", "the latest comedies": the catalogue's last years (HybridSearch.RecentYears).

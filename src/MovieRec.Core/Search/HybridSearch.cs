@@ -201,6 +201,7 @@ public sealed class HybridSearch : IDisposable
     private readonly float[] _popularity;
     private readonly Lazy<PersonIndex> _people;
     private readonly Lazy<StudioIndex> _studios;
+    private readonly Lazy<TopicIndex> _topics;
     private readonly Lazy<int?> _latestYear;
 
     /// <summary>The years "new" or "latest" asks for: the catalogue's last three (ml-latest-small: 2016 to 2018).</summary>
@@ -234,6 +235,7 @@ public sealed class HybridSearch : IDisposable
         _popularity = new float[_movies.Length];
         _people = new(() => new PersonIndex(_movies));
         _studios = new(() => new StudioIndex(_movies));
+        _topics = new(() => new TopicIndex(_movies));
         _latestYear = new(() => _movies.Max(m => m.Year));
         if (popularity is not null)
         {
@@ -418,7 +420,7 @@ public sealed class HybridSearch : IDisposable
         // Movie") stays a title search.
         // When few movies are of every kind ("scary movie for kids": five), the words are searched instead, with the
         // genre lift and the children's constraint.
-        if (request.UnderstandGenres && GenreWords.Browse(query, _studios.Value.Find) is { } kinds && !IsATitle(query))
+        if (request.UnderstandGenres && GenreWords.Browse(query, _studios.Value.Find, _topics.Value.Find) is { } kinds && !IsATitle(query))
         {
             // "new horror movies": the catalogue's last years, unless the query named years of its own.
             if (kinds.Recent && era is null && _latestYear.Value is int latest)
@@ -431,7 +433,8 @@ public sealed class HybridSearch : IDisposable
             var within = accept;
             Func<Movie, bool> ofKinds = within is null ? kinds.Accepts : movie => within(movie) && kinds.Accepts(movie);
             var (browsed, personalised) = BestKnown(ofKinds, withAll, request, kinds.Focus);
-            if (browsed.Count >= Math.Min(request.Count, MinBrowsed))
+            // A language is a hard ask: the few Korean thrillers there are, not other thrillers ranked by words.
+            if (browsed.Count >= Math.Min(request.Count, kinds.Language is null ? MinBrowsed : 1))
                 return new HybridSearchResult(browsed, BrowseMode, null, personalised, status, era, people, kinds);
         }
 

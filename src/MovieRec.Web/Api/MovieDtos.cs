@@ -86,17 +86,20 @@ public sealed record SimilarMovies(MovieId MovieId, string By, IReadOnlyList<Sco
 /// genres: the genres "movies like The Matrix but funnier" asked the neighbours to be, or, without similarTo, the genres
 /// a query that asked only for kinds of movie named ("horror movies", "funny movie for kids": Comedy and Children; the
 /// items are then the best-known movies of all of them); null: none asked. studio: the production company such a
-/// query named ("pixar movies": "Pixar"; the items are all its movies); null: none.
+/// query named ("pixar movies": "Pixar"; the items are all its movies); null: none. language: the original language
+/// it named ("korean thriller": "Korean", "foreign films": "foreign-language"); topic: the subject it named, matched
+/// against TMDB keywords and MovieLens tags ("dog movies": "dog"); null: none.
 /// </summary>
 public sealed record SearchResults(string Query, string Mode, string? Note, IReadOnlyList<ScoredMovie> Items, IReadOnlyList<string>? DidYouMean, bool Personalised,
-    MovieSummary? SimilarTo, SearchEra? Era, IReadOnlyList<MovieSummary>? SimilarToAll, IReadOnlyList<string>? People, IReadOnlyList<string>? Genres, string? Studio)
+    MovieSummary? SimilarTo, SearchEra? Era, IReadOnlyList<MovieSummary>? SimilarToAll, IReadOnlyList<string>? People, IReadOnlyList<string>? Genres, string? Studio,
+    string? Language, string? Topic)
 {
     public static SearchResults Of(SearchAnswer answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
         return new(answer.Query, answer.Mode, answer.Note, [.. answer.Items.Select(ScoredMovie.Of)], MoviePage.Titles(answer.DidYouMean), answer.Personalised,
             answer.SimilarTo is { } named ? MovieSummary.Of(named) : null, answer.Era is { } era ? new SearchEra(era.From, era.To, era.Label) : null,
-            answer.SimilarToAll is { } all ? [.. all.Select(MovieSummary.Of)] : null, answer.People, answer.Genres, answer.Studio);
+            answer.SimilarToAll is { } all ? [.. all.Select(MovieSummary.Of)] : null, answer.People, answer.Genres, answer.Studio, answer.Language, answer.Topic);
     }
 }
 

@@ -54,6 +54,12 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
 
     /// <summary>The studio a browse named ("pixar movies": Pixar), or null.</summary>
     public string? Studio { get; private set; }
+
+    /// <summary>The original language a browse named ("korean thriller": Korean), or null.</summary>
+    public string? Language { get; private set; }
+
+    /// <summary>The subject a browse named, as keywords and tags say it ("dog movies": dog), or null.</summary>
+    public string? Topic { get; private set; }
     public string? DescribeNote { get; private set; }
 
     /// <summary>No title matched the title search, so its words were searched as a description too.</summary>
@@ -118,6 +124,8 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
                 AskedGenres = answer.Value.Genres ?? [];
                 Browsed = answer.Value.Genres is not null && answer.Value.SimilarTo is null;
                 Studio = answer.Value.Studio;
+                Language = answer.Value.Language;
+                Topic = answer.Value.Topic;
                 DescribeNote = answer.Value.Note;
             }
             else

@@ -56,12 +56,13 @@ public sealed record SearchRequest(string? Q = null, int? N = null, string? Rate
 /// <paramref name="SimilarTo"/> name it; <paramref name="Genres"/> the genres a "but funnier" asked them to be);
 /// <paramref name="Genres"/> without <paramref name="SimilarTo"/>: the query asked only for kinds of movie ("horror
 /// movies", "funny movie for kids") and the items are the best-known movies of all those genres, made by
-/// <paramref name="Studio"/> when the query named one ("pixar movies"); <paramref name="Personalised"/> whether the searcher's ratings re-ranked them; <paramref name="DidYouMean"/>
+/// <paramref name="Studio"/> when the query named one ("pixar movies"), in <paramref name="Language"/> ("korean
+/// thriller": Korean) and with a keyword or tag of <paramref name="Topic"/> ("dog movies": dog) when it named those; <paramref name="Personalised"/> whether the searcher's ratings re-ranked them; <paramref name="DidYouMean"/>
 /// holds close titles when nothing matched.
 /// </summary>
 public sealed record SearchAnswer(string Query, string Mode, string? Note, IReadOnlyList<MovieHit> Items, IReadOnlyList<Movie>? DidYouMean, bool Personalised = false,
     MovieHit? SimilarTo = null, Era? Era = null, IReadOnlyList<MovieHit>? SimilarToAll = null, IReadOnlyList<string>? People = null, IReadOnlyList<string>? Genres = null,
-    string? Studio = null);
+    string? Studio = null, string? Language = null, string? Topic = null);
 
 /// <summary>
 /// Search by description, title or words (<see cref="HybridSearch"/>: BM25, sentence embeddings and title matches
@@ -129,7 +130,7 @@ public sealed class SearchQueries(ModelHost host, IOptions<MovieRecOptions> opti
         }
         var didYouMean = result.Hits.Count == 0 ? catalog.Titles.Suggest(q, 5) : null;
         return new SearchAnswer(q, result.Mode, result.Note, [.. result.Hits.Select(h => MovieHit.Of(h.Movie, catalog, h.Score))], didYouMean, result.Personalised, Era: result.Era, People: result.People?.Names,
-            Genres: result.Kinds?.AllGenres, Studio: result.Kinds?.Studio?.Name);
+            Genres: result.Kinds?.AllGenres, Studio: result.Kinds?.Studio?.Name, Language: result.Kinds?.Language?.Name, Topic: result.Kinds?.Topic?.Words);
     }
 
     /// <summary>The searcher's taste: the serving SVD folded in from their ratings predicts each candidate's rating.</summary>

@@ -1,0 +1,131 @@
+using MovieRec.Core.Algorithms.Content;
+using MovieRec.Core.Data;
+
+namespace MovieRec.Core.Search;
+
+/// <summary>A subject a browse query names ("dog", "true story", "zombies"), with the catalogue's movies about it.</summary>
+/// <param name="Words">The subject as the query wrote it ("dogs", "a true story").</param>
+/// <param name="Movies">The ids of the movies with a TMDB keyword or MovieLens tag that says it.</param>
+public sealed record Topic(string Words, IReadOnlySet<long> Movies)
+{
+    /// <summary>Whether <paramref name="movie"/> is about the subject.</summary>
+    public bool Covers(Movie movie)
+    {
+        ArgumentNullException.ThrowIfNull(movie);
+        return Movies.Contains(movie.Id);
+    }
+}
+
+/// <summary>
+/// The subjects of the catalogue's movies, by their TMDB keywords and MovieLens tags, as a browse query names them:
+/// "dog movies", "zombie comedies", "movies based on a true story", "christmas movies". Searched as words, "dog movies"
+/// began with The Truth About Cats &amp; Dogs, Stray Dog and Man Bites Dog (title words) and "movies based on a true
+/// story" with Ghostbusters II. A subject matches a keyword or tag that says exactly it, compared without small words
+/// and plurals ("dogs" is "dog", "based on a true story" is "based on true story"); a keyword that only holds the words
+/// does not ("loan shark" is not about sharks, "christmas party" puts Die Hard and Harry Potter among Christmas
+/// movies), unless no keyword says the subject exactly on <see cref="MinMovies"/> movies.
+/// </summary>
+public sealed class TopicIndex
+{
+    /// <summary>The fewest movies a subject needs to be browsed.</summary>
+    public const int MinMovies = 5;
+
+    // Keywords about the credits or the release, never a film's subject.
+    private static readonly HashSet<string> NotSubjects = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "duringcreditsstinger", "aftercreditsstinger", "woman director", "independent film", "3d", "imax", "short",
+    };
+
+    // Small words left out on both sides: "movies about a dog" is "dog", "based on a true story" is "based true story".
+    private static readonly HashSet<string> SmallWords = new(StringComparer.Ordinal)
+    {
+        "a", "an", "the", "about", "with", "on", "of", "in", "and", "or", "to", "for", "is", "are", "set", "involving", "featuring", "s",
+    };
+
+    // Normalised keyword or tag -> the ids of its movies.
+    private readonly Dictionary<string, long[]> _movies;
+
+    public TopicIndex(IReadOnlyList<Movie> movies)
+    {
+        ArgumentNullException.ThrowIfNull(movies);
+        var building = new Dictionary<string, HashSet<long>>(StringComparer.Ordinal);
+        void Add(string phrase, long id)
+        {
+            var key = Key(phrase);
+            if (key.Length == 0) return;
+            if (!building.TryGetValue(key, out var set)) building[key] = set = [];
+            set.Add(id);
+        }
+        foreach (var movie in movies)
+        {
+            if (movie.Tmdb is { } tmdb)
+            {
+                foreach (var keyword in tmdb.Keywords)
+                {
+                    if (!NotSubjects.Contains(keyword)) Add(keyword, movie.Id);
+                }
+            }
+            foreach (var tag in movie.Tags)
+            {
+                if (!UninformativeKeywords.Opinions.Contains(tag)) Add(tag, movie.Id);
+            }
+        }
+        _movies = building.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+    }
+
+    /// <summary>The subject <paramref name="words"/> name, with at least <see cref="MinMovies"/> movies, or null.</summary>
+    public Topic? Find(string words)
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        var key = Key(words);
+        if (key.Length == 0) return null;
+        var shown = Shown(words);
+        if (_movies.TryGetValue(key, out var exact) && exact.Length >= MinMovies) return new Topic(shown, exact.ToHashSet());
+        // No keyword says it exactly often enough: the keywords that hold the words ("heist" in "heist gone wrong").
+        var padded = $" {key} ";
+        var any = new HashSet<long>();
+        foreach (var (keyword, ids) in _movies)
+        {
+            if ($" {keyword} ".Contains(padded, StringComparison.Ordinal)) any.UnionWith(ids);
+        }
+        return any.Count >= MinMovies ? new Topic(shown, any) : null;
+    }
+
+    /// <summary>The words as written, without small words before and after ("about dogs" -> "dogs").</summary>
+    private static string Shown(string words)
+    {
+        var all = QueryWords.Of(words);
+        int first = 0, last = all.Count - 1;
+        while (first <= last && SmallWords.Contains(all[first])) first++;
+        while (last >= first && SmallWords.Contains(all[last])) last--;
+        return string.Join(' ', all.GetRange(first, last - first + 1));
+    }
+
+    /// <summary>The words of <paramref name="phrase"/> without small words, each in the singular, space-separated.</summary>
+    internal static string Key(string phrase)
+    {
+        var words = QueryWords.Of(phrase);
+        var kept = new List<string>(words.Count);
+        foreach (var word in words)
+        {
+            if (!SmallWords.Contains(word)) kept.Add(Singular(word));
+        }
+        return string.Join(' ', kept);
+    }
+
+    // One form for singular and plural, the same on both sides: "dogs" -> "dog", "zombies" and "zombie" -> "zombie",
+    // "stories" and "story" -> "storie", "heroes" -> "hero", "witches" -> "witch" ("christmas" -> "christma" is harmless).
+    private static string Singular(string word)
+    {
+        if (word.Length <= 3) return word;
+        if (word.EndsWith("ies", StringComparison.Ordinal)) return word[..^1];
+        if (word.EndsWith('y') && !IsVowel(word[^2])) return word[..^1] + "ie";
+        if (word.EndsWith("oes", StringComparison.Ordinal) || word.EndsWith("xes", StringComparison.Ordinal) || word.EndsWith("ches", StringComparison.Ordinal)
+            || word.EndsWith("shes", StringComparison.Ordinal) || word.EndsWith("sses", StringComparison.Ordinal))
+            return word[..^2];
+        if (word.EndsWith('s') && !word.EndsWith("ss", StringComparison.Ordinal) && !word.EndsWith("us", StringComparison.Ordinal)) return word[..^1];
+        return word;
+    }
+
+    private static bool IsVowel(char c) => c is 'a' or 'e' or 'i' or 'o' or 'u';
+}

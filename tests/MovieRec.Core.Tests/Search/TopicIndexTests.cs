@@ -1,0 +1,96 @@
+using MovieRec.Core.Search;
+
+namespace MovieRec.Core.Tests.Search;
+
+/// <summary>
+/// Browses by subject and language: "dog movies", "zombie comedies", "movies based on a true story", "korean thriller".
+/// Searched as words, "dog movies" began with The Truth About Cats &amp; Dogs and Stray Dog (title words), "movies based
+/// on a true story" with Fargo and Ghostbusters II, and "korean thriller" with Sliver and Die Another Day.
+/// </summary>
+public sealed class TopicIndexTests
+{
+    private static TopicIndex Index() => new(TestData.MovieLensSmall.Catalog.Movies);
+
+    [Theory]
+    [InlineData("dogs", "dog")]
+    [InlineData("movies about dogs", "movie dog")]
+    [InlineData("based on a true story", "based true storie")]
+    [InlineData("Stories of heroes", "storie hero")]
+    [InlineData("a story about zombies", "storie zombie")]
+    [InlineData("witches", "witch")]
+    [InlineData("the boss", "boss")]
+    public void Subjects_are_compared_without_small_words_and_plurals(string words, string key) => Assert.Equal(key, TopicIndex.Key(words));
+
+    [Fact]
+    public void A_subject_is_the_movies_whose_keyword_or_tag_says_it_exactly()
+    {
+        var index = Index();
+        var movies = TestData.MovieLensSmall.Catalog.Movies;
+        var shark = index.Find("sharks");
+        Assert.NotNull(shark);
+        Assert.Equal("sharks", shark.Words);
+        var jaws = movies.Single(m => m.Title == "Jaws");
+        Assert.True(shark.Covers(jaws));
+        // "loan shark" (The Addams Family) holds the word but is not about sharks.
+        Assert.DoesNotContain(movies.Where(shark.Covers), m => m.Title == "The Addams Family");
+        Assert.All(movies.Where(shark.Covers), m => Assert.Contains(
+            m.Tmdb?.Keywords.Concat(m.Tags) ?? m.Tags, k => TopicIndex.Key(k) == "shark"));
+        Assert.Null(index.Find("purple elephant spaceship"));
+        Assert.Null(index.Find("the"));
+    }
+
+    [Fact]
+    public void A_browse_names_the_subject_and_every_answer_is_about_it()
+    {
+        using var search = new HybridSearch(TestData.MovieLensSmall.Catalog.Movies, SearchTestData.RatingCounts());
+        var dogs = search.Search("dog movies");
+        Assert.Equal(HybridSearch.BrowseMode, dogs.Mode);
+        Assert.Equal("dog", dogs.Kinds?.Topic?.Words);
+        Assert.Equal("The best-known movies tagged “dog”", dogs.Kinds!.Heading);
+        Assert.Equal(10, dogs.Hits.Count);
+        Assert.All(dogs.Hits, h => Assert.True(dogs.Kinds.Topic!.Covers(h.Movie)));
+        Assert.DoesNotContain(dogs.Hits, h => h.Movie.Title == "The Truth About Cats & Dogs");
+
+        var zombies = search.Search("zombie comedies");
+        Assert.Equal(["Comedy"], zombies.Kinds?.Genres);
+        Assert.All(zombies.Hits, h =>
+        {
+            Assert.Contains("Comedy", h.Movie.Genres);
+            Assert.True(zombies.Kinds!.Topic!.Covers(h.Movie));
+        });
+        Assert.Contains(zombies.Hits.Take(3), h => h.Movie.Title == "Shaun of the Dead");
+
+        var sad = search.Search("sad movie about a dog");
+        Assert.Equal(["Drama"], sad.Kinds?.Genres);
+        Assert.All(sad.Hits, h => Assert.Contains("Drama", h.Movie.Genres));
+
+        var trueStory = search.Search("movies based on a true story");
+        Assert.NotNull(trueStory.Kinds?.Topic);
+        Assert.Contains(trueStory.Hits, h => h.Movie.Title == "Apollo 13");
+
+        // A subject alone, with no word asking for movies or a kind, is a description: searched as words.
+        Assert.Null(search.Search("zombie apocalypse").Kinds);
+        Assert.Null(search.Search("a giant shark terrorises a beach town").Kinds);
+    }
+
+    [Fact]
+    public void A_language_asked_gives_only_its_movies_even_when_there_are_few()
+    {
+        using var search = new HybridSearch(TestData.MovieLensSmall.Catalog.Movies, SearchTestData.RatingCounts());
+        var korean = search.Search("korean thriller");
+        Assert.Equal("Korean", korean.Kinds?.Language?.Name);
+        Assert.Equal("The best-known Korean thriller movies", korean.Kinds!.Heading);
+        Assert.InRange(korean.Hits.Count, 3, 9);
+        Assert.All(korean.Hits, h =>
+        {
+            Assert.Equal("ko", h.Movie.Tmdb?.OriginalLanguage);
+            Assert.Contains("Thriller", h.Movie.Genres);
+        });
+        Assert.Contains(korean.Hits, h => h.Movie.Title == "Old Boy");
+
+        var foreign = search.Search("foreign films");
+        Assert.Equal(10, foreign.Hits.Count);
+        Assert.All(foreign.Hits, h => Assert.NotEqual("en", h.Movie.Tmdb?.OriginalLanguage));
+        Assert.All(foreign.Hits, h => Assert.NotNull(h.Movie.Tmdb));
+    }
+}

@@ -114,6 +114,7 @@ public static class GenreWords
         bool forChildren = false;
         var genres = new List<string>();
         var rest = new List<string>();
+        var subject = new List<string>();
         bool recent = false;
         LanguageAsked? language = null;
         for (int i = 0; i < words.Count;)
@@ -136,7 +137,12 @@ public static class GenreWords
             }
             if (used == 0 && language is null && Languages.TryGetValue(words[i], out var named)) language = named;
             else if (used == 0 && RecentWords.Contains(words[i])) recent = true;
-            else if (used == 0 && !BrowseFiller.Contains(words[i])) rest.Add(words[i]);
+            else if (used == 0)
+            {
+                if (!BrowseFiller.Contains(words[i])) rest.Add(words[i]);
+                // A subject may hold filler words ("time travel movies": "time" of "all time").
+                if (!MovieWords.Contains(words[i])) subject.Add(words[i]);
+            }
             i += Math.Max(used, 1);
         }
         // "pixar movies", "disney animated movies": the other words name a studio; "dog movies", "zombie comedies",
@@ -146,7 +152,9 @@ public static class GenreWords
         if (rest.Count > 0)
         {
             var other = string.Join(' ', rest);
-            if ((studio = studios?.Invoke(other)) is null && (topic = topics?.Invoke(other)) is null) return null;
+            if ((studio = studios?.Invoke(other)) is null
+                && (topic = (subject.Count > rest.Count ? topics?.Invoke(string.Join(' ', subject)) : null) ?? topics?.Invoke(other)) is null)
+                return null;
         }
         // "best movies", "good films", "movies": any kind, when a word says movies or the best of them. A subject alone
         // ("zombie apocalypse", "dogs") is a description, searched as words.
@@ -176,6 +184,8 @@ public static class GenreWords
         languages["foreign"] = new LanguageAsked("foreign-language", new HashSet<string>(StringComparer.Ordinal) { "en" }, AnyBut: true);
         return languages;
     }
+
+    private static readonly HashSet<string> MovieWords = new(StringComparer.Ordinal) { "movie", "movies", "film", "films", "flick", "flicks", "cinema" };
 
     // "new horror movies", "the latest comedies": the catalogue's last years (HybridSearch.RecentYears).
     private static readonly HashSet<string> RecentWords = new(StringComparer.Ordinal) { "new", "newer", "newest", "latest", "recent" };

@@ -64,6 +64,12 @@ public sealed class TopicIndexTests
         Assert.Equal(["Drama"], sad.Kinds?.Genres);
         Assert.All(sad.Hits, h => Assert.Contains("Drama", h.Movie.Genres));
 
+        // "time" is a filler of "best movies of all time", not here.
+        var timeTravel = search.Search("time travel movies");
+        Assert.Equal("time travel", timeTravel.Kinds?.Topic?.Words);
+        Assert.Contains(timeTravel.Hits.Take(5), h => h.Movie.Title == "Back to the Future");
+        Assert.Equal("zombie", search.Search("the best zombie movies of all time").Kinds?.Topic?.Words);
+
         var trueStory = search.Search("movies based on a true story");
         Assert.NotNull(trueStory.Kinds?.Topic);
         Assert.Contains(trueStory.Hits, h => h.Movie.Title == "Apollo 13");

@@ -135,14 +135,12 @@ public static class GenreWords
                 }
                 used = n;
             }
+            // A subject may hold filler, language and recent words ("time travel movies": "time" of "all time";
+            // "romantic comedy in new york").
+            if (used == 0 && !MovieWords.Contains(words[i])) subject.Add(words[i]);
             if (used == 0 && language is null && Languages.TryGetValue(words[i], out var named)) language = named;
             else if (used == 0 && RecentWords.Contains(words[i])) recent = true;
-            else if (used == 0)
-            {
-                if (!BrowseFiller.Contains(words[i])) rest.Add(words[i]);
-                // A subject may hold filler words ("time travel movies": "time" of "all time").
-                if (!MovieWords.Contains(words[i])) subject.Add(words[i]);
-            }
+            else if (used == 0 && !BrowseFiller.Contains(words[i])) rest.Add(words[i]);
             i += Math.Max(used, 1);
         }
         // "pixar movies", "disney animated movies": the other words name a studio; "dog movies", "zombie comedies",
@@ -152,9 +150,17 @@ public static class GenreWords
         if (rest.Count > 0)
         {
             var other = string.Join(' ', rest);
-            if ((studio = studios?.Invoke(other)) is null
-                && (topic = (subject.Count > rest.Count ? topics?.Invoke(string.Join(' ', subject)) : null) ?? topics?.Invoke(other)) is null)
-                return null;
+            if ((studio = studios?.Invoke(other)) is null)
+            {
+                if (subject.Count > rest.Count && topics?.Invoke(string.Join(' ', subject)) is { } whole)
+                {
+                    // The subject took the language and recent words too: "new york" is no recent movie.
+                    topic = whole;
+                    language = null;
+                    recent = false;
+                }
+                else if ((topic = topics?.Invoke(other)) is null) return null;
+            }
         }
         // "best movies", "good films", "movies": any kind, when a word says movies or the best of them. A subject alone
         // ("zombie apocalypse", "dogs") is a description, searched as words.

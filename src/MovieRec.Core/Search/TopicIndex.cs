@@ -23,7 +23,7 @@ public sealed record Topic(string Words, IReadOnlySet<long> Movies)
 /// story" with Ghostbusters II. A subject matches a keyword or tag that says exactly it, compared without small words
 /// and plurals ("dogs" is "dog", "based on a true story" is "based on true story"); a keyword that only holds the words
 /// does not ("loan shark" is not about sharks, "christmas party" puts Die Hard and Harry Potter among Christmas
-/// movies), unless no keyword says the subject exactly on <see cref="MinMovies"/> movies.
+/// movies; "york" is not "new york").
 /// </summary>
 public sealed class TopicIndex
 {
@@ -79,16 +79,7 @@ public sealed class TopicIndex
         ArgumentNullException.ThrowIfNull(words);
         var key = Key(words);
         if (key.Length == 0) return null;
-        var shown = Shown(words);
-        if (_movies.TryGetValue(key, out var exact) && exact.Length >= MinMovies) return new Topic(shown, exact.ToHashSet());
-        // No keyword says it exactly often enough: the keywords that hold the words ("heist" in "heist gone wrong").
-        var padded = $" {key} ";
-        var any = new HashSet<long>();
-        foreach (var (keyword, ids) in _movies)
-        {
-            if ($" {keyword} ".Contains(padded, StringComparison.Ordinal)) any.UnionWith(ids);
-        }
-        return any.Count >= MinMovies ? new Topic(shown, any) : null;
+        return _movies.TryGetValue(key, out var exact) && exact.Length >= MinMovies ? new Topic(Shown(words), exact.ToHashSet()) : null;
     }
 
     /// <summary>The words as written, without small words before and after ("about dogs" -> "dogs").</summary>

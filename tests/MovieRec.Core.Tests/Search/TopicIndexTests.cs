@@ -9,7 +9,9 @@ namespace MovieRec.Core.Tests.Search;
 /// </summary>
 public sealed class TopicIndexTests
 {
-    private static TopicIndex Index() => new(TestData.MovieLensSmall.Catalog.Movies);
+    private static readonly Lazy<TopicIndex> Built = new(() => new(TestData.MovieLensSmall.Catalog.Movies));
+
+    private static TopicIndex Index => Built.Value;
 
     [Theory]
     [InlineData("dogs", "dog")]
@@ -24,7 +26,7 @@ public sealed class TopicIndexTests
     [Fact]
     public void A_subject_is_the_movies_whose_keyword_or_tag_says_it_exactly()
     {
-        var index = Index();
+        var index = Index;
         var movies = TestData.MovieLensSmall.Catalog.Movies;
         var shark = index.Find("sharks");
         Assert.NotNull(shark);
@@ -69,6 +71,13 @@ public sealed class TopicIndexTests
         Assert.Equal("time travel", timeTravel.Kinds?.Topic?.Words);
         Assert.Contains(timeTravel.Hits.Take(5), h => h.Movie.Title == "Back to the Future");
         Assert.Equal("zombie", search.Search("the best zombie movies of all time").Kinds?.Topic?.Words);
+
+        // "new" of "new york" is the subject, not the catalogue's last years; "york" alone is no subject.
+        var newYork = search.Search("romantic comedy in new york");
+        Assert.Equal("new york", newYork.Kinds?.Topic?.Words);
+        Assert.False(newYork.Kinds!.Recent);
+        Assert.Null(newYork.Era);
+        Assert.Null(Index.Find("york"));
 
         var trueStory = search.Search("movies based on a true story");
         Assert.NotNull(trueStory.Kinds?.Topic);

@@ -103,9 +103,11 @@ public static class GenreWords
 
     /// <summary>
     /// The kinds a query asks for when it asks for nothing else ("horror movies", "a good western", "funny movie for
-    /// kids", "animated films for the whole family", "best movies": any kind): the genres, and whether the movie is for
-    /// children; null when any other word remains ("horror movie set in space", "sad movie about a dog") or the words
-    /// ask for nothing at all ("the", "show me").
+    /// kids", "animated films for the whole family", "best movies": any kind): the genres, whether the movie is for
+    /// children, the original language ("korean thriller"), and the studio or subject the other words name through
+    /// <paramref name="studios"/> ("pixar movies") or <paramref name="topics"/> ("dog movies"); null when any other word
+    /// remains ("horror movie set in space"; "sad movie about a dog" without <paramref name="topics"/>) or the words ask
+    /// for nothing at all ("the", "show me").
     /// </summary>
     public static BrowseKinds? Browse(string query, Func<string, Studio?>? studios = null, Func<string, Topic?>? topics = null)
     {

@@ -39,6 +39,7 @@ internal static class Program
                 "personas" => PersonasBench.Run(args),
                 "latency" => Latency.Run(args),
                 "taste-cost" => TasteCostBench.Run(args),
+                "browse-taste" => BrowseTasteBench.Run(args),
                 "scale" => Scale.Run(args),
                 "kmeans" => KMeansBench.Run(args),
                 "content" => ContentBench.Run(args),

@@ -7,12 +7,13 @@ using MovieRec.Core.Search;
 namespace MovieRec.Bench;
 
 /// <summary>
-/// <c>browse-taste [--seeds 0,1,2] [--scorers svd,taste] [--weights 0,0.3,1,3] [--depths 30,100]</c>: how well the
+/// <c>browse-taste [--seeds 0,1,2] [--scorers svd-rating,taste] [--weights 0,0.3,1,3] [--depths 30,100]</c>: how well the
 /// searcher's ratings re-rank a browse answer ("horror movies"), on the new-user protocol's split: each held-out user
 /// (>= 15 ratings) gives their 5 favourites and asks for "&lt;genre&gt; movies" for the two genres most common among
 /// their other movies rated >= 4; the top 10 (their given movies left out, as they have seen them) is compared with
-/// those other movies. Scorers: the model's score for the user folded in from the 5 ratings (svd: the search's taste
-/// today, its predicted rating; any servable algorithm by name). Weight 0 is the answer without ratings.
+/// those other movies. Scorers: a servable algorithm's score for the user folded in from the 5 ratings (taste: the
+/// service's default, the search's taste now), or "svd-rating": the svd's predicted rating (the search's taste before).
+/// Weight 0 is the answer without ratings.
 /// </summary>
 internal static class BrowseTasteBench
 {
@@ -42,7 +43,7 @@ internal static class BrowseTasteBench
     {
         var dataset = DatasetLoader.Load(DataLocator.Resolve(Bench.Option(args, "--data") ?? DataLocator.DefaultDataset));
         int[] seeds = Ints(Bench.Option(args, "--seeds") ?? "0,1,2");
-        string[] scorers = (Bench.Option(args, "--scorers") ?? "svd,taste").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        string[] scorers = (Bench.Option(args, "--scorers") ?? "svd-rating,taste").Split(',', StringSplitOptions.RemoveEmptyEntries);
         float[] weights = [.. (Bench.Option(args, "--weights") ?? "0,0.3,1,3").Split(',').Select(t => float.Parse(t, CultureInfo.InvariantCulture))];
         int[] depths = Ints(Bench.Option(args, "--depths") ?? "30,100");
         var served = NewUserBench.ServiceOptions();
@@ -62,7 +63,7 @@ internal static class BrowseTasteBench
             Func<long, float> popularity = id => counts.GetValueOrDefault(id);
             var models = scorers.ToDictionary(s => s, s =>
             {
-                var entry = AlgorithmCatalog.Get(s);
+                var entry = AlgorithmCatalog.Get(s.EndsWith(RatingSuffix, StringComparison.Ordinal) ? s[..^RatingSuffix.Length] : s);
                 var model = entry.Create(served.GetValueOrDefault(entry.Name));
                 model.Fit(data, new TrainingContext { Seed = seed });
                 return model;
@@ -97,22 +98,8 @@ internal static class BrowseTasteBench
                         double precision = 0, hits = 0;
                         foreach (var (given, liked, seen, query) in asks)
                         {
-                            TasteScorer? taste = null;
-                            if (weight > 0)
-                            {
-                                var model = models[name];
-                                var folded = model.FoldIn(model is IRatingPredictor or IReadsDislikes ? given : NewUserRecommendations.Liked(given, train.Scale));
-                                var all = new float[model.ItemCount];
-                                model.Score(folded, all);
-                                taste = (candidates, scores) =>
-                                {
-                                    for (int i = 0; i < candidates.Count; i++)
-                                    {
-                                        int item = train.ItemIds.ToDense(candidates[i].Id);
-                                        if (item >= 0 && item < all.Length) scores[i] = all[item];
-                                    }
-                                };
-                            }
+                            var taste = weight == 0 ? null : name.EndsWith(RatingSuffix, StringComparison.Ordinal) ? PredictedRating((IRatingPredictor)models[name], given, train)
+                                : NewUserRecommendations.Taste(models[name], given, train.Scale, train.ItemIds.ToDense);
                             var result = search.Search(query, new HybridSearchRequest { Count = 15, Taste = taste, Personalise = taste is not null });
                             var top = result.Hits.Select(h => h.Movie.Id).Where(id => !seen.Contains(id)).Take(10).ToList();
                             int hit = top.Count(liked.Contains);
@@ -130,6 +117,22 @@ internal static class BrowseTasteBench
             table.Add(name, Bench.F(weight, "0.0"), $"{depth}", $"{s.Queries}", Bench.F(s.Precision / s.Queries, "0.000"), Bench.F(s.Hits / s.Queries, "0.000"));
         table.Print(Console.Out);
         return 0;
+    }
+
+    /// <summary>A scorer named "svd-rating" is the svd's predicted rating for the folded-in user: the search's taste before 2026-12-07.</summary>
+    private const string RatingSuffix = "-rating";
+
+    private static TasteScorer PredictedRating(IRatingPredictor model, ItemRating[] given, RatingDataset train)
+    {
+        var user = model.FoldIn(given);
+        return (candidates, scores) =>
+        {
+            for (int i = 0; i < candidates.Count; i++)
+            {
+                int item = train.ItemIds.ToDense(candidates[i].Id);
+                scores[i] = item >= 0 ? model.Predict(user, item) : float.NaN;
+            }
+        };
     }
 
     private static (double, double, int) Add((double Precision, double Hits, int Queries) sum, double precision, double hits, int queries) =>

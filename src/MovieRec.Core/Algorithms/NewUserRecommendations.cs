@@ -28,6 +28,37 @@ public static class NewUserRecommendations
     }
 
     /// <summary>
+    /// Folds a new user into <paramref name="model"/>: every rating for a rating predictor or a model that reads
+    /// dislikes, the liked ones (<see cref="Liked"/>) for the other top-N models.
+    /// </summary>
+    public static FoldedUser FoldIn(IRecommender model, ItemRating[] ratings, RatingScale scale)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(ratings);
+        return model.FoldIn(model is IRatingPredictor or IReadsDislikes ? ratings : Liked(ratings, scale));
+    }
+
+    /// <summary>
+    /// A search's taste (<see cref="Search.TasteScorer"/>) from <paramref name="model"/>: its score of each candidate for
+    /// someone who rated <paramref name="ratings"/>; NaN for a movie <paramref name="itemOf"/> (movie id to the model's
+    /// item, or -1) does not know. Every item is scored once, here.
+    /// </summary>
+    public static Search.TasteScorer Taste(IRecommender model, ItemRating[] ratings, RatingScale scale, Func<long, int> itemOf)
+    {
+        ArgumentNullException.ThrowIfNull(itemOf);
+        var all = new float[model.ItemCount];
+        model.Score(FoldIn(model, ratings, scale), all);
+        return (candidates, scores) =>
+        {
+            for (int i = 0; i < candidates.Count; i++)
+            {
+                int item = itemOf(candidates[i].Id);
+                scores[i] = item >= 0 && item < all.Length ? all[item] : float.NaN;
+            }
+        };
+    }
+
+    /// <summary>
     /// The top <paramref name="k"/> items for someone who rated <paramref name="ratings"/>; equal scores are ordered by
     /// <paramref name="ties"/> (<see cref="TieBreak.ByTrainingRatings(RatingDataset)"/> of the model's training data).
     /// </summary>
@@ -39,8 +70,7 @@ public static class NewUserRecommendations
         var scores = System.Buffers.ArrayPool<float>.Shared.Rent(items);
         try
         {
-            var folded = model.FoldIn(model is IRatingPredictor or IReadsDislikes ? ratings : Liked(ratings, scale));
-            model.Score(folded, scores.AsSpan(0, items));
+            model.Score(FoldIn(model, ratings, scale), scores.AsSpan(0, items));
             var exclude = new int[ratings.Length];
             for (int r = 0; r < exclude.Length; r++) exclude[r] = ratings[r].Item;
             Array.Sort(exclude);

@@ -148,20 +148,7 @@ public sealed class SearchQueries(ModelHost host, IOptions<MovieRecOptions> opti
             if (item >= 0) profile.Add(new ItemRating(item, r.Rating));
         }
         if (profile.Count > 0 && model.IsReady(algorithm) && model.GetAsync(algorithm).Result is { } recommender)
-        {
-            ItemRating[] given = [.. profile];
-            var folded = recommender.FoldIn(recommender is IRatingPredictor or IReadsDislikes ? given : NewUserRecommendations.Liked(given, train.Scale));
-            var all = new float[recommender.ItemCount];
-            recommender.Score(folded, all);
-            return (candidates, scores) =>
-            {
-                for (int i = 0; i < candidates.Count; i++)
-                {
-                    int item = CatalogIndex.ItemOf(train.ItemIds, candidates[i].Id);
-                    scores[i] = item >= 0 && item < all.Length ? all[item] : float.NaN;
-                }
-            };
-        }
+            return NewUserRecommendations.Taste(recommender, [.. profile], train.Scale, id => CatalogIndex.ItemOf(train.ItemIds, id));
         var user = model.Svd.FoldIn([.. profile]);
         return (candidates, scores) =>
         {

@@ -30,12 +30,6 @@ public sealed class TopicIndex
     /// <summary>The fewest movies a subject needs to be browsed.</summary>
     public const int MinMovies = 5;
 
-    // Keywords about the credits or the release, never a film's subject.
-    private static readonly HashSet<string> NotSubjects = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "duringcreditsstinger", "aftercreditsstinger", "woman director", "independent film", "3d", "imax", "short",
-    };
-
     // Small words left out on both sides: "movies about a dog" is "dog", "based on a true story" is "based true story".
     private static readonly HashSet<string> SmallWords = new(StringComparer.Ordinal)
     {
@@ -62,7 +56,7 @@ public sealed class TopicIndex
             {
                 foreach (var keyword in tmdb.Keywords)
                 {
-                    if (!NotSubjects.Contains(keyword)) Add(keyword, movie.Id);
+                    if (!UninformativeKeywords.Credits.Contains(keyword)) Add(keyword, movie.Id);
                 }
             }
             foreach (var tag in movie.Tags)

@@ -6,12 +6,20 @@ namespace MovieRec.Core.Algorithms.Content;
 /// </summary>
 public static class UninformativeKeywords
 {
-    /// <summary>How a film was made or marketed, not what it is about.</summary>
-    public static IReadOnlySet<string> Production { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    /// <summary>
+    /// How a film was credited or released: never its subject, not even when a person asks for it by name (search's
+    /// subjects, <see cref="Search.TopicIndex"/>, leave these out; "based on true story" or "silent film" they keep).
+    /// </summary>
+    public static IReadOnlySet<string> Credits { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
-        "duringcreditsstinger", "aftercreditsstinger", "woman director", "independent film", "3d", "imax", "sequel",
-        "remake", "based on novel", "based on comic book", "based on true story", "nudity", "female nudity", "male nudity",
-        "sex", "sex scene", "softcore", "short", "anime", "live action remake", "silent film", "black and white",
+        "duringcreditsstinger", "aftercreditsstinger", "woman director", "independent film", "3d", "imax", "short",
+    };
+
+    /// <summary>How a film was made or marketed, not what it is about: <see cref="Credits"/> and more.</summary>
+    public static IReadOnlySet<string> Production { get; } = new HashSet<string>(Credits, StringComparer.OrdinalIgnoreCase)
+    {
+        "sequel", "remake", "based on novel", "based on comic book", "based on true story", "nudity", "female nudity", "male nudity",
+        "sex", "sex scene", "softcore", "anime", "live action remake", "silent film", "black and white",
     };
 
     /// <summary>

@@ -613,6 +613,7 @@ public static class AlgorithmCatalog
             AlgorithmOption.Number("lambda", d.Lambda, "L2 regularisation λ added to the Gram matrix's diagonal"),
             AlgorithmOption.Int("min-count", d.MinItemCount, "only items with at least this many training ratings enter the dense model") with { Property = nameof(EaseOptions.MinItemCount) },
             AlgorithmOption.Int("max-items", d.MaxItems, "at most this many items (the most rated) enter the dense model"),
+            AlgorithmOption.Int("keep-per-row", d.KeepPerRow, "B keeps its n × this many largest weights (0: all)"),
         ];
     }
 
@@ -621,6 +622,7 @@ public static class AlgorithmCatalog
         Lambda = o.Number("lambda"),
         MinItemCount = o.Int("min-count"),
         MaxItems = o.Int("max-items"),
+        KeepPerRow = o.Int("keep-per-row"),
     };
 
     private static AlgorithmOption[] IalsOptionsOf()

@@ -275,12 +275,16 @@ public sealed class BestRankingContract : RecommenderContract
     protected override bool BeatsPopularity => true;
 }
 
-/// <summary>NDCG@10 0.0278 (popularity 0.0220): it is learnt for favourites given in any order, not for the next movie.</summary>
+/// <summary>
+/// NDCG@10 0.0225 (popularity 0.0220): it is learnt for favourites given in any order, not for the next movie. It was
+/// 0.0278 with EASE's dense B; with the pruned B (KeepPerRow 512, 18 MiB less) one or two of these 200 users lose their
+/// hit, while the protocol taste is chosen on, new users with 5 favourites, is unchanged (docs/benchmarks.md).
+/// </summary>
 [Trait("Category", "Slow")]
 public sealed class TasteContract : RecommenderContract
 {
     public override string Algorithm => "taste";
     protected override double? RmseCeiling => null;
-    protected override double? NdcgFloor => 0.024;
+    protected override double? NdcgFloor => 0.022;
     protected override bool BeatsPopularity => true;
 }

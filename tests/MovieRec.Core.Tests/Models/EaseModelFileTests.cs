@@ -9,17 +9,72 @@ namespace MovieRec.Core.Tests.Models;
 /// <summary>
 /// EASE keeps its weight matrix B in half precision, and its files hold it so (format version 2, f16 arrays); files of
 /// earlier builds, with B in float32, still load (rounded to half on the way in), and files without an f16 array stay
-/// version 1 so builds that read only version 1 still read them.
+/// version 1 so builds that read only version 1 still read them. A pruned B (the default) is written as sparse rows;
+/// a dense B read with options that prune is pruned on load.
 /// </summary>
 public sealed class EaseModelFileTests
 {
     private static readonly Lazy<(RatingDataset Data, Ease Model)> Fitted = new(() =>
     {
         var data = MfTestData.FirstRatings(5_000);
-        var model = new Ease(new EaseOptions { MinItemCount = 2 });
+        var model = new Ease(new EaseOptions { MinItemCount = 2, KeepPerRow = 0 });
         model.Fit(new TrainingData(data), TrainingContext.Deterministic(0));
         return (data, model);
     });
+
+    private static readonly Lazy<Ease> Pruned = new(() =>
+    {
+        var model = new Ease(new EaseOptions { MinItemCount = 2, KeepPerRow = 40 });
+        model.Fit(new TrainingData(Fitted.Value.Data), TrainingContext.Deterministic(0));
+        return model;
+    });
+
+    [Fact]
+    public void A_pruned_B_is_written_as_sparse_rows_and_reads_back_the_same()
+    {
+        var (data, dense) = Fitted.Value;
+        var model = Pruned.Value;
+        using var folder = TestData.NewFolder();
+        string path = Path.Combine(folder.Path, "ease.mrec");
+        ModelFile.Save(path, model, ModelFile.Fingerprint(data));
+        var contents = ModelFile.Read(path);
+        var weights = Assert.IsType<Half[]>(contents.Arrays["weights"]);
+        int n = model.ModelItemCount;
+        Assert.True(n > 200, $"{n} items in the model");
+        Assert.InRange(weights.LongLength, 30L * n, 40L * n);
+        Assert.Equal(n + 1, contents.Ints("row_starts").Length);
+        Assert.Equal(weights.Length, contents.Ints("columns").Length);
+        AssertScoresEqual(model, PersistentModels.Restore(contents), data);
+
+        // The kept weights are the largest: a movie's top 10 by the pruned B is mostly the dense B's top 10.
+        var a = new float[dense.ItemCount];
+        var b = new float[model.ItemCount];
+        int shared = 0, lists = 0;
+        for (int u = 0; u < data.UserCount; u += 5, lists++)
+        {
+            dense.Score(u, a);
+            model.Score(u, b);
+            shared += TopTen(a).Intersect(TopTen(b)).Count();
+        }
+        Assert.True(shared >= 7 * lists, $"{shared} of {10 * lists} top-10 places shared with the dense B");
+    }
+
+    [Fact]
+    public void A_dense_B_read_with_options_that_prune_is_pruned_on_load()
+    {
+        var (data, dense) = Fitted.Value;
+        var model = Pruned.Value;
+        using var folder = TestData.NewFolder();
+        string path = Path.Combine(folder.Path, "ease.mrec");
+        // As a build before pruning wrote it, read by one whose options prune: the pruned model's header, dense arrays.
+        ModelFile.Save(path, new Rewritten(model, dense.WriteArrays), ModelFile.Fingerprint(data));
+        var contents = ModelFile.Read(path);
+        Assert.False(contents.Has("row_starts"));
+        AssertScoresEqual(model, PersistentModels.Restore(contents), data);
+    }
+
+    private static IEnumerable<int> TopTen(float[] scores) =>
+        Enumerable.Range(0, scores.Length).Where(i => !float.IsNaN(scores[i])).OrderByDescending(i => scores[i]).ThenBy(i => i).Take(10);
 
     [Fact]
     public void The_weights_are_written_in_half_precision_as_format_version_2()

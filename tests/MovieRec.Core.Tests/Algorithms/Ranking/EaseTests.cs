@@ -151,6 +151,7 @@ public class EaseTests
         Assert.Equal("Lambda", Assert.Throws<ArgumentException>(() => new Ease(new EaseOptions { Lambda = 0 })).ParamName);
         Assert.Equal("MinItemCount", Assert.Throws<ArgumentException>(() => new Ease(new EaseOptions { MinItemCount = 0 })).ParamName);
         Assert.Equal("MaxItems", Assert.Throws<ArgumentException>(() => new Ease(new EaseOptions { MaxItems = -3 })).ParamName);
+        Assert.Equal("KeepPerRow", Assert.Throws<ArgumentException>(() => new Ease(new EaseOptions { KeepPerRow = -1 })).ParamName);
         Assert.Equal("input", Assert.Throws<ArgumentException>(() => AlgorithmCatalog.Create("ease", AlgorithmParameters.Empty.With("input", "stars"))).ParamName);
         Assert.Equal("lambda", Assert.Throws<ArgumentException>(() => AlgorithmCatalog.Create("ease", AlgorithmParameters.Empty.With("lambda", "big"))).ParamName);
     }

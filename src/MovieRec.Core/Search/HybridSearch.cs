@@ -111,6 +111,15 @@ public sealed record HybridSearchOptions
     /// </summary>
     public float NotForChildren { get; init; } = 0.25f;
 
+    /// <summary>
+    /// When a query asks for kinds of movie of which too few exist for a browse answer (fewer than ten: "robin williams
+    /// family movies", "courtroom drama", "talking animals kids"), those few lead the word search, ordered by it and the
+    /// popularity prior, and the words rank the rest after them (default on; `bench semantic topics`, fused + popularity
+    /// P@10 / NDCG@10: tune 0.864 / 0.882 -> 0.893 / 0.910, holdout 0.679 / 0.711 -> 0.696 / 0.737, people NDCG@10 0.963
+    /// -> 0.979, fresh and era unchanged). Off: the genre lift and the children's constraint alone.
+    /// </summary>
+    public bool KindsFirst { get; init; } = true;
+
     /// <summary>How many fused results the taste re-rank reorders.</summary>
     public int TasteDepth { get; init; } = 30;
 
@@ -412,12 +421,14 @@ public sealed class HybridSearch : IDisposable
         }
         PeopleAsked? people = null;
         Func<Movie, bool>? withAll = null;
+        string kindWords = query; // what the query asks of the movies' kind (with the words around a person's name)
         // A surname that also begins a title ("hitchcock": Hitchcock (2012)) stays a title.
         if (request.UnderstandPeople && _people.Value.Parse(query) is { } named && !(named.Surname is { } surname && BeginsATitle(surname))
             && !(request.UnderstandGenres && NamesABiggerStudio(named)))
         {
             people = named;
             query = named.Words;
+            kindWords = named.KindWords ?? query;
             var (withAny, all) = _people.Value.Filter(named);
             withAll = named.Names.Count > 1 ? all : null;
             var years = accept;
@@ -434,8 +445,9 @@ public sealed class HybridSearch : IDisposable
         // Disaster Movie (title words) and "comedy" with Airheads and Punchline. A query that is a title ("Scary
         // Movie") stays a title search.
         // When few movies are of every kind ("scary movie for kids": five), the words are searched instead, with the
-        // genre lift and the children's constraint.
-        if (request.UnderstandGenres && GenreWords.Browse(query, _studios.Value.Find, _topics.Value.Find) is { } kinds && !IsATitle(query))
+        // genre lift and the children's constraint, and those few first.
+        Func<Movie, bool>? kindsFirst = null;
+        if (request.UnderstandGenres && GenreWords.Browse(kindWords, _studios.Value.Find, _topics.Value.Find) is { } kinds && !IsATitle(query))
         {
             // "new horror movies": the catalogue's last years, unless the query named years of its own.
             if (kinds.Recent && era is null && _latestYear.Value is int latest)
@@ -451,6 +463,9 @@ public sealed class HybridSearch : IDisposable
             // A language is a hard ask: the few Korean thrillers there are, not other thrillers ranked by words.
             if (browsed.Count >= Math.Min(request.Count, kinds.Language is null ? MinBrowsed : 1))
                 return new HybridSearchResult(browsed, BrowseMode, null, personalised, status, era, people, kinds);
+            // Too few for a browse answer: the words rank the rest, but the movies of every kind asked come first
+            // ("robin williams family movies" began with One Hour Photo, whose overview says "family").
+            if (Options.KindsFirst) kindsFirst = ofKinds;
         }
 
         var o = Options;
@@ -531,14 +546,14 @@ public sealed class HybridSearch : IDisposable
                     for (int r = 0; r < fused.Length; r++) fused[r] += o.SemanticWeight * (scores[r] > 0 ? scores[r] : 0);
                 }
             }
-            if (o.GenreWeight > 0 && GenreWords.Of(query) is { Count: > 0 } genres)
+            if (o.GenreWeight > 0 && GenreWords.Of(kindWords) is { Count: > 0 } genres)
             {
                 for (int r = 0; r < fused.Length; r++)
                 {
                     if (fused[r] > 0) fused[r] *= 1 + o.GenreWeight * GenreWords.Share(_movies[r], genres);
                 }
             }
-            if (o.NotForChildren != 1 && GenreWords.ForChildren(query))
+            if (o.NotForChildren != 1 && GenreWords.ForChildren(kindWords))
             {
                 for (int r = 0; r < fused.Length; r++)
                 {
@@ -551,6 +566,15 @@ public sealed class HybridSearch : IDisposable
                 for (int r = 0; r < fused.Length; r++)
                 {
                     if (fused[r] > 0 && withAll(_movies[r])) fused[r] += 1;
+                }
+            }
+            if (kindsFirst is not null)
+            {
+                // As with every person named: the movies of the kinds asked before the others, also those no word
+                // or vector matched (they are what was asked; the popularity prior orders them).
+                for (int r = 0; r < fused.Length; r++)
+                {
+                    if (kindsFirst(_movies[r])) fused[r] += 1;
                 }
             }
             float prior = PriorWeight(query, o, bestTitle);

@@ -11,7 +11,10 @@ namespace MovieRec.Core.Search;
 /// <param name="Names">The people, as the catalogue spells them.</param>
 /// <param name="Words">The query without the names and the words around them ("movies with", "starring", "directed by").</param>
 /// <param name="Surname">The surname that alone named the person ("kubrick" in "kubrick movies"; <see cref="PersonIndex.Parse"/>), or null.</param>
-public sealed record PeopleAsked(IReadOnlyList<string> Names, string Words, string? Surname = null);
+/// <param name="KindWords">The query without the names, keeping "movies" and "films": what it asks of the movies' kind
+/// ("family movies" of "robin williams family movies", where <paramref name="Words"/> is "family", which alone is no
+/// kind).</param>
+public sealed record PeopleAsked(IReadOnlyList<string> Names, string Words, string? Surname = null, string? KindWords = null);
 
 /// <summary>
 /// Full names (two words or more) of the catalogue's directors and first-billed actors, each with the movies they are
@@ -23,6 +26,9 @@ public sealed class PersonIndex
     public const int CastDepth = 8;
 
     private const int LongestName = 4;
+
+    // The fillers that belong to a kind ("family movies"), kept in KindWords.
+    private static readonly HashSet<string> KindFillers = new(StringComparer.Ordinal) { "movies", "movie", "films", "film", "flicks" };
 
     private static readonly HashSet<string> Fillers = new(StringComparer.Ordinal)
     {
@@ -115,7 +121,7 @@ public sealed class PersonIndex
             i++;
         }
         if (names.Count == 0) return BySurname(rest);
-        return new PeopleAsked(names, string.Join(' ', rest.Where(w => !Fillers.Contains(w))));
+        return new PeopleAsked(names, string.Join(' ', rest.Where(w => !Fillers.Contains(w))), KindWords: string.Join(' ', rest.Where(w => !Fillers.Contains(w) || KindFillers.Contains(w))));
     }
 
     /// <summary>

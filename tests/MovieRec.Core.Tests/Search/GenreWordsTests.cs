@@ -167,7 +167,7 @@ public sealed class GenreWordsTests
         var hits = search.Search("scary movie for kids").Hits;
         string shown = string.Join("; ", hits.Select(h => $"{h.Movie} [{string.Join('|', h.Movie.Genres)}]"));
         Assert.True(hits.Take(5).All(h => h.Movie.Genres.Contains("Children")), shown);
-        using var unconstrained = new HybridSearch(data.Catalog.Movies, SearchTestData.RatingCounts(), new HybridSearchOptions { NotForChildren = 1 });
+        using var unconstrained = new HybridSearch(data.Catalog.Movies, SearchTestData.RatingCounts(), new HybridSearchOptions { NotForChildren = 1, KindsFirst = false });
         var before = unconstrained.Search("scary movie for kids").Hits;
         Assert.True(before.Take(5).Count(h => h.Movie.Genres.Contains("Children")) < 3, string.Join("; ", before.Select(h => h.Movie)));
     }

@@ -104,4 +104,24 @@ public sealed class PersonIndexTests
         var action = search.Search("brad pitt action");
         Assert.All(action.Hits, h => Assert.Contains("Brad Pitt", h.Movie.Tmdb!.Cast));
     }
+
+    /// <summary>
+    /// "robin williams family movies": too few of his movies are Children's for a browse answer, so the words rank
+    /// them, and "family" alone is in One Hour Photo's overview: it led. The kind is read with the words around the
+    /// name ("family movies"), so his children's movies come first, then the rest of his movies by the words.
+    /// </summary>
+    [Fact]
+    public void A_person_with_a_kind_puts_their_movies_of_that_kind_first()
+    {
+        var data = TestData.MovieLensSmall;
+        using var search = new HybridSearch(data.Catalog.Movies, SearchTestData.RatingCounts());
+        var result = search.Search("robin williams family movies");
+        string shown = string.Join("; ", result.Hits.Select(h => $"{h.Movie} [{string.Join('|', h.Movie.Genres)}]"));
+        Assert.Equal(["Robin Williams"], result.People!.Names);
+        int children = result.Hits.TakeWhile(h => h.Movie.Genres.Contains("Children")).Count();
+        Assert.True(children >= 4, shown);
+        Assert.True(result.Hits.Skip(children).All(h => !h.Movie.Genres.Contains("Children")), shown);
+        Assert.DoesNotContain(result.Hits.Take(children), h => h.Movie.Title == "One Hour Photo");
+        Assert.All(result.Hits, h => Assert.Contains("Robin Williams", h.Movie.Tmdb!.Cast));
+    }
 }

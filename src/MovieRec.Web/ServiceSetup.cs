@@ -114,6 +114,8 @@ public static class ServiceSetup
         services.AddSingleton<ModelLifecycleService>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelLifecycleService>());
         services.AddHostedService<AccountPurgeService>();
+        services.AddSingleton<IdleCompaction>();
+        services.AddHostedService(sp => sp.GetRequiredService<IdleCompaction>());
         services.AddSingleton(new ServiceMetrics(Metrics.DefaultRegistry));
         services.AddSingleton<Recommender>();
         services.AddMovieRecQueries();
@@ -132,6 +134,13 @@ public static class ServiceSetup
         ArgumentNullException.ThrowIfNull(app);
         var options = app.Services.GetRequiredService<IOptions<MovieRecOptions>>().Value;
         var metrics = app.Services.GetRequiredService<ServiceMetrics>();
+        // Counted for the compaction that runs once the service is quiet again.
+        var idle = app.Services.GetRequiredService<IdleCompaction>();
+        app.Use((context, next) =>
+        {
+            idle.RequestSeen();
+            return next(context);
+        });
         // First: every store call of a request (the session lookup, the endpoint's queries, the error page) shares one wait.
         app.UseOneDatabaseWaitPerRequest();
         if (options.MetricsPort is int metricsPort) app.Use((context, next) => MetricsOnItsPort(context, next, metricsPort));

@@ -22,7 +22,7 @@ public sealed class ModelMemoryTests
         var report = await (await factory.AdminClient().GetAsync("/api/v1/admin/memory?arrays=true")).Json();
         var parts = report.GetProperty("parts").EnumerateArray().ToDictionary(p => p.GetProperty("part").GetString()!, p => p);
         double ease = parts["ease"].GetProperty("miB").GetDouble();
-        Assert.InRange(ease, 20, 32); // B over the ~3,650 items with at least 5 ratings, in half precision
+        Assert.InRange(ease, 5, 10); // B over the ~3,650 items with at least 5 ratings: its n × 512 largest weights, halves and 16-bit columns
         Assert.Contains(parts["ease"].GetProperty("largeArrays").EnumerateArray(), a => a.GetString()!.StartsWith("Ease._b: Half[", StringComparison.Ordinal));
         Assert.InRange(parts["hybrid"].GetProperty("miB").GetDouble(), 0.1, 15); // its EASE is ease's, charged there
         Assert.True(parts.ContainsKey("movies (titles, genres, TMDB cast, directors, keywords, overviews)"));

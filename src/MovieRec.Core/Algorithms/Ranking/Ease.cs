@@ -43,11 +43,10 @@ public sealed record EaseOptions
     /// <summary>
     /// B keeps only its n · this many weights of largest magnitude (this many a row on average; 0: all, the dense B).
     /// Default 512: on ml-latest-small 14 % of the 3,650² weights, 7.1 MiB instead of 25.4 (a half and a 16-bit column
-    /// each), EASE's leave-latest-out HR@10 and NDCG@10 and the default's new-user precision@10 unchanged
-    /// (docs/benchmarks.md). Pruning B is the
-    /// idea of sparse EASE approximations (Spišák, Bartyzel &amp; Kasalický 2023, "Scalable approximate NonSymmetric
-    /// autoencoder for collaborative filtering", RecSys). Applied when the model has at most 65,536 items (16-bit
-    /// column indices) and more than this many.
+    /// each), with EASE's leave-latest-out HR@10 and NDCG@10 and the default's new-user precision@10 unchanged
+    /// (docs/benchmarks.md). Pruning B is the idea of sparse EASE approximations (Spišák, Bartyzel &amp; Kasalický
+    /// 2023, "Scalable approximate NonSymmetric autoencoder for collaborative filtering", RecSys). Applied when the
+    /// model has more than this many items and at most 65,536 (16-bit column indices).
     /// </summary>
     public int KeepPerRow { get; init; } = 512;
 
@@ -187,7 +186,9 @@ public sealed class Ease : IRecommender, IPersistentModel, IUserHistory
         return new Weights(local, modelItems, kept, n, starts, columns);
     }
 
-    private static bool Prunes(EaseOptions options, int n) => options.KeepPerRow > 0 && options.KeepPerRow < n - 1 && n <= 1 << 16;
+    // The kept weights are indexed by int: n · KeepPerRow stays below 2³¹ (the dense B it comes from would be larger still).
+    private static bool Prunes(EaseOptions options, int n) =>
+        options.KeepPerRow > 0 && options.KeepPerRow < n - 1 && n <= 1 << 16 && (long)n * options.KeepPerRow < int.MaxValue;
 
     /// <summary>
     /// The sparse B: the <paramref name="perRow"/> · n weights of largest magnitude over the whole matrix (fewer when

@@ -134,11 +134,11 @@ public static class ServiceSetup
         ArgumentNullException.ThrowIfNull(app);
         var options = app.Services.GetRequiredService<IOptions<MovieRecOptions>>().Value;
         var metrics = app.Services.GetRequiredService<ServiceMetrics>();
-        // Counted for the compaction that runs once the service is quiet again.
+        // Counted for the compaction that runs once the service is quiet again (probes and scrapes are not serving).
         var idle = app.Services.GetRequiredService<IdleCompaction>();
         app.Use((context, next) =>
         {
-            idle.RequestSeen();
+            if (IdleCompaction.Counts(context.Request.Path)) idle.RequestSeen();
             return next(context);
         });
         // First: every store call of a request (the session lookup, the endpoint's queries, the error page) shares one wait.

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using MovieRec.Web.Hosting;
@@ -53,6 +54,16 @@ public sealed class IdleCompactionTests
     [InlineData(0, true, (16L << 20) - 1, false)]
     public void Compacts_only_when_quiet_after_serving_and_grown(long servedInInterval, bool servedSince, long growth, bool expected) =>
         Assert.Equal(expected, IdleCompaction.ShouldCompact(servedInInterval, servedSince, growth));
+
+    [Theory]
+    [InlineData("/health/ready", false)]
+    [InlineData("/health/live", false)]
+    [InlineData("/metrics", false)]
+    [InlineData("/api/v1/recommendations", true)]
+    [InlineData("/search", true)]
+    [InlineData("/healthy-movies", true)]
+    public void Probes_and_scrapes_are_not_serving(string path, bool counts) =>
+        Assert.Equal(counts, IdleCompaction.Counts(new PathString(path)));
 
     /// <summary>Advances one interval and waits for the service's check of it.</summary>
     private static async Task Tick(FakeTimeProvider clock, IdleCompaction idle)

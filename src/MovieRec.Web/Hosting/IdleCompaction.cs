@@ -40,6 +40,14 @@ public sealed class IdleCompaction(TimeProvider clock, ILogger<IdleCompaction> l
     public void RequestSeen() => Interlocked.Increment(ref _requests);
 
     /// <summary>
+    /// Whether a request to <paramref name="path"/> counts as serving: health probes and metrics scrapes do not (a
+    /// Kubernetes probe every few seconds would otherwise keep a replica from ever being quiet, and they leave
+    /// nothing in the heap worth compacting).
+    /// </summary>
+    public static bool Counts(PathString path) =>
+        !path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase) && !path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
     /// Whether to compact now: nothing served in the last interval, something served since the last compaction
     /// (an idle service's heap has nothing new to give back), and the GC's committed memory grew enough since then.
     /// </summary>

@@ -161,7 +161,7 @@ internal static partial class ServeBench
     }
 
     /// <summary>
-    /// <c>soak [--minutes 10] [--connections 32]</c>: the service under a mixed closed-loop load (70 % POST
+    /// <c>soak [--minutes 10] [--connections 32] [--log FILE]</c>: the service under a mixed closed-loop load (70 % POST
     /// /recommendations with random ratings, 15 % title search, 15 % similar movies) for the given minutes, one wrk run
     /// per minute. The first minute is warm-up; goals (issue #8): no errors, the last minute's p99 within 1.5x the
     /// second's, working set within 10 % of the second minute's.
@@ -178,10 +178,15 @@ internal static partial class ServeBench
         File.WriteAllText(script, Mixed(Popular));
         try
         {
-            using var service = Start(dll, "ml-latest-small", folder, out int port);
+            // The service's log (MovieRec at Information, each line stamped by the bench) and a probe of GET /health/live
+            // every 100 ms: a stall (the probe waits > 250 ms) is printed with the log lines around it, the service's
+            // thread count (a thread pool growing under starvation) and the machine's steal time (the host pausing us).
+            string log = Bench.Option(args, "--log") ?? Path.Combine(folder, "service.log");
+            using var service = Start(dll, "ml-latest-small", folder, out int port, logFile: log);
             WaitForRecommendation(port, TimeSpan.FromMinutes(5));
             WaitForWarmUp(port, TimeSpan.FromMinutes(3));
-            Console.WriteLine($"soak: {minutes} minutes, {connections} connections, mixed load. {Bench.Contention}");
+            using var probe = new StallProbe(service, port);
+            Console.WriteLine($"soak: {minutes} minutes, {connections} connections, mixed load; service log {log}. {Bench.Contention}");
             var table = new BenchTable("minute", "requests/s", "p50 ms", "p99 ms", "errors", "working set MiB");
             var p99 = new List<double>();
             var memory = new List<double>();
@@ -190,6 +195,8 @@ internal static partial class ServeBench
             {
                 var result = RunWrk(wrk, $"http://127.0.0.1:{port}", script, connections, 60);
                 double rss = WorkingSetMiB(service);
+                foreach (string line in result.ErrorLines) Console.WriteLine($"  minute {minute}: wrk {line}");
+                foreach (string stall in probe.TakeStalls()) Console.WriteLine($"  minute {minute}: {stall}");
                 table.Add(minute == 1 ? "1 (warm-up)" : minute.ToString(CultureInfo.InvariantCulture), Bench.F(result.RequestsPerSecond, "0"),
                     Bench.F(result.P50Ms, "0.00"), Bench.F(result.P99Ms, "0.00"), result.Errors.ToString(CultureInfo.InvariantCulture), Bench.F(rss, "0"));
                 if (minute > 1)
@@ -334,7 +341,9 @@ internal static partial class ServeBench
         end
         """;
 
-    private sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Errors);
+    /// <param name="ErrorLines">wrk's own lines for the errors ("Socket errors: connect 0, read 0, write 0, timeout 32",
+    /// "Non-2xx or 3xx responses: 5"): which kind they were.</param>
+    private sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Errors, IReadOnlyList<string> ErrorLines);
 
     private static WrkResult RunWrk(string wrk, string url, string script, int connections, int seconds)
     {
@@ -348,7 +357,8 @@ internal static partial class ServeBench
         double rps = double.Parse(rpsMatch.Groups[1].Value, CultureInfo.InvariantCulture);
         long errors = 0;
         foreach (Match m in ErrorsPattern().Matches(output)) errors += long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-        return new WrkResult(rps, Latency(output, "50%"), Latency(output, "99%"), errors);
+        var lines = output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("Socket errors", StringComparison.Ordinal) || l.StartsWith("Non-2xx", StringComparison.Ordinal)).ToList();
+        return new WrkResult(rps, Latency(output, "50%"), Latency(output, "99%"), errors, lines);
     }
 
     private static double Latency(string output, string percentile)
@@ -488,7 +498,7 @@ internal static partial class ServeBench
             synthetic ? "<= 1.5 GB" : "<= 300 MB", Bench.YesNo(resident * 1.048576 <= goalMb), Bench.F(resident * 1.048576, "0") + " MB");
     }
 
-    private static Process Start(string dll, string data, string folder, out int port, string? searchConcurrency = null, string? algorithm = null)
+    private static Process Start(string dll, string data, string folder, out int port, string? searchConcurrency = null, string? algorithm = null, string? logFile = null)
     {
         bool synthetic = data != "ml-latest-small";
         port = FreePort();
@@ -514,9 +524,18 @@ internal static partial class ServeBench
             info.Environment["MovieRec__WarmUp"] = "false";
         }
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        if (logFile is not null) info.Environment["Logging__LogLevel__MovieRec"] = "Information";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
+        if (logFile is not null)
+        {
+            var writer = TextWriter.Synchronized(new StreamWriter(logFile) { AutoFlush = true });
+            process.OutputDataReceived += (_, e) => { if (e.Data is not null) writer.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {e.Data}"); };
+            process.Exited += (_, _) => writer.Dispose();
+            process.EnableRaisingEvents = true;
+        }
+        else
+            process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine("  service: " + e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

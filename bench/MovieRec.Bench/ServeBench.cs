@@ -187,7 +187,7 @@ internal static partial class ServeBench
             WaitForWarmUp(port, TimeSpan.FromMinutes(3));
             using var probe = new StallProbe(service, port);
             Console.WriteLine($"soak: {minutes} minutes, {connections} connections, mixed load; service log {log}. {Bench.Contention}");
-            var table = new BenchTable("minute", "requests/s", "p50 ms", "p99 ms", "errors", "working set MiB");
+            var table = new BenchTable("minute", "requests/s", "p50 ms", "p99 ms", "errors", "probe stalls > 250 ms", "working set MiB");
             var p99 = new List<double>();
             var memory = new List<double>();
             long errors = 0;
@@ -196,9 +196,11 @@ internal static partial class ServeBench
                 var result = RunWrk(wrk, $"http://127.0.0.1:{port}", script, connections, 60);
                 double rss = WorkingSetMiB(service);
                 foreach (string line in result.ErrorLines) Console.WriteLine($"  minute {minute}: wrk {line}");
-                foreach (string stall in probe.TakeStalls()) Console.WriteLine($"  minute {minute}: {stall}");
+                var stalls = probe.TakeStalls();
+                foreach (string stall in stalls) Console.WriteLine($"  minute {minute}: {stall}");
                 table.Add(minute == 1 ? "1 (warm-up)" : minute.ToString(CultureInfo.InvariantCulture), Bench.F(result.RequestsPerSecond, "0"),
-                    Bench.F(result.P50Ms, "0.00"), Bench.F(result.P99Ms, "0.00"), result.Errors.ToString(CultureInfo.InvariantCulture), Bench.F(rss, "0"));
+                    Bench.F(result.P50Ms, "0.00"), Bench.F(result.P99Ms, "0.00"), result.Errors.ToString(CultureInfo.InvariantCulture),
+                    stalls.Count.ToString(CultureInfo.InvariantCulture), Bench.F(rss, "0"));
                 if (minute > 1)
                 {
                     p99.Add(result.P99Ms);

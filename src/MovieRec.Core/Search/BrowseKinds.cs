@@ -62,10 +62,12 @@ public sealed record BrowseKinds(IReadOnlyList<string> Genres, bool ForChildren,
     /// True Lies and Speed (Romance one genre of three or four); with the square root a movie that is only a romance
     /// needs about half the familiarity of one that is a quarter romance.
     /// </summary>
+    /// <remarks>With a subject, also how much the movie is about it (<see cref="Topic.Strength"/>).</remarks>
     public float Focus(Movie movie)
     {
         ArgumentNullException.ThrowIfNull(movie);
-        if (Genres.Count == 0 || movie.Genres.Count == 0) return 1;
-        return MathF.Sqrt(GenreWords.Share(movie, Genres) * Genres.Count / (float)movie.Genres.Count);
+        float subject = Topic?.Strength(movie) ?? 1;
+        if (Genres.Count == 0 || movie.Genres.Count == 0) return subject;
+        return subject * MathF.Sqrt(GenreWords.Share(movie, Genres) * Genres.Count / (float)movie.Genres.Count);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MovieRec.Core.Algorithms.Content;
 using MovieRec.Core.Data;
 
@@ -5,14 +6,22 @@ namespace MovieRec.Core.Search;
 
 /// <summary>A subject a browse query names ("dog", "true story", "zombies"), with the catalogue's movies about it.</summary>
 /// <param name="Words">The subject as the query wrote it ("dogs", "a true story").</param>
-/// <param name="Movies">The ids of the movies with a TMDB keyword or MovieLens tag that says it.</param>
-public sealed record Topic(string Words, IReadOnlySet<long> Movies)
+/// <param name="Strengths">The movies with a TMDB keyword or MovieLens tag that says it, by id, each with how much it
+/// is about the subject (<see cref="TopicIndex.Strength"/>).</param>
+public sealed record Topic(string Words, IReadOnlyDictionary<long, float> Strengths)
 {
     /// <summary>Whether <paramref name="movie"/> is about the subject.</summary>
     public bool Covers(Movie movie)
     {
         ArgumentNullException.ThrowIfNull(movie);
-        return Movies.Contains(movie.Id);
+        return Strengths.ContainsKey(movie.Id);
+    }
+
+    /// <summary>How much <paramref name="movie"/> is about the subject, 0 to 1 (0: not at all).</summary>
+    public float Strength(Movie movie)
+    {
+        ArgumentNullException.ThrowIfNull(movie);
+        return Strengths.GetValueOrDefault(movie.Id);
     }
 }
 
@@ -38,6 +47,8 @@ public sealed class TopicIndex
 
     // Normalised keyword or tag -> the ids of its movies.
     private readonly Dictionary<string, long[]> _movies;
+    private readonly Dictionary<long, Movie> _byId;
+    private readonly ConcurrentDictionary<string, Dictionary<long, float>> _strengths = new(StringComparer.Ordinal);
 
     public TopicIndex(IReadOnlyList<Movie> movies)
     {
@@ -65,6 +76,8 @@ public sealed class TopicIndex
             }
         }
         _movies = building.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+        _byId = new Dictionary<long, Movie>(movies.Count);
+        foreach (var movie in movies) _byId[movie.Id] = movie;
     }
 
     /// <summary>The subject <paramref name="words"/> name, with at least <see cref="MinMovies"/> movies, or null.</summary>
@@ -73,7 +86,64 @@ public sealed class TopicIndex
         ArgumentNullException.ThrowIfNull(words);
         var key = Key(words);
         if (key.Length == 0) return null;
-        return _movies.TryGetValue(key, out var exact) && exact.Length >= MinMovies ? new Topic(Shown(words), exact.ToHashSet()) : null;
+        if (!_movies.TryGetValue(key, out var exact) || exact.Length < MinMovies) return null;
+        // Worked out once per subject: the overviews' words are read for each of its movies.
+        var strengths = _strengths.GetOrAdd(key, static (k, index) =>
+        {
+            var byMovie = new Dictionary<long, float>(index.exact.Length);
+            foreach (long id in index.exact) byMovie[id] = Strength(index.self._byId[id], k);
+            return byMovie;
+        }, (self: this, exact));
+        return new Topic(Shown(words), strengths);
+    }
+
+    /// <summary>TMDB keywords a movie may have before each weighs less as evidence (<see cref="Strength"/>).</summary>
+    public const int FullKeywords = 8;
+
+    /// <summary>
+    /// How much <paramref name="movie"/> is about the subject <paramref name="key"/> (<see cref="Key"/>), 0 to 1: the
+    /// evidence that says it, each worth 1: a MovieLens tag (someone thought it worth saying), the overview and the
+    /// title (the subject's words in them, in order), and a TMDB keyword, worth 1 only among at most
+    /// <see cref="FullKeywords"/> keywords and proportionally less among more (TMDB lists incidental things too:
+    /// Broken Arrow's 22 keywords hold "boxing" for one scene, so by ratings alone "boxing movies" began with it,
+    /// before Rocky and Raging Bull); the sum over 4, square-rooted, so evidence reorders films of like familiarity
+    /// without burying the best-known under obscure ones with more words.
+    /// </summary>
+    internal static float Strength(Movie movie, string key)
+    {
+        float evidence = 0;
+        if (movie.Tmdb is { } tmdb)
+        {
+            foreach (var keyword in tmdb.Keywords)
+            {
+                if (Key(keyword) != key) continue;
+                evidence += Math.Min(1f, FullKeywords / (float)tmdb.Keywords.Count);
+                break;
+            }
+            if (tmdb.Overview is { Length: > 0 } overview && Says(overview, key)) evidence += 1;
+        }
+        foreach (var tag in movie.Tags)
+        {
+            if (Key(tag) != key) continue;
+            evidence += 1;
+            break;
+        }
+        if (Says(movie.Title, key)) evidence += 1;
+        return MathF.Sqrt(evidence / 4);
+    }
+
+    /// <summary>Whether <paramref name="text"/>'s words (<see cref="Key"/>) hold <paramref name="key"/>'s words in order.</summary>
+    private static bool Says(string text, string key)
+    {
+        var words = Key(text);
+        int at = words.IndexOf(key, StringComparison.Ordinal);
+        while (at >= 0)
+        {
+            // Whole words only: "dog" is not in "underdog" or "dogma".
+            if ((at == 0 || words[at - 1] == ' ') && (at + key.Length == words.Length || words[at + key.Length] == ' ')) return true;
+            at = words.IndexOf(key, at + 1, StringComparison.Ordinal);
+        }
+        return false;
     }
 
     /// <summary>The words as written, without small words before and after ("about dogs" -> "dogs").</summary>

@@ -89,6 +89,36 @@ public sealed class TopicIndexTests
     }
 
     [Fact]
+    public void A_movie_is_about_a_subject_by_how_much_says_it()
+    {
+        var movies = TestData.MovieLensSmall.Catalog.Movies;
+        var boxing = Index.Find("boxing");
+        Assert.NotNull(boxing);
+        // Broken Arrow: "boxing" one of its 22 TMDB keywords (one scene), nothing else; Rocky: a tag and its overview.
+        var brokenArrow = movies.Single(m => m.Title == "Broken Arrow" && m.Year == 1996);
+        var rocky = movies.Single(m => m.Title == "Rocky" && m.Year == 1976);
+        Assert.True(boxing.Covers(brokenArrow));
+        Assert.InRange(brokenArrow.Tmdb!.Keywords.Count, TopicIndex.FullKeywords + 1, 100);
+        Assert.Equal(MathF.Sqrt(TopicIndex.FullKeywords / (float)brokenArrow.Tmdb.Keywords.Count / 4), boxing.Strength(brokenArrow), 5);
+        Assert.True(boxing.Strength(rocky) >= MathF.Sqrt(2 / 4f) - 1e-6f, $"Rocky {boxing.Strength(rocky)}");
+        Assert.Equal(0, boxing.Strength(movies.Single(m => m.Title == "Jaws")));
+        // Whole words of the title: Jaws is about sharks by its keyword, Shark Tale by its title too.
+        var shark = Index.Find("shark")!;
+        Assert.True(shark.Strength(movies.Single(m => m.Title == "Shark Tale")) > shark.Strength(movies.Single(m => m.Title == "The Beach" && m.Year == 2000)));
+
+        // By ratings alone "boxing movies" began with Broken Arrow (84 ratings; Rocky 64, Raging Bull 40).
+        using var search = new HybridSearch(movies, SearchTestData.RatingCounts());
+        var answer = search.Search("boxing movies");
+        Assert.Equal("boxing", answer.Kinds?.Topic?.Words);
+        Assert.Equal(["Million Dollar Baby", "Raging Bull", "Rocky"], answer.Hits.Take(3).Select(h => h.Movie.Title).Order());
+        Assert.DoesNotContain(answer.Hits.Take(5), h => h.Movie.Title == "Broken Arrow");
+        // "vampire movies" began with Interview with the Vampire, I Am Legend, Blade, From Dusk Till Dawn, The Addams Family.
+        var vampires = search.Search("vampire movies");
+        Assert.DoesNotContain(vampires.Hits.Take(5), h => h.Movie.Title == "The Addams Family");
+        Assert.Contains(vampires.Hits.Take(5), h => h.Movie.Title == "The Lost Boys");
+    }
+
+    [Fact]
     public void A_language_asked_gives_only_its_movies_even_when_there_are_few()
     {
         using var search = new HybridSearch(TestData.MovieLensSmall.Catalog.Movies, SearchTestData.RatingCounts());

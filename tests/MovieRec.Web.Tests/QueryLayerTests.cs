@@ -224,6 +224,11 @@ public sealed partial class QueryLayerTests(ServiceFixture fixture)
         Assert.True((await Service<MovieListQueries>().ClusterAsync(new ClusterMoviesRequest(99), CancellationToken.None)).Error!.IsNotFound);
 
         Assert.Equal("q", (await Service<SearchQueries>().SearchAsync(new SearchRequest("  "), CancellationToken.None)).Error!.Field);
+        // No letter or digit: nothing to match (the embeddings of no words answered at random before).
+        foreach (string nothing in new[] { "!!!", "\0", "\u200B", "\U0001F600", " ?! " })
+            Assert.Contains("has no words", (await Service<SearchQueries>().SearchAsync(new SearchRequest(nothing), CancellationToken.None)).Error!.Message, StringComparison.Ordinal);
+        Assert.True((await Service<SearchQueries>().SearchAsync(new SearchRequest("\u00C9t\u00E9 2001"), CancellationToken.None)).IsOk);
+        Assert.True((await Service<SearchQueries>().SearchAsync(new SearchRequest("\U00020000"), CancellationToken.None)).IsOk); // a CJK letter outside the BMP
         var similar = await Service<SimilarQueries>().SimilarAsync(new SimilarRequest(1, "SEMANTIC", 3), CancellationToken.None);
         Assert.Equal("text", similar.Value!.By); // no embedding model: the text fallback, and a note saying so
         Assert.Contains("unavailable", similar.Value.Note, StringComparison.Ordinal);

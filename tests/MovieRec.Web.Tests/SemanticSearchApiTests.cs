@@ -59,6 +59,8 @@ public sealed class SemanticSearchApiTests
         await (await client.GetAsync(query + "&rate=1=banana")).AssertProblem(400, "rate");
         await (await client.GetAsync(query + "&rate=999999999=4")).AssertProblem(400, "rate");
         await (await client.GetAsync(query + "&rate=1=9")).AssertProblem(400, "rate");
+        await (await client.GetAsync("/api/v1/search?q=%21%21%21")).AssertProblem(400, "q"); // "!!!": no words
+        await (await client.GetAsync("/api/v1/search?q=%E2%80%8B")).AssertProblem(400, "q"); // a zero-width space
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace MovieRec.Bench;
 /// over every movie with TMDB metadata that at least 10 people liked (rated 4 or more): the share of its likers who
 /// also liked each listed movie (what a person who liked it would think of the list), the share of listed movies that
 /// at least 10 people rated (recognisable), the share that shares a director, a top-3 actor or a keyword with it (a
-/// content link that holds), and the share without TMDB metadata (compared on genres and tags alone).
+/// content link that holds; not a credits keyword such as "aftercreditsstinger"), and the share without TMDB metadata (compared on genres and tags alone).
 /// </summary>
 internal static class SimilarBench
 {
@@ -78,6 +78,7 @@ internal static class SimilarBench
         if (a.Tmdb is not { } x || b.Tmdb is not { } y) return false;
         if (x.Directors.Intersect(y.Directors).Any()) return true;
         if (x.Cast.Take(3).Intersect(y.Cast.Take(3)).Any()) return true;
-        return x.Keywords.Intersect(y.Keywords).Any();
+        // A credits stinger or "woman director" says nothing about what a film is: no link.
+        return x.Keywords.Where(k => !UninformativeKeywords.Credits.Contains(k)).Intersect(y.Keywords).Any();
     }
 }

@@ -112,9 +112,12 @@ public sealed class ContentSimilarity
         {
             ("d:", weights.Directors, m => m.Tmdb?.Directors ?? []),
             ("c:", weights.Cast, m => m.Tmdb?.Cast.Take(MovieSoup.CastCount) ?? []),
-            ("k:", weights.Keywords, m => m.Tmdb?.Keywords ?? []),
+            // Credits keywords ("aftercreditsstinger" on a third of TMDB's films) and verdict tags ("in netflix queue")
+            // say nothing about what a film is: with them Finding Nemo's "More like this" had Harold & Kumar Escape
+            // from Guantanamo Bay and Me, Myself & Irene, whose few keywords are mostly the two stingers.
+            ("k:", weights.Keywords, m => m.Tmdb?.Keywords.Where(k => !UninformativeKeywords.Credits.Contains(k)) ?? []),
             ("g:", weights.Genres, m => m.Genres.Count > 0 ? m.Genres : m.Tmdb?.Genres ?? []),
-            ("t:", weights.Tags, m => m.Tags),
+            ("t:", weights.Tags, m => m.Tags.Where(t => !UninformativeKeywords.Opinions.Contains(t))),
             ("y:", weights.Decade, m => m.Year is int y ? [string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{y / 10 * 10}s")] : []),
         };
         double total = 0;

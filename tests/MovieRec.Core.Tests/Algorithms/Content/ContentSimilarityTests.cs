@@ -71,12 +71,39 @@ public class ContentSimilarityTests
                 shown++;
                 if (n.Tmdb is null) bare++;
                 else if (m.Tmdb!.Directors.Intersect(n.Tmdb.Directors).Any() || m.Tmdb.Cast.Take(3).Intersect(n.Tmdb.Cast.Take(3)).Any()
-                    || m.Tmdb.Keywords.Intersect(n.Tmdb.Keywords).Any()) linked++;
+                    || m.Tmdb.Keywords.Where(k => !UninformativeKeywords.Credits.Contains(k)).Intersect(n.Tmdb.Keywords).Any()) linked++;
             }
         }
         Assert.True(shown > 5000, $"{shown} neighbours shown");
         Assert.True(bare / shown < 0.2, $"share without metadata {bare / shown:0.000} (the soup: 0.46)");
         Assert.True(linked / shown > 0.7, $"share sharing a director, lead actor or keyword {linked / shown:0.000} (the soup: 0.54)");
+    }
+
+    [Fact]
+    public void Credits_keywords_and_verdict_tags_make_no_neighbours()
+    {
+        // "aftercreditsstinger" and "duringcreditsstinger" are on about a third of TMDB's films: Finding Nemo's "More
+        // like this" had Harold & Kumar Escape from Guantanamo Bay (keywords: terrorist and the two stingers) and Me,
+        // Myself & Irene (schizophrenia, ex-cop, the two stingers).
+        var d = TestData.MovieLensSmall;
+        var counts = d.Catalog.Movies.ToDictionary(m => m.Id, m => (float)RatingCount(d, m));
+        var similarity = ContentSimilarity.Build(d.Catalog.Movies, ratingCount: id => counts.GetValueOrDefault(id));
+        var nemo = d.Catalog.FindByTitle("Finding Nemo")[0];
+        var titles = similarity.Similar(nemo.Id, 10).Select(p => p.Movie.Title).ToList();
+        Assert.DoesNotContain("Harold & Kumar Escape from Guantanamo Bay", titles);
+        Assert.DoesNotContain("Me, Myself & Irene", titles);
+        Assert.Contains("WALL·E", titles.Take(3)); // the same director
+
+        // Two movies alike only in a stinger and a verdict tag are not alike at all.
+        static Movie Bare(long id, string keyword, string tag)
+        {
+            var movie = new Movie(id, $"Movie {id} (2000)", ["Drama"]) { Tmdb = new TmdbMetadata { Keywords = [keyword, $"own keyword {id}"] } };
+            movie.Tags.AddRange([tag, $"own tag {id}"]);
+            return movie;
+        }
+        var pair = ContentSimilarity.Build([Bare(1, "aftercreditsstinger", "in netflix queue"), Bare(2, "aftercreditsstinger", "in netflix queue"), Bare(3, "war", "tanks")],
+            new ContentSimilarityOptions { Fields = new ContentFieldWeights(0, 0, 1, 0, 1, 0) });
+        Assert.DoesNotContain(pair.Similar(1, 5), p => p.Movie.Id == 2);
     }
 
     private static int RatingCount(Dataset d, Movie m)

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using MovieRec.Core.Data;
 
 namespace MovieRec.Core.Search;
@@ -8,7 +9,7 @@ namespace MovieRec.Core.Search;
 /// Funny Games (a thriller) first; <see cref="HybridSearch"/> lifts the fused score of movies of the genres asked for
 /// (<see cref="HybridSearchOptions.GenreWeight"/>) without leaving the others out.
 /// </summary>
-public static class GenreWords
+public static partial class GenreWords
 {
     // Words and phrases (lower case, hyphens kept inside words: "war-torn" is not "war") -> genres. A lookup, not a
     // regular expression: the generated matcher for these alternations was thousands of lines, and compiling such
@@ -32,7 +33,8 @@ public static class GenreWords
         ("Fantasy", ["fantasy", "magical", "fairy tale", "fairy tales"]),
         ("Mystery", ["mystery", "mysteries", "whodunit", "whodunnit"]),
         // "sad movie about a dog": a person asking for sadness asks for a drama.
-        ("Drama", ["drama", "dramas", "sad", "tearjerker", "tearjerkers", "tear-jerker", "tear-jerkers", "heartbreaking"]),
+        ("Drama", ["drama", "dramas", "sad", "tearjerker", "tearjerkers", "tear-jerker", "tear-jerkers", "tear jerker", "tear jerkers", "heartbreaking", "weepie", "weepies",
+            "make you cry", "makes you cry", "make me cry", "made me cry"]),
         ("Action", ["action"]),
         ("Adventure", ["adventure", "adventures"]),
         ("Film-Noir", ["noir", "film noir"]),
@@ -195,6 +197,24 @@ public static class GenreWords
 
     private static readonly HashSet<string> MovieWords = new(StringComparer.Ordinal) { "movie", "movies", "film", "films", "flick", "flicks", "cinema" };
 
+    /// <summary>
+    /// <paramref name="query"/> without the words that only say "movie" (<c>movie, movies, film, films, flick, flicks,
+    /// cinema</c>), when other words remain; else the query as it is. Matched as words, "uplifting movies" began with
+    /// Disaster Movie, American Movie, The Lego Batman Movie and Scary Movie, which share only that word.
+    /// </summary>
+    public static string WithoutMovieWords(string query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        string rest = Spaces().Replace(MovieWordPattern().Replace(query, " "), " ").Trim();
+        return rest.Length > 0 && rest.AsSpan().ContainsAnyExcept(" \t-.,!?;:'\"()") ? rest : query;
+    }
+
+    [GeneratedRegex(@"\b(?:movies?|films?|flicks?|cinema)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex MovieWordPattern();
+
+    [GeneratedRegex(@"\s{2,}")]
+    private static partial Regex Spaces();
+
     // "new horror movies", "the latest comedies": the catalogue's last years (HybridSearch.RecentYears).
     private static readonly HashSet<string> RecentWords = new(StringComparer.Ordinal) { "new", "newer", "newest", "latest", "recent" };
 
@@ -208,7 +228,7 @@ public static class GenreWords
     {
         "movie", "movies", "film", "films", "flick", "flicks", "cinema", "the", "a", "an", "some", "any", "best", "good", "great", "top",
         "classic", "classics", "famous", "popular", "show", "me", "find", "recommend", "list", "of", "all", "time", "and", "or", "something",
-        "to", "watch", "i", "want", "need", "please", "genre", "by", "from", "made",
+        "to", "watch", "i", "want", "need", "please", "genre", "by", "from", "made", "that", "which", "will",
     };
 
     private static int ChildrenPhraseAt(List<string> words, int i)

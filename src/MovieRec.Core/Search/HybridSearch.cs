@@ -120,6 +120,13 @@ public sealed record HybridSearchOptions
     /// </summary>
     public bool KindsFirst { get; init; } = true;
 
+    /// <summary>
+    /// Whether the word signals (BM25 and titles) leave out the words that only say "movie" ("movies", "film", ...;
+    /// <see cref="GenreWords.WithoutMovieWords"/>) unless the query is a title (default on). Off: "uplifting movies"
+    /// matched Disaster Movie, American Movie and Scary Movie by the title word.
+    /// </summary>
+    public bool DropMovieWords { get; init; } = true;
+
     /// <summary>How many fused results the taste re-rank reorders.</summary>
     public int TasteDepth { get; init; } = 30;
 
@@ -468,6 +475,10 @@ public sealed class HybridSearch : IDisposable
             if (Options.KindsFirst) kindsFirst = ofKinds;
         }
 
+        // The words matched against titles, overviews, keywords and tags: not "movies" ("uplifting movies" matched
+        // Disaster Movie and Scary Movie by it), unless the query is a title ("Scary Movie"). The embeddings read the
+        // whole query.
+        string words = Options.DropMovieWords && !IsATitle(query) ? GenreWords.WithoutMovieWords(query) : query;
         var o = Options;
         int n = _movies.Length;
         // Per-query buffers come from the pool: a search would otherwise allocate five catalogue-sized arrays
@@ -489,7 +500,7 @@ public sealed class HybridSearch : IDisposable
             bool lexicalSearched = (request.Signals & SearchSignals.Lexical) != 0;
             if (lexicalSearched)
             {
-                var hits = Lexical.Search(query, o.Depth, accept);
+                var hits = Lexical.Search(words, o.Depth, accept);
                 wordMatches += hits.Count;
                 lexicalMatches = hits.Count;
                 float best = hits.Count > 0 ? hits[0].Score : 1;
@@ -502,7 +513,7 @@ public sealed class HybridSearch : IDisposable
             }
             if ((request.Signals & SearchSignals.Title) != 0)
             {
-                var hits = Titles.Search(query, o.Depth, accept);
+                var hits = Titles.Search(words, o.Depth, accept);
                 wordMatches += hits.Count;
                 titleMatches = hits.Count;
                 if (hits.Count > 0) bestTitle = hits[0].Score;

@@ -18,10 +18,49 @@ public sealed class GenreWordsTests
     [InlineData("but scarier", "Horror")]
     [InlineData("feel good movie for kids", "Comedy,Children")]
     [InlineData("a sad movie about a dog", "Drama")]
+    [InlineData("dog movies that make you cry", "Drama")]
+    [InlineData("a real tear jerker", "Drama")]
     [InlineData("star wars", "")]
     [InlineData("warm-hearted", "")]
     public void The_genres_a_query_asks_for(string query, string expected) =>
         Assert.Equal(expected.Split(',', StringSplitOptions.RemoveEmptyEntries), GenreWords.Of(query));
+
+    [Theory]
+    [InlineData("uplifting movies", "uplifting")]
+    [InlineData("Movies about GRIEF", "about GRIEF")]
+    [InlineData("a film, a flick or cinema verite", "a , a or verite")]
+    [InlineData("moviegoers and filmmakers", "moviegoers and filmmakers")] // whole words only
+    [InlineData("movies", "movies")] // nothing else: as it is
+    [InlineData("the movie!", "the !")]
+    [InlineData("film!", "film!")]
+    public void Words_that_only_say_movie_are_left_out_when_others_remain(string query, string expected) =>
+        Assert.Equal(expected, GenreWords.WithoutMovieWords(query));
+
+    [Fact]
+    public void Word_signals_do_not_match_titles_by_the_word_movie()
+    {
+        using var search = new HybridSearch(TestData.MovieLensSmall.Catalog.Movies, SearchTestData.RatingCounts());
+        // Before: Disaster Movie, American Movie, The Lego Batman Movie, Scary Movie (title word "movie" alone).
+        var uplifting = search.Search("uplifting movies");
+        Assert.NotEmpty(uplifting.Hits);
+        Assert.DoesNotContain(uplifting.Hits, h => h.Movie.Title.Contains("Movie", StringComparison.OrdinalIgnoreCase));
+        // A title that is the query stays a title: Scary Movie first.
+        Assert.Equal("Scary Movie", search.Search("scary movie").Hits[0].Movie.Title);
+        using var off = new HybridSearch(TestData.MovieLensSmall.Catalog.Movies, SearchTestData.RatingCounts(), HybridSearchOptions.Default with { DropMovieWords = false });
+        Assert.Contains(off.Search("uplifting movies").Hits, h => h.Movie.Title.Contains("Movie", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void Movies_that_make_you_cry_about_a_subject_are_its_dramas()
+    {
+        using var search = new HybridSearch(TestData.MovieLensSmall.Catalog.Movies, SearchTestData.RatingCounts());
+        // Before: The Truth About Cats & Dogs, A Cry in the Dark, Cry_Wolf (title words "dogs" and "cry").
+        var crying = search.Search("dog movies that make you cry");
+        Assert.Equal(HybridSearch.BrowseMode, crying.Mode);
+        Assert.Equal("dog", crying.Kinds?.Topic?.Words);
+        Assert.All(crying.Hits, h => Assert.Contains("Drama", h.Movie.Genres));
+        Assert.Contains(crying.Hits, h => h.Movie.Title.StartsWith("Hachiko", StringComparison.Ordinal));
+    }
 
     [Theory]
     [InlineData("funny movie for a family night", true)]
@@ -101,10 +140,14 @@ public sealed class GenreWordsTests
         Assert.Equal(10, horror.Hits.Count);
         Assert.All(horror.Hits, h => Assert.Contains("Horror", h.Movie.Genres));
         Assert.True(horror.Hits.Take(3).Any(h => h.Movie.Title == "The Shining"), shown);
-        var asWords = search.Search("horror movies", new HybridSearchRequest { UnderstandGenres = false });
+        using var everyWord = new HybridSearch(data.Catalog.Movies, SearchTestData.RatingCounts(), HybridSearchOptions.Default with { DropMovieWords = false });
+        var asWords = everyWord.Search("horror movies", new HybridSearchRequest { UnderstandGenres = false });
         Assert.Null(asWords.Kinds);
-        // As words (lexical here), the title word "movie" leads: Scary Movie, Killer Movie, Tales from the Darkside: The Movie.
+        // As every word (lexical here), the title word "movie" leads: Scary Movie, Killer Movie, Tales from the Darkside: The Movie.
         Assert.True(asWords.Hits.Take(5).Count(h => h.Movie.Title.Contains("Movie", StringComparison.Ordinal)) >= 3, string.Join("; ", asWords.Hits.Select(h => h.Movie)));
+        // Without the words that only say "movie", the words match "horror": The Rocky Horror Picture Show, The Amityville Horror.
+        var horrorWord = search.Search("horror movies", new HybridSearchRequest { UnderstandGenres = false });
+        Assert.DoesNotContain(horrorWord.Hits, h => h.Movie.Title.Contains("Movie", StringComparison.Ordinal));
         Assert.DoesNotContain(horror.Hits.Take(5), h => h.Movie.Title.Contains("Movie", StringComparison.Ordinal));
         var title = search.Search("scary movie");
         Assert.Null(title.Kinds);

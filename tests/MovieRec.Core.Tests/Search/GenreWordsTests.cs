@@ -50,18 +50,6 @@ public sealed class GenreWordsTests
         Assert.Contains(off.Search("uplifting movies").Hits, h => h.Movie.Title.Contains("Movie", StringComparison.OrdinalIgnoreCase));
     }
 
-    [Fact]
-    public void Movies_that_make_you_cry_about_a_subject_are_its_dramas()
-    {
-        using var search = new HybridSearch(TestData.MovieLensSmall.Catalog.Movies, SearchTestData.RatingCounts());
-        // Before: The Truth About Cats & Dogs, A Cry in the Dark, Cry_Wolf (title words "dogs" and "cry").
-        var crying = search.Search("dog movies that make you cry");
-        Assert.Equal(HybridSearch.BrowseMode, crying.Mode);
-        Assert.Equal("dog", crying.Kinds?.Topic?.Words);
-        Assert.All(crying.Hits, h => Assert.Contains("Drama", h.Movie.Genres));
-        Assert.Contains(crying.Hits, h => h.Movie.Title.StartsWith("Hachiko", StringComparison.Ordinal));
-    }
-
     [Theory]
     [InlineData("funny movie for a family night", true)]
     [InlineData("scary movie for kids", true)]

@@ -65,6 +65,11 @@ public sealed class TopicIndexTests
         var sad = search.Search("sad movie about a dog");
         Assert.Equal(["Drama"], sad.Kinds?.Genres);
         Assert.All(sad.Hits, h => Assert.Contains("Drama", h.Movie.Genres));
+        // As words it began with The Truth About Cats & Dogs, A Cry in the Dark, Cry_Wolf (title words "dogs", "cry").
+        var crying = search.Search("dog movies that make you cry");
+        Assert.Equal("dog", crying.Kinds?.Topic?.Words);
+        Assert.Equal(["Drama"], crying.Kinds?.Genres);
+        Assert.Contains(crying.Hits, h => h.Movie.Title.StartsWith("Hachiko", StringComparison.Ordinal));
 
         // "time" is a filler of "best movies of all time", not here.
         var timeTravel = search.Search("time travel movies");

@@ -199,12 +199,14 @@ public static partial class GenreWords
 
     /// <summary>
     /// <paramref name="query"/> without the words that only say "movie" (<c>movie, movies, film, films, flick, flicks,
-    /// cinema</c>), when other words remain; else the query as it is. Matched as words, "uplifting movies" began with
-    /// Disaster Movie, American Movie, The Lego Batman Movie and Scary Movie, which share only that word.
+    /// cinema</c>), when other words remain; else the query itself (the same instance). Matched as words, "uplifting
+    /// movies" began with Disaster Movie, American Movie, The Lego Batman Movie and Scary Movie, which share only that
+    /// word.
     /// </summary>
     public static string WithoutMovieWords(string query)
     {
         ArgumentNullException.ThrowIfNull(query);
+        if (!MovieWordPattern().IsMatch(query)) return query; // the same string: nothing was left out
         string rest = Spaces().Replace(MovieWordPattern().Replace(query, " "), " ").Trim();
         return rest.Length > 0 && rest.AsSpan().ContainsAnyExcept(" \t-.,!?;:'\"()") ? rest : query;
     }

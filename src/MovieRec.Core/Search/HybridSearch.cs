@@ -478,7 +478,8 @@ public sealed class HybridSearch : IDisposable
         // The words matched against titles, overviews, keywords and tags: not "movies" ("uplifting movies" matched
         // Disaster Movie and Scary Movie by it), unless the query is a title ("Scary Movie"). The embeddings read the
         // whole query.
-        string words = Options.DropMovieWords && !IsATitle(query) ? GenreWords.WithoutMovieWords(query) : query;
+        string words = Options.DropMovieWords ? GenreWords.WithoutMovieWords(query) : query;
+        if (!ReferenceEquals(words, query) && IsATitle(query)) words = query; // a title search only when a word was dropped
         var o = Options;
         int n = _movies.Length;
         // Per-query buffers come from the pool: a search would otherwise allocate five catalogue-sized arrays

@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using System.Text;
 using MovieRec.Core.Data;
 
 namespace MovieRec.Core.Search;
@@ -9,7 +9,7 @@ namespace MovieRec.Core.Search;
 /// Funny Games (a thriller) first; <see cref="HybridSearch"/> lifts the fused score of movies of the genres asked for
 /// (<see cref="HybridSearchOptions.GenreWeight"/>) without leaving the others out.
 /// </summary>
-public static partial class GenreWords
+public static class GenreWords
 {
     // Words and phrases (lower case, hyphens kept inside words: "war-torn" is not "war") -> genres. A lookup, not a
     // regular expression: the generated matcher for these alternations was thousands of lines, and compiling such
@@ -198,24 +198,37 @@ public static partial class GenreWords
     private static readonly HashSet<string> MovieWords = new(StringComparer.Ordinal) { "movie", "movies", "film", "films", "flick", "flicks", "cinema" };
 
     /// <summary>
-    /// <paramref name="query"/> without the words that only say "movie" (<c>movie, movies, film, films, flick, flicks,
-    /// cinema</c>), when other words remain; else the query itself (the same instance). Matched as words, "uplifting
-    /// movies" began with Disaster Movie, American Movie, The Lego Batman Movie and Scary Movie, which share only that
-    /// word.
+    /// <paramref name="query"/> without the words that only say "movie" (<see cref="MovieWords"/>: movie, movies, film,
+    /// films, flick, flicks, cinema; whole words, any case), when other words remain; else the query itself (the same
+    /// instance). Matched as words, "uplifting movies" began with Disaster Movie, American Movie, The Lego Batman Movie
+    /// and Scary Movie, which share only that word.
     /// </summary>
     public static string WithoutMovieWords(string query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (!MovieWordPattern().IsMatch(query)) return query; // the same string: nothing was left out
-        string rest = Spaces().Replace(MovieWordPattern().Replace(query, " "), " ").Trim();
-        return rest.Length > 0 && rest.AsSpan().ContainsAnyExcept(" \t-.,!?;:'\"()") ? rest : query;
+        var kept = new StringBuilder(query.Length);
+        bool dropped = false, hasWord = false;
+        for (int i = 0; i < query.Length;)
+        {
+            if (!char.IsLetterOrDigit(query[i]))
+            {
+                // One space where a dropped word leaves two.
+                if (!(char.IsWhiteSpace(query[i]) && kept.Length > 0 && char.IsWhiteSpace(kept[^1]))) kept.Append(query[i]);
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < query.Length && char.IsLetterOrDigit(query[i])) i++;
+            var word = query.AsSpan(start, i - start);
+            if (MovieWords.Contains(word.ToString().ToLowerInvariant())) dropped = true;
+            else
+            {
+                kept.Append(word);
+                hasWord = true;
+            }
+        }
+        return dropped && hasWord ? kept.ToString().Trim() : query;
     }
-
-    [GeneratedRegex(@"\b(?:movies?|films?|flicks?|cinema)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex MovieWordPattern();
-
-    [GeneratedRegex(@"\s{2,}")]
-    private static partial Regex Spaces();
 
     // "new horror movies", "the latest comedies": the catalogue's last years (HybridSearch.RecentYears).
     private static readonly HashSet<string> RecentWords = new(StringComparer.Ordinal) { "new", "newer", "newest", "latest", "recent" };

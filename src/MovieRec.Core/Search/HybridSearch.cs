@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using MovieRec.Core.Algorithms;
 using MovieRec.Core.Algorithms.Semantic;
 using MovieRec.Core.Data;
@@ -409,6 +410,17 @@ public sealed class HybridSearch : IDisposable
     /// <summary>Movies closest to a movie by the same embeddings; null while the embeddings are not ready.</summary>
     public IReadOnlyList<(Movie Movie, float Similarity)>? SimilarSemantic(long movieId, int n = 10) => _semantic?.Similar(movieId, n);
 
+    /// <summary>Whether <paramref name="query"/> has a letter or a digit (any script): something a search can match.</summary>
+    public static bool HasWords(string? query)
+    {
+        if (query is null) return false;
+        foreach (var rune in query.EnumerateRunes())
+        {
+            if (Rune.IsLetterOrDigit(rune)) return true;
+        }
+        return false;
+    }
+
     /// <summary>Searches with every signal that is ready; see <see cref="HybridSearchResult"/>.</summary>
     public HybridSearchResult Search(string query, HybridSearchRequest? request = null)
     {
@@ -418,7 +430,8 @@ public sealed class HybridSearch : IDisposable
         var status = Status;
         string mode = semantic is not null ? "hybrid" : "lexical";
         string? note = semantic is not null || (request.Signals & SearchSignals.Semantic) == 0 ? null : LexicalNote(status);
-        if (string.IsNullOrWhiteSpace(query)) return new HybridSearchResult([], mode, note, false, status);
+        // No letter or digit ("!!!", a NUL, a zero-width space): nothing to match, and the embedding of no words is noise.
+        if (!HasWords(query)) return new HybridSearchResult([], mode, note, false, status);
         Era? era = null;
         Func<Movie, bool>? accept = null; // the movies the query's years and people allow (null: every movie)
         if (request.UnderstandEras && EraQuery.Parse(query) is { } asked)

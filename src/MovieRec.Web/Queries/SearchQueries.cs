@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.Options;
 using MovieRec.Core.Algorithms;
 using MovieRec.Core.Data;
@@ -25,9 +24,9 @@ public sealed record SearchRequest(string? Q = null, int? N = null, string? Rate
     {
         if (string.IsNullOrWhiteSpace(Q)) return QueryError.Invalid("q", "is required: words, a title or a description such as 'space adventure with robots'.");
         if (Q.Length > MaxQuery) return QueryError.Invalid("q", $"must be at most {MaxQuery} characters.");
-        // "!!!", a NUL or a zero-width space: nothing to match, and the embedding of no words is noise (it answered
-        // The Goods: Live Hard, Sell Hard and Dude, Where's My Car? as "the nearest in meaning").
-        if (!Q.EnumerateRunes().Any(Rune.IsLetterOrDigit))
+        // "!!!", a NUL or a zero-width space: nothing to match (the embedding of no words answered The Goods: Live Hard,
+        // Sell Hard and Dude, Where's My Car? as "the nearest in meaning"); a client's mistake, so said, not an empty list.
+        if (!HybridSearch.HasWords(Q))
             return QueryError.Invalid("q", "has no words (letters or digits) to search for: a title or a description such as 'space adventure with robots'.");
         return QueryError.CheckCount(N, MaxN);
     }

@@ -48,6 +48,11 @@ public sealed class GenreWordsTests
         Assert.Equal("Scary Movie", search.Search("scary movie").Hits[0].Movie.Title);
         using var off = new HybridSearch(TestData.MovieLensSmall.Catalog.Movies, SearchTestData.RatingCounts(), HybridSearchOptions.Default with { DropMovieWords = false });
         Assert.Contains(off.Search("uplifting movies").Hits, h => h.Movie.Title.Contains("Movie", StringComparison.OrdinalIgnoreCase));
+        // No word at all: nothing to match, nothing answered (the API says so as a 400).
+        foreach (string nothing in new[] { "!!!", "\0", "\u200B", "\U0001F600" })
+            Assert.Empty(search.Search(nothing).Hits);
+        Assert.True(HybridSearch.HasWords("\U00020000")); // a CJK letter outside the BMP
+        Assert.False(HybridSearch.HasWords(" ?! "));
     }
 
     [Theory]

@@ -106,16 +106,18 @@ public sealed class MovieCatalog
         }
     }
 
-    /// <summary>Lower case, accents stripped, punctuation dropped, spaces collapsed.</summary>
+    /// <summary>
+    /// Lower case, accents stripped, punctuation dropped, spaces collapsed. Accents go through
+    /// <see cref="Algorithms.Semantic.AccentStripper"/>: under InvariantGlobalization <c>string.Normalize</c> leaves "é"
+    /// whole, so "leon" matched Léon only as a typo (twelfth, after Leonard Part 6 and Aeon Flux).
+    /// </summary>
     public static string NormalizeTitle(string title)
     {
-        var decomposed = title.Normalize(NormalizationForm.FormD);
+        var decomposed = Algorithms.Semantic.AccentStripper.Strip(title);
         var sb = new StringBuilder(decomposed.Length);
         bool space = false;
         foreach (char c in decomposed)
         {
-            var cat = CharUnicodeInfo.GetUnicodeCategory(c);
-            if (cat == UnicodeCategory.NonSpacingMark) continue;
             if (char.IsLetterOrDigit(c))
             {
                 if (space && sb.Length > 0) sb.Append(' ');

@@ -44,6 +44,9 @@ public class SearchTests
         Assert.NotEmpty(plain);
         Assert.Equal(plain[0].Movie.Id, accented[0].Movie.Id);
         Assert.Equal(4973, plain[0].Movie.Id); // "Amelie (Fabuleux destin d'Amélie Poulain, Le) (2001)"
+        // The title's own accents too: "leon" found Léon twelfth, as a typo, after Leonard Part 6 and Aeon Flux.
+        Assert.Equal(293, Titles.Value.Search("leon", 1)[0].Movie.Id); // "Léon: The Professional (a.k.a. The Professional) (Léon) (1994)"
+        Assert.Equal("Pokémon Heroes", Titles.Value.Search("pokemon heroes", 1)[0].Movie.Title);
     }
 
     [Fact]

@@ -1,0 +1,121 @@
+using System.Text;
+using MovieRec.Core.Data;
+using MovieRec.Core.Data.Import;
+
+namespace MovieRec.Core.Tests.Data;
+
+public class RatingsImporterTests
+{
+    private static readonly Movie[] Movies =
+    [
+        new(1, "Toy Story (1995)", ["Animation"]) { ImdbId = 114709, TmdbId = 862 },
+        new(2, "Amelie (Fabuleux destin d'Amélie Poulain, Le) (2001)", ["Comedy"]) { ImdbId = 211915 },
+        new(3, "400 Blows, The (Les quatre cents coups) (1959)", ["Drama"]),
+        new(4, "Hate (Haine, La) (1995)", ["Drama"]),
+        new(5, "Heat (1995)", ["Crime"]),
+        new(6, "Heat (1986)", ["Action"]),
+        new(7, "Shawshank Redemption, The (1994)", ["Drama"]),
+        new(8, "Seven (a.k.a. Se7en) (1995)", ["Thriller"]),
+        new(9, "Hamlet (1990)", ["Drama"]),
+        new(10, "Hamlet (1990)", ["Drama"]),
+    ];
+
+    private static RatingsImporter Importer() =>
+        new(Movies, RatingScale.HalfStars, id => long.TryParse(id, out long key) ? Movies.FirstOrDefault(m => m.Id == key) : null);
+
+    private static RatingsImport Read(string csv) => Importer().Read(new MemoryStream(Encoding.UTF8.GetBytes(csv)), "ratings.csv");
+
+    [Fact]
+    public void An_imdb_export_matches_by_tt_id_halves_its_ten_points_and_keeps_the_dates()
+    {
+        var import = Read("""
+            Const,Your Rating,Date Rated,Title,Original Title,URL,Title Type,IMDb Rating,Runtime (mins),Year,Genres,Num Votes,Release Date,Directors
+            tt0114709,10,2024-03-01,Toy Story,Toy Story,https://www.imdb.com/title/tt0114709,Movie,8.3,81,1995,"Animation, Adventure",1100000,1995-11-22,John Lasseter
+            tt0211915,7,2024-02-01,Amélie,Le fabuleux destin d'Amélie Poulain,https://www.imdb.com/title/tt0211915,Movie,8.3,122,2001,"Comedy, Romance",800000,2001-04-25,Jean-Pierre Jeunet
+            tt0903747,9,2024-01-01,Breaking Bad,Breaking Bad,https://www.imdb.com/title/tt0903747,TV Series,9.5,49,2008,"Crime, Drama",2100000,2008-01-20,
+            tt0113277,8,2024-01-02,Heat,Heat,https://www.imdb.com/title/tt0113277,Movie,8.3,170,1995,"Action, Crime",700000,1995-12-15,Michael Mann
+            """);
+        Assert.Equal("imdb", import.Format);
+        Assert.Equal(4, import.Rows);
+        Assert.Equal([(1L, 5f), (2L, 3.5f), (5L, 4f)], import.Ratings.Select(r => (r.Movie.Id, r.Rating)));
+        Assert.Equal(new DateTimeOffset(2024, 3, 1, 0, 0, 0, TimeSpan.Zero), import.Ratings[0].RatedAt);
+        // Heat has no IMDb id in this catalogue: found by its title and year. Breaking Bad is not a movie of it.
+        var unmatched = Assert.Single(import.Unmatched);
+        Assert.Equal(4, unmatched.Line);
+        Assert.Equal("Breaking Bad (2008)", unmatched.Movie);
+        Assert.Contains("no movie of this title", unmatched.Why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_letterboxd_export_matches_by_title_and_year_in_any_of_the_titles_a_movie_goes_by()
+    {
+        var import = Read("""
+            Date,Name,Year,Letterboxd URI,Rating
+            2023-01-01,The 400 Blows,1959,https://boxd.it/1,4.5
+            2023-01-02,La Haine,1995,https://boxd.it/2,4
+            2023-01-03,Heat,1995,https://boxd.it/3,5
+            2023-01-04,Se7en,1995,https://boxd.it/4,3.5
+            2023-01-05,Amélie,2001,https://boxd.it/5,3
+            2023-01-06,The Shawshank Redemption,1994,https://boxd.it/6,0.5
+            2023-01-07,Shawshank Redemption,1995,https://boxd.it/7,1
+            2023-01-08,Heat,2000,https://boxd.it/8,2
+            2023-01-09,Hamlet,1990,https://boxd.it/9,2
+            2023-01-10,Heat,,https://boxd.it/10,2
+            2023-01-11,Unknown Film,2010,https://boxd.it/11,2
+            """);
+        Assert.Equal("letterboxd", import.Format);
+        Assert.Equal(11, import.Rows);
+        // Shawshank twice (the year one off still finds it): the later row counts.
+        Assert.Equal([(3L, 4.5f), (4L, 4f), (5L, 5f), (8L, 3.5f), (2L, 3f), (7L, 1f)], import.Ratings.Select(r => (r.Movie.Id, r.Rating)));
+        Assert.Equal(1, import.Repeated);
+        Assert.Equal([9L, 10L, 11L, 12L], import.Unmatched.Select(u => u.Line));
+        Assert.Contains("from 1995, 1986", import.Unmatched[0].Why, StringComparison.Ordinal);
+        Assert.Contains("2 movies of this title and year", import.Unmatched[1].Why, StringComparison.Ordinal);
+        Assert.Contains("give the year", import.Unmatched[2].Why, StringComparison.Ordinal);
+        Assert.Equal("Unknown Film (2010)", import.Unmatched[3].Movie);
+    }
+
+    [Fact]
+    public void A_diary_keeps_the_latest_rewatch_and_counts_rows_without_a_rating()
+    {
+        var import = Read("""
+            Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date
+            2023-05-01,Heat,1995,https://boxd.it/a,5,Yes,,2023-05-01
+            2021-05-01,Heat,1995,https://boxd.it/b,3,,,2021-05-01
+            2022-05-01,Toy Story,1995,https://boxd.it/c,,,,2022-05-01
+            """);
+        var heat = Assert.Single(import.Ratings);
+        Assert.Equal(5f, heat.Rating);
+        Assert.Equal(1, import.Repeated);
+        Assert.Equal(1, import.Unrated);
+    }
+
+    [Fact]
+    public void A_plain_csv_matches_by_movie_id_and_reads_movielens_timestamps()
+    {
+        var import = Read("userId,movieId,rating,timestamp\n7,1,4.5,964982703\n7,7,3,964982224\n7,999,2,964982224\n");
+        Assert.Equal("csv", import.Format);
+        Assert.Equal([(1L, 4.5f), (7L, 3f)], import.Ratings.Select(r => (r.Movie.Id, r.Rating)));
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(964982703), import.Ratings[0].RatedAt);
+        Assert.Contains("no movie with id 999", Assert.Single(import.Unmatched).Why, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Const,Your Rating,Title\ntt0114709,10,Toy Story\ntt0113277,11,Heat\n", "ratings.csv, line 3", "Your Rating")]
+    [InlineData("Name,Year,Rating\nHeat,1995,4.25\n", "ratings.csv, line 2", "Rating")]
+    [InlineData("Name,Year,Rating\nHeat,1995,great\n", "ratings.csv, line 2", "'great' is not a number")]
+    [InlineData("Name,Year,Rating\nHeat,nineteen,4\n", "ratings.csv, line 2", "Year")]
+    [InlineData("Name,Year,Comment\nHeat,1995,good\n", "ratings.csv, line 1", "no rating column")]
+    [InlineData("Director,Rating\nMann,4\n", "ratings.csv, line 1", "no movie column")]
+    [InlineData("userId,movieId,rating\n1,1,4\n2,7,3\n", "ratings.csv, line 3", "one person's ratings")]
+    [InlineData("movieId,title,rating\n1,Toy Story,4\n7\n", "ratings.csv, line 3", "has 1 field")]
+    [InlineData("Const,Your Rating,Title\nmovie,8,Heat\n", "ratings.csv, line 2", "not an IMDb id")]
+    [InlineData("Name,Year,Rating,Date\nHeat,1995,4,yesterday\n", "ratings.csv, line 2", "not a date")]
+    [InlineData("", "ratings.csv", "is empty")]
+    public void A_malformed_export_is_an_error_naming_the_line_and_the_column(string csv, string where, string what)
+    {
+        var e = Assert.Throws<DataFormatException>(() => Read(csv));
+        Assert.Contains(where, e.Message, StringComparison.Ordinal);
+        Assert.Contains(what, e.Message, StringComparison.Ordinal);
+    }
+}

@@ -26,6 +26,12 @@ public static class ServiceSetup
     /// <summary>Request bodies larger than this are refused with 413.</summary>
     public const long MaxBodyBytes = 64 * 1024;
 
+    /// <summary>The one larger body: a ratings export brought from elsewhere (POST /api/v1/me/ratings/import).</summary>
+    public const long MaxImportBytes = 8 * 1024 * 1024;
+
+    /// <summary>The path whose bodies may be up to <see cref="MaxImportBytes"/>.</summary>
+    public const string ImportPath = "/api/v1/me/ratings/import";
+
     public static WebApplicationBuilder AddMovieRec(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -233,17 +239,18 @@ public static class ServiceSetup
     /// <summary>413 before reading a body whose declared length is over the limit (Kestrel enforces it for chunked bodies too).</summary>
     private static async Task LimitBody(HttpContext context, RequestDelegate next)
     {
-        if (context.Request.ContentLength > MaxBodyBytes)
+        long max = context.Request.Path.Equals(ImportPath, StringComparison.OrdinalIgnoreCase) ? MaxImportBytes : MaxBodyBytes;
+        if (context.Request.ContentLength > max)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = context,
-                ProblemDetails = { Status = 413, Detail = $"Request bodies are limited to {MaxBodyBytes / 1024} KiB." },
+                ProblemDetails = { Status = 413, Detail = max == MaxBodyBytes ? $"Request bodies are limited to {MaxBodyBytes / 1024} KiB." : $"An import is limited to {MaxImportBytes / 1024 / 1024} MiB." },
             }).ConfigureAwait(false);
             return;
         }
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBodyBytes;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = max;
         await next(context).ConfigureAwait(false);
     }
 

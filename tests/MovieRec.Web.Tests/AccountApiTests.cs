@@ -84,6 +84,73 @@ public sealed class AccountApiTests(ServiceFixture fixture)
         Assert.Single((await (await client.GetAsync("/api/v1/me/ratings")).Json()).GetProperty("items").EnumerateArray());
     }
 
+    /// <summary>
+    /// POST /me/ratings/import: a Letterboxd export matched by title and year (alternative titles too), stored with its
+    /// dates, the rows the catalogue lacks listed; a malformed export stores nothing and names the line; the CSV of
+    /// GET /me/ratings/export imports into another account as the same ratings; imports may exceed the 64 KiB of other
+    /// bodies, up to 8 MiB.
+    /// </summary>
+    [Fact]
+    public async Task Ratings_exported_elsewhere_import_and_our_export_reads_back()
+    {
+        var client = await SignedInClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync("/api/v1/me/ratings/1", new { rating = 1 })).StatusCode);
+        static StringContent Csv(string text) => new(text, System.Text.Encoding.UTF8, "text/csv");
+        const string letterboxd = """
+            Date,Name,Year,Letterboxd URI,Rating
+            2023-01-01,The 400 Blows,1959,https://boxd.it/1,4.5
+            2023-01-02,La Haine,1995,https://boxd.it/2,4
+            2023-01-03,Jules and Jim,1962,https://boxd.it/3,4
+            2023-01-04,Toy Story,1995,https://boxd.it/4,3.5
+            2023-01-05,Portrait of a Lady on Fire,2019,https://boxd.it/5,5
+            """;
+        var imported = await client.PostAsync("/api/v1/me/ratings/import?name=ratings.csv", Csv(letterboxd));
+        var result = await imported.Json();
+        Assert.True(imported.StatusCode == HttpStatusCode.OK, result.ToString());
+        Assert.Equal("letterboxd", result.GetProperty("format").GetString());
+        Assert.Equal(4, result.GetProperty("stored").GetInt32());
+        Assert.Equal(1, result.GetProperty("replaced").GetInt32()); // Toy Story, rated 1 before
+        var missed = Assert.Single(result.GetProperty("unmatched").EnumerateArray());
+        Assert.Equal(6, missed.GetProperty("line").GetInt32());
+        Assert.Equal("Portrait of a Lady on Fire (2019)", missed.GetProperty("movie").GetString());
+
+        var mine = (await (await client.GetAsync("/api/v1/me/ratings")).Json()).GetProperty("items").EnumerateArray()
+            .Select(r => (r.GetProperty("movieId").GetInt64(), r.GetProperty("rating").GetSingle(), r.GetProperty("updatedAt").GetDateTimeOffset())).ToList();
+        // Most recent first, by the export's dates; Jules and Jim is 1961 in MovieLens (one year off still matches).
+        Assert.Equal([(1L, 3.5f), (2732L, 4f), (97L, 4f), (2731L, 4.5f)], mine.Select(m => (m.Item1, m.Item2)));
+        Assert.Equal(new DateTimeOffset(2023, 1, 4, 0, 0, 0, TimeSpan.Zero), mine[0].Item3);
+
+        // A bad row anywhere: a 400 naming the file and the line, and nothing of the file is stored.
+        var bad = await client.PostAsync("/api/v1/me/ratings/import?name=ratings.csv",
+            Csv("Date,Name,Year,Letterboxd URI,Rating\n2023-02-01,Heat,1995,https://boxd.it/6,5\n2023-02-02,Alien,1979,https://boxd.it/7,4.25\n"));
+        var problem = await bad.AssertProblem(400, "file");
+        Assert.StartsWith("ratings.csv, line 3, field 'Rating': 4.25 is not", problem.GetProperty("errors").GetProperty("file")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(4, (await (await client.GetAsync("/api/v1/me/ratings")).Json()).GetProperty("items").GetArrayLength());
+        await (await client.PostAsJsonAsync("/api/v1/me/ratings/import", new { rating = 5 })).AssertProblem(415);
+        var anonymous = fixture.Factory.CreateClient(new() { HandleCookies = false });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/api/v1/me/ratings/import", Csv(letterboxd))).StatusCode);
+
+        // Our export, imported by another account (as a form upload), is the same ratings with the same dates.
+        var export = await client.GetAsync("/api/v1/me/ratings/export");
+        Assert.Equal("text/csv", export.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("movierec-ratings.csv", export.Content.Headers.ContentDisposition?.FileName);
+        string csv = await export.Content.ReadAsStringAsync();
+        Assert.StartsWith("movieId,imdbId,tmdbId,title,year,rating,ratedAt\n1,tt0114709,862,Toy Story,1995,3.5,2023-01-04T00:00:00Z\n", csv, StringComparison.Ordinal);
+        var other = await SignedInClient();
+        using var form = new MultipartFormDataContent { { Csv(csv), "file", "movierec-ratings.csv" } };
+        var again = await (await other.PostAsync("/api/v1/me/ratings/import", form)).Json();
+        Assert.Equal("csv", again.GetProperty("format").GetString());
+        Assert.Equal(4, again.GetProperty("stored").GetInt32());
+        Assert.Equal(csv, await (await other.GetAsync("/api/v1/me/ratings/export")).Content.ReadAsStringAsync());
+
+        // 3,000 rows (about 100 KiB, over the 64 KiB of other bodies) import; 9 MiB is refused.
+        var big = new System.Text.StringBuilder("movieId,rating,comment\n");
+        for (int i = 0; i < 3000; i++) big.Append("1,4,").Append('x', 25).Append('\n');
+        var many = await (await other.PostAsync("/api/v1/me/ratings/import", Csv(big.ToString()))).Json();
+        Assert.Equal(2999, many.GetProperty("repeated").GetInt32());
+        await (await other.PostAsync("/api/v1/me/ratings/import", new ByteArrayContent(new byte[9 * 1024 * 1024]))).AssertProblem(413);
+    }
+
     [Fact]
     public async Task The_acknowledged_rating_is_the_one_stored_updated_at_included()
     {

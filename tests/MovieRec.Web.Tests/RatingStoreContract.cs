@@ -154,6 +154,21 @@ public abstract class RatingStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_bulk_upsert_stores_every_rating_replacing_earlier_ones_and_none_for_a_deleted_account()
+    {
+        long account = await Store.CreateAccountAsync(Hash("import"), Later);
+        await Store.UpsertRatingAsync(account, 1, 1f, Now);
+        Assert.True(await Store.UpsertRatingsAsync(account, [new(1, 4.5f, Now.AddDays(-3)), new(2, 3f, Now.AddDays(-2)), new(3, 5f, Now.AddDays(-1))]));
+        var ratings = await Store.GetRatingsAsync(account);
+        Assert.Equal([3L, 2L, 1L], ratings.Select(r => r.MovieId));
+        Assert.Equal([5f, 3f, 4.5f], ratings.Select(r => r.Rating));
+        Assert.Equal(Now.AddDays(-3), ratings[2].UpdatedAt);
+        Assert.True(await Store.DeleteAccountAsync(account));
+        Assert.False(await Store.UpsertRatingsAsync(account, [new(4, 4f, Now)]));
+        Assert.Equal(0, await Store.CountRatingsAsync());
+    }
+
+    [Fact]
     public async Task A_delete_removes_one_rating_once()
     {
         long account = await Store.CreateAccountAsync(Hash("d"), Later);

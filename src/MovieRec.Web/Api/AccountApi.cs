@@ -25,6 +25,13 @@ public static class AccountApi
         me.MapGet("/ratings", Ratings).WithSummary("Your ratings, most recent first.");
         me.MapPut("/ratings/{movieId}", Rate).RequireRateLimiting(RateLimits.Writes).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.").WithSummary("Rate a movie (acknowledged once durably stored).");
         me.MapDelete("/ratings/{movieId}", Unrate).RequireRateLimiting(RateLimits.Writes).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.").WithSummary("Remove your rating of a movie.");
+        me.MapPost("/ratings/import", Import).RequireRateLimiting(RateLimits.Writes).Accepts<string>("text/csv", "multipart/form-data")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithSummary("Import ratings from an IMDb or Letterboxd export, or a CSV of movieId / imdbId / tmdbId / title (and year) with rating.")
+            .WithDescription("The body is the CSV itself (text/csv), or a form with the file in field \"file\". All rows are stored in one transaction; " +
+                "a malformed row stores nothing and the 400 names its line and column. Rows whose movie is not in the catalogue are listed, not stored. " +
+                "Up to 8 MiB and 50,000 ratings; ?name=ratings.csv names the file in messages.");
+        me.MapGet("/ratings/export", Export).WithSummary("Your ratings as CSV (movieId, imdbId, tmdbId, title, year, rating, ratedAt), most recent first; the import reads it back.");
         me.MapGet("/predictions/{movieId}", Predict).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.")
             .WithSummary("The stars you would give a movie, predicted from your other ratings (fold-in), and why it suits you.");
         me.MapGet("/recommendations", Recommend).RequireRateLimiting(RateLimits.Expensive).WithSummary("Recommendations from your stored ratings (fold-in, no retraining).");
@@ -65,6 +72,46 @@ public static class AccountApi
         await ratings.UnrateAsync(user.AccountId(), movieId, cancellationToken).ConfigureAwait(false) is { } missing
             ? ApiProblems.NotFound(missing.Message)
             : TypedResults.NoContent();
+
+    // name: the file's name for messages ("ratings.csv, line 12, ..."); a form upload carries its own.
+    private static async Task<Results<Ok<RatingsImported>, ValidationProblem, ProblemHttpResult>> Import(
+        HttpContext http, ClaimsPrincipal user, AccountRatings ratings, string? name, CancellationToken cancellationToken)
+    {
+        var request = http.Request;
+        string file = Path.GetFileName(name) is { Length: > 0 } given ? QueryError.Echo(given) : "the uploaded file";
+        Stream body;
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+            if (form.Files.GetFile("file") is not { } upload)
+                return ApiProblems.Field("file", "is missing: send the CSV as the form's \"file\" field, or as the body with Content-Type text/csv.");
+            file = Path.GetFileName(upload.FileName) is { Length: > 0 } uploaded ? QueryError.Echo(uploaded) : file;
+            body = upload.OpenReadStream();
+        }
+        else if (request.HasJsonContentType())
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+                detail: "Send the ratings export itself as the body (Content-Type text/csv), or as a form's \"file\" field; not JSON.");
+        }
+        else
+        {
+            // Buffered: the CSV reader is synchronous, and Kestrel allows no synchronous reads of a request body.
+            var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            buffer.Position = 0;
+            body = buffer;
+        }
+        await using (body.ConfigureAwait(false))
+        {
+            return ApiProblems.Answer(await ratings.ImportAsync(user.AccountId(), body, file, cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    private static async Task<FileContentHttpResult> Export(ClaimsPrincipal user, AccountRatings ratings, CancellationToken cancellationToken)
+    {
+        var csv = await ratings.ExportAsync(user.AccountId(), cancellationToken).ConfigureAwait(false);
+        return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", "movierec-ratings.csv");
+    }
 
     private static async Task<Results<Ok<MyPrediction>, ValidationProblem, ProblemHttpResult>> Predict(
         ClaimsPrincipal user, MovieId movieId, AccountRatings ratings, CancellationToken cancellationToken) =>

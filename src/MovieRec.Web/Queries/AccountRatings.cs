@@ -1,3 +1,6 @@
+using System.Globalization;
+using MovieRec.Core.Data;
+using MovieRec.Core.Data.Import;
 using MovieRec.Web.Api;
 using MovieRec.Web.Hosting;
 using MovieRec.Web.Recommendations;
@@ -15,6 +18,18 @@ public sealed record MyRating(MovieId MovieId, string Title, int? Year, float Ra
 /// <summary>An account's ratings.</summary>
 public sealed record MyRatings(IReadOnlyList<MyRating> Items);
 
+/// <summary>A row of an import that was not stored: its line, the movie as the file names it, and why.</summary>
+public sealed record UnmatchedImportRow(long Line, string Movie, string Why);
+
+/// <summary>
+/// What an import stored: the export recognised ("imdb", "letterboxd", "csv"), the rating rows read, how many ratings
+/// were stored (new to the account, or replacing its rating), rows for a movie rated again further down (the latest
+/// counts), rows without a rating (watched, not rated), and the rows whose movie the catalogue does not have (the first
+/// <see cref="AccountRatings.MaxUnmatchedListed"/> listed; <paramref name="UnmatchedCount"/> counts them all).
+/// </summary>
+public sealed record RatingsImported(string Format, int Rows, int Stored, int New, int Replaced, int Repeated, int Unrated, int UnmatchedCount,
+    IReadOnlyList<UnmatchedImportRow> Unmatched);
+
 /// <summary>
 /// The stars predicted for the account on one movie (the serving SVD folded in from the account's other ratings, as
 /// shown beside recommendations), how many ratings it used, and why the movie suits them (null when no link holds).
@@ -29,6 +44,73 @@ public sealed record MyPrediction(MovieId MovieId, string Title, int? Year, floa
 /// </summary>
 public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommender recommender)
 {
+    /// <summary>An import lists at most this many of the rows it could not match (and counts them all).</summary>
+    public const int MaxUnmatchedListed = 200;
+
+    /// <summary>The CSV header of <see cref="ExportAsync"/>: <see cref="ImportAsync"/> reads it back by movieId.</summary>
+    public const string ExportHeader = "movieId,imdbId,tmdbId,title,year,rating,ratedAt";
+
+    /// <summary>
+    /// Stores the ratings of an export from elsewhere (<see cref="RatingsImporter"/>: IMDb, Letterboxd, or a CSV of
+    /// movieId / imdbId / tmdbId / title and rating), all in one transaction. A malformed row stores nothing and names
+    /// its line and column (field "file"); rows whose movie the catalogue lacks are reported, not stored. A rating keeps
+    /// the date the export gives (so "most recent first" and the recency-aware algorithms see the person's own order),
+    /// else now.
+    /// </summary>
+    public async Task<QueryResult<RatingsImported>> ImportAsync(long accountId, Stream csv, string file, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(csv);
+        var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
+        var importer = new RatingsImporter(catalog.Catalog.Movies, catalog.Dataset.Ratings.Scale, id => catalog.Find(MovieId.Text(id)));
+        RatingsImport import;
+        try
+        {
+            import = importer.Read(csv, file);
+        }
+        catch (DataFormatException e)
+        {
+            return QueryError.Invalid("file", e.Message + (e.Message.EndsWith('.') ? "" : ".") + " Nothing was imported.");
+        }
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var before = (await store.GetRatingsAsync(accountId, cancellationToken).ConfigureAwait(false)).Select(r => r.MovieId).ToHashSet();
+        var rows = import.Ratings.Select(r => new StoredRating(catalog.StorageKeyOf(r.Movie.Id), r.Rating,
+            r.RatedAt is { } at && at < now ? DateTimeOffset.FromUnixTimeMilliseconds(at.ToUnixTimeMilliseconds()) : now)).ToList();
+        if (rows.Count > 0 && !await store.UpsertRatingsAsync(accountId, rows, cancellationToken).ConfigureAwait(false))
+            return QueryError.NotFound("The account no longer exists (it was deleted); start a new one with POST /api/v1/sessions.");
+        if (rows.Count > 0) await recommender.ForgetAccountAsync(accountId, cancellationToken).ConfigureAwait(false);
+        int replaced = rows.Count(r => before.Contains(r.MovieId));
+        return new RatingsImported(import.Format, import.Rows, rows.Count, rows.Count - replaced, replaced, import.Repeated, import.Unrated,
+            import.Unmatched.Count, [.. import.Unmatched.Take(MaxUnmatchedListed).Select(u => new UnmatchedImportRow(u.Line, u.Movie, u.Why))]);
+    }
+
+    /// <summary>The account's ratings as CSV (<see cref="ExportHeader"/>), most recent first: what <see cref="ImportAsync"/> reads back.</summary>
+    public async Task<string> ExportAsync(long accountId, CancellationToken cancellationToken)
+    {
+        var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
+        var stored = catalog.FromStorage(await store.GetRatingsAsync(accountId, cancellationToken).ConfigureAwait(false));
+        var csv = new System.Text.StringBuilder(ExportHeader).Append('\n');
+        foreach (var r in stored)
+        {
+            var movie = catalog.Catalog[r.MovieId];
+            csv.Append(Csv(catalog.IdOf(r.MovieId).Value)).Append(',')
+                .Append(movie?.ImdbTconst).Append(',')
+                .Append(movie?.TmdbId?.ToString(CultureInfo.InvariantCulture)).Append(',')
+                .Append(Csv(movie?.Title ?? "")).Append(',')
+                .Append(movie?.Year?.ToString(CultureInfo.InvariantCulture)).Append(',')
+                .Append(r.Rating.ToString(CultureInfo.InvariantCulture)).Append(',')
+                .Append(r.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)).Append('\n');
+        }
+        return csv.ToString();
+
+        // RFC 4180: a field with a comma, quote, tab or line break is quoted, its quotes doubled. A leading =, +, - or @
+        // would make a spreadsheet evaluate a title as a formula: a tab goes first (OWASP on CSV injection); the import trims it.
+        static string Csv(string text)
+        {
+            if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@') text = "\t" + text;
+            return text.AsSpan().IndexOfAny(",\"\r\n\t") < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        }
+    }
+
     public async Task<MyRatings> ListAsync(long accountId, CancellationToken cancellationToken)
     {
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);

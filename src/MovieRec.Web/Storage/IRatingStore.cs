@@ -47,6 +47,12 @@ public interface IRatingStore
     /// <summary>Inserts or replaces an account's rating of a movie; false (nothing stored) when the account no longer exists.</summary>
     Task<bool> UpsertRatingAsync(long accountId, long movieId, float rating, DateTimeOffset at, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Inserts or replaces many ratings of an account in one transaction (an import: all stored, or none); false
+    /// (nothing stored) when the account no longer exists.
+    /// </summary>
+    Task<bool> UpsertRatingsAsync(long accountId, IReadOnlyList<StoredRating> ratings, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes an account's rating; false when there was none.</summary>
     Task<bool> DeleteRatingAsync(long accountId, long movieId, CancellationToken cancellationToken = default);
 

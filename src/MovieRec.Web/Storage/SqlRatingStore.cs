@@ -216,6 +216,38 @@ public abstract class SqlRatingStore : IRatingStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<bool> UpsertRatingsAsync(long accountId, IReadOnlyList<StoredRating> ratings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        return await BoundedAsync(async cancellationToken =>
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (var exists = Command(connection, transaction, "SELECT COUNT(*) FROM accounts WHERE id = @account"))
+            {
+                Add(exists, "account", accountId);
+                if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0) return false;
+            }
+            // One statement, its parameters reset per rating, in one transaction: all of an import or none of it.
+            await using var command = Command(connection, transaction,
+                "INSERT INTO ratings (account_id, movie_id, rating, updated_at) VALUES (@account, @movie, @rating, @at) " +
+                "ON CONFLICT (account_id, movie_id) DO UPDATE SET rating = excluded.rating, updated_at = excluded.updated_at");
+            Add(command, "account", accountId);
+            Add(command, "movie", 0L);
+            Add(command, "rating", 0.0);
+            Add(command, "at", 0L);
+            foreach (var r in ratings)
+            {
+                command.Parameters["movie"].Value = r.MovieId;
+                command.Parameters["rating"].Value = (double)r.Rating;
+                command.Parameters["at"].Value = r.UpdatedAt.ToUnixTimeMilliseconds();
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Whether the account is known to be gone; false when that cannot be told (the database is down).</summary>
     private async Task<bool> AccountIsGoneAsync(long accountId, CancellationToken cancellationToken)
     {

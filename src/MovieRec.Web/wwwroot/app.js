@@ -248,6 +248,62 @@
         input.addEventListener("blur", () => setTimeout(close, 150));
     }
 
+    // --- Import ratings from an IMDb or Letterboxd export (POST /api/v1/me/ratings/import, the file as text/csv). ---
+    const importForm = document.getElementById("import-form");
+    if (importForm) {
+        const input = document.getElementById("import-file");
+        const status = document.getElementById("import-status");
+        const next = document.getElementById("import-next");
+        const missed = document.getElementById("import-unmatched-details");
+        const problem = (data, code) => data && data.errors ? Object.values(data.errors).flat().join(" ")
+            : (data && data.detail) || "the server answered " + code;
+        importForm.addEventListener("submit", async e => {
+            e.preventDefault();
+            const file = input.files && input.files[0];
+            next.hidden = true;
+            missed.hidden = true;
+            if (!file) { status.textContent = "Choose your ratings file first."; return; }
+            if (file.size > Number(input.dataset.maxBytes)) { status.textContent = "Not imported: the file is larger than " + Math.round(Number(input.dataset.maxBytes) / 1048576) + " MiB."; return; }
+            const button = document.getElementById("import-submit");
+            button.disabled = true;
+            button.setAttribute("aria-busy", "true");
+            status.textContent = "Importing " + file.name + "…";
+            const url = "/api/v1/me/ratings/import?name=" + encodeURIComponent(file.name);
+            const send = () => fetch(url, { method: "POST", credentials: "same-origin", headers: { "Content-Type": "text/csv" }, body: file });
+            try {
+                await ensureSession(false);
+                let r = await send();
+                if (r.status === 401) { await ensureSession(true); r = await send(); }
+                const data = await r.json().catch(() => null);
+                if (!r.ok || !data) { status.textContent = "Not imported: " + problem(data, r.status); return; }
+                const plural = (n, one) => n + " " + one + (n === 1 ? "" : "s");
+                let text = "Imported " + plural(data.stored, "rating") + " from your " + (data.format === "imdb" ? "IMDb" : data.format === "letterboxd" ? "Letterboxd" : "CSV") + " file";
+                if (data.replaced > 0) text += " (" + data.replaced + " replacing ratings you gave here)";
+                text += ".";
+                if (data.unmatchedCount > 0) text += " " + plural(data.unmatchedCount, "row") + " matched no movie of the catalogue.";
+                status.textContent = text;
+                const list = document.getElementById("import-unmatched");
+                list.replaceChildren(...data.unmatched.map(u => {
+                    const li = document.createElement("li");
+                    li.textContent = "Line " + u.line + ": " + u.movie + " (" + u.why + ")";
+                    return li;
+                }));
+                document.getElementById("import-unmatched-summary").textContent = "Not found in the catalogue (" + data.unmatchedCount + ")";
+                missed.hidden = data.unmatchedCount === 0;
+                if (data.stored > 0) {
+                    next.hidden = false;
+                    // On the recommendations page the list follows at once, as after a rating.
+                    if (recs) recs.dispatchEvent(new CustomEvent("rated", { detail: { imported: data.stored } }));
+                }
+            } catch (err) {
+                status.textContent = "Not imported: " + err.message;
+            } finally {
+                button.disabled = false;
+                button.removeAttribute("aria-busy");
+            }
+        });
+    }
+
     // --- Delete the account (and every rating) after confirming in a dialog: DELETE /api/v1/me. ---
     const deleteButton = document.getElementById("delete-account");
     const deleteDialog = document.getElementById("delete-account-dialog");

@@ -180,6 +180,60 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
         AssertNoConsoleErrors();
     }
 
+    [Fact]
+    public async Task A_new_visitor_imports_an_imdb_export_on_the_start_page_and_gets_its_recommendations()
+    {
+        // A horror fan's IMDb ratings export (ten points; a TV series MovieLens has only a 2006 film of the name of), chosen in the file input.
+        string file = Path.Combine(Path.GetTempPath(), $"imdb-ratings-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(file, """
+            Const,Your Rating,Date Rated,Title,Original Title,URL,Title Type,IMDb Rating,Runtime (mins),Year,Genres,Num Votes,Release Date,Directors
+            tt0081505,10,2024-05-01,The Shining,The Shining,https://www.imdb.com/title/tt0081505,Movie,8.4,146,1980,"Drama, Horror",1100000,1980-05-23,Stanley Kubrick
+            tt0054215,10,2024-05-02,Psycho,Psycho,https://www.imdb.com/title/tt0054215,Movie,8.5,109,1960,"Horror, Mystery, Thriller",720000,1960-09-08,Alfred Hitchcock
+            tt0070047,9,2024-05-03,The Exorcist,The Exorcist,https://www.imdb.com/title/tt0070047,Movie,8.1,122,1973,Horror,440000,1973-12-26,William Friedkin
+            tt0077651,9,2024-05-04,Halloween,Halloween,https://www.imdb.com/title/tt0077651,Movie,7.7,91,1978,"Horror, Thriller",300000,1978-10-25,John Carpenter
+            tt0087800,9,2024-05-05,A Nightmare on Elm Street,A Nightmare on Elm Street,https://www.imdb.com/title/tt0087800,Movie,7.4,91,1984,Horror,270000,1984-11-16,Wes Craven
+            tt0084787,10,2024-05-06,The Thing,The Thing,https://www.imdb.com/title/tt0084787,Movie,8.2,109,1982,"Horror, Mystery, Sci-Fi",460000,1982-06-25,John Carpenter
+            tt0063522,8,2024-05-07,Rosemary's Baby,Rosemary's Baby,https://www.imdb.com/title/tt0063522,Movie,8.0,137,1968,"Drama, Horror",230000,1968-06-12,Roman Polanski
+            tt11280740,3,2024-05-08,Severance,Severance,https://www.imdb.com/title/tt11280740,TV Series,8.7,55,2022,"Drama, Mystery, Sci-Fi",300000,2022-02-18,
+            """);
+        try
+        {
+            NewVisitor("/");
+            Driver.FindElement(By.CssSelector("#import-ratings > summary")).Click();
+            Driver.FindElement(By.Id("import-file")).SendKeys(file);
+            Driver.FindElement(By.Id("import-submit")).Click();
+            var status = Driver.FindElement(By.Id("import-status"));
+            Until(() => status.Text.StartsWith("Imported", StringComparison.Ordinal) || status.Text.StartsWith("Not imported", StringComparison.Ordinal));
+            Assert.Equal("Imported 7 ratings from your IMDb file. 1 row matched no movie of the catalogue.", status.Text);
+            Driver.FindElement(By.Id("import-unmatched-summary")).Click();
+            Assert.Equal("Line 9: Severance (2022) (the catalogue has this title, but from 2006)", Driver.FindElement(By.CssSelector("#import-unmatched li")).Text);
+            Assert.Equal("7 rated, enough for recommendations", Driver.FindElement(By.Id("progress")).Text);
+            Screenshot("import");
+
+            Driver.FindElement(By.CssSelector("#import-next a")).Click();
+            Until(() => Driver.FindElements(By.CssSelector("#rec-list .card")).Count >= 10);
+            Assert.Contains("Based on your 7 ratings", Driver.FindElement(By.Id("recs-status")).Text, StringComparison.Ordinal);
+            var genres = Driver.FindElements(By.CssSelector("#rec-list .card")).Take(10).Select(c => c.GetAttribute("data-genres") ?? "").ToList();
+            Assert.True(genres.Count(g => g.Contains("Horror", StringComparison.Ordinal)) >= 6, string.Join("; ", genres));
+            // IMDb's 10 points became 5 stars, 9 points 4.5.
+            Assert.Contains("The Shining (1980): 5 ★", Driver.FindElement(By.Id("your-ratings")).GetAttribute("textContent"), StringComparison.Ordinal);
+            Assert.Contains("Halloween (1978): 4.5 ★", Driver.FindElement(By.Id("your-ratings")).GetAttribute("textContent"), StringComparison.Ordinal);
+
+            // The download link gives the same seven back.
+            string href = Driver.FindElement(By.Id("export-ratings")).GetAttribute("href")!;
+            using var api = new HttpClient { BaseAddress = fixture.Server.BaseUri };
+            api.DefaultRequestHeaders.Add("Cookie", "movierec_session=" + Driver.Manage().Cookies.GetCookieNamed("movierec_session")!.Value);
+            var csv = (await api.GetStringAsync(new Uri(href))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(8, csv.Length);
+            Assert.StartsWith("2160,tt0063522,805,Rosemary's Baby,1968,4,2024-05-07", csv[1], StringComparison.Ordinal);
+            AssertNoConsoleErrors();
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>Rates Toy Story 5 stars on its page (the page creates the session) and returns the session cookie's value.</summary>
     private string RateToyStory()
     {

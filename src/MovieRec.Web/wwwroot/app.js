@@ -292,6 +292,8 @@
                 missed.hidden = data.unmatchedCount === 0;
                 if (data.stored > 0) {
                     next.hidden = false;
+                    // The start page's count: the new ratings are given elsewhere than its star rows.
+                    if (onboarding) { onboarding.dataset.ratedElsewhere = String(Number(onboarding.dataset.ratedElsewhere || 0) + data.new); updateProgress(); }
                     // On the recommendations page the list follows at once, as after a rating.
                     if (recs) recs.dispatchEvent(new CustomEvent("rated", { detail: { imported: data.stored } }));
                 }

@@ -18,6 +18,7 @@ public class RatingsImporterTests
         new(8, "Seven (a.k.a. Se7en) (1995)", ["Thriller"]),
         new(9, "Hamlet (1990)", ["Drama"]),
         new(10, "Hamlet (1990)", ["Drama"]),
+        new(11, "Harold and Kumar Go to White Castle (2004)", ["Comedy"]),
     ];
 
     private static RatingsImporter Importer() =>
@@ -62,11 +63,12 @@ public class RatingsImporterTests
             2023-01-09,Hamlet,1990,https://boxd.it/9,2
             2023-01-10,Heat,,https://boxd.it/10,2
             2023-01-11,Unknown Film,2010,https://boxd.it/11,2
+            2023-01-12,Harold & Kumar Go to White Castle,2004,https://boxd.it/12,2.5
             """);
         Assert.Equal("letterboxd", import.Format);
-        Assert.Equal(11, import.Rows);
+        Assert.Equal(12, import.Rows);
         // Shawshank twice (the year one off still finds it): the later row counts.
-        Assert.Equal([(3L, 4.5f), (4L, 4f), (5L, 5f), (8L, 3.5f), (2L, 3f), (7L, 1f)], import.Ratings.Select(r => (r.Movie.Id, r.Rating)));
+        Assert.Equal([(3L, 4.5f), (4L, 4f), (5L, 5f), (8L, 3.5f), (2L, 3f), (7L, 1f), (11L, 2.5f)], import.Ratings.Select(r => (r.Movie.Id, r.Rating)));
         Assert.Equal(1, import.Repeated);
         Assert.Equal([9L, 10L, 11L, 12L], import.Unmatched.Select(u => u.Line));
         Assert.Contains("from 1995, 1986", import.Unmatched[0].Why, StringComparison.Ordinal);

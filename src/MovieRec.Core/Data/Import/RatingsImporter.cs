@@ -207,7 +207,7 @@ public sealed class RatingsImporter
 
     private List<Movie> Candidates(string title)
     {
-        var key = MovieCatalog.NormalizeTitle(title);
+        var key = Key(title);
         var found = new List<Movie>();
         foreach (var k in (ReadOnlySpan<string>)[key, WithoutArticle(key)])
         {
@@ -245,7 +245,7 @@ public sealed class RatingsImporter
 
     private void AddTitle(string title, Movie movie)
     {
-        var key = MovieCatalog.NormalizeTitle(title);
+        var key = Key(title);
         foreach (var k in (ReadOnlySpan<string>)[key, WithoutArticle(key)])
         {
             if (k.Length == 0) continue;
@@ -253,6 +253,9 @@ public sealed class RatingsImporter
             if (!list.Contains(movie)) list.Add(movie);
         }
     }
+
+    /// <summary>The normalised title, "&amp;" read as "and" ("Harold &amp; Kumar" is MovieLens's "Harold and Kumar").</summary>
+    private static string Key(string title) => MovieCatalog.NormalizeTitle(title.Replace("&", " and ", StringComparison.Ordinal));
 
     private static string WithoutArticle(string normalized)
     {

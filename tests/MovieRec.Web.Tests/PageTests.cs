@@ -226,6 +226,28 @@ public sealed partial class PageTests(ServiceFixture fixture)
         Assert.Contains("This deletes your account and all 5 of your ratings for good.", html, StringComparison.Ordinal);
     }
 
+    /// <summary>An imported history of hundreds of ratings: the page lists the 100 most recent and links the CSV of all.</summary>
+    [Fact]
+    public async Task A_long_imported_history_lists_the_most_recent_ratings_and_links_the_rest()
+    {
+        var client = fixture.Factory.CreateClient();
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/api/v1/sessions", null)).StatusCode);
+        var mostRated = File.ReadLines(Path.Combine(Core.Tests.TestData.MovieLensSmallPath, "ratings.csv")).Skip(1).Select(line => line.Split(',')[1])
+            .GroupBy(id => id).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(150).Select(g => g.Key).ToList();
+        var csv = new System.Text.StringBuilder("movieId,rating,timestamp\n");
+        for (int i = 0; i < mostRated.Count; i++) csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{mostRated[i]},4,{1_600_000_000 + i}\n");
+        var import = await client.PostAsync("/api/v1/me/ratings/import", new StringContent(csv.ToString(), System.Text.Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.OK, import.StatusCode);
+        var (status, html) = await Browse(client, "/recommendations");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Based on your 150 ratings.", html, StringComparison.Ordinal);
+        Assert.Contains("<summary>Your ratings (150)</summary>", html, StringComparison.Ordinal);
+        var listed = Regex.Match(html, "<details class=\"your-ratings\".*?</ul>", RegexOptions.Singleline).Value;
+        Assert.Equal(100, Regex.Matches(listed, "<li>").Count);
+        Assert.Contains($"href=\"/movies/{mostRated[^1]}\"", listed, StringComparison.Ordinal); // the latest first
+        Assert.Contains("The 100 most recent of 150; <a href=\"/api/v1/me/ratings/export\" download>download them all (CSV)</a>.", html, StringComparison.Ordinal);
+    }
+
     /// <summary>A visitor with ratings sees on a movie's page the stars predicted for them and why; without ratings, or on a movie they rated, nothing.</summary>
     [Fact]
     public async Task A_movie_page_predicts_the_visitor_s_stars_from_their_ratings()

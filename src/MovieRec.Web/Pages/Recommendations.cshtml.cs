@@ -49,6 +49,9 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
 
     public IReadOnlyList<(StoredRating Rating, Movie Movie)> Rated { get; private set; } = [];
 
+    /// <summary>The page lists this many of the ratings, most recent first (an imported history can hold thousands; the CSV download has them all).</summary>
+    public const int RatedListed = 100;
+
     public async Task OnGetAsync(string? algorithm, CancellationToken cancellationToken)
     {
         var resolved = algorithms.Resolve(algorithm, forNewUsers: true);

@@ -151,6 +151,35 @@ public sealed class AccountApiTests(ServiceFixture fixture)
         await (await other.PostAsync("/api/v1/me/ratings/import", new ByteArrayContent(new byte[9 * 1024 * 1024]))).AssertProblem(413);
     }
 
+    /// <summary>"Not interested" (PUT /me/hidden/{movieId}): the movie leaves the account's lists at once, and comes back when taken back.</summary>
+    [Fact]
+    public async Task A_movie_the_account_is_not_interested_in_is_never_recommended_until_taken_back()
+    {
+        var client = await SignedInClient();
+        foreach (long id in new long[] { 1258, 1219, 1997, 1982, 1347 })
+            Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/v1/me/ratings/{id}", new { rating = 5 })).StatusCode);
+        var before = await RecommendedIds(client);
+        Assert.Equal(10, before.Count);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PutAsync($"/api/v1/me/hidden/{before[0]}", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PutAsync($"/api/v1/me/hidden/{before[0]}", null)).StatusCode); // again: no change
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PutAsync($"/api/v1/me/hidden/{before[3]}", null)).StatusCode);
+        var after = await RecommendedIds(client);
+        Assert.Equal(10, after.Count);
+        Assert.DoesNotContain(before[0], after);
+        Assert.DoesNotContain(before[3], after);
+        Assert.Equal([before[1], before[2]], after.Take(2)); // the rest keep their order
+        Assert.DoesNotContain(before[0], await RecommendedIds(client, "n=10&algorithm=ease"));
+        var hidden = (await (await client.GetAsync("/api/v1/me/hidden")).Json()).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("movieId").GetInt64()).ToList();
+        Assert.Equal([before[3], before[0]], hidden);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/v1/me/hidden/{before[0]}")).StatusCode);
+        Assert.Equal(before[0], (await RecommendedIds(client))[0]);
+        await (await client.DeleteAsync($"/api/v1/me/hidden/{before[0]}")).AssertProblem(404, "not hidden");
+        await (await client.PutAsync("/api/v1/me/hidden/999999999", null)).AssertProblem(404, "No movie");
+        var anonymous = fixture.Factory.CreateClient(new() { HandleCookies = false });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PutAsync($"/api/v1/me/hidden/{before[0]}", null)).StatusCode);
+    }
+
     [Fact]
     public async Task The_acknowledged_rating_is_the_one_stored_updated_at_included()
     {

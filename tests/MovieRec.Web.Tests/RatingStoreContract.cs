@@ -169,6 +169,29 @@ public abstract class RatingStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Hidden_movies_are_kept_per_account_taken_back_and_deleted_with_the_account()
+    {
+        long account = await Store.CreateAccountAsync(Hash("hide"), Later);
+        long other = await Store.CreateAccountAsync(Hash("other"), Now, Later);
+        Assert.True(await Store.HideMovieAsync(account, 10, Now));
+        Assert.True(await Store.HideMovieAsync(account, 11, Now.AddMinutes(1)));
+        Assert.True(await Store.HideMovieAsync(account, 10, Now.AddMinutes(2))); // again: still once
+        Assert.True(await Store.HideMovieAsync(other, 12, Now));
+        Assert.Equal([11L, 10L], await Store.GetHiddenAsync(account));
+        Assert.True(await Store.UnhideMovieAsync(account, 11));
+        Assert.False(await Store.UnhideMovieAsync(account, 11));
+        Assert.Equal([10L], await Store.GetHiddenAsync(account));
+        await Store.UpsertRatingAsync(account, 1, 4f, Now);
+        Assert.True(await Store.DeleteAccountAsync(account));
+        Assert.Empty(await Store.GetHiddenAsync(account));
+        Assert.False(await Store.HideMovieAsync(account, 13, Now));
+        Assert.Equal([12L], await Store.GetHiddenAsync(other));
+        // The purge takes an unused account's hidden movies with it.
+        Assert.Equal(1, await Store.PurgeAccountsAsync(Now.AddDays(1)));
+        Assert.Empty(await Store.GetHiddenAsync(other));
+    }
+
+    [Fact]
     public async Task A_delete_removes_one_rating_once()
     {
         long account = await Store.CreateAccountAsync(Hash("d"), Later);
@@ -297,7 +320,7 @@ public sealed class SqliteRatingStoreTests : RatingStoreContract, IDisposable
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
         command.CommandText = "SELECT COUNT(*) || ':' || MAX(version) FROM schema_version";
-        Assert.Equal("2:2", (string?)await command.ExecuteScalarAsync());
+        Assert.Equal("3:3", (string?)await command.ExecuteScalarAsync());
     }
 
     [Fact]
@@ -386,8 +409,8 @@ public sealed class PostgresRatingStoreTests(PostgresFixture postgres) : RatingS
         try
         {
             await Task.WhenAll(stores.Select(s => Task.Run(() => s.InitializeAsync()))).WaitAsync(TimeSpan.FromSeconds(30));
-            Assert.Equal(2L, Convert.ToInt64(await postgres.Server.ScalarAsync(database, "SELECT COUNT(*) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
-            Assert.Equal(2, Convert.ToInt32(await postgres.Server.ScalarAsync(database, "SELECT MAX(version) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(3L, Convert.ToInt64(await postgres.Server.ScalarAsync(database, "SELECT COUNT(*) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(3, Convert.ToInt32(await postgres.Server.ScalarAsync(database, "SELECT MAX(version) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
             long account = await stores[1].CreateAccountAsync(Accounts.SessionTokens.Hash("m"), DateTimeOffset.UtcNow.AddDays(1));
             await stores[2].UpsertRatingAsync(account, 1, 4f, DateTimeOffset.UtcNow);
             Assert.Equal(1, await stores[3].CountRatingsAsync());

@@ -206,6 +206,20 @@ public sealed class CatalogIndex : IDisposable
         return result;
     }
 
+    /// <summary>Stored movie ids as catalogue keys, leaving out movies this dataset does not have (string ids only).</summary>
+    public IReadOnlyList<long> KeysFromStorage(IReadOnlyList<long> stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        if (NumericIds) return stored;
+        var keys = _storedKeys.Value;
+        var result = new List<long>(stored.Count);
+        foreach (long id in stored)
+        {
+            if (keys.TryGetValue(id, out int item)) result.Add(item);
+        }
+        return result;
+    }
+
     public MovieRatingStats StatsOf(long movieId) => ItemOf(movieId) is int item and >= 0 ? _stats[item] : new MovieRatingStats(0, 0, new int[HistogramBuckets]);
 
     /// <summary>

@@ -18,14 +18,34 @@ public sealed record CandidateFilter(string? Genre, int? FromYear, int? ToYear)
 {
     public static CandidateFilter None { get; } = new(null, null, null);
 
-    public bool IsEmpty => Genre is null && FromYear is null && ToYear is null;
+    /// <summary>Movies (catalogue keys) the person said they are not interested in: never recommended to them.</summary>
+    public IReadOnlySet<long> Hidden { get; private init; } = EmptyHidden;
+
+    private static readonly IReadOnlySet<long> EmptyHidden = new HashSet<long>();
+
+    private string _hiddenKey = "";
+
+    /// <summary>This filter, also leaving out <paramref name="movies"/>.</summary>
+    public CandidateFilter Hiding(IReadOnlyCollection<long> movies)
+    {
+        ArgumentNullException.ThrowIfNull(movies);
+        if (movies.Count == 0) return this;
+        // In cache keys: the count and a hash of the sorted ids (an account may hide hundreds).
+        var sorted = movies.Order().ToArray();
+        ulong hash = 14695981039346656037;
+        foreach (long id in sorted) hash = (hash ^ (ulong)id) * 1099511628211;
+        return this with { Hidden = sorted.ToHashSet(), _hiddenKey = string.Create(CultureInfo.InvariantCulture, $"|hidden:{sorted.Length}:{hash:x16}") };
+    }
+
+    public bool IsEmpty => Genre is null && FromYear is null && ToYear is null && Hidden.Count == 0;
 
     public bool Accepts(Movie movie) =>
         (Genre is null || movie.Genres.Contains(Genre, StringComparer.OrdinalIgnoreCase))
         && (FromYear is null || movie.Year >= FromYear)
-        && (ToYear is null || movie.Year <= ToYear);
+        && (ToYear is null || movie.Year <= ToYear)
+        && !Hidden.Contains(movie.Id);
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Genre}|{FromYear}|{ToYear}");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Genre}|{FromYear}|{ToYear}{_hiddenKey}");
 }
 
 /// <summary>One recommended movie with its score, the predicted rating and why (ids as the dataset spells them).</summary>

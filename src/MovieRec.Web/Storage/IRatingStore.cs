@@ -38,7 +38,7 @@ public interface IRatingStore
     /// <summary>Records a use of the account's session: last used <paramref name="now"/>, expiring at <paramref name="expires"/> (sliding expiry).</summary>
     Task TouchSessionAsync(long accountId, DateTimeOffset now, DateTimeOffset expires, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes the account, its session and all its ratings (one transaction); false when there was none.</summary>
+    /// <summary>Deletes the account, its session, all its ratings and hidden movies (one transaction); false when there was none.</summary>
     Task<bool> DeleteAccountAsync(long accountId, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes every account last used before <paramref name="unusedSince"/> with its ratings; returns how many.</summary>
@@ -55,6 +55,15 @@ public interface IRatingStore
 
     /// <summary>Deletes an account's rating; false when there was none.</summary>
     Task<bool> DeleteRatingAsync(long accountId, long movieId, CancellationToken cancellationToken = default);
+
+    /// <summary>Records that the account is not interested in a movie (kept out of its recommendations); false when the account no longer exists.</summary>
+    Task<bool> HideMovieAsync(long accountId, long movieId, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Takes a "not interested" back; false when the movie was not hidden.</summary>
+    Task<bool> UnhideMovieAsync(long accountId, long movieId, CancellationToken cancellationToken = default);
+
+    /// <summary>The movies the account is not interested in, most recently hidden first.</summary>
+    Task<IReadOnlyList<long>> GetHiddenAsync(long accountId, CancellationToken cancellationToken = default);
 
     /// <summary>An account's ratings, most recent first.</summary>
     Task<IReadOnlyList<StoredRating>> GetRatingsAsync(long accountId, CancellationToken cancellationToken = default);

@@ -144,16 +144,22 @@ public abstract class SqlRatingStore : IRatingStore
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
+    /// <summary>The tables of an account's own rows, deleted before the account (their foreign keys refer to it).</summary>
+    private static readonly string[] AccountTables = ["ratings", "hidden"];
+
+    private static readonly string[] AccountRowDeletes = [.. AccountTables.Select(t => $"DELETE FROM {t} WHERE account_id = @account")];
+
     public async Task<bool> DeleteAccountAsync(long accountId, CancellationToken cancellationToken = default)
     {
         return await BoundedAsync(async cancellationToken =>
         {
             await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (var ratings = Command(connection, transaction, "DELETE FROM ratings WHERE account_id = @account"))
+            foreach (var sql in AccountRowDeletes)
             {
-                Add(ratings, "account", accountId);
-                await ratings.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await using var rows = Command(connection, transaction, sql);
+                Add(rows, "account", accountId);
+                await rows.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
             int deleted;
             await using (var account = Command(connection, transaction, "DELETE FROM accounts WHERE id = @account"))
@@ -170,12 +176,13 @@ public abstract class SqlRatingStore : IRatingStore
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var ratings = Command(connection, transaction,
-            "DELETE FROM ratings WHERE account_id IN (SELECT id FROM accounts WHERE last_seen_at < @cutoff)"))
+        foreach (var table in AccountTables)
         {
-            Add(ratings, "cutoff", unusedSince.ToUnixTimeSeconds());
-            ratings.CommandTimeout = MaintenanceCommandTimeoutSeconds;
-            await ratings.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var rows = Command(connection, transaction,
+                $"DELETE FROM {table} WHERE account_id IN (SELECT id FROM accounts WHERE last_seen_at < @cutoff)");
+            Add(rows, "cutoff", unusedSince.ToUnixTimeSeconds());
+            rows.CommandTimeout = MaintenanceCommandTimeoutSeconds;
+            await rows.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         int deleted;
         await using (var accounts = Command(connection, transaction, "DELETE FROM accounts WHERE last_seen_at < @cutoff"))
@@ -245,6 +252,57 @@ public abstract class SqlRatingStore : IRatingStore
             }
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> HideMovieAsync(long accountId, long movieId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        return await BoundedAsync(async cancellationToken =>
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = Command(connection, null,
+                "INSERT INTO hidden (account_id, movie_id, hidden_at) VALUES (@account, @movie, @at) ON CONFLICT (account_id, movie_id) DO NOTHING");
+            Add(command, "account", accountId);
+            Add(command, "movie", movieId);
+            Add(command, "at", at.ToUnixTimeMilliseconds());
+            try
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (DbException e) when (!e.IsTransient)
+            {
+                // As for a rating: the account was deleted meanwhile and the foreign key refused the row.
+                if (await AccountIsGoneAsync(accountId, cancellationToken).ConfigureAwait(false)) return false;
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+                throw;
+            }
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> UnhideMovieAsync(long accountId, long movieId, CancellationToken cancellationToken = default)
+    {
+        return await BoundedAsync(async cancellationToken =>
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = Command(connection, null, "DELETE FROM hidden WHERE account_id = @account AND movie_id = @movie");
+            Add(command, "account", accountId);
+            Add(command, "movie", movieId);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<long>> GetHiddenAsync(long accountId, CancellationToken cancellationToken = default)
+    {
+        return await BoundedAsync<IReadOnlyList<long>>(async cancellationToken =>
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = Command(connection, null, "SELECT movie_id FROM hidden WHERE account_id = @account ORDER BY hidden_at DESC, movie_id");
+            Add(command, "account", accountId);
+            var movies = new List<long>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) movies.Add(reader.GetInt64(0));
+            return movies;
         }, cancellationToken).ConfigureAwait(false);
     }
 

@@ -44,6 +44,14 @@ public sealed class SqliteRatingStore : SqlRatingStore
         UPDATE accounts SET last_seen_at = created_at;
         CREATE INDEX accounts_last_seen ON accounts (last_seen_at);
         """,
+        // 3: movies an account said it is not interested in, never recommended to it again.
+        """
+        CREATE TABLE hidden (
+            account_id INTEGER NOT NULL REFERENCES accounts(id),
+            movie_id INTEGER NOT NULL,
+            hidden_at INTEGER NOT NULL,
+            PRIMARY KEY (account_id, movie_id));
+        """,
     ];
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)

@@ -181,7 +181,7 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_new_visitor_imports_an_imdb_export_on_the_start_page_and_gets_its_recommendations()
+    public async Task A_new_visitor_imports_an_imdb_export_then_says_not_interested_and_takes_it_back()
     {
         // A horror fan's IMDb ratings export (ten points; a TV series MovieLens has only a 2006 film of the name of), chosen in the file input.
         string file = Path.Combine(Path.GetTempPath(), $"imdb-ratings-{Guid.NewGuid():N}.csv");
@@ -226,6 +226,19 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
             var csv = (await api.GetStringAsync(new Uri(href))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(8, csv.Length);
             Assert.StartsWith("2160,tt0063522,805,Rosemary's Baby,1968,4,2024-05-07", csv[1], StringComparison.Ordinal);
+
+            // Not interested in the first recommendation: the list is fetched again without it; "Show again" brings it back.
+            string First() => Driver.FindElement(By.CssSelector("#rec-list .card")).GetAttribute("data-movie-id")!;
+            string first = First(), second = Driver.FindElements(By.CssSelector("#rec-list .card"))[1].GetAttribute("data-movie-id")!;
+            Driver.FindElement(By.CssSelector("#rec-list .card button.not-interested")).Click();
+            Until(() => First() == second);
+            Assert.StartsWith("Hidden:", Driver.FindElement(By.Id("recs-status")).Text, StringComparison.Ordinal);
+            Assert.DoesNotContain(first, Driver.FindElements(By.CssSelector("#rec-list .card")).Select(c => c.GetAttribute("data-movie-id")));
+            Driver.FindElement(By.CssSelector("#hidden-movies > summary")).Click();
+            var again = Driver.FindElement(By.CssSelector($"#hidden-movies li[data-movie-id='{first}'] button.show-again"));
+            again.Click();
+            Until(() => First() == first);
+            Assert.Empty(Driver.FindElements(By.Id("hidden-movies")));
             AssertNoConsoleErrors();
         }
         finally

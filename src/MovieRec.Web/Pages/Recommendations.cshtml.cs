@@ -49,6 +49,9 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
 
     public IReadOnlyList<(StoredRating Rating, Movie Movie)> Rated { get; private set; } = [];
 
+    /// <summary>The movies the visitor said they are not interested in, most recently hidden first.</summary>
+    public IReadOnlyList<Movie> Hidden { get; private set; } = [];
+
     /// <summary>The page lists this many of the ratings, most recent first (an imported history can hold thousands; the CSV download has them all).</summary>
     public const int RatedListed = 100;
 
@@ -71,7 +74,10 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
         var scale = catalog.Dataset.Ratings.Scale;
         LikeThreshold = Core.Algorithms.Content.Likes.Threshold(scale);
         LikesNone = Visitor.Count > 0 && Visitor.Ratings.All(r => r.Rating < LikeThreshold);
-        if (Visitor.AccountId is not long account || Visitor.Count == 0) return;
+        if (Visitor.AccountId is not long account) return;
+        var hidden = catalog.KeysFromStorage(await store.GetHiddenAsync(account, cancellationToken).ConfigureAwait(false));
+        Hidden = [.. hidden.Select(k => catalog.Catalog[k]).OfType<Movie>()];
+        if (Visitor.Count == 0) return;
         // An algorithm picked in the switcher is waited for; otherwise the page asks as an API request naming none does,
         // so while the default still trains at start-up it shows a quick algorithm's list at once (it waited seconds).
         bool picked = resolved.IsOk && !string.IsNullOrWhiteSpace(algorithm);

@@ -36,6 +36,9 @@ public sealed record MovieCard(Movie Movie, float? MyRating, bool Rateable = tru
     public float? Predicted { get; init; }
     public string? Note { get; init; }
     public bool ShowUnseen { get; init; }
+
+    /// <summary>A "Not interested" button (recommendations: the movie is hidden from the visitor's lists).</summary>
+    public bool ShowNotInterested { get; init; }
 }
 
 /// <summary>Formatting shared by the pages.</summary>

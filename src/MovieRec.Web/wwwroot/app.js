@@ -178,8 +178,25 @@
     // --- Recommendations: rating a movie refines the list at once (the page re-rendered by the server). ---
     const recs = document.getElementById("recs");
     if (recs) {
+        // "Not interested" (PUT /api/v1/me/hidden/{id}) and "Show again" (DELETE): the list is fetched afresh after either.
+        recs.addEventListener("click", async e => {
+            const hide = e.target.closest("button.not-interested"), again = e.target.closest("button.show-again");
+            if (!hide && !again) return;
+            const holder = (hide || again).closest("[data-movie-id]");
+            const status = document.getElementById("recs-status");
+            (hide || again).disabled = true;
+            try {
+                const r = await fetch("/api/v1/me/hidden/" + encodeURIComponent(holder.dataset.movieId), { method: hide ? "PUT" : "DELETE", credentials: "same-origin" });
+                if (!r.ok && r.status !== 404) throw new Error(String(r.status));
+                if (hide) holder.classList.add("dismissed");
+                recs.dispatchEvent(new CustomEvent("rated", { detail: { hidden: !!hide } }));
+            } catch (err) {
+                status.textContent = "Not saved: " + err.message;
+                (hide || again).disabled = false;
+            }
+        });
         let refreshing = null;
-        recs.addEventListener("rated", () => {
+        recs.addEventListener("rated", e => {
             const list = document.getElementById("rec-list");
             const status = document.getElementById("recs-status");
             list.setAttribute("aria-busy", "true");
@@ -193,7 +210,9 @@
                     if (!fresh) return;
                     recs.replaceChildren(...[...fresh.childNodes].map(n => document.importNode(n, true)));
                     initStars(recs);
-                    document.getElementById("recs-status").textContent = "Updated with your new rating.";
+                    document.getElementById("recs-status").textContent = e.detail && e.detail.hidden !== undefined
+                        ? (e.detail.hidden ? "Hidden: it will not be recommended to you again (see “Not interested” below to undo)." : "It may be recommended again.")
+                        : e.detail && e.detail.imported ? "Updated with your imported ratings." : "Updated with your new rating.";
                 })
                 .catch(err => { status.textContent = "Could not update: " + err.message; list.removeAttribute("aria-busy"); });
         });

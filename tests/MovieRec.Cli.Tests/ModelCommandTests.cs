@@ -46,9 +46,21 @@ public class ModelCommandTests
         Assert.All(rows, row => Assert.Matches(@"because you liked (Toy Story|Finding Nemo|Monsters, Inc\.): |rated \d\.\d (on average by [\d,]+ people|by one person)", row));
         Assert.True(rows.Count(row => row.Contains("because you liked", StringComparison.Ordinal)) >= 6, string.Join('\n', rows));
         // Without the dataset there are no titles and no reasons.
-        (exit, output, _) = CliRunner.Run("recommend", "--model", model, "--rate", "1=5,6377=5,4886=5", "-n", "8");
+        (exit, string bare, _) = CliRunner.Run("recommend", "--model", model, "--rate", "1=5,6377=5,4886=5", "-n", "8");
         Assert.True(exit == 0);
-        Assert.DoesNotContain("because you liked", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("because you liked", bare, StringComparison.Ordinal);
+
+        // The same three from a Letterboxd export (by title and year), beside a film the dataset does not have.
+        string letterboxd = tmp.Write("ratings.csv", "Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,Toy Story,1995,https://boxd.it/a,5\n"
+            + "2024-01-02,Finding Nemo,2003,https://boxd.it/b,5\n2024-01-03,\"Monsters, Inc.\",2001,https://boxd.it/c,5\n2024-01-04,Past Lives,2023,https://boxd.it/d,4.5\n");
+        (exit, string imported, error) = CliRunner.Run("recommend", "--model", model, "--ratings-file", letterboxd, "-n", "8", "--data", TestData.MovieLensSmallPath);
+        Assert.True(exit == 0, error);
+        Assert.Equal(output, imported);
+        Assert.Contains("1 of the 4 rated rows", error, StringComparison.Ordinal);
+        Assert.Contains("line 5, Past Lives (2023)", error, StringComparison.Ordinal);
+        (exit, _, error) = CliRunner.Run("recommend", "--model", model, "--ratings-file", letterboxd);
+        Assert.Equal(MovieRecCli.UserError, exit);
+        Assert.Contains("--ratings-file needs --data", error, StringComparison.Ordinal);
     }
 
     [Fact]

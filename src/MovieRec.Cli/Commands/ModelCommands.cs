@@ -6,6 +6,7 @@ using System.Text.Json;
 using MovieRec.Core.Algorithms;
 using MovieRec.Core.Algorithms.Hybrid;
 using MovieRec.Core.Data;
+using MovieRec.Core.Data.Import;
 using MovieRec.Core.Evaluation;
 using MovieRec.Core.Models;
 using Spectre.Console;
@@ -165,18 +166,23 @@ internal static class ModelCommands
         var modelOption = new Option<string>("--model") { Description = "A model file written by `movierec train`.", Required = true };
         var user = new Option<string?>("--user") { Description = "A user of the training set, by raw id: recommends movies they have not rated (in the model file, and in --data when given)." };
         var rate = new Option<string?>("--rate") { Description = "Ratings of a new user as movieId=rating,... (fold-in, no retraining), e.g. 1=5,260=4.5." };
+        var ratingsFile = new Option<string?>("--ratings-file")
+        {
+            Description = "A new user's ratings exported elsewhere: IMDb's or Letterboxd's CSV, or a CSV of movieId / imdbId / tmdbId / title and year with rating (needs --data: matched by id, else title and year).",
+        };
         var count = CommonOptions.Count("How many movies.", 10);
         var data = new Option<string?>("--data")
         {
             Description = "The dataset, for movie titles and, with --user, to leave out what the user rated in it (an imported spark-als model holds no ratings) (optional: ids only without it).",
         };
-        var command = new Command("recommend", "Top-N movies from a saved model for a known user or for new ratings.") { modelOption, user, rate, count, data };
+        var command = new Command("recommend", "Top-N movies from a saved model for a known user or for new ratings.") { modelOption, user, rate, ratingsFile, count, data };
         command.SetAction(parse =>
         {
             string path = parse.GetValue(modelOption)!;
             string? userId = parse.GetValue(user), ratings = parse.GetValue(rate);
             int n = CommonOptions.Positive(parse, count);
-            if ((userId is null) == (ratings is null)) throw new CliException("Give exactly one of --user and --rate.");
+            string? file = parse.GetValue(ratingsFile);
+            if ((userId is null ? 0 : 1) + (ratings is null ? 0 : 1) + (file is null ? 0 : 1) != 1) throw new CliException("Give exactly one of --user, --rate and --ratings-file.");
             var loaded = Load(path);
             if (loaded is not (IPersistentModel persistent and IUserHistory history))
                 throw new CliException($"{path}: this model cannot recommend.");
@@ -192,6 +198,7 @@ internal static class ModelCommands
                 if (titles.Report.Skipped > 0)
                     context.Error.WriteLine($"warning: reading titles from {titles.Name}: {titles.Report.Summary()}; the first: {titles.Report.Examples[0]}");
             }
+            if (file is not null) ratings = ReadRatingsFile(file, titles ?? throw new CliException("--ratings-file needs --data: the file's movies are matched to the dataset's by id, else by title and year."), header.Scale, context.Error);
             ScoredItem[] top;
             string who;
             ItemRating[] liked; // the user's ratings in the model's ids, for the reasons
@@ -354,6 +361,25 @@ internal static class ModelCommands
         {
             throw new CliException($"--param: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// A ratings export (<see cref="RatingsImporter"/>) as --rate's movieId=rating pairs; the rows no movie of the
+    /// dataset matches are counted on standard error with the first few.
+    /// </summary>
+    private static string ReadRatingsFile(string path, Dataset dataset, RatingScale scale, TextWriter error)
+    {
+        var byRawId = dataset.Catalog.Movies.ToDictionary(m => m.RawId ?? m.Id.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        var importer = new RatingsImporter(dataset.Catalog.Movies, scale, id => byRawId.GetValueOrDefault(id));
+        RatingsImport import;
+        using (var stream = File.OpenRead(path)) import = importer.Read(stream, path);
+        if (import.Unmatched.Count > 0)
+        {
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warning: {import.Unmatched.Count} of the {import.Rows} rated rows of {path} match no movie of {dataset.Name}; the first: ")
+                + string.Join("; ", import.Unmatched.Take(3).Select(u => string.Create(CultureInfo.InvariantCulture, $"line {u.Line}, {u.Movie} ({u.Why})"))));
+        }
+        if (import.Ratings.Count == 0) throw new CliException($"{path}: none of its {import.Rows} rated rows matches a movie of {dataset.Name}.");
+        return string.Join(',', import.Ratings.Select(r => (r.Movie.RawId ?? r.Movie.Id.ToString(CultureInfo.InvariantCulture)) + "=" + r.Rating.ToString(CultureInfo.InvariantCulture)));
     }
 
     private static ItemRating[] ParseRatings(string text, IRecommender model, ModelHeader header, TextWriter error)

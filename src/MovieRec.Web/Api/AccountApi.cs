@@ -31,7 +31,7 @@ public static class AccountApi
             .WithDescription("The body is the CSV itself (text/csv), or a form with the file in field \"file\". All rows are stored in one transaction; " +
                 "a malformed row stores nothing and the 400 names its line and column. Rows whose movie is not in the catalogue are listed, not stored. " +
                 "Up to 8 MiB and 50,000 ratings; ?name=ratings.csv names the file in messages.");
-        me.MapGet("/ratings/export", Export).WithSummary("Your ratings as CSV (movieId, imdbId, tmdbId, title, year, rating, ratedAt), most recent first; the import reads it back.");
+        me.MapGet("/ratings/export", Export).Produces(StatusCodes.Status200OK, contentType: "text/csv").WithSummary("Your ratings as CSV (movieId, imdbId, tmdbId, title, year, rating, ratedAt), most recent first; the import reads it back.");
         me.MapGet("/hidden", Hidden).WithSummary("The movies you said you are not interested in, most recently hidden first.");
         me.MapPut("/hidden/{movieId}", Hide).RequireRateLimiting(RateLimits.Writes).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.")
             .WithSummary("Not interested: never recommend this movie to you (until you take it back).");

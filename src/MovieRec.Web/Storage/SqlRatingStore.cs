@@ -195,18 +195,29 @@ public abstract class SqlRatingStore : IRatingStore
         return deleted;
     }
 
-    public async Task<bool> UpsertRatingAsync(long accountId, long movieId, float rating, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public Task<bool> UpsertRatingAsync(long accountId, long movieId, float rating, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        AccountRowWriteAsync(accountId,
+            "INSERT INTO ratings (account_id, movie_id, rating, updated_at) VALUES (@account, @movie, @rating, @at) " +
+            "ON CONFLICT (account_id, movie_id) DO UPDATE SET rating = excluded.rating, updated_at = excluded.updated_at",
+            command =>
+            {
+                Add(command, "movie", movieId);
+                Add(command, "rating", (double)rating);
+                Add(command, "at", at.ToUnixTimeMilliseconds());
+            }, cancellationToken);
+
+    /// <summary>
+    /// One statement writing a row of the account (@account bound here, the rest by <paramref name="bind"/>); false when
+    /// the account no longer exists.
+    /// </summary>
+    private async Task<bool> AccountRowWriteAsync(long accountId, string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
     {
         return await BoundedAsync(async cancellationToken =>
         {
             await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = Command(connection, null,
-                "INSERT INTO ratings (account_id, movie_id, rating, updated_at) VALUES (@account, @movie, @rating, @at) " +
-                "ON CONFLICT (account_id, movie_id) DO UPDATE SET rating = excluded.rating, updated_at = excluded.updated_at");
+            await using var command = Command(connection, null, sql);
             Add(command, "account", accountId);
-            Add(command, "movie", movieId);
-            Add(command, "rating", (double)rating);
-            Add(command, "at", at.ToUnixTimeMilliseconds());
+            bind(command);
             try
             {
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -215,7 +226,7 @@ public abstract class SqlRatingStore : IRatingStore
             catch (DbException e) when (!e.IsTransient)
             {
                 // The account was deleted between the request's authentication and this write (DELETE /me at the same
-                // time): the foreign key refused the rating. Not a database fault; the caller says the account is gone.
+                // time): the foreign key refused the row. Not a database fault; the caller says the account is gone.
                 if (await AccountIsGoneAsync(accountId, cancellationToken).ConfigureAwait(false)) return false;
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
                 throw;
@@ -255,30 +266,14 @@ public abstract class SqlRatingStore : IRatingStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<bool> HideMovieAsync(long accountId, long movieId, DateTimeOffset at, CancellationToken cancellationToken = default)
-    {
-        return await BoundedAsync(async cancellationToken =>
-        {
-            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = Command(connection, null,
-                "INSERT INTO hidden (account_id, movie_id, hidden_at) VALUES (@account, @movie, @at) ON CONFLICT (account_id, movie_id) DO NOTHING");
-            Add(command, "account", accountId);
-            Add(command, "movie", movieId);
-            Add(command, "at", at.ToUnixTimeMilliseconds());
-            try
+    public Task<bool> HideMovieAsync(long accountId, long movieId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        AccountRowWriteAsync(accountId,
+            "INSERT INTO hidden (account_id, movie_id, hidden_at) VALUES (@account, @movie, @at) ON CONFLICT (account_id, movie_id) DO NOTHING",
+            command =>
             {
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                return true;
-            }
-            catch (DbException e) when (!e.IsTransient)
-            {
-                // As for a rating: the account was deleted meanwhile and the foreign key refused the row.
-                if (await AccountIsGoneAsync(accountId, cancellationToken).ConfigureAwait(false)) return false;
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
-                throw;
-            }
-        }, cancellationToken).ConfigureAwait(false);
-    }
+                Add(command, "movie", movieId);
+                Add(command, "at", at.ToUnixTimeMilliseconds());
+            }, cancellationToken);
 
     public async Task<bool> UnhideMovieAsync(long accountId, long movieId, CancellationToken cancellationToken = default)
     {

@@ -174,10 +174,37 @@ public sealed class AccountApiTests(ServiceFixture fixture)
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/v1/me/hidden/{before[0]}")).StatusCode);
         Assert.Equal(before[0], (await RecommendedIds(client))[0]);
-        await (await client.DeleteAsync($"/api/v1/me/hidden/{before[0]}")).AssertProblem(404, "not hidden");
+        await (await client.DeleteAsync($"/api/v1/me/hidden/{before[0]}")).AssertProblem(404, "not on your not-interested list");
         await (await client.PutAsync("/api/v1/me/hidden/999999999", null)).AssertProblem(404, "No movie");
         var anonymous = fixture.Factory.CreateClient(new() { HandleCookies = false });
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PutAsync($"/api/v1/me/hidden/{before[0]}", null)).StatusCode);
+    }
+
+    /// <summary>The watchlist (PUT /me/watchlist/{movieId}): kept to watch later, not recommended again, and left once rated.</summary>
+    [Fact]
+    public async Task Movies_on_the_watchlist_leave_the_recommendations_and_the_list_once_rated()
+    {
+        var client = await SignedInClient();
+        foreach (long id in new long[] { 1, 364, 6377, 4886, 68954 })
+            Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/v1/me/ratings/{id}", new { rating = 5 })).StatusCode);
+        var before = await RecommendedIds(client);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PutAsync($"/api/v1/me/watchlist/{before[1]}", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PutAsync($"/api/v1/me/watchlist/{before[0]}", null)).StatusCode);
+        async Task<List<long>> Watchlist() => [.. (await (await client.GetAsync("/api/v1/me/watchlist")).Json()).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("movieId").GetInt64())];
+        Assert.Equal([before[0], before[1]], await Watchlist());
+        var after = await RecommendedIds(client);
+        Assert.DoesNotContain(before[0], after);
+        Assert.DoesNotContain(before[1], after);
+        Assert.Empty((await (await client.GetAsync("/api/v1/me/hidden")).Json()).GetProperty("items").EnumerateArray());
+
+        // Watched and rated: off the watchlist (and, rated, not recommended either).
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/v1/me/ratings/{before[0]}", new { rating = 4 })).StatusCode);
+        Assert.Equal([before[1]], await Watchlist());
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/v1/me/watchlist/{before[1]}")).StatusCode);
+        Assert.Empty(await Watchlist());
+        Assert.Contains(before[1], await RecommendedIds(client));
+        await (await client.DeleteAsync($"/api/v1/me/watchlist/{before[1]}")).AssertProblem(404, "not on your watchlist");
+        await (await client.PutAsync("/api/v1/me/watchlist/999999999", null)).AssertProblem(404, "No movie");
     }
 
     [Fact]

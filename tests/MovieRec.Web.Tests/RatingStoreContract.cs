@@ -168,27 +168,44 @@ public abstract class RatingStoreContract : IAsyncLifetime
         Assert.Equal(0, await Store.CountRatingsAsync());
     }
 
-    [Fact]
-    public async Task Hidden_movies_are_kept_per_account_taken_back_and_deleted_with_the_account()
+    [Theory]
+    [InlineData(MovieList.Hidden)]
+    [InlineData(MovieList.Watchlist)]
+    public async Task Lists_of_movies_are_kept_per_account_taken_back_and_deleted_with_the_account(MovieList list)
     {
-        long account = await Store.CreateAccountAsync(Hash("hide"), Later);
+        long account = await Store.CreateAccountAsync(Hash("lists"), Later);
         long other = await Store.CreateAccountAsync(Hash("other"), Now, Later);
-        Assert.True(await Store.HideMovieAsync(account, 10, Now));
-        Assert.True(await Store.HideMovieAsync(account, 11, Now.AddMinutes(1)));
-        Assert.True(await Store.HideMovieAsync(account, 10, Now.AddMinutes(2))); // again: still once
-        Assert.True(await Store.HideMovieAsync(other, 12, Now));
-        Assert.Equal([11L, 10L], await Store.GetHiddenAsync(account));
-        Assert.True(await Store.UnhideMovieAsync(account, 11));
-        Assert.False(await Store.UnhideMovieAsync(account, 11));
-        Assert.Equal([10L], await Store.GetHiddenAsync(account));
+        Assert.True(await Store.AddToListAsync(account, list, 10, Now));
+        Assert.True(await Store.AddToListAsync(account, list, 11, Now.AddMinutes(1)));
+        Assert.True(await Store.AddToListAsync(account, list, 10, Now.AddMinutes(2))); // again: still once
+        Assert.True(await Store.AddToListAsync(other, list, 12, Now));
+        Assert.Equal([11L, 10L], await Store.GetListAsync(account, list));
+        Assert.Empty(await Store.GetListAsync(account, list == MovieList.Hidden ? MovieList.Watchlist : MovieList.Hidden));
+        Assert.Equal([10L, 11L], (await Store.GetUnrecommendedAsync(account)).Order());
+        Assert.True(await Store.RemoveFromListAsync(account, list, 11));
+        Assert.False(await Store.RemoveFromListAsync(account, list, 11));
+        Assert.Equal([10L], await Store.GetListAsync(account, list));
         await Store.UpsertRatingAsync(account, 1, 4f, Now);
         Assert.True(await Store.DeleteAccountAsync(account));
-        Assert.Empty(await Store.GetHiddenAsync(account));
-        Assert.False(await Store.HideMovieAsync(account, 13, Now));
-        Assert.Equal([12L], await Store.GetHiddenAsync(other));
-        // The purge takes an unused account's hidden movies with it.
+        Assert.Empty(await Store.GetListAsync(account, list));
+        Assert.False(await Store.AddToListAsync(account, list, 13, Now));
+        Assert.Equal([12L], await Store.GetListAsync(other, list));
+        // The purge takes an unused account's lists with it.
         Assert.Equal(1, await Store.PurgeAccountsAsync(Now.AddDays(1)));
-        Assert.Empty(await Store.GetHiddenAsync(other));
+        Assert.Empty(await Store.GetListAsync(other, list));
+    }
+
+    [Fact]
+    public async Task Rating_a_movie_takes_it_off_the_watchlist_but_not_off_the_hidden_list()
+    {
+        long account = await Store.CreateAccountAsync(Hash("watch"), Later);
+        foreach (long movie in new long[] { 1, 2, 3 }) Assert.True(await Store.AddToListAsync(account, MovieList.Watchlist, movie, Now));
+        Assert.True(await Store.AddToListAsync(account, MovieList.Hidden, 4, Now));
+        await Store.UpsertRatingAsync(account, 1, 4f, Now);
+        await Store.UpsertRatingsAsync(account, [new(2, 3f, Now), new(4, 1f, Now)]);
+        Assert.Equal([3L], await Store.GetListAsync(account, MovieList.Watchlist));
+        Assert.Equal([4L], await Store.GetListAsync(account, MovieList.Hidden));
+        Assert.Equal([3L, 4L], (await Store.GetUnrecommendedAsync(account)).Order());
     }
 
     [Fact]
@@ -320,7 +337,7 @@ public sealed class SqliteRatingStoreTests : RatingStoreContract, IDisposable
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
         command.CommandText = "SELECT COUNT(*) || ':' || MAX(version) FROM schema_version";
-        Assert.Equal("3:3", (string?)await command.ExecuteScalarAsync());
+        Assert.Equal("4:4", (string?)await command.ExecuteScalarAsync());
     }
 
     [Fact]
@@ -409,8 +426,8 @@ public sealed class PostgresRatingStoreTests(PostgresFixture postgres) : RatingS
         try
         {
             await Task.WhenAll(stores.Select(s => Task.Run(() => s.InitializeAsync()))).WaitAsync(TimeSpan.FromSeconds(30));
-            Assert.Equal(3L, Convert.ToInt64(await postgres.Server.ScalarAsync(database, "SELECT COUNT(*) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
-            Assert.Equal(3, Convert.ToInt32(await postgres.Server.ScalarAsync(database, "SELECT MAX(version) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(4L, Convert.ToInt64(await postgres.Server.ScalarAsync(database, "SELECT COUNT(*) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(4, Convert.ToInt32(await postgres.Server.ScalarAsync(database, "SELECT MAX(version) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
             long account = await stores[1].CreateAccountAsync(Accounts.SessionTokens.Hash("m"), DateTimeOffset.UtcNow.AddDays(1));
             await stores[2].UpsertRatingAsync(account, 1, 4f, DateTimeOffset.UtcNow);
             Assert.Equal(1, await stores[3].CountRatingsAsync());

@@ -32,11 +32,10 @@ public static class AccountApi
                 "a malformed row stores nothing and the 400 names its line and column. Rows whose movie is not in the catalogue are listed, not stored. " +
                 "Up to 8 MiB and 50,000 ratings; ?name=ratings.csv names the file in messages.");
         me.MapGet("/ratings/export", Export).Produces(StatusCodes.Status200OK, contentType: "text/csv").WithSummary("Your ratings as CSV (movieId, imdbId, tmdbId, title, year, rating, ratedAt), most recent first; the import reads it back.");
-        me.MapGet("/hidden", Hidden).WithSummary("The movies you said you are not interested in, most recently hidden first.");
-        me.MapPut("/hidden/{movieId}", Hide).RequireRateLimiting(RateLimits.Writes).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.")
-            .WithSummary("Not interested: never recommend this movie to you (until you take it back).");
-        me.MapDelete("/hidden/{movieId}", Unhide).RequireRateLimiting(RateLimits.Writes).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.")
-            .WithSummary("Take a \"not interested\" back: the movie may be recommended again.");
+        MapMovieList(me, "hidden", MovieList.Hidden, "The movies you said you are not interested in, most recently hidden first.",
+            "Not interested: never recommend this movie to you (until you take it back).", "Take a \"not interested\" back: the movie may be recommended again.");
+        MapMovieList(me, "watchlist", MovieList.Watchlist, "Your watchlist, most recently added first.",
+            "Keep a movie to watch later (it is not recommended to you again; rating it takes it off).", "Take a movie off your watchlist.");
         me.MapGet("/predictions/{movieId}", Predict).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.")
             .WithSummary("The stars you would give a movie, predicted from your other ratings (fold-in), and why it suits you.");
         me.MapGet("/recommendations", Recommend).RequireRateLimiting(RateLimits.Expensive).WithSummary("Recommendations from your stored ratings (fold-in, no retraining).");
@@ -118,18 +117,21 @@ public static class AccountApi
         return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", "movierec-ratings.csv");
     }
 
-    private static async Task<Ok<HiddenMovies>> Hidden(ClaimsPrincipal user, AccountRatings ratings, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await ratings.HiddenAsync(user.AccountId(), cancellationToken).ConfigureAwait(false));
+    /// <summary>GET /me/{name}, PUT and DELETE /me/{name}/{movieId}: one of the account's lists of movies.</summary>
+    private static void MapMovieList(RouteGroupBuilder me, string name, MovieList list, string listSummary, string addSummary, string removeSummary)
+    {
+        me.MapGet("/" + name, async Task<Ok<ListedMovies>> (ClaimsPrincipal user, AccountRatings ratings, CancellationToken cancellationToken) =>
+            TypedResults.Ok(await ratings.ListAsync(user.AccountId(), list, cancellationToken).ConfigureAwait(false))).WithSummary(listSummary);
+        me.MapPut($"/{name}/{{movieId}}", async Task<Results<NoContent, ProblemHttpResult>> (ClaimsPrincipal user, MovieId movieId, AccountRatings ratings, CancellationToken cancellationToken) =>
+                NoContentOr404(await ratings.AddToListAsync(user.AccountId(), list, movieId, cancellationToken).ConfigureAwait(false)))
+            .RequireRateLimiting(RateLimits.Writes).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.").WithSummary(addSummary);
+        me.MapDelete($"/{name}/{{movieId}}", async Task<Results<NoContent, ProblemHttpResult>> (ClaimsPrincipal user, MovieId movieId, AccountRatings ratings, CancellationToken cancellationToken) =>
+                NoContentOr404(await ratings.RemoveFromListAsync(user.AccountId(), list, movieId, cancellationToken).ConfigureAwait(false)))
+            .RequireRateLimiting(RateLimits.Writes).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.").WithSummary(removeSummary);
+    }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Hide(ClaimsPrincipal user, MovieId movieId, AccountRatings ratings, CancellationToken cancellationToken) =>
-        await ratings.HideAsync(user.AccountId(), movieId, cancellationToken).ConfigureAwait(false) is { } missing
-            ? ApiProblems.NotFound(missing.Message)
-            : TypedResults.NoContent();
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> Unhide(ClaimsPrincipal user, MovieId movieId, AccountRatings ratings, CancellationToken cancellationToken) =>
-        await ratings.UnhideAsync(user.AccountId(), movieId, cancellationToken).ConfigureAwait(false) is { } missing
-            ? ApiProblems.NotFound(missing.Message)
-            : TypedResults.NoContent();
+    private static Results<NoContent, ProblemHttpResult> NoContentOr404(QueryError? missing) =>
+        missing is null ? TypedResults.NoContent() : ApiProblems.NotFound(missing.Message);
 
     private static async Task<Results<Ok<MyPrediction>, ValidationProblem, ProblemHttpResult>> Predict(
         ClaimsPrincipal user, MovieId movieId, AccountRatings ratings, CancellationToken cancellationToken) =>

@@ -52,11 +52,21 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
     /// <summary>The movies the visitor said they are not interested in, most recently hidden first.</summary>
     public IReadOnlyList<Movie> Hidden { get; private set; } = [];
 
+    /// <summary>The visitor's watchlist, most recently added first.</summary>
+    public IReadOnlyList<Movie> Watchlist { get; private set; } = [];
+
     /// <summary>The page lists this many of the ratings, most recent first (an imported history can hold thousands; the CSV download has them all).</summary>
     public const int RatedListed = 100;
 
     public async Task OnGetAsync(string? algorithm, CancellationToken cancellationToken)
     {
+        async Task<IReadOnlyList<Movie>> ListAsync(MovieList list)
+        {
+            var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
+            var keys = catalog.KeysFromStorage(await store.GetListAsync(Visitor.AccountId!.Value, list, cancellationToken).ConfigureAwait(false));
+            return [.. keys.Select(k => catalog.Catalog[k]).OfType<Movie>()];
+        }
+
         var resolved = algorithms.Resolve(algorithm, forNewUsers: true);
         Algorithm = resolved.Value ?? algorithms.Default;
         if (!resolved.IsOk)
@@ -75,8 +85,8 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
         LikeThreshold = Core.Algorithms.Content.Likes.Threshold(scale);
         LikesNone = Visitor.Count > 0 && Visitor.Ratings.All(r => r.Rating < LikeThreshold);
         if (Visitor.AccountId is not long account) return;
-        var hidden = catalog.KeysFromStorage(await store.GetHiddenAsync(account, cancellationToken).ConfigureAwait(false));
-        Hidden = [.. hidden.Select(k => catalog.Catalog[k]).OfType<Movie>()];
+        Hidden = await ListAsync(MovieList.Hidden).ConfigureAwait(false);
+        Watchlist = await ListAsync(MovieList.Watchlist).ConfigureAwait(false);
         if (Visitor.Count == 0) return;
         // An algorithm picked in the switcher is waited for; otherwise the page asks as an API request naming none does,
         // so while the default still trains at start-up it shows a quick algorithm's list at once (it waited seconds).

@@ -18,11 +18,11 @@ public sealed record MyRating(MovieId MovieId, string Title, int? Year, float Ra
 /// <summary>An account's ratings.</summary>
 public sealed record MyRatings(IReadOnlyList<MyRating> Items);
 
-/// <summary>A movie the account is not interested in.</summary>
-public sealed record HiddenMovie(MovieId MovieId, string Title, int? Year);
+/// <summary>A movie on one of the account's lists (hidden, watchlist).</summary>
+public sealed record ListedMovie(MovieId MovieId, string Title, int? Year);
 
-/// <summary>The movies an account is not interested in, most recently hidden first.</summary>
-public sealed record HiddenMovies(IReadOnlyList<HiddenMovie> Items);
+/// <summary>One of the account's lists, most recently added first.</summary>
+public sealed record ListedMovies(IReadOnlyList<ListedMovie> Items);
 
 /// <summary>A row of an import that was not stored: its line, the movie as the file names it, and why.</summary>
 public sealed record UnmatchedImportRow(long Line, string Movie, string Why);
@@ -161,34 +161,37 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
             predicted.BecauseOf is long b && catalog.Catalog[b] is { } because ? MovieId.Of(because) : null, yours, null, predicted.ModelVersion);
     }
 
-    /// <summary>"Not interested": the movie is kept out of the account's recommendations from now on; a missing movie is 404.</summary>
-    public async Task<QueryError?> HideAsync(long accountId, MovieId movieId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Puts a movie on one of the account's lists: hidden ("not interested") or the watchlist; either keeps it out of the
+    /// account's recommendations from now on. A missing movie is 404.
+    /// </summary>
+    public async Task<QueryError?> AddToListAsync(long accountId, MovieList list, MovieId movieId, CancellationToken cancellationToken)
     {
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
         if (catalog.Find(movieId) is not { } movie) return QueryError.NotFound($"No movie with id {QueryError.Echo(movieId.Value)}.");
         var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        if (!await store.HideMovieAsync(accountId, catalog.StorageKeyOf(movie.Id), now, cancellationToken).ConfigureAwait(false))
+        if (!await store.AddToListAsync(accountId, list, catalog.StorageKeyOf(movie.Id), now, cancellationToken).ConfigureAwait(false))
             return QueryError.NotFound("The account no longer exists (it was deleted); start a new one with POST /api/v1/sessions.");
         await recommender.ForgetAccountAsync(accountId, cancellationToken).ConfigureAwait(false);
         return null;
     }
 
-    /// <summary>Takes a "not interested" back; the 404 when the movie was not hidden.</summary>
-    public async Task<QueryError?> UnhideAsync(long accountId, MovieId movieId, CancellationToken cancellationToken)
+    /// <summary>Takes a movie off one of the account's lists; the 404 when it was not on it.</summary>
+    public async Task<QueryError?> RemoveFromListAsync(long accountId, MovieList list, MovieId movieId, CancellationToken cancellationToken)
     {
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
-        if (catalog.KeyOf(movieId) is not long key || !await store.UnhideMovieAsync(accountId, catalog.StorageKeyOf(key), cancellationToken).ConfigureAwait(false))
-            return QueryError.NotFound($"You have not hidden movie {QueryError.Echo(movieId.Value)}.");
+        if (catalog.KeyOf(movieId) is not long key || !await store.RemoveFromListAsync(accountId, list, catalog.StorageKeyOf(key), cancellationToken).ConfigureAwait(false))
+            return QueryError.NotFound($"Movie {QueryError.Echo(movieId.Value)} is not on your {(list == MovieList.Hidden ? "not-interested list" : "watchlist")}.");
         await recommender.ForgetAccountAsync(accountId, cancellationToken).ConfigureAwait(false);
         return null;
     }
 
-    /// <summary>The movies the account is not interested in, most recently hidden first.</summary>
-    public async Task<HiddenMovies> HiddenAsync(long accountId, CancellationToken cancellationToken)
+    /// <summary>One of the account's lists, most recently added first.</summary>
+    public async Task<ListedMovies> ListAsync(long accountId, MovieList list, CancellationToken cancellationToken)
     {
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
-        var keys = catalog.KeysFromStorage(await store.GetHiddenAsync(accountId, cancellationToken).ConfigureAwait(false));
-        return new HiddenMovies([.. keys.Select(k => catalog.Catalog[k]).OfType<Movie>().Select(m => new HiddenMovie(MovieId.Of(m), m.Title, m.Year))]);
+        var keys = catalog.KeysFromStorage(await store.GetListAsync(accountId, list, cancellationToken).ConfigureAwait(false));
+        return new ListedMovies([.. keys.Select(k => catalog.Catalog[k]).OfType<Movie>().Select(m => new ListedMovie(MovieId.Of(m), m.Title, m.Year))]);
     }
 
     /// <summary>Removes the account's rating of a movie; null when done, the 404 when there was none.</summary>

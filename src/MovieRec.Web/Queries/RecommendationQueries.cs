@@ -108,7 +108,8 @@ public sealed class RecommendationQueries(ModelHost host, Recommender recommende
         if (!choices.IsOk) return choices.Error;
         ratings ??= catalog.FromStorage(await store.GetRatingsAsync(accountId, cancellationToken).ConfigureAwait(false));
         var (algorithm, n, filter) = choices.Value;
-        filter = filter.Hiding(catalog.KeysFromStorage(await store.GetHiddenAsync(accountId, cancellationToken).ConfigureAwait(false)));
+        // Not the movies the account hid or keeps on its watchlist.
+        filter = filter.Hiding(catalog.KeysFromStorage(await store.GetUnrecommendedAsync(accountId, cancellationToken).ConfigureAwait(false)));
         var (served, notice) = await WhileDefaultTrainsAsync(request.Algorithm, algorithm, cancellationToken).ConfigureAwait(false);
         return Noted(await recommender.ForRatingsAsync([.. ratings.Select(r => new MovieRating(r.MovieId, r.Rating))], served, n, filter, accountId, cancellationToken).ConfigureAwait(false), notice);
     }

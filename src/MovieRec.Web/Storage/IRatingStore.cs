@@ -1,5 +1,15 @@
 namespace MovieRec.Web.Storage;
 
+/// <summary>An account's lists of movies besides its ratings.</summary>
+public enum MovieList
+{
+    /// <summary>"Not interested": never recommended to the account.</summary>
+    Hidden,
+
+    /// <summary>To watch later: shown on the account's page, not recommended again, and left once the movie is rated.</summary>
+    Watchlist,
+}
+
 /// <summary>One rating of an account, as stored.</summary>
 public sealed record StoredRating(long MovieId, float Rating, DateTimeOffset UpdatedAt);
 
@@ -38,13 +48,13 @@ public interface IRatingStore
     /// <summary>Records a use of the account's session: last used <paramref name="now"/>, expiring at <paramref name="expires"/> (sliding expiry).</summary>
     Task TouchSessionAsync(long accountId, DateTimeOffset now, DateTimeOffset expires, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes the account, its session, all its ratings and hidden movies (one transaction); false when there was none.</summary>
+    /// <summary>Deletes the account, its session, all its ratings and lists (one transaction); false when there was none.</summary>
     Task<bool> DeleteAccountAsync(long accountId, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes every account last used before <paramref name="unusedSince"/> with its ratings; returns how many.</summary>
     Task<int> PurgeAccountsAsync(DateTimeOffset unusedSince, CancellationToken cancellationToken = default);
 
-    /// <summary>Inserts or replaces an account's rating of a movie; false (nothing stored) when the account no longer exists.</summary>
+    /// <summary>Inserts or replaces an account's rating of a movie (and takes it off the watchlist); false (nothing stored) when the account no longer exists.</summary>
     Task<bool> UpsertRatingAsync(long accountId, long movieId, float rating, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -56,14 +66,17 @@ public interface IRatingStore
     /// <summary>Deletes an account's rating; false when there was none.</summary>
     Task<bool> DeleteRatingAsync(long accountId, long movieId, CancellationToken cancellationToken = default);
 
-    /// <summary>Records that the account is not interested in a movie (kept out of its recommendations); false when the account no longer exists.</summary>
-    Task<bool> HideMovieAsync(long accountId, long movieId, DateTimeOffset at, CancellationToken cancellationToken = default);
+    /// <summary>Adds a movie to one of the account's lists (again: no change); false when the account no longer exists.</summary>
+    Task<bool> AddToListAsync(long accountId, MovieList list, long movieId, DateTimeOffset at, CancellationToken cancellationToken = default);
 
-    /// <summary>Takes a "not interested" back; false when the movie was not hidden.</summary>
-    Task<bool> UnhideMovieAsync(long accountId, long movieId, CancellationToken cancellationToken = default);
+    /// <summary>Takes a movie off one of the account's lists; false when it was not on it.</summary>
+    Task<bool> RemoveFromListAsync(long accountId, MovieList list, long movieId, CancellationToken cancellationToken = default);
 
-    /// <summary>The movies the account is not interested in, most recently hidden first.</summary>
-    Task<IReadOnlyList<long>> GetHiddenAsync(long accountId, CancellationToken cancellationToken = default);
+    /// <summary>One of the account's lists, most recently added first.</summary>
+    Task<IReadOnlyList<long>> GetListAsync(long accountId, MovieList list, CancellationToken cancellationToken = default);
+
+    /// <summary>The movies not to recommend to the account: its hidden ones and its watchlist (one query).</summary>
+    Task<IReadOnlyList<long>> GetUnrecommendedAsync(long accountId, CancellationToken cancellationToken = default);
 
     /// <summary>An account's ratings, most recent first.</summary>
     Task<IReadOnlyList<StoredRating>> GetRatingsAsync(long accountId, CancellationToken cancellationToken = default);

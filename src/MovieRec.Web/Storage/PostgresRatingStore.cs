@@ -45,6 +45,14 @@ public sealed class PostgresRatingStore(string connectionString) : SqlRatingStor
             hidden_at BIGINT NOT NULL,
             PRIMARY KEY (account_id, movie_id));
         """,
+        // 4: movies an account keeps to watch later.
+        """
+        CREATE TABLE watchlist (
+            account_id BIGINT NOT NULL REFERENCES accounts(id),
+            movie_id BIGINT NOT NULL,
+            added_at BIGINT NOT NULL,
+            PRIMARY KEY (account_id, movie_id));
+        """,
     ];
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>

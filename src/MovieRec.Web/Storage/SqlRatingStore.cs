@@ -145,7 +145,7 @@ public abstract class SqlRatingStore : IRatingStore
         }, cancellationToken);
 
     /// <summary>The tables of an account's own rows, deleted before the account (their foreign keys refer to it).</summary>
-    private static readonly string[] AccountTables = ["ratings", "hidden"];
+    private static readonly string[] AccountTables = ["ratings", "hidden", "watchlist"];
 
     private static readonly string[] AccountRowDeletes = [.. AccountTables.Select(t => $"DELETE FROM {t} WHERE account_id = @account")];
 
@@ -195,10 +195,15 @@ public abstract class SqlRatingStore : IRatingStore
         return deleted;
     }
 
+    /// <summary>A rating replaces the account's earlier one; a rated movie leaves the watchlist (watched).</summary>
+    private const string UpsertRatingSql =
+        "INSERT INTO ratings (account_id, movie_id, rating, updated_at) VALUES (@account, @movie, @rating, @at) " +
+        "ON CONFLICT (account_id, movie_id) DO UPDATE SET rating = excluded.rating, updated_at = excluded.updated_at; " +
+        "DELETE FROM watchlist WHERE account_id = @account AND movie_id = @movie";
+
     public Task<bool> UpsertRatingAsync(long accountId, long movieId, float rating, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         AccountRowWriteAsync(accountId,
-            "INSERT INTO ratings (account_id, movie_id, rating, updated_at) VALUES (@account, @movie, @rating, @at) " +
-            "ON CONFLICT (account_id, movie_id) DO UPDATE SET rating = excluded.rating, updated_at = excluded.updated_at",
+            UpsertRatingSql,
             command =>
             {
                 Add(command, "movie", movieId);
@@ -247,9 +252,7 @@ public abstract class SqlRatingStore : IRatingStore
                 if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0) return false;
             }
             // One statement, its parameters reset per rating, in one transaction: all of an import or none of it.
-            await using var command = Command(connection, transaction,
-                "INSERT INTO ratings (account_id, movie_id, rating, updated_at) VALUES (@account, @movie, @rating, @at) " +
-                "ON CONFLICT (account_id, movie_id) DO UPDATE SET rating = excluded.rating, updated_at = excluded.updated_at");
+            await using var command = Command(connection, transaction, UpsertRatingSql);
             Add(command, "account", accountId);
             Add(command, "movie", 0L);
             Add(command, "rating", 0.0);
@@ -266,33 +269,54 @@ public abstract class SqlRatingStore : IRatingStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<bool> HideMovieAsync(long accountId, long movieId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        AccountRowWriteAsync(accountId,
-            "INSERT INTO hidden (account_id, movie_id, hidden_at) VALUES (@account, @movie, @at) ON CONFLICT (account_id, movie_id) DO NOTHING",
+    /// <summary>A list's table and the column of when a movie was added.</summary>
+    private static (string Table, string AddedAt) TableOf(MovieList list) => list switch
+    {
+        MovieList.Hidden => ("hidden", "hidden_at"),
+        MovieList.Watchlist => ("watchlist", "added_at"),
+        _ => throw new ArgumentOutOfRangeException(nameof(list), list, "no such list"),
+    };
+
+    public Task<bool> AddToListAsync(long accountId, MovieList list, long movieId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        var (table, addedAt) = TableOf(list);
+        return AccountRowWriteAsync(accountId,
+            $"INSERT INTO {table} (account_id, movie_id, {addedAt}) VALUES (@account, @movie, @at) ON CONFLICT (account_id, movie_id) DO NOTHING",
             command =>
             {
                 Add(command, "movie", movieId);
                 Add(command, "at", at.ToUnixTimeMilliseconds());
             }, cancellationToken);
+    }
 
-    public async Task<bool> UnhideMovieAsync(long accountId, long movieId, CancellationToken cancellationToken = default)
+    public async Task<bool> RemoveFromListAsync(long accountId, MovieList list, long movieId, CancellationToken cancellationToken = default)
     {
+        string table = TableOf(list).Table;
         return await BoundedAsync(async cancellationToken =>
         {
             await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = Command(connection, null, "DELETE FROM hidden WHERE account_id = @account AND movie_id = @movie");
+            await using var command = Command(connection, null, $"DELETE FROM {table} WHERE account_id = @account AND movie_id = @movie");
             Add(command, "account", accountId);
             Add(command, "movie", movieId);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<long>> GetHiddenAsync(long accountId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<long>> GetListAsync(long accountId, MovieList list, CancellationToken cancellationToken = default)
+    {
+        var (table, addedAt) = TableOf(list);
+        return MovieIdsAsync(accountId, $"SELECT movie_id FROM {table} WHERE account_id = @account ORDER BY {addedAt} DESC, movie_id", cancellationToken);
+    }
+
+    public Task<IReadOnlyList<long>> GetUnrecommendedAsync(long accountId, CancellationToken cancellationToken = default) =>
+        MovieIdsAsync(accountId, "SELECT movie_id FROM hidden WHERE account_id = @account UNION SELECT movie_id FROM watchlist WHERE account_id = @account", cancellationToken);
+
+    private async Task<IReadOnlyList<long>> MovieIdsAsync(long accountId, string sql, CancellationToken cancellationToken)
     {
         return await BoundedAsync<IReadOnlyList<long>>(async cancellationToken =>
         {
             await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = Command(connection, null, "SELECT movie_id FROM hidden WHERE account_id = @account ORDER BY hidden_at DESC, movie_id");
+            await using var command = Command(connection, null, sql);
             Add(command, "account", accountId);
             var movies = new List<long>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

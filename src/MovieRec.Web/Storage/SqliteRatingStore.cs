@@ -52,6 +52,14 @@ public sealed class SqliteRatingStore : SqlRatingStore
             hidden_at INTEGER NOT NULL,
             PRIMARY KEY (account_id, movie_id));
         """,
+        // 4: movies an account keeps to watch later.
+        """
+        CREATE TABLE watchlist (
+            account_id INTEGER NOT NULL REFERENCES accounts(id),
+            movie_id INTEGER NOT NULL,
+            added_at INTEGER NOT NULL,
+            PRIMARY KEY (account_id, movie_id));
+        """,
     ];
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)

@@ -247,6 +247,48 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void A_watchlist_is_kept_from_a_movie_page_and_from_the_list_and_a_rated_movie_leaves_it()
+    {
+        // Toy Story on the watchlist from its page (the click makes the account), Toy Story 2 rated on its page.
+        NewVisitor("/movies/1");
+        IWebElement Toggle() => Driver.FindElement(By.CssSelector(".your-rating button.watchlist-toggle"));
+        Assert.Equal("+ Watchlist", Toggle().Text);
+        Toggle().Click();
+        Until(() => Toggle().GetAttribute("aria-pressed") == "true");
+        Assert.Equal("On your watchlist ✓", Toggle().Text);
+        Go("/movies/1");
+        Assert.Equal("true", Toggle().GetAttribute("aria-pressed")); // kept
+        Go("/movies/3114");
+        RateByMouse(Driver.FindElement(By.CssSelector(".your-rating .stars")), 5);
+
+        Go("/recommendations");
+        IReadOnlyList<string> Listed() => [.. Driver.FindElements(By.CssSelector("#rec-list .card")).Select(c => c.GetAttribute("data-movie-id")!)];
+        IReadOnlyList<string> Watchlist() => [.. Driver.FindElements(By.CssSelector("#watchlist li")).Select(li => li.GetAttribute("data-movie-id")!)];
+        Until(() => Listed().Count > 0);
+        Assert.Equal(["1"], Watchlist());
+        Assert.DoesNotContain("1", Listed()); // on the watchlist: not recommended
+        string first = Listed()[0];
+        Driver.FindElement(By.CssSelector("#rec-list .card button.watchlist-toggle")).Click();
+        Until(() => Watchlist().Count == 2);
+        Assert.Equal([first, "1"], Watchlist());
+        Assert.DoesNotContain(first, Listed());
+        Assert.StartsWith("On your watchlist", Driver.FindElement(By.Id("recs-status")).Text, StringComparison.Ordinal);
+        Driver.ExecuteScript("arguments[0].scrollIntoView({block: 'center'})", Driver.FindElement(By.Id("watchlist")));
+        Screenshot("watchlist");
+
+        // Seen and rated: off the watchlist; "Remove" takes the other off, and it is recommended again.
+        Go("/movies/1");
+        RateByMouse(Driver.FindElement(By.CssSelector(".your-rating .stars")), 4);
+        Go("/recommendations");
+        Until(() => Listed().Count > 0);
+        Assert.Equal([first], Watchlist());
+        Driver.FindElement(By.CssSelector("#watchlist li button.watchlist-remove")).Click();
+        Until(() => Driver.FindElements(By.Id("watchlist")).Count == 0);
+        Assert.Contains(first, Listed());
+        AssertNoConsoleErrors();
+    }
+
     /// <summary>Rates Toy Story 5 stars on its page (the page creates the session) and returns the session cookie's value.</summary>
     private string RateToyStory()
     {

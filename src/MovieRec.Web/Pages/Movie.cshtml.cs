@@ -9,7 +9,7 @@ using MovieRec.Web.Storage;
 namespace MovieRec.Web.Pages;
 
 /// <summary>A movie: metadata, rating histogram, similar movies by content and by ratings, the visitor's rating.</summary>
-public sealed class MovieModel(MovieDetailQueries details, SimilarQueries similar, IRatingStore store, Recommendations.Recommender recommender) : PageModel
+public sealed class MovieModel(MovieDetailQueries details, SimilarQueries similar, IRatingStore store, Recommendations.Recommender recommender, Hosting.ModelHost host) : PageModel
 {
     public const int SimilarCount = 8;
 
@@ -28,6 +28,9 @@ public sealed class MovieModel(MovieDetailQueries details, SimilarQueries simila
     /// <summary>Why "also liked" is empty, when it is.</summary>
     public string? AlsoLikedNote { get; private set; }
 
+    /// <summary>Whether the movie is on the visitor's watchlist.</summary>
+    public bool OnWatchlist { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
     {
         if (!Api.MovieId.TryParse(id, out var movieId)) return NotFound();
@@ -39,6 +42,11 @@ public sealed class MovieModel(MovieDetailQueries details, SimilarQueries simila
         }
         Detail = detail.Value;
         Visitor = await Visitor.LoadAsync(HttpContext, store).ConfigureAwait(false);
+        if (Visitor.AccountId is long account)
+        {
+            var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
+            OnWatchlist = (await store.GetListAsync(account, MovieList.Watchlist, cancellationToken).ConfigureAwait(false)).Contains(catalog.StorageKeyOf(Movie.Id));
+        }
         if (Visitor.Count > 0 && Visitor.RatingOf(Movie.Id) is null)
         {
             Predicted = await recommender.PredictAsync([.. Visitor.Ratings.Select(r => new Recommendations.MovieRating(r.MovieId, r.Rating))], Movie.Id, cancellationToken).ConfigureAwait(false);

@@ -37,9 +37,12 @@ public sealed record MovieCard(Movie Movie, float? MyRating, bool Rateable = tru
     public string? Note { get; init; }
     public bool ShowUnseen { get; init; }
 
-    /// <summary>A "Not interested" button (recommendations: the movie is hidden from the visitor's lists).</summary>
+    /// <summary>"Not interested" and "+ Watchlist" buttons (recommendations: either takes the movie off the list).</summary>
     public bool ShowNotInterested { get; init; }
 }
+
+/// <summary>The watchlist toggle of a movie: whether it is on the visitor's watchlist.</summary>
+public sealed record WatchlistButton(Movie Movie, bool On);
 
 /// <summary>Formatting shared by the pages.</summary>
 public static class Format

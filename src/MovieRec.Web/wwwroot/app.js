@@ -175,26 +175,37 @@
         });
     }
 
+    // --- "Not interested" (PUT /api/v1/me/hidden/{id}) and "Show again" (DELETE); "+ Watchlist" on a recommended movie
+    // (PUT /api/v1/me/watchlist/{id}) and "Remove" likewise: the recommendations are fetched afresh after each (a hidden or
+    // watchlisted movie leaves them), or the page is reloaded where there is no list. ---
+    const listActions = [
+        ["button.not-interested", "hidden", "PUT", "Hidden: it will not be recommended to you again (see “Not interested” below to undo)."],
+        ["button.show-again", "hidden", "DELETE", "It may be recommended again."],
+        ["#rec-list button.watchlist-toggle", "watchlist", "PUT", "On your watchlist (below); it leaves the list once you rate it."],
+        ["button.watchlist-remove", "watchlist", "DELETE", "Taken off your watchlist."],
+    ];
+    document.addEventListener("click", async e => {
+        const action = listActions.find(([selector]) => e.target.closest(selector));
+        if (!action) return;
+        const [selector, list, method, done] = action;
+        const button = e.target.closest(selector), holder = button.closest("li[data-movie-id]");
+        const recs = document.getElementById("recs");
+        button.disabled = true;
+        try {
+            const r = await fetch("/api/v1/me/" + list + "/" + encodeURIComponent(holder.dataset.movieId), { method, credentials: "same-origin" });
+            if (!r.ok && r.status !== 404) throw new Error(String(r.status));
+            if (method === "PUT") holder.classList.add("dismissed");
+            if (recs) recs.dispatchEvent(new CustomEvent("rated", { detail: { done } }));
+            else window.location.reload();
+        } catch (err) {
+            button.textContent = "Not saved: " + err.message;
+            button.disabled = false;
+        }
+    });
+
     // --- Recommendations: rating a movie refines the list at once (the page re-rendered by the server). ---
     const recs = document.getElementById("recs");
     if (recs) {
-        // "Not interested" (PUT /api/v1/me/hidden/{id}) and "Show again" (DELETE): the list is fetched afresh after either.
-        recs.addEventListener("click", async e => {
-            const hide = e.target.closest("button.not-interested"), again = e.target.closest("button.show-again");
-            if (!hide && !again) return;
-            const holder = (hide || again).closest("[data-movie-id]");
-            const status = document.getElementById("recs-status");
-            (hide || again).disabled = true;
-            try {
-                const r = await fetch("/api/v1/me/hidden/" + encodeURIComponent(holder.dataset.movieId), { method: hide ? "PUT" : "DELETE", credentials: "same-origin" });
-                if (!r.ok && r.status !== 404) throw new Error(String(r.status));
-                if (hide) holder.classList.add("dismissed");
-                recs.dispatchEvent(new CustomEvent("rated", { detail: { hidden: !!hide } }));
-            } catch (err) {
-                status.textContent = "Not saved: " + err.message;
-                (hide || again).disabled = false;
-            }
-        });
         let refreshing = null;
         recs.addEventListener("rated", e => {
             const list = document.getElementById("rec-list");
@@ -210,8 +221,7 @@
                     if (!fresh) return;
                     recs.replaceChildren(...[...fresh.childNodes].map(n => document.importNode(n, true)));
                     initStars(recs);
-                    document.getElementById("recs-status").textContent = e.detail && e.detail.hidden !== undefined
-                        ? (e.detail.hidden ? "Hidden: it will not be recommended to you again (see “Not interested” below to undo)." : "It may be recommended again.")
+                    document.getElementById("recs-status").textContent = e.detail && e.detail.done ? e.detail.done
                         : e.detail && e.detail.imported ? "Updated with your imported ratings." : "Updated with your new rating.";
                 })
                 .catch(err => { status.textContent = "Could not update: " + err.message; list.removeAttribute("aria-busy"); });
@@ -266,6 +276,28 @@
         });
         input.addEventListener("blur", () => setTimeout(close, 150));
     }
+
+    // --- The watchlist toggle on a movie's page: PUT or DELETE /api/v1/me/watchlist/{id} (an account is made first if need be). ---
+    document.querySelectorAll(".your-rating button.watchlist-toggle").forEach(button => {
+        button.addEventListener("click", async () => {
+            const on = button.getAttribute("aria-pressed") === "true";
+            const url = "/api/v1/me/watchlist/" + encodeURIComponent(button.dataset.movieId);
+            const send = () => fetch(url, { method: on ? "DELETE" : "PUT", credentials: "same-origin" });
+            button.disabled = true;
+            try {
+                await ensureSession(false);
+                let r = await send();
+                if (r.status === 401) { await ensureSession(true); r = await send(); }
+                if (!r.ok && r.status !== 404) throw new Error(String(r.status));
+                button.setAttribute("aria-pressed", String(!on));
+                button.textContent = on ? "+ Watchlist" : "On your watchlist ✓";
+            } catch (err) {
+                button.textContent = "Not saved: " + err.message;
+            } finally {
+                button.disabled = false;
+            }
+        });
+    });
 
     // --- Import ratings from an IMDb or Letterboxd export (POST /api/v1/me/ratings/import, the file as text/csv). ---
     const importForm = document.getElementById("import-form");

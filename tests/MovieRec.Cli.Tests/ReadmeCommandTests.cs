@@ -11,8 +11,9 @@ namespace MovieRec.Cli.Tests;
 /// <summary>
 /// Every `movierec` command in the README's code blocks runs as written, in order, as its own process, in a fresh
 /// working folder with a fresh MOVIEREC_DATA (ml-latest-small and tmdb-5000 copied in) and an empty cache. The one
-/// command whose inputs a fresh machine cannot have (`import spark-als --path als-model/ ... --data ml-25m`) gets them
-/// made small: a synthetic dataset named ml-25m and Spark-layout factors for its ids.
+/// commands whose inputs a fresh machine cannot have get them: `import spark-als --path als-model/ ... --data ml-25m` a
+/// synthetic dataset named ml-25m and Spark-layout factors for its ids, made small; `recommend --ratings-file
+/// ratings.csv` a person's Letterboxd export.
 /// </summary>
 public sealed class ReadmeCommandTests(ITestOutputHelper output)
 {
@@ -34,6 +35,8 @@ public sealed class ReadmeCommandTests(ITestOutputHelper output)
                 File.Copy(file, Path.Combine(data, name, Path.GetFileName(file)));
         }
         PrepareSparkImport(work.Path, data);
+        File.WriteAllText(Path.Combine(work.Path, "ratings.csv"), "Date,Name,Year,Letterboxd URI,Rating\n2024-03-01,Alien,1979,https://boxd.it/2b0k,5\n"
+            + "2024-03-02,Blade Runner,1982,https://boxd.it/2b1a,4.5\n2024-03-03,The Thing,1982,https://boxd.it/2b2c,4\n");
         var cache = Path.Combine(work.Path, "cache");
         foreach (var args in commands)
         {

@@ -33,22 +33,32 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private string LogFile => Path.Combine(_folder.Path, "postgres.log");
 
-    /// <summary>Creates the cluster and starts it.</summary>
+    /// <summary>
+    /// Creates the cluster and starts it. The free port is found before the server binds it, so another process (a
+    /// second test run on the machine) can take it in between: "Address already in use" tries again on a new port.
+    /// </summary>
     public static async Task<PostgresServer> StartNewAsync()
     {
-        var server = new PostgresServer(ServerBinaries.PostgresBin());
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            if (server._user is not null)
-                await ServerBinaries.RunAsync("chown", ["-R", server._user, server._folder.Path], CommandTimeout);
-            await server.Run("initdb", ["-D", server.DataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"]);
-            await server.StartAsync();
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
+            var server = new PostgresServer(ServerBinaries.PostgresBin());
+            try
+            {
+                if (server._user is not null)
+                    await ServerBinaries.RunAsync("chown", ["-R", server._user, server._folder.Path], CommandTimeout);
+                await server.Run("initdb", ["-D", server.DataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"]);
+                await server.StartAsync();
+                return server;
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                await server.DisposeAsync();
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
         }
     }
 

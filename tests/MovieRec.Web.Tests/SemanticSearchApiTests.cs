@@ -69,6 +69,7 @@ public sealed class SemanticSearchApiTests
     /// without ratings the first ten are Ace Ventura, Ferris Bueller, Clerks and other comedies with no horror.
     /// </summary>
     [ModelFact]
+    [Trait("Category", "Slow")] // its own service that trains taste, twice (before and after the TMDB join): 20 s of CPU
     public async Task A_browse_answer_is_re_ranked_by_the_searcher_s_taste()
     {
         await using var factory = new ServiceFactory(new Dictionary<string, string?> { ["MovieRec:DefaultAlgorithm"] = "taste" }); // the service's default

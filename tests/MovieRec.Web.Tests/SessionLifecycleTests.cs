@@ -77,6 +77,14 @@ public sealed class SessionLifecycleTests
         await (await alice.GetAsync("/api/v1/me/ratings")).AssertProblem(401);
         Assert.Equal(1, await store.CountRatingsAsync());
         Assert.Single((await (await bob.GetAsync("/api/v1/me/ratings")).Json()).GetProperty("items").EnumerateArray());
+
+        // The purge is off by default: 1,000 days without use delete nothing (the same service: one start fewer).
+        for (int k = 0; k < 10; k++)
+        {
+            clock.Advance(TimeSpan.FromDays(100));
+            await Task.Delay(50);
+        }
+        Assert.Equal(1, await store.CountRatingsAsync());
     }
 
     [Fact]
@@ -108,22 +116,5 @@ public sealed class SessionLifecycleTests
         var kept = (await (await active.GetAsync("/api/v1/me/ratings")).Json()).GetProperty("items").EnumerateArray().Single();
         Assert.Equal(2, kept.GetProperty("movieId").GetInt64());
         Assert.Contains("movierec_accounts_purged_total 1", await factory.CreateClient().GetStringAsync("/metrics"), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task The_purge_is_off_by_default()
-    {
-        var clock = new FakeTimeProvider(Start);
-        await using var factory = Factory(clock);
-        await factory.ReadyClientAsync();
-        var store = factory.Services.GetRequiredService<IRatingStore>();
-        var (client, _) = await NewAccount(factory);
-        await client.PutAsJsonAsync("/api/v1/me/ratings/1", new { rating = 5 });
-        for (int k = 0; k < 10; k++)
-        {
-            clock.Advance(TimeSpan.FromDays(100));
-            await Task.Delay(50);
-        }
-        Assert.Equal(1, await store.CountRatingsAsync());
     }
 }

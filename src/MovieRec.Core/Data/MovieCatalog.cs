@@ -76,7 +76,7 @@ public sealed class MovieCatalog
     }
 
     /// <summary>A normalised title without a leading English article ("the dark knight" to "dark knight").</summary>
-    private static string WithoutArticle(string normalized)
+    internal static string WithoutArticle(string normalized)
     {
         foreach (var article in (ReadOnlySpan<string>)["the ", "a ", "an "])
         {

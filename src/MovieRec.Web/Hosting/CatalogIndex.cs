@@ -220,6 +220,9 @@ public sealed class CatalogIndex : IDisposable
         return result;
     }
 
+    /// <summary>The movies of stored movie ids, in order, leaving out those this catalogue does not have.</summary>
+    public IReadOnlyList<Movie> MoviesFromStorage(IReadOnlyList<long> stored) => [.. KeysFromStorage(stored).Select(k => Catalog[k]).OfType<Movie>()];
+
     public MovieRatingStats StatsOf(long movieId) => ItemOf(movieId) is int item and >= 0 ? _stats[item] : new MovieRatingStats(0, 0, new int[HistogramBuckets]);
 
     /// <summary>

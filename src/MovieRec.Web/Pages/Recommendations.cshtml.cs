@@ -60,12 +60,6 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
 
     public async Task OnGetAsync(string? algorithm, CancellationToken cancellationToken)
     {
-        async Task<IReadOnlyList<Movie>> ListAsync(MovieList list)
-        {
-            var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
-            var keys = catalog.KeysFromStorage(await store.GetListAsync(Visitor.AccountId!.Value, list, cancellationToken).ConfigureAwait(false));
-            return [.. keys.Select(k => catalog.Catalog[k]).OfType<Movie>()];
-        }
 
         var resolved = algorithms.Resolve(algorithm, forNewUsers: true);
         Algorithm = resolved.Value ?? algorithms.Default;
@@ -85,8 +79,8 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
         LikeThreshold = Core.Algorithms.Content.Likes.Threshold(scale);
         LikesNone = Visitor.Count > 0 && Visitor.Ratings.All(r => r.Rating < LikeThreshold);
         if (Visitor.AccountId is not long account) return;
-        Hidden = await ListAsync(MovieList.Hidden).ConfigureAwait(false);
-        Watchlist = await ListAsync(MovieList.Watchlist).ConfigureAwait(false);
+        Hidden = catalog.MoviesFromStorage(await store.GetListAsync(account, MovieList.Hidden, cancellationToken).ConfigureAwait(false));
+        Watchlist = catalog.MoviesFromStorage(await store.GetListAsync(account, MovieList.Watchlist, cancellationToken).ConfigureAwait(false));
         if (Visitor.Count == 0) return;
         // An algorithm picked in the switcher is waited for; otherwise the page asks as an API request naming none does,
         // so while the default still trains at start-up it shows a quick algorithm's list at once (it waited seconds).

@@ -190,8 +190,8 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
     public async Task<ListedMovies> ListAsync(long accountId, MovieList list, CancellationToken cancellationToken)
     {
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
-        var keys = catalog.KeysFromStorage(await store.GetListAsync(accountId, list, cancellationToken).ConfigureAwait(false));
-        return new ListedMovies([.. keys.Select(k => catalog.Catalog[k]).OfType<Movie>().Select(m => new ListedMovie(MovieId.Of(m), m.Title, m.Year))]);
+        var movies = catalog.MoviesFromStorage(await store.GetListAsync(accountId, list, cancellationToken).ConfigureAwait(false));
+        return new ListedMovies([.. movies.Select(m => new ListedMovie(MovieId.Of(m), m.Title, m.Year))]);
     }
 
     /// <summary>Removes the account's rating of a movie; null when done, the 404 when there was none.</summary>

@@ -32,8 +32,7 @@ public sealed record CandidateFilter(string? Genre, int? FromYear, int? ToYear)
         if (movies.Count == 0) return this;
         // In cache keys: the count and a hash of the sorted ids (an account may hide hundreds).
         var sorted = movies.Order().ToArray();
-        ulong hash = 14695981039346656037;
-        foreach (long id in sorted) hash = (hash ^ (ulong)id) * 1099511628211;
+        ulong hash = Core.Models.ModelFile.Checksum(System.Runtime.InteropServices.MemoryMarshal.AsBytes(sorted.AsSpan()));
         return this with { Hidden = sorted.ToHashSet(), _hiddenKey = string.Create(CultureInfo.InvariantCulture, $"|hidden:{sorted.Length}:{hash:x16}") };
     }
 

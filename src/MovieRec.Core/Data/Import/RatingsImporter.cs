@@ -209,7 +209,7 @@ public sealed class RatingsImporter
     {
         var key = Key(title);
         var found = new List<Movie>();
-        foreach (var k in (ReadOnlySpan<string>)[key, WithoutArticle(key)])
+        foreach (var k in (ReadOnlySpan<string>)[key, MovieCatalog.WithoutArticle(key)])
         {
             if (k.Length == 0 || !_byTitle.TryGetValue(k, out var list)) continue;
             foreach (var m in list)
@@ -246,7 +246,7 @@ public sealed class RatingsImporter
     private void AddTitle(string title, Movie movie)
     {
         var key = Key(title);
-        foreach (var k in (ReadOnlySpan<string>)[key, WithoutArticle(key)])
+        foreach (var k in (ReadOnlySpan<string>)[key, MovieCatalog.WithoutArticle(key)])
         {
             if (k.Length == 0) continue;
             if (!_byTitle.TryGetValue(k, out var list)) _byTitle[k] = list = [];
@@ -256,15 +256,6 @@ public sealed class RatingsImporter
 
     /// <summary>The normalised title, "&amp;" read as "and" ("Harold &amp; Kumar" is MovieLens's "Harold and Kumar").</summary>
     private static string Key(string title) => MovieCatalog.NormalizeTitle(title.Replace("&", " and ", StringComparison.Ordinal));
-
-    private static string WithoutArticle(string normalized)
-    {
-        foreach (var article in (ReadOnlySpan<string>)["the ", "a ", "an "])
-        {
-            if (normalized.Length > article.Length && normalized.StartsWith(article, StringComparison.Ordinal)) return normalized[article.Length..];
-        }
-        return normalized;
-    }
 
     private static string Or(string shown, string fallback) => shown.Length > 0 ? shown : fallback;
 

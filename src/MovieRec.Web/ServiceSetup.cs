@@ -26,11 +26,20 @@ public static class ServiceSetup
     /// <summary>Request bodies larger than this are refused with 413.</summary>
     public const long MaxBodyBytes = 64 * 1024;
 
-    /// <summary>The one larger body: a ratings export brought from elsewhere (POST /api/v1/me/ratings/import).</summary>
+    /// <summary>The larger bodies: an export brought from elsewhere (POST /api/v1/me/ratings/import, /me/watchlist/import).</summary>
     public const long MaxImportBytes = 8 * 1024 * 1024;
 
-    /// <summary>The path whose bodies may be up to <see cref="MaxImportBytes"/>.</summary>
-    public const string ImportPath = "/api/v1/me/ratings/import";
+    private static readonly string[] ImportPaths = ["/api/v1/me/ratings/import", "/api/v1/me/watchlist/import"];
+
+    /// <summary>Whether bodies sent to <paramref name="path"/> may be up to <see cref="MaxImportBytes"/>.</summary>
+    public static bool IsImportPath(PathString path)
+    {
+        foreach (var import in ImportPaths)
+        {
+            if (path.Equals(import, StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
+    }
 
     public static WebApplicationBuilder AddMovieRec(this WebApplicationBuilder builder)
     {
@@ -239,7 +248,7 @@ public static class ServiceSetup
     /// <summary>413 before reading a body whose declared length is over the limit (Kestrel enforces it for chunked bodies too).</summary>
     private static async Task LimitBody(HttpContext context, RequestDelegate next)
     {
-        long max = context.Request.Path.Equals(ImportPath, StringComparison.OrdinalIgnoreCase) ? MaxImportBytes : MaxBodyBytes;
+        long max = IsImportPath(context.Request.Path) ? MaxImportBytes : MaxBodyBytes;
         if (context.Request.ContentLength > max)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using MovieRec.Core.Tests;
 
 namespace MovieRec.Cli.Tests;
@@ -58,6 +59,17 @@ public class ModelCommandTests
         Assert.Equal(output, imported);
         Assert.Contains("1 of the 4 rated rows", error, StringComparison.Ordinal);
         Assert.Contains("line 5, Past Lives (2023)", error, StringComparison.Ordinal);
+        // Letterboxd's whole export (a zip holding ratings.csv among others): the same.
+        string zip = Path.Combine(tmp.Path, "letterboxd-export.zip");
+        using (var archive = ZipFile.Open(zip, ZipArchiveMode.Create))
+        {
+            archive.CreateEntryFromFile(letterboxd, "ratings.csv");
+            archive.CreateEntryFromFile(letterboxd, "diary.csv");
+        }
+        (exit, string zipped, error) = CliRunner.Run("recommend", "--model", model, "--ratings-file", zip, "-n", "8", "--data", TestData.MovieLensSmallPath);
+        Assert.True(exit == 0, error);
+        Assert.Equal(output, zipped);
+        Assert.Contains("letterboxd-export.zip/ratings.csv", error, StringComparison.Ordinal);
         (exit, _, error) = CliRunner.Run("recommend", "--model", model, "--ratings-file", letterboxd);
         Assert.Equal(MovieRecCli.UserError, exit);
         Assert.Contains("--ratings-file needs --data", error, StringComparison.Ordinal);

@@ -286,6 +286,29 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
         Driver.FindElement(By.CssSelector("#watchlist li button.watchlist-remove")).Click();
         Until(() => Driver.FindElements(By.Id("watchlist")).Count == 0);
         Assert.Contains(first, Listed());
+
+        // Letterboxd's watchlist.csv chosen on this page: the form takes it for a watchlist by its name, and both movies
+        // join the list (the latest added first) without a reload.
+        string folder = Directory.CreateTempSubdirectory("letterboxd-").FullName;
+        string file = Path.Combine(folder, "watchlist.csv");
+        File.WriteAllText(file, "Date,Name,Year,Letterboxd URI\n2024-05-01,Alien,1979,https://boxd.it/a\n2024-05-02,Heat,1995,https://boxd.it/b\n");
+        try
+        {
+            Driver.FindElement(By.CssSelector("#import-ratings > summary")).Click();
+            Driver.FindElement(By.Id("import-file")).SendKeys(file);
+            Assert.True(Driver.FindElement(By.CssSelector("#import-form input[name=kind][value=watchlist]")).Selected);
+            Driver.FindElement(By.Id("import-submit")).Click();
+            var status = Driver.FindElement(By.Id("import-status"));
+            Until(() => status.Text.StartsWith("2 movies", StringComparison.Ordinal) || status.Text.StartsWith("Not imported", StringComparison.Ordinal));
+            Assert.Equal("2 movies added to your watchlist from your Letterboxd file.", status.Text);
+            Until(() => Watchlist().Count == 2);
+            Assert.Equal(["6", "1214"], Watchlist());
+            Assert.DoesNotContain("6", Listed());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
         AssertNoConsoleErrors();
     }
 

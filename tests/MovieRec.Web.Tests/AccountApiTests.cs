@@ -207,6 +207,70 @@ public sealed class AccountApiTests(ServiceFixture fixture)
         await (await client.PutAsync("/api/v1/me/watchlist/999999999", null)).AssertProblem(404, "No movie");
     }
 
+    /// <summary>
+    /// POST /me/watchlist/import adds a watchlist export's movies (not those rated; again: no change), kept out of the
+    /// recommendations; Letterboxd's export as downloaded (.zip) gives ratings and watchlist in one upload.
+    /// </summary>
+    [Fact]
+    public async Task A_watchlist_export_and_a_letterboxd_zip_fill_the_watchlist()
+    {
+        var client = await SignedInClient();
+        foreach (long id in new long[] { 1258, 1219, 1997, 1982, 1347 })
+            Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/v1/me/ratings/{id}", new { rating = 5 })).StatusCode);
+        var before = await RecommendedIds(client);
+        static StringContent Csv(string text) => new(text, System.Text.Encoding.UTF8, "text/csv");
+        string list = $"movieId,added\n{before[0]}\n{before[2]}\n1258\n999999\n";
+        var imported = await client.PostAsync("/api/v1/me/watchlist/import?name=list.csv", Csv(list));
+        var result = await imported.Json();
+        Assert.True(imported.StatusCode == HttpStatusCode.OK, result.ToString());
+        Assert.Equal(4, result.GetProperty("rows").GetInt32());
+        Assert.Equal(2, result.GetProperty("added").GetInt32());
+        Assert.Equal(1, result.GetProperty("rated").GetInt32()); // The Shining: rated, so seen
+        Assert.Equal("no movie with id 999999 in the catalogue", Assert.Single(result.GetProperty("unmatched").EnumerateArray()).GetProperty("why").GetString());
+        async Task<List<long>> Watchlist() => [.. (await (await client.GetAsync("/api/v1/me/watchlist")).Json()).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("movieId").GetInt64())];
+        Assert.Equal([before[0], before[2]], (await Watchlist()).Order());
+        var after = await RecommendedIds(client);
+        Assert.DoesNotContain(before[0], after);
+        Assert.DoesNotContain(before[2], after);
+        // Again, sent as text/plain (what some clients say of a file): nothing new.
+        var again = await (await client.PostAsync("/api/v1/me/watchlist/import?name=list.csv", new StringContent(list))).Json();
+        Assert.Equal((0, 2), (again.GetProperty("added").GetInt32(), again.GetProperty("alreadyListed").GetInt32()));
+
+        await (await client.PostAsync("/api/v1/me/watchlist/import?name=watched.csv", Csv("Date,Name,Year,Letterboxd URI\n2023-01-01,Heat,1995,x\n"))).AssertProblem(400, "films you have seen");
+        var noMovie = await (await client.PostAsync("/api/v1/me/watchlist/import?name=w.csv", Csv("Comment\nlater\n"))).AssertProblem(400, "file");
+        Assert.Contains("w.csv, line 1", noMovie.GetProperty("errors").GetProperty("file")[0].GetString(), StringComparison.Ordinal);
+        await (await client.PostAsJsonAsync("/api/v1/me/watchlist/import", new { movieId = 1 })).AssertProblem(415, "the body must be the file itself (text/csv");
+
+        // Letterboxd's whole export: its ratings.csv is stored, its watchlist.csv joins the watchlist.
+        var zip = new MemoryStream();
+        using (var archive = new System.IO.Compression.ZipArchive(zip, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, text) in new[]
+            {
+                ("ratings.csv", "Date,Name,Year,Letterboxd URI,Rating\n2023-01-01,Heat,1995,https://boxd.it/a,5\n"),
+                ("watchlist.csv", "Date,Name,Year,Letterboxd URI\n2024-01-01,Alien,1979,https://boxd.it/b\n2024-01-02,Not A Film,2020,https://boxd.it/c\n"),
+                ("watched.csv", "Date,Name,Year,Letterboxd URI\n2023-01-01,Heat,1995,https://boxd.it/a\n"),
+            })
+            {
+                await using var entry = archive.CreateEntry(name).Open();
+                await entry.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text));
+            }
+        }
+        var upload = new ByteArrayContent(zip.ToArray());
+        upload.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
+        var whole = await client.PostAsync("/api/v1/me/ratings/import?name=letterboxd-me.zip", upload);
+        var answer = await whole.Json();
+        Assert.True(whole.StatusCode == HttpStatusCode.OK, answer.ToString());
+        Assert.Equal(("letterboxd", 1), (answer.GetProperty("format").GetString(), answer.GetProperty("stored").GetInt32()));
+        var watchlist = answer.GetProperty("watchlist");
+        Assert.Equal((1, 1), (watchlist.GetProperty("added").GetInt32(), watchlist.GetProperty("unmatchedCount").GetInt32()));
+        Assert.Contains(6L, (await (await client.GetAsync("/api/v1/me/ratings")).Json()).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("movieId").GetInt64()));
+        Assert.Equal(1214L, (await Watchlist())[^1]); // added 2024-01-01: the oldest on the list
+        var broken = new ByteArrayContent(zip.ToArray()[..40]);
+        var problem = await (await client.PostAsync("/api/v1/me/ratings/import?name=letterboxd-me.zip", broken)).AssertProblem(400, "file");
+        Assert.Contains("letterboxd-me.zip: is not a readable zip archive", problem.GetProperty("errors").GetProperty("file")[0].GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_acknowledged_rating_is_the_one_stored_updated_at_included()
     {

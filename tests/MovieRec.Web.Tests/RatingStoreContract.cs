@@ -185,10 +185,14 @@ public abstract class RatingStoreContract : IAsyncLifetime
         Assert.True(await Store.RemoveFromListAsync(account, list, 11));
         Assert.False(await Store.RemoveFromListAsync(account, list, 11));
         Assert.Equal([10L], await Store.GetListAsync(account, list));
+        // Many at once (an import): one already there keeps its date, the rest by theirs.
+        Assert.True(await Store.AddManyToListAsync(account, list, [new(14, Now.AddMinutes(-2)), new(10, Now.AddMinutes(5)), new(15, Now.AddMinutes(3))]));
+        Assert.Equal([15L, 10L, 14L], await Store.GetListAsync(account, list));
         await Store.UpsertRatingAsync(account, 1, 4f, Now);
         Assert.True(await Store.DeleteAccountAsync(account));
         Assert.Empty(await Store.GetListAsync(account, list));
         Assert.False(await Store.AddToListAsync(account, list, 13, Now));
+        Assert.False(await Store.AddManyToListAsync(account, list, [new(13, Now)]));
         Assert.Equal([12L], await Store.GetListAsync(other, list));
         // The purge takes an unused account's lists with it.
         Assert.Equal(1, await Store.PurgeAccountsAsync(Now.AddDays(1)));

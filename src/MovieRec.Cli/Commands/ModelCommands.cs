@@ -168,7 +168,7 @@ internal static class ModelCommands
         var rate = new Option<string?>("--rate") { Description = "Ratings of a new user as movieId=rating,... (fold-in, no retraining), e.g. 1=5,260=4.5." };
         var ratingsFile = new Option<string?>("--ratings-file")
         {
-            Description = "A new user's ratings exported elsewhere: IMDb's or Letterboxd's CSV, or a CSV of movieId / imdbId / tmdbId / title and year with rating (needs --data: matched by id, else title and year).",
+            Description = "A new user's ratings exported elsewhere: IMDb's or Letterboxd's CSV (or Letterboxd's whole export, .zip), or a CSV of movieId / imdbId / tmdbId / title and year with rating (needs --data: matched by id, else title and year).",
         };
         var count = CommonOptions.Count("How many movies.", 10);
         var data = new Option<string?>("--data")
@@ -364,7 +364,7 @@ internal static class ModelCommands
     }
 
     /// <summary>
-    /// A ratings export (<see cref="RatingsImporter"/>) as --rate's movieId=rating pairs; the rows no movie of the
+    /// A ratings export (<see cref="RatingsImporter"/>, or Letterboxd's whole export, <see cref="ExportArchive"/>) as --rate's movieId=rating pairs; the rows no movie of the
     /// dataset matches are counted on standard error with the first few.
     /// </summary>
     private static string ReadRatingsFile(string path, Dataset dataset, RatingScale scale, TextWriter error)
@@ -372,13 +372,30 @@ internal static class ModelCommands
         var byRawId = dataset.Catalog.Movies.ToDictionary(m => m.RawId ?? m.Id.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal);
         var importer = new RatingsImporter(dataset.Catalog.Movies, scale, id => byRawId.GetValueOrDefault(id));
         RatingsImport import;
-        using (var stream = File.OpenRead(path)) import = importer.Read(stream, path);
+        string source = path;
+        using (var stream = File.OpenRead(path))
+        {
+            Span<byte> start = stackalloc byte[4];
+            int read = stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+            stream.Position = 0;
+            // Letterboxd's export as downloaded: its ratings.csv.
+            if (ExportArchive.IsZip(start[..read]))
+            {
+                var archive = ExportArchive.Read(stream, path);
+                source = archive.RatingsName;
+                import = importer.Read(new MemoryStream(archive.Ratings, writable: false), source);
+            }
+            else
+            {
+                import = importer.Read(stream, path);
+            }
+        }
         if (import.Unmatched.Count > 0)
         {
-            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warning: {import.Unmatched.Count} of the {import.Rows} rated rows of {path} match no movie of {dataset.Name}; the first: ")
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warning: {import.Unmatched.Count} of the {import.Rows} rated rows of {source} match no movie of {dataset.Name}; the first: ")
                 + string.Join("; ", import.Unmatched.Take(3).Select(u => string.Create(CultureInfo.InvariantCulture, $"line {u.Line}, {u.Movie} ({u.Why})"))));
         }
-        if (import.Ratings.Count == 0) throw new CliException($"{path}: none of its {import.Rows} rated rows matches a movie of {dataset.Name}.");
+        if (import.Ratings.Count == 0) throw new CliException($"{source}: none of its {import.Rows} rated rows matches a movie of {dataset.Name}.");
         return string.Join(',', import.Ratings.Select(r => (r.Movie.RawId ?? r.Movie.Id.ToString(CultureInfo.InvariantCulture)) + "=" + r.Rating.ToString(CultureInfo.InvariantCulture)));
     }
 

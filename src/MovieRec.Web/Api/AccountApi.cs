@@ -25,17 +25,24 @@ public static class AccountApi
         me.MapGet("/ratings", Ratings).WithSummary("Your ratings, most recent first.");
         me.MapPut("/ratings/{movieId}", Rate).RequireRateLimiting(RateLimits.Writes).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.").WithSummary("Rate a movie (acknowledged once durably stored).");
         me.MapDelete("/ratings/{movieId}", Unrate).RequireRateLimiting(RateLimits.Writes).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.").WithSummary("Remove your rating of a movie.");
-        me.MapPost("/ratings/import", Import).RequireRateLimiting(RateLimits.Writes).Accepts<string>("text/csv", "multipart/form-data")
+        me.MapPost("/ratings/import", Import).RequireRateLimiting(RateLimits.Writes).Accepts<string>(ImportTypes[0], ImportTypes[1..])
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Import ratings from an IMDb or Letterboxd export, or a CSV of movieId / imdbId / tmdbId / title (and year) with rating.")
             .WithDescription("The body is the CSV itself (text/csv), or a form with the file in field \"file\". All rows are stored in one transaction; " +
                 "a malformed row stores nothing and the 400 names its line and column. Rows whose movie is not in the catalogue are listed, not stored. " +
+                "Letterboxd's export as downloaded (.zip, application/zip or a form's file) gives its ratings.csv, and its watchlist.csv goes to your watchlist (\"watchlist\" in the answer). " +
                 "Up to 8 MiB and 50,000 ratings; ?name=ratings.csv names the file in messages.");
         me.MapGet("/ratings/export", Export).Produces(StatusCodes.Status200OK, contentType: "text/csv").WithSummary("Your ratings as CSV (movieId, imdbId, tmdbId, title, year, rating, ratedAt), most recent first; the import reads it back.");
         MapMovieList(me, "hidden", MovieList.Hidden, "The movies you said you are not interested in, most recently hidden first.",
             "Not interested: never recommend this movie to you (until you take it back).", "Take a \"not interested\" back: the movie may be recommended again.");
         MapMovieList(me, "watchlist", MovieList.Watchlist, "Your watchlist, most recently added first.",
             "Keep a movie to watch later (it is not recommended to you again; rating it takes it off).", "Take a movie off your watchlist.");
+        me.MapPost("/watchlist/import", ImportWatchlist).RequireRateLimiting(RateLimits.Writes).Accepts<string>(ImportTypes[0], ImportTypes[1..])
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithSummary("Add the movies of a watchlist export to your watchlist: IMDb's watchlist export, Letterboxd's watchlist.csv, or a CSV with a movieId / imdbId / tmdbId / title (and year) column.")
+            .WithDescription("The body is the CSV itself (text/csv), or a form with the file in field \"file\". All movies are added in one transaction; " +
+                "a malformed row adds nothing and the 400 names its line and column. Movies you have rated are left off; rows whose movie is not in the catalogue are listed. " +
+                "Up to 8 MiB and 50,000 movies; ?name=watchlist.csv names the file in messages.");
         me.MapGet("/predictions/{movieId}", Predict).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.")
             .WithSummary("The stars you would give a movie, predicted from your other ratings (fold-in), and why it suits you.");
         me.MapGet("/recommendations", Recommend).RequireRateLimiting(RateLimits.Expensive).WithSummary("Recommendations from your stored ratings (fold-in, no retraining).");
@@ -78,10 +85,26 @@ public static class AccountApi
             : TypedResults.NoContent();
 
     // name: the file's name for messages ("ratings.csv, line 12, ..."); a form upload carries its own.
-    private static async Task<Results<Ok<RatingsImported>, ValidationProblem, ProblemHttpResult>> Import(
-        HttpContext http, ClaimsPrincipal user, AccountRatings ratings, string? name, CancellationToken cancellationToken)
+    /// <summary>
+    /// What an import's body may be: the CSV (text/plain and octet-stream too, which is what some clients send for a
+    /// file), Letterboxd's zip (application/x-zip-compressed is what browsers on Windows say), or a form with the file.
+    /// </summary>
+    private static readonly string[] ImportTypes = ["text/csv", "multipart/form-data", "application/zip", "application/x-zip-compressed", "text/plain", "application/octet-stream"];
+
+    private static Task<Results<Ok<RatingsImported>, ValidationProblem, ProblemHttpResult>> Import(
+        HttpContext http, ClaimsPrincipal user, AccountRatings ratings, string? name, CancellationToken cancellationToken) =>
+        WithUploadAsync(http.Request, name, "ratings export", (body, file) => ratings.ImportAsync(user.AccountId(), body, file, cancellationToken), cancellationToken);
+
+    private static Task<Results<Ok<ListImported>, ValidationProblem, ProblemHttpResult>> ImportWatchlist(
+        HttpContext http, ClaimsPrincipal user, AccountRatings ratings, string? name, CancellationToken cancellationToken) =>
+        WithUploadAsync(http.Request, name, "watchlist export",
+            (body, file) => ratings.ImportListAsync(user.AccountId(), MovieList.Watchlist, body, file, cancellationToken), cancellationToken);
+
+    /// <summary>Runs an import on the uploaded file, buffered: the body itself, or a form's "file" field; JSON is a 415.</summary>
+    private static async Task<Results<Ok<T>, ValidationProblem, ProblemHttpResult>> WithUploadAsync<T>(
+        HttpRequest request, string? name, string what, Func<Stream, string, Task<QueryResult<T>>> import, CancellationToken cancellationToken)
+        where T : class
     {
-        var request = http.Request;
         string file = Path.GetFileName(name) is { Length: > 0 } given ? QueryError.Echo(given) : "the uploaded file";
         Stream body;
         if (request.HasFormContentType)
@@ -95,7 +118,7 @@ public static class AccountApi
         else if (request.HasJsonContentType())
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
-                detail: "Send the ratings export itself as the body (Content-Type text/csv), or as a form's \"file\" field; not JSON.");
+                detail: $"Send the {what} itself as the body (Content-Type text/csv), or as a form's \"file\" field; not JSON.");
         }
         else
         {
@@ -107,7 +130,7 @@ public static class AccountApi
         }
         await using (body.ConfigureAwait(false))
         {
-            return ApiProblems.Answer(await ratings.ImportAsync(user.AccountId(), body, file, cancellationToken).ConfigureAwait(false));
+            return ApiProblems.Answer(await import(body, file).ConfigureAwait(false));
         }
     }
 

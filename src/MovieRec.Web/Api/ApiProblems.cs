@@ -193,11 +193,16 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         return bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request could not be read.";
     }
 
-    /// <summary>What a 415 says: the body must be JSON, and what the client sent instead.</summary>
-    internal static string UnsupportedMediaType(HttpRequest request) =>
-        request.ContentType is { Length: > 0 } given
-            ? $"Content-Type: the body must be JSON (application/json), not '{given[..Math.Min(given.Length, 100)]}'."
-            : "Content-Type: the body must be JSON; send Content-Type: application/json.";
+    /// <summary>What a 415 says: the body must be JSON (a file for the imports), and what the client sent instead.</summary>
+    internal static string UnsupportedMediaType(HttpRequest request)
+    {
+        string must = ServiceSetup.IsImportPath(request.Path)
+            ? "the body must be the file itself (text/csv, or application/zip for Letterboxd's export) or a form (multipart/form-data) with it in field \"file\""
+            : "the body must be JSON (application/json)";
+        return request.ContentType is { Length: > 0 } given
+            ? $"Content-Type: {must}, not '{given[..Math.Min(given.Length, 100)]}'."
+            : $"Content-Type: {must}.";
+    }
 
     // System.Text.Json's messages end with the .NET type and line numbers; keep the path, which names the field.
     private static string Clean(string message)

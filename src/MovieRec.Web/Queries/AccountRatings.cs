@@ -32,8 +32,18 @@ public sealed record UnmatchedImportRow(long Line, string Movie, string Why);
 /// were stored (new to the account, or replacing its rating), rows for a movie rated again further down (the latest
 /// counts), rows without a rating (watched, not rated), and the rows whose movie the catalogue does not have (the first
 /// <see cref="AccountRatings.MaxUnmatchedListed"/> listed; <paramref name="UnmatchedCount"/> counts them all).
+/// A Letterboxd export uploaded whole (.zip) also fills the watchlist from its watchlist.csv (<paramref name="Watchlist"/>).
 /// </summary>
 public sealed record RatingsImported(string Format, int Rows, int Stored, int New, int Replaced, int Repeated, int Unrated, int UnmatchedCount,
+    IReadOnlyList<UnmatchedImportRow> Unmatched, ListImported? Watchlist = null);
+
+/// <summary>
+/// What a list import added: the export recognised, the movie rows read, the movies added, those already on the list,
+/// those left off because the account has rated them (seen: a rating takes a movie off the watchlist), rows naming a
+/// movie an earlier row named, and the rows whose movie the catalogue does not have (the first
+/// <see cref="AccountRatings.MaxUnmatchedListed"/> listed).
+/// </summary>
+public sealed record ListImported(string Format, int Rows, int Added, int AlreadyListed, int Rated, int Repeated, int UnmatchedCount,
     IReadOnlyList<UnmatchedImportRow> Unmatched);
 
 /// <summary>
@@ -58,35 +68,131 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
 
     /// <summary>
     /// Stores the ratings of an export from elsewhere (<see cref="RatingsImporter"/>: IMDb, Letterboxd, or a CSV of
-    /// movieId / imdbId / tmdbId / title and rating), all in one transaction. A malformed row stores nothing and names
-    /// its line and column (field "file"); rows whose movie the catalogue lacks are reported, not stored. A rating keeps
-    /// the date the export gives (so "most recent first" and the recency-aware algorithms see the person's own order),
-    /// else now.
+    /// movieId / imdbId / tmdbId / title and rating), all in one transaction. Letterboxd's export as downloaded (a .zip,
+    /// <see cref="ExportArchive"/>) gives its ratings.csv, and its watchlist.csv goes to the watchlist. A malformed row
+    /// stores nothing and names its line and column (field "file"); rows whose movie the catalogue lacks are reported,
+    /// not stored. A rating keeps the date the export gives (so "most recent first" and the recency-aware algorithms see
+    /// the person's own order), else now.
     /// </summary>
     public async Task<QueryResult<RatingsImported>> ImportAsync(long accountId, Stream csv, string file, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(csv);
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
-        var importer = new RatingsImporter(catalog.Catalog.Movies, catalog.Dataset.Ratings.Scale, id => catalog.Find(MovieId.Text(id)));
+        var importer = Importer(catalog);
         RatingsImport import;
+        MovieListImport? watchlist = null;
+        string watchlistFile = "";
         try
         {
-            import = importer.Read(csv, file);
+            // Both files are read before anything is stored: a malformed watchlist stores no ratings either.
+            if (await IsZipAsync(csv, cancellationToken).ConfigureAwait(false))
+            {
+                var archive = ExportArchive.Read(csv, file);
+                import = importer.Read(new MemoryStream(archive.Ratings, writable: false), archive.RatingsName);
+                watchlistFile = archive.WatchlistName;
+                if (archive.Watchlist is { } list) watchlist = importer.ReadList(new MemoryStream(list, writable: false), watchlistFile);
+            }
+            else
+            {
+                import = importer.Read(csv, file);
+            }
         }
         catch (DataFormatException e)
         {
-            return QueryError.Invalid("file", e.Message + (e.Message.EndsWith('.') ? "" : ".") + " Nothing was imported.");
+            return NothingImported(e);
         }
-        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var now = Now();
         var before = (await store.GetRatingsAsync(accountId, cancellationToken).ConfigureAwait(false)).Select(r => r.MovieId).ToHashSet();
-        var rows = import.Ratings.Select(r => new StoredRating(catalog.StorageKeyOf(r.Movie.Id), r.Rating,
-            r.RatedAt is { } at && at < now ? DateTimeOffset.FromUnixTimeMilliseconds(at.ToUnixTimeMilliseconds()) : now)).ToList();
+        var rows = import.Ratings.Select(r => new StoredRating(catalog.StorageKeyOf(r.Movie.Id), r.Rating, Past(r.RatedAt, now))).ToList();
         if (rows.Count > 0 && !await store.UpsertRatingsAsync(accountId, rows, cancellationToken).ConfigureAwait(false))
-            return QueryError.NotFound("The account no longer exists (it was deleted); start a new one with POST /api/v1/sessions.");
+            return AccountGone;
         if (rows.Count > 0) await recommender.ForgetAccountAsync(accountId, cancellationToken).ConfigureAwait(false);
         int replaced = rows.Count(r => before.Contains(r.MovieId));
+        ListImported? listed = null;
+        if (watchlist is not null)
+        {
+            var stored = await StoreListAsync(accountId, MovieList.Watchlist, watchlist, catalog, now, cancellationToken).ConfigureAwait(false);
+            if (!stored.IsOk) return stored.Error;
+            listed = stored.Value;
+        }
         return new RatingsImported(import.Format, import.Rows, rows.Count, rows.Count - replaced, replaced, import.Repeated, import.Unrated,
-            import.Unmatched.Count, [.. import.Unmatched.Take(MaxUnmatchedListed).Select(u => new UnmatchedImportRow(u.Line, u.Movie, u.Why))]);
+            import.Unmatched.Count, Listed(import.Unmatched), listed);
+    }
+
+    /// <summary>
+    /// Adds the movies of a list export (<see cref="RatingsImporter.ReadList"/>: IMDb's watchlist export, Letterboxd's
+    /// watchlist.csv, a CSV with a movie column) to one of the account's lists, in one transaction. Movies the account
+    /// has rated are left off the watchlist (a rating takes a movie off it); Letterboxd's watched.csv is refused as a
+    /// watchlist (those are films seen, not to see).
+    /// </summary>
+    public async Task<QueryResult<ListImported>> ImportListAsync(long accountId, MovieList list, Stream csv, string file, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(csv);
+        if (list == MovieList.Watchlist && string.Equals(file, "watched.csv", StringComparison.OrdinalIgnoreCase))
+            return QueryError.Invalid("file", "watched.csv is Letterboxd's list of films you have seen, not films to watch. Import ratings.csv (or the whole export, .zip) as your ratings; nothing was imported.");
+        var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
+        MovieListImport import;
+        try
+        {
+            if (await IsZipAsync(csv, cancellationToken).ConfigureAwait(false))
+                return QueryError.Invalid("file", $"{file} is a zip archive: import a Letterboxd export (.zip) as your ratings, which fills the watchlist too; nothing was imported.");
+            import = Importer(catalog).ReadList(csv, file);
+        }
+        catch (DataFormatException e)
+        {
+            return NothingImported(e);
+        }
+        return await StoreListAsync(accountId, list, import, catalog, Now(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<QueryResult<ListImported>> StoreListAsync(long accountId, MovieList list, MovieListImport import, CatalogIndex catalog, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var rated = list == MovieList.Watchlist
+            ? (await store.GetRatingsAsync(accountId, cancellationToken).ConfigureAwait(false)).Select(r => r.MovieId).ToHashSet()
+            : [];
+        var already = (await store.GetListAsync(accountId, list, cancellationToken).ConfigureAwait(false)).ToHashSet();
+        var rows = new List<ListedMovieRow>();
+        int alreadyListed = 0, skippedRated = 0;
+        foreach (var m in import.Movies)
+        {
+            long key = catalog.StorageKeyOf(m.Movie.Id);
+            if (rated.Contains(key)) skippedRated++;
+            else if (already.Contains(key)) alreadyListed++;
+            else rows.Add(new ListedMovieRow(key, Past(m.AddedAt, now)));
+        }
+        if (rows.Count > 0 && !await store.AddManyToListAsync(accountId, list, rows, cancellationToken).ConfigureAwait(false))
+            return AccountGone;
+        if (rows.Count > 0) await recommender.ForgetAccountAsync(accountId, cancellationToken).ConfigureAwait(false);
+        return new ListImported(import.Format, import.Rows, rows.Count, alreadyListed, skippedRated, import.Repeated, import.Unmatched.Count, Listed(import.Unmatched));
+    }
+
+    private static RatingsImporter Importer(CatalogIndex catalog) =>
+        new(catalog.Catalog.Movies, catalog.Dataset.Ratings.Scale, id => catalog.Find(MovieId.Text(id)));
+
+    private static QueryError NothingImported(DataFormatException e) =>
+        QueryError.Invalid("file", e.Message + (e.Message.EndsWith('.') ? "" : ".") + " Nothing was imported.");
+
+    private static QueryError AccountGone => QueryError.NotFound("The account no longer exists (it was deleted); start a new one with POST /api/v1/sessions.");
+
+    private static List<UnmatchedImportRow> Listed(IReadOnlyList<UnmatchedRow> unmatched) =>
+        [.. unmatched.Take(MaxUnmatchedListed).Select(u => new UnmatchedImportRow(u.Line, u.Movie, u.Why))];
+
+    /// <summary>Now, to the millisecond the store keeps.</summary>
+    private static DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+
+    /// <summary>An export's date when it is in the past (to the millisecond), else now.</summary>
+    private static DateTimeOffset Past(DateTimeOffset? at, DateTimeOffset now) =>
+        at is { } a && a < now ? DateTimeOffset.FromUnixTimeMilliseconds(a.ToUnixTimeMilliseconds()) : now;
+
+    /// <summary>Whether the upload is a zip archive; the stream is left where it was (copied first when it cannot seek).</summary>
+    private static async Task<bool> IsZipAsync(Stream csv, CancellationToken cancellationToken)
+    {
+        if (!csv.CanSeek) throw new ArgumentException("the upload must be buffered (seekable)", nameof(csv));
+        long at = csv.Position;
+        var start = new byte[4];
+        int read = await csv.ReadAtLeastAsync(start, start.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        csv.Position = at;
+        return ExportArchive.IsZip(start.AsSpan(0, read));
     }
 
     /// <summary>The account's ratings as CSV (<see cref="ExportHeader"/>), most recent first: what <see cref="ImportAsync"/> reads back.</summary>

@@ -13,6 +13,9 @@ public enum MovieList
 /// <summary>One rating of an account, as stored.</summary>
 public sealed record StoredRating(long MovieId, float Rating, DateTimeOffset UpdatedAt);
 
+/// <summary>A movie to put on one of an account's lists, and when it was added.</summary>
+public sealed record ListedMovieRow(long MovieId, DateTimeOffset AddedAt);
+
 /// <summary>An unexpired session: its account, when it expires and when it was last used.</summary>
 public sealed record SessionInfo(long AccountId, DateTimeOffset ExpiresAt, DateTimeOffset LastSeenAt);
 
@@ -68,6 +71,12 @@ public interface IRatingStore
 
     /// <summary>Adds a movie to one of the account's lists (again: no change); false when the account no longer exists.</summary>
     Task<bool> AddToListAsync(long accountId, MovieList list, long movieId, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds many movies to one of the account's lists in one transaction (an import: all added, or none); movies already
+    /// on it keep their date. False (nothing added) when the account no longer exists.
+    /// </summary>
+    Task<bool> AddManyToListAsync(long accountId, MovieList list, IReadOnlyList<ListedMovieRow> movies, CancellationToken cancellationToken = default);
 
     /// <summary>Takes a movie off one of the account's lists; false when it was not on it.</summary>
     Task<bool> RemoveFromListAsync(long accountId, MovieList list, long movieId, CancellationToken cancellationToken = default);

@@ -246,11 +246,7 @@ public abstract class SqlRatingStore : IRatingStore
         {
             await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (var exists = Command(connection, transaction, "SELECT COUNT(*) FROM accounts WHERE id = @account"))
-            {
-                Add(exists, "account", accountId);
-                if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0) return false;
-            }
+            if (!await AccountExistsAsync(connection, transaction, accountId, cancellationToken).ConfigureAwait(false)) return false;
             // One statement, its parameters reset per rating, in one transaction: all of an import or none of it.
             await using var command = Command(connection, transaction, UpsertRatingSql);
             Add(command, "account", accountId);
@@ -267,6 +263,13 @@ public abstract class SqlRatingStore : IRatingStore
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> AccountExistsAsync(DbConnection connection, DbTransaction transaction, long accountId, CancellationToken cancellationToken)
+    {
+        await using var exists = Command(connection, transaction, "SELECT COUNT(*) FROM accounts WHERE id = @account");
+        Add(exists, "account", accountId);
+        return Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) != 0;
     }
 
     /// <summary>A list's table and the column of when a movie was added.</summary>
@@ -287,6 +290,31 @@ public abstract class SqlRatingStore : IRatingStore
                 Add(command, "movie", movieId);
                 Add(command, "at", at.ToUnixTimeMilliseconds());
             }, cancellationToken);
+    }
+
+    public async Task<bool> AddManyToListAsync(long accountId, MovieList list, IReadOnlyList<ListedMovieRow> movies, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(movies);
+        var (table, addedAt) = TableOf(list);
+        return await BoundedAsync(async cancellationToken =>
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            if (!await AccountExistsAsync(connection, transaction, accountId, cancellationToken).ConfigureAwait(false)) return false;
+            await using var command = Command(connection, transaction,
+                $"INSERT INTO {table} (account_id, movie_id, {addedAt}) VALUES (@account, @movie, @at) ON CONFLICT (account_id, movie_id) DO NOTHING");
+            Add(command, "account", accountId);
+            Add(command, "movie", 0L);
+            Add(command, "at", 0L);
+            foreach (var m in movies)
+            {
+                command.Parameters["movie"].Value = m.MovieId;
+                command.Parameters["at"].Value = m.AddedAt.ToUnixTimeMilliseconds();
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> RemoveFromListAsync(long accountId, MovieList list, long movieId, CancellationToken cancellationToken = default)

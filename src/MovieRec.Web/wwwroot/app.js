@@ -299,7 +299,8 @@
         });
     });
 
-    // --- Import ratings from an IMDb or Letterboxd export (POST /api/v1/me/ratings/import, the file as text/csv). ---
+    // --- Import ratings from an IMDb or Letterboxd export (POST /api/v1/me/ratings/import, the file as the body: CSV, or
+    // Letterboxd's zip with the watchlist too), or a watchlist (POST /api/v1/me/watchlist/import). ---
     const importForm = document.getElementById("import-form");
     if (importForm) {
         const input = document.getElementById("import-file");
@@ -308,46 +309,79 @@
         const missed = document.getElementById("import-unmatched-details");
         const problem = (data, code) => data && data.errors ? Object.values(data.errors).flat().join(" ")
             : (data && data.detail) || "the server answered " + code;
+        const kind = () => (importForm.querySelector("input[name=kind]:checked") || { value: "ratings" }).value;
+        // A file named like a watchlist (IMDb's WATCHLIST.csv, Letterboxd's watchlist.csv) is one, unless the person says otherwise.
+        input.addEventListener("change", () => {
+            const file = input.files && input.files[0];
+            if (!file) return;
+            const wanted = /watchlist/i.test(file.name) && !/\.zip$/i.test(file.name) ? "watchlist" : "ratings";
+            const radio = importForm.querySelector("input[name=kind][value=" + wanted + "]");
+            if (radio) radio.checked = true;
+        });
+        const plural = (n, one) => n + " " + one + (n === 1 ? "" : "s");
+        const source = format => format === "imdb" ? "IMDb" : format === "letterboxd" ? "Letterboxd" : "CSV";
+        const listed = w => {
+            let text = plural(w.added, "movie") + " added to your watchlist";
+            const notes = [];
+            if (w.alreadyListed > 0) notes.push(w.alreadyListed + " already on it");
+            if (w.rated > 0) notes.push(w.rated + " you have rated, left off");
+            return text + (notes.length ? " (" + notes.join(", ") + ")" : "");
+        };
         importForm.addEventListener("submit", async e => {
             e.preventDefault();
             const file = input.files && input.files[0];
             next.hidden = true;
             missed.hidden = true;
-            if (!file) { status.textContent = "Choose your ratings file first."; return; }
+            if (!file) { status.textContent = "Choose your file first."; return; }
             if (file.size > Number(input.dataset.maxBytes)) { status.textContent = "Not imported: the file is larger than " + Math.round(Number(input.dataset.maxBytes) / 1048576) + " MiB."; return; }
             const button = document.getElementById("import-submit");
             button.disabled = true;
             button.setAttribute("aria-busy", "true");
             status.textContent = "Importing " + file.name + "…";
-            const url = "/api/v1/me/ratings/import?name=" + encodeURIComponent(file.name);
-            const send = () => fetch(url, { method: "POST", credentials: "same-origin", headers: { "Content-Type": "text/csv" }, body: file });
+            const watchlist = kind() === "watchlist";
+            const url = "/api/v1/me/" + (watchlist ? "watchlist" : "ratings") + "/import?name=" + encodeURIComponent(file.name);
+            const type = /\.zip$/i.test(file.name) ? "application/zip" : "text/csv";
+            const send = () => fetch(url, { method: "POST", credentials: "same-origin", headers: { "Content-Type": type }, body: file });
             try {
                 await ensureSession(false);
                 let r = await send();
                 if (r.status === 401) { await ensureSession(true); r = await send(); }
                 const data = await r.json().catch(() => null);
                 if (!r.ok || !data) { status.textContent = "Not imported: " + problem(data, r.status); return; }
-                const plural = (n, one) => n + " " + one + (n === 1 ? "" : "s");
-                let text = "Imported " + plural(data.stored, "rating") + " from your " + (data.format === "imdb" ? "IMDb" : data.format === "letterboxd" ? "Letterboxd" : "CSV") + " file";
-                if (data.replaced > 0) text += " (" + data.replaced + " replacing ratings you gave here)";
-                text += ".";
-                if (data.unmatchedCount > 0) text += " " + plural(data.unmatchedCount, "row") + " matched no movie of the catalogue.";
+                let text;
+                let unmatched = data.unmatched, unmatchedCount = data.unmatchedCount;
+                if (watchlist) {
+                    text = listed(data) + " from your " + source(data.format) + " file.";
+                } else {
+                    text = "Imported " + plural(data.stored, "rating") + " from your " + source(data.format) + " file";
+                    if (data.replaced > 0) text += " (" + data.replaced + " replacing ratings you gave here)";
+                    if (data.watchlist) {
+                        text += "; " + listed(data.watchlist);
+                        unmatched = unmatched.concat(data.watchlist.unmatched.map(u => ({ ...u, line: "watchlist.csv, line " + u.line })));
+                        unmatchedCount += data.watchlist.unmatchedCount;
+                    }
+                    text += ".";
+                }
+                if (unmatchedCount > 0) text += " " + plural(unmatchedCount, "row") + " matched no movie of the catalogue.";
                 status.textContent = text;
                 const list = document.getElementById("import-unmatched");
-                list.replaceChildren(...data.unmatched.map(u => {
+                list.replaceChildren(...unmatched.map(u => {
                     const li = document.createElement("li");
-                    li.textContent = "Line " + u.line + ": " + u.movie + " (" + u.why + ")";
+                    li.textContent = (typeof u.line === "number" ? "Line " + u.line : u.line) + ": " + u.movie + " (" + u.why + ")";
                     return li;
                 }));
-                document.getElementById("import-unmatched-summary").textContent = "Not found in the catalogue (" + data.unmatchedCount + ")";
-                missed.hidden = data.unmatchedCount === 0;
-                if (data.stored > 0) {
+                document.getElementById("import-unmatched-summary").textContent = "Not found in the catalogue (" + unmatchedCount + ")";
+                missed.hidden = unmatchedCount === 0;
+                const stored = watchlist ? 0 : data.stored;
+                const changed = stored + (watchlist ? data.added : data.watchlist ? data.watchlist.added : 0);
+                if (stored > 0) {
                     next.hidden = false;
                     // The start page's count: the new ratings are given elsewhere than its star rows.
                     if (onboarding) { onboarding.dataset.ratedElsewhere = String(Number(onboarding.dataset.ratedElsewhere || 0) + data.new); updateProgress(); }
-                    // On the recommendations page the list follows at once, as after a rating.
-                    if (recs) recs.dispatchEvent(new CustomEvent("rated", { detail: { imported: data.stored } }));
                 }
+                // On the recommendations page the list follows at once, as after a rating (a watchlisted movie leaves it).
+                if (changed > 0 && recs) recs.dispatchEvent(new CustomEvent("rated", { detail: stored > 0 ? { imported: stored }
+                    : { done: "Updated: the movies on your watchlist are kept out of this list." } }));
             } catch (err) {
                 status.textContent = "Not imported: " + err.message;
             } finally {

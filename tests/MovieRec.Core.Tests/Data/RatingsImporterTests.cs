@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 using MovieRec.Core.Data;
 using MovieRec.Core.Data.Import;
@@ -114,10 +115,116 @@ public class RatingsImporterTests
     [InlineData("Const,Your Rating,Title\nmovie,8,Heat\n", "ratings.csv, line 2", "not an IMDb id")]
     [InlineData("Name,Year,Rating,Date\nHeat,1995,4,yesterday\n", "ratings.csv, line 2", "not a date")]
     [InlineData("", "ratings.csv", "is empty")]
+    [InlineData("Date,Name,Year,Letterboxd URI\n2023-01-01,Heat,1995,https://boxd.it/3\n", "ratings.csv, line 1", "a list without ratings")]
     public void A_malformed_export_is_an_error_naming_the_line_and_the_column(string csv, string where, string what)
     {
         var e = Assert.Throws<DataFormatException>(() => Read(csv));
         Assert.Contains(where, e.Message, StringComparison.Ordinal);
         Assert.Contains(what, e.Message, StringComparison.Ordinal);
+    }
+
+    private static MovieListImport ReadList(string csv, string file = "watchlist.csv") => Importer().ReadList(new MemoryStream(Encoding.UTF8.GetBytes(csv)), file);
+
+    [Fact]
+    public void A_letterboxd_watchlist_is_read_as_a_list_of_movies_with_the_dates_added()
+    {
+        var list = ReadList("""
+            Date,Name,Year,Letterboxd URI
+            2024-05-01,La Haine,1995,https://boxd.it/2
+            2024-05-02,Heat,1986,https://boxd.it/3
+            2024-05-03,Heat,1986,https://boxd.it/3
+            2024-05-04,Unknown Film,2010,https://boxd.it/11
+            """);
+        Assert.Equal("letterboxd", list.Format);
+        Assert.Equal(4, list.Rows);
+        Assert.Equal([4L, 6L], list.Movies.Select(m => m.Movie.Id));
+        Assert.Equal(new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero), list.Movies[0].AddedAt);
+        Assert.Equal(1, list.Repeated);
+        Assert.Equal(5, Assert.Single(list.Unmatched).Line);
+    }
+
+    [Fact]
+    public void An_imdb_watchlist_matches_by_tt_id_and_leaves_its_empty_rating_column_alone()
+    {
+        var list = ReadList("""
+            Position,Const,Created,Modified,Description,Title,Original Title,URL,Title Type,IMDb Rating,Runtime (mins),Year,Genres,Num Votes,Release Date,Directors,Your Rating,Date Rated
+            1,tt0114709,2024-01-05,2024-01-05,,Toy Story,Toy Story,https://www.imdb.com/title/tt0114709/,Movie,8.3,81,1995,Animation,1100000,1995-11-22,John Lasseter,,
+            2,tt0113277,2024-01-06,2024-01-06,,Heat,Heat,https://www.imdb.com/title/tt0113277/,Movie,8.3,170,1995,Crime,700000,1995-12-15,Michael Mann,9,2024-02-01
+            """);
+        Assert.Equal("imdb", list.Format);
+        Assert.Equal([1L, 5L], list.Movies.Select(m => m.Movie.Id));
+        Assert.Equal(new DateTimeOffset(2024, 1, 6, 0, 0, 0, TimeSpan.Zero), list.Movies[1].AddedAt);
+        Assert.Empty(list.Unmatched);
+    }
+
+    [Theory]
+    [InlineData("Comment,Stars\ngood,4\n", "watchlist.csv, line 1", "no movie column")]
+    [InlineData("Name,Year\nHeat,nineteen\n", "watchlist.csv, line 2", "Year")]
+    [InlineData("Name,Year,Date\nHeat\n", "watchlist.csv, line 2", "has 1 field")]
+    [InlineData("", "watchlist.csv", "is empty")]
+    public void A_malformed_list_is_an_error_naming_the_line_and_the_column(string csv, string where, string what)
+    {
+        var e = Assert.Throws<DataFormatException>(() => ReadList(csv));
+        Assert.Contains(where, e.Message, StringComparison.Ordinal);
+        Assert.Contains(what, e.Message, StringComparison.Ordinal);
+    }
+
+    private static byte[] Zip(params (string Name, string Text)[] entries)
+    {
+        var bytes = new MemoryStream();
+        using (var zip = new ZipArchive(bytes, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, text) in entries)
+            {
+                using var entry = zip.CreateEntry(name).Open();
+                entry.Write(Encoding.UTF8.GetBytes(text));
+            }
+        }
+        return bytes.ToArray();
+    }
+
+    [Fact]
+    public void A_letterboxd_export_zip_gives_its_ratings_and_its_watchlist()
+    {
+        var zip = Zip(("profile.csv", "Date Joined,Username\n2020-01-01,someone\n"),
+            ("ratings.csv", "Date,Name,Year,Letterboxd URI,Rating\n2023-01-01,Heat,1995,https://boxd.it/3,5\n"),
+            ("watchlist.csv", "Date,Name,Year,Letterboxd URI\n2024-05-01,La Haine,1995,https://boxd.it/2\n"),
+            ("watched.csv", "Date,Name,Year,Letterboxd URI\n2023-01-01,Heat,1995,https://boxd.it/3\n"));
+        Assert.True(ExportArchive.IsZip(zip));
+        Assert.False(ExportArchive.IsZip("Date,Name"u8));
+        var archive = ExportArchive.Read(new MemoryStream(zip), "letterboxd-someone.zip");
+        Assert.Equal("letterboxd-someone.zip/ratings.csv", archive.RatingsName);
+        var ratings = Importer().Read(new MemoryStream(archive.Ratings), archive.RatingsName);
+        Assert.Equal([(5L, 5f)], ratings.Ratings.Select(r => (r.Movie.Id, r.Rating)));
+        var watchlist = Importer().ReadList(new MemoryStream(archive.Watchlist!), archive.WatchlistName);
+        Assert.Equal([4L], watchlist.Movies.Select(m => m.Movie.Id));
+
+        // Re-zipped by hand into a folder: found there too; no watchlist is no watchlist.
+        var nested = ExportArchive.Read(new MemoryStream(Zip(("export/ratings.csv", "Name,Year,Rating\nHeat,1995,4\n"))), "mine.zip");
+        Assert.Null(nested.Watchlist);
+    }
+
+    [Fact]
+    public void A_zip_without_ratings_or_not_a_zip_at_all_is_an_error_naming_the_file()
+    {
+        var e = Assert.Throws<DataFormatException>(() => ExportArchive.Read(new MemoryStream(Zip(("watched.csv", "Date,Name\n"))), "export.zip"));
+        Assert.Contains("export.zip", e.Message, StringComparison.Ordinal);
+        Assert.Contains("no ratings.csv", e.Message, StringComparison.Ordinal);
+        var broken = Zip(("ratings.csv", "Name,Year,Rating\n"))[..30];
+        e = Assert.Throws<DataFormatException>(() => ExportArchive.Read(new MemoryStream(broken), "export.zip"));
+        Assert.Contains("not a readable zip archive", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_zip_whose_ratings_inflate_past_the_limit_is_refused_before_they_are_held()
+    {
+        // 33 MiB of one repeated line deflates to a few tens of KiB: a small upload that would inflate without end.
+        var line = "2023-01-01,Heat,1995,https://boxd.it/3,5\n";
+        var text = new StringBuilder("Date,Name,Year,Letterboxd URI,Rating\n");
+        while (text.Length <= ExportArchive.MaxEntryBytes) text.Append(line);
+        var zip = Zip(("ratings.csv", text.ToString()));
+        Assert.True(zip.Length < 1 << 20);
+        var e = Assert.Throws<DataFormatException>(() => ExportArchive.Read(new MemoryStream(zip), "bomb.zip"));
+        Assert.Contains("inflates to more than 32 MiB", e.Message, StringComparison.Ordinal);
     }
 }

@@ -22,6 +22,20 @@ public sealed record UnmatchedRow(long Line, string Movie, string Why);
 /// <param name="Unrated">Rows with an empty rating (watched, not rated), left out.</param>
 public sealed record RatingsImport(string Format, int Rows, IReadOnlyList<ImportedRating> Ratings, IReadOnlyList<UnmatchedRow> Unmatched, int Repeated, int Unrated);
 
+/// <summary>One movie of a list read from a person's export (a watchlist), matched to a catalogue movie.</summary>
+/// <param name="Line">The 1-based line of the file it came from.</param>
+/// <param name="Movie">The catalogue's movie.</param>
+/// <param name="AddedAt">When the export says it was added (null: not said).</param>
+public sealed record ImportedMovie(long Line, Movie Movie, DateTimeOffset? AddedAt);
+
+/// <summary>What a list export held: the movies matched (one per movie, in file order) and the rows that matched none.</summary>
+/// <param name="Format">The export recognised: "imdb", "letterboxd" or "csv".</param>
+/// <param name="Rows">Movie rows read.</param>
+/// <param name="Movies">The matched movies, once each, in file order.</param>
+/// <param name="Unmatched">The rows no movie (or more than one) matched.</param>
+/// <param name="Repeated">Rows for a movie an earlier row already named.</param>
+public sealed record MovieListImport(string Format, int Rows, IReadOnlyList<ImportedMovie> Movies, IReadOnlyList<UnmatchedRow> Unmatched, int Repeated);
+
 /// <summary>
 /// Reads the ratings a person brings from elsewhere, so a new account starts from their history instead of five
 /// clicks: IMDb's ratings export (<c>Const, Your Rating, Date Rated, Title, ..., Year</c>: ten-point ratings, halved),
@@ -70,7 +84,7 @@ public sealed class RatingsImporter
         ArgumentNullException.ThrowIfNull(csv);
         using var reader = DelimitedReader.Open(csv, file);
         if (!reader.Read()) throw new DataFormatException(file, 0, null, "is empty: expected a header row naming a rating column and a movie column");
-        var columns = Columns.Find(reader, _scale);
+        var columns = Columns.Find(reader, _scale, ratings: true);
         var byMovie = new Dictionary<long, ImportedRating>();
         var unmatched = new List<UnmatchedRow>();
         int rows = 0, repeated = 0, unrated = 0;
@@ -111,6 +125,34 @@ public sealed class RatingsImporter
             byMovie[movie.Id] = imported;
         }
         return new RatingsImport(columns.Format, rows, [.. byMovie.Values.OrderBy(r => r.Line)], unmatched, repeated, unrated);
+    }
+
+    /// <summary>
+    /// Reads a list of movies without ratings: IMDb's watchlist export (<c>Position, Const, Created, ..., Title, ...,
+    /// Year</c>), Letterboxd's <c>watchlist.csv</c> (<c>Date, Name, Year, Letterboxd URI</c>), or any CSV with a movie
+    /// column (a rating column, if any, is not read). Movies are matched as <see cref="Read"/> matches them.
+    /// </summary>
+    /// <exception cref="DataFormatException">A malformed row or header, naming the line and the column.</exception>
+    public MovieListImport ReadList(Stream csv, string file)
+    {
+        ArgumentNullException.ThrowIfNull(csv);
+        using var reader = DelimitedReader.Open(csv, file);
+        if (!reader.Read()) throw new DataFormatException(file, 0, null, "is empty: expected a header row naming a movie column");
+        var columns = Columns.Find(reader, _scale, ratings: false);
+        var byMovie = new Dictionary<long, ImportedMovie>();
+        var unmatched = new List<UnmatchedRow>();
+        int rows = 0, repeated = 0;
+        while (reader.Read())
+        {
+            if (reader.FieldCount < columns.Needed)
+                throw reader.Error(null, $"has {reader.FieldCount} field{(reader.FieldCount == 1 ? "" : "s")} but the header names {columns.Needed} or more");
+            if (++rows > MaxRows) throw reader.Error(null, $"more than {MaxRows:N0} movies in one import");
+            DateTimeOffset? at = columns.Date >= 0 ? ReadDate(reader, columns) : null;
+            var (movie, what, why) = Match(reader, columns);
+            if (movie is null) unmatched.Add(new UnmatchedRow(reader.Line, what, why!));
+            else if (!byMovie.TryAdd(movie.Id, new ImportedMovie(reader.Line, movie, at))) repeated++;
+        }
+        return new MovieListImport(columns.Format, rows, [.. byMovie.Values.OrderBy(m => m.Line)], unmatched, repeated);
     }
 
     private float ReadRating(DelimitedReader reader, Columns columns)
@@ -269,7 +311,10 @@ public sealed class RatingsImporter
         /// <summary>Fields a row needs: up to the last column read.</summary>
         public int Needed => 1 + Math.Max(Math.Max(Math.Max(Rating, MovieId), Math.Max(Imdb, Tmdb)), Math.Max(Math.Max(Title, Year), Math.Max(Date, User)));
 
-        public static Columns Find(DelimitedReader header, RatingScale scale)
+        /// <param name="header">The header row.</param>
+        /// <param name="scale">The catalogue's scale, named when no rating column is found.</param>
+        /// <param name="ratings">Whether a rating column is required and read (a ratings export) or not read (a list).</param>
+        public static Columns Find(DelimitedReader header, RatingScale scale, bool ratings)
         {
             var names = new string[header.FieldCount];
             for (int i = 0; i < names.Length; i++) names[i] = header.Text(i, $"column {i + 1}").Trim();
@@ -283,28 +328,32 @@ public sealed class RatingsImporter
                 return -1;
             }
             string Name(int index) => index >= 0 ? names[index] : "";
-            int imdbRating = Index("Your Rating");
-            int rating = imdbRating >= 0 ? imdbRating : Index("rating", "stars", "score");
-            if (rating < 0)
+            int imdbRating = ratings ? Index("Your Rating") : -1;
+            int rating = !ratings ? -1 : imdbRating >= 0 ? imdbRating : Index("rating", "stars", "score");
+            if (ratings && rating < 0)
             {
+                // Letterboxd's watched.csv and watchlist.csv, IMDb's watchlist: lists a person brings by mistake.
+                string list = Index("Letterboxd URI") >= 0 || Index("Const") >= 0
+                    ? " This looks like a list without ratings: import a watchlist as your watchlist; for Letterboxd, import ratings.csv or the whole export (.zip)."
+                    : "";
                 throw header.Error(null, $"has no rating column (the header is {string.Join(", ", names.Select(n => Quote(n)))}); " +
                     "expected IMDb's \"Your Rating\", Letterboxd's \"Rating\" or a \"rating\" column on the " +
-                    string.Create(CultureInfo.InvariantCulture, $"{scale.Min:0.#}-{scale.Max:0.#} scale"));
+                    string.Create(CultureInfo.InvariantCulture, $"{scale.Min:0.#}-{scale.Max:0.#} scale.") + list);
             }
             int movieId = Index("movieId", "itemId", "item");
             int imdb = Index("Const", "imdbId", "imdb_id", "tconst", "imdb");
             int tmdb = Index("tmdbId", "tmdb_id", "tmdb");
             int title = Index("Title", "Name", "movie", "film");
             int year = Index("Year", "release_year");
-            int date = Index("Date Rated", "ratedAt", "Date", "Watched Date", "timestamp");
+            int date = ratings ? Index("Date Rated", "ratedAt", "Date", "Watched Date", "timestamp") : Index("Created", "addedAt", "Date Added", "Date");
             int user = Index("userId", "user");
             if (movieId < 0 && imdb < 0 && tmdb < 0 && title < 0)
             {
                 throw header.Error(null, $"has no movie column (the header is {string.Join(", ", names.Select(n => Quote(n)))}); " +
                     "expected \"movieId\", \"imdbId\" (or IMDb's \"Const\"), \"tmdbId\", or \"title\" / \"Name\" with \"year\"");
             }
-            string format = imdbRating >= 0 ? "imdb" : Index("Letterboxd URI") >= 0 ? "letterboxd" : "csv";
-            return new Columns(format, rating, names[rating], imdbRating >= 0, movieId, Name(movieId), imdb, Name(imdb), tmdb, Name(tmdb),
+            string format = imdbRating >= 0 || (!ratings && Index("Const") >= 0) ? "imdb" : Index("Letterboxd URI") >= 0 ? "letterboxd" : "csv";
+            return new Columns(format, rating, Name(rating), imdbRating >= 0, movieId, Name(movieId), imdb, Name(imdb), tmdb, Name(tmdb),
                 title, Name(title), year, Name(year), date, Name(date), user, Name(user));
         }
     }

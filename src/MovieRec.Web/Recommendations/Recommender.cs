@@ -16,12 +16,12 @@ public sealed record MovieRating(long MovieId, float Rating);
 /// <summary>Which movies may be recommended: a genre and a year range (both optional).</summary>
 public sealed record CandidateFilter(string? Genre, int? FromYear, int? ToYear)
 {
+    // FrozenSet's Empty, not a static field of this type: static initialisers run in the order written, and None,
+    // above such a field, was built while it was still null (None.IsEmpty threw, and every start-up warm-up failed).
     public static CandidateFilter None { get; } = new(null, null, null);
 
     /// <summary>Movies (catalogue keys) the person said they are not interested in: never recommended to them.</summary>
-    public IReadOnlySet<long> Hidden { get; private init; } = EmptyHidden;
-
-    private static readonly IReadOnlySet<long> EmptyHidden = new HashSet<long>();
+    public IReadOnlySet<long> Hidden { get; private init; } = System.Collections.Frozen.FrozenSet<long>.Empty;
 
     private string _hiddenKey = "";
 

@@ -312,6 +312,38 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
         AssertNoConsoleErrors();
     }
 
+    [Fact]
+    public void A_watchlist_imported_before_any_rating_shows_on_the_recommendations_page()
+    {
+        // An account with a watchlist and no rating (Toy Story kept from its page): the recommendations page has no
+        // list yet, so after the import it is shown again, listing the imported movies by the dates IMDb gives.
+        NewVisitor("/movies/1");
+        Driver.FindElement(By.CssSelector(".your-rating button.watchlist-toggle")).Click();
+        Until(() => Driver.FindElement(By.CssSelector(".your-rating button.watchlist-toggle")).GetAttribute("aria-pressed") == "true");
+        Go("/recommendations");
+        Assert.NotNull(Driver.FindElement(By.Id("recs-empty")));
+        string folder = Directory.CreateTempSubdirectory("imdb-").FullName;
+        string file = Path.Combine(folder, "WATCHLIST.csv");
+        File.WriteAllText(file, """
+            Position,Const,Created,Modified,Description,Title,Original Title,URL,Title Type,IMDb Rating,Runtime (mins),Year,Genres,Num Votes,Release Date,Directors,Your Rating,Date Rated
+            1,tt0078748,2024-05-01,2024-05-01,,Alien,Alien,https://www.imdb.com/title/tt0078748/,Movie,8.5,117,1979,"Horror, Sci-Fi",900000,1979-05-25,Ridley Scott,,
+            2,tt0113277,2024-05-02,2024-05-02,,Heat,Heat,https://www.imdb.com/title/tt0113277/,Movie,8.3,170,1995,"Action, Crime",700000,1995-12-15,Michael Mann,,
+            """);
+        try
+        {
+            Driver.FindElement(By.CssSelector("#import-ratings > summary")).Click();
+            Driver.FindElement(By.Id("import-file")).SendKeys(file);
+            Driver.FindElement(By.Id("import-submit")).Click();
+            Until(() => Driver.FindElements(By.CssSelector("#watchlist li")).Count == 3);
+            Assert.Equal(["1", "6", "1214"], Driver.FindElements(By.CssSelector("#watchlist li")).Select(li => li.GetAttribute("data-movie-id")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        AssertNoConsoleErrors();
+    }
+
     /// <summary>Rates Toy Story 5 stars on its page (the page creates the session) and returns the session cookie's value.</summary>
     private string RateToyStory()
     {

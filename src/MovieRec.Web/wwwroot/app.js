@@ -382,6 +382,9 @@
                 // On the recommendations page the list follows at once, as after a rating (a watchlisted movie leaves it).
                 if (changed > 0 && recs) recs.dispatchEvent(new CustomEvent("rated", { detail: stored > 0 ? { imported: stored }
                     : { done: "Updated: the movies on your watchlist are kept out of this list." } }));
+                // The recommendations page of someone with no rating yet has no list to refresh: shown again, it lists
+                // the watchlist (and, with ratings imported, the recommendations).
+                else if (changed > 0 && document.getElementById("recs-empty")) window.location.reload();
             } catch (err) {
                 status.textContent = "Not imported: " + err.message;
             } finally {

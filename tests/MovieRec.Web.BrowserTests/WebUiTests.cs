@@ -239,6 +239,13 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
             again.Click();
             Until(() => First() == first);
             Assert.Empty(Driver.FindElements(By.Id("hidden-movies")));
+
+            // "Show only" comedies: the choice applies at once, and every movie listed is one (horror comedies, for this fan).
+            Driver.FindElement(By.CssSelector("#rec-genre option[value='Comedy']")).Click();
+            Until(() => Driver.Url.Contains("genre=Comedy", StringComparison.Ordinal) && Driver.FindElements(By.CssSelector("#rec-list .card")).Count > 0);
+            var comedies = Driver.FindElements(By.CssSelector("#rec-list .card")).Select(c => c.GetAttribute("data-genres") ?? "").ToList();
+            Assert.True(comedies.Count >= 10 && comedies.All(g => g.Split('|').Contains("Comedy")), string.Join("; ", comedies));
+            Assert.Contains("only Comedy", Driver.FindElement(By.Id("recs-status")).Text, StringComparison.Ordinal);
             AssertNoConsoleErrors();
         }
         finally

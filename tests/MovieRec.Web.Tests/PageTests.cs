@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MovieRec.Web.Tests;
 
@@ -224,6 +225,38 @@ public sealed partial class PageTests(ServiceFixture fixture)
         Assert.Contains("Based on your rating.", liked, StringComparison.Ordinal);
         Assert.Contains("This deletes your account and your rating for good.", liked, StringComparison.Ordinal);
         Assert.Contains("This deletes your account and all 5 of your ratings for good.", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// "Show only" on the recommendations page: a genre and a decade narrow the list (the API's filters), the algorithm
+    /// switcher keeps them, "Show all" drops them, and a hand-edited genre or decade is named and ignored.
+    /// </summary>
+    [Fact]
+    public async Task The_recommendations_page_shows_only_a_genre_and_a_decade_when_asked()
+    {
+        var client = fixture.Factory.CreateClient();
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/api/v1/sessions", null)).StatusCode);
+        foreach (int movie in new[] { 1258, 1219, 1997, 1982, 1347 })
+            Assert.True((await client.PutAsync($"/api/v1/me/ratings/{movie}", JsonContent(5))).IsSuccessStatusCode);
+        var (status, html) = await Browse(client, "/recommendations?algorithm=ease&genre=comedy&decade=1980");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Based on your 5 ratings; only Comedy from the 1980s.", html, StringComparison.Ordinal);
+        var cards = Regex.Matches(html, "<li class=\"card\"[^>]*data-movie-id=\"(\\d+)\"").Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.True(cards.Count >= 10, html);
+        var movies = fixture.Factory.Services.GetRequiredService<Hosting.ModelHost>().CatalogOrNull!.Catalog;
+        Assert.All(cards, id => Assert.True(movies[id]!.Genres.Contains("Comedy") && movies[id]!.Year is >= 1980 and <= 1989, movies[id]!.ToString()));
+        // The same list as the API's for the same filters.
+        var api = await (await client.GetAsync("/api/v1/me/recommendations?algorithm=ease&genre=Comedy&year=1980s&n=24")).Json();
+        Assert.Equal(api.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("movieId").GetInt64()), cards);
+        Assert.Contains("<option value=\"Comedy\" selected=\"selected\">Comedy</option>", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/recommendations?algorithm=ease&genre=Comedy&decade=1980\" data-algorithm=\"ease\"", html, StringComparison.Ordinal);
+        Assert.Contains("<input type=\"hidden\" name=\"algorithm\" value=\"ease\">", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/recommendations?algorithm=ease\" id=\"rec-filters-clear\">Show all</a>", html, StringComparison.Ordinal);
+
+        var (_, edited) = await Browse(client, "/recommendations?genre=nope&decade=1850");
+        Assert.Contains("There is no genre “nope”; showing every genre.", edited, StringComparison.Ordinal);
+        Assert.Contains("The decade must be one of 1910 to 2010, not “1850”; showing every decade.", edited, StringComparison.Ordinal);
+        Assert.Contains("Based on your 5 ratings.", edited, StringComparison.Ordinal);
     }
 
     /// <summary>An imported history of hundreds of ratings: the page lists the 100 most recent and links the CSV of all.</summary>

@@ -58,7 +58,35 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
     /// <summary>The page lists this many of the ratings, most recent first (an imported history can hold thousands; the CSV download has them all).</summary>
     public const int RatedListed = 100;
 
-    public async Task OnGetAsync(string? algorithm, CancellationToken cancellationToken)
+    /// <summary>The catalogue's genres, offered in the "show only" filter.</summary>
+    public IReadOnlyList<string> Genres { get; private set; } = [];
+
+    /// <summary>Only movies of this genre (the catalogue's spelling), or null for every genre.</summary>
+    public string? Genre { get; private set; }
+
+    /// <summary>Only movies of this decade (1990 for the 1990s), or null for any.</summary>
+    public int? Decade { get; private set; }
+
+    /// <summary>Whether a genre or a decade narrows the list.</summary>
+    public bool Filtered => Genre is not null || Decade is not null;
+
+    /// <summary>The algorithm picked in the switcher (the address's), or null: the service's default.</summary>
+    public string? Picked { get; private set; }
+
+    /// <summary>This page's address with <paramref name="algorithm"/> (null: none picked), the filters kept unless <paramref name="keepFilters"/> is false.</summary>
+    public string PageUrl(string? algorithm, bool keepFilters = true)
+    {
+        var query = new List<KeyValuePair<string, string?>>();
+        if (algorithm is not null) query.Add(new("algorithm", algorithm));
+        if (keepFilters && Genre is not null) query.Add(new("genre", Genre));
+        if (keepFilters && Decade is int d) query.Add(new("decade", d.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return "/recommendations" + Microsoft.AspNetCore.Http.QueryString.Create(query);
+    }
+
+    /// <summary>What the filter keeps, for the status line: "Comedy from the 1990s".</summary>
+    public string FilterText => string.Join(" ", new[] { Genre, Decade is int d ? $"from the {d}s" : null }.Where(t => t is not null));
+
+    public async Task OnGetAsync(string? algorithm, string? genre, string? decade, CancellationToken cancellationToken)
     {
 
         var resolved = algorithms.Resolve(algorithm, forNewUsers: true);
@@ -70,6 +98,18 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
                 : $"{AlgorithmChoices.Get(algorithm!).Label} is not offered for recommendations from your ratings: {AlgorithmChoices.Get(algorithm!).NotForNewUsers}. Showing {Shown.Label}.";
         }
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
+        Genres = catalog.Genres;
+        // A hand-edited address with an unknown genre or decade shows every movie and says so, rather than nothing.
+        if (!string.IsNullOrWhiteSpace(genre))
+        {
+            Genre = Genres.FirstOrDefault(g => string.Equals(g, genre.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (Genre is null) AddProblem($"There is no genre “{QueryError.Echo(genre.Trim())}”; showing every genre.");
+        }
+        if (!string.IsNullOrWhiteSpace(decade))
+        {
+            if (int.TryParse(decade, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int d) && SearchModel.Decades.Contains(d)) Decade = d;
+            else AddProblem($"The decade must be one of {SearchModel.Decades[0]} to {SearchModel.Decades[^1]}, not “{QueryError.Echo(decade.Trim())}”; showing every decade.");
+        }
         Visitor = await Visitor.LoadAsync(HttpContext, store).ConfigureAwait(false);
         // The account page of a visitor whose session could not be checked: a 503 page, not "Nothing rated yet".
         if (Accounts.SessionTokens.SessionUnreadable(HttpContext))
@@ -85,10 +125,12 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
         // An algorithm picked in the switcher is waited for; otherwise the page asks as an API request naming none does,
         // so while the default still trains at start-up it shows a quick algorithm's list at once (it waited seconds).
         bool picked = resolved.IsOk && !string.IsNullOrWhiteSpace(algorithm);
-        var list = await recommendations.ForAccountAsync(account, new RecommendationQuery(picked ? Algorithm : null, Count), Visitor.Ratings, cancellationToken).ConfigureAwait(false);
+        Picked = picked ? Algorithm : null;
+        var query = new RecommendationQuery(Picked, Count, Genre, Decade is int from ? $"{from}s" : null);
+        var list = await recommendations.ForAccountAsync(account, query, Visitor.Ratings, cancellationToken).ConfigureAwait(false);
         if (!list.IsOk)
         {
-            Problem = list.Error.ToString();
+            AddProblem(list.Error.ToString());
             return;
         }
         List = list.Value;
@@ -101,4 +143,6 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
         }
         Items = [.. List.Items.Select(i => (i, catalog.Find(i.MovieId))).Where(p => p.Item2 is not null).Select(p => (p.i, p.Item2!))];
     }
+
+    private void AddProblem(string problem) => Problem = Problem is null ? problem : Problem + " " + problem;
 }

@@ -203,6 +203,10 @@
         }
     });
 
+    // --- "Show only" a genre or decade on the recommendations page: a choice applies at once (the button is for no script). ---
+    const filters = document.getElementById("rec-filters");
+    if (filters) filters.querySelectorAll("select").forEach(select => select.addEventListener("change", () => filters.requestSubmit()));
+
     // --- Recommendations: rating a movie refines the list at once (the page re-rendered by the server). ---
     const recs = document.getElementById("recs");
     if (recs) {

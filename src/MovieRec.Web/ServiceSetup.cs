@@ -26,10 +26,10 @@ public static class ServiceSetup
     /// <summary>Request bodies larger than this are refused with 413.</summary>
     public const long MaxBodyBytes = 64 * 1024;
 
-    /// <summary>The larger bodies: an export brought from elsewhere (POST /api/v1/me/ratings/import, /me/watchlist/import).</summary>
+    /// <summary>The larger bodies: an export brought from elsewhere (POST /api/v1/me/ratings/import, /me/watchlist/import, /me/seen/import).</summary>
     public const long MaxImportBytes = 8 * 1024 * 1024;
 
-    private static readonly string[] ImportPaths = ["/api/v1/me/ratings/import", "/api/v1/me/watchlist/import"];
+    private static readonly string[] ImportPaths = ["/api/v1/me/ratings/import", "/api/v1/me/watchlist/import", "/api/v1/me/seen/import"];
 
     /// <summary>Whether bodies sent to <paramref name="path"/> may be up to <see cref="MaxImportBytes"/>.</summary>
     public static bool IsImportPath(PathString path)

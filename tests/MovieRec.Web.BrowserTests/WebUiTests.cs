@@ -311,6 +311,19 @@ public sealed class WebUiTests(BrowserFixture fixture, ITestOutputHelper output)
             Until(() => Watchlist().Count == 2);
             Assert.Equal(["6", "1214"], Watchlist());
             Assert.DoesNotContain("6", Listed());
+
+            // watched.csv: taken for films seen by its name; they join "Seen, not rated", and "Remove" takes one back.
+            string watched = Path.Combine(folder, "watched.csv");
+            File.WriteAllText(watched, "Date,Name,Year,Letterboxd URI\n2024-05-03,Vertigo,1958,https://boxd.it/c\n");
+            Driver.FindElement(By.Id("import-file")).SendKeys(watched);
+            Assert.True(Driver.FindElement(By.CssSelector("#import-form input[name=kind][value=seen]")).Selected);
+            Driver.FindElement(By.Id("import-submit")).Click();
+            Until(() => status.Text.StartsWith("1 movie", StringComparison.Ordinal) || status.Text.StartsWith("Not imported", StringComparison.Ordinal));
+            Assert.Equal("1 movie added to the movies you have seen from your Letterboxd file.", status.Text);
+            Until(() => Driver.FindElements(By.CssSelector("#seen-movies li")).Count == 1);
+            Driver.FindElement(By.CssSelector("#seen-movies > summary")).Click();
+            Driver.FindElement(By.CssSelector("#seen-movies li[data-movie-id='903'] button.seen-remove")).Click();
+            Until(() => Driver.FindElements(By.Id("seen-movies")).Count == 0);
         }
         finally
         {

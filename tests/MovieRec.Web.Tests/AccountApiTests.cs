@@ -209,7 +209,8 @@ public sealed class AccountApiTests(ServiceFixture fixture)
 
     /// <summary>
     /// POST /me/watchlist/import adds a watchlist export's movies (not those rated; again: no change), kept out of the
-    /// recommendations; Letterboxd's export as downloaded (.zip) gives ratings and watchlist in one upload.
+    /// recommendations; Letterboxd's export as downloaded (.zip) gives ratings, watchlist and the films seen unrated
+    /// (POST /me/seen/import for watched.csv alone) in one upload.
     /// </summary>
     [Fact]
     public async Task A_watchlist_export_and_a_letterboxd_zip_fill_the_watchlist()
@@ -236,7 +237,7 @@ public sealed class AccountApiTests(ServiceFixture fixture)
         var again = await (await client.PostAsync("/api/v1/me/watchlist/import?name=list.csv", new StringContent(list))).Json();
         Assert.Equal((0, 2), (again.GetProperty("added").GetInt32(), again.GetProperty("alreadyListed").GetInt32()));
 
-        await (await client.PostAsync("/api/v1/me/watchlist/import?name=watched.csv", Csv("Date,Name,Year,Letterboxd URI\n2023-01-01,Heat,1995,x\n"))).AssertProblem(400, "films you have seen");
+        await (await client.PostAsync("/api/v1/me/watchlist/import?name=watched.csv", Csv("Date,Name,Year,Letterboxd URI\n2023-01-01,Heat,1995,x\n"))).AssertProblem(400, "import it as films you have seen");
         var noMovie = await (await client.PostAsync("/api/v1/me/watchlist/import?name=w.csv", Csv("Comment\nlater\n"))).AssertProblem(400, "file");
         Assert.Contains("w.csv, line 1", noMovie.GetProperty("errors").GetProperty("file")[0].GetString(), StringComparison.Ordinal);
         await (await client.PostAsJsonAsync("/api/v1/me/watchlist/import", new { movieId = 1 })).AssertProblem(415, "the body must be the file itself (text/csv");
@@ -249,7 +250,7 @@ public sealed class AccountApiTests(ServiceFixture fixture)
             {
                 ("ratings.csv", "Date,Name,Year,Letterboxd URI,Rating\n2023-01-01,Heat,1995,https://boxd.it/a,5\n"),
                 ("watchlist.csv", "Date,Name,Year,Letterboxd URI\n2024-01-01,Alien,1979,https://boxd.it/b\n2024-01-02,Not A Film,2020,https://boxd.it/c\n"),
-                ("watched.csv", "Date,Name,Year,Letterboxd URI\n2023-01-01,Heat,1995,https://boxd.it/a\n"),
+                ("watched.csv", "Date,Name,Year,Letterboxd URI\n2023-01-01,Heat,1995,https://boxd.it/a\n2023-01-02,Vertigo,1958,https://boxd.it/d\n"),
             })
             {
                 await using var entry = archive.CreateEntry(name).Open();
@@ -266,6 +267,19 @@ public sealed class AccountApiTests(ServiceFixture fixture)
         Assert.Equal((1, 1), (watchlist.GetProperty("added").GetInt32(), watchlist.GetProperty("unmatchedCount").GetInt32()));
         Assert.Contains(6L, (await (await client.GetAsync("/api/v1/me/ratings")).Json()).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("movieId").GetInt64()));
         Assert.Equal(1214L, (await Watchlist())[^1]); // added 2024-01-01: the oldest on the list
+        // watched.csv: Heat is rated (a rating, not "seen"), Vertigo seen without a rating and no longer recommended.
+        var seen = answer.GetProperty("seen");
+        Assert.Equal((1, 1), (seen.GetProperty("added").GetInt32(), seen.GetProperty("rated").GetInt32()));
+        async Task<List<long>> Seen() => [.. (await (await client.GetAsync("/api/v1/me/seen")).Json()).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("movieId").GetInt64())];
+        Assert.Equal([903L], await Seen());
+        Assert.DoesNotContain(903L, await RecommendedIds(client, "n=100"));
+        // The same file on its own, as films seen: already there. Rated: off the list.
+        var again2 = await (await client.PostAsync("/api/v1/me/seen/import?name=watched.csv", Csv("Date,Name,Year,Letterboxd URI\n2023-01-02,Vertigo,1958,https://boxd.it/d\n"))).Json();
+        Assert.Equal(1, again2.GetProperty("alreadyListed").GetInt32());
+        await (await client.PostAsync("/api/v1/me/seen/import?name=watchlist.csv", Csv("Date,Name,Year,Letterboxd URI\n2024-01-01,Alien,1979,x\n"))).AssertProblem(400, "films to watch, not films you have seen");
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync("/api/v1/me/ratings/903", new { rating = 4.5 })).StatusCode);
+        Assert.Empty(await Seen());
+        await (await client.DeleteAsync("/api/v1/me/seen/903")).AssertProblem(404, "not on your list of movies seen");
         var broken = new ByteArrayContent(zip.ToArray()[..40]);
         var problem = await (await client.PostAsync("/api/v1/me/ratings/import?name=letterboxd-me.zip", broken)).AssertProblem(400, "file");
         Assert.Contains("letterboxd-me.zip: is not a readable zip archive", problem.GetProperty("errors").GetProperty("file")[0].GetString(), StringComparison.Ordinal);

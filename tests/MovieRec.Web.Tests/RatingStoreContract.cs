@@ -171,6 +171,7 @@ public abstract class RatingStoreContract : IAsyncLifetime
     [Theory]
     [InlineData(MovieList.Hidden)]
     [InlineData(MovieList.Watchlist)]
+    [InlineData(MovieList.Seen)]
     public async Task Lists_of_movies_are_kept_per_account_taken_back_and_deleted_with_the_account(MovieList list)
     {
         long account = await Store.CreateAccountAsync(Hash("lists"), Later);
@@ -200,16 +201,18 @@ public abstract class RatingStoreContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Rating_a_movie_takes_it_off_the_watchlist_but_not_off_the_hidden_list()
+    public async Task Rating_a_movie_takes_it_off_the_watchlist_and_the_seen_list_but_not_off_the_hidden_list()
     {
         long account = await Store.CreateAccountAsync(Hash("watch"), Later);
         foreach (long movie in new long[] { 1, 2, 3 }) Assert.True(await Store.AddToListAsync(account, MovieList.Watchlist, movie, Now));
         Assert.True(await Store.AddToListAsync(account, MovieList.Hidden, 4, Now));
+        Assert.True(await Store.AddManyToListAsync(account, MovieList.Seen, [new(5, Now), new(6, Now)]));
         await Store.UpsertRatingAsync(account, 1, 4f, Now);
-        await Store.UpsertRatingsAsync(account, [new(2, 3f, Now), new(4, 1f, Now)]);
+        await Store.UpsertRatingsAsync(account, [new(2, 3f, Now), new(4, 1f, Now), new(5, 2f, Now)]);
         Assert.Equal([3L], await Store.GetListAsync(account, MovieList.Watchlist));
         Assert.Equal([4L], await Store.GetListAsync(account, MovieList.Hidden));
-        Assert.Equal([3L, 4L], (await Store.GetUnrecommendedAsync(account)).Order());
+        Assert.Equal([6L], await Store.GetListAsync(account, MovieList.Seen));
+        Assert.Equal([3L, 4L, 6L], (await Store.GetUnrecommendedAsync(account)).Order());
     }
 
     [Fact]
@@ -341,7 +344,7 @@ public sealed class SqliteRatingStoreTests : RatingStoreContract, IDisposable
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
         command.CommandText = "SELECT COUNT(*) || ':' || MAX(version) FROM schema_version";
-        Assert.Equal("4:4", (string?)await command.ExecuteScalarAsync());
+        Assert.Equal("5:5", (string?)await command.ExecuteScalarAsync());
     }
 
     [Fact]
@@ -430,8 +433,8 @@ public sealed class PostgresRatingStoreTests(PostgresFixture postgres) : RatingS
         try
         {
             await Task.WhenAll(stores.Select(s => Task.Run(() => s.InitializeAsync()))).WaitAsync(TimeSpan.FromSeconds(30));
-            Assert.Equal(4L, Convert.ToInt64(await postgres.Server.ScalarAsync(database, "SELECT COUNT(*) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
-            Assert.Equal(4, Convert.ToInt32(await postgres.Server.ScalarAsync(database, "SELECT MAX(version) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(5L, Convert.ToInt64(await postgres.Server.ScalarAsync(database, "SELECT COUNT(*) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(5, Convert.ToInt32(await postgres.Server.ScalarAsync(database, "SELECT MAX(version) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
             long account = await stores[1].CreateAccountAsync(Accounts.SessionTokens.Hash("m"), DateTimeOffset.UtcNow.AddDays(1));
             await stores[2].UpsertRatingAsync(account, 1, 4f, DateTimeOffset.UtcNow);
             Assert.Equal(1, await stores[3].CountRatingsAsync());

@@ -43,6 +43,12 @@ public static class AccountApi
             .WithDescription("The body is the CSV itself (text/csv), or a form with the file in field \"file\". All movies are added in one transaction; " +
                 "a malformed row adds nothing and the 400 names its line and column. Movies you have rated are left off; rows whose movie is not in the catalogue are listed. " +
                 "Up to 8 MiB and 50,000 movies; ?name=watchlist.csv names the file in messages.");
+        MapMovieList(me, "seen", MovieList.Seen, "The movies you have seen but not rated (an imported history), most recently seen first.",
+            "Seen it: not recommended to you again (rating it moves it to your ratings).", "Take a movie off the movies you have seen.");
+        me.MapPost("/seen/import", ImportSeen).RequireRateLimiting(RateLimits.Writes).Accepts<string>(ImportTypes[0], ImportTypes[1..])
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithSummary("Add the movies of a list of films you have seen (Letterboxd's watched.csv, any CSV with a movie column) to the movies you have seen: not recommended again.")
+            .WithDescription("As POST /me/watchlist/import: the CSV as the body or a form's \"file\", one transaction, movies you have rated left off, unmatched rows listed.");
         me.MapGet("/predictions/{movieId}", Predict).ProducesProblem(StatusCodes.Status404NotFound).DescribeRouteValue("movieId", "The movie.")
             .WithSummary("The stars you would give a movie, predicted from your other ratings (fold-in), and why it suits you.");
         me.MapGet("/recommendations", Recommend).RequireRateLimiting(RateLimits.Expensive).WithSummary("Recommendations from your stored ratings (fold-in, no retraining).");
@@ -99,6 +105,11 @@ public static class AccountApi
         HttpContext http, ClaimsPrincipal user, AccountRatings ratings, string? name, CancellationToken cancellationToken) =>
         WithUploadAsync(http.Request, name, "watchlist export",
             (body, file) => ratings.ImportListAsync(user.AccountId(), MovieList.Watchlist, body, file, cancellationToken), cancellationToken);
+
+    private static Task<Results<Ok<ListImported>, ValidationProblem, ProblemHttpResult>> ImportSeen(
+        HttpContext http, ClaimsPrincipal user, AccountRatings ratings, string? name, CancellationToken cancellationToken) =>
+        WithUploadAsync(http.Request, name, "list of films seen",
+            (body, file) => ratings.ImportListAsync(user.AccountId(), MovieList.Seen, body, file, cancellationToken), cancellationToken);
 
     /// <summary>Runs an import on the uploaded file, buffered: the body itself, or a form's "file" field; JSON is a 415.</summary>
     private static async Task<Results<Ok<T>, ValidationProblem, ProblemHttpResult>> WithUploadAsync<T>(

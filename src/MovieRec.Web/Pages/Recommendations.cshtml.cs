@@ -55,6 +55,9 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
     /// <summary>The visitor's watchlist, most recently added first.</summary>
     public IReadOnlyList<Movie> Watchlist { get; private set; } = [];
 
+    /// <summary>The movies the visitor has seen but not rated (an imported Letterboxd history), most recently seen first.</summary>
+    public IReadOnlyList<Movie> Seen { get; private set; } = [];
+
     /// <summary>The page lists this many of the ratings, most recent first (an imported history can hold thousands; the CSV download has them all).</summary>
     public const int RatedListed = 100;
 
@@ -121,6 +124,7 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
         if (Visitor.AccountId is not long account) return;
         Hidden = catalog.MoviesFromStorage(await store.GetListAsync(account, MovieList.Hidden, cancellationToken).ConfigureAwait(false));
         Watchlist = catalog.MoviesFromStorage(await store.GetListAsync(account, MovieList.Watchlist, cancellationToken).ConfigureAwait(false));
+        Seen = catalog.MoviesFromStorage(await store.GetListAsync(account, MovieList.Seen, cancellationToken).ConfigureAwait(false));
         if (Visitor.Count == 0) return;
         // An algorithm picked in the switcher is waited for; otherwise the page asks as an API request naming none does,
         // so while the default still trains at start-up it shows a quick algorithm's list at once (it waited seconds).

@@ -18,7 +18,7 @@ public sealed record MyRating(MovieId MovieId, string Title, int? Year, float Ra
 /// <summary>An account's ratings.</summary>
 public sealed record MyRatings(IReadOnlyList<MyRating> Items);
 
-/// <summary>A movie on one of the account's lists (hidden, watchlist).</summary>
+/// <summary>A movie on one of the account's lists (hidden, watchlist, seen).</summary>
 public sealed record ListedMovie(MovieId MovieId, string Title, int? Year);
 
 /// <summary>One of the account's lists, most recently added first.</summary>
@@ -32,10 +32,11 @@ public sealed record UnmatchedImportRow(long Line, string Movie, string Why);
 /// were stored (new to the account, or replacing its rating), rows for a movie rated again further down (the latest
 /// counts), rows without a rating (watched, not rated), and the rows whose movie the catalogue does not have (the first
 /// <see cref="AccountRatings.MaxUnmatchedListed"/> listed; <paramref name="UnmatchedCount"/> counts them all).
-/// A Letterboxd export uploaded whole (.zip) also fills the watchlist from its watchlist.csv (<paramref name="Watchlist"/>).
+/// A Letterboxd export uploaded whole (.zip) also fills the watchlist from its watchlist.csv (<paramref name="Watchlist"/>)
+/// and the films seen but not rated from its watched.csv (<paramref name="Seen"/>).
 /// </summary>
 public sealed record RatingsImported(string Format, int Rows, int Stored, int New, int Replaced, int Repeated, int Unrated, int UnmatchedCount,
-    IReadOnlyList<UnmatchedImportRow> Unmatched, ListImported? Watchlist = null);
+    IReadOnlyList<UnmatchedImportRow> Unmatched, ListImported? Watchlist = null, ListImported? Seen = null);
 
 /// <summary>
 /// What a list import added: the export recognised, the movie rows read, the movies added, those already on the list,
@@ -69,7 +70,8 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
     /// <summary>
     /// Stores the ratings of an export from elsewhere (<see cref="RatingsImporter"/>: IMDb, Letterboxd, or a CSV of
     /// movieId / imdbId / tmdbId / title and rating), all in one transaction. Letterboxd's export as downloaded (a .zip,
-    /// <see cref="ExportArchive"/>) gives its ratings.csv, and its watchlist.csv goes to the watchlist. A malformed row
+    /// <see cref="ExportArchive"/>) gives its ratings.csv, its watchlist.csv goes to the watchlist and its watched.csv to
+    /// the films seen (those not rated: kept out of the recommendations). A malformed row
     /// stores nothing and names its line and column (field "file"); rows whose movie the catalogue lacks are reported,
     /// not stored. A rating keeps the date the export gives (so "most recent first" and the recency-aware algorithms see
     /// the person's own order), else now.
@@ -80,8 +82,7 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
         var importer = Importer(catalog);
         RatingsImport import;
-        MovieListImport? watchlist = null;
-        string watchlistFile = "";
+        MovieListImport? watchlist = null, watched = null;
         try
         {
             // Both files are read before anything is stored: a malformed watchlist stores no ratings either.
@@ -89,8 +90,8 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
             {
                 var archive = ExportArchive.Read(csv, file);
                 import = importer.Read(new MemoryStream(archive.Ratings, writable: false), archive.RatingsName);
-                watchlistFile = archive.WatchlistName;
-                if (archive.Watchlist is { } list) watchlist = importer.ReadList(new MemoryStream(list, writable: false), watchlistFile);
+                if (archive.Watchlist is { } list) watchlist = importer.ReadList(new MemoryStream(list, writable: false), archive.WatchlistName);
+                if (archive.Watched is { } seen) watched = importer.ReadList(new MemoryStream(seen, writable: false), archive.WatchedName);
             }
             else
             {
@@ -108,28 +109,37 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
             return AccountGone;
         if (rows.Count > 0) await recommender.ForgetAccountAsync(accountId, cancellationToken).ConfigureAwait(false);
         int replaced = rows.Count(r => before.Contains(r.MovieId));
-        ListImported? listed = null;
+        ListImported? listed = null, seenListed = null;
         if (watchlist is not null)
         {
             var stored = await StoreListAsync(accountId, MovieList.Watchlist, watchlist, catalog, now, cancellationToken).ConfigureAwait(false);
             if (!stored.IsOk) return stored.Error;
             listed = stored.Value;
         }
+        // After the ratings: a watched film that was rated is a rating, not "seen".
+        if (watched is not null)
+        {
+            var stored = await StoreListAsync(accountId, MovieList.Seen, watched, catalog, now, cancellationToken).ConfigureAwait(false);
+            if (!stored.IsOk) return stored.Error;
+            seenListed = stored.Value;
+        }
         return new RatingsImported(import.Format, import.Rows, rows.Count, rows.Count - replaced, replaced, import.Repeated, import.Unrated,
-            import.Unmatched.Count, Listed(import.Unmatched), listed);
+            import.Unmatched.Count, Listed(import.Unmatched), listed, seenListed);
     }
 
     /// <summary>
     /// Adds the movies of a list export (<see cref="RatingsImporter.ReadList"/>: IMDb's watchlist export, Letterboxd's
     /// watchlist.csv, a CSV with a movie column) to one of the account's lists, in one transaction. Movies the account
-    /// has rated are left off the watchlist (a rating takes a movie off it); Letterboxd's watched.csv is refused as a
-    /// watchlist (those are films seen, not to see).
+    /// has rated are left off the watchlist and the seen list (a rating takes a movie off both); Letterboxd's watched.csv
+    /// is refused as a watchlist and its watchlist.csv as films seen (a file picked for the wrong list).
     /// </summary>
     public async Task<QueryResult<ListImported>> ImportListAsync(long accountId, MovieList list, Stream csv, string file, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(csv);
         if (list == MovieList.Watchlist && string.Equals(file, "watched.csv", StringComparison.OrdinalIgnoreCase))
-            return QueryError.Invalid("file", "watched.csv is Letterboxd's list of films you have seen, not films to watch. Import ratings.csv (or the whole export, .zip) as your ratings; nothing was imported.");
+            return QueryError.Invalid("file", "watched.csv is Letterboxd's list of films you have seen, not films to watch: import it as films you have seen (POST /api/v1/me/seen/import), or the whole export (.zip) as your ratings; nothing was imported.");
+        if (list == MovieList.Seen && string.Equals(file, "watchlist.csv", StringComparison.OrdinalIgnoreCase))
+            return QueryError.Invalid("file", "watchlist.csv is Letterboxd's list of films to watch, not films you have seen: import it as your watchlist (POST /api/v1/me/watchlist/import); nothing was imported.");
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
         MovieListImport import;
         try
@@ -147,7 +157,7 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
 
     private async Task<QueryResult<ListImported>> StoreListAsync(long accountId, MovieList list, MovieListImport import, CatalogIndex catalog, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var rated = list == MovieList.Watchlist
+        var rated = list is MovieList.Watchlist or MovieList.Seen
             ? (await store.GetRatingsAsync(accountId, cancellationToken).ConfigureAwait(false)).Select(r => r.MovieId).ToHashSet()
             : [];
         var already = (await store.GetListAsync(accountId, list, cancellationToken).ConfigureAwait(false)).ToHashSet();
@@ -287,7 +297,7 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
     {
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
         if (catalog.KeyOf(movieId) is not long key || !await store.RemoveFromListAsync(accountId, list, catalog.StorageKeyOf(key), cancellationToken).ConfigureAwait(false))
-            return QueryError.NotFound($"Movie {QueryError.Echo(movieId.Value)} is not on your {(list == MovieList.Hidden ? "not-interested list" : "watchlist")}.");
+            return QueryError.NotFound($"Movie {QueryError.Echo(movieId.Value)} is not on your {list switch { MovieList.Hidden => "not-interested list", MovieList.Seen => "list of movies seen", _ => "watchlist" }}.");
         await recommender.ForgetAccountAsync(accountId, cancellationToken).ConfigureAwait(false);
         return null;
     }

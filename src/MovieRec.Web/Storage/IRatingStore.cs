@@ -8,6 +8,9 @@ public enum MovieList
 
     /// <summary>To watch later: shown on the account's page, not recommended again, and left once the movie is rated.</summary>
     Watchlist,
+
+    /// <summary>Seen but not rated (Letterboxd's watched films): not recommended again, and left once the movie is rated.</summary>
+    Seen,
 }
 
 /// <summary>One rating of an account, as stored.</summary>
@@ -57,7 +60,7 @@ public interface IRatingStore
     /// <summary>Deletes every account last used before <paramref name="unusedSince"/> with its ratings; returns how many.</summary>
     Task<int> PurgeAccountsAsync(DateTimeOffset unusedSince, CancellationToken cancellationToken = default);
 
-    /// <summary>Inserts or replaces an account's rating of a movie (and takes it off the watchlist); false (nothing stored) when the account no longer exists.</summary>
+    /// <summary>Inserts or replaces an account's rating of a movie (and takes it off the watchlist and the seen list); false (nothing stored) when the account no longer exists.</summary>
     Task<bool> UpsertRatingAsync(long accountId, long movieId, float rating, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -84,7 +87,7 @@ public interface IRatingStore
     /// <summary>One of the account's lists, most recently added first.</summary>
     Task<IReadOnlyList<long>> GetListAsync(long accountId, MovieList list, CancellationToken cancellationToken = default);
 
-    /// <summary>The movies not to recommend to the account: its hidden ones and its watchlist (one query).</summary>
+    /// <summary>The movies not to recommend to the account: its hidden ones, its watchlist and those it has seen (one query).</summary>
     Task<IReadOnlyList<long>> GetUnrecommendedAsync(long accountId, CancellationToken cancellationToken = default);
 
     /// <summary>An account's ratings, most recent first.</summary>

@@ -53,6 +53,14 @@ public sealed class PostgresRatingStore(string connectionString) : SqlRatingStor
             added_at BIGINT NOT NULL,
             PRIMARY KEY (account_id, movie_id));
         """,
+        // 5: movies an account has seen but not rated (an imported Letterboxd history), not recommended again.
+        """
+        CREATE TABLE seen (
+            account_id BIGINT NOT NULL REFERENCES accounts(id),
+            movie_id BIGINT NOT NULL,
+            seen_at BIGINT NOT NULL,
+            PRIMARY KEY (account_id, movie_id));
+        """,
     ];
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>

@@ -145,7 +145,7 @@ public abstract class SqlRatingStore : IRatingStore
         }, cancellationToken);
 
     /// <summary>The tables of an account's own rows, deleted before the account (their foreign keys refer to it).</summary>
-    private static readonly string[] AccountTables = ["ratings", "hidden", "watchlist"];
+    private static readonly string[] AccountTables = ["ratings", "hidden", "watchlist", "seen"];
 
     private static readonly string[] AccountRowDeletes = [.. AccountTables.Select(t => $"DELETE FROM {t} WHERE account_id = @account")];
 
@@ -195,11 +195,12 @@ public abstract class SqlRatingStore : IRatingStore
         return deleted;
     }
 
-    /// <summary>A rating replaces the account's earlier one; a rated movie leaves the watchlist (watched).</summary>
+    /// <summary>A rating replaces the account's earlier one; a rated movie leaves the watchlist (watched) and the seen list (rated now).</summary>
     private const string UpsertRatingSql =
         "INSERT INTO ratings (account_id, movie_id, rating, updated_at) VALUES (@account, @movie, @rating, @at) " +
         "ON CONFLICT (account_id, movie_id) DO UPDATE SET rating = excluded.rating, updated_at = excluded.updated_at; " +
-        "DELETE FROM watchlist WHERE account_id = @account AND movie_id = @movie";
+        "DELETE FROM watchlist WHERE account_id = @account AND movie_id = @movie; " +
+        "DELETE FROM seen WHERE account_id = @account AND movie_id = @movie";
 
     public Task<bool> UpsertRatingAsync(long accountId, long movieId, float rating, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         AccountRowWriteAsync(accountId,
@@ -277,6 +278,7 @@ public abstract class SqlRatingStore : IRatingStore
     {
         MovieList.Hidden => ("hidden", "hidden_at"),
         MovieList.Watchlist => ("watchlist", "added_at"),
+        MovieList.Seen => ("seen", "seen_at"),
         _ => throw new ArgumentOutOfRangeException(nameof(list), list, "no such list"),
     };
 
@@ -337,7 +339,8 @@ public abstract class SqlRatingStore : IRatingStore
     }
 
     public Task<IReadOnlyList<long>> GetUnrecommendedAsync(long accountId, CancellationToken cancellationToken = default) =>
-        MovieIdsAsync(accountId, "SELECT movie_id FROM hidden WHERE account_id = @account UNION SELECT movie_id FROM watchlist WHERE account_id = @account", cancellationToken);
+        MovieIdsAsync(accountId, "SELECT movie_id FROM hidden WHERE account_id = @account UNION SELECT movie_id FROM watchlist WHERE account_id = @account " +
+            "UNION SELECT movie_id FROM seen WHERE account_id = @account", cancellationToken);
 
     private async Task<IReadOnlyList<long>> MovieIdsAsync(long accountId, string sql, CancellationToken cancellationToken)
     {

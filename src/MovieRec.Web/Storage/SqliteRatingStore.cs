@@ -60,6 +60,14 @@ public sealed class SqliteRatingStore : SqlRatingStore
             added_at INTEGER NOT NULL,
             PRIMARY KEY (account_id, movie_id));
         """,
+        // 5: movies an account has seen but not rated (an imported Letterboxd history), not recommended again.
+        """
+        CREATE TABLE seen (
+            account_id INTEGER NOT NULL REFERENCES accounts(id),
+            movie_id INTEGER NOT NULL,
+            seen_at INTEGER NOT NULL,
+            PRIMARY KEY (account_id, movie_id));
+        """,
     ];
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)

@@ -183,6 +183,7 @@
         ["button.show-again", "hidden", "DELETE", "It may be recommended again."],
         ["#rec-list button.watchlist-toggle", "watchlist", "PUT", "On your watchlist (below); it leaves the list once you rate it."],
         ["button.watchlist-remove", "watchlist", "DELETE", "Taken off your watchlist."],
+        ["button.seen-remove", "seen", "DELETE", "Taken off the movies you have seen: it may be recommended again."],
     ];
     document.addEventListener("click", async e => {
         const action = listActions.find(([selector]) => e.target.closest(selector));
@@ -304,7 +305,7 @@
     });
 
     // --- Import ratings from an IMDb or Letterboxd export (POST /api/v1/me/ratings/import, the file as the body: CSV, or
-    // Letterboxd's zip with the watchlist too), or a watchlist (POST /api/v1/me/watchlist/import). ---
+    // Letterboxd's zip with the watchlist and the films seen too), a watchlist (POST /api/v1/me/watchlist/import) or films seen (POST /api/v1/me/seen/import). ---
     const importForm = document.getElementById("import-form");
     if (importForm) {
         const input = document.getElementById("import-file");
@@ -314,20 +315,21 @@
         const problem = (data, code) => data && data.errors ? Object.values(data.errors).flat().join(" ")
             : (data && data.detail) || "the server answered " + code;
         const kind = () => (importForm.querySelector("input[name=kind]:checked") || { value: "ratings" }).value;
-        // A file named like a watchlist (IMDb's WATCHLIST.csv, Letterboxd's watchlist.csv) is one, unless the person says otherwise.
+        // A file named like a watchlist (IMDb's WATCHLIST.csv, Letterboxd's watchlist.csv) is one, and Letterboxd's
+        // watched.csv is films seen, unless the person says otherwise.
         input.addEventListener("change", () => {
             const file = input.files && input.files[0];
             if (!file) return;
-            const wanted = /watchlist/i.test(file.name) && !/\.zip$/i.test(file.name) ? "watchlist" : "ratings";
+            const wanted = /\.zip$/i.test(file.name) ? "ratings" : /watchlist/i.test(file.name) ? "watchlist" : /^watched/i.test(file.name) ? "seen" : "ratings";
             const radio = importForm.querySelector("input[name=kind][value=" + wanted + "]");
             if (radio) radio.checked = true;
         });
         const plural = (n, one) => n + " " + one + (n === 1 ? "" : "s");
         const source = format => format === "imdb" ? "IMDb" : format === "letterboxd" ? "Letterboxd" : "CSV";
-        const listed = w => {
-            let text = plural(w.added, "movie") + " added to your watchlist";
+        const listed = (w, where) => {
+            let text = plural(w.added, "movie") + " added to " + (where === "seen" ? "the movies you have seen" : "your watchlist");
             const notes = [];
-            if (w.alreadyListed > 0) notes.push(w.alreadyListed + " already on it");
+            if (w.alreadyListed > 0) notes.push(w.alreadyListed + " already there");
             if (w.rated > 0) notes.push(w.rated + " you have rated, left off");
             return text + (notes.length ? " (" + notes.join(", ") + ")" : "");
         };
@@ -342,8 +344,9 @@
             button.disabled = true;
             button.setAttribute("aria-busy", "true");
             status.textContent = "Importing " + file.name + "…";
-            const watchlist = kind() === "watchlist";
-            const url = "/api/v1/me/" + (watchlist ? "watchlist" : "ratings") + "/import?name=" + encodeURIComponent(file.name);
+            const target = kind() === "ratings" ? null : kind();
+            const listImport = target !== null;
+            const url = "/api/v1/me/" + (target || "ratings") + "/import?name=" + encodeURIComponent(file.name);
             const type = /\.zip$/i.test(file.name) ? "application/zip" : "text/csv";
             const send = () => fetch(url, { method: "POST", credentials: "same-origin", headers: { "Content-Type": type }, body: file });
             try {
@@ -354,15 +357,17 @@
                 if (!r.ok || !data) { status.textContent = "Not imported: " + problem(data, r.status); return; }
                 let text;
                 let unmatched = data.unmatched, unmatchedCount = data.unmatchedCount;
-                if (watchlist) {
-                    text = listed(data) + " from your " + source(data.format) + " file.";
+                if (listImport) {
+                    text = listed(data, target) + " from your " + source(data.format) + " file.";
                 } else {
                     text = "Imported " + plural(data.stored, "rating") + " from your " + source(data.format) + " file";
                     if (data.replaced > 0) text += " (" + data.replaced + " replacing ratings you gave here)";
-                    if (data.watchlist) {
-                        text += "; " + listed(data.watchlist);
-                        unmatched = unmatched.concat(data.watchlist.unmatched.map(u => ({ ...u, line: "watchlist.csv, line " + u.line })));
-                        unmatchedCount += data.watchlist.unmatchedCount;
+                    for (const [part, name] of [["watchlist", "watchlist.csv"], ["seen", "watched.csv"]]) {
+                        const w = data[part];
+                        if (!w) continue;
+                        text += "; " + listed(w, part);
+                        unmatched = unmatched.concat(w.unmatched.map(u => ({ ...u, line: name + ", line " + u.line })));
+                        unmatchedCount += w.unmatchedCount;
                     }
                     text += ".";
                 }
@@ -376,8 +381,8 @@
                 }));
                 document.getElementById("import-unmatched-summary").textContent = "Not found in the catalogue (" + unmatchedCount + ")";
                 missed.hidden = unmatchedCount === 0;
-                const stored = watchlist ? 0 : data.stored;
-                const changed = stored + (watchlist ? data.added : data.watchlist ? data.watchlist.added : 0);
+                const stored = listImport ? 0 : data.stored;
+                const changed = stored + (listImport ? data.added : (data.watchlist ? data.watchlist.added : 0) + (data.seen ? data.seen.added : 0));
                 if (stored > 0) {
                     next.hidden = false;
                     // The start page's count: the new ratings are given elsewhere than its star rows.
@@ -385,7 +390,7 @@
                 }
                 // On the recommendations page the list follows at once, as after a rating (a watchlisted movie leaves it).
                 if (changed > 0 && recs) recs.dispatchEvent(new CustomEvent("rated", { detail: stored > 0 ? { imported: stored }
-                    : { done: "Updated: the movies on your watchlist are kept out of this list." } }));
+                    : { done: "Updated: the movies " + (target === "seen" ? "you have seen" : "on your watchlist") + " are kept out of this list." } }));
                 // The recommendations page of someone with no rating yet has no list to refresh: shown again, it lists
                 // the watchlist (and, with ratings imported, the recommendations).
                 else if (changed > 0 && document.getElementById("recs-empty")) window.location.reload();

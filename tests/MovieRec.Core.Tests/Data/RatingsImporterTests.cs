@@ -198,10 +198,13 @@ public class RatingsImporterTests
         Assert.Equal([(5L, 5f)], ratings.Ratings.Select(r => (r.Movie.Id, r.Rating)));
         var watchlist = Importer().ReadList(new MemoryStream(archive.Watchlist!), archive.WatchlistName);
         Assert.Equal([4L], watchlist.Movies.Select(m => m.Movie.Id));
+        Assert.Equal("letterboxd-someone.zip/watched.csv", archive.WatchedName);
+        Assert.Equal([5L], Importer().ReadList(new MemoryStream(archive.Watched!), archive.WatchedName).Movies.Select(m => m.Movie.Id));
 
         // Re-zipped by hand into a folder: found there too; no watchlist is no watchlist.
         var nested = ExportArchive.Read(new MemoryStream(Zip(("export/ratings.csv", "Name,Year,Rating\nHeat,1995,4\n"))), "mine.zip");
         Assert.Null(nested.Watchlist);
+        Assert.Null(nested.Watched);
     }
 
     [Fact]

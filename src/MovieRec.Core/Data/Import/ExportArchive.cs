@@ -4,7 +4,8 @@ namespace MovieRec.Core.Data.Import;
 
 /// <summary>
 /// A Letterboxd export as it is downloaded: a .zip of CSV files (<c>ratings.csv</c>, <c>watchlist.csv</c>,
-/// <c>watched.csv</c>, <c>diary.csv</c>, ...). Only the two an import stores are read: the ratings and the watchlist.
+/// <c>watched.csv</c>, <c>diary.csv</c>, ...). Only the three an import stores are read: the ratings, the watchlist and
+/// the films watched.
 /// Each is read whole into memory, at most <see cref="MaxEntryBytes"/> uncompressed, so a small archive that inflates
 /// without end (a zip bomb) is refused, not followed.
 /// </summary>
@@ -13,12 +14,14 @@ public sealed class ExportArchive
     /// <summary>The most one CSV in the archive may hold once inflated.</summary>
     public const int MaxEntryBytes = 32 << 20;
 
-    private ExportArchive(string file, byte[] ratings, byte[]? watchlist)
+    private ExportArchive(string file, byte[] ratings, byte[]? watchlist, byte[]? watched)
     {
         RatingsName = file + "/ratings.csv";
         WatchlistName = file + "/watchlist.csv";
+        WatchedName = file + "/watched.csv";
         Ratings = ratings;
         Watchlist = watchlist;
+        Watched = watched;
     }
 
     /// <summary>The ratings file, as messages name it ("letterboxd.zip/ratings.csv").</summary>
@@ -26,6 +29,12 @@ public sealed class ExportArchive
 
     /// <summary>The watchlist file, as messages name it.</summary>
     public string WatchlistName { get; }
+
+    /// <summary>The films-watched file, as messages name it.</summary>
+    public string WatchedName { get; }
+
+    /// <summary>watched.csv's bytes (every film logged as seen, rated or not), or null when the archive has none.</summary>
+    public byte[]? Watched { get; }
 
     /// <summary>ratings.csv's bytes.</summary>
     public byte[] Ratings { get; }
@@ -37,7 +46,7 @@ public sealed class ExportArchive
     public static bool IsZip(ReadOnlySpan<byte> start) =>
         start.Length >= 4 && start[0] == (byte)'P' && start[1] == (byte)'K' && ((start[2] == 3 && start[3] == 4) || (start[2] == 5 && start[3] == 6));
 
-    /// <summary>Reads the export's ratings.csv and watchlist.csv (at the top of the archive, or in one folder).</summary>
+    /// <summary>Reads the export's ratings.csv, watchlist.csv and watched.csv (at the top of the archive, or in one folder).</summary>
     /// <exception cref="DataFormatException">Not a readable zip, no ratings.csv, or a file too large once inflated.</exception>
     public static ExportArchive Read(Stream zip, string file)
     {
@@ -49,7 +58,8 @@ public sealed class ExportArchive
                 ?? throw new DataFormatException(file, 0, null,
                     "holds no ratings.csv: expected Letterboxd's export as downloaded (Settings, Import & Export, Export your data), or a CSV of ratings");
             var watchlist = Find(archive, "watchlist.csv");
-            return new ExportArchive(file, Inflate(ratings, file), watchlist is null ? null : Inflate(watchlist, file));
+            var watched = Find(archive, "watched.csv");
+            return new ExportArchive(file, Inflate(ratings, file), watchlist is null ? null : Inflate(watchlist, file), watched is null ? null : Inflate(watched, file));
         }
         catch (InvalidDataException e)
         {

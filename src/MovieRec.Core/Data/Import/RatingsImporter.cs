@@ -81,19 +81,14 @@ public sealed class RatingsImporter
     /// <exception cref="DataFormatException">A malformed row or header, naming the line and the column.</exception>
     public RatingsImport Read(Stream csv, string file)
     {
-        ArgumentNullException.ThrowIfNull(csv);
-        using var reader = DelimitedReader.Open(csv, file);
-        if (!reader.Read()) throw new DataFormatException(file, 0, null, "is empty: expected a header row naming a rating column and a movie column");
-        var columns = Columns.Find(reader, _scale, ratings: true);
+        using var reader = OpenWithHeader(csv, file, ratings: true, out var columns);
         var byMovie = new Dictionary<long, ImportedRating>();
         var unmatched = new List<UnmatchedRow>();
         int rows = 0, repeated = 0, unrated = 0;
         string? user = null;
         while (reader.Read())
         {
-            // A short row would read as "not rated" and vanish: a row cut off or a stray line is an error instead.
-            if (reader.FieldCount < columns.Needed)
-                throw reader.Error(null, $"has {reader.FieldCount} field{(reader.FieldCount == 1 ? "" : "s")} but the header names {columns.Needed} or more");
+            columns.CheckLength(reader);
             if (columns.User >= 0)
             {
                 // A MovieLens ratings.csv holds everyone's ratings: one person's history is one user's rows.
@@ -135,17 +130,13 @@ public sealed class RatingsImporter
     /// <exception cref="DataFormatException">A malformed row or header, naming the line and the column.</exception>
     public MovieListImport ReadList(Stream csv, string file)
     {
-        ArgumentNullException.ThrowIfNull(csv);
-        using var reader = DelimitedReader.Open(csv, file);
-        if (!reader.Read()) throw new DataFormatException(file, 0, null, "is empty: expected a header row naming a movie column");
-        var columns = Columns.Find(reader, _scale, ratings: false);
+        using var reader = OpenWithHeader(csv, file, ratings: false, out var columns);
         var byMovie = new Dictionary<long, ImportedMovie>();
         var unmatched = new List<UnmatchedRow>();
         int rows = 0, repeated = 0;
         while (reader.Read())
         {
-            if (reader.FieldCount < columns.Needed)
-                throw reader.Error(null, $"has {reader.FieldCount} field{(reader.FieldCount == 1 ? "" : "s")} but the header names {columns.Needed} or more");
+            columns.CheckLength(reader);
             if (++rows > MaxRows) throw reader.Error(null, $"more than {MaxRows:N0} movies in one import");
             DateTimeOffset? at = columns.Date >= 0 ? ReadDate(reader, columns) : null;
             var (movie, what, why) = Match(reader, columns);
@@ -153,6 +144,25 @@ public sealed class RatingsImporter
             else if (!byMovie.TryAdd(movie.Id, new ImportedMovie(reader.Line, movie, at))) repeated++;
         }
         return new MovieListImport(columns.Format, rows, [.. byMovie.Values.OrderBy(m => m.Line)], unmatched, repeated);
+    }
+
+    /// <summary>Opens the export and finds its columns in the header row.</summary>
+    private DelimitedReader OpenWithHeader(Stream csv, string file, bool ratings, out Columns columns)
+    {
+        ArgumentNullException.ThrowIfNull(csv);
+        var reader = DelimitedReader.Open(csv, file);
+        try
+        {
+            if (!reader.Read())
+                throw new DataFormatException(file, 0, null, ratings ? "is empty: expected a header row naming a rating column and a movie column" : "is empty: expected a header row naming a movie column");
+            columns = Columns.Find(reader, _scale, ratings);
+            return reader;
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
     }
 
     private float ReadRating(DelimitedReader reader, Columns columns)
@@ -308,6 +318,16 @@ public sealed class RatingsImporter
     private sealed record Columns(string Format, int Rating, string RatingName, bool TenPoint, int MovieId, string MovieIdName, int Imdb, string ImdbName,
         int Tmdb, string TmdbName, int Title, string TitleName, int Year, string YearName, int Date, string DateName, int User, string UserName)
     {
+        /// <summary>
+        /// Throws on a row shorter than <see cref="Needed"/>: it would read as "not rated" (or a movie without a year) and
+        /// vanish, so a row cut off or a stray line is an error instead.
+        /// </summary>
+        public void CheckLength(DelimitedReader reader)
+        {
+            if (reader.FieldCount < Needed)
+                throw reader.Error(null, $"has {reader.FieldCount} field{(reader.FieldCount == 1 ? "" : "s")} but the header names {Needed} or more");
+        }
+
         /// <summary>Fields a row needs: up to the last column read.</summary>
         public int Needed => 1 + Math.Max(Math.Max(Math.Max(Rating, MovieId), Math.Max(Imdb, Tmdb)), Math.Max(Math.Max(Title, Year), Math.Max(Date, User)));
 

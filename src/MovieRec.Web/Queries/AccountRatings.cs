@@ -40,7 +40,7 @@ public sealed record RatingsImported(string Format, int Rows, int Stored, int Ne
 
 /// <summary>
 /// What a list import added: the export recognised, the movie rows read, the movies added, those already on the list,
-/// those left off because the account has rated them (seen: a rating takes a movie off the watchlist), rows naming a
+/// those left off because the account has rated them (a rating takes a movie off the watchlist and the seen list), rows naming a
 /// movie an earlier row named, and the rows whose movie the catalogue does not have (the first
 /// <see cref="AccountRatings.MaxUnmatchedListed"/> listed).
 /// </summary>
@@ -85,7 +85,7 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
         MovieListImport? watchlist = null, watched = null;
         try
         {
-            // Both files are read before anything is stored: a malformed watchlist stores no ratings either.
+            // Every file is read before anything is stored: a malformed watchlist stores no ratings either.
             if (await IsZipAsync(csv, cancellationToken).ConfigureAwait(false))
             {
                 var archive = ExportArchive.Read(csv, file);
@@ -145,7 +145,7 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
         try
         {
             if (await IsZipAsync(csv, cancellationToken).ConfigureAwait(false))
-                return QueryError.Invalid("file", $"{file} is a zip archive: import a Letterboxd export (.zip) as your ratings, which fills the watchlist too; nothing was imported.");
+                return QueryError.Invalid("file", $"{file} is a zip archive: import a Letterboxd export (.zip) as your ratings, which fills the watchlist and the films seen too; nothing was imported.");
             import = Importer(catalog).ReadList(csv, file);
         }
         catch (DataFormatException e)

@@ -280,6 +280,11 @@ public sealed class AccountApiTests(ServiceFixture fixture)
         Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync("/api/v1/me/ratings/903", new { rating = 4.5 })).StatusCode);
         Assert.Empty(await Seen());
         await (await client.DeleteAsync("/api/v1/me/seen/903")).AssertProblem(404, "not on your list of movies seen");
+        // A diary's entry without stars is a film seen too.
+        var diary = await (await client.PostAsync("/api/v1/me/ratings/import?name=diary.csv",
+            Csv("Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n2023-04-01,Carrie,1976,https://boxd.it/e,,,,2023-04-01\n"))).Json();
+        Assert.Equal((0, 1), (diary.GetProperty("stored").GetInt32(), diary.GetProperty("seen").GetProperty("added").GetInt32()));
+        Assert.Equal([1345L], await Seen());
         var broken = new ByteArrayContent(zip.ToArray()[..40]);
         var problem = await (await client.PostAsync("/api/v1/me/ratings/import?name=letterboxd-me.zip", broken)).AssertProblem(400, "file");
         Assert.Contains("letterboxd-me.zip: is not a readable zip archive", problem.GetProperty("errors").GetProperty("file")[0].GetString(), StringComparison.Ordinal);

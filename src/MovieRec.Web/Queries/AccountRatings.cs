@@ -116,7 +116,10 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
             if (!stored.IsOk) return stored.Error;
             listed = stored.Value;
         }
-        // After the ratings: a watched film that was rated is a rating, not "seen".
+        // After the ratings: a watched film that was rated is a rating, not "seen". A diary's entries without stars are
+        // films seen too.
+        if (watched is null && import.WatchedUnrated.Count > 0)
+            watched = new MovieListImport(import.Format, import.WatchedUnrated.Count, import.WatchedUnrated, [], 0);
         if (watched is not null)
         {
             var stored = await StoreListAsync(accountId, MovieList.Seen, watched, catalog, now, cancellationToken).ConfigureAwait(false);

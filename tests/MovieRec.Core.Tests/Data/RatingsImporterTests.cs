@@ -79,18 +79,27 @@ public class RatingsImporterTests
     }
 
     [Fact]
-    public void A_diary_keeps_the_latest_rewatch_and_counts_rows_without_a_rating()
+    public void A_diary_keeps_the_latest_rewatch_and_lists_the_films_logged_without_a_rating()
     {
         var import = Read("""
             Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date
             2023-05-01,Heat,1995,https://boxd.it/a,5,Yes,,2023-05-01
             2021-05-01,Heat,1995,https://boxd.it/b,3,,,2021-05-01
             2022-05-01,Toy Story,1995,https://boxd.it/c,,,,2022-05-01
+            2022-06-01,Heat,1995,https://boxd.it/d,,Yes,,2022-06-01
+            2022-07-01,Unknown Film,2010,https://boxd.it/e,,,,2022-07-01
             """);
         var heat = Assert.Single(import.Ratings);
         Assert.Equal(5f, heat.Rating);
         Assert.Equal(1, import.Repeated);
-        Assert.Equal(1, import.Unrated);
+        Assert.Equal(3, import.Unrated);
+        // Seen without stars: Toy Story (Heat has a rating elsewhere; an unknown film is not a mistake of the row).
+        var seen = Assert.Single(import.WatchedUnrated);
+        Assert.Equal((1L, 4L), (seen.Movie.Id, seen.Line));
+        Assert.Equal(new DateTimeOffset(2022, 5, 1, 0, 0, 0, TimeSpan.Zero), seen.AddedAt);
+        Assert.Empty(import.Unmatched);
+        // An IMDb export's empty rating is a film not rated, not one seen.
+        Assert.Empty(Read("Const,Your Rating,Title,Year\ntt0114709,,Toy Story,1995\n").WatchedUnrated);
     }
 
     [Fact]

@@ -19,8 +19,13 @@ public sealed record UnmatchedRow(long Line, string Movie, string Why);
 /// <param name="Ratings">The matched ratings, one per movie, in file order.</param>
 /// <param name="Unmatched">The rows no movie (or more than one) matched.</param>
 /// <param name="Repeated">Rows for a movie an earlier row already rated (a rewatch in a diary): the later row counts.</param>
-/// <param name="Unrated">Rows with an empty rating (watched, not rated), left out.</param>
-public sealed record RatingsImport(string Format, int Rows, IReadOnlyList<ImportedRating> Ratings, IReadOnlyList<UnmatchedRow> Unmatched, int Repeated, int Unrated);
+/// <param name="Unrated">Rows with an empty rating (watched, not rated), left out of the ratings.</param>
+/// <param name="WatchedUnrated">
+/// Letterboxd's diary only: the movies of those rows (logged as watched without a rating, and not rated in another row),
+/// once each, in file order. Other formats leave it empty (an empty rating in an IMDb export is a film not seen).
+/// </param>
+public sealed record RatingsImport(string Format, int Rows, IReadOnlyList<ImportedRating> Ratings, IReadOnlyList<UnmatchedRow> Unmatched, int Repeated, int Unrated,
+    IReadOnlyList<ImportedMovie> WatchedUnrated);
 
 /// <summary>One movie of a list read from a person's export (a watchlist), matched to a catalogue movie.</summary>
 /// <param name="Line">The 1-based line of the file it came from.</param>
@@ -85,6 +90,7 @@ public sealed class RatingsImporter
         var byMovie = new Dictionary<long, ImportedRating>();
         var unmatched = new List<UnmatchedRow>();
         int rows = 0, repeated = 0, unrated = 0;
+        var watched = new Dictionary<long, ImportedMovie>();
         string? user = null;
         while (reader.Read())
         {
@@ -98,7 +104,10 @@ public sealed class RatingsImporter
             }
             if (reader.IsEmpty(columns.Rating))
             {
-                unrated++;
+                if (++unrated > MaxRows) throw reader.Error(null, $"more than {MaxRows:N0} rows without a rating in one import");
+                // A diary entry without stars: watched, so not to be recommended back (matched only if it can be).
+                if (columns.Format == "letterboxd" && Match(reader, columns).Movie is { } seen)
+                    watched.TryAdd(seen.Id, new ImportedMovie(reader.Line, seen, columns.Date >= 0 ? ReadDate(reader, columns) : null));
                 continue;
             }
             if (++rows > MaxRows) throw reader.Error(null, $"more than {MaxRows:N0} ratings in one import");
@@ -119,7 +128,8 @@ public sealed class RatingsImporter
             }
             byMovie[movie.Id] = imported;
         }
-        return new RatingsImport(columns.Format, rows, [.. byMovie.Values.OrderBy(r => r.Line)], unmatched, repeated, unrated);
+        return new RatingsImport(columns.Format, rows, [.. byMovie.Values.OrderBy(r => r.Line)], unmatched, repeated, unrated,
+            [.. watched.Values.Where(m => !byMovie.ContainsKey(m.Movie.Id)).OrderBy(m => m.Line)]);
     }
 
     /// <summary>

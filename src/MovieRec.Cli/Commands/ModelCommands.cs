@@ -375,11 +375,8 @@ internal static class ModelCommands
         string source = path;
         using (var stream = File.OpenRead(path))
         {
-            Span<byte> start = stackalloc byte[4];
-            int read = stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
-            stream.Position = 0;
             // Letterboxd's export as downloaded: its ratings.csv.
-            if (ExportArchive.IsZip(start[..read]))
+            if (ExportArchive.IsZip(stream))
             {
                 var archive = ExportArchive.Read(stream, path);
                 source = archive.RatingsName;

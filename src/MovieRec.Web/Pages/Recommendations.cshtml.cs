@@ -105,12 +105,12 @@ public sealed class RecommendationsModel(ModelHost host, IRatingStore store, Rec
         // A hand-edited address with an unknown genre or decade shows every movie and says so, rather than nothing.
         if (!string.IsNullOrWhiteSpace(genre))
         {
-            Genre = Genres.FirstOrDefault(g => string.Equals(g, genre.Trim(), StringComparison.OrdinalIgnoreCase));
+            Genre = CatalogFilters.GenreNamed(catalog, genre);
             if (Genre is null) AddProblem($"There is no genre “{QueryError.Echo(genre.Trim())}”; showing every genre.");
         }
         if (!string.IsNullOrWhiteSpace(decade))
         {
-            if (int.TryParse(decade, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int d) && SearchModel.Decades.Contains(d)) Decade = d;
+            if (SearchModel.TryParseDecade(decade, out int d)) Decade = d;
             else AddProblem($"The decade must be one of {SearchModel.Decades[0]} to {SearchModel.Decades[^1]}, not “{QueryError.Echo(decade.Trim())}”; showing every decade.");
         }
         Visitor = await Visitor.LoadAsync(HttpContext, store).ConfigureAwait(false);

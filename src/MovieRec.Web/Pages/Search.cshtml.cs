@@ -12,6 +12,10 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
 
     public static IReadOnlyList<int> Decades { get; } = [.. Enumerable.Range(191, 11).Select(d => d * 10)];
 
+    /// <summary>A decade as the pages' filters write it (1990 for the 1990s), one of <see cref="Decades"/>.</summary>
+    public static bool TryParseDecade(string? text, out int decade) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out decade) && Decades.Contains(decade);
+
     public string? Q { get; private set; }
     public string? Genre { get; private set; }
     public int? Decade { get; private set; }
@@ -75,7 +79,7 @@ public sealed class SearchModel(MovieListQueries movies, SearchQueries search, I
         Q = Blank(q);
         Describe = Blank(describe);
         string? wantedGenre = Blank(genre);
-        if (int.TryParse(decade, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int d) && Decades.Contains(d)) Decade = d;
+        if (TryParseDecade(decade, out int d)) Decade = d;
         else if (Blank(decade) is { } other) Problem = $"decade: must be one of {Decades[0]} to {Decades[^1]}, not “{other}”.";
 
         if (pageNumber is not null)

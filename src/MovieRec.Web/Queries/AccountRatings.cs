@@ -86,7 +86,7 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
         try
         {
             // Every file is read before anything is stored: a malformed watchlist stores no ratings either.
-            if (await IsZipAsync(csv, cancellationToken).ConfigureAwait(false))
+            if (ExportArchive.IsZip(csv))
             {
                 var archive = ExportArchive.Read(csv, file);
                 import = importer.Read(new MemoryStream(archive.Ratings, writable: false), archive.RatingsName);
@@ -147,7 +147,7 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
         MovieListImport import;
         try
         {
-            if (await IsZipAsync(csv, cancellationToken).ConfigureAwait(false))
+            if (ExportArchive.IsZip(csv))
                 return QueryError.Invalid("file", $"{file} is a zip archive: import a Letterboxd export (.zip) as your ratings, which fills the watchlist and the films seen too; nothing was imported.");
             import = Importer(catalog).ReadList(csv, file);
         }
@@ -197,17 +197,6 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
     private static DateTimeOffset Past(DateTimeOffset? at, DateTimeOffset now) =>
         at is { } a && a < now ? DateTimeOffset.FromUnixTimeMilliseconds(a.ToUnixTimeMilliseconds()) : now;
 
-    /// <summary>Whether the upload is a zip archive; the stream is left where it was (copied first when it cannot seek).</summary>
-    private static async Task<bool> IsZipAsync(Stream csv, CancellationToken cancellationToken)
-    {
-        if (!csv.CanSeek) throw new ArgumentException("the upload must be buffered (seekable)", nameof(csv));
-        long at = csv.Position;
-        var start = new byte[4];
-        int read = await csv.ReadAtLeastAsync(start, start.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        csv.Position = at;
-        return ExportArchive.IsZip(start.AsSpan(0, read));
-    }
-
     /// <summary>The account's ratings as CSV (<see cref="ExportHeader"/>), most recent first: what <see cref="ImportAsync"/> reads back.</summary>
     public async Task<string> ExportAsync(long accountId, CancellationToken cancellationToken)
     {
@@ -255,7 +244,7 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
         if (body?.Rating is not float rating) return QueryError.Invalid("rating", "is required, e.g. {\"rating\": 4.5}.");
         if (catalog.Dataset.Ratings.Scale.Check(rating) is { } problem) return QueryError.Invalid("rating", problem + ".");
         // To the millisecond, as the store keeps it: the acknowledgement says what GET /me/ratings will.
-        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var now = Now();
         if (!await store.UpsertRatingAsync(accountId, catalog.StorageKeyOf(movie.Id), rating, now, cancellationToken).ConfigureAwait(false))
             return QueryError.NotFound("The account no longer exists (it was deleted); start a new one with POST /api/v1/sessions.");
         await recommender.ForgetAccountAsync(accountId, cancellationToken).ConfigureAwait(false);
@@ -288,7 +277,7 @@ public sealed class AccountRatings(ModelHost host, IRatingStore store, Recommend
     {
         var catalog = await host.CatalogAsync(cancellationToken).ConfigureAwait(false);
         if (catalog.Find(movieId) is not { } movie) return QueryError.NotFound($"No movie with id {QueryError.Echo(movieId.Value)}.");
-        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var now = Now();
         if (!await store.AddToListAsync(accountId, list, catalog.StorageKeyOf(movie.Id), now, cancellationToken).ConfigureAwait(false))
             return QueryError.NotFound("The account no longer exists (it was deleted); start a new one with POST /api/v1/sessions.");
         await recommender.ForgetAccountAsync(accountId, cancellationToken).ConfigureAwait(false);

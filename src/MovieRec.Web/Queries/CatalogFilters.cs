@@ -22,12 +22,20 @@ public static class CatalogFilters
         string? genreName = null;
         if (!string.IsNullOrWhiteSpace(genre))
         {
-            genreName = catalog.Genres.FirstOrDefault(g => string.Equals(g, genre.Trim(), StringComparison.OrdinalIgnoreCase));
+            genreName = GenreNamed(catalog, genre);
             if (genreName is null) return QueryError.Invalid("genre", $"unknown genre '{QueryError.Echo(genre)}'.");
         }
         if (!TryParseYears(year, out int? from, out int? to))
             return QueryError.Invalid("year", $"expects a year (1995), a decade (1990s) or a range (1990-1999), not '{QueryError.Echo(year)}'.");
         return new CandidateFilter(genreName, from, to);
+    }
+
+    /// <summary>The catalogue's genre a client names (any case, spaces around ignored), or null when it has none of that name.</summary>
+    public static string? GenreNamed(CatalogIndex catalog, string genre)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(genre);
+        return catalog.Genres.FirstOrDefault(g => string.Equals(g, genre.Trim(), StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Page (from 1) and page size (1 to <see cref="MaxPageSize"/>), with their defaults.</summary>

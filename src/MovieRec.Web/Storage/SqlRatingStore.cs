@@ -282,29 +282,34 @@ public abstract class SqlRatingStore : IRatingStore
         _ => throw new ArgumentOutOfRangeException(nameof(list), list, "no such list"),
     };
 
-    public Task<bool> AddToListAsync(long accountId, MovieList list, long movieId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    /// <summary>Puts @movie on a list at @at for @account; a movie already there keeps its date.</summary>
+    private static string AddToListSql(MovieList list)
     {
         var (table, addedAt) = TableOf(list);
-        return AccountRowWriteAsync(accountId,
-            $"INSERT INTO {table} (account_id, movie_id, {addedAt}) VALUES (@account, @movie, @at) ON CONFLICT (account_id, movie_id) DO NOTHING",
+        return $"INSERT INTO {table} (account_id, movie_id, {addedAt}) VALUES (@account, @movie, @at) ON CONFLICT (account_id, movie_id) DO NOTHING";
+    }
+
+    /// <summary>Every list's movies for @account: none of them is recommended to it.</summary>
+    private static readonly string UnrecommendedSql =
+        string.Join(" UNION ", Enum.GetValues<MovieList>().Select(l => $"SELECT movie_id FROM {TableOf(l).Table} WHERE account_id = @account"));
+
+    public Task<bool> AddToListAsync(long accountId, MovieList list, long movieId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        AccountRowWriteAsync(accountId, AddToListSql(list),
             command =>
             {
                 Add(command, "movie", movieId);
                 Add(command, "at", at.ToUnixTimeMilliseconds());
             }, cancellationToken);
-    }
 
     public async Task<bool> AddManyToListAsync(long accountId, MovieList list, IReadOnlyList<ListedMovieRow> movies, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(movies);
-        var (table, addedAt) = TableOf(list);
         return await BoundedAsync(async cancellationToken =>
         {
             await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             if (!await AccountExistsAsync(connection, transaction, accountId, cancellationToken).ConfigureAwait(false)) return false;
-            await using var command = Command(connection, transaction,
-                $"INSERT INTO {table} (account_id, movie_id, {addedAt}) VALUES (@account, @movie, @at) ON CONFLICT (account_id, movie_id) DO NOTHING");
+            await using var command = Command(connection, transaction, AddToListSql(list));
             Add(command, "account", accountId);
             Add(command, "movie", 0L);
             Add(command, "at", 0L);
@@ -339,8 +344,7 @@ public abstract class SqlRatingStore : IRatingStore
     }
 
     public Task<IReadOnlyList<long>> GetUnrecommendedAsync(long accountId, CancellationToken cancellationToken = default) =>
-        MovieIdsAsync(accountId, "SELECT movie_id FROM hidden WHERE account_id = @account UNION SELECT movie_id FROM watchlist WHERE account_id = @account " +
-            "UNION SELECT movie_id FROM seen WHERE account_id = @account", cancellationToken);
+        MovieIdsAsync(accountId, UnrecommendedSql, cancellationToken);
 
     private async Task<IReadOnlyList<long>> MovieIdsAsync(long accountId, string sql, CancellationToken cancellationToken)
     {

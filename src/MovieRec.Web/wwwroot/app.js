@@ -20,17 +20,22 @@
         return sessionPromise;
     }
 
+    // Sends a request as the visitor's account, made first if need be; a 401 (the session expired or the cookie is
+    // gone) makes a new account and sends it again.
+    async function withSession(request) {
+        await ensureSession(false);
+        const response = await request();
+        if (response.status !== 401) return response;
+        await ensureSession(true);
+        return request();
+    }
+
     async function sendRating(movieId, value) {
         const url = "/api/v1/me/ratings/" + encodeURIComponent(movieId);
         const request = () => value > 0
             ? fetch(url, { method: "PUT", credentials: "same-origin", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ rating: value }) })
             : fetch(url, { method: "DELETE", credentials: "same-origin" });
-        await ensureSession(false);
-        let response = await request();
-        if (response.status === 401) { // the session expired or the cookie is gone: a new account
-            await ensureSession(true);
-            response = await request();
-        }
+        const response = await withSession(request);
         if (!response.ok && !(value === 0 && response.status === 404)) throw new Error("Saving failed (" + response.status + ")");
     }
 
@@ -176,8 +181,9 @@
     }
 
     // --- "Not interested" (PUT /api/v1/me/hidden/{id}) and "Show again" (DELETE); "+ Watchlist" on a recommended movie
-    // (PUT /api/v1/me/watchlist/{id}) and "Remove" likewise: the recommendations are fetched afresh after each (a hidden or
-    // watchlisted movie leaves them), or the page is reloaded where there is no list. ---
+    // (PUT /api/v1/me/watchlist/{id}) and "Remove" likewise; "Remove" from the films seen (DELETE /api/v1/me/seen/{id}):
+    // the recommendations are fetched afresh after each (a hidden or listed movie leaves them), or the page is reloaded
+    // where there is no list. ---
     const listActions = [
         ["button.not-interested", "hidden", "PUT", "Hidden: it will not be recommended to you again (see “Not interested” below to undo)."],
         ["button.show-again", "hidden", "DELETE", "It may be recommended again."],
@@ -290,9 +296,7 @@
             const send = () => fetch(url, { method: on ? "DELETE" : "PUT", credentials: "same-origin" });
             button.disabled = true;
             try {
-                await ensureSession(false);
-                let r = await send();
-                if (r.status === 401) { await ensureSession(true); r = await send(); }
+                const r = await withSession(send);
                 if (!r.ok && r.status !== 404) throw new Error(String(r.status));
                 button.setAttribute("aria-pressed", String(!on));
                 button.textContent = on ? "+ Watchlist" : "On your watchlist ✓";
@@ -350,9 +354,7 @@
             const type = /\.zip$/i.test(file.name) ? "application/zip" : "text/csv";
             const send = () => fetch(url, { method: "POST", credentials: "same-origin", headers: { "Content-Type": type }, body: file });
             try {
-                await ensureSession(false);
-                let r = await send();
-                if (r.status === 401) { await ensureSession(true); r = await send(); }
+                const r = await withSession(send);
                 const data = await r.json().catch(() => null);
                 if (!r.ok || !data) { status.textContent = "Not imported: " + problem(data, r.status); return; }
                 let text;

@@ -46,6 +46,18 @@ public sealed class ExportArchive
     public static bool IsZip(ReadOnlySpan<byte> start) =>
         start.Length >= 4 && start[0] == (byte)'P' && start[1] == (byte)'K' && ((start[2] == 3 && start[3] == 4) || (start[2] == 5 && start[3] == 6));
 
+    /// <summary>Whether a seekable stream begins a zip archive; its position is left where it was.</summary>
+    public static bool IsZip(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek) throw new ArgumentException("the stream must be seekable (an upload buffered, a file)", nameof(stream));
+        long at = stream.Position;
+        Span<byte> start = stackalloc byte[4];
+        int read = stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+        stream.Position = at;
+        return IsZip(start[..read]);
+    }
+
     /// <summary>Reads the export's ratings.csv, watchlist.csv and watched.csv (at the top of the archive, or in one folder).</summary>
     /// <exception cref="DataFormatException">Not a readable zip, no ratings.csv, or a file too large once inflated.</exception>
     public static ExportArchive Read(Stream zip, string file)
